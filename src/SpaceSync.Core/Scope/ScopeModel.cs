@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+
+namespace SpaceSync.Core.Scope
+{
+    // The scope file as written (SPEC §1), after parsing and validation. Optional settings are
+    // null when the file leaves them out; ScopeResolver applies defaults and phase presets.
+
+    public enum SyncDirection { Both, ToCloud, ToDataCenter, None }
+
+    public enum ConflictPolicy { Manual, PreferCloud, PreferDataCenter, Newest, Merge }
+
+    public enum MigrationPhase { DataCenterPrimary, DualWrite, CloudPrimary, Frozen }
+
+    public enum RestrictedPagesMode { Skip, Mirror }
+
+    public enum AuthType { Basic, Bearer }
+
+    public enum SiteKind { Cloud, DataCenter }
+
+    public enum UserMatch { Email }
+
+    /// <summary>Where a value came from in the scope file: for errors that point at it.</summary>
+    public sealed record SourceLocation(string File, int Line, int Column)
+    {
+        public override string ToString() => $"{File}:{Line}:{Column}";
+    }
+
+    public sealed record ScopeDocument
+    {
+        public string Path { get; init; } = "";
+        public int Version { get; init; } = 1;
+        public SiteSettings Cloud { get; init; } = null!;
+        public SiteSettings DataCenter { get; init; } = null!;
+        public SyncSettings Defaults { get; init; } = new SyncSettings();
+        public UserSettings Users { get; init; } = new UserSettings();
+        public IReadOnlyList<SpaceSettings> Spaces { get; init; } = Array.Empty<SpaceSettings>();
+        public StateSettings State { get; init; } = new StateSettings();
+        public LoggingSettings Logging { get; init; } = new LoggingSettings();
+    }
+
+    public sealed record SiteSettings
+    {
+        public SiteKind Kind { get; init; }
+        /// <summary>Absolute site URL as written, without a trailing slash (may carry a context path).</summary>
+        public Uri Url { get; init; } = null!;
+        public AuthSettings Auth { get; init; } = null!;
+        public SourceLocation? Location { get; init; }
+    }
+
+    public sealed record AuthSettings
+    {
+        public AuthType Type { get; init; }
+        /// <summary>E-mail (Cloud) or user name (Data Center) for Basic auth; null for Bearer.</summary>
+        public string? User { get; init; }
+        public SecretReference Token { get; init; } = null!;
+    }
+
+    /// <summary>
+    /// The sync settings that `defaults` holds and each space may override. Null = not set here.
+    /// </summary>
+    public sealed record SyncSettings
+    {
+        public SyncDirection? Direction { get; init; }
+        public ConflictPolicy? Conflicts { get; init; }
+        public int? MaxDeletePercent { get; init; }
+        public ContentSettings? Content { get; init; }
+        public RestrictedPagesMode? RestrictedPages { get; init; }
+    }
+
+    public sealed record ContentSettings
+    {
+        public bool? Labels { get; init; }
+        public bool? Attachments { get; init; }
+        public bool? Comments { get; init; }
+        public bool? Blogposts { get; init; }
+    }
+
+    public sealed record UserSettings
+    {
+        public UserMatch Match { get; init; } = UserMatch.Email;
+        /// <summary>Path of the overrides CSV (dataCenterUserKey,cloudAccountId), resolved against the scope file's folder.</summary>
+        public string? MapPath { get; init; }
+    }
+
+    public sealed record SpaceSettings
+    {
+        public string Key { get; init; } = "";
+        public string? CloudKey { get; init; }
+        public string Owner { get; init; } = "";
+        public MigrationPhase? Phase { get; init; }
+        public SyncSettings Overrides { get; init; } = new SyncSettings();
+        public string? IncludeSubtree { get; init; }
+        public IReadOnlyList<string> ExcludeTitles { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> ExcludeLabels { get; init; } = Array.Empty<string>();
+        public SourceLocation? Location { get; init; }
+
+        public string EffectiveCloudKey => CloudKey ?? Key;
+    }
+
+    public sealed record StateSettings
+    {
+        /// <summary>Absolute path of the SQLite state file (relative paths resolved against the scope file's folder).</summary>
+        public string Path { get; init; } = "spacesync.db";
+    }
+
+    public sealed record LoggingSettings
+    {
+        /// <summary>Absolute path pattern of the rolling log (relative paths resolved against the scope file's folder); null = no file log.</summary>
+        public string? Path { get; init; }
+        public string Level { get; init; } = "Information";
+    }
+}

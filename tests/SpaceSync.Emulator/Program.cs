@@ -1,0 +1,2 @@
+// Placeholder entry point; the emulator is built out in tests/SpaceSync.Emulator.
+return 0;
