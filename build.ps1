@@ -1,0 +1,139 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates SpaceSync.
+.DESCRIPTION
+    Run from the repository root after `dotnet tool restore`:
+      dotnet pwsh ./build.ps1 -Task Build   # assembles the importable module in out/SpaceSync/
+      dotnet pwsh ./build.ps1 -Task Test    # xunit, then Pester against the built module in a fresh pwsh
+      dotnet pwsh ./build.ps1 -Task Demo    # two seeded emulators, an example scope file, Test-SyncScope -Online
+    Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+    # Run only Pester files whose name matches (for quick local loops); CI runs everything.
+    [string] $PesterFilter = '*'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'SpaceSync'
+$ResultsDir = Join-Path $Out 'test-results'
+
+function Invoke-Native {
+    # Runs an external command and stops the build when it fails.
+    param([Parameter(Mandatory)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+}
+
+function Get-ModuleVersion {
+    # Directory.Build.props is the one version source.
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    $node = $props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1
+    return $node.VersionPrefix
+}
+
+function Invoke-Build {
+    Invoke-Native dotnet build (Join-Path $Root 'SpaceSync.sln') -c $Configuration --nologo -v:minimal '-clp:ErrorsOnly;Summary'
+
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    New-Item -ItemType Directory -Force -Path $deps, (Join-Path $ModuleOut 'en-US') | Out-Null
+
+    # Core and all its third-party assemblies go to Dependencies/, loaded by the module's own load context.
+    Invoke-Native dotnet publish (Join-Path $Root 'src/SpaceSync.Core/SpaceSync.Core.csproj') -c $Configuration --no-build --nologo -v:quiet -o $deps
+    Remove-Item (Join-Path $deps '*.deps.json') -ErrorAction SilentlyContinue
+
+    $psBin = Join-Path $Root "src/SpaceSync.PowerShell/bin/$Configuration/netstandard2.0"
+    Copy-Item (Join-Path $psBin 'SpaceSync.PowerShell.dll'), (Join-Path $psBin 'SpaceSync.PowerShell.pdb') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/SpaceSync.PowerShell/SpaceSync.Format.ps1xml') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/SpaceSync.PowerShell/en-US/*.txt') (Join-Path $ModuleOut 'en-US')
+
+    # The manifest: the root copy is the source; its version is stamped from Directory.Build.props.
+    $version = Get-ModuleVersion
+    $manifest = Get-Content -Raw (Join-Path $Root 'SpaceSync.psd1')
+    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+    Set-Content -Path (Join-Path $ModuleOut 'SpaceSync.psd1') -Value $manifest -NoNewline
+
+    # MAML help, generated from the markdown sources in docs/help against the built cmdlets' metadata.
+    Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Build-Help.ps1') `
+        -ModulePath (Join-Path $ModuleOut 'SpaceSync.psd1') -SourcePath (Join-Path $Root 'docs/help') `
+        -OutputPath (Join-Path $ModuleOut 'en-US/SpaceSync.PowerShell.dll-Help.xml')
+
+    Write-Host "Module assembled in $ModuleOut (version $version)"
+}
+
+function Read-TrxCounts([string] $path) {
+    [xml] $trx = Get-Content -Raw $path
+    $counters = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $ResultsDir) { Remove-Item -Recurse -Force $ResultsDir }
+    New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
+
+    $passed = 0; $failed = 0
+    foreach ($project in 'tests/SpaceSync.Core.Tests', 'tests/SpaceSync.Emulator.Tests') {
+        $name = Split-Path $project -Leaf
+        $trx = Join-Path $ResultsDir "$name.trx"
+        & dotnet test (Join-Path $Root $project) -c $Configuration --no-build --nologo `
+            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+        if (Test-Path $trx) {
+            $counts = Read-TrxCounts $trx
+            $passed += $counts.Passed; $failed += $counts.Failed
+            if ($LASTEXITCODE -ne 0 -and $counts.Failed -eq 0) { $failed++ }   # crashed host: count it
+        }
+        else {
+            Write-Warning "$name produced no results (exit code $LASTEXITCODE)"
+            $failed++
+        }
+    }
+
+    # Pester runs in a fresh pwsh so that it imports the built module, never a stale copy in this session.
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo -v:quiet
+    $pesterJson = Join-Path $ResultsDir 'pester.json'
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
+        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson -Filter $PesterFilter
+    if (Test-Path $pesterJson) {
+        $pester = Get-Content -Raw $pesterJson | ConvertFrom-Json
+        $passed += $pester.Passed; $failed += $pester.Failed
+    }
+    else {
+        Write-Warning "Pester produced no results (exit code $LASTEXITCODE)"
+        $failed++
+    }
+
+    [pscustomobject]@{ Passed = $passed; Failed = $failed } | ConvertTo-Json | Set-Content (Join-Path $ResultsDir 'summary.json')
+    Write-Host ''
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & dotnet pwsh -NoProfile -File (Join-Path $Root 'examples/Demo.ps1') -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1')
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+Push-Location $Root
+try {
+    switch ($Task) {
+        'Clean' { if (Test-Path $Out) { Remove-Item -Recurse -Force $Out } }
+        'Build' { Invoke-Build }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+    }
+}
+finally {
+    Pop-Location
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// What every SpaceSync cmdlet needs: finding and loading the scope file, a cancellation token that
+    /// Ctrl+C (StopProcessing) trips, and ErrorRecords with stable ErrorIds.
+    /// </summary>
+    public abstract class SpaceSyncCmdlet : PSCmdlet, IDisposable
+    {
+        internal const string ScopeEnvironmentVariable = "SPACESYNC_SCOPE";
+        internal const string DefaultScopeFileName = "spacesync.yaml";
+
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>The scope file. Default: $env:SPACESYNC_SCOPE, else ./spacesync.yaml.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("FullName")]
+        [ValidateNotNullOrEmpty]
+        public string? ScopePath { get; set; }
+
+        protected CancellationToken Stopping => _stopping.Token;
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>The scope file's full path, resolved against the current PowerShell location.</summary>
+        protected string ResolveScopePath()
+        {
+            var path = ScopePath;
+            if (string.IsNullOrEmpty(path))
+            {
+                path = Environment.GetEnvironmentVariable(ScopeEnvironmentVariable);
+            }
+
+            if (string.IsNullOrEmpty(path))
+            {
+                path = DefaultScopeFileName;
+            }
+
+            return GetUnresolvedProviderPathFromPSPath(path);
+        }
+
+        /// <summary>Loads and validates the scope file; a bad file ends the command with every error listed.</summary>
+        protected ScopeDocument LoadScope()
+        {
+            var path = ResolveScopePath();
+            try
+            {
+                return ScopeParser.Load(path);
+            }
+            catch (ScopeException e)
+            {
+                ThrowTerminatingError(ScopeErrorRecord(e, path));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
+        }
+
+        internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)
+        {
+            var notFound = e.Errors.Count == 1 && e.Errors[0].Code == "ScopeFileNotFound";
+            var record = new ErrorRecord(
+                e,
+                notFound ? "ScopeFileNotFound" : "ScopeFileInvalid",
+                notFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData,
+                path);
+            record.ErrorDetails = new ErrorDetails(e.Message)
+            {
+                RecommendedAction = notFound
+                    ? "Create one with New-SyncScope, or name it with -ScopePath or $env:SPACESYNC_SCOPE."
+                    : "Correct the scope file at the positions given, then run Test-SyncScope.",
+            };
+            return record;
+        }
+
+    }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.PowerShell.Completion;
+using SpaceSync.PowerShell.Hosting;
+using SpaceSync.PowerShell.Security;
+
+namespace SpaceSync.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Validates a scope file; with -Online also checks both sites and every space. One finding per result.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "SyncScope")]
+    [OutputType(typeof(ScopeFinding))]
+    [OutputType(typeof(bool))]
+    public sealed class TestSyncScopeCommand : SpaceSyncCmdlet
+    {
+        [Parameter]
+        public SwitchParameter Online { get; set; }
+
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        [Parameter]
+        [ArgumentCompleter(typeof(SpaceKeyCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? SpaceKey { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? CloudCredential { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? DataCenterCredential { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var path = ResolveScopePath();
+            var findings = new List<ScopeFinding>(ScopeValidator.Check(path));
+            Emit(findings);
+
+            if (Online && !findings.Any(f => f.Severity == FindingSeverity.Error))
+            {
+                findings.AddRange(RunOnlineChecks(ScopeParser.Load(path)));
+            }
+
+            if (Quiet)
+            {
+                WriteObject(!findings.Any(f => f.Severity == FindingSeverity.Error));
+            }
+        }
+
+        private IReadOnlyList<ScopeFinding> RunOnlineChecks(ScopeDocument scope)
+        {
+            if (SpaceKey is { Length: > 0 })
+            {
+                foreach (var key in SpaceKey.Where(k => !scope.Spaces.Any(s => string.Equals(s.Key, k, StringComparison.OrdinalIgnoreCase))))
+                {
+                    WriteError(new ErrorRecord(
+                        new ArgumentException($"Space '{key}' is not in the scope file '{scope.Path}'."),
+                        "SpaceNotInScope", ErrorCategory.ObjectNotFound, key));
+                }
+
+                scope = scope with { Spaces = scope.Spaces.Where(s => SpaceKey.Contains(s.Key, StringComparer.OrdinalIgnoreCase)).ToList() };
+            }
+
+            // Vault look-ups and prompts must happen here, on the pipeline thread, before the checks start.
+            var secrets = new PowerShellSecretResolver();
+            if (CloudCredential is null) secrets.Prefetch(this, scope.Cloud);
+            if (DataCenterCredential is null) secrets.Prefetch(this, scope.DataCenter);
+
+            using var queue = new PipelineQueue();
+            var options = new ScopeOnlineCheckOptions
+            {
+                CloudCredential = Override(CloudCredential, scope.Cloud),
+                DataCenterCredential = Override(DataCenterCredential, scope.DataCenter),
+                OnFinding = finding => queue.Post(() => Emit(new[] { finding })),
+                ClientOptions = new SiteClientOptions { OnEvent = e => queue.Post(() => WriteVerbose(e.ToString())) },
+            };
+
+            var check = new ScopeOnlineCheck(secrets, options);
+            return queue.Drain(Task.Run(() => check.RunAsync(scope, Stopping)));
+        }
+
+        private static SiteCredential? Override(PSCredential? credential, SiteSettings site) =>
+            credential is null
+                ? null
+                : SiteCredential.FromOverride(site.Auth, credential.UserName, credential.GetNetworkCredential().Password);
+
+        private void Emit(IEnumerable<ScopeFinding> findings)
+        {
+            if (Quiet)
+            {
+                return;
+            }
+
+            foreach (var finding in findings)
+            {
+                WriteObject(finding);
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Management.Automation;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+
+namespace SpaceSync.PowerShell.Security
+{
+    /// <summary>
+    /// Resolves the scope's secret references the PowerShell way: environment variables, SecretManagement
+    /// vaults (Get-Secret, found at run time — no hard dependency), and host prompts. Vaults and prompts need
+    /// the pipeline thread, so every reference is resolved up front (Prefetch, on that thread) and the engine's
+    /// later ResolveAsync calls — from any thread — only read the results.
+    /// </summary>
+    internal sealed class PowerShellSecretResolver : ISecretResolver
+    {
+        private readonly Dictionary<SecretReference, string> _values = new Dictionary<SecretReference, string>();
+        private readonly Dictionary<SecretReference, string> _failures = new Dictionary<SecretReference, string>();
+
+        public void Prefetch(PSCmdlet cmdlet, SiteSettings site)
+        {
+            var reference = site.Auth.Token;
+            if (_values.ContainsKey(reference) || _failures.ContainsKey(reference))
+            {
+                return;
+            }
+
+            try
+            {
+                var value = reference.Source switch
+                {
+                    SecretSource.Environment => FromEnvironment(reference),
+                    SecretSource.Vault => FromVault(cmdlet, reference),
+                    _ => FromPrompt(cmdlet, site),
+                };
+                _values[reference] = value;
+            }
+            catch (SecretNotReadException e)
+            {
+                _failures[reference] = e.Message;
+            }
+        }
+
+        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        {
+            if (_values.TryGetValue(reference, out var value))
+            {
+                return Task.FromResult(value);
+            }
+
+            var reason = _failures.TryGetValue(reference, out var failure) ? failure : "it was not resolved before the run";
+            throw new SecretUnavailableException(reference, site, reason);
+        }
+
+        private static string FromEnvironment(SecretReference reference)
+        {
+            var value = Environment.GetEnvironmentVariable(reference.Name ?? "");
+            if (string.IsNullOrEmpty(value))
+            {
+                throw new SecretNotReadException($"the environment variable {reference.Name} is not set");
+            }
+
+            return value!;
+        }
+
+        private static string FromVault(PSCmdlet cmdlet, SecretReference reference)
+        {
+            if (cmdlet.InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function) is null)
+            {
+                throw new SecretNotReadException(
+                    "Get-Secret is not available; install and register a vault with Microsoft.PowerShell.SecretManagement");
+            }
+
+            Collection<PSObject> result;
+            try
+            {
+                var script = ScriptBlock.Create("param($name, $vault) Get-Secret -Name $name -Vault $vault -AsPlainText -ErrorAction Stop");
+                result = cmdlet.InvokeCommand.InvokeScript(false, script, null, reference.Name, reference.Vault);
+            }
+            catch (RuntimeException e)
+            {
+                // The vault's own message names the secret and vault, never the value.
+                throw new SecretNotReadException(e.Message);
+            }
+
+            var value = result.Count == 1 ? result[0]?.BaseObject : null;
+            return value switch
+            {
+                string text when text.Length > 0 => text,
+                System.Security.SecureString secure => new NetworkCredential("", secure).Password,
+                _ => throw new SecretNotReadException("the vault returned no text secret"),
+            };
+        }
+
+        private static string FromPrompt(PSCmdlet cmdlet, SiteSettings site)
+        {
+            PSCredential? credential;
+            try
+            {
+                var user = site.Auth.User ?? "token";
+                credential = cmdlet.Host.UI.PromptForCredential(
+                    $"SpaceSync: {site.Kind} credentials",
+                    $"Enter the {(site.Auth.Type == AuthType.Bearer ? "personal access token" : "API token or password")} for {site.Url}.",
+                    user, site.Url.Host);
+            }
+            catch (Exception e) when (e is PSInvalidOperationException || e is HostException || e is NotImplementedException)
+            {
+                throw new SecretNotReadException("the scope file asks for a prompt, but this session cannot prompt (non-interactive); pass -CloudCredential / -DataCenterCredential or use env: or secret:");
+            }
+
+            if (credential is null || credential.Password.Length == 0)
+            {
+                throw new SecretNotReadException("no token was entered");
+            }
+
+            return credential.GetNetworkCredential().Password;
+        }
+
+        private sealed class SecretNotReadException : Exception
+        {
+            public SecretNotReadException(string message) : base(message) { }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+# Shared by the Pester files: where the built module is, and a way to run code in a fresh pwsh
+# (assemblies cannot be unloaded, so load-order tests need their own process).
+
+function Get-TestModuleManifest {
+    if (-not $env:SPACESYNC_TEST_MODULE) { throw 'SPACESYNC_TEST_MODULE is not set: run the suite through build.ps1 -Task Test.' }
+    return $env:SPACESYNC_TEST_MODULE
+}
+
+function Get-RepositoryRoot { Split-Path (Split-Path $PSScriptRoot) }
+
+function Invoke-FreshPwsh {
+    # Runs a script in a new pwsh process and returns what it wrote to the success stream, as JSON-decoded objects.
+    param([Parameter(Mandatory)] [string] $Script)
+    $wrapped = "`$ErrorActionPreference = 'Stop'; & { $Script } | ConvertTo-Json -Depth 5 -Compress"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapped))
+    Push-Location (Get-RepositoryRoot)   # dotnet pwsh works only inside the tree with the tool manifest
+    try {
+        $output = & dotnet pwsh -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        $code = $LASTEXITCODE
+    }
+    finally { Pop-Location }
+    $text = ($output | ForEach-Object { "$_" }) -join "`n"
+    if ($code -ne 0) { throw "Fresh pwsh failed with exit code ${code}: $text" }
+    $json = ($output | Where-Object { $_ -is [string] } | Select-Object -Last 1)
+    if ($json) { return $json | ConvertFrom-Json } else { return $null }
+}
+
+function New-TestScopeFile {
+    # Writes a valid scope file for the given sites into a folder and returns its path.
+    param(
+        [Parameter(Mandatory)] [string] $Folder,
+        [string] $CloudUrl = 'https://acme.atlassian.net/wiki',
+        [string] $DataCenterUrl = 'https://wiki.acme.internal/confluence',
+        [string] $DataCenterAuth = "type: bearer`n      token: env:SPACESYNC_TEST_DC_TOKEN",
+        [string] $CloudToken = 'env:SPACESYNC_TEST_CLOUD_TOKEN',
+        [string] $Spaces = "  - key: ENG`n    owner: eng-docs@acme.com`n"
+    )
+    New-Item -ItemType Directory -Force -Path $Folder | Out-Null
+    $path = Join-Path $Folder 'spacesync.yaml'
+    @"
+version: 1
+sites:
+  cloud:
+    url: $CloudUrl
+    auth:
+      type: basic
+      user: admin@example.com
+      token: $CloudToken
+  datacenter:
+    url: $DataCenterUrl
+    auth:
+      $DataCenterAuth
+spaces:
+$Spaces
+"@ | Set-Content -Path $path -NoNewline
+    return $path
+}
+
+Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, New-TestScopeFile
