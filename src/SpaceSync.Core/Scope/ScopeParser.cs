@@ -41,6 +41,10 @@ namespace SpaceSync.Core.Scope
         private static readonly string[] UsersKeys = { "match", "map" };
         private static readonly string[] SpaceKeys =
             new[] { "key", "cloudKey", "owner", "phase" }.Concat(SyncKeys).Concat(new[] { "include", "exclude" }).ToArray();
+        // Space-only keys written under `defaults`: say where they belong instead of just "unknown".
+        private static readonly IReadOnlyDictionary<string, string> SpaceOnlyKeys =
+            new[] { "key", "cloudKey", "owner", "phase", "include", "exclude" }.ToDictionary(
+                k => k, k => $"'{k}' is set on each space under 'spaces', not in 'defaults'.", StringComparer.Ordinal);
         private static readonly string[] IncludeKeys = { "subtree" };
         private static readonly string[] ExcludeKeys = { "titles", "labels" };
         private static readonly string[] StateKeys = { "path" };
@@ -151,7 +155,7 @@ namespace SpaceSync.Core.Scope
                 var cloud = sites == null ? null : ReadSite(sites, "cloud", SiteKind.Cloud);
                 var dataCenter = sites == null ? null : ReadSite(sites, "datacenter", SiteKind.DataCenter);
 
-                var defaultsSection = _r.ReadSection(root, "defaults", required: false, SyncKeys);
+                var defaultsSection = _r.ReadSection(root, "defaults", required: false, SyncKeys, SpaceOnlyKeys);
                 var defaults = defaultsSection == null ? new SyncSettings() : ReadSyncSettings(defaultsSection);
 
                 var users = ReadUsers(root);

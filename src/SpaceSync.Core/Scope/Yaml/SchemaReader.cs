@@ -69,7 +69,8 @@ namespace SpaceSync.Core.Scope.Yaml
         /// Opens a mapping node as a section. A null node (key written with no value) is an empty section.
         /// Reports a non-mapping, unknown keys (with a near-miss suggestion) and duplicate keys.
         /// </summary>
-        public Section? OpenSection(YamlTreeNode? node, string path, TextPosition anchor, IReadOnlyList<string> allowedKeys)
+        /// <param name="misplaced">Keys that are valid elsewhere, with a hint where they belong.</param>
+        public Section? OpenSection(YamlTreeNode? node, string path, TextPosition anchor, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null)
         {
             var entries = new Dictionary<string, YamlTreeEntry>(StringComparer.Ordinal);
             if (node == null || (node is YamlTreeScalar nullScalar && nullScalar.IsNull))
@@ -99,7 +100,8 @@ namespace SpaceSync.Core.Scope.Yaml
                 if (!allowedKeys.Contains(key, StringComparer.Ordinal))
                 {
                     var suggestion = NearMiss.Suggest(key, allowedKeys);
-                    var hint = suggestion == null ? "" : $" Did you mean '{suggestion}'?";
+                    var hint = misplaced != null && misplaced.TryGetValue(key, out var belongs) ? " " + belongs
+                        : suggestion == null ? "" : $" Did you mean '{suggestion}'?";
                     Error(ScopeErrorCodes.UnknownKey,
                         $"Unknown key '{Truncate(key)}' {section.Where}.{hint} Allowed keys: {string.Join(", ", allowedKeys)}.",
                         entry.Key.Position);
@@ -121,7 +123,7 @@ namespace SpaceSync.Core.Scope.Yaml
         }
 
         /// <summary>A nested section under <paramref name="key"/>; a missing required one is reported.</summary>
-        public Section? ReadSection(Section parent, string key, bool required, IReadOnlyList<string> allowedKeys)
+        public Section? ReadSection(Section parent, string key, bool required, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null)
         {
             var entry = Lookup(parent, key, required, "a mapping of " + string.Join(", ", allowedKeys));
             if (entry == null)
@@ -129,7 +131,7 @@ namespace SpaceSync.Core.Scope.Yaml
                 return null;
             }
 
-            return OpenSection(entry.Value, parent.PathOf(key), entry.Key.Position, allowedKeys);
+            return OpenSection(entry.Value, parent.PathOf(key), entry.Key.Position, allowedKeys, misplaced);
         }
 
         /// <summary>The items of a list under <paramref name="key"/>; a null value is an empty list.</summary>
@@ -203,13 +205,7 @@ namespace SpaceSync.Core.Scope.Yaml
                 return null;
             }
 
-            if (IsEmpty(entry.Value))
-            {
-                Error(ScopeErrorCodes.EmptyValue, $"'{parent.PathOf(key)}' is empty; expected {expected}.", entry.Key.Position);
-                return null;
-            }
-
-            return StringOf(entry.Value, parent.PathOf(key), expected);
+            return HasValue(parent, key, entry, expected) ? StringOf(entry.Value, parent.PathOf(key), expected) : null;
         }
 
         /// <summary>The raw scalar under a key (for values such as tokens that must never be echoed).</summary>
@@ -219,7 +215,7 @@ namespace SpaceSync.Core.Scope.Yaml
         public bool? ReadBool(Section parent, string key)
         {
             var entry = Lookup(parent, key, required: false, "true or false");
-            if (entry == null)
+            if (entry == null || !HasValue(parent, key, entry, "true or false"))
             {
                 return null;
             }
@@ -252,7 +248,7 @@ namespace SpaceSync.Core.Scope.Yaml
         public int? ReadInteger(Section parent, string key, bool required, string expected)
         {
             var entry = Lookup(parent, key, required, expected);
-            if (entry == null)
+            if (entry == null || !HasValue(parent, key, entry, expected))
             {
                 return null;
             }
@@ -270,7 +266,7 @@ namespace SpaceSync.Core.Scope.Yaml
         public int? ReadPercent(Section parent, string key)
         {
             var entry = Lookup(parent, key, required: false, "a whole number from 0 to 100");
-            if (entry == null)
+            if (entry == null || !HasValue(parent, key, entry, "a whole number from 0 to 100"))
             {
                 return null;
             }
@@ -298,17 +294,17 @@ namespace SpaceSync.Core.Scope.Yaml
         {
             var expected = "one of " + string.Join(", ", allowed);
             var entry = Lookup(parent, key, required, expected);
-            if (entry == null)
+            if (entry == null || !HasValue(parent, key, entry, expected))
             {
                 return null;
             }
 
-            if (entry.Value is YamlTreeScalar scalar && !scalar.IsNull && allowed.Contains(scalar.Value, StringComparer.Ordinal))
+            if (entry.Value is YamlTreeScalar scalar && allowed.Contains(scalar.Value, StringComparer.Ordinal))
             {
                 return scalar.Value;
             }
 
-            if (!(entry.Value is YamlTreeScalar) || IsEmpty(entry.Value))
+            if (!(entry.Value is YamlTreeScalar))
             {
                 Error(ScopeErrorCodes.InvalidType, $"'{parent.PathOf(key)}' must be {expected}, found {Shown(entry.Value)}.", ValuePosition(entry));
                 return null;
@@ -387,6 +383,21 @@ namespace SpaceSync.Core.Scope.Yaml
             }
 
             return scalar.Value.Trim();
+        }
+
+        /// <summary>
+        /// A setting written with no value is reported rather than read as "not set": a half-deleted
+        /// line must not silently fall back to a default.
+        /// </summary>
+        private bool HasValue(Section parent, string key, YamlTreeEntry entry, string expected)
+        {
+            if (!IsEmpty(entry.Value))
+            {
+                return true;
+            }
+
+            Error(ScopeErrorCodes.EmptyValue, $"'{parent.PathOf(key)}' has no value; expected {expected}.", entry.Key.Position);
+            return false;
         }
 
         private YamlTreeEntry? Lookup(Section parent, string key, bool required, string expected)

@@ -255,7 +255,29 @@ namespace SpaceSync.Core.Scope.Yaml
                     position);
             }
 
-            return new YamlReadProblem(ScopeErrorCodes.YamlSyntax, $"Invalid YAML: {reason}.", position);
+            return new YamlReadProblem(ScopeErrorCodes.YamlSyntax, $"Invalid YAML: {reason}.{HintFor(reason)}", position);
+        }
+
+        /// <summary>YamlDotNet says what the scanner saw; add what the writer most likely meant.</summary>
+        private static string HintFor(string reason)
+        {
+            if (reason.IndexOf("quoted scalar", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return " Check that the quote opened here is closed on the same line.";
+            }
+
+            if (reason.IndexOf("invalid mapping", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                reason.IndexOf("mapping values are not allowed", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return " A ': ' inside a value starts a new key; put the value in quotes.";
+            }
+
+            if (reason.IndexOf("did not find expected key", StringComparison.OrdinalIgnoreCase) >= 0)
+            {
+                return " Check the indentation: keys of one mapping must line up.";
+            }
+
+            return "";
         }
 
         private YamlReadProblem FromPositionlessFailure()
