@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -115,15 +114,13 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>All items of a v2 listing (path from /api/v2, with its query), following Link / _links.next.</summary>
-        internal IAsyncEnumerable<JsonElement> ListV2Async(string pathAndQuery, CancellationToken cancellationToken) =>
-            _rest.GetPagedAsync(V2(pathAndQuery), PagingStyle.CloudV2, cancellationToken);
+        internal ListingReader ListV2(string pathAndQuery) => _rest.List(V2(pathAndQuery), PagingStyle.CloudV2);
 
         /// <summary>All results of a v1 CQL search, following _links.next relative to _links.base.</summary>
-        internal IAsyncEnumerable<JsonElement> SearchV1Async(string cql, int limit, CancellationToken cancellationToken) =>
-            _rest.GetPagedAsync(
+        internal ListingReader SearchV1(string cql, int limit) =>
+            _rest.List(
                 V1("/search?cql=" + Uri.EscapeDataString(cql) + "&limit=" + limit.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                PagingStyle.BaseRelative,
-                cancellationToken);
+                PagingStyle.BaseRelative);
 
         internal static bool Permits(JsonElement operations, string operation, string targetType)
         {

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
-using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Threading;
@@ -78,57 +77,39 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// Every item of a listing, page by page as the consumer asks for them: one page in memory at a time.
+        /// A reader over every item of a listing, fetching page after page as the consumer asks:
+        /// one page in memory at a time. (A pull reader rather than IAsyncEnumerable: on netstandard2.0 that
+        /// type lives in Microsoft.Bcl.AsyncInterfaces, which .NET 8+ consumers of Core do not get.)
         /// </summary>
-        public async IAsyncEnumerable<JsonElement> GetPagedAsync(
-            Uri firstPage, PagingStyle style, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        public ListingReader List(Uri firstPage, PagingStyle style) => new ListingReader(this, firstPage, style);
+
+        /// <summary>One page of a listing: its items (detached from the response) and the next page's URL.</summary>
+        internal async Task<(List<JsonElement> Items, Uri? Next)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken)
         {
-            var visited = new HashSet<string>(StringComparer.Ordinal);
-            Uri? next = firstPage;
-            while (next != null)
+            using var request = new HttpRequestMessage(HttpMethod.Get, page);
+            using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
+            using var document = await ReadJsonAsync(request, response).ConfigureAwait(false);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("results", out var results) ||
+                results.ValueKind != JsonValueKind.Array)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!visited.Add(next.AbsoluteUri))
-                {
-                    throw new SiteException(
-                        SiteErrorKind.UnexpectedResponse,
-                        $"GET {next.AbsolutePath} on the {Kind} site: the listing's next-page link repeats an earlier page; stopped to avoid an endless loop.",
-                        "GET", next.AbsolutePath);
-                }
+                throw Unexpected(request, response, "the answer is not a listing (no \"results\" array)");
+            }
 
-                List<JsonElement> items;
-                using (var request = new HttpRequestMessage(HttpMethod.Get, next))
-                using (var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false))
-                using (var document = await ReadJsonAsync(request, response).ConfigureAwait(false))
-                {
-                    var root = document.RootElement;
-                    if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("results", out var results) ||
-                        results.ValueKind != JsonValueKind.Array)
-                    {
-                        throw Unexpected(request, response, "the answer is not a listing (no \"results\" array)");
-                    }
+            var items = new List<JsonElement>(results.GetArrayLength());
+            foreach (var item in results.EnumerateArray())
+            {
+                items.Add(item.Clone());
+            }
 
-                    items = new List<JsonElement>(results.GetArrayLength());
-                    foreach (var item in results.EnumerateArray())
-                    {
-                        items.Add(item.Clone());
-                    }
-
-                    var link = NextLink.Find(response, root, style);
-                    try
-                    {
-                        next = link is null ? null : NextLink.Resolve(link, SiteUrl, style);
-                    }
-                    catch (InvalidOperationException e)
-                    {
-                        throw Unexpected(request, response, e.Message);
-                    }
-                }
-
-                foreach (var item in items)
-                {
-                    yield return item;
-                }
+            var link = NextLink.Find(response, root, style);
+            try
+            {
+                return (items, link is null ? null : NextLink.Resolve(link, SiteUrl, style));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Unexpected(request, response, e.Message);
             }
         }
 

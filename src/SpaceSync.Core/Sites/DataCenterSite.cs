@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -90,10 +89,10 @@ namespace SpaceSync.Core.Sites
                     return new WriteAccessResult(WriteAccess.Allowed, $"{user.DisplayName} may create pages in space {space.Key} (granted to the user).");
                 }
 
-                await foreach (var group in _rest.GetPagedAsync(
-                                   Api("/user/memberof?key=" + Uri.EscapeDataString(user.UserKey!)), PagingStyle.BaseRelative, cancellationToken)
-                                   .ConfigureAwait(false))
+                var groups = _rest.List(Api("/user/memberof?key=" + Uri.EscapeDataString(user.UserKey!)), PagingStyle.BaseRelative);
+                while (await groups.MoveNextAsync(cancellationToken).ConfigureAwait(false))
                 {
+                    var group = groups.Current;
                     var name = JsonRead.String(group, "name");
                     if (string.IsNullOrEmpty(name))
                     {
@@ -122,8 +121,7 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>All items of a listing (path from /rest/api, with its query), following _links.next relative to _links.base.</summary>
-        internal IAsyncEnumerable<JsonElement> ListAsync(string pathAndQuery, CancellationToken cancellationToken) =>
-            _rest.GetPagedAsync(Api(pathAndQuery), PagingStyle.BaseRelative, cancellationToken);
+        internal ListingReader List(string pathAndQuery) => _rest.List(Api(pathAndQuery), PagingStyle.BaseRelative);
 
         private async Task<bool> GrantsCreatePageAsync(Uri url, CancellationToken cancellationToken)
         {

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Scope;
@@ -42,39 +41,23 @@ namespace SpaceSync.Core.Sites
             _options = options ?? new ScopeOnlineCheckOptions();
         }
 
-        /// <summary>Every finding, Cloud first, then Data Center.</summary>
+        /// <summary>Every finding, Cloud first, then Data Center; each is also passed to OnFinding as it is made.</summary>
         public async Task<IReadOnlyList<ScopeFinding>> RunAsync(ScopeDocument scope, CancellationToken cancellationToken)
         {
-            var findings = new List<ScopeFinding>();
-            await foreach (var finding in CheckAsync(scope, cancellationToken).ConfigureAwait(false))
-            {
-                findings.Add(finding);
-            }
-
-            return findings;
-        }
-
-        internal async IAsyncEnumerable<ScopeFinding> CheckAsync(
-            ScopeDocument scope, [EnumeratorCancellation] CancellationToken cancellationToken)
-        {
             if (scope is null) throw new ArgumentNullException(nameof(scope));
+            var findings = new Findings(_options.OnFinding);
             foreach (var site in new[] { scope.Cloud, scope.DataCenter })
             {
-                if (site is null)
+                if (site != null)
                 {
-                    continue;
-                }
-
-                await foreach (var finding in CheckSiteAsync(scope, site, cancellationToken).ConfigureAwait(false))
-                {
-                    _options.OnFinding?.Invoke(finding);
-                    yield return finding;
+                    await CheckSiteAsync(scope, site, findings, cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            return findings.All;
         }
 
-        private async IAsyncEnumerable<ScopeFinding> CheckSiteAsync(
-            ScopeDocument scope, SiteSettings settings, [EnumeratorCancellation] CancellationToken cancellationToken)
+        private async Task CheckSiteAsync(ScopeDocument scope, SiteSettings settings, Findings findings, CancellationToken cancellationToken)
         {
             var kind = settings.Kind;
             var label = kind == SiteKind.Cloud ? "Cloud" : "Data Center";
@@ -82,65 +65,50 @@ namespace SpaceSync.Core.Sites
             var (credential, credentialProblem) = await CredentialAsync(settings, cancellationToken).ConfigureAwait(false);
             if (credential is null)
             {
-                yield return credentialProblem!;
-                yield break;
+                findings.Add(credentialProblem!);
+                return;
             }
 
-            IConfluenceSite? created = null;
-            string? createProblem = null;
+            IConfluenceSite site;
             try
             {
-                created = SiteClientFactory.Create(settings, credential, _options.ClientOptions);
+                site = SiteClientFactory.Create(settings, credential, _options.ClientOptions);
             }
             catch (ArgumentException e)
             {
-                createProblem = e.Message;
+                findings.Add(Error(kind, Reachable, "SiteUrlInvalid", e.Message, settings.Location));
+                return;
             }
 
-            if (created is null)
+            using (site)
             {
-                yield return Error(kind, Reachable, "SiteUrlInvalid", createProblem ?? "The site client could not be built.", settings.Location);
-                yield break;
-            }
-
-            using (var site = created)
-            {
-                SiteUser? user = null;
-                SiteException? signInFailure = null;
+                SiteUser user;
                 try
                 {
                     user = await site.GetCurrentUserAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (SiteException e)
                 {
-                    signInFailure = e;
-                }
-
-                if (signInFailure != null)
-                {
-                    foreach (var finding in SignInFindings(kind, label, site.BaseUrl, signInFailure, settings.Location))
+                    foreach (var finding in SignInFindings(kind, label, site.BaseUrl, e, settings.Location))
                     {
-                        yield return finding;
+                        findings.Add(finding);
                     }
 
-                    yield break;
+                    return;
                 }
 
-                yield return Info(kind, Reachable, $"The {label} site {site.BaseUrl} answered.");
-                yield return Info(kind, Authenticated, $"Signed in to {label} as {user!}.");
+                findings.Add(Info(kind, Reachable, $"The {label} site {site.BaseUrl} answered."));
+                findings.Add(Info(kind, Authenticated, $"Signed in to {label} as {user}."));
 
                 foreach (var space in scope.Spaces)
                 {
-                    await foreach (var finding in CheckSpaceAsync(site, label, space, user!, cancellationToken).ConfigureAwait(false))
-                    {
-                        yield return finding;
-                    }
+                    await CheckSpaceAsync(site, label, space, user, findings, cancellationToken).ConfigureAwait(false);
                 }
             }
         }
 
-        private async IAsyncEnumerable<ScopeFinding> CheckSpaceAsync(
-            IConfluenceSite site, string label, SpaceSettings space, SiteUser user, [EnumeratorCancellation] CancellationToken cancellationToken)
+        private static async Task CheckSpaceAsync(
+            IConfluenceSite site, string label, SpaceSettings space, SiteUser user, Findings findings, CancellationToken cancellationToken)
         {
             var kind = site.Kind;
             var key = kind == SiteKind.Cloud ? space.EffectiveCloudKey : space.Key;
@@ -148,66 +116,56 @@ namespace SpaceSync.Core.Sites
                 ? $"{key} (cloudKey of {space.Key})"
                 : key;
 
-            SiteSpace? found = null;
-            SiteException? failure = null;
+            SiteSpace? found;
             try
             {
                 found = await site.FindSpaceAsync(key, cancellationToken).ConfigureAwait(false);
             }
             catch (SiteException e)
             {
-                failure = e;
-            }
-
-            if (failure != null)
-            {
-                yield return Error(kind, SpaceExists, CodeFor(failure.Kind), $"Space {keyText} on {label} could not be checked: {failure.Message}", space.Location, space.Key);
-                yield break;
+                findings.Add(Error(kind, SpaceExists, CodeFor(e.Kind), $"Space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
+                return;
             }
 
             if (found is null)
             {
-                yield return Error(kind, SpaceExists, "SpaceNotFound",
-                    $"Space {keyText} does not exist on {label}, or {user.DisplayName} cannot see it.", space.Location, space.Key);
-                yield break;
+                findings.Add(Error(kind, SpaceExists, "SpaceNotFound",
+                    $"Space {keyText} does not exist on {label}, or {user.DisplayName} cannot see it.", space.Location, space.Key));
+                return;
             }
 
-            yield return Info(kind, SpaceExists, $"Space {keyText} exists on {label}: \"{found.Name}\" (id {found.Id}).", space.Key);
+            findings.Add(Info(kind, SpaceExists, $"Space {keyText} exists on {label}: \"{found.Name}\" (id {found.Id}).", space.Key));
 
-            WriteAccessResult? access = null;
+            WriteAccessResult access;
             try
             {
                 access = await site.CheckWriteAccessAsync(found, user, cancellationToken).ConfigureAwait(false);
             }
             catch (SiteException e)
             {
-                failure = e;
+                findings.Add(Error(kind, CanWrite, CodeFor(e.Kind), $"Write access to space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
+                return;
             }
 
-            if (failure != null)
-            {
-                yield return Error(kind, CanWrite, CodeFor(failure.Kind), $"Write access to space {keyText} on {label} could not be checked: {failure.Message}", space.Location, space.Key);
-                yield break;
-            }
-
-            switch (access!.Access)
+            switch (access.Access)
             {
                 case WriteAccess.Allowed:
-                    yield return Info(kind, CanWrite, access.Message, space.Key);
+                    findings.Add(Info(kind, CanWrite, access.Message, space.Key));
                     break;
                 case WriteAccess.Denied:
-                    yield return Error(kind, CanWrite, "SpaceNotWritable", access.Message, space.Location, space.Key);
+                    findings.Add(Error(kind, CanWrite, "SpaceNotWritable", access.Message, space.Location, space.Key));
                     break;
                 default:
-                    yield return new ScopeFinding
+                    findings.Add(new ScopeFinding
                     {
                         Severity = FindingSeverity.Warning,
                         Check = CanWrite,
                         Site = kind,
                         SpaceKey = space.Key,
                         Message = access.Message,
+                        Location = space.Location,
                         Code = "WriteAccessUnverified",
-                    };
+                    });
                     break;
             }
         }
@@ -309,5 +267,23 @@ namespace SpaceSync.Core.Sites
             Location = location,
             Code = code,
         };
+
+        private sealed class Findings
+        {
+            private readonly Action<ScopeFinding>? _onFinding;
+
+            public Findings(Action<ScopeFinding>? onFinding)
+            {
+                _onFinding = onFinding;
+            }
+
+            public List<ScopeFinding> All { get; } = new List<ScopeFinding>();
+
+            public void Add(ScopeFinding finding)
+            {
+                All.Add(finding);
+                _onFinding?.Invoke(finding);
+            }
+        }
     }
 }
