@@ -326,14 +326,12 @@ internal static class CloudV2Endpoints
     private static JsonObject Optional(HttpContext ctx, IEnumerable<JsonNode> items, string self)
     {
         _ = ctx;
+        var all = items.ToList();
         var results = new JsonArray();
-        foreach (var item in items.Take(50)) results.Add(item);
-        return new JsonObject
-        {
-            ["results"] = results,
-            ["meta"] = new JsonObject { ["hasMore"] = items.Count() > 50, ["cursor"] = items.Count() > 50 ? Http.EncodeCursor(50) : null },
-            ["_links"] = new JsonObject { ["self"] = self },
-        };
+        foreach (var item in all.Take(50)) results.Add(item);
+        var meta = new JsonObject { ["hasMore"] = all.Count > 50 };
+        if (all.Count > 50) meta["cursor"] = Http.EncodeCursor(50);
+        return new JsonObject { ["results"] = results, ["meta"] = meta, ["_links"] = new JsonObject { ["self"] = self } };
     }
 
     /// <summary>Cursor paging: `_links.next` (relative, /wiki/...) and a `Link: <...>; rel="next"` header.</summary>

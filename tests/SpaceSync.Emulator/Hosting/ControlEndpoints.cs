@@ -29,6 +29,39 @@ internal static class ControlEndpoints
 
         group.MapGet("/faults", () => Results.Json(faults.Settings));
 
+        // Users for mentions and user mapping; the demo adds them without touching the process.
+        group.MapGet("/users", () =>
+        {
+            var users = new JsonArray();
+            foreach (var u in state.GetUsers()) users.Add(UserJson(u));
+            return Http.Json(users);
+        });
+
+        group.MapPost("/users", async (HttpContext context) =>
+        {
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { message = "Body must be JSON: " + e.Message });
+            }
+            try
+            {
+                var displayName = body.Str("displayName") ?? throw new ArgumentException("displayName is required.");
+                var email = body.Str("email") ?? throw new ArgumentException("email is required.");
+                var user = state.AddUser(displayName, email, body.Str("username"), body.Str("timeZone"),
+                    body.Str("apiToken"), body.Str("password"), body.Str("personalAccessToken"));
+                return Http.Json(UserJson(user), 201);
+            }
+            catch (Exception e) when (e is ArgumentException or StoreException)
+            {
+                return Results.BadRequest(new { message = e.Message });
+            }
+        });
+
         group.MapPut("/faults", async (HttpContext context) =>
         {
             FaultSettings? settings;
@@ -52,4 +85,14 @@ internal static class ControlEndpoints
             return Results.Json(faults.Settings);
         });
     }
+
+    private static JsonObject UserJson(User u) => new()
+    {
+        ["accountId"] = u.AccountId,
+        ["userKey"] = u.UserKey,
+        ["username"] = u.Username,
+        ["displayName"] = u.DisplayName,
+        ["email"] = u.Email,
+        ["timeZone"] = u.TimeZone,
+    };
 }

@@ -32,6 +32,7 @@ internal static class Errors
         {
             ["authorized"] = status is not (401 or 403),
             ["valid"] = status is not 400,
+            ["allowedInReadOnlyMode"] = true,
             ["errors"] = new JsonArray(),
             ["successful"] = false,
         },
