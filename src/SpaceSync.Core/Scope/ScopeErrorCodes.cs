@@ -1,0 +1,49 @@
+namespace SpaceSync.Core.Scope
+{
+    /// <summary>
+    /// Stable codes of scope-file findings. Scripts and tests match on these, never on message text.
+    /// </summary>
+    public static class ScopeErrorCodes
+    {
+        // Errors: the file cannot be used.
+        public const string FileNotFound = "ScopeFileNotFound";
+        public const string FileUnreadable = "ScopeFileUnreadable";
+        public const string YamlSyntax = "ScopeYamlSyntax";
+        public const string EmptyFile = "ScopeEmptyFile";
+        public const string UnknownKey = "ScopeUnknownKey";
+        public const string MissingKey = "ScopeMissingKey";
+        public const string DuplicateKey = "ScopeDuplicateKey";
+        public const string InvalidType = "ScopeInvalidType";
+        public const string EmptyValue = "ScopeEmptyValue";
+        public const string InvalidEnum = "ScopeInvalidEnum";
+        public const string UnsupportedVersion = "ScopeUnsupportedVersion";
+        public const string InvalidUrl = "ScopeInvalidUrl";
+        public const string InsecureUrl = "ScopeInsecureUrl";
+        public const string PlainTextSecret = "ScopePlainTextSecret";
+        public const string InvalidSecretReference = "ScopeInvalidSecretReference";
+        public const string MissingAuthUser = "ScopeMissingAuthUser";
+        public const string UnexpectedAuthUser = "ScopeUnexpectedAuthUser";
+        public const string DuplicateSpace = "ScopeDuplicateSpace";
+        public const string MissingOwner = "ScopeMissingOwner";
+        public const string InvalidPercent = "ScopeInvalidPercent";
+        public const string InvalidSpaceKey = "ScopeInvalidSpaceKey";
+        public const string InvalidPath = "ScopeInvalidPath";
+        public const string InvalidSubtree = "ScopeInvalidSubtree";
+        public const string InvalidLabel = "ScopeInvalidLabel";
+
+        // Warnings (Test-SyncScope): legal, but worth a second look.
+        public const string NoSpaces = "ScopeNoSpaces";
+        public const string HighDeletePercent = "ScopeHighDeletePercent";
+        public const string MirrorRestrictedPages = "ScopeMirrorRestrictedPages";
+        public const string UserMapNotFound = "ScopeUserMapNotFound";
+        public const string EnvironmentVariableMissing = "ScopeEnvironmentVariableMissing";
+        public const string OwnerPlaceholder = "ScopeOwnerPlaceholder";
+        public const string CloudUrlWithoutWiki = "ScopeCloudUrlWithoutWiki";
+        public const string CloudBearerAuth = "ScopeCloudBearerAuth";
+        public const string CloudUserNotEmail = "ScopeCloudUserNotEmail";
+        public const string DirectionOverridesPhase = "ScopeDirectionOverridesPhase";
+
+        // Information.
+        public const string Valid = "ScopeValid";
+    }
+}

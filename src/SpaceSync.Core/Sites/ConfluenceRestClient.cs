@@ -1,0 +1,303 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Http;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>
+    /// HTTP + JSON for one site: sends through the handler chain (resilience, auth, counting), turns
+    /// every failure into a <see cref="SiteException"/>, and follows the site's own next-page links.
+    /// </summary>
+    internal sealed class ConfluenceRestClient : IDisposable
+    {
+        private readonly HttpClient _http;
+        private readonly IDisposable? _owner;
+
+        public ConfluenceRestClient(HttpClient http, SiteKind kind, Uri siteUrl, SiteRequestCounters counters, IDisposable? owner)
+        {
+            _http = http;
+            Kind = kind;
+            SiteUrl = siteUrl;
+            Counters = counters;
+            _owner = owner;
+            SiteRoot = siteUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        }
+
+        public SiteKind Kind { get; }
+
+        public Uri SiteUrl { get; }
+
+        /// <summary>The site URL as a string without a trailing slash, ready for "/rest/api/...".</summary>
+        public string SiteRoot { get; }
+
+        public SiteRequestCounters Counters { get; }
+
+        public Uri Url(string pathFromSite) => new Uri(SiteRoot + pathFromSite, UriKind.Absolute);
+
+        public async Task<JsonDocument> GetJsonAsync(Uri url, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
+            return await ReadJsonAsync(request, response).ConfigureAwait(false);
+        }
+
+        /// <summary>GET that answers null on 404 (Confluence's "missing or not visible to you").</summary>
+        public async Task<JsonDocument?> GetJsonOrNullAsync(Uri url, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            using var response = await SendAsync(request, allowNotFound: true, cancellationToken).ConfigureAwait(false);
+            return response.StatusCode == HttpStatusCode.NotFound ? null : await ReadJsonAsync(request, response).ConfigureAwait(false);
+        }
+
+        /// <summary>A write with a JSON body (a byte-array body, so a retry can resend it). Null when the answer has no body.</summary>
+        public async Task<JsonDocument?> SendJsonAsync(HttpMethod method, Uri url, string? jsonBody, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(method, url);
+            if (jsonBody != null)
+            {
+                request.Content = new StringContent(jsonBody, Encoding.UTF8, "application/json");
+            }
+
+            using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
+            var length = response.Content?.Headers.ContentLength;
+            if (response.StatusCode == HttpStatusCode.NoContent || length == 0)
+            {
+                return null;
+            }
+
+            return await ReadJsonAsync(request, response).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// A reader over every item of a listing, fetching page after page as the consumer asks:
+        /// one page in memory at a time. (A pull reader rather than IAsyncEnumerable: on netstandard2.0 that
+        /// type lives in Microsoft.Bcl.AsyncInterfaces, which .NET 8+ consumers of Core do not get.)
+        /// </summary>
+        public ListingReader List(Uri firstPage, PagingStyle style) => new ListingReader(this, firstPage, style);
+
+        /// <summary>One page of a listing: its items (detached from the response) and the next page's URL.</summary>
+        internal async Task<(List<JsonElement> Items, Uri? Next)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, page);
+            using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
+            using var document = await ReadJsonAsync(request, response).ConfigureAwait(false);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("results", out var results) ||
+                results.ValueKind != JsonValueKind.Array)
+            {
+                throw Unexpected(request, response, "the answer is not a listing (no \"results\" array)");
+            }
+
+            var items = new List<JsonElement>(results.GetArrayLength());
+            foreach (var item in results.EnumerateArray())
+            {
+                items.Add(item.Clone());
+            }
+
+            var link = NextLink.Find(response, root, style);
+            try
+            {
+                return (items, link is null ? null : NextLink.Resolve(link, SiteUrl, style));
+            }
+            catch (InvalidOperationException e)
+            {
+                throw Unexpected(request, response, e.Message);
+            }
+        }
+
+        /// <summary>
+        /// Sends and maps failures. The response is returned only for 2xx (and 404 when allowed);
+        /// its body is already buffered by the resilience handler.
+        /// </summary>
+        public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool allowNotFound, CancellationToken cancellationToken)
+        {
+            if (request.Headers.Accept.Count == 0)
+            {
+                request.Headers.Accept.ParseAdd("application/json");
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (RetryRules.IsTransportFailure(e) || e is OperationCanceledException)
+            {
+                throw TransportFailure(request, e);
+            }
+
+            var status = (int)response.StatusCode;
+            if ((status >= 200 && status < 300) || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound))
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                throw await StatusFailureAsync(request, response).ConfigureAwait(false);
+            }
+        }
+
+        private SiteException TransportFailure(HttpRequestMessage request, Exception e)
+        {
+            var method = request.Method.Method;
+            var path = PathOf(request);
+            var cause = ResilienceHandler.Describe(e);
+            if (!RetryRules.IsIdempotent(request.Method) && !RetryRules.NeverReachedServer(e))
+            {
+                return new SiteException(
+                    SiteErrorKind.OutcomeUnknown,
+                    $"{method} {path} on the {Kind} site: the request was sent but no answer came back ({cause}). " +
+                    $"It may or may not have taken effect; it was not repeated because repeating a {method} could apply it twice.",
+                    method, path, null, null, e);
+            }
+
+            return new SiteException(
+                SiteErrorKind.Unreachable,
+                $"{method} {path}: the {Kind} site at {SiteUrl.GetLeftPart(UriPartial.Authority)} could not be reached{AttemptsText(request)} ({cause}).",
+                method, path, null, null, e);
+        }
+
+        private async Task<SiteException> StatusFailureAsync(HttpRequestMessage request, HttpResponseMessage response)
+        {
+            var method = request.Method.Method;
+            var path = PathOf(request);
+            var status = response.StatusCode;
+            var code = (int)status;
+            string? body = null;
+            if (response.Content != null)
+            {
+                try
+                {
+                    body = await response.Content.ReadAsStringAsync().ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // An unreadable error body leaves the status to speak for itself.
+                }
+            }
+
+            var serverMessage = ErrorEnvelope.Parse(body, response.Content?.Headers.ContentType?.MediaType);
+            var prefix = $"{method} {path} on the {Kind} site answered {code} {response.ReasonPhrase}";
+            var suffix = serverMessage != null ? ": " + serverMessage : ".";
+
+            SiteErrorKind kind;
+            string message;
+            if (code >= 300 && code < 400)
+            {
+                kind = SiteErrorKind.UnexpectedResponse;
+                var location = response.Headers.Location;
+                var target = location is null ? "elsewhere"
+                    : location.IsAbsoluteUri ? location.GetLeftPart(UriPartial.Path) : location.OriginalString.Split('?')[0];
+                message = $"{prefix}: redirected to {target}. Check the site URL in the scope file (https, host name, context path).";
+            }
+            else
+            {
+                switch (code)
+                {
+                    case 400:
+                        kind = SiteErrorKind.BadRequest;
+                        message = prefix + suffix;
+                        break;
+                    case 401:
+                        kind = SiteErrorKind.Unauthorized;
+                        message = prefix + (serverMessage != null ? ": " + serverMessage + "." : ".") +
+                                  " The credentials were refused: check the user and token.";
+                        break;
+                    case 403:
+                        kind = SiteErrorKind.Forbidden;
+                        message = prefix + suffix;
+                        break;
+                    case 404:
+                        kind = SiteErrorKind.NotFound;
+                        message = prefix + suffix;
+                        break;
+                    case 409:
+                        kind = SiteErrorKind.Conflict;
+                        message = prefix + suffix;
+                        break;
+                    case 429:
+                        kind = SiteErrorKind.RateLimited;
+                        message = $"{prefix}: still rate limited{AttemptsText(request)}{BodyNotReplayedText(request)}." +
+                                  (serverMessage != null ? " Server: " + serverMessage : "");
+                        break;
+                    default:
+                        if (code >= 500)
+                        {
+                            kind = SiteErrorKind.ServerError;
+                            message = $"{prefix}{AttemptsText(request)}{BodyNotReplayedText(request)}{suffix}";
+                        }
+                        else
+                        {
+                            kind = SiteErrorKind.BadRequest;
+                            message = prefix + suffix;
+                        }
+
+                        break;
+                }
+            }
+
+            return new SiteException(kind, message, method, path, status, serverMessage);
+        }
+
+        private async Task<JsonDocument> ReadJsonAsync(HttpRequestMessage request, HttpResponseMessage response)
+        {
+            var mediaType = response.Content?.Headers.ContentType?.MediaType;
+            if (response.Content is null || (mediaType != null && mediaType.IndexOf("json", StringComparison.OrdinalIgnoreCase) < 0))
+            {
+                throw Unexpected(request, response, $"the answer is {mediaType ?? "empty"}, not JSON. Is the site URL Confluence's base URL?");
+            }
+
+            try
+            {
+                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                return await JsonDocument.ParseAsync(stream).ConfigureAwait(false);
+            }
+            catch (JsonException e)
+            {
+                throw Unexpected(request, response, "the JSON answer cannot be read: " + e.Message);
+            }
+        }
+
+        internal SiteException Unexpected(HttpRequestMessage request, HttpResponseMessage? response, string what)
+        {
+            var status = response is null ? "" : $" answered {(int)response.StatusCode} but";
+            return new SiteException(
+                SiteErrorKind.UnexpectedResponse,
+                $"{request.Method.Method} {PathOf(request)} on the {Kind} site{status} {what}",
+                request.Method.Method,
+                PathOf(request),
+                response?.StatusCode);
+        }
+
+        private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "";
+
+        private static string AttemptsText(HttpRequestMessage request) =>
+            request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && attempts > 1
+                ? " after " + attempts.ToString(CultureInfo.InvariantCulture) + " attempts"
+                : "";
+
+        private static string BodyNotReplayedText(HttpRequestMessage request) =>
+            request.Properties.ContainsKey(ResilienceHandler.BodyNotReplayableProperty)
+                ? " (not retried: the request body is a stream that cannot be sent again)"
+                : "";
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            _owner?.Dispose();
+        }
+    }
+}

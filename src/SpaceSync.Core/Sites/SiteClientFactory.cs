@@ -1,0 +1,83 @@
+using System;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using Microsoft.Extensions.DependencyInjection;
+using SpaceSync.Core.Http;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>
+    /// Builds site clients. Each site gets its own HttpClient from IHttpClientFactory with the chain
+    /// resilience → authorization → request counting → sockets. The DI container stays inside Core:
+    /// callers see only SpaceSync types.
+    /// </summary>
+    public static class SiteClientFactory
+    {
+        public static IConfluenceSite Create(SiteSettings settings, SiteCredential credential, SiteClientOptions? options = null)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            if (credential is null) throw new ArgumentNullException(nameof(credential));
+            if (settings.Url is null || !settings.Url.IsAbsoluteUri)
+                throw new ArgumentException($"The {settings.Kind} site URL must be absolute.", nameof(settings));
+            if (settings.Url.Scheme != Uri.UriSchemeHttps && settings.Url.Scheme != Uri.UriSchemeHttp)
+                throw new ArgumentException($"The {settings.Kind} site URL must be http(s): {settings.Url}", nameof(settings));
+            options = (options ?? new SiteClientOptions()).Validated();
+
+            var siteUrl = SiteUrl(settings);
+            var counters = new SiteRequestCounters();
+            var name = settings.Kind.ToString();
+            var userAgent = options.UserAgent;
+            var services = new ServiceCollection();
+            services.AddHttpClient(name, client =>
+                {
+                    // The resilience pipeline owns every timeout; HttpClient's own would cut across retries.
+                    client.Timeout = Timeout.InfiniteTimeSpan;
+                    if (!client.DefaultRequestHeaders.UserAgent.TryParseAdd(userAgent))
+                    {
+                        client.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", userAgent);
+                    }
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
+                {
+                    // A redirect usually means a wrong URL (http→https, missing context path, login page):
+                    // say so instead of following it to an HTML page.
+                    AllowAutoRedirect = false,
+                    UseCookies = false,
+                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                })
+                .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, name))
+                .AddHttpMessageHandler(() => new AuthenticationHandler(credential))
+                .AddHttpMessageHandler(() => new RequestCountingHandler(counters));
+
+            var provider = services.BuildServiceProvider();
+            try
+            {
+                var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+                var rest = new ConfluenceRestClient(http, settings.Kind, siteUrl, counters, provider);
+                return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
+            }
+            catch
+            {
+                provider.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// The site URL without a trailing slash. Confluence Cloud lives under /wiki on its host; a Cloud URL
+        /// given without a path (https://acme.atlassian.net) gets it.
+        /// </summary>
+        internal static Uri SiteUrl(SiteSettings settings)
+        {
+            var root = settings.Url.GetLeftPart(UriPartial.Path).TrimEnd('/');
+            if (settings.Kind == SiteKind.Cloud && settings.Url.AbsolutePath.Trim('/').Length == 0)
+            {
+                root += "/wiki";
+            }
+
+            return new Uri(root, UriKind.Absolute);
+        }
+    }
+}

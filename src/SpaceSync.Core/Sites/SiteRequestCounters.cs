@@ -1,0 +1,32 @@
+using System.Threading;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>
+    /// What one site client has sent so far (live, thread-safe). Sync runs report "requests made" from it.
+    /// </summary>
+    public sealed class SiteRequestCounters
+    {
+        private long _requestsSent;
+        private long _retries;
+        private long _rateLimited;
+
+        /// <summary>HTTP requests put on the wire, retries included.</summary>
+        public long RequestsSent => Interlocked.Read(ref _requestsSent);
+
+        /// <summary>Requests that were sent again after a 429, 5xx, timeout or transport failure.</summary>
+        public long Retries => Interlocked.Read(ref _retries);
+
+        /// <summary>429 answers received.</summary>
+        public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+
+        internal void CountSent() => Interlocked.Increment(ref _requestsSent);
+
+        internal void CountRetry() => Interlocked.Increment(ref _retries);
+
+        internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+        public override string ToString() =>
+            $"{RequestsSent} requests ({Retries} retries, {RateLimitedResponses} rate-limited)";
+    }
+}

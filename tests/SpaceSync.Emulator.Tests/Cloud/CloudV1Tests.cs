@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using SpaceSync.Emulator.Tests.Conformance;
+using Xunit;
+
+namespace SpaceSync.Emulator.Tests.Cloud;
+
+/// <summary>
+/// Cloud REST v1 (/wiki/rest/api), the operations v2 lacks: CQL search, labels, attachments, users, restrictions.
+/// Content is created through v2, as a Cloud client does.
+/// </summary>
+public sealed class CloudV1Tests : SiteTest
+{
+    protected override EmulatorFlavor Flavor => EmulatorFlavor.Cloud;
+
+    [Fact]
+    public async Task Current_user_is_found_by_account_id_and_has_an_email()
+    {
+        var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
+        var accountId = Str(me, "accountId");
+        Assert.Equal("admin@example.com", Str(me, "email"));
+
+        var byId = (await Client.GetAsync($"/rest/api/user?accountId={Uri.EscapeDataString(accountId)}")).Expect(200).Json;
+        Assert.Equal(Str(me, "displayName"), Str(byId, "displayName"));
+
+        var email = (await Client.GetAsync($"/rest/api/user/email?accountId={Uri.EscapeDataString(accountId)}")).Expect(200).Json;
+        Assert.Equal("admin@example.com", Str(email, "email"));
+
+        (await Client.GetAsync("/rest/api/user?accountId=no-such-account")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Cql_lastmodified_reads_minutes_in_the_callers_time_zone()
+    {
+        var space = await CreateSpace("CQ");
+        var id = await CreatePage(space, "Searchable");
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(Str((await Client.GetAsync("/rest/api/user/current")).Json, "timeZone"));
+        var now = DateTimeOffset.UtcNow;
+
+        string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture);
+
+        var since = await Search($"space = CQ and lastmodified >= \"{Local(now.AddMinutes(-2))}\"");
+        Assert.Contains(since, r => Str(r?["content"], "id") == id);
+
+        var future = await Search($"space = CQ and lastmodified >= \"{Local(now.AddMinutes(30))}\"");
+        Assert.DoesNotContain(future, r => Str(r?["content"], "id") == id);
+
+        // The same instant written in UTC instead of the caller's zone means another instant; only a zone ahead of UTC
+        // turns "UTC now + 30 min" into a past time, so this part applies when the admin's zone is ahead right now.
+        if (zone.GetUtcOffset(now) >= TimeSpan.FromHours(1))
+        {
+            var utcText = now.AddMinutes(30).UtcDateTime.ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture);
+            var readAsLocal = await Search($"space = CQ and lastmodified >= \"{utcText}\"");
+            Assert.Contains(readAsLocal, r => Str(r?["content"], "id") == id);
+        }
+    }
+
+    [Fact]
+    public async Task Content_search_pages_by_cursor_links_relative_to_base()
+    {
+        var space = await CreateSpace("CS");
+        var ids = new List<string>();
+        for (var i = 0; i < 7; i++)
+        {
+            ids.Add(await CreatePage(space, "Hit " + i));
+        }
+
+        var seen = new List<string>();
+        var url = Client.Url("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = CS and type = page and title ~ \"Hit\"") + "&limit=3");
+        for (var round = 0; ; round++)
+        {
+            Assert.True(round < 10, "search paging does not end");
+            var response = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))).Expect(200);
+            seen.AddRange(Results(response).Select(r => Str(r, "id")));
+            var links = response.Json["_links"]!;
+            var next = links["next"]?.GetValue<string>();
+            if (next is null)
+            {
+                break;
+            }
+
+            Assert.Contains("cursor=", next, StringComparison.Ordinal);
+            url = new Uri(Str(links, "base") + next);
+        }
+
+        AssertNoDuplicates(seen, "content search");
+        Assert.Equal(ids.Order(), seen.Order());
+    }
+
+    [Fact]
+    public async Task Labels_are_added_read_and_removed()
+    {
+        var space = await CreateSpace("LA");
+        var id = await CreatePage(space, "Labelled");
+
+        var added = (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "one" }, new { prefix = "global", name = "two" } })).Expect(200);
+        Assert.Equal(new[] { "one", "two" }, Results(added).Select(l => Str(l, "name")).Order());
+
+        var read = Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200));
+        Assert.Equal(2, read.Count);
+        Assert.All(read, l => Str(l, "id"));
+
+        (await Client.DeleteAsync($"/rest/api/content/{id}/label/one")).Expect(204);
+        (await Client.DeleteAsync($"/rest/api/content/{id}/label?name=two")).Expect(204);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200)));
+        (await Client.GetAsync("/rest/api/content/999999/label")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Attachments_upload_new_version_list_and_download_the_same_bytes()
+    {
+        var space = await CreateSpace("AT");
+        var id = await CreatePage(space, "With files");
+        var first = "first version\n"u8.ToArray();
+        var second = new byte[3000];
+        new Random(7).NextBytes(second);
+
+        var uploaded = (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "report.bin", first, "no-check"))).Expect(200);
+        var attachment = Assert.Single(Results(uploaded))!;
+        var attachmentId = Str(attachment, "id");
+        Assert.Equal("report.bin", Str(attachment, "title"));
+
+        // "nocheck" is accepted as well; a second file with the same name is refused.
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "report.bin", first, "nocheck"))).Expect(400);
+
+        var updated = (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment/{attachmentId}/data", "report.bin", second, "no-check"))).Expect(200).Json;
+        Assert.Equal(attachmentId, Str(updated, "id"));
+        Assert.Equal(2, Int(updated["version"], "number"));
+
+        var listed = Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment?expand=version")).Expect(200));
+        var item = Assert.Single(listed)!;
+        Assert.Equal(2, Int(item["version"], "number"));
+        Assert.Equal(second, await Download(item));
+
+        var v2List = Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200));
+        Assert.Equal(attachmentId, Str(Assert.Single(v2List), "id"));
+    }
+
+    [Fact]
+    public async Task Attachment_upload_without_the_xsrf_header_is_refused_with_403()
+    {
+        var space = await CreateSpace("XS");
+        var id = await CreatePage(space, "Guarded");
+        var refused = (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "a.txt", "x"u8.ToArray(), xsrfToken: null))).Expect(403);
+        Assert.Contains("XSRF check failed", refused.Body, StringComparison.Ordinal);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+    }
+
+    [Fact]
+    public async Task Restrictions_read_as_empty_for_an_unrestricted_page()
+    {
+        var space = await CreateSpace("RS");
+        var id = await CreatePage(space, "Open");
+        var all = Results((await Client.GetAsync($"/rest/api/content/{id}/restriction")).Expect(200));
+        Assert.Equal(new[] { "read", "update" }, all.Select(r => Str(r, "operation")).Order());
+
+        var byOperation = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200).Json;
+        Assert.Equal(0, Int(byOperation["read"]?["restrictions"]?["user"], "size"));
+        Assert.Equal(0, Int(byOperation["update"]?["restrictions"]?["group"], "size"));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private async Task<JsonNode> CreateSpace(string key) =>
+        (await Client.PostJsonAsync("/api/v2/spaces", new { key, name = "Space " + key })).Expect(201).Json;
+
+    private async Task<string> CreatePage(JsonNode space, string title) =>
+        Str((await Client.PostJsonAsync("/api/v2/pages", new
+        {
+            spaceId = Str(space, "id"),
+            status = "current",
+            title,
+            body = new { representation = "storage", value = "<p>" + title + "</p>" },
+        })).Expect(200).Json, "id");
+
+    private async Task<JsonArray> Search(string cql) =>
+        Results((await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString(cql))).Expect(200));
+
+    private HttpRequestMessage Upload(string path, string fileName, byte[] bytes, string? xsrfToken)
+    {
+        var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        form.Add(file, "file", fileName);
+        form.Add(new StringContent("uploaded by a test"), "comment");
+        var request = new HttpRequestMessage(HttpMethod.Post, Client.Url(path)) { Content = form };
+        if (xsrfToken is not null)
+        {
+            request.Headers.Add("X-Atlassian-Token", xsrfToken);
+        }
+
+        return request;
+    }
+
+    /// <summary>Fetches `_links.download` (relative to the site base) — a servlet URL no API document describes.</summary>
+    private async Task<byte[]> Download(JsonNode attachment)
+    {
+        var link = Str(attachment["_links"], "download");
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link));
+        var response = await Client.RawAsync(request);
+        Assert.Equal(200, response.Status);
+        return response.Bytes;
+    }
+}

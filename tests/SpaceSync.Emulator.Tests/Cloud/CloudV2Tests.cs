@@ -1,0 +1,374 @@
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using SpaceSync.Emulator.Tests.Conformance;
+using Xunit;
+
+namespace SpaceSync.Emulator.Tests.Cloud;
+
+/// <summary>Cloud REST v2 (/wiki/api/v2): every answer is checked against cloud-v2.json, plus what that document cannot check.</summary>
+public sealed class CloudV2Tests : SiteTest
+{
+    protected override EmulatorFlavor Flavor => EmulatorFlavor.Cloud;
+
+    [Fact]
+    public async Task Spaces_create_get_and_list_by_key()
+    {
+        var created = (await Client.PostJsonAsync("/api/v2/spaces", new { key = "ALPHA", name = "Alpha" })).Expect(201).Json;
+        var id = Str(created, "id");
+        Assert.Equal("ALPHA", Str(created, "key"));
+        Str(created, "homepageId");
+        Assert.EndsWith("Z", Str(created, "createdAt"), StringComparison.Ordinal);
+        await Client.PostJsonAsync("/api/v2/spaces", new { key = "BETA", name = "Beta" });
+
+        var single = (await Client.GetAsync($"/api/v2/spaces/{id}")).Expect(200).Json;
+        Assert.Equal("Alpha", Str(single, "name"));
+
+        var listed = Results((await Client.GetAsync("/api/v2/spaces?keys=ALPHA")).Expect(200));
+        Assert.Equal(id, Str(Assert.Single(listed), "id"));
+        var both = Results((await Client.GetAsync("/api/v2/spaces?keys=ALPHA,BETA")).Expect(200));
+        Assert.Equal(2, both.Count);
+
+        (await Client.GetAsync("/api/v2/spaces/999999")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Spaces_list_pages_with_cursor_without_duplicates_or_gaps()
+    {
+        var keys = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            var key = "SP" + i;
+            keys.Add(key);
+            (await Client.PostJsonAsync("/api/v2/spaces", new { key, name = "Space " + i })).Expect(201);
+        }
+
+        var seen = await FollowAllPages("/api/v2/spaces?limit=2", expectedPages: 3);
+        Assert.Equal(keys.Order(), seen.Select(s => Str(s, "key")).Order());
+    }
+
+    [Fact]
+    public async Task A_page_is_created_with_200_under_the_home_page_and_read_back_with_its_storage_body()
+    {
+        var space = await CreateSpace("PG");
+        var created = (await CreatePage(space, "First", "<p>Hello</p>")).Json;
+        var id = Str(created, "id");
+        Assert.Equal(Str(space, "homepageId"), Str(created, "parentId"));
+        Assert.Equal("page", Str(created, "parentType"));
+        Assert.Equal(Str(space, "id"), Str(created, "spaceId"));
+        Assert.Equal(1, Int(created["version"], "number"));
+
+        var withBody = (await Client.GetAsync($"/api/v2/pages/{id}?body-format=storage")).Expect(200).Json;
+        Assert.Equal("<p>Hello</p>", Str(withBody["body"]?["storage"], "value"));
+        Assert.Equal("storage", Str(withBody["body"]?["storage"], "representation"));
+
+        // Without body-format the body is an empty object (README: Cloud v2 bodies).
+        var withoutBody = (await Client.GetAsync($"/api/v2/pages/{id}")).Expect(200).Json;
+        Assert.Equal("{}", withoutBody["body"]?.ToJsonString());
+
+        (await Client.GetAsync("/api/v2/pages/999999")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Creating_a_page_needs_a_space_and_a_title_unique_in_the_space()
+    {
+        var space = await CreateSpace("UQ");
+        (await Client.PostJsonAsync("/api/v2/pages", new { status = "current", title = "No space", body = StorageBody("<p/>") })).Expect(400);
+        await CreatePage(space, "Same title", "<p>1</p>");
+        var duplicate = (await Client.PostJsonAsync("/api/v2/pages", PageBody(space, "Same title", "<p>2</p>"))).Expect(400);
+        Assert.Contains("title", duplicate.Body, StringComparison.OrdinalIgnoreCase);
+
+        // The same title is fine in another space.
+        var other = await CreateSpace("UQB");
+        await CreatePage(other, "Same title", "<p>3</p>");
+    }
+
+    [Fact]
+    public async Task Update_needs_the_next_version_number_and_answers_409_with_confluence_wording_when_stale()
+    {
+        var space = await CreateSpace("UP");
+        var id = Str((await CreatePage(space, "Doc", "<p>v1</p>")).Json, "id");
+
+        var v2 = (await UpdatePage(id, "Doc", "<p>v2</p>", 2)).Expect(200).Json;
+        Assert.Equal(2, Int(v2["version"], "number"));
+        var v3 = (await UpdatePage(id, "Doc renamed", "<p>v3</p>", 3)).Expect(200).Json;
+        Assert.Equal(3, Int(v3["version"], "number"));
+        Assert.Equal("Doc renamed", Str(v3, "title"));
+
+        var stale = (await UpdatePage(id, "Doc", "<p>stale</p>", 3)).Expect(409).Json;
+        var error = Assert.Single(Assert.IsType<JsonArray>(stale["errors"]))!;
+        Assert.Equal(409, Int(error, "status"));
+        Assert.Equal("CONFLICT", Str(error, "code"));
+        Assert.Equal("Version must be incremented when updating a page. Current Version: [3]. Provided version: [3]", Str(error, "title"));
+
+        var current = (await Client.GetAsync($"/api/v2/pages/{id}?body-format=storage")).Expect(200).Json;
+        Assert.Equal("<p>v3</p>", Str(current["body"]?["storage"], "value"));
+    }
+
+    [Fact]
+    public async Task Renaming_onto_an_existing_title_is_refused()
+    {
+        var space = await CreateSpace("RN");
+        await CreatePage(space, "Taken", "<p/>");
+        var id = Str((await CreatePage(space, "Free", "<p/>")).Json, "id");
+        (await UpdatePage(id, "Taken", "<p/>", 2)).Expect(400);
+    }
+
+    [Fact]
+    public async Task A_put_with_parentId_moves_the_page_and_ancestors_and_children_follow()
+    {
+        var space = await CreateSpace("MV");
+        var home = Str(space, "homepageId");
+        var a = Str((await CreatePage(space, "A", "<p/>")).Json, "id");
+        var b = Str((await CreatePage(space, "B", "<p/>")).Json, "id");
+        var c = Str((await CreatePage(space, "C", "<p/>", parentId: a)).Json, "id");
+
+        var ancestors = Results((await Client.GetAsync($"/api/v2/pages/{c}/ancestors")).Expect(200));
+        Assert.Equal(new[] { home, a }, ancestors.Select(x => Str(x, "id")));
+
+        var moved = (await UpdatePage(c, "C", "<p/>", 2, parentId: b)).Expect(200).Json;
+        Assert.Equal(b, Str(moved, "parentId"));
+
+        ancestors = Results((await Client.GetAsync($"/api/v2/pages/{c}/ancestors")).Expect(200));
+        Assert.Equal(new[] { home, b }, ancestors.Select(x => Str(x, "id")));
+        Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{a}/children")).Expect(200)));
+        var children = Results((await Client.GetAsync($"/api/v2/pages/{b}/children")).Expect(200));
+        Assert.Equal(c, Str(Assert.Single(children), "id"));
+
+        var top = Results((await Client.GetAsync($"/api/v2/pages/{home}/children")).Expect(200)).Select(x => Str(x, "id")).ToList();
+        Assert.Equal(new[] { a, b }.Order(), top.Order());
+    }
+
+    [Fact]
+    public async Task Delete_trashes_put_current_restores_and_purge_removes_for_good()
+    {
+        var space = await CreateSpace("TR");
+        var id = Str((await CreatePage(space, "Bin me", "<p/>")).Json, "id");
+
+        (await Client.DeleteAsync($"/api/v2/pages/{id}")).Expect(204);
+        var trashed = (await Client.GetAsync($"/api/v2/pages/{id}?status=trashed")).Expect(200).Json;
+        Assert.Equal("trashed", Str(trashed, "status"));
+        Assert.DoesNotContain(await ListIds(space), x => x == id);
+        var inTrash = Results((await Client.GetAsync($"/api/v2/spaces/{Str(space, "id")}/pages?status=trashed")).Expect(200));
+        Assert.Contains(inTrash, p => Str(p, "id") == id);
+
+        var restored = (await Client.PutJsonAsync($"/api/v2/pages/{id}", new
+        {
+            id,
+            status = "current",
+            title = "Bin me",
+            body = StorageBody("<p/>"),
+            version = new { number = Int(trashed["version"], "number") + 1 },
+        })).Expect(200).Json;
+        Assert.Equal("current", Str(restored, "status"));
+        Assert.Contains(await ListIds(space), x => x == id);
+
+        (await Client.DeleteAsync($"/api/v2/pages/{id}")).Expect(204);
+        (await Client.DeleteAsync($"/api/v2/pages/{id}?purge=true")).Expect(204);
+        (await Client.GetAsync($"/api/v2/pages/{id}?status=trashed")).Expect(404);
+        (await Client.GetAsync($"/api/v2/pages/{id}")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Purging_a_page_that_is_not_in_the_trash_is_refused()
+    {
+        var space = await CreateSpace("PU");
+        var id = Str((await CreatePage(space, "Live", "<p/>")).Json, "id");
+        var refused = await Client.DeleteAsync($"/api/v2/pages/{id}?purge=true");
+        Assert.True(refused.Status is 400 or 404, $"purge of a current page must be refused, got {refused.Status}: {refused.Excerpt}");
+        (await Client.GetAsync($"/api/v2/pages/{id}")).Expect(200);
+    }
+
+    [Fact]
+    public async Task Versions_list_newest_first_with_increasing_numbers()
+    {
+        var space = await CreateSpace("VE");
+        var id = Str((await CreatePage(space, "Versioned", "<p>1</p>")).Json, "id");
+        await UpdatePage(id, "Versioned", "<p>2</p>", 2);
+        await UpdatePage(id, "Versioned", "<p>3</p>", 3);
+
+        var versions = Results((await Client.GetAsync($"/api/v2/pages/{id}/versions")).Expect(200));
+        Assert.Equal(new[] { 3, 2, 1 }, versions.Select(v => Int(v, "number")));
+        var times = versions.Select(v => DateTimeOffset.Parse(Str(v, "createdAt"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(times.SequenceEqual(times.OrderDescending()), "versions must be newest first by createdAt");
+
+        var first = (await Client.GetAsync($"/api/v2/pages/{id}?version=1&body-format=storage")).Expect(200).Json;
+        Assert.Equal("<p>1</p>", Str(first["body"]?["storage"], "value"));
+    }
+
+    [Fact]
+    public async Task Pages_in_a_space_page_by_cursor_via_link_header_and_links_next_sorted_by_modified_date()
+    {
+        var space = await CreateSpace("PGN");
+        var ids = new List<string>();
+        for (var i = 0; i < 23; i++)
+        {
+            ids.Add(Str((await CreatePage(space, "Page " + i, $"<p>{i}</p>")).Json, "id"));
+        }
+
+        // Touch a few early pages so that modified-date order differs from creation order.
+        await UpdatePage(ids[0], "Page 0", "<p>0b</p>", 2);
+        await UpdatePage(ids[3], "Page 3", "<p>3b</p>", 2);
+
+        var first = $"/api/v2/spaces/{Str(space, "id")}/pages?body-format=storage&sort=modified-date&limit=5";
+        var pages = await FollowAllPages(first, expectedPages: 5);
+        var seenIds = pages.Select(p => Str(p, "id")).ToList();
+        AssertNoDuplicates(seenIds, "pages of a space");
+        Assert.Equal(ids.Append(Str(space, "homepageId")).Order(), seenIds.Order());
+        Assert.All(pages, p => Assert.False(string.IsNullOrEmpty(Str(p["body"]?["storage"], "value"))));
+
+        var modified = pages.Select(p => DateTimeOffset.Parse(Str(p["version"], "createdAt"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.True(modified.SequenceEqual(modified.Order()), "sort=modified-date must be ascending by version.createdAt across pages");
+        Assert.Equal(ids[3], seenIds[^1]);
+        Assert.Equal(ids[0], seenIds[^2]);
+    }
+
+    [Fact]
+    public async Task Labels_added_through_v1_are_read_through_v2()
+    {
+        var space = await CreateSpace("LB");
+        var id = Str((await CreatePage(space, "Labelled", "<p/>")).Json, "id");
+        (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "alpha" }, new { prefix = "global", name = "beta" } })).Expect(200);
+
+        var labels = Results((await Client.GetAsync($"/api/v2/pages/{id}/labels")).Expect(200));
+        Assert.Equal(new[] { "alpha", "beta" }, labels.Select(l => Str(l, "name")).Order());
+        Assert.All(labels, l => Str(l, "id"));
+    }
+
+    [Fact]
+    public async Task Pages_are_listed_across_spaces_by_space_id_and_title()
+    {
+        var one = await CreateSpace("LS1");
+        var two = await CreateSpace("LS2");
+        var a = Str((await CreatePage(one, "Alpha", "<p/>")).Json, "id");
+        var b = Str((await CreatePage(two, "Alpha", "<p/>")).Json, "id");
+        await CreatePage(two, "Beta", "<p/>");
+
+        var byTitle = Results((await Client.GetAsync("/api/v2/pages?title=Alpha&body-format=storage")).Expect(200));
+        Assert.Equal(new[] { a, b }.Order(), byTitle.Select(p => Str(p, "id")).Order());
+        var inTwo = Results((await Client.GetAsync($"/api/v2/pages?space-id={Str(two, "id")}")).Expect(200));
+        Assert.Equal(3, inTwo.Count); // home page, Alpha, Beta
+        Assert.All(inTwo, p => Assert.Equal(Str(two, "id"), Str(p, "spaceId")));
+    }
+
+    [Fact]
+    public async Task Space_operations_are_listed()
+    {
+        var space = await CreateSpace("OPS");
+        var operations = (await Client.GetAsync($"/api/v2/spaces/{Str(space, "id")}/operations")).Expect(200).Json["operations"] as JsonArray;
+        Assert.NotNull(operations);
+        Assert.Contains(operations, o => Str(o, "operation") == "create" && Str(o, "targetType") == "page");
+        (await Client.GetAsync("/api/v2/spaces/999999/operations")).Expect(404);
+    }
+
+    [Fact]
+    public async Task An_attachment_is_read_by_id_with_its_version()
+    {
+        var space = await CreateSpace("ATI");
+        var pageId = Str((await CreatePage(space, "Has file", "<p/>")).Json, "id");
+        var form = new MultipartFormDataContent { { new ByteArrayContent("hello"u8.ToArray()), "file", "hello.txt" } };
+        var upload = new HttpRequestMessage(HttpMethod.Post, Client.Url($"/rest/api/content/{pageId}/child/attachment")) { Content = form };
+        upload.Headers.Add("X-Atlassian-Token", "no-check");
+        var attachmentId = Str(Results((await Client.SendAsync(upload)).Expect(200))[0], "id");
+
+        var read = (await Client.GetAsync($"/api/v2/attachments/{attachmentId}")).Expect(200).Json;
+        Assert.Equal(attachmentId, Str(read, "id"));
+        Assert.Equal(pageId, Str(read, "pageId"));
+        Assert.Equal(1, Int(read["version"], "number"));
+        Assert.Equal(5, Int(read, "fileSize"));
+        (await Client.GetAsync("/api/v2/attachments/att999999")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_answer_401()
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, Client.Url("/api/v2/spaces"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String("admin@example.com:wrong-token"u8.ToArray()));
+        (await Client.SendAsync(request)).Expect(401);
+
+        var none = new HttpRequestMessage(HttpMethod.Get, Client.Url("/rest/api/user/current"));
+        none.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "emulator-pat");
+        (await Client.SendAsync(none)).Expect(401);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private async Task<JsonNode> CreateSpace(string key) =>
+        (await Client.PostJsonAsync("/api/v2/spaces", new { key, name = "Space " + key })).Expect(201).Json;
+
+    private static object StorageBody(string value) => new { representation = "storage", value };
+
+    private static JsonObject PageBody(JsonNode space, string title, string storage, string? parentId = null)
+    {
+        var body = new JsonObject
+        {
+            ["spaceId"] = Str(space, "id"),
+            ["status"] = "current",
+            ["title"] = title,
+            ["body"] = new JsonObject { ["representation"] = "storage", ["value"] = storage },
+        };
+        if (parentId is not null)
+        {
+            body["parentId"] = parentId;
+        }
+
+        return body;
+    }
+
+    private async Task<ConformanceResponse> CreatePage(JsonNode space, string title, string storage, string? parentId = null) =>
+        (await Client.PostJsonAsync("/api/v2/pages", PageBody(space, title, storage, parentId))).Expect(200);
+
+    private Task<ConformanceResponse> UpdatePage(string id, string title, string storage, int number, string? parentId = null)
+    {
+        var body = new JsonObject
+        {
+            ["id"] = id,
+            ["status"] = "current",
+            ["title"] = title,
+            ["body"] = new JsonObject { ["representation"] = "storage", ["value"] = storage },
+            ["version"] = new JsonObject { ["number"] = number, ["message"] = "edit " + number },
+        };
+        if (parentId is not null)
+        {
+            body["parentId"] = parentId;
+        }
+
+        return Client.PutJsonAsync($"/api/v2/pages/{id}", body);
+    }
+
+    private async Task<List<string>> ListIds(JsonNode space) =>
+        (await FollowAllPages($"/api/v2/spaces/{Str(space, "id")}/pages?limit=250", expectedPages: 1)).Select(p => Str(p, "id")).ToList();
+
+    /// <summary>
+    /// Follows cursor paging to the end. The Link header and _links.next must agree, be relative to /wiki, and
+    /// stop together on the last page.
+    /// </summary>
+    private async Task<List<JsonNode>> FollowAllPages(string firstPath, int expectedPages)
+    {
+        var all = new List<JsonNode>();
+        var url = Client.Url(firstPath);
+        var requests = 0;
+        while (true)
+        {
+            var response = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))).Expect(200);
+            requests++;
+            Assert.True(requests <= 100, "paging does not end");
+            all.AddRange(Results(response).Select(r => r!));
+
+            var next = response.Json["_links"]?["next"]?.GetValue<string>();
+            var linkHeader = response.Headers.TryGetValues("Link", out var values) ? string.Join(",", values) : null;
+            var headerNext = linkHeader is null ? null : System.Text.RegularExpressions.Regex.Match(linkHeader, "<([^>]+)>;\\s*rel=\"next\"").Groups[1].Value;
+            if (next is null)
+            {
+                Assert.True(string.IsNullOrEmpty(headerNext), $"Link header announces a next page but _links.next is absent: {linkHeader}");
+                break;
+            }
+
+            Assert.StartsWith("/wiki/", next, StringComparison.Ordinal);
+            Assert.Equal(next, headerNext);
+            url = new Uri(Client.SiteBase, next);
+        }
+
+        Assert.Equal(expectedPages, requests);
+        return all;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace SpaceSync.Emulator.Tests.Conformance;
+
+/// <summary>
+/// One fresh emulator per test (xunit makes a new instance per test), reached through a <see cref="ConformanceClient"/>.
+/// A fresh site keeps tests independent: ids, titles and versions never leak between them.
+/// </summary>
+public abstract class SiteTest : IAsyncLifetime
+{
+    private RunningEmulator? emulator;
+    private ConformanceClient? client;
+
+    protected abstract EmulatorFlavor Flavor { get; }
+
+    /// <summary>Data Center servlet context ("" = served at the root).</summary>
+    protected virtual string ContextPath => "";
+
+    protected RunningEmulator Emulator => emulator ?? throw new InvalidOperationException("Emulator not started.");
+
+    protected ConformanceClient Client => client ?? throw new InvalidOperationException("Emulator not started.");
+
+    public async Task InitializeAsync()
+    {
+        emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = Flavor, ContextPath = ContextPath });
+        client = new ConformanceClient(Flavor, emulator.BaseUrl);
+    }
+
+    public async Task DisposeAsync()
+    {
+        client?.Dispose();
+        if (emulator is not null)
+        {
+            await emulator.DisposeAsync();
+        }
+    }
+
+    /// <summary>A string property; fails when it is absent or not a JSON string (ids must be strings, per the README).</summary>
+    protected static string Str(JsonNode? node, string property)
+    {
+        var value = node?[property] ?? throw new Xunit.Sdk.XunitException($"'{property}' is missing in {node?.ToJsonString()}");
+        Assert.True(value.GetValueKind() == JsonValueKind.String, $"'{property}' must be a JSON string, got {value.ToJsonString()}");
+        return value.GetValue<string>();
+    }
+
+    protected static int Int(JsonNode? node, string property)
+    {
+        var value = node?[property] ?? throw new Xunit.Sdk.XunitException($"'{property}' is missing in {node?.ToJsonString()}");
+        Assert.True(value.GetValueKind() == JsonValueKind.Number, $"'{property}' must be a JSON number, got {value.ToJsonString()}");
+        return value.GetValue<int>();
+    }
+
+    protected static JsonArray Results(ConformanceResponse response) =>
+        response.Json["results"] as JsonArray ?? throw new Xunit.Sdk.XunitException($"No 'results' array in {response.Excerpt}");
+
+    protected static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
+
+    protected static void AssertNoDuplicates(IReadOnlyList<string> ids, string what)
+    {
+        var duplicates = ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        Assert.True(duplicates.Count == 0, $"{what}: ids served twice across pages: {string.Join(", ", duplicates)}");
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator.Cloud;
+
+/// <summary>Cloud REST v2 shapes (SpaceBulk, PageBulk/PageSingle, AttachmentBulk, Version, Label...).</summary>
+internal static partial class CloudV2Json
+{
+    public static JsonObject Space(Space s) => new()
+    {
+        ["id"] = Http.Id(s.Id),
+        ["key"] = s.Key,
+        ["name"] = s.Name,
+        ["type"] = s.Type,
+        ["status"] = s.Status,
+        ["authorId"] = s.Creator.AccountId,
+        ["createdAt"] = Http.Utc(s.CreatedAt),
+        ["homepageId"] = Http.Id(s.HomepageId),
+        ["_links"] = new JsonObject { ["webui"] = "/spaces/" + s.Key },
+    };
+
+    public static JsonObject Version(PageVersion v) => new()
+    {
+        ["createdAt"] = Http.Utc(v.When),
+        ["message"] = v.Message ?? "",
+        ["number"] = v.Number,
+        ["minorEdit"] = v.MinorEdit,
+        ["authorId"] = v.Author.AccountId,
+    };
+
+    public static JsonObject AttachmentVersion(AttachmentVersion v) => new()
+    {
+        ["createdAt"] = Http.Utc(v.When),
+        ["message"] = v.Comment ?? "",
+        ["number"] = v.Number,
+        ["minorEdit"] = v.MinorEdit,
+        ["authorId"] = v.Author.AccountId,
+    };
+
+    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read).</summary>
+    public static JsonObject Page(Page p, string? bodyFormat, PageVersion? version = null)
+    {
+        var v = version ?? p.Current;
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(p.Id),
+            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["title"] = v.Title,
+            ["spaceId"] = Http.Id(p.Space.Id),
+        };
+        // The document types parentId/parentType as non-nullable strings: a top-level page omits them.
+        if (p.ParentId is long parent)
+        {
+            o["parentId"] = Http.Id(parent);
+            o["parentType"] = "page";
+        }
+        o["position"] = p.Position;
+        o["authorId"] = p.Creator.AccountId;
+        o["ownerId"] = p.Creator.AccountId;
+        o["lastOwnerId"] = null;
+        o["createdAt"] = Http.Utc(p.CreatedAt);
+        o["version"] = Version(v);
+        o["body"] = Body(v.Body, bodyFormat);
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = $"/spaces/{p.Space.Key}/pages/{p.Id}/{Slug(v.Title)}",
+            ["editui"] = $"/pages/resumedraft.action?draftId={p.Id}",
+            ["tinyui"] = "/x/" + TinyId(p.Id),
+        };
+        return o;
+    }
+
+    public static JsonObject Body(string storage, string? bodyFormat) => bodyFormat switch
+    {
+        "storage" => new JsonObject { ["storage"] = new JsonObject { ["representation"] = "storage", ["value"] = storage } },
+        "atlas_doc_format" => new JsonObject { ["atlas_doc_format"] = new JsonObject { ["representation"] = "atlas_doc_format", ["value"] = AdfFromStorage(storage) } },
+        _ => new JsonObject(),
+    };
+
+    public static JsonObject Attachment(Attachment a, AttachmentVersion? version = null)
+    {
+        var v = version ?? a.Current;
+        var download = $"/download/attachments/{a.Page.Id}/{Uri.EscapeDataString(a.FileName)}?version={v.Number}&modificationDate={v.When.ToUnixTimeMilliseconds()}&api=v2";
+        var webui = $"/pages/viewpageattachments.action?pageId={a.Page.Id}&preview=%2F{a.Page.Id}%2F{a.Id}%2F{Uri.EscapeDataString(a.FileName)}";
+        return new JsonObject
+        {
+            ["id"] = a.ContentId,
+            ["status"] = a.Status,
+            ["title"] = a.FileName,
+            ["createdAt"] = Http.Utc(a.CreatedAt),
+            ["pageId"] = Http.Id(a.Page.Id),
+            ["mediaType"] = v.MediaType,
+            ["mediaTypeDescription"] = MediaTypeDescription(v.MediaType),
+            ["comment"] = v.Comment ?? "",
+            ["fileId"] = a.FileId,
+            ["fileSize"] = v.Size,
+            ["webuiLink"] = webui,
+            ["downloadLink"] = download,
+            ["version"] = AttachmentVersion(v),
+            ["_links"] = new JsonObject { ["webui"] = webui, ["download"] = download },
+        };
+    }
+
+    public static JsonObject Label(Label l) => new()
+    {
+        ["id"] = Http.Id(l.Id),
+        ["name"] = l.Name,
+        ["prefix"] = l.Prefix,
+    };
+
+    private static string MediaTypeDescription(string mediaType) => mediaType switch
+    {
+        "image/png" => "PNG Image",
+        "image/jpeg" => "JPEG Image",
+        "application/pdf" => "PDF Document",
+        "text/plain" => "Text File",
+        "text/csv" => "CSV File",
+        _ => "File",
+    };
+
+    public static string Slug(string title) => Uri.EscapeDataString(title.Replace(' ', '+')).Replace("%2B", "+", StringComparison.Ordinal);
+
+    /// <summary>Confluence's tiny link encodes the id in base64 of its little-endian bytes.</summary>
+    public static string TinyId(long id)
+    {
+        var bytes = BitConverter.GetBytes(id);
+        var length = bytes.Length;
+        while (length > 1 && bytes[length - 1] == 0) length--;
+        return Convert.ToBase64String(bytes, 0, length).TrimEnd('=').Replace('/', '-').Replace('+', '_');
+    }
+
+    /// <summary>
+    /// A lossy ADF rendering: one paragraph of plain text per block element of the storage body.
+    /// The emulator stores storage format only; this keeps body-format=atlas_doc_format answerable.
+    /// </summary>
+    private static string AdfFromStorage(string storage)
+    {
+        var blocks = BlockSplit().Split(storage)
+            .Select(b => WebUtility.HtmlDecode(Tag().Replace(b, "")).Trim())
+            .Where(b => b.Length > 0);
+        var content = new JsonArray();
+        foreach (var text in blocks)
+            content.Add(new JsonObject
+            {
+                ["type"] = "paragraph",
+                ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = text }),
+            });
+        return new JsonObject { ["type"] = "doc", ["version"] = 1, ["content"] = content }.ToJsonString();
+    }
+
+    [GeneratedRegex(@"</(?:p|h[1-6]|li|tr|pre|ac:plain-text-body)>", RegexOptions.IgnoreCase)]
+    private static partial Regex BlockSplit();
+
+    [GeneratedRegex(@"<[^>]+>|<!\[CDATA\[|\]\]>")]
+    private static partial Regex Tag();
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SpaceSync.Emulator.RestV1;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator.DataCenter;
+
+/// <summary>Confluence Data Center `/rest/api` spaces and content (under the context path, if any).</summary>
+internal static class DataCenterEndpoints
+{
+    // What POST/PUT answer with, as DC does after a write.
+    private static readonly HashSet<string> WriteExpand = new(StringComparer.Ordinal) { "space", "history", "version", "ancestors", "body.storage" };
+
+    public static void Map(WebApplication app)
+    {
+        var api = app.MapGroup("/rest/api");
+        var site = app.Services.GetRequiredService<Site>();
+
+        // ------------------------------------------------------------ spaces
+        api.MapGet("/space", (HttpContext ctx, EmulatorState state) =>
+        {
+            var keys = ctx.QueryList("spaceKey");
+            var type = ctx.Query("type");
+            var status = ctx.Query("status");
+            var expand = LegacyJson.Expand(ctx);
+            var (start, limit) = Window(ctx, 25, 500);
+            lock (state.Gate)
+            {
+                var json = new LegacyJson(ctx, site, state);
+                var spaces = state.AllSpaces
+                    .Where(s => keys.Count == 0 || keys.Contains(s.Key, StringComparer.OrdinalIgnoreCase))
+                    .Where(s => type is null || s.Type == type)
+                    .Where(s => status is null || s.Status == status)
+                    .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase).ToList();
+                return Offset(ctx, site, json, spaces, start, limit, s => json.Space(s, expand));
+            }
+        });
+
+        api.MapGet("/space/{spaceKey}", (HttpContext ctx, EmulatorState state, string spaceKey) =>
+        {
+            lock (state.Gate)
+                return Http.Json(new LegacyJson(ctx, site, state).Space(RequireSpace(state, spaceKey), LegacyJson.Expand(ctx)));
+        });
+
+        api.MapPost("/space", async (HttpContext ctx, EmulatorState state) =>
+        {
+            var body = await ctx.ReadObjectAsync();
+            var key = body.Str("key") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'key' is required.");
+            var name = body.Str("name") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'name' is required.");
+            var description = body["description"]?["plain"].Str("value");
+            var space = state.CreateSpace(key, name, ctx.Caller(), description);
+            lock (state.Gate)
+                return Http.Json(new LegacyJson(ctx, site, state).Space(space, new HashSet<string> { "description", "homepage" }));
+        });
+
+        api.MapGet("/space/{spaceKey}/permissions/user/{userKey}", (HttpContext ctx, EmulatorState state, string spaceKey, string userKey) =>
+        {
+            lock (state.Gate)
+            {
+                var space = RequireSpace(state, spaceKey);
+                var user = state.FindUserByKey(userKey) ?? throw new StoreException(StoreErrorKind.NotFound, $"No user with key {userKey}.");
+                var permissions = new JsonArray();
+                foreach (var (operation, target) in new[]
+                {
+                    ("read", "space"), ("create", "page"), ("create", "blogpost"), ("create", "comment"), ("create", "attachment"),
+                    ("delete", "page"), ("delete", "blogpost"), ("delete", "comment"), ("delete", "attachment"),
+                    ("restrict_content", "space"), ("export", "space"), ("administer", "space"),
+                })
+                {
+                    permissions.Add(new JsonObject
+                    {
+                        ["operation"] = new JsonObject { ["targetType"] = target, ["operationKey"] = operation },
+                        ["subject"] = new JsonObject { ["type"] = "user", ["displayName"] = user.DisplayName, ["userKey"] = user.UserKey, ["username"] = user.Username },
+                        ["spaceKey"] = space.Key,
+                        ["spaceId"] = space.Id,
+                    });
+                }
+                return Http.Json(permissions);
+            }
+        });
+
+        // ------------------------------------------------------------ content
+        api.MapGet("/content", (HttpContext ctx, EmulatorState state) =>
+        {
+            var spaceKey = ctx.Query("spaceKey");
+            var type = ctx.Query("type") ?? "page";
+            var title = ctx.Query("title");
+            var statuses = Statuses(ctx);
+            var expand = LegacyJson.Expand(ctx);
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var json = new LegacyJson(ctx, site, state);
+                var pages = type != "page" ? new List<Page>() : state.AllPages
+                    .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
+                    .Where(p => statuses.Contains(p.Status))
+                    .Where(p => title is null || string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase))
+                    .OrderBy(p => p.Id).ToList();
+                return Offset(ctx, site, json, pages, start, limit, p => json.Content(p, expand));
+            }
+        });
+
+        api.MapGet("/content/scan", (HttpContext ctx, EmulatorState state) =>
+        {
+            var spaceKey = ctx.Query("spaceKey");
+            var type = ctx.Query("type") ?? "page";
+            var statuses = Statuses(ctx);
+            var expand = LegacyJson.Expand(ctx);
+            var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? 100, 2000);
+            var cursor = ctx.Query("cursor");
+            var after = ScanCursor(cursor);
+            lock (state.Gate)
+            {
+                var json = new LegacyJson(ctx, site, state);
+                var pages = type != "page" ? new List<Page>() : state.AllPages
+                    .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
+                    .Where(p => statuses.Contains(p.Status))
+                    .Where(p => p.Id > after)
+                    .OrderBy(p => p.Id).ToList();
+                var results = new JsonArray();
+                foreach (var p in pages.Take(limit)) results.Add(json.Content(p, expand));
+                var links = new JsonObject { ["self"] = json.Base + ctx.Request.Path + ctx.Request.QueryString };
+                var body = new JsonObject { ["results"] = results };
+                if (cursor is not null) body["cursor"] = cursor;
+                if (pages.Count > limit)
+                {
+                    var nextCursor = "content:false:" + pages[limit - 1].Id.ToString(CultureInfo.InvariantCulture);
+                    body["nextCursor"] = nextCursor;
+                    links["next"] = ctx.SelfWith("", new Dictionary<string, string?> { ["cursor"] = nextCursor, ["limit"] = limit.ToString(CultureInfo.InvariantCulture) });
+                }
+                if (cursor is not null) body["prevCursor"] = "content:true:" + (after + 1).ToString(CultureInfo.InvariantCulture);
+                body["limit"] = limit;
+                body["size"] = results.Count;
+                links["base"] = json.Base;
+                links["context"] = json.Context;
+                body["_links"] = links;
+                return Http.Json(body);
+            }
+        });
+
+        api.MapGet("/content/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var statuses = Statuses(ctx);
+            var versionNumber = ctx.QueryInt("version", 1, int.MaxValue);
+            var expand = LegacyJson.Expand(ctx);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                PageVersion? version = null;
+                if (versionNumber is int n && n != page.Current.Number)
+                    version = page.Versions.FirstOrDefault(v => v.Number == n) ?? throw NotFound(id);
+                else if (!statuses.Contains(page.Status))
+                    throw NotFound(id);
+                return Http.Json(new LegacyJson(ctx, site, state).Content(page, expand, version));
+            }
+        });
+
+        api.MapPost("/content", async (HttpContext ctx, EmulatorState state) =>
+        {
+            var body = await ctx.ReadObjectAsync();
+            var type = body.Str("type") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'type' is required.");
+            if (type != "page") throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page only).");
+            var status = body.Str("status") ?? "current";
+            if (status != "current") throw new StoreException(StoreErrorKind.BadRequest, $"Creating content with status '{status}' is not supported by this emulator.");
+            var spaceKey = body["space"].Str("key") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'space.key' is required.");
+            var storage = Storage(body) ?? "";
+            var parent = Parent(body);
+            lock (state.Gate)
+            {
+                var space = state.FindSpaceByKey(spaceKey) ?? throw new StoreException(StoreErrorKind.BadRequest, $"No space with key : {spaceKey}");
+                var page = state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
+                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+            }
+        });
+
+        api.MapPut("/content/{id}", async (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var pageId = ContentId(id);
+            var body = await ctx.ReadObjectAsync();
+            if (body.Str("id") is { } bodyId && ContentId(bodyId) != pageId)
+                throw new StoreException(StoreErrorKind.BadRequest, "The id in the body does not match the id in the path.");
+            if (body.Str("type") is { } type && type != "page")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' cannot be updated here (page only).");
+            var number = body["version"].Int("number") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'version.number' is required.");
+            var parent = Parent(body);
+            var update = new PageUpdate(number, body.Str("title"), Storage(body), body.Str("status"),
+                Move: parent is not null, NewParentId: parent, Message: body["version"].Str("message"),
+                MinorEdit: body["version"].Bool("minorEdit") ?? false);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                if (page.Status != "trashed" && update.Title is null)
+                    throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
+                state.UpdatePage(pageId, update, ctx.Caller());
+                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+            }
+        });
+
+        api.MapDelete("/content/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var pageId = ContentId(id);
+            var status = ctx.Query("status");
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                if (status == "trashed")
+                {
+                    if (page.Status != "trashed") throw NotFound(id);
+                    state.PurgePage(pageId);
+                    return Results.NoContent();
+                }
+                if (page.Status != "current") throw NotFound(id);
+                state.TrashPage(pageId);
+                // The 10.0.3 document declares 200 for "trashed" and 204 for "purged".
+                return Results.Ok();
+            }
+        });
+
+        api.MapGet("/content/{id}/child/page", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                var json = new LegacyJson(ctx, site, state);
+                return Offset(ctx, site, json, state.Children(page), start, limit, p => json.Content(p, expand));
+            }
+        });
+
+        api.MapGet("/content/{id}/history", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                var json = new LegacyJson(ctx, site, state);
+                var history = new JsonObject
+                {
+                    ["latest"] = true,
+                    ["createdBy"] = json.User(page.Creator),
+                    ["createdDate"] = json.Time(page.CreatedAt),
+                    ["lastUpdated"] = json.Version(page.Current, page),
+                };
+                if (page.Current.Number > 1 && (expand.Contains("previousVersion") || expand.Count == 0))
+                    history["previousVersion"] = json.Version(page.Versions[^2], page);
+                var contributors = new JsonArray();
+                foreach (var author in page.Versions.Select(v => v.Author).Distinct()) contributors.Add(json.User(author));
+                history["contributors"] = new JsonObject { ["publishers"] = new JsonObject { ["users"] = contributors, ["userKeys"] = new JsonArray(page.Versions.Select(v => (JsonNode)v.Author.UserKey).Distinct().ToArray()) } };
+                history["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context, ["self"] = json.Base + "/rest/api/content/" + page.Id + "/history" };
+                return Http.Json(history);
+            }
+        });
+    }
+
+    private static StoreException NotFound(string id) =>
+        new(StoreErrorKind.NotFound, $"No content found with id: ContentId{{id={id}}}");
+
+    private static long ContentId(string raw) =>
+        long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0 ? id : throw NotFound(raw);
+
+    private static Page RequireContent(EmulatorState state, string raw) =>
+        state.FindPage(ContentId(raw)) ?? throw NotFound(raw);
+
+    private static Space RequireSpace(EmulatorState state, string key) =>
+        state.FindSpaceByKey(key) ?? throw new StoreException(StoreErrorKind.NotFound, $"No space with key : {key}");
+
+    private static HashSet<string> Statuses(HttpContext ctx)
+    {
+        var list = ctx.QueryList("status");
+        if (list.Contains("any")) return new HashSet<string> { "current", "trashed", "historical", "draft" };
+        return list.Count == 0 ? new HashSet<string> { "current" } : list.ToHashSet();
+    }
+
+    private static (int Start, int Limit) Window(HttpContext ctx, int defaultLimit, int maxLimit) =>
+        (ctx.QueryInt("start", 0, int.MaxValue) ?? 0, Math.Min(ctx.QueryInt("limit", 0, int.MaxValue) ?? defaultLimit, maxLimit));
+
+    private static long ScanCursor(string? cursor)
+    {
+        if (cursor is null) return 0;
+        var parts = cursor.Split(':');
+        if (parts.Length == 3 && parts[0] == "content" && long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            return parts[1] == "true" ? Math.Max(0, id - 1) : id;
+        throw new StoreException(StoreErrorKind.BadRequest, $"Invalid cursor '{cursor}'.");
+    }
+
+    /// <summary>Offset paging: `{results,start,limit,size,_links{base,context,self[,next]}}`, next relative to base.</summary>
+    private static IResult Offset<T>(HttpContext ctx, Site site, LegacyJson json, IReadOnlyList<T> items, int start, int limit, Func<T, JsonNode> render)
+    {
+        var results = new JsonArray();
+        foreach (var item in items.Skip(start).Take(limit)) results.Add(render(item));
+        var next = limit > 0 && start + limit < items.Count
+            ? LegacyEndpoints.NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
+            : null;
+        return Http.Json(json.Array(results, start, limit, next, json.Base + ctx.Request.Path + ctx.Request.QueryString));
+    }
+
+    private static string? Storage(JsonObject body)
+    {
+        var node = body["body"];
+        if (node is null) return null;
+        var storage = node["storage"];
+        if (storage is null)
+            throw new StoreException(StoreErrorKind.BadRequest, "This emulator accepts bodies in storage representation only (body.storage).");
+        var representation = storage.Str("representation") ?? "storage";
+        if (representation != "storage")
+            throw new StoreException(StoreErrorKind.BadRequest, $"Body representation '{representation}' is not supported; use storage.");
+        return storage.Str("value") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage.value' is required.");
+    }
+
+    /// <summary>The immediate parent named by `ancestors` (the last entry), or null when none is given.</summary>
+    private static long? Parent(JsonObject body)
+    {
+        if (body["ancestors"] is not JsonArray ancestors || ancestors.Count == 0) return null;
+        var raw = ancestors[^1].Str("id") ?? throw new StoreException(StoreErrorKind.BadRequest, "Each ancestor needs an id.");
+        return long.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+            ? id
+            : throw new StoreException(StoreErrorKind.BadRequest, $"Ancestor id '{raw}' is not a number.");
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+
+namespace SpaceSync.Emulator;
+
+/// <summary>Which Confluence product the emulator impersonates.</summary>
+public enum EmulatorFlavor { Cloud, DataCenter }
+
+/// <summary>Start-up settings of one emulator instance (flags of Program, or built in-process by tests).</summary>
+public sealed class EmulatorOptions
+{
+    public EmulatorFlavor Flavor { get; set; } = EmulatorFlavor.Cloud;
+
+    /// <summary>Kestrel listen address; port 0 picks a free port.</summary>
+    public string Urls { get; set; } = "http://127.0.0.1:0";
+
+    /// <summary>Data Center only: the servlet context such as "/confluence" ("" = served at the root).</summary>
+    public string ContextPath { get; set; } = "";
+
+    /// <summary>Key of a space to create and fill at start, or null to start empty.</summary>
+    public string? SeedSpace { get; set; }
+
+    public int SeedPages { get; set; }
+
+    /// <summary>Drives seeded content and fault randomness, so runs reproduce.</summary>
+    public int Seed { get; set; } = 1;
+
+    public int LatencyMs { get; set; }
+
+    /// <summary>Requests allowed per window; 0 = no rate limit.</summary>
+    public int RateLimit { get; set; }
+
+    public int RateLimitWindowSeconds { get; set; } = 1;
+
+    /// <summary>Percentage (0-100) of API requests answered 503 + Retry-After.</summary>
+    public double FailPercent { get; set; }
+
+    /// <summary>Percentage (0-100) of API requests whose connection is aborted without an answer.</summary>
+    public double DropPercent { get; set; }
+
+    /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
+    public string AdminTimeZone { get; set; } = "Europe/Berlin";
+
+    /// <summary>Data Center only: the server's zone, whose offset `version.when` carries. IANA id.</summary>
+    public string ServerTimeZone { get; set; } = "Europe/Berlin";
+
+    /// <summary>Parses Program's command line; throws <see cref="ArgumentException"/> naming the bad flag.</summary>
+    public static EmulatorOptions Parse(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var options = new EmulatorOptions();
+        var flavorGiven = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var flag = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                    throw new ArgumentException($"Flag {flag} needs a value.");
+                return args[++i];
+            }
+            switch (flag)
+            {
+                case "--flavor":
+                    var flavor = Value();
+                    options.Flavor = flavor.ToLowerInvariant() switch
+                    {
+                        "cloud" => EmulatorFlavor.Cloud,
+                        "datacenter" or "data-center" or "dc" => EmulatorFlavor.DataCenter,
+                        _ => throw new ArgumentException($"--flavor must be 'cloud' or 'datacenter', not '{flavor}'."),
+                    };
+                    flavorGiven = true;
+                    break;
+                case "--urls":
+                    options.Urls = Value();
+                    if (!Uri.TryCreate(options.Urls.Split(';')[0], UriKind.Absolute, out _))
+                        throw new ArgumentException($"--urls must be an absolute URL such as http://127.0.0.1:8090, not '{options.Urls}'.");
+                    break;
+                case "--context-path":
+                    options.ContextPath = NormalizeContextPath(Value());
+                    break;
+                case "--seed-space":
+                    options.SeedSpace = Value();
+                    break;
+                case "--seed-pages":
+                    options.SeedPages = Int(flag, Value(), 0, 100_000);
+                    break;
+                case "--seed":
+                    options.Seed = Int(flag, Value(), int.MinValue, int.MaxValue);
+                    break;
+                case "--latency-ms":
+                    options.LatencyMs = Int(flag, Value(), 0, 600_000);
+                    break;
+                case "--rate-limit":
+                    var rate = Value();
+                    var parts = rate.Split('/');
+                    if (parts.Length != 2)
+                        throw new ArgumentException($"--rate-limit must look like N/SECONDS (e.g. 10/1), not '{rate}'.");
+                    options.RateLimit = Int(flag, parts[0], 1, int.MaxValue);
+                    options.RateLimitWindowSeconds = Int(flag, parts[1], 1, 86_400);
+                    break;
+                case "--fail-percent":
+                    options.FailPercent = Percent(flag, Value());
+                    break;
+                case "--drop-percent":
+                    options.DropPercent = Percent(flag, Value());
+                    break;
+                case "--admin-time-zone":
+                    options.AdminTimeZone = Value();
+                    break;
+                case "--server-time-zone":
+                    options.ServerTimeZone = Value();
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --admin-time-zone, --server-time-zone.");
+            }
+        }
+        if (!flavorGiven)
+            throw new ArgumentException("--flavor cloud|datacenter is required.");
+        options.Validate();
+        return options;
+    }
+
+    internal void Validate()
+    {
+        if (Flavor == EmulatorFlavor.Cloud && ContextPath.Length > 0)
+            throw new ArgumentException("--context-path applies to the datacenter flavor only (Cloud is always served under /wiki).");
+        if (SeedPages > 0 && string.IsNullOrWhiteSpace(SeedSpace))
+            throw new ArgumentException("--seed-pages needs --seed-space KEY.");
+        if (SeedSpace is not null && !Store.EmulatorState.IsValidSpaceKey(SeedSpace))
+            throw new ArgumentException($"--seed-space '{SeedSpace}' is not a valid space key (letters and digits only).");
+        TimeZones.Find(AdminTimeZone);
+        TimeZones.Find(ServerTimeZone);
+    }
+
+    internal static string NormalizeContextPath(string value)
+    {
+        var trimmed = value.Trim().TrimEnd('/');
+        if (trimmed.Length == 0) return "";
+        if (!trimmed.StartsWith('/')) trimmed = "/" + trimmed;
+        if (trimmed.Contains('?') || trimmed.Contains('#') || trimmed.Contains(' '))
+            throw new ArgumentException($"--context-path must be a plain path such as /confluence, not '{value}'.");
+        return trimmed;
+    }
+
+    private static int Int(string flag, string value, int min, int max)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < min || n > max)
+            throw new ArgumentException($"{flag} must be an integer between {min} and {max}, not '{value}'.");
+        return n;
+    }
+
+    private static double Percent(string flag, string value)
+    {
+        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) || p < 0 || p > 100)
+            throw new ArgumentException($"{flag} must be a number between 0 and 100, not '{value}'.");
+        return p;
+    }
+}
+
+/// <summary>Resolves IANA ids; a clear error instead of TimeZoneNotFoundException deep in a request.</summary>
+internal static class TimeZones
+{
+    public static TimeZoneInfo Find(string id)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(id);
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            throw new ArgumentException($"Unknown time zone '{id}' (use an IANA id such as Europe/Berlin).", e);
+        }
+    }
+}

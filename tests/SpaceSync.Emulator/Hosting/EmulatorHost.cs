@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SpaceSync.Emulator.Faults;
+using SpaceSync.Emulator.Seeding;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator;
+
+/// <summary>Starts an emulator on real loopback HTTP, in-process.</summary>
+public static class EmulatorHost
+{
+    public static async Task<RunningEmulator> StartAsync(EmulatorOptions options, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.ContextPath = EmulatorOptions.NormalizeContextPath(options.ContextPath ?? "");
+        options.Validate();
+
+        var site = new Site(options);
+        var state = new EmulatorState(options.Flavor, options.Seed, options.AdminTimeZone);
+        try
+        {
+            if (options.SeedSpace is { } key)
+                Seeder.Seed(state, key, options.SeedPages, options.Seed);
+
+            var faults = new FaultInjector(options.Flavor, new FaultSettings
+            {
+                LatencyMs = options.LatencyMs,
+                FailPercent = options.FailPercent,
+                DropPercent = options.DropPercent,
+                RateLimit = options.RateLimit > 0 ? new RateLimitSettings { Limit = options.RateLimit, WindowSeconds = options.RateLimitWindowSeconds } : null,
+            }, options.Seed);
+
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
+            builder.WebHost.UseUrls(options.Urls);
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 512L * 1024 * 1024);
+            builder.Logging.ClearProviders();
+            builder.Services.AddSingleton(state);
+            builder.Services.AddSingleton(site);
+            builder.Services.AddSingleton(faults);
+            builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = 512L * 1024 * 1024);
+
+            var app = builder.Build();
+            Pipeline.Use(app, site, state, faults);
+            ControlEndpoints.Map(app, state, faults);
+            if (site.IsCloud)
+            {
+                Cloud.CloudV2Endpoints.Map(app);
+                RestV1.LegacyEndpoints.Map(app, "/wiki/rest/api", site);
+                RestV1.DownloadEndpoints.Map(app, "/wiki/download");
+            }
+            else
+            {
+                DataCenter.DataCenterEndpoints.Map(app);
+                RestV1.LegacyEndpoints.Map(app, "/rest/api", site);
+                RestV1.DownloadEndpoints.Map(app, "/download");
+            }
+
+            await app.StartAsync(ct).ConfigureAwait(false);
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var root = address.TrimEnd('/');
+            var siteUrl = site.IsCloud ? root + "/wiki" : root + site.ContextPath;
+            return new RunningEmulator(app, state, faults, options, new Uri(siteUrl));
+        }
+        catch
+        {
+            state.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>A started emulator; dispose to stop it and delete its attachment files.</summary>
+public sealed class RunningEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    internal RunningEmulator(WebApplication app, EmulatorState state, FaultInjector faults, EmulatorOptions options, Uri baseUrl)
+    {
+        _app = app;
+        State = state;
+        Faults = faults;
+        Options = options;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>The site URL a scope file names: http://127.0.0.1:PORT/wiki (Cloud) or http://127.0.0.1:PORT[/context] (DC).</summary>
+    public Uri BaseUrl { get; }
+
+    /// <summary>BaseUrl as text without a trailing slash.</summary>
+    public string SiteUrl => BaseUrl.ToString().TrimEnd('/');
+
+    /// <summary>Direct access to the store: users, spaces, pages, request counters.</summary>
+    public EmulatorState State { get; }
+
+    /// <summary>The fault knobs (same as PUT /__emulator/faults).</summary>
+    public FaultInjector Faults { get; }
+
+    public EmulatorOptions Options { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            State.Dispose();
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SpaceSync.Emulator.Faults;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator;
+
+/// <summary>
+/// Middleware in the order a real site applies it: context path, counting, faults, authentication,
+/// and translation of store refusals into each API's error shape.
+/// </summary>
+internal static class Pipeline
+{
+    public const string ControlPrefix = "/__emulator";
+
+    public static void Use(WebApplication app, Site site, EmulatorState state, FaultInjector faults)
+    {
+        // Data Center behind a servlet context: only paths below it exist; the control endpoint answers everywhere.
+        app.Use(async (context, next) =>
+        {
+            if (site.ContextPath.Length > 0 && !IsControl(context.Request.Path))
+            {
+                if (!context.Request.Path.StartsWithSegments(site.ContextPath, StringComparison.Ordinal, out var rest))
+                {
+                    context.Response.StatusCode = 404;
+                    return;
+                }
+                context.Request.PathBase = context.Request.PathBase.Add(site.ContextPath);
+                context.Request.Path = rest;
+            }
+            await next(context);
+        });
+
+        app.UseRouting();
+
+        app.Use(async (context, next) =>
+        {
+            if (IsControl(context.Request.Path))
+            {
+                await next(context);
+                return;
+            }
+            var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+            state.Stats.Record(context.Request.Method, route is null ? "(unmatched)" : "/" + route.TrimStart('/'));
+
+            if (!await faults.TryPassAsync(context)) return;
+
+            var user = Authenticate(context, state);
+            if (user is null)
+            {
+                context.Response.StatusCode = 401;
+                if (!site.IsCloud) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Confluence\"";
+                await Errors.WriteAsync(context, site.Flavor, 401, "Unauthorized",
+                    "Authentication failed: send valid credentials (" + (site.IsCloud ? "Basic email:api-token" : "Bearer personal access token or Basic username:password") + ").");
+                return;
+            }
+            context.Items[typeof(User)] = user;
+
+            try
+            {
+                await next(context);
+            }
+            catch (StoreException e) when (!context.Response.HasStarted)
+            {
+                await Errors.FromStore(context, e).ExecuteAsync(context);
+            }
+            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+            {
+                await Errors.Result(context, 400, e.Message).ExecuteAsync(context);
+            }
+            catch (InvalidDataException e) when (!context.Response.HasStarted)
+            {
+                await Errors.Result(context, 400, "Malformed request body: " + e.Message).ExecuteAsync(context);
+            }
+        });
+    }
+
+    private static bool IsControl(PathString path) => path.StartsWithSegments(ControlPrefix, StringComparison.Ordinal);
+
+    private static User? Authenticate(HttpContext context, EmulatorState state)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!AuthenticationHeaderValue.TryParse(header, out var value) || string.IsNullOrEmpty(value.Parameter))
+            return null;
+        if (string.Equals(value.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase))
+            return state.AuthenticateBearer(value.Parameter);
+        if (!string.Equals(value.Scheme, "Basic", StringComparison.OrdinalIgnoreCase))
+            return null;
+        string decoded;
+        try
+        {
+            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter));
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
+        return colon <= 0 ? null : state.AuthenticateBasic(decoded[..colon], decoded[(colon + 1)..]);
+    }
+}

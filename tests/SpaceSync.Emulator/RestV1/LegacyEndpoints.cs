@@ -1,0 +1,319 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SpaceSync.Emulator.Cql;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator.RestV1;
+
+/// <summary>
+/// Operations of the classic `/rest/api` both products serve alike: users, CQL search, labels,
+/// attachments, read restrictions. Mounted at /wiki/rest/api (Cloud) or [context]/rest/api (DC).
+/// </summary>
+internal static class LegacyEndpoints
+{
+    public static void Map(WebApplication app, string prefix, Site site)
+    {
+        var api = app.MapGroup(prefix);
+
+        // ------------------------------------------------------------ users
+        api.MapGet("/user/current", (HttpContext ctx, EmulatorState state) =>
+            Http.Json(new LegacyJson(ctx, site, state).User(ctx.Caller(), detailed: true)));
+
+        api.MapGet("/user", (HttpContext ctx, EmulatorState state) =>
+        {
+            User? user;
+            if (site.IsCloud)
+            {
+                var accountId = ctx.Query("accountId") ?? throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
+                user = state.FindUserByAccountId(accountId);
+            }
+            else if (ctx.Query("key") is { } key) user = state.FindUserByKey(key);
+            else if (ctx.Query("username") is { } username) user = state.FindUserByUsername(username);
+            else throw new StoreException(StoreErrorKind.BadRequest, "Either the key or the username parameter is required.");
+            if (user is null) throw new StoreException(StoreErrorKind.NotFound, "No user found with the given identifier.");
+            return Http.Json(new LegacyJson(ctx, site, state).User(user, detailed: true));
+        });
+
+        if (site.IsCloud)
+        {
+            api.MapGet("/user/email", (HttpContext ctx, EmulatorState state) =>
+            {
+                var accountId = ctx.Query("accountId") ?? throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
+                var user = state.FindUserByAccountId(accountId) ?? throw new StoreException(StoreErrorKind.NotFound, $"No user with accountId {accountId}.");
+                return Http.Json(new JsonObject { ["accountId"] = user.AccountId, ["email"] = user.Email });
+            });
+        }
+
+        // ------------------------------------------------------------ search
+        api.MapGet("/content/search", (HttpContext ctx, EmulatorState state) => Search(ctx, state, site, wrapped: false));
+        api.MapGet("/search", (HttpContext ctx, EmulatorState state) => Search(ctx, state, site, wrapped: true));
+
+        // ------------------------------------------------------------ labels
+        api.MapGet("/content/{id}/label", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var prefixFilter = ctx.Query("prefix");
+            var start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
+            var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? 200, 200);
+            lock (state.Gate)
+            {
+                var page = state.RequirePage(Http.ParseId(id, "content id"));
+                var labels = page.Labels.Where(l => prefixFilter is null || l.Prefix == prefixFilter).ToList();
+                return Http.Json(LabelArray(ctx, site, state, labels, start, limit));
+            }
+        });
+
+        api.MapPost("/content/{id}/label", async (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var pageId = Http.ParseId(id, "content id");
+            var node = await ctx.ReadNodeAsync();
+            var items = node switch
+            {
+                JsonArray array => array.ToList(),
+                JsonObject single => new List<JsonNode?> { single },
+                _ => throw new StoreException(StoreErrorKind.BadRequest, "The body must be a label {prefix,name} or an array of them."),
+            };
+            var labels = items.Select(i => (i.Str("prefix") ?? "global", i.Str("name") ?? throw new StoreException(StoreErrorKind.BadRequest, "Each label needs a name."))).ToList();
+            state.AddLabels(pageId, labels);
+            lock (state.Gate)
+            {
+                var page = state.RequirePage(pageId);
+                return Http.Json(LabelArray(ctx, site, state, page.Labels.ToList(), 0, 200));
+            }
+        });
+
+        api.MapDelete("/content/{id}/label", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var name = ctx.Query("name") ?? throw new StoreException(StoreErrorKind.BadRequest, "The name parameter is required.");
+            state.RemoveLabel(Http.ParseId(id, "content id"), name);
+            return Results.NoContent();
+        });
+
+        api.MapDelete("/content/{id}/label/{label}", (EmulatorState state, string id, string label) =>
+        {
+            state.RemoveLabel(Http.ParseId(id, "content id"), label);
+            return Results.NoContent();
+        });
+
+        // ------------------------------------------------------------ attachments
+        api.MapGet("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var fileName = ctx.Query("filename");
+            var mediaType = ctx.Query("mediaType");
+            var expand = LegacyJson.Expand(ctx);
+            var start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
+            var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? (site.IsCloud ? 25 : 50), 200);
+            lock (state.Gate)
+            {
+                var page = state.RequirePage(Http.ParseId(id, "content id"));
+                var json = new LegacyJson(ctx, site, state);
+                var all = page.Attachments.Where(a => a.Status == "current")
+                    .Where(a => fileName is null || a.FileName == fileName)
+                    .Where(a => mediaType is null || a.Current.MediaType == mediaType)
+                    .OrderBy(a => a.Id).ToList();
+                var results = new JsonArray();
+                foreach (var a in all.Skip(start).Take(limit)) results.Add(json.Attachment(a, expand));
+                var next = start + limit < all.Count
+                    ? NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
+                    : null;
+                return Http.Json(json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site)));
+            }
+        });
+
+        api.MapPost("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
+            AttachmentUpload.CreateAsync(ctx, state, site, Http.ParseId(id, "content id")));
+
+        api.MapPost("/content/{id}/child/attachment/{attachmentId}/data", (HttpContext ctx, EmulatorState state, string id, string attachmentId) =>
+            AttachmentUpload.NewVersionAsync(ctx, state, site, Http.ParseId(id, "content id"), Http.ParseId(attachmentId, "attachment id")));
+
+        // ------------------------------------------------------------ restrictions (read only; no page is restricted here)
+        if (site.IsCloud)
+        {
+            api.MapGet("/content/{id}/restriction", (HttpContext ctx, EmulatorState state, string id) =>
+            {
+                lock (state.Gate)
+                {
+                    var page = state.RequirePage(Http.ParseId(id, "content id"));
+                    var json = new LegacyJson(ctx, site, state);
+                    var results = new JsonArray(Restriction(json, page, "read"), Restriction(json, page, "update"));
+                    return Http.Json(new JsonObject
+                    {
+                        ["results"] = results,
+                        ["start"] = 0,
+                        ["limit"] = 100,
+                        ["size"] = 2,
+                        ["restrictionsHash"] = EmulatorState.Hex("restrictions:" + page.Id, 32),
+                        ["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context },
+                    });
+                }
+            });
+        }
+
+        api.MapGet("/content/{id}/restriction/byOperation", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            lock (state.Gate)
+            {
+                var page = state.RequirePage(Http.ParseId(id, "content id"));
+                var json = new LegacyJson(ctx, site, state);
+                return Http.Json(new JsonObject
+                {
+                    ["read"] = Restriction(json, page, "read"),
+                    ["update"] = Restriction(json, page, "update"),
+                    ["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context },
+                });
+            }
+        });
+    }
+
+    /// <summary>The request path relative to `_links.base`.</summary>
+    internal static string RelativePath(HttpContext ctx, Site site)
+    {
+        var path = ctx.Request.Path.Value ?? "";
+        return site.IsCloud && path.StartsWith("/wiki", StringComparison.Ordinal) ? path[5..] : path;
+    }
+
+    /// <summary>A next link relative to `_links.base`, keeping the caller's other parameters.</summary>
+    internal static string NextLink(HttpContext ctx, Site site, IDictionary<string, string?> replace)
+    {
+        var full = ctx.SelfWith("", replace);
+        return site.IsCloud && full.StartsWith("/wiki/", StringComparison.Ordinal) ? full[5..] : full;
+    }
+
+    private static JsonObject Restriction(LegacyJson json, Page page, string operation) => new()
+    {
+        ["operation"] = operation,
+        ["restrictions"] = new JsonObject
+        {
+            ["user"] = new JsonObject { ["results"] = new JsonArray(), ["start"] = 0, ["limit"] = 200, ["size"] = 0 },
+            ["group"] = new JsonObject { ["results"] = new JsonArray(), ["start"] = 0, ["limit"] = 200, ["size"] = 0 },
+        },
+        ["_expandable"] = new JsonObject { ["content"] = json.ApiPrefix + "/content/" + page.Id },
+        ["_links"] = new JsonObject { ["self"] = json.Base + json.ApiPrefix + "/content/" + page.Id + "/restriction/byOperation/" + operation },
+    };
+
+    private static JsonObject LabelArray(HttpContext ctx, Site site, EmulatorState state, List<Label> labels, int start, int limit)
+    {
+        var json = new LegacyJson(ctx, site, state);
+        var results = new JsonArray();
+        foreach (var l in labels.Skip(start).Take(limit)) results.Add(LegacyJson.Label(l));
+        var next = start + limit < labels.Count
+            ? NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
+            : null;
+        return json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site));
+    }
+
+    /// <summary>Adapts a page to what CQL clauses test.</summary>
+    private sealed class PageSubject : ICqlSubject
+    {
+        private readonly EmulatorState _state;
+
+        public PageSubject(Page page, EmulatorState state)
+        {
+            Page = page;
+            _state = state;
+        }
+
+        public Page Page { get; }
+        public long Id => Page.Id;
+        public string Type => "page";
+        public string Title => Page.Title;
+        public string SpaceKey => Page.Space.Key;
+        public DateTimeOffset LastModified => Page.Current.When;
+        public DateTimeOffset Created => Page.CreatedAt;
+        public long? ParentId => Page.ParentId;
+        public IEnumerable<long> AncestorIds => _state.Ancestors(Page).Select(a => a.Id);
+        public IEnumerable<string> Labels => Page.Labels.Select(l => l.Name);
+    }
+
+    /// <summary>
+    /// CQL over current pages. Literal times are read in the caller's zone at minute resolution. Limits are
+    /// capped as the products cap them (lower when bodies are expanded); Cloud pages by cursor, DC by start.
+    /// </summary>
+    private static IResult Search(HttpContext ctx, EmulatorState state, Site site, bool wrapped)
+    {
+        var cqlText = ctx.Query("cql");
+        CqlQuery query;
+        try
+        {
+            query = CqlQuery.Parse(cqlText);
+        }
+        catch (CqlException e)
+        {
+            return Errors.Result(ctx, 400, "Could not parse cql : " + cqlText + " : " + e.Message);
+        }
+        var expand = LegacyJson.Expand(ctx);
+        var bodyExpanded = expand.Any(e => e.StartsWith("body", StringComparison.Ordinal) || e.Contains(".body", StringComparison.Ordinal));
+        var cap = bodyExpanded ? 50 : site.IsCloud ? 250 : expand.Count > 0 ? 200 : 1000;
+        var limit = Math.Min(ctx.QueryInt("limit", 0, int.MaxValue) ?? 25, cap);
+        int start;
+        if (site.IsCloud && ctx.Query("cursor") is { } cursor) start = Http.DecodeCursor(cursor);
+        else start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
+
+        var zone = TimeZones.Find(ctx.Caller().TimeZone);
+        lock (state.Gate)
+        {
+            List<PageSubject> hits;
+            try
+            {
+                hits = query.Sort(state.AllPages.Where(p => p.Status == "current")
+                    .Select(p => new PageSubject(p, state))
+                    .Where(s => query.Matches(s, zone))).ToList();
+            }
+            catch (CqlException e)
+            {
+                return Errors.Result(ctx, 400, "Could not parse cql : " + cqlText + " : " + e.Message);
+            }
+            var json = new LegacyJson(ctx, site, state);
+            var results = new JsonArray();
+            foreach (var hit in hits.Skip(start).Take(limit))
+            {
+                var content = json.Content(hit.Page, expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet());
+                if (!wrapped)
+                {
+                    results.Add(content);
+                    continue;
+                }
+                results.Add(new JsonObject
+                {
+                    ["content"] = content,
+                    ["title"] = hit.Page.Title,
+                    ["excerpt"] = "",
+                    ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
+                    ["resultGlobalContainer"] = new JsonObject
+                    {
+                        ["title"] = hit.Page.Space.Name,
+                        ["displayUrl"] = (site.IsCloud ? "/spaces/" : "/display/") + hit.Page.Space.Key,
+                    },
+                    ["breadcrumbs"] = new JsonArray(),
+                    ["entityType"] = "content",
+                    ["iconCssClass"] = "aui-icon content-type-page",
+                    ["lastModified"] = json.Time(hit.Page.Current.When),
+                    ["friendlyLastModified"] = hit.Page.Current.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
+                    ["score"] = 0.0,
+                });
+            }
+
+            string? next = null;
+            if (limit > 0 && start + limit < hits.Count)
+            {
+                var replace = site.IsCloud
+                    ? new Dictionary<string, string?> { ["cursor"] = Http.EncodeCursor(start + limit), ["next"] = "true", ["limit"] = limit.ToString(CultureInfo.InvariantCulture), ["start"] = null }
+                    : new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) };
+                next = NextLink(ctx, site, replace);
+            }
+            var body = json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site) + ctx.Request.QueryString.Value);
+            if (wrapped)
+            {
+                body["totalSize"] = hits.Count;
+                body["cqlQuery"] = query.Text;
+                body["searchDuration"] = 1;
+            }
+            else if (!site.IsCloud)
+            {
+                body["totalSize"] = hits.Count;
+            }
+            return Http.Json(body);
+        }
+    }
+}

@@ -1,0 +1,343 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator.RestV1;
+
+/// <summary>
+/// The classic `/rest/api` content model both products share (Cloud v1 and Data Center): Content with
+/// `expand`, Space, Version, History, User. The flavour decides user identity (accountId vs userKey),
+/// space id width, and the timestamp style (Z vs the server's offset).
+/// </summary>
+internal sealed class LegacyJson
+{
+    private readonly Site _site;
+    private readonly EmulatorState _state;
+
+    public LegacyJson(HttpContext context, Site site, EmulatorState state)
+    {
+        _site = site;
+        _state = state;
+        Base = site.IsCloud ? context.Origin() + "/wiki" : context.Origin() + site.ContextPath;
+        ApiPrefix = site.IsCloud ? "/rest/api" : "/rest/api";
+    }
+
+    /// <summary>`_links.base`: every relative link is relative to it (includes /wiki or the DC context).</summary>
+    public string Base { get; }
+
+    public string ApiPrefix { get; }
+
+    public string Context => _site.IsCloud ? "/wiki" : _site.ContextPath;
+
+    public string Time(DateTimeOffset t) => _site.IsCloud ? Http.Utc(t) : Http.Local(t, _site.ServerZone);
+
+    public JsonObject User(User u, bool detailed = false)
+    {
+        var picture = new JsonObject
+        {
+            ["path"] = (_site.IsCloud ? "/wiki" : _site.ContextPath) + "/images/icons/profilepics/default.svg",
+            ["width"] = 48,
+            ["height"] = 48,
+            ["isDefault"] = true,
+        };
+        if (_site.IsCloud)
+        {
+            var o = new JsonObject
+            {
+                ["type"] = "known",
+                ["accountId"] = u.AccountId,
+                ["accountType"] = "atlassian",
+                ["email"] = u.Email,
+                ["publicName"] = u.DisplayName,
+                ["profilePicture"] = picture,
+                ["displayName"] = u.DisplayName,
+                ["isExternalCollaborator"] = false,
+            };
+            if (detailed) o["timeZone"] = u.TimeZone;
+            o["_expandable"] = new JsonObject { ["operations"] = "", ["personalSpace"] = "" };
+            o["_links"] = new JsonObject { ["self"] = Base + "/rest/api/user?accountId=" + u.AccountId };
+            return o;
+        }
+        var dc = new JsonObject
+        {
+            ["type"] = "known",
+            ["username"] = u.Username,
+            ["userKey"] = u.UserKey,
+            ["profilePicture"] = picture,
+            ["displayName"] = u.DisplayName,
+            ["email"] = u.Email,
+        };
+        if (detailed) dc["timeZone"] = u.TimeZone;
+        dc["_links"] = new JsonObject { ["self"] = Base + "/rest/api/user?key=" + u.UserKey };
+        dc["_expandable"] = new JsonObject { ["status"] = "" };
+        return dc;
+    }
+
+    public JsonObject Space(Space s, ISet<string>? expand = null)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = s.Id,
+            ["key"] = s.Key,
+            ["name"] = s.Name,
+            ["type"] = s.Type,
+            ["status"] = s.Status,
+        };
+        var expandable = new JsonObject();
+        void Maybe(string key, Func<JsonNode?> render)
+        {
+            if (expand is not null && expand.Contains(key)) o[key] = render();
+            else expandable[key] = key == "homepage" ? ApiPrefix + "/content/" + s.HomepageId : "";
+        }
+        Maybe("homepage", () => _state.FindPage(s.HomepageId) is { } home ? Content(home, new HashSet<string>()) : null);
+        Maybe("description", () => new JsonObject
+        {
+            ["plain"] = new JsonObject { ["value"] = s.Description ?? "", ["representation"] = "plain", ["embeddedContent"] = new JsonArray() },
+        });
+        Maybe("history", () => new JsonObject { ["createdDate"] = Time(s.CreatedAt), ["createdBy"] = User(s.Creator) });
+        foreach (var key in new[] { "settings", "metadata", "operations", "lookAndFeel", "identifiers", "permissions", "icon", "theme" })
+            expandable[key] = "";
+        o["_expandable"] = expandable;
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = _site.IsCloud ? "/spaces/" + s.Key : "/display/" + s.Key,
+            ["self"] = Base + ApiPrefix + "/space/" + s.Key,
+        };
+        return o;
+    }
+
+    public JsonObject Version(PageVersion v, Page page)
+    {
+        var o = new JsonObject
+        {
+            ["by"] = User(v.Author),
+            ["when"] = Time(v.When),
+            ["friendlyWhen"] = v.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
+            ["message"] = v.Message ?? "",
+            ["number"] = v.Number,
+            ["minorEdit"] = v.MinorEdit,
+        };
+        if (!_site.IsCloud) o["hidden"] = false;
+        else o["contentTypeModified"] = false;
+        o["_expandable"] = new JsonObject { ["content"] = ApiPrefix + "/content/" + page.Id, ["collaborators"] = "" };
+        o["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + page.Id + "/version/" + v.Number };
+        return o;
+    }
+
+    private JsonObject AttachmentVersion(AttachmentVersion v, Attachment a)
+    {
+        var o = new JsonObject
+        {
+            ["by"] = User(v.Author),
+            ["when"] = Time(v.When),
+            ["message"] = v.Comment ?? "",
+            ["number"] = v.Number,
+            ["minorEdit"] = v.MinorEdit,
+        };
+        if (!_site.IsCloud) o["hidden"] = false;
+        o["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + a.ContentId + "/version/" + v.Number };
+        return o;
+    }
+
+    /// <summary>
+    /// A page as Content. <paramref name="expand"/> holds the expansions asked for (e.g. "body.storage",
+    /// "version", "space", "ancestors", "history", "history.lastUpdated", "metadata.labels", "children.page",
+    /// "children.attachment", "container"); everything else is listed in `_expandable`.
+    /// </summary>
+    public JsonObject Content(Page p, ISet<string> expand, PageVersion? at = null)
+    {
+        var v = at ?? p.Current;
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(p.Id),
+            ["type"] = "page",
+            ["status"] = at is not null && at != p.Current ? "historical" : p.Status,
+            ["title"] = v.Title,
+        };
+        var expandable = new JsonObject();
+        bool Has(string key) => expand.Contains(key) || expand.Any(e => e.StartsWith(key + ".", StringComparison.Ordinal));
+
+        if (Has("space")) o["space"] = Space(p.Space);
+        else expandable["space"] = ApiPrefix + "/space/" + p.Space.Key;
+
+        if (Has("history"))
+        {
+            var history = new JsonObject
+            {
+                ["latest"] = at is null || at == p.Current,
+                ["createdBy"] = User(p.Creator),
+                ["createdDate"] = Time(p.CreatedAt),
+            };
+            var historyExpandable = new JsonObject();
+            if (expand.Contains("history.lastUpdated")) history["lastUpdated"] = Version(p.Current, p);
+            else historyExpandable["lastUpdated"] = "";
+            if (expand.Contains("history.previousVersion") && v.Number > 1)
+                history["previousVersion"] = Version(p.Versions[v.Number - 2], p);
+            else historyExpandable["previousVersion"] = "";
+            historyExpandable["contributors"] = "";
+            historyExpandable["nextVersion"] = "";
+            history["_expandable"] = historyExpandable;
+            history["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + p.Id + "/history" };
+            o["history"] = history;
+        }
+        else expandable["history"] = ApiPrefix + "/content/" + p.Id + "/history";
+
+        if (Has("version")) o["version"] = Version(v, p);
+        else expandable["version"] = "";
+
+        if (Has("ancestors"))
+        {
+            var ancestors = new JsonArray();
+            foreach (var a in _state.Ancestors(p)) ancestors.Add(Content(a, new HashSet<string>()));
+            o["ancestors"] = ancestors;
+        }
+        else expandable["ancestors"] = "";
+
+        if (Has("container")) o["container"] = Space(p.Space);
+        else expandable["container"] = ApiPrefix + "/space/" + p.Space.Key;
+
+        if (Has("body"))
+        {
+            var body = new JsonObject();
+            var bodyExpandable = new JsonObject();
+            foreach (var representation in new[] { "editor", "view", "export_view", "styled_view", "storage", "anonymous_export_view" })
+            {
+                if (representation == "storage" && (expand.Contains("body.storage") || expand.Contains("body")))
+                    body["storage"] = new JsonObject
+                    {
+                        ["value"] = v.Body,
+                        ["representation"] = "storage",
+                        ["embeddedContent"] = new JsonArray(),
+                        ["_expandable"] = new JsonObject { ["content"] = ApiPrefix + "/content/" + p.Id },
+                    };
+                else bodyExpandable[representation] = "";
+            }
+            body["_expandable"] = bodyExpandable;
+            o["body"] = body;
+        }
+        else expandable["body"] = "";
+
+        if (Has("metadata"))
+        {
+            var labels = new JsonArray();
+            foreach (var l in p.Labels) labels.Add(Label(l));
+            o["metadata"] = new JsonObject
+            {
+                ["labels"] = new JsonObject { ["results"] = labels, ["start"] = 0, ["limit"] = 200, ["size"] = labels.Count, ["_links"] = new JsonObject() },
+                ["_expandable"] = new JsonObject(),
+            };
+        }
+        else expandable["metadata"] = "";
+
+        if (Has("children"))
+        {
+            var children = new JsonObject();
+            if (expand.Contains("children.page"))
+            {
+                var pages = new JsonArray();
+                foreach (var c in _state.Children(p)) pages.Add(Content(c, new HashSet<string>()));
+                children["page"] = Array(pages, 0, pages.Count, null);
+            }
+            if (expand.Contains("children.attachment"))
+            {
+                var attachments = new JsonArray();
+                foreach (var a in p.Attachments.Where(a => a.Status == "current")) attachments.Add(Attachment(a, new HashSet<string>()));
+                children["attachment"] = Array(attachments, 0, attachments.Count, null);
+            }
+            children["_expandable"] = new JsonObject { ["comment"] = ApiPrefix + "/content/" + p.Id + "/child/comment" };
+            children["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + p.Id + "/child" };
+            o["children"] = children;
+        }
+        else expandable["children"] = ApiPrefix + "/content/" + p.Id + "/child";
+
+        expandable["descendants"] = ApiPrefix + "/content/" + p.Id + "/descendant";
+        expandable["restrictions"] = ApiPrefix + "/content/" + p.Id + "/restriction/byOperation";
+        expandable["operations"] = "";
+        o["extensions"] = new JsonObject { ["position"] = p.Position };
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = _site.IsCloud ? $"/spaces/{p.Space.Key}/pages/{p.Id}/{Cloud.CloudV2Json.Slug(v.Title)}" : $"/pages/viewpage.action?pageId={p.Id}",
+            ["edit"] = _site.IsCloud ? $"/pages/resumedraft.action?draftId={p.Id}" : $"/pages/resumedraft.action?draftId={p.Id}",
+            ["tinyui"] = "/x/" + Cloud.CloudV2Json.TinyId(p.Id),
+            ["self"] = Base + ApiPrefix + "/content/" + p.Id,
+        };
+        o["_expandable"] = expandable;
+        return o;
+    }
+
+    public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null)
+    {
+        var v = at ?? a.Current;
+        var o = new JsonObject
+        {
+            ["id"] = a.ContentId,
+            ["type"] = "attachment",
+            ["status"] = a.Status,
+            ["title"] = a.FileName,
+        };
+        var expandable = new JsonObject();
+        if (expand.Contains("version")) o["version"] = AttachmentVersion(v, a);
+        else expandable["version"] = "";
+        if (expand.Contains("container")) o["container"] = Content(a.Page, new HashSet<string>());
+        else expandable["container"] = ApiPrefix + "/content/" + a.Page.Id;
+        if (expand.Contains("space")) o["space"] = Space(a.Page.Space);
+        else expandable["space"] = ApiPrefix + "/space/" + a.Page.Space.Key;
+        o["metadata"] = new JsonObject
+        {
+            ["mediaType"] = v.MediaType,
+            ["comment"] = v.Comment ?? "",
+            ["_expandable"] = new JsonObject { ["currentuser"] = "", ["properties"] = "", ["frontend"] = "", ["editorHtml"] = "", ["labels"] = "" },
+        };
+        o["extensions"] = new JsonObject
+        {
+            ["mediaType"] = v.MediaType,
+            ["fileSize"] = v.Size,
+            ["comment"] = v.Comment ?? "",
+            ["fileId"] = a.FileId,
+        };
+        var download = $"/download/attachments/{a.Page.Id}/{Uri.EscapeDataString(a.FileName)}?version={v.Number}&modificationDate={v.When.ToUnixTimeMilliseconds()}&api=v2";
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = $"/pages/viewpageattachments.action?pageId={a.Page.Id}&preview=%2F{a.Page.Id}%2F{a.Id}%2F{Uri.EscapeDataString(a.FileName)}",
+            ["download"] = download,
+            ["self"] = Base + ApiPrefix + "/content/" + a.ContentId,
+        };
+        expandable["history"] = ApiPrefix + "/content/" + a.ContentId + "/history";
+        expandable["ancestors"] = "";
+        expandable["children"] = "";
+        expandable["descendants"] = "";
+        expandable["restrictions"] = "";
+        o["_expandable"] = expandable;
+        return o;
+    }
+
+    public static JsonObject Label(Label l) => new()
+    {
+        ["prefix"] = l.Prefix,
+        ["name"] = l.Name,
+        ["id"] = Http.Id(l.Id),
+        ["label"] = l.Name,
+    };
+
+    /// <summary>`{results,start,limit,size,_links{base,context,self[,next]}}`.</summary>
+    public JsonObject Array(JsonArray results, int start, int limit, string? next, string? self = null)
+    {
+        var links = new JsonObject();
+        if (self is not null) links["self"] = self;
+        if (next is not null) links["next"] = next;
+        links["base"] = Base;
+        links["context"] = Context;
+        return new JsonObject
+        {
+            ["results"] = results,
+            ["start"] = start,
+            ["limit"] = limit,
+            ["size"] = results.Count,
+            ["_links"] = links,
+        };
+    }
+
+    public static HashSet<string> Expand(HttpContext context) =>
+        context.QueryList("expand").ToHashSet(StringComparer.Ordinal);
+}

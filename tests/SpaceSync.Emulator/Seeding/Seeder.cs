@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Emulator.Seeding;
+
+/// <summary>
+/// Fills a space with a realistic, reproducible page tree: the same seed gives the same ids, titles,
+/// bodies, versions, labels, attachments and timestamps. Bodies use the storage-format constructs a
+/// syncer must handle (macros, links, mentions in the flavour's form, entities, Cloud-only markup).
+/// </summary>
+public static class Seeder
+{
+    private static readonly string[] Topics =
+    {
+        "Architecture", "Onboarding", "Release", "Deployment", "Incident", "Roadmap", "Runbook", "Security",
+        "Testing", "Design", "Retrospective", "Meeting Notes", "API", "Database", "Monitoring", "Budget",
+    };
+
+    private static readonly string[] Kinds =
+    {
+        "Overview", "Guide", "Checklist", "Decisions", "FAQ", "Plan", "Notes", "Review", "Standards", "How-to",
+    };
+
+    private static readonly string[] LabelNames =
+    {
+        "draft", "approved", "howto", "architecture", "team-a", "team-b", "archive-candidate", "important", "q3", "ops",
+    };
+
+    private static readonly (string Name, string Email, string Zone)[] People =
+    {
+        ("Alice Anders", "alice@example.com", "Europe/Berlin"),
+        ("Bob Brandt", "bob@example.com", "America/New_York"),
+        ("Chen Chao", "chen@example.com", "Asia/Shanghai"),
+        ("Dana Díaz", "dana@example.com", "Europe/Madrid"),
+    };
+
+    /// <summary>Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.</summary>
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
+        var random = new Random(seed);
+        var clock = new SteppingClock(new DateTimeOffset(2025, 6, 2, 7, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(97));
+        var previousClock = state.Clock;
+        state.Clock = clock;
+        try
+        {
+            var users = new List<User> { state.Admin };
+            foreach (var (name, email, zone) in People)
+                users.Add(state.FindUserByEmail(email) ?? state.AddUser(name, email, timeZone: zone));
+
+            var space = state.CreateSpace(spaceKey, $"{Topics[random.Next(Topics.Length)]} Space {spaceKey}", state.Admin,
+                "Seeded by the SpaceSync emulator (seed " + seed.ToString(CultureInfo.InvariantCulture) + ").");
+            var maxDepth = 3 + random.Next(4); // 3..6 levels below the home page
+            var tree = new List<(Page Page, int Depth)>();
+            var home = state.FindPage(space.HomepageId)!;
+            for (var i = 0; i < pageCount; i++)
+            {
+                var (parent, depth) = ChooseParent(random, tree, home, maxDepth, i);
+                var title = Title(random, i);
+                var author = users[random.Next(users.Count)];
+                var body = Body(state.Flavor, random, title, tree, users, i);
+                var page = state.CreatePage(space.Id, title, body, parent.Id, author);
+                tree.Add((page, depth));
+
+                if (random.Next(3) == 0)
+                {
+                    var labels = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => ("global", LabelNames[random.Next(LabelNames.Length)])).ToList();
+                    state.AddLabels(page.Id, labels);
+                }
+                if (random.Next(4) == 0)
+                    AddAttachments(state, random, page, author, i);
+                var edits = random.Next(4) == 0 ? 1 + random.Next(3) : 0;
+                for (var e = 0; e < edits; e++)
+                {
+                    var editor = users[random.Next(users.Count)];
+                    var updated = page.Current.Body + $"<p>Update {e + 1} by <ac:link>{Mention(state.Flavor, editor)}</ac:link>.</p>";
+                    state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, updated, Message: $"Edit {e + 1}"), editor);
+                }
+            }
+            return space;
+        }
+        finally
+        {
+            state.Clock = previousClock;
+        }
+    }
+
+    private static (Page Parent, int Depth) ChooseParent(Random random, List<(Page Page, int Depth)> tree, Page home, int maxDepth, int index)
+    {
+        // A handful of top sections, then a tree that both deepens and widens.
+        if (index < 4 || tree.Count == 0) return (home, 1);
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var (candidate, depth) = tree[random.Next(tree.Count)];
+            if (depth < maxDepth) return (candidate, depth + 1);
+        }
+        return (home, 1);
+    }
+
+    private static string Title(Random random, int index)
+    {
+        var topic = Topics[random.Next(Topics.Length)];
+        var kind = Kinds[random.Next(Kinds.Length)];
+        var number = (index + 1).ToString(CultureInfo.InvariantCulture);
+        return (index % 11) switch
+        {
+            3 => $"{topic} & {kind} {number}",
+            7 => $"Über \"{topic}\" – {kind} {number}",
+            _ => $"{topic} {kind} {number}",
+        };
+    }
+
+    private static string Mention(EmulatorFlavor flavor, User user) =>
+        flavor == EmulatorFlavor.Cloud ? $"<ri:user ri:account-id=\"{user.AccountId}\" />" : $"<ri:user ri:userkey=\"{user.UserKey}\" />";
+
+    private static string LocalId(EmulatorFlavor flavor, Random random) =>
+        flavor == EmulatorFlavor.Cloud ? $" local-id=\"{random.Next():x8}-{random.Next(0xFFFF):x4}\"" : "";
+
+    private static string Body(EmulatorFlavor flavor, Random random, string title, List<(Page Page, int Depth)> tree, List<User> users, int index)
+    {
+        var enc = (string s) => WebUtility.HtmlEncode(s);
+        var sb = new StringBuilder();
+        sb.Append($"<h1{LocalId(flavor, random)}>{enc(title)}</h1>");
+        sb.Append($"<p{LocalId(flavor, random)}>This page describes <strong>{enc(title)}</strong>.&nbsp;Owner: <ac:link>{Mention(flavor, users[random.Next(users.Count)])}</ac:link></p>");
+        var blocks = 2 + random.Next(5);
+        for (var b = 0; b < blocks; b++)
+        {
+            switch (random.Next(9))
+            {
+                case 0:
+                    sb.Append("<h2>Steps</h2><ol>");
+                    for (var i = 0; i < 2 + random.Next(4); i++) sb.Append($"<li><p>Step {i + 1}:&nbsp;check item {random.Next(100)}</p></li>");
+                    sb.Append("</ol>");
+                    break;
+                case 1:
+                    sb.Append("<ul>");
+                    for (var i = 0; i < 2 + random.Next(3); i++) sb.Append($"<li>Point {i + 1} &amp; detail {random.Next(1000)}</li>");
+                    sb.Append("</ul>");
+                    break;
+                case 2:
+                    var tableAttrs = flavor == EmulatorFlavor.Cloud ? " data-layout=\"default\" data-table-width=\"760\"" + LocalId(flavor, random) : "";
+                    sb.Append($"<table{tableAttrs}><tbody><tr><th><p>Key</p></th><th><p>Value</p></th></tr>");
+                    for (var i = 0; i < 1 + random.Next(4); i++) sb.Append($"<tr><td><p>k{i}</p></td><td><p>{random.Next(10000)}</p></td></tr>");
+                    sb.Append("</tbody></table>");
+                    break;
+                case 3:
+                    sb.Append("<ac:structured-macro ac:name=\"code\" ac:schema-version=\"1\"><ac:parameter ac:name=\"language\">bash</ac:parameter>");
+                    sb.Append($"<ac:plain-text-body><![CDATA[if [ $x -lt {random.Next(50)} ]; then echo \"<ok> & done\"; fi]]></ac:plain-text-body></ac:structured-macro>");
+                    break;
+                case 4:
+                    sb.Append("<ac:structured-macro ac:name=\"info\" ac:schema-version=\"1\"><ac:rich-text-body><p>Remember to review this page quarterly.</p></ac:rich-text-body></ac:structured-macro>");
+                    break;
+                case 5:
+                    sb.Append("<p><ac:structured-macro ac:name=\"toc\" ac:schema-version=\"1\" /></p>");
+                    sb.Append($"<p><ac:structured-macro ac:name=\"jira\" ac:schema-version=\"1\"><ac:parameter ac:name=\"key\">OPS-{100 + random.Next(900)}</ac:parameter></ac:structured-macro></p>");
+                    break;
+                case 6 when tree.Count > 0:
+                    var target = tree[random.Next(tree.Count)].Page;
+                    sb.Append($"<p>See also <ac:link><ri:page ri:content-title=\"{enc(target.Title)}\" /></ac:link>.</p>");
+                    break;
+                case 7 when flavor == EmulatorFlavor.Cloud:
+                    sb.Append("<p>Status <ac:emoticon ac:name=\"tick\" ac:emoji-shortname=\":check_mark:\" ac:emoji-id=\"atlassian-check_mark\" ac:emoji-fallback=\":check_mark:\" /> done.</p>");
+                    sb.Append("<ac:adf-extension><ac:adf-node type=\"panel\"><ac:adf-attribute key=\"panel-type\">note</ac:adf-attribute>");
+                    sb.Append("<ac:adf-content><p>A Cloud-only note panel.</p></ac:adf-content></ac:adf-node>");
+                    sb.Append("<ac:adf-fallback><div class=\"panel\"><p>A Cloud-only note panel.</p></div></ac:adf-fallback></ac:adf-extension>");
+                    break;
+                default:
+                    sb.Append($"<p>Paragraph {b + 1} of page {index + 1}: quick&nbsp;notes, &lt;escaped&gt; text and “quotes”.</p>");
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
+    private static void AddAttachments(EmulatorState state, Random random, Page page, User author, int index)
+    {
+        var count = 1 + random.Next(2);
+        for (var a = 0; a < count; a++)
+        {
+            var isImage = random.Next(2) == 0;
+            var name = isImage ? $"diagram-{index + 1}-{a + 1}.png" : $"notes-{index + 1}-{a + 1}.txt";
+            var path = state.NewBlobPath();
+            byte[] bytes;
+            if (isImage)
+            {
+                bytes = new byte[64 + random.Next(512)];
+                random.NextBytes(bytes);
+                new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }.CopyTo(bytes, 0);
+            }
+            else
+            {
+                bytes = Encoding.UTF8.GetBytes($"Notes for page {page.Title}\nline {random.Next(1000)}\n");
+            }
+            File.WriteAllBytes(path, bytes);
+            var attachment = state.AddAttachment(page.Id, name, isImage ? "image/png" : "text/plain", path, "Seeded file", false, author);
+            if (isImage)
+            {
+                var withImage = page.Current.Body + $"<p><ac:image ac:height=\"150\"><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:image></p>";
+                state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, withImage, Message: "Add diagram"), author);
+            }
+        }
+    }
+
+    /// <summary>A clock that advances a fixed step on every read, so seeded timestamps are reproducible and distinct.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private DateTimeOffset _now;
+        private readonly TimeSpan _step;
+
+        public SteppingClock(DateTimeOffset start, TimeSpan step)
+        {
+            _now = start;
+            _step = step;
+        }
+
+        public override DateTimeOffset GetUtcNow()
+        {
+            _now += _step;
+            return _now;
+        }
+    }
+}

@@ -1,0 +1,434 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace SpaceSync.Emulator.Store;
+
+/// <summary>What a page update asks for; null members leave that part unchanged.</summary>
+public sealed record PageUpdate(int VersionNumber, string? Title, string? Body, string? Status = null,
+    bool Move = false, long? NewParentId = null, string? Message = null, bool MinorEdit = false);
+
+/// <summary>
+/// The whole site: users, spaces, pages with their versions, labels and attachments.
+/// One lock guards everything (the emulator serves tests, not load), ids come from counters so a
+/// seeded run reproduces, attachment bytes live in a private temp folder.
+/// </summary>
+public sealed class EmulatorState : IDisposable
+{
+    private readonly Dictionary<long, Space> _spaces = new();
+    private readonly Dictionary<long, Page> _pages = new();
+    private readonly Dictionary<long, Attachment> _attachments = new();
+    private readonly Dictionary<string, Label> _labels = new(StringComparer.Ordinal);
+    private readonly List<User> _users = new();
+    private readonly string _blobFolder;
+    private long _nextSpaceId;
+    private long _nextContentId;
+    private long _nextLabelId = 1001;
+    private int _nextUserNumber;
+    private int _blobCounter;
+
+    public EmulatorState(EmulatorFlavor flavor, int seed = 1, string adminTimeZone = "Europe/Berlin")
+    {
+        Flavor = flavor;
+        Seed = seed;
+        _nextSpaceId = flavor == EmulatorFlavor.Cloud ? 1_376_257 : 98_305;
+        _nextContentId = flavor == EmulatorFlavor.Cloud ? 2_654_209 : 65_537;
+        _blobFolder = Path.Combine(Path.GetTempPath(), "spacesync-emulator-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_blobFolder);
+        Admin = flavor == EmulatorFlavor.Cloud
+            ? AddUser("Emulator Admin", "admin@example.com", "admin", adminTimeZone, apiToken: "emulator-token")
+            : AddUser("Emulator Admin", "admin@example.com", "admin", adminTimeZone, password: "admin", personalAccessToken: "emulator-pat");
+    }
+
+    public EmulatorFlavor Flavor { get; }
+    public int Seed { get; }
+
+    /// <summary>The default caller (Cloud admin@example.com / emulator-token; DC admin/admin or PAT emulator-pat).</summary>
+    public User Admin { get; }
+
+    /// <summary>Request counters (the control endpoint reads and resets them).</summary>
+    public RequestStats Stats { get; } = new();
+
+    /// <summary>Source of timestamps; tests may swap it to make times predictable.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    internal object Gate { get; } = new();
+
+    internal DateTimeOffset Now()
+    {
+        var now = Clock.GetUtcNow();
+        return now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    // ---------------------------------------------------------------- users
+
+    /// <summary>Adds a user. Credentials are optional: a user without them can only be mentioned.</summary>
+    public User AddUser(string displayName, string email, string? username = null, string? timeZone = null,
+        string? apiToken = null, string? password = null, string? personalAccessToken = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        lock (Gate)
+        {
+            if (_users.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"A user with email {email} exists already.", nameof(email));
+            username ??= email.Split('@')[0].ToLowerInvariant();
+            if (_users.Any(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"A user with username {username} exists already.", nameof(username));
+            var n = _nextUserNumber++;
+            var accountId = Hex($"account:{Seed}:{n}", 24);
+            var userKey = Hex($"userkey:{Seed}:{n}", 32);
+            var zone = timeZone ?? Admin?.TimeZone ?? "UTC";
+            TimeZones.Find(zone);
+            var user = new User(accountId, userKey, username, displayName, email, zone)
+            {
+                ApiToken = apiToken,
+                Password = password,
+                PersonalAccessToken = personalAccessToken,
+            };
+            _users.Add(user);
+            return user;
+        }
+    }
+
+    public IReadOnlyList<User> GetUsers()
+    {
+        lock (Gate) return _users.ToList();
+    }
+
+    public User? FindUserByAccountId(string accountId) { lock (Gate) return _users.Find(u => u.AccountId == accountId); }
+    public User? FindUserByKey(string userKey) { lock (Gate) return _users.Find(u => u.UserKey == userKey); }
+    public User? FindUserByUsername(string username) { lock (Gate) return _users.Find(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase)); }
+    public User? FindUserByEmail(string email) { lock (Gate) return _users.Find(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)); }
+
+    /// <summary>Cloud Basic (email + API token) or DC Basic (username + password).</summary>
+    internal User? AuthenticateBasic(string login, string secret)
+    {
+        lock (Gate)
+        {
+            return Flavor == EmulatorFlavor.Cloud
+                ? _users.Find(u => u.ApiToken is not null && string.Equals(u.Email, login, StringComparison.OrdinalIgnoreCase) && FixedEquals(u.ApiToken, secret))
+                : _users.Find(u => u.Password is not null && string.Equals(u.Username, login, StringComparison.OrdinalIgnoreCase) && FixedEquals(u.Password, secret));
+        }
+    }
+
+    internal User? AuthenticateBearer(string token)
+    {
+        if (Flavor != EmulatorFlavor.DataCenter) return null;
+        lock (Gate) return _users.Find(u => u.PersonalAccessToken is not null && FixedEquals(u.PersonalAccessToken, token));
+    }
+
+    private static bool FixedEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+
+    // ---------------------------------------------------------------- spaces
+
+    public static bool IsValidSpaceKey(string key) =>
+        key.Length is > 0 and <= 255 && key.All(c => c is (>= 'A' and <= 'Z') or (>= 'a' and <= 'z') or (>= '0' and <= '9'));
+
+    /// <summary>Creates a space and its home page ("NAME Home"), as both products do.</summary>
+    public Space CreateSpace(string key, string name, User? creator = null, string? description = null)
+    {
+        lock (Gate)
+        {
+            if (string.IsNullOrWhiteSpace(key) || !IsValidSpaceKey(key))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Space key '{key}' is invalid: use letters and digits only.");
+            if (string.IsNullOrWhiteSpace(name))
+                throw new StoreException(StoreErrorKind.BadRequest, "A space name is required.");
+            if (_spaces.Values.Any(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)))
+                throw new StoreException(StoreErrorKind.BadRequest, $"A space with key {key} already exists.");
+            creator ??= Admin;
+            var space = new Space(_nextSpaceId++, key, name, creator, Now()) { Description = description };
+            _spaces.Add(space.Id, space);
+            var home = AddPage(space, name + " Home", "<p>Welcome to " + System.Net.WebUtility.HtmlEncode(name) + ".</p>", null, creator, null);
+            space.HomepageId = home.Id;
+            return space;
+        }
+    }
+
+    public IReadOnlyList<Space> GetSpaces() { lock (Gate) return _spaces.Values.OrderBy(s => s.Id).ToList(); }
+    public Space? FindSpace(long id) { lock (Gate) return _spaces.GetValueOrDefault(id); }
+    public Space? FindSpaceByKey(string key) { lock (Gate) return _spaces.Values.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase)); }
+
+    // ---------------------------------------------------------------- pages
+
+    /// <summary>All pages (current and trashed), optionally of one space, in id order.</summary>
+    public IReadOnlyList<Page> GetPages(string? spaceKey = null)
+    {
+        lock (Gate)
+            return _pages.Values.Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(p => p.Id).ToList();
+    }
+
+    public Page? FindPage(long id) { lock (Gate) return _pages.GetValueOrDefault(id); }
+
+    internal Page RequirePage(long id) =>
+        _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+
+    public Page CreatePage(long spaceId, string title, string body, long? parentId, User? author = null, string? message = null)
+    {
+        lock (Gate)
+        {
+            var space = _spaces.GetValueOrDefault(spaceId)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"No space with id {spaceId}.");
+            return AddPage(space, title, body, parentId, author ?? Admin, message);
+        }
+    }
+
+    private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message)
+    {
+        title = CheckTitle(title);
+        if (parentId is long pid)
+        {
+            var parent = _pages.GetValueOrDefault(pid);
+            if (parent is null || parent.Status != "current")
+                throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} does not exist or is not current.");
+            if (parent.Space != space)
+                throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} is in space {parent.Space.Key}, not {space.Key}.");
+        }
+        EnsureTitleFree(space, title, null);
+        var now = Now();
+        var page = new Page(_nextContentId++, space, author, now) { ParentId = parentId, Position = NextPosition(space, parentId) };
+        page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
+        _pages.Add(page.Id, page);
+        return page;
+    }
+
+    private static string CheckTitle(string? title)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+            throw new StoreException(StoreErrorKind.BadRequest, "A page title is required.");
+        title = title.Trim();
+        if (title.Length > 255)
+            throw new StoreException(StoreErrorKind.BadRequest, "A page title must be 255 characters or fewer.");
+        return title;
+    }
+
+    private void EnsureTitleFree(Space space, string title, Page? self)
+    {
+        if (_pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase)))
+            throw new StoreException(StoreErrorKind.BadRequest, $"A page with this title already exists: A page already exists with the title {title} in this space");
+    }
+
+    private int NextPosition(Space space, long? parentId) =>
+        _pages.Values.Where(p => p.Space == space && p.ParentId == parentId).Select(p => p.Position + 1).DefaultIfEmpty(0).Max();
+
+    /// <summary>
+    /// Applies an edit. The version number must be current + 1 (else Conflict). Restoring a trashed page
+    /// (Status = "current") changes only its status, as both products document.
+    /// </summary>
+    public Page UpdatePage(long id, PageUpdate update, User? author = null)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        lock (Gate)
+        {
+            var page = RequirePage(id);
+            author ??= Admin;
+            var current = page.Current.Number;
+            if (update.VersionNumber != current + 1)
+                throw new StoreException(StoreErrorKind.Conflict, "Version must be incremented on update.", current, update.VersionNumber);
+
+            if (page.Status == "trashed")
+            {
+                if (update.Status != "current")
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is in the trash; restore it with status current before editing it.");
+                EnsureTitleFree(page.Space, page.Title, page);
+                var back = page.ParentBeforeTrash is long old && _pages.TryGetValue(old, out var oldParent) && oldParent.Status == "current" ? old : (long?)null;
+                page.ParentId = back;
+                page.ParentBeforeTrash = null;
+                page.Position = NextPosition(page.Space, back);
+                page.Status = "current";
+                return page;
+            }
+
+            if (update.Status is not null && update.Status != "current")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Status '{update.Status}' cannot be set by an update here; only current is supported.");
+            var title = CheckTitle(update.Title ?? page.Title);
+            EnsureTitleFree(page.Space, title, page);
+            if (update.Move && update.NewParentId != page.ParentId)
+            {
+                if (update.NewParentId is long np)
+                {
+                    var parent = _pages.GetValueOrDefault(np);
+                    if (parent is null || parent.Status != "current")
+                        throw new StoreException(StoreErrorKind.BadRequest, $"The new parent page {np} does not exist or is not current.");
+                    if (parent.Space != page.Space)
+                        throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved to another space by an update.");
+                    for (Page? p = parent; p is not null; p = p.ParentId is long up ? _pages.GetValueOrDefault(up) : null)
+                        if (p == page)
+                            throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} cannot be moved below itself or one of its descendants.");
+                }
+                page.ParentId = update.NewParentId;
+                page.Position = NextPosition(page.Space, update.NewParentId);
+            }
+            page.VersionList.Add(new PageVersion(current + 1, title, update.Body ?? page.Current.Body, author, Now(), update.Message, update.MinorEdit));
+            return page;
+        }
+    }
+
+    /// <summary>Moves a page to the trash; its children move up to its parent, as in Confluence.</summary>
+    public void TrashPage(long id)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(id);
+            if (page.Status == "trashed")
+                throw new StoreException(StoreErrorKind.NotFound, $"Page {id} is already in the trash.");
+            foreach (var child in Children(page))
+            {
+                child.ParentId = page.ParentId;
+                child.Position = NextPosition(page.Space, page.ParentId);
+            }
+            page.ParentBeforeTrash = page.ParentId;
+            page.ParentId = null;
+            page.Status = "trashed";
+        }
+    }
+
+    /// <summary>Deletes a trashed page for good, with its attachment files.</summary>
+    public void PurgePage(long id)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(id);
+            if (page.Status != "trashed")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is not in the trash; only trashed pages can be purged.");
+            _pages.Remove(id);
+            foreach (var attachment in page.AttachmentList)
+            {
+                _attachments.Remove(attachment.Id);
+                foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
+            }
+            if (page.Space.HomepageId == id) page.Space.HomepageId = 0;
+        }
+    }
+
+    /// <summary>Current child pages in position order. Call under the lock.</summary>
+    internal List<Page> Children(Page page) =>
+        _pages.Values.Where(p => p.ParentId == page.Id && p.Status == "current").OrderBy(p => p.Position).ThenBy(p => p.Id).ToList();
+
+    /// <summary>Ancestors root first. Call under the lock.</summary>
+    internal List<Page> Ancestors(Page page)
+    {
+        var list = new List<Page>();
+        for (var p = page.ParentId is long id ? _pages.GetValueOrDefault(id) : null; p is not null; p = p.ParentId is long up ? _pages.GetValueOrDefault(up) : null)
+            list.Insert(0, p);
+        return list;
+    }
+
+    /// <summary>Pages of a space, any status. Call under the lock.</summary>
+    internal IEnumerable<Page> PagesOf(Space space) => _pages.Values.Where(p => p.Space == space);
+
+    internal IEnumerable<Page> AllPages => _pages.Values;
+    internal IEnumerable<Space> AllSpaces => _spaces.Values;
+
+    // ---------------------------------------------------------------- labels
+
+    /// <summary>Adds labels (Confluence lower-cases names; adding an existing label is a no-op).</summary>
+    public IReadOnlyList<Label> AddLabels(long pageId, IEnumerable<(string Prefix, string Name)> labels)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            foreach (var (prefix, rawName) in labels)
+            {
+                var name = (rawName ?? "").Trim().ToLowerInvariant();
+                var pre = string.IsNullOrEmpty(prefix) ? "global" : prefix.ToLowerInvariant();
+                if (name.Length == 0 || name.Length > 255 || name.Any(c => char.IsWhiteSpace(c) || "!#&()*,.:;<>?@[]^".Contains(c)))
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Label '{rawName}' is invalid: no spaces or any of !#&()*,.:;<>?@[]^ allowed.");
+                if (pre is not ("global" or "my" or "team"))
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Label prefix '{prefix}' is invalid: use global, my or team.");
+                var key = pre + ":" + name;
+                if (!_labels.TryGetValue(key, out var label))
+                    _labels[key] = label = new Label(_nextLabelId++, pre, name);
+                if (!page.LabelList.Contains(label)) page.LabelList.Add(label);
+            }
+            return page.LabelList.ToList();
+        }
+    }
+
+    public void RemoveLabel(long pageId, string name)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            var lower = (name ?? "").Trim().ToLowerInvariant();
+            var label = page.LabelList.Find(l => l.Name == lower)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"Label '{name}' is not on content {pageId}.");
+            page.LabelList.Remove(label);
+        }
+    }
+
+    // ---------------------------------------------------------------- attachments
+
+    /// <summary>A fresh path in the private folder for an upload to be streamed into.</summary>
+    internal string NewBlobPath() => Path.Combine(_blobFolder, Interlocked.Increment(ref _blobCounter).ToString("D8", CultureInfo.InvariantCulture));
+
+    public Attachment? FindAttachment(long id) { lock (Gate) return _attachments.GetValueOrDefault(id); }
+
+    /// <summary>Registers bytes already written to <paramref name="blobPath"/> as a new attachment.</summary>
+    public Attachment AddAttachment(long pageId, string fileName, string mediaType, string blobPath, string? comment, bool minorEdit, User? author = null)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (page.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+            fileName = CheckFileName(fileName);
+            if (page.AttachmentList.Any(a => string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase)))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Cannot add a new attachment with same file name as an existing attachment: {fileName}");
+            var id = _nextContentId++;
+            var attachment = new Attachment(id, page, fileName, DeterministicGuid($"file:{Seed}:{id}"), Now());
+            attachment.VersionList.Add(new AttachmentVersion(1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, attachment.CreatedAt, mediaType));
+            page.AttachmentList.Add(attachment);
+            _attachments.Add(id, attachment);
+            return attachment;
+        }
+    }
+
+    public Attachment AddAttachmentVersion(long pageId, long attachmentId, string mediaType, string blobPath, string? comment, bool minorEdit, User? author = null)
+    {
+        lock (Gate)
+        {
+            var attachment = _attachments.GetValueOrDefault(attachmentId);
+            if (attachment is null || attachment.Page.Id != pageId)
+                throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
+            attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
+            return attachment;
+        }
+    }
+
+    private static string CheckFileName(string fileName)
+    {
+        var name = Path.GetFileName((fileName ?? "").Replace('\\', '/'));
+        if (string.IsNullOrWhiteSpace(name))
+            throw new StoreException(StoreErrorKind.BadRequest, "An attachment needs a file name.");
+        return name;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    internal static string Hex(string seedText, int digits)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(seedText));
+        return Convert.ToHexString(bytes).ToLowerInvariant()[..digits];
+    }
+
+    internal static string DeterministicGuid(string seedText)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(seedText));
+        return new Guid(bytes.AsSpan(0, 16)).ToString();
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_blobFolder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+}

@@ -1,0 +1,202 @@
+namespace SpaceSync.Emulator.Store;
+
+// The emulator's data model. Objects are mutated only by EmulatorState while it holds its lock;
+// readers outside the emulator (tests) should read them through EmulatorState's snapshot methods.
+
+/// <summary>A person who can call the site and be mentioned. Carries both products' identifiers.</summary>
+public sealed class User
+{
+    internal User(string accountId, string userKey, string username, string displayName, string email, string timeZone)
+    {
+        AccountId = accountId;
+        UserKey = userKey;
+        Username = username;
+        DisplayName = displayName;
+        Email = email;
+        TimeZone = timeZone;
+    }
+
+    /// <summary>Cloud identity (24 hex digits, like Atlassian account ids).</summary>
+    public string AccountId { get; }
+
+    /// <summary>Data Center identity (32 hex digits, like Confluence user keys).</summary>
+    public string UserKey { get; }
+
+    public string Username { get; }
+    public string DisplayName { get; }
+    public string Email { get; }
+
+    /// <summary>IANA zone; CQL `lastmodified` literals are read in it.</summary>
+    public string TimeZone { get; set; }
+
+    /// <summary>Cloud: Basic email:token. Null = cannot log in.</summary>
+    internal string? ApiToken { get; set; }
+
+    /// <summary>Data Center: Basic username:password. Null = cannot log in.</summary>
+    internal string? Password { get; set; }
+
+    /// <summary>Data Center: Bearer personal access token. Null = none.</summary>
+    internal string? PersonalAccessToken { get; set; }
+
+    public override string ToString() => $"{DisplayName} <{Email}>";
+}
+
+public sealed class Space
+{
+    internal Space(long id, string key, string name, User creator, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Key = key;
+        Name = name;
+        Creator = creator;
+        CreatedAt = createdAt;
+    }
+
+    public long Id { get; }
+    public string Key { get; }
+    public string Name { get; }
+    public string Type { get; internal set; } = "global";
+    public string Status { get; internal set; } = "current";
+    public string? Description { get; internal set; }
+    public User Creator { get; }
+    public DateTimeOffset CreatedAt { get; }
+    public long HomepageId { get; internal set; }
+}
+
+/// <summary>One saved state of a page: what a version number names.</summary>
+public sealed class PageVersion
+{
+    internal PageVersion(int number, string title, string body, User author, DateTimeOffset when, string? message, bool minorEdit)
+    {
+        Number = number;
+        Title = title;
+        Body = body;
+        Author = author;
+        When = when;
+        Message = message;
+        MinorEdit = minorEdit;
+    }
+
+    public int Number { get; }
+    public string Title { get; }
+
+    /// <summary>Storage-format XHTML.</summary>
+    public string Body { get; }
+
+    public User Author { get; }
+    public DateTimeOffset When { get; }
+    public string? Message { get; }
+    public bool MinorEdit { get; }
+}
+
+public sealed class Page
+{
+    internal Page(long id, Space space, User creator, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Space = space;
+        Creator = creator;
+        CreatedAt = createdAt;
+    }
+
+    public long Id { get; }
+    public Space Space { get; }
+    public User Creator { get; }
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Null for a top-level page (the home page is one).</summary>
+    public long? ParentId { get; internal set; }
+
+    /// <summary>Parent before the page went to the trash; restore puts it back there if it still exists.</summary>
+    internal long? ParentBeforeTrash { get; set; }
+
+    /// <summary>"current" or "trashed".</summary>
+    public string Status { get; internal set; } = "current";
+
+    /// <summary>Order among siblings (Confluence's child position).</summary>
+    public int Position { get; internal set; }
+
+    internal List<PageVersion> VersionList { get; } = new();
+    internal List<Label> LabelList { get; } = new();
+    internal List<Attachment> AttachmentList { get; } = new();
+
+    public IReadOnlyList<PageVersion> Versions => VersionList;
+    public PageVersion Current => VersionList[^1];
+    public string Title => Current.Title;
+    public IReadOnlyList<Label> Labels => LabelList;
+    public IReadOnlyList<Attachment> Attachments => AttachmentList;
+}
+
+/// <summary>A label; ids are global per (prefix, name) as in Confluence.</summary>
+public sealed record Label(long Id, string Prefix, string Name);
+
+public sealed class AttachmentVersion
+{
+    internal AttachmentVersion(int number, long size, string filePath, string? comment, bool minorEdit, User author, DateTimeOffset when, string mediaType)
+    {
+        Number = number;
+        Size = size;
+        FilePath = filePath;
+        Comment = comment;
+        MinorEdit = minorEdit;
+        Author = author;
+        When = when;
+        MediaType = mediaType;
+    }
+
+    public int Number { get; }
+    public long Size { get; }
+
+    /// <summary>Where the bytes of this version live on disk (the state's temp folder).</summary>
+    public string FilePath { get; }
+
+    public string? Comment { get; }
+    public bool MinorEdit { get; }
+    public User Author { get; }
+    public DateTimeOffset When { get; }
+    public string MediaType { get; }
+}
+
+public sealed class Attachment
+{
+    internal Attachment(long id, Page page, string fileName, string fileId, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Page = page;
+        FileName = fileName;
+        FileId = fileId;
+        CreatedAt = createdAt;
+    }
+
+    public long Id { get; }
+
+    /// <summary>Id as both products print it in JSON ("att" + number).</summary>
+    public string ContentId => "att" + Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    public Page Page { get; }
+    public string FileName { get; }
+    public string FileId { get; }
+    public DateTimeOffset CreatedAt { get; }
+    public string Status { get; internal set; } = "current";
+    internal List<AttachmentVersion> VersionList { get; } = new();
+    public IReadOnlyList<AttachmentVersion> Versions => VersionList;
+    public AttachmentVersion Current => VersionList[^1];
+}
+
+public enum StoreErrorKind { NotFound, BadRequest, Conflict, Forbidden }
+
+/// <summary>A refusal by the store; each flavour renders it in its own error shape.</summary>
+public sealed class StoreException : Exception
+{
+    public StoreException(StoreErrorKind kind, string message, int? currentVersion = null, int? providedVersion = null)
+        : base(message)
+    {
+        Kind = kind;
+        CurrentVersion = currentVersion;
+        ProvidedVersion = providedVersion;
+    }
+
+    public StoreErrorKind Kind { get; }
+    public int? CurrentVersion { get; }
+    public int? ProvidedVersion { get; }
+}
