@@ -66,6 +66,11 @@ Describe 'Test-SyncScope offline' {
         $out | Should -Match 'plain'
     }
 
+    It 'finds no error in the shipped example' {
+        $example = Join-Path (Get-RepositoryRoot) 'examples/spacesync.yaml'
+        Test-SyncScope -ScopePath $example | Where-Object Severity -eq 'Error' | Should -BeNullOrEmpty
+    }
+
     It 'checks every file piped to it by FullName' {
         $a = New-TestScopeFile -Folder (Join-Path $TestDrive 'pipe/a')
         $b = New-TestScopeFile -Folder (Join-Path $TestDrive 'pipe/b') -Spaces "  - key: OPS`n"   # no owner

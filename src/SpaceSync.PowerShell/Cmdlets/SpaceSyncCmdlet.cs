@@ -22,7 +22,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? ScopePath { get; set; }
 
-        protected CancellationToken Stopping => _stopping.Token;
+        protected CancellationToken CancelToken => _stopping.Token;
 
         protected override void StopProcessing() => _stopping.Cancel();
 

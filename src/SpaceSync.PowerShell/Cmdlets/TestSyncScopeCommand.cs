@@ -86,7 +86,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             };
 
             var check = new ScopeOnlineCheck(secrets, options);
-            return queue.Drain(Task.Run(() => check.RunAsync(scope, Stopping)));
+            return queue.Drain(Task.Run(() => check.RunAsync(scope, CancelToken)));
         }
 
         private static SiteCredential? Override(PSCredential? credential, SiteSettings site) =>

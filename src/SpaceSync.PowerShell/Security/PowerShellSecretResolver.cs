@@ -107,7 +107,7 @@ namespace SpaceSync.PowerShell.Security
                     $"Enter the {(site.Auth.Type == AuthType.Bearer ? "personal access token" : "API token or password")} for {site.Url}.",
                     user, site.Url.Host);
             }
-            catch (Exception e) when (e is PSInvalidOperationException || e is HostException || e is NotImplementedException)
+            catch (Exception e) when (e is PSInvalidOperationException || e is System.Management.Automation.Host.HostException || e is NotImplementedException)
             {
                 throw new SecretNotReadException("the scope file asks for a prompt, but this session cannot prompt (non-interactive); pass -CloudCredential / -DataCenterCredential or use env: or secret:");
             }
