@@ -207,7 +207,7 @@ namespace SpaceSync.Core.Scope
 
             private AuthSettings? ReadAuth(Section site)
             {
-                var auth = _r.ReadSection(site, "auth", required: true, AuthKeys);
+                var auth = _r.ReadSection(site, "auth", required: true, AuthKeys, sensitive: true);
                 if (auth == null)
                 {
                     return null;

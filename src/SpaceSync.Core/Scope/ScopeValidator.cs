@@ -101,8 +101,9 @@ namespace SpaceSync.Core.Scope
                 CheckSyncSettings(_doc.Defaults, "defaults", null);
                 if (_doc.Users.MapPath != null && !File.Exists(_doc.Users.MapPath))
                 {
+                    var what = Directory.Exists(_doc.Users.MapPath) ? "is a folder, not a CSV file" : "does not exist (yet)";
                     Warn(ScopeErrorCodes.UserMapNotFound, "users.map", null,
-                        $"The user map '{_doc.Users.MapPath}' does not exist (yet); users not matched by e-mail will have no counterpart until it does.");
+                        $"The user map '{_doc.Users.MapPath}' {what}; users not matched by e-mail will have no counterpart until it does.");
                 }
 
                 if (_doc.Spaces.Count == 0)
@@ -152,7 +153,7 @@ namespace SpaceSync.Core.Scope
                 else if (cloud.Auth.User != null && !cloud.Auth.User.Contains("@"))
                 {
                     Warn(ScopeErrorCodes.CloudUserNotEmail, "sites.cloud.auth.user", null,
-                        $"Confluence Cloud signs in with the account's e-mail; '{cloud.Auth.User}' is not one.");
+                        "Confluence Cloud signs in with the account's e-mail, and 'sites.cloud.auth.user' holds no '@'. Expected the sync account's e-mail (and check that no token was pasted there).");
                 }
             }
 
