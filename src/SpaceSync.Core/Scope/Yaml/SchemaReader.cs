@@ -7,8 +7,8 @@ using System.Text.RegularExpressions;
 namespace SpaceSync.Core.Scope.Yaml
 {
     /// <summary>
-    /// A mapping checked against its allowed keys. Reading a key through it records where the key's
-    /// value sits (for later findings) and reports a missing required key at the section itself.
+    /// A mapping already checked against its allowed keys (unknown and duplicate keys reported), with the
+    /// place where a missing required key is reported: the section's own key, or the list item.
     /// </summary>
     internal sealed class Section
     {
