@@ -367,6 +367,23 @@ public sealed class SiteHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task The_overall_timeout_ends_a_request_that_keeps_timing_out()
+    {
+        Server.On("GET", "/confluence/rest/api/user/current", new Reply { Delay = TimeSpan.FromSeconds(20), Body = Bodies.DataCenterUser });
+        var options = _kit.Options(maxAttempts: 10, attemptTimeout: TimeSpan.FromMilliseconds(300));
+        options.OverallTimeout = TimeSpan.FromSeconds(1);
+        using var site = _kit.DataCenter(options);
+        var watch = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<SiteException>(() => site.GetCurrentUserAsync(CancellationToken.None));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), watch.Elapsed.ToString());
+        Assert.Equal(SiteErrorKind.Unreachable, e.Kind);
+        Assert.Contains("no answer within 1 s", e.Message);
+        Assert.InRange(site.Counters.RequestsSent, 2, 5);
+    }
+
+    [Fact]
     public async Task Cancellation_stops_a_request_in_flight_quickly_and_is_not_retried()
     {
         Server.On("GET", "/wiki/rest/api/user/current", new Reply { Delay = TimeSpan.FromSeconds(30), Body = Bodies.CloudUser });
