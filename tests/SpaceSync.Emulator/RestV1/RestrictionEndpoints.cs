@@ -23,7 +23,7 @@ internal static class RestrictionEndpoints
                 var page = state.RequirePage(Http.ParseId(id, "content id"));
                 var json = new LegacyJson(ctx, site, state);
                 var body = new JsonObject();
-                foreach (var op in Operations) body[op] = Restriction(json, page, op);
+                foreach (var op in Operations) body[op] = json.Restriction(page, op);
                 body["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context };
                 return Http.Json(body);
             }
@@ -71,7 +71,7 @@ internal static class RestrictionEndpoints
             lock (state.Gate)
             {
                 var page = state.RequirePage(Http.ParseId(id, "content id"));
-                return Http.Json(Restriction(new LegacyJson(ctx, site, state), page, operationKey));
+                return Http.Json(new LegacyJson(ctx, site, state).Restriction(page, operationKey));
             }
         });
 
@@ -174,7 +174,7 @@ internal static class RestrictionEndpoints
             var page = state.RequirePage(pageId);
             var json = new LegacyJson(ctx, site, state);
             var results = new JsonArray();
-            foreach (var op in Operations) results.Add(Restriction(json, page, op));
+            foreach (var op in Operations) results.Add(json.Restriction(page, op));
             var body = new JsonObject
             {
                 ["results"] = results,
@@ -191,26 +191,4 @@ internal static class RestrictionEndpoints
     private static string Hash(Page page) =>
         string.Join(";", page.Restrictions.OrderBy(r => r.Key, StringComparer.Ordinal)
             .Select(r => r.Key + "=" + string.Join(",", r.Value.Users.Select(u => u.AccountId)) + "/" + string.Join(",", r.Value.Groups)));
-
-    private static JsonObject Restriction(LegacyJson json, Page page, string operation)
-    {
-        var users = new JsonArray();
-        var groups = new JsonArray();
-        if (page.Restrictions.TryGetValue(operation, out var r))
-        {
-            foreach (var u in r.Users) users.Add(json.User(u));
-            foreach (var g in r.Groups) groups.Add(new JsonObject { ["type"] = "group", ["name"] = g });
-        }
-        return new JsonObject
-        {
-            ["operation"] = operation,
-            ["restrictions"] = new JsonObject
-            {
-                ["user"] = new JsonObject { ["results"] = users, ["start"] = 0, ["limit"] = 200, ["size"] = users.Count },
-                ["group"] = new JsonObject { ["results"] = groups, ["start"] = 0, ["limit"] = 200, ["size"] = groups.Count },
-            },
-            ["_expandable"] = new JsonObject { ["content"] = json.ApiPrefix + "/content/" + page.Id },
-            ["_links"] = new JsonObject { ["self"] = json.Base + json.ApiPrefix + "/content/" + page.Id + "/restriction/byOperation/" + operation },
-        };
-    }
 }
