@@ -39,12 +39,18 @@
         P7  POST /rest/api/content/{id}/child/attachment: response 403 loses its RestError body schema.
             The 403 this operation gives is the XSRF refusal (no X-Atlassian-Token header), which Confluence's
             servlet filter answers in text/plain ("XSRF check failed") before the REST resource runs.
+        P8  GET /rest/api/content/search: declare response 400 with the RestError schema of its 404.
+            A CQL query that does not parse answers 400 (GET /rest/api/search, same CQL, declares it).
+        P9  ValidationResult.errors (the `data.errors` of every RestError): type array instead of object.
+            Data Center sends "errors": [] (a list of messages; the schema's "object" is what the generator
+            made of Java's Iterable<ValidationError>); see the reference README's error envelope errors[].
       cloud-v1.json
         (none)
 
     Verify a rerun with tools/OpenApiTrimCheck (see tools/README.md): a -NoPatch trim must validate every
     sample body exactly like the originals (0 differences); the patched trim may differ only where P1-P2
-    accept null and where P7 stops checking a body (P3-P6 add statuses the originals lack: nothing to compare).
+    accept null, P7 stops checking a body and P9 accepts an errors array (P3-P6, P8 add statuses the originals
+    lack: nothing to compare).
 
 .PARAMETER Source
     Folder holding cloud-v2.openapi.json, cloud-v1.openapi.json and datacenter-10.0.3.openapi.json.
@@ -158,6 +164,17 @@ function Add-Response {
     }
 }
 
+function Set-SchemaType {
+    <# Replaces a schema's type, checking the old one first (a fixed original makes the patch fail loudly). #>
+    param([System.Text.Json.Nodes.JsonNode] $Root, [string[]] $Keys, [string] $From, [string] $To, [string] $Patch)
+    $schema = Get-Required $Root $Keys $Patch
+    $type = $null
+    if (-not $schema.AsObject().TryGetPropertyValue('type', [ref] $type) -or $type.GetValue[string]() -ne $From) {
+        throw "Patch ${Patch}: '$($Keys -join '/')' is not of type '$From'; the patch is obsolete."
+    }
+    $schema['type'] = [System.Text.Json.Nodes.JsonValue]::Create($To)
+}
+
 function Clear-ResponseBody {
     <# Keeps a declared status but drops its body schema (the answer is not JSON). #>
     param([System.Text.Json.Nodes.JsonNode] $Root, [string] $Path, [string] $Method, [string] $Status, [string] $Patch)
@@ -183,6 +200,8 @@ $patches = @{
         Add-Response $doc '/rest/api/content/{id}/child/attachment' 'get' '200' '201' 'P5'
         Add-Response $doc '/rest/api/content' 'post' '400' $null 'P6'
         Clear-ResponseBody $doc '/rest/api/content/{id}/child/attachment' 'post' '403' 'P7'
+        Add-Response $doc '/rest/api/content/search' 'get' '400' '404' 'P8'
+        Set-SchemaType $doc @('components', 'schemas', 'ValidationResult', 'properties', 'errors') 'object' 'array' 'P9'
     }
 }
 

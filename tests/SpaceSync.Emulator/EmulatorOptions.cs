@@ -37,6 +37,9 @@ public sealed class EmulatorOptions
     /// <summary>Percentage (0-100) of API requests whose connection is aborted without an answer.</summary>
     public double DropPercent { get; set; }
 
+    /// <summary>Percentage (0-100) of API requests that take effect but whose answer is lost (aborted afterwards).</summary>
+    public double DropAfterPercent { get; set; }
+
     /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
     public string AdminTimeZone { get; set; } = "Europe/Berlin";
 
@@ -104,6 +107,9 @@ public sealed class EmulatorOptions
                 case "--drop-percent":
                     options.DropPercent = Percent(flag, Value());
                     break;
+                case "--drop-after-percent":
+                    options.DropAfterPercent = Percent(flag, Value());
+                    break;
                 case "--admin-time-zone":
                     options.AdminTimeZone = Value();
                     break;
@@ -111,7 +117,7 @@ public sealed class EmulatorOptions
                     options.ServerTimeZone = Value();
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --admin-time-zone, --server-time-zone.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --admin-time-zone, --server-time-zone.");
             }
         }
         if (!flavorGiven)

@@ -37,11 +37,12 @@ namespace SpaceSync.Core.Scope
         public const string MirrorRestrictedPages = "ScopeMirrorRestrictedPages";
         public const string UserMapNotFound = "ScopeUserMapNotFound";
         public const string EnvironmentVariableMissing = "ScopeEnvironmentVariableMissing";
-        public const string OwnerPlaceholder = "ScopeOwnerPlaceholder";
+        public const string Placeholder = "ScopePlaceholder";
+        public const string SameSiteTwice = "ScopeSameSiteTwice";
         public const string CloudUrlWithoutWiki = "ScopeCloudUrlWithoutWiki";
         public const string CloudBearerAuth = "ScopeCloudBearerAuth";
         public const string CloudUserNotEmail = "ScopeCloudUserNotEmail";
-        public const string DirectionOverridesPhase = "ScopeDirectionOverridesPhase";
+        public const string OverridesPhase = "ScopeOverridesPhase";
 
         // Information.
         public const string Valid = "ScopeValid";

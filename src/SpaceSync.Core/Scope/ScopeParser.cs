@@ -103,9 +103,9 @@ namespace SpaceSync.Core.Scope
                 throw new ArgumentNullException(nameof(yamlText));
             }
 
-            if (filePath == null)
+            if (string.IsNullOrWhiteSpace(filePath))
             {
-                throw new ArgumentNullException(nameof(filePath));
+                throw new ArgumentException("Name the scope file: errors point into it and relative paths are resolved against its folder.", nameof(filePath));
             }
 
             var read = YamlTreeReader.Read(yamlText);
@@ -207,7 +207,7 @@ namespace SpaceSync.Core.Scope
 
             private AuthSettings? ReadAuth(Section site)
             {
-                var auth = _r.ReadSection(site, "auth", required: true, AuthKeys);
+                var auth = _r.ReadSection(site, "auth", required: true, AuthKeys, sensitive: true);
                 if (auth == null)
                 {
                     return null;

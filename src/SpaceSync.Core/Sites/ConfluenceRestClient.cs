@@ -18,12 +18,16 @@ namespace SpaceSync.Core.Sites
     /// </summary>
     internal sealed class ConfluenceRestClient : IDisposable
     {
-        private readonly HttpClient _http;
+        private readonly Func<HttpClient> _clients;
         private readonly IDisposable? _owner;
 
-        public ConfluenceRestClient(HttpClient http, SiteKind kind, Uri siteUrl, SiteRequestCounters counters, IDisposable? owner)
+        /// <param name="clients">
+        /// Hands out an HttpClient per request (IHttpClientFactory.CreateClient is cheap and lets the factory
+        /// rotate handlers, e.g. to pick up DNS changes in long runs).
+        /// </param>
+        public ConfluenceRestClient(Func<HttpClient> clients, SiteKind kind, Uri siteUrl, SiteRequestCounters counters, IDisposable? owner)
         {
-            _http = http;
+            _clients = clients;
             Kind = kind;
             SiteUrl = siteUrl;
             Counters = counters;
@@ -127,7 +131,9 @@ namespace SpaceSync.Core.Sites
             HttpResponseMessage response;
             try
             {
-                response = await _http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                // Disposing a factory-made HttpClient leaves the pooled handlers alone.
+                using var http = _clients();
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -296,7 +302,6 @@ namespace SpaceSync.Core.Sites
 
         public void Dispose()
         {
-            _http.Dispose();
             _owner?.Dispose();
         }
     }

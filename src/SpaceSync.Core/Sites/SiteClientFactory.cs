@@ -54,8 +54,8 @@ namespace SpaceSync.Core.Sites
             var provider = services.BuildServiceProvider();
             try
             {
-                var http = provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);
-                var rest = new ConfluenceRestClient(http, settings.Kind, siteUrl, counters, provider);
+                var clients = provider.GetRequiredService<IHttpClientFactory>();
+                var rest = new ConfluenceRestClient(() => clients.CreateClient(name), settings.Kind, siteUrl, counters, provider);
                 return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
             }
             catch

@@ -32,6 +32,7 @@ public class ScopeInvalidFixtureTests
         { "env-empty-name.yaml", ScopeErrorCodes.InvalidSecretReference, 8, 14, "needs an environment variable name after 'env:'" },
         { "powershell-env-syntax.yaml", ScopeErrorCodes.InvalidSecretReference, 13, 14, "write env:NAME (no '$'" },
         { "secret-empty-vault.yaml", ScopeErrorCodes.InvalidSecretReference, 8, 14, "secret:VAULT/NAME" },
+        { "auth-is-a-token.yaml", ScopeErrorCodes.InvalidType, 5, 11, "'sites.cloud.auth' must be a mapping of keys (type, user, token), found a text value" },
         { "token-mapping.yaml", ScopeErrorCodes.InvalidType, 13, 14, "must be a token reference" },
 
         // Site URLs.
@@ -72,6 +73,7 @@ public class ScopeInvalidFixtureTests
         { "percent-over-100.yaml", ScopeErrorCodes.InvalidPercent, 34, 23, "'spaces[1].maxDeletePercent' is outside 0–100: found '101'" },
         { "percent-text.yaml", ScopeErrorCodes.InvalidPercent, 17, 21, "is not a whole number: found 'ten'" },
         { "percent-fraction.yaml", ScopeErrorCodes.InvalidPercent, 17, 21, "is not a whole number: found '12.5'" },
+        { "percent-huge.yaml", ScopeErrorCodes.InvalidPercent, 17, 21, "is outside 0–100" },
         { "percent-empty.yaml", ScopeErrorCodes.EmptyValue, 17, 3, "'defaults.maxDeletePercent' has no value" },
 
         // Version and required structure.
@@ -88,6 +90,7 @@ public class ScopeInvalidFixtureTests
         { "basic-without-user.yaml", ScopeErrorCodes.MissingAuthUser, 5, 5, "uses basic auth but has no 'user'" },
         { "bearer-with-user.yaml", ScopeErrorCodes.UnexpectedAuthUser, 13, 7, "remove 'user', or use type: basic" },
         { "root-not-mapping.yaml", ScopeErrorCodes.InvalidType, 1, 1, "must be a mapping of keys (version, sites" },
+        { "state-path-nul.yaml", ScopeErrorCodes.InvalidPath, 35, 9, "not allowed in file paths" },
         { "state-path-folder.yaml", ScopeErrorCodes.InvalidPath, 35, 9, "'data/' names a folder" },
         { "users-map-empty.yaml", ScopeErrorCodes.EmptyValue, 22, 3, "'users.map' has no value" },
 

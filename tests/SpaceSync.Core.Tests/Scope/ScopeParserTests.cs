@@ -179,6 +179,26 @@ public class ScopeParserTests
     }
 
     [Fact]
+    public void Windows_line_endings_and_a_byte_order_mark_change_nothing()
+    {
+        var original = File.ReadAllText(ScopeFixtures.Valid("full.yaml"));
+        var folder = Directory.CreateTempSubdirectory("spacesync-crlf-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "crlf.yaml");
+            File.WriteAllText(path, original.Replace("\n", "\r\n").Replace("maxDeletePercent: 10", "maxDeletePercent: 101"), new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+            var error = Assert.Single(Assert.Throws<ScopeException>(() => ScopeParser.Load(path)).Errors);
+
+            Assert.Equal((17, 21), (error.Location.Line, error.Location.Column));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_missing_file_is_reported_with_its_own_code()
     {
         var path = Path.Combine(Path.GetTempPath(), "spacesync-missing-" + Guid.NewGuid().ToString("N") + ".yaml");

@@ -33,6 +33,34 @@ public class ScopeSecretTests
     }
 
     [Fact]
+    public void A_token_written_in_place_of_the_auth_section_is_never_echoed()
+    {
+        var ex = Assert.Throws<ScopeException>(() => ScopeParser.Load(ScopeFixtures.Invalid("auth-is-a-token.yaml")));
+
+        Assert.DoesNotContain("secretvalue", ex.ToString());
+    }
+
+    [Fact]
+    public void A_token_pasted_into_the_cloud_user_is_never_echoed_by_the_validator()
+    {
+        var folder = Directory.CreateTempSubdirectory("spacesync-secret-");
+        try
+        {
+            var path = Path.Combine(folder.FullName, "s.yaml");
+            File.WriteAllText(path, ScopeFixtures.Minimal().Replace("user: sync-bot@acme.com", "user: ATATT3xFfGF0secretvalue"));
+
+            var findings = ScopeValidator.Check(path, _ => "set");
+
+            Assert.Contains(findings, f => f.Code == ScopeErrorCodes.CloudUserNotEmail);
+            Assert.All(findings, f => Assert.DoesNotContain("secretvalue", f.Message));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Password_in_a_site_url_is_never_echoed()
     {
         var ex = Assert.Throws<ScopeException>(() => ScopeParser.Load(ScopeFixtures.Invalid("url-with-credentials.yaml")));

@@ -334,6 +334,31 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(3, site.Counters.Retries);
         Assert.Equal(4, site.Counters.RateLimitedResponses);
         Assert.Equal(3, _kit.Events.Count);
+        Assert.All(_kit.Events, ev => Assert.Equal("/wiki/api/v2/spaces", ev.Path));
+        Assert.All(_kit.Events, ev => Assert.DoesNotContain("keys=", ev.Message));
+    }
+
+    [Fact]
+    public async Task A_multipart_upload_answered_429_is_resent_whole()
+    {
+        Server.On("POST", "/wiki/rest/api/content/42/child/attachment",
+            Reply.Json(429, "{}", ("Retry-After", "1")),
+            Reply.Ok("""{"results":[{"id":"att7","type":"attachment","title":"diagram.png"}],"size":1}"""));
+        using var site = _kit.Cloud();
+        using var request = new HttpRequestMessage(HttpMethod.Post, site.V1("/content/42/child/attachment"));
+        request.Headers.Add("X-Atlassian-Token", "no-check");
+        var form = new MultipartFormDataContent("boundary-1");
+        form.Add(new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes("PNGDATA"))), "file", "diagram.png");
+        request.Content = form;
+
+        using (await site.Rest.SendAsync(request, false, CancellationToken.None))
+        {
+        }
+
+        var sent = Server.Requests;
+        Assert.Equal(2, sent.Count);
+        Assert.Contains("PNGDATA", sent[1].Body);
+        Assert.Equal(sent[0].Body, sent[1].Body);
     }
 
     [Fact]
@@ -356,14 +381,32 @@ public sealed class SiteHttpTests : IDisposable
         Server.On("GET", "/confluence/rest/api/user/current",
             new Reply { Delay = TimeSpan.FromSeconds(20), Body = Bodies.DataCenterUser },
             Reply.Ok(Bodies.DataCenterUser));
-        using var site = _kit.DataCenter(_kit.Options(attemptTimeout: TimeSpan.FromMilliseconds(400)));
+        using var site = _kit.DataCenter(_kit.Options(attemptTimeout: TimeSpan.FromSeconds(1)));
         var watch = Stopwatch.StartNew();
 
         await site.GetCurrentUserAsync(CancellationToken.None);
 
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), watch.Elapsed.ToString());
         Assert.Equal(1, site.Counters.Retries);
-        Assert.Contains("no answer within 0.4 s", _kit.Events.Single().Message);
+        Assert.Contains("no answer within 1 s", _kit.Events.Single().Message);
+    }
+
+    [Fact]
+    public async Task The_overall_timeout_ends_a_request_that_keeps_timing_out()
+    {
+        Server.On("GET", "/confluence/rest/api/user/current", new Reply { Delay = TimeSpan.FromSeconds(20), Body = Bodies.DataCenterUser });
+        var options = _kit.Options(maxAttempts: 10, attemptTimeout: TimeSpan.FromMilliseconds(300));
+        options.OverallTimeout = TimeSpan.FromSeconds(1);
+        using var site = _kit.DataCenter(options);
+        var watch = Stopwatch.StartNew();
+
+        var e = await Assert.ThrowsAsync<SiteException>(() => site.GetCurrentUserAsync(CancellationToken.None));
+
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), watch.Elapsed.ToString());
+        Assert.Equal(SiteErrorKind.Unreachable, e.Kind);
+        Assert.Contains("no answer within 1 s", e.Message);
+        // How many 300 ms attempts fit in 1 s depends on machine load; each one after the first is a retry.
+        Assert.InRange(site.Counters.Retries, site.Counters.RequestsSent - 1, site.Counters.RequestsSent);
     }
 
     [Fact]

@@ -300,6 +300,14 @@ internal static class CloudV2Endpoints
                 return Single(ctx, json);
             }
         });
+
+        v2.MapDelete("/attachments/{id}", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var attachmentId = Http.ParseId(id, "attachment id");
+            if (ctx.QueryBool("purge")) state.PurgeAttachment(attachmentId);
+            else state.TrashAttachment(attachmentId);
+            return Results.NoContent();
+        });
     }
 
     // ---------------------------------------------------------------- helpers

@@ -218,6 +218,15 @@ internal static class DataCenterEndpoints
             }
         });
 
+        api.MapDelete("/content/{id}/child/attachment/{attachmentId}", (EmulatorState state, string id, string attachmentId) =>
+        {
+            var attachment = state.FindAttachment(Http.ParseId(attachmentId, "attachment id"));
+            if (attachment is null || attachment.Page.Id != ContentId(id) || attachment.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {id}.");
+            state.TrashAttachment(attachment.Id);
+            return Results.NoContent();
+        });
+
         api.MapGet("/content/{id}/child/page", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var expand = LegacyJson.Expand(ctx);

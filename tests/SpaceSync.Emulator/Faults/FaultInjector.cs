@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 
 namespace SpaceSync.Emulator.Faults;
 
+internal enum FaultOutcome { Proceed, ProceedThenDrop, Handled }
+
 /// <summary>
 /// Applies the fault knobs to API requests: drop, latency, rate limit (429), injected 503.
 /// Dice come from a Random seeded by the emulator seed, so a run's fault pattern reproduces
@@ -48,10 +50,13 @@ public sealed class FaultInjector
         }
     }
 
-    private enum Verdict { Pass, Drop, Limited, Fail }
+    private enum Verdict { Pass, Drop, DropAfter, Limited, Fail }
 
-    /// <summary>Returns true when the request may proceed; otherwise the response is already written or aborted.</summary>
-    internal async Task<bool> TryPassAsync(HttpContext context)
+    /// <summary>
+    /// Decides a request's fate. <see cref="FaultOutcome.Handled"/>: the answer is written or the connection
+    /// aborted already; <see cref="FaultOutcome.ProceedThenDrop"/>: run it, then lose the answer.
+    /// </summary>
+    internal async Task<FaultOutcome> TryPassAsync(HttpContext context)
     {
         Verdict verdict;
         int latency;
@@ -94,6 +99,8 @@ public sealed class FaultInjector
             }
             if (verdict == Verdict.Pass && _settings.FailPercent > 0 && _random.NextDouble() * 100 < _settings.FailPercent)
                 verdict = Verdict.Fail;
+            if (verdict == Verdict.Pass && _settings.DropAfterPercent > 0 && _random.NextDouble() * 100 < _settings.DropAfterPercent)
+                verdict = Verdict.DropAfter;
         }
 
         if (latency > 0)
@@ -106,19 +113,21 @@ public sealed class FaultInjector
         {
             case Verdict.Drop:
                 context.Abort();
-                return false;
+                return FaultOutcome.Handled;
+            case Verdict.DropAfter:
+                return FaultOutcome.ProceedThenDrop;
             case Verdict.Limited:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
                 await Errors.WriteAsync(context, _flavor, 429, "Too Many Requests", "Rate limit exceeded.").ConfigureAwait(false);
-                return false;
+                return FaultOutcome.Handled;
             case Verdict.Fail:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "1";
                 await Errors.WriteAsync(context, _flavor, 503, "Service Unavailable", "Injected failure: the service is temporarily unavailable.").ConfigureAwait(false);
-                return false;
+                return FaultOutcome.Handled;
             default:
-                return true;
+                return FaultOutcome.Proceed;
         }
     }
 }

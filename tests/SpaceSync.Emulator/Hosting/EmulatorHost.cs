@@ -31,6 +31,7 @@ public static class EmulatorHost
                 LatencyMs = options.LatencyMs,
                 FailPercent = options.FailPercent,
                 DropPercent = options.DropPercent,
+                DropAfterPercent = options.DropAfterPercent,
                 RateLimit = options.RateLimit > 0 ? new RateLimitSettings { Limit = options.RateLimit, WindowSeconds = options.RateLimitWindowSeconds } : null,
             }, options.Seed);
 

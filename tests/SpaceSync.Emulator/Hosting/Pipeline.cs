@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using SpaceSync.Emulator.Faults;
 using SpaceSync.Emulator.Store;
@@ -46,36 +47,55 @@ internal static class Pipeline
             var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
             state.Stats.Record(context.Request.Method, route is null ? "(unmatched)" : "/" + route.TrimStart('/'));
 
-            if (!await faults.TryPassAsync(context)) return;
-
-            var user = Authenticate(context, state);
-            if (user is null)
+            var outcome = await faults.TryPassAsync(context);
+            if (outcome == FaultOutcome.Handled) return;
+            if (outcome == FaultOutcome.ProceedThenDrop)
             {
-                context.Response.StatusCode = 401;
-                if (!site.IsCloud) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Confluence\"";
-                await Errors.WriteAsync(context, site.Flavor, 401, "Unauthorized",
-                    "Authentication failed: send valid credentials (" + (site.IsCloud ? "Basic email:api-token" : "Bearer personal access token or Basic username:password") + ").");
+                // The work happens, the answer goes nowhere, then the connection dies: a lost response.
+                context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
+                try
+                {
+                    await AuthenticatedAsync(context, next, site, state);
+                }
+                finally
+                {
+                    context.Abort();
+                }
                 return;
             }
-            context.Items[typeof(User)] = user;
-
-            try
-            {
-                await next(context);
-            }
-            catch (StoreException e) when (!context.Response.HasStarted)
-            {
-                await Errors.FromStore(context, e).ExecuteAsync(context);
-            }
-            catch (BadHttpRequestException e) when (!context.Response.HasStarted)
-            {
-                await Errors.Result(context, 400, e.Message).ExecuteAsync(context);
-            }
-            catch (InvalidDataException e) when (!context.Response.HasStarted)
-            {
-                await Errors.Result(context, 400, "Malformed request body: " + e.Message).ExecuteAsync(context);
-            }
+            await AuthenticatedAsync(context, next, site, state);
         });
+    }
+
+    private static async Task AuthenticatedAsync(HttpContext context, RequestDelegate next, Site site, EmulatorState state)
+    {
+        var user = Authenticate(context, state);
+        if (user is null)
+        {
+            context.Response.StatusCode = 401;
+            if (!site.IsCloud) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Confluence\"";
+            await Errors.WriteAsync(context, site.Flavor, 401, "Unauthorized",
+                "Authentication failed: send valid credentials (" + (site.IsCloud ? "Basic email:api-token" : "Bearer personal access token or Basic username:password") + ").");
+            return;
+        }
+        context.Items[typeof(User)] = user;
+
+        try
+        {
+            await next(context);
+        }
+        catch (StoreException e) when (!context.Response.HasStarted)
+        {
+            await Errors.FromStore(context, e).ExecuteAsync(context);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            await Errors.Result(context, 400, e.Message).ExecuteAsync(context);
+        }
+        catch (InvalidDataException e) when (!context.Response.HasStarted)
+        {
+            await Errors.Result(context, 400, "Malformed request body: " + e.Message).ExecuteAsync(context);
+        }
     }
 
     private static bool IsControl(PathString path) => path.StartsWithSegments(ControlPrefix, StringComparison.Ordinal);

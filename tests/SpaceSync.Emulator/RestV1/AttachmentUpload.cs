@@ -38,7 +38,7 @@ internal static class AttachmentUpload
                 var comment = i < comments.Count ? comments[i] : comments.Count == 1 ? comments[0] : null;
                 Attachment? existing;
                 lock (state.Gate)
-                    existing = state.RequirePage(pageId).Attachments.FirstOrDefault(a => string.Equals(a.FileName, Path.GetFileName(file.FileName), StringComparison.OrdinalIgnoreCase));
+                    existing = state.RequirePage(pageId).Attachments.FirstOrDefault(a => a.Status == "current" && string.Equals(a.FileName, Path.GetFileName(file.FileName), StringComparison.OrdinalIgnoreCase));
                 created.Add(existing is not null && allowDuplicated
                     ? state.AddAttachmentVersion(pageId, existing.Id, file.MediaType, file.BlobPath, comment, minorEdit, ctx.Caller())
                     : state.AddAttachment(pageId, file.FileName, file.MediaType, file.BlobPath, comment, minorEdit, ctx.Caller()));

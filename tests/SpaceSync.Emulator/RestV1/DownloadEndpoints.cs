@@ -17,7 +17,7 @@ internal static class DownloadEndpoints
             lock (state.Gate)
             {
                 var page = state.FindPage(Http.ParseId(pageId, "page id"));
-                var attachment = page?.Attachments.FirstOrDefault(a => string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase));
+                var attachment = page?.Attachments.OrderBy(a => a.Status == "current" ? 0 : 1).FirstOrDefault(a => string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase));
                 if (attachment is null) return Results.NotFound();
                 v = version is int n ? attachment.Versions.FirstOrDefault(x => x.Number == n) : attachment.Current;
                 name = attachment.FileName;

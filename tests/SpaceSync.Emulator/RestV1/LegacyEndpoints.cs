@@ -127,43 +127,17 @@ internal static class LegacyEndpoints
         api.MapPost("/content/{id}/child/attachment/{attachmentId}/data", (HttpContext ctx, EmulatorState state, string id, string attachmentId) =>
             AttachmentUpload.NewVersionAsync(ctx, state, site, Http.ParseId(id, "content id"), Http.ParseId(attachmentId, "attachment id")));
 
-        // ------------------------------------------------------------ restrictions (read only; no page is restricted here)
+        RestrictionEndpoints.Map(api, site);
+
         if (site.IsCloud)
         {
-            api.MapGet("/content/{id}/restriction", (HttpContext ctx, EmulatorState state, string id) =>
+            // Cloud v1 move: append | before | after relative to a target page; no new version.
+            api.MapPut("/content/{pageId}/move/{position}/{targetId}", (EmulatorState state, string pageId, string position, string targetId) =>
             {
-                lock (state.Gate)
-                {
-                    var page = state.RequirePage(Http.ParseId(id, "content id"));
-                    var json = new LegacyJson(ctx, site, state);
-                    var results = new JsonArray(Restriction(json, page, "read"), Restriction(json, page, "update"));
-                    return Http.Json(new JsonObject
-                    {
-                        ["results"] = results,
-                        ["start"] = 0,
-                        ["limit"] = 100,
-                        ["size"] = 2,
-                        ["restrictionsHash"] = EmulatorState.Hex("restrictions:" + page.Id, 32),
-                        ["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context },
-                    });
-                }
+                var page = state.MovePage(Http.ParseId(pageId, "page id"), position, Http.ParseId(targetId, "target id"));
+                return Http.Json(new JsonObject { ["pageId"] = Http.Id(page.Id) });
             });
         }
-
-        api.MapGet("/content/{id}/restriction/byOperation", (HttpContext ctx, EmulatorState state, string id) =>
-        {
-            lock (state.Gate)
-            {
-                var page = state.RequirePage(Http.ParseId(id, "content id"));
-                var json = new LegacyJson(ctx, site, state);
-                return Http.Json(new JsonObject
-                {
-                    ["read"] = Restriction(json, page, "read"),
-                    ["update"] = Restriction(json, page, "update"),
-                    ["_links"] = new JsonObject { ["base"] = json.Base, ["context"] = json.Context },
-                });
-            }
-        });
     }
 
     /// <summary>The request path relative to `_links.base`.</summary>
@@ -179,18 +153,6 @@ internal static class LegacyEndpoints
         var full = ctx.SelfWith("", replace);
         return site.IsCloud && full.StartsWith("/wiki/", StringComparison.Ordinal) ? full[5..] : full;
     }
-
-    private static JsonObject Restriction(LegacyJson json, Page page, string operation) => new()
-    {
-        ["operation"] = operation,
-        ["restrictions"] = new JsonObject
-        {
-            ["user"] = new JsonObject { ["results"] = new JsonArray(), ["start"] = 0, ["limit"] = 200, ["size"] = 0 },
-            ["group"] = new JsonObject { ["results"] = new JsonArray(), ["start"] = 0, ["limit"] = 200, ["size"] = 0 },
-        },
-        ["_expandable"] = new JsonObject { ["content"] = json.ApiPrefix + "/content/" + page.Id },
-        ["_links"] = new JsonObject { ["self"] = json.Base + json.ApiPrefix + "/content/" + page.Id + "/restriction/byOperation/" + operation },
-    };
 
     private static JsonObject LabelArray(HttpContext ctx, Site site, EmulatorState state, List<Label> labels, int start, int limit)
     {

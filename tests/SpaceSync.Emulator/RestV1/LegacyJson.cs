@@ -252,7 +252,17 @@ internal sealed class LegacyJson
         else expandable["children"] = ApiPrefix + "/content/" + p.Id + "/child";
 
         expandable["descendants"] = ApiPrefix + "/content/" + p.Id + "/descendant";
-        expandable["restrictions"] = ApiPrefix + "/content/" + p.Id + "/restriction/byOperation";
+        if (Has("restrictions"))
+        {
+            o["restrictions"] = new JsonObject
+            {
+                ["read"] = Restriction(p, "read"),
+                ["update"] = Restriction(p, "update"),
+                ["_expandable"] = new JsonObject(),
+                ["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + p.Id + "/restriction/byOperation" },
+            };
+        }
+        else expandable["restrictions"] = ApiPrefix + "/content/" + p.Id + "/restriction/byOperation";
         expandable["operations"] = "";
         o["extensions"] = new JsonObject { ["position"] = p.Position };
         o["_links"] = new JsonObject
@@ -264,6 +274,29 @@ internal sealed class LegacyJson
         };
         o["_expandable"] = expandable;
         return o;
+    }
+
+    /// <summary>One operation's restriction (users and groups; empty when the page is not restricted).</summary>
+    public JsonObject Restriction(Page page, string operation)
+    {
+        var users = new JsonArray();
+        var groups = new JsonArray();
+        if (page.Restrictions.TryGetValue(operation, out var r))
+        {
+            foreach (var u in r.Users) users.Add(User(u));
+            foreach (var g in r.Groups) groups.Add(new JsonObject { ["type"] = "group", ["name"] = g });
+        }
+        return new JsonObject
+        {
+            ["operation"] = operation,
+            ["restrictions"] = new JsonObject
+            {
+                ["user"] = new JsonObject { ["results"] = users, ["start"] = 0, ["limit"] = 200, ["size"] = users.Count },
+                ["group"] = new JsonObject { ["results"] = groups, ["start"] = 0, ["limit"] = 200, ["size"] = groups.Count },
+            },
+            ["_expandable"] = new JsonObject { ["content"] = ApiPrefix + "/content/" + page.Id },
+            ["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + page.Id + "/restriction/byOperation/" + operation },
+        };
     }
 
     public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null)

@@ -7,7 +7,7 @@ namespace SpaceSync.Emulator.Seeding;
 
 /// <summary>
 /// Fills a space with a realistic, reproducible page tree: the same seed gives the same ids, titles,
-/// bodies, versions, labels, attachments and timestamps. Bodies use the storage-format constructs a
+/// bodies, versions, labels, attachments, restrictions and timestamps. Bodies use the storage-format constructs a
 /// syncer must handle (macros, links, mentions in the flavour's form, entities, Cloud-only markup).
 /// </summary>
 public static class Seeder
@@ -72,6 +72,11 @@ public static class Seeder
                 }
                 if (random.Next(4) == 0)
                     AddAttachments(state, random, page, author, i);
+                // A few restricted pages: edit-only-by-admin, and read-only-for-two.
+                if (i % 13 == 5)
+                    state.SetRestriction(page.Id, "update", new[] { state.Admin }, Array.Empty<string>());
+                if (i % 17 == 9)
+                    state.SetRestriction(page.Id, "read", new[] { state.Admin, users[1 + random.Next(users.Count - 1)] }, new[] { "confluence-administrators" });
                 var edits = random.Next(4) == 0 ? 1 + random.Next(3) : 0;
                 for (var e = 0; e < edits; e++)
                 {

@@ -322,6 +322,83 @@ public sealed class EmulatorState : IDisposable
     internal IEnumerable<Page> AllPages => _pages.Values;
     internal IEnumerable<Space> AllSpaces => _spaces.Values;
 
+    /// <summary>
+    /// Moves a page relative to a target, as Confluence's move endpoint does: "append" makes it the target's
+    /// last child; "before"/"after" make it the target's sibling at that place. No new version is made.
+    /// </summary>
+    public Page MovePage(long pageId, string position, long targetId)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            var target = RequirePage(targetId);
+            if (page.Status != "current" || target.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
+            if (position is not ("append" or "before" or "after"))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Position '{position}' is invalid: use append, before or after.");
+            if (target.Space != page.Space)
+                throw new StoreException(StoreErrorKind.BadRequest, "This emulator moves pages within their space only.");
+            var newParent = position == "append" ? target.Id : target.ParentId;
+            for (var p = newParent is long np ? _pages.GetValueOrDefault(np) : null; p is not null; p = p.ParentId is long up ? _pages.GetValueOrDefault(up) : null)
+                if (p == page)
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Page {pageId} cannot be moved below itself or one of its descendants.");
+            if (position == "append")
+            {
+                page.ParentId = target.Id;
+                page.Position = NextPosition(page.Space, target.Id);
+                return page;
+            }
+            if (target == page) throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved relative to itself.");
+            page.ParentId = target.ParentId;
+            var siblings = _pages.Values.Where(p => p.Space == page.Space && p.ParentId == target.ParentId && p.Status == "current" && p != page)
+                .OrderBy(p => p.Position).ThenBy(p => p.Id).ToList();
+            var at = siblings.IndexOf(target) + (position == "after" ? 1 : 0);
+            siblings.Insert(at, page);
+            for (var i = 0; i < siblings.Count; i++) siblings[i].Position = i;
+            return page;
+        }
+    }
+
+    // ---------------------------------------------------------------- restrictions
+
+    /// <summary>Replaces (or with <paramref name="add"/> extends) who may do <paramref name="operation"/> on a page.</summary>
+    public void SetRestriction(long pageId, string operation, IEnumerable<User> users, IEnumerable<string> groups, bool add = false)
+    {
+        if (operation is not ("read" or "update"))
+            throw new StoreException(StoreErrorKind.BadRequest, $"Restriction operation '{operation}' is not supported (read, update).");
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (!add || !page.RestrictionMap.TryGetValue(operation, out var restriction))
+                page.RestrictionMap[operation] = restriction = new PageRestriction();
+            foreach (var u in users) if (!restriction.UserList.Contains(u)) restriction.UserList.Add(u);
+            foreach (var g in groups) if (!restriction.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)) restriction.GroupList.Add(g);
+            if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+        }
+    }
+
+    public void ClearRestrictions(long pageId, string? operation = null)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (operation is null) page.RestrictionMap.Clear();
+            else page.RestrictionMap.Remove(operation);
+        }
+    }
+
+    /// <summary>Removes one user from an operation's restriction (the restriction goes when it names nobody).</summary>
+    public void RemoveRestrictionUser(long pageId, string operation, User user)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (!page.RestrictionMap.TryGetValue(operation, out var restriction) || !restriction.UserList.Remove(user))
+                throw new StoreException(StoreErrorKind.NotFound, $"User is not in the {operation} restriction of page {pageId}.");
+            if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+        }
+    }
+
     // ---------------------------------------------------------------- labels
 
     /// <summary>Adds labels (Confluence lower-cases names; adding an existing label is a no-op).</summary>
@@ -375,7 +452,7 @@ public sealed class EmulatorState : IDisposable
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
             fileName = CheckFileName(fileName);
-            if (page.AttachmentList.Any(a => string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase)))
+            if (page.AttachmentList.Any(a => a.Status == "current" && string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase)))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Cannot add a new attachment with same file name as an existing attachment: {fileName}");
             var id = _nextContentId++;
             var attachment = new Attachment(id, page, fileName, DeterministicGuid($"file:{Seed}:{id}"), Now());
@@ -395,6 +472,33 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
             return attachment;
+        }
+    }
+
+    /// <summary>Moves an attachment to the trash (it disappears from listings, its bytes stay).</summary>
+    public void TrashAttachment(long attachmentId)
+    {
+        lock (Gate)
+        {
+            var attachment = _attachments.GetValueOrDefault(attachmentId);
+            if (attachment is null || attachment.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
+            attachment.Status = "trashed";
+        }
+    }
+
+    /// <summary>Deletes a trashed attachment and its files for good.</summary>
+    public void PurgeAttachment(long attachmentId)
+    {
+        lock (Gate)
+        {
+            var attachment = _attachments.GetValueOrDefault(attachmentId)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
+            if (attachment.Status != "trashed")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Attachment {attachmentId} is not in the trash; only trashed attachments can be purged.");
+            _attachments.Remove(attachmentId);
+            attachment.Page.AttachmentList.Remove(attachment);
+            foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
         }
     }
 

@@ -118,6 +118,11 @@ public sealed class Page
 
     internal List<PageVersion> VersionList { get; } = new();
     internal List<Label> LabelList { get; } = new();
+
+    /// <summary>Content restrictions by operation ("read", "update"); absent = not restricted.</summary>
+    internal Dictionary<string, PageRestriction> RestrictionMap { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, PageRestriction> Restrictions => RestrictionMap;
     internal List<Attachment> AttachmentList { get; } = new();
 
     public IReadOnlyList<PageVersion> Versions => VersionList;
@@ -125,6 +130,15 @@ public sealed class Page
     public string Title => Current.Title;
     public IReadOnlyList<Label> Labels => LabelList;
     public IReadOnlyList<Attachment> Attachments => AttachmentList;
+}
+
+/// <summary>Who may perform one operation on a restricted page.</summary>
+public sealed class PageRestriction
+{
+    internal List<User> UserList { get; } = new();
+    internal List<string> GroupList { get; } = new();
+    public IReadOnlyList<User> Users => UserList;
+    public IReadOnlyList<string> Groups => GroupList;
 }
 
 /// <summary>A label; ids are global per (prefix, name) as in Confluence.</summary>

@@ -7,8 +7,8 @@ using System.Text.RegularExpressions;
 namespace SpaceSync.Core.Scope.Yaml
 {
     /// <summary>
-    /// A mapping checked against its allowed keys. Reading a key through it records where the key's
-    /// value sits (for later findings) and reports a missing required key at the section itself.
+    /// A mapping already checked against its allowed keys (unknown and duplicate keys reported), with the
+    /// place where a missing required key is reported: the section's own key, or the list item.
     /// </summary>
     internal sealed class Section
     {
@@ -70,7 +70,8 @@ namespace SpaceSync.Core.Scope.Yaml
         /// Reports a non-mapping, unknown keys (with a near-miss suggestion) and duplicate keys.
         /// </summary>
         /// <param name="misplaced">Keys that are valid elsewhere, with a hint where they belong.</param>
-        public Section? OpenSection(YamlTreeNode? node, string path, TextPosition anchor, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null)
+        /// <param name="sensitive">A scalar written in place of this section may be a secret (`auth: &lt;token&gt;`): never echo it.</param>
+        public Section? OpenSection(YamlTreeNode? node, string path, TextPosition anchor, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null, bool sensitive = false)
         {
             var entries = new Dictionary<string, YamlTreeEntry>(StringComparer.Ordinal);
             if (node == null || (node is YamlTreeScalar nullScalar && nullScalar.IsNull))
@@ -82,7 +83,7 @@ namespace SpaceSync.Core.Scope.Yaml
             {
                 var name = path.Length == 0 ? "The scope file" : "'" + path + "'";
                 Error(ScopeErrorCodes.InvalidType,
-                    $"{name} must be a mapping of keys ({string.Join(", ", allowedKeys)}), found {Shown(node)}.",
+                    $"{name} must be a mapping of keys ({string.Join(", ", allowedKeys)}), found {(sensitive ? KindOf(node) : Shown(node))}.",
                     node.Position);
                 return null;
             }
@@ -123,7 +124,7 @@ namespace SpaceSync.Core.Scope.Yaml
         }
 
         /// <summary>A nested section under <paramref name="key"/>; a missing required one is reported.</summary>
-        public Section? ReadSection(Section parent, string key, bool required, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null)
+        public Section? ReadSection(Section parent, string key, bool required, IReadOnlyList<string> allowedKeys, IReadOnlyDictionary<string, string>? misplaced = null, bool sensitive = false)
         {
             var entry = Lookup(parent, key, required, "a mapping of " + string.Join(", ", allowedKeys));
             if (entry == null)
@@ -131,7 +132,7 @@ namespace SpaceSync.Core.Scope.Yaml
                 return null;
             }
 
-            return OpenSection(entry.Value, parent.PathOf(key), entry.Key.Position, allowedKeys, misplaced);
+            return OpenSection(entry.Value, parent.PathOf(key), entry.Key.Position, allowedKeys, misplaced, sensitive);
         }
 
         /// <summary>The items of a list under <paramref name="key"/>; a null value is an empty list.</summary>
@@ -276,7 +277,7 @@ namespace SpaceSync.Core.Scope.Yaml
                 return value;
             }
 
-            var why = TryInteger(entry.Value, out _) ? "is outside 0–100" : "is not a whole number";
+            var why = IsIntegerText(entry.Value) ? "is outside 0–100" : "is not a whole number";
             Error(ScopeErrorCodes.InvalidPercent,
                 $"'{parent.PathOf(key)}' {why}: found {Shown(entry.Value)}; expected a whole number from 0 to 100 (a percentage, without '%').",
                 ValuePosition(entry));
@@ -361,11 +362,14 @@ namespace SpaceSync.Core.Scope.Yaml
 
         private static readonly Regex DecimalInteger = new Regex(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant);
 
+        private static bool IsIntegerText(YamlTreeNode node) =>
+            node is YamlTreeScalar scalar && scalar.IsPlain && DecimalInteger.IsMatch(scalar.Value);
+
         private static bool TryInteger(YamlTreeNode node, out int value)
         {
             value = 0;
-            return node is YamlTreeScalar scalar && scalar.IsPlain && DecimalInteger.IsMatch(scalar.Value) &&
-                   int.TryParse(scalar.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
+            return IsIntegerText(node) &&
+                   int.TryParse(((YamlTreeScalar)node).Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
         }
 
         private string? StringOf(YamlTreeNode node, string path, string expected)
