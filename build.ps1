@@ -20,6 +20,7 @@ param(
 )
 
 $ErrorActionPreference = 'Stop'
+if ($env:CI -or [Console]::IsOutputRedirected) { $PSStyle.OutputRendering = 'PlainText' }
 Set-StrictMode -Version Latest
 
 $Root = $PSScriptRoot
@@ -28,10 +29,11 @@ $ModuleOut = Join-Path $Out 'SpaceSync'
 $ResultsDir = Join-Path $Out 'test-results'
 
 function Invoke-Native {
-    # Runs an external command and stops the build when it fails.
-    param([Parameter(Mandatory)][string] $Command, [Parameter(ValueFromRemainingArguments)][string[]] $Arguments)
-    & $Command @Arguments
-    if ($LASTEXITCODE -ne 0) { throw "'$Command $($Arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+    # Runs an external command and stops the build when it fails. A simple function on purpose:
+    # an advanced one would take dotnet's "-v:minimal" for its own -Verbose.
+    $command, $arguments = $args
+    & $command @arguments
+    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE" }
 }
 
 function Get-ModuleVersion {
@@ -42,14 +44,14 @@ function Get-ModuleVersion {
 }
 
 function Invoke-Build {
-    Invoke-Native dotnet build (Join-Path $Root 'SpaceSync.sln') -c $Configuration --nologo -v:minimal '-clp:ErrorsOnly;Summary'
+    Invoke-Native dotnet build (Join-Path $Root 'SpaceSync.sln') -c $Configuration --nologo --verbosity minimal
 
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
     $deps = Join-Path $ModuleOut 'Dependencies'
     New-Item -ItemType Directory -Force -Path $deps, (Join-Path $ModuleOut 'en-US') | Out-Null
 
     # Core and all its third-party assemblies go to Dependencies/, loaded by the module's own load context.
-    Invoke-Native dotnet publish (Join-Path $Root 'src/SpaceSync.Core/SpaceSync.Core.csproj') -c $Configuration --no-build --nologo -v:quiet -o $deps
+    Invoke-Native dotnet publish (Join-Path $Root 'src/SpaceSync.Core/SpaceSync.Core.csproj') -c $Configuration --no-build --nologo --verbosity quiet -o $deps
     Remove-Item (Join-Path $deps '*.deps.json') -ErrorAction SilentlyContinue
 
     $psBin = Join-Path $Root "src/SpaceSync.PowerShell/bin/$Configuration/netstandard2.0"
@@ -100,7 +102,7 @@ function Invoke-Test {
     }
 
     # Pester runs in a fresh pwsh so that it imports the built module, never a stale copy in this session.
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo -v:quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo --verbosity quiet
     $pesterJson = Join-Path $ResultsDir 'pester.json'
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
         -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson -Filter $PesterFilter

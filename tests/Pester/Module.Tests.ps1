@@ -93,7 +93,7 @@ Import-Module '$script:Manifest'
     }
 
     It 'imports and works in a session that already loaded another YamlDotNet' {
-        $foreign = Join-Path $env:SPACESYNC_TEST_PACKAGES 'yamldotnet/11.2.1/lib/netstandard2.0/YamlDotNet.dll'
+        $foreign = Join-Path $env:SPACESYNC_TEST_PACKAGES 'yamldotnet/11.2.1/lib/netstandard2.1/YamlDotNet.dll'
         Test-Path $foreign | Should -BeTrue -Because 'tests/PesterRestore brings YamlDotNet 11.2.1'
         $folder = Join-Path $TestDrive 'isolation'
         $scope = New-TestScopeFile -Folder $folder

@@ -40,10 +40,10 @@ Describe 'Test-SyncScope -Online' {
         $text = $findings | Out-String -Width 500
         $text | Should -Not -Match 'wrong-secret-1234'
         $text | Should -Not -Match 'emulator-pat'
-        $problem = $findings | Where-Object { $_ -is [SpaceSync.Core.Scope.ScopeFinding] -and $_.Severity -eq 'Error' }
+        $problem = $findings | Where-Object { $_.PSTypeNames -contains 'SpaceSync.Core.Scope.ScopeFinding' -and $_.Severity -eq 'Error' }
         $problem.Code | Should -Be 'SiteUnauthorized'
         "$($problem.Site)" | Should -Be 'Cloud'
-        $findings | Where-Object { $_ -is [SpaceSync.Core.Scope.ScopeFinding] -and "$($_.Site)" -eq 'DataCenter' -and $_.Check -eq 'CanWrite' } | Should -Not -BeNullOrEmpty
+        $findings | Where-Object { $_.PSTypeNames -contains 'SpaceSync.Core.Scope.ScopeFinding' -and "$($_.Site)" -eq 'DataCenter' -and $_.Check -eq 'CanWrite' } | Should -Not -BeNullOrEmpty
     }
 
     It 'reports a space that is missing on one side' {
