@@ -104,8 +104,10 @@ function Invoke-Test {
     # Pester runs in a fresh pwsh so that it imports the built module, never a stale copy in this session.
     Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo --verbosity quiet
     $pesterJson = Join-Path $ResultsDir 'pester.json'
+    # The filter travels in the environment: PowerShell on Unix would glob-expand a '*' argument to a native command.
+    $env:SPACESYNC_PESTER_FILTER = $PesterFilter
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson -Filter $PesterFilter
+        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson
     if (Test-Path $pesterJson) {
         $pester = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $pester.Passed; $failed += $pester.Failed

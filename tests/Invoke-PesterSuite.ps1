@@ -7,7 +7,8 @@
 param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [Parameter(Mandatory)] [string] $ResultPath,
-    [string] $Filter = '*'
+    # Only the Pester files whose name matches (build.ps1 -PesterFilter sets it through the environment).
+    [string] $Filter = $(if ($env:SPACESYNC_PESTER_FILTER) { $env:SPACESYNC_PESTER_FILTER } else { '*' })
 )
 $ErrorActionPreference = 'Stop'
 

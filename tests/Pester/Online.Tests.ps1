@@ -80,4 +80,20 @@ Describe 'Test-SyncScope -Online' {
         $findings | Where-Object Severity -eq 'Error' | Should -BeNullOrEmpty
         $findings | Where-Object SpaceKey -eq 'GONE' | Should -BeNullOrEmpty
     }
+
+    It 'waits out a rate limit as the site asks (Retry-After) and still passes' {
+        $origin = ([uri]$script:Cloud.Url).GetLeftPart([UriPartial]::Authority)
+        Invoke-RestMethod -Method Put -Uri "$origin/__emulator/faults" -ContentType 'application/json' `
+            -Body '{"rateLimit":{"limit":2,"windowSeconds":1}}' | Out-Null
+        try {
+            $all = Test-SyncScope -ScopePath (New-OnlineScope 'ratelimited') -Online -Verbose 4>&1
+        }
+        finally {
+            Invoke-RestMethod -Method Put -Uri "$origin/__emulator/faults" -ContentType 'application/json' -Body '{}' | Out-Null
+        }
+        $verbose = $all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        $findings = $all | Where-Object { $_.PSTypeNames -contains 'SpaceSync.Core.Scope.ScopeFinding' }
+        $findings | Where-Object Severity -eq 'Error' | Should -BeNullOrEmpty
+        ($verbose.Message -join "`n") | Should -Match '429'
+    }
 }
