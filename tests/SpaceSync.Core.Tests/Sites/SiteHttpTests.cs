@@ -96,6 +96,40 @@ public sealed class SiteHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_site_built_from_the_scope_uses_the_resolved_secret_unless_overridden()
+    {
+        Server.On("GET", "/confluence/rest/api/user/current", Reply.Ok(Bodies.DataCenterUser));
+        var secrets = new OneSecret("resolved-pat");
+
+        using (var fromScope = await SiteClientFactory.CreateAsync(_kit.DataCenterSettings(), secrets, null, _kit.Options(), CancellationToken.None))
+        {
+            await fromScope.GetCurrentUserAsync(CancellationToken.None);
+        }
+
+        using (var overridden = await SiteClientFactory.CreateAsync(_kit.DataCenterSettings(), secrets, SiteCredential.Bearer("given-pat"), _kit.Options(), CancellationToken.None))
+        {
+            await overridden.GetCurrentUserAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(new[] { "Bearer resolved-pat", "Bearer given-pat" }, Server.Requests.Select(r => r.Authorization));
+        Assert.Equal(1, secrets.Calls);
+        Assert.Equal(SiteKind.DataCenter, secrets.LastSite);
+    }
+
+    private sealed class OneSecret(string value) : ISecretResolver
+    {
+        public int Calls { get; private set; }
+        public SiteKind? LastSite { get; private set; }
+
+        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        {
+            Calls++;
+            LastSite = site;
+            return Task.FromResult(value);
+        }
+    }
+
+    [Fact]
     public void Credentials_never_print_their_secret()
     {
         var basic = SiteCredential.Basic(SiteTestKit.CloudEmail, SiteTestKit.CloudToken);
