@@ -175,7 +175,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(1, site.Counters.Retries);
         Assert.Equal(1, site.Counters.RateLimitedResponses);
         var retry = Assert.Single(_kit.Events);
-        Assert.Equal(SiteEventLevel.Warning, retry.Level);
+        Assert.Equal(SiteEventLevel.Information, retry.Level);
         Assert.Equal(429, retry.StatusCode);
         Assert.Contains("Retry-After", retry.Message);
         Assert.Contains("attempt 2 of 4", retry.Message);
@@ -212,6 +212,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(new[] { TimeSpan.FromSeconds(60) }, _kit.Clock.Delays);
         var retry = Assert.Single(_kit.Events);
         Assert.Contains("3600 s, capped", retry.Message);
+        Assert.Equal(SiteEventLevel.Warning, retry.Level);
         Assert.Equal(TimeSpan.FromSeconds(60), retry.Delay);
     }
 
@@ -407,6 +408,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(2, site.Counters.RequestsSent);
         Assert.Single(_kit.Events);
         Assert.Contains("failed", _kit.Events[0].Message);
+        Assert.Equal(SiteEventLevel.Warning, _kit.Events[0].Level);
     }
 
     [Fact]
