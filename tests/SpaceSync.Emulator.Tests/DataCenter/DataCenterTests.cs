@@ -315,6 +315,44 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task An_attachment_is_deleted_from_its_page()
+    {
+        await CreateSpace("AX");
+        var id = await CreatePage("AX", "Files", "<p/>");
+        var attachmentId = Str(Results((await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "old.txt", "x"u8.ToArray(), "nocheck"))).Expect(200))[0], "id");
+        (await Client.DeleteAsync($"/rest/api/content/{id}/child/attachment/{attachmentId}")).Expect(204);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+        (await Client.DeleteAsync($"/rest/api/content/{id}/child/attachment/{attachmentId}")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Restrictions_are_replaced_and_read_back_by_operation()
+    {
+        await CreateSpace("RX");
+        var id = await CreatePage("RX", "Private", "<p/>");
+        var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
+        var body = new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject
+            {
+                ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = Str(me, "userKey") }),
+                ["group"] = new JsonArray(new JsonObject { ["type"] = "group", ["name"] = "confluence-administrators" }),
+            },
+        });
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", body)).Expect(200);
+
+        var byOperation = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200).Json;
+        Assert.Equal(Str(me, "userKey"), Str(byOperation["read"]?["restrictions"]?["user"]?["results"]?[0], "userKey"));
+        Assert.Equal(1, Int(byOperation["read"]?["restrictions"]?["group"], "size"));
+        Assert.Equal(0, Int(byOperation["update"]?["restrictions"]?["user"], "size"));
+
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray())).Expect(200);
+        byOperation = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200).Json;
+        Assert.Equal(0, Int(byOperation["read"]?["restrictions"]?["user"], "size"));
+    }
+
+    [Fact]
     public async Task Users_are_found_by_key_and_username()
     {
         var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
