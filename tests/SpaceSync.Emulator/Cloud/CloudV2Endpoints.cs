@@ -128,9 +128,9 @@ internal static class CloudV2Endpoints
                         ?? throw new StoreException(StoreErrorKind.NotFound, $"Page {id} has no version {n}.");
                 var json = CloudV2Json.Page(page, bodyFormat, version);
                 if (ctx.QueryBool("include-labels"))
-                    json["labels"] = Optional(ctx, page.Labels.Select(CloudV2Json.Label), $"/wiki/api/v2/pages/{page.Id}/labels");
+                    json["labels"] = Optional(page.Labels.Select(CloudV2Json.Label), $"/wiki/api/v2/pages/{page.Id}/labels");
                 if (ctx.QueryBool("include-versions"))
-                    json["versions"] = Optional(ctx, page.Versions.Reverse().Select(CloudV2Json.Version), $"/wiki/api/v2/pages/{page.Id}/versions");
+                    json["versions"] = Optional(page.Versions.Reverse().Select(CloudV2Json.Version), $"/wiki/api/v2/pages/{page.Id}/versions");
                 return Single(ctx, json);
             }
         });
@@ -211,7 +211,7 @@ internal static class CloudV2Endpoints
             lock (state.Gate)
             {
                 var page = RequirePage(state, id);
-                IEnumerable<Page> children = state.Children(page);
+                IEnumerable<Page> children = state.VisibleChildren(page);
                 children = sort switch
                 {
                     "child-position" => children,
@@ -296,7 +296,7 @@ internal static class CloudV2Endpoints
                     : null;
                 var json = CloudV2Json.Attachment(attachment, version);
                 if (ctx.QueryBool("include-labels"))
-                    json["labels"] = Optional(ctx, Enumerable.Empty<JsonNode>(), $"/wiki/api/v2/attachments/{id}/labels");
+                    json["labels"] = Optional(Enumerable.Empty<JsonNode>(), $"/wiki/api/v2/attachments/{id}/labels");
                 return Single(ctx, json);
             }
         });
@@ -331,9 +331,8 @@ internal static class CloudV2Endpoints
     }
 
     /// <summary>The `{results, meta, _links}` block of include-* options.</summary>
-    private static JsonObject Optional(HttpContext ctx, IEnumerable<JsonNode> items, string self)
+    private static JsonObject Optional(IEnumerable<JsonNode> items, string self)
     {
-        _ = ctx;
         var all = items.ToList();
         var results = new JsonArray();
         foreach (var item in all.Take(50)) results.Add(item);

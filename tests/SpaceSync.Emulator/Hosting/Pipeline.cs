@@ -74,11 +74,12 @@ internal static class Pipeline
         {
             context.Response.StatusCode = 401;
             if (!site.IsCloud) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Confluence\"";
-            await Errors.WriteAsync(context, site.Flavor, 401, "Unauthorized",
+            await Errors.WriteAsync(context, 401, "Unauthorized",
                 "Authentication failed: send valid credentials (" + (site.IsCloud ? "Basic email:api-token" : "Bearer personal access token or Basic username:password") + ").");
             return;
         }
         context.Items[typeof(User)] = user;
+        state.Viewer = user;
 
         try
         {
