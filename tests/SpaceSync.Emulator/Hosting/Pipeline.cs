@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SpaceSync.Emulator.Faults;
 using SpaceSync.Emulator.Store;
 
@@ -96,6 +98,13 @@ internal static class Pipeline
         catch (InvalidDataException e) when (!context.Response.HasStarted)
         {
             await Errors.Result(context, 400, "Malformed request body: " + e.Message).ExecuteAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            // An emulator bug: say so in the product's shape instead of an empty 500.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SpaceSync.Emulator")
+                .LogError(e, "Unhandled error serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            await Errors.Result(context, 500, "Internal emulator error: " + e.GetType().Name + ": " + e.Message).ExecuteAsync(context);
         }
     }
 
