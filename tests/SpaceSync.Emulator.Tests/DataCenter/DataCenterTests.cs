@@ -213,7 +213,7 @@ public abstract class DataCenterTests : SiteTest
         var ids = all.Select(p => Str(p, "id")).ToList();
         AssertNoDuplicates(ids, "content of a space");
         Assert.Equal(38, ids.Count); // 37 seeded pages and the home page
-        Assert.All(all, p => Assert.True(Int(p["version"], "number") >= 1));
+        Assert.All(all, p => AssertDcContent(p, versionExpanded: true));
         Assert.All(all, p => Assert.NotNull(p["body"]?["storage"]?["value"]));
 
         // Every page's ancestors are pages of the same space, listed root first.
@@ -247,6 +247,35 @@ public abstract class DataCenterTests : SiteTest
 
         AssertNoDuplicates(ids, "content scan");
         Assert.Equal(26, ids.Count);
+    }
+
+    [Fact]
+    public async Task Seeded_content_validates_with_every_expansion_a_syncer_asks_for()
+    {
+        await using var seeded = await StartSeeded("WIDE", 30);
+        var client = seeded.Client;
+        const string expand = "body.storage,version,ancestors,space,history,history.lastUpdated,history.previousVersion,container,metadata.labels,children.page,children.attachment,restrictions.read.restrictions.user,restrictions.update.restrictions.group";
+        var list = Results((await client.GetAsync($"/rest/api/content?spaceKey=WIDE&type=page&limit=200&expand={expand}")).Expect(200));
+        Assert.Equal(31, list.Count);
+        Assert.All(list, p => AssertDcContent(p, versionExpanded: true));
+        foreach (var page in list.Take(12))
+        {
+            var id = Str(page, "id");
+            var single = (await client.GetAsync($"/rest/api/content/{id}?expand={expand}")).Expect(200).Json;
+            Assert.Equal(id, Str(single, "id"));
+            AssertDcContent(single, versionExpanded: true);
+            Assert.All(single["ancestors"]!.AsArray(), a => AssertDcContent(a, versionExpanded: false));
+            Assert.All(single["children"]?["page"]?["results"]?.AsArray() ?? new JsonArray(), c => AssertDcContent(c, versionExpanded: false));
+            (await client.GetAsync($"/rest/api/content/{id}/history")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/label")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/child/attachment?expand=version,container")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200);
+        }
+
+        var space = (await client.GetAsync("/rest/api/space/WIDE?expand=description,homepage,history")).Expect(200).Json;
+        Assert.Equal("WIDE", Str(space, "key"));
+        var search = (await client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString("space = WIDE order by lastmodified desc") + "&limit=20&expand=content.version,content.space")).Expect(200).Json;
+        Assert.Equal(20, search["results"]!.AsArray().Count);
     }
 
     [Fact]
