@@ -192,6 +192,19 @@ internal static class CloudV2Endpoints
             return Results.NoContent();
         });
 
+        v2.MapGet("/pages/{id}/operations", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            lock (state.Gate)
+            {
+                var page = RequirePage(state, id);
+                var operations = new JsonArray(new JsonObject { ["operation"] = "read", ["targetType"] = "page" });
+                if (state.CanEdit(page, ctx.Caller()))
+                    foreach (var operation in new[] { "update", "delete", "create", "restrict_content" })
+                        operations.Add(new JsonObject { ["operation"] = operation, ["targetType"] = "page" });
+                return Http.Json(new JsonObject { ["operations"] = operations });
+            }
+        });
+
         v2.MapGet("/pages/{id}/ancestors", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? DefaultLimit, MaxLimit);

@@ -85,6 +85,22 @@ public sealed class EmulatorState : IDisposable
         }
     }
 
+    /// <summary>Update restrictions are not inherited: only the page's own one counts.</summary>
+    public bool CanEdit(Page page, User user)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate)
+            return CanView(page, user)
+                && (!page.RestrictionMap.TryGetValue("update", out var r) || r.UserList.Contains(user) || r.GroupList.Any(g => user.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)));
+    }
+
+    private void EnsureEditable(Page page)
+    {
+        if (Viewer is { } viewer && !CanEdit(page, viewer))
+            throw new StoreException(StoreErrorKind.Forbidden, $"Not permitted to edit page {page.Id}: an update restriction does not include {viewer.DisplayName}.");
+    }
+
     /// <summary>Adds a user to a group (for restrictions that name groups).</summary>
     public void AddUserToGroup(User user, string group)
     {
@@ -273,6 +289,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(id);
+            EnsureEditable(page);
             author ??= Admin;
             var current = page.Current.Number;
             if (update.VersionNumber != current + 1)
@@ -324,6 +341,7 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(id);
             if (page.Status == "trashed")
                 throw new StoreException(StoreErrorKind.NotFound, $"Page {id} is already in the trash.");
+            EnsureEditable(page);
             foreach (var child in Children(page))
             {
                 child.ParentId = page.ParentId;
@@ -385,6 +403,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             var target = RequirePage(targetId);
             if (page.Status != "current" || target.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
