@@ -118,8 +118,11 @@ public static class Seeder
         };
     }
 
-    private static string Mention(EmulatorFlavor flavor, User user) =>
-        flavor == EmulatorFlavor.Cloud ? $"<ri:user ri:account-id=\"{user.AccountId}\" />" : $"<ri:user ri:userkey=\"{user.UserKey}\" />";
+    /// <summary>Cloud mentions by account id; Data Center by user key, or (older content) by username.</summary>
+    private static string Mention(EmulatorFlavor flavor, User user, bool legacy = false) =>
+        flavor == EmulatorFlavor.Cloud ? $"<ri:user ri:account-id=\"{user.AccountId}\" />"
+        : legacy ? $"<ri:user ri:username=\"{user.Username}\" />"
+        : $"<ri:user ri:userkey=\"{user.UserKey}\" />";
 
     private static string LocalId(EmulatorFlavor flavor, Random random) =>
         flavor == EmulatorFlavor.Cloud ? $" local-id=\"{random.Next():x8}-{random.Next(0xFFFF):x4}\"" : "";
@@ -129,7 +132,7 @@ public static class Seeder
         var enc = (string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
         sb.Append($"<h1{LocalId(flavor, random)}>{enc(title)}</h1>");
-        sb.Append($"<p{LocalId(flavor, random)}>This page describes <strong>{enc(title)}</strong>.&nbsp;Owner: <ac:link>{Mention(flavor, users[random.Next(users.Count)])}</ac:link></p>");
+        sb.Append($"<p{LocalId(flavor, random)}>This page describes <strong>{enc(title)}</strong>.&nbsp;Owner: <ac:link>{Mention(flavor, users[random.Next(users.Count)], legacy: random.Next(5) == 0)}</ac:link></p>");
         var blocks = 2 + random.Next(5);
         for (var b = 0; b < blocks; b++)
         {
@@ -164,7 +167,13 @@ public static class Seeder
                     break;
                 case 6 when tree.Count > 0:
                     var target = tree[random.Next(tree.Count)].Page;
-                    sb.Append($"<p>See also <ac:link><ri:page ri:content-title=\"{enc(target.Title)}\" /></ac:link>.</p>");
+                    sb.Append($"<p>See also <ac:link><ri:page ri:content-title=\"{enc(target.Title)}\" /></ac:link>");
+                    sb.Append($" and <ac:link><ri:page ri:space-key=\"{target.Space.Key}\" ri:content-title=\"{enc(target.Title)}\" /><ac:plain-text-link-body><![CDATA[that page]]></ac:plain-text-link-body></ac:link>");
+                    // Links that carry page ids: a syncer must rewrite them through its id map.
+                    var byId = flavor == EmulatorFlavor.Cloud
+                        ? $"/wiki/spaces/{target.Space.Key}/pages/{target.Id}"
+                        : $"/pages/viewpage.action?pageId={target.Id}";
+                    sb.Append($", or <a href=\"{byId}\">by id</a>.</p>");
                     break;
                 case 7 when flavor == EmulatorFlavor.Cloud:
                     sb.Append("<p>Status <ac:emoticon ac:name=\"tick\" ac:emoji-shortname=\":check_mark:\" ac:emoji-id=\"atlassian-check_mark\" ac:emoji-fallback=\":check_mark:\" /> done.</p>");
@@ -201,11 +210,10 @@ public static class Seeder
             }
             File.WriteAllBytes(path, bytes);
             var attachment = state.AddAttachment(page.Id, name, isImage ? "image/png" : "text/plain", path, "Seeded file", false, author);
-            if (isImage)
-            {
-                var withImage = page.Current.Body + $"<p><ac:image ac:height=\"150\"><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:image></p>";
-                state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, withImage, Message: "Add diagram"), author);
-            }
+            var reference = isImage
+                ? $"<p><ac:image ac:height=\"150\"><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:image></p>"
+                : $"<p>Notes: <ac:link><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:link></p>";
+            state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, page.Current.Body + reference, Message: "Add " + attachment.FileName), author);
         }
     }
 
