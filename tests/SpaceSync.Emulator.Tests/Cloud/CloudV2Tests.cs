@@ -262,6 +262,28 @@ public sealed class CloudV2Tests : SiteTest
     }
 
     [Fact]
+    public async Task Page_operations_drop_update_when_an_update_restriction_excludes_the_caller()
+    {
+        var space = await CreateSpace("POP");
+        var id = Str((await CreatePage(space, "Guarded", "<p/>")).Json, "id");
+        var open = (await Client.GetAsync($"/api/v2/pages/{id}/operations")).Expect(200).Json["operations"]!.AsArray();
+        Assert.Contains(open, o => Str(o, "operation") == "update" && Str(o, "targetType") == "page");
+
+        var other = Emulator.State.AddUser("Other Editor", "other@example.com");
+        var restriction = new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        });
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", restriction)).Expect(200);
+
+        var restricted = (await Client.GetAsync($"/api/v2/pages/{id}/operations")).Expect(200).Json["operations"]!.AsArray();
+        Assert.Contains(restricted, o => Str(o, "operation") == "read");
+        Assert.DoesNotContain(restricted, o => Str(o, "operation") == "update");
+        (await Client.GetAsync("/api/v2/pages/999999/operations")).Expect(404);
+    }
+
+    [Fact]
     public async Task An_attachment_is_read_by_id_with_its_version()
     {
         var space = await CreateSpace("ATI");
