@@ -136,7 +136,7 @@ public static class Seeder
         var blocks = 2 + random.Next(5);
         for (var b = 0; b < blocks; b++)
         {
-            switch (random.Next(9))
+            switch (random.Next(10))
             {
                 case 0:
                     sb.Append("<h2>Steps</h2><ol>");
@@ -180,6 +180,15 @@ public static class Seeder
                     sb.Append("<ac:adf-extension><ac:adf-node type=\"panel\"><ac:adf-attribute key=\"panel-type\">note</ac:adf-attribute>");
                     sb.Append("<ac:adf-content><p>A Cloud-only note panel.</p></ac:adf-content></ac:adf-node>");
                     sb.Append("<ac:adf-fallback><div class=\"panel\"><p>A Cloud-only note panel.</p></div></ac:adf-fallback></ac:adf-extension>");
+                    break;
+                case 8:
+                    sb.Append("<ac:task-list>");
+                    for (var t = 0; t < 1 + random.Next(3); t++)
+                    {
+                        var uuid = flavor == EmulatorFlavor.Cloud ? $"<ac:task-uuid>{EmulatorState.DeterministicGuid($"task:{index}:{b}:{t}")}</ac:task-uuid>" : "";
+                        sb.Append($"<ac:task><ac:task-id>{t + 1}</ac:task-id>{uuid}<ac:task-status>{(random.Next(2) == 0 ? "complete" : "incomplete")}</ac:task-status><ac:task-body>Follow up {t + 1}</ac:task-body></ac:task>");
+                    }
+                    sb.Append("</ac:task-list>");
                     break;
                 default:
                     sb.Append($"<p>Paragraph {b + 1} of page {index + 1}: quick&nbsp;notes, &lt;escaped&gt; text and “quotes”.</p>");
