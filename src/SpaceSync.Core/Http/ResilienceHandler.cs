@@ -102,7 +102,7 @@ namespace SpaceSync.Core.Http
 
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var state = new RequestState(request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false));
+            var state = new RequestState(this, request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false));
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(StateKey, state);
             try
@@ -122,7 +122,7 @@ namespace SpaceSync.Core.Http
                         }
                     },
                     context,
-                    state.WithHandler(this)).ConfigureAwait(false);
+                    state).ConfigureAwait(false);
 
                 request.Properties[AttemptsProperty] = state.Attempts;
                 outcome.ThrowIfException();
@@ -188,8 +188,10 @@ namespace SpaceSync.Core.Http
                     $"Retry-After asked for {wait.Requested!.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s, capped",
                 _ => "backoff",
             };
+            // Being throttled and waiting as asked is normal operation; faults and shortened waits are not.
+            var level = wait.Reason == RetryWaitReason.RetryAfter ? SiteEventLevel.Information : SiteEventLevel.Warning;
             Emit(new SiteEvent(
-                SiteEventLevel.Warning,
+                level,
                 _siteName,
                 $"{method} {path} {what}; attempt {nextAttempt} of {_maxAttempts} in {seconds} s ({why}).",
                 method,
@@ -230,8 +232,9 @@ namespace SpaceSync.Core.Http
 
         private sealed class RequestState
         {
-            public RequestState(HttpRequestMessage request, bool bodyReplayable)
+            public RequestState(ResilienceHandler handler, HttpRequestMessage request, bool bodyReplayable)
             {
+                Handler = handler;
                 Request = request;
                 BodyReplayable = bodyReplayable;
             }
@@ -240,17 +243,11 @@ namespace SpaceSync.Core.Http
 
             public bool BodyReplayable { get; }
 
-            public ResilienceHandler Handler { get; private set; } = null!;
+            public ResilienceHandler Handler { get; }
 
             public int Attempts { get; set; }
 
             public RetryWait LastWait { get; set; }
-
-            public RequestState WithHandler(ResilienceHandler handler)
-            {
-                Handler = handler;
-                return this;
-            }
         }
     }
 }

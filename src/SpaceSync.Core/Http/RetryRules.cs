@@ -27,6 +27,20 @@ namespace SpaceSync.Core.Http
         public static bool IsTransportFailure(Exception exception) =>
             exception is HttpRequestException || exception is IOException || exception is TimeoutRejectedException;
 
+        /// <summary>A TLS handshake that failed (untrusted or mismatched certificate) fails the same way every time.</summary>
+        public static bool IsCertificateFailure(Exception exception)
+        {
+            for (var e = exception; e != null; e = e.InnerException)
+            {
+                if (e is System.Security.Authentication.AuthenticationException)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// True when the request never reached the server (no connection could be made), so even a POST
         /// is safe to send again. A failure after the connection was made says nothing of the sort.
@@ -66,9 +80,9 @@ namespace SpaceSync.Core.Http
                 return IsThrottled(response.StatusCode) || (IsTransientFailure(response.StatusCode) && IsIdempotent(method));
             }
 
-            if (exception is null || !IsTransportFailure(exception))
+            if (exception is null || !IsTransportFailure(exception) || IsCertificateFailure(exception))
             {
-                // Cancellation by the caller and programming errors are final.
+                // Cancellation by the caller, programming errors and refused certificates are final.
                 return false;
             }
 

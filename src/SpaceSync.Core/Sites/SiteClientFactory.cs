@@ -2,6 +2,7 @@ using System;
 using System.Net;
 using System.Net.Http;
 using System.Threading;
+using System.Threading.Tasks;
 using Microsoft.Extensions.DependencyInjection;
 using SpaceSync.Core.Http;
 using SpaceSync.Core.Scope;
@@ -47,6 +48,8 @@ namespace SpaceSync.Core.Sites
                     UseCookies = false,
                     AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                 })
+                // The default logging handlers would log full URLs (CQL in the query); our events carry paths only.
+                .RemoveAllLoggers()
                 .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, name))
                 .AddHttpMessageHandler(() => new AuthenticationHandler(credential))
                 .AddHttpMessageHandler(() => new RequestCountingHandler(counters));
@@ -63,6 +66,25 @@ namespace SpaceSync.Core.Sites
                 provider.Dispose();
                 throw;
             }
+        }
+
+        /// <summary>
+        /// A site from the scope file: its credential is the override when given (-CloudCredential /
+        /// -DataCenterCredential), else the scope's auth with the secret resolved by the host.
+        /// Throws <see cref="SecretUnavailableException"/> when the secret is empty; the resolver's own exceptions pass through.
+        /// </summary>
+        public static async Task<IConfluenceSite> CreateAsync(
+            SiteSettings settings,
+            ISecretResolver secrets,
+            SiteCredential? credentialOverride,
+            SiteClientOptions? options,
+            CancellationToken cancellationToken)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            var credential = credentialOverride
+                ?? await SiteCredential.FromScopeAsync(settings, secrets ?? throw new ArgumentNullException(nameof(secrets)), cancellationToken)
+                    .ConfigureAwait(false);
+            return Create(settings, credential, options);
         }
 
         /// <summary>

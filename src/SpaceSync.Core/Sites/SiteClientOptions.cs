@@ -37,6 +37,7 @@ namespace SpaceSync.Core.Sites
 
         public static string DefaultUserAgent { get; } = "SpaceSync/" + ProductVersion();
 
+        /// <summary>A checked copy: a client keeps its own, so later changes by the caller do not reach it halfway.</summary>
         internal SiteClientOptions Validated()
         {
             if (MaxAttempts < 1 || MaxAttempts > 20)
@@ -47,7 +48,7 @@ namespace SpaceSync.Core.Sites
                 throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays cannot be negative.");
             if (string.IsNullOrWhiteSpace(UserAgent))
                 throw new ArgumentException("A user agent is required.", nameof(UserAgent));
-            return this;
+            return (SiteClientOptions)MemberwiseClone();
         }
 
         private static string ProductVersion()

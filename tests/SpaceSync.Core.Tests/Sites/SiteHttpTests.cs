@@ -96,6 +96,40 @@ public sealed class SiteHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_site_built_from_the_scope_uses_the_resolved_secret_unless_overridden()
+    {
+        Server.On("GET", "/confluence/rest/api/user/current", Reply.Ok(Bodies.DataCenterUser));
+        var secrets = new OneSecret("resolved-pat");
+
+        using (var fromScope = await SiteClientFactory.CreateAsync(_kit.DataCenterSettings(), secrets, null, _kit.Options(), CancellationToken.None))
+        {
+            await fromScope.GetCurrentUserAsync(CancellationToken.None);
+        }
+
+        using (var overridden = await SiteClientFactory.CreateAsync(_kit.DataCenterSettings(), secrets, SiteCredential.Bearer("given-pat"), _kit.Options(), CancellationToken.None))
+        {
+            await overridden.GetCurrentUserAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(new[] { "Bearer resolved-pat", "Bearer given-pat" }, Server.Requests.Select(r => r.Authorization));
+        Assert.Equal(1, secrets.Calls);
+        Assert.Equal(SiteKind.DataCenter, secrets.LastSite);
+    }
+
+    private sealed class OneSecret(string value) : ISecretResolver
+    {
+        public int Calls { get; private set; }
+        public SiteKind? LastSite { get; private set; }
+
+        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        {
+            Calls++;
+            LastSite = site;
+            return Task.FromResult(value);
+        }
+    }
+
+    [Fact]
     public void Credentials_never_print_their_secret()
     {
         var basic = SiteCredential.Basic(SiteTestKit.CloudEmail, SiteTestKit.CloudToken);
@@ -141,7 +175,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(1, site.Counters.Retries);
         Assert.Equal(1, site.Counters.RateLimitedResponses);
         var retry = Assert.Single(_kit.Events);
-        Assert.Equal(SiteEventLevel.Warning, retry.Level);
+        Assert.Equal(SiteEventLevel.Information, retry.Level);
         Assert.Equal(429, retry.StatusCode);
         Assert.Contains("Retry-After", retry.Message);
         Assert.Contains("attempt 2 of 4", retry.Message);
@@ -178,6 +212,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(new[] { TimeSpan.FromSeconds(60) }, _kit.Clock.Delays);
         var retry = Assert.Single(_kit.Events);
         Assert.Contains("3600 s, capped", retry.Message);
+        Assert.Equal(SiteEventLevel.Warning, retry.Level);
         Assert.Equal(TimeSpan.FromSeconds(60), retry.Delay);
     }
 
@@ -373,6 +408,7 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(2, site.Counters.RequestsSent);
         Assert.Single(_kit.Events);
         Assert.Contains("failed", _kit.Events[0].Message);
+        Assert.Equal(SiteEventLevel.Warning, _kit.Events[0].Level);
     }
 
     [Fact]

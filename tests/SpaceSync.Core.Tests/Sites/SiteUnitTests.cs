@@ -81,6 +81,8 @@ public sealed class SiteUnitTests
         Assert.False(RetryRules.ShouldRetry(HttpMethod.Post, true, null, new HttpRequestException("reset", new IOException("connection reset"))));
         Assert.True(RetryRules.ShouldRetry(HttpMethod.Post, true, null,
             new HttpRequestException("refused", new System.Net.Sockets.SocketException((int)System.Net.Sockets.SocketError.ConnectionRefused))));
+        Assert.False(RetryRules.ShouldRetry(HttpMethod.Get, true, null,
+            new HttpRequestException("ssl", new System.Security.Authentication.AuthenticationException("The remote certificate is invalid"))));
     }
 
     [Fact]

@@ -160,6 +160,87 @@ public sealed class CloudV1Tests : SiteTest
         Assert.Equal(0, Int(byOperation["update"]?["restrictions"]?["group"], "size"));
     }
 
+    [Fact]
+    public async Task Restrictions_are_written_read_per_operation_and_cleared()
+    {
+        var space = await CreateSpace("RW");
+        var id = await CreatePage(space, "Secret");
+        var accountId = Str((await Client.GetAsync("/rest/api/user/current")).Json, "accountId");
+        var userQuery = "?accountId=" + Uri.EscapeDataString(accountId);
+
+        var put = new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = accountId }), ["group"] = new JsonArray() },
+        });
+        var replaced = Results((await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", put)).Expect(200));
+        Assert.Equal(1, Int(replaced.Single(r => Str(r, "operation") == "update")?["restrictions"]?["user"], "size"));
+
+        var post = new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["group"] = new JsonArray(new JsonObject { ["type"] = "group", ["name"] = "confluence-users" }) },
+        });
+        var added = Results((await Client.PostJsonAsync($"/rest/api/content/{id}/restriction", post)).Expect(200));
+        Assert.Equal(1, Int(added.Single(r => Str(r, "operation") == "read")?["restrictions"]?["group"], "size"));
+        Assert.Equal(1, Int(added.Single(r => Str(r, "operation") == "update")?["restrictions"]?["user"], "size"));
+
+        var read = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation/read")).Expect(200).Json;
+        Assert.Equal("confluence-users", Str(read["restrictions"]?["group"]?["results"]?[0], "name"));
+
+        (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation/read/user{userQuery}")).Expect(404);
+        (await Client.SendAsync(HttpMethod.Put, $"/rest/api/content/{id}/restriction/byOperation/read/user{userQuery}")).Expect(200);
+        (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation/read/user{userQuery}")).Expect(200);
+        (await Client.DeleteAsync($"/rest/api/content/{id}/restriction/byOperation/read/user{userQuery}")).Expect(200);
+        (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation/read/user{userQuery}")).Expect(404);
+
+        var cleared = Results((await Client.DeleteAsync($"/rest/api/content/{id}/restriction")).Expect(200));
+        Assert.All(cleared, r =>
+        {
+            Assert.Equal(0, Int(r?["restrictions"]?["user"], "size"));
+            Assert.Equal(0, Int(r?["restrictions"]?["group"], "size"));
+        });
+    }
+
+    [Fact]
+    public async Task A_page_is_moved_relative_to_a_target_without_a_new_version()
+    {
+        var space = await CreateSpace("MO");
+        var target = await CreatePage(space, "Target");
+        var mover = await CreatePage(space, "Mover");
+
+        var moved = (await Client.SendAsync(HttpMethod.Put, $"/rest/api/content/{mover}/move/append/{target}")).Expect(200).Json;
+        Assert.Equal(mover, Str(moved, "pageId"));
+        var page = (await Client.GetAsync($"/api/v2/pages/{mover}")).Expect(200).Json;
+        Assert.Equal(target, Str(page, "parentId"));
+        Assert.Equal(1, Int(page["version"], "number"));
+
+        (await Client.SendAsync(HttpMethod.Put, $"/rest/api/content/{mover}/move/after/{target}")).Expect(200);
+        page = (await Client.GetAsync($"/api/v2/pages/{mover}")).Expect(200).Json;
+        Assert.Equal(Str(space, "homepageId"), Str(page, "parentId"));
+
+        // A page cannot go below itself.
+        var refused = await Client.SendAsync(HttpMethod.Put, $"/rest/api/content/{target}/move/append/{target}");
+        Assert.True(refused.Status is 400 or 404, $"moving a page into itself must be refused, got {refused.Status}: {refused.Excerpt}");
+    }
+
+    [Fact]
+    public async Task An_attachment_is_trashed_then_purged_through_v2()
+    {
+        var space = await CreateSpace("AD");
+        var id = await CreatePage(space, "Files");
+        var attachmentId = Str(Results((await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "gone.txt", "bye"u8.ToArray(), "no-check"))).Expect(200))[0], "id");
+
+        (await Client.DeleteAsync($"/api/v2/attachments/{attachmentId}")).Expect(204);
+        Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200)));
+        var trashed = Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments?status=trashed")).Expect(200));
+        Assert.Equal("trashed", Str(Assert.Single(trashed), "status"));
+
+        (await Client.DeleteAsync($"/api/v2/attachments/{attachmentId}?purge=true")).Expect(204);
+        (await Client.GetAsync($"/api/v2/attachments/{attachmentId}")).Expect(404);
+        Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments?status=trashed")).Expect(200)));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<JsonNode> CreateSpace(string key) =>

@@ -215,6 +215,7 @@ public sealed class CloudV2Tests : SiteTest
         AssertNoDuplicates(seenIds, "pages of a space");
         Assert.Equal(ids.Append(Str(space, "homepageId")).Order(), seenIds.Order());
         Assert.All(pages, p => Assert.False(string.IsNullOrEmpty(Str(p["body"]?["storage"], "value"))));
+        Assert.All(pages, AssertV2Page);
 
         var modified = pages.Select(p => DateTimeOffset.Parse(Str(p["version"], "createdAt"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.True(modified.SequenceEqual(modified.Order()), "sort=modified-date must be ascending by version.createdAt across pages");
@@ -261,6 +262,28 @@ public sealed class CloudV2Tests : SiteTest
     }
 
     [Fact]
+    public async Task Page_operations_drop_update_when_an_update_restriction_excludes_the_caller()
+    {
+        var space = await CreateSpace("POP");
+        var id = Str((await CreatePage(space, "Guarded", "<p/>")).Json, "id");
+        var open = (await Client.GetAsync($"/api/v2/pages/{id}/operations")).Expect(200).Json["operations"]!.AsArray();
+        Assert.Contains(open, o => Str(o, "operation") == "update" && Str(o, "targetType") == "page");
+
+        var other = Emulator.State.AddUser("Other Editor", "other@example.com");
+        var restriction = new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        });
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", restriction)).Expect(200);
+
+        var restricted = (await Client.GetAsync($"/api/v2/pages/{id}/operations")).Expect(200).Json["operations"]!.AsArray();
+        Assert.Contains(restricted, o => Str(o, "operation") == "read");
+        Assert.DoesNotContain(restricted, o => Str(o, "operation") == "update");
+        (await Client.GetAsync("/api/v2/pages/999999/operations")).Expect(404);
+    }
+
+    [Fact]
     public async Task An_attachment_is_read_by_id_with_its_version()
     {
         var space = await CreateSpace("ATI");
@@ -276,6 +299,36 @@ public sealed class CloudV2Tests : SiteTest
         Assert.Equal(1, Int(read["version"], "number"));
         Assert.Equal(5, Int(read, "fileSize"));
         (await Client.GetAsync("/api/v2/attachments/att999999")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Seeded_content_validates_with_bodies_labels_versions_and_attachments()
+    {
+        await using var emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud, SeedSpace = "WIDE", SeedPages = 30, Seed = 5 });
+        using var client = new ConformanceClient(EmulatorFlavor.Cloud, emulator.BaseUrl);
+        var space = Assert.Single(Results((await client.GetAsync("/api/v2/spaces?keys=WIDE")).Expect(200)))!;
+        var pages = Results((await client.GetAsync($"/api/v2/spaces/{Str(space, "id")}/pages?limit=250&body-format=storage")).Expect(200));
+        Assert.Equal(31, pages.Count);
+        Assert.All(pages, AssertV2Page);
+        foreach (var page in pages.Take(12))
+        {
+            var id = Str(page, "id");
+            var single = (await client.GetAsync($"/api/v2/pages/{id}?body-format=atlas_doc_format&include-labels=true&include-versions=true")).Expect(200).Json;
+            Assert.Equal(id, Str(single, "id"));
+            AssertV2Page(single);
+            (await client.GetAsync($"/api/v2/pages/{id}/labels")).Expect(200);
+            (await client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200);
+            (await client.GetAsync($"/api/v2/pages/{id}/versions?body-format=storage")).Expect(200);
+            (await client.GetAsync($"/api/v2/pages/{id}/ancestors")).Expect(200);
+            (await client.GetAsync($"/api/v2/pages/{id}/children")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/label")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/child/attachment?expand=version,container,space")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/restriction")).Expect(200);
+        }
+
+        var search = (await client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString("space = WIDE order by lastmodified desc") + "&limit=20&expand=content.version,content.space,content.body.storage,content.ancestors,content.history")).Expect(200).Json;
+        Assert.Equal(20, search["results"]!.AsArray().Count);
+        (await client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = WIDE and label = \"howto\"") + "&expand=version,metadata.labels")).Expect(200);
     }
 
     [Fact]

@@ -14,10 +14,11 @@ namespace SpaceSync.Emulator.Tests.Conformance;
 public sealed class ConformanceClient : IDisposable
 {
     /// <summary>
-    /// Answers the platform gives before any operation runs (authentication), which the Data Center document does not
-    /// repeat on each operation. Accepted when undeclared; the body is then not schema-checked.
+    /// Answers the platform gives before any operation runs, which the documents do not repeat on each operation:
+    /// 401 (authentication), 429 (rate limit: "from any endpoint") and 503 (overload), per the reference README.
+    /// Accepted when undeclared; the body is then not schema-checked (tests assert it).
     /// </summary>
-    private static readonly HashSet<int> PlatformStatuses = new() { 401 };
+    private static readonly HashSet<int> PlatformStatuses = new() { 401, 429, 503 };
 
     private readonly HttpClient http;
 

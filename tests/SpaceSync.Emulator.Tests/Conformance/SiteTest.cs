@@ -52,6 +52,52 @@ public abstract class SiteTest : IAsyncLifetime
         return value.GetValue<int>();
     }
 
+    /// <summary>
+    /// The fields a Cloud v2 page always has on a real site. The v2 document requires almost nothing, so a page missing
+    /// them would validate; a syncer would then fail on real data it never met in tests.
+    /// </summary>
+    protected static void AssertV2Page(JsonNode? page)
+    {
+        Str(page, "id");
+        Assert.Contains(Str(page, "status"), new[] { "current", "draft", "archived", "trashed", "historical" });
+        Str(page, "title");
+        Str(page, "spaceId");
+        Str(page, "authorId");
+        Assert.EndsWith("Z", Str(page, "createdAt"), StringComparison.Ordinal);
+        Assert.True(Int(page?["version"], "number") >= 1);
+        Assert.EndsWith("Z", Str(page?["version"], "createdAt"), StringComparison.Ordinal);
+        Str(page?["_links"], "webui");
+        if (page?["parentId"] is not null)
+        {
+            Str(page, "parentId");
+            Assert.Equal("page", Str(page, "parentType"));
+        }
+    }
+
+    /// <summary>
+    /// The fields Data Center content always has. Its schemas have neither `required` nor `type: object`, so even
+    /// `"version": "2"` would validate; this is the check that catches such shapes.
+    /// </summary>
+    protected static void AssertDcContent(JsonNode? content, bool versionExpanded)
+    {
+        Assert.Equal(JsonValueKind.Object, content?.GetValueKind());
+        Str(content, "id");
+        Str(content, "type");
+        Str(content, "status");
+        Str(content, "title");
+        Assert.Equal(JsonValueKind.Object, content?["_links"]?.GetValueKind());
+        Str(content?["_links"], "webui");
+        Str(content?["_links"], "self");
+        Assert.Equal(JsonValueKind.Object, content?["_expandable"]?.GetValueKind());
+        if (versionExpanded)
+        {
+            Assert.Equal(JsonValueKind.Object, content?["version"]?.GetValueKind());
+            Assert.True(Int(content?["version"], "number") >= 1);
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?[+-]\d\d:\d\d$", Str(content?["version"], "when"));
+            Str(content?["version"]?["by"], "userKey");
+        }
+    }
+
     protected static JsonArray Results(ConformanceResponse response) =>
         response.Json["results"] as JsonArray ?? throw new Xunit.Sdk.XunitException($"No 'results' array in {response.Excerpt}");
 

@@ -213,7 +213,7 @@ public abstract class DataCenterTests : SiteTest
         var ids = all.Select(p => Str(p, "id")).ToList();
         AssertNoDuplicates(ids, "content of a space");
         Assert.Equal(38, ids.Count); // 37 seeded pages and the home page
-        Assert.All(all, p => Assert.True(Int(p["version"], "number") >= 1));
+        Assert.All(all, p => AssertDcContent(p, versionExpanded: true));
         Assert.All(all, p => Assert.NotNull(p["body"]?["storage"]?["value"]));
 
         // Every page's ancestors are pages of the same space, listed root first.
@@ -247,6 +247,35 @@ public abstract class DataCenterTests : SiteTest
 
         AssertNoDuplicates(ids, "content scan");
         Assert.Equal(26, ids.Count);
+    }
+
+    [Fact]
+    public async Task Seeded_content_validates_with_every_expansion_a_syncer_asks_for()
+    {
+        await using var seeded = await StartSeeded("WIDE", 30);
+        var client = seeded.Client;
+        const string expand = "body.storage,version,ancestors,space,history,history.lastUpdated,history.previousVersion,container,metadata.labels,children.page,children.attachment,restrictions.read.restrictions.user,restrictions.update.restrictions.group";
+        var list = Results((await client.GetAsync($"/rest/api/content?spaceKey=WIDE&type=page&limit=200&expand={expand}")).Expect(200));
+        Assert.Equal(31, list.Count);
+        Assert.All(list, p => AssertDcContent(p, versionExpanded: true));
+        foreach (var page in list.Take(12))
+        {
+            var id = Str(page, "id");
+            var single = (await client.GetAsync($"/rest/api/content/{id}?expand={expand}")).Expect(200).Json;
+            Assert.Equal(id, Str(single, "id"));
+            AssertDcContent(single, versionExpanded: true);
+            Assert.All(single["ancestors"]!.AsArray(), a => AssertDcContent(a, versionExpanded: false));
+            Assert.All(single["children"]?["page"]?["results"]?.AsArray() ?? new JsonArray(), c => AssertDcContent(c, versionExpanded: false));
+            (await client.GetAsync($"/rest/api/content/{id}/history")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/label")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/child/attachment?expand=version,container")).Expect(200);
+            (await client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200);
+        }
+
+        var space = (await client.GetAsync("/rest/api/space/WIDE?expand=description,homepage,history")).Expect(200).Json;
+        Assert.Equal("WIDE", Str(space, "key"));
+        var search = (await client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString("space = WIDE order by lastmodified desc") + "&limit=20&expand=content.version,content.space")).Expect(200).Json;
+        Assert.Equal(20, search["results"]!.AsArray().Count);
     }
 
     [Fact]
@@ -312,6 +341,44 @@ public abstract class DataCenterTests : SiteTest
         var download = await Client.RawAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link)));
         Assert.Equal(200, download.Status);
         Assert.Equal(two, download.Bytes);
+    }
+
+    [Fact]
+    public async Task An_attachment_is_deleted_from_its_page()
+    {
+        await CreateSpace("AX");
+        var id = await CreatePage("AX", "Files", "<p/>");
+        var attachmentId = Str(Results((await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "old.txt", "x"u8.ToArray(), "nocheck"))).Expect(200))[0], "id");
+        (await Client.DeleteAsync($"/rest/api/content/{id}/child/attachment/{attachmentId}")).Expect(204);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+        (await Client.DeleteAsync($"/rest/api/content/{id}/child/attachment/{attachmentId}")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Restrictions_are_replaced_and_read_back_by_operation()
+    {
+        await CreateSpace("RX");
+        var id = await CreatePage("RX", "Private", "<p/>");
+        var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
+        var body = new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject
+            {
+                ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = Str(me, "userKey") }),
+                ["group"] = new JsonArray(new JsonObject { ["type"] = "group", ["name"] = "confluence-administrators" }),
+            },
+        });
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", body)).Expect(200);
+
+        var byOperation = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200).Json;
+        Assert.Equal(Str(me, "userKey"), Str(byOperation["read"]?["restrictions"]?["user"]?["results"]?[0], "userKey"));
+        Assert.Equal(1, Int(byOperation["read"]?["restrictions"]?["group"], "size"));
+        Assert.Equal(0, Int(byOperation["update"]?["restrictions"]?["user"], "size"));
+
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray())).Expect(200);
+        byOperation = (await Client.GetAsync($"/rest/api/content/{id}/restriction/byOperation")).Expect(200).Json;
+        Assert.Equal(0, Int(byOperation["read"]?["restrictions"]?["user"], "size"));
     }
 
     [Fact]

@@ -128,9 +128,9 @@ internal static class CloudV2Endpoints
                         ?? throw new StoreException(StoreErrorKind.NotFound, $"Page {id} has no version {n}.");
                 var json = CloudV2Json.Page(page, bodyFormat, version);
                 if (ctx.QueryBool("include-labels"))
-                    json["labels"] = Optional(ctx, page.Labels.Select(CloudV2Json.Label), $"/wiki/api/v2/pages/{page.Id}/labels");
+                    json["labels"] = Optional(page.Labels.Select(CloudV2Json.Label), $"/wiki/api/v2/pages/{page.Id}/labels");
                 if (ctx.QueryBool("include-versions"))
-                    json["versions"] = Optional(ctx, page.Versions.Reverse().Select(CloudV2Json.Version), $"/wiki/api/v2/pages/{page.Id}/versions");
+                    json["versions"] = Optional(page.Versions.Reverse().Select(CloudV2Json.Version), $"/wiki/api/v2/pages/{page.Id}/versions");
                 return Single(ctx, json);
             }
         });
@@ -192,6 +192,19 @@ internal static class CloudV2Endpoints
             return Results.NoContent();
         });
 
+        v2.MapGet("/pages/{id}/operations", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            lock (state.Gate)
+            {
+                var page = RequirePage(state, id);
+                var operations = new JsonArray(new JsonObject { ["operation"] = "read", ["targetType"] = "page" });
+                if (state.CanEdit(page, ctx.Caller()))
+                    foreach (var operation in new[] { "update", "delete", "create", "restrict_content" })
+                        operations.Add(new JsonObject { ["operation"] = operation, ["targetType"] = "page" });
+                return Http.Json(new JsonObject { ["operations"] = operations });
+            }
+        });
+
         v2.MapGet("/pages/{id}/ancestors", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? DefaultLimit, MaxLimit);
@@ -211,7 +224,7 @@ internal static class CloudV2Endpoints
             lock (state.Gate)
             {
                 var page = RequirePage(state, id);
-                IEnumerable<Page> children = state.Children(page);
+                IEnumerable<Page> children = state.VisibleChildren(page);
                 children = sort switch
                 {
                     "child-position" => children,
@@ -296,7 +309,7 @@ internal static class CloudV2Endpoints
                     : null;
                 var json = CloudV2Json.Attachment(attachment, version);
                 if (ctx.QueryBool("include-labels"))
-                    json["labels"] = Optional(ctx, Enumerable.Empty<JsonNode>(), $"/wiki/api/v2/attachments/{id}/labels");
+                    json["labels"] = Optional(Enumerable.Empty<JsonNode>(), $"/wiki/api/v2/attachments/{id}/labels");
                 return Single(ctx, json);
             }
         });
@@ -331,9 +344,8 @@ internal static class CloudV2Endpoints
     }
 
     /// <summary>The `{results, meta, _links}` block of include-* options.</summary>
-    private static JsonObject Optional(HttpContext ctx, IEnumerable<JsonNode> items, string self)
+    private static JsonObject Optional(IEnumerable<JsonNode> items, string self)
     {
-        _ = ctx;
         var all = items.ToList();
         var results = new JsonArray();
         foreach (var item in all.Take(50)) results.Add(item);

@@ -235,7 +235,7 @@ internal static class DataCenterEndpoints
             {
                 var page = RequireContent(state, id);
                 var json = new LegacyJson(ctx, site, state);
-                return Offset(ctx, site, json, state.Children(page), start, limit, p => json.Content(p, expand));
+                return Offset(ctx, site, json, state.VisibleChildren(page), start, limit, p => json.Content(p, expand));
             }
         });
 

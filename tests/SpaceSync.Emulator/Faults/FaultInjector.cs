@@ -119,12 +119,12 @@ public sealed class FaultInjector
             case Verdict.Limited:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
-                await Errors.WriteAsync(context, _flavor, 429, "Too Many Requests", "Rate limit exceeded.").ConfigureAwait(false);
+                await Errors.WriteAsync(context, 429, "Too Many Requests", "Rate limit exceeded.").ConfigureAwait(false);
                 return FaultOutcome.Handled;
             case Verdict.Fail:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 context.Response.Headers.RetryAfter = "1";
-                await Errors.WriteAsync(context, _flavor, 503, "Service Unavailable", "Injected failure: the service is temporarily unavailable.").ConfigureAwait(false);
+                await Errors.WriteAsync(context, 503, "Service Unavailable", "Injected failure: the service is temporarily unavailable.").ConfigureAwait(false);
                 return FaultOutcome.Handled;
             default:
                 return FaultOutcome.Proceed;

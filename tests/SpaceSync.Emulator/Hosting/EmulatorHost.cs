@@ -38,7 +38,11 @@ public static class EmulatorHost
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });
             builder.WebHost.UseUrls(options.Urls);
             builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 512L * 1024 * 1024);
+            // stdout carries only the "Listening on" line; real errors go to stderr.
             builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Error);
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Services.AddSingleton(state);
             builder.Services.AddSingleton(site);
             builder.Services.AddSingleton(faults);

@@ -56,9 +56,8 @@ internal static class Errors
     public static IResult Result(HttpContext context, int status, string message) =>
         Http.Json(IsCloudV2(context) ? V2Body(status, V2Code(status), message) : EnvelopeBody(status, message), status);
 
-    public static Task WriteAsync(HttpContext context, EmulatorFlavor flavor, int status, string title, string message)
+    public static Task WriteAsync(HttpContext context, int status, string title, string message)
     {
-        _ = flavor;
         var body = IsCloudV2(context) ? V2Body(status, V2Code(status), title + ": " + message) : EnvelopeBody(status, message);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json;charset=UTF-8";

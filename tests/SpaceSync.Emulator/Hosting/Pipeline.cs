@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using SpaceSync.Emulator.Faults;
 using SpaceSync.Emulator.Store;
 
@@ -74,11 +76,12 @@ internal static class Pipeline
         {
             context.Response.StatusCode = 401;
             if (!site.IsCloud) context.Response.Headers.WWWAuthenticate = "Basic realm=\"Confluence\"";
-            await Errors.WriteAsync(context, site.Flavor, 401, "Unauthorized",
+            await Errors.WriteAsync(context, 401, "Unauthorized",
                 "Authentication failed: send valid credentials (" + (site.IsCloud ? "Basic email:api-token" : "Bearer personal access token or Basic username:password") + ").");
             return;
         }
         context.Items[typeof(User)] = user;
+        state.Viewer = user;
 
         try
         {
@@ -95,6 +98,13 @@ internal static class Pipeline
         catch (InvalidDataException e) when (!context.Response.HasStarted)
         {
             await Errors.Result(context, 400, "Malformed request body: " + e.Message).ExecuteAsync(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            // An emulator bug: say so in the product's shape instead of an empty 500.
+            context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SpaceSync.Emulator")
+                .LogError(e, "Unhandled error serving {Method} {Path}", context.Request.Method, context.Request.Path);
+            await Errors.Result(context, 500, "Internal emulator error: " + e.GetType().Name + ": " + e.Message).ExecuteAsync(context);
         }
     }
 

@@ -20,13 +20,13 @@ internal sealed class LegacyJson
         _site = site;
         _state = state;
         Base = site.IsCloud ? context.Origin() + "/wiki" : context.Origin() + site.ContextPath;
-        ApiPrefix = site.IsCloud ? "/rest/api" : "/rest/api";
     }
 
     /// <summary>`_links.base`: every relative link is relative to it (includes /wiki or the DC context).</summary>
     public string Base { get; }
 
-    public string ApiPrefix { get; }
+    /// <summary>The API's path below `_links.base` (same for both products).</summary>
+    public string ApiPrefix => "/rest/api";
 
     public string Context => _site.IsCloud ? "/wiki" : _site.ContextPath;
 
@@ -236,7 +236,7 @@ internal sealed class LegacyJson
             if (expand.Contains("children.page"))
             {
                 var pages = new JsonArray();
-                foreach (var c in _state.Children(p)) pages.Add(Content(c, new HashSet<string>()));
+                foreach (var c in _state.VisibleChildren(p)) pages.Add(Content(c, new HashSet<string>()));
                 children["page"] = Array(pages, 0, pages.Count, null);
             }
             if (expand.Contains("children.attachment"))
@@ -268,7 +268,7 @@ internal sealed class LegacyJson
         o["_links"] = new JsonObject
         {
             ["webui"] = _site.IsCloud ? $"/spaces/{p.Space.Key}/pages/{p.Id}/{Cloud.CloudV2Json.Slug(v.Title)}" : $"/pages/viewpage.action?pageId={p.Id}",
-            ["edit"] = _site.IsCloud ? $"/pages/resumedraft.action?draftId={p.Id}" : $"/pages/resumedraft.action?draftId={p.Id}",
+            ["edit"] = $"/pages/resumedraft.action?draftId={p.Id}",
             ["tinyui"] = "/x/" + Cloud.CloudV2Json.TinyId(p.Id),
             ["self"] = Base + ApiPrefix + "/content/" + p.Id,
         };

@@ -8,7 +8,7 @@ namespace SpaceSync.Emulator.RestV1;
 /// <summary>
 /// Page restrictions (read/update, users and groups). Cloud v1: GET/PUT/POST/DELETE /restriction,
 /// GET /restriction/byOperation[/{op}], GET/PUT/DELETE /byOperation/{op}/user. Data Center: GET byOperation
-/// and PUT /restriction. Restrictions are recorded and reported; they do not hide pages from callers here.
+/// and PUT /restriction. Read restrictions hide pages from callers they do not name (see EmulatorState.CanView).
 /// </summary>
 internal static class RestrictionEndpoints
 {

@@ -118,8 +118,11 @@ public static class Seeder
         };
     }
 
-    private static string Mention(EmulatorFlavor flavor, User user) =>
-        flavor == EmulatorFlavor.Cloud ? $"<ri:user ri:account-id=\"{user.AccountId}\" />" : $"<ri:user ri:userkey=\"{user.UserKey}\" />";
+    /// <summary>Cloud mentions by account id; Data Center by user key, or (older content) by username.</summary>
+    private static string Mention(EmulatorFlavor flavor, User user, bool legacy = false) =>
+        flavor == EmulatorFlavor.Cloud ? $"<ri:user ri:account-id=\"{user.AccountId}\" />"
+        : legacy ? $"<ri:user ri:username=\"{user.Username}\" />"
+        : $"<ri:user ri:userkey=\"{user.UserKey}\" />";
 
     private static string LocalId(EmulatorFlavor flavor, Random random) =>
         flavor == EmulatorFlavor.Cloud ? $" local-id=\"{random.Next():x8}-{random.Next(0xFFFF):x4}\"" : "";
@@ -129,11 +132,11 @@ public static class Seeder
         var enc = (string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
         sb.Append($"<h1{LocalId(flavor, random)}>{enc(title)}</h1>");
-        sb.Append($"<p{LocalId(flavor, random)}>This page describes <strong>{enc(title)}</strong>.&nbsp;Owner: <ac:link>{Mention(flavor, users[random.Next(users.Count)])}</ac:link></p>");
+        sb.Append($"<p{LocalId(flavor, random)}>This page describes <strong>{enc(title)}</strong>.&nbsp;Owner: <ac:link>{Mention(flavor, users[random.Next(users.Count)], legacy: random.Next(5) == 0)}</ac:link></p>");
         var blocks = 2 + random.Next(5);
         for (var b = 0; b < blocks; b++)
         {
-            switch (random.Next(9))
+            switch (random.Next(10))
             {
                 case 0:
                     sb.Append("<h2>Steps</h2><ol>");
@@ -164,13 +167,28 @@ public static class Seeder
                     break;
                 case 6 when tree.Count > 0:
                     var target = tree[random.Next(tree.Count)].Page;
-                    sb.Append($"<p>See also <ac:link><ri:page ri:content-title=\"{enc(target.Title)}\" /></ac:link>.</p>");
+                    sb.Append($"<p>See also <ac:link><ri:page ri:content-title=\"{enc(target.Title)}\" /></ac:link>");
+                    sb.Append($" and <ac:link><ri:page ri:space-key=\"{target.Space.Key}\" ri:content-title=\"{enc(target.Title)}\" /><ac:plain-text-link-body><![CDATA[that page]]></ac:plain-text-link-body></ac:link>");
+                    // Links that carry page ids: a syncer must rewrite them through its id map.
+                    var byId = flavor == EmulatorFlavor.Cloud
+                        ? $"/wiki/spaces/{target.Space.Key}/pages/{target.Id}"
+                        : $"/pages/viewpage.action?pageId={target.Id}";
+                    sb.Append($", or <a href=\"{byId}\">by id</a>.</p>");
                     break;
                 case 7 when flavor == EmulatorFlavor.Cloud:
                     sb.Append("<p>Status <ac:emoticon ac:name=\"tick\" ac:emoji-shortname=\":check_mark:\" ac:emoji-id=\"atlassian-check_mark\" ac:emoji-fallback=\":check_mark:\" /> done.</p>");
                     sb.Append("<ac:adf-extension><ac:adf-node type=\"panel\"><ac:adf-attribute key=\"panel-type\">note</ac:adf-attribute>");
                     sb.Append("<ac:adf-content><p>A Cloud-only note panel.</p></ac:adf-content></ac:adf-node>");
                     sb.Append("<ac:adf-fallback><div class=\"panel\"><p>A Cloud-only note panel.</p></div></ac:adf-fallback></ac:adf-extension>");
+                    break;
+                case 8:
+                    sb.Append("<ac:task-list>");
+                    for (var t = 0; t < 1 + random.Next(3); t++)
+                    {
+                        var uuid = flavor == EmulatorFlavor.Cloud ? $"<ac:task-uuid>{EmulatorState.DeterministicGuid($"task:{index}:{b}:{t}")}</ac:task-uuid>" : "";
+                        sb.Append($"<ac:task><ac:task-id>{t + 1}</ac:task-id>{uuid}<ac:task-status>{(random.Next(2) == 0 ? "complete" : "incomplete")}</ac:task-status><ac:task-body>Follow up {t + 1}</ac:task-body></ac:task>");
+                    }
+                    sb.Append("</ac:task-list>");
                     break;
                 default:
                     sb.Append($"<p>Paragraph {b + 1} of page {index + 1}: quick&nbsp;notes, &lt;escaped&gt; text and “quotes”.</p>");
@@ -201,11 +219,10 @@ public static class Seeder
             }
             File.WriteAllBytes(path, bytes);
             var attachment = state.AddAttachment(page.Id, name, isImage ? "image/png" : "text/plain", path, "Seeded file", false, author);
-            if (isImage)
-            {
-                var withImage = page.Current.Body + $"<p><ac:image ac:height=\"150\"><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:image></p>";
-                state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, withImage, Message: "Add diagram"), author);
-            }
+            var reference = isImage
+                ? $"<p><ac:image ac:height=\"150\"><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:image></p>"
+                : $"<p>Notes: <ac:link><ri:attachment ri:filename=\"{attachment.FileName}\" /></ac:link></p>";
+            state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, page.Current.Body + reference, Message: "Add " + attachment.FileName), author);
         }
     }
 

@@ -54,6 +54,62 @@ public sealed class EmulatorState : IDisposable
 
     internal object Gate { get; } = new();
 
+    private readonly AsyncLocal<User?> _viewer = new();
+
+    /// <summary>
+    /// The authenticated caller of the request being served (flows with the request). When set, pages hidden
+    /// from it by read restrictions look missing, as on a real site. Unset (tests using the store) = sees all.
+    /// </summary>
+    internal User? Viewer
+    {
+        get => _viewer.Value;
+        set => _viewer.Value = value;
+    }
+
+    private bool Visible(Page page) => Viewer is not { } viewer || CanView(page, viewer);
+
+    /// <summary>
+    /// Read restrictions apply to the page and, inherited, to its descendants: the user must be named (or be
+    /// in a named group) by every read restriction on the way to the root.
+    /// </summary>
+    public bool CanView(Page page, User user)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate)
+        {
+            for (Page? p = page; p is not null; p = p.ParentId is long up ? _pages.GetValueOrDefault(up) : null)
+                if (p.RestrictionMap.TryGetValue("read", out var r) && !r.UserList.Contains(user) && !r.GroupList.Any(g => user.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)))
+                    return false;
+            return true;
+        }
+    }
+
+    /// <summary>Update restrictions are not inherited: only the page's own one counts.</summary>
+    public bool CanEdit(Page page, User user)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate)
+            return CanView(page, user)
+                && (!page.RestrictionMap.TryGetValue("update", out var r) || r.UserList.Contains(user) || r.GroupList.Any(g => user.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)));
+    }
+
+    private void EnsureEditable(Page page)
+    {
+        if (Viewer is { } viewer && !CanEdit(page, viewer))
+            throw new StoreException(StoreErrorKind.Forbidden, $"Not permitted to edit page {page.Id}: an update restriction does not include {viewer.DisplayName}.");
+    }
+
+    /// <summary>Adds a user to a group (for restrictions that name groups).</summary>
+    public void AddUserToGroup(User user, string group)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentException.ThrowIfNullOrWhiteSpace(group);
+        lock (Gate)
+            if (!user.GroupList.Contains(group, StringComparer.OrdinalIgnoreCase)) user.GroupList.Add(group);
+    }
+
     internal DateTimeOffset Now()
     {
         var now = Clock.GetUtcNow();
@@ -86,6 +142,7 @@ public sealed class EmulatorState : IDisposable
                 Password = password,
                 PersonalAccessToken = personalAccessToken,
             };
+            if (Admin is null) user.GroupList.Add("confluence-administrators");
             _users.Add(user);
             return user;
         }
@@ -160,10 +217,19 @@ public sealed class EmulatorState : IDisposable
                 .OrderBy(p => p.Id).ToList();
     }
 
-    public Page? FindPage(long id) { lock (Gate) return _pages.GetValueOrDefault(id); }
+    /// <summary>The page with this id (current or trashed), or null; hidden pages are null for the request's caller.</summary>
+    public Page? FindPage(long id)
+    {
+        lock (Gate) return _pages.GetValueOrDefault(id) is { } page && Visible(page) ? page : null;
+    }
 
-    internal Page RequirePage(long id) =>
-        _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+    internal Page RequirePage(long id)
+    {
+        lock (Gate)
+            return _pages.GetValueOrDefault(id) is { } page && Visible(page)
+                ? page
+                : throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+    }
 
     public Page CreatePage(long spaceId, string title, string body, long? parentId, User? author = null, string? message = null)
     {
@@ -181,7 +247,7 @@ public sealed class EmulatorState : IDisposable
         if (parentId is long pid)
         {
             var parent = _pages.GetValueOrDefault(pid);
-            if (parent is null || parent.Status != "current")
+            if (parent is null || parent.Status != "current" || !Visible(parent))
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} does not exist or is not current.");
             if (parent.Space != space)
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} is in space {parent.Space.Key}, not {space.Key}.");
@@ -223,6 +289,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(id);
+            EnsureEditable(page);
             author ??= Admin;
             var current = page.Current.Number;
             if (update.VersionNumber != current + 1)
@@ -250,7 +317,7 @@ public sealed class EmulatorState : IDisposable
                 if (update.NewParentId is long np)
                 {
                     var parent = _pages.GetValueOrDefault(np);
-                    if (parent is null || parent.Status != "current")
+                    if (parent is null || parent.Status != "current" || !Visible(parent))
                         throw new StoreException(StoreErrorKind.BadRequest, $"The new parent page {np} does not exist or is not current.");
                     if (parent.Space != page.Space)
                         throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved to another space by an update.");
@@ -274,6 +341,7 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(id);
             if (page.Status == "trashed")
                 throw new StoreException(StoreErrorKind.NotFound, $"Page {id} is already in the trash.");
+            EnsureEditable(page);
             foreach (var child in Children(page))
             {
                 child.ParentId = page.ParentId;
@@ -316,10 +384,14 @@ public sealed class EmulatorState : IDisposable
         return list;
     }
 
-    /// <summary>Pages of a space, any status. Call under the lock.</summary>
-    internal IEnumerable<Page> PagesOf(Space space) => _pages.Values.Where(p => p.Space == space);
+    /// <summary>Current children the request's caller may see, in position order. Call under the lock.</summary>
+    internal List<Page> VisibleChildren(Page page) => Children(page).Where(Visible).ToList();
 
-    internal IEnumerable<Page> AllPages => _pages.Values;
+    /// <summary>Pages of a space the caller may see, any status. Call under the lock.</summary>
+    internal IEnumerable<Page> PagesOf(Space space) => _pages.Values.Where(p => p.Space == space && Visible(p));
+
+    /// <summary>All pages the caller may see, any status. Call under the lock.</summary>
+    internal IEnumerable<Page> AllPages => _pages.Values.Where(Visible);
     internal IEnumerable<Space> AllSpaces => _spaces.Values;
 
     /// <summary>
@@ -331,6 +403,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             var target = RequirePage(targetId);
             if (page.Status != "current" || target.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
@@ -441,7 +514,10 @@ public sealed class EmulatorState : IDisposable
     /// <summary>A fresh path in the private folder for an upload to be streamed into.</summary>
     internal string NewBlobPath() => Path.Combine(_blobFolder, Interlocked.Increment(ref _blobCounter).ToString("D8", CultureInfo.InvariantCulture));
 
-    public Attachment? FindAttachment(long id) { lock (Gate) return _attachments.GetValueOrDefault(id); }
+    public Attachment? FindAttachment(long id)
+    {
+        lock (Gate) return _attachments.GetValueOrDefault(id) is { } a && Visible(a.Page) ? a : null;
+    }
 
     /// <summary>Registers bytes already written to <paramref name="blobPath"/> as a new attachment.</summary>
     public Attachment AddAttachment(long pageId, string fileName, string mediaType, string blobPath, string? comment, bool minorEdit, User? author = null)
@@ -468,7 +544,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var attachment = _attachments.GetValueOrDefault(attachmentId);
-            if (attachment is null || attachment.Page.Id != pageId)
+            if (attachment is null || attachment.Page.Id != pageId || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
             return attachment;
@@ -481,7 +557,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var attachment = _attachments.GetValueOrDefault(attachmentId);
-            if (attachment is null || attachment.Status != "current")
+            if (attachment is null || attachment.Status != "current" || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
             attachment.Status = "trashed";
         }
@@ -492,8 +568,9 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
-            var attachment = _attachments.GetValueOrDefault(attachmentId)
-                ?? throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
+            var attachment = _attachments.GetValueOrDefault(attachmentId);
+            if (attachment is null || !Visible(attachment.Page))
+                throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
             if (attachment.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Attachment {attachmentId} is not in the trash; only trashed attachments can be purged.");
             _attachments.Remove(attachmentId);

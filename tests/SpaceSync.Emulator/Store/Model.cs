@@ -29,6 +29,11 @@ public sealed class User
     /// <summary>IANA zone; CQL `lastmodified` literals are read in it.</summary>
     public string TimeZone { get; set; }
 
+    /// <summary>Group names (read restrictions may name groups). Everyone is in confluence-users.</summary>
+    public IReadOnlyList<string> Groups => GroupList;
+
+    internal List<string> GroupList { get; } = new() { "confluence-users" };
+
     /// <summary>Cloud: Basic email:token. Null = cannot log in.</summary>
     internal string? ApiToken { get; set; }
 
