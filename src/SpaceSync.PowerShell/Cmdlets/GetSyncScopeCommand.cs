@@ -19,21 +19,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var resolved = ScopeResolver.Resolve(LoadScope());
-            if (SpaceKey is { Length: > 0 })
-            {
-                foreach (var key in SpaceKey.Where(k => !resolved.Spaces.Any(s => string.Equals(s.Key, k, StringComparison.OrdinalIgnoreCase))))
-                {
-                    WriteError(new ErrorRecord(
-                        new ArgumentException($"Space '{key}' is not in the scope file '{resolved.Path}'."),
-                        "SpaceNotInScope", ErrorCategory.ObjectNotFound, key));
-                }
-
-                resolved = resolved with
-                {
-                    Spaces = resolved.Spaces.Where(s => SpaceKey.Contains(s.Key, StringComparer.OrdinalIgnoreCase)).ToList(),
-                };
-            }
-
+            resolved = resolved with { Spaces = SelectSpaces(resolved.Spaces, SpaceKey, s => s.Key, resolved.Path) };
             WriteObject(resolved);
         }
     }

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using SpaceSync.Core.Scope;
@@ -62,6 +64,27 @@ namespace SpaceSync.PowerShell.Cmdlets
                 ThrowTerminatingError(ScopeErrorRecord(e, path));
                 throw; // unreachable: ThrowTerminatingError always throws
             }
+        }
+
+        /// <summary>
+        /// The spaces named by -SpaceKey (all when none is named). A named key that the scope file does not hold
+        /// is a non-terminating SpaceNotInScope error; the others carry on.
+        /// </summary>
+        protected IReadOnlyList<T> SelectSpaces<T>(IReadOnlyList<T> spaces, string[]? keys, Func<T, string> keyOf, string scopePath)
+        {
+            if (keys is null || keys.Length == 0)
+            {
+                return spaces;
+            }
+
+            foreach (var key in keys.Where(k => !spaces.Any(s => string.Equals(keyOf(s), k, StringComparison.OrdinalIgnoreCase))))
+            {
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"Space '{key}' is not in the scope file '{scopePath}'."),
+                    "SpaceNotInScope", ErrorCategory.ObjectNotFound, key));
+            }
+
+            return spaces.Where(s => keys.Contains(keyOf(s), StringComparer.OrdinalIgnoreCase)).ToList();
         }
 
         internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)

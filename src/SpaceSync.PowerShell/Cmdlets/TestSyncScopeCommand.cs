@@ -59,17 +59,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         private IReadOnlyList<ScopeFinding> RunOnlineChecks(ScopeDocument scope)
         {
-            if (SpaceKey is { Length: > 0 })
-            {
-                foreach (var key in SpaceKey.Where(k => !scope.Spaces.Any(s => string.Equals(s.Key, k, StringComparison.OrdinalIgnoreCase))))
-                {
-                    WriteError(new ErrorRecord(
-                        new ArgumentException($"Space '{key}' is not in the scope file '{scope.Path}'."),
-                        "SpaceNotInScope", ErrorCategory.ObjectNotFound, key));
-                }
-
-                scope = scope with { Spaces = scope.Spaces.Where(s => SpaceKey.Contains(s.Key, StringComparer.OrdinalIgnoreCase)).ToList() };
-            }
+            scope = scope with { Spaces = SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path) };
 
             // Vault look-ups and prompts must happen here, on the pipeline thread, before the checks start.
             var secrets = new PowerShellSecretResolver();
