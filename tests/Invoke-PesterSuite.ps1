@@ -11,6 +11,10 @@ param(
     [string] $Filter = $(if ($env:SPACESYNC_PESTER_FILTER) { $env:SPACESYNC_PESTER_FILTER } else { '*' })
 )
 $ErrorActionPreference = 'Stop'
+# No ANSI colour codes in test output or in the child pwsh processes tests start: they are noise in CI
+# logs and invalid characters in the XML report.
+$env:NO_COLOR = '1'
+$PSStyle.OutputRendering = 'PlainText'
 
 # Pester comes from NuGet (tests/PesterRestore), not from a gallery.
 $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }

@@ -1,0 +1,26 @@
+# The README's demo command must keep working: run examples/Demo.ps1 as a newcomer would (fresh pwsh).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+}
+
+Describe 'examples/Demo.ps1' {
+    It 'runs to the end against two emulators and shows every step' {
+        $root = Get-RepositoryRoot
+        Push-Location $root
+        try {
+            $output = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $root 'examples/Demo.ps1') -ModuleManifest (Get-TestModuleManifest) 2>&1
+            $code = $LASTEXITCODE
+        }
+        finally { Pop-Location }
+        $text = ($output | ForEach-Object { "$_" }) -join "`n"
+        $code | Should -Be 0 -Because $text
+        $text | Should -Match 'Signed in to Cloud as'
+        $text | Should -Match 'Signed in to Data Center as'
+        $text | Should -Match 'SiteUnauthorized|credentials\s+were\s+refused'
+        $text | Should -Match 'Did you mean'          # the table may wrap the suggestion itself
+        $text | Should -Match 'Test-SyncScope -Online -Quiet → True'
+        $text | Should -Not -Match 'emulator-pat|not-the-token|hunter2'
+        $text | Should -Match 'Done\.'
+    }
+}
