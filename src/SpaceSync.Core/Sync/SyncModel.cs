@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+
+namespace SpaceSync.Core.Sync
+{
+    // What the planner reads: each side's pages as listed now, and each pair as last synced.
+    // No I/O types here: the Sites and State layers map their own records onto these.
+
+    public enum SyncSide { DataCenter, Cloud }
+
+    public enum PageStatus { Current, Trashed }
+
+    /// <summary>One page as a site listed it. ParentId null = a top-level page of the space.</summary>
+    public sealed record PageSnapshot
+    {
+        public string Id { get; init; } = "";
+        public string Title { get; init; } = "";
+        public string? ParentId { get; init; }
+        public int Version { get; init; }
+        public DateTimeOffset Modified { get; init; }
+        public PageStatus Status { get; init; } = PageStatus.Current;
+        /// <summary>Hash of the normalized storage body (Content.ContentHash).</summary>
+        public string BodyHash { get; init; } = "";
+    }
+
+    /// <summary>
+    /// One side of a space. A complete snapshot lists every page (current and trashed), so a page that is
+    /// absent was purged. An incremental one (a change query) lists only pages changed since the last run:
+    /// absence then means "unchanged", and deletions wait for the next complete listing.
+    /// </summary>
+    public sealed class SpaceSnapshot
+    {
+        public SpaceSnapshot(SyncSide side, IEnumerable<PageSnapshot> pages, bool isComplete)
+        {
+            Side = side;
+            IsComplete = isComplete;
+            var byId = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
+            foreach (var page in pages)
+            {
+                byId[page.Id] = page; // a change query can list a page twice: the last (newest) wins
+            }
+
+            Pages = byId;
+        }
+
+        public SyncSide Side { get; }
+        public bool IsComplete { get; }
+        public IReadOnlyDictionary<string, PageSnapshot> Pages { get; }
+    }
+
+    public enum PairStatus
+    {
+        /// <summary>Both pages current and equal as of the last sync.</summary>
+        Active,
+        /// <summary>Both pages in the trash as of the last sync.</summary>
+        Trashed,
+    }
+
+    /// <summary>
+    /// A pair as last synced. The pair's key is its Data Center page id (unique per space); the parent is
+    /// the parent pair's key, or null for a top-level page.
+    /// </summary>
+    public sealed record SyncedPair
+    {
+        public string DataCenterId { get; init; } = "";
+        public string CloudId { get; init; } = "";
+        public int DataCenterVersion { get; init; }
+        public int CloudVersion { get; init; }
+        public string Title { get; init; } = "";
+        public string? ParentKey { get; init; }
+        public string BaseHash { get; init; } = "";
+        public PairStatus Status { get; init; } = PairStatus.Active;
+
+        public string Key => DataCenterId;
+
+        public string IdOn(SyncSide side) => side == SyncSide.DataCenter ? DataCenterId : CloudId;
+
+        public int VersionOn(SyncSide side) => side == SyncSide.DataCenter ? DataCenterVersion : CloudVersion;
+    }
+
+    public static class SyncSides
+    {
+        public static SyncSide Other(this SyncSide side) => side == SyncSide.DataCenter ? SyncSide.Cloud : SyncSide.DataCenter;
+
+        public static string Label(this SyncSide side) => side == SyncSide.DataCenter ? "Data Center" : "Cloud";
+    }
+}

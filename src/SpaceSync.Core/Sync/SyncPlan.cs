@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>A page's state between the two sites (SPEC §2, DriftItem.Status).</summary>
+    public enum DriftStatus
+    {
+        InSync,
+        CloudAhead,
+        DataCenterAhead,
+        Conflict,
+        OnlyOnCloud,
+        OnlyOnDataCenter,
+        DeletedOnCloud,
+        DeletedOnDataCenter,
+        Restricted,
+        Excluded,
+        Unpaired,
+    }
+
+    /// <summary>What changed on a side since the last sync.</summary>
+    [Flags]
+    public enum PageChanges
+    {
+        None = 0,
+        Body = 1,
+        Title = 2,
+        Parent = 4,
+        Labels = 8,
+        Attachments = 16,
+        Trashed = 32,
+        Restored = 64,
+        Purged = 128,
+        Created = 256,
+    }
+
+    public enum SyncActionKind
+    {
+        /// <summary>Create the page on the target from the source page.</summary>
+        Create,
+        /// <summary>Write body, title and/or parent to the existing target page.</summary>
+        Update,
+        /// <summary>Move the target page to the trash.</summary>
+        Trash,
+        /// <summary>Bring the target page back from the trash.</summary>
+        Restore,
+        /// <summary>Pair an existing target page with the source page (same title, same content): no write.</summary>
+        Adopt,
+        /// <summary>Only the state changes (e.g. both sides made the same edit, or both trashed the page).</summary>
+        RecordState,
+    }
+
+    /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
+    public sealed record ParentRef
+    {
+        public static ParentRef TopLevel { get; } = new ParentRef();
+
+        /// <summary>The parent's id on the target site, when it exists there already.</summary>
+        public string? TargetId { get; init; }
+        /// <summary>The Create action (in the same plan) that makes the parent.</summary>
+        public int? CreatedByAction { get; init; }
+
+        public bool IsTopLevel => TargetId is null && CreatedByAction is null;
+
+        public static ParentRef Existing(string targetId) => new ParentRef { TargetId = targetId };
+
+        public static ParentRef Created(int actionId) => new ParentRef { CreatedByAction = actionId };
+
+        public override string ToString() =>
+            TargetId is not null ? "page " + TargetId : CreatedByAction is int a ? "page created by action " + a : "top level";
+    }
+
+    /// <summary>
+    /// One write (or state-only step) of a plan. Every write names the target version it was planned
+    /// against: the executor writes version+1, and a 409 means somebody edited meanwhile.
+    /// </summary>
+    public sealed record SyncAction
+    {
+        public int Id { get; init; }
+        public SyncActionKind Kind { get; init; }
+        public SyncSide Target { get; init; }
+        /// <summary>The page the content comes from (creates, and updates that carry a body or title).</summary>
+        public SyncSide Source { get; init; }
+        public string? SourceId { get; init; }
+        public int? SourceVersion { get; init; }
+        /// <summary>The target page; null for a create.</summary>
+        public string? TargetId { get; init; }
+        /// <summary>The target page's version the action was planned against; null for a create.</summary>
+        public int? TargetVersion { get; init; }
+        /// <summary>The pair this acts on (its Data Center id); null for a page not yet paired.</summary>
+        public string? PairKey { get; init; }
+        /// <summary>Title to write (creates and renames).</summary>
+        public string Title { get; init; } = "";
+        /// <summary>Updates: true when the body comes from the source page; false keeps the target's body.</summary>
+        public bool WritesBody { get; init; }
+        /// <summary>Creates and moves: where the page goes; null when the parent does not change.</summary>
+        public ParentRef? Parent { get; init; }
+        public PageChanges Changes { get; init; }
+        public IReadOnlyList<int> DependsOn { get; init; } = Array.Empty<int>();
+        /// <summary>Why, in words an admin reads in -WhatIf and history.</summary>
+        public string Reason { get; init; } = "";
+
+        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt;
+
+        public override string ToString() =>
+            $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\": {Reason}";
+    }
+
+    /// <summary>One page's standing between the sites, with the action a sync would take.</summary>
+    public sealed record DriftItem
+    {
+        public string SpaceKey { get; init; } = "";
+        public DriftStatus Status { get; init; }
+        public string Title { get; init; } = "";
+        public string? DataCenterId { get; init; }
+        public string? CloudId { get; init; }
+        public int? DataCenterVersion { get; init; }
+        public int? CloudVersion { get; init; }
+        public PageChanges DataCenterChanges { get; init; }
+        public PageChanges CloudChanges { get; init; }
+        /// <summary>The actions planned for this page (ids into the plan); empty = nothing will be written.</summary>
+        public IReadOnlyList<int> ActionIds { get; init; } = Array.Empty<int>();
+        /// <summary>What a sync will do, in words: "update Cloud", "none: conflict (manual)".</summary>
+        public string Action { get; init; } = "";
+        public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+    }
+
+    /// <summary>Why a whole plan must not run (the run changes nothing).</summary>
+    public sealed record PlanRefusal(string Code, string Message, bool ForceOverrides);
+
+    /// <summary>A space's plan: every page's drift, the ordered actions, and a refusal when a guard trips.</summary>
+    public sealed record SyncPlan
+    {
+        public string SpaceKey { get; init; } = "";
+        public IReadOnlyList<DriftItem> Items { get; init; } = Array.Empty<DriftItem>();
+        /// <summary>In execution order: restores, creates (parents first), updates, trashes (children first), state-only steps.</summary>
+        public IReadOnlyList<SyncAction> Actions { get; init; } = Array.Empty<SyncAction>();
+        public PlanRefusal? Refusal { get; init; }
+
+        public int CountOf(SyncActionKind kind) => Actions.Count(a => a.Kind == kind);
+    }
+}

@@ -1,0 +1,837 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>Everything the planner needs for one space. No I/O happens past this point.</summary>
+    public sealed record SpacePlanRequest
+    {
+        public string SpaceKey { get; init; } = "";
+        public SyncDirection Direction { get; init; } = SyncDirection.Both;
+        public ConflictPolicy Conflicts { get; init; } = ConflictPolicy.Manual;
+        public int MaxDeletePercent { get; init; } = 10;
+        /// <summary>-Force: run even when the delete guard trips.</summary>
+        public bool Force { get; init; }
+        public SpaceSnapshot DataCenter { get; init; } = null!;
+        public SpaceSnapshot Cloud { get; init; } = null!;
+        public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
+    }
+
+    /// <summary>
+    /// The pure planner (SPEC §3): two snapshots and the last-synced pairs in, every page's drift and the
+    /// ordered actions out. Drift reports, -WhatIf and real runs all come from here, so what is shown is what runs.
+    /// </summary>
+    public static class SyncPlanner
+    {
+        public static SyncPlan Plan(SpacePlanRequest request)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            if (request.DataCenter?.Side != SyncSide.DataCenter || request.Cloud?.Side != SyncSide.Cloud)
+            {
+                throw new ArgumentException("The request needs a Data Center snapshot and a Cloud snapshot.", nameof(request));
+            }
+
+            return new Planning(request).Run();
+        }
+
+        private const PageChanges ContentChanges = PageChanges.Body | PageChanges.Title | PageChanges.Parent;
+
+        /// <summary>One side of a pair as it stands now, compared with the pair's last-synced state.</summary>
+        private sealed class SideView
+        {
+            public SyncSide Side;
+            public string Id = "";
+            public int Version;
+            public string Title = "";
+            public string BodyHash = "";
+            public DateTimeOffset? Modified;
+            public bool InTrash;
+            public bool Purged;
+            /// <summary>The parent as a pair key, or null (top level or an unpaired parent, see UnpairedParentId).</summary>
+            public string? ParentKey;
+            public string? UnpairedParentId;
+            public PageChanges Changes;
+
+            public bool Gone => InTrash || Purged;
+
+            public PageChanges Content => Changes & ContentChanges;
+        }
+
+        private sealed class Planning
+        {
+            private readonly SpacePlanRequest _request;
+            private readonly Dictionary<string, SyncedPair> _pairsByDataCenterId;
+            private readonly Dictionary<string, SyncedPair> _pairsByCloudId;
+            private readonly List<SyncAction> _actions = new List<SyncAction>();
+            private readonly List<DriftItem> _items = new List<DriftItem>();
+            private readonly Dictionary<(SyncSide, string), int> _createdBy = new Dictionary<(SyncSide, string), int>();
+            private readonly Dictionary<int, int> _depthOfAction = new Dictionary<int, int>();
+
+            public Planning(SpacePlanRequest request)
+            {
+                _request = request;
+                _pairsByDataCenterId = request.Pairs.ToDictionary(p => p.DataCenterId, StringComparer.Ordinal);
+                _pairsByCloudId = request.Pairs.ToDictionary(p => p.CloudId, StringComparer.Ordinal);
+            }
+
+            public SyncPlan Run()
+            {
+                var emptyListing = EmptyListingGuard();
+                if (emptyListing != null)
+                {
+                    return new SyncPlan { SpaceKey = _request.SpaceKey, Refusal = emptyListing };
+                }
+
+                // New pages first, so that moves of paired pages under them can depend on their creation.
+                PlanUnpaired(_request.DataCenter, _request.Cloud);
+                PlanUnpaired(_request.Cloud, _request.DataCenter);
+                foreach (var pair in _request.Pairs)
+                {
+                    PlanPair(pair);
+                }
+
+                var (actions, items) = Ordered();
+                return new SyncPlan
+                {
+                    SpaceKey = _request.SpaceKey,
+                    Items = items,
+                    Actions = actions,
+                    Refusal = DeleteGuard(actions),
+                };
+            }
+
+            // ---- guards -------------------------------------------------------------------------------
+
+            private PlanRefusal? EmptyListingGuard()
+            {
+                if (!_request.Pairs.Any(p => p.Status == PairStatus.Active))
+                {
+                    return null;
+                }
+
+                foreach (var snapshot in new[] { _request.DataCenter, _request.Cloud })
+                {
+                    if (snapshot.IsComplete && !snapshot.Pages.Values.Any(p => p.Status == PageStatus.Current))
+                    {
+                        return new PlanRefusal(
+                            "EmptyListing",
+                            $"The {snapshot.Side.Label()} listing of space {_request.SpaceKey} came back empty although " +
+                            $"{_request.Pairs.Count} pages are paired: that looks like a permission or site problem, not like " +
+                            "every page being deleted. Nothing was changed.",
+                            ForceOverrides: false);
+                    }
+                }
+
+                return null;
+            }
+
+            private PlanRefusal? DeleteGuard(IReadOnlyList<SyncAction> actions)
+            {
+                var trashes = actions.Count(a => a.Kind == SyncActionKind.Trash);
+                var paired = Math.Max(1, _request.Pairs.Count(p => p.Status == PairStatus.Active));
+                var percent = trashes * 100.0 / paired;
+                if (trashes == 0 || percent <= _request.MaxDeletePercent || _request.Force)
+                {
+                    return null;
+                }
+
+                return new PlanRefusal(
+                    "DeleteGuard",
+                    $"The run would trash {trashes} of {paired} paired pages in space {_request.SpaceKey} ({percent:0.#}%), " +
+                    $"more than maxDeletePercent ({_request.MaxDeletePercent}%). Nothing was changed. Check the drift, then run " +
+                    "again with -Force if the deletions are intended.",
+                    ForceOverrides: true);
+            }
+
+            // ---- pages on one side only ---------------------------------------------------------------
+
+            private void PlanUnpaired(SpaceSnapshot source, SpaceSnapshot target)
+            {
+                var sourcePairs = source.Side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
+                var targetPairs = target.Side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
+                var unpaired = source.Pages.Values
+                    .Where(p => p.Status == PageStatus.Current && !sourcePairs.ContainsKey(p.Id))
+                    .OrderBy(p => Depth(source, p.Id))
+                    .ThenBy(p => p.Title, StringComparer.Ordinal)
+                    .ToList();
+
+                foreach (var page in unpaired)
+                {
+                    var onlyOn = source.Side == SyncSide.DataCenter ? DriftStatus.OnlyOnDataCenter : DriftStatus.OnlyOnCloud;
+                    var namesake = target.Pages.Values.FirstOrDefault(t =>
+                        t.Status == PageStatus.Current && string.Equals(t.Title, page.Title, StringComparison.OrdinalIgnoreCase));
+
+                    if (namesake != null)
+                    {
+                        PlanNamesake(source, page, target, namesake, targetPairs.ContainsKey(namesake.Id));
+                        continue;
+                    }
+
+                    if (!MayWrite(target.Side))
+                    {
+                        AddItem(onlyOn, page.Title, source.Side, page, null, PageChanges.Created, DirectionText(target.Side));
+                        continue;
+                    }
+
+                    var parent = ParentOnTarget(source, page.ParentId, target.Side, out var parentProblem);
+                    if (parent is null)
+                    {
+                        AddItem(onlyOn, page.Title, source.Side, page, null, PageChanges.Created, "none: " + parentProblem,
+                            warnings: new[] { parentProblem! });
+                        continue;
+                    }
+
+                    var id = AddAction(new SyncAction
+                    {
+                        Kind = SyncActionKind.Create,
+                        Target = target.Side,
+                        Source = source.Side,
+                        SourceId = page.Id,
+                        SourceVersion = page.Version,
+                        Title = page.Title,
+                        Parent = parent,
+                        WritesBody = true,
+                        Changes = PageChanges.Created,
+                        DependsOn = parent.CreatedByAction is int parentAction ? new[] { parentAction } : Array.Empty<int>(),
+                        Reason = $"new on {source.Side.Label()}",
+                    }, Depth(source, page.Id));
+                    _createdBy[(source.Side, page.Id)] = id;
+                    AddItem(onlyOn, page.Title, source.Side, page, null, PageChanges.Created, "create on " + target.Side.Label(), new[] { id });
+                }
+            }
+
+            /// <summary>
+            /// An unpaired page whose title already exists in the target space: Confluence would refuse the create.
+            /// Same content and both unpaired → pair them; otherwise report, never rename silently.
+            /// </summary>
+            private void PlanNamesake(SpaceSnapshot source, PageSnapshot page, SpaceSnapshot target, PageSnapshot namesake, bool namesakePaired)
+            {
+                if (!namesakePaired && source.Side == SyncSide.Cloud)
+                {
+                    return; // the Data Center pass already handled this pair of namesakes
+                }
+
+                var dcPage = source.Side == SyncSide.DataCenter ? page : namesake;
+                var cloudPage = source.Side == SyncSide.DataCenter ? namesake : page;
+                if (!namesakePaired && page.BodyHash == namesake.BodyHash)
+                {
+                    var id = AddAction(new SyncAction
+                    {
+                        Kind = SyncActionKind.Adopt,
+                        Target = target.Side,
+                        Source = source.Side,
+                        SourceId = page.Id,
+                        SourceVersion = page.Version,
+                        TargetId = namesake.Id,
+                        TargetVersion = namesake.Version,
+                        Title = page.Title,
+                        Reason = "same title and content on both sites: paired",
+                    }, Depth(source, page.Id));
+                    _createdBy[(source.Side, page.Id)] = id;
+                    _createdBy[(target.Side, namesake.Id)] = id;
+                    AddItem(DriftStatus.InSync, page.Title, dcPage, cloudPage, PageChanges.Created, PageChanges.Created, "pair", new[] { id });
+                    return;
+                }
+
+                var problem = namesakePaired
+                    ? $"A page titled \"{namesake.Title}\" already exists on {target.Side.Label()} (page {namesake.Id}) and is paired with another page; rename one of them."
+                    : $"A page titled \"{namesake.Title}\" exists on both sites with different content and is not paired; make them equal (or rename one), or pair them with Start-SpaceBaseline.";
+                AddItem(DriftStatus.Unpaired, page.Title, dcPage, namesakePaired ? null : cloudPage,
+                    PageChanges.Created, PageChanges.Created, "none: title collision", warnings: new[] { problem });
+            }
+
+            /// <summary>Where a page whose parent on its own site is <paramref name="parentId"/> goes on the target.</summary>
+            private ParentRef? ParentOnTarget(SpaceSnapshot source, string? parentId, SyncSide target, out string? problem)
+            {
+                problem = null;
+                if (parentId is null)
+                {
+                    return ParentRef.TopLevel;
+                }
+
+                var pairs = source.Side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
+                if (pairs.TryGetValue(parentId, out var parentPair))
+                {
+                    return ParentRef.Existing(parentPair.IdOn(target));
+                }
+
+                if (_createdBy.TryGetValue((source.Side, parentId), out var action))
+                {
+                    var planned = _actions.First(a => a.Id == action);
+                    if (planned.Kind == SyncActionKind.Adopt)
+                    {
+                        // The parent is paired by this plan without a write: it already exists on the target.
+                        return ParentRef.Existing(planned.Target == target ? planned.TargetId! : planned.SourceId!);
+                    }
+
+                    return ParentRef.Created(action);
+                }
+
+                var title = source.Pages.TryGetValue(parentId, out var parent) ? $"\"{parent.Title}\" ({parentId})" : parentId;
+                problem = $"its parent page {title} on {source.Side.Label()} is not paired and is not being created, so the page has nowhere to go on {target.Label()}";
+                return null;
+            }
+
+            // ---- paired pages -------------------------------------------------------------------------
+
+            private void PlanPair(SyncedPair pair)
+            {
+                var dc = Observe(pair, _request.DataCenter);
+                var cloud = Observe(pair, _request.Cloud);
+
+                if (pair.Status == PairStatus.Trashed)
+                {
+                    PlanTrashedPair(pair, dc, cloud);
+                    return;
+                }
+
+                if (dc.Gone && cloud.Gone)
+                {
+                    var id = AddAction(StateOnly(pair, "trashed on both sites"), 0);
+                    AddItem(DriftStatus.InSync, pair.Title, pair, dc, cloud, "none: trashed on both sites", new[] { id });
+                    return;
+                }
+
+                if (dc.Gone || cloud.Gone)
+                {
+                    PlanDeletion(pair, dc.Gone ? dc : cloud, dc.Gone ? cloud : dc);
+                    return;
+                }
+
+                PlanContent(pair, dc, cloud);
+            }
+
+            private SideView Observe(SyncedPair pair, SpaceSnapshot snapshot)
+            {
+                var side = snapshot.Side;
+                var view = new SideView { Side = side, Id = pair.IdOn(side) };
+                if (!snapshot.Pages.TryGetValue(view.Id, out var page))
+                {
+                    if (snapshot.IsComplete)
+                    {
+                        view.Purged = true;
+                        view.Changes = pair.Status == PairStatus.Active ? PageChanges.Purged : PageChanges.None;
+                        view.Title = pair.Title;
+                        return view;
+                    }
+
+                    // Not in a change query's answer: unchanged since the last sync.
+                    view.Version = pair.VersionOn(side);
+                    view.Title = pair.Title;
+                    view.BodyHash = pair.BaseHash;
+                    view.ParentKey = pair.ParentKey;
+                    view.InTrash = pair.Status == PairStatus.Trashed;
+                    return view;
+                }
+
+                view.Version = page.Version;
+                view.Title = page.Title;
+                view.BodyHash = page.BodyHash;
+                view.Modified = page.Modified;
+                view.InTrash = page.Status == PageStatus.Trashed;
+                (view.ParentKey, view.UnpairedParentId) = ParentKeyOf(side, page.ParentId);
+
+                if (pair.Status == PairStatus.Active && view.InTrash) view.Changes |= PageChanges.Trashed;
+                if (pair.Status == PairStatus.Trashed && !view.InTrash) view.Changes |= PageChanges.Restored;
+                // SPEC §3: a change = the version moved past the recorded one *and* the content differs from the base.
+                if (page.Version > pair.VersionOn(side) && page.BodyHash != pair.BaseHash) view.Changes |= PageChanges.Body;
+                if (!string.Equals(page.Title, pair.Title, StringComparison.Ordinal)) view.Changes |= PageChanges.Title;
+                // Moves do not always create a version (page-tree drags), so the parent is compared whatever the version.
+                if (view.ParentKey != pair.ParentKey || view.UnpairedParentId != null) view.Changes |= PageChanges.Parent;
+                return view;
+            }
+
+            private (string? PairKey, string? UnpairedId) ParentKeyOf(SyncSide side, string? parentId)
+            {
+                if (parentId is null) return (null, null);
+                var pairs = side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
+                return pairs.TryGetValue(parentId, out var parent) ? (parent.Key, null) : (null, parentId);
+            }
+
+            /// <summary>Trashed or purged on one side (<paramref name="gone"/>); the other side decides what happens.</summary>
+            private void PlanDeletion(SyncedPair pair, SideView gone, SideView kept)
+            {
+                var deleted = gone.Side == SyncSide.DataCenter ? DriftStatus.DeletedOnDataCenter : DriftStatus.DeletedOnCloud;
+                if (kept.Content == PageChanges.None)
+                {
+                    if (!MayWrite(kept.Side))
+                    {
+                        AddItem(deleted, pair.Title, pair, gone, kept, DirectionText(kept.Side));
+                        return;
+                    }
+
+                    var trash = AddAction(new SyncAction
+                    {
+                        Kind = SyncActionKind.Trash,
+                        Target = kept.Side,
+                        Source = gone.Side,
+                        SourceId = gone.Id,
+                        TargetId = kept.Id,
+                        TargetVersion = kept.Version,
+                        PairKey = pair.Key,
+                        Title = pair.Title,
+                        Changes = gone.Changes,
+                        Reason = (gone.Purged ? "deleted for good on " : "trashed on ") + gone.Side.Label(),
+                    }, DepthOfPair(pair));
+                    AddItem(deleted, pair.Title, pair, gone, kept, "trash on " + kept.Side.Label(), new[] { trash });
+                    return;
+                }
+
+                // Edit versus trash: the edit wins and the page comes back (SPEC §3).
+                var ahead = Ahead(kept.Side);
+                if (!MayWrite(gone.Side))
+                {
+                    AddItem(ahead, pair.Title, pair, gone, kept, DirectionText(gone.Side));
+                    return;
+                }
+
+                if (gone.Purged)
+                {
+                    var parent = ParentForPairOn(kept, gone.Side, out var problem);
+                    if (parent is null)
+                    {
+                        AddItem(ahead, pair.Title, pair, gone, kept, "none: " + problem, warnings: new[] { problem! });
+                        return;
+                    }
+
+                    var create = AddAction(new SyncAction
+                    {
+                        Kind = SyncActionKind.Create,
+                        Target = gone.Side,
+                        Source = kept.Side,
+                        SourceId = kept.Id,
+                        SourceVersion = kept.Version,
+                        PairKey = pair.Key,
+                        Title = kept.Title,
+                        Parent = parent,
+                        WritesBody = true,
+                        Changes = kept.Content,
+                        DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
+                        Reason = $"edited on {kept.Side.Label()} after it was deleted for good on {gone.Side.Label()}: created again (the edit wins)",
+                    }, DepthOfPair(pair));
+                    AddItem(ahead, pair.Title, pair, gone, kept, "create again on " + gone.Side.Label(), new[] { create });
+                    return;
+                }
+
+                var restore = AddAction(new SyncAction
+                {
+                    Kind = SyncActionKind.Restore,
+                    Target = gone.Side,
+                    Source = kept.Side,
+                    SourceId = kept.Id,
+                    TargetId = gone.Id,
+                    TargetVersion = gone.Version,
+                    PairKey = pair.Key,
+                    Title = gone.Title,
+                    Changes = PageChanges.Restored,
+                    Reason = $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}: restored (the edit wins)",
+                }, DepthOfPair(pair));
+                var update = AddUpdate(pair, target: gone, source: kept, kept.Content, kept.Title, restore,
+                    $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}");
+                AddItem(ahead, pair.Title, pair, gone, kept, $"restore and update {gone.Side.Label()}", Ids(restore, update));
+            }
+
+            private void PlanTrashedPair(SyncedPair pair, SideView dc, SideView cloud)
+            {
+                var restored = !dc.Gone ? dc : !cloud.Gone ? cloud : null;
+                if (restored is null || (!dc.Gone && !cloud.Gone))
+                {
+                    // Still in both trashes, or restored on both sites by hand.
+                    var text = restored is null ? "none: trashed on both sites" : "none: restored on both sites";
+                    var ids = restored is null ? Array.Empty<int>() : new[] { AddAction(StateOnly(pair, "restored on both sites"), 0) };
+                    AddItem(DriftStatus.InSync, pair.Title, pair, dc, cloud, text, ids);
+                    return;
+                }
+
+                var other = restored.Side == SyncSide.DataCenter ? cloud : dc;
+                var ahead = Ahead(restored.Side);
+                if (!MayWrite(other.Side))
+                {
+                    AddItem(ahead, pair.Title, pair, dc, cloud, DirectionText(other.Side));
+                    return;
+                }
+
+                if (other.Purged)
+                {
+                    var parent = ParentForPairOn(restored, other.Side, out var problem);
+                    if (parent is null)
+                    {
+                        AddItem(ahead, pair.Title, pair, dc, cloud, "none: " + problem, warnings: new[] { problem! });
+                        return;
+                    }
+
+                    var create = AddAction(new SyncAction
+                    {
+                        Kind = SyncActionKind.Create,
+                        Target = other.Side,
+                        Source = restored.Side,
+                        SourceId = restored.Id,
+                        SourceVersion = restored.Version,
+                        PairKey = pair.Key,
+                        Title = restored.Title,
+                        Parent = parent,
+                        WritesBody = true,
+                        Changes = PageChanges.Restored,
+                        DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
+                        Reason = $"restored on {restored.Side.Label()}, deleted for good on {other.Side.Label()}: created again",
+                    }, DepthOfPair(pair));
+                    AddItem(ahead, pair.Title, pair, dc, cloud, "create again on " + other.Side.Label(), new[] { create });
+                    return;
+                }
+
+                var restore = AddAction(new SyncAction
+                {
+                    Kind = SyncActionKind.Restore,
+                    Target = other.Side,
+                    Source = restored.Side,
+                    SourceId = restored.Id,
+                    TargetId = other.Id,
+                    TargetVersion = other.Version,
+                    PairKey = pair.Key,
+                    Title = other.Title,
+                    Changes = PageChanges.Restored,
+                    Reason = "restored on " + restored.Side.Label(),
+                }, DepthOfPair(pair));
+                var update = restored.Content == PageChanges.None
+                    ? (int?)null
+                    : AddUpdate(pair, target: other, source: restored, restored.Content, restored.Title, restore, "changed on " + restored.Side.Label() + " after its restore");
+                AddItem(ahead, pair.Title, pair, dc, cloud, "restore on " + other.Side.Label(), Ids(restore, update));
+            }
+
+            /// <summary>Both pages current: carry each changed aspect across; both changed the same aspect differently → conflict.</summary>
+            private void PlanContent(SyncedPair pair, SideView dc, SideView cloud)
+            {
+                if (dc.Content == PageChanges.None && cloud.Content == PageChanges.None)
+                {
+                    var caughtUp = dc.Version != pair.DataCenterVersion || cloud.Version != pair.CloudVersion;
+                    var recorded = caughtUp ? new[] { AddAction(StateOnly(pair, "new versions without content changes"), DepthOfPair(pair)) } : Array.Empty<int>();
+                    AddItem(DriftStatus.InSync, pair.Title, pair, dc, cloud, "none", recorded);
+                    return;
+                }
+
+                var conflicts = PageChanges.None;
+                if ((dc.Changes & cloud.Changes & PageChanges.Body) != 0 && dc.BodyHash != cloud.BodyHash) conflicts |= PageChanges.Body;
+                if ((dc.Changes & cloud.Changes & PageChanges.Title) != 0 && dc.Title != cloud.Title) conflicts |= PageChanges.Title;
+                if ((dc.Changes & cloud.Changes & PageChanges.Parent) != 0 &&
+                    (dc.ParentKey != cloud.ParentKey || dc.UnpairedParentId != null || cloud.UnpairedParentId != null))
+                {
+                    conflicts |= PageChanges.Parent;
+                }
+
+                SyncSide? winner = null;
+                string resolution = "";
+                if (conflicts != PageChanges.None)
+                {
+                    (winner, resolution) = ConflictWinner(dc, cloud);
+                    if (winner is null)
+                    {
+                        AddItem(DriftStatus.Conflict, pair.Title, pair, dc, cloud, "none: conflict (" + resolution + ")",
+                            warnings: new[] { $"Changed on both sites since the last sync ({Describe(conflicts)}); {resolution}." });
+                        return;
+                    }
+                }
+
+                // For each aspect, the side whose value wins: the conflict's winner, else the side that changed it.
+                SyncSide? SourceOf(PageChanges aspect)
+                {
+                    if ((conflicts & aspect) != 0) return winner;
+                    var dcChanged = (dc.Changes & aspect) != 0;
+                    var cloudChanged = (cloud.Changes & aspect) != 0;
+                    if (dcChanged && cloudChanged) return null; // same change on both sites: nothing to carry
+                    return dcChanged ? SyncSide.DataCenter : cloudChanged ? SyncSide.Cloud : (SyncSide?)null;
+                }
+
+                var bodySource = SourceOf(PageChanges.Body);
+                var titleSource = SourceOf(PageChanges.Title);
+                var parentSource = SourceOf(PageChanges.Parent);
+                var title = titleSource == SyncSide.Cloud ? cloud.Title : dc.Title;
+
+                var ids = new List<int>();
+                var reported = new List<string>();
+                foreach (var (target, source) in new[] { (dc, cloud), (cloud, dc) })
+                {
+                    var carried = PageChanges.None;
+                    if (bodySource == source.Side) carried |= PageChanges.Body;
+                    if (titleSource == source.Side) carried |= PageChanges.Title;
+                    if (parentSource == source.Side) carried |= PageChanges.Parent;
+                    if (carried == PageChanges.None)
+                    {
+                        continue;
+                    }
+
+                    if (!MayWrite(target.Side))
+                    {
+                        reported.Add(DirectionText(target.Side));
+                        continue;
+                    }
+
+                    var reason = conflicts != PageChanges.None
+                        ? $"changed on both sites; {resolution}"
+                        : "changed on " + source.Side.Label();
+                    var update = AddUpdate(pair, target, source, carried, title, null, reason);
+                    if (update is int u) ids.Add(u);
+                }
+
+                var status = conflicts != PageChanges.None ? DriftStatus.Conflict
+                    : cloud.Content == PageChanges.None ? DriftStatus.DataCenterAhead
+                    : dc.Content == PageChanges.None ? DriftStatus.CloudAhead
+                    : (cloud.Content & PageChanges.Body) != 0 && (dc.Content & PageChanges.Body) == 0 ? DriftStatus.CloudAhead
+                    : DriftStatus.DataCenterAhead;
+
+                if (ids.Count == 0 && reported.Count == 0)
+                {
+                    // Both sites made the same change: nothing to write, the state catches up.
+                    ids.Add(AddAction(StateOnly(pair, "the same change on both sites"), DepthOfPair(pair)));
+                    AddItem(DriftStatus.InSync, title, pair, dc, cloud, "none: the same change on both sites", ids);
+                    return;
+                }
+
+                var text = ids.Count > 0
+                    ? "update " + string.Join(" and ", ids.Select(i => _actions.First(a => a.Id == i).Target.Label()))
+                    : reported[0];
+                AddItem(status, title, pair, dc, cloud, text, ids,
+                    warnings: conflicts != PageChanges.None ? new[] { $"Changed on both sites ({Describe(conflicts)}); {resolution}." } : null);
+            }
+
+            private (SyncSide? Winner, string Text) ConflictWinner(SideView dc, SideView cloud)
+            {
+                switch (_request.Conflicts)
+                {
+                    case ConflictPolicy.PreferCloud:
+                        return (SyncSide.Cloud, "prefer-cloud: the Cloud version wins, the Data Center text stays in its page history");
+                    case ConflictPolicy.PreferDataCenter:
+                        return (SyncSide.DataCenter, "prefer-datacenter: the Data Center version wins, the Cloud text stays in its page history");
+                    case ConflictPolicy.Newest:
+                        if (dc.Modified is DateTimeOffset d && cloud.Modified is DateTimeOffset c && d != c)
+                        {
+                            var newer = d > c ? SyncSide.DataCenter : SyncSide.Cloud;
+                            return (newer, $"newest: the {newer.Label()} edit is newer and wins, the other text stays in its page history");
+                        }
+
+                        return (null, "newest: both edits have the same time, left for Resolve-SyncConflict");
+                    case ConflictPolicy.Merge:
+                        return (null, "merge is not available yet, left for Resolve-SyncConflict");
+                    default:
+                        return (null, "manual: left for Resolve-SyncConflict");
+                }
+            }
+
+            /// <summary>An Update of <paramref name="target"/> carrying <paramref name="carried"/> from <paramref name="source"/>.</summary>
+            private int? AddUpdate(SyncedPair pair, SideView target, SideView source, PageChanges carried, string title, int? after, string reason)
+            {
+                ParentRef? parent = null;
+                var dependsOn = new List<int>();
+                if (after is int a) dependsOn.Add(a);
+                if ((carried & PageChanges.Parent) != 0)
+                {
+                    parent = ParentForPairOn(source, target.Side, out var problem);
+                    if (parent is null)
+                    {
+                        carried &= ~PageChanges.Parent; // the rest of the change still crosses; the move is reported
+                        reason += "; not moved: " + problem;
+                    }
+                    else if (parent.CreatedByAction is int p)
+                    {
+                        dependsOn.Add(p);
+                    }
+                }
+
+                if (carried == PageChanges.None)
+                {
+                    return null;
+                }
+
+                return AddAction(new SyncAction
+                {
+                    Kind = SyncActionKind.Update,
+                    Target = target.Side,
+                    Source = source.Side,
+                    SourceId = source.Id,
+                    SourceVersion = source.Version,
+                    TargetId = target.Id,
+                    // After a restore the page carries the same version (a restore adds none in Confluence).
+                    TargetVersion = target.Version,
+                    PairKey = pair.Key,
+                    Title = title,
+                    WritesBody = (carried & PageChanges.Body) != 0,
+                    Parent = parent,
+                    Changes = carried,
+                    DependsOn = dependsOn,
+                    Reason = reason,
+                }, DepthOfPair(pair));
+            }
+
+            /// <summary>Where <paramref name="view"/>'s current parent is on the other site.</summary>
+            private ParentRef? ParentForPairOn(SideView view, SyncSide target, out string? problem)
+            {
+                problem = null;
+                if (view.UnpairedParentId != null)
+                {
+                    return ParentOnTarget(view.Side == SyncSide.DataCenter ? _request.DataCenter : _request.Cloud, view.UnpairedParentId, target, out problem);
+                }
+
+                if (view.ParentKey is null)
+                {
+                    return ParentRef.TopLevel;
+                }
+
+                return ParentRef.Existing(_pairsByDataCenterId[view.ParentKey].IdOn(target));
+            }
+
+            // ---- bookkeeping ----------------------------------------------------------------------------
+
+            private bool MayWrite(SyncSide target) => _request.Direction switch
+            {
+                SyncDirection.Both => true,
+                SyncDirection.ToCloud => target == SyncSide.Cloud,
+                SyncDirection.ToDataCenter => target == SyncSide.DataCenter,
+                _ => false,
+            };
+
+            private string DirectionText(SyncSide target) =>
+                _request.Direction == SyncDirection.None
+                    ? "none: direction none (drift is only reported)"
+                    : $"none: direction {ScopeVocabulary.Direction.Word(_request.Direction)} does not write to {target.Label()}";
+
+            private static DriftStatus Ahead(SyncSide side) => side == SyncSide.DataCenter ? DriftStatus.DataCenterAhead : DriftStatus.CloudAhead;
+
+            private static string Describe(PageChanges changes) =>
+                string.Join(", ", new[] { PageChanges.Body, PageChanges.Title, PageChanges.Parent }
+                    .Where(c => (changes & c) != 0)
+                    .Select(c => c == PageChanges.Body ? "body" : c == PageChanges.Title ? "title" : "parent"));
+
+            private static int[] Ids(int first, int? second) => second is int s ? new[] { first, s } : new[] { first };
+
+            private SyncAction StateOnly(SyncedPair pair, string reason) => new SyncAction
+            {
+                Kind = SyncActionKind.RecordState,
+                Target = SyncSide.DataCenter,
+                Source = SyncSide.DataCenter,
+                PairKey = pair.Key,
+                Title = pair.Title,
+                Reason = reason,
+            };
+
+            private int AddAction(SyncAction action, int depth)
+            {
+                var id = _actions.Count + 1;
+                _actions.Add(action with { Id = id });
+                _depthOfAction[id] = depth;
+                return id;
+            }
+
+            private void AddItem(DriftStatus status, string title, SyncSide side, PageSnapshot page, PageSnapshot? other,
+                PageChanges changes, string action, IReadOnlyList<int>? ids = null, IReadOnlyList<string>? warnings = null)
+            {
+                var dcPage = side == SyncSide.DataCenter ? page : other;
+                var cloudPage = side == SyncSide.Cloud ? page : other;
+                AddItem(status, title, dcPage, cloudPage,
+                    side == SyncSide.DataCenter ? changes : PageChanges.None,
+                    side == SyncSide.Cloud ? changes : PageChanges.None, action, ids, warnings);
+            }
+
+            private void AddItem(DriftStatus status, string title, PageSnapshot? dcPage, PageSnapshot? cloudPage,
+                PageChanges dcChanges, PageChanges cloudChanges, string action, IReadOnlyList<int>? ids = null, IReadOnlyList<string>? warnings = null)
+            {
+                _items.Add(new DriftItem
+                {
+                    SpaceKey = _request.SpaceKey,
+                    Status = status,
+                    Title = title,
+                    DataCenterId = dcPage?.Id,
+                    CloudId = cloudPage?.Id,
+                    DataCenterVersion = dcPage?.Version,
+                    CloudVersion = cloudPage?.Version,
+                    DataCenterChanges = dcChanges,
+                    CloudChanges = cloudChanges,
+                    Action = action,
+                    ActionIds = ids ?? Array.Empty<int>(),
+                    Warnings = warnings ?? Array.Empty<string>(),
+                });
+            }
+
+            private void AddItem(DriftStatus status, string title, SyncedPair pair, SideView a, SideView b, string action,
+                IReadOnlyList<int>? ids = null, IReadOnlyList<string>? warnings = null)
+            {
+                var dc = a.Side == SyncSide.DataCenter ? a : b;
+                var cloud = a.Side == SyncSide.Cloud ? a : b;
+                _items.Add(new DriftItem
+                {
+                    SpaceKey = _request.SpaceKey,
+                    Status = status,
+                    Title = title,
+                    DataCenterId = pair.DataCenterId,
+                    CloudId = pair.CloudId,
+                    DataCenterVersion = dc.Purged ? null : dc.Version,
+                    CloudVersion = cloud.Purged ? null : cloud.Version,
+                    DataCenterChanges = dc.Changes,
+                    CloudChanges = cloud.Changes,
+                    Action = action,
+                    ActionIds = ids ?? Array.Empty<int>(),
+                    Warnings = warnings ?? Array.Empty<string>(),
+                });
+            }
+
+            private int DepthOfPair(SyncedPair pair)
+            {
+                var depth = 0;
+                var key = pair.ParentKey;
+                while (key != null && depth < 1000 && _pairsByDataCenterId.TryGetValue(key, out var parent))
+                {
+                    depth++;
+                    key = parent.ParentKey;
+                }
+
+                return depth;
+            }
+
+            private static int Depth(SpaceSnapshot snapshot, string id)
+            {
+                var depth = 0;
+                var current = snapshot.Pages.TryGetValue(id, out var page) ? page.ParentId : null;
+                while (current != null && depth < 1000)
+                {
+                    depth++;
+                    current = snapshot.Pages.TryGetValue(current, out var parent) ? parent.ParentId : null;
+                }
+
+                return depth;
+            }
+
+            /// <summary>
+            /// Execution order: restores (parents first), creates (parents first), updates, trashes (children first),
+            /// then pairings and state-only steps. Actions are renumbered in that order.
+            /// </summary>
+            private (IReadOnlyList<SyncAction>, IReadOnlyList<DriftItem>) Ordered()
+            {
+                int Rank(SyncActionKind kind) => kind switch
+                {
+                    SyncActionKind.Restore => 0,
+                    SyncActionKind.Adopt => 1,
+                    SyncActionKind.Create => 2,
+                    SyncActionKind.Update => 3,
+                    SyncActionKind.Trash => 4,
+                    _ => 5,
+                };
+
+                var ordered = _actions
+                    .OrderBy(a => Rank(a.Kind))
+                    .ThenBy(a => a.Kind == SyncActionKind.Trash ? -_depthOfAction[a.Id] : _depthOfAction[a.Id])
+                    .ThenBy(a => a.Id)
+                    .ToList();
+                var renumber = ordered.Select((a, i) => (a.Id, New: i + 1)).ToDictionary(x => x.Id, x => x.New);
+
+                var actions = ordered.Select(a => a with
+                {
+                    Id = renumber[a.Id],
+                    DependsOn = a.DependsOn.Select(d => renumber[d]).ToList(),
+                    Parent = a.Parent?.CreatedByAction is int p ? ParentRef.Created(renumber[p]) : a.Parent,
+                }).ToList();
+                var items = _items.Select(i => i with { ActionIds = i.ActionIds.Select(id => renumber[id]).ToList() }).ToList();
+                return (actions, items);
+            }
+        }
+    }
+}
