@@ -1,0 +1,120 @@
+using SpaceSync.Core.Sync;
+using Xunit;
+using static SpaceSync.Core.Sync.SyncSide;
+
+namespace SpaceSync.Core.Tests.Sync;
+
+public class BaselinePlannerTests
+{
+    private static PageSnapshot Page(string id, string title, string? parent = null, string hash = "same", int version = 3, PageStatus status = PageStatus.Current) =>
+        new() { Id = id, Title = title, ParentId = parent, BodyHash = hash, Version = version, Status = status };
+
+    // A Data Center space and its CCMA copy: same tree, new ids.
+    private static List<PageSnapshot> DataCenterTree() => new()
+    {
+        Page("d1", "ENG Home"), Page("d2", "Runbooks", "d1"), Page("d3", "Deploy", "d2"), Page("d4", "Rollback", "d2"), Page("d5", "Glossary", "d1"),
+    };
+
+    private static List<PageSnapshot> CloudTree() => new()
+    {
+        Page("c5", "Glossary", "c1"), Page("c1", "ENG Home"), Page("c3", "Deploy", "c2"), Page("c2", "Runbooks", "c1"), Page("c4", "Rollback", "c2", version: 1),
+    };
+
+    private static BaselinePlan Plan(IEnumerable<PageSnapshot> dc, IEnumerable<PageSnapshot> cloud, SyncSide? authority = null) =>
+        BaselinePlanner.Plan(new BaselineRequest
+        {
+            SpaceKey = "ENG",
+            DataCenter = new SpaceSnapshot(DataCenter, dc, isComplete: true),
+            Cloud = new SpaceSnapshot(Cloud, cloud, isComplete: true),
+            Authority = authority,
+        });
+
+    [Fact]
+    public void Pairs_every_page_by_its_path_parents_first()
+    {
+        var plan = Plan(DataCenterTree(), CloudTree());
+        Assert.Equal(new[] { "d1:c1", "d5:c5", "d2:c2", "d3:c3", "d4:c4" }, plan.Pairs.Select(p => $"{p.DataCenter.Id}:{p.Cloud.Id}"));
+        Assert.Equal("ENG Home/Runbooks/Deploy", plan.Pairs.Single(p => p.DataCenter.Id == "d3").Path);
+        Assert.All(plan.Items, i => Assert.Equal(DriftStatus.InSync, i.Status));
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Titles_pair_whatever_their_case()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c2" ? p with { Title = "RUNBOOKS" } : p);
+        Assert.Equal(5, Plan(DataCenterTree(), cloud).Pairs.Count);
+    }
+
+    [Fact]
+    public void Differing_pages_without_an_authority_are_recorded_as_conflicts()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c3" ? p with { BodyHash = "edited" } : p);
+        var plan = Plan(DataCenterTree(), cloud);
+        Assert.Empty(plan.Actions);
+        var item = plan.Items.Single(i => i.DataCenterId == "d3");
+        Assert.Equal(DriftStatus.Conflict, item.Status);
+        Assert.Contains("ENG Home/Runbooks/Deploy", item.Warnings.Single());
+        Assert.False(plan.Pairs.Single(p => p.DataCenter.Id == "d3").Equal);
+    }
+
+    [Theory]
+    [InlineData(DataCenter, "c3", 3)]
+    [InlineData(Cloud, "d3", 3)]
+    public void An_authority_writes_its_content_over_the_other_side(SyncSide authority, string target, int targetVersion)
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c3" ? p with { BodyHash = "edited" } : p);
+        var update = Assert.Single(Plan(DataCenterTree(), cloud, authority).Actions);
+        Assert.Equal(SyncActionKind.Update, update.Kind);
+        Assert.Equal(authority.Other(), update.Target);
+        Assert.Equal(target, update.TargetId);
+        Assert.Equal(targetVersion, update.TargetVersion);
+        Assert.True(update.WritesBody);
+    }
+
+    [Fact]
+    public void Pages_without_a_namesake_at_the_same_path_are_reported_with_their_path()
+    {
+        var cloud = CloudTree().Append(Page("c9", "Added on Cloud", "c1"));
+        var plan = Plan(DataCenterTree(), cloud);
+        var item = plan.Items.Single(i => i.CloudId == "c9");
+        Assert.Equal(DriftStatus.Unpaired, item.Status);
+        Assert.Contains("\"ENG Home/Added on Cloud\"", item.Warnings.Single());
+        Assert.Contains("Data Center", item.Warnings.Single());
+    }
+
+    [Fact]
+    public void A_renamed_parent_leaves_its_subtree_unpaired_on_both_sides()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c2" ? p with { Title = "Operations" } : p);
+        var plan = Plan(DataCenterTree(), cloud);
+        Assert.Equal(new[] { "d1", "d5" }, plan.Pairs.Select(p => p.DataCenter.Id));
+        Assert.Equal(6, plan.Items.Count(i => i.Status == DriftStatus.Unpaired));
+    }
+
+    [Fact]
+    public void A_slash_in_a_title_does_not_make_two_paths_meet()
+    {
+        var dc = new[] { Page("d1", "A/B"), Page("d2", "C", "d1") };
+        var cloud = new[] { Page("c1", "A"), Page("c2", "B/C", "c1") };
+        Assert.Empty(Plan(dc, cloud).Pairs);
+    }
+
+    [Fact]
+    public void Trashed_pages_take_no_part()
+    {
+        var dc = DataCenterTree().Append(Page("d9", "Old", "d1", status: PageStatus.Trashed));
+        var plan = Plan(dc, CloudTree());
+        Assert.DoesNotContain(plan.Items, i => i.DataCenterId == "d9");
+    }
+
+    [Fact]
+    public void A_change_query_answer_is_not_enough_for_a_baseline()
+    {
+        Assert.Throws<ArgumentException>(() => BaselinePlanner.Plan(new BaselineRequest
+        {
+            DataCenter = new SpaceSnapshot(DataCenter, DataCenterTree(), isComplete: false),
+            Cloud = new SpaceSnapshot(Cloud, CloudTree(), isComplete: true),
+        }));
+    }
+}
