@@ -96,4 +96,20 @@ Describe 'Test-SyncScope -Online' {
         $findings | Where-Object Severity -eq 'Error' | Should -BeNullOrEmpty
         ($verbose.Message -join "`n") | Should -Match '429'
     }
+
+    It 'logs the check to the scope''s compact-JSON log without any token' {
+        $spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`nlogging:`n  path: logs/check-.json`n  level: Debug`n"
+        $scope = New-OnlineScope 'logged' -Spaces $spaces
+        $wrong = [pscredential]::new('admin@example.com', (ConvertTo-SecureString 'wrong-secret-5678' -AsPlainText -Force))
+        Test-SyncScope -ScopePath $scope -Online -CloudCredential $wrong | Out-Null
+        $file = Get-ChildItem (Join-Path (Split-Path $scope) 'logs') -Filter 'check-*.json' | Select-Object -First 1
+        $file | Should -Not -BeNullOrEmpty
+        $lines = Get-Content $file.FullName
+        $events = $lines | ForEach-Object { $_ | ConvertFrom-Json }
+        $events.'@mt' | Should -Contain 'Test-SyncScope -Online: {ScopePath}, {SpaceCount} spaces'
+        ($events | Where-Object { $_.Code -eq 'SiteUnauthorized' }) | Should -Not -BeNullOrEmpty
+        $text = $lines -join "`n"
+        $text | Should -Not -Match 'wrong-secret-5678'
+        $text | Should -Not -Match 'emulator-pat'
+    }
 }

@@ -3,7 +3,9 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
+using SpaceSync.PowerShell.Hosting;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
@@ -85,6 +87,23 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             return spaces.Where(s => keys.Contains(keyOf(s), StringComparer.OrdinalIgnoreCase)).ToList();
+        }
+
+        /// <summary>
+        /// The engine log for this command: the scope's log file, and the PowerShell streams (Information → Verbose,
+        /// Debug → Debug, Warning → Warning) through <paramref name="queue"/>, since the engine logs from other threads.
+        /// </summary>
+        internal EngineLog OpenLog(ScopeDocument scope, PipelineQueue queue)
+        {
+            return EngineLog.Create(scope.Logging, (level, text) => queue.Post(() =>
+            {
+                switch (level)
+                {
+                    case EngineLogLevel.Debug: WriteDebug(text); break;
+                    case EngineLogLevel.Warning: WriteWarning(text); break;
+                    default: WriteVerbose(text); break;
+                }
+            }));
         }
 
         internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.PowerShell.Completion;
@@ -67,17 +68,36 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (DataCenterCredential is null) secrets.Prefetch(this, scope.DataCenter);
 
             using var queue = new PipelineQueue();
+            using var log = OpenLog(scope, queue);
+            foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
+            if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
+            if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+
             var options = new ScopeOnlineCheckOptions
             {
                 CloudCredential = Override(CloudCredential, scope.Cloud),
                 DataCenterCredential = Override(DataCenterCredential, scope.DataCenter),
-                OnFinding = finding => queue.Post(() => Emit(new[] { finding })),
-                ClientOptions = new SiteClientOptions { OnEvent = e => queue.Post(() => WriteVerbose(e.ToString())) },
+                OnFinding = finding =>
+                {
+                    log.Write(finding.Severity == FindingSeverity.Error ? EngineLogLevel.Information : EngineLogLevel.Debug,
+                        "Online check {Check} {Site} {SpaceKey}: {Severity} {Code} {Message}",
+                        finding.Check, finding.Site, finding.SpaceKey, finding.Severity, finding.Code, finding.Message);
+                    queue.Post(() => Emit(new[] { finding }));
+                },
+                ClientOptions = new SiteClientOptions { OnEvent = e => log.Write(LevelOf(e.Level), "{Site}: {Message}", e.Site, e.Message) },
             };
 
+            log.Information("Test-SyncScope -Online: {ScopePath}, {SpaceCount} spaces", scope.Path, scope.Spaces.Count);
             var check = new ScopeOnlineCheck(secrets, options);
             return queue.Drain(Task.Run(() => check.RunAsync(scope, CancelToken)));
         }
+
+        private static EngineLogLevel LevelOf(SiteEventLevel level) => level switch
+        {
+            SiteEventLevel.Debug => EngineLogLevel.Debug,
+            SiteEventLevel.Warning => EngineLogLevel.Warning,
+            _ => EngineLogLevel.Information,
+        };
 
         private static SiteCredential? Override(PSCredential? credential, SiteSettings site) =>
             credential is null

@@ -45,6 +45,9 @@ namespace SpaceSync.PowerShell.Security
             }
         }
 
+        /// <summary>The secrets resolved so far: the engine log masks them wherever they would appear.</summary>
+        public IEnumerable<string> ResolvedValues => _values.Values;
+
         public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
         {
             if (_values.TryGetValue(reference, out var value))

@@ -1,0 +1,194 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using Serilog.Formatting.Compact;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.Core.Logging
+{
+    public enum EngineLogLevel { Debug, Information, Warning, Error }
+
+    /// <summary>
+    /// The engine's log: structured events to the scope's rolling compact-JSON file (for runbooks and audits)
+    /// and, rendered as text, to the host (the PowerShell layer turns them into Verbose/Debug/Warning records).
+    /// Serilog stays behind this class: no static Log.Logger, no Serilog type in what callers see.
+    /// Every secret the run resolved is registered here and masked in both outputs, whatever a message holds.
+    /// </summary>
+    public sealed class EngineLog : IDisposable
+    {
+        public const string Mask = "***";
+
+        private readonly Logger _logger;
+        private readonly SecretMask _secrets;
+
+        private EngineLog(Logger logger, SecretMask secrets)
+        {
+            _logger = logger;
+            _secrets = secrets;
+        }
+
+        /// <summary>A log that writes nowhere (tests, or a scope without logging.path and no host sink).</summary>
+        public static EngineLog None { get; } = Create(null, null);
+
+        /// <param name="settings">The scope's logging section; null or no path = no file.</param>
+        /// <param name="hostSink">Receives each event rendered as text, with secrets masked; may be called on any thread.</param>
+        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink)
+        {
+            var secrets = new SecretMask();
+            var configuration = new LoggerConfiguration()
+                .MinimumLevel.Is(ParseLevel(settings?.Level))
+                .Enrich.WithProperty("Application", "SpaceSync");
+
+            if (!string.IsNullOrEmpty(settings?.Path))
+            {
+                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new LoggerConfiguration()
+                    .MinimumLevel.Verbose()
+                    .WriteTo.File(new CompactJsonFormatter(), settings!.Path!, rollingInterval: RollingInterval.Day,
+                        retainedFileCountLimit: 31, shared: true)
+                    .CreateLogger()));
+            }
+
+            if (hostSink != null)
+            {
+                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink)));
+            }
+
+            return new EngineLog(configuration.CreateLogger(), secrets);
+        }
+
+        /// <summary>A secret value this run holds (a resolved token): masked wherever it would appear.</summary>
+        public void RegisterSecret(string? secret) => _secrets.Add(secret);
+
+        public void Debug(string template, params object?[] values) => Write(EngineLogLevel.Debug, template, values);
+
+        public void Information(string template, params object?[] values) => Write(EngineLogLevel.Information, template, values);
+
+        public void Warning(string template, params object?[] values) => Write(EngineLogLevel.Warning, template, values);
+
+        public void Error(Exception? exception, string template, params object?[] values) =>
+            _logger.Write(LogEventLevel.Error, exception, template, values);
+
+        public void Write(EngineLogLevel level, string template, params object?[] values) =>
+            _logger.Write(ToSerilog(level), template, values);
+
+        public void Dispose() => _logger.Dispose();
+
+        private static LogEventLevel ParseLevel(string? level) =>
+            Enum.TryParse<LogEventLevel>(level, ignoreCase: true, out var parsed) ? parsed : LogEventLevel.Information;
+
+        private static LogEventLevel ToSerilog(EngineLogLevel level) => level switch
+        {
+            EngineLogLevel.Debug => LogEventLevel.Debug,
+            EngineLogLevel.Warning => LogEventLevel.Warning,
+            EngineLogLevel.Error => LogEventLevel.Error,
+            _ => LogEventLevel.Information,
+        };
+
+        private static EngineLogLevel FromSerilog(LogEventLevel level) => level switch
+        {
+            LogEventLevel.Verbose or LogEventLevel.Debug => EngineLogLevel.Debug,
+            LogEventLevel.Warning => EngineLogLevel.Warning,
+            LogEventLevel.Error or LogEventLevel.Fatal => EngineLogLevel.Error,
+            _ => EngineLogLevel.Information,
+        };
+
+        /// <summary>The secrets to mask; longest first so that one secret containing another is masked whole.</summary>
+        private sealed class SecretMask
+        {
+            private readonly object _gate = new object();
+            private string[] _values = Array.Empty<string>();
+
+            public void Add(string? secret)
+            {
+                // Very short values would mask ordinary words; tokens and passwords worth masking are longer.
+                if (string.IsNullOrEmpty(secret) || secret!.Length < 4) return;
+                lock (_gate)
+                {
+                    _values = _values.Append(secret).Distinct().OrderByDescending(s => s.Length).ToArray();
+                }
+            }
+
+            public bool IsEmpty => _values.Length == 0;
+
+            public string Apply(string text)
+            {
+                foreach (var secret in _values)
+                {
+                    if (text.IndexOf(secret, StringComparison.Ordinal) >= 0)
+                    {
+                        text = text.Replace(secret, Mask);
+                    }
+                }
+
+                return text;
+            }
+
+            public LogEventPropertyValue Apply(LogEventPropertyValue value) => value switch
+            {
+                ScalarValue { Value: string s } => new ScalarValue(Apply(s)),
+                SequenceValue seq => new SequenceValue(seq.Elements.Select(Apply)),
+                StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Apply(p.Value))), st.TypeTag),
+                DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Apply(kv.Value)))),
+                _ => value,
+            };
+        }
+
+        /// <summary>Rewrites every string property (and the exception text) with secrets masked, then passes the event on.</summary>
+        private sealed class MaskingSink : ILogEventSink, IDisposable
+        {
+            private readonly SecretMask _secrets;
+            private readonly ILogEventSink _inner;
+
+            public MaskingSink(SecretMask secrets, ILogEventSink inner)
+            {
+                _secrets = secrets;
+                _inner = inner;
+            }
+
+            public void Emit(LogEvent logEvent)
+            {
+                if (_secrets.IsEmpty)
+                {
+                    _inner.Emit(logEvent);
+                    return;
+                }
+
+                var exception = logEvent.Exception is null ? null : new MaskedException(_secrets.Apply(logEvent.Exception.ToString()));
+                var masked = new LogEvent(
+                    logEvent.Timestamp, logEvent.Level, exception, logEvent.MessageTemplate,
+                    logEvent.Properties.Select(p => new LogEventProperty(p.Key, _secrets.Apply(p.Value))));
+                _inner.Emit(masked);
+            }
+
+            // The logger disposes its sinks; this passes it on so the file is flushed and closed.
+            public void Dispose() => (_inner as IDisposable)?.Dispose();
+        }
+
+        /// <summary>An exception's text after masking (the original may carry a secret in its message).</summary>
+        private sealed class MaskedException : Exception
+        {
+            private readonly string _text;
+
+            public MaskedException(string text) : base(text.Split('\n')[0].Trim()) => _text = text;
+
+            public override string ToString() => _text;
+        }
+
+        private sealed class HostSink : ILogEventSink
+        {
+            private readonly Action<EngineLogLevel, string> _write;
+
+            public HostSink(Action<EngineLogLevel, string> write) => _write = write;
+
+            public void Emit(LogEvent logEvent)
+            {
+                var text = logEvent.RenderMessage();
+                if (logEvent.Exception != null) text += " " + logEvent.Exception.Message;
+                _write(FromSerilog(logEvent.Level), text);
+            }
+        }
+    }
+}
