@@ -67,10 +67,7 @@ namespace SpaceSync.Core.Content
 
         private static StorageElement CleanElement(StorageElement e)
         {
-            var attributes = e.Attributes
-                .Where(a => !StorageVocabulary.IsCosmeticAttribute(a.Name))
-                .OrderBy(a => a.Name, StringComparer.Ordinal)
-                .ToList();
+            var attributes = CleanAttributes(e.Attributes);
             if (StorageVocabulary.IsPreserve(e.Name))
                 return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
             var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
@@ -80,10 +77,18 @@ namespace SpaceSync.Core.Content
 
         private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>
             nodes.Select(n => n is StorageElement e
-                ? new StorageElement(e.Name,
-                    e.Attributes.Where(a => !StorageVocabulary.IsCosmeticAttribute(a.Name)).OrderBy(a => a.Name, StringComparer.Ordinal).ToList(),
-                    CleanAttributesOnly(e.Children))
+                ? new StorageElement(e.Name, CleanAttributes(e.Attributes), CleanAttributesOnly(e.Children))
                 : n).ToList();
+
+        private static List<StorageAttribute> CleanAttributes(IReadOnlyList<StorageAttribute> attributes)
+        {
+            var kept = new List<StorageAttribute>(attributes.Count);
+            foreach (var a in attributes)
+                if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) kept.Add(a);
+            // names are unique within an element, so an unstable sort is still deterministic
+            if (kept.Count > 1) kept.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+            return kept;
+        }
 
         private static bool IsAllowedAmongBlocks(StorageNode node) => node switch
         {
@@ -106,7 +111,7 @@ namespace SpaceSync.Core.Content
                     case StorageText t:
                         var text = afterSpace ? t.Text.TrimStart(' ') : t.Text;
                         if (text.Length == 0) continue;
-                        result.Add(new StorageText(text));
+                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
                         afterSpace = text[text.Length - 1] == ' ';
                         break;
                     case StorageElement e:
@@ -136,7 +141,7 @@ namespace SpaceSync.Core.Content
                     case StorageText t:
                         var text = beforeBoundary ? t.Text.TrimEnd(' ') : t.Text;
                         if (text.Length == 0) continue;
-                        result.Add(new StorageText(text));
+                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
                         beforeBoundary = false;
                         break;
                     case StorageElement e:

@@ -14,71 +14,85 @@ namespace SpaceSync.Core.Content
     /// </summary>
     internal static class EntityTranslator
     {
+        private static readonly char[] Markup = { '<', '&' };
+
         public static string Translate(string body, out PositionMap map)
         {
             map = new PositionMap();
             var sb = new StringBuilder(body.Length + 16);
-            int line = 1, column = 1, i = 0;
+            var position = new LineCounter(body);
+            var i = 0;
             while (i < body.Length)
             {
-                var c = body[i];
-                if (c == '<')
+                // plain text is copied in runs; only '<' and '&' need a look
+                var next = body.IndexOfAny(Markup, i);
+                if (next < 0) next = body.Length;
+                sb.Append(body, i, next - i);
+                i = next;
+                if (i == body.Length) break;
+
+                if (body[i] == '<')
                 {
-                    var skipTo = SkipUntouched(body, i, line, column);
-                    if (skipTo > i)
-                    {
-                        for (; i < skipTo; i++)
-                        {
-                            sb.Append(body[i]);
-                            Advance(body, i, ref line, ref column);
-                        }
-                        continue;
-                    }
+                    var skipTo = SkipUntouched(body, i, position);
+                    sb.Append(body, i, skipTo - i);
+                    i = skipTo;
+                    continue;
                 }
-                else if (c == '&')
+
+                var end = NameEnd(body, i + 1);
+                if (end > i + 1 && end < body.Length && body[end] == ';')
                 {
-                    var end = NameEnd(body, i + 1);
-                    if (end > i + 1 && end < body.Length && body[end] == ';')
+                    var name = body.Substring(i + 1, end - i - 1);
+                    if (HtmlEntities.IsXmlPredefined(name))
                     {
-                        var name = body.Substring(i + 1, end - i - 1);
-                        if (!HtmlEntities.IsXmlPredefined(name))
-                        {
-                            if (!HtmlEntities.CodePoints.TryGetValue(name, out var codePoint))
-                                throw new StorageFormatException(line, column,
-                                    $"unknown entity '&{name};' (storage format allows the XHTML 1.0 named entities and numeric references)");
-                            var numeric = "&#" + codePoint.ToString(CultureInfo.InvariantCulture) + ";";
-                            map.Add(line, column, numeric.Length, end + 1 - i);
-                            sb.Append(numeric);
-                            column += end + 1 - i;
-                            i = end + 1;
-                            continue;
-                        }
+                        sb.Append(body, i, end + 1 - i);
                     }
-                    else if (!IsCharacterReference(body, i))
+                    else if (HtmlEntities.CodePoints.TryGetValue(name, out var codePoint))
                     {
+                        var numeric = "&#" + codePoint.ToString(CultureInfo.InvariantCulture) + ";";
+                        var (line, column) = position.At(i);
+                        map.Add(line, column, numeric.Length, end + 1 - i);
+                        sb.Append(numeric);
+                    }
+                    else
+                    {
+                        var (line, column) = position.At(i);
                         throw new StorageFormatException(line, column,
-                            "'&' does not start an entity or character reference (an ampersand in text is written &amp;)");
+                            $"unknown entity '&{name};' (storage format allows the XHTML 1.0 named entities and numeric references)");
                     }
+                    i = end + 1;
                 }
-                sb.Append(c);
-                Advance(body, i, ref line, ref column);
-                i++;
+                else if (IsCharacterReference(body, i))
+                {
+                    sb.Append('&');
+                    i++;
+                }
+                else
+                {
+                    var (line, column) = position.At(i);
+                    throw new StorageFormatException(line, column,
+                        "'&' does not start an entity or character reference (an ampersand in text is written &amp;)");
+                }
             }
             return sb.ToString();
         }
 
         // Returns the index after a CDATA section, comment or processing instruction starting at i
         // (or the end of the body when it is unterminated: the XML parser then reports it), or i.
-        private static int SkipUntouched(string body, int i, int line, int column)
+        // A plain '<' (a tag) is returned as a run of one.
+        private static int SkipUntouched(string body, int i, LineCounter position)
         {
             if (At(body, i, "<![CDATA[")) return After(body, i, "]]>");
             if (At(body, i, "<!--")) return After(body, i, "-->");
             if (At(body, i, "<?")) return After(body, i, "?>");
             if (string.Compare(body, i, "<!DOCTYPE", 0, 9, StringComparison.OrdinalIgnoreCase) == 0 ||
                 string.Compare(body, i, "<!ENTITY", 0, 8, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                var (line, column) = position.At(i);
                 throw new StorageFormatException(line, column,
                     "a DOCTYPE or ENTITY declaration is not allowed in storage format (no DTD is ever processed)");
-            return i;
+            }
+            return i + 1;
         }
 
         private static bool At(string s, int i, string token) => string.CompareOrdinal(s, i, token, 0, token.Length) == 0;
@@ -108,20 +122,31 @@ namespace SpaceSync.Core.Content
                 i++;
             return i;
         }
+    }
+
+    /// <summary>Line and column (1-based) of an index, counted forward lazily: positions are asked in increasing order.</summary>
+    internal sealed class LineCounter
+    {
+        private readonly string _text;
+        private int _scanned;
+        private int _line = 1;
+        private int _lineStart;
+
+        public LineCounter(string text) => _text = text;
 
         // Lines as XML counts them: CR LF, CR and LF each end one line.
-        private static void Advance(string s, int i, ref int line, ref int column)
+        public (int Line, int Column) At(int index)
         {
-            var c = s[i];
-            if (c == '\n' || c == '\r' && (i + 1 >= s.Length || s[i + 1] != '\n'))
+            for (; _scanned < index; _scanned++)
             {
-                line++;
-                column = 1;
+                var c = _text[_scanned];
+                if (c == '\n' || c == '\r' && (_scanned + 1 >= _text.Length || _text[_scanned + 1] != '\n'))
+                {
+                    _line++;
+                    _lineStart = _scanned + 1;
+                }
             }
-            else if (c != '\r')
-            {
-                column++;
-            }
+            return (_line, index - _lineStart + 1);
         }
     }
 
