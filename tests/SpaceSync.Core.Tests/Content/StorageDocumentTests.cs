@@ -77,6 +77,10 @@ public class StorageDocumentTests
     [InlineData("<p>&eacute;\n  <x:thing/></p>", 2, 4)]
     [InlineData("<p>a &nbsp;& b</p>", 1, 12)]
     [InlineData("<p>unclosed", 1, 12)]
+    [InlineData("<p>a</p>\r\n<p>b</p>\r<p>&hellip;&hellip;<b></p>", 3, 25)]   // CR LF and a lone CR each end a line
+    [InlineData("<p>a</p><ac:plain-text-body><![CDATA[x]]", 1, 39)]
+    [InlineData("<p>a</p>\n<!-- open comment", 2, 18)]
+    [InlineData("<p>\n  <span class=x>y</span></p>", 2, 15)]
     public void Malformed_body_reports_line_and_column_in_the_body_as_given(string body, int line, int column)
     {
         var ex = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse(body));
