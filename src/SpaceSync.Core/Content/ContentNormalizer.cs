@@ -15,7 +15,7 @@ namespace SpaceSync.Core.Content
     /// <see cref="StorageVocabulary.IsCosmeticAttribute"/> (removed).</item>
     /// <item>How a character is written: <c>&amp;eacute;</c>, <c>&amp;#233;</c> and <c>é</c> are the same;
     /// <c>&lt;p&gt;&lt;/p&gt;</c> and <c>&lt;p/&gt;</c> are the same. A no-break space is content, never a space.</item>
-    /// <item>Whitespace, outside <see cref="StorageVocabulary.PreserveWhitespace"/> elements and CDATA sections
+    /// <item>Whitespace, outside <see cref="StorageVocabulary.PreservesWhitespace"/> elements and CDATA sections
     /// (kept exactly): a run of spaces, tabs and line breaks in text is one space; it is dropped at the start
     /// and end of a block, next to a block, and after another space even across inline tags
     /// (<c>a &lt;b&gt; c&lt;/b&gt;</c> is <c>a &lt;b&gt;c&lt;/b&gt;</c>); and whitespace-only text is dropped in a
@@ -68,7 +68,7 @@ namespace SpaceSync.Core.Content
         private static StorageElement CleanElement(StorageElement e)
         {
             var attributes = CleanAttributes(e.Attributes);
-            if (StorageVocabulary.IsPreserve(e.Name))
+            if (StorageVocabulary.PreservesWhitespace(e.Name))
                 return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
             var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
                                        StorageVocabulary.IsBlock(e.Name) && !StorageVocabulary.IsTextBlock(e.Name);
@@ -95,8 +95,8 @@ namespace SpaceSync.Core.Content
             StorageText t => IsBlank(t.Text),
             StorageComment _ => true,
             StorageProcessingInstruction _ => true,
-            StorageElement e => StorageVocabulary.IsBlock(e.Name) || StorageVocabulary.IsPreserve(e.Name) ||
-                                StorageVocabulary.Macros.Contains(e.Name),
+            StorageElement e => StorageVocabulary.IsBlock(e.Name) || StorageVocabulary.PreservesWhitespace(e.Name) ||
+                                StorageVocabulary.IsMacro(e.Name),
             _ => false,
         };
 
@@ -165,7 +165,7 @@ namespace SpaceSync.Core.Content
         // How an element takes part in the flow of text around it, shared by both trimming passes.
         private static StorageElement WalkElement(StorageElement e, ref bool atBoundary, FlowWalk walk)
         {
-            if (StorageVocabulary.IsPreserve(e.Name))
+            if (StorageVocabulary.PreservesWhitespace(e.Name))
             {
                 atBoundary = true;
                 return e;

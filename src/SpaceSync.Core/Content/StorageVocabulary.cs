@@ -13,8 +13,9 @@ namespace SpaceSync.Core.Content
         /// <summary>
         /// Cosmetic attributes, removed by the normalizer: identifiers the Cloud editor stamps on nodes for its
         /// own bookkeeping, regenerated on copy and unknown to Data Center: any attribute whose local name is
-        /// <c>local-id</c> (<c>local-id</c>, <c>ac:local-id</c>, <c>ri:local-id</c>) and <c>ac:macro-id</c>.
-        /// Everything else counts, including Cloud-only presentation such as <c>data-layout</c>,
+        /// <c>local-id</c> (<c>local-id</c>, <c>ac:local-id</c>, <c>ri:local-id</c>) and <c>ac:macro-id</c>; and
+        /// declarations of the prefixes storage format has without declaring them (<c>xmlns:ac</c>, <c>xmlns:ri</c>,
+        /// <c>xmlns:at</c>), which exported bodies sometimes carry. Everything else counts, including Cloud-only presentation such as <c>data-layout</c>,
         /// <c>data-table-width</c>, <c>ac:breakout-*</c> and emoji attributes: translating those between the
         /// products is a separate concern, and dropping them here would hide real differences.
         /// </summary>
@@ -23,54 +24,56 @@ namespace SpaceSync.Core.Content
             if (qualifiedName == null) throw new ArgumentNullException(nameof(qualifiedName));
             var colon = qualifiedName.IndexOf(':');
             var local = colon < 0 ? qualifiedName : qualifiedName.Substring(colon + 1);
-            return local == "local-id" || qualifiedName == "ac:macro-id";
+            return local == "local-id" || qualifiedName == "ac:macro-id" ||
+                   qualifiedName == "xmlns:ac" || qualifiedName == "xmlns:ri" || qualifiedName == "xmlns:at";
         }
 
-        /// <summary>Whitespace inside is content, kept exactly (code, macro parameter values).</summary>
-        internal static readonly HashSet<string> PreserveWhitespace = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "pre", "ac:plain-text-body", "ac:plain-text-link-body", "ac:parameter", "ac:default-parameter", "ac:adf-attribute",
-        };
+        // Whitespace inside is content, kept exactly: code, link text and macro parameter values.
+        private static readonly HashSet<string> PreservingWhitespace = Set(
+            "pre", "ac:plain-text-body", "ac:plain-text-link-body", "ac:parameter", "ac:default-parameter", "ac:adf-attribute");
 
-        /// <summary>Block elements: whitespace at their start and end, and next to them, is not content.</summary>
-        internal static readonly HashSet<string> Blocks = new HashSet<string>(StringComparer.Ordinal)
-        {
+        private static readonly HashSet<string> BlockElements = Set(
             "p", "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "hr", "br", "address", "section", "article",
             "aside", "header", "footer", "nav", "figure", "figcaption", "details", "summary",
             "ul", "ol", "li", "dl", "dt", "dd",
             "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "th", "td",
             "ac:rich-text-body", "ac:layout", "ac:layout-section", "ac:layout-cell", "ac:caption",
             "ac:task-list", "ac:task", "ac:task-id", "ac:task-uuid", "ac:task-status", "ac:task-body",
-            "ac:adf-node", "ac:adf-content", "ac:adf-fallback",
-        };
+            "ac:adf-node", "ac:adf-content", "ac:adf-fallback");
 
-        /// <summary>Blocks that hold running text, where even whitespace between two macros is a visible space.</summary>
-        internal static readonly HashSet<string> TextBlocks = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "p", "h1", "h2", "h3", "h4", "h5", "h6",
-        };
+        private static readonly HashSet<string> TextBlockElements = Set("p", "h1", "h2", "h3", "h4", "h5", "h6");
+
+        private static readonly HashSet<string> MacroElements = Set("ac:structured-macro", "ac:macro", "ac:adf-extension");
+
+        private static readonly HashSet<string> UnitElements = Set(
+            "ac:structured-macro", "ac:macro", "ac:adf-extension", "ac:link", "ac:image", "ac:emoticon");
 
         /// <summary>
-        /// Self-contained units: from outside, one inline item (like an image); inside, their own content,
-        /// with whitespace at its start and end not counting. Macros are also allowed among blocks (see
-        /// <see cref="ContentNormalizer"/>).
+        /// <c>pre</c>, <c>ac:plain-text-body</c>, <c>ac:plain-text-link-body</c>, <c>ac:parameter</c>,
+        /// <c>ac:default-parameter</c>, <c>ac:adf-attribute</c>: whitespace inside is content and kept exactly.
+        /// From outside they act as blocks.
         /// </summary>
-        internal static readonly HashSet<string> Units = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "ac:structured-macro", "ac:macro", "ac:adf-extension", "ac:link", "ac:image", "ac:emoticon",
-        };
+        public static bool PreservesWhitespace(string elementName) => PreservingWhitespace.Contains(elementName);
 
-        internal static readonly HashSet<string> Macros = new HashSet<string>(StringComparer.Ordinal)
-        {
-            "ac:structured-macro", "ac:macro", "ac:adf-extension",
-        };
+        /// <summary>
+        /// HTML block elements (paragraphs, headings, lists, tables and their parts, <c>br</c>, <c>hr</c>, ...)
+        /// and Confluence containers (<c>ac:rich-text-body</c>, layouts, task lists and their parts, ADF nodes):
+        /// whitespace at their start and end, and next to them, is not content.
+        /// </summary>
+        public static bool IsBlock(string elementName) => BlockElements.Contains(elementName);
 
-        internal static bool IsPreserve(string name) => PreserveWhitespace.Contains(name);
+        /// <summary><c>p</c> and <c>h1</c>..<c>h6</c>: blocks that hold running text, where even the space between two macros shows.</summary>
+        public static bool IsTextBlock(string elementName) => TextBlockElements.Contains(elementName);
 
-        internal static bool IsBlock(string name) => Blocks.Contains(name);
+        /// <summary><c>ac:structured-macro</c>, <c>ac:macro</c> (older format), <c>ac:adf-extension</c>.</summary>
+        public static bool IsMacro(string elementName) => MacroElements.Contains(elementName);
 
-        internal static bool IsTextBlock(string name) => TextBlocks.Contains(name);
+        /// <summary>
+        /// Macros, <c>ac:link</c>, <c>ac:image</c>, <c>ac:emoticon</c>: self-contained units. From outside, one inline
+        /// item, like a word; inside, their own content, where whitespace at the start and end does not count.
+        /// </summary>
+        public static bool IsUnit(string elementName) => UnitElements.Contains(elementName);
 
-        internal static bool IsUnit(string name) => Units.Contains(name);
+        private static HashSet<string> Set(params string[] names) => new HashSet<string>(names, StringComparer.Ordinal);
     }
 }

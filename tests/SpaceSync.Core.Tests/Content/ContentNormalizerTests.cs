@@ -47,6 +47,15 @@ public class ContentNormalizerTests
     }
 
     [Fact]
+    public void Declarations_of_the_implicit_prefixes_do_not_count_but_other_namespaces_are_kept()
+    {
+        Same("<div xmlns:ac=\"http://atlassian.com/content\" xmlns:ri=\"http://atlassian.com/resource/identifier\"><ac:link><ri:page ri:content-title=\"T\" /></ac:link></div>",
+             "<div><ac:link><ri:page ri:content-title=\"T\" /></ac:link></div>");
+        const string foreign = "<x:note xmlns:x=\"urn:example\">kept</x:note>";
+        Assert.Equal(foreign, N(foreign));
+    }
+
+    [Fact]
     public void Whitespace_between_and_inside_blocks_does_not_count()
     {
         const string compact = "<h1>Title</h1><p>Hello <strong>big</strong> world.</p><ul><li>one</li><li>two</li></ul>";
