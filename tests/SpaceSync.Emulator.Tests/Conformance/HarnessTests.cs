@@ -84,6 +84,7 @@ public sealed class HarnessTests
         Assert.True(dc.Paths["/rest/api/content/{id}/child/attachment"]["get"].ActualResponses.ContainsKey("200"));
         Assert.True(dc.Paths["/rest/api/content"]["post"].ActualResponses.ContainsKey("400"));
         Assert.True(dc.Paths["/rest/api/content/search"]["get"].ActualResponses.ContainsKey("400"));
+        Assert.True(dc.Paths["/rest/api/content/{contentId}"]["put"].ActualResponses.ContainsKey("403"));
 
         // P9: Data Center's error envelope carries "errors": [] (an array), as real servers send it.
         var notFound = await ResponseSchema(ApiDocument.DataCenter, "/rest/api/content/{id}", "get", "404");

@@ -382,6 +382,24 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task An_update_restriction_that_excludes_the_caller_refuses_the_update_with_403()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("UR");
+        var refused = (await Update(id, "Locked", "<p>v2</p>", 2)).Expect(403).Json;
+        Assert.Equal(403, Int(refused, "statusCode"));
+        var page = (await Client.GetAsync($"/rest/api/content/{id}?expand=version")).Expect(200).Json;
+        Assert.Equal(1, Int(page["version"], "number"));
+    }
+
+    [Fact(Skip = "CONFORMANCE-FINDINGS.md F3: emulator answers 403; the document declares 404 for a caller without permission to trash")]
+    public async Task An_update_restriction_that_excludes_the_caller_refuses_trashing_with_404_as_documented()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("UD");
+        (await Client.DeleteAsync($"/rest/api/content/{id}")).Expect(404);
+        (await Client.GetAsync($"/rest/api/content/{id}")).Expect(200);
+    }
+
+    [Fact]
     public async Task Users_are_found_by_key_and_username()
     {
         var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
@@ -466,6 +484,20 @@ public abstract class DataCenterTests : SiteTest
         }
 
         return Client.PutJsonAsync($"/rest/api/content/{id}", body);
+    }
+
+    /// <summary>A page in a new space whose update restriction names another user only; returns its id.</summary>
+    private async Task<string> RestrictUpdatesToSomeoneElse(string spaceKey)
+    {
+        await CreateSpace(spaceKey);
+        var id = await CreatePage(spaceKey, "Locked", "<p>v1</p>");
+        var other = Emulator.State.AddUser("Only Editor", spaceKey.ToLowerInvariant() + "@example.com");
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = other.UserKey }) },
+        }))).Expect(200);
+        return id;
     }
 
     private async Task<List<string>> ListIds(string spaceKey) =>
