@@ -321,6 +321,8 @@ internal static class CloudV2Endpoints
             else state.TrashAttachment(attachmentId);
             return Results.NoContent();
         });
+
+        CloudV2Comments.Map(v2);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -333,9 +335,9 @@ internal static class CloudV2Endpoints
         return state.FindSpace(id) ?? throw new StoreException(missing, $"No space with id {raw}.");
     }
 
-    private static Page RequirePage(EmulatorState state, string raw) => state.RequirePage(Http.ParseId(raw, "page id"));
+    internal static Page RequirePage(EmulatorState state, string raw) => state.RequirePage(Http.ParseId(raw, "page id"));
 
-    private static IResult Single(HttpContext ctx, JsonObject json, int status = 200)
+    internal static IResult Single(HttpContext ctx, JsonObject json, int status = 200)
     {
         var links = json["_links"] as JsonObject ?? new JsonObject();
         links["base"] = Base(ctx);
@@ -355,7 +357,7 @@ internal static class CloudV2Endpoints
     }
 
     /// <summary>Cursor paging: `_links.next` (relative, /wiki/...) and a `Link: <...>; rel="next"` header.</summary>
-    private static IResult Paged<T>(HttpContext ctx, IReadOnlyList<T> items, int defaultLimit, Func<T, JsonNode> render)
+    internal static IResult Paged<T>(HttpContext ctx, IReadOnlyList<T> items, int defaultLimit, Func<T, JsonNode> render)
     {
         var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? defaultLimit, MaxLimit);
         var offset = Http.DecodeCursor(ctx.Query("cursor"));
@@ -372,7 +374,7 @@ internal static class CloudV2Endpoints
         return Http.Json(new JsonObject { ["results"] = results, ["_links"] = links });
     }
 
-    private static string? BodyFormat(HttpContext ctx)
+    internal static string? BodyFormat(HttpContext ctx)
     {
         var format = ctx.Query("body-format");
         return format switch
@@ -407,7 +409,7 @@ internal static class CloudV2Endpoints
     };
 
     /// <summary>The storage value of a v2 write body: `{representation,value}` or `{storage:{...}}`.</summary>
-    private static string? StorageValue(JsonNode? body)
+    internal static string? StorageValue(JsonNode? body)
     {
         if (body is null) return null;
         if (body is not JsonObject o) throw new StoreException(StoreErrorKind.BadRequest, "Field 'body' must be an object.");

@@ -103,6 +103,23 @@ internal static partial class CloudV2Json
         };
     }
 
+    /// <summary>FooterCommentModel (PageCommentModel is its subset).</summary>
+    public static JsonObject Comment(Comment c, string? bodyFormat)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["status"] = "current",
+            ["title"] = c.Current.Title,
+            ["pageId"] = Http.Id(c.Page.Id),
+        };
+        if (c.ParentCommentId is long parent) o["parentCommentId"] = Http.Id(parent);
+        o["version"] = Version(c.Current);
+        o["body"] = Body(c.Current.Body, bodyFormat);
+        o["_links"] = new JsonObject { ["webui"] = $"/spaces/{c.Page.Space.Key}/pages/{c.Page.Id}/{Slug(c.Page.Title)}?focusedCommentId={c.Id}" };
+        return o;
+    }
+
     public static JsonObject Label(Label l) => new()
     {
         ["id"] = Http.Id(l.Id),

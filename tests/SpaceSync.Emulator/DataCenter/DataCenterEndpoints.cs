@@ -147,6 +147,8 @@ internal static class DataCenterEndpoints
             var expand = LegacyJson.Expand(ctx);
             lock (state.Gate)
             {
+                if (state.FindComment(ContentId(id)) is { } comment)
+                    return statuses.Contains("current") ? Http.Json(new LegacyJson(ctx, site, state).Comment(comment, expand)) : throw NotFound(id);
                 var page = RequireContent(state, id);
                 PageVersion? version = null;
                 if (versionNumber is int n && n != page.Current.Number)
@@ -161,7 +163,8 @@ internal static class DataCenterEndpoints
         {
             var body = await ctx.ReadObjectAsync();
             var type = body.Str("type") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'type' is required.");
-            if (type != "page") throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page only).");
+            if (type == "comment") return CreateComment(ctx, state, site, body);
+            if (type != "page") throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page and comment only).");
             var status = body.Str("status") ?? "current";
             if (status != "current") throw new StoreException(StoreErrorKind.BadRequest, $"Creating content with status '{status}' is not supported by this emulator.");
             var spaceKey = body["space"].Str("key") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'space.key' is required.");
@@ -181,9 +184,15 @@ internal static class DataCenterEndpoints
             var body = await ctx.ReadObjectAsync();
             if (body.Str("id") is { } bodyId && ContentId(bodyId) != pageId)
                 throw new StoreException(StoreErrorKind.BadRequest, "The id in the body does not match the id in the path.");
-            if (body.Str("type") is { } type && type != "page")
-                throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' cannot be updated here (page only).");
             var number = body["version"].Int("number") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'version.number' is required.");
+            if (state.FindComment(pageId) is not null)
+            {
+                var comment = state.UpdateComment(pageId, number, Storage(body) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage' is required."),
+                    ctx.Caller(), body["version"].Str("message"));
+                lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Comment(comment, CommentExpand));
+            }
+            if (body.Str("type") is { } type && type != "page")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a page, not a {type}.");
             var parent = Parent(body);
             var update = new PageUpdate(number, body.Str("title"), Storage(body), body.Str("status"),
                 Move: parent is not null, NewParentId: parent, Message: body["version"].Str("message"),
@@ -204,6 +213,12 @@ internal static class DataCenterEndpoints
             var status = ctx.Query("status");
             lock (state.Gate)
             {
+                if (state.FindComment(pageId) is not null)
+                {
+                    // Comments are not trashable: deleted for good, with the "purged" code.
+                    state.DeleteComment(pageId);
+                    return Results.NoContent();
+                }
                 var page = RequireContent(state, id);
                 if (status == "trashed")
                 {
@@ -239,6 +254,22 @@ internal static class DataCenterEndpoints
             }
         });
 
+        api.MapGet("/content/{id}/child/comment", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            var depth = ctx.Query("depth") ?? "";
+            if (depth is not ("" or "all" or "root"))
+                throw new StoreException(StoreErrorKind.BadRequest, $"depth must be empty, root or all, not '{depth}'.");
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                var json = new LegacyJson(ctx, site, state);
+                var comments = page.Comments.Where(c => depth == "all" || c.ParentCommentId is null).OrderBy(c => c.Id).ToList();
+                return Offset(ctx, site, json, comments, start, limit, c => json.Comment(c, expand));
+            }
+        });
+
         api.MapGet("/content/{id}/history", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var expand = LegacyJson.Expand(ctx);
@@ -262,6 +293,25 @@ internal static class DataCenterEndpoints
                 return Http.Json(history);
             }
         });
+    }
+
+    private static readonly HashSet<string> CommentExpand = new(StringComparer.Ordinal) { "body.storage", "version", "container", "ancestors" };
+
+    /// <summary>POST /content with type comment: `container{id}` names the page, `ancestors[{id}]` a parent comment.</summary>
+    private static IResult CreateComment(HttpContext ctx, EmulatorState state, Site site, JsonObject body)
+    {
+        var storage = Storage(body) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage' is required.");
+        var parent = Parent(body);
+        if (parent is long named && state.FindComment(named) is null) parent = null; // ancestors naming the page itself
+        long pageId;
+        if (body["container"].Str("id") is { } containerId)
+            pageId = ContentId(containerId);
+        else if (parent is long parentId)
+            pageId = state.RequireComment(parentId).Page.Id;
+        else
+            throw new StoreException(StoreErrorKind.BadRequest, "A comment needs 'container.id' (the page) or 'ancestors' (the parent comment).");
+        var comment = state.AddComment(pageId, storage, parent, ctx.Caller());
+        lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Comment(comment, CommentExpand));
     }
 
     private static StoreException NotFound(string id) =>

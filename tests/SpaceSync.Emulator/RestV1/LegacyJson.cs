@@ -299,6 +299,75 @@ internal sealed class LegacyJson
         };
     }
 
+    /// <summary>A footer comment as Content (type comment, container = its page, extensions.location = footer).</summary>
+    public JsonObject Comment(Comment c, ISet<string> expand)
+    {
+        var v = c.Current;
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["type"] = "comment",
+            ["status"] = "current",
+            ["title"] = v.Title,
+        };
+        var expandable = new JsonObject();
+        bool Has(string key) => expand.Contains(key) || expand.Any(e => e.StartsWith(key + ".", StringComparison.Ordinal));
+        if (Has("space")) o["space"] = Space(c.Page.Space);
+        else expandable["space"] = ApiPrefix + "/space/" + c.Page.Space.Key;
+        if (Has("history"))
+            o["history"] = new JsonObject
+            {
+                ["latest"] = true,
+                ["createdBy"] = User(c.Creator),
+                ["createdDate"] = Time(c.CreatedAt),
+                ["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + c.Id + "/history" },
+            };
+        else expandable["history"] = ApiPrefix + "/content/" + c.Id + "/history";
+        if (Has("version"))
+        {
+            var version = new JsonObject
+            {
+                ["by"] = User(v.Author),
+                ["when"] = Time(v.When),
+                ["message"] = v.Message ?? "",
+                ["number"] = v.Number,
+                ["minorEdit"] = v.MinorEdit,
+            };
+            if (!_site.IsCloud) version["hidden"] = false;
+            version["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + c.Id + "/version/" + v.Number };
+            o["version"] = version;
+        }
+        else expandable["version"] = "";
+        if (Has("ancestors"))
+        {
+            var ancestors = new JsonArray();
+            if (c.ParentCommentId is long parent && _state.FindComment(parent) is { } p)
+                ancestors.Add(new JsonObject { ["id"] = Http.Id(p.Id), ["type"] = "comment", ["status"] = "current", ["title"] = p.Current.Title });
+            o["ancestors"] = ancestors;
+        }
+        else expandable["ancestors"] = "";
+        if (Has("container")) o["container"] = Content(c.Page, new HashSet<string>());
+        else expandable["container"] = ApiPrefix + "/content/" + c.Page.Id;
+        if (expand.Contains("body.storage") || expand.Contains("body"))
+            o["body"] = new JsonObject
+            {
+                ["storage"] = new JsonObject { ["value"] = v.Body, ["representation"] = "storage", ["embeddedContent"] = new JsonArray() },
+                ["_expandable"] = new JsonObject { ["editor"] = "", ["view"] = "", ["export_view"] = "", ["styled_view"] = "", ["anonymous_export_view"] = "" },
+            };
+        else expandable["body"] = "";
+        o["extensions"] = new JsonObject { ["location"] = "footer" };
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = $"/pages/viewpage.action?pageId={c.Page.Id}&focusedCommentId={c.Id}#comment-{c.Id}",
+            ["self"] = Base + ApiPrefix + "/content/" + c.Id,
+        };
+        expandable["children"] = ApiPrefix + "/content/" + c.Id + "/child";
+        expandable["descendants"] = ApiPrefix + "/content/" + c.Id + "/descendant";
+        expandable["restrictions"] = ApiPrefix + "/content/" + c.Id + "/restriction/byOperation";
+        o["_expandable"] = expandable;
+        return o;
+    }
+
     public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null)
     {
         var v = at ?? a.Current;

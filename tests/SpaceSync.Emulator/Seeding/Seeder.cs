@@ -7,7 +7,7 @@ namespace SpaceSync.Emulator.Seeding;
 
 /// <summary>
 /// Fills a space with a realistic, reproducible page tree: the same seed gives the same ids, titles,
-/// bodies, versions, labels, attachments, restrictions and timestamps. Bodies use the storage-format constructs a
+/// bodies, versions, labels, attachments, comments, restrictions and timestamps. Bodies use the storage-format constructs a
 /// syncer must handle (macros, links, mentions in the flavour's form, entities, Cloud-only markup).
 /// </summary>
 public static class Seeder
@@ -72,6 +72,12 @@ public static class Seeder
                 }
                 if (random.Next(4) == 0)
                     AddAttachments(state, random, page, author, i);
+                if (random.Next(5) == 0)
+                {
+                    var first = state.AddComment(page.Id, $"<p>Looks good, <ac:link>{Mention(state.Flavor, author)}</ac:link>.</p>", null, users[random.Next(users.Count)]);
+                    if (random.Next(2) == 0)
+                        state.AddComment(page.Id, "<p>Thanks&nbsp;for checking.</p>", first.Id, author);
+                }
                 // A few restricted pages: edit-only-by-admin, and read-only-for-two.
                 if (i % 13 == 5)
                     state.SetRestriction(page.Id, "update", new[] { state.Admin }, Array.Empty<string>());

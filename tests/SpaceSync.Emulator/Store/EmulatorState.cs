@@ -18,6 +18,7 @@ public sealed class EmulatorState : IDisposable
     private readonly Dictionary<long, Space> _spaces = new();
     private readonly Dictionary<long, Page> _pages = new();
     private readonly Dictionary<long, Attachment> _attachments = new();
+    private readonly Dictionary<long, Comment> _comments = new();
     private readonly Dictionary<string, Label> _labels = new(StringComparer.Ordinal);
     private readonly List<User> _users = new();
     private readonly string _blobFolder;
@@ -367,6 +368,7 @@ public sealed class EmulatorState : IDisposable
                 _attachments.Remove(attachment.Id);
                 foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
             }
+            foreach (var comment in page.CommentList) _comments.Remove(comment.Id);
             if (page.Space.HomepageId == id) page.Space.HomepageId = 0;
         }
     }
@@ -585,6 +587,71 @@ public sealed class EmulatorState : IDisposable
         if (string.IsNullOrWhiteSpace(name))
             throw new StoreException(StoreErrorKind.BadRequest, "An attachment needs a file name.");
         return name;
+    }
+
+    // ---------------------------------------------------------------- comments
+
+    public Comment? FindComment(long id)
+    {
+        lock (Gate) return _comments.GetValueOrDefault(id) is { } c && Visible(c.Page) ? c : null;
+    }
+
+    internal Comment RequireComment(long id) =>
+        FindComment(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No comment with id {id}.");
+
+    /// <summary>Adds a footer comment (or a reply to one) to a current page.</summary>
+    public Comment AddComment(long pageId, string body, long? parentCommentId = null, User? author = null)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (page.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+            if (string.IsNullOrWhiteSpace(body))
+                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            if (parentCommentId is long parentId && (_comments.GetValueOrDefault(parentId) is not { } parent || parent.Page != page))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Comment {parentId} is not a comment on page {pageId}.");
+            author ??= Admin;
+            var now = Now();
+            var comment = new Comment(_nextContentId++, page, parentCommentId, author, now);
+            comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
+            page.CommentList.Add(comment);
+            _comments.Add(comment.Id, comment);
+            return comment;
+        }
+    }
+
+    /// <summary>Edits a comment; the version number must be current + 1 (else Conflict).</summary>
+    public Comment UpdateComment(long id, int versionNumber, string body, User? author = null, string? message = null)
+    {
+        lock (Gate)
+        {
+            var comment = RequireComment(id);
+            var current = comment.Current.Number;
+            if (versionNumber != current + 1)
+                throw new StoreException(StoreErrorKind.Conflict, "Version must be incremented on update.", current, versionNumber);
+            if (string.IsNullOrWhiteSpace(body))
+                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            comment.VersionList.Add(new PageVersion(current + 1, "Re: " + comment.Page.Title, body, author ?? Admin, Now(), message, false));
+            return comment;
+        }
+    }
+
+    /// <summary>Deletes a comment and its replies for good (comments are not trashable).</summary>
+    public void DeleteComment(long id)
+    {
+        lock (Gate)
+        {
+            var comment = RequireComment(id);
+            var doomed = new List<Comment> { comment };
+            for (var i = 0; i < doomed.Count; i++)
+                doomed.AddRange(comment.Page.CommentList.Where(c => c.ParentCommentId == doomed[i].Id));
+            foreach (var c in doomed)
+            {
+                comment.Page.CommentList.Remove(c);
+                _comments.Remove(c.Id);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

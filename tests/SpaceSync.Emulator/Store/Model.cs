@@ -129,12 +129,36 @@ public sealed class Page
 
     public IReadOnlyDictionary<string, PageRestriction> Restrictions => RestrictionMap;
     internal List<Attachment> AttachmentList { get; } = new();
+    internal List<Comment> CommentList { get; } = new();
 
     public IReadOnlyList<PageVersion> Versions => VersionList;
     public PageVersion Current => VersionList[^1];
     public string Title => Current.Title;
     public IReadOnlyList<Label> Labels => LabelList;
     public IReadOnlyList<Attachment> Attachments => AttachmentList;
+    public IReadOnlyList<Comment> Comments => CommentList;
+}
+
+/// <summary>A footer comment on a page (optionally a reply); versions reuse <see cref="PageVersion"/> (title "Re: page").</summary>
+public sealed class Comment
+{
+    internal Comment(long id, Page page, long? parentCommentId, User creator, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Page = page;
+        ParentCommentId = parentCommentId;
+        Creator = creator;
+        CreatedAt = createdAt;
+    }
+
+    public long Id { get; }
+    public Page Page { get; }
+    public long? ParentCommentId { get; }
+    public User Creator { get; }
+    public DateTimeOffset CreatedAt { get; }
+    internal List<PageVersion> VersionList { get; } = new();
+    public IReadOnlyList<PageVersion> Versions => VersionList;
+    public PageVersion Current => VersionList[^1];
 }
 
 /// <summary>Who may perform one operation on a restricted page.</summary>
