@@ -41,7 +41,7 @@ internal static class DataCenterEndpoints
         api.MapGet("/space/{spaceKey}", (HttpContext ctx, EmulatorState state, string spaceKey) =>
         {
             lock (state.Gate)
-                return Http.Json(new LegacyJson(ctx, site, state).Space(RequireSpace(state, spaceKey), LegacyJson.Expand(ctx)));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Space(RequireSpace(state, spaceKey), LegacyJson.Expand(ctx)))));
         });
 
         api.MapPost("/space", async (HttpContext ctx, EmulatorState state) =>
@@ -52,7 +52,10 @@ internal static class DataCenterEndpoints
             var description = body["description"]?["plain"].Str("value");
             var space = state.CreateSpace(key, name, ctx.Caller(), description);
             lock (state.Gate)
-                return Http.Json(new LegacyJson(ctx, site, state).Space(space, new HashSet<string> { "description", "homepage" }));
+            {
+                var json = new LegacyJson(ctx, site, state);
+                return Http.Json(json.Top(json.Space(space, new HashSet<string> { "description", "homepage" })));
+            }
         });
 
         api.MapGet("/space/{spaceKey}/permissions/user/{userKey}", (HttpContext ctx, EmulatorState state, string spaceKey, string userKey) =>
@@ -148,14 +151,14 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 if (state.FindComment(ContentId(id)) is { } comment)
-                    return statuses.Contains("current") ? Http.Json(new LegacyJson(ctx, site, state).Comment(comment, expand)) : throw NotFound(id);
+                    return statuses.Contains("current") ? Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, expand)))) : throw NotFound(id);
                 var page = RequireContent(state, id);
                 PageVersion? version = null;
                 if (versionNumber is int n && n != page.Current.Number)
                     version = page.Versions.FirstOrDefault(v => v.Number == n) ?? throw NotFound(id);
                 else if (!statuses.Contains(page.Status))
                     throw NotFound(id);
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, expand, version));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, expand, version))));
             }
         });
 
@@ -174,7 +177,7 @@ internal static class DataCenterEndpoints
             {
                 var space = state.FindSpaceByKey(spaceKey) ?? throw new StoreException(StoreErrorKind.BadRequest, $"No space with key : {spaceKey}");
                 var page = state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, WriteExpand))));
             }
         });
 
@@ -189,7 +192,7 @@ internal static class DataCenterEndpoints
             {
                 var comment = state.UpdateComment(pageId, number, Storage(body) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage' is required."),
                     ctx.Caller(), body["version"].Str("message"));
-                lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Comment(comment, CommentExpand));
+                lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
             }
             if (body.Str("type") is { } type && type != "page")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a page, not a {type}.");
@@ -203,9 +206,9 @@ internal static class DataCenterEndpoints
                 if (page.Status != "trashed" && update.Title is null)
                     throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
                 state.UpdatePage(pageId, update, ctx.Caller());
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, WriteExpand))));
             }
-        });
+        }).WithMetadata(Declares403.Instance);
 
         api.MapDelete("/content/{id}", (HttpContext ctx, EmulatorState state, string id) =>
         {
@@ -311,7 +314,7 @@ internal static class DataCenterEndpoints
         else
             throw new StoreException(StoreErrorKind.BadRequest, "A comment needs 'container.id' (the page) or 'ancestors' (the parent comment).");
         var comment = state.AddComment(pageId, storage, parent, ctx.Caller());
-        lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Comment(comment, CommentExpand));
+        lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
     }
 
     private static StoreException NotFound(string id) =>

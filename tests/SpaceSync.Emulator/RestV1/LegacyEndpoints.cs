@@ -64,7 +64,7 @@ internal static class LegacyEndpoints
             }
         });
 
-        api.MapPost("/content/{id}/label", async (HttpContext ctx, EmulatorState state, string id) =>
+        var addLabels = api.MapPost("/content/{id}/label", async (HttpContext ctx, EmulatorState state, string id) =>
         {
             var pageId = Http.ParseId(id, "content id");
             var node = await ctx.ReadNodeAsync();
@@ -82,19 +82,20 @@ internal static class LegacyEndpoints
                 return Http.Json(LabelArray(ctx, site, state, page.Labels.ToList(), 0, 200));
             }
         });
+        if (site.IsCloud) addLabels.WithMetadata(Declares403.Instance); // DC declares only 200/404 here
 
         api.MapDelete("/content/{id}/label", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var name = ctx.Query("name") ?? throw new StoreException(StoreErrorKind.BadRequest, "The name parameter is required.");
             state.RemoveLabel(Http.ParseId(id, "content id"), name);
             return Results.NoContent();
-        });
+        }).WithMetadata(Declares403.Instance);
 
         api.MapDelete("/content/{id}/label/{label}", (EmulatorState state, string id, string label) =>
         {
             state.RemoveLabel(Http.ParseId(id, "content id"), label);
             return Results.NoContent();
-        });
+        }).WithMetadata(Declares403.Instance);
 
         // ------------------------------------------------------------ attachments
         api.MapGet("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
@@ -122,7 +123,7 @@ internal static class LegacyEndpoints
         });
 
         api.MapPost("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
-            AttachmentUpload.CreateAsync(ctx, state, site, Http.ParseId(id, "content id")));
+            AttachmentUpload.CreateAsync(ctx, state, site, Http.ParseId(id, "content id"))).WithMetadata(Declares403.Instance);
 
         api.MapPost("/content/{id}/child/attachment/{attachmentId}/data", (HttpContext ctx, EmulatorState state, string id, string attachmentId) =>
             AttachmentUpload.NewVersionAsync(ctx, state, site, Http.ParseId(id, "content id"), Http.ParseId(attachmentId, "attachment id")));
@@ -136,7 +137,7 @@ internal static class LegacyEndpoints
             {
                 var page = state.MovePage(Http.ParseId(pageId, "page id"), position, Http.ParseId(targetId, "target id"));
                 return Http.Json(new JsonObject { ["pageId"] = Http.Id(page.Id) });
-            });
+            }).WithMetadata(Declares403.Instance);
         }
     }
 

@@ -414,6 +414,23 @@ internal sealed class LegacyJson
         return o;
     }
 
+    /// <summary>
+    /// A top-level single answer also carries `_links.base` and `_links.context` (nested objects do not;
+    /// a list carries them once, in its own `_links`).
+    /// </summary>
+    public JsonObject Top(JsonObject o)
+    {
+        var links = o["_links"] as JsonObject ?? new JsonObject();
+        if (o["type"] is JsonValue type && type.GetValue<string>() is "page" or "comment" or "attachment")
+            links["collection"] = ApiPrefix + "/content";
+        else if (o["key"] is not null)
+            links["collection"] = ApiPrefix + "/space";
+        links["base"] = Base;
+        links["context"] = Context;
+        o["_links"] = links;
+        return o;
+    }
+
     public static JsonObject Label(Label l) => new()
     {
         ["prefix"] = l.Prefix,
@@ -439,6 +456,9 @@ internal sealed class LegacyJson
             ["_links"] = links,
         };
     }
+
+    /// <summary>Renders with this instance (keeps one-expression endpoint bodies readable).</summary>
+    public JsonObject Let(Func<LegacyJson, JsonObject> render) => render(this);
 
     public static HashSet<string> Expand(HttpContext context) =>
         context.QueryList("expand").ToHashSet(StringComparer.Ordinal);

@@ -437,18 +437,33 @@ public sealed class EmulatorState : IDisposable
     // ---------------------------------------------------------------- restrictions
 
     /// <summary>Replaces (or with <paramref name="add"/> extends) who may do <paramref name="operation"/> on a page.</summary>
-    public void SetRestriction(long pageId, string operation, IEnumerable<User> users, IEnumerable<string> groups, bool add = false)
+    public void SetRestriction(long pageId, string operation, IEnumerable<User> users, IEnumerable<string> groups, bool add = false) =>
+        ApplyRestrictions(pageId, new[] { (operation, users, groups) }, replaceAll: false, add);
+
+    /// <summary>
+    /// Applies several operations' restrictions at once (the caller's edit right is checked once, before any
+    /// change, so a caller may restrict a page away from itself in one request). <paramref name="replaceAll"/>
+    /// first clears every restriction.
+    /// </summary>
+    public void ApplyRestrictions(long pageId, IEnumerable<(string Operation, IEnumerable<User> Users, IEnumerable<string> Groups)> restrictions, bool replaceAll, bool add = true)
     {
-        if (operation is not ("read" or "update"))
-            throw new StoreException(StoreErrorKind.BadRequest, $"Restriction operation '{operation}' is not supported (read, update).");
+        var list = restrictions.Select(r => (r.Operation, Users: r.Users.ToList(), Groups: r.Groups.ToList())).ToList();
+        foreach (var (operation, _, _) in list)
+            if (operation is not ("read" or "update"))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Restriction operation '{operation}' is not supported (read, update).");
         lock (Gate)
         {
             var page = RequirePage(pageId);
-            if (!add || !page.RestrictionMap.TryGetValue(operation, out var restriction))
-                page.RestrictionMap[operation] = restriction = new PageRestriction();
-            foreach (var u in users) if (!restriction.UserList.Contains(u)) restriction.UserList.Add(u);
-            foreach (var g in groups) if (!restriction.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)) restriction.GroupList.Add(g);
-            if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+            EnsureEditable(page);
+            if (replaceAll) page.RestrictionMap.Clear();
+            foreach (var (operation, users, groups) in list)
+            {
+                if (!add || !page.RestrictionMap.TryGetValue(operation, out var restriction))
+                    page.RestrictionMap[operation] = restriction = new PageRestriction();
+                foreach (var u in users) if (!restriction.UserList.Contains(u)) restriction.UserList.Add(u);
+                foreach (var g in groups) if (!restriction.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)) restriction.GroupList.Add(g);
+                if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+            }
         }
     }
 
@@ -457,6 +472,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             if (operation is null) page.RestrictionMap.Clear();
             else page.RestrictionMap.Remove(operation);
         }
@@ -468,6 +484,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             if (!page.RestrictionMap.TryGetValue(operation, out var restriction) || !restriction.UserList.Remove(user))
                 throw new StoreException(StoreErrorKind.NotFound, $"User is not in the {operation} restriction of page {pageId}.");
             if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
@@ -482,6 +499,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             foreach (var (prefix, rawName) in labels)
             {
                 var name = (rawName ?? "").Trim().ToLowerInvariant();
@@ -504,6 +522,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             var lower = (name ?? "").Trim().ToLowerInvariant();
             var label = page.LabelList.Find(l => l.Name == lower)
                 ?? throw new StoreException(StoreErrorKind.NotFound, $"Label '{name}' is not on content {pageId}.");
@@ -529,6 +548,7 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(pageId);
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+            EnsureEditable(page);
             fileName = CheckFileName(fileName);
             if (page.AttachmentList.Any(a => a.Status == "current" && string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase)))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Cannot add a new attachment with same file name as an existing attachment: {fileName}");
@@ -548,6 +568,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Page.Id != pageId || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
+            EnsureEditable(attachment.Page);
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
             return attachment;
         }
@@ -561,6 +582,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Status != "current" || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
+            EnsureEditable(attachment.Page);
             attachment.Status = "trashed";
         }
     }
@@ -573,6 +595,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
+            EnsureEditable(attachment.Page);
             if (attachment.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Attachment {attachmentId} is not in the trash; only trashed attachments can be purged.");
             _attachments.Remove(attachmentId);
