@@ -292,6 +292,12 @@ public abstract class DataCenterTests : SiteTest
         Assert.Contains(recent["results"]!.AsArray(), r => Str(r, "id") == id);
         Assert.Equal(50, Int(recent, "limit"));
 
+        // The other caps: 200 with expansions other than a body, 1000 with none (reference README).
+        var expanded = (await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = CQ") + "&limit=5000&expand=version")).Expect(200).Json;
+        Assert.Equal(200, Int(expanded, "limit"));
+        var bare = (await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = CQ") + "&limit=5000")).Expect(200).Json;
+        Assert.Equal(1000, Int(bare, "limit"));
+
         var none = (await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString($"space = CQ and lastmodified >= \"{Local(now.AddMinutes(30))}\""))).Expect(200).Json;
         Assert.Empty(none["results"]!.AsArray());
 
@@ -397,6 +403,75 @@ public abstract class DataCenterTests : SiteTest
         var id = await RestrictUpdatesToSomeoneElse("UD");
         (await Client.DeleteAsync($"/rest/api/content/{id}")).Expect(404);
         (await Client.GetAsync($"/rest/api/content/{id}")).Expect(200);
+    }
+
+    [Fact]
+    public async Task A_read_restriction_hides_the_page_and_its_descendants_from_everyone_it_does_not_name()
+    {
+        var home = await CreateSpace("RD");
+        var parent = await CreatePage("RD", "Hidden parent", "<p/>", home);
+        var child = await CreatePage("RD", "Hidden child", "<p/>", parent);
+        var reader = Emulator.State.AddUser("Reader", "reader@example.com", username: "reader", personalAccessToken: "reader-pat");
+        var readerAuth = new AuthenticationHeaderValue("Bearer", "reader-pat");
+
+        // The reader restricts the page to themself (a user restricting others out, not themself).
+        (await SendAs(readerAuth, HttpMethod.Put, $"/rest/api/content/{parent}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = reader.UserKey }) },
+        }))).Expect(200);
+
+        (await Client.GetAsync($"/rest/api/content/{parent}")).Expect(404);
+        (await Client.GetAsync($"/rest/api/content/{child}")).Expect(404);
+        var visible = await ListIds("RD");
+        Assert.DoesNotContain(parent, visible);
+        Assert.DoesNotContain(child, visible);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{home}/child/page")).Expect(200)));
+        Assert.Empty(Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = RD and title ~ \"Hidden\""))).Expect(200)));
+
+        var seen = (await SendAs(readerAuth, HttpMethod.Get, $"/rest/api/content/{child}?expand=ancestors")).Expect(200).Json;
+        Assert.Equal(new[] { home, parent }, seen["ancestors"]!.AsArray().Select(a => Str(a, "id")));
+    }
+
+    [Fact]
+    public async Task Comments_are_content_created_under_a_page_listed_updated_and_deleted_for_good()
+    {
+        await CreateSpace("CM");
+        var pageId = await CreatePage("CM", "Discussed", "<p/>");
+        var comment = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "comment",
+            ["container"] = new JsonObject { ["id"] = pageId, ["type"] = "page" },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>First!</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        var commentId = Str(comment, "id");
+        Assert.Equal("comment", Str(comment, "type"));
+        Assert.Equal(pageId, Str(comment["container"], "id"));
+
+        var reply = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "comment",
+            ["container"] = new JsonObject { ["id"] = pageId, ["type"] = "page" },
+            ["ancestors"] = new JsonArray(new JsonObject { ["id"] = commentId }),
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Reply</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+
+        Assert.Equal(commentId, Str(Assert.Single(Results((await Client.GetAsync($"/rest/api/content/{pageId}/child/comment")).Expect(200))), "id"));
+        var all = Results((await Client.GetAsync($"/rest/api/content/{pageId}/child/comment?depth=all&expand=body.storage,version")).Expect(200));
+        Assert.Equal(new[] { commentId, Str(reply, "id") }.Order(), all.Select(c => Str(c, "id")).Order());
+        Assert.All(all, c => AssertDcContent(c, versionExpanded: true));
+
+        var updated = (await Client.PutJsonAsync($"/rest/api/content/{commentId}", new JsonObject
+        {
+            ["type"] = "comment",
+            ["version"] = new JsonObject { ["number"] = 2 },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Edited</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        Assert.Equal("<p>Edited</p>", Str((await Client.GetAsync($"/rest/api/content/{commentId}?expand=body.storage")).Expect(200).Json["body"]?["storage"], "value"));
+
+        (await Client.DeleteAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(204);
+        (await Client.GetAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(404);
     }
 
     [Fact]
