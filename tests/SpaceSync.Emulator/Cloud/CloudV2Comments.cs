@@ -45,8 +45,8 @@ internal static class CloudV2Comments
         v2.MapPost("/footer-comments", async (HttpContext ctx, EmulatorState state) =>
         {
             var body = await ctx.ReadObjectAsync();
-            if (body.Str("blogPostId") is not null || body.Str("attachmentId") is not null || body.Str("customContentId") is not null)
-                throw new StoreException(StoreErrorKind.BadRequest, "This emulator keeps comments on pages only (pageId or parentCommentId).");
+            if (body.Str("attachmentId") is not null || body.Str("customContentId") is not null)
+                throw new StoreException(StoreErrorKind.BadRequest, "This emulator keeps comments on pages and blog posts only (pageId, blogPostId or parentCommentId).");
             var storage = CloudV2Endpoints.StorageValue(body["body"]) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body' is required.");
             long pageId;
             long? parent = null;
@@ -57,7 +57,9 @@ internal static class CloudV2Comments
             }
             else
             {
-                pageId = Http.ParseId(body.Str("pageId") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'pageId' (or 'parentCommentId') is required."), "pageId");
+                var target = body.Str("pageId") ?? body.Str("blogPostId")
+                    ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'pageId' (or 'blogPostId' or 'parentCommentId') is required.");
+                pageId = CloudV2Endpoints.RequirePage(state, target, body.Str("pageId") is null ? "blogpost" : "page").Id;
             }
             var comment = state.AddComment(pageId, storage, parent, ctx.Caller());
             lock (state.Gate) return CloudV2Endpoints.Single(ctx, CloudV2Json.Comment(comment, "storage"), 201);

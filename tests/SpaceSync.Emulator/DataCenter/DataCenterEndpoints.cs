@@ -90,16 +90,19 @@ internal static class DataCenterEndpoints
             var spaceKey = ctx.Query("spaceKey");
             var type = ctx.Query("type") ?? "page";
             var title = ctx.Query("title");
+            var postingDay = PostingDay(ctx);
             var statuses = Statuses(ctx);
             var expand = LegacyJson.Expand(ctx);
             var (start, limit) = Window(ctx, 25, 200);
             lock (state.Gate)
             {
                 var json = new LegacyJson(ctx, site, state);
-                var pages = type != "page" ? new List<Page>() : state.AllPages
+                var pages = state.AllPages
+                    .Where(p => p.Type == type)
                     .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => title is null || string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase))
+                    .Where(p => postingDay is null || p.CreatedAt.UtcDateTime.Date == postingDay)
                     .OrderBy(p => p.Id).ToList();
                 return Offset(ctx, site, json, pages, start, limit, p => json.Content(p, expand));
             }
@@ -117,7 +120,8 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var json = new LegacyJson(ctx, site, state);
-                var pages = type != "page" ? new List<Page>() : state.AllPages
+                var pages = state.AllPages
+                    .Where(p => p.Type == type)
                     .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => p.Id > after)
@@ -167,7 +171,7 @@ internal static class DataCenterEndpoints
             var body = await ctx.ReadObjectAsync();
             var type = body.Str("type") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'type' is required.");
             if (type == "comment") return CreateComment(ctx, state, site, body);
-            if (type != "page") throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page and comment only).");
+            if (type is not ("page" or "blogpost")) throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page, blogpost, comment).");
             var status = body.Str("status") ?? "current";
             if (status != "current") throw new StoreException(StoreErrorKind.BadRequest, $"Creating content with status '{status}' is not supported by this emulator.");
             var spaceKey = body["space"].Str("key") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'space.key' is required.");
@@ -176,7 +180,11 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var space = state.FindSpaceByKey(spaceKey) ?? throw new StoreException(StoreErrorKind.BadRequest, $"No space with key : {spaceKey}");
-                var page = state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
+                if (type == "blogpost" && parent is not null)
+                    throw new StoreException(StoreErrorKind.BadRequest, "A blog post cannot have ancestors.");
+                var page = type == "blogpost"
+                    ? state.CreateBlogPost(space.Id, body.Str("title") ?? "", storage, ctx.Caller(), body["version"].Str("message"))
+                    : state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
                 return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, WriteExpand))));
             }
         });
@@ -194,8 +202,7 @@ internal static class DataCenterEndpoints
                     ctx.Caller(), body["version"].Str("message"));
                 lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
             }
-            if (body.Str("type") is { } type && type != "page")
-                throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a page, not a {type}.");
+            var requestedType = body.Str("type");
             var parent = Parent(body);
             var update = new PageUpdate(number, body.Str("title"), Storage(body), body.Str("status"),
                 Move: parent is not null, NewParentId: parent, Message: body["version"].Str("message"),
@@ -203,6 +210,8 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var page = RequireContent(state, id);
+                if (requestedType is not null && requestedType != page.Type)
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a {page.Type}, not a {requestedType}.");
                 if (page.Status != "trashed" && update.Title is null)
                     throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
                 state.UpdatePage(pageId, update, ctx.Caller());
@@ -334,6 +343,16 @@ internal static class DataCenterEndpoints
         var list = ctx.QueryList("status");
         if (list.Contains("any")) return new HashSet<string> { "current", "trashed", "historical", "draft" };
         return list.Count == 0 ? new HashSet<string> { "current" } : list.ToHashSet();
+    }
+
+    /// <summary>`postingDay=yyyy-MM-dd` (blog posts of that day).</summary>
+    private static DateTime? PostingDay(HttpContext ctx)
+    {
+        var raw = ctx.Query("postingDay");
+        if (raw is null) return null;
+        return DateTime.TryParseExact(raw, new[] { "yyyy-MM-dd", "yyyy/MM/dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.Date
+            : throw new StoreException(StoreErrorKind.BadRequest, $"postingDay must look like yyyy-MM-dd, not '{raw}'.");
     }
 
     private static (int Start, int Limit) Window(HttpContext ctx, int defaultLimit, int maxLimit) =>

@@ -179,7 +179,7 @@ internal static class LegacyEndpoints
 
         public Page Page { get; }
         public long Id => Page.Id;
-        public string Type => "page";
+        public string Type => Page.Type;
         public string Title => Page.Title;
         public string SpaceKey => Page.Space.Key;
         public DateTimeOffset LastModified => Page.Current.When;
@@ -250,7 +250,7 @@ internal static class LegacyEndpoints
                     },
                     ["breadcrumbs"] = new JsonArray(),
                     ["entityType"] = "content",
-                    ["iconCssClass"] = "aui-icon content-type-page",
+                    ["iconCssClass"] = "aui-icon content-type-" + hit.Page.Type,
                     ["lastModified"] = json.Time(hit.Page.Current.When),
                     ["friendlyLastModified"] = hit.Page.Current.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
                     ["score"] = 0.0,

@@ -151,7 +151,7 @@ internal sealed class LegacyJson
         var o = new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["type"] = "page",
+            ["type"] = p.Type,
             ["status"] = at is not null && at != p.Current ? "historical" : p.Status,
             ["title"] = v.Title,
         };
@@ -267,7 +267,7 @@ internal sealed class LegacyJson
         o["extensions"] = new JsonObject { ["position"] = p.Position };
         o["_links"] = new JsonObject
         {
-            ["webui"] = _site.IsCloud ? $"/spaces/{p.Space.Key}/pages/{p.Id}/{Cloud.CloudV2Json.Slug(v.Title)}" : $"/pages/viewpage.action?pageId={p.Id}",
+            ["webui"] = WebUi(p, v.Title),
             ["edit"] = $"/pages/resumedraft.action?draftId={p.Id}",
             ["tinyui"] = "/x/" + Cloud.CloudV2Json.TinyId(p.Id),
             ["self"] = Base + ApiPrefix + "/content/" + p.Id,
@@ -368,6 +368,19 @@ internal sealed class LegacyJson
         return o;
     }
 
+    private string WebUi(Page p, string title)
+    {
+        var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
+        var slug = Cloud.CloudV2Json.Slug(title);
+        return (_site.IsCloud, p.IsBlogPost) switch
+        {
+            (true, false) => $"/spaces/{p.Space.Key}/pages/{p.Id}/{slug}",
+            (true, true) => $"/spaces/{p.Space.Key}/blog/{day}/{p.Id}/{slug}",
+            (false, false) => $"/pages/viewpage.action?pageId={p.Id}",
+            (false, true) => $"/display/{p.Space.Key}/{day}/{slug}",
+        };
+    }
+
     public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null)
     {
         var v = at ?? a.Current;
@@ -421,7 +434,7 @@ internal sealed class LegacyJson
     public JsonObject Top(JsonObject o)
     {
         var links = o["_links"] as JsonObject ?? new JsonObject();
-        if (o["type"] is JsonValue type && type.GetValue<string>() is "page" or "comment" or "attachment")
+        if (o["type"] is JsonValue type && type.GetValue<string>() is "page" or "blogpost" or "comment" or "attachment")
             links["collection"] = ApiPrefix + "/content";
         else if (o["key"] is not null)
             links["collection"] = ApiPrefix + "/space";

@@ -7,7 +7,7 @@ namespace SpaceSync.Emulator.Seeding;
 
 /// <summary>
 /// Fills a space with a realistic, reproducible page tree: the same seed gives the same ids, titles,
-/// bodies, versions, labels, attachments, comments, restrictions and timestamps. Bodies use the storage-format constructs a
+/// bodies, versions, labels, attachments, comments, blog posts, restrictions and timestamps. Bodies use the storage-format constructs a
 /// syncer must handle (macros, links, mentions in the flavour's form, entities, Cloud-only markup).
 /// </summary>
 public static class Seeder
@@ -90,6 +90,15 @@ public static class Seeder
                     var updated = page.Current.Body + $"<p>Update {e + 1} by <ac:link>{Mention(state.Flavor, editor)}</ac:link>.</p>";
                     state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, updated, Message: $"Edit {e + 1}"), editor);
                 }
+            }
+            // A few blog posts (one per ten pages), with the same markup, some labelled and commented.
+            for (var b = 0; b < pageCount / 10; b++)
+            {
+                var author = users[random.Next(users.Count)];
+                var title = $"Weekly update {b + 1}";
+                var post = state.CreateBlogPost(space.Id, title, Body(state.Flavor, random, title, tree, users, pageCount + b), author);
+                if (random.Next(2) == 0) state.AddLabels(post.Id, new[] { ("global", "weekly") });
+                if (random.Next(3) == 0) state.AddComment(post.Id, "<p>Nice summary.</p>", null, users[random.Next(users.Count)]);
             }
             return space;
         }

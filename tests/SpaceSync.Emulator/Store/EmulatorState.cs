@@ -242,20 +242,31 @@ public sealed class EmulatorState : IDisposable
         }
     }
 
-    private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message)
+    /// <summary>Creates a blog post (no parent; its title must be unique among the space's posts of that day).</summary>
+    public Page CreateBlogPost(long spaceId, string title, string body, User? author = null, string? message = null)
+    {
+        lock (Gate)
+        {
+            var space = _spaces.GetValueOrDefault(spaceId)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"No space with id {spaceId}.");
+            return AddPage(space, title, body, null, author ?? Admin, message, "blogpost");
+        }
+    }
+
+    private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message, string type = "page")
     {
         title = CheckTitle(title);
         if (parentId is long pid)
         {
             var parent = _pages.GetValueOrDefault(pid);
-            if (parent is null || parent.Status != "current" || !Visible(parent))
+            if (parent is null || parent.Status != "current" || !Visible(parent) || parent.IsBlogPost)
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} does not exist or is not current.");
             if (parent.Space != space)
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} is in space {parent.Space.Key}, not {space.Key}.");
         }
-        EnsureTitleFree(space, title, null);
         var now = Now();
-        var page = new Page(_nextContentId++, space, author, now) { ParentId = parentId, Position = NextPosition(space, parentId) };
+        EnsureTitleFree(space, title, null, type, now);
+        var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type == "page" ? NextPosition(space, parentId) : 0 };
         page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
         _pages.Add(page.Id, page);
         return page;
@@ -271,10 +282,16 @@ public sealed class EmulatorState : IDisposable
         return title;
     }
 
-    private void EnsureTitleFree(Space space, string title, Page? self)
+    /// <summary>Page titles are unique per space; blog post titles per space and posting day (UTC here).</summary>
+    private void EnsureTitleFree(Space space, string title, Page? self, string type, DateTimeOffset created)
     {
-        if (_pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase)))
-            throw new StoreException(StoreErrorKind.BadRequest, $"A page with this title already exists: A page already exists with the title {title} in this space");
+        var clash = _pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && p.Type == type
+            && (type == "page" || p.CreatedAt.UtcDateTime.Date == created.UtcDateTime.Date)
+            && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase));
+        if (clash)
+            throw new StoreException(StoreErrorKind.BadRequest, type == "page"
+                ? $"A page with this title already exists: A page already exists with the title {title} in this space"
+                : $"A blog post with this title already exists: A blog post with the title {title} was already posted that day in this space");
     }
 
     private int NextPosition(Space space, long? parentId) =>
@@ -300,7 +317,7 @@ public sealed class EmulatorState : IDisposable
             {
                 if (update.Status != "current")
                     throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is in the trash; restore it with status current before editing it.");
-                EnsureTitleFree(page.Space, page.Title, page);
+                EnsureTitleFree(page.Space, page.Title, page, page.Type, page.CreatedAt);
                 var back = page.ParentBeforeTrash is long old && _pages.TryGetValue(old, out var oldParent) && oldParent.Status == "current" ? old : (long?)null;
                 page.ParentId = back;
                 page.ParentBeforeTrash = null;
@@ -312,13 +329,15 @@ public sealed class EmulatorState : IDisposable
             if (update.Status is not null && update.Status != "current")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Status '{update.Status}' cannot be set by an update here; only current is supported.");
             var title = CheckTitle(update.Title ?? page.Title);
-            EnsureTitleFree(page.Space, title, page);
+            EnsureTitleFree(page.Space, title, page, page.Type, page.CreatedAt);
+            if (update.Move && page.IsBlogPost)
+                throw new StoreException(StoreErrorKind.BadRequest, "A blog post has no parent and cannot be moved.");
             if (update.Move && update.NewParentId != page.ParentId)
             {
                 if (update.NewParentId is long np)
                 {
                     var parent = _pages.GetValueOrDefault(np);
-                    if (parent is null || parent.Status != "current" || !Visible(parent))
+                    if (parent is null || parent.Status != "current" || !Visible(parent) || parent.IsBlogPost)
                         throw new StoreException(StoreErrorKind.BadRequest, $"The new parent page {np} does not exist or is not current.");
                     if (parent.Space != page.Space)
                         throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved to another space by an update.");
@@ -409,6 +428,8 @@ public sealed class EmulatorState : IDisposable
             var target = RequirePage(targetId);
             if (page.Status != "current" || target.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
+            if (page.IsBlogPost || target.IsBlogPost)
+                throw new StoreException(StoreErrorKind.BadRequest, "Blog posts have no place in the page tree and cannot be moved.");
             if (position is not ("append" or "before" or "after"))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Position '{position}' is invalid: use append, before or after.");
             if (target.Space != page.Space)

@@ -94,17 +94,24 @@ public sealed class PageVersion
     public bool MinorEdit { get; }
 }
 
+/// <summary>A page or a blog post (same life cycle: versions, trash, labels, attachments, comments; blog posts have no parent).</summary>
 public sealed class Page
 {
-    internal Page(long id, Space space, User creator, DateTimeOffset createdAt)
+    internal Page(long id, Space space, User creator, DateTimeOffset createdAt, string type = "page")
     {
         Id = id;
         Space = space;
         Creator = creator;
         CreatedAt = createdAt;
+        Type = type;
     }
 
     public long Id { get; }
+
+    /// <summary>"page" or "blogpost".</summary>
+    public string Type { get; }
+
+    public bool IsBlogPost => Type == "blogpost";
     public Space Space { get; }
     public User Creator { get; }
     public DateTimeOffset CreatedAt { get; }
