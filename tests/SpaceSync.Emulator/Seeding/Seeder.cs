@@ -36,7 +36,10 @@ public static class Seeder
         ("Dana Díaz", "dana@example.com", "Europe/Madrid"),
     };
 
-    /// <summary>Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.</summary>
+    /// <summary>
+    /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.
+    /// Call it before the site takes requests: it swaps the state's clock while it runs.
+    /// </summary>
     public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed)
     {
         ArgumentNullException.ThrowIfNull(state);
