@@ -241,6 +241,24 @@ public sealed class CloudV1Tests : SiteTest
         Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments?status=trashed")).Expect(200)));
     }
 
+    [Fact]
+    public async Task Labels_and_attachments_on_a_page_the_caller_may_view_but_not_edit_are_refused_with_403()
+    {
+        var space = await CreateSpace("NE");
+        var id = await CreatePage(space, "Look, do not touch");
+        var other = Emulator.State.AddUser("Only Editor", "only@example.com");
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        }))).Expect(200);
+
+        (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "nope" } })).Expect(403);
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "nope.txt", "x"u8.ToArray(), "no-check"))).Expect(403);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200)));
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private async Task<JsonNode> CreateSpace(string key) =>

@@ -283,7 +283,7 @@ public sealed class CloudV2Tests : SiteTest
         (await Client.GetAsync("/api/v2/pages/999999/operations")).Expect(404);
     }
 
-    [Fact(Skip = "CONFORMANCE-FINDINGS.md F2: emulator answers 403, which v2 PUT/DELETE /pages/{id} do not declare (they document 404)")]
+    [Fact]
     public async Task Writes_to_a_page_whose_update_restriction_excludes_the_caller_answer_404_as_documented()
     {
         var space = await CreateSpace("WRX");

@@ -86,7 +86,7 @@ public abstract class DataCenterTests : SiteTest
         (await Client.GetAsync("/rest/api/content/999999")).Expect(404);
     }
 
-    [Fact(Skip = "CONFORMANCE-FINDINGS.md F1: single content lacks _links.base/_links.context (the schema cannot require them)")]
+    [Fact]
     public async Task Single_content_carries_base_and_context_links()
     {
         var home = await CreateSpace("LK");
@@ -397,7 +397,7 @@ public abstract class DataCenterTests : SiteTest
         Assert.Equal(1, Int(page["version"], "number"));
     }
 
-    [Fact(Skip = "CONFORMANCE-FINDINGS.md F3: emulator answers 403; the document declares 404 for a caller without permission to trash")]
+    [Fact]
     public async Task An_update_restriction_that_excludes_the_caller_refuses_trashing_with_404_as_documented()
     {
         var id = await RestrictUpdatesToSomeoneElse("UD");
@@ -472,6 +472,16 @@ public abstract class DataCenterTests : SiteTest
 
         (await Client.DeleteAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(204);
         (await Client.GetAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Labels_on_a_page_the_caller_may_view_but_not_edit_are_refused_as_documented()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("LN");
+        // The document declares 200/404 for POST label: the refusal is a 404.
+        (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "nope" } })).Expect(404);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200)));
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "nope.txt", "x"u8.ToArray(), "nocheck"))).Expect(403);
     }
 
     [Fact]
