@@ -29,6 +29,8 @@
         P3  PUT /pages/{id}: declare response 409 (no body schema, like the document's other errors).
             Atlassian documents the stale-version conflict (409, errors[].code CONFLICT) for page updates,
             but the operation lists only 200/400/401/404. The test asserts the 409 body itself.
+        P11 PUT /blogposts/{id}, PUT /footer-comments/{comment-id}: declare response 409, as P3.
+            Blog posts and comments are versioned content like pages: a stale version.number conflicts the same way.
       datacenter.json
         P4  PUT /rest/api/content/{contentId}: declare response 409 (no body schema).
             Data Center answers 409 "Version must be incremented on update"; the document lists 200/400/404.
@@ -53,8 +55,8 @@
 
     Verify a rerun with tools/OpenApiTrimCheck (see tools/README.md): a -NoPatch trim must validate every
     sample body exactly like the originals (0 differences); the patched trim may differ only where P1-P2
-    accept null, P7 stops checking a body and P9 accepts an errors array (P3-P6, P8, P10 add statuses the
-    originals lack: nothing to compare).
+    accept null, P7 stops checking a body and P9 accepts an errors array (P3-P6, P8, P10, P11 add statuses
+    the originals lack: nothing to compare).
 
 .PARAMETER Source
     Folder holding cloud-v2.openapi.json, cloud-v1.openapi.json and datacenter-10.0.3.openapi.json.
@@ -196,6 +198,8 @@ $patches = @{
         Set-Nullable $doc @('components', 'schemas', 'PageBulk', 'properties', 'parentId') 'P1'
         Set-Nullable $doc @('components', 'schemas', 'ParentContentType') 'P2'
         Add-Response $doc '/pages/{id}' 'put' '409' $null 'P3'
+        Add-Response $doc '/blogposts/{id}' 'put' '409' $null 'P11'
+        Add-Response $doc '/footer-comments/{comment-id}' 'put' '409' $null 'P11'
     }
     'cloud-v1.json'   = { param($doc) }
     'datacenter.json' = {

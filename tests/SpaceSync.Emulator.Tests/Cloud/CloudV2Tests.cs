@@ -350,12 +350,50 @@ public sealed class CloudV2Tests : SiteTest
 
         var updated = (await Client.PutJsonAsync($"/api/v2/footer-comments/{commentId}", new { version = new { number = 2 }, body = new { representation = "storage", value = "<p>Edited</p>" } })).Expect(200).Json;
         Assert.Equal(2, Int(updated["version"], "number"));
+        var stale = (await Client.PutJsonAsync($"/api/v2/footer-comments/{commentId}", new { version = new { number = 2 }, body = new { representation = "storage", value = "<p>Stale</p>" } })).Expect(409).Json;
+        Assert.Equal("CONFLICT", Str(stale["errors"]?[0], "code"));
         var read = (await Client.GetAsync($"/api/v2/footer-comments/{commentId}?body-format=storage")).Expect(200).Json;
         Assert.Equal("<p>Edited</p>", Str(read["body"]?["storage"], "value"));
 
         (await Client.DeleteAsync($"/api/v2/footer-comments/{Str(reply, "id")}")).Expect(204);
         (await Client.GetAsync($"/api/v2/footer-comments/{Str(reply, "id")}")).Expect(404);
         (await Client.PostJsonAsync("/api/v2/footer-comments", new { pageId = "999999", body = new { representation = "storage", value = "<p/>" } })).Expect(404);
+    }
+
+    [Fact]
+    public async Task Blog_posts_are_created_listed_per_space_updated_trashed_restored_and_purged()
+    {
+        var space = await CreateSpace("BP");
+        var other = await CreateSpace("BPO");
+        var created = (await Client.PostJsonAsync("/api/v2/blogposts", new { spaceId = Str(space, "id"), status = "current", title = "News", body = StorageBody("<p>Hello</p>") })).Expect(200).Json;
+        var id = Str(created, "id");
+        Assert.Equal(Str(space, "id"), Str(created, "spaceId"));
+        Assert.Equal(1, Int(created["version"], "number"));
+        await Client.PostJsonAsync("/api/v2/blogposts", new { spaceId = Str(other, "id"), status = "current", title = "Elsewhere", body = StorageBody("<p/>") });
+
+        var inSpace = Results((await Client.GetAsync($"/api/v2/spaces/{Str(space, "id")}/blogposts?body-format=storage")).Expect(200));
+        Assert.Equal(id, Str(Assert.Single(inSpace), "id"));
+        Assert.Equal("<p>Hello</p>", Str(inSpace[0]?["body"]?["storage"], "value"));
+        Assert.Equal(2, Results((await Client.GetAsync("/api/v2/blogposts")).Expect(200)).Count);
+        Assert.DoesNotContain(id, await ListIds(space));
+
+        var updated = (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News v2", body = StorageBody("<p>2</p>"), version = new { number = 2 } })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        var stale = (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News", body = StorageBody("<p>x</p>"), version = new { number = 2 } })).Expect(409).Json;
+        Assert.Equal("CONFLICT", Str(stale["errors"]?[0], "code"));
+
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}")).Expect(204);
+        Assert.Equal("trashed", Str((await Client.GetAsync($"/api/v2/blogposts/{id}?status=trashed")).Expect(200).Json, "status"));
+        (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News v2", body = StorageBody("<p>2</p>"), version = new { number = 3 } })).Expect(200);
+        Assert.Equal("current", Str((await Client.GetAsync($"/api/v2/blogposts/{id}?body-format=storage")).Expect(200).Json, "status"));
+
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}")).Expect(204);
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}?purge=true")).Expect(204);
+        (await Client.GetAsync($"/api/v2/blogposts/{id}")).Expect(404);
+
+        // A page id is not a blog post.
+        var pageId = Str((await CreatePage(space, "A page", "<p/>")).Json, "id");
+        (await Client.GetAsync($"/api/v2/blogposts/{pageId}")).Expect(404);
     }
 
     [Fact]
