@@ -266,6 +266,27 @@ internal static class DataCenterEndpoints
             }
         });
 
+        api.MapGet("/content/{id}/descendant/page", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var root = RequireContent(state, id);
+                // Breadth-first: children before grandchildren, siblings in position order.
+                var descendants = new List<Page>();
+                var frontier = new Queue<Page>(new[] { root });
+                while (frontier.Count > 0)
+                    foreach (var child in state.VisibleChildren(frontier.Dequeue()))
+                    {
+                        descendants.Add(child);
+                        frontier.Enqueue(child);
+                    }
+                var json = new LegacyJson(ctx, site, state);
+                return Offset(ctx, site, json, descendants, start, limit, p => json.Content(p, expand));
+            }
+        });
+
         api.MapGet("/content/{id}/child/comment", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var expand = LegacyJson.Expand(ctx);
