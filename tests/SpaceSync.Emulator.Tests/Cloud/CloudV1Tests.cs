@@ -31,6 +31,25 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Users_are_searched_by_cql_and_read_in_bulk_for_user_mapping()
+    {
+        var alice = Emulator.State.AddUser("Alice Example", "alice@example.com");
+        var bob = Emulator.State.AddUser("Bob Example", "bob@example.com");
+
+        var found = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type = user and user.fullname ~ \"Alice\""))).Expect(200));
+        var hit = Assert.Single(found)!;
+        Assert.Equal(alice.AccountId, Str(hit["user"], "accountId"));
+
+        var everyone = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type = user") + "&limit=100")).Expect(200));
+        Assert.True(everyone.Count >= 3, "admin, Alice and Bob are users");
+        AssertNoDuplicates(everyone.Select(u => Str(u?["user"], "accountId")).ToList(), "user search");
+
+        var bulk = Results((await Client.GetAsync($"/rest/api/user/bulk?accountId={Uri.EscapeDataString(alice.AccountId)}&accountId={Uri.EscapeDataString(bob.AccountId)}")).Expect(200));
+        Assert.Equal(new[] { "alice@example.com", "bob@example.com" }, bulk.Select(u => Str(u, "email")).Order());
+        (await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("not cql (("))).Expect(400);
+    }
+
+    [Fact]
     public async Task Cql_lastmodified_reads_minutes_in_the_callers_time_zone()
     {
         var space = await CreateSpace("CQ");

@@ -485,6 +485,74 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task Blog_posts_are_content_of_type_blogpost_listed_by_posting_day()
+    {
+        await CreateSpace("BL");
+        var post = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "blogpost",
+            ["title"] = "Release notes",
+            ["space"] = new JsonObject { ["key"] = "BL" },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>New</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        var id = Str(post, "id");
+        Assert.Equal("blogpost", Str(post, "type"));
+        await CreatePage("BL", "Release notes", "<p>a page may share a blog post's title</p>");
+
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var posts = Results((await Client.GetAsync($"/rest/api/content?spaceKey=BL&type=blogpost&postingDay={today}&expand=version,body.storage")).Expect(200));
+        var listed = Assert.Single(posts)!;
+        Assert.Equal(id, Str(listed, "id"));
+        AssertDcContent(listed, versionExpanded: true);
+        Assert.Empty(Results((await Client.GetAsync("/rest/api/content?spaceKey=BL&type=blogpost&postingDay=2001-01-01")).Expect(200)));
+        Assert.DoesNotContain(id, await ListIds("BL"));
+
+        var updated = (await Client.PutJsonAsync($"/rest/api/content/{id}", new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = "blogpost",
+            ["title"] = "Release notes",
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Newer</p>", ["representation"] = "storage" } },
+            ["version"] = new JsonObject { ["number"] = 2 },
+        })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        var found = Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = BL and type = blogpost"))).Expect(200));
+        Assert.Equal(id, Str(Assert.Single(found), "id"));
+        (await Client.DeleteAsync($"/rest/api/content/{id}")).Expect(200);
+    }
+
+    [Fact]
+    public async Task The_user_list_pages_by_offset_without_duplicates()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            Emulator.State.AddUser("Person " + i, $"person{i}@example.com", username: "person" + i);
+        }
+
+        var users = await FollowOffsetPages("/rest/api/user/list?limit=2", expectedPages: 3);
+        var names = users.Select(u => Str(u, "username")).ToList();
+        AssertNoDuplicates(names, "user list");
+        Assert.Equal(5, names.Count); // admin and four people
+        Assert.All(users, u => Str(u, "userKey"));
+    }
+
+    [Fact]
+    public async Task Descendants_are_listed_breadth_first_with_offset_paging()
+    {
+        var home = await CreateSpace("DE");
+        var a = await CreatePage("DE", "A", "<p/>", home);
+        var b = await CreatePage("DE", "B", "<p/>", home);
+        var a1 = await CreatePage("DE", "A1", "<p/>", a);
+        var a11 = await CreatePage("DE", "A11", "<p/>", a1);
+        var b1 = await CreatePage("DE", "B1", "<p/>", b);
+
+        var all = (await FollowOffsetPages($"/rest/api/content/{home}/descendant/page?limit=2&expand=version", expectedPages: 3)).Select(p => Str(p, "id")).ToList();
+        Assert.Equal(new[] { a, b, a1, b1, a11 }, all);
+        Assert.Equal(new[] { a11 }, Results((await Client.GetAsync($"/rest/api/content/{a1}/descendant/page")).Expect(200)).Select(p => Str(p, "id")));
+        (await Client.GetAsync("/rest/api/content/999999/descendant/page")).Expect(404);
+    }
+
+    [Fact]
     public async Task Users_are_found_by_key_and_username()
     {
         var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
