@@ -29,6 +29,8 @@
         P3  PUT /pages/{id}: declare response 409 (no body schema, like the document's other errors).
             Atlassian documents the stale-version conflict (409, errors[].code CONFLICT) for page updates,
             but the operation lists only 200/400/401/404. The test asserts the 409 body itself.
+        P11 PUT /blogposts/{id}, PUT /footer-comments/{comment-id}: declare response 409, as P3.
+            Blog posts and comments are versioned content like pages: a stale version.number conflicts the same way.
       datacenter.json
         P4  PUT /rest/api/content/{contentId}: declare response 409 (no body schema).
             Data Center answers 409 "Version must be incremented on update"; the document lists 200/400/404.
@@ -44,13 +46,17 @@
         P9  ValidationResult.errors (the `data.errors` of every RestError): type array instead of object.
             Data Center sends "errors": [] (a list of messages; the schema's "object" is what the generator
             made of Java's Iterable<ValidationError>); see the reference README's error envelope errors[].
+        P10 PUT /rest/api/content/{contentId}: declare response 403 with the RestError schema of its 404.
+            The document names no answer for a caller who may view but not edit the page; Cloud v1 documents
+            the same resource (/rest/api/content/{id}, shared code) with "403: the calling user can not update
+            the content". (DELETE needs no patch: the document says 404 for "no permission to trash".)
       cloud-v1.json
         (none)
 
     Verify a rerun with tools/OpenApiTrimCheck (see tools/README.md): a -NoPatch trim must validate every
     sample body exactly like the originals (0 differences); the patched trim may differ only where P1-P2
-    accept null, P7 stops checking a body and P9 accepts an errors array (P3-P6, P8 add statuses the originals
-    lack: nothing to compare).
+    accept null, P7 stops checking a body and P9 accepts an errors array (P3-P6, P8, P10, P11 add statuses
+    the originals lack: nothing to compare).
 
 .PARAMETER Source
     Folder holding cloud-v2.openapi.json, cloud-v1.openapi.json and datacenter-10.0.3.openapi.json.
@@ -192,6 +198,8 @@ $patches = @{
         Set-Nullable $doc @('components', 'schemas', 'PageBulk', 'properties', 'parentId') 'P1'
         Set-Nullable $doc @('components', 'schemas', 'ParentContentType') 'P2'
         Add-Response $doc '/pages/{id}' 'put' '409' $null 'P3'
+        Add-Response $doc '/blogposts/{id}' 'put' '409' $null 'P11'
+        Add-Response $doc '/footer-comments/{comment-id}' 'put' '409' $null 'P11'
     }
     'cloud-v1.json'   = { param($doc) }
     'datacenter.json' = {
@@ -202,6 +210,7 @@ $patches = @{
         Clear-ResponseBody $doc '/rest/api/content/{id}/child/attachment' 'post' '403' 'P7'
         Add-Response $doc '/rest/api/content/search' 'get' '400' '404' 'P8'
         Set-SchemaType $doc @('components', 'schemas', 'ValidationResult', 'properties', 'errors') 'object' 'array' 'P9'
+        Add-Response $doc '/rest/api/content/{contentId}' 'put' '403' '404' 'P10'
     }
 }
 

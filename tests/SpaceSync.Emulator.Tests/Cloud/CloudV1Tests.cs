@@ -31,6 +31,25 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Users_are_searched_by_cql_and_read_in_bulk_for_user_mapping()
+    {
+        var alice = Emulator.State.AddUser("Alice Example", "alice@example.com");
+        var bob = Emulator.State.AddUser("Bob Example", "bob@example.com");
+
+        var found = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type = user and user.fullname ~ \"Alice\""))).Expect(200));
+        var hit = Assert.Single(found)!;
+        Assert.Equal(alice.AccountId, Str(hit["user"], "accountId"));
+
+        var everyone = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type = user") + "&limit=100")).Expect(200));
+        Assert.True(everyone.Count >= 3, "admin, Alice and Bob are users");
+        AssertNoDuplicates(everyone.Select(u => Str(u?["user"], "accountId")).ToList(), "user search");
+
+        var bulk = Results((await Client.GetAsync($"/rest/api/user/bulk?accountId={Uri.EscapeDataString(alice.AccountId)}&accountId={Uri.EscapeDataString(bob.AccountId)}")).Expect(200));
+        Assert.Equal(new[] { "alice@example.com", "bob@example.com" }, bulk.Select(u => Str(u, "email")).Order());
+        (await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("not cql (("))).Expect(400);
+    }
+
+    [Fact]
     public async Task Cql_lastmodified_reads_minutes_in_the_callers_time_zone()
     {
         var space = await CreateSpace("CQ");
@@ -239,6 +258,24 @@ public sealed class CloudV1Tests : SiteTest
         (await Client.DeleteAsync($"/api/v2/attachments/{attachmentId}?purge=true")).Expect(204);
         (await Client.GetAsync($"/api/v2/attachments/{attachmentId}")).Expect(404);
         Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments?status=trashed")).Expect(200)));
+    }
+
+    [Fact]
+    public async Task Labels_and_attachments_on_a_page_the_caller_may_view_but_not_edit_are_refused_with_403()
+    {
+        var space = await CreateSpace("NE");
+        var id = await CreatePage(space, "Look, do not touch");
+        var other = Emulator.State.AddUser("Only Editor", "only@example.com");
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        }))).Expect(200);
+
+        (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "nope" } })).Expect(403);
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "nope.txt", "x"u8.ToArray(), "no-check"))).Expect(403);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200)));
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
     }
 
     // ---------------------------------------------------------------- helpers

@@ -284,6 +284,119 @@ public sealed class CloudV2Tests : SiteTest
     }
 
     [Fact]
+    public async Task Writes_to_a_page_whose_update_restriction_excludes_the_caller_answer_404_as_documented()
+    {
+        var space = await CreateSpace("WRX");
+        var id = Str((await CreatePage(space, "Locked", "<p>v1</p>")).Json, "id");
+        var other = Emulator.State.AddUser("Only Editor", "only@example.com");
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        }))).Expect(200);
+
+        (await UpdatePage(id, "Locked", "<p>v2</p>", 2)).Expect(404);
+        (await Client.DeleteAsync($"/api/v2/pages/{id}")).Expect(404);
+        var page = (await Client.GetAsync($"/api/v2/pages/{id}?body-format=storage")).Expect(200).Json;
+        Assert.Equal(1, Int(page["version"], "number"));
+        Assert.Equal("current", Str(page, "status"));
+    }
+
+    [Fact]
+    public async Task A_read_restriction_hides_the_page_and_its_descendants_from_everyone_it_does_not_name()
+    {
+        var space = await CreateSpace("RDX");
+        var parent = Str((await CreatePage(space, "Hidden parent", "<p/>")).Json, "id");
+        var child = Str((await CreatePage(space, "Hidden child", "<p/>", parentId: parent)).Json, "id");
+        var reader = Emulator.State.AddUser("Reader", "reader@example.com", apiToken: "reader-token");
+        var readerAuth = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("reader@example.com:reader-token")));
+
+        // The reader restricts the page to themself (a user restricting others out, not themself).
+        (await SendAs(readerAuth, HttpMethod.Put, $"/rest/api/content/{parent}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = reader.AccountId }) },
+        }))).Expect(200);
+
+        (await Client.GetAsync($"/api/v2/pages/{parent}")).Expect(404);
+        (await Client.GetAsync($"/api/v2/pages/{child}")).Expect(404);
+        var visible = await ListIds(space);
+        Assert.DoesNotContain(parent, visible);
+        Assert.DoesNotContain(child, visible);
+        var hits = Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = RDX and title ~ \"Hidden\""))).Expect(200));
+        Assert.Empty(hits);
+
+        // The user the restriction names sees both.
+        Assert.Equal(child, Str((await SendAs(readerAuth, HttpMethod.Get, $"/api/v2/pages/{child}")).Expect(200).Json, "id"));
+    }
+
+    [Fact]
+    public async Task Footer_comments_are_created_with_201_listed_updated_with_the_next_version_and_deleted()
+    {
+        var space = await CreateSpace("FC");
+        var pageId = Str((await CreatePage(space, "Discussed", "<p/>")).Json, "id");
+
+        var created = (await Client.PostJsonAsync("/api/v2/footer-comments", new { pageId, body = new { representation = "storage", value = "<p>First!</p>" } })).Expect(201).Json;
+        var commentId = Str(created, "id");
+        Assert.Equal(pageId, Str(created, "pageId"));
+        Assert.Equal(1, Int(created["version"], "number"));
+        var reply = (await Client.PostJsonAsync("/api/v2/footer-comments", new { parentCommentId = commentId, body = new { representation = "storage", value = "<p>Reply</p>" } })).Expect(201).Json;
+        Assert.Equal(commentId, Str(reply, "parentCommentId"));
+
+        // Top-level comments only in the page's list; the reply hangs below its parent.
+        var listed = Results((await Client.GetAsync($"/api/v2/pages/{pageId}/footer-comments?body-format=storage")).Expect(200));
+        Assert.Equal(commentId, Str(Assert.Single(listed), "id"));
+        Assert.Equal("<p>First!</p>", Str(listed[0]?["body"]?["storage"], "value"));
+
+        var updated = (await Client.PutJsonAsync($"/api/v2/footer-comments/{commentId}", new { version = new { number = 2 }, body = new { representation = "storage", value = "<p>Edited</p>" } })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        var stale = (await Client.PutJsonAsync($"/api/v2/footer-comments/{commentId}", new { version = new { number = 2 }, body = new { representation = "storage", value = "<p>Stale</p>" } })).Expect(409).Json;
+        Assert.Equal("CONFLICT", Str(stale["errors"]?[0], "code"));
+        var read = (await Client.GetAsync($"/api/v2/footer-comments/{commentId}?body-format=storage")).Expect(200).Json;
+        Assert.Equal("<p>Edited</p>", Str(read["body"]?["storage"], "value"));
+
+        (await Client.DeleteAsync($"/api/v2/footer-comments/{Str(reply, "id")}")).Expect(204);
+        (await Client.GetAsync($"/api/v2/footer-comments/{Str(reply, "id")}")).Expect(404);
+        (await Client.PostJsonAsync("/api/v2/footer-comments", new { pageId = "999999", body = new { representation = "storage", value = "<p/>" } })).Expect(404);
+    }
+
+    [Fact]
+    public async Task Blog_posts_are_created_listed_per_space_updated_trashed_restored_and_purged()
+    {
+        var space = await CreateSpace("BP");
+        var other = await CreateSpace("BPO");
+        var created = (await Client.PostJsonAsync("/api/v2/blogposts", new { spaceId = Str(space, "id"), status = "current", title = "News", body = StorageBody("<p>Hello</p>") })).Expect(200).Json;
+        var id = Str(created, "id");
+        Assert.Equal(Str(space, "id"), Str(created, "spaceId"));
+        Assert.Equal(1, Int(created["version"], "number"));
+        await Client.PostJsonAsync("/api/v2/blogposts", new { spaceId = Str(other, "id"), status = "current", title = "Elsewhere", body = StorageBody("<p/>") });
+
+        var inSpace = Results((await Client.GetAsync($"/api/v2/spaces/{Str(space, "id")}/blogposts?body-format=storage")).Expect(200));
+        Assert.Equal(id, Str(Assert.Single(inSpace), "id"));
+        Assert.Equal("<p>Hello</p>", Str(inSpace[0]?["body"]?["storage"], "value"));
+        Assert.Equal(2, Results((await Client.GetAsync("/api/v2/blogposts")).Expect(200)).Count);
+        Assert.DoesNotContain(id, await ListIds(space));
+
+        var updated = (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News v2", body = StorageBody("<p>2</p>"), version = new { number = 2 } })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        var stale = (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News", body = StorageBody("<p>x</p>"), version = new { number = 2 } })).Expect(409).Json;
+        Assert.Equal("CONFLICT", Str(stale["errors"]?[0], "code"));
+
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}")).Expect(204);
+        Assert.Equal("trashed", Str((await Client.GetAsync($"/api/v2/blogposts/{id}?status=trashed")).Expect(200).Json, "status"));
+        (await Client.PutJsonAsync($"/api/v2/blogposts/{id}", new { id, status = "current", title = "News v2", body = StorageBody("<p>2</p>"), version = new { number = 3 } })).Expect(200);
+        Assert.Equal("current", Str((await Client.GetAsync($"/api/v2/blogposts/{id}?body-format=storage")).Expect(200).Json, "status"));
+
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}")).Expect(204);
+        (await Client.DeleteAsync($"/api/v2/blogposts/{id}?purge=true")).Expect(204);
+        (await Client.GetAsync($"/api/v2/blogposts/{id}")).Expect(404);
+
+        // A page id is not a blog post.
+        var pageId = Str((await CreatePage(space, "A page", "<p/>")).Json, "id");
+        (await Client.GetAsync($"/api/v2/blogposts/{pageId}")).Expect(404);
+    }
+
+    [Fact]
     public async Task An_attachment_is_read_by_id_with_its_version()
     {
         var space = await CreateSpace("ATI");

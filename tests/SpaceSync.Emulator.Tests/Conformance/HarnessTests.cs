@@ -79,11 +79,14 @@ public sealed class HarnessTests
 
         var v2 = await ApiDocuments.GetAsync(ApiDocument.CloudV2);
         Assert.True(v2.Paths["/pages/{id}"]["put"].ActualResponses.ContainsKey("409"));
+        Assert.True(v2.Paths["/blogposts/{id}"]["put"].ActualResponses.ContainsKey("409"));
+        Assert.True(v2.Paths["/footer-comments/{comment-id}"]["put"].ActualResponses.ContainsKey("409"));
         var dc = await ApiDocuments.GetAsync(ApiDocument.DataCenter);
         Assert.True(dc.Paths["/rest/api/content/{contentId}"]["put"].ActualResponses.ContainsKey("409"));
         Assert.True(dc.Paths["/rest/api/content/{id}/child/attachment"]["get"].ActualResponses.ContainsKey("200"));
         Assert.True(dc.Paths["/rest/api/content"]["post"].ActualResponses.ContainsKey("400"));
         Assert.True(dc.Paths["/rest/api/content/search"]["get"].ActualResponses.ContainsKey("400"));
+        Assert.True(dc.Paths["/rest/api/content/{contentId}"]["put"].ActualResponses.ContainsKey("403"));
 
         // P9: Data Center's error envelope carries "errors": [] (an array), as real servers send it.
         var notFound = await ResponseSchema(ApiDocument.DataCenter, "/rest/api/content/{id}", "get", "404");

@@ -98,6 +98,18 @@ public abstract class SiteTest : IAsyncLifetime
         }
     }
 
+    /// <summary>Sends a JSON request as another user (the client's default credentials are the admin's).</summary>
+    protected Task<ConformanceResponse> SendAs(System.Net.Http.Headers.AuthenticationHeaderValue credentials, HttpMethod method, string path, JsonNode? body = null)
+    {
+        var request = new HttpRequestMessage(method, Client.Url(path)) { Headers = { Authorization = credentials } };
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        }
+
+        return Client.SendAsync(request);
+    }
+
     protected static JsonArray Results(ConformanceResponse response) =>
         response.Json["results"] as JsonArray ?? throw new Xunit.Sdk.XunitException($"No 'results' array in {response.Excerpt}");
 

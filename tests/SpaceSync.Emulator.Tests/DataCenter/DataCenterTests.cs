@@ -86,7 +86,7 @@ public abstract class DataCenterTests : SiteTest
         (await Client.GetAsync("/rest/api/content/999999")).Expect(404);
     }
 
-    [Fact(Skip = "CONFORMANCE-FINDINGS.md F1: single content lacks _links.base/_links.context (the schema cannot require them)")]
+    [Fact]
     public async Task Single_content_carries_base_and_context_links()
     {
         var home = await CreateSpace("LK");
@@ -292,6 +292,12 @@ public abstract class DataCenterTests : SiteTest
         Assert.Contains(recent["results"]!.AsArray(), r => Str(r, "id") == id);
         Assert.Equal(50, Int(recent, "limit"));
 
+        // The other caps: 200 with expansions other than a body, 1000 with none (reference README).
+        var expanded = (await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = CQ") + "&limit=5000&expand=version")).Expect(200).Json;
+        Assert.Equal(200, Int(expanded, "limit"));
+        var bare = (await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = CQ") + "&limit=5000")).Expect(200).Json;
+        Assert.Equal(1000, Int(bare, "limit"));
+
         var none = (await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString($"space = CQ and lastmodified >= \"{Local(now.AddMinutes(30))}\""))).Expect(200).Json;
         Assert.Empty(none["results"]!.AsArray());
 
@@ -382,6 +388,171 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task An_update_restriction_that_excludes_the_caller_refuses_the_update_with_403()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("UR");
+        var refused = (await Update(id, "Locked", "<p>v2</p>", 2)).Expect(403).Json;
+        Assert.Equal(403, Int(refused, "statusCode"));
+        var page = (await Client.GetAsync($"/rest/api/content/{id}?expand=version")).Expect(200).Json;
+        Assert.Equal(1, Int(page["version"], "number"));
+    }
+
+    [Fact]
+    public async Task An_update_restriction_that_excludes_the_caller_refuses_trashing_with_404_as_documented()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("UD");
+        (await Client.DeleteAsync($"/rest/api/content/{id}")).Expect(404);
+        (await Client.GetAsync($"/rest/api/content/{id}")).Expect(200);
+    }
+
+    [Fact]
+    public async Task A_read_restriction_hides_the_page_and_its_descendants_from_everyone_it_does_not_name()
+    {
+        var home = await CreateSpace("RD");
+        var parent = await CreatePage("RD", "Hidden parent", "<p/>", home);
+        var child = await CreatePage("RD", "Hidden child", "<p/>", parent);
+        var reader = Emulator.State.AddUser("Reader", "reader@example.com", username: "reader", personalAccessToken: "reader-pat");
+        var readerAuth = new AuthenticationHeaderValue("Bearer", "reader-pat");
+
+        // The reader restricts the page to themself (a user restricting others out, not themself).
+        (await SendAs(readerAuth, HttpMethod.Put, $"/rest/api/content/{parent}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = reader.UserKey }) },
+        }))).Expect(200);
+
+        (await Client.GetAsync($"/rest/api/content/{parent}")).Expect(404);
+        (await Client.GetAsync($"/rest/api/content/{child}")).Expect(404);
+        var visible = await ListIds("RD");
+        Assert.DoesNotContain(parent, visible);
+        Assert.DoesNotContain(child, visible);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{home}/child/page")).Expect(200)));
+        Assert.Empty(Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = RD and title ~ \"Hidden\""))).Expect(200)));
+
+        var seen = (await SendAs(readerAuth, HttpMethod.Get, $"/rest/api/content/{child}?expand=ancestors")).Expect(200).Json;
+        Assert.Equal(new[] { home, parent }, seen["ancestors"]!.AsArray().Select(a => Str(a, "id")));
+    }
+
+    [Fact]
+    public async Task Comments_are_content_created_under_a_page_listed_updated_and_deleted_for_good()
+    {
+        await CreateSpace("CM");
+        var pageId = await CreatePage("CM", "Discussed", "<p/>");
+        var comment = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "comment",
+            ["container"] = new JsonObject { ["id"] = pageId, ["type"] = "page" },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>First!</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        var commentId = Str(comment, "id");
+        Assert.Equal("comment", Str(comment, "type"));
+        Assert.Equal(pageId, Str(comment["container"], "id"));
+
+        var reply = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "comment",
+            ["container"] = new JsonObject { ["id"] = pageId, ["type"] = "page" },
+            ["ancestors"] = new JsonArray(new JsonObject { ["id"] = commentId }),
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Reply</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+
+        Assert.Equal(commentId, Str(Assert.Single(Results((await Client.GetAsync($"/rest/api/content/{pageId}/child/comment")).Expect(200))), "id"));
+        var all = Results((await Client.GetAsync($"/rest/api/content/{pageId}/child/comment?depth=all&expand=body.storage,version")).Expect(200));
+        Assert.Equal(new[] { commentId, Str(reply, "id") }.Order(), all.Select(c => Str(c, "id")).Order());
+        Assert.All(all, c => AssertDcContent(c, versionExpanded: true));
+
+        var updated = (await Client.PutJsonAsync($"/rest/api/content/{commentId}", new JsonObject
+        {
+            ["type"] = "comment",
+            ["version"] = new JsonObject { ["number"] = 2 },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Edited</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        Assert.Equal("<p>Edited</p>", Str((await Client.GetAsync($"/rest/api/content/{commentId}?expand=body.storage")).Expect(200).Json["body"]?["storage"], "value"));
+
+        (await Client.DeleteAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(204);
+        (await Client.GetAsync($"/rest/api/content/{Str(reply, "id")}")).Expect(404);
+    }
+
+    [Fact]
+    public async Task Labels_on_a_page_the_caller_may_view_but_not_edit_are_refused_as_documented()
+    {
+        var id = await RestrictUpdatesToSomeoneElse("LN");
+        // The document declares 200/404 for POST label: the refusal is a 404.
+        (await Client.PostJsonAsync($"/rest/api/content/{id}/label", new[] { new { prefix = "global", name = "nope" } })).Expect(404);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/label")).Expect(200)));
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "nope.txt", "x"u8.ToArray(), "nocheck"))).Expect(403);
+    }
+
+    [Fact]
+    public async Task Blog_posts_are_content_of_type_blogpost_listed_by_posting_day()
+    {
+        await CreateSpace("BL");
+        var post = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "blogpost",
+            ["title"] = "Release notes",
+            ["space"] = new JsonObject { ["key"] = "BL" },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>New</p>", ["representation"] = "storage" } },
+        })).Expect(200).Json;
+        var id = Str(post, "id");
+        Assert.Equal("blogpost", Str(post, "type"));
+        await CreatePage("BL", "Release notes", "<p>a page may share a blog post's title</p>");
+
+        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var posts = Results((await Client.GetAsync($"/rest/api/content?spaceKey=BL&type=blogpost&postingDay={today}&expand=version,body.storage")).Expect(200));
+        var listed = Assert.Single(posts)!;
+        Assert.Equal(id, Str(listed, "id"));
+        AssertDcContent(listed, versionExpanded: true);
+        Assert.Empty(Results((await Client.GetAsync("/rest/api/content?spaceKey=BL&type=blogpost&postingDay=2001-01-01")).Expect(200)));
+        Assert.DoesNotContain(id, await ListIds("BL"));
+
+        var updated = (await Client.PutJsonAsync($"/rest/api/content/{id}", new JsonObject
+        {
+            ["id"] = id,
+            ["type"] = "blogpost",
+            ["title"] = "Release notes",
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p>Newer</p>", ["representation"] = "storage" } },
+            ["version"] = new JsonObject { ["number"] = 2 },
+        })).Expect(200).Json;
+        Assert.Equal(2, Int(updated["version"], "number"));
+        var found = Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString("space = BL and type = blogpost"))).Expect(200));
+        Assert.Equal(id, Str(Assert.Single(found), "id"));
+        (await Client.DeleteAsync($"/rest/api/content/{id}")).Expect(200);
+    }
+
+    [Fact]
+    public async Task The_user_list_pages_by_offset_without_duplicates()
+    {
+        for (var i = 0; i < 4; i++)
+        {
+            Emulator.State.AddUser("Person " + i, $"person{i}@example.com", username: "person" + i);
+        }
+
+        var users = await FollowOffsetPages("/rest/api/user/list?limit=2", expectedPages: 3);
+        var names = users.Select(u => Str(u, "username")).ToList();
+        AssertNoDuplicates(names, "user list");
+        Assert.Equal(5, names.Count); // admin and four people
+        Assert.All(users, u => Str(u, "userKey"));
+    }
+
+    [Fact]
+    public async Task Descendants_are_listed_breadth_first_with_offset_paging()
+    {
+        var home = await CreateSpace("DE");
+        var a = await CreatePage("DE", "A", "<p/>", home);
+        var b = await CreatePage("DE", "B", "<p/>", home);
+        var a1 = await CreatePage("DE", "A1", "<p/>", a);
+        var a11 = await CreatePage("DE", "A11", "<p/>", a1);
+        var b1 = await CreatePage("DE", "B1", "<p/>", b);
+
+        var all = (await FollowOffsetPages($"/rest/api/content/{home}/descendant/page?limit=2&expand=version", expectedPages: 3)).Select(p => Str(p, "id")).ToList();
+        Assert.Equal(new[] { a, b, a1, b1, a11 }, all);
+        Assert.Equal(new[] { a11 }, Results((await Client.GetAsync($"/rest/api/content/{a1}/descendant/page")).Expect(200)).Select(p => Str(p, "id")));
+        (await Client.GetAsync("/rest/api/content/999999/descendant/page")).Expect(404);
+    }
+
+    [Fact]
     public async Task Users_are_found_by_key_and_username()
     {
         var me = (await Client.GetAsync("/rest/api/user/current")).Expect(200).Json;
@@ -466,6 +637,20 @@ public abstract class DataCenterTests : SiteTest
         }
 
         return Client.PutJsonAsync($"/rest/api/content/{id}", body);
+    }
+
+    /// <summary>A page in a new space whose update restriction names another user only; returns its id.</summary>
+    private async Task<string> RestrictUpdatesToSomeoneElse(string spaceKey)
+    {
+        await CreateSpace(spaceKey);
+        var id = await CreatePage(spaceKey, "Locked", "<p>v1</p>");
+        var other = Emulator.State.AddUser("Only Editor", spaceKey.ToLowerInvariant() + "@example.com");
+        (await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "update",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["userKey"] = other.UserKey }) },
+        }))).Expect(200);
+        return id;
     }
 
     private async Task<List<string>> ListIds(string spaceKey) =>

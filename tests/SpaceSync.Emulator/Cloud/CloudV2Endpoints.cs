@@ -86,6 +86,7 @@ internal static class CloudV2Endpoints
             {
                 var space = RequireSpace(state, id);
                 var pages = sort(state.PagesOf(space)
+                    .Where(p => p.Type == "page")
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => depth == "all" || p.ParentId is null)
                     .Where(p => title is null || p.Title == title)).ToList();
@@ -104,6 +105,7 @@ internal static class CloudV2Endpoints
             lock (state.Gate)
             {
                 var pages = sort(state.AllPages
+                    .Where(p => p.Type == "page")
                     .Where(p => spaceIds.Count == 0 || spaceIds.Contains(p.Space.Id))
                     .Where(p => ids.Count == 0 || ids.Contains(p.Id))
                     .Where(p => statuses.Contains(p.Status))
@@ -187,6 +189,7 @@ internal static class CloudV2Endpoints
             var pageId = Http.ParseId(id, "page id");
             if (ctx.QueryBool("draft"))
                 throw new StoreException(StoreErrorKind.BadRequest, "This emulator keeps no drafts.");
+            RequirePage(state, id);
             if (ctx.QueryBool("purge")) state.PurgePage(pageId);
             else state.TrashPage(pageId);
             return Results.NoContent();
@@ -321,6 +324,9 @@ internal static class CloudV2Endpoints
             else state.TrashAttachment(attachmentId);
             return Results.NoContent();
         });
+
+        CloudV2Comments.Map(v2);
+        CloudV2BlogPosts.Map(v2);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -333,9 +339,14 @@ internal static class CloudV2Endpoints
         return state.FindSpace(id) ?? throw new StoreException(missing, $"No space with id {raw}.");
     }
 
-    private static Page RequirePage(EmulatorState state, string raw) => state.RequirePage(Http.ParseId(raw, "page id"));
+    /// <summary>A page (or with <paramref name="type"/> "blogpost", a blog post); the other kind is 404, as in v2.</summary>
+    internal static Page RequirePage(EmulatorState state, string raw, string type = "page")
+    {
+        var page = state.RequirePage(Http.ParseId(raw, type == "page" ? "page id" : "blog post id"));
+        return page.Type == type ? page : throw new StoreException(StoreErrorKind.NotFound, $"No {(type == "page" ? "page" : "blog post")} with id {raw}.");
+    }
 
-    private static IResult Single(HttpContext ctx, JsonObject json, int status = 200)
+    internal static IResult Single(HttpContext ctx, JsonObject json, int status = 200)
     {
         var links = json["_links"] as JsonObject ?? new JsonObject();
         links["base"] = Base(ctx);
@@ -355,7 +366,7 @@ internal static class CloudV2Endpoints
     }
 
     /// <summary>Cursor paging: `_links.next` (relative, /wiki/...) and a `Link: <...>; rel="next"` header.</summary>
-    private static IResult Paged<T>(HttpContext ctx, IReadOnlyList<T> items, int defaultLimit, Func<T, JsonNode> render)
+    internal static IResult Paged<T>(HttpContext ctx, IReadOnlyList<T> items, int defaultLimit, Func<T, JsonNode> render)
     {
         var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? defaultLimit, MaxLimit);
         var offset = Http.DecodeCursor(ctx.Query("cursor"));
@@ -372,7 +383,7 @@ internal static class CloudV2Endpoints
         return Http.Json(new JsonObject { ["results"] = results, ["_links"] = links });
     }
 
-    private static string? BodyFormat(HttpContext ctx)
+    internal static string? BodyFormat(HttpContext ctx)
     {
         var format = ctx.Query("body-format");
         return format switch
@@ -383,7 +394,7 @@ internal static class CloudV2Endpoints
         };
     }
 
-    private static HashSet<string> Statuses(HttpContext ctx)
+    internal static HashSet<string> Statuses(HttpContext ctx)
     {
         var list = ctx.QueryList("status");
         foreach (var s in list)
@@ -393,7 +404,7 @@ internal static class CloudV2Endpoints
         return list.Count == 0 ? new HashSet<string> { "current", "archived" } : list.ToHashSet();
     }
 
-    private static Func<IEnumerable<Page>, IEnumerable<Page>> PageSort(string? sort) => sort switch
+    internal static Func<IEnumerable<Page>, IEnumerable<Page>> PageSort(string? sort) => sort switch
     {
         null or "id" => p => p.OrderBy(x => x.Id),
         "-id" => p => p.OrderByDescending(x => x.Id),
@@ -407,7 +418,7 @@ internal static class CloudV2Endpoints
     };
 
     /// <summary>The storage value of a v2 write body: `{representation,value}` or `{storage:{...}}`.</summary>
-    private static string? StorageValue(JsonNode? body)
+    internal static string? StorageValue(JsonNode? body)
     {
         if (body is null) return null;
         if (body is not JsonObject o) throw new StoreException(StoreErrorKind.BadRequest, "Field 'body' must be an object.");

@@ -72,6 +72,30 @@ internal static partial class CloudV2Json
         return o;
     }
 
+    /// <summary>BlogPostBulk/BlogPostSingle.</summary>
+    public static JsonObject BlogPost(Page p, string? bodyFormat, PageVersion? version = null)
+    {
+        var v = version ?? p.Current;
+        var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["id"] = Http.Id(p.Id),
+            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["title"] = v.Title,
+            ["spaceId"] = Http.Id(p.Space.Id),
+            ["authorId"] = p.Creator.AccountId,
+            ["createdAt"] = Http.Utc(p.CreatedAt),
+            ["version"] = Version(v),
+            ["body"] = Body(v.Body, bodyFormat),
+            ["_links"] = new JsonObject
+            {
+                ["webui"] = $"/spaces/{p.Space.Key}/blog/{day}/{p.Id}/{Slug(v.Title)}",
+                ["editui"] = $"/pages/resumedraft.action?draftId={p.Id}",
+                ["tinyui"] = "/x/" + TinyId(p.Id),
+            },
+        };
+    }
+
     public static JsonObject Body(string storage, string? bodyFormat) => bodyFormat switch
     {
         "storage" => new JsonObject { ["storage"] = new JsonObject { ["representation"] = "storage", ["value"] = storage } },
@@ -101,6 +125,23 @@ internal static partial class CloudV2Json
             ["version"] = AttachmentVersion(v),
             ["_links"] = new JsonObject { ["webui"] = webui, ["download"] = download },
         };
+    }
+
+    /// <summary>FooterCommentModel (PageCommentModel is its subset).</summary>
+    public static JsonObject Comment(Comment c, string? bodyFormat)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["status"] = "current",
+            ["title"] = c.Current.Title,
+        };
+        o[c.Page.IsBlogPost ? "blogPostId" : "pageId"] = Http.Id(c.Page.Id);
+        if (c.ParentCommentId is long parent) o["parentCommentId"] = Http.Id(parent);
+        o["version"] = Version(c.Current);
+        o["body"] = Body(c.Current.Body, bodyFormat);
+        o["_links"] = new JsonObject { ["webui"] = $"/spaces/{c.Page.Space.Key}/{(c.Page.IsBlogPost ? "blog" : "pages")}/{c.Page.Id}/{Slug(c.Page.Title)}?focusedCommentId={c.Id}" };
+        return o;
     }
 
     public static JsonObject Label(Label l) => new()

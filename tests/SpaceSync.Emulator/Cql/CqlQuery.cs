@@ -80,6 +80,11 @@ internal interface ICqlSubject
     long? ParentId { get; }
     IEnumerable<long> AncestorIds { get; }
     IEnumerable<string> Labels { get; }
+
+    /// <summary>For user subjects (user search); null for content.</summary>
+    string? UserAccountId { get; }
+
+    string? UserFullName { get; }
 }
 
 internal abstract record CqlNode
@@ -131,6 +136,17 @@ internal sealed record ClauseNode(string Field, string Operator, IReadOnlyList<s
             case "space":
             case "space.key":
                 return CompareText(Values, s.SpaceKey, StringComparison.OrdinalIgnoreCase);
+            case "user":
+            case "user.accountid":
+                return s.UserAccountId is { } accountId && CompareText(Values, accountId, StringComparison.Ordinal);
+            case "user.fullname":
+                if (s.UserFullName is not { } fullName) return false;
+                if (Operator is "~" or "!~")
+                {
+                    var contains = Values.Any(v => fullName.Contains(v.Trim('*'), StringComparison.OrdinalIgnoreCase));
+                    return Operator == "~" ? contains : !contains;
+                }
+                return CompareText(Values, fullName, StringComparison.OrdinalIgnoreCase);
             case "type":
                 return CompareText(Values, s.Type, StringComparison.OrdinalIgnoreCase);
             case "title":
@@ -182,6 +198,7 @@ internal sealed class CqlQuery
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
     {
         "space", "space.key", "type", "lastmodified", "created", "id", "content", "title", "parent", "ancestor", "label",
+        "user", "user.accountid", "user.fullname",
     };
 
     private static readonly string[] DateFormats =
@@ -373,8 +390,8 @@ internal sealed class CqlQuery
                 if (ordered || fuzzy) throw new CqlException($"Operator '{clause.Operator}' cannot be used with field 'ancestor'.");
                 foreach (var v in clause.Values) ParseLong(clause.Field, v);
                 break;
-            case "title":
-                if (ordered) throw new CqlException($"Operator '{clause.Operator}' cannot be used with field 'title'.");
+            case "title" or "user.fullname":
+                if (ordered) throw new CqlException($"Operator '{clause.Operator}' cannot be used with field '{clause.Field}'.");
                 break;
             default:
                 if (ordered || fuzzy) throw new CqlException($"Operator '{clause.Operator}' cannot be used with field '{clause.Field}'.");

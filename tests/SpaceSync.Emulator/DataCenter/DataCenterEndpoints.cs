@@ -41,7 +41,7 @@ internal static class DataCenterEndpoints
         api.MapGet("/space/{spaceKey}", (HttpContext ctx, EmulatorState state, string spaceKey) =>
         {
             lock (state.Gate)
-                return Http.Json(new LegacyJson(ctx, site, state).Space(RequireSpace(state, spaceKey), LegacyJson.Expand(ctx)));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Space(RequireSpace(state, spaceKey), LegacyJson.Expand(ctx)))));
         });
 
         api.MapPost("/space", async (HttpContext ctx, EmulatorState state) =>
@@ -52,7 +52,10 @@ internal static class DataCenterEndpoints
             var description = body["description"]?["plain"].Str("value");
             var space = state.CreateSpace(key, name, ctx.Caller(), description);
             lock (state.Gate)
-                return Http.Json(new LegacyJson(ctx, site, state).Space(space, new HashSet<string> { "description", "homepage" }));
+            {
+                var json = new LegacyJson(ctx, site, state);
+                return Http.Json(json.Top(json.Space(space, new HashSet<string> { "description", "homepage" })));
+            }
         });
 
         api.MapGet("/space/{spaceKey}/permissions/user/{userKey}", (HttpContext ctx, EmulatorState state, string spaceKey, string userKey) =>
@@ -87,16 +90,19 @@ internal static class DataCenterEndpoints
             var spaceKey = ctx.Query("spaceKey");
             var type = ctx.Query("type") ?? "page";
             var title = ctx.Query("title");
+            var postingDay = PostingDay(ctx);
             var statuses = Statuses(ctx);
             var expand = LegacyJson.Expand(ctx);
             var (start, limit) = Window(ctx, 25, 200);
             lock (state.Gate)
             {
                 var json = new LegacyJson(ctx, site, state);
-                var pages = type != "page" ? new List<Page>() : state.AllPages
+                var pages = state.AllPages
+                    .Where(p => p.Type == type)
                     .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => title is null || string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase))
+                    .Where(p => postingDay is null || p.CreatedAt.UtcDateTime.Date == postingDay)
                     .OrderBy(p => p.Id).ToList();
                 return Offset(ctx, site, json, pages, start, limit, p => json.Content(p, expand));
             }
@@ -114,7 +120,8 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var json = new LegacyJson(ctx, site, state);
-                var pages = type != "page" ? new List<Page>() : state.AllPages
+                var pages = state.AllPages
+                    .Where(p => p.Type == type)
                     .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => p.Id > after)
@@ -147,13 +154,15 @@ internal static class DataCenterEndpoints
             var expand = LegacyJson.Expand(ctx);
             lock (state.Gate)
             {
+                if (state.FindComment(ContentId(id)) is { } comment)
+                    return statuses.Contains("current") ? Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, expand)))) : throw NotFound(id);
                 var page = RequireContent(state, id);
                 PageVersion? version = null;
                 if (versionNumber is int n && n != page.Current.Number)
                     version = page.Versions.FirstOrDefault(v => v.Number == n) ?? throw NotFound(id);
                 else if (!statuses.Contains(page.Status))
                     throw NotFound(id);
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, expand, version));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, expand, version))));
             }
         });
 
@@ -161,7 +170,8 @@ internal static class DataCenterEndpoints
         {
             var body = await ctx.ReadObjectAsync();
             var type = body.Str("type") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'type' is required.");
-            if (type != "page") throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page only).");
+            if (type == "comment") return CreateComment(ctx, state, site, body);
+            if (type is not ("page" or "blogpost")) throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' is not supported by this emulator (page, blogpost, comment).");
             var status = body.Str("status") ?? "current";
             if (status != "current") throw new StoreException(StoreErrorKind.BadRequest, $"Creating content with status '{status}' is not supported by this emulator.");
             var spaceKey = body["space"].Str("key") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'space.key' is required.");
@@ -170,8 +180,12 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var space = state.FindSpaceByKey(spaceKey) ?? throw new StoreException(StoreErrorKind.BadRequest, $"No space with key : {spaceKey}");
-                var page = state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+                if (type == "blogpost" && parent is not null)
+                    throw new StoreException(StoreErrorKind.BadRequest, "A blog post cannot have ancestors.");
+                var page = type == "blogpost"
+                    ? state.CreateBlogPost(space.Id, body.Str("title") ?? "", storage, ctx.Caller(), body["version"].Str("message"))
+                    : state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller(), body["version"].Str("message"));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, WriteExpand))));
             }
         });
 
@@ -181,9 +195,14 @@ internal static class DataCenterEndpoints
             var body = await ctx.ReadObjectAsync();
             if (body.Str("id") is { } bodyId && ContentId(bodyId) != pageId)
                 throw new StoreException(StoreErrorKind.BadRequest, "The id in the body does not match the id in the path.");
-            if (body.Str("type") is { } type && type != "page")
-                throw new StoreException(StoreErrorKind.BadRequest, $"Content type '{type}' cannot be updated here (page only).");
             var number = body["version"].Int("number") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'version.number' is required.");
+            if (state.FindComment(pageId) is not null)
+            {
+                var comment = state.UpdateComment(pageId, number, Storage(body) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage' is required."),
+                    ctx.Caller(), body["version"].Str("message"));
+                lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
+            }
+            var requestedType = body.Str("type");
             var parent = Parent(body);
             var update = new PageUpdate(number, body.Str("title"), Storage(body), body.Str("status"),
                 Move: parent is not null, NewParentId: parent, Message: body["version"].Str("message"),
@@ -191,12 +210,14 @@ internal static class DataCenterEndpoints
             lock (state.Gate)
             {
                 var page = RequireContent(state, id);
+                if (requestedType is not null && requestedType != page.Type)
+                    throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a {page.Type}, not a {requestedType}.");
                 if (page.Status != "trashed" && update.Title is null)
                     throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
                 state.UpdatePage(pageId, update, ctx.Caller());
-                return Http.Json(new LegacyJson(ctx, site, state).Content(page, WriteExpand));
+                return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Content(page, WriteExpand))));
             }
-        });
+        }).WithMetadata(Declares403.Instance);
 
         api.MapDelete("/content/{id}", (HttpContext ctx, EmulatorState state, string id) =>
         {
@@ -204,6 +225,12 @@ internal static class DataCenterEndpoints
             var status = ctx.Query("status");
             lock (state.Gate)
             {
+                if (state.FindComment(pageId) is not null)
+                {
+                    // Comments are not trashable: deleted for good, with the "purged" code.
+                    state.DeleteComment(pageId);
+                    return Results.NoContent();
+                }
                 var page = RequireContent(state, id);
                 if (status == "trashed")
                 {
@@ -239,6 +266,43 @@ internal static class DataCenterEndpoints
             }
         });
 
+        api.MapGet("/content/{id}/descendant/page", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var root = RequireContent(state, id);
+                // Breadth-first: children before grandchildren, siblings in position order.
+                var descendants = new List<Page>();
+                var frontier = new Queue<Page>(new[] { root });
+                while (frontier.Count > 0)
+                    foreach (var child in state.VisibleChildren(frontier.Dequeue()))
+                    {
+                        descendants.Add(child);
+                        frontier.Enqueue(child);
+                    }
+                var json = new LegacyJson(ctx, site, state);
+                return Offset(ctx, site, json, descendants, start, limit, p => json.Content(p, expand));
+            }
+        });
+
+        api.MapGet("/content/{id}/child/comment", (HttpContext ctx, EmulatorState state, string id) =>
+        {
+            var expand = LegacyJson.Expand(ctx);
+            var depth = ctx.Query("depth") ?? "";
+            if (depth is not ("" or "all" or "root"))
+                throw new StoreException(StoreErrorKind.BadRequest, $"depth must be empty, root or all, not '{depth}'.");
+            var (start, limit) = Window(ctx, 25, 200);
+            lock (state.Gate)
+            {
+                var page = RequireContent(state, id);
+                var json = new LegacyJson(ctx, site, state);
+                var comments = page.Comments.Where(c => depth == "all" || c.ParentCommentId is null).OrderBy(c => c.Id).ToList();
+                return Offset(ctx, site, json, comments, start, limit, c => json.Comment(c, expand));
+            }
+        });
+
         api.MapGet("/content/{id}/history", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var expand = LegacyJson.Expand(ctx);
@@ -264,6 +328,25 @@ internal static class DataCenterEndpoints
         });
     }
 
+    private static readonly HashSet<string> CommentExpand = new(StringComparer.Ordinal) { "body.storage", "version", "container", "ancestors" };
+
+    /// <summary>POST /content with type comment: `container{id}` names the page, `ancestors[{id}]` a parent comment.</summary>
+    private static IResult CreateComment(HttpContext ctx, EmulatorState state, Site site, JsonObject body)
+    {
+        var storage = Storage(body) ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage' is required.");
+        var parent = Parent(body);
+        if (parent is long named && state.FindComment(named) is null) parent = null; // ancestors naming the page itself
+        long pageId;
+        if (body["container"].Str("id") is { } containerId)
+            pageId = ContentId(containerId);
+        else if (parent is long parentId)
+            pageId = state.RequireComment(parentId).Page.Id;
+        else
+            throw new StoreException(StoreErrorKind.BadRequest, "A comment needs 'container.id' (the page) or 'ancestors' (the parent comment).");
+        var comment = state.AddComment(pageId, storage, parent, ctx.Caller());
+        lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
+    }
+
     private static StoreException NotFound(string id) =>
         new(StoreErrorKind.NotFound, $"No content found with id: ContentId{{id={id}}}");
 
@@ -281,6 +364,16 @@ internal static class DataCenterEndpoints
         var list = ctx.QueryList("status");
         if (list.Contains("any")) return new HashSet<string> { "current", "trashed", "historical", "draft" };
         return list.Count == 0 ? new HashSet<string> { "current" } : list.ToHashSet();
+    }
+
+    /// <summary>`postingDay=yyyy-MM-dd` (blog posts of that day).</summary>
+    private static DateTime? PostingDay(HttpContext ctx)
+    {
+        var raw = ctx.Query("postingDay");
+        if (raw is null) return null;
+        return DateTime.TryParseExact(raw, new[] { "yyyy-MM-dd", "yyyy/MM/dd" }, CultureInfo.InvariantCulture, DateTimeStyles.None, out var day)
+            ? day.Date
+            : throw new StoreException(StoreErrorKind.BadRequest, $"postingDay must look like yyyy-MM-dd, not '{raw}'.");
     }
 
     private static (int Start, int Limit) Window(HttpContext ctx, int defaultLimit, int maxLimit) =>

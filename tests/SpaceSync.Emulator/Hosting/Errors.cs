@@ -72,7 +72,8 @@ internal static class Errors
             StoreErrorKind.NotFound => 404,
             StoreErrorKind.BadRequest => 400,
             StoreErrorKind.Conflict => 409,
-            _ => 403,
+            // Where a document declares no 403 the products hide a refusal behind 404 ("missing or no permission").
+            _ => context.GetEndpoint()?.Metadata.GetMetadata<Declares403>() is null ? 404 : 403,
         };
         if (e.Kind == StoreErrorKind.Conflict && e.CurrentVersion is int current)
         {
@@ -85,4 +86,10 @@ internal static class Errors
             return Http.Json(V2Body(400, "INVALID_MESSAGE", e.Message), 400);
         return Result(context, status, e.Message);
     }
+}
+
+/// <summary>Endpoint marker: this operation's document declares 403 for "may view but not edit".</summary>
+internal sealed class Declares403
+{
+    public static readonly Declares403 Instance = new();
 }

@@ -84,7 +84,7 @@ internal static class AttachmentUpload
             throw;
         }
         lock (state.Gate)
-            return Http.Json(new LegacyJson(ctx, site, state).Attachment(attachment, new HashSet<string> { "version", "container" }));
+            return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Attachment(attachment, new HashSet<string> { "version", "container" }))));
     }
 
     /// <summary>Confluence's XSRF guard for multipart posts; the body is plain text, as the products send it.</summary>

@@ -36,8 +36,39 @@ internal static class LegacyEndpoints
             return Http.Json(new LegacyJson(ctx, site, state).User(user, detailed: true));
         });
 
+        if (!site.IsCloud)
+        {
+            api.MapGet("/user/list", (HttpContext ctx, EmulatorState state) =>
+            {
+                var start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
+                var limit = Math.Min(ctx.QueryInt("limit", 0, int.MaxValue) ?? 200, 1000);
+                var users = state.GetUsers().OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase).ToList();
+                var json = new LegacyJson(ctx, site, state);
+                var results = new JsonArray();
+                foreach (var u in users.Skip(start).Take(limit)) results.Add(json.User(u));
+                var next = limit > 0 && start + limit < users.Count
+                    ? NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
+                    : null;
+                return Http.Json(json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site) + ctx.Request.QueryString.Value));
+            });
+        }
+
         if (site.IsCloud)
         {
+            api.MapGet("/search/user", (HttpContext ctx, EmulatorState state) => SearchUsers(ctx, state, site));
+
+            api.MapGet("/user/bulk", (HttpContext ctx, EmulatorState state) =>
+            {
+                var ids = ctx.QueryList("accountId");
+                if (ids.Count == 0) throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
+                var limit = Math.Min(ctx.QueryInt("limit", 1, 200) ?? 200, 200);
+                var json = new LegacyJson(ctx, site, state);
+                var results = new JsonArray();
+                foreach (var id in ids.Distinct().Take(limit))
+                    if (state.FindUserByAccountId(id) is { } user) results.Add(json.User(user, detailed: true));
+                return Http.Json(json.Array(results, 0, limit, null, json.Base + RelativePath(ctx, site) + ctx.Request.QueryString.Value));
+            });
+
             api.MapGet("/user/email", (HttpContext ctx, EmulatorState state) =>
             {
                 var accountId = ctx.Query("accountId") ?? throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
@@ -64,7 +95,7 @@ internal static class LegacyEndpoints
             }
         });
 
-        api.MapPost("/content/{id}/label", async (HttpContext ctx, EmulatorState state, string id) =>
+        var addLabels = api.MapPost("/content/{id}/label", async (HttpContext ctx, EmulatorState state, string id) =>
         {
             var pageId = Http.ParseId(id, "content id");
             var node = await ctx.ReadNodeAsync();
@@ -82,19 +113,20 @@ internal static class LegacyEndpoints
                 return Http.Json(LabelArray(ctx, site, state, page.Labels.ToList(), 0, 200));
             }
         });
+        if (site.IsCloud) addLabels.WithMetadata(Declares403.Instance); // DC declares only 200/404 here
 
         api.MapDelete("/content/{id}/label", (HttpContext ctx, EmulatorState state, string id) =>
         {
             var name = ctx.Query("name") ?? throw new StoreException(StoreErrorKind.BadRequest, "The name parameter is required.");
             state.RemoveLabel(Http.ParseId(id, "content id"), name);
             return Results.NoContent();
-        });
+        }).WithMetadata(Declares403.Instance);
 
         api.MapDelete("/content/{id}/label/{label}", (EmulatorState state, string id, string label) =>
         {
             state.RemoveLabel(Http.ParseId(id, "content id"), label);
             return Results.NoContent();
-        });
+        }).WithMetadata(Declares403.Instance);
 
         // ------------------------------------------------------------ attachments
         api.MapGet("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
@@ -122,7 +154,7 @@ internal static class LegacyEndpoints
         });
 
         api.MapPost("/content/{id}/child/attachment", (HttpContext ctx, EmulatorState state, string id) =>
-            AttachmentUpload.CreateAsync(ctx, state, site, Http.ParseId(id, "content id")));
+            AttachmentUpload.CreateAsync(ctx, state, site, Http.ParseId(id, "content id"))).WithMetadata(Declares403.Instance);
 
         api.MapPost("/content/{id}/child/attachment/{attachmentId}/data", (HttpContext ctx, EmulatorState state, string id, string attachmentId) =>
             AttachmentUpload.NewVersionAsync(ctx, state, site, Http.ParseId(id, "content id"), Http.ParseId(attachmentId, "attachment id")));
@@ -136,7 +168,7 @@ internal static class LegacyEndpoints
             {
                 var page = state.MovePage(Http.ParseId(pageId, "page id"), position, Http.ParseId(targetId, "target id"));
                 return Http.Json(new JsonObject { ["pageId"] = Http.Id(page.Id) });
-            });
+            }).WithMetadata(Declares403.Instance);
         }
     }
 
@@ -178,7 +210,7 @@ internal static class LegacyEndpoints
 
         public Page Page { get; }
         public long Id => Page.Id;
-        public string Type => "page";
+        public string Type => Page.Type;
         public string Title => Page.Title;
         public string SpaceKey => Page.Space.Key;
         public DateTimeOffset LastModified => Page.Current.When;
@@ -186,6 +218,84 @@ internal static class LegacyEndpoints
         public long? ParentId => Page.ParentId;
         public IEnumerable<long> AncestorIds => _state.Ancestors(Page).Select(a => a.Id);
         public IEnumerable<string> Labels => Page.Labels.Select(l => l.Name);
+        public string? UserAccountId => null;
+        public string? UserFullName => null;
+    }
+
+    /// <summary>Adapts a user to what CQL clauses test (type user, user, user.fullname).</summary>
+    private sealed class UserSubject : ICqlSubject
+    {
+        public UserSubject(User user, long order)
+        {
+            User = user;
+            Id = order;
+        }
+
+        public User User { get; }
+        public long Id { get; }
+        public string Type => "user";
+        public string Title => User.DisplayName;
+        public string SpaceKey => "";
+        public DateTimeOffset LastModified => DateTimeOffset.UnixEpoch;
+        public DateTimeOffset Created => DateTimeOffset.UnixEpoch;
+        public long? ParentId => null;
+        public IEnumerable<long> AncestorIds => Array.Empty<long>();
+        public IEnumerable<string> Labels => Array.Empty<string>();
+        public string? UserAccountId => User.AccountId;
+        public string? UserFullName => User.DisplayName;
+    }
+
+    /// <summary>Cloud `GET /search/user?cql=`: users matched by `type = user`, `user`, `user.fullname ~`.</summary>
+    private static IResult SearchUsers(HttpContext ctx, EmulatorState state, Site site)
+    {
+        var cqlText = ctx.Query("cql");
+        CqlQuery query;
+        try
+        {
+            query = CqlQuery.Parse(cqlText);
+        }
+        catch (CqlException e)
+        {
+            return Errors.Result(ctx, 400, "Could not parse cql : " + cqlText + " : " + e.Message);
+        }
+        var start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
+        var limit = Math.Min(ctx.QueryInt("limit", 0, int.MaxValue) ?? 25, 1000);
+        List<UserSubject> hits;
+        try
+        {
+            var users = state.GetUsers();
+            hits = users.Select((u, i) => new UserSubject(u, i)).Where(u => query.Matches(u, TimeZoneInfo.Utc)).ToList();
+        }
+        catch (CqlException e)
+        {
+            return Errors.Result(ctx, 400, "Could not parse cql : " + cqlText + " : " + e.Message);
+        }
+        lock (state.Gate)
+        {
+            var json = new LegacyJson(ctx, site, state);
+            var results = new JsonArray();
+            foreach (var hit in hits.Skip(start).Take(limit))
+                results.Add(new JsonObject
+                {
+                    ["user"] = json.User(hit.User),
+                    ["title"] = hit.User.DisplayName,
+                    ["excerpt"] = "",
+                    ["url"] = "/people/" + hit.User.AccountId,
+                    ["breadcrumbs"] = new JsonArray(),
+                    ["entityType"] = "user",
+                    ["iconCssClass"] = "aui-icon content-type-profile",
+                    ["lastModified"] = json.Time(DateTimeOffset.UnixEpoch),
+                    ["score"] = 0.0,
+                });
+            var next = limit > 0 && start + limit < hits.Count
+                ? NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
+                : null;
+            var body = json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site) + ctx.Request.QueryString.Value);
+            body["totalSize"] = hits.Count;
+            body["cqlQuery"] = query.Text;
+            body["searchDuration"] = 1;
+            return Http.Json(body);
+        }
     }
 
     /// <summary>
@@ -249,7 +359,7 @@ internal static class LegacyEndpoints
                     },
                     ["breadcrumbs"] = new JsonArray(),
                     ["entityType"] = "content",
-                    ["iconCssClass"] = "aui-icon content-type-page",
+                    ["iconCssClass"] = "aui-icon content-type-" + hit.Page.Type,
                     ["lastModified"] = json.Time(hit.Page.Current.When),
                     ["friendlyLastModified"] = hit.Page.Current.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
                     ["score"] = 0.0,

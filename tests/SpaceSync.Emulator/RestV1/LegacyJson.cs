@@ -151,7 +151,7 @@ internal sealed class LegacyJson
         var o = new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["type"] = "page",
+            ["type"] = p.Type,
             ["status"] = at is not null && at != p.Current ? "historical" : p.Status,
             ["title"] = v.Title,
         };
@@ -267,7 +267,7 @@ internal sealed class LegacyJson
         o["extensions"] = new JsonObject { ["position"] = p.Position };
         o["_links"] = new JsonObject
         {
-            ["webui"] = _site.IsCloud ? $"/spaces/{p.Space.Key}/pages/{p.Id}/{Cloud.CloudV2Json.Slug(v.Title)}" : $"/pages/viewpage.action?pageId={p.Id}",
+            ["webui"] = WebUi(p, v.Title),
             ["edit"] = $"/pages/resumedraft.action?draftId={p.Id}",
             ["tinyui"] = "/x/" + Cloud.CloudV2Json.TinyId(p.Id),
             ["self"] = Base + ApiPrefix + "/content/" + p.Id,
@@ -296,6 +296,88 @@ internal sealed class LegacyJson
             },
             ["_expandable"] = new JsonObject { ["content"] = ApiPrefix + "/content/" + page.Id },
             ["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + page.Id + "/restriction/byOperation/" + operation },
+        };
+    }
+
+    /// <summary>A footer comment as Content (type comment, container = its page, extensions.location = footer).</summary>
+    public JsonObject Comment(Comment c, ISet<string> expand)
+    {
+        var v = c.Current;
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["type"] = "comment",
+            ["status"] = "current",
+            ["title"] = v.Title,
+        };
+        var expandable = new JsonObject();
+        bool Has(string key) => expand.Contains(key) || expand.Any(e => e.StartsWith(key + ".", StringComparison.Ordinal));
+        if (Has("space")) o["space"] = Space(c.Page.Space);
+        else expandable["space"] = ApiPrefix + "/space/" + c.Page.Space.Key;
+        if (Has("history"))
+            o["history"] = new JsonObject
+            {
+                ["latest"] = true,
+                ["createdBy"] = User(c.Creator),
+                ["createdDate"] = Time(c.CreatedAt),
+                ["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + c.Id + "/history" },
+            };
+        else expandable["history"] = ApiPrefix + "/content/" + c.Id + "/history";
+        if (Has("version"))
+        {
+            var version = new JsonObject
+            {
+                ["by"] = User(v.Author),
+                ["when"] = Time(v.When),
+                ["message"] = v.Message ?? "",
+                ["number"] = v.Number,
+                ["minorEdit"] = v.MinorEdit,
+            };
+            if (!_site.IsCloud) version["hidden"] = false;
+            version["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + c.Id + "/version/" + v.Number };
+            o["version"] = version;
+        }
+        else expandable["version"] = "";
+        if (Has("ancestors"))
+        {
+            var ancestors = new JsonArray();
+            if (c.ParentCommentId is long parent && _state.FindComment(parent) is { } p)
+                ancestors.Add(new JsonObject { ["id"] = Http.Id(p.Id), ["type"] = "comment", ["status"] = "current", ["title"] = p.Current.Title });
+            o["ancestors"] = ancestors;
+        }
+        else expandable["ancestors"] = "";
+        if (Has("container")) o["container"] = Content(c.Page, new HashSet<string>());
+        else expandable["container"] = ApiPrefix + "/content/" + c.Page.Id;
+        if (expand.Contains("body.storage") || expand.Contains("body"))
+            o["body"] = new JsonObject
+            {
+                ["storage"] = new JsonObject { ["value"] = v.Body, ["representation"] = "storage", ["embeddedContent"] = new JsonArray() },
+                ["_expandable"] = new JsonObject { ["editor"] = "", ["view"] = "", ["export_view"] = "", ["styled_view"] = "", ["anonymous_export_view"] = "" },
+            };
+        else expandable["body"] = "";
+        o["extensions"] = new JsonObject { ["location"] = "footer" };
+        o["_links"] = new JsonObject
+        {
+            ["webui"] = $"/pages/viewpage.action?pageId={c.Page.Id}&focusedCommentId={c.Id}#comment-{c.Id}",
+            ["self"] = Base + ApiPrefix + "/content/" + c.Id,
+        };
+        expandable["children"] = ApiPrefix + "/content/" + c.Id + "/child";
+        expandable["descendants"] = ApiPrefix + "/content/" + c.Id + "/descendant";
+        expandable["restrictions"] = ApiPrefix + "/content/" + c.Id + "/restriction/byOperation";
+        o["_expandable"] = expandable;
+        return o;
+    }
+
+    private string WebUi(Page p, string title)
+    {
+        var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
+        var slug = Cloud.CloudV2Json.Slug(title);
+        return (_site.IsCloud, p.IsBlogPost) switch
+        {
+            (true, false) => $"/spaces/{p.Space.Key}/pages/{p.Id}/{slug}",
+            (true, true) => $"/spaces/{p.Space.Key}/blog/{day}/{p.Id}/{slug}",
+            (false, false) => $"/pages/viewpage.action?pageId={p.Id}",
+            (false, true) => $"/display/{p.Space.Key}/{day}/{slug}",
         };
     }
 
@@ -345,6 +427,23 @@ internal sealed class LegacyJson
         return o;
     }
 
+    /// <summary>
+    /// A top-level single answer also carries `_links.base` and `_links.context` (nested objects do not;
+    /// a list carries them once, in its own `_links`).
+    /// </summary>
+    public JsonObject Top(JsonObject o)
+    {
+        var links = o["_links"] as JsonObject ?? new JsonObject();
+        if (o["type"] is JsonValue type && type.GetValue<string>() is "page" or "blogpost" or "comment" or "attachment")
+            links["collection"] = ApiPrefix + "/content";
+        else if (o["key"] is not null)
+            links["collection"] = ApiPrefix + "/space";
+        links["base"] = Base;
+        links["context"] = Context;
+        o["_links"] = links;
+        return o;
+    }
+
     public static JsonObject Label(Label l) => new()
     {
         ["prefix"] = l.Prefix,
@@ -370,6 +469,9 @@ internal sealed class LegacyJson
             ["_links"] = links,
         };
     }
+
+    /// <summary>Renders with this instance (keeps one-expression endpoint bodies readable).</summary>
+    public JsonObject Let(Func<LegacyJson, JsonObject> render) => render(this);
 
     public static HashSet<string> Expand(HttpContext context) =>
         context.QueryList("expand").ToHashSet(StringComparer.Ordinal);

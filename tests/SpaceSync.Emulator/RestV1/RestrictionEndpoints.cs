@@ -117,15 +117,8 @@ internal static class RestrictionEndpoints
         return state.FindUserByAccountId(accountId) ?? throw new StoreException(StoreErrorKind.NotFound, $"No user with accountId {accountId}.");
     }
 
-    private static void Apply(EmulatorState state, long pageId, List<Update> updates, bool replaceAll)
-    {
-        lock (state.Gate)
-        {
-            state.RequirePage(pageId);
-            if (replaceAll) state.ClearRestrictions(pageId);
-            foreach (var u in updates) state.SetRestriction(pageId, u.Operation, u.Users, u.Groups, add: true);
-        }
-    }
+    private static void Apply(EmulatorState state, long pageId, List<Update> updates, bool replaceAll) =>
+        state.ApplyRestrictions(pageId, updates.Select(u => (u.Operation, (IEnumerable<User>)u.Users, (IEnumerable<string>)u.Groups)), replaceAll);
 
     /// <summary>Accepts `[...]` or `{results:[...]}`; users by accountId (Cloud) or userKey/username (DC).</summary>
     private static List<Update> ParseUpdates(JsonNode? body, EmulatorState state, Site site)

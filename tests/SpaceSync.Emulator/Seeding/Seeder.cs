@@ -7,7 +7,7 @@ namespace SpaceSync.Emulator.Seeding;
 
 /// <summary>
 /// Fills a space with a realistic, reproducible page tree: the same seed gives the same ids, titles,
-/// bodies, versions, labels, attachments, restrictions and timestamps. Bodies use the storage-format constructs a
+/// bodies, versions, labels, attachments, comments, blog posts, restrictions and timestamps. Bodies use the storage-format constructs a
 /// syncer must handle (macros, links, mentions in the flavour's form, entities, Cloud-only markup).
 /// </summary>
 public static class Seeder
@@ -36,7 +36,10 @@ public static class Seeder
         ("Dana Díaz", "dana@example.com", "Europe/Madrid"),
     };
 
-    /// <summary>Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.</summary>
+    /// <summary>
+    /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.
+    /// Call it before the site takes requests: it swaps the state's clock while it runs.
+    /// </summary>
     public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed)
     {
         ArgumentNullException.ThrowIfNull(state);
@@ -72,6 +75,12 @@ public static class Seeder
                 }
                 if (random.Next(4) == 0)
                     AddAttachments(state, random, page, author, i);
+                if (random.Next(5) == 0)
+                {
+                    var first = state.AddComment(page.Id, $"<p>Looks good, <ac:link>{Mention(state.Flavor, author)}</ac:link>.</p>", null, users[random.Next(users.Count)]);
+                    if (random.Next(2) == 0)
+                        state.AddComment(page.Id, "<p>Thanks&nbsp;for checking.</p>", first.Id, author);
+                }
                 // A few restricted pages: edit-only-by-admin, and read-only-for-two.
                 if (i % 13 == 5)
                     state.SetRestriction(page.Id, "update", new[] { state.Admin }, Array.Empty<string>());
@@ -84,6 +93,15 @@ public static class Seeder
                     var updated = page.Current.Body + $"<p>Update {e + 1} by <ac:link>{Mention(state.Flavor, editor)}</ac:link>.</p>";
                     state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, page.Title, updated, Message: $"Edit {e + 1}"), editor);
                 }
+            }
+            // A few blog posts (one per ten pages), with the same markup, some labelled and commented.
+            for (var b = 0; b < pageCount / 10; b++)
+            {
+                var author = users[random.Next(users.Count)];
+                var title = $"Weekly update {b + 1}";
+                var post = state.CreateBlogPost(space.Id, title, Body(state.Flavor, random, title, tree, users, pageCount + b), author);
+                if (random.Next(2) == 0) state.AddLabels(post.Id, new[] { ("global", "weekly") });
+                if (random.Next(3) == 0) state.AddComment(post.Id, "<p>Nice summary.</p>", null, users[random.Next(users.Count)]);
             }
             return space;
         }

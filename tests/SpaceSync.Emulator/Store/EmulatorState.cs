@@ -18,6 +18,7 @@ public sealed class EmulatorState : IDisposable
     private readonly Dictionary<long, Space> _spaces = new();
     private readonly Dictionary<long, Page> _pages = new();
     private readonly Dictionary<long, Attachment> _attachments = new();
+    private readonly Dictionary<long, Comment> _comments = new();
     private readonly Dictionary<string, Label> _labels = new(StringComparer.Ordinal);
     private readonly List<User> _users = new();
     private readonly string _blobFolder;
@@ -241,20 +242,31 @@ public sealed class EmulatorState : IDisposable
         }
     }
 
-    private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message)
+    /// <summary>Creates a blog post (no parent; its title must be unique among the space's posts of that day).</summary>
+    public Page CreateBlogPost(long spaceId, string title, string body, User? author = null, string? message = null)
+    {
+        lock (Gate)
+        {
+            var space = _spaces.GetValueOrDefault(spaceId)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"No space with id {spaceId}.");
+            return AddPage(space, title, body, null, author ?? Admin, message, "blogpost");
+        }
+    }
+
+    private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message, string type = "page")
     {
         title = CheckTitle(title);
         if (parentId is long pid)
         {
             var parent = _pages.GetValueOrDefault(pid);
-            if (parent is null || parent.Status != "current" || !Visible(parent))
+            if (parent is null || parent.Status != "current" || !Visible(parent) || parent.IsBlogPost)
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} does not exist or is not current.");
             if (parent.Space != space)
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} is in space {parent.Space.Key}, not {space.Key}.");
         }
-        EnsureTitleFree(space, title, null);
         var now = Now();
-        var page = new Page(_nextContentId++, space, author, now) { ParentId = parentId, Position = NextPosition(space, parentId) };
+        EnsureTitleFree(space, title, null, type, now);
+        var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type == "page" ? NextPosition(space, parentId) : 0 };
         page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
         _pages.Add(page.Id, page);
         return page;
@@ -270,10 +282,16 @@ public sealed class EmulatorState : IDisposable
         return title;
     }
 
-    private void EnsureTitleFree(Space space, string title, Page? self)
+    /// <summary>Page titles are unique per space; blog post titles per space and posting day (UTC here).</summary>
+    private void EnsureTitleFree(Space space, string title, Page? self, string type, DateTimeOffset created)
     {
-        if (_pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase)))
-            throw new StoreException(StoreErrorKind.BadRequest, $"A page with this title already exists: A page already exists with the title {title} in this space");
+        var clash = _pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && p.Type == type
+            && (type == "page" || p.CreatedAt.UtcDateTime.Date == created.UtcDateTime.Date)
+            && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase));
+        if (clash)
+            throw new StoreException(StoreErrorKind.BadRequest, type == "page"
+                ? $"A page with this title already exists: A page already exists with the title {title} in this space"
+                : $"A blog post with this title already exists: A blog post with the title {title} was already posted that day in this space");
     }
 
     private int NextPosition(Space space, long? parentId) =>
@@ -299,7 +317,7 @@ public sealed class EmulatorState : IDisposable
             {
                 if (update.Status != "current")
                     throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is in the trash; restore it with status current before editing it.");
-                EnsureTitleFree(page.Space, page.Title, page);
+                EnsureTitleFree(page.Space, page.Title, page, page.Type, page.CreatedAt);
                 var back = page.ParentBeforeTrash is long old && _pages.TryGetValue(old, out var oldParent) && oldParent.Status == "current" ? old : (long?)null;
                 page.ParentId = back;
                 page.ParentBeforeTrash = null;
@@ -311,13 +329,15 @@ public sealed class EmulatorState : IDisposable
             if (update.Status is not null && update.Status != "current")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Status '{update.Status}' cannot be set by an update here; only current is supported.");
             var title = CheckTitle(update.Title ?? page.Title);
-            EnsureTitleFree(page.Space, title, page);
+            EnsureTitleFree(page.Space, title, page, page.Type, page.CreatedAt);
+            if (update.Move && page.IsBlogPost)
+                throw new StoreException(StoreErrorKind.BadRequest, "A blog post has no parent and cannot be moved.");
             if (update.Move && update.NewParentId != page.ParentId)
             {
                 if (update.NewParentId is long np)
                 {
                     var parent = _pages.GetValueOrDefault(np);
-                    if (parent is null || parent.Status != "current" || !Visible(parent))
+                    if (parent is null || parent.Status != "current" || !Visible(parent) || parent.IsBlogPost)
                         throw new StoreException(StoreErrorKind.BadRequest, $"The new parent page {np} does not exist or is not current.");
                     if (parent.Space != page.Space)
                         throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved to another space by an update.");
@@ -367,6 +387,7 @@ public sealed class EmulatorState : IDisposable
                 _attachments.Remove(attachment.Id);
                 foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
             }
+            foreach (var comment in page.CommentList) _comments.Remove(comment.Id);
             if (page.Space.HomepageId == id) page.Space.HomepageId = 0;
         }
     }
@@ -407,6 +428,8 @@ public sealed class EmulatorState : IDisposable
             var target = RequirePage(targetId);
             if (page.Status != "current" || target.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
+            if (page.IsBlogPost || target.IsBlogPost)
+                throw new StoreException(StoreErrorKind.BadRequest, "Blog posts have no place in the page tree and cannot be moved.");
             if (position is not ("append" or "before" or "after"))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Position '{position}' is invalid: use append, before or after.");
             if (target.Space != page.Space)
@@ -435,18 +458,33 @@ public sealed class EmulatorState : IDisposable
     // ---------------------------------------------------------------- restrictions
 
     /// <summary>Replaces (or with <paramref name="add"/> extends) who may do <paramref name="operation"/> on a page.</summary>
-    public void SetRestriction(long pageId, string operation, IEnumerable<User> users, IEnumerable<string> groups, bool add = false)
+    public void SetRestriction(long pageId, string operation, IEnumerable<User> users, IEnumerable<string> groups, bool add = false) =>
+        ApplyRestrictions(pageId, new[] { (operation, users, groups) }, replaceAll: false, add);
+
+    /// <summary>
+    /// Applies several operations' restrictions at once (the caller's edit right is checked once, before any
+    /// change, so a caller may restrict a page away from itself in one request). <paramref name="replaceAll"/>
+    /// first clears every restriction.
+    /// </summary>
+    public void ApplyRestrictions(long pageId, IEnumerable<(string Operation, IEnumerable<User> Users, IEnumerable<string> Groups)> restrictions, bool replaceAll, bool add = true)
     {
-        if (operation is not ("read" or "update"))
-            throw new StoreException(StoreErrorKind.BadRequest, $"Restriction operation '{operation}' is not supported (read, update).");
+        var list = restrictions.Select(r => (r.Operation, Users: r.Users.ToList(), Groups: r.Groups.ToList())).ToList();
+        foreach (var (operation, _, _) in list)
+            if (operation is not ("read" or "update"))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Restriction operation '{operation}' is not supported (read, update).");
         lock (Gate)
         {
             var page = RequirePage(pageId);
-            if (!add || !page.RestrictionMap.TryGetValue(operation, out var restriction))
-                page.RestrictionMap[operation] = restriction = new PageRestriction();
-            foreach (var u in users) if (!restriction.UserList.Contains(u)) restriction.UserList.Add(u);
-            foreach (var g in groups) if (!restriction.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)) restriction.GroupList.Add(g);
-            if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+            EnsureEditable(page);
+            if (replaceAll) page.RestrictionMap.Clear();
+            foreach (var (operation, users, groups) in list)
+            {
+                if (!add || !page.RestrictionMap.TryGetValue(operation, out var restriction))
+                    page.RestrictionMap[operation] = restriction = new PageRestriction();
+                foreach (var u in users) if (!restriction.UserList.Contains(u)) restriction.UserList.Add(u);
+                foreach (var g in groups) if (!restriction.GroupList.Contains(g, StringComparer.OrdinalIgnoreCase)) restriction.GroupList.Add(g);
+                if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
+            }
         }
     }
 
@@ -455,6 +493,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             if (operation is null) page.RestrictionMap.Clear();
             else page.RestrictionMap.Remove(operation);
         }
@@ -466,6 +505,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             if (!page.RestrictionMap.TryGetValue(operation, out var restriction) || !restriction.UserList.Remove(user))
                 throw new StoreException(StoreErrorKind.NotFound, $"User is not in the {operation} restriction of page {pageId}.");
             if (restriction.UserList.Count == 0 && restriction.GroupList.Count == 0) page.RestrictionMap.Remove(operation);
@@ -480,6 +520,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             foreach (var (prefix, rawName) in labels)
             {
                 var name = (rawName ?? "").Trim().ToLowerInvariant();
@@ -502,6 +543,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureEditable(page);
             var lower = (name ?? "").Trim().ToLowerInvariant();
             var label = page.LabelList.Find(l => l.Name == lower)
                 ?? throw new StoreException(StoreErrorKind.NotFound, $"Label '{name}' is not on content {pageId}.");
@@ -527,6 +569,7 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(pageId);
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+            EnsureEditable(page);
             fileName = CheckFileName(fileName);
             if (page.AttachmentList.Any(a => a.Status == "current" && string.Equals(a.FileName, fileName, StringComparison.OrdinalIgnoreCase)))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Cannot add a new attachment with same file name as an existing attachment: {fileName}");
@@ -546,6 +589,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Page.Id != pageId || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
+            EnsureEditable(attachment.Page);
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
             return attachment;
         }
@@ -559,6 +603,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Status != "current" || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
+            EnsureEditable(attachment.Page);
             attachment.Status = "trashed";
         }
     }
@@ -571,6 +616,7 @@ public sealed class EmulatorState : IDisposable
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
+            EnsureEditable(attachment.Page);
             if (attachment.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Attachment {attachmentId} is not in the trash; only trashed attachments can be purged.");
             _attachments.Remove(attachmentId);
@@ -585,6 +631,71 @@ public sealed class EmulatorState : IDisposable
         if (string.IsNullOrWhiteSpace(name))
             throw new StoreException(StoreErrorKind.BadRequest, "An attachment needs a file name.");
         return name;
+    }
+
+    // ---------------------------------------------------------------- comments
+
+    public Comment? FindComment(long id)
+    {
+        lock (Gate) return _comments.GetValueOrDefault(id) is { } c && Visible(c.Page) ? c : null;
+    }
+
+    internal Comment RequireComment(long id) =>
+        FindComment(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No comment with id {id}.");
+
+    /// <summary>Adds a footer comment (or a reply to one) to a current page.</summary>
+    public Comment AddComment(long pageId, string body, long? parentCommentId = null, User? author = null)
+    {
+        lock (Gate)
+        {
+            var page = RequirePage(pageId);
+            if (page.Status != "current")
+                throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+            if (string.IsNullOrWhiteSpace(body))
+                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            if (parentCommentId is long parentId && (_comments.GetValueOrDefault(parentId) is not { } parent || parent.Page != page))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Comment {parentId} is not a comment on page {pageId}.");
+            author ??= Admin;
+            var now = Now();
+            var comment = new Comment(_nextContentId++, page, parentCommentId, author, now);
+            comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
+            page.CommentList.Add(comment);
+            _comments.Add(comment.Id, comment);
+            return comment;
+        }
+    }
+
+    /// <summary>Edits a comment; the version number must be current + 1 (else Conflict).</summary>
+    public Comment UpdateComment(long id, int versionNumber, string body, User? author = null, string? message = null)
+    {
+        lock (Gate)
+        {
+            var comment = RequireComment(id);
+            var current = comment.Current.Number;
+            if (versionNumber != current + 1)
+                throw new StoreException(StoreErrorKind.Conflict, "Version must be incremented on update.", current, versionNumber);
+            if (string.IsNullOrWhiteSpace(body))
+                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            comment.VersionList.Add(new PageVersion(current + 1, "Re: " + comment.Page.Title, body, author ?? Admin, Now(), message, false));
+            return comment;
+        }
+    }
+
+    /// <summary>Deletes a comment and its replies for good (comments are not trashable).</summary>
+    public void DeleteComment(long id)
+    {
+        lock (Gate)
+        {
+            var comment = RequireComment(id);
+            var doomed = new List<Comment> { comment };
+            for (var i = 0; i < doomed.Count; i++)
+                doomed.AddRange(comment.Page.CommentList.Where(c => c.ParentCommentId == doomed[i].Id));
+            foreach (var c in doomed)
+            {
+                comment.Page.CommentList.Remove(c);
+                _comments.Remove(c.Id);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -94,17 +94,24 @@ public sealed class PageVersion
     public bool MinorEdit { get; }
 }
 
+/// <summary>A page or a blog post (same life cycle: versions, trash, labels, attachments, comments; blog posts have no parent).</summary>
 public sealed class Page
 {
-    internal Page(long id, Space space, User creator, DateTimeOffset createdAt)
+    internal Page(long id, Space space, User creator, DateTimeOffset createdAt, string type = "page")
     {
         Id = id;
         Space = space;
         Creator = creator;
         CreatedAt = createdAt;
+        Type = type;
     }
 
     public long Id { get; }
+
+    /// <summary>"page" or "blogpost".</summary>
+    public string Type { get; }
+
+    public bool IsBlogPost => Type == "blogpost";
     public Space Space { get; }
     public User Creator { get; }
     public DateTimeOffset CreatedAt { get; }
@@ -129,12 +136,36 @@ public sealed class Page
 
     public IReadOnlyDictionary<string, PageRestriction> Restrictions => RestrictionMap;
     internal List<Attachment> AttachmentList { get; } = new();
+    internal List<Comment> CommentList { get; } = new();
 
     public IReadOnlyList<PageVersion> Versions => VersionList;
     public PageVersion Current => VersionList[^1];
     public string Title => Current.Title;
     public IReadOnlyList<Label> Labels => LabelList;
     public IReadOnlyList<Attachment> Attachments => AttachmentList;
+    public IReadOnlyList<Comment> Comments => CommentList;
+}
+
+/// <summary>A footer comment on a page (optionally a reply); versions reuse <see cref="PageVersion"/> (title "Re: page").</summary>
+public sealed class Comment
+{
+    internal Comment(long id, Page page, long? parentCommentId, User creator, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Page = page;
+        ParentCommentId = parentCommentId;
+        Creator = creator;
+        CreatedAt = createdAt;
+    }
+
+    public long Id { get; }
+    public Page Page { get; }
+    public long? ParentCommentId { get; }
+    public User Creator { get; }
+    public DateTimeOffset CreatedAt { get; }
+    internal List<PageVersion> VersionList { get; } = new();
+    public IReadOnlyList<PageVersion> Versions => VersionList;
+    public PageVersion Current => VersionList[^1];
 }
 
 /// <summary>Who may perform one operation on a restricted page.</summary>

@@ -1,0 +1,217 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+
+namespace SpaceSync.Core.Content
+{
+    /// <summary>
+    /// The canonical form of a page body, in which purely cosmetic differences disappear, so that two
+    /// bodies are the same content exactly when their canonical forms are equal strings. The canonical
+    /// form is itself storage format (it is kept as the base of a three-way merge).
+    /// <para>What does not count:</para>
+    /// <list type="bullet">
+    /// <item>Attribute order (sorted by name, ordinal) and the cosmetic attributes of
+    /// <see cref="StorageVocabulary.IsCosmeticAttribute"/> (removed).</item>
+    /// <item>How a character is written: <c>&amp;eacute;</c>, <c>&amp;#233;</c> and <c>é</c> are the same;
+    /// <c>&lt;p&gt;&lt;/p&gt;</c> and <c>&lt;p/&gt;</c> are the same. A no-break space is content, never a space.</item>
+    /// <item>Whitespace, outside <see cref="StorageVocabulary.PreservesWhitespace"/> elements and CDATA sections
+    /// (kept exactly): a run of spaces, tabs and line breaks in text is one space; it is dropped at the start
+    /// and end of a block, next to a block, and after another space even across inline tags
+    /// (<c>a &lt;b&gt; c&lt;/b&gt;</c> is <c>a &lt;b&gt;c&lt;/b&gt;</c>); and whitespace-only text is dropped in a
+    /// container other than a paragraph or heading whose children are all blocks, macros or
+    /// whitespace-preserving elements (so the layout between two block macros does not count).</item>
+    /// </list>
+    /// Everything else counts: element names, attribute values, text, comments, CDATA and its placement.
+    /// </summary>
+    public static class ContentNormalizer
+    {
+        /// <summary>Parses a body and returns its canonical storage format.</summary>
+        /// <exception cref="StorageFormatException">The body is not well-formed.</exception>
+        public static string Normalize(string storageXhtml) =>
+            Canonicalize(StorageDocument.Parse(storageXhtml)).ToStorageFormat();
+
+        public static StorageDocument Canonicalize(StorageDocument document)
+        {
+            if (document == null) throw new ArgumentNullException(nameof(document));
+            var cleaned = Clean(document.Nodes, elementOnlyCandidate: true);
+            var atLineStart = true;
+            var leading = TrimLeading(cleaned, ref atLineStart);
+            var atBlockEnd = true;
+            return new StorageDocument(TrimTrailing(leading, ref atBlockEnd));
+        }
+
+        // Pass 1: attributes, whitespace runs, and whitespace-only text between blocks.
+        private static List<StorageNode> Clean(IReadOnlyList<StorageNode> nodes, bool elementOnlyCandidate)
+        {
+            var dropBlankText = elementOnlyCandidate && nodes.All(IsAllowedAmongBlocks);
+            var result = new List<StorageNode>(nodes.Count);
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case StorageText t:
+                        if (dropBlankText && IsBlank(t.Text)) continue;
+                        result.Add(new StorageText(CollapseWhitespace(t.Text)));
+                        break;
+                    case StorageElement e:
+                        result.Add(CleanElement(e));
+                        break;
+                    default:
+                        result.Add(node);
+                        break;
+                }
+            }
+            return result;
+        }
+
+        private static StorageElement CleanElement(StorageElement e)
+        {
+            var attributes = CleanAttributes(e.Attributes);
+            if (StorageVocabulary.PreservesWhitespace(e.Name))
+                return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
+            var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
+                                       StorageVocabulary.IsBlock(e.Name) && !StorageVocabulary.IsTextBlock(e.Name);
+            return new StorageElement(e.Name, attributes, Clean(e.Children, elementOnlyCandidate));
+        }
+
+        private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>
+            nodes.Select(n => n is StorageElement e
+                ? new StorageElement(e.Name, CleanAttributes(e.Attributes), CleanAttributesOnly(e.Children))
+                : n).ToList();
+
+        private static List<StorageAttribute> CleanAttributes(IReadOnlyList<StorageAttribute> attributes)
+        {
+            var kept = new List<StorageAttribute>(attributes.Count);
+            foreach (var a in attributes)
+                if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) kept.Add(a);
+            // names are unique within an element, so an unstable sort is still deterministic
+            if (kept.Count > 1) kept.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
+            return kept;
+        }
+
+        private static bool IsAllowedAmongBlocks(StorageNode node) => node switch
+        {
+            StorageText t => IsBlank(t.Text),
+            StorageComment _ => true,
+            StorageProcessingInstruction _ => true,
+            StorageElement e => StorageVocabulary.IsBlock(e.Name) || StorageVocabulary.PreservesWhitespace(e.Name) ||
+                                StorageVocabulary.IsMacro(e.Name),
+            _ => false,
+        };
+
+        // Pass 2, in document order: leading spaces at a line start or after a space.
+        private static List<StorageNode> TrimLeading(IReadOnlyList<StorageNode> nodes, ref bool afterSpace)
+        {
+            var result = new List<StorageNode>(nodes.Count);
+            foreach (var node in nodes)
+            {
+                switch (node)
+                {
+                    case StorageText t:
+                        var text = afterSpace ? t.Text.TrimStart(' ') : t.Text;
+                        if (text.Length == 0) continue;
+                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
+                        afterSpace = text[text.Length - 1] == ' ';
+                        break;
+                    case StorageElement e:
+                        result.Add(WalkElement(e, ref afterSpace, TrimLeading));
+                        break;
+                    case StorageCData _:
+                        result.Add(node);
+                        afterSpace = false;
+                        break;
+                    default: // comments and processing instructions are invisible
+                        result.Add(node);
+                        break;
+                }
+            }
+            return result;
+        }
+
+        // Pass 3, in reverse document order: trailing spaces before a block boundary.
+        private static List<StorageNode> TrimTrailing(IReadOnlyList<StorageNode> nodes, ref bool beforeBoundary)
+        {
+            var result = new List<StorageNode>(nodes.Count);
+            for (var i = nodes.Count - 1; i >= 0; i--)
+            {
+                var node = nodes[i];
+                switch (node)
+                {
+                    case StorageText t:
+                        var text = beforeBoundary ? t.Text.TrimEnd(' ') : t.Text;
+                        if (text.Length == 0) continue;
+                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
+                        beforeBoundary = false;
+                        break;
+                    case StorageElement e:
+                        result.Add(WalkElement(e, ref beforeBoundary, TrimTrailing));
+                        break;
+                    case StorageCData _:
+                        result.Add(node);
+                        beforeBoundary = false;
+                        break;
+                    default:
+                        result.Add(node);
+                        break;
+                }
+            }
+            result.Reverse();
+            return result;
+        }
+
+        private delegate List<StorageNode> FlowWalk(IReadOnlyList<StorageNode> nodes, ref bool atBoundary);
+
+        // How an element takes part in the flow of text around it, shared by both trimming passes.
+        private static StorageElement WalkElement(StorageElement e, ref bool atBoundary, FlowWalk walk)
+        {
+            if (StorageVocabulary.PreservesWhitespace(e.Name))
+            {
+                atBoundary = true;
+                return e;
+            }
+            if (StorageVocabulary.IsBlock(e.Name) || StorageVocabulary.IsUnit(e.Name))
+            {
+                var inner = true;
+                var children = walk(e.Children, ref inner);
+                atBoundary = StorageVocabulary.IsBlock(e.Name);
+                return new StorageElement(e.Name, e.Attributes, children);
+            }
+            if (e.Children.Count == 0)
+            {
+                atBoundary = false; // an empty inline element (a mention, a date) is content
+                return e;
+            }
+            return new StorageElement(e.Name, e.Attributes, walk(e.Children, ref atBoundary));
+        }
+
+        private static bool IsBlank(string text)
+        {
+            foreach (var c in text)
+                if (!IsXmlWhitespace(c)) return false;
+            return true;
+        }
+
+        private static bool IsXmlWhitespace(char c) => c == ' ' || c == '\t' || c == '\n' || c == '\r';
+
+        private static string CollapseWhitespace(string text)
+        {
+            var sb = new StringBuilder(text.Length);
+            var inRun = false;
+            foreach (var c in text)
+            {
+                if (IsXmlWhitespace(c))
+                {
+                    if (!inRun) sb.Append(' ');
+                    inRun = true;
+                }
+                else
+                {
+                    sb.Append(c);
+                    inRun = false;
+                }
+            }
+            return sb.ToString();
+        }
+    }
+}

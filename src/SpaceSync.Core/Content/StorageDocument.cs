@@ -1,0 +1,149 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.RegularExpressions;
+using System.Xml;
+
+namespace SpaceSync.Core.Content
+{
+    /// <summary>
+    /// A Confluence page body in storage format, parsed. Storage format is an XHTML fragment that uses
+    /// the <c>ac:</c>, <c>ri:</c> (and in templates <c>at:</c>) prefixes without declaring them and HTML
+    /// named entities without a DTD; <see cref="Parse"/> supplies both, and never processes a DTD.
+    /// </summary>
+    public sealed class StorageDocument
+    {
+        /// <summary>Deeper nesting than any editor produces; the bound keeps recursive walks safe.</summary>
+        public const int MaxDepth = 1000;
+
+        private static readonly (string Prefix, string Uri)[] Prefixes =
+        {
+            ("ac", "http://atlassian.com/content"),
+            ("ri", "http://atlassian.com/resource/identifier"),
+            ("at", "http://atlassian.com/template"),
+        };
+
+        private static readonly Regex TrailingPosition = new Regex(@"\s*Line \d+, position \d+\.\s*$", RegexOptions.CultureInvariant);
+        private static readonly Regex InnerPosition = new Regex(@"line (\d+) position (\d+)", RegexOptions.CultureInvariant);
+
+        public StorageDocument(IReadOnlyList<StorageNode> nodes) => Nodes = nodes ?? throw new ArgumentNullException(nameof(nodes));
+
+        /// <summary>Top-level nodes: a body is a fragment, so there can be many (or none).</summary>
+        public IReadOnlyList<StorageNode> Nodes { get; }
+
+        /// <exception cref="StorageFormatException">The body is not well-formed; says where and what.</exception>
+        public static StorageDocument Parse(string storageXhtml)
+        {
+            if (storageXhtml == null) throw new ArgumentNullException(nameof(storageXhtml));
+            var translated = EntityTranslator.Translate(storageXhtml, out var map);
+            var settings = new XmlReaderSettings
+            {
+                ConformanceLevel = ConformanceLevel.Fragment,
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+                IgnoreWhitespace = false,
+                IgnoreComments = false,
+                IgnoreProcessingInstructions = false,
+                CheckCharacters = true,
+            };
+            var names = new NameTable();
+            var namespaces = new XmlNamespaceManager(names);
+            foreach (var (prefix, uri) in Prefixes)
+                namespaces.AddNamespace(prefix, uri);
+            var context = new XmlParserContext(names, namespaces, null, XmlSpace.None);
+
+            using var reader = XmlReader.Create(new StringReader(translated), settings, context);
+            try
+            {
+                return new StorageDocument(Read(reader, map));
+            }
+            catch (XmlException ex)
+            {
+                var line = Math.Max(ex.LineNumber, 1);
+                var column = map.OriginalColumn(line, Math.Max(ex.LinePosition, 1));
+                var reason = TrailingPosition.Replace(ex.Message, "");
+                reason = InnerPosition.Replace(reason, m =>
+                {
+                    var l = int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    var c = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    return $"line {l} column {map.OriginalColumn(l, c)}";
+                });
+                throw new StorageFormatException(line, column, reason, ex);
+            }
+        }
+
+        /// <summary>Serialises back to storage format: prefixes as written, no namespace declarations, no XML declaration.</summary>
+        public string ToStorageFormat() => StorageWriter.Write(Nodes);
+
+        public override string ToString() => ToStorageFormat();
+
+        private static List<StorageNode> Read(XmlReader reader, PositionMap map)
+        {
+            var top = new List<StorageNode>();
+            var open = new Stack<(string Name, List<StorageAttribute> Attributes, List<StorageNode> Children)>();
+            List<StorageNode> Current() => open.Count == 0 ? top : open.Peek().Children;
+
+            while (reader.Read())
+            {
+                switch (reader.NodeType)
+                {
+                    case XmlNodeType.Element:
+                        var name = reader.Name;
+                        var isEmpty = reader.IsEmptyElement;
+                        if (open.Count >= MaxDepth)
+                        {
+                            var info = (IXmlLineInfo)reader;
+                            throw new StorageFormatException(info.LineNumber, map.OriginalColumn(info.LineNumber, info.LinePosition),
+                                $"elements are nested deeper than {MaxDepth} levels");
+                        }
+                        var attributes = new List<StorageAttribute>(reader.AttributeCount);
+                        if (reader.MoveToFirstAttribute())
+                        {
+                            do attributes.Add(new StorageAttribute(reader.Name, reader.Value));
+                            while (reader.MoveToNextAttribute());
+                            reader.MoveToElement();
+                        }
+                        if (isEmpty)
+                            Current().Add(new StorageElement(name, attributes, Array.Empty<StorageNode>()));
+                        else
+                            open.Push((name, attributes, new List<StorageNode>()));
+                        break;
+                    case XmlNodeType.EndElement:
+                        var closed = open.Pop();
+                        Current().Add(new StorageElement(closed.Name, closed.Attributes, closed.Children));
+                        break;
+                    case XmlNodeType.Text:
+                    case XmlNodeType.Whitespace:
+                    case XmlNodeType.SignificantWhitespace:
+                        AddText(Current(), reader.Value);
+                        break;
+                    case XmlNodeType.CDATA:
+                        Current().Add(new StorageCData(reader.Value));
+                        break;
+                    case XmlNodeType.Comment:
+                        Current().Add(new StorageComment(reader.Value));
+                        break;
+                    case XmlNodeType.ProcessingInstruction:
+                        Current().Add(new StorageProcessingInstruction(reader.Name, reader.Value));
+                        break;
+                    // The XML declaration says how the bytes were encoded, nothing about the page.
+                    case XmlNodeType.XmlDeclaration:
+                        break;
+                    default:
+                        var where = (IXmlLineInfo)reader;
+                        throw new StorageFormatException(where.LineNumber, map.OriginalColumn(where.LineNumber, where.LinePosition),
+                            $"unexpected {reader.NodeType} node");
+                }
+            }
+            return top;
+        }
+
+        private static void AddText(List<StorageNode> siblings, string text)
+        {
+            if (siblings.Count > 0 && siblings[siblings.Count - 1] is StorageText previous)
+                siblings[siblings.Count - 1] = new StorageText(previous.Text + text);
+            else
+                siblings.Add(new StorageText(text));
+        }
+    }
+}

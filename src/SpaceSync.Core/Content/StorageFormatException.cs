@@ -1,0 +1,26 @@
+using System;
+
+namespace SpaceSync.Core.Content
+{
+    /// <summary>
+    /// A page body is not well-formed storage format. <see cref="Line"/> and <see cref="Column"/>
+    /// (both 1-based) point into the body as given, so the message can be acted on.
+    /// </summary>
+    public sealed class StorageFormatException : FormatException
+    {
+        public StorageFormatException(int line, int column, string reason, Exception? inner = null)
+            : base($"Storage format is not well-formed at line {line}, column {column}: {reason}", inner)
+        {
+            Line = line;
+            Column = column;
+            Reason = reason;
+        }
+
+        public int Line { get; }
+
+        public int Column { get; }
+
+        /// <summary>What is wrong, without the position.</summary>
+        public string Reason { get; }
+    }
+}
