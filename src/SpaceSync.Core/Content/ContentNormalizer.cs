@@ -17,7 +17,8 @@ namespace SpaceSync.Core.Content
     /// <c>&lt;p&gt;&lt;/p&gt;</c> and <c>&lt;p/&gt;</c> are the same. A no-break space is content, never a space.</item>
     /// <item>Whitespace, outside <see cref="StorageVocabulary.PreservesWhitespace"/> elements and CDATA sections
     /// (kept exactly): a run of spaces, tabs and line breaks in text is one space; it is dropped at the start
-    /// and end of a block, next to a block, and after another space even across inline tags
+    /// and end of a block or of a unit's content (<see cref="StorageVocabulary.IsUnit"/>: macros, links, images),
+    /// next to a block, and after another space even across inline tags
     /// (<c>a &lt;b&gt; c&lt;/b&gt;</c> is <c>a &lt;b&gt;c&lt;/b&gt;</c>); and whitespace-only text is dropped in a
     /// container other than a paragraph or heading whose children are all blocks, macros or
     /// whitespace-preserving elements (so the layout between two block macros does not count).</item>

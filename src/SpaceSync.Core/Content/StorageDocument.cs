@@ -68,7 +68,7 @@ namespace SpaceSync.Core.Content
                     var c = int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
                     return $"line {l} column {map.OriginalColumn(l, c)}";
                 });
-                throw new StorageFormatException(line, column, reason, ex);
+                throw new StorageFormatException(line, column, Printable(reason), ex);
             }
         }
 
@@ -136,6 +136,20 @@ namespace SpaceSync.Core.Content
                 }
             }
             return top;
+        }
+
+        // The parser quotes offending characters raw; a control character would garble a log line.
+        private static string Printable(string text)
+        {
+            var sb = new System.Text.StringBuilder(text.Length);
+            foreach (var c in text)
+            {
+                if (char.IsControl(c) || char.IsSurrogate(c))
+                    sb.Append("\\u").Append(((int)c).ToString("X4", System.Globalization.CultureInfo.InvariantCulture));
+                else
+                    sb.Append(c);
+            }
+            return sb.ToString();
         }
 
         private static void AddText(List<StorageNode> siblings, string text)

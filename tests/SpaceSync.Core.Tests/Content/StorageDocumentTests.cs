@@ -90,6 +90,15 @@ public class StorageDocumentTests
     }
 
     [Fact]
+    public void Invalid_characters_are_named_printably()
+    {
+        var ex = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse("<p>ok\u0001</p>"));
+        Assert.Equal((1, 6), (ex.Line, ex.Column));
+        Assert.Contains("\\u0001", ex.Reason);
+        Assert.DoesNotContain(ex.Message, char.IsControl);
+    }
+
+    [Fact]
     public void Bare_ampersand_says_how_to_write_one()
     {
         var ex = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse("<p>Tom & Jerry</p>"));
