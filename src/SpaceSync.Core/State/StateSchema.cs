@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Data.Sqlite;
+
+namespace SpaceSync.Core.State
+{
+    /// <summary>One forward step of the schema: from <c>Version - 1</c> to <c>Version</c>.</summary>
+    internal sealed record SchemaMigration(int Version, string Description, Action<SqliteCommand> Apply);
+
+    /// <summary>
+    /// The state file's schema as an ordered list of forward migrations. PRAGMA user_version holds the version
+    /// reached; PRAGMA application_id marks the file as SpaceSync's. A new version appends a step here
+    /// (never edits a shipped one), and the migration test then covers every older version automatically.
+    /// </summary>
+    internal static class StateSchema
+    {
+        /// <summary>'SSyn': tells a SpaceSync state file from any other SQLite database.</summary>
+        public const int ApplicationId = 0x5353796E;
+
+        public static IReadOnlyList<SchemaMigration> Migrations { get; } = new[]
+        {
+            new SchemaMigration(1, "initial schema: spaces, pairs, create intents, runs, history, locks, conflicts", Script(V1)),
+        };
+
+        public static int CurrentVersion => Migrations.Count;
+
+        private static Action<SqliteCommand> Script(string sql) => command =>
+        {
+            command.CommandText = sql;
+            command.ExecuteNonQuery();
+        };
+
+        // Times are UTC text 'yyyy-MM-ddTHH:mm:ss.fffffffZ' so they sort as text. Runs, history and locks have no
+        // foreign key to spaces: they are an audit trail that outlives a removed space, and a lock is taken
+        // before the baseline creates the space row.
+        private const string V1 = @"
+CREATE TABLE spaces (
+    space_key           TEXT PRIMARY KEY NOT NULL,
+    cloud_key           TEXT NOT NULL,
+    baseline_at         TEXT,
+    last_run_id         INTEGER REFERENCES runs(run_id),
+    last_run_at         TEXT,
+    dc_changes_since    TEXT,
+    cloud_changes_since TEXT
+);
+CREATE TABLE pairs (
+    pair_id        INTEGER PRIMARY KEY,
+    space_key      TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    dc_page_id     TEXT NOT NULL,
+    cloud_page_id  TEXT NOT NULL,
+    dc_version     INTEGER NOT NULL,
+    cloud_version  INTEGER NOT NULL,
+    parent_pair_id INTEGER REFERENCES pairs(pair_id),
+    title          TEXT NOT NULL,
+    base_body      TEXT NOT NULL,
+    base_hash      TEXT NOT NULL,
+    status         TEXT NOT NULL,
+    updated_at     TEXT NOT NULL,
+    UNIQUE (space_key, dc_page_id),
+    UNIQUE (space_key, cloud_page_id)
+);
+CREATE INDEX pairs_by_parent ON pairs(parent_pair_id);
+CREATE TABLE runs (
+    run_id      INTEGER PRIMARY KEY,
+    space_key   TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    outcome     TEXT,
+    counts_json TEXT,
+    requests    INTEGER
+);
+CREATE INDEX runs_by_space ON runs(space_key, run_id);
+CREATE TABLE create_intents (
+    intent_id        INTEGER PRIMARY KEY,
+    space_key        TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    source_side      TEXT NOT NULL,
+    source_page_id   TEXT NOT NULL,
+    target_side      TEXT NOT NULL CHECK (target_side <> source_side),
+    title            TEXT NOT NULL,
+    target_parent_id TEXT,
+    run_id           INTEGER REFERENCES runs(run_id),
+    created_at       TEXT NOT NULL,
+    UNIQUE (space_key, source_side, source_page_id)
+);
+CREATE TABLE history (
+    history_id           INTEGER PRIMARY KEY,
+    run_id               INTEGER REFERENCES runs(run_id),
+    at                   TEXT NOT NULL,
+    space_key            TEXT NOT NULL,
+    dc_page_id           TEXT,
+    cloud_page_id        TEXT,
+    title                TEXT,
+    action               TEXT NOT NULL,
+    dc_version_before    INTEGER,
+    dc_version_after     INTEGER,
+    cloud_version_before INTEGER,
+    cloud_version_after  INTEGER,
+    message              TEXT
+);
+CREATE INDEX history_by_space ON history(space_key, history_id);
+CREATE INDEX history_by_run ON history(run_id);
+CREATE TABLE locks (
+    space_key   TEXT PRIMARY KEY NOT NULL,
+    owner_id    TEXT NOT NULL,
+    acquired_at TEXT NOT NULL,
+    expires_at  TEXT NOT NULL
+);
+CREATE TABLE conflicts (
+    conflict_id        INTEGER PRIMARY KEY,
+    pair_id            INTEGER NOT NULL REFERENCES pairs(pair_id) ON DELETE CASCADE,
+    dc_version         INTEGER NOT NULL,
+    cloud_version      INTEGER NOT NULL,
+    base_dc_version    INTEGER NOT NULL,
+    base_cloud_version INTEGER NOT NULL,
+    reason             TEXT NOT NULL,
+    detected_at        TEXT NOT NULL,
+    resolved_at        TEXT,
+    resolution         TEXT
+);
+CREATE UNIQUE INDEX conflicts_open_per_pair ON conflicts(pair_id) WHERE resolved_at IS NULL;
+";
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.Data.Sqlite;
+using SpaceSync.Core.Scope;
+
+namespace SpaceSync.Core.State
+{
+    // Spaces and pairs.
+    public sealed partial class StateStore
+    {
+        private const string SpaceColumns =
+            "space_key, cloud_key, baseline_at, last_run_id, last_run_at, dc_changes_since, cloud_changes_since";
+
+        private const string PairColumns =
+            "pair_id, space_key, dc_page_id, cloud_page_id, dc_version, cloud_version, parent_pair_id, title, base_body, base_hash, status, updated_at";
+
+        /// <summary>Inserts or replaces the space's row (every column as given).</summary>
+        public void SaveSpace(SpaceRecord space)
+        {
+            Require(space.SpaceKey, nameof(space.SpaceKey));
+            Require(space.CloudKey, nameof(space.CloudKey));
+            InTransaction($"saving space {space.SpaceKey}", () => Execute(
+                $@"INSERT INTO spaces ({SpaceColumns}) VALUES ($key, $cloudKey, $baseline, $lastRun, $lastRunAt, $dcSince, $cloudSince)
+                   ON CONFLICT (space_key) DO UPDATE SET cloud_key = excluded.cloud_key, baseline_at = excluded.baseline_at,
+                       last_run_id = excluded.last_run_id, last_run_at = excluded.last_run_at,
+                       dc_changes_since = excluded.dc_changes_since, cloud_changes_since = excluded.cloud_changes_since",
+                ("$key", space.SpaceKey), ("$cloudKey", space.CloudKey), ("$baseline", StateText.TimeOrNull(space.BaselineAt)),
+                ("$lastRun", space.LastRunId), ("$lastRunAt", StateText.TimeOrNull(space.LastRunAt)),
+                ("$dcSince", StateText.TimeOrNull(space.DataCenterChangesSince)),
+                ("$cloudSince", StateText.TimeOrNull(space.CloudChangesSince))));
+        }
+
+        public SpaceRecord? GetSpace(string spaceKey) =>
+            QuerySingle($"SELECT {SpaceColumns} FROM spaces WHERE space_key = $key", ReadSpace, ("$key", spaceKey));
+
+        public IReadOnlyList<SpaceRecord> ListSpaces() =>
+            Query($"SELECT {SpaceColumns} FROM spaces ORDER BY space_key", ReadSpace);
+
+        /// <summary>
+        /// Forgets a space: its row, pairs, create intents and conflicts. Runs and history stay (they are the audit
+        /// trail). Returns false when the space was not in the file.
+        /// </summary>
+        public bool RemoveSpace(string spaceKey) =>
+            InTransaction($"removing space {spaceKey}", () =>
+                Execute("DELETE FROM spaces WHERE space_key = $key", ("$key", spaceKey)) > 0);
+
+        /// <summary>
+        /// Stores a pair. <c>Id</c> 0 inserts (or, when the Data Center page is already paired in the space, updates
+        /// that pair); otherwise updates the pair with that id. Returns the pair as stored, with its id and time.
+        /// </summary>
+        public PairRecord SavePair(PairRecord pair) => InTransaction($"saving {pair}", () => SavePairCore(pair));
+
+        public PairRecord? GetPair(long pairId) =>
+            QuerySingle($"SELECT {PairColumns} FROM pairs WHERE pair_id = $id", ReadPair, ("$id", pairId));
+
+        /// <summary>The pair holding the given page of the given side, or null when the page is unpaired.</summary>
+        public PairRecord? FindPair(string spaceKey, SiteKind side, string pageId) =>
+            QuerySingle(
+                side == SiteKind.Cloud
+                    ? $"SELECT {PairColumns} FROM pairs WHERE space_key = $key AND cloud_page_id = $page"
+                    : $"SELECT {PairColumns} FROM pairs WHERE space_key = $key AND dc_page_id = $page",
+                ReadPair, ("$key", spaceKey), ("$page", pageId));
+
+        /// <summary>Every pair of the space, in the order they were first stored (parents before children when saved so).</summary>
+        public IReadOnlyList<PairRecord> ListPairs(string spaceKey) =>
+            Query($"SELECT {PairColumns} FROM pairs WHERE space_key = $key ORDER BY pair_id", ReadPair, ("$key", spaceKey));
+
+        private PairRecord SavePairCore(PairRecord pair)
+        {
+            Require(pair.SpaceKey, nameof(pair.SpaceKey));
+            Require(pair.DataCenterPageId, nameof(pair.DataCenterPageId));
+            Require(pair.CloudPageId, nameof(pair.CloudPageId));
+            Require(pair.BaseHash, nameof(pair.BaseHash));
+            if (pair.DataCenterVersion < 1 || pair.CloudVersion < 1)
+                throw new ArgumentException($"Page versions start at 1 ({pair}).", nameof(pair));
+            if (pair.ParentPairId == pair.Id && pair.Id != 0)
+                throw new ArgumentException($"A pair cannot be its own parent ({pair}).", nameof(pair));
+
+            var now = Now();
+            var values = new (string, object?)[]
+            {
+                ("$id", pair.Id), ("$key", pair.SpaceKey), ("$dcPage", pair.DataCenterPageId), ("$cloudPage", pair.CloudPageId),
+                ("$dcVersion", pair.DataCenterVersion), ("$cloudVersion", pair.CloudVersion), ("$parent", pair.ParentPairId),
+                ("$title", pair.Title), ("$body", pair.BaseBody), ("$hash", pair.BaseHash),
+                ("$status", StateText.Status[pair.Status]), ("$updated", StateText.Time(now)),
+            };
+            long id;
+            if (pair.Id == 0)
+            {
+                id = Scalar<long>(
+                    $@"INSERT INTO pairs ({PairColumns})
+                       VALUES (NULL, $key, $dcPage, $cloudPage, $dcVersion, $cloudVersion, $parent, $title, $body, $hash, $status, $updated)
+                       ON CONFLICT (space_key, dc_page_id) DO UPDATE SET cloud_page_id = excluded.cloud_page_id,
+                           dc_version = excluded.dc_version, cloud_version = excluded.cloud_version,
+                           parent_pair_id = excluded.parent_pair_id, title = excluded.title, base_body = excluded.base_body,
+                           base_hash = excluded.base_hash, status = excluded.status, updated_at = excluded.updated_at
+                       RETURNING pair_id", values);
+            }
+            else
+            {
+                var changed = Execute(
+                    @"UPDATE pairs SET space_key = $key, dc_page_id = $dcPage, cloud_page_id = $cloudPage, dc_version = $dcVersion,
+                          cloud_version = $cloudVersion, parent_pair_id = $parent, title = $title, base_body = $body,
+                          base_hash = $hash, status = $status, updated_at = $updated
+                      WHERE pair_id = $id", values);
+                if (changed == 0)
+                    throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pair.Id} to update ({pair}).");
+                id = pair.Id;
+            }
+            return pair with { Id = id, UpdatedAt = now };
+        }
+
+        private static SpaceRecord ReadSpace(SqliteDataReader r) => new SpaceRecord(r.GetString(0), r.GetString(1))
+        {
+            BaselineAt = Time(r, 2),
+            LastRunId = Long(r, 3),
+            LastRunAt = Time(r, 4),
+            DataCenterChangesSince = Time(r, 5),
+            CloudChangesSince = Time(r, 6),
+        };
+
+        private static PairRecord ReadPair(SqliteDataReader r) => new PairRecord
+        {
+            Id = r.GetInt64(0),
+            SpaceKey = r.GetString(1),
+            DataCenterPageId = r.GetString(2),
+            CloudPageId = r.GetString(3),
+            DataCenterVersion = r.GetInt32(4),
+            CloudVersion = r.GetInt32(5),
+            ParentPairId = Long(r, 6),
+            Title = r.GetString(7),
+            BaseBody = r.GetString(8),
+            BaseHash = r.GetString(9),
+            Status = StateText.Status.Parse(r.GetString(10)),
+            UpdatedAt = StateText.ParseTime(r.GetString(11)),
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using System;
+
+namespace SpaceSync.Core.State
+{
+    /// <summary>Why the state store refused or failed; the cmdlets turn it into a stable ErrorId.</summary>
+    public enum StateErrorKind
+    {
+        /// <summary>The file (or its folder) cannot be opened or created.</summary>
+        CannotOpen,
+        /// <summary>The file is not an SQLite database at all.</summary>
+        NotADatabase,
+        /// <summary>An SQLite database that some other program owns.</summary>
+        NotSpaceSyncState,
+        /// <summary>Written by a newer SpaceSync whose schema this one does not know.</summary>
+        NewerSchema,
+        /// <summary>A forward migration failed; the file was left at its old version.</summary>
+        MigrationFailed,
+        /// <summary>Another owner holds the space's lock.</summary>
+        LockHeldByOther,
+        /// <summary>A row the caller named does not exist.</summary>
+        NotFound,
+        /// <summary>A write broke a rule of the schema (uniqueness, parent pair, run id); nothing of it was kept.</summary>
+        WriteRejected,
+        /// <summary>A stored value this version cannot read (e.g. an unknown status word).</summary>
+        UnreadableValue,
+    }
+
+    /// <summary>The state store cannot do what was asked. Messages name the file, never any credential.</summary>
+    public sealed class StateStoreException : Exception
+    {
+        public StateStoreException(StateErrorKind kind, string message, Exception? inner = null)
+            : base(message, inner)
+        {
+            Kind = kind;
+        }
+
+        public StateErrorKind Kind { get; }
+    }
+}

@@ -1,0 +1,129 @@
+using SpaceSync.Core.State;
+using Xunit;
+
+namespace SpaceSync.Core.Tests.State;
+
+public sealed class SpaceLockTests : IDisposable
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
+    private readonly TempStateFolder _temp = new();
+    private readonly ManualClock _clock = new();
+    private readonly StateStore _store;
+
+    public SpaceLockTests() => _store = StateStore.Open(_temp.File(), _clock);
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void The_first_owner_gets_the_lock_and_a_second_owner_is_refused_and_told_who_holds_it()
+    {
+        var first = _store.TryAcquireLock("ENG", "host/1/a", Lease);
+        Assert.True(first.Acquired);
+        Assert.Equal(new SpaceLock("ENG", "host/1/a", _clock.UtcNow, _clock.UtcNow + Lease), first.Holder);
+        Assert.Null(first.TakenOverFrom);
+
+        _clock.Advance(TimeSpan.FromMinutes(9));
+        var second = _store.TryAcquireLock("ENG", "host/2/b", Lease);
+        Assert.False(second.Acquired);
+        Assert.Equal(first.Holder, second.Holder);
+        Assert.Equal(first.Holder, _store.GetLock("ENG"));
+
+        // Other spaces are independent.
+        Assert.True(_store.TryAcquireLock("OPS", "host/2/b", Lease).Acquired);
+    }
+
+    [Fact]
+    public void An_expired_lock_is_taken_over_and_the_dead_owner_is_reported()
+    {
+        var dead = _store.TryAcquireLock("ENG", "host/1/a", Lease).Holder;
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+
+        var takeover = _store.TryAcquireLock("ENG", "host/2/b", Lease);
+        Assert.True(takeover.Acquired);
+        Assert.Equal(dead, takeover.TakenOverFrom);
+        Assert.Equal("host/2/b", _store.GetLock("ENG")!.OwnerId);
+        // The dead owner, come back, has lost it.
+        Assert.False(_store.RenewLock("ENG", "host/1/a", Lease));
+        Assert.False(_store.TryAcquireLock("ENG", "host/1/a", Lease).Acquired);
+    }
+
+    [Fact]
+    public void Renewal_extends_only_the_owners_lock_and_acquiring_again_keeps_the_acquired_time()
+    {
+        var acquiredAt = _clock.UtcNow;
+        _store.TryAcquireLock("ENG", "host/1/a", Lease);
+        _clock.Advance(TimeSpan.FromMinutes(8));
+
+        Assert.True(_store.RenewLock("ENG", "host/1/a", Lease));
+        Assert.Equal(new SpaceLock("ENG", "host/1/a", acquiredAt, _clock.UtcNow + Lease), _store.GetLock("ENG"));
+        Assert.False(_store.RenewLock("ENG", "host/2/b", Lease));
+        Assert.False(_store.RenewLock("OPS", "host/1/a", Lease));
+
+        // Past the original expiry, still held thanks to the renewal.
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.False(_store.TryAcquireLock("ENG", "host/2/b", Lease).Acquired);
+        var again = _store.TryAcquireLock("ENG", "host/1/a", Lease);
+        Assert.True(again.Acquired);
+        Assert.Equal(acquiredAt, again.Holder.AcquiredAt);
+    }
+
+    [Fact]
+    public void Only_the_owner_can_release()
+    {
+        _store.TryAcquireLock("ENG", "host/1/a", Lease);
+
+        var ex = Assert.Throws<StateStoreException>(() => _store.ReleaseLock("ENG", "host/2/b"));
+        Assert.Equal(StateErrorKind.LockHeldByOther, ex.Kind);
+        Assert.Contains("held by host/1/a", ex.Message);
+        Assert.NotNull(_store.GetLock("ENG"));
+
+        _store.ReleaseLock("ENG", "host/1/a");
+        Assert.Null(_store.GetLock("ENG"));
+        _store.ReleaseLock("ENG", "host/1/a"); // already free: nothing to do
+        Assert.True(_store.TryAcquireLock("ENG", "host/2/b", Lease).Acquired);
+    }
+
+    [Fact]
+    public void Two_connections_racing_for_the_same_lock_produce_exactly_one_winner()
+    {
+        var path = _temp.File("race.db");
+        StateStore.Open(path).Dispose();
+        using var storeA = StateStore.Open(path);
+        using var storeB = StateStore.Open(path);
+        var owners = new[] { StateStore.NewLockOwnerId(), StateStore.NewLockOwnerId() };
+        Assert.NotEqual(owners[0], owners[1]);
+
+        for (var round = 0; round < 25; round++)
+        {
+            var space = "S" + round;
+            using var start = new Barrier(2);
+            var results = new LockAttempt[2];
+            var errors = new Exception?[2];
+            var threads = new[] { storeA, storeB }.Select((store, i) => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try { results[i] = store.TryAcquireLock(space, owners[i], Lease); }
+                catch (Exception ex) { errors[i] = ex; } // an exception on a thread would kill the test host
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            Assert.All(errors, e => Assert.Null(e));
+
+            Assert.Single(results, r => r.Acquired);
+            var winner = results.Single(r => r.Acquired).Holder.OwnerId;
+            Assert.All(results, r => Assert.Equal(winner, r.Holder.OwnerId));
+            Assert.Equal(winner, storeA.GetLock(space)!.OwnerId);
+        }
+    }
+
+    [Fact]
+    public void A_lease_must_be_positive()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _store.TryAcquireLock("ENG", "host/1/a", TimeSpan.Zero));
+    }
+}
