@@ -109,4 +109,22 @@ Import-Module '$script:Manifest'
         $result.Spaces | Should -Be @('ENG')
         @($result.Loaded).Count | Should -Be 2 -Because 'the foreign YamlDotNet and ours live side by side'
     }
+
+    It 'finds SQLite''s native library through its own load context' {
+        # No cmdlet opens the state store yet; this drives Core directly, as the sync cmdlets will.
+        $scope = New-TestScopeFile -Folder (Join-Path $TestDrive 'native')
+        $db = Join-Path $TestDrive 'native/state.db'
+        $result = Invoke-FreshPwsh @"
+Import-Module '$script:Manifest'
+`$null = Get-SyncScope -ScopePath '$scope'
+`$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'SpaceSync.Core' }
+`$storeType = `$core.GetType('SpaceSync.Core.State.StateStore', `$true)
+`$store = `$storeType.GetMethod('Open').Invoke(`$null, @('$db', `$null))
+`$store.Dispose()
+`$native = [System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -like '*e_sqlite3*' | Select-Object -First 1
+[pscustomobject]@{ Exists = (Test-Path '$db'); Native = `$native.FileName }
+"@
+        $result.Exists | Should -BeTrue
+        $result.Native | Should -BeLike '*SpaceSync*Dependencies*runtimes*native*e_sqlite3*'
+    }
 }
