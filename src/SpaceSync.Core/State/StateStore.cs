@@ -113,10 +113,12 @@ namespace SpaceSync.Core.State
         {
             Execute($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}");
 
-            // The first read of the file: SQLite reports "not a database" here.
-            var applicationId = Scalar<long>("PRAGMA application_id");
-            var version = (int)Scalar<long>("PRAGMA user_version");
-            var objects = Scalar<long>("SELECT count(*) FROM sqlite_master");
+            // The first read of the file: SQLite reports "not a database" here. One statement, so one snapshot:
+            // another process may be creating the schema right now, and a mix of before and after would look foreign.
+            var (applicationId, version, objects) = Query(
+                @"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
+                         (SELECT count(*) FROM sqlite_master)",
+                r => (r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)))[0];
             var isNew = applicationId == 0 && version == 0 && objects == 0;
             if (applicationId != StateSchema.ApplicationId && !isNew)
                 throw new StateStoreException(StateErrorKind.NotSpaceSyncState,
