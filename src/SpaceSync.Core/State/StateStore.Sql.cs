@@ -52,28 +52,40 @@ namespace SpaceSync.Core.State
         /// <summary>
         /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction (taking the write lock up front,
         /// so read-then-write cannot interleave with another connection). Nested calls join the outer transaction.
-        /// A schema rule broken by the write becomes <see cref="StateErrorKind.WriteRejected"/>, and nothing is kept.
+        /// SQLite's failures become <see cref="StateStoreException"/>s (a broken schema rule: WriteRejected; another
+        /// process holding the file too long: Busy); nothing of the failed unit is kept.
         /// </summary>
         private T InTransaction<T>(string what, Func<T> work)
         {
             if (_transaction != null)
                 return work();
-            using var transaction = _connection.BeginTransaction(deferred: false);
-            _transaction = transaction;
             try
             {
-                var result = work();
-                transaction.Commit();
-                return result;
+                using var transaction = _connection.BeginTransaction(deferred: false);
+                _transaction = transaction;
+                try
+                {
+                    var result = work();
+                    transaction.Commit();
+                    return result;
+                }
+                finally
+                {
+                    _transaction = null;
+                }
             }
-            catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
+            catch (SqliteException ex)
             {
-                throw new StateStoreException(StateErrorKind.WriteRejected,
-                    $"The state file '{Path}' refused {what}: {ex.Message}. Nothing of it was written.", ex);
-            }
-            finally
-            {
-                _transaction = null;
+                throw ex.SqliteErrorCode switch
+                {
+                    19 => new StateStoreException(StateErrorKind.WriteRejected,
+                        $"The state file '{Path}' refused {what}: {ex.Message}. Nothing of it was written.", ex),
+                    5 or 6 => new StateStoreException(StateErrorKind.Busy,
+                        $"The state file '{Path}' stayed locked by another process for more than {_busyTimeout.TotalSeconds:0.#} s " +
+                        $"while {what}. Nothing of it was written.", ex),
+                    _ => new StateStoreException(StateErrorKind.StorageFailed,
+                        $"The state file '{Path}' failed while {what}: {ex.Message}. Nothing of it was written.", ex),
+                };
             }
         }
 

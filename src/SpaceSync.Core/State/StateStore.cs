@@ -14,18 +14,20 @@ namespace SpaceSync.Core.State
     public sealed partial class StateStore : IDisposable
     {
         // Another connection (a second run, a reader) may hold the write lock briefly; wait rather than fail.
-        private const int BusyTimeoutMilliseconds = 10_000;
+        private static readonly TimeSpan DefaultBusyTimeout = TimeSpan.FromSeconds(10);
 
         private static int s_sqliteReady;
 
         private readonly SqliteConnection _connection;
         private readonly TimeProvider _clock;
+        private readonly TimeSpan _busyTimeout;
         private SqliteTransaction? _transaction;
 
-        private StateStore(SqliteConnection connection, string path, TimeProvider clock)
+        private StateStore(SqliteConnection connection, string path, TimeProvider clock, TimeSpan busyTimeout)
         {
             _connection = connection;
             _clock = clock;
+            _busyTimeout = busyTimeout;
             Path = path;
         }
 
@@ -49,8 +51,10 @@ namespace SpaceSync.Core.State
         public static StateStore Open(string path, TimeProvider? clock = null) =>
             Open(path, clock, StateSchema.Migrations);
 
-        internal static StateStore Open(string path, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations)
+        internal static StateStore Open(string path, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations,
+            TimeSpan? busyTimeout = null)
         {
+            var busy = busyTimeout ?? DefaultBusyTimeout;
             if (string.IsNullOrWhiteSpace(path))
                 throw new ArgumentException("The state file path is empty.", nameof(path));
             for (var i = 0; i < migrations.Count; i++)
@@ -75,12 +79,14 @@ namespace SpaceSync.Core.State
                 Mode = SqliteOpenMode.ReadWriteCreate,
                 // A pooled connection would keep the file open after Dispose (locks, temp-folder cleanup).
                 Pooling = false,
+                // Microsoft.Data.Sqlite retries a busy statement until its command timeout; keep it equal to SQLite's own.
+                DefaultTimeout = Math.Max(1, (int)Math.Ceiling(busy.TotalSeconds)),
             }.ToString();
             var connection = new SqliteConnection(connectionString);
             try
             {
                 connection.Open();
-                var store = new StateStore(connection, fullPath, clock ?? TimeProvider.System);
+                var store = new StateStore(connection, fullPath, clock ?? TimeProvider.System, busy);
                 store.Prepare(migrations);
                 return store;
             }
@@ -111,12 +117,15 @@ namespace SpaceSync.Core.State
 
         private void Prepare(IReadOnlyList<SchemaMigration> migrations)
         {
-            Execute($"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}");
+            // PRAGMA values cannot be bound as parameters; this and the versions below are integers from code.
+            Execute($"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}");
 
-            // The first read of the file: SQLite reports "not a database" here.
-            var applicationId = Scalar<long>("PRAGMA application_id");
-            var version = (int)Scalar<long>("PRAGMA user_version");
-            var objects = Scalar<long>("SELECT count(*) FROM sqlite_master");
+            // The first read of the file: SQLite reports "not a database" here. One statement, so one snapshot:
+            // another process may be creating the schema right now, and a mix of before and after would look foreign.
+            var (applicationId, version, objects) = Query(
+                @"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
+                         (SELECT count(*) FROM sqlite_master)",
+                r => (r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)))[0];
             var isNew = applicationId == 0 && version == 0 && objects == 0;
             if (applicationId != StateSchema.ApplicationId && !isNew)
                 throw new StateStoreException(StateErrorKind.NotSpaceSyncState,
@@ -168,7 +177,6 @@ namespace SpaceSync.Core.State
                     throw new StateStoreException(StateErrorKind.MigrationFailed,
                         $"Upgrading the state file '{Path}' from schema version {from} left {broken} broken references; " +
                         $"the file was left at version {from}.");
-                // PRAGMA values cannot be bound as parameters; these are integers from code, not input.
                 Execute($"PRAGMA user_version = {migrations.Count}");
                 Execute($"PRAGMA application_id = {StateSchema.ApplicationId}");
                 transaction.Commit();

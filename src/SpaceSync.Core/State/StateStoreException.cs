@@ -21,6 +21,10 @@ namespace SpaceSync.Core.State
         NotFound,
         /// <summary>A write broke a rule of the schema (uniqueness, parent pair, run id); nothing of it was kept.</summary>
         WriteRejected,
+        /// <summary>Another process held the file's write lock for longer than the busy timeout; nothing was written.</summary>
+        Busy,
+        /// <summary>SQLite failed otherwise (disk full, I/O error, read-only file); nothing of the write was kept.</summary>
+        StorageFailed,
         /// <summary>A stored value this version cannot read (e.g. an unknown status word).</summary>
         UnreadableValue,
     }

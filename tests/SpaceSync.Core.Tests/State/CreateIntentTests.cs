@@ -54,6 +54,25 @@ public sealed class CreateIntentTests : IDisposable
     }
 
     [Fact]
+    public void The_files_on_disk_right_after_recording_an_intent_already_hold_it()
+    {
+        // Copy the database and its WAL while the store is still open and nothing was checkpointed: what a
+        // killed process leaves behind. The committed intent must be in those bytes.
+        var path = _temp.File();
+        using var store = StateStore.Open(path);
+        store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
+        var recorded = store.RecordCreateIntent(NewChildOf("9100"));
+        Assert.True(new FileInfo(path + "-wal").Length > 0);
+
+        var crashed = _temp.File("crashed.db");
+        File.Copy(path, crashed);
+        File.Copy(path + "-wal", crashed + "-wal");
+
+        using var next = StateStore.Open(crashed);
+        Assert.Equal(recorded, Assert.Single(next.FindCreateIntents("ENG", SiteKind.Cloud, "Release checklist", "9100")));
+    }
+
+    [Fact]
     public void A_root_page_intent_is_found_with_a_null_parent()
     {
         using var store = StateStore.Open(_temp.File());
