@@ -92,7 +92,8 @@ namespace SpaceSync.Core.Sites
         };
 
         private static string RequireId(JsonElement page, string product) =>
-            JsonRead.String(page, "id") ?? throw new FormatException($"A page in the {product} site's answer has no id.");
+            JsonRead.String(page, "id") ?? throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                $"A page in the {product} site's answer has no id: the answer is not Confluence's page shape.", "GET", "");
 
         private static int Number(JsonElement? version, string name)
         {
