@@ -76,6 +76,26 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Cql_lastmodified_compares_minutes_in_the_callers_zone()
+    {
+        Assert.Equal("Europe/Berlin", Str((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json, "timeZone"));
+        var space = await CreateSpace("LM");
+        Emulator.State.Clock = new FixedClock(LastModifiedInstant);
+        var id = await CreatePage(space, "Stamped");
+        var failures = new List<string>();
+        foreach (var (clause, finds) in LastModifiedCases)
+        {
+            var hits = await Search($"space = LM and type = page and {clause}");
+            if (hits.Any(h => Str(h?["content"], "id") == id) != finds)
+            {
+                failures.Add($"{clause}: expected {(finds ? "a hit" : "no hit")}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
     public async Task Content_search_pages_by_cursor_links_relative_to_base()
     {
         var space = await CreateSpace("CS");

@@ -308,6 +308,26 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task Cql_lastmodified_compares_minutes_in_the_callers_zone()
+    {
+        Assert.Equal("Europe/Berlin", Str((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json, "timeZone"));
+        await CreateSpace("LM");
+        Emulator.State.Clock = new FixedClock(LastModifiedInstant);
+        var id = await CreatePage("LM", "Stamped", "<p/>");
+        var failures = new List<string>();
+        foreach (var (clause, finds) in LastModifiedCases)
+        {
+            var hits = Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString($"space = LM and type = page and {clause}"))).Expect(200));
+            if (hits.Any(h => Str(h, "id") == id) != finds)
+            {
+                failures.Add($"{clause}: expected {(finds ? "a hit" : "no hit")}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
     public async Task Labels_are_added_read_and_removed()
     {
         await CreateSpace("LB");
@@ -730,15 +750,6 @@ public abstract class DataCenterTests : SiteTest
             Seed = 11,
         });
         return new SeededSite(emulator, new ConformanceClient(EmulatorFlavor.DataCenter, emulator.BaseUrl));
-    }
-
-    private sealed class FixedClock : TimeProvider
-    {
-        private readonly DateTimeOffset now;
-
-        public FixedClock(DateTimeOffset now) => this.now = now;
-
-        public override DateTimeOffset GetUtcNow() => now;
     }
 
     private sealed record SeededSite(RunningEmulator Emulator, ConformanceClient Client) : IAsyncDisposable
