@@ -172,6 +172,13 @@ public sealed class CloudV1Tests : SiteTest
         Assert.Equal(2, Int(item["version"], "number"));
         Assert.Equal(second, await Download(item));
 
+        // Earlier versions stay downloadable (a syncer copies attachment history).
+        var link = Str(item["_links"], "download");
+        Assert.Contains("version=2", link, StringComparison.Ordinal);
+        var old = await Client.RawAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link.Replace("version=2", "version=1", StringComparison.Ordinal))));
+        Assert.Equal(200, old.Status);
+        Assert.Equal(first, old.Bytes);
+
         var v2List = Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200));
         Assert.Equal(attachmentId, Str(Assert.Single(v2List), "id"));
     }
