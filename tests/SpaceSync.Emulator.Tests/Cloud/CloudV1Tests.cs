@@ -184,6 +184,54 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Attachment_lists_use_their_default_page_sizes_and_page_without_gaps()
+    {
+        var space = await CreateSpace("AL");
+        var id = await CreatePage(space, "Many files");
+        var form = new MultipartFormDataContent();
+        for (var i = 0; i < 55; i++)
+        {
+            form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("file " + i)), "file", $"f{i:D2}.txt");
+        }
+
+        var upload = new HttpRequestMessage(HttpMethod.Post, Client.Url($"/rest/api/content/{id}/child/attachment")) { Content = form };
+        upload.Headers.Add("X-Atlassian-Token", "no-check");
+        Assert.Equal(55, Results((await Client.SendAsync(upload)).Expect(200)).Count);
+
+        // v2: default limit 50, cursor paging.
+        var first = (await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200).Json;
+        Assert.Equal(50, first["results"]!.AsArray().Count);
+        var next = Str(first["_links"], "next");
+        var second = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase, next)))).Expect(200).Json;
+        Assert.Equal(5, second["results"]!.AsArray().Count);
+        Assert.Null(second["_links"]?["next"]);
+        var v2Ids = first["results"]!.AsArray().Concat(second["results"]!.AsArray()).Select(a => Str(a, "id")).ToList();
+        AssertNoDuplicates(v2Ids, "v2 attachments");
+
+        // v1: default limit 25, offset paging relative to _links.base.
+        var v1Ids = new List<string>();
+        var url = Client.Url($"/rest/api/content/{id}/child/attachment");
+        for (var round = 0; ; round++)
+        {
+            Assert.True(round < 5, "v1 attachment paging does not end");
+            var page = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))).Expect(200).Json;
+            var results = page["results"]!.AsArray();
+            Assert.Equal(round < 2 ? 25 : 5, results.Count);
+            v1Ids.AddRange(results.Select(a => Str(a, "id")));
+            var link = page["_links"]?["next"]?.GetValue<string>();
+            if (link is null)
+            {
+                break;
+            }
+
+            url = new Uri(Str(page["_links"], "base") + link);
+        }
+
+        AssertNoDuplicates(v1Ids, "v1 attachments");
+        Assert.Equal(v2Ids.Order(), v1Ids.Order());
+    }
+
+    [Fact]
     public async Task Attachment_upload_without_the_xsrf_header_is_refused_with_403()
     {
         var space = await CreateSpace("XS");

@@ -142,8 +142,6 @@ public abstract class SiteTest : IAsyncLifetime
 
     protected static readonly DateTimeOffset LastModifiedInstant = new(2025, 3, 10, 10, 15, 30, TimeSpan.Zero);
 
-    protected static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
-
     protected static void AssertNoDuplicates(IReadOnlyList<string> ids, string what)
     {
         var duplicates = ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
