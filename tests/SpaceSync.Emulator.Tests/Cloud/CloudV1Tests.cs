@@ -297,6 +297,24 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task A_read_restriction_that_would_lock_out_the_caller_has_one_consistent_outcome()
+    {
+        var space = await CreateSpace("LO");
+        var id = await CreatePage(space, "Mine");
+        var other = Emulator.State.AddUser("Someone Else", "else@example.com");
+        var answer = await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        }));
+
+        // Refused (400, nothing changed) or done (200); never "404" for a change that took effect.
+        Assert.True(answer.Status is 200 or 400, $"expected 200 or 400, got {answer.Status}: {answer.Excerpt}");
+        var stillVisible = (await Client.GetAsync($"/api/v2/pages/{id}")).Status == 200;
+        Assert.Equal(answer.Status == 400, stillVisible);
+    }
+
+    [Fact]
     public async Task A_page_is_moved_relative_to_a_target_without_a_new_version()
     {
         var space = await CreateSpace("MO");
