@@ -96,6 +96,29 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Search_results_and_v2_pages_agree_on_id_title_version_and_time()
+    {
+        var space = await CreateSpace("AG");
+        var id = await CreatePage(space, "Agreed");
+        var edited = (await Client.PutJsonAsync($"/api/v2/pages/{id}", new
+        {
+            id,
+            status = "current",
+            title = "Agreed, edited",
+            body = new { representation = "storage", value = "<p>2</p>" },
+            version = new { number = 2 },
+        })).Expect(200).Json;
+
+        var hit = Assert.Single(await Search("space = AG and title ~ \"edited\"", expand: "content.version"))?["content"];
+        Assert.Equal(id, Str(hit, "id"));
+        Assert.Equal("Agreed, edited", Str(hit, "title"));
+        Assert.Equal(2, Int(hit?["version"], "number"));
+        Assert.Equal(
+            DateTimeOffset.Parse(Str(edited["version"], "createdAt"), CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(Str(hit?["version"], "when"), CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Content_search_pages_by_cursor_links_relative_to_base()
     {
         var space = await CreateSpace("CS");
@@ -385,8 +408,8 @@ public sealed class CloudV1Tests : SiteTest
             body = new { representation = "storage", value = "<p>" + title + "</p>" },
         })).Expect(200).Json, "id");
 
-    private async Task<JsonArray> Search(string cql) =>
-        Results((await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString(cql))).Expect(200));
+    private async Task<JsonArray> Search(string cql, string? expand = null) =>
+        Results((await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString(cql) + (expand is null ? "" : "&expand=" + expand))).Expect(200));
 
     private HttpRequestMessage Upload(string path, string fileName, byte[] bytes, string? xsrfToken)
     {
