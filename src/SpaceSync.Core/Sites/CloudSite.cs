@@ -10,7 +10,7 @@ namespace SpaceSync.Core.Sites
     /// Confluence Cloud: REST v2 at {site}/api/v2 for content and spaces, v1 at {site}/rest/api for
     /// what v2 lacks (current user, CQL search, labels, attachment upload). {site} is https://x.atlassian.net/wiki.
     /// </summary>
-    public sealed class CloudSite : IConfluenceSite
+    public sealed partial class CloudSite : IConfluenceSite
     {
         private readonly ConfluenceRestClient _rest;
 

@@ -255,7 +255,8 @@ namespace SpaceSync.Core.Sites
                 }
             }
 
-            return new SiteException(kind, message, method, path, status, serverMessage);
+            var currentVersion = kind == SiteErrorKind.Conflict ? VersionConflict.CurrentVersionIn(serverMessage) : null;
+            return new SiteException(kind, message, method, path, status, serverMessage, null, currentVersion);
         }
 
         private async Task<JsonDocument> ReadJsonAsync(HttpRequestMessage request, HttpResponseMessage response)

@@ -7,7 +7,7 @@ using SpaceSync.Core.Scope;
 namespace SpaceSync.Core.Sites
 {
     /// <summary>Confluence Data Center: REST at {site}/rest/api, where {site} may carry a context path (/confluence).</summary>
-    public sealed class DataCenterSite : IConfluenceSite
+    public sealed partial class DataCenterSite : IConfluenceSite
     {
         private readonly ConfluenceRestClient _rest;
 
@@ -46,6 +46,8 @@ namespace SpaceSync.Core.Sites
                 UserKey = userKey,
                 UserName = JsonRead.String(root, "username"),
                 DisplayName = JsonRead.String(root, "displayName") ?? JsonRead.String(root, "username") ?? "",
+                // Not in the 10.0.3 document's User; taken when a server sends it (CQL dates are read in it).
+                TimeZone = JsonRead.String(root, "timeZone"),
             };
         }
 

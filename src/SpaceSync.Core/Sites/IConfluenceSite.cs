@@ -26,5 +26,60 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>Whether the user may create pages in the space.</summary>
         Task<WriteAccessResult> CheckWriteAccessAsync(SiteSpace space, SiteUser user, CancellationToken cancellationToken);
+
+        // ------------------------------------------------------------------ pages
+        // Page ids are the site's own (strings). Every write states the version it was planned against; a stale
+        // one fails with SiteException Conflict whose CurrentVersion says where the page is now.
+
+        /// <summary>
+        /// Streams every page of the space (current and archived; with <paramref name="includeTrashed"/> also the
+        /// trash). <paramref name="withBodies"/> false is the structural listing (ids, titles, parents, versions,
+        /// status), much cheaper on both products. Requests start with the first MoveNextAsync.
+        /// </summary>
+        SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed);
+
+        /// <summary>The page with its storage body (current or trashed), or null when missing or not visible to the account (404).</summary>
+        Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Creates a page below <paramref name="parentId"/> (null: at the top level of the space, beside the homepage).
+        /// A POST is never repeated blindly: when the answer is lost the call fails with SiteErrorKind.OutcomeUnknown
+        /// and the page may or may not exist; look for it with <see cref="FindPageByTitleAsync"/> (titles are unique
+        /// in a space) and adopt it when its parent and body are the intended ones. A taken title: BadRequest.
+        /// </summary>
+        Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken);
+
+        /// <summary>New title and body, as version <paramref name="plannedVersion"/> + 1. Stale: Conflict (CurrentVersion set).</summary>
+        Task<SitePage> UpdatePageAsync(string pageId, int plannedVersion, string title, string storageBody, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Moves the page below <paramref name="newParentId"/> (same space) as version <paramref name="plannedVersion"/> + 1,
+        /// keeping title and body: reads the page first (both products need them in the PUT), and fails with
+        /// Conflict without writing when it is no longer at the planned version.
+        /// </summary>
+        Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken);
+
+        /// <summary>Moves the page to the space's trash (its children move up to its parent, as Confluence does).</summary>
+        Task TrashPageAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Brings a trashed page back (status current, sent as version <paramref name="plannedVersion"/> + 1, the
+        /// trashed page's version + 1; both products then keep the version number). Conflict when stale.
+        /// </summary>
+        Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken);
+
+        /// <summary>Deletes a trashed page for good.</summary>
+        Task PurgePageAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>The current page with this title in the space (with body), or null. For adopting a create whose outcome is unknown.</summary>
+        Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Current pages modified at or after <paramref name="since"/> − <paramref name="overlap"/> (structural: no
+        /// bodies), one per page at its newest version, oldest change first. Pass the previous answer's
+        /// HighWaterMark as <paramref name="since"/>. Trashing does not make a version on either product, so trashes
+        /// (and restores) are not changes here: a periodic structural listing catches them.
+        /// </summary>
+        Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken);
     }
 }

@@ -40,9 +40,11 @@ namespace SpaceSync.Core.Sites
             string path,
             HttpStatusCode? statusCode = null,
             string? serverMessage = null,
-            Exception? innerException = null)
+            Exception? innerException = null,
+            int? currentVersion = null)
             : base(message, innerException)
         {
+            CurrentVersion = currentVersion;
             Kind = kind;
             Method = method;
             Path = path;
@@ -58,6 +60,12 @@ namespace SpaceSync.Core.Sites
         public string? ServerMessage { get; }
 
         public string Method { get; }
+
+        /// <summary>
+        /// On a Conflict (stale version): the page's current version number as the server's message states it
+        /// (Cloud "Current Version: [6]", Data Center "Current version is: 6"), or null when it does not say.
+        /// </summary>
+        public int? CurrentVersion { get; }
 
         /// <summary>The request path without its query string.</summary>
         public string Path { get; }

@@ -76,6 +76,49 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Cql_lastmodified_compares_minutes_in_the_callers_zone()
+    {
+        Assert.Equal("Europe/Berlin", Str((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json, "timeZone"));
+        var space = await CreateSpace("LM");
+        Emulator.State.Clock = new FixedClock(LastModifiedInstant);
+        var id = await CreatePage(space, "Stamped");
+        var failures = new List<string>();
+        foreach (var (clause, finds) in LastModifiedCases)
+        {
+            var hits = await Search($"space = LM and type = page and {clause}");
+            if (hits.Any(h => Str(h?["content"], "id") == id) != finds)
+            {
+                failures.Add($"{clause}: expected {(finds ? "a hit" : "no hit")}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
+    public async Task Search_results_and_v2_pages_agree_on_id_title_version_and_time()
+    {
+        var space = await CreateSpace("AG");
+        var id = await CreatePage(space, "Agreed");
+        var edited = (await Client.PutJsonAsync($"/api/v2/pages/{id}", new
+        {
+            id,
+            status = "current",
+            title = "Agreed, edited",
+            body = new { representation = "storage", value = "<p>2</p>" },
+            version = new { number = 2 },
+        })).Expect(200).Json;
+
+        var hit = Assert.Single(await Search("space = AG and title ~ \"edited\"", expand: "content.version"))?["content"];
+        Assert.Equal(id, Str(hit, "id"));
+        Assert.Equal("Agreed, edited", Str(hit, "title"));
+        Assert.Equal(2, Int(hit?["version"], "number"));
+        Assert.Equal(
+            DateTimeOffset.Parse(Str(edited["version"], "createdAt"), CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(Str(hit?["version"], "when"), CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Content_search_pages_by_cursor_links_relative_to_base()
     {
         var space = await CreateSpace("CS");
@@ -152,8 +195,63 @@ public sealed class CloudV1Tests : SiteTest
         Assert.Equal(2, Int(item["version"], "number"));
         Assert.Equal(second, await Download(item));
 
+        // Earlier versions stay downloadable (a syncer copies attachment history).
+        var link = Str(item["_links"], "download");
+        Assert.Contains("version=2", link, StringComparison.Ordinal);
+        var old = await Client.RawAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link.Replace("version=2", "version=1", StringComparison.Ordinal))));
+        Assert.Equal(200, old.Status);
+        Assert.Equal(first, old.Bytes);
+
         var v2List = Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200));
         Assert.Equal(attachmentId, Str(Assert.Single(v2List), "id"));
+    }
+
+    [Fact]
+    public async Task Attachment_lists_use_their_default_page_sizes_and_page_without_gaps()
+    {
+        var space = await CreateSpace("AL");
+        var id = await CreatePage(space, "Many files");
+        var form = new MultipartFormDataContent();
+        for (var i = 0; i < 55; i++)
+        {
+            form.Add(new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes("file " + i)), "file", $"f{i:D2}.txt");
+        }
+
+        var upload = new HttpRequestMessage(HttpMethod.Post, Client.Url($"/rest/api/content/{id}/child/attachment")) { Content = form };
+        upload.Headers.Add("X-Atlassian-Token", "no-check");
+        Assert.Equal(55, Results((await Client.SendAsync(upload)).Expect(200)).Count);
+
+        // v2: default limit 50, cursor paging.
+        var first = (await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200).Json;
+        Assert.Equal(50, first["results"]!.AsArray().Count);
+        var next = Str(first["_links"], "next");
+        var second = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase, next)))).Expect(200).Json;
+        Assert.Equal(5, second["results"]!.AsArray().Count);
+        Assert.Null(second["_links"]?["next"]);
+        var v2Ids = first["results"]!.AsArray().Concat(second["results"]!.AsArray()).Select(a => Str(a, "id")).ToList();
+        AssertNoDuplicates(v2Ids, "v2 attachments");
+
+        // v1: default limit 25, offset paging relative to _links.base.
+        var v1Ids = new List<string>();
+        var url = Client.Url($"/rest/api/content/{id}/child/attachment");
+        for (var round = 0; ; round++)
+        {
+            Assert.True(round < 5, "v1 attachment paging does not end");
+            var page = (await Client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url))).Expect(200).Json;
+            var results = page["results"]!.AsArray();
+            Assert.Equal(round < 2 ? 25 : 5, results.Count);
+            v1Ids.AddRange(results.Select(a => Str(a, "id")));
+            var link = page["_links"]?["next"]?.GetValue<string>();
+            if (link is null)
+            {
+                break;
+            }
+
+            url = new Uri(Str(page["_links"], "base") + link);
+        }
+
+        AssertNoDuplicates(v1Ids, "v1 attachments");
+        Assert.Equal(v2Ids.Order(), v1Ids.Order());
     }
 
     [Fact]
@@ -219,6 +317,24 @@ public sealed class CloudV1Tests : SiteTest
             Assert.Equal(0, Int(r?["restrictions"]?["user"], "size"));
             Assert.Equal(0, Int(r?["restrictions"]?["group"], "size"));
         });
+    }
+
+    [Fact]
+    public async Task A_read_restriction_that_would_lock_out_the_caller_has_one_consistent_outcome()
+    {
+        var space = await CreateSpace("LO");
+        var id = await CreatePage(space, "Mine");
+        var other = Emulator.State.AddUser("Someone Else", "else@example.com");
+        var answer = await Client.PutJsonAsync($"/rest/api/content/{id}/restriction", new JsonArray(new JsonObject
+        {
+            ["operation"] = "read",
+            ["restrictions"] = new JsonObject { ["user"] = new JsonArray(new JsonObject { ["type"] = "known", ["accountId"] = other.AccountId }) },
+        }));
+
+        // Refused (400, nothing changed) or done (200); never "404" for a change that took effect.
+        Assert.True(answer.Status is 200 or 400, $"expected 200 or 400, got {answer.Status}: {answer.Excerpt}");
+        var stillVisible = (await Client.GetAsync($"/api/v2/pages/{id}")).Status == 200;
+        Assert.Equal(answer.Status == 400, stillVisible);
     }
 
     [Fact]
@@ -292,8 +408,8 @@ public sealed class CloudV1Tests : SiteTest
             body = new { representation = "storage", value = "<p>" + title + "</p>" },
         })).Expect(200).Json, "id");
 
-    private async Task<JsonArray> Search(string cql) =>
-        Results((await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString(cql))).Expect(200));
+    private async Task<JsonArray> Search(string cql, string? expand = null) =>
+        Results((await Client.GetAsync("/rest/api/search?cql=" + Uri.EscapeDataString(cql) + (expand is null ? "" : "&expand=" + expand))).Expect(200));
 
     private HttpRequestMessage Upload(string path, string fileName, byte[] bytes, string? xsrfToken)
     {

@@ -113,7 +113,34 @@ public abstract class SiteTest : IAsyncLifetime
     protected static JsonArray Results(ConformanceResponse response) =>
         response.Json["results"] as JsonArray ?? throw new Xunit.Sdk.XunitException($"No 'results' array in {response.Excerpt}");
 
-    protected static string Unique(string prefix) => prefix + Guid.NewGuid().ToString("N")[..8];
+    /// <summary>A clock that stands still, so that time-dependent rules are tested at chosen instants.</summary>
+    protected sealed class FixedClock : TimeProvider
+    {
+        private readonly DateTimeOffset now;
+
+        public FixedClock(DateTimeOffset now) => this.now = now;
+
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    /// <summary>
+    /// CQL `lastmodified` literals for a page last modified at 10:15:30Z, read in Europe/Berlin (11:15:30 local) at
+    /// minute resolution: which queries must find it (true) and which must not (false).
+    /// </summary>
+    protected static readonly (string Clause, bool Finds)[] LastModifiedCases =
+    {
+        ("lastmodified >= \"2025/03/10 11:15\"", true),
+        ("lastmodified <= \"2025/03/10 11:15\"", true),   // 11:15:30 counts as 11:15
+        ("lastmodified > \"2025/03/10 11:15\"", false),
+        ("lastmodified < \"2025/03/10 11:15\"", false),
+        ("lastmodified >= \"2025/03/10 11:16\"", false),
+        ("lastmodified < \"2025/03/10 11:00\"", false),   // read as UTC it would find the page
+        ("lastmodified >= \"2025-03-10 11:15\"", true),
+        ("lastmodified >= \"2025/03/10\"", true),
+        ("lastmodified < \"2025/03/10\"", false),
+    };
+
+    protected static readonly DateTimeOffset LastModifiedInstant = new(2025, 3, 10, 10, 15, 30, TimeSpan.Zero);
 
     protected static void AssertNoDuplicates(IReadOnlyList<string> ids, string what)
     {

@@ -308,6 +308,26 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task Cql_lastmodified_compares_minutes_in_the_callers_zone()
+    {
+        Assert.Equal("Europe/Berlin", Str((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json, "timeZone"));
+        await CreateSpace("LM");
+        Emulator.State.Clock = new FixedClock(LastModifiedInstant);
+        var id = await CreatePage("LM", "Stamped", "<p/>");
+        var failures = new List<string>();
+        foreach (var (clause, finds) in LastModifiedCases)
+        {
+            var hits = Results((await Client.GetAsync("/rest/api/content/search?cql=" + Uri.EscapeDataString($"space = LM and type = page and {clause}"))).Expect(200));
+            if (hits.Any(h => Str(h, "id") == id) != finds)
+            {
+                failures.Add($"{clause}: expected {(finds ? "a hit" : "no hit")}");
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    [Fact]
     public async Task Labels_are_added_read_and_removed()
     {
         await CreateSpace("LB");
@@ -487,6 +507,8 @@ public abstract class DataCenterTests : SiteTest
     [Fact]
     public async Task Blog_posts_are_content_of_type_blogpost_listed_by_posting_day()
     {
+        // A fixed clock at midday: the posting day is the same in every zone, and the test does not depend on the hour it runs.
+        Emulator.State.Clock = new FixedClock(new DateTimeOffset(2025, 3, 10, 12, 0, 0, TimeSpan.Zero));
         await CreateSpace("BL");
         var post = (await Client.PostJsonAsync("/rest/api/content", new JsonObject
         {
@@ -499,8 +521,7 @@ public abstract class DataCenterTests : SiteTest
         Assert.Equal("blogpost", Str(post, "type"));
         await CreatePage("BL", "Release notes", "<p>a page may share a blog post's title</p>");
 
-        var today = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var posts = Results((await Client.GetAsync($"/rest/api/content?spaceKey=BL&type=blogpost&postingDay={today}&expand=version,body.storage")).Expect(200));
+        var posts = Results((await Client.GetAsync("/rest/api/content?spaceKey=BL&type=blogpost&postingDay=2025-03-10&expand=version,body.storage")).Expect(200));
         var listed = Assert.Single(posts)!;
         Assert.Equal(id, Str(listed, "id"));
         AssertDcContent(listed, versionExpanded: true);
@@ -550,6 +571,26 @@ public abstract class DataCenterTests : SiteTest
         Assert.Equal(new[] { a, b, a1, b1, a11 }, all);
         Assert.Equal(new[] { a11 }, Results((await Client.GetAsync($"/rest/api/content/{a1}/descendant/page")).Expect(200)).Select(p => Str(p, "id")));
         (await Client.GetAsync("/rest/api/content/999999/descendant/page")).Expect(404);
+    }
+
+    [Fact]
+    public async Task A_blog_posts_posting_day_is_its_date_in_the_server_time_zone()
+    {
+        // 23:30 UTC is already the next day in the server's zone (Europe/Berlin, +01:00 in March).
+        Emulator.State.Clock = new FixedClock(new DateTimeOffset(2025, 3, 10, 23, 30, 0, TimeSpan.Zero));
+        await CreateSpace("PD");
+        var id = Str((await Client.PostJsonAsync("/rest/api/content", new JsonObject
+        {
+            ["type"] = "blogpost",
+            ["title"] = "Late post",
+            ["space"] = new JsonObject { ["key"] = "PD" },
+            ["body"] = new JsonObject { ["storage"] = new JsonObject { ["value"] = "<p/>", ["representation"] = "storage" } },
+        })).Expect(200).Json, "id");
+
+        var created = Str((await Client.GetAsync($"/rest/api/content/{id}?expand=history")).Expect(200).Json["history"], "createdDate");
+        Assert.StartsWith("2025-03-11T00:30:00", created, StringComparison.Ordinal);
+        Assert.Equal(id, Str(Assert.Single(Results((await Client.GetAsync("/rest/api/content?spaceKey=PD&type=blogpost&postingDay=2025-03-11")).Expect(200))), "id"));
+        Assert.Empty(Results((await Client.GetAsync("/rest/api/content?spaceKey=PD&type=blogpost&postingDay=2025-03-10")).Expect(200)));
     }
 
     [Fact]

@@ -102,7 +102,7 @@ internal static class DataCenterEndpoints
                     .Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => title is null || string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase))
-                    .Where(p => postingDay is null || p.CreatedAt.UtcDateTime.Date == postingDay)
+                    .Where(p => postingDay is null || state.PostingDay(p) == postingDay)
                     .OrderBy(p => p.Id).ToList();
                 return Offset(ctx, site, json, pages, start, limit, p => json.Content(p, expand));
             }

@@ -20,7 +20,10 @@ public static class EmulatorHost
         options.Validate();
 
         var site = new Site(options);
-        var state = new EmulatorState(options.Flavor, options.Seed, options.AdminTimeZone);
+        var state = new EmulatorState(options.Flavor, options.Seed, options.AdminTimeZone)
+        {
+            PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
+        };
         try
         {
             if (options.SeedSpace is { } key)

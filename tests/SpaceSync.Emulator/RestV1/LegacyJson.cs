@@ -370,7 +370,7 @@ internal sealed class LegacyJson
 
     private string WebUi(Page p, string title)
     {
-        var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
+        var day = _state.PostingDay(p).ToString("yyyy/MM/dd", CultureInfo.InvariantCulture);
         var slug = Cloud.CloudV2Json.Slug(title);
         return (_site.IsCloud, p.IsBlogPost) switch
         {

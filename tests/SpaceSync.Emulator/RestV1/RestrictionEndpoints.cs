@@ -160,11 +160,15 @@ internal static class RestrictionEndpoints
         return updates;
     }
 
+    /// <summary>
+    /// The page's restrictions after a read or a write. A write may have just hidden the page from its caller
+    /// (a read restriction naming others only): it took effect, so it is answered 200 with what was written.
+    /// </summary>
     private static IResult Array(HttpContext ctx, EmulatorState state, Site site, long pageId)
     {
         lock (state.Gate)
         {
-            var page = state.RequirePage(pageId);
+            var page = HttpMethods.IsGet(ctx.Request.Method) ? state.RequirePage(pageId) : state.RequirePageIgnoringViewer(pageId);
             var json = new LegacyJson(ctx, site, state);
             var results = new JsonArray();
             foreach (var op in Operations) results.Add(json.Restriction(page, op));

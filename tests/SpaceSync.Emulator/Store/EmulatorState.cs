@@ -50,6 +50,19 @@ public sealed class EmulatorState : IDisposable
     /// <summary>Request counters (the control endpoint reads and resets them).</summary>
     public RequestStats Stats { get; } = new();
 
+    /// <summary>
+    /// The zone whose calendar dates blog posts are "posted" on (titles unique per day, DC postingDay, URLs):
+    /// the server's zone on Data Center, UTC on Cloud. Set by the host from the options.
+    /// </summary>
+    public TimeZoneInfo PostingZone { get; set; } = TimeZoneInfo.Utc;
+
+    /// <summary>The posting day of a blog post (its creation date in <see cref="PostingZone"/>).</summary>
+    public DateTime PostingDay(Page post)
+    {
+        ArgumentNullException.ThrowIfNull(post);
+        return TimeZoneInfo.ConvertTime(post.CreatedAt, PostingZone).Date;
+    }
+
     /// <summary>Source of timestamps; tests may swap it to make times predictable.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
@@ -224,6 +237,13 @@ public sealed class EmulatorState : IDisposable
         lock (Gate) return _pages.GetValueOrDefault(id) is { } page && Visible(page) ? page : null;
     }
 
+    /// <summary>The page whatever the caller may see: for answering a write that just changed its visibility.</summary>
+    internal Page RequirePageIgnoringViewer(long id)
+    {
+        lock (Gate)
+            return _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+    }
+
     internal Page RequirePage(long id)
     {
         lock (Gate)
@@ -286,7 +306,7 @@ public sealed class EmulatorState : IDisposable
     private void EnsureTitleFree(Space space, string title, Page? self, string type, DateTimeOffset created)
     {
         var clash = _pages.Values.Any(p => p != self && p.Space == space && p.Status == "current" && p.Type == type
-            && (type == "page" || p.CreatedAt.UtcDateTime.Date == created.UtcDateTime.Date)
+            && (type == "page" || PostingDay(p) == TimeZoneInfo.ConvertTime(created, PostingZone).Date)
             && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase));
         if (clash)
             throw new StoreException(StoreErrorKind.BadRequest, type == "page"

@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SpaceSync.Core.Sites
+{
+    // Page operations on Cloud: REST v2 throughout (v1 is not needed for pages).
+    public sealed partial class CloudSite
+    {
+        /// <summary>v2's maximum page size: fewest requests for a listing.</summary>
+        internal int ListingLimit { get; set; } = 250; // settable: tests page small listings
+
+        /// <summary>Change queries usually find little: a smaller page keeps a no-change answer small, still one request.</summary>
+        internal int ChangeQueryLimit { get; set; } = 100; // settable: tests page small listings
+
+        private const string AllButDeleted = "&status=current&status=archived&status=trashed";
+
+        public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)
+        {
+            RequireSpace(space);
+            var query = "/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&limit=" + Text(ListingLimit) +
+                        (withBodies ? "&body-format=storage" : "") +
+                        (includeTrashed ? AllButDeleted : "");
+            return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
+        }
+
+        public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            using var document = await _rest.GetJsonOrNullAsync(PageUrl(pageId, "?body-format=storage" + AllButDeleted), cancellationToken)
+                .ConfigureAwait(false);
+            return document is null ? null : PageJson.FromCloudV2(document.RootElement, null);
+        }
+
+        public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
+        {
+            RequireSpace(space);
+            RequireTitle(title);
+            var request = new Dictionary<string, object?>
+            {
+                ["spaceId"] = space.Id,
+                ["status"] = "current",
+                ["title"] = title,
+                ["body"] = StorageBody(storageBody),
+            };
+            if (parentId != null)
+            {
+                request["parentId"] = parentId;
+            }
+
+            // Without parentId v2 puts the page below the homepage; root-level=true is the top level.
+            var url = V2("/pages" + (parentId is null ? "?root-level=true" : ""));
+            return await WriteAsync(HttpMethod.Post, url, request, space, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<SitePage> UpdatePageAsync(string pageId, int plannedVersion, string title, string storageBody, CancellationToken cancellationToken)
+        {
+            RequireTitle(title);
+            return PutAsync(pageId, "current", title, storageBody, plannedVersion, null, cancellationToken);
+        }
+
+        public async Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(newParentId)) throw new ArgumentException("The new parent's id is required.", nameof(newParentId));
+            // v2's PUT needs title and body with the parentId: take them from the page as it is now.
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, "PUT", cancellationToken).ConfigureAwait(false);
+            return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task TrashPageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, PageUrl(pageId, ""), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+        {
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, "PUT", cancellationToken).ConfigureAwait(false);
+            return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task PurgePageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, PageUrl(pageId, "?purge=true"), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken)
+        {
+            RequireSpace(space);
+            RequireTitle(title);
+            var reader = ListV2("/pages?space-id=" + Uri.EscapeDataString(space.Id) + "&title=" + Uri.EscapeDataString(title) +
+                                "&status=current&body-format=storage&limit=25");
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var page = PageJson.FromCloudV2(reader.Current, space);
+                // The title filter is exact on Cloud; the check keeps a looser server from handing back a near miss.
+                if (string.Equals(page.Title, title, StringComparison.OrdinalIgnoreCase))
+                {
+                    return page;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// Cloud answers by the space's pages sorted newest change first (v2 sort=-modified-date), stopping at the
+        /// first page older than the window: exact UTC instants (no minute granularity, no user time zone to learn,
+        /// unlike CQL lastmodified), the same shape as the structural listing (parentId included), and a no-change
+        /// query is one request.
+        /// </summary>
+        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken)
+        {
+            RequireSpace(space);
+            var changes = new PageChangeCollector(since, overlap);
+            var reader = ListV2("/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&sort=-modified-date&limit=" + Text(ChangeQueryLimit));
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!changes.Add(PageJson.FromCloudV2(reader.Current, space)))
+                {
+                    break; // sorted: everything after is older still
+                }
+            }
+
+            return changes.Result();
+        }
+
+        private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, string method, CancellationToken cancellationToken)
+        {
+            var url = PageUrl(pageId, "");
+            var page = await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
+                ?? throw new SiteException(SiteErrorKind.NotFound,
+                    $"{method} {url.AbsolutePath} on the Cloud site: page {pageId} does not exist or is not visible to the account.",
+                    method, url.AbsolutePath);
+            if (page.Version.Number != plannedVersion)
+            {
+                throw StaleVersion(method, url, pageId, plannedVersion, page.Version.Number, "Cloud");
+            }
+
+            return page;
+        }
+
+        private async Task<SitePage> PutAsync(string pageId, string status, string title, string storageBody, int plannedVersion,
+            string? newParentId, CancellationToken cancellationToken)
+        {
+            var request = new Dictionary<string, object?>
+            {
+                ["id"] = pageId,
+                ["status"] = status,
+                ["title"] = title,
+                ["body"] = StorageBody(storageBody),
+                ["version"] = new Dictionary<string, object?> { ["number"] = plannedVersion + 1 },
+            };
+            if (newParentId != null)
+            {
+                request["parentId"] = newParentId;
+            }
+
+            return await WriteAsync(HttpMethod.Put, PageUrl(pageId, ""), request, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<SitePage> WriteAsync(HttpMethod method, Uri url, object request, SiteSpace? space, CancellationToken cancellationToken)
+        {
+            using var document = await _rest.SendJsonAsync(method, url, JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
+            if (document is null)
+            {
+                throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                    $"{method.Method} {url.AbsolutePath} on the Cloud site answered without the page.", method.Method, url.AbsolutePath);
+            }
+
+            return PageJson.FromCloudV2(document.RootElement, space);
+        }
+
+        private Uri PageUrl(string pageId, string query)
+        {
+            if (string.IsNullOrEmpty(pageId)) throw new ArgumentException("A page id is required.", nameof(pageId));
+            return V2("/pages/" + Uri.EscapeDataString(pageId) + query);
+        }
+
+        private static Dictionary<string, object?> StorageBody(string storageBody) => new Dictionary<string, object?>
+        {
+            ["representation"] = "storage",
+            ["value"] = storageBody ?? throw new ArgumentNullException(nameof(storageBody)),
+        };
+
+        internal static SiteException StaleVersion(string method, Uri url, string pageId, int planned, int current, string product) =>
+            new SiteException(SiteErrorKind.Conflict,
+                $"{method} {url.AbsolutePath} on the {product} site was not sent: page {pageId} is at version {current.ToString(CultureInfo.InvariantCulture)}, " +
+                $"not at the planned version {planned.ToString(CultureInfo.InvariantCulture)} (someone changed it since it was read).",
+                method, url.AbsolutePath, System.Net.HttpStatusCode.Conflict, null, null, current);
+
+        internal static void RequireSpace(SiteSpace space)
+        {
+            if (space is null) throw new ArgumentNullException(nameof(space));
+            if (string.IsNullOrEmpty(space.Id) || string.IsNullOrEmpty(space.Key))
+                throw new ArgumentException("The space needs its id and key (use FindSpaceAsync).", nameof(space));
+        }
+
+        internal static void RequireTitle(string title)
+        {
+            if (string.IsNullOrWhiteSpace(title)) throw new ArgumentException("A page title is required.", nameof(title));
+        }
+
+        private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+    }
+}

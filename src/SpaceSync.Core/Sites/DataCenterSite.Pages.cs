@@ -1,0 +1,239 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SpaceSync.Core.Sites
+{
+    // Page operations on Data Center: /rest/api/content (+ /content/scan, CQL /content/search).
+    public sealed partial class DataCenterSite
+    {
+        /// <summary>Structural listing page size for /content/scan (it pages by cursor; the server caps as it likes).</summary>
+        internal int ScanLimit { get; set; } = 1000; // settable: tests page small listings
+
+        /// <summary>/content caps at 200 with expansions (the server lowers it further with bodies; links are followed either way).</summary>
+        internal int ContentLimit { get; set; } = 200; // settable: tests page small listings
+
+        internal int ContentWithBodyLimit { get; set; } = 100; // settable: tests page small listings
+
+        /// <summary>CQL search caps at 200 when anything is expanded (version, ancestors).</summary>
+        internal int SearchLimit { get; set; } = 200; // settable: tests page small listings
+
+        private const string StructuralExpand = "version,ancestors";
+        private const string FullExpand = "version,ancestors,body.storage,space";
+
+        private readonly SemaphoreSlim _zoneGate = new SemaphoreSlim(1, 1);
+        private bool _zoneKnown;
+        private TimeZoneInfo? _cqlZone;
+
+        public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)
+        {
+            CloudSite.RequireSpace(space);
+            var common = "spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=page" +
+                         (includeTrashed ? "&status=current&status=trashed" : "");
+            SitePage Map(JsonElement content) => PageJson.FromContent(content, space);
+            if (withBodies)
+            {
+                return new SitePageReader(
+                    List("/content?" + common + "&expand=" + StructuralExpand + ",body.storage&limit=" + Text(ContentWithBodyLimit)), Map);
+            }
+
+            // /content/scan (7.18+) pages by cursor and is the fast way through a big space; older servers answer 404.
+            return new SitePageReader(
+                List("/content/scan?" + common + "&expand=" + StructuralExpand + "&limit=" + Text(ScanLimit)), Map,
+                _ => Task.FromResult<ListingReader?>(List("/content?" + common + "&expand=" + StructuralExpand + "&limit=" + Text(ContentLimit))));
+        }
+
+        public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            // status=any: current or trashed.
+            using var document = await _rest.GetJsonOrNullAsync(ContentUrl(pageId, "?status=any&expand=" + FullExpand), cancellationToken)
+                .ConfigureAwait(false);
+            return document is null ? null : PageJson.FromContent(document.RootElement, null);
+        }
+
+        public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
+        {
+            CloudSite.RequireSpace(space);
+            CloudSite.RequireTitle(title);
+            var request = new Dictionary<string, object?>
+            {
+                ["type"] = "page",
+                ["title"] = title,
+                ["space"] = new Dictionary<string, object?> { ["key"] = space.Key },
+                ["body"] = StorageBody(storageBody),
+            };
+            if (parentId != null)
+            {
+                request["ancestors"] = new[] { new Dictionary<string, object?> { ["id"] = parentId } };
+            }
+
+            return await WriteAsync(HttpMethod.Post, Api("/content?expand=" + FullExpand), request, cancellationToken).ConfigureAwait(false);
+        }
+
+        public Task<SitePage> UpdatePageAsync(string pageId, int plannedVersion, string title, string storageBody, CancellationToken cancellationToken)
+        {
+            CloudSite.RequireTitle(title);
+            return PutAsync(pageId, null, title, storageBody, plannedVersion, null, cancellationToken);
+        }
+
+        public async Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(newParentId)) throw new ArgumentException("The new parent's id is required.", nameof(newParentId));
+            // A PUT needs the title; the body goes back unchanged so no server can read its absence as "empty".
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            return await PutAsync(pageId, null, page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task TrashPageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, ContentUrl(pageId, ""), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+        {
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            return await PutAsync(pageId, "current", page.Title, null, plannedVersion, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task PurgePageAsync(string pageId, CancellationToken cancellationToken)
+        {
+            // The second DELETE, on a trashed page, purges it.
+            using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, ContentUrl(pageId, "?status=trashed"), null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken)
+        {
+            CloudSite.RequireSpace(space);
+            CloudSite.RequireTitle(title);
+            var reader = List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&title=" + Uri.EscapeDataString(title) +
+                              "&type=page&expand=" + StructuralExpand + ",body.storage&limit=25");
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var page = PageJson.FromContent(reader.Current, space);
+                if (string.Equals(page.Title, title, StringComparison.OrdinalIgnoreCase))
+                {
+                    return page;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>
+        /// CQL (Data Center has no modified-date sorted listing): lastmodified &gt;= the window start written in the
+        /// caller's time zone, newest first, stopping at the first hit older than the window. The zone comes from
+        /// /rest/api/user/current's timeZone when the server sends it (looked up once per client); otherwise the
+        /// literal is written early enough for any zone (UTC−12) and hits are cut by their exact version.when.
+        /// Newest first, because offset paging shifts under concurrent edits: this way an edit during the query
+        /// repeats a hit (removed by de-duplication) rather than skipping one.
+        /// </summary>
+        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken)
+        {
+            CloudSite.RequireSpace(space);
+            var changes = new PageChangeCollector(since, overlap);
+            var zone = await CqlZoneAsync(cancellationToken).ConfigureAwait(false);
+            var cql = "space = " + CqlTime.Quote(space.Key) + " and type = page and lastmodified >= " +
+                      CqlTime.Quote(CqlTime.Literal(changes.WindowStart, zone)) + " order by lastmodified desc";
+            var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + "&limit=" + Text(SearchLimit));
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!changes.Add(PageJson.FromContent(reader.Current, space)))
+                {
+                    break;
+                }
+            }
+
+            return changes.Result();
+        }
+
+        /// <summary>The zone CQL date literals are read in, or null when the server does not tell.</summary>
+        private async Task<TimeZoneInfo?> CqlZoneAsync(CancellationToken cancellationToken)
+        {
+            if (_zoneKnown)
+            {
+                return _cqlZone;
+            }
+
+            await _zoneGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!_zoneKnown)
+                {
+                    var user = await GetCurrentUserAsync(cancellationToken).ConfigureAwait(false);
+                    _cqlZone = CqlTime.FindZone(user.TimeZone);
+                    _zoneKnown = true;
+                }
+
+                return _cqlZone;
+            }
+            finally
+            {
+                _zoneGate.Release();
+            }
+        }
+
+        private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+        {
+            var url = ContentUrl(pageId, "");
+            var page = await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
+                ?? throw new SiteException(SiteErrorKind.NotFound,
+                    $"PUT {url.AbsolutePath} on the DataCenter site: page {pageId} does not exist or is not visible to the account.",
+                    "PUT", url.AbsolutePath);
+            if (page.Version.Number != plannedVersion)
+            {
+                throw CloudSite.StaleVersion("PUT", url, pageId, plannedVersion, page.Version.Number, "DataCenter");
+            }
+
+            return page;
+        }
+
+        private async Task<SitePage> PutAsync(string pageId, string? status, string title, string? storageBody, int plannedVersion,
+            string? newParentId, CancellationToken cancellationToken)
+        {
+            var request = new Dictionary<string, object?>
+            {
+                ["id"] = pageId,
+                ["type"] = "page",
+                ["title"] = title,
+                ["version"] = new Dictionary<string, object?> { ["number"] = plannedVersion + 1 },
+            };
+            if (status != null) request["status"] = status;
+            if (storageBody != null) request["body"] = StorageBody(storageBody);
+            if (newParentId != null) request["ancestors"] = new[] { new Dictionary<string, object?> { ["id"] = newParentId } };
+            return await WriteAsync(HttpMethod.Put, ContentUrl(pageId, "?expand=" + FullExpand), request, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task<SitePage> WriteAsync(HttpMethod method, Uri url, object request, CancellationToken cancellationToken)
+        {
+            using var document = await _rest.SendJsonAsync(method, url, JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
+            if (document is null)
+            {
+                throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                    $"{method.Method} {url.AbsolutePath} on the DataCenter site answered without the page.", method.Method, url.AbsolutePath);
+            }
+
+            return PageJson.FromContent(document.RootElement, null);
+        }
+
+        private Uri ContentUrl(string pageId, string query)
+        {
+            if (string.IsNullOrEmpty(pageId)) throw new ArgumentException("A page id is required.", nameof(pageId));
+            return Api("/content/" + Uri.EscapeDataString(pageId) + query);
+        }
+
+        private static Dictionary<string, object?> StorageBody(string storageBody) => new Dictionary<string, object?>
+        {
+            ["storage"] = new Dictionary<string, object?>
+            {
+                ["value"] = storageBody ?? throw new ArgumentNullException(nameof(storageBody)),
+                ["representation"] = "storage",
+            },
+        };
+
+        private static string Text(int number) => number.ToString(CultureInfo.InvariantCulture);
+    }
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>
+    /// Gathers change-query hits: a page met more than once (offset paging shifts under concurrent edits, the
+    /// overlap window repeats the last minutes) is kept once, at its newest version; hits older than the window
+    /// (the literal's minute or time-zone slack) are dropped by their exact timestamps.
+    /// </summary>
+    internal sealed class PageChangeCollector
+    {
+        private readonly Dictionary<string, SitePage> _newest = new Dictionary<string, SitePage>(StringComparer.Ordinal);
+        private readonly DateTimeOffset _since;
+        private readonly DateTimeOffset _windowStart;
+
+        public PageChangeCollector(DateTimeOffset since, TimeSpan overlap)
+        {
+            if (overlap < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(overlap), "The overlap cannot be negative.");
+            _since = since;
+            _windowStart = since - overlap;
+        }
+
+        public DateTimeOffset WindowStart => _windowStart;
+
+        /// <summary>Whether the page's last change falls inside the window (and was kept).</summary>
+        public bool Add(SitePage page)
+        {
+            if (page.Version.When < _windowStart)
+            {
+                return false;
+            }
+
+            if (!_newest.TryGetValue(page.Id, out var seen) || seen.Version.Number < page.Version.Number)
+            {
+                _newest[page.Id] = page;
+            }
+
+            return true;
+        }
+
+        public SitePageChanges Result()
+        {
+            var pages = _newest.Values.OrderBy(p => p.Version.When).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
+            var mark = _since;
+            foreach (var page in pages)
+            {
+                if (page.Version.When > mark) mark = page.Version.When;
+            }
+
+            return new SitePageChanges { Pages = pages, HighWaterMark = mark };
+        }
+    }
+}

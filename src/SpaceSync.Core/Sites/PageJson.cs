@@ -1,0 +1,118 @@
+using System;
+using System.Globalization;
+using System.Text.Json;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>Reads each product's page JSON into the one <see cref="SitePage"/> shape.</summary>
+    internal static class PageJson
+    {
+        /// <summary>Cloud v2 Page (PageBulk / PageSingle).</summary>
+        public static SitePage FromCloudV2(JsonElement page, SiteSpace? space)
+        {
+            var version = JsonRead.Object(page, "version");
+            var status = JsonRead.String(page, "status") ?? "";
+            var spaceId = JsonRead.String(page, "spaceId");
+            var parentType = JsonRead.String(page, "parentType");
+            var parentId = JsonRead.String(page, "parentId");
+            return new SitePage
+            {
+                Id = RequireId(page, "Cloud"),
+                SpaceId = spaceId,
+                SpaceKey = space != null && (spaceId is null || spaceId == space.Id) ? space.Key : null,
+                Title = JsonRead.String(page, "title") ?? "",
+                // Pages may hang below folders or whiteboards on Cloud; the parent is whatever the site says.
+                ParentId = string.IsNullOrEmpty(parentId) || (parentType != null && parentType.Length == 0) ? null : parentId,
+                Status = StatusOf(status),
+                RawStatus = status,
+                Version = new SitePageVersion
+                {
+                    Number = Number(version, "number"),
+                    When = Time(version, "createdAt"),
+                    AuthorId = version is null ? null : JsonRead.String(version.Value, "authorId"),
+                },
+                Position = page.TryGetProperty("position", out var position) && position.ValueKind == JsonValueKind.Number &&
+                           position.TryGetInt32(out var p) ? p : (int?)null,
+                Body = StorageBody(JsonRead.Object(page, "body")),
+            };
+        }
+
+        /// <summary>Data Center (and Cloud v1) Content, expanded with version and ancestors (and body.storage).</summary>
+        public static SitePage FromContent(JsonElement content, SiteSpace? space)
+        {
+            var version = JsonRead.Object(content, "version");
+            var by = version is null ? null : JsonRead.Object(version.Value, "by");
+            var contentSpace = JsonRead.Object(content, "space");
+            var status = JsonRead.String(content, "status") ?? "";
+            var ancestors = JsonRead.Array(content, "ancestors");
+            string? parentId = null;
+            if (ancestors != null && ancestors.Value.GetArrayLength() > 0)
+            {
+                // Root first: the parent is the last ancestor.
+                parentId = JsonRead.String(ancestors.Value[ancestors.Value.GetArrayLength() - 1], "id");
+            }
+
+            var body = JsonRead.Object(content, "body");
+            return new SitePage
+            {
+                Id = RequireId(content, "Data Center"),
+                SpaceId = contentSpace is null ? space?.Id : JsonRead.String(contentSpace.Value, "id") ?? space?.Id,
+                SpaceKey = contentSpace is null ? space?.Key : JsonRead.String(contentSpace.Value, "key") ?? space?.Key,
+                Title = JsonRead.String(content, "title") ?? "",
+                ParentId = parentId,
+                Status = StatusOf(status),
+                RawStatus = status,
+                Version = new SitePageVersion
+                {
+                    Number = Number(version, "number"),
+                    When = Time(version, "when"),
+                    AuthorId = by is null ? null : JsonRead.String(by.Value, "userKey") ?? JsonRead.String(by.Value, "accountId"),
+                },
+                Body = StorageBody(body),
+            };
+        }
+
+        private static string? StorageBody(JsonElement? body)
+        {
+            if (body is null)
+            {
+                return null;
+            }
+
+            var storage = JsonRead.Object(body.Value, "storage");
+            return storage is null ? null : JsonRead.String(storage.Value, "value") ?? "";
+        }
+
+        private static SitePageStatus StatusOf(string status) => status switch
+        {
+            "current" => SitePageStatus.Current,
+            "trashed" => SitePageStatus.Trashed,
+            "archived" => SitePageStatus.Archived,
+            _ => SitePageStatus.Other,
+        };
+
+        private static string RequireId(JsonElement page, string product) =>
+            JsonRead.String(page, "id") ?? throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                $"A page in the {product} site's answer has no id: the answer is not Confluence's page shape.", "GET", "");
+
+        private static int Number(JsonElement? version, string name)
+        {
+            if (version is null || !version.Value.TryGetProperty(name, out var value))
+            {
+                return 0;
+            }
+
+            return value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number) ? number
+                : value.ValueKind == JsonValueKind.String && int.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out number) ? number
+                : 0;
+        }
+
+        private static DateTimeOffset Time(JsonElement? version, string name)
+        {
+            var text = version is null ? null : JsonRead.String(version.Value, name);
+            return text != null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                ? when
+                : DateTimeOffset.MinValue;
+        }
+    }
+}
