@@ -51,7 +51,7 @@ public sealed class EmulatedSite : IAsyncDisposable
 
     /// <summary>Current pages of the seeded space as the store has them (the truth to compare with).</summary>
     public List<Page> StorePages(bool includeTrashed = false) =>
-        State.GetPages(SpaceKey).Where(p => includeTrashed || p.Status == "current").ToList();
+        State.GetPages(SpaceKey).Where(p => !p.IsBlogPost && (includeTrashed || p.Status == "current")).ToList();
 
     public Page StorePage(string id) => State.FindPage(long.Parse(id)) ?? throw new InvalidOperationException($"No page {id} in the store.");
 
