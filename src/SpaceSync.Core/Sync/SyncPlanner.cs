@@ -389,29 +389,8 @@ namespace SpaceSync.Core.Sync
 
                 if (gone.Purged)
                 {
-                    var parent = ParentForPairOn(kept, gone.Side, out var problem);
-                    if (parent is null)
-                    {
-                        AddItem(ahead, pair.Title, pair, gone, kept, "none: " + problem, warnings: new[] { problem! });
-                        return;
-                    }
-
-                    var create = AddAction(new SyncAction
-                    {
-                        Kind = SyncActionKind.Create,
-                        Target = gone.Side,
-                        Source = kept.Side,
-                        SourceId = kept.Id,
-                        SourceVersion = kept.Version,
-                        PairKey = pair.Key,
-                        Title = kept.Title,
-                        Parent = parent,
-                        WritesBody = true,
-                        Changes = kept.Content,
-                        DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
-                        Reason = $"edited on {kept.Side.Label()} after it was deleted for good on {gone.Side.Label()}: created again (the edit wins)",
-                    }, DepthOfPair(pair));
-                    AddItem(ahead, pair.Title, pair, gone, kept, "create again on " + gone.Side.Label(), new[] { create });
+                    CreateAgain(pair, kept, gone, ahead, kept.Content,
+                        $"edited on {kept.Side.Label()} after it was deleted for good on {gone.Side.Label()}: created again (the edit wins)");
                     return;
                 }
 
@@ -431,6 +410,34 @@ namespace SpaceSync.Core.Sync
                 var update = AddUpdate(pair, target: gone, source: kept, kept.Content, kept.Title, restore,
                     $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}");
                 AddItem(ahead, pair.Title, pair, gone, kept, $"restore and update {gone.Side.Label()}", Ids(restore, update));
+            }
+
+            /// <summary>The pair's page was deleted for good on <paramref name="purged"/>'s side: make it again from <paramref name="source"/>.</summary>
+            private void CreateAgain(SyncedPair pair, SideView source, SideView purged, DriftStatus status, PageChanges changes, string reason)
+            {
+                var parent = ParentForPairOn(source, purged.Side, out var problem);
+                if (parent is null)
+                {
+                    AddItem(status, pair.Title, pair, source, purged, "none: " + problem, warnings: new[] { problem! });
+                    return;
+                }
+
+                var create = AddAction(new SyncAction
+                {
+                    Kind = SyncActionKind.Create,
+                    Target = purged.Side,
+                    Source = source.Side,
+                    SourceId = source.Id,
+                    SourceVersion = source.Version,
+                    PairKey = pair.Key,
+                    Title = source.Title,
+                    Parent = parent,
+                    WritesBody = true,
+                    Changes = changes,
+                    DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
+                    Reason = reason,
+                }, DepthOfPair(pair));
+                AddItem(status, pair.Title, pair, source, purged, "create again on " + purged.Side.Label(), new[] { create });
             }
 
             private void PlanTrashedPair(SyncedPair pair, SideView dc, SideView cloud)
@@ -455,29 +462,8 @@ namespace SpaceSync.Core.Sync
 
                 if (other.Purged)
                 {
-                    var parent = ParentForPairOn(restored, other.Side, out var problem);
-                    if (parent is null)
-                    {
-                        AddItem(ahead, pair.Title, pair, dc, cloud, "none: " + problem, warnings: new[] { problem! });
-                        return;
-                    }
-
-                    var create = AddAction(new SyncAction
-                    {
-                        Kind = SyncActionKind.Create,
-                        Target = other.Side,
-                        Source = restored.Side,
-                        SourceId = restored.Id,
-                        SourceVersion = restored.Version,
-                        PairKey = pair.Key,
-                        Title = restored.Title,
-                        Parent = parent,
-                        WritesBody = true,
-                        Changes = PageChanges.Restored,
-                        DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
-                        Reason = $"restored on {restored.Side.Label()}, deleted for good on {other.Side.Label()}: created again",
-                    }, DepthOfPair(pair));
-                    AddItem(ahead, pair.Title, pair, dc, cloud, "create again on " + other.Side.Label(), new[] { create });
+                    CreateAgain(pair, restored, other, ahead, PageChanges.Restored,
+                        $"restored on {restored.Side.Label()}, deleted for good on {other.Side.Label()}: created again");
                     return;
                 }
 
