@@ -26,7 +26,7 @@ namespace SpaceSync.Core.Sites
         private const string FullExpand = "version,ancestors,body.storage,space";
 
         private readonly SemaphoreSlim _zoneGate = new SemaphoreSlim(1, 1);
-        private bool _zoneKnown;
+        private volatile bool _zoneKnown;
         private TimeZoneInfo? _cqlZone;
 
         public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)

@@ -173,6 +173,28 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
     [Theory]
     [InlineData(EmulatorFlavor.Cloud)]
     [InlineData(EmulatorFlavor.DataCenter)]
+    public async Task A_create_whose_answer_is_lost_is_not_repeated_and_is_found_by_its_title(EmulatorFlavor flavor)
+    {
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 5);
+        site.State.Stats.Reset();
+        site.Emulator.Faults.Apply(new SpaceSync.Emulator.Faults.FaultSettings { DropAfterPercent = 100 });
+
+        var lost = await Assert.ThrowsAsync<SiteException>(() =>
+            site.Client.CreatePageAsync(site.Space, site.Space.HomepageId, "Created But Unanswered", "<p>intent</p>", None));
+
+        Assert.Equal(SiteErrorKind.OutcomeUnknown, lost.Kind);
+        Assert.Equal(1, site.State.Stats.ByRoute.Where(r => r.Key.StartsWith("POST ", StringComparison.Ordinal)).Sum(r => r.Value));
+        site.Emulator.Faults.Apply(new SpaceSync.Emulator.Faults.FaultSettings());
+        var adopted = await site.Client.FindPageByTitleAsync(site.Space, "Created But Unanswered", None);
+        Assert.NotNull(adopted);
+        Assert.Equal(site.Space.HomepageId, adopted!.ParentId);
+        Assert.Equal("<p>intent</p>", adopted.Body);
+        Assert.Single(site.StorePages(), p => p.Title == "Created But Unanswered");
+    }
+
+    [Theory]
+    [InlineData(EmulatorFlavor.Cloud)]
+    [InlineData(EmulatorFlavor.DataCenter)]
     public async Task Update_writes_the_next_version_and_a_stale_version_is_a_conflict_naming_the_current_one(EmulatorFlavor flavor)
     {
         await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 10);
