@@ -11,16 +11,19 @@ namespace SpaceSync.Core.Sites
     // Page operations on Data Center: /rest/api/content (+ /content/scan, CQL /content/search).
     public sealed partial class DataCenterSite
     {
+        // Page sizes are settable so that tests can make small spaces span several listing pages.
+
         /// <summary>Structural listing page size for /content/scan (it pages by cursor; the server caps as it likes).</summary>
-        internal int ScanLimit { get; set; } = 1000; // settable: tests page small listings
+        internal int ScanLimit { get; set; } = 1000;
 
         /// <summary>/content caps at 200 with expansions (the server lowers it further with bodies; links are followed either way).</summary>
-        internal int ContentLimit { get; set; } = 200; // settable: tests page small listings
+        internal int ContentLimit { get; set; } = 200;
 
-        internal int ContentWithBodyLimit { get; set; } = 100; // settable: tests page small listings
+        /// <summary>/content with bodies: servers cap lower when bodies are expanded.</summary>
+        internal int ContentWithBodyLimit { get; set; } = 100;
 
         /// <summary>CQL search caps at 200 when anything is expanded (version, ancestors).</summary>
-        internal int SearchLimit { get; set; } = 200; // settable: tests page small listings
+        internal int SearchLimit { get; set; } = 200;
 
         private const string StructuralExpand = "version,ancestors";
         private const string FullExpand = "version,ancestors,body.storage,space";
@@ -92,6 +95,12 @@ namespace SpaceSync.Core.Sites
         public async Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
         {
             var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            if (page.Status == SitePageStatus.Current)
+            {
+                // Already restored (e.g. by a run that stopped before recording it): a PUT would only add an empty version.
+                return page;
+            }
+
             return await PutAsync(pageId, "current", page.Title, null, plannedVersion, null, cancellationToken).ConfigureAwait(false);
         }
 

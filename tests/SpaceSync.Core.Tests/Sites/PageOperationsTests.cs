@@ -267,6 +267,10 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         Assert.Equal("current", site.StorePage(id).Status);
         Assert.Equal(page.Title, restored.Title);
         Assert.Equal(StoreParent(page), restored.ParentId); // back where it was
+        var versionsAfterRestore = site.StorePage(id).Versions.Count;
+        var again = await site.Client.RestorePageAsync(id, restored.Version.Number, None);
+        Assert.Equal(SitePageStatus.Current, again.Status);
+        Assert.Equal(versionsAfterRestore, site.StorePage(id).Versions.Count); // no empty version
 
         await site.Client.TrashPageAsync(id, None);
         await site.Client.PurgePageAsync(id, None);
