@@ -11,11 +11,13 @@ namespace SpaceSync.Core.Sites
     // Page operations on Cloud: REST v2 throughout (v1 is not needed for pages).
     public sealed partial class CloudSite
     {
+        // Page sizes are settable so that tests can make small spaces span several listing pages.
+
         /// <summary>v2's maximum page size: fewest requests for a listing.</summary>
-        internal int ListingLimit { get; set; } = 250; // settable: tests page small listings
+        internal int ListingLimit { get; set; } = 250;
 
         /// <summary>Change queries usually find little: a smaller page keeps a no-change answer small, still one request.</summary>
-        internal int ChangeQueryLimit { get; set; } = 100; // settable: tests page small listings
+        internal int ChangeQueryLimit { get; set; } = 100;
 
         private const string AllButDeleted = "&status=current&status=archived&status=trashed";
 
@@ -66,7 +68,7 @@ namespace SpaceSync.Core.Sites
         {
             if (string.IsNullOrEmpty(newParentId)) throw new ArgumentException("The new parent's id is required.", nameof(newParentId));
             // v2's PUT needs title and body with the parentId: take them from the page as it is now.
-            var page = await ReadAtVersionAsync(pageId, plannedVersion, "PUT", cancellationToken).ConfigureAwait(false);
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
             return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -77,7 +79,13 @@ namespace SpaceSync.Core.Sites
 
         public async Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
         {
-            var page = await ReadAtVersionAsync(pageId, plannedVersion, "PUT", cancellationToken).ConfigureAwait(false);
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            if (page.Status == SitePageStatus.Current)
+            {
+                // Already restored (e.g. by a run that stopped before recording it): a PUT would only add an empty version.
+                return page;
+            }
+
             return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, null, cancellationToken).ConfigureAwait(false);
         }
 
@@ -127,8 +135,9 @@ namespace SpaceSync.Core.Sites
             return changes.Result();
         }
 
-        private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, string method, CancellationToken cancellationToken)
+        private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
         {
+            const string method = "PUT";
             var url = PageUrl(pageId, "");
             var page = await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SiteException(SiteErrorKind.NotFound,

@@ -11,23 +11,22 @@ namespace SpaceSync.Core.Sites
     // Page operations on Data Center: /rest/api/content (+ /content/scan, CQL /content/search).
     public sealed partial class DataCenterSite
     {
+        // Page sizes are settable so that tests can make small spaces span several listing pages.
+
         /// <summary>Structural listing page size for /content/scan (it pages by cursor; the server caps as it likes).</summary>
-        internal int ScanLimit { get; set; } = 1000; // settable: tests page small listings
+        internal int ScanLimit { get; set; } = 1000;
 
         /// <summary>/content caps at 200 with expansions (the server lowers it further with bodies; links are followed either way).</summary>
-        internal int ContentLimit { get; set; } = 200; // settable: tests page small listings
+        internal int ContentLimit { get; set; } = 200;
 
-        internal int ContentWithBodyLimit { get; set; } = 100; // settable: tests page small listings
+        /// <summary>/content with bodies: servers cap lower when bodies are expanded.</summary>
+        internal int ContentWithBodyLimit { get; set; } = 100;
 
         /// <summary>CQL search caps at 200 when anything is expanded (version, ancestors).</summary>
-        internal int SearchLimit { get; set; } = 200; // settable: tests page small listings
+        internal int SearchLimit { get; set; } = 200;
 
         private const string StructuralExpand = "version,ancestors";
         private const string FullExpand = "version,ancestors,body.storage,space";
-
-        private readonly SemaphoreSlim _zoneGate = new SemaphoreSlim(1, 1);
-        private bool _zoneKnown;
-        private TimeZoneInfo? _cqlZone;
 
         public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)
         {
@@ -96,6 +95,12 @@ namespace SpaceSync.Core.Sites
         public async Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
         {
             var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            if (page.Status == SitePageStatus.Current)
+            {
+                // Already restored (e.g. by a run that stopped before recording it): a PUT would only add an empty version.
+                return page;
+            }
+
             return await PutAsync(pageId, "current", page.Title, null, plannedVersion, null, cancellationToken).ConfigureAwait(false);
         }
 
@@ -124,56 +129,31 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// CQL (Data Center has no modified-date sorted listing): lastmodified &gt;= the window start written in the
-        /// caller's time zone, newest first, stopping at the first hit older than the window. The zone comes from
-        /// /rest/api/user/current's timeZone when the server sends it (looked up once per client); otherwise the
-        /// literal is written early enough for any zone (UTC−12) and hits are cut by their exact version.when.
-        /// Newest first, because offset paging shifts under concurrent edits: this way an edit during the query
-        /// repeats a hit (removed by de-duplication) rather than skipping one.
+        /// CQL (Data Center has no modified-date sorted listing): <c>lastmodified &gt;= "yyyy/MM/dd HH:mm"</c>, newest
+        /// first, stopping at the first hit older than the window by its exact <c>version.when</c> (which carries the
+        /// server's offset). The literal is read at minute resolution in the caller's zone, which Data Center does not
+        /// reliably tell (the 10.0.3 User has no timeZone; a user's profile zone may differ from the server's), so it is
+        /// written early enough for any zone and serves only as a pre-filter: the extra hits it lets through sort after
+        /// the real ones and end the read, costing at most the rest of the last result page, never a request.
+        /// Newest first also because offset paging shifts under concurrent edits: in this order a shift repeats a hit
+        /// (removed by de-duplication) instead of skipping one.
         /// </summary>
         public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken)
         {
             CloudSite.RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
-            var zone = await CqlZoneAsync(cancellationToken).ConfigureAwait(false);
             var cql = "space = " + CqlTime.Quote(space.Key) + " and type = page and lastmodified >= " +
-                      CqlTime.Quote(CqlTime.Literal(changes.WindowStart, zone)) + " order by lastmodified desc";
+                      CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + "&limit=" + Text(SearchLimit));
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!changes.Add(PageJson.FromContent(reader.Current, space)))
                 {
-                    break;
+                    break; // newest first: everything after is older still
                 }
             }
 
             return changes.Result();
-        }
-
-        /// <summary>The zone CQL date literals are read in, or null when the server does not tell.</summary>
-        private async Task<TimeZoneInfo?> CqlZoneAsync(CancellationToken cancellationToken)
-        {
-            if (_zoneKnown)
-            {
-                return _cqlZone;
-            }
-
-            await _zoneGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (!_zoneKnown)
-                {
-                    var user = await GetCurrentUserAsync(cancellationToken).ConfigureAwait(false);
-                    _cqlZone = CqlTime.FindZone(user.TimeZone);
-                    _zoneKnown = true;
-                }
-
-                return _cqlZone;
-            }
-            finally
-            {
-                _zoneGate.Release();
-            }
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

@@ -64,7 +64,8 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>
         /// Brings a trashed page back (status current, sent as version <paramref name="plannedVersion"/> + 1, the
-        /// trashed page's version + 1; both products then keep the version number). Conflict when stale.
+        /// trashed page's version + 1; both products then keep the version number). Conflict when stale. A page that
+        /// is already current at the planned version is returned as it is, without a write.
         /// </summary>
         Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken);
 
