@@ -219,7 +219,7 @@ namespace SpaceSync.Core.Sites
                         break;
                     case 401:
                         kind = SiteErrorKind.Unauthorized;
-                        message = prefix + (serverMessage != null ? ": " + serverMessage + "." : ".") +
+                        message = prefix + (serverMessage != null ? ": " + serverMessage.TrimEnd('.') + "." : ".") +
                                   " The credentials were refused: check the user and token.";
                         break;
                     case 403:
