@@ -284,18 +284,25 @@ namespace SpaceSync.Core.Sync
                     var dcPage = sourceSide == SyncSide.DataCenter ? sourcePage : found;
                     var cloudPage = sourceSide == SyncSide.DataCenter ? found : sourcePage;
                     var previous = PairOfPage(sourceSide, sourcePage.Id);
-                    var body = source.BodyOf(sourcePage.Id);
+                    // A create makes version 1. Untouched since, the target holds exactly what was sent: that is the
+                    // base, and the source's version at that time is unknown, so it is recorded as the first one: a
+                    // source edit made since then still counts as a change (by content). Edited since, the target's
+                    // edit must cross: the base is then the source.
+                    var untouched = found.Version <= 1;
+                    var baseBody = untouched ? target.BodyOf(found.Id) : source.BodyOf(sourcePage.Id);
+                    var baseHash = untouched ? found.BodyHash : sourcePage.BodyHash;
+                    var sourceVersion = untouched ? 1 : sourcePage.Version;
                     var pair = new PairRecord
                     {
                         SpaceKey = _space.Key,
                         DataCenterPageId = dcPage.Id,
                         CloudPageId = cloudPage.Id,
-                        DataCenterVersion = dcPage.Version,
-                        CloudVersion = cloudPage.Version,
+                        DataCenterVersion = sourceSide == SyncSide.DataCenter ? sourceVersion : 1,
+                        CloudVersion = sourceSide == SyncSide.Cloud ? sourceVersion : 1,
                         ParentPairId = PairOfPage(targetSide, found.ParentId)?.Id ?? previous?.ParentPairId,
                         Title = sourcePage.Title,
-                        BaseBody = SnapshotReader.NormalizedOrRaw(body),
-                        BaseHash = sourcePage.BodyHash,
+                        BaseBody = SnapshotReader.NormalizedOrRaw(baseBody),
+                        BaseHash = baseHash,
                         Status = StatePairStatus.Active,
                     };
                     _log.Information("Create intent {Intent}: \"{Title}\" was created on {Target} as page {PageId} by an interrupted run: paired",
@@ -501,7 +508,7 @@ namespace SpaceSync.Core.Sync
                     var moved = await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
                     target.Version = moved.Version.Number;
                     target.ParentId = parentId;
-                    message += $" moved below page {parentId}";
+                    message += (writesContent ? "," : "") + $" moved below page {parentId}";
                 }
 
                 progress.Add(History("update-" + SideWord(action.Target), progress, action, before, action.Reason));
