@@ -203,7 +203,7 @@ namespace SpaceSync.Core.Sync
                 }
                 finally
                 {
-                    state.ReleaseLock(space.Key, owner);
+                    RunSupport.ReleaseLock(state, space.Key, owner, log);
                 }
             }
         }

@@ -59,5 +59,18 @@ namespace SpaceSync.Core.Sync
 
             return owner;
         }
+
+        /// <summary>Releases this run's lock; a lock another run took over (after it expired) is theirs and stays.</summary>
+        public static void ReleaseLock(StateStore state, string spaceKey, string owner, Logging.EngineLog log)
+        {
+            try
+            {
+                state.ReleaseLock(spaceKey, owner);
+            }
+            catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
+            {
+                log.Warning("The lock of {Space} was taken over by another run while this one worked: {Message}", spaceKey, e.Message);
+            }
+        }
     }
 }

@@ -18,6 +18,8 @@ namespace SpaceSync.Core.Sync
         public bool Force { get; init; }
         /// <summary>Plan only: nothing is written to either site or to the state.</summary>
         public bool WhatIf { get; init; }
+        /// <summary>Told of each action's outcome as it happens (the cmdlet's progress bar and Verbose lines).</summary>
+        public IProgress<SyncActionOutcome>? Progress { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -86,13 +88,16 @@ namespace SpaceSync.Core.Sync
             var owner = RunSupport.TakeLock(state, space.Key);
             try
             {
-                return await run.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+                return await run.ExecuteAsync(owner, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
-                state.ReleaseLock(space.Key, owner);
+                RunSupport.ReleaseLock(state, space.Key, owner, log);
             }
         }
+
+        /// <summary>Actions between lock renewals: a long run keeps its lease without a write per page.</summary>
+        private const int LockRenewEvery = 50;
 
         private sealed class SyncRun
         {
@@ -141,7 +146,7 @@ namespace SpaceSync.Core.Sync
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
 
-            public async Task<SyncRunResult> ExecuteAsync(CancellationToken ct)
+            public async Task<SyncRunResult> ExecuteAsync(string lockOwner, CancellationToken ct)
             {
                 var outcome = RunOutcome.Failed;
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -164,11 +169,20 @@ namespace SpaceSync.Core.Sync
                     foreach (var action in plan.Actions)
                     {
                         ct.ThrowIfCancellationRequested();
+                        if (action.Id % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
+                        {
+                            // The lease ran out and another run took the space: writing on would race it.
+                            throw new SyncRunException(SyncRunException.SpaceLocked,
+                                $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}.");
+                        }
+
                         var result = await ExecuteOneAsync(action, ct).ConfigureAwait(false);
                         _done[action.Id] = result.Outcome;
                         _outcomes.Add(result);
                         if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
                         if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
+                        else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
+                        _options.Progress?.Report(result);
                         if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
                         {
                             FinishPair(action.PairKey);

@@ -1,6 +1,7 @@
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
+using SpaceSync.Core.Tests.State;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.Sync;
@@ -134,5 +135,37 @@ public sealed class ConcurrencyRunnerTests
         // The Cloud edit made after the create crosses like any other edit.
         Assert.Equal("<p>Edited on Cloud before the next run.</p>", world.Dc.FindPage(newPage.Id)!.Current.Body);
         world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task A_run_whose_lock_expired_and_was_taken_over_stops_writing()
+    {
+        var clock = new ManualClock();
+        await using var world = await RunnerWorld.StartAsync(stateClock: clock);
+        await world.BaselineAsync();
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        for (var i = 1; i <= 60; i++) world.Dc.CreatePage(dcSpace.Id, $"Bulk page {i}", $"<p>Bulk {i}.</p>", dcSpace.HomepageId);
+        var cloud = new InterceptingSite(world.CloudSite)
+        {
+            LoseCreateAnswer = title =>
+            {
+                if (title == "Bulk page 10")
+                {
+                    // The run stalls past its lease and another run takes the space.
+                    clock.Advance(TimeSpan.FromHours(3));
+                    Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, "other-run", TimeSpan.FromHours(1)).Acquired);
+                }
+
+                return false;
+            },
+        };
+
+        var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync(cloudSite: cloud));
+        Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);
+        Assert.Equal("other-run", world.State.GetLock(RunnerWorld.Key)!.OwnerId);
+        var created = RunnerWorld.CurrentPages(world.Cloud).Count(p => p.Title.StartsWith("Bulk page "));
+        Assert.InRange(created, 10, 49); // stopped at the first renewal after the takeover, not at the end
+        Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+        Assert.Equal(created, world.State.ListPairs(RunnerWorld.Key).Count(p => p.Title.StartsWith("Bulk page ")));
     }
 }

@@ -76,7 +76,10 @@ public sealed class EdgeCaseRunnerTests
                 : Task.CompletedTask,
         };
 
-        var sync = await world.SyncAsync(cloudSite: cloud);
+        var reported = new List<SyncActionOutcome>();
+        var sync = await SyncRunner.RunAsync(world.DcSite, cloud, world.State, world.Space,
+            new SyncRunOptions { Progress = new Reporter(reported.Add) }, EngineLog.None, None);
+        Assert.Equal(sync.Outcomes, reported);
         var failed = Assert.Single(sync.Outcomes, o => o.Outcome == ActionOutcomeKind.Failed);
         Assert.Equal(refusedCloudId, failed.Action.TargetId);
         Assert.Single(sync.Errors);
@@ -189,5 +192,11 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(1, sync.Count("Update"));
         Assert.Equal("<p>Second text, after the crash.</p>", Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == newPage.Title).Current.Body);
         world.AssertSidesEqual();
+    }
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
+    private sealed class Reporter(Action<SyncActionOutcome> report) : IProgress<SyncActionOutcome>
+    {
+        public void Report(SyncActionOutcome value) => report(value);
     }
 }

@@ -22,14 +22,14 @@ public sealed class RunnerWorld : IAsyncDisposable
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly string _folder;
 
-    private RunnerWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcClient, IConfluenceSite cloudClient, string folder)
+    private RunnerWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcClient, IConfluenceSite cloudClient, string folder, TimeProvider? clock)
     {
         DcEmulator = dc;
         CloudEmulator = cloud;
         DcSite = dcClient;
         CloudSite = cloudClient;
         _folder = folder;
-        State = StateStore.Open(Path.Combine(folder, "spacesync.db"));
+        State = StateStore.Open(Path.Combine(folder, "spacesync.db"), clock);
         Space = new ResolvedSpace
         {
             Key = Key,
@@ -50,7 +50,8 @@ public sealed class RunnerWorld : IAsyncDisposable
     public StateStore State { get; }
     public ResolvedSpace Space { get; set; }
 
-    public static async Task<RunnerWorld> StartAsync(int pageCount = 40)
+    /// <param name="stateClock">The state store's clock (lock expiry tests); the system clock when null.</param>
+    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null)
     {
         var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
         var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
@@ -69,7 +70,7 @@ public sealed class RunnerWorld : IAsyncDisposable
         }, SiteCredential.Basic("admin@example.com", "emulator-token"), new SiteClientOptions { MaxAttempts = 2 });
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-runner-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder);
+        var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock);
         await world.MigrateLikeCcmaAsync();
         return world;
     }
