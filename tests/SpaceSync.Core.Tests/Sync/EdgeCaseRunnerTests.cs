@@ -194,6 +194,46 @@ public sealed class EdgeCaseRunnerTests
         world.AssertSidesEqual();
     }
 
+    [Fact]
+    public async Task The_same_new_page_made_on_both_sites_is_paired_not_duplicated()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        var cloudSpace = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
+        var dcPage = world.Dc.CreatePage(dcSpace.Id, "Made twice", "<p>Same words.</p>", dcSpace.HomepageId);
+        var cloudPage = world.Cloud.CreatePage(cloudSpace.Id, "Made twice", "<p>Same   words.</p>", cloudSpace.HomepageId);
+
+        var sync = await world.SyncAsync();
+        var adopt = Assert.Single(sync.Outcomes);
+        Assert.Equal(SyncActionKind.Adopt, adopt.Action.Kind);
+        Assert.Equal(ActionOutcomeKind.Done, adopt.Outcome);
+        Assert.Equal(cloudPage.Id.ToString(), world.PairOfDc(dcPage.Id).CloudPageId);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task A_move_to_the_top_level_is_skipped_with_a_reason_and_the_rest_of_the_page_still_crosses()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudParentBefore = world.CloudTwin(dcPage).ParentId;
+        world.Dc.UpdatePage(dcPage.Id, new PageUpdate(dcPage.Current.Number + 1, null, "<p>Now at the top.</p>", Move: true, NewParentId: null));
+
+        var sync = await world.SyncAsync();
+        var update = Assert.Single(sync.Outcomes);
+        Assert.Equal(ActionOutcomeKind.Skipped, update.Outcome);
+        Assert.Contains("top level", update.Message);
+        Assert.Equal("<p>Now at the top.</p>", world.CloudTwin(dcPage).Current.Body);
+        Assert.Equal(cloudParentBefore, world.CloudTwin(dcPage).ParentId);
+        // Not recorded as synced: the next run still reports the move, and writes no body again.
+        var next = await world.SyncAsync();
+        var again = Assert.Single(next.Plan.Actions, a => a.WritesSite);
+        Assert.False(again.WritesBody);
+        Assert.NotNull(again.Parent);
+    }
+
     /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class Reporter(Action<SyncActionOutcome> report) : IProgress<SyncActionOutcome>
     {
