@@ -1,0 +1,76 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>Why a baseline or sync run could not start (stable <see cref="Code"/> for the cmdlets' ErrorIds).</summary>
+    public sealed class SyncRunException : Exception
+    {
+        public const string SpaceNotFound = "SpaceNotFound";
+        public const string BaselineExists = "BaselineExists";
+        public const string NoBaseline = "NoBaseline";
+        public const string SpaceLocked = "SpaceLocked";
+
+        public SyncRunException(string code, string message) : base(message) => Code = code;
+
+        public string Code { get; }
+    }
+
+    /// <summary>Plumbing shared by the baseline and sync runners.</summary>
+    internal static class RunSupport
+    {
+        /// <summary>Long enough for a large space; a run that dies leaves a lock that expires.</summary>
+        public static readonly TimeSpan LockLease = TimeSpan.FromHours(2);
+
+        public static SiteKind KindOf(SyncSide side) => side == SyncSide.DataCenter ? SiteKind.DataCenter : SiteKind.Cloud;
+
+        public static SyncSide SideOf(SiteKind kind) => kind == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
+
+        public static long RequestsOf(IConfluenceSite dataCenter, IConfluenceSite cloud) =>
+            dataCenter.Counters.RequestsSent + cloud.Counters.RequestsSent;
+
+        public static async Task<(SiteSpace DataCenter, SiteSpace Cloud)> FindSpacesAsync(IConfluenceSite dataCenter, IConfluenceSite cloud,
+            ResolvedSpace space, CancellationToken cancellationToken)
+        {
+            var dc = await dataCenter.FindSpaceAsync(space.Key, cancellationToken).ConfigureAwait(false)
+                ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
+                    $"The space '{space.Key}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it).");
+            var cloudKey = string.IsNullOrEmpty(space.CloudKey) ? space.Key : space.CloudKey;
+            var cl = await cloud.FindSpaceAsync(cloudKey, cancellationToken).ConfigureAwait(false)
+                ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
+                    $"The space '{cloudKey}' does not exist on Cloud {cloud.BaseUrl} (or the account cannot see it).");
+            return (dc, cl);
+        }
+
+        public static string TakeLock(StateStore state, string spaceKey)
+        {
+            var owner = StateStore.NewLockOwnerId();
+            var attempt = state.TryAcquireLock(spaceKey, owner, LockLease);
+            if (!attempt.Acquired)
+            {
+                throw new SyncRunException(SyncRunException.SpaceLocked,
+                    $"Another run holds the lock of space '{spaceKey}' (owner {attempt.Holder.OwnerId}, since {attempt.Holder.AcquiredAt:u}, " +
+                    $"until {attempt.Holder.ExpiresAt:u}). Wait for it to finish, or for the lock to expire.");
+            }
+
+            return owner;
+        }
+
+        /// <summary>Releases this run's lock; a lock another run took over (after it expired) is theirs and stays.</summary>
+        public static void ReleaseLock(StateStore state, string spaceKey, string owner, Logging.EngineLog log)
+        {
+            try
+            {
+                state.ReleaseLock(spaceKey, owner);
+            }
+            catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
+            {
+                log.Warning("The lock of {Space} was taken over by another run while this one worked: {Message}", spaceKey, e.Message);
+            }
+        }
+    }
+}

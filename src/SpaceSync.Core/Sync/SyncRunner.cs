@@ -1,0 +1,759 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using StatePairStatus = SpaceSync.Core.State.PairStatus;
+using SyncPairStatus = SpaceSync.Core.Sync.PairStatus;
+
+namespace SpaceSync.Core.Sync
+{
+    public sealed record SyncRunOptions
+    {
+        /// <summary>Run even when the delete guard (maxDeletePercent) trips.</summary>
+        public bool Force { get; init; }
+        /// <summary>Plan only: nothing is written to either site or to the state.</summary>
+        public bool WhatIf { get; init; }
+        /// <summary>Told of each action's outcome as it happens (the cmdlet's progress bar and Verbose lines).</summary>
+        public IProgress<SyncActionOutcome>? Progress { get; init; }
+    }
+
+    public enum ActionOutcomeKind { Done, Skipped, Failed }
+
+    /// <summary>What became of one planned action.</summary>
+    public sealed record SyncActionOutcome(SyncAction Action, ActionOutcomeKind Outcome, string Message)
+    {
+        /// <summary>Creates: the new page's id on the target.</summary>
+        public string? CreatedPageId { get; init; }
+    }
+
+    /// <summary>One Invoke-SpaceSync run of one space.</summary>
+    public sealed record SyncRunResult
+    {
+        public string SpaceKey { get; init; } = "";
+        /// <summary>Null for -WhatIf (no run is recorded).</summary>
+        public long? RunId { get; init; }
+        public bool WhatIf { get; init; }
+        public SyncPlan Plan { get; init; } = new SyncPlan();
+        public IReadOnlyList<SyncActionOutcome> Outcomes { get; init; } = Array.Empty<SyncActionOutcome>();
+        /// <summary>Done actions per kind ("Create", "Update", ...), plus "Skipped", "Failed", "Conflicts", "AdoptedIntents".</summary>
+        public IReadOnlyDictionary<string, int> Counts { get; init; } = new Dictionary<string, int>();
+        /// <summary>Pages changed on both sides that the policy left alone (open conflicts).</summary>
+        public IReadOnlyList<DriftItem> Conflicts { get; init; } = Array.Empty<DriftItem>();
+        public IReadOnlyList<string> Errors { get; init; } = Array.Empty<string>();
+        /// <summary>Create intents of an earlier, interrupted run whose page was found on the target and paired.</summary>
+        public int AdoptedIntents { get; init; }
+        /// <summary>HTTP requests both sites sent during the run.</summary>
+        public long Requests { get; init; }
+        public TimeSpan Duration { get; init; }
+        /// <summary>Set when a guard refused the run: nothing was written.</summary>
+        public PlanRefusal? Refusal { get; init; }
+
+        public int Count(string key) => Counts.TryGetValue(key, out var n) ? n : 0;
+    }
+
+    /// <summary>
+    /// Invoke-SpaceSync for one space: both sites listed in full → planner → actions executed in plan order → state.
+    /// Every write carries the version it was planned against; a 409 leaves that page for the next run. Each page's
+    /// outcome is one state transaction, so a cancelled or crashed run leaves the state consistent.
+    /// </summary>
+    public static class SyncRunner
+    {
+        public static async Task<SyncRunResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, SyncRunOptions options, EngineLog log, CancellationToken cancellationToken)
+        {
+            if (dataCenter is null) throw new ArgumentNullException(nameof(dataCenter));
+            if (cloud is null) throw new ArgumentNullException(nameof(cloud));
+            if (state is null) throw new ArgumentNullException(nameof(state));
+            if (space is null) throw new ArgumentNullException(nameof(space));
+            options ??= new SyncRunOptions();
+            log ??= EngineLog.None;
+
+            if (state.GetSpace(space.Key) is null)
+            {
+                throw new SyncRunException(SyncRunException.NoBaseline,
+                    $"Space '{space.Key}' has no baseline in '{state.Path}'; run Start-SpaceBaseline first.");
+            }
+
+            var run = new SyncRun(dataCenter, cloud, state, space, options, log);
+            if (options.WhatIf)
+            {
+                return await run.PlanOnlyAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var owner = RunSupport.TakeLock(state, space.Key);
+            try
+            {
+                return await run.ExecuteAsync(owner, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                RunSupport.ReleaseLock(state, space.Key, owner, log);
+            }
+        }
+
+        /// <summary>Actions between lock renewals: a long run keeps its lease without a write per page.</summary>
+        private const int LockRenewEvery = 50;
+
+        private sealed class SyncRun
+        {
+            private readonly IConfluenceSite _dcSite;
+            private readonly IConfluenceSite _cloudSite;
+            private readonly StateStore _state;
+            private readonly ResolvedSpace _space;
+            private readonly SyncRunOptions _options;
+            private readonly EngineLog _log;
+            private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
+            private readonly long _requestsBefore;
+
+            private SideSnapshot _dc = null!;
+            private SideSnapshot _cloud = null!;
+            private long? _runId;
+            private int _adoptedIntents;
+
+            // The state's pairs as this run has left them, by Data Center page id and by Cloud page id.
+            private readonly Dictionary<string, PairRecord> _byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
+            private readonly Dictionary<string, PairRecord> _byCloud = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
+            private readonly Dictionary<int, string> _createdIds = new Dictionary<int, string>();
+            private readonly Dictionary<int, ActionOutcomeKind> _done = new Dictionary<int, ActionOutcomeKind>();
+            private readonly Dictionary<string, PairProgress> _progress = new Dictionary<string, PairProgress>(StringComparer.Ordinal);
+            private readonly List<SyncActionOutcome> _outcomes = new List<SyncActionOutcome>();
+            private readonly List<string> _errors = new List<string>();
+
+            public SyncRun(IConfluenceSite dc, IConfluenceSite cloud, StateStore state, ResolvedSpace space, SyncRunOptions options, EngineLog log)
+            {
+                _dcSite = dc;
+                _cloudSite = cloud;
+                _state = state;
+                _space = space;
+                _options = options;
+                _log = log;
+                _requestsBefore = RunSupport.RequestsOf(dc, cloud);
+            }
+
+            private long Requests => RunSupport.RequestsOf(_dcSite, _cloudSite) - _requestsBefore;
+
+            public async Task<SyncRunResult> PlanOnlyAsync(CancellationToken ct)
+            {
+                await ReadAsync(ct).ConfigureAwait(false);
+                LoadPairs();
+                RecoverIntents(write: false);
+                var plan = Plan();
+                return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
+            }
+
+            public async Task<SyncRunResult> ExecuteAsync(string lockOwner, CancellationToken ct)
+            {
+                var outcome = RunOutcome.Failed;
+                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                _runId = _state.StartRun(_space.Key, RunKind.Sync).Id;
+                try
+                {
+                    await ReadAsync(ct).ConfigureAwait(false);
+                    LoadPairs();
+                    RecoverIntents(write: true);
+                    var plan = Plan();
+                    if (plan.Refusal != null)
+                    {
+                        _log.Warning("Sync of {Space} refused ({Code}): {Message}", _space.Key, plan.Refusal.Code, plan.Refusal.Message);
+                        outcome = RunOutcome.Refused;
+                        return Result(plan, counts, ConflictsOf(plan));
+                    }
+
+                    var remaining = plan.Actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
+                        .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                    foreach (var action in plan.Actions)
+                    {
+                        ct.ThrowIfCancellationRequested();
+                        if (action.Id % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
+                        {
+                            // The lease ran out and another run took the space: writing on would race it.
+                            throw new SyncRunException(SyncRunException.SpaceLocked,
+                                $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}.");
+                        }
+
+                        var result = await ExecuteOneAsync(action, ct).ConfigureAwait(false);
+                        _done[action.Id] = result.Outcome;
+                        _outcomes.Add(result);
+                        if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
+                        if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
+                        else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
+                        _options.Progress?.Report(result);
+                        if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
+                        {
+                            FinishPair(action.PairKey);
+                        }
+                    }
+
+                    var conflicts = ConflictsOf(plan);
+                    RecordOpenConflicts(conflicts);
+                    foreach (var kind in Enum.GetValues(typeof(SyncActionKind)).Cast<SyncActionKind>())
+                    {
+                        counts[kind.ToString()] = _outcomes.Count(o => o.Action.Kind == kind && o.Outcome == ActionOutcomeKind.Done);
+                    }
+
+                    counts["Skipped"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Skipped);
+                    counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed);
+                    counts["Conflicts"] = conflicts.Count;
+                    counts["AdoptedIntents"] = _adoptedIntents;
+                    outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
+                    return Result(plan, counts, conflicts);
+                }
+                catch (OperationCanceledException)
+                {
+                    outcome = RunOutcome.Cancelled;
+                    throw;
+                }
+                finally
+                {
+                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests);
+                }
+            }
+
+            private SyncRunResult Result(SyncPlan plan, Dictionary<string, int> counts, IReadOnlyList<DriftItem> conflicts) => new SyncRunResult
+            {
+                SpaceKey = _space.Key,
+                RunId = _runId,
+                Plan = plan,
+                Outcomes = _outcomes.ToList(),
+                Counts = counts,
+                Conflicts = conflicts,
+                Errors = _errors.ToList(),
+                AdoptedIntents = _adoptedIntents,
+                Requests = Requests,
+                Duration = DateTimeOffset.UtcNow - _started,
+                Refusal = plan.Refusal,
+            };
+
+            private static IReadOnlyList<DriftItem> ConflictsOf(SyncPlan plan) =>
+                plan.Items.Where(i => i.Status == DriftStatus.Conflict && i.ActionIds.Count == 0).ToList();
+
+            // ---- reading ------------------------------------------------------------------------------
+
+            private async Task ReadAsync(CancellationToken ct)
+            {
+                var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
+                _dc = await SnapshotReader.ReadAsync(_dcSite, dcSpace, SyncSide.DataCenter, _log, ct).ConfigureAwait(false);
+                _cloud = await SnapshotReader.ReadAsync(_cloudSite, cloudSpace, SyncSide.Cloud, _log, ct).ConfigureAwait(false);
+            }
+
+            private void LoadPairs()
+            {
+                _byDc.Clear();
+                _byCloud.Clear();
+                foreach (var pair in _state.ListPairs(_space.Key)) Remember(pair);
+            }
+
+            private void Remember(PairRecord pair)
+            {
+                _byDc[pair.DataCenterPageId] = pair;
+                _byCloud[pair.CloudPageId] = pair;
+            }
+
+            private void Forget(PairRecord pair)
+            {
+                if (_byDc.TryGetValue(pair.DataCenterPageId, out var a) && a.Id == pair.Id) _byDc.Remove(pair.DataCenterPageId);
+                if (_byCloud.TryGetValue(pair.CloudPageId, out var b) && b.Id == pair.Id) _byCloud.Remove(pair.CloudPageId);
+            }
+
+            private SideSnapshot SnapshotOf(SyncSide side) => side == SyncSide.DataCenter ? _dc : _cloud;
+
+            private IConfluenceSite SiteOf(SyncSide side) => side == SyncSide.DataCenter ? _dcSite : _cloudSite;
+
+            private Dictionary<string, PairRecord> PairsOn(SyncSide side) => side == SyncSide.DataCenter ? _byDc : _byCloud;
+
+            private PairRecord? PairOfPage(SyncSide side, string? pageId) =>
+                pageId != null && PairsOn(side).TryGetValue(pageId, out var pair) ? pair : null;
+
+            // ---- crash recovery -------------------------------------------------------------------------
+
+            /// <summary>
+            /// A create intent left behind means a run died between its POST and its state write (or the POST's answer
+            /// was lost). The page is looked for on the target: found (unpaired, same title and parent) → paired now;
+            /// not found → the intent is dropped and the planner plans the create again.
+            /// </summary>
+            private void RecoverIntents(bool write)
+            {
+                foreach (var intent in _state.ListCreateIntents(_space.Key))
+                {
+                    var sourceSide = RunSupport.SideOf(intent.SourceSide);
+                    var targetSide = sourceSide.Other();
+                    var source = SnapshotOf(sourceSide);
+                    var target = SnapshotOf(targetSide);
+                    var found = target.Snapshot.Pages.Values.FirstOrDefault(p =>
+                        p.Status == PageStatus.Current && PairOfPage(targetSide, p.Id) is null &&
+                        string.Equals(p.Title, intent.Title, StringComparison.OrdinalIgnoreCase) &&
+                        p.ParentId == intent.TargetParentId);
+                    if (found is null || !source.Snapshot.Pages.TryGetValue(intent.SourcePageId, out var sourcePage))
+                    {
+                        _log.Information("Create intent {Intent} (\"{Title}\" on {Target}) left no page: planned again", intent.Id, intent.Title, targetSide.Label());
+                        if (write) _state.RemoveCreateIntent(intent.Id);
+                        continue;
+                    }
+
+                    var dcPage = sourceSide == SyncSide.DataCenter ? sourcePage : found;
+                    var cloudPage = sourceSide == SyncSide.DataCenter ? found : sourcePage;
+                    var previous = PairOfPage(sourceSide, sourcePage.Id);
+                    // A create makes version 1. Untouched since, the target holds exactly what was sent: that is the
+                    // base, and the source's version at that time is unknown, so it is recorded as the first one: a
+                    // source edit made since then still counts as a change (by content). Edited since, the target's
+                    // edit must cross: the base is then the source.
+                    var untouched = found.Version <= 1;
+                    var baseBody = untouched ? target.BodyOf(found.Id) : source.BodyOf(sourcePage.Id);
+                    var baseHash = untouched ? found.BodyHash : sourcePage.BodyHash;
+                    var sourceVersion = untouched ? 1 : sourcePage.Version;
+                    var pair = new PairRecord
+                    {
+                        SpaceKey = _space.Key,
+                        DataCenterPageId = dcPage.Id,
+                        CloudPageId = cloudPage.Id,
+                        DataCenterVersion = sourceSide == SyncSide.DataCenter ? sourceVersion : 1,
+                        CloudVersion = sourceSide == SyncSide.Cloud ? sourceVersion : 1,
+                        ParentPairId = PairOfPage(targetSide, found.ParentId)?.Id ?? previous?.ParentPairId,
+                        Title = sourcePage.Title,
+                        BaseBody = SnapshotReader.NormalizedOrRaw(baseBody),
+                        BaseHash = baseHash,
+                        Status = StatePairStatus.Active,
+                    };
+                    _log.Information("Create intent {Intent}: \"{Title}\" was created on {Target} as page {PageId} by an interrupted run: paired",
+                        intent.Id, intent.Title, targetSide.Label(), found.Id);
+                    if (previous != null) Forget(previous);
+                    if (write)
+                    {
+                        pair = _state.RecordPageOutcome(new PageOutcome
+                        {
+                            RemovedPairId = previous?.Id,
+                            Pair = pair,
+                            CompletedIntentId = intent.Id,
+                            History = new[] { History("adopt-after-interrupted-create", dcPage.Id, cloudPage.Id, sourcePage.Title,
+                                null, dcPage.Version, null, cloudPage.Version, $"created by an interrupted run (intent {intent.Id}); paired, not created again") },
+                        })!;
+                    }
+
+                    Remember(pair);
+                    _adoptedIntents++;
+                }
+            }
+
+            // ---- planning -------------------------------------------------------------------------------
+
+            private SyncPlan Plan()
+            {
+                var byId = _byDc.Values.ToDictionary(p => p.Id);
+                var pairs = _byDc.Values.Select(p => new SyncedPair
+                {
+                    DataCenterId = p.DataCenterPageId,
+                    CloudId = p.CloudPageId,
+                    DataCenterVersion = p.DataCenterVersion,
+                    CloudVersion = p.CloudVersion,
+                    Title = p.Title,
+                    ParentKey = p.ParentPairId is long parent && byId.TryGetValue(parent, out var pp) ? pp.DataCenterPageId : null,
+                    BaseHash = p.BaseHash,
+                    Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
+                }).ToList();
+                return SyncPlanner.Plan(new SpacePlanRequest
+                {
+                    SpaceKey = _space.Key,
+                    Direction = _space.Direction,
+                    Conflicts = _space.Conflicts,
+                    MaxDeletePercent = _space.MaxDeletePercent,
+                    Force = _options.Force,
+                    DataCenter = _dc.Snapshot,
+                    Cloud = _cloud.Snapshot,
+                    Pairs = pairs,
+                });
+            }
+
+            // ---- executing --------------------------------------------------------------------------------
+
+            private async Task<SyncActionOutcome> ExecuteOneAsync(SyncAction action, CancellationToken ct)
+            {
+                var unmet = action.DependsOn.FirstOrDefault(d => !_done.TryGetValue(d, out var o) || o != ActionOutcomeKind.Done);
+                if (unmet != 0)
+                {
+                    MarkIncomplete(action);
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, $"not done: action #{unmet} it depends on was not done");
+                }
+
+                try
+                {
+                    switch (action.Kind)
+                    {
+                        case SyncActionKind.Create: return await CreateAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Update: return await UpdateAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Trash: return await TrashAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Adopt: return Adopt(action);
+                        default:
+                            ProgressOf(action.PairKey!);
+                            return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);
+                    }
+                }
+                catch (SiteException e) when (e.Kind == SiteErrorKind.Conflict)
+                {
+                    MarkIncomplete(action);
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"\"{action.Title}\" changed on {action.Target.Label()} during the run; planned again next run" +
+                        (e.CurrentVersion is int v ? $" (now version {v})" : ""));
+                }
+                catch (SiteException e)
+                {
+                    MarkIncomplete(action);
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Failed, $"\"{action.Title}\" on {action.Target.Label()}: {e.Message}");
+                }
+            }
+
+            private void MarkIncomplete(SyncAction action)
+            {
+                if (action.PairKey != null && action.Kind != SyncActionKind.Create) ProgressOf(action.PairKey).Incomplete = true;
+            }
+
+            private string? ParentIdOnTarget(ParentRef parent) =>
+                parent.TargetId ?? (parent.CreatedByAction is int a ? _createdIds[a] : null);
+
+            private async Task<SyncActionOutcome> CreateAsync(SyncAction action, CancellationToken ct)
+            {
+                var source = SnapshotOf(action.Source);
+                var target = SnapshotOf(action.Target);
+                var sourcePage = source.Snapshot.Pages[action.SourceId!];
+                var body = source.BodyOf(sourcePage.Id);
+                var parentId = ParentIdOnTarget(action.Parent ?? ParentRef.TopLevel);
+                var intent = _state.RecordCreateIntent(new CreateIntent
+                {
+                    SpaceKey = _space.Key,
+                    SourceSide = RunSupport.KindOf(action.Source),
+                    SourcePageId = sourcePage.Id,
+                    Title = action.Title,
+                    TargetParentId = parentId,
+                    RunId = _runId,
+                });
+
+                SitePage created;
+                try
+                {
+                    created = await SiteOf(action.Target).CreatePageAsync(target.Space, parentId, action.Title, body, ct).ConfigureAwait(false);
+                }
+                catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
+                {
+                    // The intent stays: the next run looks for the page and adopts it if the POST took effect.
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Failed,
+                        $"creating \"{action.Title}\" on {action.Target.Label()}: the answer was lost; the next run adopts the page if it was created");
+                }
+                catch (SiteException)
+                {
+                    _state.RemoveCreateIntent(intent.Id); // refused for sure: nothing to adopt
+                    throw;
+                }
+                catch (OperationCanceledException)
+                {
+                    // Whether the POST arrived is unknown: keep the intent for the next run.
+                    throw;
+                }
+
+                _createdIds[action.Id] = created.Id;
+                var toDc = action.Target == SyncSide.DataCenter;
+                var previous = action.PairKey != null ? PairOfPage(SyncSide.DataCenter, action.PairKey) : null;
+                var pair = new PairRecord
+                {
+                    SpaceKey = _space.Key,
+                    DataCenterPageId = toDc ? created.Id : sourcePage.Id,
+                    CloudPageId = toDc ? sourcePage.Id : created.Id,
+                    DataCenterVersion = toDc ? created.Version.Number : sourcePage.Version,
+                    CloudVersion = toDc ? sourcePage.Version : created.Version.Number,
+                    ParentPairId = PairOfPage(action.Target, parentId)?.Id,
+                    Title = action.Title,
+                    BaseBody = SnapshotReader.NormalizedOrRaw(body),
+                    BaseHash = sourcePage.BodyHash,
+                    Status = StatePairStatus.Active,
+                };
+                if (previous != null) Forget(previous);
+                var stored = _state.RecordPageOutcome(new PageOutcome
+                {
+                    RemovedPairId = previous?.Id,
+                    Pair = pair,
+                    CompletedIntentId = intent.Id,
+                    History = new[]
+                    {
+                        History("create-" + SideWord(action.Target), pair.DataCenterPageId, pair.CloudPageId, action.Title,
+                            toDc ? null : sourcePage.Version, pair.DataCenterVersion, toDc ? sourcePage.Version : (int?)null, pair.CloudVersion, action.Reason),
+                    },
+                })!;
+                Remember(stored);
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"created \"{action.Title}\" on {action.Target.Label()} as page {created.Id}")
+                {
+                    CreatedPageId = created.Id,
+                };
+            }
+
+            private async Task<SyncActionOutcome> UpdateAsync(SyncAction action, CancellationToken ct)
+            {
+                var progress = ProgressOf(action.PairKey!);
+                var target = progress.Side(action.Target);
+                var source = progress.Side(action.Source);
+                var site = SiteOf(action.Target);
+                var before = target.Version;
+                var writesContent = action.WritesBody || !string.Equals(action.Title, target.Title, StringComparison.Ordinal);
+                if (writesContent)
+                {
+                    var body = action.WritesBody ? source.Body : target.Body;
+                    var page = await site.UpdatePageAsync(target.Id, target.Version, action.Title, body, ct).ConfigureAwait(false);
+                    target.Version = page.Version.Number;
+                    target.Title = action.Title;
+                    target.Body = body;
+                }
+
+                var message = writesContent ? $"updated \"{action.Title}\" on {action.Target.Label()}" : $"\"{action.Title}\" on {action.Target.Label()}:";
+                if (action.Parent != null)
+                {
+                    var parentId = ParentIdOnTarget(action.Parent);
+                    if (parentId is null)
+                    {
+                        // Neither product's page API moves a page to the space's top level.
+                        progress.Incomplete = true;
+                        message += "; not moved to the top level (the site API cannot do that; move it by hand)";
+                        progress.Add(History("update-" + SideWord(action.Target), progress, action, before, message));
+                        return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, message);
+                    }
+
+                    var moved = await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
+                    target.Version = moved.Version.Number;
+                    target.ParentId = parentId;
+                    message += (writesContent ? "," : "") + $" moved below page {parentId}";
+                }
+
+                progress.Add(History("update-" + SideWord(action.Target), progress, action, before, action.Reason));
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, message);
+            }
+
+            private async Task<SyncActionOutcome> TrashAsync(SyncAction action, CancellationToken ct)
+            {
+                var progress = ProgressOf(action.PairKey!);
+                var target = progress.Side(action.Target);
+                var site = SiteOf(action.Target);
+                var now = await site.GetPageAsync(target.Id, ct).ConfigureAwait(false);
+                if (now != null && now.Version.Number > (action.TargetVersion ?? target.Version))
+                {
+                    progress.Incomplete = true;
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"\"{action.Title}\" was edited on {action.Target.Label()} (now version {now.Version.Number}) since it was planned: not trashed; the edit wins next run");
+                }
+
+                if (now != null && now.Status != SitePageStatus.Trashed)
+                {
+                    await site.TrashPageAsync(target.Id, ct).ConfigureAwait(false);
+                }
+
+                target.Trashed = true;
+                progress.Add(History("trash-" + SideWord(action.Target), progress, action, target.Version, action.Reason));
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"trashed \"{action.Title}\" on {action.Target.Label()}");
+            }
+
+            private async Task<SyncActionOutcome> RestoreAsync(SyncAction action, CancellationToken ct)
+            {
+                var progress = ProgressOf(action.PairKey!);
+                var target = progress.Side(action.Target);
+                var before = target.Version;
+                var page = await SiteOf(action.Target).RestorePageAsync(target.Id, target.Version, ct).ConfigureAwait(false);
+                target.Version = page.Version.Number;
+                target.Trashed = false;
+                target.ParentId = page.ParentId;
+                progress.Add(History("restore-" + SideWord(action.Target), progress, action, before, action.Reason));
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"restored \"{action.Title}\" on {action.Target.Label()}");
+            }
+
+            private SyncActionOutcome Adopt(SyncAction action)
+            {
+                var source = SnapshotOf(action.Source).Snapshot.Pages[action.SourceId!];
+                var target = SnapshotOf(action.Target).Snapshot.Pages[action.TargetId!];
+                var dcPage = action.Source == SyncSide.DataCenter ? source : target;
+                var cloudPage = action.Source == SyncSide.DataCenter ? target : source;
+                var body = SnapshotOf(action.Source).BodyOf(source.Id);
+                var stored = _state.RecordPageOutcome(new PageOutcome
+                {
+                    Pair = new PairRecord
+                    {
+                        SpaceKey = _space.Key,
+                        DataCenterPageId = dcPage.Id,
+                        CloudPageId = cloudPage.Id,
+                        DataCenterVersion = dcPage.Version,
+                        CloudVersion = cloudPage.Version,
+                        ParentPairId = PairOfPage(SyncSide.DataCenter, dcPage.ParentId)?.Id,
+                        Title = dcPage.Title,
+                        BaseBody = SnapshotReader.NormalizedOrRaw(body),
+                        BaseHash = source.BodyHash,
+                        Status = StatePairStatus.Active,
+                    },
+                    History = new[] { History("adopt", dcPage.Id, cloudPage.Id, dcPage.Title, null, dcPage.Version, null, cloudPage.Version, action.Reason) },
+                })!;
+                Remember(stored);
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"paired \"{dcPage.Title}\" (Data Center {dcPage.Id}, Cloud {cloudPage.Id})");
+            }
+
+            // ---- one pair's outcome --------------------------------------------------------------------
+
+            private PairProgress ProgressOf(string pairKey)
+            {
+                if (_progress.TryGetValue(pairKey, out var progress)) return progress;
+                var pair = _byDc[pairKey];
+                progress = new PairProgress(pair, SideState(_dc, pair.DataCenterPageId), SideState(_cloud, pair.CloudPageId));
+                _progress[pairKey] = progress;
+                return progress;
+            }
+
+            private static PageProgress SideState(SideSnapshot snapshot, string id)
+            {
+                if (!snapshot.Snapshot.Pages.TryGetValue(id, out var page))
+                {
+                    return new PageProgress { Id = id, Missing = true, Trashed = true };
+                }
+
+                return new PageProgress
+                {
+                    Id = id,
+                    Version = page.Version,
+                    Title = page.Title,
+                    ParentId = page.ParentId,
+                    Body = snapshot.BodyOf(id),
+                    Trashed = page.Status == PageStatus.Trashed,
+                };
+            }
+
+            /// <summary>
+            /// Writes the pair once all its actions ran. When one of them did not complete, only the history is written:
+            /// the pair keeps its last synced state and the next run plans what is left (our own writes then show as
+            /// the same change on both sides).
+            /// </summary>
+            private void FinishPair(string pairKey)
+            {
+                var progress = _progress[pairKey];
+                var old = progress.Pair;
+                if (progress.Incomplete)
+                {
+                    if (progress.History.Count > 0) _state.RecordPageOutcome(new PageOutcome { History = progress.History });
+                    return;
+                }
+
+                var dc = progress.DataCenter;
+                var cloud = progress.Cloud;
+                var status = dc.Trashed && cloud.Trashed ? StatePairStatus.TrashedOnBoth
+                    : dc.Trashed ? StatePairStatus.TrashedOnDataCenter
+                    : cloud.Trashed ? StatePairStatus.TrashedOnCloud
+                    : StatePairStatus.Active;
+                var pair = old with
+                {
+                    DataCenterVersion = dc.Missing ? old.DataCenterVersion : dc.Version,
+                    CloudVersion = cloud.Missing ? old.CloudVersion : cloud.Version,
+                    Status = status,
+                };
+                if (status == StatePairStatus.Active)
+                {
+                    pair = pair with
+                    {
+                        Title = dc.Title,
+                        ParentPairId = dc.ParentId is null ? null : PairOfPage(SyncSide.DataCenter, dc.ParentId)?.Id ?? old.ParentPairId,
+                        BaseBody = SnapshotReader.NormalizedOrRaw(dc.Body),
+                        BaseHash = SnapshotReader.HashOf(dc.Body, SyncSide.DataCenter, dc.Id, _log),
+                    };
+                }
+
+                var open = _state.GetOpenConflict(old.Id);
+                var stored = _state.RecordPageOutcome(new PageOutcome
+                {
+                    Pair = pair,
+                    ResolvedConflict = open != null && status == StatePairStatus.Active ? new ConflictResolution(open.Id, "synced by run " + _runId) : null,
+                    History = progress.History,
+                })!;
+                Remember(stored);
+            }
+
+            private void RecordOpenConflicts(IReadOnlyList<DriftItem> conflicts)
+            {
+                foreach (var item in conflicts)
+                {
+                    var pair = PairOfPage(SyncSide.DataCenter, item.DataCenterId);
+                    if (pair is null) continue;
+                    _state.RecordPageOutcome(new PageOutcome
+                    {
+                        Conflict = new ConflictRecord
+                        {
+                            PairId = pair.Id,
+                            DataCenterVersion = item.DataCenterVersion ?? pair.DataCenterVersion,
+                            CloudVersion = item.CloudVersion ?? pair.CloudVersion,
+                            BaseDataCenterVersion = pair.DataCenterVersion,
+                            BaseCloudVersion = pair.CloudVersion,
+                            Reason = string.Join(" ", item.Warnings),
+                        },
+                        History = new[]
+                        {
+                            History("conflict", pair.DataCenterPageId, pair.CloudPageId, item.Title, pair.DataCenterVersion, item.DataCenterVersion,
+                                pair.CloudVersion, item.CloudVersion, item.Action),
+                        },
+                    });
+                }
+            }
+
+            private static string SideWord(SyncSide side) => side == SyncSide.DataCenter ? "datacenter" : "cloud";
+
+            private HistoryEntry History(string what, PairProgress progress, SyncAction action, int before, string message)
+            {
+                var toDc = action.Target == SyncSide.DataCenter;
+                var target = progress.Side(action.Target);
+                return History(what, progress.DataCenter.Id, progress.Cloud.Id, action.Title,
+                    toDc ? before : (int?)null, toDc ? target.Version : (int?)null,
+                    toDc ? (int?)null : before, toDc ? (int?)null : target.Version, message);
+            }
+
+            private HistoryEntry History(string what, string? dcId, string? cloudId, string? title, int? dcBefore, int? dcAfter,
+                int? cloudBefore, int? cloudAfter, string message) => new HistoryEntry
+            {
+                RunId = _runId,
+                SpaceKey = _space.Key,
+                DataCenterPageId = dcId,
+                CloudPageId = cloudId,
+                Title = title,
+                Action = what,
+                DataCenterVersionBefore = dcBefore,
+                DataCenterVersionAfter = dcAfter,
+                CloudVersionBefore = cloudBefore,
+                CloudVersionAfter = cloudAfter,
+                Message = message,
+            };
+        }
+
+        /// <summary>One side of a pair as this run has left it so far.</summary>
+        private sealed class PageProgress
+        {
+            public string Id = "";
+            public int Version;
+            public string Title = "";
+            public string? ParentId;
+            public string Body = "";
+            public bool Trashed;
+            public bool Missing;
+        }
+
+        private sealed class PairProgress
+        {
+            public PairProgress(PairRecord pair, PageProgress dataCenter, PageProgress cloud)
+            {
+                Pair = pair;
+                DataCenter = dataCenter;
+                Cloud = cloud;
+            }
+
+            public PairRecord Pair { get; }
+            public PageProgress DataCenter { get; }
+            public PageProgress Cloud { get; }
+            public bool Incomplete { get; set; }
+            public List<HistoryEntry> History { get; } = new List<HistoryEntry>();
+
+            public PageProgress Side(SyncSide side) => side == SyncSide.DataCenter ? DataCenter : Cloud;
+
+            public void Add(HistoryEntry entry) => History.Add(entry);
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using SpaceSync.Core.Content;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
+using SpaceSync.Emulator.Store;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpaceSync.Core.Tests.Sync;
+
+/// <summary>Baseline and sync runs end to end over HTTP against both emulators, with a real state file.</summary>
+public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Baseline_pairs_every_page_and_a_sync_right_after_writes_nothing()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+
+        var preview = await world.BaselineAsync(whatIf: true);
+        Assert.Empty(world.State.ListPairs(RunnerWorld.Key));
+        Assert.Equal(RunnerWorld.CurrentPages(world.Dc).Count, preview.Plan.Pairs.Count);
+
+        var baseline = await world.BaselineAsync();
+        output.WriteLine($"baseline: {baseline.PairsRecorded} pairs, {baseline.Requests} requests, {baseline.Duration.TotalMilliseconds:F0} ms");
+        Assert.Equal(RunnerWorld.CurrentPages(world.Dc).Count, baseline.PairsRecorded);
+        Assert.Equal(0, baseline.Unpaired);
+        Assert.Equal(0, baseline.Conflicts);
+        Assert.True(baseline.Requests > 0);
+        world.AssertSidesEqual();
+        // Parents were recorded: every pair but the top-level home page has a parent pair.
+        Assert.Single(world.State.ListPairs(RunnerWorld.Key), p => p.ParentPairId is null);
+
+        var again = await Assert.ThrowsAsync<SyncRunException>(() => world.BaselineAsync());
+        Assert.Equal(SyncRunException.BaselineExists, again.Code);
+
+        var dcVersions = RunnerWorld.CurrentPages(world.Dc).ToDictionary(p => p.Id, p => p.Current.Number);
+        var sync = await world.SyncAsync();
+        Assert.Null(sync.Refusal);
+        Assert.DoesNotContain(sync.Plan.Actions, a => a.WritesSite);
+        Assert.All(RunnerWorld.CurrentPages(world.Dc), p => Assert.Equal(dcVersions[p.Id], p.Current.Number));
+        var run = world.State.GetRun(sync.RunId!.Value)!;
+        Assert.Equal(RunOutcome.Succeeded, run.Outcome);
+        Assert.Equal((int)sync.Requests, run.Requests);
+    }
+
+    [Fact]
+    public async Task Edits_on_both_sides_cross_in_one_sync_and_a_second_sync_plans_no_write()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var taken = new List<long>();
+
+        // A page trashed on Data Center before: its trash crosses, to be restored in the big round below.
+        var toRestore = RunnerWorld.Leaf(world.Dc, taken);
+        world.Dc.TrashPage(toRestore.Id);
+        var first = await world.SyncAsync();
+        Assert.Equal(1, first.Count("Trash"));
+        Assert.Equal("trashed", world.CloudTwin(toRestore).Status);
+
+        var dcBody = RunnerWorld.Leaf(world.Dc, taken);
+        var cloudBody = world.CloudTwin(RunnerWorld.Leaf(world.Dc, taken));
+        var cloudRename = world.CloudTwin(RunnerWorld.Leaf(world.Dc, taken));
+        var dcMoved = RunnerWorld.Leaf(world.Dc, taken);
+        var newParent = RunnerWorld.Leaf(world.Dc, taken);
+        var dcTrash = RunnerWorld.Leaf(world.Dc, taken);
+        var homeDc = world.Dc.FindSpaceByKey(RunnerWorld.Key)!.HomepageId;
+        var homeCloud = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
+
+        RunnerWorld.Edit(world.Dc, dcBody, body: "<p>Edited on Data Center.</p>" + dcBody.Current.Body);
+        RunnerWorld.Edit(world.Cloud, cloudBody, body: cloudBody.Current.Body + "<p>Edited on Cloud.</p>");
+        RunnerWorld.Edit(world.Cloud, cloudRename, title: cloudRename.Title + " (renamed on Cloud)");
+        RunnerWorld.Move(world.Dc, dcMoved, newParent.Id);
+        world.Dc.TrashPage(dcTrash.Id);
+        var restored = world.Dc.FindPage(toRestore.Id)!;
+        world.Dc.UpdatePage(restored.Id, new PageUpdate(restored.Current.Number + 1, null, null, Status: "current"));
+        var newDc = world.Dc.CreatePage(world.Dc.FindSpaceByKey(RunnerWorld.Key)!.Id, "New on Data Center", "<p>Fresh page.</p>", homeDc);
+        var subtreeRoot = world.Cloud.CreatePage(homeCloud.Id, "Cloud subtree", "<p>Root of a new subtree.</p>", homeCloud.HomepageId);
+        var subtreeChild = world.Cloud.CreatePage(homeCloud.Id, "Cloud subtree child", "<h2>Child</h2><p>one</p>", subtreeRoot.Id);
+        world.Cloud.CreatePage(homeCloud.Id, "Cloud subtree grandchild", "<ul><li>two</li></ul>", subtreeChild.Id);
+
+        var sync = await world.SyncAsync();
+        foreach (var o in sync.Outcomes) output.WriteLine($"{o.Outcome}: {o.Action} → {o.Message}");
+        Assert.Empty(sync.Errors);
+        Assert.DoesNotContain(sync.Outcomes, o => o.Outcome != ActionOutcomeKind.Done);
+        Assert.Equal(4, sync.Count("Create"));
+        Assert.Equal(1, sync.Count("Trash"));
+        Assert.Equal(1, sync.Count("Restore"));
+        world.AssertSidesEqual();
+
+        Assert.Equal("trashed", world.CloudTwin(dcTrash).Status);
+        Assert.Equal("current", world.CloudTwin(toRestore).Status);
+        Assert.Equal(cloudRename.Title, world.Dc.FindPage(long.Parse(world.State.FindPair(RunnerWorld.Key, SiteKind.Cloud, cloudRename.Id.ToString())!.DataCenterPageId))!.Title);
+        Assert.Contains("Edited on Cloud.", world.Dc.FindPage(long.Parse(world.State.FindPair(RunnerWorld.Key, SiteKind.Cloud, cloudBody.Id.ToString())!.DataCenterPageId))!.Current.Body);
+        Assert.Contains("Edited on Data Center.", world.CloudTwin(dcBody).Current.Body);
+        Assert.Equal(world.CloudTwin(newParent).Id, world.CloudTwin(dcMoved).ParentId);
+        Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == newDc.Title);
+        Assert.Single(RunnerWorld.CurrentPages(world.Dc), p => p.Title == "Cloud subtree grandchild");
+        Assert.Empty(world.State.ListCreateIntents(RunnerWorld.Key));
+
+        var second = await world.SyncAsync();
+        Assert.DoesNotContain(second.Plan.Actions, a => a.WritesSite);
+        output.WriteLine($"second sync: {second.Plan.Actions.Count} state-only actions, {second.Requests} requests");
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task A_conflict_under_manual_leaves_both_sides_and_prefer_cloud_overwrites_data_center()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudPage = world.CloudTwin(dcPage);
+        RunnerWorld.Edit(world.Dc, dcPage, body: "<p>Data Center text.</p>");
+        RunnerWorld.Edit(world.Cloud, cloudPage, body: "<p>Cloud text.</p>");
+        var dcVersion = world.Dc.FindPage(dcPage.Id)!.Current.Number;
+        var cloudVersion = world.Cloud.FindPage(cloudPage.Id)!.Current.Number;
+
+        var manual = await world.SyncAsync();
+        var conflict = Assert.Single(manual.Conflicts);
+        Assert.Equal(dcPage.Id.ToString(), conflict.DataCenterId);
+        Assert.Equal(1, manual.Count("Conflicts"));
+        Assert.Equal(dcVersion, world.Dc.FindPage(dcPage.Id)!.Current.Number);
+        Assert.Equal(cloudVersion, world.Cloud.FindPage(cloudPage.Id)!.Current.Number);
+        Assert.Equal("<p>Data Center text.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
+        var open = Assert.Single(world.State.ListConflicts(RunnerWorld.Key));
+        Assert.Equal(world.PairOfDc(dcPage.Id).Id, open.PairId);
+
+        world.Space = world.Space with { Conflicts = ConflictPolicy.PreferCloud };
+        var preferCloud = await world.SyncAsync();
+        Assert.Empty(preferCloud.Conflicts);
+        var dcNow = world.Dc.FindPage(dcPage.Id)!;
+        Assert.Equal(ContentNormalizer.Normalize("<p>Cloud text.</p>"), ContentNormalizer.Normalize(dcNow.Current.Body));
+        Assert.Contains(dcNow.Versions, v => v.Body == "<p>Data Center text.</p>"); // the loser's text stays in its history
+        Assert.Empty(world.State.ListConflicts(RunnerWorld.Key));
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task Trashing_above_max_delete_percent_is_refused_and_force_proceeds()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var taken = new List<long>();
+        var trashed = Enumerable.Range(0, 6).Select(_ => RunnerWorld.Leaf(world.Dc, taken)).ToList(); // 6 of 41 > 10 %
+        foreach (var page in trashed) world.Dc.TrashPage(page.Id);
+        var cloudVersions = RunnerWorld.CurrentPages(world.Cloud).ToDictionary(p => p.Id, p => p.Current.Number);
+
+        var refused = await world.SyncAsync();
+        Assert.NotNull(refused.Refusal);
+        Assert.Empty(refused.Outcomes);
+        Assert.Equal(cloudVersions.Count, RunnerWorld.CurrentPages(world.Cloud).Count);
+        Assert.Equal(RunOutcome.Refused, world.State.GetRun(refused.RunId!.Value)!.Outcome);
+        Assert.All(trashed, p => Assert.Equal(Core.State.PairStatus.Active, world.PairOfDc(p.Id).Status));
+
+        var forced = await world.SyncAsync(force: true);
+        Assert.Null(forced.Refusal);
+        Assert.Equal(6, forced.Count("Trash"));
+        Assert.All(trashed, p => Assert.Equal("trashed", world.CloudTwin(p).Status));
+        Assert.All(trashed, p => Assert.Equal(Core.State.PairStatus.TrashedOnBoth, world.PairOfDc(p.Id).Status));
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task What_if_plans_and_writes_nothing()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, page, body: "<p>Changed.</p>");
+        var runs = world.State.ListRuns(RunnerWorld.Key).Count;
+        var cloudVersion = world.CloudTwin(page).Current.Number;
+
+        var whatIf = await world.SyncAsync(whatIf: true);
+        var update = Assert.Single(whatIf.Plan.Actions, a => a.WritesSite);
+        Assert.Equal(SyncActionKind.Update, update.Kind);
+        Assert.Null(whatIf.RunId);
+        Assert.Equal(runs, world.State.ListRuns(RunnerWorld.Key).Count);
+        Assert.Equal(cloudVersion, world.CloudTwin(page).Current.Number);
+    }
+
+    [Fact]
+    public async Task A_sync_without_a_baseline_or_while_another_run_holds_the_lock_is_refused()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var none = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync());
+        Assert.Equal(SyncRunException.NoBaseline, none.Code);
+
+        await world.BaselineAsync();
+        Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, "other-run", TimeSpan.FromMinutes(5)).Acquired);
+        var locked = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync());
+        Assert.Equal(SyncRunException.SpaceLocked, locked.Code);
+        Assert.Contains("other-run", locked.Message);
+    }
+
+    [Fact]
+    public async Task A_no_change_sync_of_the_40_page_pair_reports_its_requests()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var baseline = await world.BaselineAsync();
+        world.Dc.Stats.Reset();
+        world.Cloud.Stats.Reset();
+        var sync = await world.SyncAsync();
+        Assert.DoesNotContain(sync.Plan.Actions, a => a.WritesSite);
+        var counted = world.Dc.Stats.Total + world.Cloud.Stats.Total;
+        output.WriteLine($"baseline of {baseline.PairsRecorded} pairs: {baseline.Requests} requests in {baseline.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"no-change sync (full listings with bodies): {sync.Requests} requests by the clients' counters, " +
+                         $"{counted} by the emulators' counters (DC {world.Dc.Stats.Total}, Cloud {world.Cloud.Stats.Total}), {sync.Duration.TotalMilliseconds:F0} ms");
+        Assert.Equal(counted, sync.Requests);
+    }
+}

@@ -1,0 +1,63 @@
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+
+namespace SpaceSync.Core.Tests.Sync;
+
+/// <summary>
+/// A real site client with hooks that run just before a write goes out (to let "somebody else" edit the page
+/// between plan and write) or just after a create (to lose its answer, as a dropped connection would).
+/// </summary>
+public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
+{
+    public Func<string, Task>? BeforeUpdate { get; set; }
+    public Func<string, Task>? BeforeGetPage { get; set; }
+    /// <summary>Makes a create that took effect fail as OutcomeUnknown (the answer was lost).</summary>
+    public Func<string, bool>? LoseCreateAnswer { get; set; }
+
+    public SiteKind Kind => inner.Kind;
+    public Uri BaseUrl => inner.BaseUrl;
+    public SiteRequestCounters Counters => inner.Counters;
+
+    public Task<SiteUser> GetCurrentUserAsync(CancellationToken cancellationToken) => inner.GetCurrentUserAsync(cancellationToken);
+    public Task<SiteSpace?> FindSpaceAsync(string spaceKey, CancellationToken cancellationToken) => inner.FindSpaceAsync(spaceKey, cancellationToken);
+    public Task<WriteAccessResult> CheckWriteAccessAsync(SiteSpace space, SiteUser user, CancellationToken cancellationToken) =>
+        inner.CheckWriteAccessAsync(space, user, cancellationToken);
+    public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed) => inner.ListPages(space, withBodies, includeTrashed);
+    public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
+    {
+        if (BeforeGetPage != null) await BeforeGetPage(pageId);
+        return await inner.GetPageAsync(pageId, cancellationToken);
+    }
+
+    public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
+    {
+        var page = await inner.CreatePageAsync(space, parentId, title, storageBody, cancellationToken);
+        if (LoseCreateAnswer?.Invoke(title) == true)
+            throw new SiteException(SiteErrorKind.OutcomeUnknown, "The connection was lost before the answer to the create arrived.", "POST", "/pages");
+        return page;
+    }
+
+    public async Task<SitePage> UpdatePageAsync(string pageId, int plannedVersion, string title, string storageBody, CancellationToken cancellationToken)
+    {
+        if (BeforeUpdate != null) await BeforeUpdate(pageId);
+        return await inner.UpdatePageAsync(pageId, plannedVersion, title, storageBody, cancellationToken);
+    }
+
+    public async Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken)
+    {
+        if (BeforeUpdate != null) await BeforeUpdate(pageId);
+        return await inner.MovePageAsync(pageId, plannedVersion, newParentId, cancellationToken);
+    }
+
+    public Task TrashPageAsync(string pageId, CancellationToken cancellationToken) => inner.TrashPageAsync(pageId, cancellationToken);
+
+    public Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken) =>
+        inner.RestorePageAsync(pageId, plannedVersion, cancellationToken);
+    public Task PurgePageAsync(string pageId, CancellationToken cancellationToken) => inner.PurgePageAsync(pageId, cancellationToken);
+    public Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken) =>
+        inner.FindPageByTitleAsync(space, title, cancellationToken);
+    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken) =>
+        inner.GetChangedPagesAsync(space, since, overlap, cancellationToken);
+
+    public void Dispose() { /* the inner client belongs to the test world */ }
+}

@@ -1,0 +1,172 @@
+using Microsoft.Data.Sqlite;
+using SpaceSync.Core.Content;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
+using SpaceSync.Emulator;
+using SpaceSync.Emulator.Seeding;
+using SpaceSync.Emulator.Store;
+using Xunit;
+
+namespace SpaceSync.Core.Tests.Sync;
+
+/// <summary>
+/// Two emulators over real HTTP (Cloud, and Data Center under /confluence), a seeded Data Center space copied to
+/// Cloud the way CCMA leaves it (same titles, tree and bodies, new ids), and a real SQLite state file.
+/// </summary>
+public sealed class RunnerWorld : IAsyncDisposable
+{
+    public const string Key = "ENG";
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly string _folder;
+
+    private RunnerWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcClient, IConfluenceSite cloudClient, string folder, TimeProvider? clock)
+    {
+        DcEmulator = dc;
+        CloudEmulator = cloud;
+        DcSite = dcClient;
+        CloudSite = cloudClient;
+        _folder = folder;
+        State = StateStore.Open(Path.Combine(folder, "spacesync.db"), clock);
+        Space = new ResolvedSpace
+        {
+            Key = Key,
+            CloudKey = Key,
+            Direction = SyncDirection.Both,
+            Conflicts = ConflictPolicy.Manual,
+            MaxDeletePercent = 10,
+            Content = new ResolvedContent(false, false, false, false),
+        };
+    }
+
+    public RunningEmulator DcEmulator { get; }
+    public RunningEmulator CloudEmulator { get; }
+    public EmulatorState Dc => DcEmulator.State;
+    public EmulatorState Cloud => CloudEmulator.State;
+    public IConfluenceSite DcSite { get; }
+    public IConfluenceSite CloudSite { get; }
+    public StateStore State { get; }
+    public ResolvedSpace Space { get; set; }
+
+    /// <param name="stateClock">The state store's clock (lock expiry tests); the system clock when null.</param>
+    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null)
+    {
+        var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
+        var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
+        Seeder.Seed(dc.State, Key, pageCount, seed: 1);
+        var dcClient = SiteClientFactory.Create(new SiteSettings
+        {
+            Kind = SiteKind.DataCenter,
+            Url = dc.BaseUrl,
+            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
+        }, SiteCredential.Bearer("emulator-pat"), new SiteClientOptions { MaxAttempts = 2 });
+        var cloudClient = SiteClientFactory.Create(new SiteSettings
+        {
+            Kind = SiteKind.Cloud,
+            Url = cloud.BaseUrl,
+            Auth = new AuthSettings { Type = AuthType.Basic, User = "admin@example.com", Token = new SecretReference(SecretSource.Environment, "SPACESYNC_CLOUD_TOKEN", null) },
+        }, SiteCredential.Basic("admin@example.com", "emulator-token"), new SiteClientOptions { MaxAttempts = 2 });
+        var folder = Path.Combine(Path.GetTempPath(), "spacesync-runner-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock);
+        await world.MigrateLikeCcmaAsync();
+        return world;
+    }
+
+    /// <summary>
+    /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
+    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
+    /// </summary>
+    private async Task MigrateLikeCcmaAsync()
+    {
+        var dcSpace = Dc.FindSpaceByKey(Key)!;
+        Cloud.CreateSpace(Key, dcSpace.Name);
+        var dcSiteSpace = (await DcSite.FindSpaceAsync(Key, None))!;
+        var cloudSpace = (await CloudSite.FindSpaceAsync(Key, None))!;
+        var pages = await DcSite.ListPages(dcSiteSpace, withBodies: true, includeTrashed: false).ReadAllAsync(None);
+        var byId = pages.ToDictionary(p => p.Id);
+        var idMap = new Dictionary<string, string>();
+        var home = pages.Single(p => p.Id == dcSiteSpace.HomepageId);
+        var cloudHome = (await CloudSite.GetPageAsync(cloudSpace.HomepageId!, None))!;
+        await CloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, None);
+        idMap[home.Id] = cloudHome.Id;
+
+        int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
+        foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
+        {
+            var parent = page.ParentId is null ? null : idMap[page.ParentId];
+            var created = await CloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, None);
+            idMap[page.Id] = created.Id;
+        }
+    }
+
+    public Task<BaselineResult> BaselineAsync(SyncSide? authority = null, bool force = false, bool whatIf = false) =>
+        BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority, force, whatIf, EngineLog.None, None);
+
+    public Task<SyncRunResult> SyncAsync(bool force = false, bool whatIf = false, IConfluenceSite? dcSite = null, IConfluenceSite? cloudSite = null,
+        CancellationToken cancellationToken = default) =>
+        SyncRunner.RunAsync(dcSite ?? DcSite, cloudSite ?? CloudSite, State, Space, new SyncRunOptions { Force = force, WhatIf = whatIf }, EngineLog.None,
+            cancellationToken);
+
+    public static List<Page> CurrentPages(EmulatorState state) =>
+        state.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
+
+    /// <summary>A current page with no current children, below the home page, not already in <paramref name="taken"/>.</summary>
+    public static Page Leaf(EmulatorState state, ICollection<long> taken)
+    {
+        var current = CurrentPages(state);
+        var leaf = current.First(p => p.ParentId != null && !taken.Contains(p.Id) && current.All(c => c.ParentId != p.Id));
+        taken.Add(leaf.Id);
+        return leaf;
+    }
+
+    public PairRecord PairOfDc(long dcId) => State.FindPair(Key, SiteKind.DataCenter, dcId.ToString()) ?? throw new InvalidOperationException($"DC page {dcId} is not paired.");
+
+    public Page CloudTwin(Page dcPage) => Cloud.FindPage(long.Parse(PairOfDc(dcPage.Id).CloudPageId))!;
+
+    public static Page Edit(EmulatorState state, Page page, string? title = null, string? body = null) =>
+        state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, title, body));
+
+    public static Page Move(EmulatorState state, Page page, long newParentId) =>
+        state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, null, Move: true, NewParentId: newParentId));
+
+    /// <summary>
+    /// Both sides equal: every current page on each side is paired exactly once, and each active pair's pages have
+    /// the same title, normalized body, and mapped parent.
+    /// </summary>
+    public void AssertSidesEqual()
+    {
+        var pairs = State.ListPairs(Key);
+        var active = pairs.Where(p => p.Status == Core.State.PairStatus.Active).ToList();
+        var dcCurrent = CurrentPages(Dc);
+        var cloudCurrent = CurrentPages(Cloud);
+        Assert.Equal(dcCurrent.Count, cloudCurrent.Count);
+        Assert.Equal(dcCurrent.Select(p => p.Id.ToString()).OrderBy(x => x), active.Select(p => p.DataCenterPageId).OrderBy(x => x));
+        Assert.Equal(cloudCurrent.Select(p => p.Id.ToString()).OrderBy(x => x), active.Select(p => p.CloudPageId).OrderBy(x => x));
+        Assert.Equal(cloudCurrent.Count, cloudCurrent.Select(p => p.Title.ToUpperInvariant()).Distinct().Count());
+        var cloudOfDc = pairs.ToDictionary(p => p.DataCenterPageId, p => p.CloudPageId);
+        foreach (var pair in active)
+        {
+            var dc = Dc.FindPage(long.Parse(pair.DataCenterPageId))!;
+            var cloud = Cloud.FindPage(long.Parse(pair.CloudPageId))!;
+            Assert.Equal(dc.Title, cloud.Title);
+            Assert.Equal(ContentNormalizer.Normalize(dc.Current.Body), ContentNormalizer.Normalize(cloud.Current.Body));
+            var expectedParent = dc.ParentId is long parent ? cloudOfDc[parent.ToString()] : null;
+            Assert.Equal(expectedParent, cloud.ParentId?.ToString());
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        State.Dispose();
+        DcSite.Dispose();
+        CloudSite.Dispose();
+        await DcEmulator.DisposeAsync();
+        await CloudEmulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { /* a leftover temp folder is not a test failure */ }
+    }
+}
