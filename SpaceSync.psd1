@@ -15,6 +15,9 @@
         'New-SyncScope'
         'Test-SyncScope'
         'Get-SyncScope'
+        'Start-SpaceBaseline'
+        'Get-SyncDrift'
+        'Invoke-SpaceSync'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -69,20 +69,20 @@ logging:
     $env:SPACESYNC_DC_TOKEN = 'emulator-pat'
 
     Write-Step 'Get-SyncScope: the scope as it will be used'
-    (Get-SyncScope).Spaces | Format-Table | Out-Host
+    (Get-SyncScope).Spaces | Format-Table -Wrap | Out-String -Width 160 | Out-Host
 
     Write-Step 'Test-SyncScope -Online: both sites, credentials, spaces, write permission'
-    Test-SyncScope -Online | Format-Table | Out-Host
+    Test-SyncScope -Online | Format-Table -Wrap | Out-String -Width 160 | Out-Host
 
     Write-Step 'The same check with a wrong Cloud token'
     $wrong = [pscredential]::new('admin@example.com', (ConvertTo-SecureString 'not-the-token' -AsPlainText -Force))
-    Test-SyncScope -Online -CloudCredential $wrong | Where-Object Severity -ne 'Information' | Format-Table | Out-Host
+    Test-SyncScope -Online -CloudCredential $wrong | Where-Object Severity -ne 'Information' | Format-Table -Wrap | Out-String -Width 160 | Out-Host
 
     Write-Step 'A scope file with mistakes'
     $broken = Join-Path $folder 'broken.yaml'
     (Get-Content -Raw $scopePath) -replace 'phase: dual-write', 'phase: dual-wrte' -replace 'maxDeletePercent: 10', 'maxDeletePercnt: 10' -replace 'env:SPACESYNC_DC_TOKEN', 'hunter2' |
         Set-Content -Path $broken
-    Test-SyncScope -ScopePath $broken | Format-Table | Out-Host
+    Test-SyncScope -ScopePath $broken | Format-Table -Wrap | Out-String -Width 160 | Out-Host
 
     Write-Host 'Quiet form for runbooks:' -NoNewline
     Write-Host (" Test-SyncScope -Online -Quiet → {0}" -f (Test-SyncScope -Online -Quiet))

@@ -68,4 +68,50 @@ function Get-ConfluenceEmulatorStats {
     Invoke-RestMethod -Uri "$origin/__emulator/stats"
 }
 
-Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats
+function Invoke-EmulatorApi {
+    # One REST call to an emulator with its default credentials (Cloud Basic, Data Center Bearer).
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
+    $headers = if ($Emulator.Flavor -eq 'cloud') {
+        @{ Authorization = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('admin@example.com:emulator-token')) }
+    } else { @{ Authorization = 'Bearer emulator-pat' } }
+    $uri = if ($Path -match '^https?://') { $Path } else { $Emulator.Url + $Path }
+    $arguments = @{ Uri = $uri; Method = $Method; Headers = $headers }
+    if ($null -ne $Body) { $arguments.Body = ($Body | ConvertTo-Json -Depth 10 -Compress); $arguments.ContentType = 'application/json' }
+    Invoke-RestMethod @arguments
+}
+
+function Copy-ConfluenceSpaceLikeCcma {
+    # Copies a Data Center space's page tree into an existing Cloud space through the REST APIs, as CCMA leaves
+    # it: same titles, tree and bodies, new ids. The Cloud space's homepage takes the Data Center homepage's title
+    # and body. Returns the map of Data Center page id to Cloud page id.
+    param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [Parameter(Mandatory)] [string] $SpaceKey, [Parameter(Mandatory)] [string] $CloudKey)
+    $dcSpace = Invoke-EmulatorApi $DataCenter "/rest/api/space/${SpaceKey}?expand=homepage"
+    $pages = [Collections.Generic.List[object]]::new()
+    $next = "/rest/api/content?spaceKey=$SpaceKey&type=page&expand=body.storage,ancestors,version&limit=50"
+    while ($next) {
+        $answer = Invoke-EmulatorApi $DataCenter $next
+        $answer.results | ForEach-Object { $pages.Add($_) }
+        $next = if ($answer._links.next) { $answer._links.base + $answer._links.next } else { $null }
+    }
+    $cloudSpace = (Invoke-EmulatorApi $Cloud "/api/v2/spaces?keys=$CloudKey").results[0]
+    $map = @{}
+    foreach ($page in $pages | Sort-Object { @($_.ancestors).Count }, id) {
+        $body = @{ representation = 'storage'; value = $page.body.storage.value }
+        if ($page.id -eq $dcSpace.homepage.id) {
+            $home = Invoke-EmulatorApi $Cloud "/api/v2/pages/$($cloudSpace.homepageId)"
+            $null = Invoke-EmulatorApi $Cloud "/api/v2/pages/$($home.id)" -Method Put -Body @{
+                id = $home.id; status = 'current'; title = $page.title; body = $body; version = @{ number = $home.version.number + 1 } }
+            $map[$page.id] = [string]$home.id
+            continue
+        }
+        $parent = @($page.ancestors) | Select-Object -Last 1
+        $request = @{ spaceId = $cloudSpace.id; status = 'current'; title = $page.title; body = $body }
+        $path = '/api/v2/pages'
+        if ($parent) { $request.parentId = $map[$parent.id] } else { $path += '?root-level=true' }
+        $created = Invoke-EmulatorApi $Cloud $path -Method Post -Body $request
+        $map[$page.id] = [string]$created.id
+    }
+    return $map
+}
+
+Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma

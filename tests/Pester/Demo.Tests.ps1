@@ -13,11 +13,12 @@ Describe 'examples/Demo.ps1' {
             $code = $LASTEXITCODE
         }
         finally { Pop-Location }
-        $text = ($output | ForEach-Object { "$_" }) -join "`n"
+        # Colours (Write-Host -ForegroundColor) reach a redirected stream as ANSI codes: strip them before reading.
+        $text = (($output | ForEach-Object { "$_" }) -join "`n") -replace "`e\[[0-9;]*m", ''
         $code | Should -Be 0 -Because $text
         $text | Should -Match 'Signed in to Cloud as'
         $text | Should -Match 'Signed in to Data Center as'
-        $text | Should -Match 'SiteUnauthorized|credentials\s+were\s+refused'
+        $text | Should -Match 'answered 401'
         $text | Should -Match 'Did you mean'          # the table may wrap the suggestion itself
         $text | Should -Match 'Test-SyncScope -Online -Quiet → True'
         $text | Should -Not -Match 'emulator-pat|not-the-token|hunter2'

@@ -30,15 +30,25 @@ Describe 'Module manifest' {
         $data.Keys | Should -Not -Contain 'NestedModules'
     }
 
+    It 'binds to no third-party assembly from the cmdlet layer' {
+        # PowerShell resolves these in the default context, where only SpaceSync.Core is redirected to the module's
+        # own load context: a Core signature naming a third-party type would fail at run time (it did, once).
+        $references = (Get-Command Get-SyncScope).ImplementingType.Assembly.GetReferencedAssemblies().Name | Sort-Object
+        $references | Should -Be @('netstandard', 'SpaceSync.Core', 'System.Management.Automation', 'System.Runtime.Loader')
+    }
+
     It 'uses approved verbs only' {
         $approved = (Get-Verb).Verb
         $script:Commands | ForEach-Object { $approved | Should -Contain $_.Verb }
     }
 }
 
-Describe 'Help for <Name>' -ForEach @(
-    @{ Name = 'New-SyncScope' }, @{ Name = 'Test-SyncScope' }, @{ Name = 'Get-SyncScope' }
-) {
+BeforeDiscovery {
+    # Every exported cmdlet, as the built manifest lists them.
+    $script:ExportedCmdlets = (Import-PowerShellDataFile $env:SPACESYNC_TEST_MODULE).CmdletsToExport | ForEach-Object { @{ Name = $_ } }
+}
+
+Describe 'Help for <Name>' -ForEach $script:ExportedCmdlets {
     BeforeAll {
         $script:Help = Get-Help $Name -Full
         $script:Command = Get-Command $Name
@@ -119,7 +129,7 @@ Import-Module '$script:Manifest'
 `$null = Get-SyncScope -ScopePath '$scope'
 `$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'SpaceSync.Core' }
 `$storeType = `$core.GetType('SpaceSync.Core.State.StateStore', `$true)
-`$store = `$storeType.GetMethod('Open').Invoke(`$null, @('$db', `$null))
+`$store = `$storeType.GetMethod('Open', [type[]]@([string])).Invoke(`$null, @('$db'))
 `$store.Dispose()
 `$native = [System.Diagnostics.Process]::GetCurrentProcess().Modules | Where-Object ModuleName -like '*e_sqlite3*' | Select-Object -First 1
 [pscustomobject]@{ Exists = (Test-Path '$db'); Native = `$native.FileName }

@@ -47,8 +47,14 @@ namespace SpaceSync.Core.State
         /// Opens the state file, creating it if absent and migrating an older one forward (in one transaction).
         /// Refuses a file that is not SQLite, an SQLite file that is not SpaceSync's, and one from a newer SpaceSync.
         /// </summary>
-        /// <param name="clock">Source of every time the store writes (lock expiry included); the system clock by default.</param>
-        public static StateStore Open(string path, TimeProvider? clock = null) =>
+        public static StateStore Open(string path) => Open(path, clock: null);
+
+        /// <param name="clock">Source of every time the store writes (lock expiry included); the system clock when null.</param>
+        /// <remarks>
+        /// Kept apart from <see cref="Open(string)"/>: TimeProvider comes from Microsoft.Bcl.TimeProvider on netstandard2.0, and
+        /// a caller outside the module's load context (the cmdlet assembly) must not bind to a signature that names it.
+        /// </remarks>
+        public static StateStore Open(string path, TimeProvider? clock) =>
             Open(path, clock, StateSchema.Migrations);
 
         internal static StateStore Open(string path, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations,

@@ -1,0 +1,29 @@
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Sync;
+
+namespace SpaceSync.PowerShell.Cmdlets
+{
+    /// <summary>One DriftItem per page that is not in sync (all pages with -IncludeInSync). Writes nothing.</summary>
+    [Cmdlet(VerbsCommon.Get, "SyncDrift")]
+    [OutputType(typeof(DriftItem))]
+    public sealed class GetSyncDriftCommand : SpaceRunCmdlet
+    {
+        [Parameter]
+        public SwitchParameter IncludeInSync { get; set; }
+
+        internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
+        {
+            var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
+                new SyncRunOptions { WhatIf = true }, run.Log, cancellationToken).ConfigureAwait(false);
+            if (result.Refusal is PlanRefusal refusal)
+            {
+                run.Warning($"Space {run.Space.Key}: a sync would be refused ({refusal.Code}): {refusal.Message}");
+            }
+
+            run.Output(result.Plan.Items.Where(i => IncludeInSync || i.Status != DriftStatus.InSync));
+        }
+    }
+}

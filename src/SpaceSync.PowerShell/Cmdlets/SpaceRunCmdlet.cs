@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
+using SpaceSync.PowerShell.Completion;
+using SpaceSync.PowerShell.Hosting;
+using SpaceSync.PowerShell.Security;
+
+namespace SpaceSync.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// What the cmdlets that work on spaces share: the spaces named (or all in scope), credentials resolved on the
+    /// pipeline thread, both sites, the state store and the engine log opened once per call, and the engine's
+    /// failures turned into ErrorRecords with stable ErrorIds — one per space, the other spaces carrying on.
+    /// </summary>
+    public abstract class SpaceRunCmdlet : SpaceSyncCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SpaceKeyCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[]? SpaceKey { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? CloudCredential { get; set; }
+
+        [Parameter]
+        [Credential]
+        [ValidateNotNull]
+        public PSCredential? DataCenterCredential { get; set; }
+
+        /// <summary>The engine's work for one space; runs on a worker thread, posts output through the queue.</summary>
+        internal abstract Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken);
+
+        protected override void ProcessRecord()
+        {
+            var resolved = ScopeResolver.Resolve(LoadScope());
+            var spaces = SelectSpaces(resolved.Spaces, SpaceKey, s => s.Key, resolved.Path);
+            if (spaces.Count == 0)
+            {
+                return;
+            }
+
+            var secrets = new PowerShellSecretResolver();
+            if (CloudCredential is null) secrets.Prefetch(this, resolved.Cloud);
+            if (DataCenterCredential is null) secrets.Prefetch(this, resolved.DataCenter);
+
+            using var queue = new PipelineQueue();
+            using var log = OpenLog(resolved.Document, queue);
+            foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
+            if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
+            if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+
+            var options = new SiteClientOptions { OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message) };
+            queue.Drain(Task.Run(async () =>
+            {
+                using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, DataCenterCredential, options).ConfigureAwait(false);
+                using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, CloudCredential, options).ConfigureAwait(false);
+                using var state = StateStore.Open(resolved.State.Path);
+                foreach (var space in spaces)
+                {
+                    var run = new SpaceRun(this, queue, dc, cloud, state, space, log);
+                    try
+                    {
+                        await RunSpaceAsync(run, CancelToken).ConfigureAwait(false);
+                    }
+                    catch (SyncRunException e)
+                    {
+                        run.Error(e, e.Code, e.Code == SyncRunException.SpaceLocked ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation);
+                    }
+                    catch (SiteException e)
+                    {
+                        run.Error(e, "SiteRequestFailed", e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
+                    }
+                }
+
+                return true;
+            }));
+        }
+
+        private async Task<IConfluenceSite> OpenSiteAsync(SiteSettings settings, ISecretResolver secrets, PSCredential? credential, SiteClientOptions options)
+        {
+            var overriding = credential is null
+                ? null
+                : SiteCredential.FromOverride(settings.Auth, credential.UserName, credential.GetNetworkCredential().Password);
+            try
+            {
+                return await SiteClientFactory.CreateAsync(settings, secrets, overriding, options, CancelToken).ConfigureAwait(false);
+            }
+            catch (SecretUnavailableException e)
+            {
+                throw new SyncRunException("SecretNotFound", e.Message);
+            }
+        }
+
+        /// <summary>One space's run: the open sites, state and log, and thread-safe ways to write output.</summary>
+        internal sealed class SpaceRun
+        {
+            private readonly SpaceRunCmdlet _cmdlet;
+            private readonly PipelineQueue _queue;
+
+            public SpaceRun(SpaceRunCmdlet cmdlet, PipelineQueue queue, IConfluenceSite dataCenter, IConfluenceSite cloud,
+                StateStore state, ResolvedSpace space, EngineLog log)
+            {
+                _cmdlet = cmdlet;
+                _queue = queue;
+                DataCenter = dataCenter;
+                Cloud = cloud;
+                State = state;
+                Space = space;
+                Log = log;
+            }
+
+            public IConfluenceSite DataCenter { get; }
+            public IConfluenceSite Cloud { get; }
+            public StateStore State { get; }
+            public ResolvedSpace Space { get; }
+            public EngineLog Log { get; }
+
+            public void Output(object value) => _queue.Post(() => _cmdlet.WriteObject(value));
+
+            public void Output(IEnumerable<object> values)
+            {
+                var list = values.ToList();
+                _queue.Post(() => { foreach (var value in list) _cmdlet.WriteObject(value); });
+            }
+
+            public void Warning(string text) => _queue.Post(() => _cmdlet.WriteWarning(text));
+
+            /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
+            public bool ShouldProcess(string target, string action)
+            {
+                var answer = new TaskCompletionSource<bool>();
+                _queue.Post(() =>
+                {
+                    try { answer.SetResult(_cmdlet.ShouldProcess(target, action)); }
+                    catch (Exception e) { answer.SetException(e); }
+                });
+                return answer.Task.GetAwaiter().GetResult();
+            }
+
+            public void Error(Exception e, string errorId, ErrorCategory category) =>
+                _queue.Post(() => _cmdlet.WriteError(new ErrorRecord(e, errorId, category, Space.Key)
+                {
+                    ErrorDetails = new ErrorDetails($"Space {Space.Key}: {e.Message}"),
+                }));
+        }
+    }
+}
