@@ -308,6 +308,7 @@ namespace SpaceSync.Core.Sync
                     var sourceVersion = untouched ? 1 : sourcePage.Version;
                     var pair = new PairRecord
                     {
+                        Id = previous?.Id ?? 0, // created again after a purge: the pair is kept, with the new page id
                         SpaceKey = _space.Key,
                         DataCenterPageId = dcPage.Id,
                         CloudPageId = cloudPage.Id,
@@ -326,7 +327,6 @@ namespace SpaceSync.Core.Sync
                     {
                         pair = _state.RecordPageOutcome(new PageOutcome
                         {
-                            RemovedPairId = previous?.Id,
                             Pair = pair,
                             CompletedIntentId = intent.Id,
                             History = new[] { History("adopt-after-interrupted-create", dcPage.Id, cloudPage.Id, sourcePage.Title,
@@ -457,8 +457,11 @@ namespace SpaceSync.Core.Sync
                 _createdIds[action.Id] = created.Id;
                 var toDc = action.Target == SyncSide.DataCenter;
                 var previous = action.PairKey != null ? PairOfPage(SyncSide.DataCenter, action.PairKey) : null;
+                // A page created again after a purge keeps its pair (updated in place with the new page id): child
+                // pairs still point at it, and its history stays one line of records.
                 var pair = new PairRecord
                 {
+                    Id = previous?.Id ?? 0,
                     SpaceKey = _space.Key,
                     DataCenterPageId = toDc ? created.Id : sourcePage.Id,
                     CloudPageId = toDc ? sourcePage.Id : created.Id,
@@ -473,7 +476,6 @@ namespace SpaceSync.Core.Sync
                 if (previous != null) Forget(previous);
                 var stored = _state.RecordPageOutcome(new PageOutcome
                 {
-                    RemovedPairId = previous?.Id,
                     Pair = pair,
                     CompletedIntentId = intent.Id,
                     History = new[]

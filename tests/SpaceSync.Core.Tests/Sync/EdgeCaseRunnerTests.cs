@@ -51,9 +51,30 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(ActionOutcomeKind.Done, create.Outcome);
         var pair = world.State.FindPair(RunnerWorld.Key, SiteKind.Cloud, cloudPage.Id.ToString())!;
         Assert.Equal(create.CreatedPageId, pair.DataCenterPageId);
-        Assert.NotEqual(oldPair.Id, pair.Id);
-        Assert.Null(world.State.GetPair(oldPair.Id));
+        Assert.Equal(oldPair.Id, pair.Id); // the pair is kept, now naming the new Data Center page
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, dcPage.Id.ToString()));
         Assert.Equal("<p>Kept on Cloud.</p>", world.Dc.FindPage(long.Parse(pair.DataCenterPageId))!.Current.Body);
+        world.AssertSidesEqual();
+        Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
+    }
+
+    [Fact]
+    public async Task A_purged_parent_edited_on_the_other_side_comes_back_and_its_children_stay_paired()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var current = RunnerWorld.CurrentPages(world.Dc);
+        var parent = current.First(p => p.ParentId != null && current.Any(c => c.ParentId == p.Id));
+        var children = current.Where(c => c.ParentId == parent.Id).Select(c => c.Id).ToList();
+        var cloudParent = world.CloudTwin(parent);
+        world.Dc.TrashPage(parent.Id); // its children move up, as in Confluence
+        world.Dc.PurgePage(parent.Id);
+        RunnerWorld.Edit(world.Cloud, cloudParent, body: "<p>Parent kept on Cloud.</p>");
+
+        var sync = await world.SyncAsync();
+        Assert.Empty(sync.Errors);
+        Assert.Single(sync.Outcomes, o => o.Action.Kind == SyncActionKind.Create && o.Outcome == ActionOutcomeKind.Done);
+        Assert.All(children, id => Assert.NotNull(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, id.ToString())));
         world.AssertSidesEqual();
         Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
     }
