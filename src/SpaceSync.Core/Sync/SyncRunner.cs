@@ -334,8 +334,9 @@ namespace SpaceSync.Core.Sync
                         })!;
                     }
 
-                    Remember(pair);
                     _adoptedIntents++;
+                    // -WhatIf stores nothing: the pair gets a stand-in id (negative, never a stored one) for planning.
+                    Remember(write ? pair : pair with { Id = -_adoptedIntents });
                 }
             }
 
