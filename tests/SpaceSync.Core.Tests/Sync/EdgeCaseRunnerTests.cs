@@ -59,6 +59,37 @@ public sealed class EdgeCaseRunnerTests
     }
 
     [Fact]
+    public async Task A_run_cancelled_between_a_restore_and_its_update_keeps_the_history_and_the_next_run_finishes_the_page()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var pairBefore = world.PairOfDc(dcPage.Id);
+        world.Dc.TrashPage(dcPage.Id);
+        RunnerWorld.Edit(world.Cloud, world.CloudTwin(dcPage), body: "<p>Cloud edit while trashed.</p>");
+        using var cts = new CancellationTokenSource();
+        var dc = new InterceptingSite(world.DcSite)
+        {
+            BeforeUpdate = _ =>
+            {
+                cts.Cancel(); // the restore went out; the update does not
+                return Task.CompletedTask;
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.SyncAsync(dcSite: dc, cancellationToken: cts.Token));
+        Assert.Equal("current", world.Dc.FindPage(dcPage.Id)!.Status);
+        var run = world.State.ListRuns(RunnerWorld.Key, newest: 1).Single();
+        Assert.Contains(world.State.ListHistory(RunnerWorld.Key, run.Id), h => h.Action == "restore-datacenter");
+        Assert.Equal(pairBefore.UpdatedAt, world.PairOfDc(dcPage.Id).UpdatedAt); // the pair row waits for the whole page
+
+        var next = await world.SyncAsync();
+        Assert.Empty(next.Errors);
+        Assert.Equal("<p>Cloud edit while trashed.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
     public async Task A_purged_parent_edited_on_the_other_side_comes_back_and_its_children_stay_paired()
     {
         await using var world = await RunnerWorld.StartAsync();
@@ -137,6 +168,8 @@ public sealed class EdgeCaseRunnerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.SyncAsync(cloudSite: cloud, cancellationToken: cts.Token));
         var run = world.State.ListRuns(RunnerWorld.Key, newest: 1).Single();
         Assert.Equal(RunOutcome.Cancelled, run.Outcome);
+        Assert.Equal(0, run.Counts["Update"]);
+        Assert.NotNull(run.Requests);
         Assert.Null(world.State.GetLock(RunnerWorld.Key));
 
         var next = await world.SyncAsync();
