@@ -193,6 +193,30 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Baseline_reports_pages_it_cannot_pair_and_a_missing_space_clearly()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var leaf = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudHome = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!.HomepageId;
+        var cloudLeaf = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == leaf.Title);
+        RunnerWorld.Edit(world.Cloud, cloudLeaf, title: leaf.Title + " (renamed after the migration)");
+
+        var baseline = await world.BaselineAsync();
+        Assert.Equal(2, baseline.Unpaired); // the Data Center page and its renamed Cloud copy
+        Assert.Equal(RunnerWorld.CurrentPages(world.Dc).Count - 1, baseline.PairsRecorded);
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, leaf.Id.ToString()));
+        Assert.NotEqual(0, cloudHome);
+
+        world.Space = world.Space with { CloudKey = "NOPE" };
+        var missing = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync());
+        Assert.Equal(SyncRunException.SpaceNotFound, missing.Code);
+        Assert.Contains("'NOPE'", missing.Message);
+        Assert.Contains("Cloud", missing.Message);
+        Assert.Null(world.State.GetLock(RunnerWorld.Key));
+        Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+    }
+
+    [Fact]
     public async Task A_no_change_sync_of_the_40_page_pair_reports_its_requests()
     {
         await using var world = await RunnerWorld.StartAsync();
