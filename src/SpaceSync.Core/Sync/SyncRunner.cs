@@ -191,26 +191,56 @@ namespace SpaceSync.Core.Sync
 
                     var conflicts = ConflictsOf(plan);
                     RecordOpenConflicts(conflicts);
-                    foreach (var kind in Enum.GetValues(typeof(SyncActionKind)).Cast<SyncActionKind>())
-                    {
-                        counts[kind.ToString()] = _outcomes.Count(o => o.Action.Kind == kind && o.Outcome == ActionOutcomeKind.Done);
-                    }
-
-                    counts["Skipped"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Skipped);
-                    counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed);
+                    Count(counts);
                     counts["Conflicts"] = conflicts.Count;
-                    counts["AdoptedIntents"] = _adoptedIntents;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                     return Result(plan, counts, conflicts);
                 }
                 catch (OperationCanceledException)
                 {
                     outcome = RunOutcome.Cancelled;
+                    KeepHistoryOfUnfinishedPairs();
+                    throw;
+                }
+                catch (SiteException)
+                {
+                    KeepHistoryOfUnfinishedPairs();
+                    throw;
+                }
+                catch (SyncRunException)
+                {
+                    KeepHistoryOfUnfinishedPairs();
                     throw;
                 }
                 finally
                 {
+                    if (outcome != RunOutcome.Succeeded && outcome != RunOutcome.Refused) Count(counts);
                     _state.FinishRun(_runId.Value, outcome, counts, (int)Requests);
+                }
+            }
+
+            private void Count(Dictionary<string, int> counts)
+            {
+                foreach (var kind in Enum.GetValues(typeof(SyncActionKind)).Cast<SyncActionKind>())
+                {
+                    counts[kind.ToString()] = _outcomes.Count(o => o.Action.Kind == kind && o.Outcome == ActionOutcomeKind.Done);
+                }
+
+                counts["Skipped"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Skipped);
+                counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed);
+                counts["AdoptedIntents"] = _adoptedIntents;
+            }
+
+            /// <summary>
+            /// A run that stops mid-way leaves pairs whose actions only partly ran: their pair rows stay as last synced
+            /// (the next run plans the rest), but what was written to the sites is kept in the history.
+            /// </summary>
+            private void KeepHistoryOfUnfinishedPairs()
+            {
+                foreach (var progress in _progress.Values.Where(p => !p.Finished && p.History.Count > 0))
+                {
+                    _state.RecordPageOutcome(new PageOutcome { History = progress.History });
+                    progress.Finished = true;
                 }
             }
 
@@ -308,6 +338,7 @@ namespace SpaceSync.Core.Sync
                     var sourceVersion = untouched ? 1 : sourcePage.Version;
                     var pair = new PairRecord
                     {
+                        Id = previous?.Id ?? 0, // created again after a purge: the pair is kept, with the new page id
                         SpaceKey = _space.Key,
                         DataCenterPageId = dcPage.Id,
                         CloudPageId = cloudPage.Id,
@@ -326,7 +357,6 @@ namespace SpaceSync.Core.Sync
                     {
                         pair = _state.RecordPageOutcome(new PageOutcome
                         {
-                            RemovedPairId = previous?.Id,
                             Pair = pair,
                             CompletedIntentId = intent.Id,
                             History = new[] { History("adopt-after-interrupted-create", dcPage.Id, cloudPage.Id, sourcePage.Title,
@@ -334,8 +364,9 @@ namespace SpaceSync.Core.Sync
                         })!;
                     }
 
-                    Remember(pair);
                     _adoptedIntents++;
+                    // -WhatIf stores nothing: the pair gets a stand-in id (negative, never a stored one) for planning.
+                    Remember(write ? pair : pair with { Id = -_adoptedIntents });
                 }
             }
 
@@ -457,8 +488,11 @@ namespace SpaceSync.Core.Sync
                 _createdIds[action.Id] = created.Id;
                 var toDc = action.Target == SyncSide.DataCenter;
                 var previous = action.PairKey != null ? PairOfPage(SyncSide.DataCenter, action.PairKey) : null;
+                // A page created again after a purge keeps its pair (updated in place with the new page id): child
+                // pairs still point at it, and its history stays one line of records.
                 var pair = new PairRecord
                 {
+                    Id = previous?.Id ?? 0,
                     SpaceKey = _space.Key,
                     DataCenterPageId = toDc ? created.Id : sourcePage.Id,
                     CloudPageId = toDc ? sourcePage.Id : created.Id,
@@ -473,7 +507,6 @@ namespace SpaceSync.Core.Sync
                 if (previous != null) Forget(previous);
                 var stored = _state.RecordPageOutcome(new PageOutcome
                 {
-                    RemovedPairId = previous?.Id,
                     Pair = pair,
                     CompletedIntentId = intent.Id,
                     History = new[]
@@ -630,6 +663,7 @@ namespace SpaceSync.Core.Sync
             private void FinishPair(string pairKey)
             {
                 var progress = _progress[pairKey];
+                progress.Finished = true;
                 var old = progress.Pair;
                 if (progress.Incomplete)
                 {
@@ -749,6 +783,8 @@ namespace SpaceSync.Core.Sync
             public PageProgress DataCenter { get; }
             public PageProgress Cloud { get; }
             public bool Incomplete { get; set; }
+            /// <summary>Its outcome (or, for a run that stopped, its history) has been written.</summary>
+            public bool Finished { get; set; }
             public List<HistoryEntry> History { get; } = new List<HistoryEntry>();
 
             public PageProgress Side(SyncSide side) => side == SyncSide.DataCenter ? DataCenter : Cloud;

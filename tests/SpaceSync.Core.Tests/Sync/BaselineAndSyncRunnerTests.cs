@@ -193,6 +193,30 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Baseline_reports_pages_it_cannot_pair_and_a_missing_space_clearly()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var leaf = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudHome = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!.HomepageId;
+        var cloudLeaf = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == leaf.Title);
+        RunnerWorld.Edit(world.Cloud, cloudLeaf, title: leaf.Title + " (renamed after the migration)");
+
+        var baseline = await world.BaselineAsync();
+        Assert.Equal(2, baseline.Unpaired); // the Data Center page and its renamed Cloud copy
+        Assert.Equal(RunnerWorld.CurrentPages(world.Dc).Count - 1, baseline.PairsRecorded);
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, leaf.Id.ToString()));
+        Assert.NotEqual(0, cloudHome);
+
+        world.Space = world.Space with { CloudKey = "NOPE" };
+        var missing = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync());
+        Assert.Equal(SyncRunException.SpaceNotFound, missing.Code);
+        Assert.Contains("'NOPE'", missing.Message);
+        Assert.Contains("Cloud", missing.Message);
+        Assert.Null(world.State.GetLock(RunnerWorld.Key));
+        Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+    }
+
+    [Fact]
     public async Task A_no_change_sync_of_the_40_page_pair_reports_its_requests()
     {
         await using var world = await RunnerWorld.StartAsync();
@@ -206,5 +230,30 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         output.WriteLine($"no-change sync (full listings with bodies): {sync.Requests} requests by the clients' counters, " +
                          $"{counted} by the emulators' counters (DC {world.Dc.Stats.Total}, Cloud {world.Cloud.Stats.Total}), {sync.Duration.TotalMilliseconds:F0} ms");
         Assert.Equal(counted, sync.Requests);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(1000)]
+    public async Task Requests_and_time_of_baseline_no_change_and_ten_change_runs(int pageCount)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await using var world = await RunnerWorld.StartAsync(pageCount);
+        output.WriteLine($"{pageCount}-page pair set up (seed + CCMA-like copy) in {clock.ElapsedMilliseconds} ms");
+        var baseline = await world.BaselineAsync();
+        var noChange = await world.SyncAsync();
+        var taken = new List<long>();
+        for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Dc, RunnerWorld.Leaf(world.Dc, taken), body: $"<p>DC change {i}.</p>");
+        for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Cloud, world.CloudTwin(RunnerWorld.Leaf(world.Dc, taken)), body: $"<p>Cloud change {i}.</p>");
+        var tenChanges = await world.SyncAsync();
+        output.WriteLine($"baseline:         {baseline.PairsRecorded} pairs, {baseline.Requests} requests, {baseline.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"no-change sync:   {noChange.Requests} requests, {noChange.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"10-change sync:   {tenChanges.Count("Update")} updates, {tenChanges.Requests} requests, {tenChanges.Duration.TotalMilliseconds:F0} ms");
+        Assert.Equal(pageCount + 1, baseline.PairsRecorded);
+        Assert.DoesNotContain(noChange.Plan.Actions, a => a.WritesSite);
+        if (pageCount <= 100) Assert.InRange(noChange.Requests, 1, 8); // issue 3: a no-change run on a 100-page pair
+        Assert.Equal(10, tenChanges.Count("Update"));
+        Assert.Equal(noChange.Requests + 10, tenChanges.Requests); // one PUT per change on top of the listings
+        world.AssertSidesEqual();
     }
 }

@@ -96,9 +96,22 @@ public sealed class ConcurrencyRunnerTests
             TargetParentId = cloudSpace.HomepageId,
         });
         var created = await world.CloudSite.CreatePageAsync(cloudSpace, cloudSpace.HomepageId, newPage.Title, newPage.Current.Body, None);
+        // A second interrupted create, so that -WhatIf plans with two pairs it has not stored.
+        var second = world.Dc.CreatePage(dcSpace.Id, "Also written before the crash", "<p>Second.</p>", dcSpace.HomepageId);
+        world.State.RecordCreateIntent(new CreateIntent
+        {
+            SpaceKey = RunnerWorld.Key, SourceSide = SiteKind.DataCenter, SourcePageId = second.Id.ToString(),
+            Title = second.Title, TargetParentId = cloudSpace.HomepageId,
+        });
+        await world.CloudSite.CreatePageAsync(cloudSpace, cloudSpace.HomepageId, second.Title, second.Current.Body, None);
+
+        var preview = await world.SyncAsync(whatIf: true);
+        Assert.Equal(2, preview.AdoptedIntents);
+        Assert.DoesNotContain(preview.Plan.Actions, a => a.WritesSite);
+        Assert.Equal(2, world.State.ListCreateIntents(RunnerWorld.Key).Count);
 
         var sync = await world.SyncAsync();
-        Assert.Equal(1, sync.AdoptedIntents);
+        Assert.Equal(2, sync.AdoptedIntents);
         Assert.DoesNotContain(sync.Plan.Actions, a => a.Kind is SyncActionKind.Create or SyncActionKind.Adopt);
         Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == newPage.Title);
         Assert.Equal(created.Id, world.PairOfDc(newPage.Id).CloudPageId);

@@ -51,9 +51,61 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(ActionOutcomeKind.Done, create.Outcome);
         var pair = world.State.FindPair(RunnerWorld.Key, SiteKind.Cloud, cloudPage.Id.ToString())!;
         Assert.Equal(create.CreatedPageId, pair.DataCenterPageId);
-        Assert.NotEqual(oldPair.Id, pair.Id);
-        Assert.Null(world.State.GetPair(oldPair.Id));
+        Assert.Equal(oldPair.Id, pair.Id); // the pair is kept, now naming the new Data Center page
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, dcPage.Id.ToString()));
         Assert.Equal("<p>Kept on Cloud.</p>", world.Dc.FindPage(long.Parse(pair.DataCenterPageId))!.Current.Body);
+        world.AssertSidesEqual();
+        Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
+    }
+
+    [Fact]
+    public async Task A_run_cancelled_between_a_restore_and_its_update_keeps_the_history_and_the_next_run_finishes_the_page()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var pairBefore = world.PairOfDc(dcPage.Id);
+        world.Dc.TrashPage(dcPage.Id);
+        RunnerWorld.Edit(world.Cloud, world.CloudTwin(dcPage), body: "<p>Cloud edit while trashed.</p>");
+        using var cts = new CancellationTokenSource();
+        var dc = new InterceptingSite(world.DcSite)
+        {
+            BeforeUpdate = _ =>
+            {
+                cts.Cancel(); // the restore went out; the update does not
+                return Task.CompletedTask;
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.SyncAsync(dcSite: dc, cancellationToken: cts.Token));
+        Assert.Equal("current", world.Dc.FindPage(dcPage.Id)!.Status);
+        var run = world.State.ListRuns(RunnerWorld.Key, newest: 1).Single();
+        Assert.Contains(world.State.ListHistory(RunnerWorld.Key, run.Id), h => h.Action == "restore-datacenter");
+        Assert.Equal(pairBefore.UpdatedAt, world.PairOfDc(dcPage.Id).UpdatedAt); // the pair row waits for the whole page
+
+        var next = await world.SyncAsync();
+        Assert.Empty(next.Errors);
+        Assert.Equal("<p>Cloud edit while trashed.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task A_purged_parent_edited_on_the_other_side_comes_back_and_its_children_stay_paired()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var current = RunnerWorld.CurrentPages(world.Dc);
+        var parent = current.First(p => p.ParentId != null && current.Any(c => c.ParentId == p.Id));
+        var children = current.Where(c => c.ParentId == parent.Id).Select(c => c.Id).ToList();
+        var cloudParent = world.CloudTwin(parent);
+        world.Dc.TrashPage(parent.Id); // its children move up, as in Confluence
+        world.Dc.PurgePage(parent.Id);
+        RunnerWorld.Edit(world.Cloud, cloudParent, body: "<p>Parent kept on Cloud.</p>");
+
+        var sync = await world.SyncAsync();
+        Assert.Empty(sync.Errors);
+        Assert.Single(sync.Outcomes, o => o.Action.Kind == SyncActionKind.Create && o.Outcome == ActionOutcomeKind.Done);
+        Assert.All(children, id => Assert.NotNull(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, id.ToString())));
         world.AssertSidesEqual();
         Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
     }
@@ -116,6 +168,8 @@ public sealed class EdgeCaseRunnerTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => world.SyncAsync(cloudSite: cloud, cancellationToken: cts.Token));
         var run = world.State.ListRuns(RunnerWorld.Key, newest: 1).Single();
         Assert.Equal(RunOutcome.Cancelled, run.Outcome);
+        Assert.Equal(0, run.Counts["Update"]);
+        Assert.NotNull(run.Requests);
         Assert.Null(world.State.GetLock(RunnerWorld.Key));
 
         var next = await world.SyncAsync();
