@@ -24,15 +24,20 @@ function Write-Step([string] $text) {
 $emulators = @()
 try {
     Write-Step 'Starting two Confluence emulators on loopback'
-    $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 60 -Seed 7
+    $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 199 -Seed 7
     $emulators += $dc
-    $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 60 -Seed 7
+    $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
     $emulators += $cloud
-    Write-Host "Data Center  $($dc.Url)   space ENG, 60 pages"
-    Write-Host "Cloud        $($cloud.Url)   space ENG2 (the CCMA copy), 60 pages"
+    Write-Host "Data Center  $($dc.Url)   space ENG, 200 pages"
+
+    Write-Step 'Migrating ENG to Cloud as CCMA would (new ids, key ENG2)'
+    $map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2
+    Write-Host "Cloud        $($cloud.Url)   space ENG2, $($map.Count) pages copied through the REST API"
 
     Write-Step 'Writing the scope file'
     $folder = Join-Path $PSScriptRoot 'demo'
+    # Every demo starts from scratch: the emulators are new, so the state of an earlier demo means nothing.
+    if (Test-Path $folder) { Remove-Item -Recurse -Force $folder }
     New-Item -ItemType Directory -Force -Path $folder | Out-Null
     $scopePath = Join-Path $folder 'spacesync.yaml'
     @"
@@ -86,8 +91,52 @@ logging:
 
     Write-Host 'Quiet form for runbooks:' -NoNewline
     Write-Host (" Test-SyncScope -Online -Quiet → {0}" -f (Test-SyncScope -Online -Quiet))
-    Write-Host ''
-    Write-Host 'Next: Start-SpaceBaseline and Invoke-SpaceSync carry the pages across (coming in the next release).' -ForegroundColor DarkGray
+
+    Write-Step 'Start-SpaceBaseline: pair the pages of ENG and ENG2 by path'
+    Start-SpaceBaseline -SpaceKey ENG | Format-List | Out-String -Width 160 | Out-Host
+
+    Write-Step 'Both sides live on: people edit Data Center and Cloud'
+    $ids = @($map.Keys | Sort-Object { [long]$_ })
+    function Edit-DataCenterPage([string] $id, [string] $text, [string] $title) {
+        $page = Invoke-EmulatorApi $dc "/rest/api/content/${id}?expand=body.storage,version"
+        $null = Invoke-EmulatorApi $dc "/rest/api/content/$id" -Method Put -Body @{
+            id = $id; type = 'page'; title = $(if ($title) { $title } else { $page.title }); space = @{ key = 'ENG' }
+            body = @{ storage = @{ value = $page.body.storage.value + "<p>$text</p>"; representation = 'storage' } }
+            version = @{ number = $page.version.number + 1 } }
+        Write-Host ("  Data Center: {0,-40} {1}" -f "`"$($page.title)`"", $(if ($title) { "renamed to `"$title`"" } else { 'edited' }))
+    }
+    function Edit-CloudPage([string] $dcId, [string] $text) {
+        $id = $map[$dcId]
+        $page = Invoke-EmulatorApi $cloud "/api/v2/pages/${id}?body-format=storage"
+        $null = Invoke-EmulatorApi $cloud "/api/v2/pages/$id" -Method Put -Body @{
+            id = $id; status = 'current'; title = $page.title; version = @{ number = $page.version.number + 1 }
+            body = @{ representation = 'storage'; value = $page.body.storage.value + "<p>$text</p>" } }
+        Write-Host ("  Cloud:       {0,-40} edited" -f "`"$($page.title)`"")
+    }
+    Edit-DataCenterPage $ids[10] 'Runbook step added on Data Center.'
+    Edit-DataCenterPage $ids[20] 'Contact list updated.' 'On-call Handbook'
+    Edit-CloudPage $ids[30] 'Diagram link fixed on Cloud.'
+    $cloudSpace = (Invoke-EmulatorApi $cloud '/api/v2/spaces?keys=ENG2').results[0]
+    $null = Invoke-EmulatorApi $cloud '/api/v2/pages' -Method Post -Body @{ spaceId = $cloudSpace.id; status = 'current'
+        title = 'Cloud Migration FAQ'; parentId = $cloudSpace.homepageId; body = @{ representation = 'storage'; value = '<p>Written on Cloud.</p>' } }
+    Write-Host '  Cloud:       "Cloud Migration FAQ"                    created'
+    $trashed = Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[-1]])"
+    $null = Invoke-EmulatorApi $cloud "/api/v2/pages/$($trashed.id)" -Method Delete
+    Write-Host ("  Cloud:       {0,-40} trashed" -f "`"$($trashed.title)`"")
+    Edit-DataCenterPage $ids[40] 'Data Center says: deploy on Tuesdays.'
+    Edit-CloudPage $ids[40] 'Cloud says: deploy on Thursdays.'
+
+    Write-Step 'Get-SyncDrift: what differs, and what a sync would do'
+    Get-SyncDrift -SpaceKey ENG | Format-Table -Wrap | Out-String -Width 160 | Out-Host
+
+    Write-Step 'Invoke-SpaceSync'
+    Invoke-SpaceSync -SpaceKey ENG -Confirm:$false | Format-List | Out-String -Width 160 | Out-Host
+
+    Write-Step 'Afterwards: only the conflict is left, for an admin to decide'
+    Get-SyncDrift -SpaceKey ENG | Format-Table -Wrap | Out-String -Width 160 | Out-Host
+    $faq = (Invoke-EmulatorApi $dc '/rest/api/content?spaceKey=ENG&title=Cloud%20Migration%20FAQ').results
+    Write-Host ("'Cloud Migration FAQ' on Data Center: {0}; '{1}' on Cloud: {2}" -f $(if ($faq) { 'present' } else { 'missing' }),
+        'On-call Handbook', (Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[20]])").title)
 }
 finally {
     Write-Step 'Stopping the emulators'

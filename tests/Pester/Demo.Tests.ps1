@@ -22,6 +22,9 @@ Describe 'examples/Demo.ps1' {
         $text | Should -Match 'Did you mean'          # the table may wrap the suggestion itself
         $text | Should -Match 'Test-SyncScope -Online -Quiet → True'
         $text | Should -Not -Match 'emulator-pat|not-the-token|hunter2'
+        $text | Should -Match 'PairsRecorded\s*:\s*200'
+        $text | Should -Match 'create on Data Center'
+        $text | Should -Match "'Cloud Migration FAQ' on Data Center: present; 'On-call Handbook' on Cloud: On-call Handbook"
         $text | Should -Match 'Done\.'
     }
 }
