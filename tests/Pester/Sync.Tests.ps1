@@ -12,7 +12,6 @@ BeforeAll {
     $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
     $spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`nstate:`n  path: state/spacesync.db`n"
     $script:Scope = New-TestScopeFile -Folder (Join-Path $TestDrive 'sync') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url -Spaces $spaces
-    New-Item -ItemType Directory -Force -Path (Join-Path $TestDrive 'sync/state') | Out-Null
     $script:PageIds = @($script:Map.Keys | Sort-Object { [long]$_ })
 
     function script:Get-DcPage([string] $Id) { Invoke-EmulatorApi $script:Dc "/rest/api/content/${Id}?expand=body.storage,version,ancestors" }

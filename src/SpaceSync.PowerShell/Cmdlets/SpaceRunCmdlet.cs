@@ -60,6 +60,25 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
 
             var options = new SiteClientOptions { OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message) };
+            // The state file's folder is the admin's choice in the scope file; make it on first use.
+            var stateFolder = System.IO.Path.GetDirectoryName(resolved.State.Path);
+            if (!string.IsNullOrEmpty(stateFolder)) System.IO.Directory.CreateDirectory(stateFolder);
+            try
+            {
+                RunSpaces(resolved, spaces, secrets, options, queue, log);
+            }
+            catch (StateStoreException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, resolved.State.Path)
+                {
+                    ErrorDetails = new ErrorDetails($"State file {resolved.State.Path}: {e.Message}"),
+                });
+            }
+        }
+
+        private void RunSpaces(ResolvedScope resolved, IReadOnlyList<ResolvedSpace> spaces, PowerShellSecretResolver secrets,
+            SiteClientOptions options, PipelineQueue queue, EngineLog log)
+        {
             queue.Drain(Task.Run(async () =>
             {
                 using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, DataCenterCredential, options).ConfigureAwait(false);
