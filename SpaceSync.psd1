@@ -18,6 +18,8 @@
         'Start-SpaceBaseline'
         'Get-SyncDrift'
         'Invoke-SpaceSync'
+        'Get-SyncedSpace'
+        'Get-SyncHistory'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -97,4 +97,41 @@ Describe 'Baseline, drift and sync' {
             (Get-CloudPage $script:Map[$id]).status | Should -Be 'trashed'
         }
     }
+
+    # Same Describe on purpose: Pester clears TestDrive, and with it the state file, at the end of each Describe.
+    It 'reports each space from the state file, and pipes into the other cmdlets' {
+        $status = Get-SyncedSpace -ScopePath $script:Scope
+        $status.PSTypeNames[0] | Should -Be 'SpaceSync.Core.Reporting.SyncedSpaceStatus'
+        $status.SpaceKey | Should -Be 'ENG'
+        $status.CloudKey | Should -Be 'ENG2'
+        $status.BaselineAt | Should -Not -BeNullOrEmpty
+        "$($status.LastRunOutcome)" | Should -Be 'Succeeded'
+        $status.PairedPages | Should -Be 14      # 16 + the page created on Cloud, less the 3 trashed
+        $status.OpenConflicts | Should -Be 0
+        $status | Get-SyncDrift -ErrorAction Stop | Should -BeNullOrEmpty
+    }
+
+    It 'lists what runs did, page by page, and what one run did through the pipeline' {
+        $history = Get-SyncHistory -ScopePath $script:Scope
+        $history[0].PSTypeNames[0] | Should -Be 'SpaceSync.Core.State.HistoryEntry'
+        $history.Title | Should -Contain 'Renamed on Cloud'
+        $history.Title | Should -Contain 'Written on Cloud'
+
+        $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$($script:PageIds[2])" -Method Put -Body @{
+            id = $script:PageIds[2]; type = 'page'; title = 'Renamed again on Data Center'; space = @{ key = 'ENG' }
+            body = @{ storage = @{ value = (Get-DcPage $script:PageIds[2]).body.storage.value; representation = 'storage' } }
+            version = @{ number = (Get-DcPage $script:PageIds[2]).version.number + 1 } }
+        $ran = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false | Get-SyncHistory -ScopePath $script:Scope
+        @($ran).Count | Should -Be 1
+        $ran.Title | Should -Be 'Renamed again on Data Center'
+        $ran.CloudVersionAfter | Should -BeGreaterThan $ran.CloudVersionBefore
+    }
+
+    It 'reads without creating a state file' {
+        $fresh = New-TestScopeFile -Folder (Join-Path $TestDrive 'nostate') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url
+        $status = Get-SyncedSpace -ScopePath $fresh
+        $status.BaselineAt | Should -BeNullOrEmpty
+        Get-SyncHistory -ScopePath $fresh | Should -BeNullOrEmpty
+        Test-Path (Join-Path $TestDrive 'nostate/spacesync.db') | Should -BeFalse
+    }
 }
