@@ -20,22 +20,12 @@ namespace SpaceSync.PowerShell.Cmdlets
     /// pipeline thread, both sites, the state store and the engine log opened once per call, and the engine's
     /// failures turned into ErrorRecords with stable ErrorIds — one per space, the other spaces carrying on.
     /// </summary>
-    public abstract class SpaceRunCmdlet : SpaceSyncCmdlet
+    public abstract class SpaceRunCmdlet : SiteCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SpaceKeyCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? SpaceKey { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential? CloudCredential { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential? DataCenterCredential { get; set; }
 
         /// <summary>The engine's work for one space; runs on a worker thread, posts output through the queue.</summary>
         internal abstract Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken);
@@ -49,15 +39,11 @@ namespace SpaceSync.PowerShell.Cmdlets
                 return;
             }
 
-            var secrets = new PowerShellSecretResolver();
-            if (CloudCredential is null) secrets.Prefetch(this, resolved.Cloud);
-            if (DataCenterCredential is null) secrets.Prefetch(this, resolved.DataCenter);
+            var secrets = ResolveSecrets(resolved.Document);
 
             using var queue = new PipelineQueue();
             using var log = OpenLog(resolved.Document, queue);
-            foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
-            if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
-            if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+            MaskSecrets(log, secrets);
 
             var options = new SiteClientOptions { OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message) };
             // The state file's folder is the admin's choice in the scope file; make it on first use.
@@ -81,8 +67,8 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             queue.Drain(Task.Run(async () =>
             {
-                using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, DataCenterCredential, options).ConfigureAwait(false);
-                using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, CloudCredential, options).ConfigureAwait(false);
+                using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, options).ConfigureAwait(false);
+                using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, options).ConfigureAwait(false);
                 using var state = StateStore.Open(resolved.State.Path);
                 foreach (var space in spaces)
                 {
@@ -105,14 +91,11 @@ namespace SpaceSync.PowerShell.Cmdlets
             }));
         }
 
-        private async Task<IConfluenceSite> OpenSiteAsync(SiteSettings settings, ISecretResolver secrets, PSCredential? credential, SiteClientOptions options)
+        private async Task<IConfluenceSite> OpenSiteAsync(SiteSettings settings, ISecretResolver secrets, SiteClientOptions options)
         {
-            var overriding = credential is null
-                ? null
-                : SiteCredential.FromOverride(settings.Auth, credential.UserName, credential.GetNetworkCredential().Password);
             try
             {
-                return await SiteClientFactory.CreateAsync(settings, secrets, overriding, options, CancelToken).ConfigureAwait(false);
+                return await SiteClientFactory.CreateAsync(settings, secrets, OverrideFor(settings), options, CancelToken).ConfigureAwait(false);
             }
             catch (SecretUnavailableException e)
             {

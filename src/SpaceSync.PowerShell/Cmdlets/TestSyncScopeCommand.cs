@@ -18,7 +18,7 @@ namespace SpaceSync.PowerShell.Cmdlets
     [Cmdlet(VerbsDiagnostic.Test, "SyncScope")]
     [OutputType(typeof(ScopeFinding))]
     [OutputType(typeof(bool))]
-    public sealed class TestSyncScopeCommand : SpaceSyncCmdlet
+    public sealed class TestSyncScopeCommand : SiteCmdlet
     {
         [Parameter]
         public SwitchParameter Online { get; set; }
@@ -30,16 +30,6 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ArgumentCompleter(typeof(SpaceKeyCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? SpaceKey { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential? CloudCredential { get; set; }
-
-        [Parameter]
-        [Credential]
-        [ValidateNotNull]
-        public PSCredential? DataCenterCredential { get; set; }
 
         protected override void ProcessRecord()
         {
@@ -63,20 +53,16 @@ namespace SpaceSync.PowerShell.Cmdlets
             scope = scope with { Spaces = SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path) };
 
             // Vault look-ups and prompts must happen here, on the pipeline thread, before the checks start.
-            var secrets = new PowerShellSecretResolver();
-            if (CloudCredential is null) secrets.Prefetch(this, scope.Cloud);
-            if (DataCenterCredential is null) secrets.Prefetch(this, scope.DataCenter);
+            var secrets = ResolveSecrets(scope);
 
             using var queue = new PipelineQueue();
             using var log = OpenLog(scope, queue);
-            foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
-            if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
-            if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+            MaskSecrets(log, secrets);
 
             var options = new ScopeOnlineCheckOptions
             {
-                CloudCredential = Override(CloudCredential, scope.Cloud),
-                DataCenterCredential = Override(DataCenterCredential, scope.DataCenter),
+                CloudCredential = OverrideFor(scope.Cloud),
+                DataCenterCredential = OverrideFor(scope.DataCenter),
                 OnFinding = finding =>
                 {
                     log.Write(finding.Severity == FindingSeverity.Error ? EngineLogLevel.Information : EngineLogLevel.Debug,
@@ -98,11 +84,6 @@ namespace SpaceSync.PowerShell.Cmdlets
             SiteEventLevel.Warning => EngineLogLevel.Warning,
             _ => EngineLogLevel.Information,
         };
-
-        private static SiteCredential? Override(PSCredential? credential, SiteSettings site) =>
-            credential is null
-                ? null
-                : SiteCredential.FromOverride(site.Auth, credential.UserName, credential.GetNetworkCredential().Password);
 
         private void Emit(IEnumerable<ScopeFinding> findings)
         {
