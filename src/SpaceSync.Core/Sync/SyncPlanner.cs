@@ -380,36 +380,49 @@ namespace SpaceSync.Core.Sync
                 }
 
                 // Edit versus trash: the edit wins and the page comes back (SPEC §3).
-                var ahead = Ahead(kept.Side);
-                if (!MayWrite(gone.Side))
+                BringBack(pair, kept, gone,
+                    restoreReason: $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}: restored (the edit wins)",
+                    updateReason: $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}",
+                    createReason: $"edited on {kept.Side.Label()} after it was deleted for good on {gone.Side.Label()}: created again (the edit wins)",
+                    createChanges: kept.Content);
+            }
+
+            /// <summary>
+            /// The page is current on <paramref name="source"/>'s side and gone (trashed or purged) on <paramref name="missing"/>'s:
+            /// restore it there (and carry what changed), or create it again after a purge — if the direction lets us write there.
+            /// </summary>
+            private void BringBack(SyncedPair pair, SideView source, SideView missing,
+                string restoreReason, string updateReason, string createReason, PageChanges createChanges)
+            {
+                var ahead = Ahead(source.Side);
+                if (!MayWrite(missing.Side))
                 {
-                    AddItem(ahead, pair.Title, pair, gone, kept, DirectionText(gone.Side));
+                    AddItem(ahead, pair.Title, pair, source, missing, DirectionText(missing.Side));
                     return;
                 }
 
-                if (gone.Purged)
+                if (missing.Purged)
                 {
-                    CreateAgain(pair, kept, gone, ahead, kept.Content,
-                        $"edited on {kept.Side.Label()} after it was deleted for good on {gone.Side.Label()}: created again (the edit wins)");
+                    CreateAgain(pair, source, missing, ahead, createChanges, createReason);
                     return;
                 }
 
                 var restore = AddAction(new SyncAction
                 {
                     Kind = SyncActionKind.Restore,
-                    Target = gone.Side,
-                    Source = kept.Side,
-                    SourceId = kept.Id,
-                    TargetId = gone.Id,
-                    TargetVersion = gone.Version,
+                    Target = missing.Side,
+                    Source = source.Side,
+                    SourceId = source.Id,
+                    TargetId = missing.Id,
+                    TargetVersion = missing.Version,
                     PairKey = pair.Key,
-                    Title = gone.Title,
+                    Title = missing.Title,
                     Changes = PageChanges.Restored,
-                    Reason = $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}: restored (the edit wins)",
+                    Reason = restoreReason,
                 }, DepthOfPair(pair));
-                var update = AddUpdate(pair, target: gone, source: kept, kept.Content, kept.Title, restore,
-                    $"edited on {kept.Side.Label()} while trashed on {gone.Side.Label()}");
-                AddItem(ahead, pair.Title, pair, gone, kept, $"restore and update {gone.Side.Label()}", Ids(restore, update));
+                var update = AddUpdate(pair, target: missing, source: source, source.Content, source.Title, restore, updateReason);
+                var text = update is null ? "restore on " + missing.Side.Label() : $"restore and update {missing.Side.Label()}";
+                AddItem(ahead, pair.Title, pair, source, missing, text, Ids(restore, update));
             }
 
             /// <summary>The pair's page was deleted for good on <paramref name="purged"/>'s side: make it again from <paramref name="source"/>.</summary>
@@ -453,37 +466,11 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var other = restored.Side == SyncSide.DataCenter ? cloud : dc;
-                var ahead = Ahead(restored.Side);
-                if (!MayWrite(other.Side))
-                {
-                    AddItem(ahead, pair.Title, pair, dc, cloud, DirectionText(other.Side));
-                    return;
-                }
-
-                if (other.Purged)
-                {
-                    CreateAgain(pair, restored, other, ahead, PageChanges.Restored,
-                        $"restored on {restored.Side.Label()}, deleted for good on {other.Side.Label()}: created again");
-                    return;
-                }
-
-                var restore = AddAction(new SyncAction
-                {
-                    Kind = SyncActionKind.Restore,
-                    Target = other.Side,
-                    Source = restored.Side,
-                    SourceId = restored.Id,
-                    TargetId = other.Id,
-                    TargetVersion = other.Version,
-                    PairKey = pair.Key,
-                    Title = other.Title,
-                    Changes = PageChanges.Restored,
-                    Reason = "restored on " + restored.Side.Label(),
-                }, DepthOfPair(pair));
-                var update = restored.Content == PageChanges.None
-                    ? (int?)null
-                    : AddUpdate(pair, target: other, source: restored, restored.Content, restored.Title, restore, "changed on " + restored.Side.Label() + " after its restore");
-                AddItem(ahead, pair.Title, pair, dc, cloud, "restore on " + other.Side.Label(), Ids(restore, update));
+                BringBack(pair, restored, other,
+                    restoreReason: "restored on " + restored.Side.Label(),
+                    updateReason: "changed on " + restored.Side.Label() + " after its restore",
+                    createReason: $"restored on {restored.Side.Label()}, deleted for good on {other.Side.Label()}: created again",
+                    createChanges: PageChanges.Restored);
             }
 
             /// <summary>Both pages current: carry each changed aspect across; both changed the same aspect differently → conflict.</summary>
