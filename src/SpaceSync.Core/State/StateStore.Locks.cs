@@ -4,13 +4,14 @@ using Microsoft.Data.Sqlite;
 namespace SpaceSync.Core.State
 {
     // The per-space run lock (SPEC §3: one run per space at a time). The expiry lets the next run take over
-    // from a run that died; a live run renews well before its lease ends.
+    // from a run that died; a live run renews well before its lease ends. A holder whose process is gone from
+    // this machine is taken over at once (LockOwner).
     public sealed partial class StateStore
     {
         /// <summary>
         /// Takes the space's lock for <paramref name="ownerId"/> for <paramref name="lease"/>, atomically. Succeeds
-        /// when the lock is free, expired (taken over: see <see cref="LockAttempt.TakenOverFrom"/>) or already this
-        /// owner's (then extended). Otherwise <c>Acquired</c> is false and <c>Holder</c> says who has it.
+        /// when the lock is free, expired or held by a process gone from this machine (taken over: see
+        /// <see cref="LockAttempt.TakenOverFrom"/>) or already this owner's (then extended). Otherwise <c>Acquired</c> is false and <c>Holder</c> says who has it.
         /// </summary>
         public LockAttempt TryAcquireLock(string spaceKey, string ownerId, TimeSpan lease)
         {
@@ -22,7 +23,7 @@ namespace SpaceSync.Core.State
                 var now = Now();
                 var current = GetLock(spaceKey);
                 var ours = current?.OwnerId == ownerId;
-                if (current != null && !ours && current.ExpiresAt > now)
+                if (current != null && !ours && current.ExpiresAt > now && !LockOwner.IsGoneFromThisMachine(current.OwnerId))
                     return new LockAttempt(false, current, null);
                 var taken = new SpaceLock(spaceKey, ownerId, ours ? current!.AcquiredAt : now, now + lease);
                 WriteLock(taken);

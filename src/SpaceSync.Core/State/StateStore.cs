@@ -110,9 +110,8 @@ namespace SpaceSync.Core.State
 
         public void Dispose() => _connection.Dispose();
 
-        /// <summary>A lock owner id for this process: machine, process id and a fresh GUID.</summary>
-        public static string NewLockOwnerId() =>
-            $"{Environment.MachineName}/{System.Diagnostics.Process.GetCurrentProcess().Id}/{Guid.NewGuid():N}";
+        /// <summary>A lock owner id for this process (see <see cref="LockOwner"/>).</summary>
+        public static string NewLockOwnerId() => LockOwner.NewId();
 
         private static void EnsureSqliteReady()
         {

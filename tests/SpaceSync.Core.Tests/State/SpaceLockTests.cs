@@ -126,4 +126,39 @@ public sealed class SpaceLockTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _store.TryAcquireLock("ENG", "host/1/a", TimeSpan.Zero));
     }
+    [Fact]
+    public void A_lock_whose_process_is_gone_from_this_machine_is_taken_over_before_its_lease_ends()
+    {
+        // No process has this id (pid_max is far below it on every system we run on).
+        var dead = $"{Environment.MachineName}/{int.MaxValue}/{DateTime.UtcNow.Ticks}/dead";
+        _store.TryAcquireLock("ENG", dead, Lease);
+
+        var next = _store.TryAcquireLock("ENG", "next-run", Lease);
+
+        Assert.True(next.Acquired);
+        Assert.Equal(dead, next.TakenOverFrom!.OwnerId);
+    }
+
+    [Fact]
+    public void A_pid_now_running_a_process_started_at_another_time_is_a_gone_holder()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        var reused = $"{Environment.MachineName}/{self.Id}/{TimeSpan.TicksPerSecond * 42}/old";
+        _store.TryAcquireLock("ENG", reused, Lease);
+
+        Assert.True(_store.TryAcquireLock("ENG", "next-run", Lease).Acquired);
+    }
+
+    [Fact]
+    public void A_live_holder_on_this_machine_or_any_holder_elsewhere_keeps_the_lock_until_its_lease_ends()
+    {
+        _store.TryAcquireLock("ENG", LockOwner.NewId(), Lease); // this very process: alive
+        _store.TryAcquireLock("OPS", $"another-machine/{int.MaxValue}/1/x", Lease); // cannot be checked from here
+        _store.TryAcquireLock("QA", $"{Environment.MachineName}/{int.MaxValue}/x", Lease); // old three-part id, pid gone
+
+        Assert.False(_store.TryAcquireLock("ENG", "next-run", Lease).Acquired);
+        Assert.False(_store.TryAcquireLock("OPS", "next-run", Lease).Acquired);
+        Assert.True(_store.TryAcquireLock("QA", "next-run", Lease).Acquired);
+        Assert.False(LockOwner.IsGoneFromThisMachine("not an owner id"));
+    }
 }
