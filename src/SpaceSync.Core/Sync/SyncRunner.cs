@@ -611,19 +611,21 @@ namespace SpaceSync.Core.Sync
                 if (action.Parent != null)
                 {
                     var parentId = ParentIdOnTarget(action.Parent);
-                    if (parentId is null)
+                    var moved = parentId is null
+                        ? await site.MovePageToTopLevelAsync(target.Id, target.Version, ct).ConfigureAwait(false)
+                        : await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
+                    if (moved is null)
                     {
-                        // Neither product's page API moves a page to the space's top level.
+                        // Data Center's REST API has no way to put a page at the top level.
                         progress.Incomplete = true;
-                        message += "; not moved to the top level (the site API cannot do that; move it by hand)";
+                        message += $"; not moved to the top level ({action.Target.Label()}'s REST API cannot do that; move it by hand)";
                         progress.Add(History("update-" + SideWord(action.Target), progress, action, before, message));
                         return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, message);
                     }
 
-                    var moved = await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
                     target.Version = moved.Version.Number;
                     target.ParentId = parentId;
-                    message += (writesContent ? "," : "") + $" moved below page {parentId}";
+                    message += (writesContent ? "," : "") + (parentId is null ? " moved to the top level" : $" moved below page {parentId}");
                 }
 
                 progress.Add(History("update-" + SideWord(action.Target), progress, action, before, action.Reason));
