@@ -463,7 +463,9 @@ namespace SpaceSync.Core.Sync
                 if (unmet != 0)
                 {
                     MarkIncomplete(action);
-                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, $"not done: action #{unmet} it depends on was not done");
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, _round > 1 && !_done.ContainsKey(unmet)
+                        ? $"not done: it depends on action #{unmet} of the re-plan, which is not one of the pages planned anew; left for the next run"
+                        : $"not done: action #{unmet} it depends on was not done");
                 }
 
                 try

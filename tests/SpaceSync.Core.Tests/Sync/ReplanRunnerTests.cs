@@ -138,4 +138,48 @@ public sealed class ReplanRunnerTests
         Assert.Equal(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body);
         world.AssertSidesEqual();
     }
+
+    [Fact]
+    public async Task A_re_planned_write_that_needs_a_page_outside_the_re_plan_waits_for_the_next_run()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        world.Space = world.Space with { Conflicts = ConflictPolicy.PreferDataCenter };
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudPage = world.CloudTwin(dcPage);
+        RunnerWorld.Edit(world.Dc, dcPage, body: DcEdit);
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        Page? newParent = null;
+        var cloud = new InterceptingSite(world.CloudSite)
+        {
+            BeforeUpdate = id =>
+            {
+                if (id == cloudPage.Id.ToString() && newParent is null)
+                {
+                    // During the run: Cloud edits the page, and Data Center files it below a brand-new page.
+                    RunnerWorld.Edit(world.Cloud, world.Cloud.FindPage(cloudPage.Id)!, body: ConcurrentEdit);
+                    newParent = world.Dc.CreatePage(dcSpace.Id, "Made during the run", "<p>New.</p>", dcSpace.HomepageId);
+                    RunnerWorld.Move(world.Dc, world.Dc.FindPage(dcPage.Id)!, newParent.Id);
+                }
+
+                return Task.CompletedTask;
+            },
+        };
+
+        var sync = await world.SyncAsync(cloudSite: cloud);
+        // The re-plan creates the new page on Cloud and moves the page below it; only the page's own update may run,
+        // and it needs the create: it waits, and nothing is written for the new page either.
+        var replanned = Assert.Single(sync.Replan!.Actions, a => a.PairKey == dcPage.Id.ToString());
+        Assert.NotNull(replanned.Parent!.CreatedByAction);
+        Assert.Equal(2, sync.Outcomes.Count);
+        Assert.Equal(ActionOutcomeKind.Skipped, sync.Outcomes[1].Outcome);
+        Assert.Contains("which is not one of the pages planned anew; left for the next run", sync.Outcomes[1].Message);
+        Assert.DoesNotContain(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == "Made during the run");
+        Assert.Equal(ConcurrentEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body);
+
+        var next = await world.SyncAsync();
+        Assert.Empty(next.Errors);
+        Assert.Equal(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body);
+        world.AssertSidesEqual();
+    }
 }
