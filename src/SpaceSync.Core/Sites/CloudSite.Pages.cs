@@ -72,6 +72,59 @@ namespace SpaceSync.Core.Sites
             return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// v2 has no way to put an existing page at the top level (a PUT's parentId names a parent; POST's root-level is
+        /// for creates only), so this goes through v1's move: <c>PUT /rest/api/content/{id}/move/after/{targetId}</c>
+        /// places the page beside a top-level page, which Atlassian documents as the way to reach the top level. A move
+        /// states no version: the read just before it is the version check.
+        /// </summary>
+        public async Task<SitePage?> MovePageToTopLevelAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+        {
+            var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
+            if (page.ParentId is null)
+            {
+                return page; // already there: a move would only reorder it
+            }
+
+            var sibling = await FirstTopLevelPageAsync(page, cancellationToken).ConfigureAwait(false);
+            if (sibling is null)
+            {
+                return null; // no top-level page to place it beside (the space has lost its homepage)
+            }
+
+            var url = V1("/content/" + Uri.EscapeDataString(pageId) + "/move/after/" + Uri.EscapeDataString(sibling));
+            using (await _rest.SendJsonAsync(HttpMethod.Put, url, null, cancellationToken).ConfigureAwait(false))
+            {
+                // The answer is only {"pageId"}: the page is read again for its version and parent.
+            }
+
+            return await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
+                ?? throw new SiteException(SiteErrorKind.NotFound,
+                    $"PUT {url.AbsolutePath} on the Cloud site: page {pageId} could not be read after its move.", "PUT", url.AbsolutePath);
+        }
+
+        /// <summary>A current top-level page of the page's space other than the page itself (the homepage, usually).</summary>
+        private async Task<string?> FirstTopLevelPageAsync(SitePage page, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(page.SpaceId))
+            {
+                throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                    $"The Cloud site described page {page.Id} without its spaceId.", "GET", PageUrl(page.Id, "").AbsolutePath);
+            }
+
+            var reader = ListV2("/spaces/" + Uri.EscapeDataString(page.SpaceId!) + "/pages?depth=root&status=current&limit=25");
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var candidate = PageJson.FromCloudV2(reader.Current, null);
+                if (candidate.Id != page.Id && candidate.ParentId is null)
+                {
+                    return candidate.Id;
+                }
+            }
+
+            return null;
+        }
+
         public async Task TrashPageAsync(string pageId, CancellationToken cancellationToken)
         {
             using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, PageUrl(pageId, ""), null, cancellationToken).ConfigureAwait(false);

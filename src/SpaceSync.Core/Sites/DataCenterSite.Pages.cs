@@ -87,6 +87,18 @@ namespace SpaceSync.Core.Sites
             return await PutAsync(pageId, null, page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Data Center 10.0.3's REST API names a new parent through <c>ancestors</c> only (an empty list changes nothing)
+        /// and has no move endpoint (Cloud's v1 <c>/content/{id}/move</c> is not in it): a page cannot be put at the top
+        /// level through it. Nothing is sent; the caller reports the move for a person to make.
+        /// </summary>
+        public Task<SitePage?> MovePageToTopLevelAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrEmpty(pageId)) throw new ArgumentException("A page id is required.", nameof(pageId));
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.FromResult<SitePage?>(null);
+        }
+
         public async Task TrashPageAsync(string pageId, CancellationToken cancellationToken)
         {
             using var _ = await _rest.SendJsonAsync(HttpMethod.Delete, ContentUrl(pageId, ""), null, cancellationToken).ConfigureAwait(false);

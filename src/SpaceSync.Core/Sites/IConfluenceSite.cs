@@ -59,6 +59,13 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// Moves the page to the space's top level (beside the homepage), keeping title and body: reads the page first and
+        /// fails with Conflict without writing when it is no longer at <paramref name="plannedVersion"/>. Returns the page
+        /// as it is after the move, or null when the product's REST API has no way to do it (Data Center) — nothing sent.
+        /// </summary>
+        Task<SitePage?> MovePageToTopLevelAsync(string pageId, int plannedVersion, CancellationToken cancellationToken);
+
         /// <summary>Moves the page to the space's trash (its children move up to its parent, as Confluence does).</summary>
         Task TrashPageAsync(string pageId, CancellationToken cancellationToken);
 

@@ -68,6 +68,8 @@ namespace SpaceSync.Core.Sync
             private readonly List<DriftItem> _items = new List<DriftItem>();
             private readonly Dictionary<(SyncSide, string), int> _createdBy = new Dictionary<(SyncSide, string), int>();
             private readonly Dictionary<int, int> _depthOfAction = new Dictionary<int, int>();
+            /// <summary>Pairs this plan brings back on a side where their page is gone: the restore or the create that does it.</summary>
+            private readonly Dictionary<(SyncSide, string), int> _bringsBack = new Dictionary<(SyncSide, string), int>();
 
             public Planning(SpacePlanRequest request)
             {
@@ -92,6 +94,7 @@ namespace SpaceSync.Core.Sync
                     PlanPair(pair);
                 }
 
+                PlaceBelowSurvivingParents();
                 var (actions, items) = Ordered();
                 return new SyncPlan
                 {
@@ -420,6 +423,7 @@ namespace SpaceSync.Core.Sync
                     Changes = PageChanges.Restored,
                     Reason = restoreReason,
                 }, DepthOfPair(pair));
+                _bringsBack[(missing.Side, pair.Key)] = restore;
                 var update = AddUpdate(pair, target: missing, source: source, source.Content, source.Title, restore, updateReason);
                 var text = update is null ? "restore on " + missing.Side.Label() : $"restore and update {missing.Side.Label()}";
                 AddItem(ahead, pair.Title, pair, source, missing, text, Ids(restore, update));
@@ -450,6 +454,7 @@ namespace SpaceSync.Core.Sync
                     DependsOn = parent.CreatedByAction is int p ? new[] { p } : Array.Empty<int>(),
                     Reason = reason,
                 }, DepthOfPair(pair));
+                _bringsBack[(purged.Side, pair.Key)] = create;
                 AddItem(status, pair.Title, pair, source, purged, "create again on " + purged.Side.Label(), new[] { create });
             }
 
@@ -652,6 +657,95 @@ namespace SpaceSync.Core.Sync
 
                 return ParentRef.Existing(_pairsByDataCenterId[view.ParentKey].IdOn(target));
             }
+
+            // ---- parents gone on the target ---------------------------------------------------------------
+
+            /// <summary>
+            /// A create or move aimed below a paired page that is gone on the target (deleted for good there, or in its
+            /// trash) would fail against the missing parent. When this plan brings that parent back, the write waits for
+            /// it; otherwise the page goes below the nearest ancestor pair still on the target (or to the top level),
+            /// with a warning. Runs once every page is planned, so that every bring-back is known.
+            /// </summary>
+            private void PlaceBelowSurvivingParents()
+            {
+                for (var i = 0; i < _actions.Count; i++)
+                {
+                    var action = _actions[i];
+                    if (action.Parent?.TargetId is not string parentId || !GoneOn(action.Target, parentId) ||
+                        !PairsOn(action.Target).TryGetValue(parentId, out var lost))
+                    {
+                        continue;
+                    }
+
+                    var (parent, dependsOn, warning) = SurvivingParent(lost, action.Target);
+                    var depends = action.DependsOn.ToList();
+                    if (dependsOn is int d && !depends.Contains(d)) depends.Add(d);
+                    _actions[i] = action with
+                    {
+                        Parent = parent,
+                        DependsOn = depends,
+                        Reason = warning is null ? action.Reason : action.Reason + "; " + warning,
+                    };
+                    if (warning is null) continue;
+
+                    var index = _items.FindIndex(item => item.ActionIds.Contains(action.Id));
+                    if (index >= 0)
+                    {
+                        var item = _items[index];
+                        _items[index] = item with
+                        {
+                            Warnings = item.Warnings.Concat(new[] { $"\"{action.Title}\": {warning}." }).ToList(),
+                        };
+                    }
+                }
+            }
+
+            /// <summary>Where a page whose parent pair <paramref name="lost"/> is gone on <paramref name="target"/> goes there.</summary>
+            private (ParentRef Parent, int? DependsOn, string? Warning) SurvivingParent(SyncedPair lost, SyncSide target)
+            {
+                var how = Purged(target, lost.IdOn(target)) ? "was deleted for good on " + target.Label() : "is in the " + target.Label() + " trash";
+                var pair = lost;
+                for (var depth = 0; depth < 1000; depth++)
+                {
+                    var id = pair.IdOn(target);
+                    if (_bringsBack.TryGetValue((target, pair.Key), out var back))
+                    {
+                        var kind = _actions.First(a => a.Id == back).Kind;
+                        var parent = kind == SyncActionKind.Create ? ParentRef.Created(back) : ParentRef.Existing(id);
+                        return pair == lost
+                            ? (parent, back, null)
+                            : (parent, back, $"its parent \"{lost.Title}\" {how}; placed below \"{pair.Title}\", which this run brings back there");
+                    }
+
+                    if (pair != lost && !GoneOn(target, id))
+                    {
+                        return (ParentRef.Existing(id), null, $"its parent \"{lost.Title}\" {how}; placed below \"{pair.Title}\" instead, its nearest ancestor still there");
+                    }
+
+                    if (pair.ParentKey is null || !_pairsByDataCenterId.TryGetValue(pair.ParentKey, out var up))
+                    {
+                        break;
+                    }
+
+                    pair = up;
+                }
+
+                return (ParentRef.TopLevel, null, $"its parent \"{lost.Title}\" {how} and so are its ancestors; placed at the top level instead");
+            }
+
+            private Dictionary<string, SyncedPair> PairsOn(SyncSide side) => side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
+
+            private SpaceSnapshot SnapshotOn(SyncSide side) => side == SyncSide.DataCenter ? _request.DataCenter : _request.Cloud;
+
+            /// <summary>The paired page <paramref name="id"/> is not current on <paramref name="side"/> (as listed, or as last synced when the listing is a change query).</summary>
+            private bool GoneOn(SyncSide side, string id)
+            {
+                var snapshot = SnapshotOn(side);
+                if (snapshot.Pages.TryGetValue(id, out var page)) return page.Status != PageStatus.Current;
+                return snapshot.IsComplete || (PairsOn(side).TryGetValue(id, out var pair) && pair.Status == PairStatus.Trashed);
+            }
+
+            private bool Purged(SyncSide side, string id) => SnapshotOn(side).IsComplete && !SnapshotOn(side).Pages.ContainsKey(id);
 
             // ---- bookkeeping ----------------------------------------------------------------------------
 

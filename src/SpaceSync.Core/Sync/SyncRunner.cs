@@ -52,13 +52,20 @@ namespace SpaceSync.Core.Sync
         public TimeSpan Duration { get; init; }
         /// <summary>Set when a guard refused the run: nothing was written.</summary>
         public PlanRefusal? Refusal { get; init; }
+        /// <summary>
+        /// When pages were edited by somebody else during the run (a write met a 409): the plan made from a second read
+        /// of both sites, of which only those pages' actions ran (their outcomes follow the first plan's in <see cref="Outcomes"/>).
+        /// </summary>
+        public SyncPlan? Replan { get; init; }
 
         public int Count(string key) => Counts.TryGetValue(key, out var n) ? n : 0;
     }
 
     /// <summary>
     /// Invoke-SpaceSync for one space: both sites listed in full → planner → actions executed in plan order → state.
-    /// Every write carries the version it was planned against; a 409 leaves that page for the next run. Each page's
+    /// Every write carries the version it was planned against; a 409 means somebody edited the page meanwhile: once the
+    /// plan has run, both sites are read again and those pages are planned anew (one such round; a page edited yet again
+    /// waits for the next run), so a concurrent edit is judged like any other and never overwritten blindly. Each page's
     /// outcome is one state transaction, so a cancelled or crashed run leaves the state consistent.
     /// </summary>
     public static class SyncRunner
@@ -114,6 +121,11 @@ namespace SpaceSync.Core.Sync
             private SideSnapshot _cloud = null!;
             private long? _runId;
             private int _adoptedIntents;
+            private int _executed;
+            /// <summary>1 while the plan runs, 2 while the pages edited during it are planned again.</summary>
+            private int _round = 1;
+            /// <summary>Pairs (by key) whose page was edited by somebody else between the read and the write.</summary>
+            private readonly HashSet<string> _metConcurrentEdit = new HashSet<string>(StringComparer.Ordinal);
 
             // The state's pairs as this run has left them, by Data Center page id and by Cloud page id.
             private readonly Dictionary<string, PairRecord> _byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
@@ -150,6 +162,7 @@ namespace SpaceSync.Core.Sync
             {
                 var outcome = RunOutcome.Failed;
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                SyncPlan? replan = null;
                 _runId = _state.StartRun(_space.Key, RunKind.Sync).Id;
                 try
                 {
@@ -164,37 +177,18 @@ namespace SpaceSync.Core.Sync
                         return Result(plan, counts, ConflictsOf(plan));
                     }
 
-                    var remaining = plan.Actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
-                        .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-                    foreach (var action in plan.Actions)
+                    await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
+                    var conflicts = ConflictsOf(plan).ToList();
+                    if (_metConcurrentEdit.Count > 0)
                     {
-                        ct.ThrowIfCancellationRequested();
-                        if (action.Id % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
-                        {
-                            // The lease ran out and another run took the space: writing on would race it.
-                            throw new SyncRunException(SyncRunException.SpaceLocked,
-                                $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}.");
-                        }
-
-                        var result = await ExecuteOneAsync(action, ct).ConfigureAwait(false);
-                        _done[action.Id] = result.Outcome;
-                        _outcomes.Add(result);
-                        if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
-                        if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
-                        else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
-                        _options.Progress?.Report(result);
-                        if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
-                        {
-                            FinishPair(action.PairKey);
-                        }
+                        replan = await ReplanAsync(lockOwner, conflicts, ct).ConfigureAwait(false);
                     }
 
-                    var conflicts = ConflictsOf(plan);
                     RecordOpenConflicts(conflicts);
                     Count(counts);
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
-                    return Result(plan, counts, conflicts);
+                    return Result(plan, counts, conflicts) with { Replan = replan };
                 }
                 catch (OperationCanceledException)
                 {
@@ -217,6 +211,68 @@ namespace SpaceSync.Core.Sync
                     if (outcome != RunOutcome.Succeeded && outcome != RunOutcome.Refused) Count(counts);
                     _state.FinishRun(_runId.Value, outcome, counts, (int)Requests);
                 }
+            }
+
+            /// <summary>Runs <paramref name="actions"/> in order; each pair's state is written once its last action ran.</summary>
+            private async Task ExecuteActionsAsync(IReadOnlyList<SyncAction> actions, string lockOwner, CancellationToken ct)
+            {
+                var remaining = actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
+                    .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                foreach (var action in actions)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    if (++_executed % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
+                    {
+                        // The lease ran out and another run took the space: writing on would race it.
+                        throw new SyncRunException(SyncRunException.SpaceLocked,
+                            $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}" +
+                            (_round > 1 ? " of the re-plan." : "."));
+                    }
+
+                    var result = await ExecuteOneAsync(action, ct).ConfigureAwait(false);
+                    _done[action.Id] = result.Outcome;
+                    _outcomes.Add(result);
+                    if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
+                    if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
+                    else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
+                    _options.Progress?.Report(result);
+                    if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
+                    {
+                        FinishPair(action.PairKey);
+                    }
+                }
+            }
+
+            /// <summary>
+            /// The second and last round: the pages that met a concurrent edit (a 409, or a trash that found the page
+            /// edited) are judged again on a fresh read of both sites, and only their actions run. Conflicts the new plan
+            /// finds for them are added to <paramref name="conflicts"/>. A page that meets another edit is left for the next run.
+            /// </summary>
+            private async Task<SyncPlan?> ReplanAsync(string lockOwner, List<DriftItem> conflicts, CancellationToken ct)
+            {
+                var again = new HashSet<string>(_metConcurrentEdit, StringComparer.Ordinal);
+                _metConcurrentEdit.Clear();
+                _round = 2;
+                _log.Information("{Count} page(s) of {Space} were edited during the run: reading both sites again to plan them anew",
+                    again.Count, _space.Key);
+                await ReadAsync(ct).ConfigureAwait(false);
+                LoadPairs();
+                var plan = Plan();
+                if (plan.Refusal != null)
+                {
+                    _log.Warning("The re-plan of {Space} was refused ({Code}): {Message}; the pages edited during the run wait for the next run",
+                        _space.Key, plan.Refusal.Code, plan.Refusal.Message);
+                    return plan;
+                }
+
+                // Round one's bookkeeping is keyed by its own action ids and its pairs' progress is written: start afresh.
+                _done.Clear();
+                _createdIds.Clear();
+                foreach (var key in again) _progress.Remove(key);
+                await ExecuteActionsAsync(plan.Actions.Where(a => a.PairKey != null && again.Contains(a.PairKey)).ToList(), lockOwner, ct)
+                    .ConfigureAwait(false);
+                conflicts.AddRange(ConflictsOf(plan).Where(i => i.DataCenterId != null && again.Contains(i.DataCenterId)));
+                return plan;
             }
 
             private void Count(Dictionary<string, int> counts)
@@ -407,7 +463,9 @@ namespace SpaceSync.Core.Sync
                 if (unmet != 0)
                 {
                     MarkIncomplete(action);
-                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, $"not done: action #{unmet} it depends on was not done");
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, _round > 1 && !_done.ContainsKey(unmet)
+                        ? $"not done: it depends on action #{unmet} of the re-plan, which is not one of the pages planned anew; left for the next run"
+                        : $"not done: action #{unmet} it depends on was not done");
                 }
 
                 try
@@ -428,14 +486,26 @@ namespace SpaceSync.Core.Sync
                 {
                     MarkIncomplete(action);
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
-                        $"\"{action.Title}\" changed on {action.Target.Label()} during the run; planned again next run" +
-                        (e.CurrentVersion is int v ? $" (now version {v})" : ""));
+                        $"\"{action.Title}\" changed on {action.Target.Label()} during the run" +
+                        (e.CurrentVersion is int v ? $" (now version {v})" : "") + "; " + MetConcurrentEdit(action));
                 }
                 catch (SiteException e)
                 {
                     MarkIncomplete(action);
                     return new SyncActionOutcome(action, ActionOutcomeKind.Failed, $"\"{action.Title}\" on {action.Target.Label()}: {e.Message}");
                 }
+            }
+
+            /// <summary>Notes the page for the re-plan (first round only) and says what happens to it.</summary>
+            private string MetConcurrentEdit(SyncAction action)
+            {
+                if (_round > 1 || action.PairKey is null)
+                {
+                    return _round > 1 ? "edited again during the re-plan: left for the next run" : "planned again next run";
+                }
+
+                _metConcurrentEdit.Add(action.PairKey);
+                return "read again and planned anew in this run";
             }
 
             private void MarkIncomplete(SyncAction action)
@@ -543,19 +613,21 @@ namespace SpaceSync.Core.Sync
                 if (action.Parent != null)
                 {
                     var parentId = ParentIdOnTarget(action.Parent);
-                    if (parentId is null)
+                    var moved = parentId is null
+                        ? await site.MovePageToTopLevelAsync(target.Id, target.Version, ct).ConfigureAwait(false)
+                        : await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
+                    if (moved is null)
                     {
-                        // Neither product's page API moves a page to the space's top level.
+                        // Data Center's REST API has no way to put a page at the top level.
                         progress.Incomplete = true;
-                        message += "; not moved to the top level (the site API cannot do that; move it by hand)";
+                        message += $"; not moved to the top level ({action.Target.Label()}'s REST API cannot do that; move it by hand)";
                         progress.Add(History("update-" + SideWord(action.Target), progress, action, before, message));
                         return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, message);
                     }
 
-                    var moved = await site.MovePageAsync(target.Id, target.Version, parentId, ct).ConfigureAwait(false);
                     target.Version = moved.Version.Number;
                     target.ParentId = parentId;
-                    message += (writesContent ? "," : "") + $" moved below page {parentId}";
+                    message += (writesContent ? "," : "") + (parentId is null ? " moved to the top level" : $" moved below page {parentId}");
                 }
 
                 progress.Add(History("update-" + SideWord(action.Target), progress, action, before, action.Reason));
@@ -572,7 +644,8 @@ namespace SpaceSync.Core.Sync
                 {
                     progress.Incomplete = true;
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
-                        $"\"{action.Title}\" was edited on {action.Target.Label()} (now version {now.Version.Number}) since it was planned: not trashed; the edit wins next run");
+                        $"\"{action.Title}\" was edited on {action.Target.Label()} (now version {now.Version.Number}) since it was planned: not trashed; " +
+                        MetConcurrentEdit(action));
                 }
 
                 if (now != null && now.Status != SitePageStatus.Trashed)

@@ -37,8 +37,10 @@ public sealed class ConcurrencyRunnerTests
         Assert.Equal("<p>Made during the run.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
         var pair = world.PairOfDc(dcPage.Id);
         Assert.Equal(dcVersionAtBaseline, pair.DataCenterVersion); // the pair was left as last synced
+        // Read again in the same run: changed on both sides → a conflict under manual.
+        Assert.Single(sync.Conflicts);
 
-        // Next run: changed on both sides → a conflict under manual, and still nothing overwritten.
+        // Next run: the same conflict, and still nothing overwritten.
         var next = await world.SyncAsync();
         Assert.Single(next.Conflicts);
         Assert.Equal("<p>Made during the run.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
@@ -69,12 +71,15 @@ public sealed class ConcurrencyRunnerTests
         Assert.Equal("current", world.Cloud.FindPage(cloudPage.Id)!.Status);
         Assert.Equal(Core.State.PairStatus.Active, world.PairOfDc(dcPage.Id).Status);
 
-        // The edit wins next run: the Data Center page comes back with the Cloud text.
-        var next = await world.SyncAsync();
+        // Read again in the same run, the edit wins: the Data Center page comes back with the Cloud text.
+        Assert.Equal(new[] { SyncActionKind.Restore, SyncActionKind.Update },
+            sync.Outcomes.Where(o => o.Outcome == ActionOutcomeKind.Done).Select(o => o.Action.Kind));
         Assert.Equal("current", world.Dc.FindPage(dcPage.Id)!.Status);
         Assert.Equal("<p>Edited on Cloud meanwhile.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
-        Assert.Empty(next.Errors);
+        Assert.Empty(sync.Errors);
         world.AssertSidesEqual();
+        var next = await world.SyncAsync();
+        Assert.DoesNotContain(next.Plan.Actions, a => a.WritesSite);
     }
 
     [Fact]

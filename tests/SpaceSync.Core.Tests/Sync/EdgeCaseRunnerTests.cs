@@ -267,25 +267,45 @@ public sealed class EdgeCaseRunnerTests
     }
 
     [Fact]
-    public async Task A_move_to_the_top_level_is_skipped_with_a_reason_and_the_rest_of_the_page_still_crosses()
+    public async Task A_move_to_the_top_level_crosses_to_Cloud_through_its_move_API()
     {
         await using var world = await RunnerWorld.StartAsync();
         await world.BaselineAsync();
         var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
-        var cloudParentBefore = world.CloudTwin(dcPage).ParentId;
         world.Dc.UpdatePage(dcPage.Id, new PageUpdate(dcPage.Current.Number + 1, null, "<p>Now at the top.</p>", Move: true, NewParentId: null));
 
         var sync = await world.SyncAsync();
         var update = Assert.Single(sync.Outcomes);
-        Assert.Equal(ActionOutcomeKind.Skipped, update.Outcome);
-        Assert.Contains("top level", update.Message);
+        Assert.Equal(ActionOutcomeKind.Done, update.Outcome);
+        Assert.Contains("moved to the top level", update.Message);
+        Assert.Null(world.CloudTwin(dcPage).ParentId);
         Assert.Equal("<p>Now at the top.</p>", world.CloudTwin(dcPage).Current.Body);
-        Assert.Equal(cloudParentBefore, world.CloudTwin(dcPage).ParentId);
+        Assert.Null(world.PairOfDc(dcPage.Id).ParentPairId);
+        world.AssertSidesEqual();
+        Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
+    }
+
+    [Fact]
+    public async Task A_move_to_the_top_level_on_Cloud_is_skipped_on_Data_Center_with_a_reason_and_the_rest_still_crosses()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var cloudPage = world.CloudTwin(dcPage);
+        var dcParentBefore = dcPage.ParentId;
+        world.Cloud.UpdatePage(cloudPage.Id, new PageUpdate(cloudPage.Current.Number + 1, null, "<p>Now at the top.</p>", Move: true, NewParentId: null));
+
+        var sync = await world.SyncAsync();
+        var update = Assert.Single(sync.Outcomes);
+        Assert.Equal(ActionOutcomeKind.Skipped, update.Outcome);
+        Assert.Contains("not moved to the top level (Data Center's REST API cannot do that; move it by hand)", update.Message);
+        Assert.Equal("<p>Now at the top.</p>", world.Dc.FindPage(dcPage.Id)!.Current.Body);
+        Assert.Equal(dcParentBefore, world.Dc.FindPage(dcPage.Id)!.ParentId);
         // Not recorded as synced: the next run still reports the move, and writes no body again.
         var next = await world.SyncAsync();
         var again = Assert.Single(next.Plan.Actions, a => a.WritesSite);
         Assert.False(again.WritesBody);
-        Assert.NotNull(again.Parent);
+        Assert.True(again.Parent!.IsTopLevel);
     }
 
     /// <summary>Reports synchronously (Progress&lt;T&gt; would post to the thread pool).</summary>

@@ -49,6 +49,12 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         return await inner.MovePageAsync(pageId, plannedVersion, newParentId, cancellationToken);
     }
 
+    public async Task<SitePage?> MovePageToTopLevelAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)
+    {
+        if (BeforeUpdate != null) await BeforeUpdate(pageId);
+        return await inner.MovePageToTopLevelAsync(pageId, plannedVersion, cancellationToken);
+    }
+
     public Task TrashPageAsync(string pageId, CancellationToken cancellationToken) => inner.TrashPageAsync(pageId, cancellationToken);
 
     public Task<SitePage> RestorePageAsync(string pageId, int plannedVersion, CancellationToken cancellationToken) =>
