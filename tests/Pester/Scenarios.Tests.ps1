@@ -212,6 +212,12 @@ Describe 'Scenario a: edits, renames, moves, new pages, trashes and a restore on
             ($dcPages | Where-Object Id -eq $id).Body | Should -BeExactly $expectedBody[$id]
             $cloudById[$pairs[$id]].Body | Should -BeExactly $expectedBody[$id]
         }
+        $newBodies = @{ 'New on Data Center' = '<p>A page written on Data Center.</p>'; 'Cloud subtree top' = '<p>Top of a new Cloud subtree.</p>'
+            'Cloud subtree middle' = '<p>Middle of it.</p>'; 'Cloud subtree leaf' = '<p>Leaf of it.</p>' }
+        foreach ($title in $newBodies.Keys) {
+            ($dcPages | Where-Object Title -eq $title).Body | Should -BeExactly $newBodies[$title]
+            $cloudByTitle[$title].Body | Should -BeExactly $newBodies[$title]
+        }
         $cloudById[$pairs[$script:Ids.Restored]] | Should -Not -BeNullOrEmpty -Because 'the restore crossed to Cloud'
         (Get-CloudPage $a $a.Map[$dcTrash]).status | Should -Be 'trashed'
         (Get-DcPage $a $cloudTrash).status | Should -Be 'trashed'
