@@ -68,6 +68,98 @@ function Get-ConfluenceEmulatorStats {
     Invoke-RestMethod -Uri "$origin/__emulator/stats"
 }
 
+function Get-EmulatorOrigin([Parameter(Mandatory)] $Emulator) { ([uri]$Emulator.Url).GetLeftPart([UriPartial]::Authority) }
+
+function Reset-ConfluenceEmulatorStats {
+    <#
+    .SYNOPSIS
+        Zeroes an emulator's request counters (total, held, per route).
+    .EXAMPLE
+        Reset-ConfluenceEmulatorStats $dc, $cloud
+    #>
+    param([Parameter(Mandatory, ValueFromPipeline)] [object[]] $Emulator)
+    process { foreach ($e in $Emulator) { $null = Invoke-RestMethod -Method Post -Uri "$(Get-EmulatorOrigin $e)/__emulator/stats/reset" } }
+}
+
+function Get-ConfluenceEmulatorWriteCount {
+    <#
+    .SYNOPSIS
+        The number of API requests an emulator served that were not GET (its writes), from its request counters.
+    #>
+    param([Parameter(Mandatory)] $Emulator)
+    $stats = Get-ConfluenceEmulatorStats $Emulator
+    $writes = 0
+    foreach ($route in $stats.byRoute.PSObject.Properties) { if ($route.Name -notlike 'GET *') { $writes += $route.Value } }
+    return $writes
+}
+
+function Set-ConfluenceEmulatorFault {
+    <#
+    .SYNOPSIS
+        Replaces all fault knobs of a running emulator (PUT /__emulator/faults); knobs not given are off.
+    .DESCRIPTION
+        -HoldMethod, -HoldPathPrefix and -HoldMs together hold the answer of matching requests after their work is
+        done (the path as the client sends it, e.g. /wiki/api/v2/pages or /confluence/rest/api/content).
+        Called without knobs it switches every fault off.
+    .EXAMPLE
+        Set-ConfluenceEmulatorFault $cloud -HoldMethod POST -HoldPathPrefix /wiki/api/v2/pages -HoldMs 60000
+    .EXAMPLE
+        Set-ConfluenceEmulatorFault $cloud   # all faults off
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [int] $LatencyMs,
+        [double] $FailPercent,
+        [double] $DropPercent,
+        [double] $DropAfterPercent,
+        [int] $RateLimit,
+        [int] $RateLimitWindowSeconds = 1,
+        [string] $HoldMethod,
+        [string] $HoldPathPrefix,
+        [int] $HoldMs
+    )
+    $settings = [ordered]@{ latencyMs = $LatencyMs; failPercent = $FailPercent; dropPercent = $DropPercent; dropAfterPercent = $DropAfterPercent }
+    if ($RateLimit -gt 0) { $settings.rateLimit = @{ limit = $RateLimit; windowSeconds = $RateLimitWindowSeconds } }
+    if ($HoldMethod) { $settings.hold = @{ method = $HoldMethod; pathPrefix = $HoldPathPrefix; ms = $HoldMs } }
+    Invoke-RestMethod -Method Put -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/faults" -ContentType 'application/json' `
+        -Body ($settings | ConvertTo-Json -Depth 4 -Compress)
+}
+
+function Add-ConfluenceEmulatorConcurrentEdit {
+    <#
+    .SYNOPSIS
+        Arms another user's edit of a page that lands just before the next write request to that page
+        (POST /__emulator/concurrent-edits): that write then meets a version it did not plan against (409).
+    .PARAMETER User
+        Email, account id, user key or username of the editor; default the emulator's first user who is not the admin.
+    .EXAMPLE
+        Add-ConfluenceEmulatorConcurrentEdit $dc -PageId 42 -Body '<p>Bob was faster.</p>' -User bob@example.com
+    #>
+    param(
+        [Parameter(Mandatory)] $Emulator,
+        [Parameter(Mandatory)] [string] $PageId,
+        [Parameter(Mandatory)] [string] $Body,
+        [string] $Title,
+        [string] $User,
+        [string] $Message
+    )
+    $request = @{ pageId = $PageId; body = $Body }
+    if ($Title) { $request.title = $Title }
+    if ($User) { $request.user = $User }
+    if ($Message) { $request.message = $Message }
+    Invoke-RestMethod -Method Post -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/concurrent-edits" -ContentType 'application/json' `
+        -Body ($request | ConvertTo-Json -Compress)
+}
+
+function Get-ConfluenceEmulatorConcurrentEdit {
+    <#
+    .SYNOPSIS
+        The concurrent edits still armed and those that landed: {pending: [...], applied: [{pageId, version, error}]}.
+    #>
+    param([Parameter(Mandatory)] $Emulator)
+    Invoke-RestMethod -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/concurrent-edits"
+}
+
 function Invoke-EmulatorApi {
     # One REST call to an emulator with its default credentials (Cloud Basic, Data Center Bearer).
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
@@ -114,4 +206,6 @@ function Copy-ConfluenceSpaceLikeCcma {
     return $map
 }
 
-Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma
+Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
+    Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
+    Get-ConfluenceEmulatorConcurrentEdit

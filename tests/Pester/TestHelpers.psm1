@@ -25,6 +25,31 @@ function Invoke-FreshPwsh {
     if ($json) { return $json | ConvertFrom-Json } else { return $null }
 }
 
+function Start-FreshPwsh {
+    <#
+    .SYNOPSIS
+        Starts a script in a new pwsh process and returns its System.Diagnostics.Process without waiting, so that a
+        test can kill it mid-way (Kill($true) ends the whole tree). The process inherits this session's environment;
+        its output goes to <LogPath>.out and <LogPath>.err.
+    #>
+    param([Parameter(Mandatory)] [string] $Script, [Parameter(Mandatory)] [string] $LogPath)
+    $wrapped = "`$ErrorActionPreference = 'Stop'; $Script"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapped))
+    # dotnet pwsh works only inside the tree with the tool manifest.
+    Start-Process -FilePath 'dotnet' -ArgumentList 'pwsh', '-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded `
+        -WorkingDirectory (Get-RepositoryRoot) -PassThru -NoNewWindow -RedirectStandardOutput "$LogPath.out" -RedirectStandardError "$LogPath.err"
+}
+
+function Test-ProcessAlive {
+    # True while the process runs. A killed process whose parent died too can linger as a zombie (Linux, state Z)
+    # when PID 1 of a container does not reap orphans: it runs no more, so it counts as dead.
+    param([Parameter(Mandatory)] [int] $Id)
+    if (-not (Get-Process -Id $Id -ErrorAction SilentlyContinue)) { return $false }
+    $status = "/proc/$Id/status"
+    if (Test-Path $status) { return -not (Select-String -Path $status -Pattern '^State:\s+Z' -Quiet) }
+    return $true
+}
+
 function New-TestScopeFile {
     # Writes a valid scope file for the given sites into a folder and returns its path.
     param(
@@ -56,4 +81,4 @@ $Spaces
     return $path
 }
 
-Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, New-TestScopeFile
+Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile

@@ -50,6 +50,20 @@ public sealed class FaultInjector
         }
     }
 
+    /// <summary>
+    /// How long to hold the answer of this request after its work (0 = not held): the hold knob, matched on the
+    /// method and on the path as the client sent it.
+    /// </summary>
+    internal int HoldMsFor(HttpRequest request)
+    {
+        HoldSettings? hold;
+        lock (_gate) hold = _settings.Hold;
+        if (hold is null || !string.Equals(hold.Method, request.Method, StringComparison.OrdinalIgnoreCase))
+            return 0;
+        var path = request.PathBase.Add(request.Path).Value ?? "";
+        return path.StartsWith(hold.PathPrefix, StringComparison.Ordinal) ? hold.Ms : 0;
+    }
+
     private enum Verdict { Pass, Drop, DropAfter, Limited, Fail }
 
     /// <summary>

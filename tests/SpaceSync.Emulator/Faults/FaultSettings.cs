@@ -9,6 +9,21 @@ public sealed class RateLimitSettings
     [JsonPropertyName("windowSeconds")] public int WindowSeconds { get; set; } = 1;
 }
 
+/// <summary>
+/// Holds the answer of matching API requests for Ms milliseconds AFTER their work is done: the effect is in the
+/// store while the client still waits, as when a process dies between a write and recording it.
+/// </summary>
+public sealed class HoldSettings
+{
+    /// <summary>HTTP method to match (case-insensitive), e.g. POST.</summary>
+    [JsonPropertyName("method")] public string Method { get; set; } = "";
+
+    /// <summary>Start of the request path as the client sends it (with /wiki or the context path), e.g. /wiki/api/v2/pages.</summary>
+    [JsonPropertyName("pathPrefix")] public string PathPrefix { get; set; } = "";
+
+    [JsonPropertyName("ms")] public int Ms { get; set; }
+}
+
 /// <summary>The fault knobs, as GET/PUT /__emulator/faults shows and takes them.</summary>
 public sealed class FaultSettings
 {
@@ -23,8 +38,13 @@ public sealed class FaultSettings
     /// <summary>Percentage of API requests that take effect but whose answer is lost (connection aborted after the work).</summary>
     [JsonPropertyName("dropAfterPercent")] public double DropAfterPercent { get; set; }
 
+    /// <summary>Null = no answer is held.</summary>
+    [JsonPropertyName("hold")] public HoldSettings? Hold { get; set; }
+
     internal void Validate()
     {
+        if (Hold is { } h && (string.IsNullOrWhiteSpace(h.Method) || !h.PathPrefix.StartsWith('/') || h.Ms is < 1 or > 600_000))
+            throw new ArgumentException("hold needs method, a pathPrefix starting with '/' and ms between 1 and 600000 (or hold: null to switch it off).");
         if (LatencyMs is < 0 or > 600_000) throw new ArgumentException("latencyMs must be between 0 and 600000.");
         if (FailPercent is < 0 or > 100) throw new ArgumentException("failPercent must be between 0 and 100.");
         if (DropPercent is < 0 or > 100) throw new ArgumentException("dropPercent must be between 0 and 100.");
@@ -40,5 +60,6 @@ public sealed class FaultSettings
         DropPercent = DropPercent,
         DropAfterPercent = DropAfterPercent,
         RateLimit = RateLimit is null ? null : new RateLimitSettings { Limit = RateLimit.Limit, WindowSeconds = RateLimit.WindowSeconds },
+        Hold = Hold is null ? null : new HoldSettings { Method = Hold.Method, PathPrefix = Hold.PathPrefix, Ms = Hold.Ms },
     };
 }

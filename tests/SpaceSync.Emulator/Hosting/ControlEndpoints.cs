@@ -10,7 +10,7 @@ namespace SpaceSync.Emulator;
 /// <summary>The test-only control surface under /__emulator/ (no auth, not counted, never faulted).</summary>
 internal static class ControlEndpoints
 {
-    public static void Map(WebApplication app, EmulatorState state, FaultInjector faults)
+    public static void Map(WebApplication app, EmulatorState state, FaultInjector faults, ConcurrentEdits concurrentEdits)
     {
         var group = app.MapGroup(Pipeline.ControlPrefix);
 
@@ -18,7 +18,7 @@ internal static class ControlEndpoints
         {
             var byRoute = new JsonObject();
             foreach (var (route, count) in state.Stats.ByRoute) byRoute[route] = count;
-            return Http.Json(new JsonObject { ["total"] = state.Stats.Total, ["byRoute"] = byRoute });
+            return Http.Json(new JsonObject { ["total"] = state.Stats.Total, ["held"] = state.Stats.Held, ["byRoute"] = byRoute });
         });
 
         group.MapPost("/stats/reset", () =>
@@ -28,6 +28,55 @@ internal static class ControlEndpoints
         });
 
         group.MapGet("/faults", () => Results.Json(faults.Settings));
+
+        // Another user's edit that lands just before the next write to its page (see ConcurrentEdits).
+        group.MapPost("/concurrent-edits", async (HttpContext context) =>
+        {
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { message = "Body must be JSON like {\"pageId\":\"42\",\"body\":\"<p>x</p>\",\"title\":null,\"user\":\"bob@example.com\"}: " + e.Message });
+            }
+            try
+            {
+                var rawId = body.Str("pageId") ?? throw new ArgumentException("pageId is required.");
+                if (!long.TryParse(rawId, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pageId))
+                    throw new ArgumentException($"pageId must be a page id, not '{rawId}'.");
+                var text = body.Str("body") ?? throw new ArgumentException("body (storage format) is required.");
+                var author = AuthorOf(state, body.Str("user"));
+                var edit = new ConcurrentEdit(pageId, text, body.Str("title"), author, body.Str("message") ?? "Edited by " + author.DisplayName + " while a sync ran");
+                concurrentEdits.Arm(edit);
+                return Http.Json(EditJson(edit), 201);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.BadRequest(new { message = e.Message });
+            }
+            catch (StoreException e)
+            {
+                return Results.Json(new { message = e.Message }, statusCode: e.Kind == StoreErrorKind.NotFound ? 404 : 400);
+            }
+        });
+
+        group.MapGet("/concurrent-edits", () =>
+        {
+            var pending = new JsonArray();
+            foreach (var e in concurrentEdits.Pending) pending.Add(EditJson(e));
+            var applied = new JsonArray();
+            foreach (var a in concurrentEdits.Applied)
+                applied.Add(new JsonObject { ["pageId"] = Http.Id(a.PageId), ["version"] = a.Version, ["error"] = a.Error });
+            return Http.Json(new JsonObject { ["pending"] = pending, ["applied"] = applied });
+        });
+
+        group.MapDelete("/concurrent-edits", () =>
+        {
+            concurrentEdits.Clear();
+            return Results.NoContent();
+        });
 
         // Users for mentions and user mapping; the demo adds them without touching the process.
         group.MapGet("/users", () =>
@@ -85,6 +134,24 @@ internal static class ControlEndpoints
             return Results.Json(faults.Settings);
         });
     }
+
+    /// <summary>The named user (email, account id, user key or username), else the first user who is not the admin.</summary>
+    private static User AuthorOf(EmulatorState state, string? name)
+    {
+        if (name is null)
+            return state.GetUsers().FirstOrDefault(u => u != state.Admin) ?? state.Admin;
+        return state.FindUserByEmail(name) ?? state.FindUserByAccountId(name) ?? state.FindUserByKey(name) ?? state.FindUserByUsername(name)
+            ?? throw new ArgumentException($"No user '{name}' (give an email, account id, user key or username).");
+    }
+
+    private static JsonObject EditJson(ConcurrentEdit e) => new()
+    {
+        ["pageId"] = Http.Id(e.PageId),
+        ["title"] = e.Title,
+        ["body"] = e.Body,
+        ["user"] = e.Author.Email,
+        ["message"] = e.Message,
+    };
 
     private static JsonObject UserJson(User u) => new()
     {

@@ -49,11 +49,12 @@ public static class EmulatorHost
             builder.Services.AddSingleton(state);
             builder.Services.AddSingleton(site);
             builder.Services.AddSingleton(faults);
+            var concurrentEdits = new ConcurrentEdits(state);
             builder.Services.Configure<Microsoft.AspNetCore.Http.Features.FormOptions>(f => f.MultipartBodyLengthLimit = 512L * 1024 * 1024);
 
             var app = builder.Build();
-            Pipeline.Use(app, site, state, faults);
-            ControlEndpoints.Map(app, state, faults);
+            Pipeline.Use(app, site, state, faults, concurrentEdits);
+            ControlEndpoints.Map(app, state, faults, concurrentEdits);
             if (site.IsCloud)
             {
                 Cloud.CloudV2Endpoints.Map(app);
@@ -71,7 +72,7 @@ public static class EmulatorHost
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var root = address.TrimEnd('/');
             var siteUrl = site.IsCloud ? root + "/wiki" : root + site.ContextPath;
-            return new RunningEmulator(app, state, faults, options, new Uri(siteUrl));
+            return new RunningEmulator(app, state, faults, concurrentEdits, options, new Uri(siteUrl));
         }
         catch
         {
@@ -86,11 +87,12 @@ public sealed class RunningEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    internal RunningEmulator(WebApplication app, EmulatorState state, FaultInjector faults, EmulatorOptions options, Uri baseUrl)
+    internal RunningEmulator(WebApplication app, EmulatorState state, FaultInjector faults, ConcurrentEdits concurrentEdits, EmulatorOptions options, Uri baseUrl)
     {
         _app = app;
         State = state;
         Faults = faults;
+        ConcurrentEdits = concurrentEdits;
         Options = options;
         BaseUrl = baseUrl;
     }
@@ -106,6 +108,9 @@ public sealed class RunningEmulator : IAsyncDisposable
 
     /// <summary>The fault knobs (same as PUT /__emulator/faults).</summary>
     public FaultInjector Faults { get; }
+
+    /// <summary>Edits by another user armed to land just before the next write to their page (same as POST /__emulator/concurrent-edits).</summary>
+    public ConcurrentEdits ConcurrentEdits { get; }
 
     public EmulatorOptions Options { get; }
 

@@ -19,7 +19,7 @@ internal static class Pipeline
 {
     public const string ControlPrefix = "/__emulator";
 
-    public static void Use(WebApplication app, Site site, EmulatorState state, FaultInjector faults)
+    public static void Use(WebApplication app, Site site, EmulatorState state, FaultInjector faults, ConcurrentEdits concurrentEdits)
     {
         // Data Center behind a servlet context: only paths below it exist; the control endpoint answers everywhere.
         app.Use(async (context, next) =>
@@ -51,6 +51,13 @@ internal static class Pipeline
 
             var outcome = await faults.TryPassAsync(context);
             if (outcome == FaultOutcome.Handled) return;
+            concurrentEdits.BeforeRequest(context);
+            var holdMs = faults.HoldMsFor(context.Request);
+            if (holdMs > 0 && outcome == FaultOutcome.Proceed)
+            {
+                await HeldAsync(context, holdMs, () => AuthenticatedAsync(context, next, site, state), state);
+                return;
+            }
             if (outcome == FaultOutcome.ProceedThenDrop)
             {
                 // The work happens, the answer goes nowhere, then the connection dies: a lost response.
@@ -67,6 +74,38 @@ internal static class Pipeline
             }
             await AuthenticatedAsync(context, next, site, state);
         });
+    }
+
+    /// <summary>
+    /// Does the work with the answer buffered, then holds it for <paramref name="holdMs"/> before sending it. A client
+    /// that gives up or dies meanwhile changes nothing: the work is already in the store.
+    /// </summary>
+    private static async Task HeldAsync(HttpContext context, int holdMs, Func<Task> work, EmulatorState state)
+    {
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(buffer));
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            context.Features.Set(original);
+        }
+        state.Stats.RecordHeld();
+        try
+        {
+            await Task.Delay(holdMs, context.RequestAborted);
+        }
+        catch (OperationCanceledException)
+        {
+            return;   // the client is gone; nobody is left to answer
+        }
+        buffer.Position = 0;
+        if (buffer.Length == 0) return;
+        context.Response.ContentLength = buffer.Length;
+        await buffer.CopyToAsync(context.Response.Body, context.RequestAborted);
     }
 
     private static async Task AuthenticatedAsync(HttpContext context, RequestDelegate next, Site site, EmulatorState state)

@@ -6,8 +6,17 @@ public sealed class RequestStats
     private readonly object _gate = new();
     private readonly Dictionary<string, long> _byRoute = new(StringComparer.Ordinal);
     private long _total;
+    private long _held;
 
     public long Total { get { lock (_gate) return _total; } }
+
+    /// <summary>Requests whose work is done and whose answer the hold knob delayed (counted when the hold starts).</summary>
+    public long Held { get { lock (_gate) return _held; } }
+
+    internal void RecordHeld()
+    {
+        lock (_gate) _held++;
+    }
 
     /// <summary>Snapshot: key "GET /wiki/api/v2/pages/{id}" → count.</summary>
     public IReadOnlyDictionary<string, long> ByRoute
@@ -35,6 +44,7 @@ public sealed class RequestStats
         lock (_gate)
         {
             _total = 0;
+            _held = 0;
             _byRoute.Clear();
         }
     }
