@@ -262,6 +262,8 @@ namespace SpaceSync.Core.Content.Translation
                     case "ri:content-id":
                         var page = PageFor(a.Value);
                         if (page != null) return new StorageAttribute(a.Name, page.PageId);
+                        // a bare id does not say which site it is from: one of the target's paired pages is already translated
+                        if (IsTargetPage(a.Value)) return a;
                         if (!string.IsNullOrEmpty(e.Attribute("ri:content-title")))
                         {
                             Report(TranslationWarningCodes.PageNotPaired, e,
@@ -290,6 +292,9 @@ namespace SpaceSync.Core.Content.Translation
                 var url = _owner._urls.Format(link, page, _direction);
                 return url == a.Value ? a : new StorageAttribute(a.Name, url);
             }
+
+            private bool IsTargetPage(string pageId) =>
+                (_toCloud ? Context.Pages.DataCenterPageFor(pageId) : Context.Pages.CloudPageFor(pageId)) != null;
 
             private PageLocation? PageFor(string pageId) =>
                 _toCloud ? Context.Pages.CloudPageFor(pageId) : Context.Pages.DataCenterPageFor(pageId);
