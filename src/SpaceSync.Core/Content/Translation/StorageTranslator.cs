@@ -23,9 +23,12 @@ namespace SpaceSync.Core.Content.Translation
     /// A body that needs nothing comes back as the same string. Otherwise the tree is written out again, which
     /// also respells what the writer spells its own way (entities as characters or numeric references, empty
     /// elements as <c>&lt;x /&gt;</c>, attribute quoting): never a difference for <see cref="ContentNormalizer"/>.
-    /// Translating the same body twice the same way changes nothing the second time (given that the two sites'
-    /// page ids are distinct, as they are after a migration). Only unknown users, Cloud-only markup and
-    /// unpaired links make a round trip lose anything, and each of those is reported.
+    /// Translating the same body twice the same way changes nothing the second time: the URL forms say which site
+    /// they belong to, and a bare <c>ri:content-id</c> that is already one of the target's paired pages is left alone
+    /// (this relies on the two sites' page ids being distinct, as they are after a migration). A body that crosses
+    /// and comes back unedited is the body that left, in normalized form; only people and pages missing on the
+    /// target and Cloud-only markup make it lose anything, each reported, and after that first crossing it is
+    /// stable. Legacy <c>ri:username</c> mentions come back as <c>ri:userkey</c>, as Data Center itself saves them.
     /// </summary>
     public sealed class StorageTranslator
     {

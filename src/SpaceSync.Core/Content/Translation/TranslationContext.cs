@@ -42,16 +42,16 @@ namespace SpaceSync.Core.Content.Translation
         /// are read and written under its path (none when null); absolute links to a site are rewritten only when both
         /// base URLs are known, since a link to any other host is not a link into a synced space.
         /// </summary>
-        public Uri? DataCenterBaseUrl { get; set; }
+        public Uri? DataCenterBaseUrl { get; init; }
 
         /// <summary>The Cloud base URL, <c>https://SITE.atlassian.net/wiki</c>; its path is always <c>/wiki</c>.</summary>
-        public Uri? CloudBaseUrl { get; set; }
+        public Uri? CloudBaseUrl { get; init; }
 
         /// <summary>Macro names Cloud has (<c>ac:name</c>); null = not known, macros are not checked going to Cloud.</summary>
-        public IReadOnlyCollection<string>? CloudMacros { get; set; }
+        public IReadOnlyCollection<string>? CloudMacros { get; init; }
 
         /// <summary>Macro names Data Center has; null = not known, macros are not checked going to Data Center.</summary>
-        public IReadOnlyCollection<string>? DataCenterMacros { get; set; }
+        public IReadOnlyCollection<string>? DataCenterMacros { get; init; }
 
         internal string? MapSpaceKey(string key, TranslationDirection direction) =>
             (direction == TranslationDirection.DataCenterToCloud ? _toCloudKey : _toDataCenterKey).TryGetValue(key, out var mapped) ? mapped : null;

@@ -5,8 +5,8 @@ namespace SpaceSync.Core.Content.Translation
 {
     /// <summary>
     /// Something in a body that the target site cannot show as the source did. <see cref="Code"/> is stable
-    /// (one of <see cref="TranslationWarningCodes"/>), <see cref="Element"/> is the markup concerned as written in
-    /// the source (shortened when long), <see cref="Message"/> says what happened, for a person.
+    /// (one of <see cref="TranslationWarningCodes"/>), <see cref="Element"/> is the source markup concerned (as the storage
+    /// writer spells it, shortened when long; for attributes dropped in bulk, the attribute name), <see cref="Message"/> says what happened, for a person.
     /// </summary>
     public sealed record TranslationWarning(string Code, string Element, string Message)
     {

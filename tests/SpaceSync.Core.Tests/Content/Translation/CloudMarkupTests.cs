@@ -115,7 +115,7 @@ public class CloudMarkupTests
         var body = "<p><ac:structured-macro ac:name=\"jira\" ac:schema-version=\"1\"><ac:parameter ac:name=\"key\">OPS-1</ac:parameter></ac:structured-macro></p>" +
                    "<ac:structured-macro ac:name=\"jira\"><ac:parameter ac:name=\"key\">OPS-2</ac:parameter></ac:structured-macro>" +
                    "<ac:structured-macro ac:name=\"info\"><ac:rich-text-body><p>i</p></ac:rich-text-body></ac:structured-macro>";
-        var context = Context(c => c.CloudMacros = new HashSet<string> { "info", "code" });
+        var context = new TranslationContext(Users, Pages, SpaceKeys) { CloudMacros = new HashSet<string> { "info", "code" } };
 
         var result = ToCloud(body, context);
         var unchecked_ = ToCloud(body);

@@ -7,11 +7,11 @@ namespace SpaceSync.Core.Tests.Content.Translation;
 
 public class LinkTranslationTests
 {
-    private static TranslationContext WithSites() => Context(c =>
+    private static TranslationContext WithSites() => new(Users, Pages, SpaceKeys)
     {
-        c.DataCenterBaseUrl = new Uri("https://wiki.acme.internal/confluence");
-        c.CloudBaseUrl = new Uri("https://acme.atlassian.net/wiki");
-    });
+        DataCenterBaseUrl = new Uri("https://wiki.acme.internal/confluence"),
+        CloudBaseUrl = new Uri("https://acme.atlassian.net/wiki"),
+    };
 
     [Fact]
     public void A_data_center_link_by_page_id_becomes_the_cloud_page_url_with_its_query_and_fragment()
@@ -122,6 +122,17 @@ public class LinkTranslationTests
 
         Assert.False(ToCloud(body).Changed);
         Assert.False(ToDataCenter("<p><a href=\"/pages/viewpage.action?pageId=3145000001\">x</a></p>").Changed);
+    }
+
+    [Fact]
+    public void A_bare_content_id_that_is_already_the_target_page_is_left_alone()
+    {
+        var body = "<ac:link><ri:page ri:content-id=\"3145000001\" ri:content-title=\"Runbook\" /></ac:link>";
+
+        var result = ToCloud(body);
+
+        Assert.False(result.Changed);
+        Assert.Empty(result.Warnings);
     }
 
     [Fact]

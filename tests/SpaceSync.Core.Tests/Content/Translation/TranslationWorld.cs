@@ -38,12 +38,7 @@ internal static class TranslationWorld
 
     public static Dictionary<string, string> SpaceKeys { get; } = new() { ["ENG"] = "ENG2" };
 
-    public static TranslationContext Context(Action<TranslationContext>? configure = null)
-    {
-        var context = new TranslationContext(Users, Pages, SpaceKeys);
-        configure?.Invoke(context);
-        return context;
-    }
+    public static TranslationContext Context() => new(Users, Pages, SpaceKeys);
 
     public static TranslationResult ToCloud(string body, TranslationContext? context = null) =>
         new StorageTranslator(context ?? Context()).Translate(body, TranslationDirection.DataCenterToCloud);
