@@ -41,6 +41,21 @@ public class TranslatorContractTests
     }
 
     [Fact]
+    public void Warnings_come_in_document_order_and_long_elements_are_shortened()
+    {
+        var longText = new string('x', 500);
+        var body = $"<ac:adf-extension><ac:adf-node type=\"extension\"><ac:adf-content><p>{longText}</p></ac:adf-content></ac:adf-node></ac:adf-extension>" +
+                   $"<p><ac:link><ri:user ri:account-id=\"{DaveAccount}\" /></ac:link></p>";
+
+        var warnings = ToDataCenter(body).Warnings;
+
+        Assert.Equal(new[] { TranslationWarningCodes.AdfExtensionWithoutFallback, TranslationWarningCodes.UserNotMapped }, warnings.Select(w => w.Code));
+        Assert.Equal(201, warnings[0].Element.Length);
+        Assert.EndsWith("…", warnings[0].Element);
+        Assert.Equal("UserNotMapped: " + warnings[1].Message, warnings[1].ToString());
+    }
+
+    [Fact]
     public void Every_warning_code_is_listed_once()
     {
         Assert.Equal(TranslationWarningCodes.All.Count, TranslationWarningCodes.All.Distinct().Count());
