@@ -32,6 +32,69 @@ internal sealed class BodyGenerator
         _blocks = Enumerable.Range(0, 1 + _shape.Next(6)).Select(_ => NewBlock(0)).ToList();
     }
 
+    /// <summary>
+    /// A body in one product's dialect: its mentions, page links (by title, by id in URLs, attachments of other
+    /// pages by content id) and emoticons name the users, pages and space of <paramref name="targets"/> in that
+    /// product's form, and it has nothing the other product cannot represent.
+    /// </summary>
+    public BodyGenerator(int seed, BodyFlavor flavor, LinkTargets targets)
+    {
+        _shape = new Random(seed);
+        _flavor = flavor;
+        _targets = targets;
+        _blocks = Enumerable.Range(0, 1 + _shape.Next(6)).Select(_ => NewBlock(0)).ToList();
+    }
+
+    public enum BodyFlavor { DataCenter, Cloud }
+
+    /// <summary>People and pages a flavoured body may refer to, with their ids in both products; the space is <see cref="DataCenterSpace"/> / <see cref="CloudSpace"/>.</summary>
+    public sealed record LinkTargets(
+        IReadOnlyList<(string UserKey, string AccountId)> Users,
+        IReadOnlyList<(string DataCenterId, string CloudId, string Title)> Pages,
+        string DataCenterSpace,
+        string CloudSpace)
+    {
+        public static LinkTargets Standard { get; } = new(
+            Enumerable.Range(0, 6).Select(i => ($"8a7f8082{i:x2}c0ffee0000000000{i:x6}", $"5b10a2844c20165700ede{i:x3}")).ToList(),
+            Enumerable.Range(0, 8).Select(i => ((1000 + i * 7).ToString(CultureInfo.InvariantCulture),
+                (3_145_000_000L + i * 131).ToString(CultureInfo.InvariantCulture), Vocabulary[i * 2] + " page " + i)).ToList(),
+            "ENG", "ENG2");
+    }
+
+    private readonly BodyFlavor? _flavor;
+    private readonly LinkTargets? _targets;
+
+    // a mention, link or emoticon in the flavour's form
+    private Raw FlavoredReference()
+    {
+        var t = _targets!;
+        var cloud = _flavor == BodyFlavor.Cloud;
+        var space = cloud ? t.CloudSpace : t.DataCenterSpace;
+        var page = t.Pages[_shape.Next(t.Pages.Count)];
+        var pageId = cloud ? page.CloudId : page.DataCenterId;
+        var comment = _shape.Next(3) == 0 ? _shape.Next(10, 99).ToString(CultureInfo.InvariantCulture) : null;
+        switch (_shape.Next(5))
+        {
+            case 0:
+                var user = t.Users[_shape.Next(t.Users.Count)];
+                return new Raw(cloud
+                    ? $"<ac:link><ri:user ri:account-id=\"{user.AccountId}\" /></ac:link>"
+                    : $"<ac:link><ri:user ri:userkey=\"{user.UserKey}\" /></ac:link>");
+            case 1:
+                var spaceKey = _shape.Next(2) == 0 ? $" ri:space-key=\"{space}\"" : "";
+                return new Raw($"<ac:link><ri:page{spaceKey} ri:content-title=\"{Escape(page.Title).Replace("\"", "&quot;")}\" /></ac:link>");
+            case 2:
+                var href = cloud
+                    ? $"/wiki/spaces/{space}/pages/{pageId}" + (comment == null ? "" : $"?focusedCommentId={comment}#comment-{comment}")
+                    : $"/pages/viewpage.action?pageId={pageId}" + (comment == null ? "" : $"&amp;focusedCommentId={comment}#comment-{comment}");
+                return new Raw($"<a href=\"{href}\">{Escape(Word())}</a>");
+            case 3:
+                return new Raw($"<ac:link><ri:attachment ri:filename=\"{Word().Length}.png\"><ri:content-entity ri:content-id=\"{pageId}\" /></ri:attachment></ac:link>");
+            default:
+                return new Raw($"<ac:emoticon ac:name=\"{new[] { "tick", "smile", "warning", "light-on" }[_shape.Next(4)]}\" />");
+        }
+    }
+
     /// <summary>Number of words in running text: what <see cref="Render"/> can change.</summary>
     public int FlowWordCount
     {
@@ -76,7 +139,7 @@ internal sealed class BodyGenerator
                     Many(1, 3, () => (Block)new Container("li", new(), new List<Block> { depth > 1 || _shape.Next(2) == 0 ? NewTextBlock("p") : NewBlock(depth + 1) })));
             case 3:
                 var rows = Many(1, 3, () => (Block)new Container("tr", new(), Many(1, 3, () => (Block)new Container("td", new(), new List<Block> { NewBlock(depth + 1) }))));
-                var attrs = _shape.Next(2) == 0 ? new List<(string, string)> { ("data-layout", "default"), ("data-table-width", "760") } : new();
+                var attrs = _shape.Next(2) == 0 && _flavor == null ? new List<(string, string)> { ("data-layout", "default"), ("data-table-width", "760") } : new();
                 return new Container("table", attrs, new List<Block> { new Container("tbody", new(), rows) });
             case 4:
                 var code = string.Join(_shape.Next(2) == 0 ? "\n" : "\n\t  ", Many(1, 3, () => Word() + "  (" + Word() + " & x < y)  "));
@@ -113,6 +176,7 @@ internal sealed class BodyGenerator
         {
             Item item = _shape.Next(6) switch
             {
+                1 when _flavor != null => FlavoredReference(),
                 0 => new Inline(new[] { "strong", "em", "code", "u" }[_shape.Next(4)], NewWords()),
                 1 => new Raw(_shape.Next(2) == 0
                     ? $"<ac:link><ri:user ri:account-id=\"557058:{_shape.Next(1000)}\" /></ac:link>"
