@@ -30,6 +30,13 @@ namespace SpaceSync.Core.Sites
             return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
         }
 
+        public SitePageReader ListTrash(SiteSpace space)
+        {
+            RequireSpace(space);
+            var query = "/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&limit=" + Text(ListingLimit) + "&status=trashed";
+            return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
+        }
+
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
             using var document = await _rest.GetJsonOrNullAsync(PageUrl(pageId, "?body-format=storage" + AllButDeleted), cancellationToken)
@@ -172,11 +179,13 @@ namespace SpaceSync.Core.Sites
         /// unlike CQL lastmodified), the same shape as the structural listing (parentId included), and a no-change
         /// query is one request.
         /// </summary>
-        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken)
+        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
+            CancellationToken cancellationToken)
         {
             RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
-            var reader = ListV2("/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&sort=-modified-date&limit=" + Text(ChangeQueryLimit));
+            var reader = ListV2("/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&sort=-modified-date&limit=" + Text(ChangeQueryLimit) +
+                                (withBodies ? "&body-format=storage" : ""));
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!changes.Add(PageJson.FromCloudV2(reader.Current, space)))

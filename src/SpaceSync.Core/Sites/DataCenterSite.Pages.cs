@@ -46,6 +46,15 @@ namespace SpaceSync.Core.Sites
                 _ => Task.FromResult<ListingReader?>(List("/content?" + common + "&expand=" + StructuralExpand + "&limit=" + Text(ContentLimit))));
         }
 
+        public SitePageReader ListTrash(SiteSpace space)
+        {
+            CloudSite.RequireSpace(space);
+            return new SitePageReader(
+                List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=page&status=trashed&expand=" + StructuralExpand +
+                     "&limit=" + Text(ContentLimit)),
+                content => PageJson.FromContent(content, space));
+        }
+
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
             // status=any: current or trashed.
@@ -150,13 +159,15 @@ namespace SpaceSync.Core.Sites
         /// Newest first also because offset paging shifts under concurrent edits: in this order a shift repeats a hit
         /// (removed by de-duplication) instead of skipping one.
         /// </summary>
-        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken)
+        public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
+            CancellationToken cancellationToken)
         {
             CloudSite.RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
             var cql = "space = " + CqlTime.Quote(space.Key) + " and type = page and lastmodified >= " +
                       CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
-            var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + "&limit=" + Text(SearchLimit));
+            var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
+                              "&limit=" + Text(SearchLimit));
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!changes.Add(PageJson.FromContent(reader.Current, space)))

@@ -38,6 +38,12 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed);
 
+        /// <summary>
+        /// Streams the pages in the space's trash (structural: no bodies). Trashing makes no version on either
+        /// product, so change queries cannot see it; the trash is usually small, and one request lists it.
+        /// </summary>
+        SitePageReader ListTrash(SiteSpace space);
+
         /// <summary>The page with its storage body (current or trashed), or null when missing or not visible to the account (404).</summary>
         Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken);
 
@@ -83,11 +89,13 @@ namespace SpaceSync.Core.Sites
         Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken);
 
         /// <summary>
-        /// Current pages modified at or after <paramref name="since"/> − <paramref name="overlap"/> (structural: no
-        /// bodies), one per page at its newest version, oldest change first. Pass the previous answer's
+        /// Current pages modified at or after <paramref name="since"/> − <paramref name="overlap"/> (with their storage
+        /// bodies when <paramref name="withBodies"/>: a sync needs them, and they come in the same requests), one per
+        /// page at its newest version, oldest change first. Pass the previous answer's
         /// HighWaterMark as <paramref name="since"/>. Trashing does not make a version on either product, so trashes
         /// (and restores) are not changes here: a periodic structural listing catches them.
         /// </summary>
-        Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken);
+        Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
+            CancellationToken cancellationToken);
     }
 }

@@ -24,7 +24,26 @@ namespace SpaceSync.Core.State
     }
 
     /// <summary>High-water marks a finished run advances to; null leaves a side's mark as it was.</summary>
-    public sealed record ChangeMarks(DateTimeOffset? DataCenter, DateTimeOffset? Cloud);
+    public sealed record ChangeMarks(DateTimeOffset? DataCenter, DateTimeOffset? Cloud)
+    {
+        /// <summary>When this run listed both sides in full (structurally); null keeps the previous time.</summary>
+        public DateTimeOffset? StructuralAt { get; init; }
+
+        /// <summary>The pages this run left unsettled, replacing the previous list; null keeps it.</summary>
+        public IReadOnlyList<UnsettledPage>? Unsettled { get; init; }
+    }
+
+    /// <summary>A page a run saw changed and left alone (see StateSchema V2).</summary>
+    public sealed record UnsettledPage(SiteKind Side, string PageId);
+
+    /// <summary>What an incremental run needs to know about the runs before it.</summary>
+    public sealed record ReadMarks
+    {
+        public DateTimeOffset? DataCenterChangesSince { get; init; }
+        public DateTimeOffset? CloudChangesSince { get; init; }
+        public DateTimeOffset? StructuralAt { get; init; }
+        public IReadOnlyList<UnsettledPage> Unsettled { get; init; } = Array.Empty<UnsettledPage>();
+    }
 
     /// <summary>
     /// A Data Center page and its Cloud counterpart, with what was last synced: the versions on each side

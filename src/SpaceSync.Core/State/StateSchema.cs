@@ -20,6 +20,7 @@ namespace SpaceSync.Core.State
         public static IReadOnlyList<SchemaMigration> Migrations { get; } = new[]
         {
             new SchemaMigration(1, "initial schema: spaces, pairs, create intents, runs, history, locks, conflicts", Script(V1)),
+            new SchemaMigration(2, "incremental runs: time of the last structural listing, pages left unsettled", Script(V2)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -119,6 +120,19 @@ CREATE TABLE conflicts (
     resolution         TEXT
 );
 CREATE UNIQUE INDEX conflicts_open_per_pair ON conflicts(pair_id) WHERE resolved_at IS NULL;
+";
+
+        // A change query only sees pages modified after the mark; a page a run saw changed but left alone (an open
+        // conflict, drift in a one-way phase, a failed write) lies before the next mark, so it is listed here and
+        // read again by every incremental run until it settles.
+        private const string V2 = @"
+ALTER TABLE spaces ADD COLUMN structural_at TEXT;
+CREATE TABLE unsettled_pages (
+    space_key TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    side      TEXT NOT NULL,
+    page_id   TEXT NOT NULL,
+    PRIMARY KEY (space_key, side, page_id)
+);
 ";
     }
 }

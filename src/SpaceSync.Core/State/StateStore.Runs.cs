@@ -54,6 +54,7 @@ namespace SpaceSync.Core.State
                     ("$id", runId), ("$finished", StateText.Time(now)), ("$key", run.SpaceKey),
                     ("$dcSince", StateText.TimeOrNull(advanceMarks?.DataCenter)),
                     ("$cloudSince", StateText.TimeOrNull(advanceMarks?.Cloud)));
+                if (advanceMarks != null) WriteReadMarks(run.SpaceKey, advanceMarks);
                 return run with { FinishedAt = now, Outcome = outcome, Counts = countsCopy, Requests = requests };
             });
         }

@@ -20,6 +20,8 @@ namespace SpaceSync.Core.Sync
         public bool WhatIf { get; init; }
         /// <summary>Told of each action's outcome as it happens (the cmdlet's progress bar and Verbose lines).</summary>
         public IProgress<SyncActionOutcome>? Progress { get; init; }
+        /// <summary>List every page on both sides (the structural listing) instead of asking only what changed.</summary>
+        public bool FullListing { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -57,6 +59,8 @@ namespace SpaceSync.Core.Sync
         /// of both sites, of which only those pages' actions ran (their outcomes follow the first plan's in <see cref="Outcomes"/>).
         /// </summary>
         public SyncPlan? Replan { get; init; }
+        /// <summary>How the sides were read: Changes (only what changed), Structural or Full.</summary>
+        public ListingMode Listing { get; init; }
 
         public int Count(string key) => Counts.TryGetValue(key, out var n) ? n : 0;
     }
@@ -119,6 +123,7 @@ namespace SpaceSync.Core.Sync
 
             private SideSnapshot _dc = null!;
             private SideSnapshot _cloud = null!;
+            private ReadMarks _readMarks = new ReadMarks();
             private long? _runId;
             private int _adoptedIntents;
             private int _executed;
@@ -151,9 +156,9 @@ namespace SpaceSync.Core.Sync
 
             public async Task<SyncRunResult> PlanOnlyAsync(CancellationToken ct)
             {
-                await ReadAsync(ct).ConfigureAwait(false);
                 LoadPairs();
-                RecoverIntents(write: false);
+                await ReadAsync(ct).ConfigureAwait(false);
+                await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
                 var plan = Plan();
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
@@ -161,14 +166,15 @@ namespace SpaceSync.Core.Sync
             public async Task<SyncRunResult> ExecuteAsync(string lockOwner, CancellationToken ct)
             {
                 var outcome = RunOutcome.Failed;
+                ChangeMarks? marks = null;
                 var counts = new Dictionary<string, int>(StringComparer.Ordinal);
                 SyncPlan? replan = null;
                 _runId = _state.StartRun(_space.Key, RunKind.Sync).Id;
                 try
                 {
-                    await ReadAsync(ct).ConfigureAwait(false);
                     LoadPairs();
-                    RecoverIntents(write: true);
+                    await ReadAsync(ct).ConfigureAwait(false);
+                    await RecoverIntentsAsync(write: true, ct).ConfigureAwait(false);
                     var plan = Plan();
                     if (plan.Refusal != null)
                     {
@@ -179,12 +185,23 @@ namespace SpaceSync.Core.Sync
 
                     await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
                     var conflicts = ConflictsOf(plan).ToList();
+                    var unsettled = UnsettledOf(plan);
+                    var listedInFull = _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
                     if (_metConcurrentEdit.Count > 0)
                     {
+                        var again = new HashSet<string>(_metConcurrentEdit, StringComparer.Ordinal);
                         replan = await ReplanAsync(lockOwner, conflicts, ct).ConfigureAwait(false);
+                        if (replan != null && replan.Refusal is null)
+                        {
+                            // Those pages were judged again: the second round says which of them are still open.
+                            unsettled.RemoveAll(u => u.PairKey != null && again.Contains(u.PairKey));
+                            unsettled.AddRange(UnsettledOf(replan, again));
+                        }
                     }
 
                     RecordOpenConflicts(conflicts);
+                    // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
+                    marks = MarksAfter(listedInFull, unsettled);
                     Count(counts);
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
@@ -209,7 +226,7 @@ namespace SpaceSync.Core.Sync
                 finally
                 {
                     if (outcome != RunOutcome.Succeeded && outcome != RunOutcome.Refused) Count(counts);
-                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests);
+                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests, marks);
                 }
             }
 
@@ -255,8 +272,8 @@ namespace SpaceSync.Core.Sync
                 _round = 2;
                 _log.Information("{Count} page(s) of {Space} were edited during the run: reading both sites again to plan them anew",
                     again.Count, _space.Key);
+                LoadPairs(); // the first round's pairs as it stored them: the read below needs their versions
                 await ReadAsync(ct).ConfigureAwait(false);
-                LoadPairs();
                 var plan = Plan();
                 if (plan.Refusal != null)
                 {
@@ -313,7 +330,15 @@ namespace SpaceSync.Core.Sync
                 Requests = Requests,
                 Duration = DateTimeOffset.UtcNow - _started,
                 Refusal = plan.Refusal,
+                Listing = Listing,
             };
+
+            /// <summary>The widest read of the two sides (one may have fallen back to a full read).</summary>
+            private ListingMode Listing =>
+                _dc is null || _cloud is null ? ListingMode.Changes
+                : _dc.Mode == ListingMode.Full || _cloud.Mode == ListingMode.Full ? ListingMode.Full
+                : _dc.Mode == ListingMode.Structural || _cloud.Mode == ListingMode.Structural ? ListingMode.Structural
+                : ListingMode.Changes;
 
             private static IReadOnlyList<DriftItem> ConflictsOf(SyncPlan plan) =>
                 plan.Items.Where(i => i.Status == DriftStatus.Conflict && i.ActionIds.Count == 0).ToList();
@@ -323,9 +348,91 @@ namespace SpaceSync.Core.Sync
             private async Task ReadAsync(CancellationToken ct)
             {
                 var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
-                _dc = await SnapshotReader.ReadAsync(_dcSite, dcSpace, SyncSide.DataCenter, _log, ct).ConfigureAwait(false);
-                _cloud = await SnapshotReader.ReadAsync(_cloudSite, cloudSpace, SyncSide.Cloud, _log, ct).ConfigureAwait(false);
+                _readMarks = _state.GetReadMarks(_space.Key);
+                var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
+                _dc = await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false);
+                _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
+                _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
+                    _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
+
+            private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
+            {
+                var known = new Dictionary<string, KnownVersion>(StringComparer.Ordinal);
+                foreach (var pair in _byDc.Values)
+                {
+                    known[side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId] =
+                        new KnownVersion(side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion, pair.BaseHash);
+                }
+
+                if (mode == ListingMode.Changes)
+                {
+                    var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
+                    var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
+                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct).ConfigureAwait(false);
+                    if (changes != null) return changes;
+                    return await SnapshotReader.ReadAsync(site, space, side, _log, ct).ConfigureAwait(false);
+                }
+
+                return mode == ListingMode.Full
+                    ? await SnapshotReader.ReadAsync(site, space, side, _log, ct).ConfigureAwait(false)
+                    : await SnapshotReader.ReadStructuralAsync(site, space, side, known,
+                        side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
+                        ListingPolicy.ChangeOverlap, _log, ct).ConfigureAwait(false);
+            }
+
+            /// <summary>Pages the last run saw changed and left alone: a change query from the new mark would miss them.</summary>
+            private IEnumerable<string> Unsettled(SyncSide side)
+            {
+                var kind = RunSupport.KindOf(side);
+                return _readMarks.Unsettled.Where(p => p.Side == kind).Select(p => p.PageId);
+            }
+
+            /// <summary>This side's pages the state has in the trash.</summary>
+            private HashSet<string> RecordedTrashed(SyncSide side)
+            {
+                var trashedHere = side == SyncSide.DataCenter ? StatePairStatus.TrashedOnDataCenter : StatePairStatus.TrashedOnCloud;
+                return new HashSet<string>(
+                    _byDc.Values.Where(p => p.Status == StatePairStatus.TrashedOnBoth || p.Status == trashedHere)
+                        .Select(p => side == SyncSide.DataCenter ? p.DataCenterPageId : p.CloudPageId),
+                    StringComparer.Ordinal);
+            }
+
+            /// <summary>
+            /// The marks a run that tried every action leaves: each side's newest change seen, the time of a structural
+            /// listing, and every page of an item this run did not settle (conflicts, one-way drift, writes that failed).
+            /// </summary>
+            private ChangeMarks MarksAfter(bool listedInFull, IEnumerable<(string? PairKey, UnsettledPage Page)> unsettled) =>
+                new ChangeMarks(
+                    Later(_readMarks.DataCenterChangesSince, _dc.HighWaterMark),
+                    Later(_readMarks.CloudChangesSince, _cloud.HighWaterMark))
+                {
+                    StructuralAt = listedInFull ? _started : (DateTimeOffset?)null,
+                    Unsettled = unsettled.Select(u => u.Page).ToList(),
+                };
+
+            /// <summary>
+            /// The pages of the plan's items that this round did not settle: not in sync, and not every action of theirs
+            /// done (conflicts and one-way drift have none). Read by <see cref="_done"/>, so call it before another round.
+            /// </summary>
+            private List<(string? PairKey, UnsettledPage Page)> UnsettledOf(SyncPlan plan, ISet<string>? onlyPairs = null)
+            {
+                var unsettled = new List<(string?, UnsettledPage)>();
+                foreach (var item in plan.Items)
+                {
+                    if (item.Status == DriftStatus.InSync || item.Status == DriftStatus.Excluded || item.Status == DriftStatus.Restricted) continue;
+                    if (onlyPairs != null && (item.DataCenterId is null || !onlyPairs.Contains(item.DataCenterId))) continue;
+                    var settled = item.ActionIds.Count > 0 && item.ActionIds.All(id => _done.TryGetValue(id, out var o) && o == ActionOutcomeKind.Done);
+                    if (settled) continue;
+                    if (item.DataCenterId != null) unsettled.Add((item.DataCenterId, new UnsettledPage(SiteKind.DataCenter, item.DataCenterId)));
+                    if (item.CloudId != null) unsettled.Add((item.DataCenterId, new UnsettledPage(SiteKind.Cloud, item.CloudId)));
+                }
+
+                return unsettled;
+            }
+
+            private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) =>
+                a is null ? b : b is null ? a : (a.Value > b.Value ? a : b);
 
             private void LoadPairs()
             {
@@ -362,7 +469,7 @@ namespace SpaceSync.Core.Sync
             /// was lost). The page is looked for on the target: found (unpaired, same title and parent) → paired now;
             /// not found → the intent is dropped and the planner plans the create again.
             /// </summary>
-            private void RecoverIntents(bool write)
+            private async Task RecoverIntentsAsync(bool write, CancellationToken ct)
             {
                 foreach (var intent in _state.ListCreateIntents(_space.Key))
                 {
@@ -389,7 +496,9 @@ namespace SpaceSync.Core.Sync
                     // source edit made since then still counts as a change (by content). Edited since, the target's
                     // edit must cross: the base is then the source.
                     var untouched = found.Version <= 1;
-                    var baseBody = untouched ? target.BodyOf(found.Id) : source.BodyOf(sourcePage.Id);
+                    var baseBody = untouched
+                        ? await target.LoadBodyAsync(found.Id, ct).ConfigureAwait(false)
+                        : await source.LoadBodyAsync(sourcePage.Id, ct).ConfigureAwait(false);
                     var baseHash = untouched ? found.BodyHash : sourcePage.BodyHash;
                     var sourceVersion = untouched ? 1 : sourcePage.Version;
                     var pair = new PairRecord
@@ -476,7 +585,7 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.Update: return await UpdateAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Trash: return await TrashAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
-                        case SyncActionKind.Adopt: return Adopt(action);
+                        case SyncActionKind.Adopt: return await AdoptAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);
@@ -521,7 +630,7 @@ namespace SpaceSync.Core.Sync
                 var source = SnapshotOf(action.Source);
                 var target = SnapshotOf(action.Target);
                 var sourcePage = source.Snapshot.Pages[action.SourceId!];
-                var body = source.BodyOf(sourcePage.Id);
+                var body = await source.LoadBodyAsync(sourcePage.Id, ct).ConfigureAwait(false);
                 var parentId = ParentIdOnTarget(action.Parent ?? ParentRef.TopLevel);
                 var intent = _state.RecordCreateIntent(new CreateIntent
                 {
@@ -602,7 +711,9 @@ namespace SpaceSync.Core.Sync
                 var writesContent = action.WritesBody || !string.Equals(action.Title, target.Title, StringComparison.Ordinal);
                 if (writesContent)
                 {
-                    var body = action.WritesBody ? source.Body : target.Body;
+                    var body = action.WritesBody
+                        ? await BodyOfAsync(action.Source, source, ct).ConfigureAwait(false)
+                        : await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false);
                     var page = await site.UpdatePageAsync(target.Id, target.Version, action.Title, body, ct).ConfigureAwait(false);
                     target.Version = page.Version.Number;
                     target.Title = action.Title;
@@ -671,13 +782,13 @@ namespace SpaceSync.Core.Sync
                 return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"restored \"{action.Title}\" on {action.Target.Label()}");
             }
 
-            private SyncActionOutcome Adopt(SyncAction action)
+            private async Task<SyncActionOutcome> AdoptAsync(SyncAction action, CancellationToken ct)
             {
                 var source = SnapshotOf(action.Source).Snapshot.Pages[action.SourceId!];
                 var target = SnapshotOf(action.Target).Snapshot.Pages[action.TargetId!];
                 var dcPage = action.Source == SyncSide.DataCenter ? source : target;
                 var cloudPage = action.Source == SyncSide.DataCenter ? target : source;
-                var body = SnapshotOf(action.Source).BodyOf(source.Id);
+                var body = await SnapshotOf(action.Source).LoadBodyAsync(source.Id, ct).ConfigureAwait(false);
                 var stored = _state.RecordPageOutcome(new PageOutcome
                 {
                     Pair = new PairRecord
@@ -705,27 +816,51 @@ namespace SpaceSync.Core.Sync
             {
                 if (_progress.TryGetValue(pairKey, out var progress)) return progress;
                 var pair = _byDc[pairKey];
-                progress = new PairProgress(pair, SideState(_dc, pair.DataCenterPageId), SideState(_cloud, pair.CloudPageId));
+                progress = new PairProgress(pair, SideState(_dc, pair), SideState(_cloud, pair));
                 _progress[pairKey] = progress;
                 return progress;
             }
 
-            private static PageProgress SideState(SideSnapshot snapshot, string id)
+            private PageProgress SideState(SideSnapshot snapshot, PairRecord pair)
             {
-                if (!snapshot.Snapshot.Pages.TryGetValue(id, out var page))
+                var side = snapshot.Side;
+                var id = side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId;
+                if (snapshot.Snapshot.Pages.TryGetValue(id, out var page))
+                {
+                    return new PageProgress
+                    {
+                        Id = id,
+                        Version = page.Version,
+                        Title = page.Title,
+                        ParentId = page.ParentId,
+                        Body = snapshot.TryGetBody(id, out var body) ? body : null,
+                        Trashed = page.Status == PageStatus.Trashed,
+                    };
+                }
+
+                if (snapshot.Snapshot.IsComplete)
                 {
                     return new PageProgress { Id = id, Missing = true, Trashed = true };
                 }
 
+                // Not in a change query's answer: as last synced.
+                var parent = pair.ParentPairId is long parentId ? _byDc.Values.FirstOrDefault(p => p.Id == parentId) : null;
                 return new PageProgress
                 {
                     Id = id,
-                    Version = page.Version,
-                    Title = page.Title,
-                    ParentId = page.ParentId,
-                    Body = snapshot.BodyOf(id),
-                    Trashed = page.Status == PageStatus.Trashed,
+                    Version = side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion,
+                    Title = pair.Title,
+                    ParentId = parent is null ? null : side == SyncSide.DataCenter ? parent.DataCenterPageId : parent.CloudPageId,
+                    Trashed = pair.Status == StatePairStatus.TrashedOnBoth ||
+                              pair.Status == (side == SyncSide.DataCenter ? StatePairStatus.TrashedOnDataCenter : StatePairStatus.TrashedOnCloud),
                 };
+            }
+
+            /// <summary>A side's body as the run has it: written, read, or fetched now.</summary>
+            private async Task<string> BodyOfAsync(SyncSide side, PageProgress page, CancellationToken ct)
+            {
+                page.Body ??= await SnapshotOf(side).LoadBodyAsync(page.Id, ct).ConfigureAwait(false);
+                return page.Body;
             }
 
             /// <summary>
@@ -762,8 +897,9 @@ namespace SpaceSync.Core.Sync
                     {
                         Title = dc.Title,
                         ParentPairId = dc.ParentId is null ? null : PairOfPage(SyncSide.DataCenter, dc.ParentId)?.Id ?? old.ParentPairId,
-                        BaseBody = SnapshotReader.NormalizedOrRaw(dc.Body),
-                        BaseHash = SnapshotReader.HashOf(dc.Body, SyncSide.DataCenter, dc.Id, _log),
+                        // A body the run neither read nor wrote is the one last synced: the base stays.
+                        BaseBody = dc.Body is null ? old.BaseBody : SnapshotReader.NormalizedOrRaw(dc.Body),
+                        BaseHash = dc.Body is null ? old.BaseHash : SnapshotReader.HashOf(dc.Body, SyncSide.DataCenter, dc.Id, _log),
                     };
                 }
 
@@ -838,7 +974,8 @@ namespace SpaceSync.Core.Sync
             public int Version;
             public string Title = "";
             public string? ParentId;
-            public string Body = "";
+            /// <summary>Null until read or written (a page not read in this run is as last synced).</summary>
+            public string? Body;
             public bool Trashed;
             public bool Missing;
         }

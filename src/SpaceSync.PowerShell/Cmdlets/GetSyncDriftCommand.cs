@@ -14,10 +14,14 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter IncludeInSync { get; set; }
 
+        /// <summary>List every page on both sides instead of asking only what changed since the last run.</summary>
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                new SyncRunOptions { WhatIf = true }, run.Log, cancellationToken).ConfigureAwait(false);
+                new SyncRunOptions { WhatIf = true, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
             if (result.Refusal is PlanRefusal refusal)
             {
                 run.Warning($"Space {run.Space.Key}: a sync would be refused ({refusal.Code}): {refusal.Message}");

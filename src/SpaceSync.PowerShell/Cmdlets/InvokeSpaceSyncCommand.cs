@@ -18,13 +18,17 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>List every page on both sides instead of asking only what changed since the last run.</summary>
+        [Parameter]
+        public SwitchParameter Full { get; set; }
+
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
             if (!run.ShouldProcess($"space {run.Space.Key}", "Synchronize pages between Data Center and Cloud"))
             {
                 // -WhatIf: every action the run would take, and nothing written.
                 var preview = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                    new SyncRunOptions { WhatIf = true, Force = Force }, run.Log, cancellationToken).ConfigureAwait(false);
+                    new SyncRunOptions { WhatIf = true, Force = Force, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
                 foreach (var action in preview.Plan.Actions)
                 {
                     run.ShouldProcess($"{action.Target} page {action.TargetId ?? "(new)"} \"{action.Title}\"", $"{action.Kind}: {action.Reason}");
@@ -39,7 +43,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                new SyncRunOptions { Force = Force }, run.Log, cancellationToken).ConfigureAwait(false);
+                new SyncRunOptions { Force = Force, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
             if (result.Refusal is PlanRefusal refusal)
             {
                 run.Error(new InvalidOperationException(refusal.Message), "SyncRefused" + refusal.Code, ErrorCategory.LimitsExceeded);

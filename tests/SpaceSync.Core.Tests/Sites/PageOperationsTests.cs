@@ -290,7 +290,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var edited = site.LeafPage();
         var written = await site.Client.UpdatePageAsync(edited.Id.ToString(), edited.Current.Number, edited.Title, "<p>changed</p>", None);
 
-        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), None);
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
 
         var change = Assert.Single(changes.Pages);
         Assert.Equal(written.Id, change.Id);
@@ -300,7 +300,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         Assert.Equal(site.StorePage(written.Id).Current.When, changes.HighWaterMark);
 
         // Asked again from the mark, with no overlap, nothing new.
-        var again = await site.Client.GetChangedPagesAsync(site.Space, changes.HighWaterMark.AddSeconds(1), TimeSpan.Zero, None);
+        var again = await site.Client.GetChangedPagesAsync(site.Space, changes.HighWaterMark.AddSeconds(1), TimeSpan.Zero, withBodies: false, None);
         Assert.Empty(again.Pages);
         Assert.Equal(changes.HighWaterMark.AddSeconds(1), again.HighWaterMark);
     }
@@ -330,8 +330,8 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var first = await site.Client.UpdatePageAsync(twice.Id.ToString(), twice.Current.Number, twice.Title, "<p>one</p>", None);
         var second = await site.Client.UpdatePageAsync(twice.Id.ToString(), first.Version.Number, twice.Title, "<p>two</p>", None);
 
-        var withOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), None);
-        var withoutOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, None);
+        var withOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
+        var withoutOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None);
 
         Assert.Equal(new[] { early.Id.ToString(), twice.Id.ToString() }, withOverlap.Pages.Select(p => p.Id)); // oldest change first
         Assert.Equal(second.Version.Number, withOverlap.Pages.Single(p => p.Id == second.Id).Version.Number);
@@ -350,7 +350,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         foreach (var page in edited)
             await site.Client.UpdatePageAsync(page.Id.ToString(), page.Current.Number, page.Title, "<p>bulk</p>", None);
 
-        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), None);
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
 
         Assert.Equal(edited.Select(p => p.Id.ToString()).OrderBy(i => i), changes.Pages.Select(p => p.Id).OrderBy(i => i));
         Assert.True(changes.Pages.Zip(changes.Pages.Skip(1)).All(pair => pair.First.Version.When <= pair.Second.Version.When));
@@ -373,11 +373,11 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
 
         site.State.Stats.Reset();
         before = site.Client.Counters.RequestsSent;
-        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), None);
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
         var firstQueryRequests = site.Client.Counters.RequestsSent - before;
         var firstQueryRoutes = site.State.Stats.ByRoute;
         before = site.Client.Counters.RequestsSent;
-        await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), None);
+        await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
         var laterQueryRequests = site.Client.Counters.RequestsSent - before;
         Assert.Empty(changes.Pages);
 
@@ -408,7 +408,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
                      ct => site.Client.GetPageAsync(page.Id.ToString(), ct),
                      ct => site.Client.UpdatePageAsync(page.Id.ToString(), page.Current.Number, page.Title, "<p>x</p>", ct),
                      ct => site.Client.CreatePageAsync(site.Space, null, "Cancelled Create", "<p>x</p>", ct),
-                     ct => site.Client.GetChangedPagesAsync(site.Space, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(2), ct),
+                     ct => site.Client.GetChangedPagesAsync(site.Space, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(2), withBodies: false, ct),
                  })
         {
             using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));

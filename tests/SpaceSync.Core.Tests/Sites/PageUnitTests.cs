@@ -90,7 +90,7 @@ public sealed class PageUnitTests
         using var site = kit.DataCenter();
         var space = new SiteSpace { Id = "1212417", Key = "ENG", HomepageId = "1212418" };
 
-        var changes = await site.GetChangedPagesAsync(space, since, TimeSpan.FromMinutes(2), CancellationToken.None);
+        var changes = await site.GetChangedPagesAsync(space, since, TimeSpan.FromMinutes(2), withBodies: false, CancellationToken.None);
 
         Assert.Equal("1212600", Assert.Single(changes.Pages).Id);
         Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 1, 0, TimeSpan.Zero), changes.HighWaterMark);

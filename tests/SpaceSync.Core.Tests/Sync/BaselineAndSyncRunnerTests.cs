@@ -241,19 +241,25 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         await using var world = await RunnerWorld.StartAsync(pageCount);
         output.WriteLine($"{pageCount}-page pair set up (seed + CCMA-like copy) in {clock.ElapsedMilliseconds} ms");
         var baseline = await world.BaselineAsync();
+        var structural = await world.SyncAsync(); // the first run after a baseline lists every page
         var noChange = await world.SyncAsync();
         var taken = new List<long>();
         for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Dc, RunnerWorld.Leaf(world.Dc, taken), body: $"<p>DC change {i}.</p>");
         for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Cloud, world.CloudTwin(RunnerWorld.Leaf(world.Dc, taken)), body: $"<p>Cloud change {i}.</p>");
         var tenChanges = await world.SyncAsync();
         output.WriteLine($"baseline:         {baseline.PairsRecorded} pairs, {baseline.Requests} requests, {baseline.Duration.TotalMilliseconds:F0} ms");
-        output.WriteLine($"no-change sync:   {noChange.Requests} requests, {noChange.Duration.TotalMilliseconds:F0} ms");
-        output.WriteLine($"10-change sync:   {tenChanges.Count("Update")} updates, {tenChanges.Requests} requests, {tenChanges.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"structural sync:  {structural.Listing}, {structural.Requests} requests, {structural.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"no-change sync:   {noChange.Listing}, {noChange.Requests} requests, {noChange.Duration.TotalMilliseconds:F0} ms");
+        output.WriteLine($"10-change sync:   {tenChanges.Listing}, {tenChanges.Count("Update")} updates, {tenChanges.Requests} requests, {tenChanges.Duration.TotalMilliseconds:F0} ms");
         Assert.Equal(pageCount + 1, baseline.PairsRecorded);
         Assert.DoesNotContain(noChange.Plan.Actions, a => a.WritesSite);
         if (pageCount <= 100) Assert.InRange(noChange.Requests, 1, 8); // issue 3: a no-change run on a 100-page pair
         Assert.Equal(10, tenChanges.Count("Update"));
-        Assert.Equal(noChange.Requests + 10, tenChanges.Requests); // one PUT per change on top of the listings
+        Assert.Equal(ListingMode.Structural, structural.Listing);
+        Assert.Equal(ListingMode.Changes, noChange.Listing);
+        Assert.Equal(ListingMode.Changes, tenChanges.Listing);
+        // One PUT per change on top of the queries (the changed pages' bodies come in the change queries' answers).
+        Assert.Equal(noChange.Requests + 10, tenChanges.Requests);
         world.AssertSidesEqual();
     }
 }

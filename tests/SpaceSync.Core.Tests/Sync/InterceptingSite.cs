@@ -23,6 +23,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task<WriteAccessResult> CheckWriteAccessAsync(SiteSpace space, SiteUser user, CancellationToken cancellationToken) =>
         inner.CheckWriteAccessAsync(space, user, cancellationToken);
     public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed) => inner.ListPages(space, withBodies, includeTrashed);
+    public SitePageReader ListTrash(SiteSpace space) => inner.ListTrash(space);
     public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
     {
         if (BeforeGetPage != null) await BeforeGetPage(pageId);
@@ -62,8 +63,8 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task PurgePageAsync(string pageId, CancellationToken cancellationToken) => inner.PurgePageAsync(pageId, cancellationToken);
     public Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken) =>
         inner.FindPageByTitleAsync(space, title, cancellationToken);
-    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, CancellationToken cancellationToken) =>
-        inner.GetChangedPagesAsync(space, since, overlap, cancellationToken);
+    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken) =>
+        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken);
 
     public void Dispose() { /* the inner client belongs to the test world */ }
 }

@@ -106,9 +106,9 @@ public sealed class RunnerWorld : IAsyncDisposable
         BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority, force, whatIf, EngineLog.None, None);
 
     public Task<SyncRunResult> SyncAsync(bool force = false, bool whatIf = false, IConfluenceSite? dcSite = null, IConfluenceSite? cloudSite = null,
-        CancellationToken cancellationToken = default) =>
-        SyncRunner.RunAsync(dcSite ?? DcSite, cloudSite ?? CloudSite, State, Space, new SyncRunOptions { Force = force, WhatIf = whatIf }, EngineLog.None,
-            cancellationToken);
+        CancellationToken cancellationToken = default, bool fullListing = false) =>
+        SyncRunner.RunAsync(dcSite ?? DcSite, cloudSite ?? CloudSite, State, Space,
+            new SyncRunOptions { Force = force, WhatIf = whatIf, FullListing = fullListing }, EngineLog.None, cancellationToken);
 
     public static List<Page> CurrentPages(EmulatorState state) =>
         state.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
