@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.Globalization;
+using System.IO;
 
 namespace SpaceSync.Core.State
 {
@@ -51,9 +52,32 @@ namespace SpaceSync.Core.State
 
             using (process)
             {
+                if (IsZombie(pid)) return true;
                 if (recordedStart is null) return false;
                 var start = StartTicks(process);
                 return start != null && start.Value != recordedStart.Value;
+            }
+        }
+
+        /// <summary>
+        /// Linux keeps a killed process as a zombie until its parent reaps it, and a container without an init process
+        /// may never do so: the pid still answers, but nothing runs. /proc/PID/stat's state after the name says so.
+        /// </summary>
+        private static bool IsZombie(int pid)
+        {
+            try
+            {
+                var path = "/proc/" + pid.ToString(CultureInfo.InvariantCulture) + "/stat";
+                if (!File.Exists(path)) return false;
+                var stat = File.ReadAllText(path);
+                var afterName = stat.LastIndexOf(')');
+                if (afterName < 0 || afterName + 2 >= stat.Length) return false;
+                var state = stat[afterName + 2];
+                return state == 'Z' || state == 'X';
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                return false;
             }
         }
 
