@@ -231,6 +231,23 @@ Describe 'Pending changes and retiring a space' {
         [IO.File]::ReadAllText($script:Scope) | Should -Not -Match 'HR'
     }
 
+    It 'archives nothing when the scope file cannot be edited' {
+        $folder = Join-Path $TestDrive 'flow'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $flowScope = Join-Path $folder 'spacesync.yaml'
+        $flowText = $script:Head.Substring(0, $script:Head.IndexOf('spaces:')) +
+            "spaces: [{ key: ENG, cloudKey: ENG2, owner: eng@example.com }, { key: HR, owner: hr@example.com }]`n"
+        [IO.File]::WriteAllText($flowScope, $flowText)
+        $null = Start-SpaceBaseline -ScopePath $flowScope -SpaceKey ENG
+
+        Remove-SyncedSpace -ScopePath $flowScope -SpaceKey ENG -Force -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ScopeEditUnsupported,*'
+        [IO.File]::ReadAllText($flowScope) | Should -BeExactly $flowText
+        (Get-SyncedSpace -ScopePath $flowScope -SpaceKey ENG -Offline).PairedPages | Should -Be 7
+        Test-Path (Join-Path $folder 'archive') | Should -BeFalse
+        Get-ChildItem $folder -Filter '*.tmp' -Force | Should -BeNullOrEmpty
+    }
+
     It 'says so for a space that is not in the scope file' {
         Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey NOPE -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
         $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceNotInScope,*'
