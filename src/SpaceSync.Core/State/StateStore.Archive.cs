@@ -93,7 +93,16 @@ namespace SpaceSync.Core.State
         private string CreateArchiveFile(string spaceKey)
         {
             var folder = ArchiveFolder;
-            Directory.CreateDirectory(folder);
+            try
+            {
+                Directory.CreateDirectory(folder);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                throw new StateStoreException(StateErrorKind.CannotOpen,
+                    $"Cannot create the archive folder '{folder}' beside the state file: {e.Message}. Nothing was archived.", e);
+            }
+
             var stamp = Now().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
             for (var n = 1; ; n++)
             {
@@ -106,6 +115,11 @@ namespace SpaceSync.Core.State
                 catch (IOException) when (File.Exists(path))
                 {
                     continue;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new StateStoreException(StateErrorKind.CannotOpen,
+                        $"Cannot create the archive file '{path}': {e.Message}. Nothing was archived.", e);
                 }
 
                 try

@@ -120,8 +120,9 @@ namespace SpaceSync.PowerShell.Cmdlets
                     {
                         PostError(queue, space, e, e.Errors.FirstOrDefault()?.Code ?? "ScopeEditFailed", ErrorCategory.InvalidData);
                     }
-                    catch (ScopeFileNotUpdatedException e)
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                     {
+                        // Reading the scope file, writing its edited copy, or the final replace (ScopeFileNotUpdatedException).
                         PostError(queue, space, e, "ScopeFileNotUpdated", ErrorCategory.WriteError);
                     }
                     catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
