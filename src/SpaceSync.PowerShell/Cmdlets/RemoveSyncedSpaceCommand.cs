@@ -50,12 +50,13 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 // No state file: no space has a baseline, nothing to archive, and none is created by retiring.
                 using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
-                var synced = spaces.Where(s => state?.GetSpace(s.Key) != null).ToList();
-                var secrets = !Force && synced.Count > 0 ? ResolveSecrets(scope.Document) : null;
+                // Secrets (vaults, prompts) only when the sites will be read: a space with a baseline, without -Force.
+                var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key) != null);
+                var secrets = readsSites ? ResolveSecrets(scope.Document) : null;
                 using var queue = new PipelineQueue();
                 using var log = OpenLog(scope.Document, queue);
                 if (secrets != null) MaskSecrets(log, secrets);
-                queue.Drain(Task.Run(() => RetireAsync(scope, spaces, synced, state, secrets, queue, log)));
+                queue.Drain(Task.Run(() => RetireAsync(scope, spaces, state, secrets, queue, log)));
             }
             catch (StateStoreException e)
             {
@@ -66,8 +67,8 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        private async Task<bool> RetireAsync(ResolvedScope scope, IReadOnlyList<ResolvedSpace> spaces, IReadOnlyList<ResolvedSpace> synced,
-            StateStore? state, PowerShellSecretResolver? secrets, PipelineQueue queue, EngineLog log)
+        private async Task<bool> RetireAsync(ResolvedScope scope, IReadOnlyList<ResolvedSpace> spaces, StateStore? state,
+            PowerShellSecretResolver? secrets, PipelineQueue queue, EngineLog log)
         {
             // The sites are needed only to check a space with a baseline for pending changes, and only without -Force.
             IConfluenceSite? dc = null, cloud = null;
