@@ -20,6 +20,7 @@
         'Invoke-SpaceSync'
         'Get-SyncedSpace'
         'Get-SyncHistory'
+        'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -5,7 +5,10 @@ using SpaceSync.Core.State;
 
 namespace SpaceSync.Core.Reporting
 {
-    /// <summary>One space in scope as the state file knows it (Get-SyncedSpace). Read from the state only: no site request.</summary>
+    /// <summary>
+    /// One space in scope (Get-SyncedSpace): its settings, what the state file records, and — when the sites were read —
+    /// what a sync would do now.
+    /// </summary>
     public sealed record SyncedSpaceStatus
     {
         public string SpaceKey { get; init; } = "";
@@ -21,10 +24,17 @@ namespace SpaceSync.Core.Reporting
         /// <summary>Pairs whose pages are current on both sites.</summary>
         public int PairedPages { get; init; }
         public int OpenConflicts { get; init; }
+        /// <summary>Page writes a sync would make on Cloud now; null when not computed (-Offline, no baseline, a site failed).</summary>
+        public int? PendingToCloud { get; init; }
+        /// <summary>Page writes a sync would make on Data Center now; null when not computed.</summary>
+        public int? PendingToDataCenter { get; init; }
+        /// <summary>Pages changed on both sides that a sync would leave alone now; null when not computed.</summary>
+        public int? PendingConflicts { get; init; }
         /// <summary>The scope file this space comes from: lets `Get-SyncedSpace | Get-SyncDrift` find it again.</summary>
         public string ScopePath { get; init; } = "";
 
-        public static SyncedSpaceStatus From(ResolvedScope scope, ResolvedSpace space, StateStore? state)
+        /// <param name="pending">What a sync would do now; null when the sites were not read.</param>
+        public static SyncedSpaceStatus From(ResolvedScope scope, ResolvedSpace space, StateStore? state, PendingChanges? pending = null)
         {
             var record = state?.GetSpace(space.Key);
             var lastRun = state?.ListRuns(space.Key, newest: 1).FirstOrDefault();
@@ -41,6 +51,9 @@ namespace SpaceSync.Core.Reporting
                 LastRunOutcome = lastRun?.Outcome,
                 PairedPages = state?.ListPairs(space.Key).Count(p => p.Status == PairStatus.Active) ?? 0,
                 OpenConflicts = state?.ListConflicts(space.Key).Count ?? 0,
+                PendingToCloud = pending?.ToCloud,
+                PendingToDataCenter = pending?.ToDataCenter,
+                PendingConflicts = pending?.Conflicts,
                 ScopePath = scope.Path,
             };
         }

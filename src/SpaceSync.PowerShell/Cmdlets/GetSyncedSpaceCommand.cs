@@ -1,32 +1,133 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading.Tasks;
 using SpaceSync.Core.Reporting;
 using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Completion;
+using SpaceSync.PowerShell.Hosting;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
-    /// <summary>One object per space in scope: its settings and what the state file records. No site request.</summary>
+    /// <summary>
+    /// One object per space in scope: its settings, what the state file records, and what a sync would do now (read
+    /// from both sites, as Get-SyncDrift does; -Offline skips the sites). Writes nothing, creates no state file.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "SyncedSpace")]
     [OutputType(typeof(SyncedSpaceStatus))]
-    public sealed class GetSyncedSpaceCommand : SpaceSyncCmdlet
+    public sealed class GetSyncedSpaceCommand : SiteCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SpaceKeyCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? SpaceKey { get; set; }
 
+        /// <summary>Read the scope and state files only: no site request; the pending counts stay empty.</summary>
+        [Parameter]
+        public SwitchParameter Offline { get; set; }
+
         protected override void ProcessRecord()
         {
             var scope = ScopeResolver.Resolve(LoadScope());
             var spaces = SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path);
-            // Reading must not create a state file: without one, no space has a baseline yet.
-            using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
-            foreach (var space in spaces)
+            try
             {
-                WriteObject(SyncedSpaceStatus.From(scope, space, state));
+                // Reading must not create a state file: without one, no space has a baseline yet.
+                using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
+                var withBaseline = state is null ? new List<ResolvedSpace>() : spaces.Where(s => state.GetSpace(s.Key) != null).ToList();
+                if (Offline || withBaseline.Count == 0)
+                {
+                    foreach (var space in spaces) WriteObject(SyncedSpaceStatus.From(scope, space, state));
+                    return;
+                }
+
+                WriteWithPending(scope, spaces, withBaseline, state!);
+            }
+            catch (StateStoreException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, scope.State.Path)
+                {
+                    ErrorDetails = new ErrorDetails($"State file {scope.State.Path}: {e.Message}"),
+                });
             }
         }
+
+        private void WriteWithPending(ResolvedScope scope, IReadOnlyList<ResolvedSpace> spaces, IReadOnlyList<ResolvedSpace> withBaseline, StateStore state)
+        {
+            // Vault look-ups and prompts happen here, on the pipeline thread, before the engine starts.
+            var secrets = ResolveSecrets(scope.Document);
+            using var queue = new PipelineQueue();
+            using var log = OpenLog(scope.Document, queue);
+            MaskSecrets(log, secrets);
+
+            // The sites are read on a worker thread; the pipeline thread only writes what it posts meanwhile.
+            var pending = queue.Drain(Task.Run(async () =>
+            {
+                var found = new Dictionary<string, PendingChanges>(StringComparer.OrdinalIgnoreCase);
+                var options = ClientOptions(log);
+                IConfluenceSite dc, cloud;
+                try
+                {
+                    dc = await OpenSiteAsync(scope.DataCenter, secrets, options).ConfigureAwait(false);
+                }
+                catch (SyncRunException e)
+                {
+                    queue.Post(() => WriteError(new ErrorRecord(e, e.Code, ErrorCategory.ObjectNotFound, scope.DataCenter.Url)));
+                    return found;
+                }
+
+                using (dc)
+                {
+                    try
+                    {
+                        cloud = await OpenSiteAsync(scope.Cloud, secrets, options).ConfigureAwait(false);
+                    }
+                    catch (SyncRunException e)
+                    {
+                        queue.Post(() => WriteError(new ErrorRecord(e, e.Code, ErrorCategory.ObjectNotFound, scope.Cloud.Url)));
+                        return found;
+                    }
+
+                    using (cloud)
+                    {
+                        foreach (var space in withBaseline)
+                        {
+                            try
+                            {
+                                found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken).ConfigureAwait(false);
+                            }
+                            catch (SiteException e)
+                            {
+                                PostSpaceError(queue, space, e, "SiteRequestFailed",
+                                    e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
+                            }
+                            catch (SyncRunException e)
+                            {
+                                PostSpaceError(queue, space, e, e.Code, ErrorCategory.InvalidOperation);
+                            }
+                        }
+                    }
+                }
+
+                return found;
+            }));
+
+            // A space whose sites could not be read is still reported, from the state, with its pending counts empty.
+            foreach (var space in spaces)
+            {
+                WriteObject(SyncedSpaceStatus.From(scope, space, state, pending.TryGetValue(space.Key, out var p) ? p : null));
+            }
+        }
+
+        private void PostSpaceError(PipelineQueue queue, ResolvedSpace space, Exception e, string errorId, ErrorCategory category) =>
+            queue.Post(() => WriteError(new ErrorRecord(e, errorId, category, space.Key)
+            {
+                ErrorDetails = new ErrorDetails($"Space {space.Key}: {e.Message}"),
+            }));
     }
 }

@@ -1,7 +1,9 @@
 using System.Management.Automation;
+using System.Threading.Tasks;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
+using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Security;
 
 namespace SpaceSync.PowerShell.Cmdlets
@@ -37,6 +39,25 @@ namespace SpaceSync.PowerShell.Cmdlets
             foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
             if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
             if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+        }
+
+        /// <summary>The site's client events go to the engine log (warnings as warnings, the rest as debug).</summary>
+        internal static SiteClientOptions ClientOptions(EngineLog log) => new SiteClientOptions
+        {
+            OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message),
+        };
+
+        /// <summary>A client for one site with the override or the scope's secret; a missing secret is a SecretNotFound SyncRunException.</summary>
+        internal async Task<IConfluenceSite> OpenSiteAsync(SiteSettings settings, ISecretResolver secrets, SiteClientOptions options)
+        {
+            try
+            {
+                return await SiteClientFactory.CreateAsync(settings, secrets, OverrideFor(settings), options, CancelToken).ConfigureAwait(false);
+            }
+            catch (SecretUnavailableException e)
+            {
+                throw new SyncRunException("SecretNotFound", e.Message);
+            }
         }
 
         /// <summary>The -CloudCredential / -DataCenterCredential for <paramref name="site"/>, keeping the scope's auth type; null when not given.</summary>

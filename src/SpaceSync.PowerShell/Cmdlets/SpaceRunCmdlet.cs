@@ -45,7 +45,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             using var log = OpenLog(resolved.Document, queue);
             MaskSecrets(log, secrets);
 
-            var options = new SiteClientOptions { OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message) };
+            var options = ClientOptions(log);
             // The state file's folder is the admin's choice in the scope file; make it on first use.
             var stateFolder = System.IO.Path.GetDirectoryName(resolved.State.Path);
             if (!string.IsNullOrEmpty(stateFolder)) System.IO.Directory.CreateDirectory(stateFolder);
@@ -89,18 +89,6 @@ namespace SpaceSync.PowerShell.Cmdlets
 
                 return true;
             }));
-        }
-
-        private async Task<IConfluenceSite> OpenSiteAsync(SiteSettings settings, ISecretResolver secrets, SiteClientOptions options)
-        {
-            try
-            {
-                return await SiteClientFactory.CreateAsync(settings, secrets, OverrideFor(settings), options, CancelToken).ConfigureAwait(false);
-            }
-            catch (SecretUnavailableException e)
-            {
-                throw new SyncRunException("SecretNotFound", e.Message);
-            }
         }
 
         /// <summary>One space's run: the open sites, state and log, and thread-safe ways to write output.</summary>

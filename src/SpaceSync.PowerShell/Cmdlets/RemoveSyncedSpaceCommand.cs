@@ -1,0 +1,259 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Management.Automation;
+using System.Text;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Reporting;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
+using SpaceSync.PowerShell.Completion;
+using SpaceSync.PowerShell.Hosting;
+using SpaceSync.PowerShell.Security;
+
+namespace SpaceSync.PowerShell.Cmdlets
+{
+    /// <summary>
+    /// Retires spaces from sync: refuses while a sync would still change something (unless -Force), archives the
+    /// space's state, and removes its entry from the scope file leaving every other byte as it was.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Remove, "SyncedSpace", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [OutputType(typeof(RetiredSpace))]
+    public sealed class RemoveSyncedSpaceCommand : SiteCmdlet
+    {
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SpaceKeyCompleter))]
+        [ValidateNotNullOrEmpty]
+        public string[] SpaceKey { get; set; } = Array.Empty<string>();
+
+        /// <summary>Retire even while changes are pending, conflicts are open or a create was left unfinished.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            var scope = ScopeResolver.Resolve(LoadScope());
+            var spaces = SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path);
+            if (spaces.Count == 0)
+            {
+                return;
+            }
+
+            try
+            {
+                // No state file: no space has a baseline, nothing to archive, and none is created by retiring.
+                using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
+                // Secrets (vaults, prompts) only when the sites will be read: a space with a baseline, without -Force.
+                var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key) != null);
+                var secrets = readsSites ? ResolveSecrets(scope.Document) : null;
+                using var queue = new PipelineQueue();
+                using var log = OpenLog(scope.Document, queue);
+                if (secrets != null) MaskSecrets(log, secrets);
+                queue.Drain(Task.Run(() => RetireAsync(scope, spaces, state, secrets, queue, log)));
+            }
+            catch (StateStoreException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, scope.State.Path)
+                {
+                    ErrorDetails = new ErrorDetails($"State file {scope.State.Path}: {e.Message}"),
+                });
+            }
+        }
+
+        private async Task<bool> RetireAsync(ResolvedScope scope, IReadOnlyList<ResolvedSpace> spaces, StateStore? state,
+            PowerShellSecretResolver? secrets, PipelineQueue queue, EngineLog log)
+        {
+            // The sites are needed only to check a space with a baseline for pending changes, and only without -Force.
+            IConfluenceSite? dc = null, cloud = null;
+            try
+            {
+                foreach (var space in spaces)
+                {
+                    var record = state?.GetSpace(space.Key);
+                    try
+                    {
+                        if (record != null && state != null)
+                        {
+                            RefuseWhileLocked(state, space);
+                            if (!Force)
+                            {
+                                dc ??= await OpenSiteAsync(scope.DataCenter, secrets!, ClientOptions(log)).ConfigureAwait(false);
+                                cloud ??= await OpenSiteAsync(scope.Cloud, secrets!, ClientOptions(log)).ConfigureAwait(false);
+                                var pending = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken).ConfigureAwait(false);
+                                var refusal = RetirementCheck.Refusal(space.Key, pending, state.ListConflicts(space.Key).Count,
+                                    state.ListCreateIntents(space.Key).Count);
+                                if (refusal != null)
+                                {
+                                    PostError(queue, space, new InvalidOperationException(refusal), "PendingChanges", ErrorCategory.InvalidOperation);
+                                    continue;
+                                }
+                            }
+                        }
+
+                        var action = record != null
+                            ? "Retire from sync: archive its state and remove its entry from the scope file"
+                            : "Remove its entry from the scope file (the state holds no baseline for it)";
+                        if (!AskShouldProcess(queue, $"space {space.Key} in {scope.Path}", action))
+                        {
+                            continue;
+                        }
+
+                        var retired = Retire(scope.Path, space, record != null ? state : null, log);
+                        if (PassThru) queue.Post(() => WriteObject(retired));
+                    }
+                    catch (SyncRunException e)
+                    {
+                        PostError(queue, space, e, e.Code, e.Code == SyncRunException.SpaceLocked ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation);
+                        if (e.Code == "SecretNotFound") return false; // no site can be opened: every other space would fail alike
+                    }
+                    catch (SiteException e)
+                    {
+                        PostError(queue, space, e, "SiteRequestFailed", e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
+                    }
+                    catch (ScopeException e)
+                    {
+                        PostError(queue, space, e, e.Errors.FirstOrDefault()?.Code ?? "ScopeEditFailed", ErrorCategory.InvalidData);
+                    }
+                    catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                    {
+                        // Reading the scope file, writing its edited copy, or the final replace (ScopeFileNotUpdatedException).
+                        PostError(queue, space, e, "ScopeFileNotUpdated", ErrorCategory.WriteError);
+                    }
+                    catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
+                    {
+                        PostError(queue, space, e, SyncRunException.SpaceLocked, ErrorCategory.ResourceBusy);
+                    }
+                }
+            }
+            finally
+            {
+                dc?.Dispose();
+                cloud?.Dispose();
+            }
+
+            return true;
+        }
+
+        /// <summary>A run underway holds the space's lock: refuse before reading the sites. The archive checks again, atomically.</summary>
+        private static void RefuseWhileLocked(StateStore state, ResolvedSpace space)
+        {
+            var held = state.GetLock(space.Key);
+            if (held != null && held.ExpiresAt > DateTimeOffset.UtcNow)
+            {
+                throw new SyncRunException(SyncRunException.SpaceLocked,
+                    $"A run holds the lock of space {space.Key} (owner {held.OwnerId}, since {held.AcquiredAt:u}, until {held.ExpiresAt:u}); " +
+                    "retire it once the run has finished. Nothing was changed.");
+            }
+        }
+
+        /// <summary>
+        /// The scope edit is prepared (and validated) in a file beside the scope file first, then the state is archived, then
+        /// the prepared file replaces the scope file in one rename. A failure before the rename changes nothing, since the
+        /// archive step is all-or-nothing itself; a failed rename leaves the archive (everything kept) and says so.
+        /// </summary>
+        private RetiredSpace Retire(string scopePath, ResolvedSpace space, StateStore? state, EngineLog log)
+        {
+            var prepared = PrepareScopeEdit(scopePath, space.Key);
+            try
+            {
+                var archive = state?.ArchiveSpace(space.Key);
+                if (archive != null)
+                {
+                    log.Information("Space {Space}: state archived to {ArchivePath} ({Pairs} pairs, {Conflicts} conflicts, {Runs} runs)",
+                        space.Key, archive.Path, archive.Pairs, archive.Conflicts, archive.Runs);
+                }
+
+                try
+                {
+                    File.Replace(prepared, scopePath, destinationBackupFileName: null);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    var kept = archive is null ? "" : $" Its state is already archived in {archive.Path} and no longer in the live state.";
+                    throw new ScopeFileNotUpdatedException(
+                        $"The scope file '{scopePath}' could not be replaced: {e.Message}.{kept} The edited scope file is at '{prepared}': " +
+                        "move it over the scope file, or remove the space's entry by hand.", e);
+                }
+
+                log.Information("Space {Space}: removed from the scope file {ScopePath}", space.Key, scopePath);
+                return RetiredSpace.From(space.Key, scopePath, archive, Force);
+            }
+            catch (Exception e) when (!(e is ScopeFileNotUpdatedException))
+            {
+                TryDelete(prepared);
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// Writes the scope file without the space's entry into a new file in the same folder (so that the final replace is
+        /// a rename on one volume), in the scope file's own encoding and byte order mark; returns its path.
+        /// </summary>
+        private static string PrepareScopeEdit(string scopePath, string spaceKey)
+        {
+            var bytes = File.ReadAllBytes(scopePath);
+            var encoding = EncodingOf(bytes);
+            var preamble = encoding.GetPreamble();
+            var text = encoding.GetString(bytes, preamble.Length, bytes.Length - preamble.Length);
+            var edited = ScopeFileEditor.RemoveSpace(text, spaceKey, scopePath);
+
+            var folder = Path.GetDirectoryName(scopePath) ?? ".";
+            var prepared = Path.Combine(folder, $".{Path.GetFileName(scopePath)}.{Guid.NewGuid():N}.tmp");
+            using (var stream = new FileStream(prepared, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(preamble, 0, preamble.Length);
+                var body = encoding.GetBytes(edited);
+                stream.Write(body, 0, body.Length);
+                stream.Flush(flushToDisk: true);
+            }
+
+            return prepared;
+        }
+
+        /// <summary>The encoding the file was written in, judged by its byte order mark (none: UTF-8, which YAML defaults to).</summary>
+        private static Encoding EncodingOf(byte[] bytes)
+        {
+            if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) return new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
+            if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return new UnicodeEncoding(bigEndian: false, byteOrderMark: true);
+            if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return new UnicodeEncoding(bigEndian: true, byteOrderMark: true);
+            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+        }
+
+        private bool AskShouldProcess(PipelineQueue queue, string target, string action)
+        {
+            // ShouldProcess may prompt: it must run on the pipeline thread; the worker waits for the answer.
+            var answer = new TaskCompletionSource<bool>();
+            queue.Post(() =>
+            {
+                try { answer.SetResult(ShouldProcess(target, action)); }
+                catch (Exception e) { answer.SetException(e); }
+            });
+            return answer.Task.GetAwaiter().GetResult();
+        }
+
+        private void PostError(PipelineQueue queue, ResolvedSpace space, Exception e, string errorId, ErrorCategory category) =>
+            queue.Post(() => WriteError(new ErrorRecord(e, errorId, category, space.Key)
+            {
+                ErrorDetails = new ErrorDetails($"Space {space.Key}: {e.Message}"),
+            }));
+
+        private static void TryDelete(string path)
+        {
+            try { File.Delete(path); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { /* a stray temp file beside the scope file is harmless */ }
+        }
+
+        /// <summary>The state is archived but the scope file could not be replaced.</summary>
+        private sealed class ScopeFileNotUpdatedException : IOException
+        {
+            public ScopeFileNotUpdatedException(string message, Exception inner) : base(message, inner) { }
+        }
+    }
+}
