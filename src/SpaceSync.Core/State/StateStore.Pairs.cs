@@ -51,7 +51,7 @@ namespace SpaceSync.Core.State
         public PairRecord SavePair(PairRecord pair) => InTransaction($"saving {pair}", () => SavePairCore(pair));
 
         /// <summary>
-        /// Stores many pairs, each with its history rows, in one transaction: all of them or, on any failure, none.
+        /// Stores many pairs, each with its conflict and history rows, in one transaction: all of them or, on any failure, none.
         /// Each pair is stored as <see cref="SavePair"/> would, in list order; a write's
         /// <see cref="PairWrite.ParentDataCenterPageId"/> names its parent pair by Data Center page, so a parent stored
         /// earlier in the same list can be referred to before its id exists. Returns the pairs as stored, in list order.
@@ -83,6 +83,8 @@ namespace SpaceSync.Core.State
                     }
 
                     var saved = SavePairCore(pair);
+                    if (write.Conflict is { } conflict)
+                        RecordConflictCore(conflict with { PairId = saved.Id });
                     foreach (var entry in write.History)
                         AddHistoryCore(entry);
                     storedByDcPage[(saved.SpaceKey, saved.DataCenterPageId)] = saved.Id;
@@ -178,7 +180,7 @@ namespace SpaceSync.Core.State
         };
     }
 
-    /// <summary>One pair of a <see cref="StateStore.SavePairs"/> batch, with the history rows written with it.</summary>
+    /// <summary>One pair of a <see cref="StateStore.SavePairs"/> batch, with the conflict and history rows written with it.</summary>
     public sealed record PairWrite
     {
         public PairRecord Pair { get; init; } = new PairRecord();
@@ -187,6 +189,8 @@ namespace SpaceSync.Core.State
         /// <see cref="PairRecord.ParentPairId"/>, which must then be null. Null keeps the pair's own parent id.
         /// </summary>
         public string? ParentDataCenterPageId { get; init; }
+        /// <summary>An open conflict of this pair, written with it (its <see cref="ConflictRecord.PairId"/> is ignored).</summary>
+        public ConflictRecord? Conflict { get; init; }
         public IReadOnlyList<HistoryEntry> History { get; init; } = Array.Empty<HistoryEntry>();
     }
 }

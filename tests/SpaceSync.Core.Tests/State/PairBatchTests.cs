@@ -55,6 +55,25 @@ public sealed class PairBatchTests : IDisposable
     }
 
     [Fact]
+    public void A_write_can_open_a_conflict_on_its_pair_and_a_bad_conflict_undoes_the_batch()
+    {
+        var conflict = new ConflictRecord { PairId = 999, DataCenterVersion = 3, CloudVersion = 2, BaseDataCenterVersion = 3, BaseCloudVersion = 2, Reason = "differs at the baseline" };
+        var stored = _store.SavePairs(new[] { Write("1", "901"), Write("2", "902", parentPage: "1") with { Conflict = conflict } });
+
+        var open = Assert.Single(_store.ListConflicts("ENG"));
+        Assert.Equal(stored[1].Id, open.PairId);
+        Assert.Equal("differs at the baseline", open.Reason);
+
+        Assert.Throws<ArgumentException>(() => _store.SavePairs(new[]
+        {
+            Write("3", "903", parentPage: "1") with { Conflict = conflict },
+            Write("4", "904", parentPage: "1") with { Conflict = conflict with { Reason = "" } },
+        }));
+        Assert.Equal(2, _store.ListPairs("ENG").Count);
+        Assert.Single(_store.ListConflicts("ENG"));
+    }
+
+    [Fact]
     public void A_pair_with_its_own_parent_id_keeps_it_and_a_page_already_paired_is_updated_in_place()
     {
         var home = _store.SavePair(Pair("1", "901", title: "Home"));

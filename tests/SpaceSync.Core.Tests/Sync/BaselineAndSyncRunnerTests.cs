@@ -1,4 +1,5 @@
 using SpaceSync.Core.Content;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
@@ -214,6 +215,77 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         Assert.Contains("Cloud", missing.Message);
         Assert.Null(world.State.GetLock(RunnerWorld.Key));
         Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+    }
+
+    [Fact]
+    public async Task A_baseline_written_in_several_batches_records_every_pair_with_its_parent_and_its_conflict()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var differing = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, differing, body: "<p>Changed on Data Center after the migration.</p>");
+
+        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, force: false,
+            whatIf: false, EngineLog.None, pairsPerTransaction: 7, CancellationToken.None); // 41 pages: six batches
+
+        var pairs = world.State.ListPairs(RunnerWorld.Key);
+        Assert.Equal(41, baseline.PairsRecorded);
+        Assert.Equal(41, pairs.Count);
+        var pairOfDc = pairs.ToDictionary(p => p.DataCenterPageId);
+        foreach (var pair in pairs)
+        {
+            var parent = world.Dc.FindPage(long.Parse(pair.DataCenterPageId))!.ParentId;
+            Assert.Equal(parent is long id ? pairOfDc[id.ToString()].Id : null, pair.ParentPairId);
+        }
+        Assert.Equal(1, baseline.Conflicts);
+        Assert.Equal(world.PairOfDc(differing.Id).Id, Assert.Single(world.State.ListConflicts(RunnerWorld.Key)).PairId);
+        Assert.NotNull(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+        Assert.Equal(SyncRunException.BaselineExists, (await Assert.ThrowsAsync<SyncRunException>(() => world.BaselineAsync())).Code);
+    }
+
+    [Fact]
+    public async Task A_baseline_that_stops_part_way_leaves_no_baseline_behind_and_the_next_one_needs_no_force()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var differing = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, differing, body: "<p>Changed on Data Center after the migration.</p>");
+        // Every pair is stored by the time the authority's write goes out; then the run dies.
+        var cloud = new InterceptingSite(world.CloudSite) { BeforeUpdate = _ => throw new InvalidOperationException("the process is going down") };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BaselineRunner.RunAsync(world.DcSite, cloud, world.State, world.Space,
+            SyncSide.DataCenter, force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 10, CancellationToken.None));
+
+        Assert.Null(world.State.GetSpace(RunnerWorld.Key));
+        Assert.Empty(world.State.ListPairs(RunnerWorld.Key));
+        Assert.Null(world.State.GetLock(RunnerWorld.Key));
+        Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+        Assert.Equal(SyncRunException.NoBaseline, (await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync())).Code);
+
+        var again = await world.BaselineAsync(authority: SyncSide.DataCenter);
+        Assert.Equal(41, again.PairsRecorded);
+        Assert.Equal(1, again.Updated);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task Pairs_a_crashed_baseline_left_without_its_completion_mark_are_replaced_without_force()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        // What a process killed between two batches leaves: the space row without BaselineAt, and some pairs.
+        world.State.SaveSpace(new SpaceRecord(RunnerWorld.Key, RunnerWorld.Key));
+        world.State.SavePair(new PairRecord
+        {
+            SpaceKey = RunnerWorld.Key, DataCenterPageId = dcPage.Id.ToString(), CloudPageId = "424242",
+            DataCenterVersion = 1, CloudVersion = 1, Title = dcPage.Title, BaseBody = "", BaseHash = "stale",
+        });
+        Assert.Null(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+
+        var baseline = await world.BaselineAsync();
+
+        Assert.Equal(41, baseline.PairsRecorded);
+        Assert.NotEqual("424242", world.PairOfDc(dcPage.Id).CloudPageId);
+        Assert.NotNull(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+        world.AssertSidesEqual();
     }
 
     [Fact]
