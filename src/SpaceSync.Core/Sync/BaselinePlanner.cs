@@ -225,7 +225,7 @@ namespace SpaceSync.Core.Sync
                     cursor = cursor.ParentId != null && current.TryGetValue(cursor.ParentId, out var parent) ? parent : null;
                 }
 
-                var keyTitles = (anchor is null ? titles : titles.Take(keyLength)).Reverse();
+                var keyTitles = (anchor is null ? titles : titles.Take(keyLength)).Reverse().ToList();
                 titles.Reverse();
                 // The key joins titles with a control character no title holds, so "A/B" + "C" never meets "A" + "B/C";
                 // another marks a key that starts at a mapped pair.

@@ -19,6 +19,8 @@ namespace SpaceSync.Core.Sync
         public bool WhatIf { get; init; }
         public long? RunId { get; init; }
         public int PairsRecorded { get; init; }
+        /// <summary>Of the pairs, those the id map paired (the rest paired by path).</summary>
+        public int PairedByIdMap { get; init; }
         public int Unpaired { get; init; }
         /// <summary>Differing pairs the authority's content was written over.</summary>
         public int Updated { get; init; }
@@ -38,11 +40,16 @@ namespace SpaceSync.Core.Sync
 
         public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
             ResolvedSpace space, SyncSide? authority, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken) =>
-            RunAsync(dataCenter, cloud, state, space, authority, force, whatIf, log, PairsPerTransaction, cancellationToken);
+            RunAsync(dataCenter, cloud, state, space, authority, idMap: null, force, whatIf, log, PairsPerTransaction, cancellationToken);
+
+        /// <param name="idMap">CCMA's page id map (-IdMapPath): pages it names pair by it, the others by path; null = all by path.</param>
+        public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken) =>
+            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken);
 
         /// <param name="pairsPerTransaction">Small in tests, so that a small space spans several batches.</param>
         internal static async Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
-            ResolvedSpace space, SyncSide? authority, bool force, bool whatIf, EngineLog log, int pairsPerTransaction,
+            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, int pairsPerTransaction,
             CancellationToken cancellationToken)
         {
             if (pairsPerTransaction < 1) throw new ArgumentOutOfRangeException(nameof(pairsPerTransaction));
@@ -74,13 +81,20 @@ namespace SpaceSync.Core.Sync
                 DataCenter = dc.Snapshot,
                 Cloud = cl.Snapshot,
                 Authority = authority,
+                IdMap = idMap,
             });
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
+            var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
+            if (idMap != null)
+            {
+                log.Information("{Space}: {ByMap} of {Pairs} pairs by the id map {Map}, the others by path; {Unpaired} pages unpaired",
+                    space.Key, byIdMap, plan.Pairs.Count, idMap.Source, unpaired);
+            }
             if (whatIf)
             {
                 return new BaselineResult
                 {
-                    SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired,
+                    SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired, PairedByIdMap = byIdMap,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
                 };
             }
@@ -206,7 +220,7 @@ namespace SpaceSync.Core.Sync
                 outcome = RunOutcome.Succeeded;
                 return new BaselineResult
                 {
-                    SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, Unpaired = unpaired,
+                    SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, PairedByIdMap = byIdMap, Unpaired = unpaired,
                     Updated = updated, Conflicts = conflicts, Errors = errors,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
                 };

@@ -224,8 +224,8 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         var differing = RunnerWorld.Leaf(world.Dc, new List<long>());
         RunnerWorld.Edit(world.Dc, differing, body: "<p>Changed on Data Center after the migration.</p>");
 
-        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, force: false,
-            whatIf: false, EngineLog.None, pairsPerTransaction: 7, CancellationToken.None); // 41 pages: six batches
+        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, idMap: null,
+            force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 7, CancellationToken.None); // 41 pages: six batches
 
         var pairs = world.State.ListPairs(RunnerWorld.Key);
         Assert.Equal(41, baseline.PairsRecorded);
@@ -252,7 +252,7 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         var cloud = new InterceptingSite(world.CloudSite) { BeforeUpdate = _ => throw new InvalidOperationException("the process is going down") };
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => BaselineRunner.RunAsync(world.DcSite, cloud, world.State, world.Space,
-            SyncSide.DataCenter, force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 10, CancellationToken.None));
+            SyncSide.DataCenter, idMap: null, force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 10, CancellationToken.None));
 
         Assert.Null(world.State.GetSpace(RunnerWorld.Key));
         Assert.Empty(world.State.ListPairs(RunnerWorld.Key));
@@ -286,6 +286,30 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         Assert.NotEqual("424242", world.PairOfDc(dcPage.Id).CloudPageId);
         Assert.NotNull(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
         world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task An_id_map_pairs_what_renaming_after_the_migration_broke_and_a_wrong_entry_is_reported()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var taken = new List<long>();
+        var renamed = RunnerWorld.Leaf(world.Dc, taken);
+        var cloudRenamed = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == renamed.Title);
+        RunnerWorld.Edit(world.Cloud, cloudRenamed, title: renamed.Title + " (renamed after the migration)");
+        var wrong = RunnerWorld.Leaf(world.Dc, taken);
+        var map = IdMapFile.Parse($"Data Center ID,Cloud ID\n{renamed.Id},{cloudRenamed.Id}\n{wrong.Id},987654321\n", "ccma.csv", IdMapFormat.Csv);
+
+        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, map,
+            force: false, whatIf: false, EngineLog.None, CancellationToken.None);
+
+        Assert.Equal(1, baseline.PairedByIdMap);
+        Assert.Equal(40, baseline.PairsRecorded);
+        Assert.Equal(cloudRenamed.Id.ToString(), world.PairOfDc(renamed.Id).CloudPageId);
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, wrong.Id.ToString()));
+        var reported = baseline.Plan.Items.Single(i => i.DataCenterId == wrong.Id.ToString());
+        Assert.Equal(DriftStatus.Unpaired, reported.Status);
+        Assert.Contains("ccma.csv:3", reported.Warnings.Single());
+        Assert.Equal(2, baseline.Unpaired); // the wrongly mapped page and its Cloud copy, which the path no longer pairs either
     }
 
     [Fact]
