@@ -85,6 +85,7 @@ namespace SpaceSync.Core.Sync
             var items = new List<DriftItem>();
             var actions = new List<SyncAction>();
             var pairedCloud = new HashSet<string>(StringComparer.Ordinal);
+            var cloudIdOfPaired = new Dictionary<string, string>(StringComparer.Ordinal); // DC id → Cloud id, parents first
 
             foreach (var (key, path, dcPage, depth) in dcPaths)
             {
@@ -111,7 +112,11 @@ namespace SpaceSync.Core.Sync
 
                 pairs.Add((pair, depth));
                 pairedCloud.Add(pair.Cloud.Id);
-                items.Add(ItemFor(request, pair, actions));
+                cloudIdOfPaired[dcPage.Id] = pair.Cloud.Id;
+                var item = ItemFor(request, pair, actions);
+                if (pair.IdMapEntry != null)
+                    item = item with { Warnings = item.Warnings.Concat(MapPairWarnings(pair, cloudIdOfPaired)).ToList() };
+                items.Add(item);
             }
 
             foreach (var (_, path, cloudPage, _) in cloudPaths.Where(p => !pairedCloud.Contains(p.Page.Id)))
@@ -124,6 +129,26 @@ namespace SpaceSync.Core.Sync
             // Parents before children: a page's depth exceeds its parent's on the Data Center side, whatever paired them.
             var ordered = pairs.OrderBy(p => p.Depth).Select(p => p.Pair).ToList();
             return new BaselinePlan { SpaceKey = request.SpaceKey, Pairs = ordered, Actions = actions, Items = items };
+        }
+
+        /// <summary>
+        /// What a path pair cannot have but a map pair can: another title or another parent on Cloud. The baseline records
+        /// the Data Center title and tree, so a sync would see these as Cloud edits made after the baseline.
+        /// </summary>
+        private static IEnumerable<string> MapPairWarnings(BaselinePair pair, IReadOnlyDictionary<string, string> cloudIdOfPaired)
+        {
+            if (!string.Equals(pair.DataCenter.Title, pair.Cloud.Title, StringComparison.Ordinal))
+            {
+                yield return $"Paired by the id map ({pair.IdMapEntry!.Location}) though the titles differ (Data Center \"{pair.DataCenter.Title}\", Cloud \"{pair.Cloud.Title}\"): " +
+                             "a sync treats it as renamed on Cloud (and carries the title to Data Center where Cloud changes cross) unless one side is renamed to match first.";
+            }
+
+            if (pair.DataCenter.ParentId is { } dcParent && cloudIdOfPaired.TryGetValue(dcParent, out var expectedCloudParent) &&
+                pair.Cloud.ParentId != expectedCloudParent)
+            {
+                yield return $"Paired by the id map ({pair.IdMapEntry!.Location}) though the parents differ (on Cloud it is not under the twin of its Data Center parent): " +
+                             "a sync treats it as moved on Cloud (and moves it on Data Center where Cloud changes cross) unless one side is moved to match first.";
+            }
         }
 
         private static Dictionary<string, PageSnapshot> CurrentPages(SpaceSnapshot snapshot) =>

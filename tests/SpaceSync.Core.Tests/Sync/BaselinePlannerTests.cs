@@ -113,6 +113,26 @@ public class BaselinePlannerTests
     }
 
     [Fact]
+    public void A_map_pair_whose_title_or_parent_differs_says_what_the_next_sync_will_do_about_it()
+    {
+        // c3 was renamed and c4 moved under Glossary on Cloud after the migration.
+        var cloud = CloudTree().Select(p => p.Id switch
+        {
+            "c3" => p with { Title = "Deploying" },
+            "c4" => p with { ParentId = "c5" },
+            _ => p,
+        });
+        var plan = Plan(DataCenterTree(), cloud, idMap: Map("d3>c3", "d4>c4", "d2>c2"));
+
+        Assert.Equal("d1:c1 d5:c5 d2:c2 d3:c3 d4:c4", PairsOf(plan));
+        var renamed = plan.Items.Single(i => i.DataCenterId == "d3").Warnings.Single();
+        Assert.Contains("map.csv:2", renamed);
+        Assert.Contains("\"Deploy\", Cloud \"Deploying\"", renamed);
+        Assert.Contains("parents differ", plan.Items.Single(i => i.DataCenterId == "d4").Warnings.Single());
+        Assert.Empty(plan.Items.Single(i => i.DataCenterId == "d2").Warnings);
+    }
+
+    [Fact]
     public void The_id_map_wins_over_the_path()
     {
         var plan = Plan(DataCenterTree(), CloudTree(), idMap: Map("d3>c4", "d4>c3"));
