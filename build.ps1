@@ -7,16 +7,20 @@
       dotnet pwsh ./build.ps1 -Task Build   # assembles the importable module in out/SpaceSync/
       dotnet pwsh ./build.ps1 -Task Test    # xunit, then Pester against the built module in a fresh pwsh
       dotnet pwsh ./build.ps1 -Task Demo    # two seeded emulators, an example scope file, Test-SyncScope -Online
+      dotnet pwsh ./build.ps1 -Task Benchmark [-Pages N]   # requests, time and memory of baseline and syncs (Release)
     Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
     # Run only Pester files whose name matches (for quick local loops); CI runs everything.
-    [string] $PesterFilter = '*'
+    [string] $PesterFilter = '*',
+    # Benchmark: pages below the home page of the seeded Data Center space.
+    [ValidateRange(20, 100000)]
+    [int] $Pages = 1000
 )
 
 $ErrorActionPreference = 'Stop'
@@ -129,6 +133,12 @@ function Invoke-Demo {
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
+function Invoke-Benchmark {
+    # Always Release: Debug figures say little. Not part of Test: time on a shared machine is no pass/fail criterion.
+    Invoke-Native dotnet run --project (Join-Path $Root 'tests/SpaceSync.Benchmarks/SpaceSync.Benchmarks.csproj') -c Release `
+        '--' --pages $Pages   # quoted: PowerShell would take a bare -- as its own
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
@@ -136,6 +146,7 @@ try {
         'Build' { Invoke-Build }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
+        'Benchmark' { Invoke-Benchmark }
     }
 }
 finally {

@@ -50,6 +50,50 @@ namespace SpaceSync.Core.State
         /// </summary>
         public PairRecord SavePair(PairRecord pair) => InTransaction($"saving {pair}", () => SavePairCore(pair));
 
+        /// <summary>
+        /// Stores many pairs, each with its conflict and history rows, in one transaction: all of them or, on any failure, none.
+        /// Each pair is stored as <see cref="SavePair"/> would, in list order; a write's
+        /// <see cref="PairWrite.ParentDataCenterPageId"/> names its parent pair by Data Center page, so a parent stored
+        /// earlier in the same list can be referred to before its id exists. Returns the pairs as stored, in list order.
+        /// </summary>
+        /// <exception cref="StateStoreException">NotFound when a named parent page has no pair in the space; WriteRejected
+        /// when the file refuses a row (e.g. a Cloud page paired twice). Nothing of the batch is written.</exception>
+        public IReadOnlyList<PairRecord> SavePairs(IReadOnlyList<PairWrite> writes)
+        {
+            if (writes is null) throw new ArgumentNullException(nameof(writes));
+            if (writes.Count == 0) return Array.Empty<PairRecord>();
+            return InTransaction($"saving {writes.Count} pairs", () =>
+            {
+                var stored = new List<PairRecord>(writes.Count);
+                var storedByDcPage = new Dictionary<(string Space, string Page), long>();
+                foreach (var write in writes)
+                {
+                    if (write is null) throw new ArgumentException("The batch holds a null pair write.", nameof(writes));
+                    var pair = write.Pair;
+                    if (write.ParentDataCenterPageId is { } parentPage)
+                    {
+                        if (pair.ParentPairId != null)
+                            throw new ArgumentException($"Give a parent pair id or a parent Data Center page, not both ({pair}).", nameof(writes));
+                        var parentId = storedByDcPage.TryGetValue((pair.SpaceKey, parentPage), out var inBatch)
+                            ? inBatch
+                            : FindPair(pair.SpaceKey, SiteKind.DataCenter, parentPage)?.Id
+                              ?? throw new StateStoreException(StateErrorKind.NotFound,
+                                  $"The parent Data Center page {parentPage} of {pair} has no pair in space {pair.SpaceKey}; nothing of the batch was written.");
+                        pair = pair with { ParentPairId = parentId };
+                    }
+
+                    var saved = SavePairCore(pair);
+                    if (write.Conflict is { } conflict)
+                        RecordConflictCore(conflict with { PairId = saved.Id });
+                    foreach (var entry in write.History)
+                        AddHistoryCore(entry);
+                    storedByDcPage[(saved.SpaceKey, saved.DataCenterPageId)] = saved.Id;
+                    stored.Add(saved);
+                }
+                return (IReadOnlyList<PairRecord>)stored;
+            });
+        }
+
         public PairRecord? GetPair(long pairId) =>
             QuerySingle($"SELECT {PairColumns} FROM pairs WHERE pair_id = $id", ReadPair, ("$id", pairId));
 
@@ -134,5 +178,19 @@ namespace SpaceSync.Core.State
             Status = StateText.Status.Parse(r.GetString(10)),
             UpdatedAt = StateText.ParseTime(r.GetString(11)),
         };
+    }
+
+    /// <summary>One pair of a <see cref="StateStore.SavePairs"/> batch, with the conflict and history rows written with it.</summary>
+    public sealed record PairWrite
+    {
+        public PairRecord Pair { get; init; } = new PairRecord();
+        /// <summary>
+        /// The Data Center page whose pair is this pair's parent (stored earlier in the batch or before it); sets
+        /// <see cref="PairRecord.ParentPairId"/>, which must then be null. Null keeps the pair's own parent id.
+        /// </summary>
+        public string? ParentDataCenterPageId { get; init; }
+        /// <summary>An open conflict of this pair, written with it (its <see cref="ConflictRecord.PairId"/> is ignored).</summary>
+        public ConflictRecord? Conflict { get; init; }
+        public IReadOnlyList<HistoryEntry> History { get; init; } = Array.Empty<HistoryEntry>();
     }
 }

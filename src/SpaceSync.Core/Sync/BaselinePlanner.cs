@@ -12,11 +12,15 @@ namespace SpaceSync.Core.Sync
         public SpaceSnapshot Cloud { get; init; } = null!;
         /// <summary>-Authority: the side whose content is written over the other where paired pages differ; null = report them.</summary>
         public SyncSide? Authority { get; init; }
+        /// <summary>-IdMapPath: CCMA's Data Center → Cloud page ids; pages it does not name pair by path. Null = all by path.</summary>
+        public IdMap? IdMap { get; init; }
     }
 
     /// <summary>One pairing the baseline found, and whether the two pages already hold the same content.</summary>
     public sealed record BaselinePair(PageSnapshot DataCenter, PageSnapshot Cloud, string Path)
     {
+        /// <summary>The id map's entry that paired the pages; null when they paired by path.</summary>
+        public IdMapEntry? IdMapEntry { get; init; }
         public bool Equal => DataCenter.BodyHash == Cloud.BodyHash;
     }
 
@@ -48,35 +52,107 @@ namespace SpaceSync.Core.Sync
                 throw new ArgumentException("A baseline needs complete listings of both sites, not change-query answers.", nameof(request));
             }
 
-            var dcPaths = PathsOf(request.DataCenter);
-            var cloudByPath = PathsOf(request.Cloud).ToDictionary(p => p.Key, p => p.Page, StringComparer.Ordinal);
+            var map = request.IdMap;
+            var dcCurrent = CurrentPages(request.DataCenter);
+            var cloudCurrent = CurrentPages(request.Cloud);
 
-            var pairs = new List<BaselinePair>();
+            // The map first: an entry whose two pages are current in this space pairs them. An entry with only one
+            // side here leaves that page unpaired (never paired by path instead: the map says its twin is elsewhere);
+            // an entry with neither side here belongs to another space of the same transfer.
+            var mapped = new Dictionary<string, (PageSnapshot Cloud, IdMapEntry Entry)>(StringComparer.Ordinal); // by DC id
+            var dcIdOfMappedCloud = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (map != null)
+            {
+                foreach (var entry in map.Entries)
+                {
+                    if (dcCurrent.ContainsKey(entry.DataCenterId) && cloudCurrent.TryGetValue(entry.CloudId, out var cloudPage))
+                    {
+                        mapped[entry.DataCenterId] = (cloudPage, entry);
+                        dcIdOfMappedCloud[entry.CloudId] = entry.DataCenterId;
+                    }
+                }
+            }
+
+            // Pages the map does not name pair by path; below a page the map paired, the path starts at that pair,
+            // so a child pairs under its mapped parent even where CCMA or an admin renamed the parent.
+            var dcPaths = PathsOf(dcCurrent, id => mapped.ContainsKey(id) ? id : null);
+            var cloudPaths = PathsOf(cloudCurrent, id => dcIdOfMappedCloud.TryGetValue(id, out var dcId) ? dcId : null);
+            var cloudByPath = cloudPaths
+                .Where(p => map?.ForCloud(p.Page.Id) is null)
+                .ToDictionary(p => p.Key, p => p.Page, StringComparer.Ordinal);
+
+            var pairs = new List<(BaselinePair Pair, int Depth)>();
             var items = new List<DriftItem>();
             var actions = new List<SyncAction>();
             var pairedCloud = new HashSet<string>(StringComparer.Ordinal);
+            var cloudIdOfPaired = new Dictionary<string, string>(StringComparer.Ordinal); // DC id → Cloud id, parents first
 
-            foreach (var (key, path, dcPage) in dcPaths)
+            foreach (var (key, path, dcPage, depth) in dcPaths)
             {
-                if (!cloudByPath.TryGetValue(key, out var cloudPage))
+                BaselinePair pair;
+                if (mapped.TryGetValue(dcPage.Id, out var byMap))
                 {
-                    items.Add(Unpaired(request.SpaceKey, dcPage, SyncSide.DataCenter, path));
+                    pair = new BaselinePair(dcPage, byMap.Cloud, path) { IdMapEntry = byMap.Entry };
+                }
+                else if (map?.ForDataCenter(dcPage.Id) is { } broken)
+                {
+                    items.Add(Unpaired(request.SpaceKey, dcPage, SyncSide.DataCenter, path,
+                        $"The id map ({broken.Location}) pairs it with Cloud page {broken.CloudId}, which is not a current page of this space on Cloud. Correct the map or remove the entry to pair it by path."));
+                    continue;
+                }
+                else if (cloudByPath.TryGetValue(key, out var cloudPage))
+                {
+                    pair = new BaselinePair(dcPage, cloudPage, path);
+                }
+                else
+                {
+                    items.Add(Unpaired(request.SpaceKey, dcPage, SyncSide.DataCenter, path, null));
                     continue;
                 }
 
-                var pair = new BaselinePair(dcPage, cloudPage, path);
-                pairs.Add(pair);
-                pairedCloud.Add(cloudPage.Id);
-                items.Add(ItemFor(request, pair, actions));
+                pairs.Add((pair, depth));
+                pairedCloud.Add(pair.Cloud.Id);
+                cloudIdOfPaired[dcPage.Id] = pair.Cloud.Id;
+                var item = ItemFor(request, pair, actions);
+                if (pair.IdMapEntry != null)
+                    item = item with { Warnings = item.Warnings.Concat(MapPairWarnings(pair, cloudIdOfPaired)).ToList() };
+                items.Add(item);
             }
 
-            foreach (var (_, path, cloudPage) in PathsOf(request.Cloud).Where(p => !pairedCloud.Contains(p.Page.Id)))
+            foreach (var (_, path, cloudPage, _) in cloudPaths.Where(p => !pairedCloud.Contains(p.Page.Id)))
             {
-                items.Add(Unpaired(request.SpaceKey, cloudPage, SyncSide.Cloud, path));
+                var broken = map?.ForCloud(cloudPage.Id);
+                items.Add(Unpaired(request.SpaceKey, cloudPage, SyncSide.Cloud, path, broken is null ? null
+                    : $"The id map ({broken.Location}) pairs it with Data Center page {broken.DataCenterId}, which is not a current page of this space on Data Center. Correct the map or remove the entry to pair it by path."));
             }
 
-            return new BaselinePlan { SpaceKey = request.SpaceKey, Pairs = pairs, Actions = actions, Items = items };
+            // Parents before children: a page's depth exceeds its parent's on the Data Center side, whatever paired them.
+            var ordered = pairs.OrderBy(p => p.Depth).Select(p => p.Pair).ToList();
+            return new BaselinePlan { SpaceKey = request.SpaceKey, Pairs = ordered, Actions = actions, Items = items };
         }
+
+        /// <summary>
+        /// What a path pair cannot have but a map pair can: another title or another parent on Cloud. The baseline records
+        /// the Data Center title and tree, so a sync would see these as Cloud edits made after the baseline.
+        /// </summary>
+        private static IEnumerable<string> MapPairWarnings(BaselinePair pair, IReadOnlyDictionary<string, string> cloudIdOfPaired)
+        {
+            if (!string.Equals(pair.DataCenter.Title, pair.Cloud.Title, StringComparison.Ordinal))
+            {
+                yield return $"Paired by the id map ({pair.IdMapEntry!.Location}) though the titles differ (Data Center \"{pair.DataCenter.Title}\", Cloud \"{pair.Cloud.Title}\"): " +
+                             "a sync treats it as renamed on Cloud (and carries the title to Data Center where Cloud changes cross) unless one side is renamed to match first.";
+            }
+
+            if (pair.DataCenter.ParentId is { } dcParent && cloudIdOfPaired.TryGetValue(dcParent, out var expectedCloudParent) &&
+                pair.Cloud.ParentId != expectedCloudParent)
+            {
+                yield return $"Paired by the id map ({pair.IdMapEntry!.Location}) though the parents differ (on Cloud it is not under the twin of its Data Center parent): " +
+                             "a sync treats it as moved on Cloud (and moves it on Data Center where Cloud changes cross) unless one side is moved to match first.";
+            }
+        }
+
+        private static Dictionary<string, PageSnapshot> CurrentPages(SpaceSnapshot snapshot) =>
+            snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).ToDictionary(p => p.Id, StringComparer.Ordinal);
 
         private static DriftItem ItemFor(BaselineRequest request, BaselinePair pair, List<SyncAction> actions)
         {
@@ -133,7 +209,8 @@ namespace SpaceSync.Core.Sync
             };
         }
 
-        private static DriftItem Unpaired(string spaceKey, PageSnapshot page, SyncSide side, string path) => new DriftItem
+        /// <param name="reason">Why it did not pair; null = no namesake at its path.</param>
+        private static DriftItem Unpaired(string spaceKey, PageSnapshot page, SyncSide side, string path, string? reason) => new DriftItem
         {
             SpaceKey = spaceKey,
             Status = DriftStatus.Unpaired,
@@ -143,35 +220,47 @@ namespace SpaceSync.Core.Sync
             DataCenterVersion = side == SyncSide.DataCenter ? page.Version : (int?)null,
             CloudVersion = side == SyncSide.Cloud ? page.Version : (int?)null,
             Action = "none: not paired",
-            Warnings = new[] { $"No page at \"{path}\" on {side.Other().Label()}: it was renamed, moved or added after the migration. Rename or move it to match, or pair by CCMA id map." },
+            Warnings = new[] { reason ?? $"No page at \"{path}\" on {side.Other().Label()}: it was renamed, moved or added after the migration. Rename or move it to match, or pair by CCMA id map." },
         };
 
-        /// <summary>Current pages with their path, parents before children (ordered by depth, then path).</summary>
-        private static List<(string Key, string Path, PageSnapshot Page)> PathsOf(SpaceSnapshot snapshot)
+        /// <summary>
+        /// Current pages with their path from the root, its depth, and the key they pair by: the titles, compared without
+        /// case, from the root, or from the nearest ancestor the id map paired (<paramref name="anchorOf"/> gives that
+        /// ancestor's Data Center id). Parents before children (ordered by depth, then key).
+        /// </summary>
+        private static List<(string Key, string Path, PageSnapshot Page, int Depth)> PathsOf(
+            IReadOnlyDictionary<string, PageSnapshot> current, Func<string, string?> anchorOf)
         {
-            var current = snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).ToDictionary(p => p.Id, StringComparer.Ordinal);
             var result = new List<(string Key, string Path, PageSnapshot Page, int Depth)>();
             foreach (var page in current.Values)
             {
                 var titles = new List<string>();
+                string? anchor = null;
+                var keyLength = 0;
                 var cursor = page;
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 while (cursor != null && seen.Add(cursor.Id))
                 {
+                    if (anchor is null && cursor.Id != page.Id && anchorOf(cursor.Id) is { } anchorId)
+                    {
+                        anchor = anchorId;
+                        keyLength = titles.Count;
+                    }
                     titles.Add(cursor.Title);
                     cursor = cursor.ParentId != null && current.TryGetValue(cursor.ParentId, out var parent) ? parent : null;
                 }
 
+                var keyTitles = (anchor is null ? titles : titles.Take(keyLength)).Reverse().ToList();
                 titles.Reverse();
-                // The key joins titles with a control character no title holds, so "A/B" + "C" never meets "A" + "B/C".
-                var key = string.Join("\u001F", titles).ToUpperInvariant();
+                // The key joins titles with a control character no title holds, so "A/B" + "C" never meets "A" + "B/C";
+                // another marks a key that starts at a mapped pair.
+                var key = (anchor is null ? "" : "\u001E" + anchor + "\u001F") + string.Join("\u001F", keyTitles).ToUpperInvariant();
                 result.Add((key, string.Join(PathSeparator.ToString(), titles), page, titles.Count));
             }
 
             return result
                 .OrderBy(r => r.Depth)
                 .ThenBy(r => r.Key, StringComparer.Ordinal)
-                .Select(r => (r.Key, r.Path, r.Page))
                 .ToList();
         }
     }

@@ -19,6 +19,8 @@ namespace SpaceSync.Core.Sync
         public bool WhatIf { get; init; }
         public long? RunId { get; init; }
         public int PairsRecorded { get; init; }
+        /// <summary>Of the pairs, those the id map paired (the rest paired by path).</summary>
+        public int PairedByIdMap { get; init; }
         public int Unpaired { get; init; }
         /// <summary>Differing pairs the authority's content was written over.</summary>
         public int Updated { get; init; }
@@ -33,9 +35,24 @@ namespace SpaceSync.Core.Sync
     /// <summary>Start-SpaceBaseline: pairs a space's pages by path and records the pairs as the first synced state.</summary>
     public static class BaselineRunner
     {
-        public static async Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
-            ResolvedSpace space, SyncSide? authority, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken)
+        /// <summary>Pairs written per state transaction: few enough fsyncs, and a crash loses at most one batch's work.</summary>
+        public const int PairsPerTransaction = 500;
+
+        public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, SyncSide? authority, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken) =>
+            RunAsync(dataCenter, cloud, state, space, authority, idMap: null, force, whatIf, log, PairsPerTransaction, cancellationToken);
+
+        /// <param name="idMap">CCMA's page id map (-IdMapPath): pages it names pair by it, the others by path; null = all by path.</param>
+        public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken) =>
+            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken);
+
+        /// <param name="pairsPerTransaction">Small in tests, so that a small space spans several batches.</param>
+        internal static async Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, int pairsPerTransaction,
+            CancellationToken cancellationToken)
         {
+            if (pairsPerTransaction < 1) throw new ArgumentOutOfRangeException(nameof(pairsPerTransaction));
             if (dataCenter is null) throw new ArgumentNullException(nameof(dataCenter));
             if (cloud is null) throw new ArgumentNullException(nameof(cloud));
             if (state is null) throw new ArgumentNullException(nameof(state));
@@ -44,8 +61,12 @@ namespace SpaceSync.Core.Sync
             var started = DateTimeOffset.UtcNow;
             var requestsBefore = RunSupport.RequestsOf(dataCenter, cloud);
 
+            // A baseline is finished once the space row has its BaselineAt, set after the last pair; pairs of a baseline
+            // that stopped part-way are no baseline, and are replaced without -Force.
+            var known = state.GetSpace(space.Key);
             var existing = state.ListPairs(space.Key);
-            if (existing.Count > 0 && !force && !whatIf)
+            var finished = known?.BaselineAt != null;
+            if (finished && existing.Count > 0 && !force && !whatIf)
             {
                 throw new SyncRunException(SyncRunException.BaselineExists,
                     $"Space '{space.Key}' already has a baseline ({existing.Count} pairs); use -Force to replace it.");
@@ -60,13 +81,20 @@ namespace SpaceSync.Core.Sync
                 DataCenter = dc.Snapshot,
                 Cloud = cl.Snapshot,
                 Authority = authority,
+                IdMap = idMap,
             });
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
+            var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
+            if (idMap != null)
+            {
+                log.Information("{Space}: {ByMap} of {Pairs} pairs by the id map {Map}, the others by path; {Unpaired} pages unpaired",
+                    space.Key, byIdMap, plan.Pairs.Count, idMap.Source, unpaired);
+            }
             if (whatIf)
             {
                 return new BaselineResult
                 {
-                    SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired,
+                    SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired, PairedByIdMap = byIdMap,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
                 };
             }
@@ -77,36 +105,51 @@ namespace SpaceSync.Core.Sync
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
             var errors = new List<string>();
             int updated = 0, conflicts = 0;
+            var spaceStarted = false;
             try
             {
                 run = state.StartRun(space.Key, RunKind.Baseline);
-                if (existing.Count > 0)
+                if (known != null || existing.Count > 0)
                 {
-                    log.Information("Replacing the baseline of {Space} ({Pairs} pairs), as -Force asks", space.Key, existing.Count);
+                    if (finished)
+                        log.Information("Replacing the baseline of {Space} ({Pairs} pairs), as -Force asks", space.Key, existing.Count);
+                    else
+                        log.Warning("Replacing the unfinished baseline of {Space} ({Pairs} pairs recorded before it stopped)", space.Key, existing.Count);
                     state.RemoveSpace(space.Key); // pairs, intents and conflicts go with it; runs and history stay
                 }
 
-                state.SaveSpace(new SpaceRecord(space.Key, cloudSpace.Key) { BaselineAt = DateTimeOffset.UtcNow });
+                // The pairs need the space row; it gets its BaselineAt only once every pair is in.
+                state.SaveSpace(new SpaceRecord(space.Key, cloudSpace.Key));
+                spaceStarted = true;
 
+                // One transaction per batch rather than per pair: each commit waits for the disk.
                 var saved = new Dictionary<string, PairRecord>(StringComparer.Ordinal); // by DC page id
-                foreach (var pair in plan.Pairs)
+                var pairedDc = new HashSet<string>(plan.Pairs.Select(p => p.DataCenter.Id), StringComparer.Ordinal);
+                for (var first = 0; first < plan.Pairs.Count; first += pairsPerTransaction)
                 {
-                    var body = dc.BodyOf(pair.DataCenter.Id);
-                    var parentPairId = pair.DataCenter.ParentId != null && saved.TryGetValue(pair.DataCenter.ParentId, out var parent)
-                        ? parent.Id : (long?)null;
-                    saved[pair.DataCenter.Id] = state.SavePair(new PairRecord
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var batch = plan.Pairs.Skip(first).Take(pairsPerTransaction).Select(pair => new PairWrite
                     {
-                        SpaceKey = space.Key,
-                        DataCenterPageId = pair.DataCenter.Id,
-                        CloudPageId = pair.Cloud.Id,
-                        DataCenterVersion = pair.DataCenter.Version,
-                        CloudVersion = pair.Cloud.Version,
-                        ParentPairId = parentPairId,
-                        Title = pair.DataCenter.Title,
-                        BaseBody = SnapshotReader.NormalizedOrRaw(body),
-                        BaseHash = pair.DataCenter.BodyHash,
-                        Status = StatePairStatus.Active,
-                    });
+                        Pair = new PairRecord
+                        {
+                            SpaceKey = space.Key,
+                            DataCenterPageId = pair.DataCenter.Id,
+                            CloudPageId = pair.Cloud.Id,
+                            DataCenterVersion = pair.DataCenter.Version,
+                            CloudVersion = pair.Cloud.Version,
+                            Title = pair.DataCenter.Title,
+                            BaseBody = SnapshotReader.NormalizedOrRaw(dc.BodyOf(pair.DataCenter.Id)),
+                            BaseHash = pair.DataCenter.BodyHash,
+                            Status = StatePairStatus.Active,
+                        },
+                        // Parents come before children in the plan, so a paired parent is stored by now or earlier in this batch.
+                        ParentDataCenterPageId = pair.DataCenter.ParentId is { } parentId && pairedDc.Contains(parentId) ? parentId : null,
+                        // Without an authority nothing will write over the difference: the conflict goes in with its pair.
+                        Conflict = !pair.Equal && authority is null ? BaselineConflict(pair, authority) : null,
+                    }).ToList();
+                    foreach (var record in state.SavePairs(batch))
+                        saved[record.DataCenterPageId] = record;
+                    conflicts += batch.Count(w => w.Conflict != null);
                 }
 
                 var written = new HashSet<string>(StringComparer.Ordinal);
@@ -159,20 +202,15 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
-                foreach (var pair in plan.Pairs.Where(p => !p.Equal && !written.Contains(p.DataCenter.Id)))
+                // With an authority, a difference whose write failed stays as an open conflict.
+                foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !written.Contains(p.DataCenter.Id)))
                 {
-                    var record = saved[pair.DataCenter.Id];
-                    state.RecordConflict(new ConflictRecord
-                    {
-                        PairId = record.Id,
-                        DataCenterVersion = record.DataCenterVersion,
-                        CloudVersion = record.CloudVersion,
-                        BaseDataCenterVersion = record.DataCenterVersion,
-                        BaseCloudVersion = record.CloudVersion,
-                        Reason = $"\"{pair.Path}\" differs between the sites at the baseline" + (authority is null ? " (no -Authority given)" : ""),
-                    });
+                    state.RecordConflict(BaselineConflict(pair, authority) with { PairId = saved[pair.DataCenter.Id].Id });
                     conflicts++;
                 }
+
+                // Only now is the baseline whole: a sync refuses a space without it, a new baseline replaces it freely.
+                state.SaveSpace((state.GetSpace(space.Key) ?? new SpaceRecord(space.Key, cloudSpace.Key)) with { BaselineAt = DateTimeOffset.UtcNow });
 
                 counts["pairs"] = saved.Count;
                 counts["unpaired"] = unpaired;
@@ -182,7 +220,7 @@ namespace SpaceSync.Core.Sync
                 outcome = RunOutcome.Succeeded;
                 return new BaselineResult
                 {
-                    SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, Unpaired = unpaired,
+                    SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, PairedByIdMap = byIdMap, Unpaired = unpaired,
                     Updated = updated, Conflicts = conflicts, Errors = errors,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
                 };
@@ -194,6 +232,8 @@ namespace SpaceSync.Core.Sync
             }
             finally
             {
+                if (outcome != RunOutcome.Succeeded && spaceStarted)
+                    ForgetUnfinished(state, space.Key, log);
                 try
                 {
                     if (run != null)
@@ -205,6 +245,29 @@ namespace SpaceSync.Core.Sync
                 {
                     RunSupport.ReleaseLock(state, space.Key, owner, log);
                 }
+            }
+        }
+
+        private static ConflictRecord BaselineConflict(BaselinePair pair, SyncSide? authority) => new ConflictRecord
+        {
+            DataCenterVersion = pair.DataCenter.Version,
+            CloudVersion = pair.Cloud.Version,
+            BaseDataCenterVersion = pair.DataCenter.Version,
+            BaseCloudVersion = pair.Cloud.Version,
+            Reason = $"\"{pair.Path}\" differs between the sites at the baseline" + (authority is null ? " (no -Authority given)" : ""),
+        };
+
+        // A baseline that stopped part-way leaves no space row, so a sync refuses the space instead of taking the pages
+        // the baseline did not reach for new ones. Should even this fail, the row stays without BaselineAt: unfinished.
+        private static void ForgetUnfinished(StateStore state, string spaceKey, EngineLog log)
+        {
+            try
+            {
+                state.RemoveSpace(spaceKey);
+            }
+            catch (StateStoreException e)
+            {
+                log.Warning("The unfinished baseline of {Space} could not be removed ({Error}); the next Start-SpaceBaseline replaces it", spaceKey, e.Message);
             }
         }
     }

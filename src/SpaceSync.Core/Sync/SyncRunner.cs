@@ -84,7 +84,7 @@ namespace SpaceSync.Core.Sync
             options ??= new SyncRunOptions();
             log ??= EngineLog.None;
 
-            if (state.GetSpace(space.Key) is null)
+            if (state.GetSpace(space.Key)?.BaselineAt is null) // no space row, or a baseline that never finished
             {
                 throw new SyncRunException(SyncRunException.NoBaseline,
                     $"Space '{space.Key}' has no baseline in '{state.Path}'; run Start-SpaceBaseline first.");

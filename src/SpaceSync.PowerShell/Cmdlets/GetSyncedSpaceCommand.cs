@@ -39,7 +39,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 // Reading must not create a state file: without one, no space has a baseline yet.
                 using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
-                var withBaseline = state is null ? new List<ResolvedSpace>() : spaces.Where(s => state.GetSpace(s.Key) != null).ToList();
+                var withBaseline = state is null ? new List<ResolvedSpace>() : spaces.Where(s => state.GetSpace(s.Key)?.BaselineAt != null).ToList();
                 if (Offline || withBaseline.Count == 0)
                 {
                     foreach (var space in spaces) WriteObject(SyncedSpaceStatus.From(scope, space, state));

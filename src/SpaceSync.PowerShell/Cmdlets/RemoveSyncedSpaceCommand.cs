@@ -51,7 +51,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 // No state file: no space has a baseline, nothing to archive, and none is created by retiring.
                 using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
                 // Secrets (vaults, prompts) only when the sites will be read: a space with a baseline, without -Force.
-                var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key) != null);
+                var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key)?.BaselineAt != null);
                 var secrets = readsSites ? ResolveSecrets(scope.Document) : null;
                 using var queue = new PipelineQueue();
                 using var log = OpenLog(scope.Document, queue);
@@ -82,7 +82,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                         if (record != null && state != null)
                         {
                             RefuseWhileLocked(state, space);
-                            if (!Force)
+                            if (!Force && record.BaselineAt != null) // an unfinished baseline has nothing to sync: nothing pending
                             {
                                 dc ??= await OpenSiteAsync(scope.DataCenter, secrets!, ClientOptions(log)).ConfigureAwait(false);
                                 cloud ??= await OpenSiteAsync(scope.Cloud, secrets!, ClientOptions(log)).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -8,7 +9,7 @@ namespace SpaceSync.PowerShell.Cmdlets
     /// <summary>Which site's content wins where a baseline finds paired pages that differ.</summary>
     public enum BaselineAuthority { Cloud, DataCenter }
 
-    /// <summary>Pairs a space's pages across the two sites by path and records the baseline.</summary>
+    /// <summary>Pairs a space's pages across the two sites (by CCMA id map where given, else by path) and records the baseline.</summary>
     [Cmdlet(VerbsLifecycle.Start, "SpaceBaseline", SupportsShouldProcess = true)]
     [OutputType(typeof(BaselineResult), typeof(DriftItem))]
     public sealed class StartSpaceBaselineCommand : SpaceRunCmdlet
@@ -22,6 +23,55 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>
+        /// CCMA's mapping of Data Center page ids to Cloud page ids (CSV with a header row, or JSON): the pages it names
+        /// pair by it, the others by path. One transfer's map may cover several spaces; each space uses its own entries.
+        /// </summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IdMapPath { get; set; }
+
+        private IdMap? _idMap;
+        private string? _idMapLoadedFrom;
+
+        protected override void ProcessRecord()
+        {
+            // Read before anything is listed or recorded: a bad map ends the command with nothing written.
+            if (!string.IsNullOrEmpty(IdMapPath))
+            {
+                var path = GetUnresolvedProviderPathFromPSPath(IdMapPath);
+                if (_idMapLoadedFrom != path)
+                {
+                    _idMap = LoadIdMap(path);
+                    _idMapLoadedFrom = path;
+                }
+            }
+
+            base.ProcessRecord();
+        }
+
+        private IdMap LoadIdMap(string path)
+        {
+            if (!File.Exists(path))
+            {
+                ThrowTerminatingError(new ErrorRecord(new FileNotFoundException($"The id map '{path}' does not exist.", path),
+                    "IdMapNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+
+            try
+            {
+                return IdMapFile.Load(path);
+            }
+            catch (IdMapException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "IdMapInvalid", ErrorCategory.InvalidData, path)
+                {
+                    ErrorDetails = new ErrorDetails($"The id map cannot be used: {e.Message} Nothing was recorded."),
+                });
+                throw; // ThrowTerminatingError does not return
+            }
+        }
 
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
@@ -37,12 +87,12 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (!run.ShouldProcess($"space {run.Space.Key}", action))
             {
                 // -WhatIf: show how the pages would pair, write nothing.
-                var preview = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, Force, whatIf: true, run.Log, cancellationToken).ConfigureAwait(false);
+                var preview = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: true, run.Log, cancellationToken).ConfigureAwait(false);
                 run.Output(preview.Plan.Items);
                 return;
             }
 
-            var result = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, Force, whatIf: false, run.Log, cancellationToken).ConfigureAwait(false);
+            var result = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: false, run.Log, cancellationToken).ConfigureAwait(false);
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);
         }

@@ -1,4 +1,5 @@
 using SpaceSync.Core.Content;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
@@ -217,6 +218,101 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_baseline_written_in_several_batches_records_every_pair_with_its_parent_and_its_conflict()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var differing = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, differing, body: "<p>Changed on Data Center after the migration.</p>");
+
+        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, idMap: null,
+            force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 7, CancellationToken.None); // 41 pages: six batches
+
+        var pairs = world.State.ListPairs(RunnerWorld.Key);
+        Assert.Equal(41, baseline.PairsRecorded);
+        Assert.Equal(41, pairs.Count);
+        var pairOfDc = pairs.ToDictionary(p => p.DataCenterPageId);
+        foreach (var pair in pairs)
+        {
+            var parent = world.Dc.FindPage(long.Parse(pair.DataCenterPageId))!.ParentId;
+            Assert.Equal(parent is long id ? pairOfDc[id.ToString()].Id : null, pair.ParentPairId);
+        }
+        Assert.Equal(1, baseline.Conflicts);
+        Assert.Equal(world.PairOfDc(differing.Id).Id, Assert.Single(world.State.ListConflicts(RunnerWorld.Key)).PairId);
+        Assert.NotNull(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+        Assert.Equal(SyncRunException.BaselineExists, (await Assert.ThrowsAsync<SyncRunException>(() => world.BaselineAsync())).Code);
+    }
+
+    [Fact]
+    public async Task A_baseline_that_stops_part_way_leaves_no_baseline_behind_and_the_next_one_needs_no_force()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var differing = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, differing, body: "<p>Changed on Data Center after the migration.</p>");
+        // Every pair is stored by the time the authority's write goes out; then the run dies.
+        var cloud = new InterceptingSite(world.CloudSite) { BeforeUpdate = _ => throw new InvalidOperationException("the process is going down") };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => BaselineRunner.RunAsync(world.DcSite, cloud, world.State, world.Space,
+            SyncSide.DataCenter, idMap: null, force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 10, CancellationToken.None));
+
+        Assert.Null(world.State.GetSpace(RunnerWorld.Key));
+        Assert.Empty(world.State.ListPairs(RunnerWorld.Key));
+        Assert.Null(world.State.GetLock(RunnerWorld.Key));
+        Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+        Assert.Equal(SyncRunException.NoBaseline, (await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync())).Code);
+
+        var again = await world.BaselineAsync(authority: SyncSide.DataCenter);
+        Assert.Equal(41, again.PairsRecorded);
+        Assert.Equal(1, again.Updated);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task Pairs_a_crashed_baseline_left_without_its_completion_mark_are_replaced_without_force()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var dcPage = RunnerWorld.Leaf(world.Dc, new List<long>());
+        // What a process killed between two batches leaves: the space row without BaselineAt, and some pairs.
+        world.State.SaveSpace(new SpaceRecord(RunnerWorld.Key, RunnerWorld.Key));
+        world.State.SavePair(new PairRecord
+        {
+            SpaceKey = RunnerWorld.Key, DataCenterPageId = dcPage.Id.ToString(), CloudPageId = "424242",
+            DataCenterVersion = 1, CloudVersion = 1, Title = dcPage.Title, BaseBody = "", BaseHash = "stale",
+        });
+        Assert.Null(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+
+        var baseline = await world.BaselineAsync();
+
+        Assert.Equal(41, baseline.PairsRecorded);
+        Assert.NotEqual("424242", world.PairOfDc(dcPage.Id).CloudPageId);
+        Assert.NotNull(world.State.GetSpace(RunnerWorld.Key)!.BaselineAt);
+        world.AssertSidesEqual();
+    }
+
+    [Fact]
+    public async Task An_id_map_pairs_what_renaming_after_the_migration_broke_and_a_wrong_entry_is_reported()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        var taken = new List<long>();
+        var renamed = RunnerWorld.Leaf(world.Dc, taken);
+        var cloudRenamed = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == renamed.Title);
+        RunnerWorld.Edit(world.Cloud, cloudRenamed, title: renamed.Title + " (renamed after the migration)");
+        var wrong = RunnerWorld.Leaf(world.Dc, taken);
+        var map = IdMapFile.Parse($"Data Center ID,Cloud ID\n{renamed.Id},{cloudRenamed.Id}\n{wrong.Id},987654321\n", "ccma.csv", IdMapFormat.Csv);
+
+        var baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, authority: null, map,
+            force: false, whatIf: false, EngineLog.None, CancellationToken.None);
+
+        Assert.Equal(1, baseline.PairedByIdMap);
+        Assert.Equal(40, baseline.PairsRecorded);
+        Assert.Equal(cloudRenamed.Id.ToString(), world.PairOfDc(renamed.Id).CloudPageId);
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, wrong.Id.ToString()));
+        var reported = baseline.Plan.Items.Single(i => i.DataCenterId == wrong.Id.ToString());
+        Assert.Equal(DriftStatus.Unpaired, reported.Status);
+        Assert.Contains("ccma.csv:3", reported.Warnings.Single());
+        Assert.Equal(2, baseline.Unpaired); // the wrongly mapped page and its Cloud copy, which the path no longer pairs either
+    }
+
+    [Fact]
     public async Task A_no_change_sync_of_the_40_page_pair_reports_its_requests()
     {
         await using var world = await RunnerWorld.StartAsync();
@@ -232,33 +328,33 @@ public sealed class BaselineAndSyncRunnerTests(ITestOutputHelper output)
         Assert.Equal(counted, sync.Requests);
     }
 
-    [Theory]
-    [InlineData(100)]
-    [InlineData(1000)]
-    public async Task Requests_and_time_of_baseline_no_change_and_ten_change_runs(int pageCount)
+    // Issue 3's figures on a 1,000-page pair come from tests/SpaceSync.Benchmarks (build.ps1 -Task Benchmark); this keeps
+    // the request counts of the same three runs on 100 pages from growing unnoticed.
+    [Fact]
+    public async Task Baseline_no_change_and_ten_change_runs_of_a_100_page_pair_send_few_requests()
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await using var world = await RunnerWorld.StartAsync(pageCount);
-        output.WriteLine($"{pageCount}-page pair set up (seed + CCMA-like copy) in {clock.ElapsedMilliseconds} ms");
+        await using var world = await RunnerWorld.StartAsync(100);
         var baseline = await world.BaselineAsync();
         var structural = await world.SyncAsync(); // the first run after a baseline lists every page
+        world.Dc.Stats.Reset();
+        world.Cloud.Stats.Reset();
         var noChange = await world.SyncAsync();
+        Assert.Equal(world.Dc.Stats.Total + world.Cloud.Stats.Total, noChange.Requests);
         var taken = new List<long>();
         for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Dc, RunnerWorld.Leaf(world.Dc, taken), body: $"<p>DC change {i}.</p>");
         for (var i = 0; i < 5; i++) RunnerWorld.Edit(world.Cloud, world.CloudTwin(RunnerWorld.Leaf(world.Dc, taken)), body: $"<p>Cloud change {i}.</p>");
         var tenChanges = await world.SyncAsync();
-        output.WriteLine($"baseline:         {baseline.PairsRecorded} pairs, {baseline.Requests} requests, {baseline.Duration.TotalMilliseconds:F0} ms");
-        output.WriteLine($"structural sync:  {structural.Listing}, {structural.Requests} requests, {structural.Duration.TotalMilliseconds:F0} ms");
-        output.WriteLine($"no-change sync:   {noChange.Listing}, {noChange.Requests} requests, {noChange.Duration.TotalMilliseconds:F0} ms");
-        output.WriteLine($"10-change sync:   {tenChanges.Listing}, {tenChanges.Count("Update")} updates, {tenChanges.Requests} requests, {tenChanges.Duration.TotalMilliseconds:F0} ms");
-        Assert.Equal(pageCount + 1, baseline.PairsRecorded);
-        Assert.DoesNotContain(noChange.Plan.Actions, a => a.WritesSite);
-        if (pageCount <= 100) Assert.InRange(noChange.Requests, 1, 8); // issue 3: a no-change run on a 100-page pair
-        Assert.Equal(10, tenChanges.Count("Update"));
+
+        Assert.Equal(101, baseline.PairsRecorded);
+        Assert.InRange(baseline.Requests, 1, 8); // one listing per side plus the space look-ups: no request per page
         Assert.Equal(ListingMode.Structural, structural.Listing);
+        Assert.InRange(structural.Requests, 1, 8);
         Assert.Equal(ListingMode.Changes, noChange.Listing);
+        Assert.DoesNotContain(noChange.Plan.Actions, a => a.WritesSite);
+        Assert.InRange(noChange.Requests, 1, 8); // issue 3: a no-change run on a 100-page pair
         Assert.Equal(ListingMode.Changes, tenChanges.Listing);
-        // One PUT per change on top of the queries (the changed pages' bodies come in the change queries' answers).
+        Assert.Equal(10, tenChanges.Count("Update"));
+        // One PUT per change on top of the queries: the changed pages' bodies come in the change queries' answers.
         Assert.Equal(noChange.Requests + 10, tenChanges.Requests);
         world.AssertSidesEqual();
     }

@@ -20,14 +20,21 @@ public class BaselinePlannerTests
         Page("c5", "Glossary", "c1"), Page("c1", "ENG Home"), Page("c3", "Deploy", "c2"), Page("c2", "Runbooks", "c1"), Page("c4", "Rollback", "c2", version: 1),
     };
 
-    private static BaselinePlan Plan(IEnumerable<PageSnapshot> dc, IEnumerable<PageSnapshot> cloud, SyncSide? authority = null) =>
+    private static BaselinePlan Plan(IEnumerable<PageSnapshot> dc, IEnumerable<PageSnapshot> cloud, SyncSide? authority = null, IdMap? idMap = null) =>
         BaselinePlanner.Plan(new BaselineRequest
         {
             SpaceKey = "ENG",
             DataCenter = new SpaceSnapshot(DataCenter, dc, isComplete: true),
             Cloud = new SpaceSnapshot(Cloud, cloud, isComplete: true),
             Authority = authority,
+            IdMap = idMap,
         });
+
+    /// <summary>An id map of the given "dcId>cloudId" entries, as a CSV would give it (line 2 onwards).</summary>
+    private static IdMap Map(params string[] entries) =>
+        new("map.csv", entries.Select((e, i) => new IdMapEntry(e.Split('>')[0], e.Split('>')[1], $"map.csv:{i + 2}")).ToList());
+
+    private static string PairsOf(BaselinePlan plan) => string.Join(" ", plan.Pairs.Select(p => $"{p.DataCenter.Id}:{p.Cloud.Id}"));
 
     [Fact]
     public void Pairs_every_page_by_its_path_parents_first()
@@ -90,6 +97,78 @@ public class BaselinePlannerTests
         var plan = Plan(DataCenterTree(), cloud);
         Assert.Equal(new[] { "d1", "d5" }, plan.Pairs.Select(p => p.DataCenter.Id));
         Assert.Equal(6, plan.Items.Count(i => i.Status == DriftStatus.Unpaired));
+    }
+
+    [Fact]
+    public void An_id_map_pairs_a_renamed_parent_and_its_children_pair_by_path_below_it()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c2" ? p with { Title = "Operations" } : p);
+        var plan = Plan(DataCenterTree(), cloud, idMap: Map("d2>c2", "d404>c404"));
+
+        Assert.Equal("d1:c1 d5:c5 d2:c2 d3:c3 d4:c4", PairsOf(plan)); // parents first
+        Assert.Equal("map.csv:2", plan.Pairs.Single(p => p.DataCenter.Id == "d2").IdMapEntry!.Location);
+        Assert.Null(plan.Pairs.Single(p => p.DataCenter.Id == "d3").IdMapEntry);
+        Assert.Equal("ENG Home/Runbooks/Deploy", plan.Pairs.Single(p => p.DataCenter.Id == "d3").Path);
+        Assert.DoesNotContain(plan.Items, i => i.Status == DriftStatus.Unpaired); // d404>c404 is another space's entry
+    }
+
+    [Fact]
+    public void A_map_pair_whose_title_or_parent_differs_says_what_the_next_sync_will_do_about_it()
+    {
+        // c3 was renamed and c4 moved under Glossary on Cloud after the migration.
+        var cloud = CloudTree().Select(p => p.Id switch
+        {
+            "c3" => p with { Title = "Deploying" },
+            "c4" => p with { ParentId = "c5" },
+            _ => p,
+        });
+        var plan = Plan(DataCenterTree(), cloud, idMap: Map("d3>c3", "d4>c4", "d2>c2"));
+
+        Assert.Equal("d1:c1 d5:c5 d2:c2 d3:c3 d4:c4", PairsOf(plan));
+        var renamed = plan.Items.Single(i => i.DataCenterId == "d3").Warnings.Single();
+        Assert.Contains("map.csv:2", renamed);
+        Assert.Contains("\"Deploy\", Cloud \"Deploying\"", renamed);
+        Assert.Contains("parents differ", plan.Items.Single(i => i.DataCenterId == "d4").Warnings.Single());
+        Assert.Empty(plan.Items.Single(i => i.DataCenterId == "d2").Warnings);
+    }
+
+    [Fact]
+    public void The_id_map_wins_over_the_path()
+    {
+        var plan = Plan(DataCenterTree(), CloudTree(), idMap: Map("d3>c4", "d4>c3"));
+        Assert.Equal("d1:c1 d5:c5 d2:c2 d3:c4 d4:c3", PairsOf(plan));
+        Assert.All(plan.Pairs.Where(p => p.DataCenter.Id is "d3" or "d4"), p => Assert.NotNull(p.IdMapEntry));
+    }
+
+    [Fact]
+    public void A_map_entry_whose_twin_is_not_in_the_space_leaves_its_page_unpaired_with_the_entry_named()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c4" ? p with { Status = PageStatus.Trashed } : p);
+        // d5's twin is elsewhere; c3's twin is a page this Data Center space does not hold; d4's twin is trashed.
+        var plan = Plan(DataCenterTree(), cloud, idMap: Map("d5>c99", "d77>c3", "d4>c4"));
+
+        Assert.Equal("d1:c1 d2:c2", PairsOf(plan));
+        var d5 = plan.Items.Single(i => i.DataCenterId == "d5");
+        Assert.Equal(DriftStatus.Unpaired, d5.Status);
+        Assert.Contains("map.csv:2", d5.Warnings.Single());
+        Assert.Contains("Cloud page c99", d5.Warnings.Single());
+        var c3 = plan.Items.Single(i => i.CloudId == "c3");
+        Assert.Contains("map.csv:3", c3.Warnings.Single());
+        Assert.Contains("Data Center page d77", c3.Warnings.Single());
+        Assert.Contains("Cloud page c4", plan.Items.Single(i => i.DataCenterId == "d4").Warnings.Single());
+        // The pages those entries name on the other side do not fall back to the path either.
+        Assert.Equal(DriftStatus.Unpaired, plan.Items.Single(i => i.CloudId == "c5").Status);
+        Assert.Equal(DriftStatus.Unpaired, plan.Items.Single(i => i.DataCenterId == "d3").Status);
+        Assert.Contains("No page at", plan.Items.Single(i => i.CloudId == "c5").Warnings.Single());
+    }
+
+    [Fact]
+    public void Differing_pages_the_map_pairs_are_conflicts_or_authority_updates_like_any_pair()
+    {
+        var cloud = CloudTree().Select(p => p.Id == "c2" ? p with { Title = "Operations", BodyHash = "edited" } : p);
+        Assert.Equal(DriftStatus.Conflict, Plan(DataCenterTree(), cloud, idMap: Map("d2>c2")).Items.Single(i => i.DataCenterId == "d2").Status);
+        var update = Assert.Single(Plan(DataCenterTree(), cloud, DataCenter, Map("d2>c2")).Actions);
+        Assert.Equal("c2", update.TargetId);
     }
 
     [Fact]

@@ -1,0 +1,165 @@
+using Microsoft.Data.Sqlite;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
+using SpaceSync.Emulator;
+using SpaceSync.Emulator.Seeding;
+using SpaceSync.Emulator.Store;
+
+namespace SpaceSync.Benchmarks;
+
+/// <summary>
+/// A Data Center emulator seeded with N pages, a Cloud emulator holding the copy CCMA would leave (same titles, tree
+/// and bodies, new ids), SpaceSync clients for both over loopback HTTP, and a state file in a temporary folder.
+/// </summary>
+public sealed class BenchmarkWorld : IAsyncDisposable
+{
+    public const string Key = "ENG";
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly string _folder;
+
+    private BenchmarkWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcSite, IConfluenceSite cloudSite, string folder)
+    {
+        DcEmulator = dc;
+        CloudEmulator = cloud;
+        DcSite = dcSite;
+        CloudSite = cloudSite;
+        _folder = folder;
+        State = StateStore.Open(Path.Combine(folder, "spacesync.db"));
+        Space = new ResolvedSpace
+        {
+            Key = Key,
+            CloudKey = Key,
+            Direction = SyncDirection.Both,
+            Conflicts = ConflictPolicy.Manual,
+            MaxDeletePercent = 10,
+            Content = new ResolvedContent(false, false, false, false),
+        };
+    }
+
+    public RunningEmulator DcEmulator { get; }
+    public RunningEmulator CloudEmulator { get; }
+    public EmulatorState Dc => DcEmulator.State;
+    public EmulatorState Cloud => CloudEmulator.State;
+    public IConfluenceSite DcSite { get; }
+    public IConfluenceSite CloudSite { get; }
+    public StateStore State { get; }
+    public ResolvedSpace Space { get; }
+    public string StatePath => State.Path;
+
+    public static async Task<BenchmarkWorld> StartAsync(int pageCount)
+    {
+        var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
+        var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
+        Seeder.Seed(dc.State, Key, pageCount, seed: 1);
+        var dcSite = SiteClientFactory.Create(new SiteSettings
+        {
+            Kind = SiteKind.DataCenter,
+            Url = dc.BaseUrl,
+            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
+        }, SiteCredential.Bearer("emulator-pat"), new SiteClientOptions());
+        var cloudSite = SiteClientFactory.Create(new SiteSettings
+        {
+            Kind = SiteKind.Cloud,
+            Url = cloud.BaseUrl,
+            Auth = new AuthSettings { Type = AuthType.Basic, User = "admin@example.com", Token = new SecretReference(SecretSource.Environment, "SPACESYNC_CLOUD_TOKEN", null) },
+        }, SiteCredential.Basic("admin@example.com", "emulator-token"), new SiteClientOptions());
+        var folder = Path.Combine(Path.GetTempPath(), "spacesync-benchmark-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        var world = new BenchmarkWorld(dc, cloud, dcSite, cloudSite, folder);
+        try
+        {
+            await world.MigrateLikeCcmaAsync();
+        }
+        catch
+        {
+            await world.DisposeAsync();
+            throw;
+        }
+        return world;
+    }
+
+    /// <summary>
+    /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
+    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
+    /// </summary>
+    private async Task MigrateLikeCcmaAsync()
+    {
+        var dcSpace = Dc.FindSpaceByKey(Key)!;
+        Cloud.CreateSpace(Key, dcSpace.Name);
+        var dcSiteSpace = (await DcSite.FindSpaceAsync(Key, None))!;
+        var cloudSpace = (await CloudSite.FindSpaceAsync(Key, None))!;
+        var pages = await DcSite.ListPages(dcSiteSpace, withBodies: true, includeTrashed: false).ReadAllAsync(None);
+        var byId = pages.ToDictionary(p => p.Id);
+        var cloudIdOf = new Dictionary<string, string>();
+        var home = pages.Single(p => p.Id == dcSiteSpace.HomepageId);
+        var cloudHome = (await CloudSite.GetPageAsync(cloudSpace.HomepageId!, None))!;
+        await CloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, None);
+        cloudIdOf[home.Id] = cloudHome.Id;
+
+        int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
+        foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
+        {
+            var parent = page.ParentId is null ? null : cloudIdOf[page.ParentId];
+            var created = await CloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, None);
+            cloudIdOf[page.Id] = created.Id;
+        }
+    }
+
+    public Task<BaselineResult> BaselineAsync() =>
+        BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority: null, force: false, whatIf: false, EngineLog.None, None);
+
+    public Task<SyncRunResult> SyncAsync() =>
+        SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions(), EngineLog.None, None);
+
+    /// <summary>Five edits on Data Center and five on Cloud, each on a different leaf page.</summary>
+    public void EditTenPages()
+    {
+        var taken = new HashSet<long>();
+        for (var i = 0; i < 5; i++)
+        {
+            var page = Leaf(Dc, taken);
+            Edit(Dc, page, $"<p>Data Center change {i}.</p>");
+        }
+        for (var i = 0; i < 5; i++)
+        {
+            var dcPage = Leaf(Dc, taken);
+            var pair = State.FindPair(Key, SiteKind.DataCenter, dcPage.Id.ToString())
+                ?? throw new InvalidOperationException($"Data Center page {dcPage.Id} has no pair after the baseline.");
+            var cloudPage = Cloud.FindPage(long.Parse(pair.CloudPageId))!;
+            Edit(Cloud, cloudPage, $"<p>Cloud change {i}.</p>");
+        }
+    }
+
+    private static Page Leaf(EmulatorState state, ISet<long> taken)
+    {
+        var current = state.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
+        var parents = current.Where(p => p.ParentId != null).Select(p => p.ParentId!.Value).ToHashSet();
+        var leaf = current.First(p => p.ParentId != null && !taken.Contains(p.Id) && !parents.Contains(p.Id));
+        taken.Add(leaf.Id);
+        return leaf;
+    }
+
+    private static void Edit(EmulatorState state, Page page, string body) =>
+        state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, body));
+
+    public void ResetEmulatorCounters()
+    {
+        Dc.Stats.Reset();
+        Cloud.Stats.Reset();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        State.Dispose();
+        DcSite.Dispose();
+        CloudSite.Dispose();
+        await DcEmulator.DisposeAsync();
+        await CloudEmulator.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_folder, recursive: true); }
+        catch (IOException) { /* a leftover temp folder does not spoil the figures */ }
+    }
+}
