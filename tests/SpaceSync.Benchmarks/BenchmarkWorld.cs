@@ -87,6 +87,27 @@ public sealed class BenchmarkWorld : IAsyncDisposable
     /// </summary>
     private async Task MigrateLikeCcmaAsync()
     {
+        // The migration happened days before SpaceSync starts: pages copied a minute ago would all fall inside the
+        // change queries' overlap window and make the first incremental runs read them again.
+        var clock = Cloud.Clock;
+        Cloud.Clock = new ShiftedClock(TimeSpan.FromDays(-3));
+        try
+        {
+            await CopyLikeCcmaAsync();
+        }
+        finally
+        {
+            Cloud.Clock = clock;
+        }
+    }
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+
+    private async Task CopyLikeCcmaAsync()
+    {
         var dcSpace = Dc.FindSpaceByKey(Key)!;
         Cloud.CreateSpace(Key, dcSpace.Name);
         var dcSiteSpace = (await DcSite.FindSpaceAsync(Key, None))!;
@@ -111,8 +132,11 @@ public sealed class BenchmarkWorld : IAsyncDisposable
     public Task<BaselineResult> BaselineAsync() =>
         BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority: null, force: false, whatIf: false, EngineLog.None, None);
 
-    public Task<SyncRunResult> SyncAsync() =>
-        SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions(), EngineLog.None, None);
+    public Task<SyncRunResult> SyncAsync() => SyncAsync(fullListing: false);
+
+    /// <summary>A sync run; <paramref name="fullListing"/> is Invoke-SpaceSync -Full (every page listed, not only what changed).</summary>
+    public Task<SyncRunResult> SyncAsync(bool fullListing) =>
+        SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions { FullListing = fullListing }, EngineLog.None, None);
 
     /// <summary>Five edits on Data Center and five on Cloud, each on a different leaf page.</summary>
     public void EditTenPages()

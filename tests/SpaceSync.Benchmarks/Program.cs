@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using SpaceSync.Benchmarks;
+using SpaceSync.Core.Sync;
 
 // Requests and time of a baseline, a no-change sync and a 10-change sync on an emulated Data Center / Cloud pair.
 BenchmarkOptions options;
@@ -60,14 +61,27 @@ var baseline = await Phase("baseline", world.BaselineAsync, r => r.Requests,
 if (baseline.PairsRecorded != pagesInSpace || baseline.Unpaired != 0 || baseline.Conflicts != 0)
     problems.Add($"baseline: expected {pagesInSpace} pairs and nothing unpaired or in conflict; got {phases[^1].Detail}.");
 
-var noChange = await Phase("no-change sync", world.SyncAsync, r => r.Requests,
-    r => $"{r.Plan.Actions.Count(a => a.WritesSite)} writes");
-if (noChange.Refusal != null || noChange.Errors.Count > 0 || noChange.Plan.Actions.Any(a => a.WritesSite))
-    problems.Add($"no-change sync: expected no write; got {phases[^1].Detail}, {noChange.Errors.Count} errors{(noChange.Refusal is null ? "" : ", refused")}.");
+void ExpectNoWrite(string name, SyncRunResult run, ListingMode listing)
+{
+    if (run.Refusal != null || run.Errors.Count > 0 || run.Plan.Actions.Any(a => a.WritesSite) || run.Listing != listing)
+        problems.Add($"{name}: expected a {listing} read and no write; got {phases[^1].Detail}, {run.Errors.Count} errors{(run.Refusal is null ? "" : ", refused")}.");
+}
+
+static string Writes(SyncRunResult r) => $"{r.Listing} read, {r.Plan.Actions.Count(a => a.WritesSite)} writes";
+
+// The first run after a baseline has no change-query marks yet: it lists every page (the structural listing).
+var firstSync = await Phase("first sync (structural)", world.SyncAsync, r => r.Requests, Writes);
+ExpectNoWrite("first sync", firstSync, ListingMode.Structural);
+
+var noChange = await Phase("no-change sync", world.SyncAsync, r => r.Requests, Writes);
+ExpectNoWrite("no-change sync", noChange, ListingMode.Changes);
+
+var noChangeFull = await Phase("no-change sync -Full", () => world.SyncAsync(fullListing: true), r => r.Requests, Writes);
+ExpectNoWrite("no-change sync -Full", noChangeFull, ListingMode.Structural);
 
 world.EditTenPages();
 var tenChanges = await Phase("10-change sync", world.SyncAsync, r => r.Requests,
-    r => $"{r.Count("Update")} updates");
+    r => $"{r.Listing} read, {r.Count("Update")} updates");
 if (tenChanges.Refusal != null || tenChanges.Errors.Count > 0 || tenChanges.Count("Update") != 10)
     problems.Add($"10-change sync: expected 10 updates; got {phases[^1].Detail}, {tenChanges.Errors.Count} errors{(tenChanges.Refusal is null ? "" : ", refused")}.");
 

@@ -87,8 +87,11 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         public ListingReader List(Uri firstPage, PagingStyle style) => new ListingReader(this, firstPage, style);
 
-        /// <summary>One page of a listing: its items (detached from the response) and the next page's URL.</summary>
-        internal async Task<(List<JsonElement> Items, Uri? Next)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken)
+        /// <summary>
+        /// One page of a listing: its items (detached from the response), the next page's URL, and the server's clock
+        /// when it answered (the Date header), if it sent one.
+        /// </summary>
+        internal async Task<(List<JsonElement> Items, Uri? Next, DateTimeOffset? ServerDate)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, page);
             using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
@@ -109,7 +112,7 @@ namespace SpaceSync.Core.Sites
             var link = NextLink.Find(response, root, style);
             try
             {
-                return (items, link is null ? null : NextLink.Resolve(link, SiteUrl, style));
+                return (items, link is null ? null : NextLink.Resolve(link, SiteUrl, style), response.Headers.Date);
             }
             catch (InvalidOperationException e)
             {

@@ -176,7 +176,7 @@ namespace SpaceSync.Core.Sites
                 }
             }
 
-            return changes.Result();
+            return changes.Result(reader.FirstAnswerDate);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

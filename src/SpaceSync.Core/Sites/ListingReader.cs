@@ -29,6 +29,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>Pages fetched so far.</summary>
         public int PagesRead { get; private set; }
 
+        /// <summary>The server's clock when it answered the first page (its Date header), or null.</summary>
+        public DateTimeOffset? FirstAnswerDate { get; private set; }
+
         public JsonElement Current =>
             _index >= 0 && _index < _page.Count ? _page[_index] : throw new InvalidOperationException("MoveNextAsync has not returned true.");
 
@@ -67,7 +70,8 @@ namespace SpaceSync.Core.Sites
                     "GET", url.AbsolutePath);
             }
 
-            var (items, next) = await _rest.GetPageAsync(url, _style, cancellationToken).ConfigureAwait(false);
+            var (items, next, serverDate) = await _rest.GetPageAsync(url, _style, cancellationToken).ConfigureAwait(false);
+            if (PagesRead == 0) FirstAnswerDate = serverDate;
             PagesRead++;
             _next = next;
             return items;

@@ -40,10 +40,16 @@ namespace SpaceSync.Core.Sites
             return true;
         }
 
-        public SitePageChanges Result()
+        /// <param name="askedAt">
+        /// The server's clock when the query was answered (its Date header): everything modified before it has been
+        /// seen, save what the site's search index had not caught up with, which the next query's overlap covers.
+        /// Without it the mark is the newest change seen, and a burst of edits (an import, a migration) stays inside
+        /// every later window until something newer happens.
+        /// </param>
+        public SitePageChanges Result(DateTimeOffset? askedAt = null)
         {
             var pages = _newest.Values.OrderBy(p => p.Version.When).ThenBy(p => p.Id, StringComparer.Ordinal).ToList();
-            var mark = _since;
+            var mark = askedAt is { } at && at > _since ? at : _since;
             foreach (var page in pages)
             {
                 if (page.Version.When > mark) mark = page.Version.When;

@@ -64,12 +64,13 @@ namespace SpaceSync.Core.Sites
     /// <summary>What a change query found.</summary>
     public sealed record SitePageChanges
     {
-        /// <summary>Pages modified at or after (since − overlap): one entry per page, its newest version, oldest change first. No bodies.</summary>
+        /// <summary>Pages modified at or after (since − overlap): one entry per page, its newest version, oldest change first (bodies when asked for).</summary>
         public IReadOnlyList<SitePage> Pages { get; init; } = Array.Empty<SitePage>();
 
         /// <summary>
-        /// The mark to pass as <c>since</c> next time: the newest modification time seen (server clock), or the
-        /// given <c>since</c> when nothing changed. Never the client's clock, which may be skewed against the site.
+        /// The mark to pass as <c>since</c> next time: the site's clock when it answered (its Date header), or the
+        /// newest modification time seen if later, or the given <c>since</c> when neither moves it. Never the
+        /// client's clock, which may be skewed against the site.
         /// </summary>
         public DateTimeOffset HighWaterMark { get; init; }
     }

@@ -34,6 +34,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>Listing pages fetched so far (each one HTTP request, retries aside).</summary>
         public int ListingPagesRead => _active.PagesRead;
 
+        /// <summary>The site's clock when it answered the first listing page (its Date header), or null.</summary>
+        public DateTimeOffset? FirstAnswerDate => _active.FirstAnswerDate;
+
         public async Task<bool> MoveNextAsync(CancellationToken cancellationToken)
         {
             bool moved;

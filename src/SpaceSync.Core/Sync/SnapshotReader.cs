@@ -118,6 +118,8 @@ namespace SpaceSync.Core.Sync
                 mark = Later(mark, page.Version.When);
             }
 
+            // Every page changed before the site answered is in the listing: the next change query may start there.
+            if (reader.FirstAnswerDate is { } answered) mark = Later(mark, answered);
             return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: true), bodies, site, ListingMode.Full, mark);
         }
 
@@ -143,6 +145,7 @@ namespace SpaceSync.Core.Sync
                 if (TryStatus(page, side, log, out var status)) listed.Add((page, status));
             }
 
+            var answeredAt = reader.FirstAnswerDate;
             var moved = listed.Where(l => NeedsBody(l.Page, l.Status, known)).Select(l => l.Page.Id).ToList();
             var movedIds = new HashSet<string>(moved, StringComparer.Ordinal);
             var bodies = new Dictionary<string, (SitePage Page, PageStatus Status, string Body)>(StringComparer.Ordinal);
@@ -194,6 +197,7 @@ namespace SpaceSync.Core.Sync
                 // else: listed, then gone before its body could be read: left out, as a listing a moment later would.
             }
 
+            if (answeredAt is { } answered) mark = Later(mark, answered);
             return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: true),
                 bodies.ToDictionary(b => b.Key, b => b.Value.Body, StringComparer.Ordinal), site, ListingMode.Structural, mark);
         }

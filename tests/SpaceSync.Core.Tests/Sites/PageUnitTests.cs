@@ -54,6 +54,19 @@ public sealed class PageUnitTests
     }
 
     [Fact]
+    public void The_mark_moves_to_the_servers_clock_when_it_answered_so_a_burst_of_old_edits_leaves_later_windows()
+    {
+        var since = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var collector = new PageChangeCollector(since, TimeSpan.FromMinutes(10));
+        collector.Add(new SitePage { Id = "1", Version = new SitePageVersion { Number = 2, When = since.AddMinutes(-3) } });
+
+        Assert.Equal(since.AddHours(5), collector.Result(askedAt: since.AddHours(5)).HighWaterMark);
+        // A Date header behind the newest change (seconds resolution, another server's clock) never moves the mark back.
+        Assert.Equal(since, collector.Result(askedAt: since.AddMinutes(-20)).HighWaterMark);
+        Assert.Equal(since, collector.Result(askedAt: null).HighWaterMark);
+    }
+
+    [Fact]
     public async Task Data_center_without_content_scan_falls_back_to_the_content_listing()
     {
         using var kit = new SiteTestKit();
@@ -93,7 +106,8 @@ public sealed class PageUnitTests
         var changes = await site.GetChangedPagesAsync(space, since, TimeSpan.FromMinutes(2), withBodies: false, CancellationToken.None);
 
         Assert.Equal("1212600", Assert.Single(changes.Pages).Id);
-        Assert.Equal(new DateTimeOffset(2026, 3, 1, 12, 1, 0, TimeSpan.Zero), changes.HighWaterMark);
+        // The scripted server's Date header (this machine's clock, long after the scripted pages): the next query starts there.
+        Assert.InRange(changes.HighWaterMark, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Single(kit.Server.Requests); // no time-zone lookup, one page of results
         var query = WebUtility.UrlDecode(Assert.Single(kit.Server.RequestsTo("/confluence/rest/api/content/search")).Query);
         // Window start 11:58 UTC, written as if the server were at UTC-12: 2026/02/28 23:58.
