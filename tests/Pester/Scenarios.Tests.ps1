@@ -367,6 +367,9 @@ Describe 'Scenario d: a page edited while a run is underway' {
         @($landed).Count | Should -Be 1 -Because 'the run wrote to that page, so the armed edit landed first'
         $landed[0].error | Should -BeNullOrEmpty
         $script:DuringRun.Errors | Should -BeNullOrEmpty
+        # The 409 made the run read both sides again and plan that page anew, in the same run: under manual, a conflict.
+        $script:DuringRun.Replan | Should -Not -BeNullOrEmpty
+        $script:DuringRun.Count('Conflicts') | Should -Be 1
         (Get-CloudPage $d $cloudId).body.storage.value | Should -BeExactly '<p>Written on Cloud while the run was underway.</p>'
         (Get-DcPage $d $script:Edited).body.storage.value | Should -BeExactly '<p>Edited on Data Center before the run.</p>'
     }
