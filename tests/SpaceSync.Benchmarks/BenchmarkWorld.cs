@@ -7,6 +7,7 @@ using SpaceSync.Core.Sync;
 using SpaceSync.Emulator;
 using SpaceSync.Emulator.Seeding;
 using SpaceSync.Emulator.Store;
+using SpaceSync.Tests.Shared;
 
 namespace SpaceSync.Benchmarks;
 
@@ -54,18 +55,8 @@ public sealed class BenchmarkWorld : IAsyncDisposable
         var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
         var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
         Seeder.Seed(dc.State, Key, pageCount, seed: 1);
-        var dcSite = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.DataCenter,
-            Url = dc.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-        }, SiteCredential.Bearer("emulator-pat"), new SiteClientOptions());
-        var cloudSite = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.Cloud,
-            Url = cloud.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Basic, User = "admin@example.com", Token = new SecretReference(SecretSource.Environment, "SPACESYNC_CLOUD_TOKEN", null) },
-        }, SiteCredential.Basic("admin@example.com", "emulator-token"), new SiteClientOptions());
+        var dcSite = EmulatedPair.DataCenterClient(dc.BaseUrl, new SiteClientOptions());
+        var cloudSite = EmulatedPair.CloudClient(cloud.BaseUrl, new SiteClientOptions());
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-benchmark-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var world = new BenchmarkWorld(dc, cloud, dcSite, cloudSite, folder);
@@ -106,28 +97,7 @@ public sealed class BenchmarkWorld : IAsyncDisposable
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
     }
 
-    private async Task CopyLikeCcmaAsync()
-    {
-        var dcSpace = Dc.FindSpaceByKey(Key)!;
-        Cloud.CreateSpace(Key, dcSpace.Name);
-        var dcSiteSpace = (await DcSite.FindSpaceAsync(Key, None))!;
-        var cloudSpace = (await CloudSite.FindSpaceAsync(Key, None))!;
-        var pages = await DcSite.ListPages(dcSiteSpace, withBodies: true, includeTrashed: false).ReadAllAsync(None);
-        var byId = pages.ToDictionary(p => p.Id);
-        var cloudIdOf = new Dictionary<string, string>();
-        var home = pages.Single(p => p.Id == dcSiteSpace.HomepageId);
-        var cloudHome = (await CloudSite.GetPageAsync(cloudSpace.HomepageId!, None))!;
-        await CloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, None);
-        cloudIdOf[home.Id] = cloudHome.Id;
-
-        int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
-        foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
-        {
-            var parent = page.ParentId is null ? null : cloudIdOf[page.ParentId];
-            var created = await CloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, None);
-            cloudIdOf[page.Id] = created.Id;
-        }
-    }
+    private Task CopyLikeCcmaAsync() => EmulatedPair.CopyLikeCcmaAsync(Dc, Cloud, DcSite, CloudSite, Key);
 
     public Task<BaselineResult> BaselineAsync() =>
         BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority: null, force: false, whatIf: false, EngineLog.None, None);

@@ -8,6 +8,7 @@ using SpaceSync.Core.Sync;
 using SpaceSync.Emulator;
 using SpaceSync.Emulator.Seeding;
 using SpaceSync.Emulator.Store;
+using SpaceSync.Tests.Shared;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.Sync;
@@ -56,18 +57,8 @@ public sealed class RunnerWorld : IAsyncDisposable
         var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
         var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
         Seeder.Seed(dc.State, Key, pageCount, seed: 1);
-        var dcClient = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.DataCenter,
-            Url = dc.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-        }, SiteCredential.Bearer("emulator-pat"), new SiteClientOptions { MaxAttempts = 2 });
-        var cloudClient = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.Cloud,
-            Url = cloud.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Basic, User = "admin@example.com", Token = new SecretReference(SecretSource.Environment, "SPACESYNC_CLOUD_TOKEN", null) },
-        }, SiteCredential.Basic("admin@example.com", "emulator-token"), new SiteClientOptions { MaxAttempts = 2 });
+        var dcClient = EmulatedPair.DataCenterClient(dc.BaseUrl, new SiteClientOptions { MaxAttempts = 2 });
+        var cloudClient = EmulatedPair.CloudClient(cloud.BaseUrl, new SiteClientOptions { MaxAttempts = 2 });
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-runner-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock);
@@ -75,32 +66,8 @@ public sealed class RunnerWorld : IAsyncDisposable
         return world;
     }
 
-    /// <summary>
-    /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
-    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
-    /// </summary>
-    private async Task MigrateLikeCcmaAsync()
-    {
-        var dcSpace = Dc.FindSpaceByKey(Key)!;
-        Cloud.CreateSpace(Key, dcSpace.Name);
-        var dcSiteSpace = (await DcSite.FindSpaceAsync(Key, None))!;
-        var cloudSpace = (await CloudSite.FindSpaceAsync(Key, None))!;
-        var pages = await DcSite.ListPages(dcSiteSpace, withBodies: true, includeTrashed: false).ReadAllAsync(None);
-        var byId = pages.ToDictionary(p => p.Id);
-        var idMap = new Dictionary<string, string>();
-        var home = pages.Single(p => p.Id == dcSiteSpace.HomepageId);
-        var cloudHome = (await CloudSite.GetPageAsync(cloudSpace.HomepageId!, None))!;
-        await CloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, None);
-        idMap[home.Id] = cloudHome.Id;
-
-        int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
-        foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
-        {
-            var parent = page.ParentId is null ? null : idMap[page.ParentId];
-            var created = await CloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, None);
-            idMap[page.Id] = created.Id;
-        }
-    }
+    /// <summary>The Data Center space copied to Cloud as Atlassian's migration assistant leaves it.</summary>
+    private Task MigrateLikeCcmaAsync() => EmulatedPair.CopyLikeCcmaAsync(Dc, Cloud, DcSite, CloudSite, Key);
 
     public Task<BaselineResult> BaselineAsync(SyncSide? authority = null, bool force = false, bool whatIf = false) =>
         BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority, force, whatIf, EngineLog.None, None);
