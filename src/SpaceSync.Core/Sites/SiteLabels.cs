@@ -62,6 +62,13 @@ namespace SpaceSync.Core.Sites
     /// The label requests both products answer alike through the classic REST API (Cloud v1 under /wiki/rest/api,
     /// Data Center /rest/api): CQL search with metadata.labels, POST and DELETE of content labels.
     /// </summary>
+    /// <remarks>
+    /// Why CQL <c>id in (...)</c> for the many-page read: Cloud v2 has no batch label read (<c>GET /pages?id=</c> has no
+    /// <c>include-labels</c>); v2 <c>/spaces/{id}/content/labels</c> + <c>/labels/{id}/pages?space-id=</c> costs a request per
+    /// distinct label and cannot show a page that lost its last label; a space-wide CQL listing also reads pages outside
+    /// the scope. The same request exists on both products, in the documents of both (v1 contentExpand and DC's
+    /// expand both name metadata.labels).
+    /// </remarks>
     internal sealed class LabelRequests
     {
         private readonly ConfluenceRestClient _rest;
