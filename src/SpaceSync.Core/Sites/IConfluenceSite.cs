@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Scope;
@@ -97,5 +98,36 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
             CancellationToken cancellationToken);
+
+        // ---- labels
+        // Only global labels (prefix "global") are read and written: personal "my:" labels belong to one user, and
+        // "team" is the legacy prefix of space categories; neither has a meaning on the other product. Names come
+        // back trimmed, lower-cased (Confluence stores them so), distinct and sorted ordinally.
+
+        /// <summary>The page's global labels, or null when the page is missing or not visible to the account (404).</summary>
+        Task<IReadOnlyList<string>?> GetPageLabelsAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The global labels of many pages in few requests: CQL <c>id in (...)</c> with <c>expand=metadata.labels</c>,
+        /// <see cref="SiteLabels.BatchSize"/> ids per request. A page the search does not return (the index lags a new
+        /// page; trashed or deleted) is read on its own; pages missing or invisible then are absent from the answer.
+        /// Cost: ceil(n / BatchSize) requests, plus one per page the index has not caught up with (or with more labels
+        /// than an expansion carries). Labels are not versioned, so change queries never see a label edit: a sync that
+        /// merges labels has to read them for every pair it tracks.
+        /// </summary>
+        Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPageLabelsAsync(
+            IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Adds global labels to the page in one request (v1 POST with an array). Labels already there are no-ops, so a
+        /// lost answer is repeated once rather than reported as unknown. Empty list: nothing is sent.
+        /// </summary>
+        Task AddPageLabelsAsync(string pageId, IReadOnlyCollection<string> labels, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Removes one label from the page (DELETE with <c>?name=</c>). A label already gone is success (e.g. a repeated
+        /// DELETE whose first answer was lost); a missing page is SiteException NotFound.
+        /// </summary>
+        Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken);
     }
 }

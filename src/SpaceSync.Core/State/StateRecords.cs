@@ -152,7 +152,7 @@ namespace SpaceSync.Core.State
 
     /// <summary>
     /// Everything about one page's outcome, written in one transaction by <see cref="StateStore.RecordPageOutcome"/>:
-    /// applied in the order removal, pair, intent, conflicts, history.
+    /// applied in the order removal, pair, base labels, intent, conflicts, history.
     /// </summary>
     public sealed record PageOutcome
     {
@@ -166,5 +166,10 @@ namespace SpaceSync.Core.State
         public ConflictRecord? Conflict { get; init; }
         public ConflictResolution? ResolvedConflict { get; init; }
         public IReadOnlyList<HistoryEntry> History { get; init; } = Array.Empty<HistoryEntry>();
+        /// <summary>
+        /// The outcome's pair's new base labels (after a label merge), written with the pair; null leaves the recorded
+        /// ones as they are. Needs the outcome to store a pair.
+        /// </summary>
+        public IReadOnlyList<string>? BaseLabels { get; init; }
     }
 }

@@ -21,6 +21,7 @@ namespace SpaceSync.Core.State
         {
             new SchemaMigration(1, "initial schema: spaces, pairs, create intents, runs, history, locks, conflicts", Script(V1)),
             new SchemaMigration(2, "incremental runs: time of the last structural listing, pages left unsettled", Script(V2)),
+            new SchemaMigration(3, "labels: each pair's base labels (the global labels both pages carried after the last sync)", Script(V3Labels)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -133,6 +134,15 @@ CREATE TABLE unsettled_pages (
     page_id   TEXT NOT NULL,
     PRIMARY KEY (space_key, side, page_id)
 );
+";
+
+        // Labels are merged three-way like bodies, so each pair keeps the labels both pages carried after the last sync:
+        // a sorted JSON array of lower-cased global names. NULL (every pair made before labels were synced) is "never
+        // recorded", kept apart from "[]" (no labels) so a run can tell a first label merge — against an empty base,
+        // i.e. the union of both sides, so nothing is lost — from an ordinary one.
+        // A column on pairs rather than a table: read and written whole, it lives and dies (and is archived) with its pair.
+        private const string V3Labels = @"
+ALTER TABLE pairs ADD COLUMN base_labels TEXT;
 ";
     }
 }

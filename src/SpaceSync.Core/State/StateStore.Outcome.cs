@@ -6,7 +6,7 @@ namespace SpaceSync.Core.State
     public sealed partial class StateStore
     {
         /// <summary>
-        /// Writes everything about one page's outcome in one transaction — pair removal, pair upsert, completion of
+        /// Writes everything about one page's outcome in one transaction — pair removal, pair upsert, its base labels, completion of
         /// its create intent, conflict opened or resolved, history rows — so a crash leaves either all of it or none.
         /// Returns the pair as stored (null when the outcome stores none). On any failure nothing is written.
         /// </summary>
@@ -18,6 +18,10 @@ namespace SpaceSync.Core.State
                     throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {removed} to remove.");
 
                 var pair = outcome.Pair is { } toSave ? SavePairCore(toSave) : null;
+
+                if (outcome.BaseLabels is { } baseLabels)
+                    SetBaseLabelsCore(pair?.Id ?? throw new ArgumentException("The outcome's base labels need the outcome to store a pair.", nameof(outcome)),
+                        LabelsJson(baseLabels));
 
                 if (outcome.CompletedIntentId is { } intentId &&
                     Execute("DELETE FROM create_intents WHERE intent_id = $id", ("$id", intentId)) == 0)

@@ -67,4 +67,14 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken);
 
     public void Dispose() { /* the inner client belongs to the test world */ }
+
+    // ---- labels
+    public Task<IReadOnlyList<string>?> GetPageLabelsAsync(string pageId, CancellationToken cancellationToken) =>
+        inner.GetPageLabelsAsync(pageId, cancellationToken);
+    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPageLabelsAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
+        inner.ReadPageLabelsAsync(pageIds, cancellationToken);
+    public Task AddPageLabelsAsync(string pageId, IReadOnlyCollection<string> labels, CancellationToken cancellationToken) =>
+        inner.AddPageLabelsAsync(pageId, labels, cancellationToken);
+    public Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken) =>
+        inner.RemovePageLabelAsync(pageId, label, cancellationToken);
 }
