@@ -67,4 +67,10 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken);
 
     public void Dispose() { /* the inner client belongs to the test world */ }
+
+    // ---- users
+    public SiteUserReader ListUsers() => inner.ListUsers();
+    public Task<DirectoryUser?> GetUserAsync(string userId, CancellationToken cancellationToken) => inner.GetUserAsync(userId, cancellationToken);
+    public Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        inner.FindUserByUsernameAsync(username, cancellationToken);
 }

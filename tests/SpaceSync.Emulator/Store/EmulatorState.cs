@@ -162,6 +162,19 @@ public sealed class EmulatorState : IDisposable
         }
     }
 
+    /// <summary>Sets the user's Cloud profile visibility for the e-mail address (see <see cref="User.EmailHidden"/>).</summary>
+    public void HideEmail(User user, bool hidden = true)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate) user.EmailHidden = hidden;
+    }
+
+    /// <summary>
+    /// Whether the caller counts as an app Atlassian approved for e-mail access: Cloud's `/user/email` and
+    /// `/user/email/bulk` answer 400 to everyone else.
+    /// </summary>
+    public bool EmailApiApproved { get; set; } = true;
+
     public IReadOnlyList<User> GetUsers()
     {
         lock (Gate) return _users.ToList();
