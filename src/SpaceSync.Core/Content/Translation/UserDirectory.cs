@@ -108,7 +108,7 @@ namespace SpaceSync.Core.Content.Translation
             void Warn(string message)
             {
                 warnings.Add(message);
-                log.Warning("{Message}", message);
+                log.Warning("{Message:l}", message);
             }
 
             UserMapOverrides? overrides = null;
@@ -118,9 +118,9 @@ namespace SpaceSync.Core.Content.Translation
                 else Warn($"The user map '{usersCsvPath}' does not exist; users pair by e-mail only.");
             }
 
-            var dcUsers = await ReadAsync(dataCenter.ListUsers(), Warn, cancellationToken).ConfigureAwait(false);
+            var dcUsers = await ReadAsync(dataCenter.ListUsers(), cancellationToken).ConfigureAwait(false);
             var cloudReader = cloud.ListUsers();
-            var cloudUsers = await ReadAsync(cloudReader, Warn, cancellationToken).ConfigureAwait(false);
+            var cloudUsers = await ReadAsync(cloudReader, cancellationToken).ConfigureAwait(false);
 
             var dcById = dcUsers.ToDictionary(u => u.Id, StringComparer.Ordinal);
             var cloudById = cloudUsers.ToDictionary(u => u.Id, StringComparer.Ordinal);
@@ -188,12 +188,12 @@ namespace SpaceSync.Core.Content.Translation
 
             var report = new UserDirectoryReport(dcUsers.Count, cloudUsers.Count, pairs, unpairedDc, unpairedCloud, withheld, dcWithoutEmail,
                 clashes, warnings);
-            log.Information("User map: {Summary}", report.ToString());
+            log.Information("User map: {Summary:l}", report.ToString());
             return new UserDirectory(map, report);
         }
 
         /// <summary>The whole listing, each id once: offset paging can return a user twice when users are added meanwhile.</summary>
-        private static async Task<List<DirectoryUser>> ReadAsync(SiteUserReader reader, Action<string> warn, CancellationToken cancellationToken)
+        private static async Task<List<DirectoryUser>> ReadAsync(SiteUserReader reader, CancellationToken cancellationToken)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var users = new List<DirectoryUser>();
