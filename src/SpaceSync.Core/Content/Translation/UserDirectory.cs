@@ -14,7 +14,7 @@ namespace SpaceSync.Core.Content.Translation
     public enum UserPairing { Email, Override }
 
     /// <summary>A Data Center user and the Cloud account mentions of them become.</summary>
-    /// <param name="Cloud">The Cloud user as listed; null when an override names an account the listing did not return.</param>
+    /// <param name="Cloud">The Cloud user (listed, or looked up for an override row); null when the site knows no such account.</param>
     /// <param name="Location">For overrides, the users.map row (<c>users.csv:4</c>); null for e-mail pairs.</param>
     public sealed record UserPair(DirectoryUser DataCenter, string CloudAccountId, DirectoryUser? Cloud, UserPairing PairedBy, string? Location);
 
@@ -128,6 +128,7 @@ namespace SpaceSync.Core.Content.Translation
             // Override rows naming someone the listings lack: ask the site (deactivated users are not always listed).
             var overrideRows = overrides?.Rows ?? (IReadOnlyList<UserMapRow>)Array.Empty<UserMapRow>();
             var overrideDcUsers = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
+            var unlistedCloud = new Dictionary<string, DirectoryUser>(StringComparer.Ordinal);
             foreach (var row in overrideRows)
             {
                 if (dcById.TryGetValue(row.DataCenterUserKey, out var known)) { overrideDcUsers[row.DataCenterUserKey] = known; }
@@ -138,10 +139,11 @@ namespace SpaceSync.Core.Content.Translation
                     overrideDcUsers[row.DataCenterUserKey] = found ?? new DirectoryUser(row.DataCenterUserKey, null, null, null, false);
                 }
 
-                if (!cloudById.ContainsKey(row.CloudAccountId) &&
-                    await cloud.GetUserAsync(row.CloudAccountId, cancellationToken).ConfigureAwait(false) is null)
+                if (!cloudById.ContainsKey(row.CloudAccountId) && !unlistedCloud.ContainsKey(row.CloudAccountId))
                 {
-                    Warn($"{row.Location}: the Cloud site has no account '{row.CloudAccountId}'; the row is used as written.");
+                    var account = await cloud.GetUserAsync(row.CloudAccountId, cancellationToken).ConfigureAwait(false);
+                    if (account is null) Warn($"{row.Location}: the Cloud site has no account '{row.CloudAccountId}'; the row is used as written.");
+                    else unlistedCloud.Add(account.Id, account);
                 }
             }
 
@@ -157,7 +159,7 @@ namespace SpaceSync.Core.Content.Translation
             {
                 var account = map.ByDataCenterUserKey(user.Id)?.CounterpartId;
                 if (account is null) { unpairedDc.Add(user); continue; }
-                cloudById.TryGetValue(account, out var cloudUser);
+                if (!cloudById.TryGetValue(account, out var cloudUser)) unlistedCloud.TryGetValue(account, out cloudUser);
                 var row = overrideRows.FirstOrDefault(r => r.DataCenterUserKey == user.Id);
                 pairs.Add(new UserPair(user, account, cloudUser, row != null ? UserPairing.Override : UserPairing.Email, row?.Location));
             }
