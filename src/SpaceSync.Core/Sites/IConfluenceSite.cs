@@ -129,5 +129,28 @@ namespace SpaceSync.Core.Sites
         /// DELETE whose first answer was lost); a missing page is SiteException NotFound.
         /// </summary>
         Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken);
+
+        // ---- users
+        // For pairing users between the sites (mentions: Data Center user key <-> Cloud account id).
+
+        /// <summary>
+        /// Streams the site's users. Data Center: <c>GET /rest/api/user/list</c> (every registered user, deactivated ones
+        /// included). Cloud: <c>GET /wiki/rest/api/search/user?cql=type=user</c>; e-mails that profiles hide are asked
+        /// from <c>/user/email/bulk</c>, and when Cloud refuses that too the users come with EmailWithheld and the
+        /// reader's EmailNotice says why. Requests start with the first MoveNextAsync.
+        /// </summary>
+        SiteUserReader ListUsers();
+
+        /// <summary>
+        /// One user by the site's id (Data Center user key, Cloud account id), deactivated users included, or null when
+        /// the site knows no such user (404). For a mention of someone the listing did not return.
+        /// </summary>
+        Task<DirectoryUser?> GetUserAsync(string userId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Data Center: the user with this username (older content mentions by <c>ri:username</c>), or null. Cloud has no
+        /// usernames since its privacy changes: always null, nothing is sent.
+        /// </summary>
+        Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken);
     }
 }

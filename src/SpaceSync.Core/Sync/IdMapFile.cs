@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
+using SpaceSync.Core.Csv;
 
 namespace SpaceSync.Core.Sync
 {
@@ -146,34 +146,18 @@ namespace SpaceSync.Core.Sync
         /// <summary>RFC 4180 records (quoted fields may hold commas, quotes and line breaks) with the line each starts on.</summary>
         private static IEnumerable<(int Line, List<string> Fields)> CsvRecords(string text, string source)
         {
-            var line = 1;
-            var i = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
-            while (i < text.Length)
+            var records = new List<(int, List<string>)>();
+            try
             {
-                var start = line;
-                var fields = new List<string>();
-                var field = new StringBuilder();
-                var quoted = false;
-                var endOfRecord = false;
-                while (i < text.Length && !endOfRecord)
-                {
-                    var c = text[i++];
-                    if (quoted)
-                    {
-                        if (c == '"' && i < text.Length && text[i] == '"') { field.Append('"'); i++; }
-                        else if (c == '"') quoted = false;
-                        else { if (c == '\n') line++; field.Append(c); }
-                    }
-                    else if (c == '"' && field.ToString().Trim().Length == 0) { field.Clear(); quoted = true; }
-                    else if (c == ',') { fields.Add(field.ToString()); field.Clear(); }
-                    else if (c == '\r' && i < text.Length && text[i] == '\n') { /* the \n ends the record */ }
-                    else if (c == '\n' || c == '\r') { line++; endOfRecord = true; }
-                    else field.Append(c);
-                }
-                if (quoted) throw new IdMapException($"{source}:{start}", "a quoted field is not closed.");
-                fields.Add(field.ToString());
-                yield return (start, fields);
+                foreach (var record in CsvReader.Records(text))
+                    records.Add((record.Line, record.Fields.Select(f => f.Value).ToList()));
             }
+            catch (CsvSyntaxException e)
+            {
+                throw new IdMapException($"{source}:{e.Line}", $"column {e.Column}: {e.Problem}", e);
+            }
+
+            return records;
         }
 
         private static void ReadJson(string text, string source, Collector collector)

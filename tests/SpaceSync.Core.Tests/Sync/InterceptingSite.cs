@@ -77,4 +77,10 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.AddPageLabelsAsync(pageId, labels, cancellationToken);
     public Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken) =>
         inner.RemovePageLabelAsync(pageId, label, cancellationToken);
+
+    // ---- users
+    public SiteUserReader ListUsers() => inner.ListUsers();
+    public Task<DirectoryUser?> GetUserAsync(string userId, CancellationToken cancellationToken) => inner.GetUserAsync(userId, cancellationToken);
+    public Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        inner.FindUserByUsernameAsync(username, cancellationToken);
 }

@@ -50,6 +50,30 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Hidden_emails_are_blank_in_user_objects_and_only_the_email_api_tells_them()
+    {
+        var alice = Emulator.State.AddUser("Alice Example", "alice@example.com");
+        var bob = Emulator.State.AddUser("Bob Example", "bob@example.com");
+        Emulator.State.HideEmail(bob);
+
+        var everyone = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type=user") + "&limit=100")).Expect(200));
+        Assert.Equal("alice@example.com", Str(everyone.Single(u => Str(u?["user"], "accountId") == alice.AccountId)?["user"], "email"));
+        Assert.Equal("", Str(everyone.Single(u => Str(u?["user"], "accountId") == bob.AccountId)?["user"], "email"));
+        Assert.Equal("", Str((await Client.GetAsync($"/rest/api/user?accountId={bob.AccountId}")).Expect(200).Json, "email"));
+
+        // Comma-separated (the document's form/explode=false); an unknown account is left out.
+        var bulk = (await Client.GetAsync($"/rest/api/user/email/bulk?accountId={alice.AccountId},{bob.AccountId},no-such-account")).Expect(200).Json;
+        var records = Assert.IsType<JsonArray>(bulk);
+        Assert.Equal(new[] { "alice@example.com", "bob@example.com" }, records.Select(r => Str(r, "email")).Order());
+        Assert.Equal("bob@example.com", Str((await Client.GetAsync($"/rest/api/user/email?accountId={bob.AccountId}")).Expect(200).Json, "email"));
+
+        Emulator.State.EmailApiApproved = false;
+        (await Client.GetAsync($"/rest/api/user/email/bulk?accountId={bob.AccountId}")).Expect(400);
+        (await Client.GetAsync($"/rest/api/user/email?accountId={bob.AccountId}")).Expect(400);
+        (await Client.GetAsync("/rest/api/user/email/bulk")).Expect(400);
+    }
+
+    [Fact]
     public async Task Cql_lastmodified_reads_minutes_in_the_callers_time_zone()
     {
         var space = await CreateSpace("CQ");

@@ -558,6 +558,19 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task Two_directory_users_may_share_an_email_and_both_are_listed_and_found_by_key()
+    {
+        var first = Emulator.State.AddUser("Pat Ops", "ops@example.com", username: "pat");
+        var second = Emulator.State.AddUser("Ops Service", "OPS@example.com", username: "ops-service", sharedEmail: true);
+
+        var users = await FollowOffsetPages("/rest/api/user/list?limit=2", expectedPages: 2);
+        Assert.Equal(2, users.Count(u => string.Equals(Str(u, "email"), "ops@example.com", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal("ops-service", Str((await Client.GetAsync($"/rest/api/user?key={second.UserKey}")).Expect(200).Json, "username"));
+        Assert.Equal(first.UserKey, Str((await Client.GetAsync("/rest/api/user?username=pat")).Expect(200).Json, "userKey"));
+        (await Client.GetAsync("/rest/api/user?key=no-such-key")).Expect(404);
+    }
+
+    [Fact]
     public async Task Descendants_are_listed_breadth_first_with_offset_paging()
     {
         var home = await CreateSpace("DE");

@@ -72,8 +72,23 @@ internal static class LegacyEndpoints
             api.MapGet("/user/email", (HttpContext ctx, EmulatorState state) =>
             {
                 var accountId = ctx.Query("accountId") ?? throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
+                RequireEmailApproval(state);
                 var user = state.FindUserByAccountId(accountId) ?? throw new StoreException(StoreErrorKind.NotFound, $"No user with accountId {accountId}.");
                 return Http.Json(new JsonObject { ["accountId"] = user.AccountId, ["email"] = user.Email });
+            });
+
+            // accountId is style=form, explode=false in the document (a,b,c); repeated parameters are read too.
+            // Accounts that do not exist are left out, as the document says.
+            api.MapGet("/user/email/bulk", (HttpContext ctx, EmulatorState state) =>
+            {
+                var ids = ctx.QueryList("accountId");
+                if (ids.Count == 0) throw new StoreException(StoreErrorKind.BadRequest, "The accountId parameter is required.");
+                RequireEmailApproval(state);
+                var records = new JsonArray();
+                foreach (var id in ids.Distinct(StringComparer.Ordinal))
+                    if (state.FindUserByAccountId(id) is { } user)
+                        records.Add(new JsonObject { ["accountId"] = user.AccountId, ["email"] = user.Email });
+                return Http.Json(records);
             });
         }
 
@@ -243,6 +258,13 @@ internal static class LegacyEndpoints
         public IEnumerable<string> Labels => Array.Empty<string>();
         public string? UserAccountId => User.AccountId;
         public string? UserFullName => User.DisplayName;
+    }
+
+    /// <summary>Cloud's e-mail API is for apps Atlassian approved; others get 400.</summary>
+    private static void RequireEmailApproval(EmulatorState state)
+    {
+        if (!state.EmailApiApproved)
+            throw new StoreException(StoreErrorKind.BadRequest, "This API is only available to apps approved by Atlassian to access email addresses.");
     }
 
     /// <summary>Cloud `GET /search/user?cql=`: users matched by `type = user`, `user`, `user.fullname ~`.</summary>

@@ -14,11 +14,13 @@ internal sealed class LegacyJson
 {
     private readonly Site _site;
     private readonly EmulatorState _state;
+    private readonly User? _caller;
 
     public LegacyJson(HttpContext context, Site site, EmulatorState state)
     {
         _site = site;
         _state = state;
+        _caller = context.Items[typeof(User)] as User;
         Base = site.IsCloud ? context.Origin() + "/wiki" : context.Origin() + site.ContextPath;
     }
 
@@ -48,7 +50,7 @@ internal sealed class LegacyJson
                 ["type"] = "known",
                 ["accountId"] = u.AccountId,
                 ["accountType"] = "atlassian",
-                ["email"] = u.Email,
+                ["email"] = u.EmailHidden && !ReferenceEquals(u, _caller) ? "" : u.Email,
                 ["publicName"] = u.DisplayName,
                 ["profilePicture"] = picture,
                 ["displayName"] = u.DisplayName,

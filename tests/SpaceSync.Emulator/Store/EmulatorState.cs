@@ -132,15 +132,21 @@ public sealed class EmulatorState : IDisposable
 
     // ---------------------------------------------------------------- users
 
-    /// <summary>Adds a user. Credentials are optional: a user without them can only be mentioned.</summary>
+    /// <summary>
+    /// Adds a user. Credentials are optional: a user without them can only be mentioned. <paramref name="sharedEmail"/>
+    /// lets a Data Center directory hold a second user with an e-mail already taken (real directories do: test and
+    /// service accounts); Cloud accounts are e-mail addresses, so Cloud never allows it. A shared-e-mail user cannot log in.
+    /// </summary>
     public User AddUser(string displayName, string email, string? username = null, string? timeZone = null,
-        string? apiToken = null, string? password = null, string? personalAccessToken = null)
+        string? apiToken = null, string? password = null, string? personalAccessToken = null, bool sharedEmail = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(displayName);
         ArgumentException.ThrowIfNullOrWhiteSpace(email);
+        if (sharedEmail && (Flavor == EmulatorFlavor.Cloud || apiToken is not null || password is not null || personalAccessToken is not null))
+            throw new ArgumentException("Only a Data Center user without credentials may share an e-mail address.", nameof(sharedEmail));
         lock (Gate)
         {
-            if (_users.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)))
+            if (!sharedEmail && _users.Any(u => string.Equals(u.Email, email, StringComparison.OrdinalIgnoreCase)))
                 throw new ArgumentException($"A user with email {email} exists already.", nameof(email));
             username ??= email.Split('@')[0].ToLowerInvariant();
             if (_users.Any(u => string.Equals(u.Username, username, StringComparison.OrdinalIgnoreCase)))
@@ -161,6 +167,19 @@ public sealed class EmulatorState : IDisposable
             return user;
         }
     }
+
+    /// <summary>Sets the user's Cloud profile visibility for the e-mail address (see <see cref="User.EmailHidden"/>).</summary>
+    public void HideEmail(User user, bool hidden = true)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate) user.EmailHidden = hidden;
+    }
+
+    /// <summary>
+    /// Whether the caller counts as an app Atlassian approved for e-mail access: Cloud's `/user/email` and
+    /// `/user/email/bulk` answer 400 to everyone else.
+    /// </summary>
+    public bool EmailApiApproved { get; set; } = true;
 
     public IReadOnlyList<User> GetUsers()
     {

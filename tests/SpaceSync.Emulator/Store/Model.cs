@@ -29,6 +29,12 @@ public sealed class User
     /// <summary>IANA zone; CQL `lastmodified` literals are read in it.</summary>
     public string TimeZone { get; set; }
 
+    /// <summary>
+    /// Cloud profile visibility: the e-mail is shown to nobody but the user, so Cloud's user objects carry "" (Data Center
+    /// has no such setting). Only the e-mail API (`/user/email`, for approved apps) still tells it.
+    /// </summary>
+    public bool EmailHidden { get; internal set; }
+
     /// <summary>Group names (read restrictions may name groups). Everyone is in confluence-users.</summary>
     public IReadOnlyList<string> Groups => GroupList;
 
