@@ -781,7 +781,7 @@ namespace SpaceSync.Core.Sync
             {
                 foreach (var item in plan.Items.Where(i => i.Action == SyncPlanner.TitleCollision))
                 {
-                    foreach (var warning in item.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                    foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
                 }
             }
 
