@@ -489,6 +489,15 @@ namespace SpaceSync.Core.Sync
                         p.Status == PageStatus.Current && PairOfPage(targetSide, p.Id) is null &&
                         string.Equals(p.Title, intent.Title, StringComparison.OrdinalIgnoreCase) &&
                         p.ParentId == intent.TargetParentId);
+                    if (found != null && found.Version <= 1 && found.Modified is DateTimeOffset made && made < intent.CreatedAt - ListingPolicy.ChangeOverlap)
+                    {
+                        // Made (and untouched) well before this create was tried: not ours but a page already holding the
+                        // title, which the create met as a 400. Pairing it would take its content for ours; the planner judges it.
+                        _log.Information("Create intent {Intent}: \"{Title}\" on {Target} is page {PageId}, made before the create was tried: not adopted",
+                            intent.Id, intent.Title, targetSide.Label(), found.Id);
+                        found = null;
+                    }
+
                     if (found is null || !source.Snapshot.Pages.TryGetValue(intent.SourcePageId, out var sourcePage))
                     {
                         _log.Information("Create intent {Intent} (\"{Title}\" on {Target}) left no page: planned again", intent.Id, intent.Title, targetSide.Label());

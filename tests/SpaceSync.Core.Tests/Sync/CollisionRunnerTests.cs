@@ -223,3 +223,41 @@ public sealed class CollisionRunnerTests(ITestOutputHelper output)
         public override DateTimeOffset GetUtcNow() => now;
     }
 }
+
+/// <summary>Crash recovery must not take a page that already held the title for the one an interrupted create made.</summary>
+public sealed class CollisionRecoveryTests
+{
+    [Fact]
+    public async Task An_interrupted_create_does_not_adopt_an_older_namesake_with_other_content()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 12);
+        await world.BaselineAsync();
+        var cloudSpace = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        var clock = world.Cloud.Clock;
+        world.Cloud.Clock = new OldClock(DateTimeOffset.UtcNow.AddDays(-3));
+        var old = world.Cloud.CreatePage(cloudSpace.Id, "Glossary", "<p>The Cloud team's own glossary.</p>", cloudSpace.HomepageId);
+        world.Cloud.Clock = clock;
+        var dc = world.Dc.CreatePage(dcSpace.Id, "Glossary", "<p>Ours.</p>", dcSpace.HomepageId);
+        // A run tried the create (Cloud refused it: the title is taken) and died before it could drop its intent.
+        world.State.RecordCreateIntent(new Core.State.CreateIntent
+        {
+            SpaceKey = RunnerWorld.Key, SourceSide = SiteKind.DataCenter, SourcePageId = dc.Id.ToString(),
+            Title = dc.Title, TargetParentId = cloudSpace.HomepageId.ToString(),
+        });
+
+        var run = await world.SyncAsync();
+        Assert.Equal(0, run.AdoptedIntents);
+        Assert.Empty(run.Errors);
+        Assert.Empty(world.State.ListCreateIntents(RunnerWorld.Key));
+        Assert.Null(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, dc.Id.ToString()));
+        var item = Assert.Single(run.Plan.Items, i => i.Action == SyncPlanner.TitleCollision);
+        Assert.Equal((dc.Id.ToString(), old.Id.ToString()), (item.DataCenterId, item.CloudId));
+        Assert.Equal("<p>The Cloud team's own glossary.</p>", world.Cloud.FindPage(old.Id)!.Current.Body);
+    }
+
+    private sealed class OldClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+}
