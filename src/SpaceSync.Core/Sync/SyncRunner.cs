@@ -753,11 +753,11 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
+                if (namesake is null && !saysTaken) return null;
                 var here = $"\"{action.Title}\" was not created on {action.Target.Label()}";
                 _collisionPages.Add(new UnsettledPage(RunSupport.KindOf(action.Source), sourcePage.Id));
                 if (namesake is null)
                 {
-                    if (!saysTaken) return null;
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
                         $"{here}: {action.Target.Label()} says a page with this title already exists in the space, but this account cannot see it " +
                         $"(restricted?). Rename the page on {action.Source.Label()}, or give the account access to the other page; the next run tries again.");
