@@ -38,6 +38,9 @@ namespace SpaceSync.Core.Sync
 
         private const PageChanges ContentChanges = PageChanges.Body | PageChanges.Title | PageChanges.Parent;
 
+        /// <summary>The action of a drift item whose page cannot be copied because its title is taken on the other site.</summary>
+        public const string TitleCollision = "none: title collision";
+
         /// <summary>One side of a pair as it stands now, compared with the pair's last-synced state.</summary>
         private sealed class SideView
         {
@@ -163,12 +166,10 @@ namespace SpaceSync.Core.Sync
                 foreach (var page in unpaired)
                 {
                     var onlyOn = source.Side == SyncSide.DataCenter ? DriftStatus.OnlyOnDataCenter : DriftStatus.OnlyOnCloud;
-                    var namesake = target.Pages.Values.FirstOrDefault(t =>
-                        t.Status == PageStatus.Current && string.Equals(t.Title, page.Title, StringComparison.OrdinalIgnoreCase));
-
+                    var namesake = NamesakeOn(target, page.Title, targetPairs);
                     if (namesake != null)
                     {
-                        PlanNamesake(source, page, target, namesake, targetPairs.ContainsKey(namesake.Id));
+                        PlanNamesake(source, page, target, namesake, targetPairs.TryGetValue(namesake.Id, out var holder) ? holder : null);
                         continue;
                     }
 
@@ -206,19 +207,40 @@ namespace SpaceSync.Core.Sync
             }
 
             /// <summary>
-            /// An unpaired page whose title already exists in the target space: Confluence would refuse the create.
-            /// Same content and both unpaired → pair them; otherwise report, never rename silently.
+            /// The current page titled <paramref name="title"/> (without regard to case, as Confluence keeps titles unique
+            /// per space) on the target: as listed, or — when the listing is a change query — a paired page it did not list,
+            /// which still holds its last-synced title. A title only an unlisted unpaired page holds is met by the create's 400.
             /// </summary>
-            private void PlanNamesake(SpaceSnapshot source, PageSnapshot page, SpaceSnapshot target, PageSnapshot namesake, bool namesakePaired)
+            private static PageSnapshot? NamesakeOn(SpaceSnapshot target, string title, Dictionary<string, SyncedPair> targetPairs)
             {
-                if (!namesakePaired && source.Side == SyncSide.Cloud)
+                var listed = target.Pages.Values.FirstOrDefault(t =>
+                    t.Status == PageStatus.Current && string.Equals(t.Title, title, StringComparison.OrdinalIgnoreCase));
+                if (listed != null || target.IsComplete) return listed;
+                var unlisted = targetPairs.Values.FirstOrDefault(p => p.Status == PairStatus.Active &&
+                    !target.Pages.ContainsKey(p.IdOn(target.Side)) && string.Equals(p.Title, title, StringComparison.OrdinalIgnoreCase));
+                return unlisted is null ? null : new PageSnapshot
+                {
+                    Id = unlisted.IdOn(target.Side),
+                    Title = unlisted.Title,
+                    Version = unlisted.VersionOn(target.Side),
+                    BodyHash = unlisted.BaseHash,
+                };
+            }
+
+            /// <summary>
+            /// An unpaired page whose title already exists in the target space: Confluence would refuse the create (400).
+            /// Both unpaired with the same content → pair them; otherwise report with the next step, never rename silently.
+            /// </summary>
+            private void PlanNamesake(SpaceSnapshot source, PageSnapshot page, SpaceSnapshot target, PageSnapshot namesake, SyncedPair? holder)
+            {
+                if (holder is null && source.Side == SyncSide.Cloud)
                 {
                     return; // the Data Center pass already handled this pair of namesakes
                 }
 
                 var dcPage = source.Side == SyncSide.DataCenter ? page : namesake;
                 var cloudPage = source.Side == SyncSide.DataCenter ? namesake : page;
-                if (!namesakePaired && page.BodyHash == namesake.BodyHash)
+                if (holder is null && page.BodyHash == namesake.BodyHash)
                 {
                     var id = AddAction(new SyncAction
                     {
@@ -238,11 +260,29 @@ namespace SpaceSync.Core.Sync
                     return;
                 }
 
-                var problem = namesakePaired
-                    ? $"A page titled \"{namesake.Title}\" already exists on {target.Side.Label()} (page {namesake.Id}) and is paired with another page; rename one of them."
-                    : $"A page titled \"{namesake.Title}\" exists on both sites with different content and is not paired; make them equal (or rename one), or pair them with Start-SpaceBaseline.";
-                AddItem(DriftStatus.Unpaired, page.Title, dcPage, namesakePaired ? null : cloudPage,
-                    PageChanges.Created, PageChanges.Created, "none: title collision", warnings: new[] { problem });
+                if (holder is null)
+                {
+                    AddItem(DriftStatus.Unpaired, page.Title, dcPage, cloudPage, PageChanges.Created, PageChanges.Created, TitleCollision, warnings: new[]
+                    {
+                        $"\"{page.Title}\" exists on both sites (Data Center page {dcPage.Id}, Cloud page {cloudPage.Id}) with different content, " +
+                        "and Confluence keeps titles unique in a space, so neither is copied. Make the content equal (the next run pairs them), " +
+                        "rename one of them (the next run copies both), or pair them with Start-SpaceBaseline -IdMapPath.",
+                    });
+                    return;
+                }
+
+                // The title is held by a paired page: only this new page is reported (the pair is planned on its own).
+                var twin = source.Pages.TryGetValue(holder.IdOn(source.Side), out var t) ? t : null;
+                var freed = twin is null ? ""
+                    : twin.Status != PageStatus.Current ? $" Its {source.Side.Label()} twin is in the trash: once this run trashes it on {target.Side.Label()}, the next run copies this page."
+                    : !string.Equals(twin.Title, namesake.Title, StringComparison.OrdinalIgnoreCase)
+                        ? $" Its {source.Side.Label()} twin was renamed to \"{twin.Title}\": once this run carries that rename, the next run copies this page."
+                        : "";
+                AddItem(DriftStatus.Unpaired, page.Title, source.Side, page, null, PageChanges.Created, TitleCollision, warnings: new[]
+                {
+                    $"\"{page.Title}\" (new on {source.Side.Label()}, page {page.Id}) cannot be copied: {target.Side.Label()} page {namesake.Id} " +
+                    $"\"{namesake.Title}\" holds that title and is paired with another page ({source.Side.Label()} page {holder.IdOn(source.Side)}). Rename one of them." + freed,
+                });
             }
 
             /// <summary>Where a page whose parent on its own site is <paramref name="parentId"/> goes on the target.</summary>

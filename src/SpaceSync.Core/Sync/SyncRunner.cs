@@ -126,6 +126,10 @@ namespace SpaceSync.Core.Sync
             private ReadMarks _readMarks = new ReadMarks();
             private long? _runId;
             private int _adoptedIntents;
+            /// <summary>Creates that found their title taken on the target by a page of the same content, and paired with it.</summary>
+            private int _pairedByTitle;
+            /// <summary>Both pages of each title collision the executor met: read again by the next run until resolved.</summary>
+            private readonly List<UnsettledPage> _collisionPages = new List<UnsettledPage>();
             private int _executed;
             /// <summary>1 while the plan runs, 2 while the pages edited during it are planned again.</summary>
             private int _round = 1;
@@ -184,6 +188,7 @@ namespace SpaceSync.Core.Sync
                     }
 
                     await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
+                    WarnOfTitleCollisions(plan);
                     var conflicts = ConflictsOf(plan).ToList();
                     var unsettled = UnsettledOf(plan);
                     var listedInFull = _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
@@ -302,6 +307,9 @@ namespace SpaceSync.Core.Sync
                 counts["Skipped"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Skipped);
                 counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed);
                 counts["AdoptedIntents"] = _adoptedIntents;
+                // A create that paired with the page already holding its title made no page.
+                counts[nameof(SyncActionKind.Create)] -= _pairedByTitle;
+                counts["PairedByTitle"] = _pairedByTitle;
             }
 
             /// <summary>
@@ -408,7 +416,7 @@ namespace SpaceSync.Core.Sync
                     Later(_readMarks.CloudChangesSince, _cloud.HighWaterMark))
                 {
                     StructuralAt = listedInFull ? _started : (DateTimeOffset?)null,
-                    Unsettled = unsettled.Select(u => u.Page).ToList(),
+                    Unsettled = unsettled.Select(u => u.Page).Concat(_collisionPages).Distinct().ToList(),
                 };
 
             /// <summary>
@@ -481,6 +489,15 @@ namespace SpaceSync.Core.Sync
                         p.Status == PageStatus.Current && PairOfPage(targetSide, p.Id) is null &&
                         string.Equals(p.Title, intent.Title, StringComparison.OrdinalIgnoreCase) &&
                         p.ParentId == intent.TargetParentId);
+                    if (found != null && found.Version <= 1 && found.Modified is DateTimeOffset made && made < intent.CreatedAt - ListingPolicy.ChangeOverlap)
+                    {
+                        // Made (and untouched) well before this create was tried: not ours but a page already holding the
+                        // title, which the create met as a 400. Pairing it would take its content for ours; the planner judges it.
+                        _log.Information("Create intent {Intent}: \"{Title}\" on {Target} is page {PageId}, made before the create was tried: not adopted",
+                            intent.Id, intent.Title, targetSide.Label(), found.Id);
+                        found = null;
+                    }
+
                     if (found is null || !source.Snapshot.Pages.TryGetValue(intent.SourcePageId, out var sourcePage))
                     {
                         _log.Information("Create intent {Intent} (\"{Title}\" on {Target}) left no page: planned again", intent.Id, intent.Title, targetSide.Label());
@@ -653,6 +670,13 @@ namespace SpaceSync.Core.Sync
                     return new SyncActionOutcome(action, ActionOutcomeKind.Failed,
                         $"creating \"{action.Title}\" on {action.Target.Label()}: the answer was lost; the next run adopts the page if it was created");
                 }
+                catch (SiteException e) when (e.Kind == SiteErrorKind.BadRequest)
+                {
+                    _state.RemoveCreateIntent(intent.Id); // refused for sure: nothing to adopt
+                    var collision = await TitleTakenAsync(action, e, sourcePage, body, parentId, ct).ConfigureAwait(false);
+                    if (collision is null) throw;
+                    return collision;
+                }
                 catch (SiteException)
                 {
                     _state.RemoveCreateIntent(intent.Id); // refused for sure: nothing to adopt
@@ -699,6 +723,129 @@ namespace SpaceSync.Core.Sync
                 {
                     CreatedPageId = created.Id,
                 };
+            }
+
+            /// <summary>
+            /// A create the target refused (400). When the title is taken there (a page the run's read did not show: a change
+            /// query lists only what changed) the page holding it is looked up: unpaired with the same content → paired, as
+            /// the create would have left them; otherwise the page is reported with what to do (Skipped: the run goes on and
+            /// does not fail). Both pages are read again by the next run, so the report stays until it is resolved.
+            /// Null: another refusal, which fails the action as before.
+            /// </summary>
+            private async Task<SyncActionOutcome?> TitleTakenAsync(SyncAction action, SiteException refusal, PageSnapshot sourcePage, string body,
+                string? parentId, CancellationToken ct)
+            {
+                var site = SiteOf(action.Target);
+                var space = SnapshotOf(action.Target).Space;
+                var saysTaken = SaysTitleTaken(refusal);
+                var namesake = await site.FindPageByTitleAsync(space, action.Title, ct).ConfigureAwait(false);
+                if (namesake is null && saysTaken)
+                {
+                    // A site whose title filter minds case misses "Glossary" for "glossary": the structural listing does not.
+                    var listing = site.ListPages(space, withBodies: false, includeTrashed: false);
+                    while (namesake is null && await listing.MoveNextAsync(ct).ConfigureAwait(false))
+                    {
+                        var listed = listing.Current;
+                        if (listed.Status == SitePageStatus.Current && string.Equals(listed.Title, action.Title, StringComparison.OrdinalIgnoreCase))
+                        {
+                            namesake = await site.GetPageAsync(listed.Id, ct).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                if (namesake is null && !saysTaken) return null;
+                var here = $"\"{action.Title}\" was not created on {action.Target.Label()}";
+                _collisionPages.Add(new UnsettledPage(RunSupport.KindOf(action.Source), sourcePage.Id));
+                if (namesake is null)
+                {
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"{here}: {action.Target.Label()} says a page with this title already exists in the space, but this account cannot see it " +
+                        $"(restricted?). Rename the page on {action.Source.Label()}, or give the account access to the other page; the next run tries again.");
+                }
+
+                _collisionPages.Add(new UnsettledPage(RunSupport.KindOf(action.Target), namesake.Id));
+                var paired = PairOfPage(action.Target, namesake.Id);
+                if (paired != null)
+                {
+                    var twin = action.Source == SyncSide.DataCenter ? paired.DataCenterPageId : paired.CloudPageId;
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"{here}: page {namesake.Id} \"{namesake.Title}\" there holds the title and is paired with {action.Source.Label()} page {twin}. " +
+                        "Rename one of them; the next run tries again.");
+                }
+
+                var sameContent = SnapshotReader.HashOf(namesake.Body ?? "", action.Target, namesake.Id, _log) == sourcePage.BodyHash;
+                if (!sameContent)
+                {
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"{here}: page {namesake.Id} \"{namesake.Title}\" there already has this title (Confluence keeps titles unique in a space), " +
+                        "is not paired, and its content differs. Make the content equal (the next run pairs them), rename one of them " +
+                        "(the next run copies both), or pair them with Start-SpaceBaseline -IdMapPath.");
+                }
+
+                return AdoptExisting(action, sourcePage, namesake, body, parentId);
+            }
+
+            /// <summary>Pages the plan could not copy because their title is taken on the other site: each run says so until resolved.</summary>
+            private void WarnOfTitleCollisions(SyncPlan plan)
+            {
+                foreach (var item in plan.Items.Where(i => i.Action == SyncPlanner.TitleCollision))
+                {
+                    foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
+                }
+            }
+
+            /// <summary>Confluence's answer to a taken title (Cloud and Data Center: "A page with this title already exists: ...").</summary>
+            private static bool SaysTitleTaken(SiteException refusal) =>
+                (refusal.ServerMessage ?? refusal.Message).IndexOf("title already exists", StringComparison.OrdinalIgnoreCase) >= 0;
+
+            /// <summary>
+            /// Pairs the source page with the target's page of the same title and content instead of creating it. The base is
+            /// what the create would have made; a title (case) or place the existing page has otherwise is then its change
+            /// since, which the next run carries to the new page — the page that was there first keeps its name and place.
+            /// </summary>
+            private SyncActionOutcome AdoptExisting(SyncAction action, PageSnapshot sourcePage, SitePage namesake, string body, string? parentId)
+            {
+                var toDc = action.Target == SyncSide.DataCenter;
+                var previous = action.PairKey != null ? PairOfPage(SyncSide.DataCenter, action.PairKey) : null;
+                var pair = new PairRecord
+                {
+                    Id = previous?.Id ?? 0, // created again after a purge: the pair is kept, with the page found
+                    SpaceKey = _space.Key,
+                    DataCenterPageId = toDc ? namesake.Id : sourcePage.Id,
+                    CloudPageId = toDc ? sourcePage.Id : namesake.Id,
+                    DataCenterVersion = toDc ? namesake.Version.Number : sourcePage.Version,
+                    CloudVersion = toDc ? sourcePage.Version : namesake.Version.Number,
+                    ParentPairId = PairOfPage(action.Target, parentId)?.Id,
+                    Title = action.Title,
+                    BaseBody = SnapshotReader.NormalizedOrRaw(body),
+                    BaseHash = sourcePage.BodyHash,
+                    Status = StatePairStatus.Active,
+                };
+                var differs = new List<string>();
+                if (!string.Equals(namesake.Title, action.Title, StringComparison.Ordinal)) differs.Add($"its title there is \"{namesake.Title}\"");
+                if (namesake.ParentId != parentId) differs.Add("it sits elsewhere in the tree there");
+                var message = $"paired \"{action.Title}\" with {action.Target.Label()} page {namesake.Id}, which already had this title and the same content: not created again" +
+                              (differs.Count > 0 ? $"; {string.Join(" and ", differs)}, which the next run carries to {action.Source.Label()}" : "");
+                if (differs.Count == 0)
+                {
+                    // Nothing left to carry: neither page needs reading again.
+                    _collisionPages.RemoveAll(u => u.PageId == sourcePage.Id || u.PageId == namesake.Id);
+                }
+
+                if (previous != null) Forget(previous);
+                var stored = _state.RecordPageOutcome(new PageOutcome
+                {
+                    Pair = pair,
+                    History = new[]
+                    {
+                        History("adopt-existing-title", pair.DataCenterPageId, pair.CloudPageId, action.Title,
+                            null, pair.DataCenterVersion, null, pair.CloudVersion, message),
+                    },
+                })!;
+                Remember(stored);
+                _createdIds[action.Id] = namesake.Id; // children planned below the new page go below this one
+                _pairedByTitle++;
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, message);
             }
 
             private async Task<SyncActionOutcome> UpdateAsync(SyncAction action, CancellationToken ct)
