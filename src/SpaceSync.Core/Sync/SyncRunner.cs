@@ -551,7 +551,7 @@ namespace SpaceSync.Core.Sync
                     BaseHash = p.BaseHash,
                     Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
                 }).ToList();
-                return SyncPlanner.Plan(new SpacePlanRequest
+                var plan = SyncPlanner.Plan(new SpacePlanRequest
                 {
                     SpaceKey = _space.Key,
                     Direction = _space.Direction,
@@ -561,7 +561,10 @@ namespace SpaceSync.Core.Sync
                     DataCenter = _dc.Snapshot,
                     Cloud = _cloud.Snapshot,
                     Pairs = pairs,
+                    Filter = ScopeFilter.For(_space),
                 });
+                foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                return plan;
             }
 
             // ---- executing --------------------------------------------------------------------------------
