@@ -40,7 +40,7 @@ namespace SpaceSync.Core.Scope
         public string? IncludeSubtree { get; init; }
         /// <summary>Title patterns (* and ? wildcards) of pages left out, with their descendants.</summary>
         public IReadOnlyList<string> ExcludeTitles { get; init; } = Array.Empty<string>();
-        /// <summary>Lower-case labels whose pages are left out.</summary>
+        /// <summary>Lower-case labels whose pages are left out, with their descendants.</summary>
         public IReadOnlyList<string> ExcludeLabels { get; init; } = Array.Empty<string>();
         /// <summary>
         /// For each resolved setting, named as in the scope file ("direction", "conflicts", "maxDeletePercent",

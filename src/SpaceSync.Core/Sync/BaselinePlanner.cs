@@ -14,6 +14,8 @@ namespace SpaceSync.Core.Sync
         public SyncSide? Authority { get; init; }
         /// <summary>-IdMapPath: CCMA's Data Center → Cloud page ids; pages it does not name pair by path. Null = all by path.</summary>
         public IdMap? IdMap { get; init; }
+        /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never paired.</summary>
+        public ScopeFilter Filter { get; init; } = ScopeFilter.All;
     }
 
     /// <summary>One pairing the baseline found, and whether the two pages already hold the same content.</summary>
@@ -31,14 +33,18 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<BaselinePair> Pairs { get; init; } = Array.Empty<BaselinePair>();
         /// <summary>With an authority: one Update per differing pair, writing the authority's body to the other side.</summary>
         public IReadOnlyList<SyncAction> Actions { get; init; } = Array.Empty<SyncAction>();
-        /// <summary>Every current page: InSync, Conflict (differs, no authority), DataCenterAhead/CloudAhead (differs, authority writes), Unpaired.</summary>
+        /// <summary>Every current page: InSync, Conflict (differs, no authority), DataCenterAhead/CloudAhead (differs, authority writes), Unpaired, Excluded.</summary>
         public IReadOnlyList<DriftItem> Items { get; init; } = Array.Empty<DriftItem>();
+        /// <summary>Warnings about the whole baseline rather than one page (e.g. a filter that could not decide).</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
     }
 
     /// <summary>
     /// Pairs a space's pages across the sites by their path from the space root (titles from the top down,
     /// compared without regard to case, as Confluence keeps titles unique per space that way). A page whose
     /// parent does not pair cannot pair by path either: it is reported, with its path, for the admin to sort out.
+    /// Pages out of the space's scope (include.subtree, exclude.titles, exclude.labels) are never paired, not even by
+    /// the id map: they are reported as Excluded. A sync then treats such a page that later enters the scope as new.
     /// </summary>
     public static class BaselinePlanner
     {
@@ -55,6 +61,9 @@ namespace SpaceSync.Core.Sync
             var map = request.IdMap;
             var dcCurrent = CurrentPages(request.DataCenter);
             var cloudCurrent = CurrentPages(request.Cloud);
+            var filter = request.Filter ?? ScopeFilter.All;
+            var dcOut = OutOfScope(dcCurrent, filter);
+            var cloudOut = OutOfScope(cloudCurrent, filter);
 
             // The map first: an entry whose two pages are current in this space pairs them. An entry with only one
             // side here leaves that page unpaired (never paired by path instead: the map says its twin is elsewhere);
@@ -65,7 +74,8 @@ namespace SpaceSync.Core.Sync
             {
                 foreach (var entry in map.Entries)
                 {
-                    if (dcCurrent.ContainsKey(entry.DataCenterId) && cloudCurrent.TryGetValue(entry.CloudId, out var cloudPage))
+                    if (dcCurrent.ContainsKey(entry.DataCenterId) && cloudCurrent.TryGetValue(entry.CloudId, out var cloudPage) &&
+                        !dcOut.ContainsKey(entry.DataCenterId) && !cloudOut.ContainsKey(entry.CloudId))
                     {
                         mapped[entry.DataCenterId] = (cloudPage, entry);
                         dcIdOfMappedCloud[entry.CloudId] = entry.DataCenterId;
@@ -78,7 +88,10 @@ namespace SpaceSync.Core.Sync
             var dcPaths = PathsOf(dcCurrent, id => mapped.ContainsKey(id) ? id : null);
             var cloudPaths = PathsOf(cloudCurrent, id => dcIdOfMappedCloud.TryGetValue(id, out var dcId) ? dcId : null);
             var cloudByPath = cloudPaths
-                .Where(p => map?.ForCloud(p.Page.Id) is null)
+                .Where(p => map?.ForCloud(p.Page.Id) is null && !cloudOut.ContainsKey(p.Page.Id))
+                .ToDictionary(p => p.Key, p => p.Page, StringComparer.Ordinal);
+            var cloudOutByPath = cloudPaths
+                .Where(p => cloudOut.ContainsKey(p.Page.Id))
                 .ToDictionary(p => p.Key, p => p.Page, StringComparer.Ordinal);
 
             var pairs = new List<(BaselinePair Pair, int Depth)>();
@@ -90,6 +103,12 @@ namespace SpaceSync.Core.Sync
             foreach (var (key, path, dcPage, depth) in dcPaths)
             {
                 BaselinePair pair;
+                if (dcOut.TryGetValue(dcPage.Id, out var dcReason))
+                {
+                    items.Add(Excluded(request.SpaceKey, dcPage, SyncSide.DataCenter, dcReason));
+                    continue;
+                }
+
                 if (mapped.TryGetValue(dcPage.Id, out var byMap))
                 {
                     pair = new BaselinePair(dcPage, byMap.Cloud, path) { IdMapEntry = byMap.Entry };
@@ -103,6 +122,13 @@ namespace SpaceSync.Core.Sync
                 else if (cloudByPath.TryGetValue(key, out var cloudPage))
                 {
                     pair = new BaselinePair(dcPage, cloudPage, path);
+                }
+                else if (cloudOutByPath.TryGetValue(key, out var outside))
+                {
+                    items.Add(Unpaired(request.SpaceKey, dcPage, SyncSide.DataCenter, path,
+                        $"Its namesake at \"{path}\" on Cloud (page {outside.Id}) is out of the sync scope ({cloudOut[outside.Id]}), so they are not paired. " +
+                        "Bring both pages into scope or out of it."));
+                    continue;
                 }
                 else
                 {
@@ -121,6 +147,12 @@ namespace SpaceSync.Core.Sync
 
             foreach (var (_, path, cloudPage, _) in cloudPaths.Where(p => !pairedCloud.Contains(p.Page.Id)))
             {
+                if (cloudOut.TryGetValue(cloudPage.Id, out var cloudReason))
+                {
+                    items.Add(Excluded(request.SpaceKey, cloudPage, SyncSide.Cloud, cloudReason));
+                    continue;
+                }
+
                 var broken = map?.ForCloud(cloudPage.Id);
                 items.Add(Unpaired(request.SpaceKey, cloudPage, SyncSide.Cloud, path, broken is null ? null
                     : $"The id map ({broken.Location}) pairs it with Data Center page {broken.DataCenterId}, which is not a current page of this space on Data Center. Correct the map or remove the entry to pair it by path."));
@@ -128,7 +160,11 @@ namespace SpaceSync.Core.Sync
 
             // Parents before children: a page's depth exceeds its parent's on the Data Center side, whatever paired them.
             var ordered = pairs.OrderBy(p => p.Depth).Select(p => p.Pair).ToList();
-            return new BaselinePlan { SpaceKey = request.SpaceKey, Pairs = ordered, Actions = actions, Items = items };
+            var labelsUnread = filter.FiltersLabels && dcCurrent.Values.Concat(cloudCurrent.Values).Any(p => p.Labels is null);
+            var warnings = labelsUnread
+                ? new[] { $"exclude.labels ({string.Join(", ", filter.ExcludeLabels)}) cannot decide: the listings carry no labels, so pages are treated as in scope whatever their labels." }
+                : Array.Empty<string>();
+            return new BaselinePlan { SpaceKey = request.SpaceKey, Pairs = ordered, Actions = actions, Items = items, Warnings = warnings };
         }
 
         /// <summary>
@@ -150,6 +186,41 @@ namespace SpaceSync.Core.Sync
                              "a sync treats it as moved on Cloud (and moves it on Data Center where Cloud changes cross) unless one side is moved to match first.";
             }
         }
+
+        /// <summary>The current pages the filter leaves out, with why; paths from the top level, as listed in full.</summary>
+        private static Dictionary<string, string> OutOfScope(IReadOnlyDictionary<string, PageSnapshot> current, ScopeFilter filter)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (filter.IsEverything) return result;
+            foreach (var page in current.Values)
+            {
+                var path = new List<ScopePathEntry>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                for (var cursor = page; cursor != null && seen.Add(cursor.Id);)
+                {
+                    path.Add(new ScopePathEntry(cursor.Title, cursor.Labels));
+                    cursor = cursor.ParentId != null && current.TryGetValue(cursor.ParentId, out var parent) ? parent : null;
+                }
+
+                path.Reverse();
+                var decision = filter.Decide(path);
+                if (decision.IsOut) result[page.Id] = decision.Reason ?? "out of scope";
+            }
+
+            return result;
+        }
+
+        private static DriftItem Excluded(string spaceKey, PageSnapshot page, SyncSide side, string reason) => new DriftItem
+        {
+            SpaceKey = spaceKey,
+            Status = DriftStatus.Excluded,
+            Title = page.Title,
+            DataCenterId = side == SyncSide.DataCenter ? page.Id : null,
+            CloudId = side == SyncSide.Cloud ? page.Id : null,
+            DataCenterVersion = side == SyncSide.DataCenter ? page.Version : (int?)null,
+            CloudVersion = side == SyncSide.Cloud ? page.Version : (int?)null,
+            Action = $"none: out of scope ({reason})",
+        };
 
         private static Dictionary<string, PageSnapshot> CurrentPages(SpaceSnapshot snapshot) =>
             snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).ToDictionary(p => p.Id, StringComparer.Ordinal);

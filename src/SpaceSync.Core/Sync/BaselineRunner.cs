@@ -82,6 +82,7 @@ namespace SpaceSync.Core.Sync
                 Cloud = cl.Snapshot,
                 Authority = authority,
                 IdMap = idMap,
+                Filter = ScopeFilter.For(space),
             });
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);

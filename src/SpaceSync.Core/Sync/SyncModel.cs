@@ -21,6 +21,8 @@ namespace SpaceSync.Core.Sync
         public PageStatus Status { get; init; } = PageStatus.Current;
         /// <summary>Hash of the normalized storage body (Content.ContentHash).</summary>
         public string BodyHash { get; init; } = "";
+        /// <summary>The page's labels (lower case, as Confluence stores them); null = not read, so exclude.labels cannot decide.</summary>
+        public IReadOnlyCollection<string>? Labels { get; init; }
     }
 
     /// <summary>

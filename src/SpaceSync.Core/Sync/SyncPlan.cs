@@ -138,6 +138,8 @@ namespace SpaceSync.Core.Sync
         /// <summary>In execution order: restores, creates (parents first), updates, trashes (children first), state-only steps.</summary>
         public IReadOnlyList<SyncAction> Actions { get; init; } = Array.Empty<SyncAction>();
         public PlanRefusal? Refusal { get; init; }
+        /// <summary>Warnings about the whole plan rather than one page (e.g. a filter that could not decide), each once.</summary>
+        public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
         public int CountOf(SyncActionKind kind) => Actions.Count(a => a.Kind == kind);
     }

@@ -17,6 +17,8 @@ namespace SpaceSync.Core.Sync
         public SpaceSnapshot DataCenter { get; init; } = null!;
         public SpaceSnapshot Cloud { get; init; } = null!;
         public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
+        /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never written.</summary>
+        public ScopeFilter Filter { get; init; } = ScopeFilter.All;
     }
 
     /// <summary>
@@ -73,12 +75,15 @@ namespace SpaceSync.Core.Sync
             private readonly Dictionary<int, int> _depthOfAction = new Dictionary<int, int>();
             /// <summary>Pairs this plan brings back on a side where their page is gone: the restore or the create that does it.</summary>
             private readonly Dictionary<(SyncSide, string), int> _bringsBack = new Dictionary<(SyncSide, string), int>();
+            private readonly ScopeFilter _filter;
+            private readonly Dictionary<(SyncSide, string), ScopeDecision> _scope = new Dictionary<(SyncSide, string), ScopeDecision>();
 
             public Planning(SpacePlanRequest request)
             {
                 _request = request;
                 _pairsByDataCenterId = request.Pairs.ToDictionary(p => p.DataCenterId, StringComparer.Ordinal);
                 _pairsByCloudId = request.Pairs.ToDictionary(p => p.CloudId, StringComparer.Ordinal);
+                _filter = request.Filter ?? ScopeFilter.All;
             }
 
             public SyncPlan Run()
@@ -105,6 +110,7 @@ namespace SpaceSync.Core.Sync
                     Items = items,
                     Actions = actions,
                     Refusal = DeleteGuard(actions),
+                    Warnings = PlanWarnings(),
                 };
             }
 
@@ -166,7 +172,26 @@ namespace SpaceSync.Core.Sync
                 foreach (var page in unpaired)
                 {
                     var onlyOn = source.Side == SyncSide.DataCenter ? DriftStatus.OnlyOnDataCenter : DriftStatus.OnlyOnCloud;
+                    var scope = ScopeOf(source.Side, page.Id);
+                    if (scope.IsOut)
+                    {
+                        AddItem(DriftStatus.Excluded, page.Title, source.Side, page, null, PageChanges.None, $"none: out of scope ({scope.Reason})");
+                        continue;
+                    }
+
                     var namesake = NamesakeOn(target, page.Title, targetPairs);
+                    if (namesake != null && ScopeOf(target.Side, namesake.Id) is { IsOut: true } namesakeScope)
+                    {
+                        // Confluence keeps titles unique per space: the create would fail, and pairing would pull that page into the sync.
+                        AddItem(DriftStatus.Unpaired, page.Title, source.Side, page, null, PageChanges.Created, TitleCollision,
+                            warnings: new[]
+                            {
+                                $"A page titled \"{namesake.Title}\" exists on {target.Side.Label()} (page {namesake.Id}) outside the sync scope " +
+                                $"({namesakeScope.Reason}), so this page cannot be created there; rename one of them.",
+                            });
+                        continue;
+                    }
+
                     if (namesake != null)
                     {
                         PlanNamesake(source, page, target, namesake, targetPairs.TryGetValue(namesake.Id, out var holder) ? holder : null);
@@ -179,7 +204,7 @@ namespace SpaceSync.Core.Sync
                         continue;
                     }
 
-                    var parent = ParentOnTarget(source, page.ParentId, target.Side, out var parentProblem);
+                    var parent = ParentOnTarget(source, page.ParentId, target.Side, out var parentProblem, page.Title);
                     if (parent is null)
                     {
                         AddItem(onlyOn, page.Title, source.Side, page, null, PageChanges.Created, "none: " + parentProblem,
@@ -286,7 +311,8 @@ namespace SpaceSync.Core.Sync
             }
 
             /// <summary>Where a page whose parent on its own site is <paramref name="parentId"/> goes on the target.</summary>
-            private ParentRef? ParentOnTarget(SpaceSnapshot source, string? parentId, SyncSide target, out string? problem)
+            /// <param name="childTitle">The page going there: when its parent is out of scope it is the scope's top page.</param>
+            private ParentRef? ParentOnTarget(SpaceSnapshot source, string? parentId, SyncSide target, out string? problem, string? childTitle = null)
             {
                 problem = null;
                 if (parentId is null)
@@ -312,6 +338,11 @@ namespace SpaceSync.Core.Sync
                     return ParentRef.Created(action);
                 }
 
+                if (childTitle != null && ScopeOf(source.Side, parentId).IsOut)
+                {
+                    return ScopeTopOn(target, childTitle, out problem);
+                }
+
                 var title = source.Pages.TryGetValue(parentId, out var parent) ? $"\"{parent.Title}\" ({parentId})" : parentId;
                 problem = $"its parent page {title} on {source.Side.Label()} is not paired and is not being created, so the page has nowhere to go on {target.Label()}";
                 return null;
@@ -321,8 +352,27 @@ namespace SpaceSync.Core.Sync
 
             private void PlanPair(SyncedPair pair)
             {
+                var dcScope = ScopeOf(SyncSide.DataCenter, pair.DataCenterId);
+                var cloudScope = ScopeOf(SyncSide.Cloud, pair.CloudId);
                 var dc = Observe(pair, _request.DataCenter);
                 var cloud = Observe(pair, _request.Cloud);
+                if (dcScope.IsOut || cloudScope.IsOut)
+                {
+                    PlanExcludedPair(pair, dc, dcScope, cloud, cloudScope);
+                    return;
+                }
+
+                if (dcScope.Verdict == ScopeVerdict.Unknown || cloudScope.Verdict == ScopeVerdict.Unknown)
+                {
+                    // Moved below a page this change query did not list and no pair knows: most likely out of scope (pages in
+                    // scope get paired), so nothing crosses until a structural listing shows where it is.
+                    var undecided = dcScope.Verdict == ScopeVerdict.Unknown ? dcScope : cloudScope;
+                    var side = dcScope.Verdict == ScopeVerdict.Unknown ? SyncSide.DataCenter : SyncSide.Cloud;
+                    AddItem(DriftStatus.Excluded, pair.Title, pair, dc, cloud, "none: scope not decided yet",
+                        warnings: new[] { $"On {side.Label()} {undecided.Reason}: an ancestor is neither paired nor listed by this change query. " +
+                                          "Nothing is written for it until a structural listing (Invoke-SpaceSync -Full, or the hourly one) shows whether it is still in scope." });
+                    return;
+                }
 
                 if (pair.Status == PairStatus.Trashed)
                 {
@@ -390,7 +440,32 @@ namespace SpaceSync.Core.Sync
             {
                 if (parentId is null) return (null, null);
                 var pairs = side == SyncSide.DataCenter ? _pairsByDataCenterId : _pairsByCloudId;
-                return pairs.TryGetValue(parentId, out var parent) ? (parent.Key, null) : (null, parentId);
+                if (pairs.TryGetValue(parentId, out var parent)) return (parent.Key, null);
+                // An in-scope page below an out-of-scope one is the top of include.subtree: recorded like a top-level page.
+                return ScopeOf(side, parentId).IsOut ? (null, null) : (null, parentId);
+            }
+
+            /// <summary>
+            /// A pair with a page out of scope on either side: nothing is written on either side, whatever changed. When the
+            /// pair was in scope as last synced, the page left the scope since: said so, as the admin may expect a delete.
+            /// </summary>
+            private void PlanExcludedPair(SyncedPair pair, SideView dc, ScopeDecision dcScope, SideView cloud, ScopeDecision cloudScope)
+            {
+                var reasons = new List<string>();
+                if (dcScope.IsOut) reasons.Add($"on {SyncSide.DataCenter.Label()}: {dcScope.Reason}");
+                if (cloudScope.IsOut) reasons.Add($"on {SyncSide.Cloud.Label()}: {cloudScope.Reason}");
+                var why = string.Join("; ", reasons);
+                var warnings = new List<string>();
+                if (LastSyncedScope(pair).Verdict != ScopeVerdict.Out)
+                {
+                    var unchanged = dcScope.IsOut && cloudScope.IsOut ? "either site"
+                        : (dcScope.IsOut ? SyncSide.Cloud : SyncSide.DataCenter).Label();
+                    warnings.Add($"\"{pair.Title}\" left the sync scope ({why}). Nothing was done on {unchanged}: the page there is neither trashed nor " +
+                                 "moved, and changes no longer cross. Move it back into scope to sync it again.");
+                }
+
+                var title = dcScope.IsOut ? dc.Title : cloud.Title;
+                AddItem(DriftStatus.Excluded, string.IsNullOrEmpty(title) ? pair.Title : title, pair, dc, cloud, $"none: out of scope ({why})", warnings: warnings);
             }
 
             /// <summary>Trashed or purged on one side (<paramref name="gone"/>); the other side decides what happens.</summary>
@@ -692,7 +767,7 @@ namespace SpaceSync.Core.Sync
 
                 if (view.ParentKey is null)
                 {
-                    return ParentRef.TopLevel;
+                    return ScopeTopOn(target, view.Title, out problem);
                 }
 
                 return ParentRef.Existing(_pairsByDataCenterId[view.ParentKey].IdOn(target));
@@ -786,6 +861,152 @@ namespace SpaceSync.Core.Sync
             }
 
             private bool Purged(SyncSide side, string id) => SnapshotOn(side).IsComplete && !SnapshotOn(side).Pages.ContainsKey(id);
+
+            // ---- scope filter ---------------------------------------------------------------------------
+
+            private static readonly ScopeDecision InScope = new ScopeDecision(ScopeVerdict.In, null, false);
+
+            /// <summary>
+            /// Whether page <paramref name="id"/> on <paramref name="side"/> is in scope, from its path as listed. A page or ancestor
+            /// a change query did not list is where the pairs last saw it (unchanged): absence never moves a page out of scope.
+            /// A path that cannot be completed (an unpaired ancestor not listed) is Unknown, which plans as in scope: the
+            /// unpaired parent already keeps such a page from being written, and the next structural listing decides.
+            /// </summary>
+            private ScopeDecision ScopeOf(SyncSide side, string id)
+            {
+                if (_filter.IsEverything) return InScope;
+                if (_scope.TryGetValue((side, id), out var known)) return known;
+
+                var path = new List<ScopePathEntry>();
+                var complete = true;
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                string? cursor = id;
+                while (cursor != null)
+                {
+                    if (!seen.Add(cursor) || !TryNode(side, cursor, out var title, out var parentId, out var labels, out var fromPair))
+                    {
+                        complete = false;
+                        break;
+                    }
+
+                    path.Add(new ScopePathEntry(title, labels));
+                    if (fromPair && parentId is null && _filter.IncludeSubtree is string include &&
+                        include.EndsWith("/" + title.Trim(), StringComparison.OrdinalIgnoreCase))
+                    {
+                        // An unlisted pair with no parent pair, titled as include.subtree's last page: the scope's top page,
+                        // unchanged since the last sync, so still where the path names it (pairs record nothing above it).
+                        path.Add(new ScopePathEntry(include.Substring(0, include.Length - title.Trim().Length - 1)));
+                    }
+
+                    cursor = parentId;
+                }
+
+                path.Reverse();
+                var decision = path.Count == 0 ? InScope : _filter.Decide(path, complete);
+                _scope[(side, id)] = decision;
+                return decision;
+            }
+
+            /// <summary>The pair's scope as last synced (titles and parents from the pairs; labels not recorded; above the scope's top page unknown).</summary>
+            private ScopeDecision LastSyncedScope(SyncedPair pair)
+            {
+                var path = new List<ScopePathEntry>();
+                var complete = _filter.IncludeSubtree is null;
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                for (var cursor = pair; cursor != null && seen.Add(cursor.Key);)
+                {
+                    path.Add(new ScopePathEntry(cursor.Title));
+                    cursor = cursor.ParentKey is string key && _pairsByDataCenterId.TryGetValue(key, out var up) ? up : null;
+                }
+
+                path.Reverse();
+                return _filter.Decide(path, complete);
+            }
+
+            private bool TryNode(SyncSide side, string id, out string title, out string? parentId, out IReadOnlyCollection<string>? labels, out bool fromPair)
+            {
+                fromPair = false;
+                if (SnapshotOn(side).Pages.TryGetValue(id, out var page))
+                {
+                    (title, parentId, labels) = (page.Title, page.ParentId, page.Labels);
+                    return true;
+                }
+
+                labels = null;
+                if (PairsOn(side).TryGetValue(id, out var pair))
+                {
+                    fromPair = true;
+                    title = pair.Title;
+                    parentId = pair.ParentKey is string key && _pairsByDataCenterId.TryGetValue(key, out var up) ? up.IdOn(side) : null;
+                    return true;
+                }
+
+                (title, parentId) = ("", null);
+                return false;
+            }
+
+            /// <summary>
+            /// Where the scope's top page goes on <paramref name="target"/>: the top level, or with include.subtree the page the
+            /// path names above it (found there by its path of titles).
+            /// </summary>
+            private ParentRef? ScopeTopOn(SyncSide target, string topTitle, out string? problem)
+            {
+                problem = null;
+                var include = _filter.IncludeSubtree;
+                if (include is null || string.Equals(include, topTitle.Trim(), StringComparison.OrdinalIgnoreCase))
+                {
+                    return ParentRef.TopLevel;
+                }
+
+                var suffix = "/" + topTitle.Trim();
+                if (!include.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    problem = $"it is the top of the synced pages but is not the page include.subtree \"{include}\" names";
+                    return null;
+                }
+
+                var above = include.Substring(0, include.Length - suffix.Length);
+                foreach (var page in SnapshotOn(target).Pages.Values.Where(p => p.Status == PageStatus.Current))
+                {
+                    if (string.Equals(JoinedPath(target, page.Id), above, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return ParentRef.Existing(page.Id);
+                    }
+                }
+
+                problem = $"the page \"{above}\" that include.subtree places it under was not found in the {target.Label()} listing";
+                return null;
+            }
+
+            /// <summary>The page's titles from the top level joined with '/', or null when part of the path is not known.</summary>
+            private string? JoinedPath(SyncSide side, string id)
+            {
+                var titles = new List<string>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                string? cursor = id;
+                while (cursor != null)
+                {
+                    if (!seen.Add(cursor) || !SnapshotOn(side).Pages.TryGetValue(cursor, out var page)) return null;
+                    titles.Add(page.Title.Trim());
+                    cursor = page.ParentId;
+                }
+
+                titles.Reverse();
+                return string.Join("/", titles);
+            }
+
+            private IReadOnlyList<string> PlanWarnings()
+            {
+                if (!_filter.FiltersLabels) return Array.Empty<string>();
+                var unread = _request.DataCenter.Pages.Values.Concat(_request.Cloud.Pages.Values).Any(p => p.Labels is null);
+                return unread
+                    ? new[]
+                    {
+                        $"exclude.labels ({string.Join(", ", _filter.ExcludeLabels)}) cannot decide: the listings carry no labels, so pages " +
+                        "are treated as in scope whatever their labels.",
+                    }
+                    : Array.Empty<string>();
+            }
 
             // ---- bookkeeping ----------------------------------------------------------------------------
 

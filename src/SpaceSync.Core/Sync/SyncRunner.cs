@@ -568,7 +568,7 @@ namespace SpaceSync.Core.Sync
                     BaseHash = p.BaseHash,
                     Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
                 }).ToList();
-                return SyncPlanner.Plan(new SpacePlanRequest
+                var plan = SyncPlanner.Plan(new SpacePlanRequest
                 {
                     SpaceKey = _space.Key,
                     Direction = _space.Direction,
@@ -578,7 +578,10 @@ namespace SpaceSync.Core.Sync
                     DataCenter = _dc.Snapshot,
                     Cloud = _cloud.Snapshot,
                     Pairs = pairs,
+                    Filter = ScopeFilter.For(_space),
                 });
+                foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                return plan;
             }
 
             // ---- executing --------------------------------------------------------------------------------
@@ -771,6 +774,14 @@ namespace SpaceSync.Core.Sync
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
                         $"{here}: page {namesake.Id} \"{namesake.Title}\" there holds the title and is paired with {action.Source.Label()} page {twin}. " +
                         "Rename one of them; the next run tries again.");
+                }
+
+                if (!ScopeFilter.For(_space).IsEverything)
+                {
+                    // The page found by title may lie outside the scope's filters, which this read cannot judge (no path).
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
+                        $"{here}: page {namesake.Id} \"{namesake.Title}\" there already has this title and is not paired. The space has " +
+                        "scope filters, so it is not paired by title here: run Invoke-SpaceSync -Full, which judges its place in the scope.");
                 }
 
                 var sameContent = SnapshotReader.HashOf(namesake.Body ?? "", action.Target, namesake.Id, _log) == sourcePage.BodyHash;

@@ -17,6 +17,8 @@ internal sealed class PlannerWorld
 
     public bool DataCenterComplete { get; set; } = true;
     public bool CloudComplete { get; set; } = true;
+    /// <summary>The space's include/exclude settings for the plan; everything by default.</summary>
+    public ScopeFilter Filter { get; set; } = ScopeFilter.All;
 
     public static string Dc(string key) => "D" + key;
     public static string Cl(string key) => "C" + key;
@@ -94,6 +96,23 @@ internal sealed class PlannerWorld
         return this;
     }
 
+    /// <summary>Set the labels of any page on a side, by id (null = not read).</summary>
+    public PlannerWorld Labels(SyncSide side, string id, params string[]? labels)
+    {
+        var pages = SideOf(side);
+        pages[id] = pages[id] with { Labels = labels };
+        return this;
+    }
+
+    /// <summary>Every page on both sides carries labels as read (none unless given), as a listing with labels would.</summary>
+    public PlannerWorld LabelsRead()
+    {
+        foreach (var pages in new[] { _dc, _cloud })
+            foreach (var id in pages.Keys.ToList())
+                pages[id] = pages[id] with { Labels = pages[id].Labels ?? Array.Empty<string>() };
+        return this;
+    }
+
     /// <summary>Keep only these pages in a side's snapshot and mark it incremental (a change query's answer).</summary>
     public PlannerWorld OnlyChanged(SyncSide side, params string[] ids)
     {
@@ -118,5 +137,6 @@ internal sealed class PlannerWorld
             DataCenter = new SpaceSnapshot(SyncSide.DataCenter, _dc.Values, DataCenterComplete),
             Cloud = new SpaceSnapshot(SyncSide.Cloud, _cloud.Values, CloudComplete),
             Pairs = _pairs,
+            Filter = Filter,
         });
 }
