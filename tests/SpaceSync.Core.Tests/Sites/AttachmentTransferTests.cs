@@ -174,3 +174,58 @@ public sealed class AttachmentTransferTests : IAsyncLifetime
         Assert.Empty(Directory.GetFiles(TempFolder()));
     }
 }
+
+/// <summary>A lost upload answer during a transfer: adopted when the target holds identical bytes, never sent twice.</summary>
+public sealed class AttachmentTransferLostAnswerTests
+{
+    [Fact]
+    public async Task An_upload_whose_answer_is_lost_is_adopted_by_hash_and_not_sent_again()
+    {
+        await using var dc = await EmulatedSite.StartAsync(EmulatorFlavor.DataCenter, pageCount: 2);
+        await using var cloud = await EmulatedSite.StartAsync(EmulatorFlavor.Cloud, pageCount: 2);
+        var dcPage = dc.State.CreatePage(long.Parse(dc.Space.Id), "Held", "<p/>", long.Parse(dc.Space.HomepageId!)).Id.ToString();
+        var cloudPage = cloud.State.CreatePage(long.Parse(cloud.Space.Id), "Held", "<p/>", long.Parse(cloud.Space.HomepageId!)).Id.ToString();
+        var bytes = new byte[300_000];
+        new Random(5).NextBytes(bytes);
+        var onDc = await dc.Client.UploadAttachmentAsync(dcPage, "held.bin", null, new MemoryStream(bytes), null, CancellationToken.None);
+
+        // The Cloud site stores the upload but answers only after the client has given up on it.
+        cloud.Emulator.Faults.Apply(new SpaceSync.Emulator.Faults.FaultSettings
+        {
+            Hold = new SpaceSync.Emulator.Faults.HoldSettings { Method = "POST", PathPrefix = "/wiki/rest/api/content/", Ms = 5_000 },
+        });
+        using var impatient = SiteClientFactory.Create(
+            new SpaceSync.Core.Scope.SiteSettings { Kind = SpaceSync.Core.Scope.SiteKind.Cloud, Url = cloud.Emulator.BaseUrl },
+            SiteCredential.Basic("admin@example.com", "emulator-token"),
+            new SiteClientOptions { MaxAttempts = 3, AttemptTimeout = TimeSpan.FromSeconds(1) });
+
+        var result = await AttachmentTransfer.CopyAsync(dc.Client, onDc, impatient, cloudPage, null, CancellationToken.None);
+
+        Assert.True(result.Adopted);
+        Assert.Equal("held.bin", result.Target.FileName);
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(), result.Sha256);
+        Assert.Equal(1, cloud.State.Stats.Count("POST", "/wiki/rest/api/content/{id}/child/attachment"));
+        Assert.Single(cloud.State.FindPage(long.Parse(cloudPage))!.Attachments);
+    }
+}
+
+public sealed class AttachmentTransferUnknownOutcomeTests
+{
+    [Fact]
+    public async Task A_lost_upload_that_left_nothing_behind_stays_OutcomeUnknown()
+    {
+        await using var dc = await EmulatedSite.StartAsync(EmulatorFlavor.DataCenter, pageCount: 2);
+        await using var cloud = await EmulatedSite.StartAsync(EmulatorFlavor.Cloud, pageCount: 2);
+        var dcPage = dc.State.CreatePage(long.Parse(dc.Space.Id), "Dropped", "<p/>", long.Parse(dc.Space.HomepageId!)).Id.ToString();
+        var cloudPage = cloud.State.CreatePage(long.Parse(cloud.Space.Id), "Dropped", "<p/>", long.Parse(cloud.Space.HomepageId!)).Id.ToString();
+        var onDc = await dc.Client.UploadAttachmentAsync(dcPage, "gone.bin", null, new MemoryStream(new byte[10_000]), null, CancellationToken.None);
+
+        // Every Cloud request loses its connection before any work: the upload never lands, and the look for it fails too.
+        cloud.Emulator.Faults.Apply(new SpaceSync.Emulator.Faults.FaultSettings { DropPercent = 100 });
+        var e = await Assert.ThrowsAsync<SiteException>(() => AttachmentTransfer.CopyAsync(dc.Client, onDc, cloud.Client, cloudPage, null, CancellationToken.None));
+
+        Assert.Equal(SiteErrorKind.OutcomeUnknown, e.Kind);
+        Assert.Equal(1, cloud.State.Stats.Count("POST", "/wiki/rest/api/content/{id}/child/attachment"));
+        Assert.Empty(cloud.State.FindPage(long.Parse(cloudPage))!.Attachments);
+    }
+}
