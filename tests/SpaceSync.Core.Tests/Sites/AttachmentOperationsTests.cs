@@ -149,8 +149,40 @@ public sealed class AttachmentOperationsTests
         Assert.Equal(0, destination.Length);
     }
 
+    [Theory]
+    [MemberData(nameof(Flavors))]
+    public async Task A_one_way_stream_of_unknown_length_uploads_chunked(EmulatorFlavor flavor)
+    {
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 2);
+        var pageId = await NewPageAsync(site, "Piped");
+        var bytes = Bytes(5_500_000, 8);
+
+        var created = await site.Client.UploadAttachmentAsync(pageId, "piped.bin", null, new OneWayStream(bytes), null, CancellationToken.None);
+
+        Assert.Equal(bytes.Length, created.Size);
+        var back = new MemoryStream();
+        await site.Client.DownloadAttachmentAsync(created, null, back, CancellationToken.None);
+        Assert.Equal(bytes, back.ToArray());
+    }
+
     private static string LegacyRoute(EmulatorFlavor flavor, string path) =>
         (flavor == EmulatorFlavor.Cloud ? "/wiki/rest/api" : "/rest/api") + path;
+
+    /// <summary>A pipe-like source: readable once, no length, no seeking.</summary>
+    private sealed class OneWayStream(byte[] bytes) : Stream
+    {
+        private readonly MemoryStream _inner = new(bytes);
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
 
     /// <summary>A destination that cancels the download once it has taken <c>afterBytes</c>.</summary>
     private sealed class CancellingStream(CancellationTokenSource cancel, long afterBytes) : MemoryStream
