@@ -40,6 +40,9 @@ public sealed class EmulatorOptions
     /// <summary>Percentage (0-100) of API requests that take effect but whose answer is lost (aborted afterwards).</summary>
     public double DropAfterPercent { get; set; }
 
+    /// <summary>Largest attachment upload accepted, in bytes (413 above it); 0 = no limit.</summary>
+    public long MaxAttachmentBytes { get; set; }
+
     /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
     public string AdminTimeZone { get; set; } = "Europe/Berlin";
 
@@ -110,6 +113,12 @@ public sealed class EmulatorOptions
                 case "--drop-after-percent":
                     options.DropAfterPercent = Percent(flag, Value());
                     break;
+                case "--max-attachment-bytes":
+                    var max = Value();
+                    if (!long.TryParse(max, NumberStyles.Integer, CultureInfo.InvariantCulture, out var bytes) || bytes < 0)
+                        throw new ArgumentException($"--max-attachment-bytes must be a whole number of bytes (0 = no limit), not '{max}'.");
+                    options.MaxAttachmentBytes = bytes;
+                    break;
                 case "--admin-time-zone":
                     options.AdminTimeZone = Value();
                     break;
@@ -117,7 +126,7 @@ public sealed class EmulatorOptions
                     options.ServerTimeZone = Value();
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --admin-time-zone, --server-time-zone.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --admin-time-zone, --server-time-zone.");
             }
         }
         if (!flavorGiven)

@@ -23,6 +23,13 @@ namespace SpaceSync.Core.Http
         /// <summary>HttpRequestMessage property: true when a failure was not retried because the body cannot be resent.</summary>
         public const string BodyNotReplayableProperty = "SpaceSync.BodyNotReplayable";
 
+        /// <summary>
+        /// HttpRequestMessage property: true when the caller reads the body as a stream (attachment downloads). The
+        /// answer is returned once its headers are in, unbuffered: retries and the timeouts then cover only the part
+        /// before the first body byte, and the caller's own token governs the body.
+        /// </summary>
+        public const string StreamBodyProperty = "SpaceSync.StreamBody";
+
         private static readonly ResiliencePropertyKey<RequestState> StateKey = new ResiliencePropertyKey<RequestState>("SpaceSync.Request");
 
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
@@ -137,7 +144,7 @@ namespace SpaceSync.Core.Http
         private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.Content is null)
+            if (response.Content is null || IsStreamed(request))
             {
                 return response;
             }
@@ -167,6 +174,9 @@ namespace SpaceSync.Core.Http
                 throw;
             }
         }
+
+        private static bool IsStreamed(HttpRequestMessage request) =>
+            request.Properties.TryGetValue(StreamBodyProperty, out var value) && value is bool streamed && streamed;
 
         private void Report(RequestState state, HttpResponseMessage? response, Exception? exception, int nextAttempt, RetryWait wait)
         {

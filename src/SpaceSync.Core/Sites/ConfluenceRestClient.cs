@@ -124,7 +124,29 @@ namespace SpaceSync.Core.Sites
         /// Sends and maps failures. The response is returned only for 2xx (and 404 when allowed);
         /// its body is already buffered by the resilience handler.
         /// </summary>
-        public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool allowNotFound, CancellationToken cancellationToken)
+        public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool allowNotFound, CancellationToken cancellationToken) =>
+            SendCoreAsync(request, allowNotFound, HttpCompletionOption.ResponseContentRead, cancellationToken);
+
+        /// <summary>
+        /// Sends and maps failures like <see cref="SendAsync"/>, but returns a 2xx answer as soon as its headers are in,
+        /// its body unread (attachment bytes: never buffered whole). Retries happen only before the first body byte;
+        /// the caller reads the body under its own token and disposes the response.
+        /// </summary>
+        public Task<HttpResponseMessage> SendForStreamAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Properties[ResilienceHandler.StreamBodyProperty] = true;
+            return SendCoreAsync(request, false, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+
+        /// <summary>The site-independent failure for a transport error while a streamed body was being read or written.</summary>
+        internal SiteException StreamFailure(HttpRequestMessage request, Exception e, string what) =>
+            new SiteException(
+                SiteErrorKind.Unreachable,
+                $"{request.Method.Method} {PathOf(request)} on the {Kind} site: {what} ({ResilienceHandler.Describe(e)}).",
+                request.Method.Method, PathOf(request), null, null, e);
+
+        private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool allowNotFound, HttpCompletionOption completion,
+            CancellationToken cancellationToken)
         {
             if (request.Headers.Accept.Count == 0)
             {
@@ -136,7 +158,7 @@ namespace SpaceSync.Core.Sites
             {
                 // Disposing a factory-made HttpClient leaves the pooled handlers alone.
                 using var http = _clients();
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -235,6 +257,10 @@ namespace SpaceSync.Core.Sites
                         break;
                     case 409:
                         kind = SiteErrorKind.Conflict;
+                        message = prefix + suffix;
+                        break;
+                    case 413:
+                        kind = SiteErrorKind.TooLarge;
                         message = prefix + suffix;
                         break;
                     case 429:

@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+
+using System.IO;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Scope;
@@ -152,5 +154,40 @@ namespace SpaceSync.Core.Sites
         /// usernames since its privacy changes: always null, nothing is sent.
         /// </summary>
         Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken);
+
+        // ---- attachments
+        // An attachment belongs to a page; its file name is unique (ignoring case) among the page's current attachments
+        // on both products. Bytes are streamed both ways, never held whole in memory.
+
+        /// <summary>Streams the page's current attachments (each at its current version). Requests start with the first MoveNextAsync.</summary>
+        SiteAttachmentReader ListAttachments(string pageId);
+
+        /// <summary>
+        /// The page's current attachment with exactly this file name (the sites' filename filter compares it as given), or
+        /// null. For adopting an upload whose outcome is unknown.
+        /// </summary>
+        Task<SiteAttachment?> FindAttachmentAsync(string pageId, string fileName, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Copies version <paramref name="version"/> (null: <see cref="SiteAttachment.Version"/>) of the attachment into
+        /// <paramref name="destination"/> as it arrives, hashing on the way. Retried only before the first byte; a break
+        /// after it fails with Unreachable (the destination then holds a part: start over).
+        /// </summary>
+        Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Adds a new attachment to the page from <paramref name="content"/> (read from its position to its end, left open).
+        /// Like a page create, never repeated blindly: a lost answer fails with OutcomeUnknown (look with
+        /// <see cref="FindAttachmentAsync"/>). A taken file name: BadRequest. Above the site's size limit: TooLarge, naming the file.
+        /// </summary>
+        Task<SiteAttachment> UploadAttachmentAsync(string pageId, string fileName, string? mediaType, Stream content, string? comment,
+            CancellationToken cancellationToken);
+
+        /// <summary>Uploads new bytes as the next version of the page's attachment; same failure rules as <see cref="UploadAttachmentAsync"/>.</summary>
+        Task<SiteAttachment> UploadAttachmentVersionAsync(string pageId, string attachmentId, string fileName, string? mediaType, Stream content,
+            string? comment, CancellationToken cancellationToken);
+
+        /// <summary>Moves the attachment to the trash, as deleting it in the product does. NotFound when it is gone already.</summary>
+        Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken);
     }
 }

@@ -25,6 +25,8 @@ namespace SpaceSync.Core.Sites
         OutcomeUnknown,
         /// <summary>Something that is not Confluence's REST answer: a redirect, an HTML page, unreadable JSON.</summary>
         UnexpectedResponse,
+        /// <summary>413, or a refusal naming the site's size limit: this request (an attachment) is larger than the site accepts. Repeating it cannot help.</summary>
+        TooLarge,
     }
 
     /// <summary>

@@ -22,6 +22,7 @@ namespace SpaceSync.Core.State
             new SchemaMigration(1, "initial schema: spaces, pairs, create intents, runs, history, locks, conflicts", Script(V1)),
             new SchemaMigration(2, "incremental runs: time of the last structural listing, pages left unsettled", Script(V2)),
             new SchemaMigration(3, "labels: each pair's base labels (the global labels both pages carried after the last sync)", Script(V3Labels)),
+            new SchemaMigration(4, "attachments: pairs of attachments on paired pages, with the versions and bytes last synced", Script(V4Attachments)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -143,6 +144,27 @@ CREATE TABLE unsettled_pages (
         // A column on pairs rather than a table: read and written whole, it lives and dies (and is archived) with its pair.
         private const string V3Labels = @"
 ALTER TABLE pairs ADD COLUMN base_labels TEXT;
+";
+
+        // One row per attachment copied between a page pair. Attachment ids are unique per site, so each side's id
+        // identifies the row; the size and SHA-256 are those of the bytes both sides held after the last copy.
+        private const string V4Attachments = @"
+CREATE TABLE attachment_pairs (
+    attachment_pair_id  INTEGER PRIMARY KEY,
+    space_key           TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    pair_id             INTEGER NOT NULL REFERENCES pairs(pair_id) ON DELETE CASCADE,
+    dc_attachment_id    TEXT NOT NULL,
+    cloud_attachment_id TEXT NOT NULL,
+    file_name           TEXT NOT NULL,
+    dc_version          INTEGER NOT NULL,
+    cloud_version       INTEGER NOT NULL,
+    size                INTEGER NOT NULL,
+    sha256              TEXT NOT NULL,
+    updated_at          TEXT NOT NULL,
+    UNIQUE (space_key, dc_attachment_id),
+    UNIQUE (space_key, cloud_attachment_id)
+);
+CREATE INDEX attachment_pairs_by_pair ON attachment_pairs(pair_id);
 ";
     }
 }

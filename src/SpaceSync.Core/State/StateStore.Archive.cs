@@ -8,6 +8,7 @@ namespace SpaceSync.Core.State
     public sealed record SpaceArchive(string SpaceKey, string Path)
     {
         public int Pairs { get; init; }
+        public int AttachmentPairs { get; init; }
         public int Conflicts { get; init; }
         public int CreateIntents { get; init; }
         public int Runs { get; init; }
@@ -157,9 +158,13 @@ namespace SpaceSync.Core.State
                         $@"INSERT INTO {ArchiveSchema}.conflicts SELECT c.* FROM main.conflicts c JOIN main.pairs p ON p.pair_id = c.pair_id
                            WHERE p.space_key = $key ORDER BY c.conflict_id", key);
                     var history = Execute($"INSERT INTO {ArchiveSchema}.history SELECT * FROM main.history WHERE space_key = $key ORDER BY history_id", key);
+                    Execute($"INSERT INTO {ArchiveSchema}.unsettled_pages SELECT * FROM main.unsettled_pages WHERE space_key = $key", key);
+                    var attachments = Execute(
+                        $"INSERT INTO {ArchiveSchema}.attachment_pairs SELECT * FROM main.attachment_pairs WHERE space_key = $key ORDER BY attachment_pair_id", key);
                     return new SpaceArchive(spaceKey, archivePath)
                     {
                         Pairs = pairs,
+                        AttachmentPairs = attachments,
                         Conflicts = conflicts,
                         CreateIntents = intents,
                         Runs = runs,

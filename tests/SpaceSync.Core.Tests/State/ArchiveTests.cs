@@ -43,6 +43,29 @@ public sealed class ArchiveTests : IDisposable
     }
 
     [Fact]
+    public void The_archive_keeps_the_spaces_attachment_pairs_and_unsettled_pages_too()
+    {
+        var (_, child, _) = Populate("ENG");
+        _store.SaveAttachmentPair(new AttachmentPairRecord
+        {
+            SpaceKey = "ENG", PairId = child.Id, DataCenterAttachmentId = "att1", CloudAttachmentId = "att9",
+            FileName = "diagram.png", DataCenterVersion = 2, CloudVersion = 1, Size = 1234, Sha256 = new string('a', 64),
+        });
+        var run = _store.StartRun("ENG", RunKind.Sync);
+        _store.FinishRun(run.Id, RunOutcome.Succeeded, new Dictionary<string, int>(), 4,
+            new ChangeMarks(_clock.UtcNow, _clock.UtcNow) { Unsettled = new[] { new UnsettledPage(SiteKind.Cloud, "9100") } });
+
+        var archive = _store.ArchiveSpace("ENG")!;
+
+        Assert.Equal(1, archive.AttachmentPairs);
+        Assert.Empty(_store.ListAttachmentPairs("ENG"));
+        Assert.Empty(_store.GetReadMarks("ENG").Unsettled);
+        using var read = StateStore.Open(archive.Path);
+        Assert.Equal("diagram.png", Assert.Single(read.ListAttachmentPairs("ENG")).FileName);
+        Assert.Equal(new UnsettledPage(SiteKind.Cloud, "9100"), Assert.Single(read.GetReadMarks("ENG").Unsettled));
+    }
+
+    [Fact]
     public void Moves_every_row_of_the_space_into_an_archive_that_reads_as_a_state_file()
     {
         var (run, child, parent) = Populate("ENG");

@@ -83,4 +83,19 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task<DirectoryUser?> GetUserAsync(string userId, CancellationToken cancellationToken) => inner.GetUserAsync(userId, cancellationToken);
     public Task<DirectoryUser?> FindUserByUsernameAsync(string username, CancellationToken cancellationToken) =>
         inner.FindUserByUsernameAsync(username, cancellationToken);
+
+    // ---- attachments
+    public SiteAttachmentReader ListAttachments(string pageId) => inner.ListAttachments(pageId);
+    public Task<SiteAttachment?> FindAttachmentAsync(string pageId, string fileName, CancellationToken cancellationToken) =>
+        inner.FindAttachmentAsync(pageId, fileName, cancellationToken);
+    public Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken) =>
+        inner.DownloadAttachmentAsync(attachment, version, destination, cancellationToken);
+    public Task<SiteAttachment> UploadAttachmentAsync(string pageId, string fileName, string? mediaType, Stream content, string? comment,
+        CancellationToken cancellationToken) =>
+        inner.UploadAttachmentAsync(pageId, fileName, mediaType, content, comment, cancellationToken);
+    public Task<SiteAttachment> UploadAttachmentVersionAsync(string pageId, string attachmentId, string fileName, string? mediaType, Stream content,
+        string? comment, CancellationToken cancellationToken) =>
+        inner.UploadAttachmentVersionAsync(pageId, attachmentId, fileName, mediaType, content, comment, cancellationToken);
+    public Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken) =>
+        inner.DeleteAttachmentAsync(pageId, attachmentId, cancellationToken);
 }

@@ -279,6 +279,32 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task Attachments_above_the_size_limit_are_refused_with_413_naming_the_file_and_nothing_is_stored()
+    {
+        var space = await CreateSpace("SZ");
+        var id = await CreatePage(space, "Sized");
+        Emulator.State.MaxAttachmentBytes = 1000;
+        var fits = new byte[1000];
+        var tooBig = new byte[1001];
+
+        var refused = (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "big.bin", tooBig, "no-check"))).Expect(413).Json;
+        Assert.Equal(413, Int(refused, "statusCode"));
+        Assert.Contains("'big.bin'", Str(refused, "message"), StringComparison.Ordinal);
+        Assert.Contains("1001 bytes", Str(refused, "message"), StringComparison.Ordinal);
+        Assert.Contains("1000 bytes", Str(refused, "message"), StringComparison.Ordinal);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+
+        var created = Assert.Single(Results((await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "big.bin", fits, "no-check"))).Expect(200)))!;
+        var attachmentId = Str(created, "id");
+
+        // A new version above the limit is refused the same way; the attachment stays at version 1.
+        (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment/{attachmentId}/data", "big.bin", tooBig, "no-check"))).Expect(413);
+        var listed = Assert.Single(Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200)))!;
+        Assert.Equal(1, Int(listed["version"], "number"));
+        Assert.Equal(1000, Int(listed, "fileSize"));
+    }
+
+    [Fact]
     public async Task Attachment_upload_without_the_xsrf_header_is_refused_with_403()
     {
         var space = await CreateSpace("XS");

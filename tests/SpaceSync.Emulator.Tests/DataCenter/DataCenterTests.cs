@@ -343,6 +343,22 @@ public abstract class DataCenterTests : SiteTest
     }
 
     [Fact]
+    public async Task Attachments_above_the_size_limit_are_refused_with_413_and_nothing_is_stored()
+    {
+        await CreateSpace("SZ");
+        var id = await CreatePage("SZ", "Sized", "<p/>");
+        Emulator.State.MaxAttachmentBytes = 2048;
+
+        var refused = (await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "huge.iso", new byte[4096], "nocheck"))).Expect(413).Json;
+        Assert.Equal(413, Int(refused, "statusCode"));
+        Assert.Contains("'huge.iso'", Str(refused, "message"), StringComparison.Ordinal);
+        Assert.Empty(Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment")).Expect(200)));
+
+        Emulator.State.MaxAttachmentBytes = 0; // no limit
+        Assert.Single(Results((await Client.SendAsync(Upload($"/rest/api/content/{id}/child/attachment", "huge.iso", new byte[4096], "nocheck"))).Expect(200)));
+    }
+
+    [Fact]
     public async Task Attachments_upload_with_nocheck_new_version_list_and_download_the_same_bytes()
     {
         await CreateSpace("AT");

@@ -23,6 +23,7 @@ public static class EmulatorHost
         var state = new EmulatorState(options.Flavor, options.Seed, options.AdminTimeZone)
         {
             PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
+            MaxAttachmentBytes = options.MaxAttachmentBytes,
         };
         try
         {

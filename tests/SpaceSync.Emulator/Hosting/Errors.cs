@@ -72,6 +72,7 @@ internal static class Errors
             StoreErrorKind.NotFound => 404,
             StoreErrorKind.BadRequest => 400,
             StoreErrorKind.Conflict => 409,
+            StoreErrorKind.TooLarge => 413,
             // Where a document declares no 403 the products hide a refusal behind 404 ("missing or no permission").
             _ => context.GetEndpoint()?.Metadata.GetMetadata<Declares403>() is null ? 404 : 403,
         };

@@ -108,6 +108,7 @@ internal static class AttachmentUpload
         var files = new List<Part>();
         var comments = new List<string>();
         var minorEdit = false;
+        (string Name, long Size)? tooLarge = null;
         var reader = new MultipartReader(boundary, ctx.Request.Body);
         try
         {
@@ -120,8 +121,15 @@ internal static class AttachmentUpload
                 {
                     var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value ?? "";
                     var blob = state.NewBlobPath();
+                    long written;
                     await using (var target = File.Create(blob))
-                        await section.Body.CopyToAsync(target, ctx.RequestAborted);
+                        written = await CopyWithinLimitAsync(section.Body, target, state.MaxAttachmentBytes, ctx.RequestAborted);
+                    if (written < 0)
+                    {
+                        TryDelete(blob);
+                        tooLarge ??= (fileName, -written);
+                        continue;
+                    }
                     files.Add(new Part(fileName, MediaTypeOf(section.ContentType, fileName), blob));
                 }
                 else if (name is "comment" or "minorEdit")
@@ -138,9 +146,34 @@ internal static class AttachmentUpload
             foreach (var f in files) TryDelete(f.BlobPath);
             throw new StoreException(StoreErrorKind.BadRequest, "The multipart body could not be read: " + e.Message);
         }
+        if (tooLarge is { } refused)
+        {
+            foreach (var f in files) TryDelete(f.BlobPath);
+            throw new StoreException(StoreErrorKind.TooLarge,
+                $"The attachment '{refused.Name}' is too large: {refused.Size} bytes exceeds the maximum attachment size of {state.MaxAttachmentBytes} bytes.");
+        }
         if (files.Count == 0)
             throw new StoreException(StoreErrorKind.BadRequest, "No 'file' part in the multipart body.");
         return (files, comments, minorEdit);
+    }
+
+    /// <summary>
+    /// Copies a file part; above <paramref name="limit"/> (0 = none) it stops keeping the bytes but still reads the part
+    /// to its end (a client that is still sending then gets the 413 instead of a reset connection) and returns minus
+    /// the part's full size.
+    /// </summary>
+    private static async Task<long> CopyWithinLimitAsync(Stream source, Stream target, long limit, CancellationToken ct)
+    {
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await source.ReadAsync(buffer, ct)) > 0)
+        {
+            total += read;
+            if (limit > 0 && total > limit) continue;
+            await target.WriteAsync(buffer.AsMemory(0, read), ct);
+        }
+        return limit > 0 && total > limit ? -total : total;
     }
 
     private static string MediaTypeOf(string? partType, string fileName)

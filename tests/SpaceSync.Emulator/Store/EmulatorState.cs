@@ -66,6 +66,12 @@ public sealed class EmulatorState : IDisposable
     /// <summary>Source of timestamps; tests may swap it to make times predictable.</summary>
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// The site's maximum attachment size in bytes (Data Center: General Configuration › Attachment Maximum Size, 100 MB
+    /// by default); an upload above it is refused with 413. 0 = no limit.
+    /// </summary>
+    public long MaxAttachmentBytes { get; set; }
+
     internal object Gate { get; } = new();
 
     private readonly AsyncLocal<User?> _viewer = new();

@@ -239,7 +239,8 @@ public sealed class Attachment
     public AttachmentVersion Current => VersionList[^1];
 }
 
-public enum StoreErrorKind { NotFound, BadRequest, Conflict, Forbidden }
+/// <summary>TooLarge: a body above the site's size limit (413).</summary>
+public enum StoreErrorKind { NotFound, BadRequest, Conflict, Forbidden, TooLarge }
 
 /// <summary>A refusal by the store; each flavour renders it in its own error shape.</summary>
 public sealed class StoreException : Exception

@@ -1,0 +1,270 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SpaceSync.Core.Sites
+{
+    /// <summary>
+    /// What both products share for attachments: the download servlet, the v1 multipart upload and the v1 attachment
+    /// shape. Bytes are streamed both ways: never more than one buffer of a file in memory.
+    /// </summary>
+    internal static class RestAttachments
+    {
+        private const int BufferSize = 81920;
+
+        /// <summary>How long a download may go without a single byte before it counts as broken off.</summary>
+        internal static TimeSpan BodyIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        /// <summary>The download servlet: {site}/download/attachments/{pageId}/{fileName}?version=N (both products).</summary>
+        public static Uri DownloadUrl(ConfluenceRestClient rest, string pageId, string fileName, int version) =>
+            rest.Url("/download/attachments/" + Uri.EscapeDataString(pageId) + "/" + Uri.EscapeDataString(fileName) +
+                     "?version=" + version.ToString(CultureInfo.InvariantCulture));
+
+        public static async Task<AttachmentDownload> DownloadAsync(ConfluenceRestClient rest, SiteAttachment attachment, int? version,
+            Stream destination, CancellationToken cancellationToken)
+        {
+            if (attachment is null) throw new ArgumentNullException(nameof(attachment));
+            if (destination is null) throw new ArgumentNullException(nameof(destination));
+            if (string.IsNullOrEmpty(attachment.PageId) || string.IsNullOrEmpty(attachment.FileName))
+                throw new ArgumentException($"The {attachment} lacks its page id or file name.", nameof(attachment));
+            var number = version ?? attachment.Version;
+            if (number < 1) throw new ArgumentOutOfRangeException(nameof(version), "Attachment versions start at 1.");
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, DownloadUrl(rest, attachment.PageId, attachment.FileName, number));
+            request.Headers.Accept.ParseAdd("*/*");
+            using var response = await rest.SendForStreamAsync(request, cancellationToken).ConfigureAwait(false);
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (mediaType != null && mediaType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) &&
+                !(attachment.MediaType ?? "").StartsWith("text/html", StringComparison.OrdinalIgnoreCase))
+            {
+                // The servlet answers a login or error page as 200 HTML when a session is missing.
+                throw rest.Unexpected(request, response, $"sent an HTML page instead of the bytes of '{attachment.FileName}' (a login or error page?).");
+            }
+
+            using var sha = SHA256.Create();
+            var buffer = new byte[BufferSize];
+            long total = 0;
+            var body = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+            try
+            {
+                while (true)
+                {
+                    int read;
+                    using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        idle.CancelAfter(BodyIdleTimeout);
+                        read = await body.ReadAsync(buffer, 0, buffer.Length, idle.Token).ConfigureAwait(false);
+                    }
+
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    sha.TransformBlock(buffer, 0, read, null, 0);
+                    await destination.WriteAsync(buffer, 0, read, cancellationToken).ConfigureAwait(false);
+                    total += read;
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException e)
+            {
+                throw rest.StreamFailure(request, e,
+                    $"the download of '{attachment.FileName}' stalled: no byte for {BodyIdleTimeout.TotalSeconds:0} s after {total} bytes");
+            }
+            catch (Exception e) when (e is IOException || e is HttpRequestException)
+            {
+                // Not repeated from here: the destination already holds part of the file; the caller starts over.
+                throw rest.StreamFailure(request, e, $"the download of '{attachment.FileName}' broke off after {total} bytes");
+            }
+            finally
+            {
+                body.Dispose();
+            }
+
+            sha.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+            var expected = response.Content.Headers.ContentLength;
+            if (expected is long length && length != total)
+            {
+                throw rest.Unexpected(request, response, $"announced {length} bytes for '{attachment.FileName}' but sent {total}.");
+            }
+
+            return new AttachmentDownload(total, Hex(sha.Hash!));
+        }
+
+        /// <summary>
+        /// POSTs one file as multipart field "file" (v1 upload, both products). The file is streamed from
+        /// <paramref name="content"/> (left open); a seekable stream lets a throttled attempt be sent again, a lost answer
+        /// is never repeated (OutcomeUnknown). A refusal for size becomes SiteErrorKind.TooLarge naming the file.
+        /// </summary>
+        public static async Task<JsonDocument> UploadAsync(ConfluenceRestClient rest, Uri url, string fileName, string? mediaType,
+            Stream content, string? comment, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(fileName)) throw new ArgumentException("An attachment needs a file name.", nameof(fileName));
+            if (content is null) throw new ArgumentNullException(nameof(content));
+            if (!content.CanRead) throw new ArgumentException("The attachment content stream is not readable.", nameof(content));
+            long? size = content.CanSeek ? content.Length - content.Position : (long?)null;
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, url);
+            request.Headers.Add("X-Atlassian-Token", "no-check");
+            var form = new MultipartFormDataContent();
+            var file = new StreamContent(new LeaveOpenStream(content), BufferSize);
+            file.Headers.ContentType = MediaTypeHeaderValue.TryParse(mediaType, out var type) ? type : new MediaTypeHeaderValue("application/octet-stream");
+            form.Add(file, "file", fileName);
+            if (!string.IsNullOrEmpty(comment))
+            {
+                form.Add(new StringContent(comment!, Encoding.UTF8), "comment");
+            }
+
+            // A copy made by the sync, not a person's edit: watchers are not notified of it.
+            form.Add(new StringContent("true"), "minorEdit");
+            request.Content = form;
+
+            try
+            {
+                using var response = await rest.SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
+                var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false);
+                try
+                {
+                    return await JsonDocument.ParseAsync(stream, default, cancellationToken).ConfigureAwait(false);
+                }
+                catch (JsonException e)
+                {
+                    throw rest.Unexpected(request, response, "the upload's JSON answer cannot be read: " + e.Message);
+                }
+            }
+            catch (SiteException e) when (IsSizeRefusal(e))
+            {
+                var bytes = size is long n ? n.ToString("N0", CultureInfo.InvariantCulture) + " bytes" : "size unknown";
+                throw new SiteException(
+                    SiteErrorKind.TooLarge,
+                    $"Attachment '{fileName}' ({bytes}) was refused by the {rest.Kind} site as larger than its attachment size limit" +
+                    (e.ServerMessage != null ? ": " + e.ServerMessage.TrimEnd('.') + "." : ".") +
+                    " Nothing was stored. Raise the site's maximum attachment size or leave the file out.",
+                    e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
+            }
+        }
+
+        /// <summary>413, or a 400 whose message names the size limit (Data Center words it so).</summary>
+        internal static bool IsSizeRefusal(SiteException e)
+        {
+            if (e.Kind == SiteErrorKind.TooLarge)
+            {
+                return true;
+            }
+
+            var message = e.ServerMessage ?? "";
+            return e.Kind == SiteErrorKind.BadRequest &&
+                   (message.IndexOf("too large", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                    message.IndexOf("exceeds the maximum", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                    message.IndexOf("maximum attachment size", StringComparison.OrdinalIgnoreCase) >= 0);
+        }
+
+        /// <summary>A v1 attachment (Cloud v1 and Data Center): Content of type attachment with version, metadata, extensions.</summary>
+        public static SiteAttachment FromV1(JsonElement item, string pageId)
+        {
+            var metadata = JsonRead.Object(item, "metadata");
+            var extensions = JsonRead.Object(item, "extensions");
+            var version = JsonRead.Object(item, "version");
+            var container = JsonRead.Object(item, "container");
+            var links = JsonRead.Object(item, "_links");
+            var comment = (metadata is null ? null : JsonRead.String(metadata.Value, "comment"))
+                          ?? (extensions is null ? null : JsonRead.String(extensions.Value, "comment"));
+            return new SiteAttachment
+            {
+                Id = JsonRead.String(item, "id") ?? "",
+                PageId = (container is null ? null : JsonRead.String(container.Value, "id")) ?? pageId,
+                FileName = JsonRead.String(item, "title") ?? "",
+                MediaType = (metadata is null ? null : JsonRead.String(metadata.Value, "mediaType"))
+                            ?? (extensions is null ? null : JsonRead.String(extensions.Value, "mediaType"))
+                            ?? "application/octet-stream",
+                Size = extensions is null ? -1 : Long(extensions.Value, "fileSize"),
+                Version = version is null ? 0 : (int)Long(version.Value, "number"),
+                Comment = string.IsNullOrEmpty(comment) ? null : comment,
+                DownloadLink = links is null ? null : JsonRead.String(links.Value, "download"),
+            };
+        }
+
+        /// <summary>The new attachment in a v1 create answer (a listing of what was uploaded).</summary>
+        public static SiteAttachment Created(ConfluenceRestClient rest, JsonDocument document, Uri url, string pageId, string fileName)
+        {
+            var results = JsonRead.Array(document.RootElement, "results");
+            if (results is null || results.Value.GetArrayLength() == 0)
+            {
+                throw new SiteException(SiteErrorKind.UnexpectedResponse,
+                    $"POST {url.AbsolutePath} on the {rest.Kind} site answered without the new attachment '{fileName}'.",
+                    "POST", url.AbsolutePath);
+            }
+
+            return FromV1(results.Value[0], pageId);
+        }
+
+        public static void RequireId(string id, string name)
+        {
+            if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException($"{name} is required.", name);
+        }
+
+        internal static long Long(JsonElement element, string name)
+        {
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value))
+            {
+                if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)) return n;
+                if (value.ValueKind == JsonValueKind.String &&
+                    long.TryParse(value.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var s)) return s;
+            }
+
+            return -1;
+        }
+
+        private static string Hex(byte[] hash)
+        {
+            var text = new StringBuilder(hash.Length * 2);
+            foreach (var b in hash) text.Append(b.ToString("x2", CultureInfo.InvariantCulture));
+            return text.ToString();
+        }
+
+        /// <summary>Hands a caller's stream to StreamContent without letting the request's disposal close it.</summary>
+        private sealed class LeaveOpenStream : Stream
+        {
+            private readonly Stream _inner;
+
+            public LeaveOpenStream(Stream inner) => _inner = inner;
+
+            public override bool CanRead => _inner.CanRead;
+            public override bool CanSeek => _inner.CanSeek;
+            public override bool CanWrite => false;
+            public override long Length => _inner.Length;
+
+            public override long Position
+            {
+                get => _inner.Position;
+                set => _inner.Position = value;
+            }
+
+            public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+                _inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+            public override long Seek(long offset, SeekOrigin origin) => _inner.Seek(offset, origin);
+            public override void Flush() { }
+            public override void SetLength(long value) => throw new NotSupportedException();
+            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+            protected override void Dispose(bool disposing)
+            {
+                // The caller owns the stream.
+            }
+        }
+    }
+}
