@@ -252,6 +252,16 @@ Describe 'Scenarios b and e on a 100-page pair' {
             $served | Should -BeLessOrEqual 8
             $served | Should -BeGreaterThan 0
             $run.Requests | Should -Be $served
+            "$($run.Listing)" | Should -Be 'Structural' -Because 'the first run after a baseline lists every page'
+
+            # The everyday run asks only what changed (change queries and the trash): still at most 8.
+            Reset-ConfluenceEmulatorStats $script:B.Dc, $script:B.Cloud
+            $again = Invoke-SpaceSync -ScopePath $script:B.Scope -Confirm:$false
+            Assert-NoWrites $again
+            "$($again.Listing)" | Should -Be 'Changes'
+            $served = (Get-ConfluenceEmulatorStats $script:B.Dc).total + (Get-ConfluenceEmulatorStats $script:B.Cloud).total
+            $served | Should -BeLessOrEqual 8
+            $again.Requests | Should -Be $served
         }
     }
 
