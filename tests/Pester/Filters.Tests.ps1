@@ -73,4 +73,17 @@ Describe 'Scope filters' {
         "$($item.Status)" | Should -Be 'Excluded'
         $item.Warnings | Should -Match 'left the sync scope'
     }
+    It 'warns on the console that exclude.labels cannot decide while labels are not read' {
+        $text = Get-Content -Raw -Path $script:Scope
+        $withLabels = $text.Replace('exclude: { titles: ["Archive*"] }', 'exclude: { titles: ["Archive*"], labels: [no-sync] }')
+        $withLabels | Should -Not -Be $text
+        Set-Content -Path $script:Scope -Value $withLabels -NoNewline
+        try {
+            $null = Get-SyncDrift -ScopePath $script:Scope -WarningVariable warned -WarningAction SilentlyContinue
+            "$warned" | Should -Match 'exclude\.labels \(no-sync\) cannot decide'
+        }
+        finally {
+            Set-Content -Path $script:Scope -Value $text -NoNewline
+        }
+    }
 }

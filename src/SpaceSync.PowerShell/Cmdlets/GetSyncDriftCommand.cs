@@ -22,6 +22,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
                 new SyncRunOptions { WhatIf = true, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
+            foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
             if (result.Refusal is PlanRefusal refusal)
             {
                 run.Warning($"Space {run.Space.Key}: a sync would be refused ({refusal.Code}): {refusal.Message}");

@@ -34,6 +34,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     run.ShouldProcess($"{action.Target} page {action.TargetId ?? "(new)"} \"{action.Title}\"", $"{action.Kind}: {action.Reason}");
                 }
 
+                foreach (var warning in preview.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
                 if (preview.Refusal is PlanRefusal refused)
                 {
                     run.Warning($"Space {run.Space.Key}: the run would be refused ({refused.Code}): {refused.Message}");
@@ -49,6 +50,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 run.Error(new InvalidOperationException(refusal.Message), "SyncRefused" + refusal.Code, ErrorCategory.LimitsExceeded);
             }
 
+            foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);
             if (PassThru) run.Output(result.Outcomes);
