@@ -28,15 +28,7 @@ namespace SpaceSync.Core.Sites
             var reader = new SiteAttachmentReader(
                 ListV2("/pages/" + Uri.EscapeDataString(pageId) + "/attachments?filename=" + Uri.EscapeDataString(fileName)),
                 item => FromV2Attachment(item, pageId));
-            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (string.Equals(reader.Current.FileName, fileName, StringComparison.Ordinal))
-                {
-                    return reader.Current;
-                }
-            }
-
-            return null;
+            return await RestAttachments.FindByNameAsync(reader, fileName, cancellationToken).ConfigureAwait(false);
         }
 
         public Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken) =>
@@ -46,10 +38,8 @@ namespace SpaceSync.Core.Sites
             CancellationToken cancellationToken)
         {
             RestAttachments.RequireId(pageId, nameof(pageId));
-            var url = V1("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment");
-            using var document = await RestAttachments.UploadAsync(_rest, url, fileName, mediaType, content, comment, cancellationToken)
-                .ConfigureAwait(false);
-            return RestAttachments.Created(_rest, document, url, pageId, fileName);
+            return await RestAttachments.UploadNewAsync(_rest, V1("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment"),
+                pageId, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<SiteAttachment> UploadAttachmentVersionAsync(string pageId, string attachmentId, string fileName, string? mediaType,
@@ -57,10 +47,9 @@ namespace SpaceSync.Core.Sites
         {
             RestAttachments.RequireId(pageId, nameof(pageId));
             RestAttachments.RequireId(attachmentId, nameof(attachmentId));
-            using var document = await RestAttachments.UploadAsync(_rest,
+            return await RestAttachments.UploadVersionAsync(_rest,
                 V1("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment/" + Uri.EscapeDataString(attachmentId) + "/data"),
-                fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
-            return RestAttachments.FromV1(document.RootElement, pageId);
+                pageId, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken)

@@ -27,15 +27,7 @@ namespace SpaceSync.Core.Sites
             var reader = new SiteAttachmentReader(
                 List("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment?expand=version&filename=" + Uri.EscapeDataString(fileName)),
                 item => RestAttachments.FromV1(item, pageId));
-            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (string.Equals(reader.Current.FileName, fileName, StringComparison.Ordinal))
-                {
-                    return reader.Current;
-                }
-            }
-
-            return null;
+            return await RestAttachments.FindByNameAsync(reader, fileName, cancellationToken).ConfigureAwait(false);
         }
 
         public Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken) =>
@@ -45,10 +37,8 @@ namespace SpaceSync.Core.Sites
             CancellationToken cancellationToken)
         {
             RestAttachments.RequireId(pageId, nameof(pageId));
-            var url = Api("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment");
-            using var document = await RestAttachments.UploadAsync(_rest, url, fileName, mediaType, content, comment, cancellationToken)
-                .ConfigureAwait(false);
-            return RestAttachments.Created(_rest, document, url, pageId, fileName);
+            return await RestAttachments.UploadNewAsync(_rest, Api("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment"),
+                pageId, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<SiteAttachment> UploadAttachmentVersionAsync(string pageId, string attachmentId, string fileName, string? mediaType,
@@ -56,10 +46,9 @@ namespace SpaceSync.Core.Sites
         {
             RestAttachments.RequireId(pageId, nameof(pageId));
             RestAttachments.RequireId(attachmentId, nameof(attachmentId));
-            using var document = await RestAttachments.UploadAsync(_rest,
+            return await RestAttachments.UploadVersionAsync(_rest,
                 Api("/content/" + Uri.EscapeDataString(pageId) + "/child/attachment/" + Uri.EscapeDataString(attachmentId) + "/data"),
-                fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
-            return RestAttachments.FromV1(document.RootElement, pageId);
+                pageId, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken)

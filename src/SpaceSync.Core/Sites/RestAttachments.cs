@@ -209,6 +209,36 @@ namespace SpaceSync.Core.Sites
             return FromV1(results.Value[0], pageId);
         }
 
+        /// <summary>The attachment with exactly this file name in a listing filtered by name (the sites' filter may be looser).</summary>
+        public static async Task<SiteAttachment?> FindByNameAsync(SiteAttachmentReader reader, string fileName, CancellationToken cancellationToken)
+        {
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (string.Equals(reader.Current.FileName, fileName, StringComparison.Ordinal))
+                {
+                    return reader.Current;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>A new attachment: the v1 upload both products share, at <paramref name="url"/> (…/content/{pageId}/child/attachment).</summary>
+        public static async Task<SiteAttachment> UploadNewAsync(ConfluenceRestClient rest, Uri url, string pageId, string fileName, string? mediaType,
+            Stream content, string? comment, CancellationToken cancellationToken)
+        {
+            using var document = await UploadAsync(rest, url, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
+            return Created(rest, document, url, pageId, fileName);
+        }
+
+        /// <summary>A new version of an attachment, at <paramref name="url"/> (…/child/attachment/{attachmentId}/data).</summary>
+        public static async Task<SiteAttachment> UploadVersionAsync(ConfluenceRestClient rest, Uri url, string pageId, string fileName, string? mediaType,
+            Stream content, string? comment, CancellationToken cancellationToken)
+        {
+            using var document = await UploadAsync(rest, url, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
+            return FromV1(document.RootElement, pageId);
+        }
+
         public static void RequireId(string id, string name)
         {
             if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException($"{name} is required.", name);
