@@ -186,15 +186,7 @@ namespace SpaceSync.Core.Sites
             var changes = new PageChangeCollector(since, overlap);
             var reader = ListV2("/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&sort=-modified-date&limit=" + Text(ChangeQueryLimit) +
                                 (withBodies ? "&body-format=storage" : ""));
-            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!changes.Add(PageJson.FromCloudV2(reader.Current, space)))
-                {
-                    break; // sorted: everything after is older still
-                }
-            }
-
-            return changes.Result(reader.FirstAnswerDate);
+            return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space), cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

@@ -168,15 +168,7 @@ namespace SpaceSync.Core.Sites
                       CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
                               "&limit=" + Text(SearchLimit));
-            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-            {
-                if (!changes.Add(PageJson.FromContent(reader.Current, space)))
-                {
-                    break; // newest first: everything after is older still
-                }
-            }
-
-            return changes.Result(reader.FirstAnswerDate);
+            return await changes.ReadNewestFirstAsync(reader, content => PageJson.FromContent(content, space), cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

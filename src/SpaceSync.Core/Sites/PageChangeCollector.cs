@@ -1,6 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace SpaceSync.Core.Sites
 {
@@ -38,6 +41,24 @@ namespace SpaceSync.Core.Sites
             }
 
             return true;
+        }
+
+        /// <summary>
+        /// Reads a change query sorted newest change first until its first hit older than the window, and returns the
+        /// result marked with the site's clock when it answered the first page.
+        /// </summary>
+        public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, SitePage> map,
+            CancellationToken cancellationToken)
+        {
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (!Add(map(reader.Current)))
+                {
+                    break; // newest first: everything after is older still
+                }
+            }
+
+            return Result(reader.FirstAnswerDate);
         }
 
         /// <param name="askedAt">
