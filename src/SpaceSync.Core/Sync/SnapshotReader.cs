@@ -92,7 +92,7 @@ namespace SpaceSync.Core.Sync
         }
     }
 
-    public static class SnapshotReader
+    public static partial class SnapshotReader
     {
         /// <summary>Prefix of the hash of a body the storage parser refused: such a body equals only the same raw text.</summary>
         public const string UnparsedHashPrefix = "raw:";

@@ -25,7 +25,7 @@ namespace SpaceSync.Core.Sync
     /// The pure planner (SPEC §3): two snapshots and the last-synced pairs in, every page's drift and the
     /// ordered actions out. Drift reports, -WhatIf and real runs all come from here, so what is shown is what runs.
     /// </summary>
-    public static class SyncPlanner
+    public static partial class SyncPlanner
     {
         public static SyncPlan Plan(SpacePlanRequest request)
         {
@@ -44,7 +44,7 @@ namespace SpaceSync.Core.Sync
         public const string TitleCollision = "none: title collision";
 
         /// <summary>One side of a pair as it stands now, compared with the pair's last-synced state.</summary>
-        private sealed class SideView
+        private sealed partial class SideView
         {
             public SyncSide Side;
             public string Id = "";
@@ -64,7 +64,7 @@ namespace SpaceSync.Core.Sync
             public PageChanges Content => Changes & ContentChanges;
         }
 
-        private sealed class Planning
+        private sealed partial class Planning
         {
             private readonly SpacePlanRequest _request;
             private readonly Dictionary<string, SyncedPair> _pairsByDataCenterId;

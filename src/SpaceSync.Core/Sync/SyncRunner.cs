@@ -72,7 +72,7 @@ namespace SpaceSync.Core.Sync
     /// waits for the next run), so a concurrent edit is judged like any other and never overwritten blindly. Each page's
     /// outcome is one state transaction, so a cancelled or crashed run leaves the state consistent.
     /// </summary>
-    public static class SyncRunner
+    public static partial class SyncRunner
     {
         public static async Task<SyncRunResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
             ResolvedSpace space, SyncRunOptions options, EngineLog log, CancellationToken cancellationToken)
@@ -110,7 +110,7 @@ namespace SpaceSync.Core.Sync
         /// <summary>Actions between lock renewals: a long run keeps its lease without a write per page.</summary>
         private const int LockRenewEvery = 50;
 
-        private sealed class SyncRun
+        private sealed partial class SyncRun
         {
             private readonly IConfluenceSite _dcSite;
             private readonly IConfluenceSite _cloudSite;
