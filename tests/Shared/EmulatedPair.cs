@@ -1,3 +1,4 @@
+using SpaceSync.Core.Content.Translation;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Emulator.Store;
@@ -28,13 +29,15 @@ public static class EmulatedPair
     /// <summary>
     /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
     /// (its home page made by the site, then given the Data Center home page's content), then every current page.
-    /// Returns Data Center page id → Cloud page id.
+    /// CCMA migrates the users as well (same e-mail address) and leaves mentions as account ids and links by id as the
+    /// Cloud pages' ids (those to pages copied before). Returns Data Center page id → Cloud page id.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> CopyLikeCcmaAsync(EmulatorState dc, EmulatorState cloud,
         IConfluenceSite dcSite, IConfluenceSite cloudSite, string key)
     {
         var none = CancellationToken.None;
         var dcSpace = dc.FindSpaceByKey(key)!;
+        var translator = MigrateUsers(dc, cloud, dcSite.BaseUrl, cloudSite.BaseUrl, key, out var copied);
         cloud.CreateSpace(key, dcSpace.Name);
         var dcSiteSpace = (await dcSite.FindSpaceAsync(key, none))!;
         var cloudSpace = (await cloudSite.FindSpaceAsync(key, none))!;
@@ -43,17 +46,57 @@ public static class EmulatedPair
         var idMap = new Dictionary<string, string>();
         var home = pages.Single(p => p.Id == dcSiteSpace.HomepageId);
         var cloudHome = (await cloudSite.GetPageAsync(cloudSpace.HomepageId!, none))!;
-        await cloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, none);
         idMap[home.Id] = cloudHome.Id;
+        copied[home.Id] = cloudHome.Id;
+        await cloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, ToCloud(home.Body!), none);
 
         int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
         foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
         {
             var parent = page.ParentId is null ? null : idMap[page.ParentId];
-            var created = await cloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, none);
+            var created = await cloudSite.CreatePageAsync(cloudSpace, parent, page.Title, ToCloud(page.Body!), none);
             idMap[page.Id] = created.Id;
+            copied[page.Id] = created.Id;
         }
 
         return idMap;
+
+        string ToCloud(string body) => translator.Translate(body, TranslationDirection.DataCenterToCloud).Body;
+    }
+
+    /// <summary>Gives Cloud an account for each Data Center user (by e-mail), as CCMA does; the translator CCMA's copy uses.</summary>
+    private static StorageTranslator MigrateUsers(EmulatorState dc, EmulatorState cloud, Uri dcBase, Uri cloudBase, string key,
+        out Dictionary<string, string> copied)
+    {
+        foreach (var user in dc.GetUsers())
+        {
+            if (cloud.FindUserByEmail(user.Email) is null && cloud.FindUserByUsername(user.Username) is null)
+                cloud.AddUser(user.DisplayName, user.Email, user.Username);
+        }
+
+        copied = new Dictionary<string, string>();
+        return new StorageTranslator(new TranslationContext(UserMapOf(dc, cloud), new CopiedPages(copied, key))
+        {
+            DataCenterBaseUrl = dcBase,
+            CloudBaseUrl = cloudBase,
+        });
+    }
+
+    /// <summary>The emulators' users paired by e-mail, as a run's user directory pairs them.</summary>
+    public static UserMap UserMapOf(EmulatorState dc, EmulatorState cloud) => new UserMap(
+        dc.GetUsers().Select(u => new DataCenterUser(u.UserKey, u.Username, u.Email, u.DisplayName)),
+        cloud.GetUsers().Select(u => new CloudUser(u.AccountId, u.Email, u.DisplayName)));
+
+    /// <summary>The pages copied so far, for links by id (the space keeps its key).</summary>
+    private sealed class CopiedPages(Dictionary<string, string> copied, string key) : IPageMap
+    {
+        public PageLocation? CloudPageFor(string dataCenterPageId) =>
+            copied.TryGetValue(dataCenterPageId, out var id) ? new PageLocation(id, key) : null;
+
+        public PageLocation? DataCenterPageFor(string cloudPageId)
+        {
+            var dcId = copied.FirstOrDefault(p => p.Value == cloudPageId).Key;
+            return dcId is null ? null : new PageLocation(dcId, key);
+        }
     }
 }

@@ -33,7 +33,7 @@ namespace SpaceSync.Core.Sync
     }
 
     /// <summary>Start-SpaceBaseline: pairs a space's pages by path and records the pairs as the first synced state.</summary>
-    public static class BaselineRunner
+    public static partial class BaselineRunner
     {
         /// <summary>Pairs written per state transaction: few enough fsyncs, and a crash loses at most one batch's work.</summary>
         public const int PairsPerTransaction = 500;
@@ -44,13 +44,14 @@ namespace SpaceSync.Core.Sync
 
         /// <param name="idMap">CCMA's page id map (-IdMapPath): pages it names pair by it, the others by path; null = all by path.</param>
         public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
-            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken) =>
-            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken);
+            ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken,
+            TranslationSettings? translation = null) =>
+            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken, translation);
 
         /// <param name="pairsPerTransaction">Small in tests, so that a small space spans several batches.</param>
         internal static async Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
             ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, int pairsPerTransaction,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, TranslationSettings? translation = null)
         {
             if (pairsPerTransaction < 1) throw new ArgumentOutOfRangeException(nameof(pairsPerTransaction));
             if (dataCenter is null) throw new ArgumentNullException(nameof(dataCenter));
@@ -75,7 +76,7 @@ namespace SpaceSync.Core.Sync
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
             var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken).ConfigureAwait(false);
             var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken).ConfigureAwait(false);
-            var plan = BaselinePlanner.Plan(new BaselineRequest
+            var request = new BaselineRequest
             {
                 SpaceKey = space.Key,
                 DataCenter = dc.Snapshot,
@@ -83,7 +84,9 @@ namespace SpaceSync.Core.Sync
                 Authority = authority,
                 IdMap = idMap,
                 Filter = ScopeFilter.For(space),
-            });
+            };
+            var (plan, translator) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
+                log, cancellationToken).ConfigureAwait(false);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
             if (idMap != null)
@@ -161,9 +164,13 @@ namespace SpaceSync.Core.Sync
                     var source = action.Source == SyncSide.DataCenter ? dc : cl;
                     var target = action.Target == SyncSide.DataCenter ? dataCenter : cloud;
                     var body = source.BodyOf(action.SourceId!);
+                    var translated = await CrossAsync(translator, action, body, log, cancellationToken).ConfigureAwait(false);
+                    var dcDialect = action.Target == SyncSide.DataCenter ? translated : body;
+                    var baseHash = await SnapshotReader.CanonicalHashAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator, log,
+                        cancellationToken).ConfigureAwait(false);
                     try
                     {
-                        var page = await target.UpdatePageAsync(action.TargetId!, action.TargetVersion!.Value, action.Title, body, cancellationToken)
+                        var page = await target.UpdatePageAsync(action.TargetId!, action.TargetVersion!.Value, action.Title, translated, cancellationToken)
                             .ConfigureAwait(false);
                         var toDc = action.Target == SyncSide.DataCenter;
                         saved[action.PairKey!] = state.RecordPageOutcome(new PageOutcome
@@ -173,8 +180,8 @@ namespace SpaceSync.Core.Sync
                                 DataCenterVersion = toDc ? page.Version.Number : pair.DataCenterVersion,
                                 CloudVersion = toDc ? pair.CloudVersion : page.Version.Number,
                                 Title = action.Title,
-                                BaseBody = SnapshotReader.NormalizedOrRaw(body),
-                                BaseHash = source.Snapshot.Pages[action.SourceId!].BodyHash,
+                                BaseBody = SnapshotReader.NormalizedOrRaw(dcDialect),
+                                BaseHash = baseHash,
                             },
                             History = new[]
                             {

@@ -99,7 +99,7 @@ namespace SpaceSync.Core.Sync
 
         /// <summary>Lists every page of the space (current, archived and trashed) with bodies.</summary>
         public static async Task<SideSnapshot> ReadAsync(IConfluenceSite site, SiteSpace space, SyncSide side, EngineLog log,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, IBodyTranslator? translator = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -114,7 +114,7 @@ namespace SpaceSync.Core.Sync
                 if (!TryStatus(page, side, log, out var status)) continue;
                 var body = page.Body ?? "";
                 bodies[page.Id] = body;
-                pages.Add(Snapshot(page, status, HashOf(body, side, page.Id, log)));
+                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
                 mark = Later(mark, page.Version.When);
             }
 
@@ -131,7 +131,7 @@ namespace SpaceSync.Core.Sync
         /// </summary>
         public static async Task<SideSnapshot> ReadStructuralAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, DateTimeOffset? since, TimeSpan overlap, EngineLog log,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, IBodyTranslator? translator = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -168,7 +168,7 @@ namespace SpaceSync.Core.Sync
             {
                 log.Debug("{Side}: {Count} of {Pages} pages changed; reading the listing with bodies instead of one request each",
                     side.Label(), remaining.Count, listed.Count);
-                return await ReadAsync(site, space, side, log, cancellationToken).ConfigureAwait(false);
+                return await ReadAsync(site, space, side, log, cancellationToken, translator).ConfigureAwait(false);
             }
 
             foreach (var fetched in await FetchBodiesAsync(site, side, remaining, log, cancellationToken).ConfigureAwait(false))
@@ -183,7 +183,7 @@ namespace SpaceSync.Core.Sync
                 if (bodies.TryGetValue(page.Id, out var fetched))
                 {
                     var (fresh, freshStatus, body) = fetched;
-                    pages.Add(Snapshot(fresh, freshStatus, HashOf(body, side, page.Id, log)));
+                    pages.Add(Snapshot(fresh, freshStatus, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
                 }
                 else if (known.TryGetValue(page.Id, out var k) && k.Version == page.Version.Number)
                 {
@@ -212,7 +212,7 @@ namespace SpaceSync.Core.Sync
         /// </summary>
         public static async Task<SideSnapshot?> ReadChangesAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
-            IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken)
+            IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -281,7 +281,7 @@ namespace SpaceSync.Core.Sync
 
             foreach (var (page, status, body) in bodies.Values)
             {
-                pages.Add(Snapshot(page, status, HashOf(body, side, page.Id, log)));
+                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
             }
 
             return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: false),

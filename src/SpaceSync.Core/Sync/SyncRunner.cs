@@ -22,6 +22,10 @@ namespace SpaceSync.Core.Sync
         public IProgress<SyncActionOutcome>? Progress { get; init; }
         /// <summary>List every page on both sides (the structural listing) instead of asking only what changed.</summary>
         public bool FullListing { get; init; }
+
+        // ---- translation
+        /// <summary>The scope's space keys and users.map, for bodies crossing between dialects; null = this space's keys, e-mail pairing only.</summary>
+        public TranslationSettings? Translation { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -210,7 +214,7 @@ namespace SpaceSync.Core.Sync
                     Count(counts);
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
-                    return Result(plan, counts, conflicts) with { Replan = replan };
+                    return Result(WithTranslationWarnings(plan, 1), counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };
                 }
                 catch (OperationCanceledException)
                 {
@@ -251,7 +255,7 @@ namespace SpaceSync.Core.Sync
                             (_round > 1 ? " of the re-plan." : "."));
                     }
 
-                    var result = await ExecuteOneAsync(action, ct).ConfigureAwait(false);
+                    var result = WithTranslationWarnings(await ExecuteOneAsync(action, ct).ConfigureAwait(false));
                     _done[action.Id] = result.Outcome;
                     _outcomes.Add(result);
                     if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
@@ -377,16 +381,16 @@ namespace SpaceSync.Core.Sync
                 {
                     var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
-                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct).ConfigureAwait(false);
+                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct, Translator).ConfigureAwait(false);
                     if (changes != null) return changes;
-                    return await SnapshotReader.ReadAsync(site, space, side, _log, ct).ConfigureAwait(false);
+                    return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
 
                 return mode == ListingMode.Full
-                    ? await SnapshotReader.ReadAsync(site, space, side, _log, ct).ConfigureAwait(false)
+                    ? await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false)
                     : await SnapshotReader.ReadStructuralAsync(site, space, side, known,
                         side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
-                        ListingPolicy.ChangeOverlap, _log, ct).ConfigureAwait(false);
+                        ListingPolicy.ChangeOverlap, _log, ct, Translator).ConfigureAwait(false);
             }
 
             /// <summary>Pages the last run saw changed and left alone: a change query from the new mark would miss them.</summary>
@@ -516,6 +520,7 @@ namespace SpaceSync.Core.Sync
                     var baseBody = untouched
                         ? await target.LoadBodyAsync(found.Id, ct).ConfigureAwait(false)
                         : await source.LoadBodyAsync(sourcePage.Id, ct).ConfigureAwait(false);
+                    baseBody = await DataCenterDialectAsync(baseBody, untouched ? targetSide : sourceSide, ct).ConfigureAwait(false);
                     var baseHash = untouched ? found.BodyHash : sourcePage.BodyHash;
                     var sourceVersion = untouched ? 1 : sourcePage.Version;
                     var pair = new PairRecord
@@ -652,6 +657,7 @@ namespace SpaceSync.Core.Sync
                 var sourcePage = source.Snapshot.Pages[action.SourceId!];
                 var body = await source.LoadBodyAsync(sourcePage.Id, ct).ConfigureAwait(false);
                 var parentId = ParentIdOnTarget(action.Parent ?? ParentRef.TopLevel);
+                var written = await CrossAsync(action, body, ct).ConfigureAwait(false);
                 var intent = _state.RecordCreateIntent(new CreateIntent
                 {
                     SpaceKey = _space.Key,
@@ -665,7 +671,7 @@ namespace SpaceSync.Core.Sync
                 SitePage created;
                 try
                 {
-                    created = await SiteOf(action.Target).CreatePageAsync(target.Space, parentId, action.Title, body, ct).ConfigureAwait(false);
+                    created = await SiteOf(action.Target).CreatePageAsync(target.Space, parentId, action.Title, written, ct).ConfigureAwait(false);
                 }
                 catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
                 {
@@ -706,7 +712,7 @@ namespace SpaceSync.Core.Sync
                     CloudVersion = toDc ? sourcePage.Version : created.Version.Number,
                     ParentPairId = PairOfPage(action.Target, parentId)?.Id,
                     Title = action.Title,
-                    BaseBody = SnapshotReader.NormalizedOrRaw(body),
+                    BaseBody = SnapshotReader.NormalizedOrRaw(toDc ? written : body),
                     BaseHash = sourcePage.BodyHash,
                     Status = StatePairStatus.Active,
                 };
@@ -784,7 +790,8 @@ namespace SpaceSync.Core.Sync
                         "scope filters, so it is not paired by title here: run Invoke-SpaceSync -Full, which judges its place in the scope.");
                 }
 
-                var sameContent = SnapshotReader.HashOf(namesake.Body ?? "", action.Target, namesake.Id, _log) == sourcePage.BodyHash;
+                var sameContent = await SnapshotReader.CanonicalHashAsync(namesake.Body ?? "", action.Target, namesake.Id, Translator, _log, ct)
+                    .ConfigureAwait(false) == sourcePage.BodyHash;
                 if (!sameContent)
                 {
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
@@ -793,7 +800,7 @@ namespace SpaceSync.Core.Sync
                         "(the next run copies both), or pair them with Start-SpaceBaseline -IdMapPath.");
                 }
 
-                return AdoptExisting(action, sourcePage, namesake, body, parentId);
+                return AdoptExisting(action, sourcePage, namesake, await DataCenterDialectAsync(body, action.Source, ct).ConfigureAwait(false), parentId);
             }
 
             /// <summary>Pages the plan could not copy because their title is taken on the other site: each run says so until resolved.</summary>
@@ -872,6 +879,7 @@ namespace SpaceSync.Core.Sync
                     var body = action.WritesBody
                         ? await BodyOfAsync(action.Source, source, ct).ConfigureAwait(false)
                         : await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false);
+                    if (action.WritesBody) body = await CrossAsync(action, body, ct).ConfigureAwait(false);
                     var page = await site.UpdatePageAsync(target.Id, target.Version, action.Title, body, ct).ConfigureAwait(false);
                     target.Version = page.Version.Number;
                     target.Title = action.Title;
@@ -947,6 +955,7 @@ namespace SpaceSync.Core.Sync
                 var dcPage = action.Source == SyncSide.DataCenter ? source : target;
                 var cloudPage = action.Source == SyncSide.DataCenter ? target : source;
                 var body = await SnapshotOf(action.Source).LoadBodyAsync(source.Id, ct).ConfigureAwait(false);
+                body = await DataCenterDialectAsync(body, action.Source, ct).ConfigureAwait(false);
                 var stored = _state.RecordPageOutcome(new PageOutcome
                 {
                     Pair = new PairRecord
@@ -1057,7 +1066,7 @@ namespace SpaceSync.Core.Sync
                         ParentPairId = dc.ParentId is null ? null : PairOfPage(SyncSide.DataCenter, dc.ParentId)?.Id ?? old.ParentPairId,
                         // A body the run neither read nor wrote is the one last synced: the base stays.
                         BaseBody = dc.Body is null ? old.BaseBody : SnapshotReader.NormalizedOrRaw(dc.Body),
-                        BaseHash = dc.Body is null ? old.BaseHash : SnapshotReader.HashOf(dc.Body, SyncSide.DataCenter, dc.Id, _log),
+                        BaseHash = dc.Body is null ? old.BaseHash : BaseHashOf(dc, old),
                     };
                 }
 

@@ -28,7 +28,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 // -WhatIf: every action the run would take, and nothing written.
                 var preview = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                    new SyncRunOptions { WhatIf = true, Force = Force, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
+                    new SyncRunOptions { WhatIf = true, Force = Force, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
                 foreach (var action in preview.Plan.Actions)
                 {
                     run.ShouldProcess($"{action.Target} page {action.TargetId ?? "(new)"} \"{action.Title}\"", $"{action.Kind}: {action.Reason}");
@@ -44,7 +44,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                new SyncRunOptions { Force = Force, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
+                new SyncRunOptions { Force = Force, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
             if (result.Refusal is PlanRefusal refusal)
             {
                 run.Error(new InvalidOperationException(refusal.Message), "SyncRefused" + refusal.Code, ErrorCategory.LimitsExceeded);

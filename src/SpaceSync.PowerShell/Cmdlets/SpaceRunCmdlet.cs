@@ -72,7 +72,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 using var state = StateStore.Open(resolved.State.Path);
                 foreach (var space in spaces)
                 {
-                    var run = new SpaceRun(this, queue, dc, cloud, state, space, log);
+                    var run = new SpaceRun(this, queue, dc, cloud, state, space, log) { Translation = TranslationSettings.From(resolved) };
                     try
                     {
                         await RunSpaceAsync(run, CancelToken).ConfigureAwait(false);
@@ -114,6 +114,8 @@ namespace SpaceSync.PowerShell.Cmdlets
             public StateStore State { get; }
             public ResolvedSpace Space { get; }
             public EngineLog Log { get; }
+            /// <summary>What bodies crossing between dialects need from the scope: every space's keys, users.map.</summary>
+            public TranslationSettings? Translation { get; set; }
 
             public void Output(object value) => _queue.Post(() => _cmdlet.WriteObject(value));
 

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Content;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+
+namespace SpaceSync.Core.Sync
+{
+    public static partial class BaselineRunner
+    {
+        /// <summary>
+        /// The plan with each pair's Cloud body compared in the Data Center dialect (see <see cref="SnapshotReader.CanonicalHashAsync"/>):
+        /// CCMA leaves Cloud bodies with account ids and Cloud page ids, which are the same content as Data Center's user keys
+        /// and page ids. Links map through the pairs this baseline is about to record, so the pages are paired first (pairing
+        /// does not look at bodies) and compared after.
+        /// </summary>
+        private static async Task<(BaselinePlan Plan, RunTranslation Translator)> InOneDialectAsync(BaselineRequest request, BaselinePlan plan,
+            SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state, ResolvedSpace space,
+            TranslationSettings? settings, EngineLog log, CancellationToken cancellationToken)
+        {
+            var byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
+            var byCloud = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
+            foreach (var pair in plan.Pairs)
+            {
+                var record = new PairRecord { SpaceKey = space.Key, DataCenterPageId = pair.DataCenter.Id, CloudPageId = pair.Cloud.Id };
+                byDc[record.DataCenterPageId] = record;
+                byCloud[record.CloudPageId] = record;
+            }
+
+            var translator = RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
+            var dcPages = await RehashAsync(request.DataCenter, dcSide, byDc, translator, log, cancellationToken).ConfigureAwait(false);
+            var cloudPages = await RehashAsync(request.Cloud, cloudSide, byCloud, translator, log, cancellationToken).ConfigureAwait(false);
+            if (dcPages is null && cloudPages is null) return (plan, translator);
+            return (BaselinePlanner.Plan(request with
+            {
+                DataCenter = dcPages is null ? request.DataCenter : new SpaceSnapshot(SyncSide.DataCenter, dcPages, request.DataCenter.IsComplete),
+                Cloud = cloudPages is null ? request.Cloud : new SpaceSnapshot(SyncSide.Cloud, cloudPages, request.Cloud.IsComplete),
+            }), translator);
+        }
+
+        /// <summary>The side's pages with the paired ones' hashes in the one dialect; null when none differs from the hash as read.</summary>
+        private static async Task<List<PageSnapshot>?> RehashAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PairRecord> paired,
+            RunTranslation translator, EngineLog log, CancellationToken cancellationToken)
+        {
+            var pages = new List<PageSnapshot>(snapshot.Pages.Count);
+            var changed = false;
+            foreach (var page in snapshot.Pages.Values)
+            {
+                if (!paired.ContainsKey(page.Id))
+                {
+                    pages.Add(page);
+                    continue;
+                }
+
+                var hash = await SnapshotReader.CanonicalHashAsync(side.BodyOf(page.Id), snapshot.Side, page.Id, translator, log, cancellationToken)
+                    .ConfigureAwait(false);
+                changed |= hash != page.BodyHash;
+                pages.Add(page with { BodyHash = hash });
+            }
+
+            return changed ? pages : null;
+        }
+
+        /// <summary>The authority's body in the other site's dialect; what the crossing lost is logged (the write still happens).</summary>
+        private static async Task<string> CrossAsync(RunTranslation translator, SyncAction action, string body, EngineLog log, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var translated = await translator.TranslateAsync(body, action.Source, cancellationToken).ConfigureAwait(false);
+                foreach (var warning in translated.Warnings)
+                    log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
+                return translated.Body;
+            }
+            catch (StorageFormatException e)
+            {
+                log.Warning("\"{Title:l}\" to {Target:l}: the body does not parse ({Reason:l}); written untranslated", action.Title, action.Target.Label(), e.Message);
+                return body;
+            }
+        }
+    }
+}
