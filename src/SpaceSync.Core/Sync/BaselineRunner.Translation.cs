@@ -72,7 +72,12 @@ namespace SpaceSync.Core.Sync
             {
                 var translated = await translator.TranslateAsync(body, action.Source, cancellationToken).ConfigureAwait(false);
                 foreach (var warning in translated.Warnings)
-                    log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
+                {
+                    if (warning.Code == Content.Translation.TranslationWarningCodes.LocalIdsDropped)
+                        log.Information("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
+                    else
+                        log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
+                }
                 return translated.Body;
             }
             catch (StorageFormatException e)

@@ -8,31 +8,34 @@ namespace SpaceSync.Core.Sync
     public static partial class SnapshotReader
     {
         /// <summary>
-        /// The hash a body is compared by, the same for both sides: the hash of the body as Data Center holds it once it has
-        /// crossed. A Cloud body is hashed as its translation to Data Center (account ids → user keys, the twin's page ids,
-        /// Cloud-only markup as Data Center gets it); a Data Center body as its translation to Cloud and back (which spells
-        /// legacy username mentions as user keys, and a person without a Cloud account as the name the copy shows). So a
-        /// Data Center body and its Cloud copy hash alike by construction, a page that crossed and came back unedited is no
-        /// change, and the same edit made on both sides compares equal. Without a translator (or for a body the parser
-        /// refuses) it is <see cref="HashOf"/> of the body as read.
+        /// The hash a body is compared by, the same for both sides: the hash of the body in the Data Center dialect as it
+        /// stands after a crossing to Cloud and back. A Cloud body is first translated to Data Center (account ids → user keys,
+        /// the twin's page ids, Cloud-only markup as Data Center gets it). The round trip spells what both dialects can hold
+        /// one way (legacy username mentions as user keys; a person without a Cloud account as the name the copy shows), so a
+        /// Data Center body and its Cloud copy hash alike by construction — also when a copy kept Data Center markup — a page
+        /// that crossed and came back unedited is no change, and the same edit made on both sides compares equal. Without a
+        /// translator (or for a body the parser refuses) it is <see cref="HashOf"/> of the body as read.
         /// </summary>
         public static async Task<string> CanonicalHashAsync(string body, SyncSide side, string pageId, IBodyTranslator? translator, EngineLog log,
             CancellationToken cancellationToken)
         {
             if (translator is null) return HashOf(body, side, pageId, log);
-            var inDataCenterDialect = body;
+            var canonical = body;
             try
             {
-                if (side == SyncSide.DataCenter)
-                    inDataCenterDialect = (await translator.TranslateAsync(body, SyncSide.DataCenter, cancellationToken).ConfigureAwait(false)).Body;
-                inDataCenterDialect = (await translator.TranslateAsync(inDataCenterDialect, SyncSide.Cloud, cancellationToken).ConfigureAwait(false)).Body;
+                if (side == SyncSide.Cloud) canonical = await TranslatedAsync(canonical, SyncSide.Cloud).ConfigureAwait(false);
+                canonical = await TranslatedAsync(canonical, SyncSide.DataCenter).ConfigureAwait(false);
+                canonical = await TranslatedAsync(canonical, SyncSide.Cloud).ConfigureAwait(false);
             }
             catch (StorageFormatException)
             {
-                inDataCenterDialect = body; // hashed raw, and logged, below
+                canonical = body; // hashed raw, and logged, below
             }
 
-            return HashOf(inDataCenterDialect, side, pageId, log);
+            return HashOf(canonical, side, pageId, log);
+
+            async Task<string> TranslatedAsync(string text, SyncSide from) =>
+                (await translator.TranslateAsync(text, from, cancellationToken).ConfigureAwait(false)).Body;
         }
 
         /// <summary>

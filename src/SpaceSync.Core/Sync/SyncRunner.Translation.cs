@@ -87,7 +87,11 @@ namespace SpaceSync.Core.Sync
                 {
                     if (noted.Contains(warning)) continue;
                     noted.Add(warning);
-                    _log.Warning("{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
+                    // Cloud's editor puts local ids on nearly everything: their loss is said, but not as a warning on every write.
+                    if (warning.Code == TranslationWarningCodes.LocalIdsDropped)
+                        _log.Information("{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
+                    else
+                        _log.Warning("{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
                 }
             }
 

@@ -127,8 +127,8 @@ public sealed class RunnerWorld : IAsyncDisposable
     }
 
     /// <summary>
-    /// A body as Data Center holds it once it has crossed (the form a run compares): a Cloud body translated to Data Center,
-    /// a Data Center body to Cloud and back (legacy username mentions become user keys), through the state's pairs.
+    /// A body in the form a run compares (see SnapshotReader.CanonicalHashAsync): in the Data Center dialect after a crossing
+    /// to Cloud and back (a Cloud body is translated to Data Center first), through the state's pairs.
     /// </summary>
     public string InDataCenterDialect(string body, SyncSide side)
     {
@@ -140,7 +140,8 @@ public sealed class RunnerWorld : IAsyncDisposable
                 DataCenterBaseUrl = DcSite.BaseUrl,
                 CloudBaseUrl = CloudSite.BaseUrl,
             });
-        if (side == SyncSide.DataCenter) body = translator.Translate(body, Core.Content.Translation.TranslationDirection.DataCenterToCloud).Body;
+        if (side == SyncSide.Cloud) body = translator.Translate(body, Core.Content.Translation.TranslationDirection.CloudToDataCenter).Body;
+        body = translator.Translate(body, Core.Content.Translation.TranslationDirection.DataCenterToCloud).Body;
         return translator.Translate(body, Core.Content.Translation.TranslationDirection.CloudToDataCenter).Body;
     }
 
