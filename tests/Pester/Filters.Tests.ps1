@@ -73,14 +73,17 @@ Describe 'Scope filters' {
         "$($item.Status)" | Should -Be 'Excluded'
         $item.Warnings | Should -Match 'left the sync scope'
     }
-    It 'warns on the console that exclude.labels cannot decide while labels are not read' {
+    It 'lets exclude.labels decide: a page labelled no-sync is excluded, with no warning that labels are unread' {
         $text = Get-Content -Raw -Path $script:Scope
         $withLabels = $text.Replace('exclude: { titles: ["Archive*"] }', 'exclude: { titles: ["Archive*"], labels: [no-sync] }')
         $withLabels | Should -Not -Be $text
         Set-Content -Path $script:Scope -Value $withLabels -NoNewline
+        $labelled = @($script:Map.Keys | Where-Object { $_ -ne $script:HomeId -and $_ -ne $script:MovedId } | Sort-Object { [long]$_ })[0]
+        $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$labelled/label" -Method Post -Body @(@{ prefix = 'global'; name = 'no-sync' }, @{ prefix = 'global'; name = 'x' })
         try {
-            $null = Get-SyncDrift -ScopePath $script:Scope -WarningVariable warned -WarningAction SilentlyContinue
-            "$warned" | Should -Match 'exclude\.labels \(no-sync\) cannot decide'
+            $item = Get-SyncDrift -ScopePath $script:Scope -Full -WarningVariable warned -WarningAction SilentlyContinue | Where-Object DataCenterId -eq $labelled
+            "$($item.Status)" | Should -Be 'Excluded'
+            "$warned" | Should -Not -Match 'cannot decide'
         }
         finally {
             Set-Content -Path $script:Scope -Value $text -NoNewline

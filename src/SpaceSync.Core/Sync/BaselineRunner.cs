@@ -76,6 +76,8 @@ namespace SpaceSync.Core.Sync
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
             var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken).ConfigureAwait(false);
             var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken).ConfigureAwait(false);
+            dc = await BaselineLabels.ReadAsync(dataCenter, dc, space, log, cancellationToken).ConfigureAwait(false);
+            cl = await BaselineLabels.ReadAsync(cloud, cl, space, log, cancellationToken).ConfigureAwait(false);
             var request = new BaselineRequest
             {
                 SpaceKey = space.Key,
@@ -216,6 +218,8 @@ namespace SpaceSync.Core.Sync
                     state.RecordConflict(BaselineConflict(pair, authority) with { PairId = saved[pair.DataCenter.Id].Id });
                     conflicts++;
                 }
+
+                BaselineLabels.Record(state, space, plan, authority, saved);
 
                 // Only now is the baseline whole: a sync refuses a space without it, a new baseline replaces it freely.
                 state.SaveSpace((state.GetSpace(space.Key) ?? new SpaceRecord(space.Key, cloudSpace.Key)) with { BaselineAt = DateTimeOffset.UtcNow });

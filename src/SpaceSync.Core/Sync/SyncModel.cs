@@ -73,6 +73,10 @@ namespace SpaceSync.Core.Sync
         public string BaseHash { get; init; } = "";
         public PairStatus Status { get; init; } = PairStatus.Active;
 
+        // ---- labels
+        /// <summary>The labels both pages carried after the last sync (the three-way base); null = never recorded.</summary>
+        public IReadOnlyList<string>? BaseLabels { get; init; }
+
         public string Key => DataCenterId;
 
         public string IdOn(SyncSide side) => side == SyncSide.DataCenter ? DataCenterId : CloudId;

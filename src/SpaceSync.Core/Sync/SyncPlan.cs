@@ -50,6 +50,8 @@ namespace SpaceSync.Core.Sync
         Adopt,
         /// <summary>Only the state changes (e.g. both sides made the same edit, or both trashed the page).</summary>
         RecordState,
+        /// <summary>Add and remove labels on the target page (<see cref="SyncAction.LabelsToAdd"/>, <see cref="SyncAction.LabelsToRemove"/>).</summary>
+        Labels,
     }
 
     /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
@@ -102,7 +104,19 @@ namespace SpaceSync.Core.Sync
         /// <summary>Why, in words an admin reads in -WhatIf and history.</summary>
         public string Reason { get; init; } = "";
 
-        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt;
+        // ---- labels
+        // A Labels action with TargetId null acts on the page the Create it depends on (DependsOn[0]) made. One with
+        // nothing to add or remove only records the pair's new base labels.
+        public IReadOnlyList<string> LabelsToAdd { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> LabelsToRemove { get; init; } = Array.Empty<string>();
+        /// <summary>The pair's base labels the merge used (null = never recorded).</summary>
+        public IReadOnlyList<string>? LabelsBase { get; init; }
+        /// <summary>Both pages' labels as the plan saw them: with what was written, they give the next base.</summary>
+        public IReadOnlyList<string> LabelsOnDataCenter { get; init; } = Array.Empty<string>();
+        public IReadOnlyList<string> LabelsOnCloud { get; init; } = Array.Empty<string>();
+
+        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt &&
+                                  (Kind != SyncActionKind.Labels || LabelsToAdd.Count + LabelsToRemove.Count > 0);
 
         public override string ToString() =>
             $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\": {Reason}";

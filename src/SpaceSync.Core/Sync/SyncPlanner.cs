@@ -19,6 +19,10 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
         /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never written.</summary>
         public ScopeFilter Filter { get; init; } = ScopeFilter.All;
+
+        // ---- labels
+        /// <summary>content.labels: merge labels of pairs whose labels were read (PageSnapshot.Labels) and copy them to new pages.</summary>
+        public bool SyncLabels { get; init; }
     }
 
     /// <summary>
@@ -102,6 +106,7 @@ namespace SpaceSync.Core.Sync
                     PlanPair(pair);
                 }
 
+                if (_request.SyncLabels) PlanLabels();
                 PlaceBelowSurvivingParents();
                 var (actions, items) = Ordered();
                 return new SyncPlan
@@ -998,7 +1003,7 @@ namespace SpaceSync.Core.Sync
             private IReadOnlyList<string> PlanWarnings()
             {
                 if (!_filter.FiltersLabels) return Array.Empty<string>();
-                var unread = _request.DataCenter.Pages.Values.Concat(_request.Cloud.Pages.Values).Any(p => p.Labels is null);
+                var unread = _request.DataCenter.Pages.Values.Concat(_request.Cloud.Pages.Values).Any(p => p.Labels is null && p.Status == PageStatus.Current); // trashed pages' labels are never read
                 return unread
                     ? new[]
                     {

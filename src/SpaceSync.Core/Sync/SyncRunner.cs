@@ -362,8 +362,8 @@ namespace SpaceSync.Core.Sync
                 var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
                 _readMarks = _state.GetReadMarks(_space.Key);
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
-                _dc = await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false);
-                _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
+                _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
@@ -562,6 +562,7 @@ namespace SpaceSync.Core.Sync
             private SyncPlan Plan()
             {
                 var byId = _byDc.Values.ToDictionary(p => p.Id);
+                var baseLabels = BaseLabels();
                 var pairs = _byDc.Values.Select(p => new SyncedPair
                 {
                     DataCenterId = p.DataCenterPageId,
@@ -572,6 +573,7 @@ namespace SpaceSync.Core.Sync
                     ParentKey = p.ParentPairId is long parent && byId.TryGetValue(parent, out var pp) ? pp.DataCenterPageId : null,
                     BaseHash = p.BaseHash,
                     Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
+                    BaseLabels = baseLabels.TryGetValue(p.Id, out var labels) ? labels : null,
                 }).ToList();
                 var plan = SyncPlanner.Plan(new SpacePlanRequest
                 {
@@ -584,6 +586,7 @@ namespace SpaceSync.Core.Sync
                     Cloud = _cloud.Snapshot,
                     Pairs = pairs,
                     Filter = ScopeFilter.For(_space),
+                    SyncLabels = _space.Content.Labels,
                 });
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 return plan;
@@ -611,6 +614,7 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.Trash: return await TrashAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Adopt: return await AdoptAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Labels: return await LabelsAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);

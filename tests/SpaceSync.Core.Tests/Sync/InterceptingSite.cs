@@ -73,10 +73,18 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.GetPageLabelsAsync(pageId, cancellationToken);
     public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPageLabelsAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
         inner.ReadPageLabelsAsync(pageIds, cancellationToken);
-    public Task AddPageLabelsAsync(string pageId, IReadOnlyCollection<string> labels, CancellationToken cancellationToken) =>
-        inner.AddPageLabelsAsync(pageId, labels, cancellationToken);
-    public Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken) =>
-        inner.RemovePageLabelAsync(pageId, label, cancellationToken);
+    /// <summary>Runs just before a label write goes out (e.g. to delete the page meanwhile).</summary>
+    public Func<string, Task>? BeforeLabelWrite { get; set; }
+    public async Task AddPageLabelsAsync(string pageId, IReadOnlyCollection<string> labels, CancellationToken cancellationToken)
+    {
+        if (BeforeLabelWrite != null) await BeforeLabelWrite(pageId);
+        await inner.AddPageLabelsAsync(pageId, labels, cancellationToken);
+    }
+    public async Task RemovePageLabelAsync(string pageId, string label, CancellationToken cancellationToken)
+    {
+        if (BeforeLabelWrite != null) await BeforeLabelWrite(pageId);
+        await inner.RemovePageLabelAsync(pageId, label, cancellationToken);
+    }
 
     // ---- users
     public SiteUserReader ListUsers() => inner.ListUsers();

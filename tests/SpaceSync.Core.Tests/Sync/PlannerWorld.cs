@@ -138,5 +138,18 @@ internal sealed class PlannerWorld
             Cloud = new SpaceSnapshot(SyncSide.Cloud, _cloud.Values, CloudComplete),
             Pairs = _pairs,
             Filter = Filter,
+            SyncLabels = SyncLabels,
         });
+
+    // ---- labels
+    /// <summary>content.labels for the plan: merge the labels read.</summary>
+    public bool SyncLabels { get; set; }
+
+    /// <summary>The pair's base labels as last synced (none given = an empty base; never called = never recorded).</summary>
+    public PlannerWorld BaseLabels(string key, params string[] labels)
+    {
+        var index = _pairs.FindIndex(p => p.DataCenterId == Dc(key));
+        _pairs[index] = _pairs[index] with { BaseLabels = labels };
+        return this;
+    }
 }

@@ -1,0 +1,39 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Sites;
+
+namespace SpaceSync.Core.Sync
+{
+    // Labels are not versioned, so no change query shows a label edit: they are read by page id, in CQL batches.
+    public static partial class SnapshotReader
+    {
+        /// <summary>
+        /// The snapshot with the labels of its current pages (PageSnapshot.Labels), read in ceil(n / 100) requests
+        /// (<see cref="IConfluenceSite.ReadPageLabelsAsync"/>). Whichever pages the snapshot holds are read: a complete
+        /// listing's every page, a change query's changed, unsettled and newly listed pages — so an everyday run with
+        /// nothing changed reads no labels at all. Trashed pages are left unread (CQL does not search the trash, and
+        /// nothing is written to them). A page gone since it was listed keeps null labels.
+        /// </summary>
+        public static async Task<SideSnapshot> ReadLabelsAsync(IConfluenceSite site, SideSnapshot side, EngineLog log, CancellationToken cancellationToken)
+        {
+            if (site is null) throw new ArgumentNullException(nameof(site));
+            if (side is null) throw new ArgumentNullException(nameof(side));
+            log ??= EngineLog.None;
+            var ids = side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).Select(p => p.Id).ToList();
+            if (ids.Count == 0) return side;
+
+            var labels = await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false);
+            var missing = ids.Count(id => !labels.ContainsKey(id));
+            if (missing > 0)
+                log.Debug("{Side}: the labels of {Count} listed page(s) could not be read (gone since the listing)", side.Side.Label(), missing);
+
+            var pages = side.Snapshot.Pages.Values.Select(p => labels.TryGetValue(p.Id, out var l) ? p with { Labels = l } : p).ToList();
+            return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies,
+                site, side.Mode, side.HighWaterMark);
+        }
+    }
+}
