@@ -50,6 +50,14 @@ namespace SpaceSync.Core.Sync
         Adopt,
         /// <summary>Only the state changes (e.g. both sides made the same edit, or both trashed the page).</summary>
         RecordState,
+
+        // ---- attachments (SyncAction.Attachment says which file)
+        /// <summary>Copy a file to the target page: a new attachment, or a new version of the paired one.</summary>
+        UploadAttachment,
+        /// <summary>Delete (trash) the target's copy of a file removed on the source.</summary>
+        DeleteAttachment,
+        /// <summary>Only the attachment pairs change: pair two equal files, or forget a file removed on both sites.</summary>
+        RecordAttachment,
     }
 
     /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
@@ -102,10 +110,15 @@ namespace SpaceSync.Core.Sync
         /// <summary>Why, in words an admin reads in -WhatIf and history.</summary>
         public string Reason { get; init; } = "";
 
-        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt;
+        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt && Kind != SyncActionKind.RecordAttachment;
 
         public override string ToString() =>
-            $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\": {Reason}";
+            $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\"" +
+            (Attachment is null ? "" : " " + Attachment) + $": {Reason}";
+
+        // ---- attachments
+        /// <summary>Attachment actions: the file (then TargetId is the target page, null when this plan creates it, see DependsOn).</summary>
+        public AttachmentRef? Attachment { get; init; }
     }
 
     /// <summary>One page's standing between the sites, with the action a sync would take.</summary>

@@ -19,6 +19,13 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
         /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never written.</summary>
         public ScopeFilter Filter { get; init; } = ScopeFilter.All;
+
+        // ---- attachments
+        /// <summary>Each side's attachments as read for this run; null on either side: attachments are not synced (content.attachments off).</summary>
+        public AttachmentListing? DataCenterAttachments { get; init; }
+        public AttachmentListing? CloudAttachments { get; init; }
+        /// <summary>The attachment pairs as last synced.</summary>
+        public IReadOnlyList<SyncedAttachment> AttachmentPairs { get; init; } = Array.Empty<SyncedAttachment>();
     }
 
     /// <summary>
@@ -103,6 +110,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 PlaceBelowSurvivingParents();
+                PlanAttachments();
                 var (actions, items) = Ordered();
                 return new SyncPlan
                 {

@@ -362,6 +362,7 @@ namespace SpaceSync.Core.Sync
                 _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
+                await ReadAttachmentsAsync(ct).ConfigureAwait(false);
             }
 
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
@@ -568,7 +569,7 @@ namespace SpaceSync.Core.Sync
                     BaseHash = p.BaseHash,
                     Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
                 }).ToList();
-                var plan = SyncPlanner.Plan(new SpacePlanRequest
+                var plan = SyncPlanner.Plan(WithAttachments(new SpacePlanRequest
                 {
                     SpaceKey = _space.Key,
                     Direction = _space.Direction,
@@ -579,7 +580,7 @@ namespace SpaceSync.Core.Sync
                     Cloud = _cloud.Snapshot,
                     Pairs = pairs,
                     Filter = ScopeFilter.For(_space),
-                });
+                }));
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 return plan;
             }
@@ -606,6 +607,9 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.Trash: return await TrashAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Adopt: return await AdoptAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.UploadAttachment:
+                        case SyncActionKind.DeleteAttachment:
+                        case SyncActionKind.RecordAttachment: return await AttachmentAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);
