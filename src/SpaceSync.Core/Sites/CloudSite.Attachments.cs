@@ -60,6 +60,9 @@ namespace SpaceSync.Core.Sites
                 .ConfigureAwait(false);
         }
 
+        public SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince) =>
+            new SiteAttachmentReader(_rest.List(V1(RestAttachments.SpaceSearch(space, changedSince)), PagingStyle.BaseRelative), RestAttachments.FromSearch);
+
         /// <summary>A v2 attachment: AttachmentBulk / AttachmentSingle.</summary>
         internal static SiteAttachment FromV2Attachment(JsonElement item, string pageId)
         {

@@ -51,6 +51,9 @@ namespace SpaceSync.Core.Sites
                 pageId, fileName, mediaType, content, comment, cancellationToken).ConfigureAwait(false);
         }
 
+        public SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince) =>
+            new SiteAttachmentReader(List(RestAttachments.SpaceSearch(space, changedSince)), RestAttachments.FromSearch);
+
         public async Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken)
         {
             RestAttachments.RequireId(pageId, nameof(pageId));

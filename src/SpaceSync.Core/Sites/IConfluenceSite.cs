@@ -189,5 +189,20 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>Moves the attachment to the trash, as deleting it in the product does. NotFound when it is gone already.</summary>
         Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken);
+
+        // ---- attachments (space-wide)
+        // Attachments make no page version, so neither page listings nor change queries see them come and go; one CQL
+        // search lists them for the whole space instead of one request per page.
+
+        /// <summary>
+        /// Streams the current attachments of the space's pages (and blog posts), each at its current version, with its page
+        /// as <see cref="SiteAttachment.PageId"/>: CQL <c>type = attachment and space = KEY</c> (v1 <c>/content/search</c>,
+        /// <c>expand=version,container</c>), <see cref="RestAttachments.SearchLimit"/> a request. With
+        /// <paramref name="changedSince"/> only those changed at or after it (<c>lastmodified &gt;=</c>, written early enough
+        /// for any caller time zone, so a few older ones come too). Trashed attachments are never listed, and the search
+        /// index trails uploads by seconds: confirm an absence on the page itself before acting on it. Requests start with the
+        /// first MoveNextAsync.
+        /// </summary>
+        SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince);
     }
 }

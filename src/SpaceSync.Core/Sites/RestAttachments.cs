@@ -239,6 +239,23 @@ namespace SpaceSync.Core.Sites
             return FromV1(document.RootElement, pageId);
         }
 
+        /// <summary>Results a space-wide attachment search asks per request (Data Center caps searches with expansions at 200).</summary>
+        public const int SearchLimit = 200;
+
+        /// <summary>The path and query (below /rest/api) of the space-wide attachment search, both products.</summary>
+        public static string SpaceSearch(SiteSpace space, DateTimeOffset? changedSince)
+        {
+            if (space is null) throw new ArgumentNullException(nameof(space));
+            if (string.IsNullOrEmpty(space.Key)) throw new ArgumentException("The space has no key.", nameof(space));
+            var cql = "type = attachment and space = " + CqlTime.Quote(space.Key);
+            if (changedSince is DateTimeOffset since) cql += " and lastmodified >= " + CqlTime.Quote(CqlTime.EarliestLiteral(since));
+            return "/content/search?cql=" + Uri.EscapeDataString(cql + " order by created") + "&expand=version,container&limit=" +
+                   SearchLimit.ToString(CultureInfo.InvariantCulture);
+        }
+
+        /// <summary>A hit of the space-wide search: an attachment whose container is its page.</summary>
+        public static SiteAttachment FromSearch(JsonElement item) => FromV1(item, "");
+
         public static void RequireId(string id, string name)
         {
             if (string.IsNullOrWhiteSpace(id)) throw new ArgumentException($"{name} is required.", name);

@@ -20,7 +20,10 @@ namespace SpaceSync.Core.State
         public int DataCenterVersion { get; init; }
         public int CloudVersion { get; init; }
         public long Size { get; init; }
-        /// <summary>Lowercase hex SHA-256 of the synced bytes.</summary>
+        /// <summary>
+        /// Lowercase hex SHA-256 of the synced bytes; empty for files the baseline paired by name and size without reading
+        /// them (a copy such as CCMA's: hashing every file would read the whole space twice).
+        /// </summary>
         public string Sha256 { get; init; } = "";
         public DateTimeOffset UpdatedAt { get; init; }
 

@@ -24,8 +24,8 @@ namespace SpaceSync.Core.State
             Require(attachment.DataCenterAttachmentId, nameof(attachment.DataCenterAttachmentId));
             Require(attachment.CloudAttachmentId, nameof(attachment.CloudAttachmentId));
             Require(attachment.FileName, nameof(attachment.FileName));
-            if (attachment.Sha256.Length != 64)
-                throw new ArgumentException($"Sha256 must be 64 hex characters ({attachment}).", nameof(attachment));
+            if (attachment.Sha256.Length != 64 && attachment.Sha256.Length != 0)
+                throw new ArgumentException($"Sha256 must be 64 hex characters, or empty for a pair made without hashing ({attachment}).", nameof(attachment));
             if (attachment.DataCenterVersion < 1 || attachment.CloudVersion < 1)
                 throw new ArgumentException($"Attachment versions start at 1 ({attachment}).", nameof(attachment));
             if (attachment.Size < 0)

@@ -220,6 +220,9 @@ namespace SpaceSync.Core.Sync
                 }
 
                 BaselineLabels.Record(state, space, plan, authority, saved);
+                if (space.Content?.Attachments == true)
+                    counts["attachments"] = await BaselineAttachments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, log,
+                        cancellationToken).ConfigureAwait(false);
 
                 // Only now is the baseline whole: a sync refuses a space without it, a new baseline replaces it freely.
                 state.SaveSpace((state.GetSpace(space.Key) ?? new SpaceRecord(space.Key, cloudSpace.Key)) with { BaselineAt = DateTimeOffset.UtcNow });

@@ -52,6 +52,14 @@ namespace SpaceSync.Core.Sync
         RecordState,
         /// <summary>Add and remove labels on the target page (<see cref="SyncAction.LabelsToAdd"/>, <see cref="SyncAction.LabelsToRemove"/>).</summary>
         Labels,
+
+        // ---- attachments (SyncAction.Attachment says which file)
+        /// <summary>Copy a file to the target page: a new attachment, or a new version of the paired one.</summary>
+        UploadAttachment,
+        /// <summary>Delete (trash) the target's copy of a file removed on the source.</summary>
+        DeleteAttachment,
+        /// <summary>Only the attachment pairs change: pair two equal files, or forget a file removed on both sites.</summary>
+        RecordAttachment,
     }
 
     /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
@@ -115,11 +123,16 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<string> LabelsOnDataCenter { get; init; } = Array.Empty<string>();
         public IReadOnlyList<string> LabelsOnCloud { get; init; } = Array.Empty<string>();
 
-        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt &&
+        public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt && Kind != SyncActionKind.RecordAttachment &&
                                   (Kind != SyncActionKind.Labels || LabelsToAdd.Count + LabelsToRemove.Count > 0);
 
         public override string ToString() =>
-            $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\": {Reason}";
+            $"#{Id} {Kind} on {Target.Label()}" + (TargetId is null ? "" : $" page {TargetId} v{TargetVersion}") + $" \"{Title}\"" +
+            (Attachment is null ? "" : " " + Attachment) + $": {Reason}";
+
+        // ---- attachments
+        /// <summary>Attachment actions: the file (then TargetId is the target page, null when this plan creates it, see DependsOn).</summary>
+        public AttachmentRef? Attachment { get; init; }
     }
 
     /// <summary>One page's standing between the sites, with the action a sync would take.</summary>

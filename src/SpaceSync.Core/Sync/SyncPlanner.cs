@@ -23,6 +23,12 @@ namespace SpaceSync.Core.Sync
         // ---- labels
         /// <summary>content.labels: merge labels of pairs whose labels were read (PageSnapshot.Labels) and copy them to new pages.</summary>
         public bool SyncLabels { get; init; }
+        // ---- attachments
+        /// <summary>Each side's attachments as read for this run; null on either side: attachments are not synced (content.attachments off).</summary>
+        public AttachmentListing? DataCenterAttachments { get; init; }
+        public AttachmentListing? CloudAttachments { get; init; }
+        /// <summary>The attachment pairs as last synced.</summary>
+        public IReadOnlyList<SyncedAttachment> AttachmentPairs { get; init; } = Array.Empty<SyncedAttachment>();
     }
 
     /// <summary>
@@ -108,6 +114,7 @@ namespace SpaceSync.Core.Sync
 
                 if (_request.SyncLabels) PlanLabels();
                 PlaceBelowSurvivingParents();
+                PlanAttachments();
                 var (actions, items) = Ordered();
                 return new SyncPlan
                 {

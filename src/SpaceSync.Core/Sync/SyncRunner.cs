@@ -366,6 +366,7 @@ namespace SpaceSync.Core.Sync
                 _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
+                await ReadAttachmentsAsync(ct).ConfigureAwait(false);
             }
 
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
@@ -575,7 +576,7 @@ namespace SpaceSync.Core.Sync
                     Status = p.Status == StatePairStatus.TrashedOnBoth ? SyncPairStatus.Trashed : SyncPairStatus.Active,
                     BaseLabels = baseLabels.TryGetValue(p.Id, out var labels) ? labels : null,
                 }).ToList();
-                var plan = SyncPlanner.Plan(new SpacePlanRequest
+                var plan = SyncPlanner.Plan(WithAttachments(new SpacePlanRequest
                 {
                     SpaceKey = _space.Key,
                     Direction = _space.Direction,
@@ -587,7 +588,7 @@ namespace SpaceSync.Core.Sync
                     Pairs = pairs,
                     Filter = ScopeFilter.For(_space),
                     SyncLabels = _space.Content.Labels,
-                });
+                }));
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 return plan;
             }
@@ -615,6 +616,9 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Adopt: return await AdoptAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Labels: return await LabelsAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.UploadAttachment:
+                        case SyncActionKind.DeleteAttachment:
+                        case SyncActionKind.RecordAttachment: return await AttachmentAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);

@@ -106,4 +106,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.UploadAttachmentVersionAsync(pageId, attachmentId, fileName, mediaType, content, comment, cancellationToken);
     public Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken) =>
         inner.DeleteAttachmentAsync(pageId, attachmentId, cancellationToken);
+
+    // ---- attachments (space-wide)
+    public SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince) => inner.ListSpaceAttachments(space, changedSince);
 }

@@ -212,8 +212,48 @@ internal static class LegacyEndpoints
         return json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site));
     }
 
+    /// <summary>A search hit: a page (or blog post), or an attachment, which belongs to its <see cref="Page"/>.</summary>
+    private abstract class ContentSubject : ICqlSubject
+    {
+        public abstract Page Page { get; }
+        public abstract long Id { get; }
+        public abstract string Type { get; }
+        public abstract string Title { get; }
+        public string SpaceKey => Page.Space.Key;
+        public abstract DateTimeOffset LastModified { get; }
+        public abstract DateTimeOffset Created { get; }
+        public abstract long? ParentId { get; }
+        public abstract IEnumerable<long> AncestorIds { get; }
+        public abstract IEnumerable<string> Labels { get; }
+        public string? UserAccountId => null;
+        public string? UserFullName => null;
+    }
+
+    /// <summary>An attachment as CQL sees it: its file name is its title, its current version's time its last modification.</summary>
+    private sealed class AttachmentSubject : ContentSubject
+    {
+        private readonly EmulatorState _state;
+
+        public AttachmentSubject(Attachment attachment, EmulatorState state)
+        {
+            Attachment = attachment;
+            _state = state;
+        }
+
+        public Attachment Attachment { get; }
+        public override Page Page => Attachment.Page;
+        public override long Id => Attachment.Id;
+        public override string Type => "attachment";
+        public override string Title => Attachment.FileName;
+        public override DateTimeOffset LastModified => Attachment.Current.When;
+        public override DateTimeOffset Created => Attachment.CreatedAt;
+        public override long? ParentId => Attachment.Page.Id;
+        public override IEnumerable<long> AncestorIds => _state.Ancestors(Attachment.Page).Select(a => a.Id).Append(Attachment.Page.Id);
+        public override IEnumerable<string> Labels => Array.Empty<string>();
+    }
+
     /// <summary>Adapts a page to what CQL clauses test.</summary>
-    private sealed class PageSubject : ICqlSubject
+    private sealed class PageSubject : ContentSubject
     {
         private readonly EmulatorState _state;
 
@@ -223,18 +263,15 @@ internal static class LegacyEndpoints
             _state = state;
         }
 
-        public Page Page { get; }
-        public long Id => Page.Id;
-        public string Type => Page.Type;
-        public string Title => Page.Title;
-        public string SpaceKey => Page.Space.Key;
-        public DateTimeOffset LastModified => Page.Current.When;
-        public DateTimeOffset Created => Page.CreatedAt;
-        public long? ParentId => Page.ParentId;
-        public IEnumerable<long> AncestorIds => _state.Ancestors(Page).Select(a => a.Id);
-        public IEnumerable<string> Labels => Page.Labels.Select(l => l.Name);
-        public string? UserAccountId => null;
-        public string? UserFullName => null;
+        public override Page Page { get; }
+        public override long Id => Page.Id;
+        public override string Type => Page.Type;
+        public override string Title => Page.Title;
+        public override DateTimeOffset LastModified => Page.Current.When;
+        public override DateTimeOffset Created => Page.CreatedAt;
+        public override long? ParentId => Page.ParentId;
+        public override IEnumerable<long> AncestorIds => _state.Ancestors(Page).Select(a => a.Id);
+        public override IEnumerable<string> Labels => Page.Labels.Select(l => l.Name);
     }
 
     /// <summary>Adapts a user to what CQL clauses test (type user, user, user.fullname).</summary>
@@ -347,12 +384,15 @@ internal static class LegacyEndpoints
         var zone = TimeZones.Find(ctx.Caller().TimeZone);
         lock (state.Gate)
         {
-            List<PageSubject> hits;
+            List<ContentSubject> hits;
             try
             {
-                hits = query.Sort(state.AllPages.Where(p => p.Status == "current")
-                    .Select(p => new PageSubject(p, state))
-                    .Where(s => query.Matches(s, zone))).ToList();
+                // Confluence indexes attachments as content too (type = attachment, title = file name, in their page's
+                // space): the current attachments of current pages, at their current version.
+                var pages = state.AllPages.Where(p => p.Status == "current").ToList();
+                var subjects = pages.Select(p => (ContentSubject)new PageSubject(p, state))
+                    .Concat(pages.SelectMany(p => p.Attachments.Where(a => a.Status == "current")).Select(a => new AttachmentSubject(a, state)));
+                hits = query.Sort(subjects.Where(s => query.Matches(s, zone))).ToList();
             }
             catch (CqlException e)
             {
@@ -362,7 +402,8 @@ internal static class LegacyEndpoints
             var results = new JsonArray();
             foreach (var hit in hits.Skip(start).Take(limit))
             {
-                var content = json.Content(hit.Page, expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet());
+                var asked = expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet();
+                var content = hit is AttachmentSubject file ? json.Attachment(file.Attachment, asked) : json.Content(hit.Page, asked);
                 if (!wrapped)
                 {
                     results.Add(content);
@@ -371,7 +412,7 @@ internal static class LegacyEndpoints
                 results.Add(new JsonObject
                 {
                     ["content"] = content,
-                    ["title"] = hit.Page.Title,
+                    ["title"] = hit.Title,
                     ["excerpt"] = "",
                     ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
                     ["resultGlobalContainer"] = new JsonObject
@@ -381,9 +422,9 @@ internal static class LegacyEndpoints
                     },
                     ["breadcrumbs"] = new JsonArray(),
                     ["entityType"] = "content",
-                    ["iconCssClass"] = "aui-icon content-type-" + hit.Page.Type,
-                    ["lastModified"] = json.Time(hit.Page.Current.When),
-                    ["friendlyLastModified"] = hit.Page.Current.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
+                    ["iconCssClass"] = "aui-icon content-type-" + hit.Type,
+                    ["lastModified"] = json.Time(hit.LastModified),
+                    ["friendlyLastModified"] = hit.LastModified.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
                     ["score"] = 0.0,
                 });
             }

@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Sites;
+
+namespace SpaceSync.Core.Sync
+{
+    public static partial class SnapshotReader
+    {
+        /// <summary>
+        /// One side's attachments for a run, in O(attachments / <see cref="RestAttachments.SearchLimit"/>) requests (one CQL
+        /// search for the whole space, never one request per page): every current attachment (<paramref name="changedSince"/>
+        /// null: a complete listing, read with the structural listing) or only those changed at or after
+        /// <paramref name="changedSince"/> (with the change queries: an incomplete listing, removals wait for a complete one).
+        /// </summary>
+        public static async Task<AttachmentListing> ReadAttachmentsAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
+            DateTimeOffset? changedSince, CancellationToken cancellationToken)
+        {
+            if (site is null) throw new ArgumentNullException(nameof(site));
+            if (space is null) throw new ArgumentNullException(nameof(space));
+            var files = new List<AttachmentSnapshot>();
+            var reader = site.ListSpaceAttachments(space, changedSince);
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var a = reader.Current;
+                if (string.IsNullOrEmpty(a.Id) || string.IsNullOrEmpty(a.PageId) || string.IsNullOrEmpty(a.FileName) || a.Version < 1) continue;
+                files.Add(new AttachmentSnapshot
+                {
+                    Id = a.Id,
+                    PageId = a.PageId,
+                    FileName = a.FileName,
+                    Version = a.Version,
+                    Size = a.Size,
+                    MediaType = a.MediaType,
+                    Comment = a.Comment,
+                });
+            }
+
+            return new AttachmentListing(side, files, isComplete: changedSince is null);
+        }
+    }
+}
