@@ -50,6 +50,10 @@ namespace SpaceSync.Core.Sync
         Adopt,
         /// <summary>Only the state changes (e.g. both sides made the same edit, or both trashed the page).</summary>
         RecordState,
+
+        // ---- restrictions
+        /// <summary>Set the target page's read and update restrictions (restrictedPages: mirror), before any content reaches it.</summary>
+        Restrict,
     }
 
     /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
@@ -101,6 +105,13 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<int> DependsOn { get; init; } = Array.Empty<int>();
         /// <summary>Why, in words an admin reads in -WhatIf and history.</summary>
         public string Reason { get; init; } = "";
+
+        // ---- restrictions
+        /// <summary>
+        /// Restrict: the restrictions to set (users by the target's ids). Create: restrictions the new page must have before
+        /// its body is written (the page is made empty, restricted, then filled); null = none.
+        /// </summary>
+        public Sites.PageRestrictions? Restrictions { get; init; }
 
         public bool WritesSite => Kind != SyncActionKind.RecordState && Kind != SyncActionKind.Adopt;
 

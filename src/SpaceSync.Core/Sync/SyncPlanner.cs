@@ -19,6 +19,10 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
         /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never written.</summary>
         public ScopeFilter Filter { get; init; } = ScopeFilter.All;
+
+        // ---- restrictions
+        /// <summary>restrictedPages, the restrictions of pages the snapshots do not list, and (mirror) how principals cross.</summary>
+        public RestrictionPolicy Restrictions { get; init; } = RestrictionPolicy.Skip;
     }
 
     /// <summary>
@@ -102,6 +106,7 @@ namespace SpaceSync.Core.Sync
                     PlanPair(pair);
                 }
 
+                PlanRestrictionWrites();
                 PlaceBelowSurvivingParents();
                 var (actions, items) = Ordered();
                 return new SyncPlan
@@ -178,6 +183,8 @@ namespace SpaceSync.Core.Sync
                         AddItem(DriftStatus.Excluded, page.Title, source.Side, page, null, PageChanges.None, $"none: out of scope ({scope.Reason})");
                         continue;
                     }
+
+                    if (PlanRestrictedUnpaired(source, page)) continue;
 
                     var namesake = NamesakeOn(target, page.Title, targetPairs);
                     if (namesake != null && ScopeOf(target.Side, namesake.Id) is { IsOut: true } namesakeScope)
@@ -373,6 +380,8 @@ namespace SpaceSync.Core.Sync
                                           "Nothing is written for it until a structural listing (Invoke-SpaceSync -Full, or the hourly one) shows whether it is still in scope." });
                     return;
                 }
+
+                if (PlanRestrictedPair(pair, dc, cloud)) return;
 
                 if (pair.Status == PairStatus.Trashed)
                 {
@@ -1137,6 +1146,7 @@ namespace SpaceSync.Core.Sync
                 int Rank(SyncActionKind kind) => kind switch
                 {
                     SyncActionKind.Restore => 0,
+                    SyncActionKind.Restrict => 0, // after a restore of its page (added later), before any content reaches it
                     SyncActionKind.Adopt => 1,
                     SyncActionKind.Create => 2,
                     SyncActionKind.Update => 3,

@@ -22,6 +22,10 @@ namespace SpaceSync.Core.Sync
         public IProgress<SyncActionOutcome>? Progress { get; init; }
         /// <summary>List every page on both sides (the structural listing) instead of asking only what changed.</summary>
         public bool FullListing { get; init; }
+
+        // ---- restrictions
+        /// <summary>The scope's users.map (resolved path), for mapping the users restrictions name (restrictedPages: mirror); null = by e-mail only.</summary>
+        public string? UsersMapPath { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -360,6 +364,7 @@ namespace SpaceSync.Core.Sync
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 _dc = await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false);
                 _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
+                await ReadRestrictionsAsync(ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
@@ -579,8 +584,10 @@ namespace SpaceSync.Core.Sync
                     Cloud = _cloud.Snapshot,
                     Pairs = pairs,
                     Filter = ScopeFilter.For(_space),
+                    Restrictions = RestrictionPolicyOfRun(),
                 });
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                WarnOfRestrictedPages(plan);
                 return plan;
             }
 
@@ -606,6 +613,7 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.Trash: return await TrashAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Restore: return await RestoreAsync(action, ct).ConfigureAwait(false);
                         case SyncActionKind.Adopt: return await AdoptAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Restrict: return await RestrictAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);
@@ -665,7 +673,7 @@ namespace SpaceSync.Core.Sync
                 SitePage created;
                 try
                 {
-                    created = await SiteOf(action.Target).CreatePageAsync(target.Space, parentId, action.Title, body, ct).ConfigureAwait(false);
+                    created = await CreateWithRestrictionsAsync(action, target.Space, parentId, body, ct).ConfigureAwait(false);
                 }
                 catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
                 {

@@ -98,4 +98,13 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.UploadAttachmentVersionAsync(pageId, attachmentId, fileName, mediaType, content, comment, cancellationToken);
     public Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken) =>
         inner.DeleteAttachmentAsync(pageId, attachmentId, cancellationToken);
+
+    // ---- restrictions
+    public Task<PageRestrictions?> GetPageRestrictionsAsync(string pageId, CancellationToken cancellationToken) =>
+        inner.GetPageRestrictionsAsync(pageId, cancellationToken);
+    public Task<IReadOnlyDictionary<string, PageRestrictions>> ReadPageRestrictionsAsync(IReadOnlyCollection<string> pageIds,
+        CancellationToken cancellationToken) =>
+        inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
+    public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
+        inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
 }
