@@ -70,19 +70,31 @@ namespace SpaceSync.Core.Sync
             private List<string> RestrictionIdsOn(SyncSide side)
             {
                 var snapshot = SnapshotOf(side).Snapshot;
-                var ids = new HashSet<string>(snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).Select(p => p.Id), StringComparer.Ordinal);
-                if (SnapshotOf(side).Mode == ListingMode.Changes)
-                {
-                    // The twins of pages the other side listed may be written; they and all ancestors decide whether they may.
-                    foreach (var other in SnapshotOf(side.Other()).Snapshot.Pages.Values)
-                    {
-                        if (PairOfPage(side.Other(), other.Id) is { } pair) ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
-                    }
+                var current = snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current);
+                if (SnapshotOf(side).Mode != ListingMode.Changes) return current.Select(p => p.Id).ToList();
 
-                    foreach (var id in ids.ToList()) AddAncestors(side, id, ids);
+                // A change query also lists our own last writes (met again in its overlap): only pages that moved since the
+                // last sync can be written, with the twins of those the other side lists, and the ancestors of all of them.
+                var ids = new HashSet<string>(current.Where(p => Moved(side, p)).Select(p => p.Id), StringComparer.Ordinal);
+                foreach (var other in SnapshotOf(side.Other()).Snapshot.Pages.Values)
+                {
+                    if (other.Status == PageStatus.Current && Moved(side.Other(), other) && PairOfPage(side.Other(), other.Id) is { } pair)
+                        ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
                 }
 
+                foreach (var id in ids.ToList()) AddAncestors(side, id, ids);
+
                 return ids.OrderBy(id => id.Length).ThenBy(id => id, StringComparer.Ordinal).ToList();
+            }
+
+            /// <summary>A listed page that is new, or whose version or place differs from the one last synced.</summary>
+            private bool Moved(SyncSide side, PageSnapshot page)
+            {
+                if (PairOfPage(side, page.Id) is not { } pair) return true;
+                var recorded = side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion;
+                var parent = pair.ParentPairId is long up ? _byDc.Values.FirstOrDefault(p => p.Id == up) : null;
+                var recordedParent = parent is null ? null : side == SyncSide.DataCenter ? parent.DataCenterPageId : parent.CloudPageId;
+                return page.Version != recorded || page.ParentId != recordedParent;
             }
 
             private void AddAncestors(SyncSide side, string id, HashSet<string> ids)
