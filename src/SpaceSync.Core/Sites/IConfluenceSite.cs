@@ -204,5 +204,29 @@ namespace SpaceSync.Core.Sites
         /// first MoveNextAsync.
         /// </summary>
         SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince);
+
+        // ---- restrictions
+        // A page's own read (view) and update (edit) restrictions, users by the site's id (Data Center user key, Cloud
+        // account id) and groups by name. Confluence hides a page with a read restriction, and every descendant of it,
+        // from everyone it does not name. Restriction edits make no version: change queries never see them.
+
+        /// <summary>The page's own restrictions, or null when the page is missing or not visible to the account (404).</summary>
+        Task<PageRestrictions?> GetPageRestrictionsAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The restrictions of many pages in few requests: CQL <c>id in (...)</c> expanding
+        /// <c>restrictions.read.restrictions.user/group</c> and <c>restrictions.update.restrictions.user/group</c>,
+        /// <see cref="SiteLabels.BatchSize"/> ids a request. A page the search does not return (index lag; trashed), or
+        /// whose lists may be cut short, is read on its own; pages missing or invisible then are absent from the answer.
+        /// Cost: ceil(n / BatchSize) requests, plus one per page read on its own.
+        /// </summary>
+        Task<IReadOnlyDictionary<string, PageRestrictions>> ReadPageRestrictionsAsync(IReadOnlyCollection<string> pageIds,
+            CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/> (users by this site's
+        /// ids). Both products refuse a write that shuts out the account making it, so name the account when restricting.
+        /// </summary>
+        Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken);
     }
 }

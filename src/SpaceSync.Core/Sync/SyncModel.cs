@@ -23,6 +23,10 @@ namespace SpaceSync.Core.Sync
         public string BodyHash { get; init; } = "";
         /// <summary>The page's labels (lower case, as Confluence stores them); null = not read, so exclude.labels cannot decide.</summary>
         public IReadOnlyCollection<string>? Labels { get; init; }
+
+        // ---- restrictions
+        /// <summary>The page's own read and update restrictions (users by this site's ids); null = not read.</summary>
+        public Sites.PageRestrictions? Restrictions { get; init; }
     }
 
     /// <summary>

@@ -60,6 +60,10 @@ namespace SpaceSync.Core.Sync
         DeleteAttachment,
         /// <summary>Only the attachment pairs change: pair two equal files, or forget a file removed on both sites.</summary>
         RecordAttachment,
+
+        // ---- restrictions
+        /// <summary>Set the target page's read and update restrictions (restrictedPages: mirror), before any content reaches it.</summary>
+        Restrict,
     }
 
     /// <summary>Where a written page goes: top level, under an existing target page, or under a page this plan creates.</summary>
@@ -111,6 +115,13 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<int> DependsOn { get; init; } = Array.Empty<int>();
         /// <summary>Why, in words an admin reads in -WhatIf and history.</summary>
         public string Reason { get; init; } = "";
+
+        // ---- restrictions
+        /// <summary>
+        /// Restrict: the restrictions to set (users by the target's ids). Create: restrictions the new page must have before
+        /// its body is written (the page is made empty, restricted, then filled); null = none.
+        /// </summary>
+        public Sites.PageRestrictions? Restrictions { get; init; }
 
         // ---- labels
         // A Labels action with TargetId null acts on the page the Create it depends on (DependsOn[0]) made. One with

@@ -29,6 +29,9 @@ namespace SpaceSync.Core.Sync
         public AttachmentListing? CloudAttachments { get; init; }
         /// <summary>The attachment pairs as last synced.</summary>
         public IReadOnlyList<SyncedAttachment> AttachmentPairs { get; init; } = Array.Empty<SyncedAttachment>();
+        // ---- restrictions
+        /// <summary>restrictedPages, the restrictions of pages the snapshots do not list, and (mirror) how principals cross.</summary>
+        public RestrictionPolicy Restrictions { get; init; } = RestrictionPolicy.Skip;
     }
 
     /// <summary>
@@ -113,6 +116,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 if (_request.SyncLabels) PlanLabels();
+                PlanRestrictionWrites();
                 PlaceBelowSurvivingParents();
                 PlanAttachments();
                 var (actions, items) = Ordered();
@@ -190,6 +194,8 @@ namespace SpaceSync.Core.Sync
                         AddItem(DriftStatus.Excluded, page.Title, source.Side, page, null, PageChanges.None, $"none: out of scope ({scope.Reason})");
                         continue;
                     }
+
+                    if (PlanRestrictedUnpaired(source, page)) continue;
 
                     var namesake = NamesakeOn(target, page.Title, targetPairs);
                     if (namesake != null && ScopeOf(target.Side, namesake.Id) is { IsOut: true } namesakeScope)
@@ -385,6 +391,8 @@ namespace SpaceSync.Core.Sync
                                           "Nothing is written for it until a structural listing (Invoke-SpaceSync -Full, or the hourly one) shows whether it is still in scope." });
                     return;
                 }
+
+                if (PlanRestrictedPair(pair, dc, cloud)) return;
 
                 if (pair.Status == PairStatus.Trashed)
                 {
@@ -1149,6 +1157,7 @@ namespace SpaceSync.Core.Sync
                 int Rank(SyncActionKind kind) => kind switch
                 {
                     SyncActionKind.Restore => 0,
+                    SyncActionKind.Restrict => 0, // after a restore of its page (added later), before any content reaches it
                     SyncActionKind.Adopt => 1,
                     SyncActionKind.Create => 2,
                     SyncActionKind.Update => 3,

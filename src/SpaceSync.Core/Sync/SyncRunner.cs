@@ -26,6 +26,9 @@ namespace SpaceSync.Core.Sync
         // ---- translation
         /// <summary>The scope's space keys and users.map, for bodies crossing between dialects; null = this space's keys, e-mail pairing only.</summary>
         public TranslationSettings? Translation { get; init; }
+        // ---- restrictions
+        /// <summary>The scope's users.map (resolved path), for mapping the users restrictions name (restrictedPages: mirror); null = by e-mail only.</summary>
+        public string? UsersMapPath { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -364,6 +367,7 @@ namespace SpaceSync.Core.Sync
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                await ReadRestrictionsAsync(ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);
@@ -588,8 +592,10 @@ namespace SpaceSync.Core.Sync
                     Pairs = pairs,
                     Filter = ScopeFilter.For(_space),
                     SyncLabels = _space.Content.Labels,
+                    Restrictions = RestrictionPolicyOfRun(),
                 }));
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                WarnOfRestrictedPages(plan);
                 return plan;
             }
 
@@ -619,6 +625,7 @@ namespace SpaceSync.Core.Sync
                         case SyncActionKind.UploadAttachment:
                         case SyncActionKind.DeleteAttachment:
                         case SyncActionKind.RecordAttachment: return await AttachmentAsync(action, ct).ConfigureAwait(false);
+                        case SyncActionKind.Restrict: return await RestrictAsync(action, ct).ConfigureAwait(false);
                         default:
                             ProgressOf(action.PairKey!);
                             return new SyncActionOutcome(action, ActionOutcomeKind.Done, action.Reason);
@@ -679,7 +686,7 @@ namespace SpaceSync.Core.Sync
                 SitePage created;
                 try
                 {
-                    created = await SiteOf(action.Target).CreatePageAsync(target.Space, parentId, action.Title, written, ct).ConfigureAwait(false);
+                    created = await CreateWithRestrictionsAsync(action, target.Space, parentId, written, ct).ConfigureAwait(false);
                 }
                 catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
                 {

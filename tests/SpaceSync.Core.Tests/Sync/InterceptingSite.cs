@@ -109,4 +109,13 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
 
     // ---- attachments (space-wide)
     public SiteAttachmentReader ListSpaceAttachments(SiteSpace space, DateTimeOffset? changedSince) => inner.ListSpaceAttachments(space, changedSince);
+
+    // ---- restrictions
+    public Task<PageRestrictions?> GetPageRestrictionsAsync(string pageId, CancellationToken cancellationToken) =>
+        inner.GetPageRestrictionsAsync(pageId, cancellationToken);
+    public Task<IReadOnlyDictionary<string, PageRestrictions>> ReadPageRestrictionsAsync(IReadOnlyCollection<string> pageIds,
+        CancellationToken cancellationToken) =>
+        inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
+    public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
+        inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
 }

@@ -19,6 +19,8 @@ internal sealed class PlannerWorld
     public bool CloudComplete { get; set; } = true;
     /// <summary>The space's include/exclude settings for the plan; everything by default.</summary>
     public ScopeFilter Filter { get; set; } = ScopeFilter.All;
+    /// <summary>restrictedPages and how restrictions cross; skip by default.</summary>
+    public RestrictionPolicy Restrictions { get; set; } = RestrictionPolicy.Skip;
 
     public static string Dc(string key) => "D" + key;
     public static string Cl(string key) => "C" + key;
@@ -113,6 +115,14 @@ internal sealed class PlannerWorld
         return this;
     }
 
+    /// <summary>Change any page on a side, by id (e.g. a page made with <see cref="New"/>).</summary>
+    public PlannerWorld ChangeById(SyncSide side, string id, Func<PageSnapshot, PageSnapshot> change)
+    {
+        var pages = SideOf(side);
+        pages[id] = change(pages[id]);
+        return this;
+    }
+
     /// <summary>Keep only these pages in a side's snapshot and mark it incremental (a change query's answer).</summary>
     public PlannerWorld OnlyChanged(SyncSide side, params string[] ids)
     {
@@ -139,6 +149,7 @@ internal sealed class PlannerWorld
             Pairs = _pairs,
             Filter = Filter,
             SyncLabels = SyncLabels,
+            Restrictions = Restrictions,
         });
 
     // ---- labels

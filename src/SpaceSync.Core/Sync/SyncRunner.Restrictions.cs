@@ -1,0 +1,189 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Content.Translation;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>
+    /// Restricted pages in a run. What is read: a structural (or full) listing reads the restrictions of every current
+    /// page it lists, ceil(n / 100) requests a side. A change-query run reads them only for the pages it is about to judge —
+    /// those it listed, their paired twins on the other site, and the ancestors of both (a view restriction is inherited) —
+    /// so a run with no changes reads none. Restriction edits make no version: a page restricted since the last structural
+    /// listing and not edited since is noticed at the next one, but it is not written before then either, and any page a
+    /// change-query run writes has had its own and its ancestors' restrictions read in that run — nothing leaks.
+    /// </summary>
+    public static partial class SyncRunner
+    {
+        private sealed partial class SyncRun
+        {
+            private readonly Dictionary<string, PageRestrictions> _dcUnlisted = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
+            private readonly Dictionary<string, PageRestrictions> _cloudUnlisted = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
+            private IUserMap? _restrictionUsers;
+            private string? _dcAccount;
+            private string? _cloudAccount;
+
+            /// <summary>Reads the restrictions the planner needs (see the class summary) onto both snapshots.</summary>
+            private async Task ReadRestrictionsAsync(CancellationToken ct)
+            {
+                _dcUnlisted.Clear();
+                _cloudUnlisted.Clear();
+                var dcIds = RestrictionIdsOn(SyncSide.DataCenter);
+                var cloudIds = RestrictionIdsOn(SyncSide.Cloud);
+                var dcRead = dcIds.Count == 0 ? new Dictionary<string, PageRestrictions>()
+                    : await _dcSite.ReadPageRestrictionsAsync(dcIds, ct).ConfigureAwait(false);
+                var cloudRead = cloudIds.Count == 0 ? new Dictionary<string, PageRestrictions>()
+                    : await _cloudSite.ReadPageRestrictionsAsync(cloudIds, ct).ConfigureAwait(false);
+                _dc = WithRestrictions(_dc, _dcSite, dcRead, _dcUnlisted);
+                _cloud = WithRestrictions(_cloud, _cloudSite, cloudRead, _cloudUnlisted);
+
+                var named = dcRead.Values.Concat(cloudRead.Values).Where(r => !r.IsEmpty).ToList();
+                if (_space.RestrictedPages != RestrictedPagesMode.Mirror || named.Count == 0) return;
+                // Mirror writes name the sync account on the target (both products refuse to shut out the caller).
+                _dcAccount ??= (await _dcSite.GetCurrentUserAsync(ct).ConfigureAwait(false)).Id;
+                _cloudAccount ??= (await _cloudSite.GetCurrentUserAsync(ct).ConfigureAwait(false)).Id;
+                var accounts = new HashSet<string>(new[] { _dcAccount, _cloudAccount }, StringComparer.Ordinal);
+                if (_restrictionUsers is null && named.SelectMany(r => r.AllUsers).Any(u => !accounts.Contains(u)))
+                {
+                    // Built only when a restriction names somebody: listing every user of both sites is not cheap.
+                    _restrictionUsers = (await UserDirectory.BuildAsync(_dcSite, _cloudSite, _options.UsersMapPath, _log, ct).ConfigureAwait(false)).Map;
+                }
+            }
+
+            /// <summary>The planner's view of restrictions: the mode, what was read for unlisted pages, and how principals cross.</summary>
+            private RestrictionPolicy RestrictionPolicyOfRun() => new RestrictionPolicy
+            {
+                Mode = _space.RestrictedPages,
+                DataCenterUnlisted = _dcUnlisted,
+                CloudUnlisted = _cloudUnlisted,
+                Users = _restrictionUsers,
+                DataCenterAccount = _dcAccount,
+                CloudAccount = _cloudAccount,
+            };
+
+            /// <summary>The pages of <paramref name="side"/> whose restrictions this run reads.</summary>
+            private List<string> RestrictionIdsOn(SyncSide side)
+            {
+                var snapshot = SnapshotOf(side).Snapshot;
+                var current = snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current);
+                if (SnapshotOf(side).Mode != ListingMode.Changes) return current.Select(p => p.Id).ToList();
+
+                // A change query also lists our own last writes (met again in its overlap): only pages that moved since the
+                // last sync can be written, with the twins of those the other side lists, and the ancestors of all of them.
+                var ids = new HashSet<string>(current.Where(p => Moved(side, p)).Select(p => p.Id), StringComparer.Ordinal);
+                foreach (var other in SnapshotOf(side.Other()).Snapshot.Pages.Values)
+                {
+                    if (other.Status == PageStatus.Current && Moved(side.Other(), other) && PairOfPage(side.Other(), other.Id) is { } pair)
+                        ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
+                }
+
+                foreach (var id in ids.ToList()) AddAncestors(side, id, ids);
+
+                return ids.OrderBy(id => id.Length).ThenBy(id => id, StringComparer.Ordinal).ToList();
+            }
+
+            /// <summary>A listed page that is new, or whose version or place differs from the one last synced.</summary>
+            private bool Moved(SyncSide side, PageSnapshot page)
+            {
+                if (PairOfPage(side, page.Id) is not { } pair) return true;
+                var recorded = side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion;
+                var parent = pair.ParentPairId is long up ? _byDc.Values.FirstOrDefault(p => p.Id == up) : null;
+                var recordedParent = parent is null ? null : side == SyncSide.DataCenter ? parent.DataCenterPageId : parent.CloudPageId;
+                return page.Version != recorded || page.ParentId != recordedParent;
+            }
+
+            private void AddAncestors(SyncSide side, string id, HashSet<string> ids)
+            {
+                var snapshot = SnapshotOf(side).Snapshot;
+                var seen = new HashSet<string>(StringComparer.Ordinal) { id };
+                var cursor = id;
+                for (var depth = 0; depth < 1000; depth++)
+                {
+                    string? parent;
+                    if (snapshot.Pages.TryGetValue(cursor, out var page)) parent = page.ParentId;
+                    else if (PairOfPage(side, cursor) is { } pair && pair.ParentPairId is long parentPair && _byDc.Values.FirstOrDefault(p => p.Id == parentPair) is { } up)
+                        parent = side == SyncSide.DataCenter ? up.DataCenterPageId : up.CloudPageId;
+                    else parent = null;
+                    if (parent is null || !seen.Add(parent)) return;
+                    ids.Add(parent);
+                    cursor = parent;
+                }
+            }
+
+            private static SideSnapshot WithRestrictions(SideSnapshot side, IConfluenceSite site, IReadOnlyDictionary<string, PageRestrictions> read,
+                Dictionary<string, PageRestrictions> unlisted)
+            {
+                foreach (var r in read)
+                {
+                    if (!side.Snapshot.Pages.ContainsKey(r.Key)) unlisted[r.Key] = r.Value;
+                }
+
+                var pages = side.Snapshot.Pages.Values.Select(p => read.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
+                return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies, site,
+                    side.Mode, side.HighWaterMark);
+            }
+
+            /// <summary>Each page left alone because of restrictions says why, in the run's log as on Get-SyncDrift.</summary>
+            private void WarnOfRestrictedPages(SyncPlan plan)
+            {
+                foreach (var item in plan.Items.Where(i => i.Status == DriftStatus.Restricted))
+                {
+                    foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
+                }
+            }
+
+            // ---- writing ----------------------------------------------------------------------------------
+
+            /// <summary>Sets the restrictions of a paired page (mirror) before its content is written.</summary>
+            private async Task<SyncActionOutcome> RestrictAsync(SyncAction action, CancellationToken ct)
+            {
+                var progress = ProgressOf(action.PairKey!);
+                var target = progress.Side(action.Target);
+                await SiteOf(action.Target).SetPageRestrictionsAsync(target.Id, action.Restrictions!, ct).ConfigureAwait(false);
+                progress.Add(History("restrict-" + SideWord(action.Target), progress, action, target.Version, action.Reason + " (" + action.Restrictions + ")"));
+                return new SyncActionOutcome(action, ActionOutcomeKind.Done, $"restricted \"{action.Title}\" on {action.Target.Label()} ({action.Restrictions})");
+            }
+
+            /// <summary>
+            /// A create, restricted before its body is there when the plan says so. Neither product takes restrictions in
+            /// the create itself (Cloud v1 ContentCreate and v2 POST /pages have no such field; Data Center sets them only
+            /// through PUT /content/{id}/restriction), so the page is made with an empty body, restricted, then filled:
+            /// the text is never readable by anyone the restrictions leave out. A page whose restrictions cannot be set is
+            /// trashed again at once (it holds nothing), and the create fails.
+            /// </summary>
+            private async Task<SitePage> CreateWithRestrictionsAsync(SyncAction action, SiteSpace space, string? parentId, string body, CancellationToken ct)
+            {
+                var site = SiteOf(action.Target);
+                if (action.Restrictions is null) return await site.CreatePageAsync(space, parentId, action.Title, body, ct).ConfigureAwait(false);
+                var empty = await site.CreatePageAsync(space, parentId, action.Title, "", ct).ConfigureAwait(false);
+                try
+                {
+                    await site.SetPageRestrictionsAsync(empty.Id, action.Restrictions, ct).ConfigureAwait(false);
+                }
+                catch (SiteException e)
+                {
+                    try
+                    {
+                        await site.TrashPageAsync(empty.Id, ct).ConfigureAwait(false);
+                        await site.PurgePageAsync(empty.Id, ct).ConfigureAwait(false);
+                    }
+                    catch (SiteException cleanup)
+                    {
+                        _log.Warning("The empty page {PageId} made for \"{Title}\" on {Target} could not be removed: {Reason}",
+                            empty.Id, action.Title, action.Target.Label(), cleanup.Message);
+                    }
+
+                    throw new SiteException(e.Kind, $"the restrictions ({action.Restrictions}) could not be set, so the page was not written: {e.Message}",
+                        e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
+                }
+
+                return await site.UpdatePageAsync(empty.Id, empty.Version.Number, action.Title, body, ct).ConfigureAwait(false);
+            }
+        }
+    }
+}
