@@ -212,6 +212,45 @@ internal static class LegacyEndpoints
         return json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site));
     }
 
+    /// <summary>One hit of the wrapped search (/search): the content with its title, place and time.</summary>
+    private static JsonObject SearchResult(LegacyJson json, Site site, JsonObject content, string title, Page page, string type, DateTimeOffset modified) => new()
+    {
+        ["content"] = content,
+        ["title"] = title,
+        ["excerpt"] = "",
+        ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
+        ["resultGlobalContainer"] = new JsonObject
+        {
+            ["title"] = page.Space.Name,
+            ["displayUrl"] = (site.IsCloud ? "/spaces/" : "/display/") + page.Space.Key,
+        },
+        ["breadcrumbs"] = new JsonArray(),
+        ["entityType"] = "content",
+        ["iconCssClass"] = "aui-icon content-type-" + type,
+        ["lastModified"] = json.Time(modified),
+        ["friendlyLastModified"] = modified.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
+        ["score"] = 0.0,
+    };
+
+    /// <summary>Adapts a footer comment to what CQL clauses test: its space is its page's; it has no parent page or labels here.</summary>
+    private sealed class CommentSubject : ICqlSubject
+    {
+        public CommentSubject(Comment comment) => Comment = comment;
+
+        public Comment Comment { get; }
+        public long Id => Comment.Id;
+        public string Type => "comment";
+        public string Title => Comment.Current.Title;
+        public string SpaceKey => Comment.Page.Space.Key;
+        public DateTimeOffset LastModified => Comment.Current.When;
+        public DateTimeOffset Created => Comment.CreatedAt;
+        public long? ParentId => null;
+        public IEnumerable<long> AncestorIds => Array.Empty<long>();
+        public IEnumerable<string> Labels => Array.Empty<string>();
+        public string? UserAccountId => null;
+        public string? UserFullName => null;
+    }
+
     /// <summary>Adapts a page to what CQL clauses test.</summary>
     private sealed class PageSubject : ICqlSubject
     {
@@ -347,11 +386,13 @@ internal static class LegacyEndpoints
         var zone = TimeZones.Find(ctx.Caller().TimeZone);
         lock (state.Gate)
         {
-            List<PageSubject> hits;
+            List<ICqlSubject> hits;
             try
             {
-                hits = query.Sort(state.AllPages.Where(p => p.Status == "current")
-                    .Select(p => new PageSubject(p, state))
+                // Footer comments are content too: CQL finds them (type = comment) on the current pages that hold them.
+                var current = state.AllPages.Where(p => p.Status == "current").ToList();
+                hits = query.Sort(current.Select(p => (ICqlSubject)new PageSubject(p, state))
+                    .Concat(current.SelectMany(p => p.Comments).Select(c => (ICqlSubject)new CommentSubject(c)))
                     .Where(s => query.Matches(s, zone))).ToList();
             }
             catch (CqlException e)
@@ -362,30 +403,21 @@ internal static class LegacyEndpoints
             var results = new JsonArray();
             foreach (var hit in hits.Skip(start).Take(limit))
             {
-                var content = json.Content(hit.Page, expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet());
+                var contentExpand = expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet();
+                if (hit is CommentSubject comment)
+                {
+                    var commentJson = json.Comment(comment.Comment, contentExpand);
+                    results.Add(wrapped ? SearchResult(json, site, commentJson, comment.Comment.Current.Title, comment.Comment.Page, "comment", comment.LastModified) : commentJson);
+                    continue;
+                }
+                var page = ((PageSubject)hit).Page;
+                var content = json.Content(page, contentExpand);
                 if (!wrapped)
                 {
                     results.Add(content);
                     continue;
                 }
-                results.Add(new JsonObject
-                {
-                    ["content"] = content,
-                    ["title"] = hit.Page.Title,
-                    ["excerpt"] = "",
-                    ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
-                    ["resultGlobalContainer"] = new JsonObject
-                    {
-                        ["title"] = hit.Page.Space.Name,
-                        ["displayUrl"] = (site.IsCloud ? "/spaces/" : "/display/") + hit.Page.Space.Key,
-                    },
-                    ["breadcrumbs"] = new JsonArray(),
-                    ["entityType"] = "content",
-                    ["iconCssClass"] = "aui-icon content-type-" + hit.Page.Type,
-                    ["lastModified"] = json.Time(hit.Page.Current.When),
-                    ["friendlyLastModified"] = hit.Page.Current.When.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
-                    ["score"] = 0.0,
-                });
+                results.Add(SearchResult(json, site, content, page.Title, page, page.Type, page.Current.When));
             }
 
             string? next = null;
