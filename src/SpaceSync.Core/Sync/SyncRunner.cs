@@ -22,6 +22,10 @@ namespace SpaceSync.Core.Sync
         public IProgress<SyncActionOutcome>? Progress { get; init; }
         /// <summary>List every page on both sides (the structural listing) instead of asking only what changed.</summary>
         public bool FullListing { get; init; }
+
+        // ---- comments
+        /// <summary>Carries comment bodies between the dialects (mentions, links); without it comments are not synced.</summary>
+        public IBodyTranslator? BodyTranslator { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -208,6 +212,7 @@ namespace SpaceSync.Core.Sync
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
                     marks = MarksAfter(listedInFull, unsettled);
                     Count(counts);
+                    await SyncCommentsAsync(counts, ct).ConfigureAwait(false); // ---- comments
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                     return Result(plan, counts, conflicts) with { Replan = replan };
