@@ -18,6 +18,75 @@ namespace SpaceSync.Core.Sync
     {
         private sealed partial class SyncRun
         {
+            /// <summary>Per page pair (by Data Center page id): which sides' comments changed, and what the step reported.</summary>
+            private readonly Dictionary<string, CommentPageDrift> _commentDrift = new Dictionary<string, CommentPageDrift>(StringComparer.Ordinal);
+
+            private sealed class CommentPageDrift
+            {
+                public CommentPageDrift(PairRecord page) => Page = page;
+
+                public PairRecord Page { get; }
+                public PageChanges DataCenter { get; set; }
+                public PageChanges Cloud { get; set; }
+                public bool Conflict { get; set; }
+                public List<string> Done { get; } = new List<string>();
+                public List<string> Warnings { get; } = new List<string>();
+            }
+
+            private CommentPageDrift CommentDriftOf(PairRecord page)
+            {
+                if (!_commentDrift.TryGetValue(page.DataCenterPageId, out var drift))
+                    _commentDrift[page.DataCenterPageId] = drift = new CommentPageDrift(page);
+                return drift;
+            }
+
+            /// <summary>
+            /// The plan with the comment step's findings on its pages' drift items: the Comments change flag on the side(s)
+            /// whose comments changed, the step's reports as warnings. A page whose only change was its comments gets an item.
+            /// </summary>
+            private SyncPlan WithCommentDrift(SyncPlan plan)
+            {
+                if (_commentDrift.Count == 0) return plan;
+                var items = new List<DriftItem>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var item in plan.Items)
+                {
+                    if (item.DataCenterId is null || !_commentDrift.TryGetValue(item.DataCenterId, out var drift) || !seen.Add(item.DataCenterId))
+                    {
+                        items.Add(item);
+                        continue;
+                    }
+
+                    items.Add(item with
+                    {
+                        DataCenterChanges = item.DataCenterChanges | drift.DataCenter,
+                        CloudChanges = item.CloudChanges | drift.Cloud,
+                        Warnings = item.Warnings.Concat(drift.Warnings).ToList(),
+                    });
+                }
+
+                foreach (var drift in _commentDrift.Values.Where(d => !seen.Contains(d.Page.DataCenterPageId)))
+                {
+                    items.Add(new DriftItem
+                    {
+                        SpaceKey = _space.Key,
+                        Status = drift.Conflict ? DriftStatus.Conflict
+                            : drift.DataCenter != PageChanges.None && drift.Cloud == PageChanges.None ? DriftStatus.DataCenterAhead
+                            : drift.Cloud != PageChanges.None && drift.DataCenter == PageChanges.None ? DriftStatus.CloudAhead
+                            : DriftStatus.InSync,
+                        Title = drift.Page.Title,
+                        DataCenterId = drift.Page.DataCenterPageId,
+                        CloudId = drift.Page.CloudPageId,
+                        DataCenterChanges = drift.DataCenter,
+                        CloudChanges = drift.Cloud,
+                        Action = drift.Done.Count > 0 ? "comments: " + string.Join("; ", drift.Done) : "none: comments reported",
+                        Warnings = drift.Warnings.ToList(),
+                    });
+                }
+
+                return plan with { Items = items };
+            }
+
             /// <summary>Keys this step adds to the run's counts.</summary>
             internal static class CommentCounts
             {
@@ -158,10 +227,23 @@ namespace SpaceSync.Core.Sync
                             Complete = complete,
                         };
                         var plan = CommentPlanner.Plan(input, _run._space.Direction);
+                        if (plan.Actions.Count == 0 && plan.Drift.Count == 0) continue;
+                        var pageDrift = _run.CommentDriftOf(page);
                         foreach (var drift in plan.Drift)
                         {
                             if (drift.IsConflict) _counts[CommentCounts.Conflicts]++;
+                            pageDrift.Conflict |= drift.IsConflict;
+                            if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
+                            if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
+                            pageDrift.Warnings.Add("comments: " + drift.Message);
                             _run._log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
+                        }
+
+                        foreach (var action in plan.Actions.Where(a => a.Kind != CommentActionKind.Forget))
+                        {
+                            if (action.Source == SyncSide.DataCenter) pageDrift.DataCenter |= PageChanges.Comments;
+                            else pageDrift.Cloud |= PageChanges.Comments;
+                            pageDrift.Done.Add(action.ToString());
                         }
 
                         foreach (var action in plan.Actions)

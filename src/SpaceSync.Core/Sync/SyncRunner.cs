@@ -334,7 +334,7 @@ namespace SpaceSync.Core.Sync
             {
                 SpaceKey = _space.Key,
                 RunId = _runId,
-                Plan = plan,
+                Plan = WithCommentDrift(plan), // ---- comments
                 Outcomes = _outcomes.ToList(),
                 Counts = counts,
                 Conflicts = conflicts,

@@ -70,6 +70,9 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
         Assert.Equal(ListingMode.Changes, second.Listing);
         Assert.Empty(second.Errors);
         Assert.Equal(3, second.Count(SyncRunner_CommentCounts.Created));
+        // The pages' drift items say whose comments changed.
+        Assert.True(second.Plan.Items.Single(i => i.DataCenterId == dcPage.Id.ToString()).DataCenterChanges.HasFlag(PageChanges.Comments));
+        Assert.True(second.Plan.Items.Single(i => i.CloudId == cloudPage.Id.ToString()).CloudChanges.HasFlag(PageChanges.Comments));
 
         var topCopy = CopyOn(world, world.Cloud, top, SyncSide.DataCenter);
         Assert.Equal(world.CloudTwin(dcPage).Id, topCopy.Page.Id);
@@ -143,6 +146,8 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
         var result = await Sync(world, translator);
         Show(result);
         Assert.Equal(1, result.Count(SyncRunner_CommentCounts.Conflicts));
+        var item = result.Plan.Items.Single(i => i.DataCenterId == page.Id.ToString());
+        Assert.Contains(item.Warnings, w => w.Contains("edited on both sides"));
         Assert.Equal("<p>DC words</p>", world.Dc.FindComment(original.Id)!.Current.Body);
         Assert.Equal("<p>Cloud words</p>", world.Cloud.FindComment(copy.Id)!.Current.Body);
     }
