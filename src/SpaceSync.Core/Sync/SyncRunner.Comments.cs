@@ -221,28 +221,28 @@ namespace SpaceSync.Core.Sync
                             PagePairId = page.Id,
                             DataCenterPageId = page.DataCenterPageId,
                             CloudPageId = page.CloudPageId,
-                            DataCenter = dc.Select(Snapshot).ToList(),
-                            Cloud = cloud.Select(Snapshot).ToList(),
+                            DataCenter = await SnapshotsAsync(SyncSide.DataCenter, dc, ct).ConfigureAwait(false),
+                            Cloud = await SnapshotsAsync(SyncSide.Cloud, cloud, ct).ConfigureAwait(false),
                             Pairs = known.Select(Synced).ToList(),
                             Complete = complete,
                         };
                         var plan = CommentPlanner.Plan(input, _run._space.Direction);
-                        if (plan.Actions.Count == 0 && plan.Drift.Count == 0) continue;
-                        var pageDrift = _run.CommentDriftOf(page);
+                        var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record).ToList();
+                        var pageDrift = reported.Count > 0 || plan.Drift.Count > 0 ? _run.CommentDriftOf(page) : null;
                         foreach (var drift in plan.Drift)
                         {
                             if (drift.IsConflict) _counts[CommentCounts.Conflicts]++;
-                            pageDrift.Conflict |= drift.IsConflict;
+                            pageDrift!.Conflict |= drift.IsConflict;
                             if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
                             if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
                             pageDrift.Warnings.Add("comments: " + drift.Message);
                             _run._log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
                         }
 
-                        foreach (var action in plan.Actions.Where(a => a.Kind != CommentActionKind.Forget))
+                        foreach (var action in reported)
                         {
-                            if (action.Source == SyncSide.DataCenter) pageDrift.DataCenter |= PageChanges.Comments;
-                            else pageDrift.Cloud |= PageChanges.Comments;
+                            if (action.Source == SyncSide.DataCenter) pageDrift!.DataCenter |= PageChanges.Comments;
+                            else pageDrift!.Cloud |= PageChanges.Comments;
                             pageDrift.Done.Add(action.ToString());
                         }
 
@@ -254,7 +254,31 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
-                private static CommentSnapshot Snapshot(SiteComment c) => new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version };
+                /// <summary>
+                /// The listed comments for planning. A paired comment whose version moved gets the hash of its words in the
+                /// origin's dialect (a copy's words translated back, attribution stripped), so a save that changed nothing is
+                /// not taken for an edit. Costs a translation, no request.
+                /// </summary>
+                private async Task<List<CommentSnapshot>> SnapshotsAsync(SyncSide side, List<SiteComment> comments, CancellationToken ct)
+                {
+                    var snapshots = new List<CommentSnapshot>(comments.Count);
+                    foreach (var c in comments)
+                    {
+                        string? hash = null;
+                        if (c.Body != null && _pairs.TryGetValue((side, c.Id), out var pair) &&
+                            c.Version > (side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion))
+                        {
+                            var isOrigin = pair.OriginSide == RunSupport.KindOf(side);
+                            hash = isOrigin
+                                ? CommentAttribution.ContentHashOf(c.Body)
+                                : CommentAttribution.ContentHashOf((await _translator.TranslateAsync(CommentAttribution.Strip(c.Body), side, ct).ConfigureAwait(false)).Body);
+                        }
+
+                        snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash });
+                    }
+
+                    return snapshots;
+                }
 
                 private static SyncedComment Synced(CommentPairRecord p) => new SyncedComment
                 {
@@ -264,6 +288,7 @@ namespace SpaceSync.Core.Sync
                     Origin = p.OriginSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud,
                     DataCenterVersion = p.DataCenterVersion,
                     CloudVersion = p.CloudVersion,
+                    BaseHash = p.BaseHash,
                 };
 
                 private IConfluenceSite Site(SyncSide side) => side == SyncSide.DataCenter ? _run._dcSite : _run._cloudSite;
@@ -285,6 +310,14 @@ namespace SpaceSync.Core.Sync
                                 ForgetPair(action.Pair!);
                                 _counts[CommentCounts.Deleted]++;
                                 _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+                                break;
+                            case CommentActionKind.Record:
+                                var record = _pairs[(SyncSide.DataCenter, action.Pair!.DataCenterId)];
+                                Remember(_run._state.SaveCommentPair(record with
+                                {
+                                    DataCenterVersion = action.DataCenterVersion ?? record.DataCenterVersion,
+                                    CloudVersion = action.CloudVersion ?? record.CloudVersion,
+                                }));
                                 break;
                             default:
                                 ForgetPair(action.Pair!);
@@ -389,13 +422,13 @@ namespace SpaceSync.Core.Sync
                         body = translated.Body;
                     }
 
-                    var updated = await Site(action.Target).UpdateCommentAsync(action.TargetCommentId!, synced.VersionOn(action.Target), body, ct)
+                    var updated = await Site(action.Target).UpdateCommentAsync(action.TargetCommentId!, action.TargetVersion, body, ct)
                         .ConfigureAwait(false);
                     var record = _pairs[(SyncSide.DataCenter, synced.DataCenterId)];
                     var saved = _run._state.SaveCommentPair(record with
                     {
-                        DataCenterVersion = action.Source == SyncSide.DataCenter ? source.Version : Math.Max(updated.Version, synced.DataCenterVersion + 1),
-                        CloudVersion = action.Source == SyncSide.Cloud ? source.Version : Math.Max(updated.Version, synced.CloudVersion + 1),
+                        DataCenterVersion = action.Source == SyncSide.DataCenter ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
+                        CloudVersion = action.Source == SyncSide.Cloud ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
                         BaseHash = CommentAttribution.ContentHashOf(fromOrigin ? words : body),
                     });
                     Remember(saved);

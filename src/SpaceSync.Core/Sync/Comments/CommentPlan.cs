@@ -10,6 +10,11 @@ namespace SpaceSync.Core.Sync.Comments
         /// <summary>The comment it answers on the same site; null for a top-level comment.</summary>
         public string? ParentId { get; init; }
         public int Version { get; init; }
+        /// <summary>
+        /// Paired comments whose version moved: the hash of its words (attribution stripped) in the dialect of the pair's
+        /// origin side, comparable with <see cref="SyncedComment.BaseHash"/>; null when not worked out (then a moved version is an edit).
+        /// </summary>
+        public string? ContentHash { get; init; }
     }
 
     /// <summary>A comment pair as last synced (see State's CommentPairRecord).</summary>
@@ -22,6 +27,8 @@ namespace SpaceSync.Core.Sync.Comments
         public SyncSide Origin { get; init; }
         public int DataCenterVersion { get; init; }
         public int CloudVersion { get; init; }
+        /// <summary>Hash of the words both comments held after the last sync, in the origin side's dialect.</summary>
+        public string BaseHash { get; init; } = "";
 
         public string IdOn(SyncSide side) => side == SyncSide.DataCenter ? DataCenterId : CloudId;
 
@@ -57,6 +64,8 @@ namespace SpaceSync.Core.Sync.Comments
         Delete,
         /// <summary>Both comments are gone: drop the pair.</summary>
         Forget,
+        /// <summary>A version moved without a change of words (or both sides made the same edit): record the versions, write nothing.</summary>
+        Record,
     }
 
     /// <summary>One write (or state change) the comment sync makes.</summary>
@@ -71,8 +80,13 @@ namespace SpaceSync.Core.Sync.Comments
         public string? SourceCommentId { get; init; }
         /// <summary>Create of a reply: the comment it answers on Source (its copy on Target is the new reply's parent).</summary>
         public string? SourceParentId { get; init; }
-        /// <summary>Update, Delete, Forget: the pair concerned.</summary>
+        /// <summary>Update, Delete, Forget, Record: the pair concerned.</summary>
         public SyncedComment? Pair { get; init; }
+        /// <summary>Update: the target comment's version the write is planned against (as listed now, else as recorded).</summary>
+        public int TargetVersion { get; init; }
+        /// <summary>Record: the versions to record (null keeps the recorded one).</summary>
+        public int? DataCenterVersion { get; init; }
+        public int? CloudVersion { get; init; }
 
         /// <summary>Update and Delete: the comment written on Target.</summary>
         public string? TargetCommentId => Pair?.IdOn(Target);
@@ -83,6 +97,7 @@ namespace SpaceSync.Core.Sync.Comments
                                         (SourceParentId is null ? "" : $" (reply to {SourceParentId})"),
             CommentActionKind.Update => $"carry the edit of comment {SourceCommentId} from {Source.Label()} to comment {TargetCommentId} on {Target.Label()}",
             CommentActionKind.Delete => $"delete comment {TargetCommentId} on {Target.Label()} (deleted on {Source.Label()})",
+            CommentActionKind.Record => $"record the new versions of comment pair {Pair?.Id} (words unchanged)",
             _ => $"forget comment pair {Pair?.Id} (deleted on both sides)",
         };
     }

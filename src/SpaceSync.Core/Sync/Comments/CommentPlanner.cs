@@ -45,8 +45,12 @@ namespace SpaceSync.Core.Sync.Comments
                 listed.TryGetValue((SyncSide.Cloud, pair.CloudId), out var cloud);
                 var dcGone = page.Complete && dc is null;
                 var cloudGone = page.Complete && cloud is null;
-                var dcEdited = dc != null && dc.Version > pair.DataCenterVersion;
-                var cloudEdited = cloud != null && cloud.Version > pair.CloudVersion;
+                var dcMoved = dc != null && dc.Version > pair.DataCenterVersion;
+                var cloudMoved = cloud != null && cloud.Version > pair.CloudVersion;
+                // A version that moved without a change of words is not an edit (SPEC §3), and equal edits are no conflict.
+                var dcEdited = dcMoved && (dc!.ContentHash is null || dc.ContentHash != pair.BaseHash);
+                var cloudEdited = cloudMoved && (cloud!.ContentHash is null || cloud.ContentHash != pair.BaseHash);
+                var sameEdit = dcEdited && cloudEdited && dc!.ContentHash != null && dc.ContentHash == cloud!.ContentHash;
 
                 if (dcGone && cloudGone)
                 {
@@ -79,6 +83,16 @@ namespace SpaceSync.Core.Sync.Comments
                     continue;
                 }
 
+                if (sameEdit || ((dcMoved || cloudMoved) && !dcEdited && !cloudEdited))
+                {
+                    actions.Add(new CommentAction
+                    {
+                        Kind = CommentActionKind.Record, PagePairId = page.PagePairId, Pair = pair, TargetPageId = page.CloudPageId,
+                        DataCenterVersion = dcMoved ? dc!.Version : (int?)null, CloudVersion = cloudMoved ? cloud!.Version : (int?)null,
+                    });
+                    continue;
+                }
+
                 if (dcEdited && cloudEdited)
                 {
                     drift.Add(Drift(page, pair, true,
@@ -99,6 +113,7 @@ namespace SpaceSync.Core.Sync.Comments
                 {
                     Kind = CommentActionKind.Update, PagePairId = page.PagePairId, Source = source, Target = target, Pair = pair,
                     SourceCommentId = pair.IdOn(source), TargetPageId = page.PageIdOn(target),
+                    TargetVersion = (target == SyncSide.DataCenter ? dc : cloud)?.Version ?? pair.VersionOn(target),
                 });
             }
         }

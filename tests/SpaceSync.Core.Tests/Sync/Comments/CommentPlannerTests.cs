@@ -102,6 +102,25 @@ public sealed class CommentPlannerTests
     }
 
     [Fact]
+    public void A_version_that_moved_without_new_words_is_recorded_and_equal_edits_are_no_conflict()
+    {
+        var pair = P(1, "10", "c0") with { BaseHash = "base" };
+        var resaved = CommentPlanner.Plan(Page(dc: [C("10", 2) with { ContentHash = "base" }], pairs: [pair], complete: false), SyncDirection.Both);
+        var record = Assert.Single(resaved.Actions);
+        Assert.Equal((CommentActionKind.Record, (int?)2, (int?)null), (record.Kind, record.DataCenterVersion, record.CloudVersion));
+
+        var same = CommentPlanner.Plan(Page(dc: [C("10", 2) with { ContentHash = "new" }], cloud: [C("c0", 3) with { ContentHash = "new" }], pairs: [pair]),
+            SyncDirection.Both);
+        Assert.Equal(CommentActionKind.Record, Assert.Single(same.Actions).Kind);
+        Assert.Empty(same.Drift);
+
+        // An edit on one side while the other only re-saved: the update is planned against the version listed now.
+        var update = Assert.Single(CommentPlanner.Plan(
+            Page(dc: [C("10", 2) with { ContentHash = "new" }], cloud: [C("c0", 4) with { ContentHash = "base" }], pairs: [pair]), SyncDirection.Both).Actions);
+        Assert.Equal((CommentActionKind.Update, SyncSide.Cloud, 4), (update.Kind, update.Target, update.TargetVersion));
+    }
+
+    [Fact]
     public void Nothing_changed_plans_nothing()
     {
         var plan = CommentPlanner.Plan(Page(dc: [C("10", 2)], cloud: [C("c0", 3)], pairs: [P(1, "10", "c0", 2, 3)]), SyncDirection.Both);

@@ -153,6 +153,33 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_save_that_changes_no_words_and_the_same_edit_on_both_sides_write_nothing()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var original = world.Dc.AddComment(page.Id, "<p>Same words</p>", null, jane);
+        await Sync(world, translator);
+        var copy = CopyOn(world, world.Cloud, original, SyncSide.DataCenter);
+
+        // The copy re-saved with its words unchanged (whitespace only).
+        world.Cloud.UpdateComment(copy.Id, 2, copy.Current.Body.Replace("<p>Same words</p>", "<p>Same   words</p>"));
+        var resave = await Sync(world, translator);
+        Show(resave);
+        Assert.Equal(0, resave.Count(SyncRunner_CommentCounts.Updated));
+        Assert.Equal(1, world.Dc.FindComment(original.Id)!.Current.Number);
+
+        world.Dc.UpdateComment(original.Id, 2, "<p>Agreed text</p>");
+        world.Cloud.UpdateComment(copy.Id, 3, "<p>Agreed text</p>");
+        var same = await Sync(world, translator);
+        Show(same);
+        Assert.Equal(0, same.Count(SyncRunner_CommentCounts.Conflicts));
+        Assert.Equal(0, same.Count(SyncRunner_CommentCounts.Updated));
+        Assert.Equal(0, (await Sync(world, translator)).Count(SyncRunner_CommentCounts.Updated));
+    }
+
+    [Fact]
     public async Task A_create_whose_answer_was_lost_is_paired_by_the_next_run_not_posted_twice()
     {
         var (world, translator, jane, _, _) = await StartAsync();
