@@ -228,5 +228,27 @@ namespace SpaceSync.Core.Sites
         /// ids). Both products refuse a write that shuts out the account making it, so name the account when restricting.
         /// </summary>
         Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken);
+
+        // ---- comments
+        // Footer comments (and replies) on pages. Ids are the site's own; a comment carries its page, the comment it
+        // answers, its version, author and storage body. Comments are not trashed: a delete is for good, replies included.
+
+        /// <summary>One page's footer comments, replies included (each naming its parent); null when the page is not there.</summary>
+        Task<IReadOnlyList<SiteComment>?> ListPageCommentsAsync(string pageId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Every footer comment in the space (CQL type = comment), or with <paramref name="modifiedSince"/> those whose current
+        /// version is that recent or newer. Deleted comments are simply absent.
+        /// </summary>
+        Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken);
+
+        /// <summary>Adds a footer comment to the page, or a reply to <paramref name="parentCommentId"/> (on the same page).</summary>
+        Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken);
+
+        /// <summary>Replaces the body; fails with SiteException Conflict when the comment is no longer at <paramref name="plannedVersion"/>.</summary>
+        Task<SiteComment> UpdateCommentAsync(string commentId, int plannedVersion, string storageBody, CancellationToken cancellationToken);
+
+        /// <summary>Deletes the comment (and its replies) for good; one already gone is no error.</summary>
+        Task DeleteCommentAsync(string commentId, CancellationToken cancellationToken);
     }
 }

@@ -23,6 +23,8 @@ namespace SpaceSync.Core.State
             new SchemaMigration(2, "incremental runs: time of the last structural listing, pages left unsettled", Script(V2)),
             new SchemaMigration(3, "labels: each pair's base labels (the global labels both pages carried after the last sync)", Script(V3Labels)),
             new SchemaMigration(4, "attachments: pairs of attachments on paired pages, with the versions and bytes last synced", Script(V4Attachments)),
+            // ---- comments
+            new SchemaMigration(5, "comments: pairs of footer comments on paired pages, and intents of comment creates", Script(V5Comments)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -165,6 +167,41 @@ CREATE TABLE attachment_pairs (
     UNIQUE (space_key, cloud_attachment_id)
 );
 CREATE INDEX attachment_pairs_by_pair ON attachment_pairs(pair_id);
+";
+
+        // ---- comments
+        // One row per footer comment copied between a page pair. The origin side is where it was written: the copy on
+        // the other side carries the attribution paragraph, which never crosses back. base_hash is the hash of the
+        // normalized body without attribution, in the origin's dialect, as both sides held it after the last sync.
+        // A comment intent is recorded before a create is sent; body_hash (of the body sent) finds the copy on the
+        // target when the answer was lost, so a retry never posts it twice.
+        private const string V5Comments = @"
+CREATE TABLE comment_pairs (
+    comment_pair_id  INTEGER PRIMARY KEY,
+    space_key        TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    pair_id          INTEGER NOT NULL REFERENCES pairs(pair_id) ON DELETE CASCADE,
+    dc_comment_id    TEXT NOT NULL,
+    cloud_comment_id TEXT NOT NULL,
+    origin_side      TEXT NOT NULL,
+    dc_version       INTEGER NOT NULL,
+    cloud_version    INTEGER NOT NULL,
+    base_hash        TEXT NOT NULL,
+    updated_at       TEXT NOT NULL,
+    UNIQUE (space_key, dc_comment_id),
+    UNIQUE (space_key, cloud_comment_id)
+);
+CREATE INDEX comment_pairs_by_pair ON comment_pairs(pair_id);
+CREATE TABLE comment_intents (
+    intent_id         INTEGER PRIMARY KEY,
+    space_key         TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    pair_id           INTEGER NOT NULL REFERENCES pairs(pair_id) ON DELETE CASCADE,
+    source_side       TEXT NOT NULL,
+    source_comment_id TEXT NOT NULL,
+    target_page_id    TEXT NOT NULL,
+    body_hash         TEXT NOT NULL,
+    created_at        TEXT NOT NULL,
+    UNIQUE (space_key, source_side, source_comment_id)
+);
 ";
     }
 }

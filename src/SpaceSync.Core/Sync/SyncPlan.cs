@@ -34,6 +34,9 @@ namespace SpaceSync.Core.Sync
         Restored = 64,
         Purged = 128,
         Created = 256,
+        // ---- comments
+        /// <summary>Footer comments were added, edited or deleted on this side (the run's comment step carries them).</summary>
+        Comments = 512,
     }
 
     public enum SyncActionKind

@@ -29,6 +29,9 @@ namespace SpaceSync.Core.Sync
         // ---- restrictions
         /// <summary>The scope's users.map (resolved path), for mapping the users restrictions name (restrictedPages: mirror); null = by e-mail only.</summary>
         public string? UsersMapPath { get; init; }
+        // ---- comments
+        /// <summary>Carries comment bodies between the dialects (mentions, links); without it comments are not synced.</summary>
+        public IBodyTranslator? BodyTranslator { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -215,6 +218,7 @@ namespace SpaceSync.Core.Sync
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
                     marks = MarksAfter(listedInFull, unsettled);
                     Count(counts);
+                    await SyncCommentsAsync(counts, ct).ConfigureAwait(false); // ---- comments
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                     return Result(WithTranslationWarnings(plan, 1), counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };
@@ -336,7 +340,7 @@ namespace SpaceSync.Core.Sync
             {
                 SpaceKey = _space.Key,
                 RunId = _runId,
-                Plan = plan,
+                Plan = WithCommentDrift(plan), // ---- comments
                 Outcomes = _outcomes.ToList(),
                 Counts = counts,
                 Conflicts = conflicts,

@@ -118,4 +118,27 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
+
+    // ---- comments
+    /// <summary>Makes a comment create that took effect fail as OutcomeUnknown (the answer was lost); given the body sent.</summary>
+    public Func<string, bool>? LoseCommentCreateAnswer { get; set; }
+    /// <summary>Runs just before a comment update goes out (given the comment id): "somebody else" edits meanwhile.</summary>
+    public Func<string, Task>? BeforeCommentUpdate { get; set; }
+    public Task<IReadOnlyList<SiteComment>?> ListPageCommentsAsync(string pageId, CancellationToken cancellationToken) =>
+        inner.ListPageCommentsAsync(pageId, cancellationToken);
+    public Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken) =>
+        inner.ListSpaceCommentsAsync(spaceKey, modifiedSince, cancellationToken);
+    public async Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken)
+    {
+        var comment = await inner.CreateCommentAsync(pageId, parentCommentId, storageBody, cancellationToken);
+        if (LoseCommentCreateAnswer?.Invoke(storageBody) == true)
+            throw new SiteException(SiteErrorKind.OutcomeUnknown, "The connection was lost before the answer to the comment create arrived.", "POST", "/footer-comments");
+        return comment;
+    }
+    public async Task<SiteComment> UpdateCommentAsync(string commentId, int plannedVersion, string storageBody, CancellationToken cancellationToken)
+    {
+        if (BeforeCommentUpdate != null) await BeforeCommentUpdate(commentId);
+        return await inner.UpdateCommentAsync(commentId, plannedVersion, storageBody, cancellationToken);
+    }
+    public Task DeleteCommentAsync(string commentId, CancellationToken cancellationToken) => inner.DeleteCommentAsync(commentId, cancellationToken);
 }

@@ -8,6 +8,15 @@ namespace SpaceSync.Emulator.Cloud;
 /// <summary>Cloud v2 footer comments: list per page, create (201), read, update (version + 1), delete (204).</summary>
 internal static class CloudV2Comments
 {
+    private static IEnumerable<Comment> Sorted(IEnumerable<Comment> comments, string sort) => sort switch
+    {
+        "created-date" => comments.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
+        "-created-date" => comments.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
+        "modified-date" => comments.OrderBy(c => c.Current.When).ThenBy(c => c.Id),
+        "-modified-date" => comments.OrderByDescending(c => c.Current.When).ThenByDescending(c => c.Id),
+        _ => throw new StoreException(StoreErrorKind.BadRequest, $"sort must be created-date or modified-date (optionally with '-'), not '{sort}'."),
+    };
+
     public static void Map(RouteGroupBuilder v2)
     {
         v2.MapGet("/pages/{id}/footer-comments", (HttpContext ctx, EmulatorState state, string id) =>
@@ -17,21 +26,26 @@ internal static class CloudV2Comments
             lock (state.Gate)
             {
                 var page = CloudV2Endpoints.RequirePage(state, id);
-                IEnumerable<Comment> comments = page.Comments.Where(c => c.ParentCommentId is null);
-                comments = sort switch
-                {
-                    "created-date" => comments.OrderBy(c => c.CreatedAt).ThenBy(c => c.Id),
-                    "-created-date" => comments.OrderByDescending(c => c.CreatedAt).ThenByDescending(c => c.Id),
-                    "modified-date" => comments.OrderBy(c => c.Current.When).ThenBy(c => c.Id),
-                    "-modified-date" => comments.OrderByDescending(c => c.Current.When).ThenByDescending(c => c.Id),
-                    _ => throw new StoreException(StoreErrorKind.BadRequest, $"sort must be created-date or modified-date (optionally with '-'), not '{sort}'."),
-                };
+                var comments = Sorted(page.Comments.Where(c => c.ParentCommentId is null), sort);
                 return CloudV2Endpoints.Paged(ctx, comments.ToList(), 25, c =>
                 {
                     var json = CloudV2Json.Comment(c, bodyFormat);
                     json.Remove("parentCommentId");
                     return json;
                 });
+            }
+        });
+
+        // Replies to one footer comment (one level; a reply's own replies are its children).
+        v2.MapGet("/footer-comments/{commentId}/children", (HttpContext ctx, EmulatorState state, string commentId) =>
+        {
+            var bodyFormat = CloudV2Endpoints.BodyFormat(ctx);
+            var sort = ctx.Query("sort") ?? "created-date";
+            lock (state.Gate)
+            {
+                var parent = state.RequireComment(Http.ParseId(commentId, "comment id"));
+                var replies = Sorted(parent.Page.Comments.Where(c => c.ParentCommentId == parent.Id), sort);
+                return CloudV2Endpoints.Paged(ctx, replies.ToList(), 25, c => CloudV2Json.Comment(c, bodyFormat));
             }
         });
 

@@ -212,7 +212,27 @@ internal static class LegacyEndpoints
         return json.Array(results, start, limit, next, json.Base + RelativePath(ctx, site));
     }
 
-    /// <summary>A search hit: a page (or blog post), or an attachment, which belongs to its <see cref="Page"/>.</summary>
+    /// <summary>One hit of the wrapped search (/search): the content with its title, place and time.</summary>
+    private static JsonObject SearchResult(LegacyJson json, Site site, JsonObject content, string title, Page page, string type, DateTimeOffset modified) => new()
+    {
+        ["content"] = content,
+        ["title"] = title,
+        ["excerpt"] = "",
+        ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
+        ["resultGlobalContainer"] = new JsonObject
+        {
+            ["title"] = page.Space.Name,
+            ["displayUrl"] = (site.IsCloud ? "/spaces/" : "/display/") + page.Space.Key,
+        },
+        ["breadcrumbs"] = new JsonArray(),
+        ["entityType"] = "content",
+        ["iconCssClass"] = "aui-icon content-type-" + type,
+        ["lastModified"] = json.Time(modified),
+        ["friendlyLastModified"] = modified.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
+        ["score"] = 0.0,
+    };
+
+    /// <summary>A search hit: a page (or blog post), or an attachment or footer comment, which belongs to its <see cref="Page"/>.</summary>
     private abstract class ContentSubject : ICqlSubject
     {
         public abstract Page Page { get; }
@@ -249,6 +269,23 @@ internal static class LegacyEndpoints
         public override DateTimeOffset Created => Attachment.CreatedAt;
         public override long? ParentId => Attachment.Page.Id;
         public override IEnumerable<long> AncestorIds => _state.Ancestors(Attachment.Page).Select(a => a.Id).Append(Attachment.Page.Id);
+        public override IEnumerable<string> Labels => Array.Empty<string>();
+    }
+
+    /// <summary>A footer comment as CQL sees it: its space is its page's; it has no parent page or labels here.</summary>
+    private sealed class CommentSubject : ContentSubject
+    {
+        public CommentSubject(Comment comment) => Comment = comment;
+
+        public Comment Comment { get; }
+        public override Page Page => Comment.Page;
+        public override long Id => Comment.Id;
+        public override string Type => "comment";
+        public override string Title => Comment.Current.Title;
+        public override DateTimeOffset LastModified => Comment.Current.When;
+        public override DateTimeOffset Created => Comment.CreatedAt;
+        public override long? ParentId => null;
+        public override IEnumerable<long> AncestorIds => Array.Empty<long>();
         public override IEnumerable<string> Labels => Array.Empty<string>();
     }
 
@@ -387,11 +424,12 @@ internal static class LegacyEndpoints
             List<ContentSubject> hits;
             try
             {
-                // Confluence indexes attachments as content too (type = attachment, title = file name, in their page's
-                // space): the current attachments of current pages, at their current version.
+                // Confluence indexes attachments and footer comments as content too (type = attachment, title = file name;
+                // type = comment), in their page's space: those of current pages, at their current version.
                 var pages = state.AllPages.Where(p => p.Status == "current").ToList();
                 var subjects = pages.Select(p => (ContentSubject)new PageSubject(p, state))
-                    .Concat(pages.SelectMany(p => p.Attachments.Where(a => a.Status == "current")).Select(a => new AttachmentSubject(a, state)));
+                    .Concat(pages.SelectMany(p => p.Attachments.Where(a => a.Status == "current")).Select(a => new AttachmentSubject(a, state)))
+                    .Concat(pages.SelectMany(p => p.Comments).Select(c => new CommentSubject(c)));
                 hits = query.Sort(subjects.Where(s => query.Matches(s, zone))).ToList();
             }
             catch (CqlException e)
@@ -403,30 +441,18 @@ internal static class LegacyEndpoints
             foreach (var hit in hits.Skip(start).Take(limit))
             {
                 var asked = expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet();
-                var content = hit is AttachmentSubject file ? json.Attachment(file.Attachment, asked) : json.Content(hit.Page, asked);
+                var content = hit switch
+                {
+                    AttachmentSubject file => json.Attachment(file.Attachment, asked),
+                    CommentSubject comment => json.Comment(comment.Comment, asked),
+                    _ => json.Content(hit.Page, asked),
+                };
                 if (!wrapped)
                 {
                     results.Add(content);
                     continue;
                 }
-                results.Add(new JsonObject
-                {
-                    ["content"] = content,
-                    ["title"] = hit.Title,
-                    ["excerpt"] = "",
-                    ["url"] = content["_links"]!["webui"]!.GetValue<string>(),
-                    ["resultGlobalContainer"] = new JsonObject
-                    {
-                        ["title"] = hit.Page.Space.Name,
-                        ["displayUrl"] = (site.IsCloud ? "/spaces/" : "/display/") + hit.Page.Space.Key,
-                    },
-                    ["breadcrumbs"] = new JsonArray(),
-                    ["entityType"] = "content",
-                    ["iconCssClass"] = "aui-icon content-type-" + hit.Type,
-                    ["lastModified"] = json.Time(hit.LastModified),
-                    ["friendlyLastModified"] = hit.LastModified.UtcDateTime.ToString("MMM dd, yyyy", CultureInfo.InvariantCulture),
-                    ["score"] = 0.0,
-                });
+                results.Add(SearchResult(json, site, content, hit.Title, hit.Page, hit.Type, hit.LastModified));
             }
 
             string? next = null;

@@ -1,0 +1,464 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Content.Translation;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync.Comments;
+using StatePairStatus = SpaceSync.Core.State.PairStatus;
+
+namespace SpaceSync.Core.Sync
+{
+    // Footer comments (content.comments): run after the page actions, so pages created by this run have their pairs
+    // and get their comments in the same run.
+    public static partial class SyncRunner
+    {
+        private sealed partial class SyncRun
+        {
+            /// <summary>Per page pair (by Data Center page id): which sides' comments changed, and what the step reported.</summary>
+            private readonly Dictionary<string, CommentPageDrift> _commentDrift = new Dictionary<string, CommentPageDrift>(StringComparer.Ordinal);
+
+            private sealed class CommentPageDrift
+            {
+                public CommentPageDrift(PairRecord page) => Page = page;
+
+                public PairRecord Page { get; }
+                public PageChanges DataCenter { get; set; }
+                public PageChanges Cloud { get; set; }
+                public bool Conflict { get; set; }
+                public List<string> Done { get; } = new List<string>();
+                public List<string> Warnings { get; } = new List<string>();
+            }
+
+            private CommentPageDrift CommentDriftOf(PairRecord page)
+            {
+                if (!_commentDrift.TryGetValue(page.DataCenterPageId, out var drift))
+                    _commentDrift[page.DataCenterPageId] = drift = new CommentPageDrift(page);
+                return drift;
+            }
+
+            /// <summary>
+            /// The plan with the comment step's findings on its pages' drift items: the Comments change flag on the side(s)
+            /// whose comments changed, the step's reports as warnings. A page whose only change was its comments gets an item.
+            /// </summary>
+            private SyncPlan WithCommentDrift(SyncPlan plan)
+            {
+                if (_commentDrift.Count == 0) return plan;
+                var items = new List<DriftItem>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var item in plan.Items)
+                {
+                    if (item.DataCenterId is null || !_commentDrift.TryGetValue(item.DataCenterId, out var drift) || !seen.Add(item.DataCenterId))
+                    {
+                        items.Add(item);
+                        continue;
+                    }
+
+                    items.Add(item with
+                    {
+                        DataCenterChanges = item.DataCenterChanges | drift.DataCenter,
+                        CloudChanges = item.CloudChanges | drift.Cloud,
+                        Warnings = item.Warnings.Concat(drift.Warnings).ToList(),
+                    });
+                }
+
+                foreach (var drift in _commentDrift.Values.Where(d => !seen.Contains(d.Page.DataCenterPageId)))
+                {
+                    items.Add(new DriftItem
+                    {
+                        SpaceKey = _space.Key,
+                        Status = drift.Conflict ? DriftStatus.Conflict
+                            : drift.DataCenter != PageChanges.None && drift.Cloud == PageChanges.None ? DriftStatus.DataCenterAhead
+                            : drift.Cloud != PageChanges.None && drift.DataCenter == PageChanges.None ? DriftStatus.CloudAhead
+                            : DriftStatus.InSync,
+                        Title = drift.Page.Title,
+                        DataCenterId = drift.Page.DataCenterPageId,
+                        CloudId = drift.Page.CloudPageId,
+                        DataCenterChanges = drift.DataCenter,
+                        CloudChanges = drift.Cloud,
+                        Action = drift.Done.Count > 0 ? "comments: " + string.Join("; ", drift.Done) : "none: comments reported",
+                        Warnings = drift.Warnings.ToList(),
+                    });
+                }
+
+                return plan with { Items = items };
+            }
+
+            /// <summary>Keys this step adds to the run's counts.</summary>
+            internal static class CommentCounts
+            {
+                public const string Created = "CommentsCreated";
+                public const string Updated = "CommentsUpdated";
+                public const string Deleted = "CommentsDeleted";
+                public const string Conflicts = "CommentConflicts";
+                public const string Failed = "CommentsFailed";
+                public const string Adopted = "CommentsAdopted";
+            }
+
+            /// <summary>
+            /// Syncs the footer comments of the space's active page pairs when the scope turns comments on. Reads: after a
+            /// change query of the pages, a change query of the comments on each side (CQL type = comment, lastmodified since
+            /// the pages' marks less the overlap): one request each when little changed. After a structural or full listing
+            /// (or when a comment create was left unconfirmed), every comment of the space: ceil(comments / 50) requests a
+            /// side. Deletions are only seen by the latter.
+            /// </summary>
+            private async Task SyncCommentsAsync(Dictionary<string, int> counts, CancellationToken ct)
+            {
+                if (!_space.Content.Comments) return;
+                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
+                    counts[key] = 0;
+                var translator = _options.BodyTranslator;
+                if (translator is null)
+                {
+                    _log.Warning("Comments of {Space} were not synced: the run has no body translator to carry them between the sites", _space.Key);
+                    return;
+                }
+
+                var intents = _state.ListCommentIntents(_space.Key);
+                var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
+                           _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
+                var dcComments = await _dcSite.ListSpaceCommentsAsync(_space.Key,
+                    full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_space.CloudKey,
+                    full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                var work = new CommentWork(this, translator, dcComments, cloudComments, counts);
+                foreach (var intent in intents) work.Recover(intent);
+                await work.RunAsync(full, ct).ConfigureAwait(false);
+            }
+
+            /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>
+            private sealed class CommentWork
+            {
+                private readonly SyncRun _run;
+                private readonly IBodyTranslator _translator;
+                private readonly Dictionary<string, int> _counts;
+                private readonly Dictionary<(SyncSide, string), SiteComment> _listed = new Dictionary<(SyncSide, string), SiteComment>();
+                private readonly IReadOnlyList<SiteComment> _dcComments;
+                private readonly IReadOnlyList<SiteComment> _cloudComments;
+                // Comment pairs by (side, comment id), kept current as this step writes.
+                private readonly Dictionary<(SyncSide, string), CommentPairRecord> _pairs = new Dictionary<(SyncSide, string), CommentPairRecord>();
+                private readonly Dictionary<(SyncSide, string), string?> _mentions = new Dictionary<(SyncSide, string), string?>();
+
+                public CommentWork(SyncRun run, IBodyTranslator translator, IReadOnlyList<SiteComment> dc, IReadOnlyList<SiteComment> cloud,
+                    Dictionary<string, int> counts)
+                {
+                    _run = run;
+                    _translator = translator;
+                    _counts = counts;
+                    _dcComments = dc;
+                    _cloudComments = cloud;
+                    foreach (var c in dc) _listed[(SyncSide.DataCenter, c.Id)] = c;
+                    foreach (var c in cloud) _listed[(SyncSide.Cloud, c.Id)] = c;
+                    foreach (var pair in run._state.ListCommentPairs(run._space.Key)) Remember(pair);
+                }
+
+                private string SpaceKey => _run._space.Key;
+
+                private void Remember(CommentPairRecord pair)
+                {
+                    _pairs[(SyncSide.DataCenter, pair.DataCenterCommentId)] = pair;
+                    _pairs[(SyncSide.Cloud, pair.CloudCommentId)] = pair;
+                }
+
+                private void Forget(CommentPairRecord pair)
+                {
+                    _pairs.Remove((SyncSide.DataCenter, pair.DataCenterCommentId));
+                    _pairs.Remove((SyncSide.Cloud, pair.CloudCommentId));
+                }
+
+                /// <summary>
+                /// A create whose answer an earlier run lost: its copy, if it was made, is the unpaired comment on the target
+                /// page with the same words. Found, it is paired; not found, the intent goes and the comment is planned again.
+                /// </summary>
+                public void Recover(CommentIntent intent)
+                {
+                    var source = intent.SourceSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
+                    var target = source.Other();
+                    _listed.TryGetValue((source, intent.SourceCommentId), out var original);
+                    var copy = (target == SyncSide.DataCenter ? _dcComments : _cloudComments)
+                        .FirstOrDefault(c => c.PageId == intent.TargetPageId && !_pairs.ContainsKey((target, c.Id)) && c.Body != null &&
+                                             CommentAttribution.ContentHashOf(c.Body) == intent.BodyHash);
+                    if (copy is null || original is null)
+                    {
+                        _run._state.RemoveCommentIntent(intent.Id);
+                        return;
+                    }
+
+                    var pair = _run._state.SaveCommentPair(new CommentPairRecord
+                    {
+                        SpaceKey = SpaceKey,
+                        PairId = intent.PairId,
+                        DataCenterCommentId = source == SyncSide.DataCenter ? original.Id : copy.Id,
+                        CloudCommentId = source == SyncSide.Cloud ? original.Id : copy.Id,
+                        OriginSide = RunSupport.KindOf(source),
+                        DataCenterVersion = (source == SyncSide.DataCenter ? original : copy).Version,
+                        CloudVersion = (source == SyncSide.Cloud ? original : copy).Version,
+                        BaseHash = CommentAttribution.ContentHashOf(original.Body ?? ""),
+                    }, intent.Id);
+                    Remember(pair);
+                    _counts[CommentCounts.Adopted]++;
+                    _run._log.Information("Comment {Comment} had been copied to {Target} as comment {Copy} by an interrupted run: paired",
+                        original.Id, target.Label(), copy.Id);
+                }
+
+                public async Task RunAsync(bool complete, CancellationToken ct)
+                {
+                    var pagePairs = _run._state.ListPairs(SpaceKey).Where(p => p.Status == StatePairStatus.Active).ToList();
+                    var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
+                    var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
+                    var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);
+                    foreach (var page in pagePairs)
+                    {
+                        var dc = byDcPage[page.DataCenterPageId].ToList();
+                        var cloud = byCloudPage[page.CloudPageId].ToList();
+                        var known = pairsByPage[page.Id].ToList();
+                        if (dc.Count == 0 && cloud.Count == 0 && (!complete || known.Count == 0)) continue;
+                        var input = new CommentPageInput
+                        {
+                            PagePairId = page.Id,
+                            DataCenterPageId = page.DataCenterPageId,
+                            CloudPageId = page.CloudPageId,
+                            DataCenter = await SnapshotsAsync(SyncSide.DataCenter, dc, ct).ConfigureAwait(false),
+                            Cloud = await SnapshotsAsync(SyncSide.Cloud, cloud, ct).ConfigureAwait(false),
+                            Pairs = known.Select(Synced).ToList(),
+                            Complete = complete,
+                        };
+                        var plan = CommentPlanner.Plan(input, _run._space.Direction);
+                        var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record).ToList();
+                        var pageDrift = reported.Count > 0 || plan.Drift.Count > 0 ? _run.CommentDriftOf(page) : null;
+                        foreach (var drift in plan.Drift)
+                        {
+                            if (drift.IsConflict) _counts[CommentCounts.Conflicts]++;
+                            pageDrift!.Conflict |= drift.IsConflict;
+                            if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
+                            if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
+                            pageDrift.Warnings.Add("comments: " + drift.Message);
+                            _run._log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
+                        }
+
+                        foreach (var action in reported)
+                        {
+                            if (action.Source == SyncSide.DataCenter) pageDrift!.DataCenter |= PageChanges.Comments;
+                            else pageDrift!.Cloud |= PageChanges.Comments;
+                            pageDrift.Done.Add(action.ToString());
+                        }
+
+                        foreach (var action in plan.Actions)
+                        {
+                            ct.ThrowIfCancellationRequested();
+                            await ExecuteAsync(page, action, ct).ConfigureAwait(false);
+                        }
+                    }
+                }
+
+                /// <summary>
+                /// The listed comments for planning. A paired comment whose version moved gets the hash of its words in the
+                /// origin's dialect (a copy's words translated back, attribution stripped), so a save that changed nothing is
+                /// not taken for an edit. Costs a translation, no request.
+                /// </summary>
+                private async Task<List<CommentSnapshot>> SnapshotsAsync(SyncSide side, List<SiteComment> comments, CancellationToken ct)
+                {
+                    var snapshots = new List<CommentSnapshot>(comments.Count);
+                    foreach (var c in comments)
+                    {
+                        string? hash = null;
+                        if (c.Body != null && _pairs.TryGetValue((side, c.Id), out var pair) &&
+                            c.Version > (side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion))
+                        {
+                            var isOrigin = pair.OriginSide == RunSupport.KindOf(side);
+                            hash = isOrigin
+                                ? CommentAttribution.ContentHashOf(c.Body)
+                                : CommentAttribution.ContentHashOf((await _translator.TranslateAsync(CommentAttribution.Strip(c.Body), side, ct).ConfigureAwait(false)).Body);
+                        }
+
+                        snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash });
+                    }
+
+                    return snapshots;
+                }
+
+                private static SyncedComment Synced(CommentPairRecord p) => new SyncedComment
+                {
+                    Id = p.Id,
+                    DataCenterId = p.DataCenterCommentId,
+                    CloudId = p.CloudCommentId,
+                    Origin = p.OriginSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud,
+                    DataCenterVersion = p.DataCenterVersion,
+                    CloudVersion = p.CloudVersion,
+                    BaseHash = p.BaseHash,
+                };
+
+                private IConfluenceSite Site(SyncSide side) => side == SyncSide.DataCenter ? _run._dcSite : _run._cloudSite;
+
+                private async Task ExecuteAsync(PairRecord page, CommentAction action, CancellationToken ct)
+                {
+                    try
+                    {
+                        switch (action.Kind)
+                        {
+                            case CommentActionKind.Create:
+                                await CreateAsync(page, action, ct).ConfigureAwait(false);
+                                break;
+                            case CommentActionKind.Update:
+                                await UpdateAsync(page, action, ct).ConfigureAwait(false);
+                                break;
+                            case CommentActionKind.Delete:
+                                await Site(action.Target).DeleteCommentAsync(action.TargetCommentId!, ct).ConfigureAwait(false);
+                                ForgetPair(action.Pair!);
+                                _counts[CommentCounts.Deleted]++;
+                                _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+                                break;
+                            case CommentActionKind.Record:
+                                var record = _pairs[(SyncSide.DataCenter, action.Pair!.DataCenterId)];
+                                Remember(_run._state.SaveCommentPair(record with
+                                {
+                                    DataCenterVersion = action.DataCenterVersion ?? record.DataCenterVersion,
+                                    CloudVersion = action.CloudVersion ?? record.CloudVersion,
+                                }));
+                                break;
+                            default:
+                                ForgetPair(action.Pair!);
+                                break;
+                        }
+                    }
+                    catch (SiteException e) when (e.Kind == SiteErrorKind.Conflict)
+                    {
+                        // Edited by somebody between the read and the write: judged again when next read.
+                        _run._log.Warning("Comments of \"{Title}\": {Action} not done: the comment changed on {Target} meanwhile; the next run judges it again",
+                            page.Title, action.ToString(), action.Target.Label());
+                    }
+                    catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                    {
+                        _counts[CommentCounts.Failed]++;
+                        _counts["Failed"] = (_counts.TryGetValue("Failed", out var failed) ? failed : 0) + 1;
+                        var message = $"Comments of \"{page.Title}\": {action} failed: {e.Message}";
+                        _run._errors.Add(message);
+                        _run._log.Warning("{Message}", message);
+                    }
+                }
+
+                private void ForgetPair(SyncedComment synced)
+                {
+                    _run._state.RemoveCommentPair(synced.Id);
+                    if (_pairs.TryGetValue((SyncSide.DataCenter, synced.DataCenterId), out var record)) Forget(record);
+                }
+
+                private async Task CreateAsync(PairRecord page, CommentAction action, CancellationToken ct)
+                {
+                    var source = _listed[(action.Source, action.SourceCommentId!)];
+                    string? targetParent = null;
+                    if (action.SourceParentId != null)
+                    {
+                        if (!_pairs.TryGetValue((action.Source, action.SourceParentId), out var parentPair))
+                        {
+                            _run._log.Warning("Comments of \"{Title}\": {Action} waits: the comment it answers was not copied", page.Title, action.ToString());
+                            return;
+                        }
+
+                        targetParent = RunSupport.KindOf(action.Target) == SiteKind.DataCenter ? parentPair.DataCenterCommentId : parentPair.CloudCommentId;
+                    }
+
+                    var translated = await _translator.TranslateAsync(source.Body ?? "", action.Source, ct).ConfigureAwait(false);
+                    var body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
+                    var intent = _run._state.RecordCommentIntent(new CommentIntent
+                    {
+                        SpaceKey = SpaceKey,
+                        PairId = page.Id,
+                        SourceSide = RunSupport.KindOf(action.Source),
+                        SourceCommentId = source.Id,
+                        TargetPageId = action.TargetPageId,
+                        BodyHash = CommentAttribution.ContentHashOf(body),
+                    });
+                    SiteComment created;
+                    try
+                    {
+                        created = await Site(action.Target).CreateCommentAsync(action.TargetPageId, targetParent, body, ct).ConfigureAwait(false);
+                    }
+                    catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
+                    {
+                        _counts[CommentCounts.Failed]++;
+                        _counts["Failed"] = (_counts.TryGetValue("Failed", out var failed) ? failed : 0) + 1;
+                        var message = $"Comments of \"{page.Title}\": {action}: the answer was lost; the next run pairs the copy if it was made";
+                        _run._errors.Add(message);
+                        _run._log.Warning("{Message}", message);
+                        return;
+                    }
+
+                    var pair = _run._state.SaveCommentPair(new CommentPairRecord
+                    {
+                        SpaceKey = SpaceKey,
+                        PairId = page.Id,
+                        DataCenterCommentId = action.Source == SyncSide.DataCenter ? source.Id : created.Id,
+                        CloudCommentId = action.Source == SyncSide.Cloud ? source.Id : created.Id,
+                        OriginSide = RunSupport.KindOf(action.Source),
+                        DataCenterVersion = Math.Max(1, action.Source == SyncSide.DataCenter ? source.Version : created.Version),
+                        CloudVersion = Math.Max(1, action.Source == SyncSide.Cloud ? source.Version : created.Version),
+                        BaseHash = CommentAttribution.ContentHashOf(source.Body ?? ""),
+                    }, intent.Id);
+                    Remember(pair);
+                    _counts[CommentCounts.Created]++;
+                    _run._log.Debug("Comments of \"{Title}\": {Action} as comment {Id}", page.Title, action.ToString(), created.Id);
+                }
+
+                private async Task UpdateAsync(PairRecord page, CommentAction action, CancellationToken ct)
+                {
+                    var source = _listed[(action.Source, action.SourceCommentId!)];
+                    var synced = action.Pair!;
+                    var fromOrigin = synced.Origin == action.Source;
+                    // The copy's attribution stays on the copy: an edit of the copy reaches the original without it.
+                    var words = fromOrigin ? source.Body ?? "" : CommentAttribution.Strip(source.Body ?? "");
+                    var translated = await _translator.TranslateAsync(words, action.Source, ct).ConfigureAwait(false);
+                    string body;
+                    if (fromOrigin)
+                    {
+                        // The original's author and date, as its copy first said.
+                        body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
+                    }
+                    else
+                    {
+                        body = translated.Body;
+                    }
+
+                    var updated = await Site(action.Target).UpdateCommentAsync(action.TargetCommentId!, action.TargetVersion, body, ct)
+                        .ConfigureAwait(false);
+                    var record = _pairs[(SyncSide.DataCenter, synced.DataCenterId)];
+                    var saved = _run._state.SaveCommentPair(record with
+                    {
+                        DataCenterVersion = action.Source == SyncSide.DataCenter ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
+                        CloudVersion = action.Source == SyncSide.Cloud ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
+                        BaseHash = CommentAttribution.ContentHashOf(fromOrigin ? words : body),
+                    });
+                    Remember(saved);
+                    _counts[CommentCounts.Updated]++;
+                    _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+                }
+
+                /// <summary>
+                /// "Jane Doe wrote on ... (Data Center):" in the target's dialect: a mention when the translator knows the
+                /// author's account on the target, the name in bold otherwise.
+                /// </summary>
+                private async Task<string> AttributionAsync(SiteComment original, SyncSide writtenOn, CancellationToken ct)
+                {
+                    string? mention = null;
+                    if (!string.IsNullOrEmpty(original.AuthorId))
+                    {
+                        var key = (writtenOn, original.AuthorId!);
+                        if (!_mentions.TryGetValue(key, out mention))
+                        {
+                            var probe = await _translator.TranslateAsync("<p>" + CommentAttribution.MentionOf(original.AuthorId!, writtenOn) + "</p>", writtenOn, ct)
+                                .ConfigureAwait(false);
+                            mention = probe.Warnings.Any(w => w.Code == TranslationWarningCodes.UserNotMapped) ? null : CommentAttribution.FirstMention(probe.Body);
+                            _mentions[key] = mention;
+                        }
+                    }
+
+                    var written = original.Created != DateTimeOffset.MinValue ? original.Created : original.Modified;
+                    return CommentAttribution.Paragraph(mention, original.AuthorName ?? original.AuthorId, written, writtenOn);
+                }
+            }
+        }
+    }
+}
