@@ -189,5 +189,18 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>Moves the attachment to the trash, as deleting it in the product does. NotFound when it is gone already.</summary>
         Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken);
+
+        // ---- blog posts
+
+        /// <summary>What this instance's page operations work on: pages, or (through <see cref="OfBlogPosts"/>) blog posts.</summary>
+        ContentKind Content { get; }
+
+        /// <summary>
+        /// The same site, signed in the same way and counting on the same counters, whose "page" operations work on the
+        /// space's blog posts: listing, change queries, trash, get, create (never below a parent), update, trash, restore,
+        /// purge, find by title. Moves do not apply. Labels, attachments, comments and restrictions take a blog post's id as
+        /// they take a page's. Disposing the view leaves the site open.
+        /// </summary>
+        IConfluenceSite OfBlogPosts();
     }
 }

@@ -98,4 +98,8 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.UploadAttachmentVersionAsync(pageId, attachmentId, fileName, mediaType, content, comment, cancellationToken);
     public Task DeleteAttachmentAsync(string pageId, string attachmentId, CancellationToken cancellationToken) =>
         inner.DeleteAttachmentAsync(pageId, attachmentId, cancellationToken);
+
+    // ---- blog posts
+    public ContentKind Content => inner.Content;
+    public IConfluenceSite OfBlogPosts() => inner.OfBlogPosts();
 }
