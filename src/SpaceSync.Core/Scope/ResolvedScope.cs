@@ -50,6 +50,45 @@ namespace SpaceSync.Core.Scope
         public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
         /// <summary>The space's entry in the scope file.</summary>
         public SourceLocation? Location { get; init; }
+
+        /// <summary>
+        /// What this sync keeps in step: the page tree (the space as the scope file names it), or the space's blog posts
+        /// (<see cref="BlogPosts"/>). Each collection has its own pairs, marks, lock and history in the state file, filed
+        /// under <see cref="Key"/>; the sites know the space by <see cref="SiteKey"/> and <see cref="SiteCloudKey"/>.
+        /// </summary>
+        public ContentKind Collection { get; init; } = ContentKind.Page;
+
+        /// <summary>Appended to the keys of a space's blog-post collection: ':' never occurs in a Confluence space key.</summary>
+        public const string BlogPostSuffix = ":blogposts";
+
+        /// <summary>The Data Center space key on the site.</summary>
+        public string SiteKey => Collection == ContentKind.BlogPost ? Strip(Key) : Key;
+
+        /// <summary>The Cloud space key on the site.</summary>
+        public string SiteCloudKey => Collection == ContentKind.BlogPost ? Strip(CloudKey) : CloudKey;
+
+        /// <summary>
+        /// The space's blog posts as a collection of their own: keys suffixed (<c>ENG:blogposts</c>), no subtree (blog posts
+        /// hang below no page). Labels, attachments, comments, restrictions and exclusions apply as to pages.
+        /// </summary>
+        public ResolvedSpace BlogPosts()
+        {
+            if (Collection == ContentKind.BlogPost) return this;
+            return this with
+            {
+                Collection = ContentKind.BlogPost,
+                Key = Key + BlogPostSuffix,
+                CloudKey = (string.IsNullOrEmpty(CloudKey) ? Key : CloudKey) + BlogPostSuffix,
+                IncludeSubtree = null,
+            };
+        }
+
+        /// <summary>Whether a state key names a blog-post collection rather than a space's pages.</summary>
+        public static bool IsBlogPostKey(string stateKey) =>
+            stateKey != null && stateKey.EndsWith(BlogPostSuffix, StringComparison.Ordinal);
+
+        private static string Strip(string key) =>
+            IsBlogPostKey(key) ? key.Substring(0, key.Length - BlogPostSuffix.Length) : key;
     }
 
     /// <summary>The scope file with defaults and phase presets applied (Get-SyncScope).</summary>

@@ -17,7 +17,7 @@ namespace SpaceSync.Core.Sites
         {
             RestAttachments.RequireId(pageId, nameof(pageId));
             return new SiteAttachmentReader(
-                ListV2("/pages/" + Uri.EscapeDataString(pageId) + "/attachments?limit=" + AttachmentPageSize),
+                ListV2("/" + Collection + "/" + Uri.EscapeDataString(pageId) + "/attachments?limit=" + AttachmentPageSize),
                 item => FromV2Attachment(item, pageId));
         }
 
@@ -26,7 +26,7 @@ namespace SpaceSync.Core.Sites
             RestAttachments.RequireId(pageId, nameof(pageId));
             if (string.IsNullOrEmpty(fileName)) throw new ArgumentException("A file name is required.", nameof(fileName));
             var reader = new SiteAttachmentReader(
-                ListV2("/pages/" + Uri.EscapeDataString(pageId) + "/attachments?filename=" + Uri.EscapeDataString(fileName)),
+                ListV2("/" + Collection + "/" + Uri.EscapeDataString(pageId) + "/attachments?filename=" + Uri.EscapeDataString(fileName)),
                 item => FromV2Attachment(item, pageId));
             return await RestAttachments.FindByNameAsync(reader, fileName, cancellationToken).ConfigureAwait(false);
         }

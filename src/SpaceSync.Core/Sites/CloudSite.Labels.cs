@@ -16,7 +16,7 @@ namespace SpaceSync.Core.Sites
         /// <summary>v2 <c>GET /pages/{id}/labels?prefix=global</c> (cursor paging, 250 a page): one request for any real page.</summary>
         public async Task<IReadOnlyList<string>?> GetPageLabelsAsync(string pageId, CancellationToken cancellationToken)
         {
-            var reader = ListV2("/pages/" + Uri.EscapeDataString(RequirePageId(pageId)) + "/labels?prefix=" + SiteLabels.GlobalPrefix + "&limit=250");
+            var reader = ListV2("/" + Collection + "/" + Uri.EscapeDataString(RequirePageId(pageId)) + "/labels?prefix=" + SiteLabels.GlobalPrefix + "&limit=250");
             try
             {
                 return SiteLabels.GlobalNames(await reader.ReadAllAsync(cancellationToken).ConfigureAwait(false));

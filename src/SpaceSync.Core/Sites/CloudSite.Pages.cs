@@ -5,12 +5,21 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Sites
 {
-    // Page operations on Cloud: REST v2 throughout (v1 is not needed for pages).
+    // Page operations on Cloud: REST v2 throughout (v1 is not needed for pages). The blog-post view (OfBlogPosts) runs the
+    // same calls on /blogposts, which v2 shapes like /pages without parents (no depth, no root-level, no moves).
     public sealed partial class CloudSite
     {
+        /// <summary>"pages" or "blogposts".</summary>
+        private string Collection => Content.CloudCollection();
+
+        /// <summary>The listing of the space's items: the whole tree for pages.</summary>
+        private string SpaceListing(SiteSpace space) =>
+            "/spaces/" + Uri.EscapeDataString(space.Id) + "/" + Collection + (Content == ContentKind.Page ? "?depth=all&" : "?");
+
         // Page sizes are settable so that tests can make small spaces span several listing pages.
 
         /// <summary>v2's maximum page size: fewest requests for a listing.</summary>
@@ -24,7 +33,7 @@ namespace SpaceSync.Core.Sites
         public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)
         {
             RequireSpace(space);
-            var query = "/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&limit=" + Text(ListingLimit) +
+            var query = SpaceListing(space) + "limit=" + Text(ListingLimit) +
                         (withBodies ? "&body-format=storage" : "") +
                         (includeTrashed ? AllButDeleted : "");
             return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
@@ -33,7 +42,7 @@ namespace SpaceSync.Core.Sites
         public SitePageReader ListTrash(SiteSpace space)
         {
             RequireSpace(space);
-            var query = "/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&limit=" + Text(ListingLimit) + "&status=trashed";
+            var query = SpaceListing(space) + "limit=" + Text(ListingLimit) + "&status=trashed";
             return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
         }
 
@@ -57,11 +66,12 @@ namespace SpaceSync.Core.Sites
             };
             if (parentId != null)
             {
+                if (Content == ContentKind.BlogPost) throw new ArgumentException("A blog post has no parent page.", nameof(parentId));
                 request["parentId"] = parentId;
             }
 
             // Without parentId v2 puts the page below the homepage; root-level=true is the top level.
-            var url = V2("/pages" + (parentId is null ? "?root-level=true" : ""));
+            var url = V2("/" + Collection + (parentId is null && Content == ContentKind.Page ? "?root-level=true" : ""));
             return await WriteAsync(HttpMethod.Post, url, request, space, cancellationToken).ConfigureAwait(false);
         }
 
@@ -74,6 +84,7 @@ namespace SpaceSync.Core.Sites
         public async Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(newParentId)) throw new ArgumentException("The new parent's id is required.", nameof(newParentId));
+            if (Content == ContentKind.BlogPost) throw new InvalidOperationException("A blog post has no parent page to move below.");
             // v2's PUT needs title and body with the parentId: take them from the page as it is now.
             var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
             return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
@@ -158,7 +169,7 @@ namespace SpaceSync.Core.Sites
         {
             RequireSpace(space);
             RequireTitle(title);
-            var reader = ListV2("/pages?space-id=" + Uri.EscapeDataString(space.Id) + "&title=" + Uri.EscapeDataString(title) +
+            var reader = ListV2("/" + Collection + "?space-id=" + Uri.EscapeDataString(space.Id) + "&title=" + Uri.EscapeDataString(title) +
                                 "&status=current&body-format=storage&limit=25");
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -184,7 +195,7 @@ namespace SpaceSync.Core.Sites
         {
             RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
-            var reader = ListV2("/spaces/" + Uri.EscapeDataString(space.Id) + "/pages?depth=all&sort=-modified-date&limit=" + Text(ChangeQueryLimit) +
+            var reader = ListV2(SpaceListing(space) + "sort=-modified-date&limit=" + Text(ChangeQueryLimit) +
                                 (withBodies ? "&body-format=storage" : ""));
             return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space), cancellationToken).ConfigureAwait(false);
         }
@@ -239,7 +250,7 @@ namespace SpaceSync.Core.Sites
         private Uri PageUrl(string pageId, string query)
         {
             if (string.IsNullOrEmpty(pageId)) throw new ArgumentException("A page id is required.", nameof(pageId));
-            return V2("/pages/" + Uri.EscapeDataString(pageId) + query);
+            return V2("/" + Collection + "/" + Uri.EscapeDataString(pageId) + query);
         }
 
         private static Dictionary<string, object?> StorageBody(string storageBody) => new Dictionary<string, object?>

@@ -13,11 +13,23 @@ namespace SpaceSync.Core.Sites
     public sealed partial class CloudSite : IConfluenceSite
     {
         private readonly ConfluenceRestClient _rest;
+        private readonly bool _ownsRest;
 
-        internal CloudSite(ConfluenceRestClient rest)
+        internal CloudSite(ConfluenceRestClient rest) : this(rest, ContentKind.Page, ownsRest: true)
+        {
+        }
+
+        private CloudSite(ConfluenceRestClient rest, ContentKind content, bool ownsRest)
         {
             _rest = rest;
+            Content = content;
+            _ownsRest = ownsRest;
         }
+
+        /// <summary>What this instance's page operations work on (<see cref="IConfluenceSite.OfBlogPosts"/>).</summary>
+        public ContentKind Content { get; }
+
+        public IConfluenceSite OfBlogPosts() => Content == ContentKind.BlogPost ? this : new CloudSite(_rest, ContentKind.BlogPost, ownsRest: false);
 
         public SiteKind Kind => SiteKind.Cloud;
 
@@ -142,6 +154,9 @@ namespace SpaceSync.Core.Sites
 
         public override string ToString() => "Cloud site " + BaseUrl;
 
-        public void Dispose() => _rest.Dispose();
+        public void Dispose()
+        {
+            if (_ownsRest) _rest.Dispose();
+        }
     }
 }

@@ -5,12 +5,17 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Sites
 {
-    // Page operations on Data Center: /rest/api/content (+ /content/scan, CQL /content/search).
+    // Page operations on Data Center: /rest/api/content (+ /content/scan, CQL /content/search). The blog-post view
+    // (OfBlogPosts) runs the same calls with type=blogpost.
     public sealed partial class DataCenterSite
     {
+        /// <summary>"page" or "blogpost".</summary>
+        private string ContentType => Content.ContentType();
+
         // Page sizes are settable so that tests can make small spaces span several listing pages.
 
         /// <summary>Structural listing page size for /content/scan (it pages by cursor; the server caps as it likes).</summary>
@@ -31,7 +36,7 @@ namespace SpaceSync.Core.Sites
         public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed)
         {
             CloudSite.RequireSpace(space);
-            var common = "spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=page" +
+            var common = "spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=" + ContentType +
                          (includeTrashed ? "&status=current&status=trashed" : "");
             SitePage Map(JsonElement content) => PageJson.FromContent(content, space);
             if (withBodies)
@@ -50,7 +55,7 @@ namespace SpaceSync.Core.Sites
         {
             CloudSite.RequireSpace(space);
             return new SitePageReader(
-                List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=page&status=trashed&expand=" + StructuralExpand +
+                List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&type=" + ContentType + "&status=trashed&expand=" + StructuralExpand +
                      "&limit=" + Text(ContentLimit)),
                 content => PageJson.FromContent(content, space));
         }
@@ -69,13 +74,14 @@ namespace SpaceSync.Core.Sites
             CloudSite.RequireTitle(title);
             var request = new Dictionary<string, object?>
             {
-                ["type"] = "page",
+                ["type"] = ContentType,
                 ["title"] = title,
                 ["space"] = new Dictionary<string, object?> { ["key"] = space.Key },
                 ["body"] = StorageBody(storageBody),
             };
             if (parentId != null)
             {
+                if (Content == ContentKind.BlogPost) throw new ArgumentException("A blog post has no parent page.", nameof(parentId));
                 request["ancestors"] = new[] { new Dictionary<string, object?> { ["id"] = parentId } };
             }
 
@@ -91,6 +97,7 @@ namespace SpaceSync.Core.Sites
         public async Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken)
         {
             if (string.IsNullOrEmpty(newParentId)) throw new ArgumentException("The new parent's id is required.", nameof(newParentId));
+            if (Content == ContentKind.BlogPost) throw new InvalidOperationException("A blog post has no parent page to move below.");
             // A PUT needs the title; the body goes back unchanged so no server can read its absence as "empty".
             var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
             return await PutAsync(pageId, null, page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
@@ -135,8 +142,12 @@ namespace SpaceSync.Core.Sites
         {
             CloudSite.RequireSpace(space);
             CloudSite.RequireTitle(title);
-            var reader = List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&title=" + Uri.EscapeDataString(title) +
-                              "&type=page&expand=" + StructuralExpand + ",body.storage&limit=25");
+            // /content finds a blog post by title only with its postingDay: CQL finds it on any day.
+            var reader = Content == ContentKind.BlogPost
+                ? List("/content/search?cql=" + Uri.EscapeDataString("space = " + CqlTime.Quote(space.Key) + " and type = blogpost and title = " +
+                                                                     CqlTime.Quote(title)) + "&expand=" + StructuralExpand + ",body.storage&limit=25")
+                : List("/content?spaceKey=" + Uri.EscapeDataString(space.Key) + "&title=" + Uri.EscapeDataString(title) +
+                       "&type=page&expand=" + StructuralExpand + ",body.storage&limit=25");
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
                 var page = PageJson.FromContent(reader.Current, space);
@@ -164,7 +175,7 @@ namespace SpaceSync.Core.Sites
         {
             CloudSite.RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
-            var cql = "space = " + CqlTime.Quote(space.Key) + " and type = page and lastmodified >= " +
+            var cql = "space = " + CqlTime.Quote(space.Key) + " and type = " + ContentType + " and lastmodified >= " +
                       CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
                               "&limit=" + Text(SearchLimit));
@@ -192,7 +203,7 @@ namespace SpaceSync.Core.Sites
             var request = new Dictionary<string, object?>
             {
                 ["id"] = pageId,
-                ["type"] = "page",
+                ["type"] = ContentType,
                 ["title"] = title,
                 ["version"] = new Dictionary<string, object?> { ["number"] = plannedVersion + 1 },
             };

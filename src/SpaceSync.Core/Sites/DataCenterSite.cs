@@ -10,11 +10,24 @@ namespace SpaceSync.Core.Sites
     public sealed partial class DataCenterSite : IConfluenceSite
     {
         private readonly ConfluenceRestClient _rest;
+        private readonly bool _ownsRest;
 
-        internal DataCenterSite(ConfluenceRestClient rest)
+        internal DataCenterSite(ConfluenceRestClient rest) : this(rest, ContentKind.Page, ownsRest: true)
+        {
+        }
+
+        private DataCenterSite(ConfluenceRestClient rest, ContentKind content, bool ownsRest)
         {
             _rest = rest;
+            Content = content;
+            _ownsRest = ownsRest;
         }
+
+        /// <summary>What this instance's page operations work on (<see cref="IConfluenceSite.OfBlogPosts"/>).</summary>
+        public ContentKind Content { get; }
+
+        public IConfluenceSite OfBlogPosts() =>
+            Content == ContentKind.BlogPost ? this : new DataCenterSite(_rest, ContentKind.BlogPost, ownsRest: false);
 
         public SiteKind Kind => SiteKind.DataCenter;
 
@@ -172,6 +185,9 @@ namespace SpaceSync.Core.Sites
 
         public override string ToString() => "Data Center site " + BaseUrl;
 
-        public void Dispose() => _rest.Dispose();
+        public void Dispose()
+        {
+            if (_ownsRest) _rest.Dispose();
+        }
     }
 }

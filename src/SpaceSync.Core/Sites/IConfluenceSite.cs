@@ -250,5 +250,18 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>Deletes the comment (and its replies) for good; one already gone is no error.</summary>
         Task DeleteCommentAsync(string commentId, CancellationToken cancellationToken);
+
+        // ---- blog posts
+
+        /// <summary>What this instance's page operations work on: pages, or (through <see cref="OfBlogPosts"/>) blog posts.</summary>
+        ContentKind Content { get; }
+
+        /// <summary>
+        /// The same site, signed in the same way and counting on the same counters, whose "page" operations work on the
+        /// space's blog posts: listing, change queries, trash, get, create (never below a parent), update, trash, restore,
+        /// purge, find by title. Moves do not apply. Labels, attachments, comments and restrictions take a blog post's id as
+        /// they take a page's. Disposing the view leaves the site open.
+        /// </summary>
+        IConfluenceSite OfBlogPosts();
     }
 }

@@ -105,9 +105,11 @@ namespace SpaceSync.Core.State
             }
 
             var stamp = Now().UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+            // A blog-post collection's key (ENG:blogposts) has a ':' that Windows refuses in a file name.
+            var name = spaceKey.Replace(':', '.');
             for (var n = 1; ; n++)
             {
-                var path = System.IO.Path.Combine(folder, n == 1 ? $"{spaceKey}-{stamp}.db" : $"{spaceKey}-{stamp}-{n}.db");
+                var path = System.IO.Path.Combine(folder, n == 1 ? $"{name}-{stamp}.db" : $"{name}-{stamp}-{n}.db");
                 try
                 {
                     // CreateNew: two retirements in the same second never share a file. SQLite reads an empty file as a new database.

@@ -36,10 +36,10 @@ namespace SpaceSync.Core.Sync
         public static async Task<(SiteSpace DataCenter, SiteSpace Cloud)> FindSpacesAsync(IConfluenceSite dataCenter, IConfluenceSite cloud,
             ResolvedSpace space, CancellationToken cancellationToken)
         {
-            var dc = await dataCenter.FindSpaceAsync(space.Key, cancellationToken).ConfigureAwait(false)
+            var dc = await dataCenter.FindSpaceAsync(space.SiteKey, cancellationToken).ConfigureAwait(false)
                 ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
-                    $"The space '{space.Key}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it).");
-            var cloudKey = string.IsNullOrEmpty(space.CloudKey) ? space.Key : space.CloudKey;
+                    $"The space '{space.SiteKey}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it).");
+            var cloudKey = string.IsNullOrEmpty(space.SiteCloudKey) ? space.SiteKey : space.SiteCloudKey;
             var cl = await cloud.FindSpaceAsync(cloudKey, cancellationToken).ConfigureAwait(false)
                 ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
                     $"The space '{cloudKey}' does not exist on Cloud {cloud.BaseUrl} (or the account cannot see it).");

@@ -86,9 +86,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                             {
                                 dc ??= await OpenSiteAsync(scope.DataCenter, secrets!, ClientOptions(log)).ConfigureAwait(false);
                                 cloud ??= await OpenSiteAsync(scope.Cloud, secrets!, ClientOptions(log)).ConfigureAwait(false);
-                                var pending = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken).ConfigureAwait(false);
-                                var refusal = RetirementCheck.Refusal(space.Key, pending, state.ListConflicts(space.Key).Count,
-                                    state.ListCreateIntents(space.Key).Count);
+                                var refusal = await RefusalAsync(dc, cloud, state, space, log).ConfigureAwait(false);
                                 if (refusal != null)
                                 {
                                     PostError(queue, space, new InvalidOperationException(refusal), "PendingChanges", ErrorCategory.InvalidOperation);
@@ -141,10 +139,33 @@ namespace SpaceSync.PowerShell.Cmdlets
             return true;
         }
 
+        /// <summary>Why the space may not retire yet: changes pending in its pages or (when synced) its blog posts; null when none.</summary>
+        private async Task<string?> RefusalAsync(IConfluenceSite dc, IConfluenceSite cloud, StateStore state, ResolvedSpace space, EngineLog log)
+        {
+            foreach (var collection in SpaceCollections.Of(space))
+            {
+                if (state.GetSpace(collection.Key)?.BaselineAt is null) continue;
+                var pending = await PendingChanges.ReadAsync(SpaceCollections.SiteFor(dc, collection), SpaceCollections.SiteFor(cloud, collection),
+                    state, collection, log, CancelToken).ConfigureAwait(false);
+                var refusal = RetirementCheck.Refusal(collection.Key, pending, state.ListConflicts(collection.Key).Count,
+                    state.ListCreateIntents(collection.Key).Count);
+                if (refusal != null) return refusal;
+            }
+
+            return null;
+        }
+
         /// <summary>A run underway holds the space's lock: refuse before reading the sites. The archive checks again, atomically.</summary>
         private static void RefuseWhileLocked(StateStore state, ResolvedSpace space)
         {
-            var held = state.GetLock(space.Key);
+            foreach (var key in new[] { space.Key, space.BlogPosts().Key })
+            {
+                RefuseWhileLocked(space, state.GetLock(key));
+            }
+        }
+
+        private static void RefuseWhileLocked(ResolvedSpace space, SpaceLock? held)
+        {
             if (held != null && held.ExpiresAt > DateTimeOffset.UtcNow)
             {
                 throw new SyncRunException(SyncRunException.SpaceLocked,
@@ -164,6 +185,13 @@ namespace SpaceSync.PowerShell.Cmdlets
             try
             {
                 var archive = state?.ArchiveSpace(space.Key);
+                // The space's blog posts, when they were synced, retire with it (their own archive file).
+                var blogPosts = state?.ArchiveSpace(space.BlogPosts().Key);
+                if (blogPosts != null)
+                {
+                    log.Information("Space {Space}: blog-post state archived to {ArchivePath} ({Pairs} pairs)", space.Key, blogPosts.Path, blogPosts.Pairs);
+                }
+
                 if (archive != null)
                 {
                     log.Information("Space {Space}: state archived to {ArchivePath} ({Pairs} pairs, {Conflicts} conflicts, {Runs} runs)",

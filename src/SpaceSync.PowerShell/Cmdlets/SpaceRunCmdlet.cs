@@ -70,9 +70,12 @@ namespace SpaceSync.PowerShell.Cmdlets
                 using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, options).ConfigureAwait(false);
                 using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, options).ConfigureAwait(false);
                 using var state = StateStore.Open(resolved.State.Path);
-                foreach (var space in spaces)
+                foreach (var space in spaces.SelectMany(SpaceCollections.Of))
                 {
-                    var run = new SpaceRun(this, queue, dc, cloud, state, space, log) { Translation = TranslationSettings.From(resolved) };
+                    var run = new SpaceRun(this, queue, SpaceCollections.SiteFor(dc, space), SpaceCollections.SiteFor(cloud, space), state, space, log)
+                    {
+                        Translation = TranslationSettings.From(resolved),
+                    };
                     try
                     {
                         await RunSpaceAsync(run, CancelToken).ConfigureAwait(false);

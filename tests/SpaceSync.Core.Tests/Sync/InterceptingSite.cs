@@ -141,4 +141,8 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         return await inner.UpdateCommentAsync(commentId, plannedVersion, storageBody, cancellationToken);
     }
     public Task DeleteCommentAsync(string commentId, CancellationToken cancellationToken) => inner.DeleteCommentAsync(commentId, cancellationToken);
+
+    // ---- blog posts
+    public ContentKind Content => inner.Content;
+    public IConfluenceSite OfBlogPosts() => inner.OfBlogPosts();
 }

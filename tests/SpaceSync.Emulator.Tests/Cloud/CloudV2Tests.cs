@@ -397,6 +397,29 @@ public sealed class CloudV2Tests : SiteTest
     }
 
     [Fact]
+    public async Task A_blog_post_lists_its_labels_and_attachments_like_a_page()
+    {
+        var space = await CreateSpace("BPL");
+        var post = (await Client.PostJsonAsync("/api/v2/blogposts", new { spaceId = Str(space, "id"), status = "current", title = "Labelled", body = StorageBody("<p/>") })).Expect(200).Json;
+        var id = Str(post, "id");
+        var stored = Emulator.State.FindPage(long.Parse(id))!;
+        Emulator.State.AddLabels(stored.Id, new[] { ("global", "news"), ("my", "mine") });
+        var blob = Path.GetTempFileName();
+        await File.WriteAllTextAsync(blob, "notes");
+        Emulator.State.AddAttachment(stored.Id, "notes.txt", "text/plain", blob, null, false);
+
+        var labels = Results((await Client.GetAsync($"/api/v2/blogposts/{id}/labels?prefix=global")).Expect(200));
+        Assert.Equal("news", Str(Assert.Single(labels), "name"));
+        var attachments = Results((await Client.GetAsync($"/api/v2/blogposts/{id}/attachments")).Expect(200));
+        Assert.Equal("notes.txt", Str(Assert.Single(attachments), "title"));
+
+        // A page id is not a blog post, and the other way round.
+        var pageId = Str((await CreatePage(space, "A page", "<p/>")).Json, "id");
+        (await Client.GetAsync($"/api/v2/blogposts/{pageId}/labels")).Expect(404);
+        (await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(404);
+    }
+
+    [Fact]
     public async Task An_attachment_is_read_by_id_with_its_version()
     {
         var space = await CreateSpace("ATI");

@@ -251,33 +251,37 @@ internal static class CloudV2Endpoints
             }
         });
 
-        v2.MapGet("/pages/{id}/labels", (HttpContext ctx, EmulatorState state, string id) =>
+        // Blog posts have the same label and attachment listings as pages.
+        foreach (var (collection, type) in new[] { ("pages", "page"), ("blogposts", "blogpost") })
         {
-            var prefix = ctx.Query("prefix");
-            lock (state.Gate)
+            v2.MapGet($"/{collection}/{{id}}/labels", (HttpContext ctx, EmulatorState state, string id) =>
             {
-                var page = RequirePage(state, id);
-                var labels = page.Labels.Where(l => prefix is null || l.Prefix == prefix).OrderBy(l => l.Id).ToList();
-                return Paged(ctx, labels, DefaultLimit, CloudV2Json.Label);
-            }
-        });
+                var prefix = ctx.Query("prefix");
+                lock (state.Gate)
+                {
+                    var page = RequirePage(state, id, type);
+                    var labels = page.Labels.Where(l => prefix is null || l.Prefix == prefix).OrderBy(l => l.Id).ToList();
+                    return Paged(ctx, labels, DefaultLimit, CloudV2Json.Label);
+                }
+            });
 
-        v2.MapGet("/pages/{id}/attachments", (HttpContext ctx, EmulatorState state, string id) =>
-        {
-            var fileName = ctx.Query("filename");
-            var mediaType = ctx.Query("mediaType");
-            var statuses = Statuses(ctx);
-            lock (state.Gate)
+            v2.MapGet($"/{collection}/{{id}}/attachments", (HttpContext ctx, EmulatorState state, string id) =>
             {
-                var page = RequirePage(state, id);
-                var attachments = page.Attachments
-                    .Where(a => statuses.Contains(a.Status))
-                    .Where(a => fileName is null || a.FileName == fileName)
-                    .Where(a => mediaType is null || a.Current.MediaType == mediaType)
-                    .OrderBy(a => a.Id).ToList();
-                return Paged(ctx, attachments, 50, a => CloudV2Json.Attachment(a));
-            }
-        });
+                var fileName = ctx.Query("filename");
+                var mediaType = ctx.Query("mediaType");
+                var statuses = Statuses(ctx);
+                lock (state.Gate)
+                {
+                    var page = RequirePage(state, id, type);
+                    var attachments = page.Attachments
+                        .Where(a => statuses.Contains(a.Status))
+                        .Where(a => fileName is null || a.FileName == fileName)
+                        .Where(a => mediaType is null || a.Current.MediaType == mediaType)
+                        .OrderBy(a => a.Id).ToList();
+                    return Paged(ctx, attachments, 50, a => CloudV2Json.Attachment(a));
+                }
+            });
+        }
 
         v2.MapGet("/pages/{id}/versions", (HttpContext ctx, EmulatorState state, string id) =>
         {
