@@ -37,13 +37,15 @@ public static class Seeder
     };
 
     /// <summary>
-    /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>.
+    /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>, written
+    /// and mentioning the four named people plus <paramref name="extraPeople"/> more ("Person 05", person05@example.com, …).
     /// Call it before the site takes requests: it swaps the state's clock while it runs.
     /// </summary>
-    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed)
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
+        if (extraPeople < 0) throw new ArgumentOutOfRangeException(nameof(extraPeople));
         var random = new Random(seed);
         var clock = new SteppingClock(new DateTimeOffset(2025, 6, 2, 7, 0, 0, TimeSpan.Zero), TimeSpan.FromSeconds(97));
         var previousClock = state.Clock;
@@ -51,7 +53,7 @@ public static class Seeder
         try
         {
             var users = new List<User> { state.Admin };
-            foreach (var (name, email, zone) in People)
+            foreach (var (name, email, zone) in People.Concat(ExtraPeople(extraPeople)))
                 users.Add(state.FindUserByEmail(email) ?? state.AddUser(name, email, timeZone: zone));
 
             var space = state.CreateSpace(spaceKey, $"{Topics[random.Next(Topics.Length)]} Space {spaceKey}", state.Admin,
@@ -110,6 +112,13 @@ public static class Seeder
             state.Clock = previousClock;
         }
     }
+
+    private static IEnumerable<(string Name, string Email, string Zone)> ExtraPeople(int count) =>
+        Enumerable.Range(People.Length + 1, count).Select(n =>
+        {
+            var number = n.ToString("D2", CultureInfo.InvariantCulture);
+            return ($"Person {number}", $"person{number}@example.com", n % 2 == 0 ? "Europe/London" : "America/Chicago");
+        });
 
     private static (Page Parent, int Depth) ChooseParent(Random random, List<(Page Page, int Depth)> tree, Page home, int maxDepth, int index)
     {
