@@ -110,19 +110,15 @@ namespace SpaceSync.Core.Sync
                 if (!_space.Content.Comments) return;
                 foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
                     counts[key] = 0;
-                var translator = _options.BodyTranslator;
-                if (translator is null)
-                {
-                    _log.Warning("Comments of {Space} were not synced: the run has no body translator to carry them between the sites", _space.Key);
-                    return;
-                }
+                // The run's own translator: comments and pages share what it learns about users and pages.
+                var translator = _options.BodyTranslator ?? Translator;
 
                 var intents = _state.ListCommentIntents(_space.Key);
                 var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
                            _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
-                var dcComments = await _dcSite.ListSpaceCommentsAsync(_space.Key,
+                var dcComments = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
                     full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
-                var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_space.CloudKey,
+                var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
                     full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
                 var work = new CommentWork(this, translator, dcComments, cloudComments, counts);
                 foreach (var intent in intents) work.Recover(intent);

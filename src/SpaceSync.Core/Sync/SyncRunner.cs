@@ -30,7 +30,7 @@ namespace SpaceSync.Core.Sync
         /// <summary>The scope's users.map (resolved path), for mapping the users restrictions name (restrictedPages: mirror); null = by e-mail only.</summary>
         public string? UsersMapPath { get; init; }
         // ---- comments
-        /// <summary>Carries comment bodies between the dialects (mentions, links); without it comments are not synced.</summary>
+        /// <summary>Carries comment bodies between the dialects in place of the run's own translator (tests); null = the run's.</summary>
         public IBodyTranslator? BodyTranslator { get; init; }
     }
 
