@@ -65,6 +65,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 NoteTranslation(action, translated.Warnings);
+                NoteUnpairedLinks(action, body, translated);
                 if (action.Target == SyncSide.DataCenter && action.TargetId != null)
                 {
                     _writtenDataCenterHashes[action.TargetId] =
