@@ -213,6 +213,32 @@ public sealed class TranslationRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_run_translator_lists_the_users_only_for_a_body_that_mentions_someone_and_then_once()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 0);
+        var translator = new RunTranslation(world.DcSite, world.CloudSite, PageMap.Empty, new Dictionary<string, string>(), null, Core.Logging.EngineLog.None);
+        long Requests() => world.DcSite.Counters.RequestsSent + world.CloudSite.Counters.RequestsSent;
+        var before = Requests();
+
+        var plain = await translator.TranslateAsync("<p>Nobody here.</p>", SyncSide.DataCenter, CancellationToken.None);
+        Assert.False(plain.Changed);
+        Assert.Equal(before, Requests());
+        Assert.Null(translator.Users);
+
+        var alice = world.Dc.FindUserByEmail("alice@example.com")!;
+        var first = await translator.TranslateAsync($"<p>{Mention(alice, SyncSide.DataCenter)}</p>", SyncSide.DataCenter, CancellationToken.None);
+        Assert.Contains(world.Cloud.FindUserByEmail("alice@example.com")!.AccountId, first.Body);
+        var afterListing = Requests();
+        Assert.True(afterListing >= before + 2, "both sites list their users");
+        Assert.NotNull(translator.Users);
+
+        var bob = world.Cloud.FindUserByEmail("bob@example.com")!;
+        var second = await translator.TranslateAsync($"<p>{Mention(bob, SyncSide.Cloud)}</p>", SyncSide.Cloud, CancellationToken.None);
+        Assert.Contains(world.Dc.FindUserByEmail("bob@example.com")!.UserKey, second.Body);
+        Assert.Equal(afterListing, Requests());
+    }
+
+    [Fact]
     public async Task A_baseline_of_CCMA_content_with_account_ids_finds_every_pair_equal()
     {
         await using var world = await RunnerWorld.StartAsync(pageCount: 12);
