@@ -176,6 +176,8 @@ namespace SpaceSync.Core.Sync
         {
             if (_stored != null) return _stored;
             var pairs = new List<PagePair>();
+            var dcSeen = new HashSet<string>(StringComparer.Ordinal);
+            var cloudSeen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var space in _state.ListSpaces())
             {
                 // The run's own pairs are the live ones: the stored rows may be older than what the run did.
@@ -183,6 +185,8 @@ namespace SpaceSync.Core.Sync
                 foreach (var pair in _state.ListPairs(space.SpaceKey))
                 {
                     if (_liveByDc != null && (_liveByDc.ContainsKey(pair.DataCenterPageId) || _liveByCloud!.ContainsKey(pair.CloudPageId))) continue;
+                    // A page the state holds twice (it should not) maps by its first pair rather than stopping the run.
+                    if (!dcSeen.Add(pair.DataCenterPageId) | !cloudSeen.Add(pair.CloudPageId)) continue;
                     pairs.Add(new PagePair(new PageLocation(pair.DataCenterPageId, pair.SpaceKey), Cloud(pair)));
                 }
             }

@@ -29,7 +29,8 @@ namespace SpaceSync.Core.Sync
                 RunTranslation.For(_dcSite, _cloudSite, _state, _space, _options.Translation, _log, _byDc, _byCloud);
 
             /// <summary>The compared hash of Data Center pages this run wrote a body to (see <see cref="SnapshotReader.CanonicalHashAsync"/>).</summary>
-            private readonly Dictionary<string, string> _writtenDataCenterHashes = new Dictionary<string, string>(StringComparer.Ordinal);
+            private readonly Dictionary<string, (string Body, string Hash)> _writtenDataCenterHashes =
+                new Dictionary<string, (string Body, string Hash)>(StringComparer.Ordinal);
 
             /// <summary>
             /// A pair's new base hash from its Data Center side as the run left it: the hash of what the run wrote there, else
@@ -37,7 +38,9 @@ namespace SpaceSync.Core.Sync
             /// so unchanged since the last sync — the old base.
             /// </summary>
             private string BaseHashOf(PageProgress dataCenter, State.PairRecord old) =>
-                _writtenDataCenterHashes.TryGetValue(dataCenter.Id, out var written) ? written
+                // the body must be the one written: a re-plan may have read the page again since
+                _writtenDataCenterHashes.TryGetValue(dataCenter.Id, out var written) && string.Equals(written.Body, dataCenter.Body, StringComparison.Ordinal)
+                    ? written.Hash
                 : _dc.Snapshot.Pages.TryGetValue(dataCenter.Id, out var read) && read.BodyHash.Length > 0 ? read.BodyHash
                 : old.BaseHash;
 
@@ -60,15 +63,16 @@ namespace SpaceSync.Core.Sync
                         new TranslationWarning("NotTranslated", "", $"The body does not parse ({e.Message}); it was written as read on {action.Source.Label()}, untranslated."),
                     });
                     if (action.Target == SyncSide.DataCenter && action.TargetId != null)
-                        _writtenDataCenterHashes[action.TargetId] = SnapshotReader.HashOf(body, SyncSide.DataCenter, action.TargetId, _log);
+                        _writtenDataCenterHashes[action.TargetId] = (body, SnapshotReader.HashOf(body, SyncSide.DataCenter, action.TargetId, _log));
                     return body;
                 }
 
                 NoteTranslation(action, translated.Warnings);
+                NoteUnpairedLinks(action, body, translated);
                 if (action.Target == SyncSide.DataCenter && action.TargetId != null)
                 {
-                    _writtenDataCenterHashes[action.TargetId] =
-                        await SnapshotReader.CanonicalHashAsync(translated.Body, SyncSide.DataCenter, action.TargetId, Translator, _log, ct).ConfigureAwait(false);
+                    _writtenDataCenterHashes[action.TargetId] = (translated.Body,
+                        await SnapshotReader.CanonicalHashAsync(translated.Body, SyncSide.DataCenter, action.TargetId, Translator, _log, ct).ConfigureAwait(false));
                 }
 
                 return translated.Body;

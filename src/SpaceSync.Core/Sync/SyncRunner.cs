@@ -198,6 +198,7 @@ namespace SpaceSync.Core.Sync
                     }
 
                     await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
+                    await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     WarnOfTitleCollisions(plan);
                     var conflicts = ConflictsOf(plan).ToList();
                     var unsettled = UnsettledOf(plan);

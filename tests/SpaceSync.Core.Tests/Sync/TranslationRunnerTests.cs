@@ -188,6 +188,57 @@ public sealed class TranslationRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_new_page_linking_to_its_new_child_is_rewritten_once_the_child_has_its_twin_and_then_stays_put()
+    {
+        await using var world = await SyncedWorldAsync();
+        var space = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        var parent = world.Dc.CreatePage(space.Id, "New parent", "<p>placeholder</p>", space.HomepageId);
+        var child = world.Dc.CreatePage(space.Id, "New child", "<p>I am the child.</p>", parent.Id);
+        var parentBody = $"<p>Start with <ac:link><ri:content-entity ri:content-id=\"{child.Id}\" /></ac:link>.</p>";
+        RunnerWorld.Edit(world.Dc, world.Dc.FindPage(parent.Id)!, body: parentBody);
+
+        var sync = await world.SyncAsync();
+        foreach (var o in sync.Outcomes) output.WriteLine($"{o.Outcome}: {o.Action} → {o.Message}");
+        Assert.Empty(sync.Errors);
+        Assert.Equal(2, sync.Count("Create"));
+        var cloudParent = world.CloudTwin(parent);
+        Assert.Contains($"ri:content-id=\"{world.CloudTwin(child).Id}\"", cloudParent.Current.Body);
+        Assert.DoesNotContain(child.Id.ToString(), cloudParent.Current.Body);
+        Assert.Equal(cloudParent.Current.Number, world.PairOfDc(parent.Id).CloudVersion);
+        Assert.DoesNotContain(Assert.Single(sync.Plan.Items, i => i.DataCenterId == parent.Id.ToString()).Warnings,
+            w => w.Contains(TranslationWarningCodes.PageNotPaired));
+        world.AssertSidesEqual();
+        await AssertNextRunWritesNothingAsync(world);
+        await AssertNextRunWritesNothingAsync(world, fullListing: true);
+    }
+
+    [Fact]
+    public async Task The_run_translator_lists_the_users_only_for_a_body_that_mentions_someone_and_then_once()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 0);
+        var translator = new RunTranslation(world.DcSite, world.CloudSite, PageMap.Empty, new Dictionary<string, string>(), null, Core.Logging.EngineLog.None);
+        long Requests() => world.DcSite.Counters.RequestsSent + world.CloudSite.Counters.RequestsSent;
+        var before = Requests();
+
+        var plain = await translator.TranslateAsync("<p>Nobody here.</p>", SyncSide.DataCenter, CancellationToken.None);
+        Assert.False(plain.Changed);
+        Assert.Equal(before, Requests());
+        Assert.Null(translator.Users);
+
+        var alice = world.Dc.FindUserByEmail("alice@example.com")!;
+        var first = await translator.TranslateAsync($"<p>{Mention(alice, SyncSide.DataCenter)}</p>", SyncSide.DataCenter, CancellationToken.None);
+        Assert.Contains(world.Cloud.FindUserByEmail("alice@example.com")!.AccountId, first.Body);
+        var afterListing = Requests();
+        Assert.True(afterListing >= before + 2, "both sites list their users");
+        Assert.NotNull(translator.Users);
+
+        var bob = world.Cloud.FindUserByEmail("bob@example.com")!;
+        var second = await translator.TranslateAsync($"<p>{Mention(bob, SyncSide.Cloud)}</p>", SyncSide.Cloud, CancellationToken.None);
+        Assert.Contains(world.Dc.FindUserByEmail("bob@example.com")!.UserKey, second.Body);
+        Assert.Equal(afterListing, Requests());
+    }
+
+    [Fact]
     public async Task A_baseline_of_CCMA_content_with_account_ids_finds_every_pair_equal()
     {
         await using var world = await RunnerWorld.StartAsync(pageCount: 12);
