@@ -27,7 +27,8 @@ public static class EmulatedPair
 
     /// <summary>
     /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
-    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
+    /// (its home page made by the site, then given the Data Center home page's content), then every current page,
+    /// with its labels (CCMA migrates them; written to the emulator directly, as they are no part of what is measured).
     /// Returns Data Center page id → Cloud page id.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> CopyLikeCcmaAsync(EmulatorState dc, EmulatorState cloud,
@@ -45,6 +46,13 @@ public static class EmulatedPair
         var cloudHome = (await cloudSite.GetPageAsync(cloudSpace.HomepageId!, none))!;
         await cloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, home.Body!, none);
         idMap[home.Id] = cloudHome.Id;
+        CopyLabels(home.Id, cloudHome.Id);
+
+        void CopyLabels(string dcId, string cloudId)
+        {
+            var labels = dc.FindPage(long.Parse(dcId))!.Labels.Select(l => (l.Prefix, l.Name)).ToList();
+            if (labels.Count > 0) cloud.AddLabels(long.Parse(cloudId), labels);
+        }
 
         int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
         foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
@@ -52,6 +60,7 @@ public static class EmulatedPair
             var parent = page.ParentId is null ? null : idMap[page.ParentId];
             var created = await cloudSite.CreatePageAsync(cloudSpace, parent, page.Title, page.Body!, none);
             idMap[page.Id] = created.Id;
+            CopyLabels(page.Id, created.Id);
         }
 
         return idMap;
