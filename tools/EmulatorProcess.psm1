@@ -174,12 +174,12 @@ function Invoke-EmulatorApi {
 
 function Copy-ConfluenceSpaceLikeCcma {
     # Copies a Data Center space's page tree into an existing Cloud space through the REST APIs, as CCMA leaves
-    # it: same titles, tree and bodies, new ids. The Cloud space's homepage takes the Data Center homepage's title
-    # and body. Returns the map of Data Center page id to Cloud page id.
+    # it: same titles, tree, bodies and labels, new ids. The Cloud space's homepage takes the Data Center homepage's
+    # title and body. Returns the map of Data Center page id to Cloud page id.
     param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [Parameter(Mandatory)] [string] $SpaceKey, [Parameter(Mandatory)] [string] $CloudKey)
     $dcSpace = Invoke-EmulatorApi $DataCenter "/rest/api/space/${SpaceKey}?expand=homepage"
     $pages = [Collections.Generic.List[object]]::new()
-    $next = "/rest/api/content?spaceKey=$SpaceKey&type=page&expand=body.storage,ancestors,version&limit=50"
+    $next = "/rest/api/content?spaceKey=$SpaceKey&type=page&expand=body.storage,ancestors,version,metadata.labels&limit=50"
     while ($next) {
         $answer = Invoke-EmulatorApi $DataCenter $next
         $answer.results | ForEach-Object { $pages.Add($_) }
@@ -187,6 +187,11 @@ function Copy-ConfluenceSpaceLikeCcma {
     }
     $cloudSpace = (Invoke-EmulatorApi $Cloud "/api/v2/spaces?keys=$CloudKey").results[0]
     $map = @{}
+    function Copy-PageLabels($DcPage, $CloudId) {
+        # CCMA migrates page labels; Cloud's label writes are v1 (/wiki/rest/api).
+        $labels = @($DcPage.metadata.labels.results | ForEach-Object { @{ prefix = $_.prefix; name = $_.name } })
+        if ($labels.Count -gt 0) { $null = Invoke-EmulatorApi $Cloud "/rest/api/content/$CloudId/label" -Method Post -Body $labels }
+    }
     foreach ($page in $pages | Sort-Object { @($_.ancestors).Count }, id) {
         $body = @{ representation = 'storage'; value = $page.body.storage.value }
         if ($page.id -eq $dcSpace.homepage.id) {
@@ -194,6 +199,7 @@ function Copy-ConfluenceSpaceLikeCcma {
             $null = Invoke-EmulatorApi $Cloud "/api/v2/pages/$($home.id)" -Method Put -Body @{
                 id = $home.id; status = 'current'; title = $page.title; body = $body; version = @{ number = $home.version.number + 1 } }
             $map[$page.id] = [string]$home.id
+            Copy-PageLabels $page $home.id
             continue
         }
         $parent = @($page.ancestors) | Select-Object -Last 1
@@ -202,6 +208,7 @@ function Copy-ConfluenceSpaceLikeCcma {
         if ($parent) { $request.parentId = $map[$parent.id] } else { $path += '?root-level=true' }
         $created = Invoke-EmulatorApi $Cloud $path -Method Post -Body $request
         $map[$page.id] = [string]$created.id
+        Copy-PageLabels $page $created.id
     }
     return $map
 }

@@ -28,9 +28,10 @@ public static class EmulatedPair
 
     /// <summary>
     /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
-    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
-    /// CCMA migrates the users as well (same e-mail address) and leaves mentions as account ids and links by id as the
-    /// Cloud pages' ids (those to pages copied before). Returns Data Center page id → Cloud page id.
+    /// (its home page made by the site, then given the Data Center home page's content), then every current page,
+    /// with its labels (written to the emulator directly, as they are no part of what is measured). CCMA migrates the
+    /// users as well (same e-mail address) and leaves mentions as account ids and links by id as the Cloud pages' ids
+    /// (those to pages copied before). Returns Data Center page id → Cloud page id.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, string>> CopyLikeCcmaAsync(EmulatorState dc, EmulatorState cloud,
         IConfluenceSite dcSite, IConfluenceSite cloudSite, string key)
@@ -49,6 +50,13 @@ public static class EmulatedPair
         idMap[home.Id] = cloudHome.Id;
         copied[home.Id] = cloudHome.Id;
         await cloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, ToCloud(home.Body!), none);
+        CopyLabels(home.Id, cloudHome.Id);
+
+        void CopyLabels(string dcId, string cloudId)
+        {
+            var labels = dc.FindPage(long.Parse(dcId))!.Labels.Select(l => (l.Prefix, l.Name)).ToList();
+            if (labels.Count > 0) cloud.AddLabels(long.Parse(cloudId), labels);
+        }
 
         int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
         foreach (var page in pages.Where(p => p.Id != home.Id).OrderBy(Depth))
@@ -57,6 +65,7 @@ public static class EmulatedPair
             var created = await cloudSite.CreatePageAsync(cloudSpace, parent, page.Title, ToCloud(page.Body!), none);
             idMap[page.Id] = created.Id;
             copied[page.Id] = created.Id;
+            CopyLabels(page.Id, created.Id);
         }
 
         return idMap;

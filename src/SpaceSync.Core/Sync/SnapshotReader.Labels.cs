@@ -18,20 +18,35 @@ namespace SpaceSync.Core.Sync
         /// nothing changed reads no labels at all. Trashed pages are left unread (CQL does not search the trash, and
         /// nothing is written to them). A page gone since it was listed keeps null labels.
         /// </summary>
-        public static async Task<SideSnapshot> ReadLabelsAsync(IConfluenceSite site, SideSnapshot side, EngineLog log, CancellationToken cancellationToken)
+        public static Task<SideSnapshot> ReadLabelsAsync(IConfluenceSite site, SideSnapshot side, EngineLog log, CancellationToken cancellationToken) =>
+            ReadLabelsAsync(site, side, new Dictionary<string, IReadOnlyList<string>?>(), log, cancellationToken);
+
+        /// <param name="asLastSynced">
+        /// Pages not to read, with the labels they get instead (their base labels, null when unknown): on a change query,
+        /// the pages it lists again at the version last synced (the overlap meets the run's own writes again). Their
+        /// labels can only have changed by a label edit, which no change query sees anyway: the structural listing reads them.
+        /// </param>
+        public static async Task<SideSnapshot> ReadLabelsAsync(IConfluenceSite site, SideSnapshot side,
+            IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced, EngineLog log, CancellationToken cancellationToken)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
+            if (asLastSynced is null) throw new ArgumentNullException(nameof(asLastSynced));
             log ??= EngineLog.None;
-            var ids = side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).Select(p => p.Id).ToList();
-            if (ids.Count == 0) return side;
+            var ids = side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current && !asLastSynced.ContainsKey(p.Id)).Select(p => p.Id).ToList();
+            if (ids.Count == 0 && asLastSynced.Count == 0) return side;
 
-            var labels = await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false);
+            var labels = ids.Count == 0
+                ? new Dictionary<string, IReadOnlyList<string>>()
+                : await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false);
             var missing = ids.Count(id => !labels.ContainsKey(id));
             if (missing > 0)
                 log.Debug("{Side}: the labels of {Count} listed page(s) could not be read (gone since the listing)", side.Side.Label(), missing);
 
-            var pages = side.Snapshot.Pages.Values.Select(p => labels.TryGetValue(p.Id, out var l) ? p with { Labels = l } : p).ToList();
+            var pages = side.Snapshot.Pages.Values.Select(p =>
+                labels.TryGetValue(p.Id, out var read) ? p with { Labels = read }
+                : asLastSynced.TryGetValue(p.Id, out var kept) && kept != null && p.Status == PageStatus.Current ? p with { Labels = kept }
+                : p).ToList();
             return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies,
                 site, side.Mode, side.HighWaterMark);
         }

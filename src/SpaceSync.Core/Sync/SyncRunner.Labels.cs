@@ -21,8 +21,34 @@ namespace SpaceSync.Core.Sync
             /// <summary>Labels are read when they are synced (content.labels) or decide the scope (exclude.labels).</summary>
             private bool ReadsLabels => _space.Content.Labels || _space.ExcludeLabels.Count > 0;
 
-            private async Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct) =>
-                ReadsLabels ? await SnapshotReader.ReadLabelsAsync(site, side, _log, ct).ConfigureAwait(false) : side;
+            private async Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct)
+            {
+                if (!ReadsLabels) return side;
+                return await SnapshotReader.ReadLabelsAsync(site, side, side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, _log, ct)
+                    .ConfigureAwait(false);
+            }
+
+            private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>?> NoneKept = new Dictionary<string, IReadOnlyList<string>?>();
+
+            /// <summary>
+            /// A change query's pages still at the version last synced and not left unsettled (the overlap meeting the last
+            /// run's own writes): their labels are not read, they count as the pair's base labels. Unsettled pages (e.g. a
+            /// label write that failed) are read, so their change is tried again.
+            /// </summary>
+            private IReadOnlyDictionary<string, IReadOnlyList<string>?> MetAgain(SideSnapshot side)
+            {
+                var unsettled = new HashSet<string>(Unsettled(side.Side), StringComparer.Ordinal);
+                var bases = BaseLabels();
+                var kept = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
+                foreach (var pair in _byDc.Values)
+                {
+                    var (id, version) = side.Side == SyncSide.DataCenter ? (pair.DataCenterPageId, pair.DataCenterVersion) : (pair.CloudPageId, pair.CloudVersion);
+                    if (side.Snapshot.Pages.TryGetValue(id, out var page) && page.Version == version && !unsettled.Contains(id))
+                        kept[id] = bases.TryGetValue(pair.Id, out var labels) ? labels : null;
+                }
+
+                return kept;
+            }
 
             /// <summary>Every pair's recorded base labels (one query), when labels are synced.</summary>
             private IReadOnlyDictionary<long, IReadOnlyList<string>> BaseLabels() =>
