@@ -61,6 +61,7 @@ namespace SpaceSync.Core.Sync
                     {
                         DataCenterChanges = item.DataCenterChanges | drift.DataCenter,
                         CloudChanges = item.CloudChanges | drift.Cloud,
+                        Action = drift.Done.Count > 0 ? item.Action + "; comments: " + string.Join("; ", drift.Done) : item.Action,
                         Warnings = item.Warnings.Concat(drift.Warnings).ToList(),
                     });
                 }
@@ -105,7 +106,8 @@ namespace SpaceSync.Core.Sync
             /// (or when a comment create was left unconfirmed), every comment of the space: ceil(comments / 50) requests a
             /// side. Deletions are only seen by the latter.
             /// </summary>
-            private async Task SyncCommentsAsync(Dictionary<string, int> counts, CancellationToken ct)
+            /// <param name="planOnly">-WhatIf: read and plan, report on the drift items, write nothing (not even an adopted intent).</param>
+            private async Task SyncCommentsAsync(Dictionary<string, int> counts, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
                 foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
@@ -124,8 +126,9 @@ namespace SpaceSync.Core.Sync
                     full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
                 var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_space.CloudKey,
                     full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
-                var work = new CommentWork(this, translator, dcComments, cloudComments, counts);
-                foreach (var intent in intents) work.Recover(intent);
+                var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
+                if (!planOnly)
+                    foreach (var intent in intents) work.Recover(intent);
                 await work.RunAsync(full, ct).ConfigureAwait(false);
             }
 
@@ -142,9 +145,12 @@ namespace SpaceSync.Core.Sync
                 private readonly Dictionary<(SyncSide, string), CommentPairRecord> _pairs = new Dictionary<(SyncSide, string), CommentPairRecord>();
                 private readonly Dictionary<(SyncSide, string), string?> _mentions = new Dictionary<(SyncSide, string), string?>();
 
+                private readonly bool _planOnly;
+
                 public CommentWork(SyncRun run, IBodyTranslator translator, IReadOnlyList<SiteComment> dc, IReadOnlyList<SiteComment> cloud,
-                    Dictionary<string, int> counts)
+                    Dictionary<string, int> counts, bool planOnly)
                 {
+                    _planOnly = planOnly;
                     _run = run;
                     _translator = translator;
                     _counts = counts;
@@ -246,6 +252,7 @@ namespace SpaceSync.Core.Sync
                             pageDrift.Done.Add(action.ToString());
                         }
 
+                        if (_planOnly) continue;
                         foreach (var action in plan.Actions)
                         {
                             ct.ThrowIfCancellationRequested();

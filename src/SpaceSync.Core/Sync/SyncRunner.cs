@@ -168,6 +168,7 @@ namespace SpaceSync.Core.Sync
                 await ReadAsync(ct).ConfigureAwait(false);
                 await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
                 var plan = Plan();
+                await SyncCommentsAsync(new Dictionary<string, int>(StringComparer.Ordinal), ct, planOnly: true).ConfigureAwait(false); // ---- comments
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
 

@@ -209,6 +209,26 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task WhatIf_reports_the_comments_a_run_would_copy_and_writes_nothing()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        await Sync(world, translator);
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        world.Dc.AddComment(page.Id, "<p>Not yet</p>", null, jane);
+        var cloudCount = Comments(world.Cloud).Count;
+
+        var whatIf = await SyncRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space,
+            new SyncRunOptions { BodyTranslator = translator, WhatIf = true }, EngineLog.None, None);
+        var item = whatIf.Plan.Items.Single(i => i.DataCenterId == page.Id.ToString());
+        Assert.True(item.DataCenterChanges.HasFlag(PageChanges.Comments));
+        Assert.Contains("copy comment", item.Action);
+        Assert.Equal(cloudCount, Comments(world.Cloud).Count);
+        Assert.Equal(1, (await Sync(world, translator)).Count(SyncRunner_CommentCounts.Created));
+    }
+
+    [Fact]
     public async Task With_comments_off_by_default_no_comment_is_read_or_written()
     {
         var (world, translator, jane, _, _) = await StartAsync();
