@@ -313,6 +313,7 @@ namespace SpaceSync.Core.Sync
                                 await UpdateAsync(page, action, ct).ConfigureAwait(false);
                                 break;
                             case CommentActionKind.Delete:
+                                if (!await GoneAsync(action.Source, action.Pair!.IdOn(action.Source), page, ct).ConfigureAwait(false)) break;
                                 await Site(action.Target).DeleteCommentAsync(action.TargetCommentId!, ct).ConfigureAwait(false);
                                 ForgetPair(action.Pair!);
                                 _counts[CommentCounts.Deleted]++;
@@ -327,7 +328,9 @@ namespace SpaceSync.Core.Sync
                                 }));
                                 break;
                             default:
-                                ForgetPair(action.Pair!);
+                                if (!await GoneAsync(SyncSide.DataCenter, action.Pair!.DataCenterId, page, ct).ConfigureAwait(false) ||
+                                    !await GoneAsync(SyncSide.Cloud, action.Pair.CloudId, page, ct).ConfigureAwait(false)) break;
+                                ForgetPair(action.Pair);
                                 break;
                         }
                     }
@@ -345,6 +348,18 @@ namespace SpaceSync.Core.Sync
                         _run._errors.Add(message);
                         _run._log.Warning("{Message}", message);
                     }
+                }
+
+                /// <summary>
+                /// Whether a comment the space listing lacked is really gone: the listing is a search, and a search index can
+                /// lag a comment just written. One direct read per planned deletion, so an unindexed copy never deletes its original.
+                /// </summary>
+                private async Task<bool> GoneAsync(SyncSide side, string commentId, PairRecord page, CancellationToken ct)
+                {
+                    if (await Site(side).GetCommentAsync(commentId, ct).ConfigureAwait(false) is null) return true;
+                    _run._log.Information("Comments of \"{Title}\": comment {Id} on {Side} was missing from the search but is there (index lag): not deleted",
+                        page.Title, commentId, side.Label());
+                    return false;
                 }
 
                 private void ForgetPair(SyncedComment synced)

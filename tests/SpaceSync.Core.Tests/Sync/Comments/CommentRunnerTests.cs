@@ -229,6 +229,25 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_copy_the_search_index_has_not_caught_up_with_does_not_delete_its_original()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var original = world.Dc.AddComment(page.Id, "<p>Keep me</p>", null, jane);
+        await Sync(world, translator);
+        var copy = CopyOn(world, world.Cloud, original, SyncSide.DataCenter);
+
+        var lagging = new InterceptingSite(world.CloudSite) { HideFromCommentSearch = c => c.Id == copy.Id.ToString() };
+        var result = await Sync(world, translator, full: true, cloudSite: lagging);
+        Show(result);
+        Assert.Equal(0, result.Count(SyncRunner_CommentCounts.Deleted));
+        Assert.NotNull(world.Dc.FindComment(original.Id));
+        Assert.Contains(world.State.ListCommentPairs(RunnerWorld.Key), p => p.CloudCommentId == copy.Id.ToString());
+    }
+
+    [Fact]
     public async Task With_comments_off_by_default_no_comment_is_read_or_written()
     {
         var (world, translator, jane, _, _) = await StartAsync();
