@@ -107,7 +107,8 @@ namespace SpaceSync.Core.Sync
             /// side. Deletions are only seen by the latter.
             /// </summary>
             /// <param name="planOnly">-WhatIf: read and plan, report on the drift items, write nothing (not even an adopted intent).</param>
-            private async Task SyncCommentsAsync(Dictionary<string, int> counts, CancellationToken ct, bool planOnly = false)
+            /// <param name="plan">The run's page plan: pages it reports Excluded or Restricted keep their comments to themselves.</param>
+            private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
                 foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
@@ -129,7 +130,10 @@ namespace SpaceSync.Core.Sync
                 var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
                 if (!planOnly)
                     foreach (var intent in intents) work.Recover(intent);
-                await work.RunAsync(full, ct).ConfigureAwait(false);
+                var leftOut = new HashSet<string>(
+                    plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted)).Select(i => i.DataCenterId!),
+                    StringComparer.Ordinal);
+                await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
             }
 
             /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>
@@ -210,9 +214,10 @@ namespace SpaceSync.Core.Sync
                         original.Id, target.Label(), copy.Id);
                 }
 
-                public async Task RunAsync(bool complete, CancellationToken ct)
+                public async Task RunAsync(bool complete, ISet<string> leftOut, CancellationToken ct)
                 {
-                    var pagePairs = _run._state.ListPairs(SpaceKey).Where(p => p.Status == StatePairStatus.Active).ToList();
+                    var pagePairs = _run._state.ListPairs(SpaceKey)
+                        .Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
                     var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
                     var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
                     var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);

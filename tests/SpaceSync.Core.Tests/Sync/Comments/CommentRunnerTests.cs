@@ -248,6 +248,26 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Comments_of_a_page_out_of_scope_stay_where_they_are()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        var taken = new List<long>();
+        var excluded = RunnerWorld.Leaf(world.Dc, taken);
+        var included = RunnerWorld.Leaf(world.Dc, taken);
+        world.Space = world.Space with { ExcludeTitles = new[] { excluded.Title } };
+        await Sync(world, translator);
+        world.Dc.AddComment(excluded.Id, "<p>Private to this page</p>", null, jane);
+        world.Dc.AddComment(included.Id, "<p>Shared</p>", null, jane);
+
+        var result = await Sync(world, translator, full: true);
+        Show(result);
+        Assert.DoesNotContain(Comments(world.Cloud), c => c.Current.Body.Contains("Private to this page"));
+        Assert.Contains(Comments(world.Cloud), c => c.Current.Body.Contains("Shared"));
+    }
+
+    [Fact]
     public async Task With_comments_off_by_default_no_comment_is_read_or_written()
     {
         var (world, translator, jane, _, _) = await StartAsync();
