@@ -59,6 +59,15 @@ namespace SpaceSync.Core.Sites
         public Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken) =>
             Comments.ListSpaceAsync(spaceKey, modifiedSince, cancellationToken);
 
+        /// <summary>v2 <c>GET /footer-comments/{id}?body-format=storage</c>: one request; null on 404.</summary>
+        public async Task<SiteComment?> GetCommentAsync(string commentId, CancellationToken cancellationToken)
+        {
+            CommentRequests.RequireId(commentId, nameof(commentId));
+            using var document = await _rest.GetJsonOrNullAsync(V2("/footer-comments/" + Uri.EscapeDataString(commentId) + "?body-format=storage"), cancellationToken)
+                .ConfigureAwait(false);
+            return document is null ? null : CommentJson.FromCloudV2(document.RootElement, null);
+        }
+
         /// <summary>v2 <c>POST /footer-comments</c> with pageId, or parentCommentId for a reply (201): one request.</summary>
         public async Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken)
         {

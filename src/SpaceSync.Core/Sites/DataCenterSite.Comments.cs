@@ -40,6 +40,10 @@ namespace SpaceSync.Core.Sites
         public Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken) =>
             Comments.ListSpaceAsync(spaceKey, modifiedSince, cancellationToken);
 
+        /// <summary><c>GET /rest/api/content/{id}?expand=...</c>: one request; null on 404 (or when the id is not a comment).</summary>
+        public Task<SiteComment?> GetCommentAsync(string commentId, CancellationToken cancellationToken) =>
+            Comments.GetAsync(commentId, cancellationToken);
+
         /// <summary><c>POST /rest/api/content</c> type comment with container (the page) and ancestors (the parent comment): one request.</summary>
         public Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken) =>
             Comments.CreateAsync(pageId, parentCommentId, storageBody, cancellationToken);

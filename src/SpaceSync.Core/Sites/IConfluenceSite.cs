@@ -242,6 +242,9 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken);
 
+        /// <summary>One comment read directly (not through the search index, which lags new and deleted content); null when it is gone.</summary>
+        Task<SiteComment?> GetCommentAsync(string commentId, CancellationToken cancellationToken);
+
         /// <summary>Adds a footer comment to the page, or a reply to <paramref name="parentCommentId"/> (on the same page).</summary>
         Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken);
 

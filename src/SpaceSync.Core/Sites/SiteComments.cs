@@ -57,6 +57,16 @@ namespace SpaceSync.Core.Sites
             return new List<SiteComment>(byId.Values);
         }
 
+        /// <summary><c>GET /content/{id}</c> expanded; null on 404 or when the content is not a comment.</summary>
+        public async Task<SiteComment?> GetAsync(string commentId, CancellationToken cancellationToken)
+        {
+            RequireId(commentId, nameof(commentId));
+            using var document = await _rest.GetJsonOrNullAsync(_api("/content/" + Uri.EscapeDataString(commentId) + "?expand=" + ContentExpand), cancellationToken)
+                .ConfigureAwait(false);
+            if (document is null || JsonRead.String(document.RootElement, "type") != "comment") return null;
+            return CommentJson.FromContent(document.RootElement, null);
+        }
+
         /// <summary>Data Center and v1 create: <c>POST /content</c> type comment, container = the page, ancestors = the parent comment.</summary>
         public async Task<SiteComment> CreateAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken)
         {

@@ -61,6 +61,7 @@ namespace SpaceSync.Core.Sync
                     {
                         DataCenterChanges = item.DataCenterChanges | drift.DataCenter,
                         CloudChanges = item.CloudChanges | drift.Cloud,
+                        Action = drift.Done.Count > 0 ? item.Action + "; comments: " + string.Join("; ", drift.Done) : item.Action,
                         Warnings = item.Warnings.Concat(drift.Warnings).ToList(),
                     });
                 }
@@ -105,7 +106,9 @@ namespace SpaceSync.Core.Sync
             /// (or when a comment create was left unconfirmed), every comment of the space: ceil(comments / 50) requests a
             /// side. Deletions are only seen by the latter.
             /// </summary>
-            private async Task SyncCommentsAsync(Dictionary<string, int> counts, CancellationToken ct)
+            /// <param name="planOnly">-WhatIf: read and plan, report on the drift items, write nothing (not even an adopted intent).</param>
+            /// <param name="plan">The run's page plan: pages it reports Excluded or Restricted keep their comments to themselves.</param>
+            private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
                 foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
@@ -120,9 +123,13 @@ namespace SpaceSync.Core.Sync
                     full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
                 var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
                     full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
-                var work = new CommentWork(this, translator, dcComments, cloudComments, counts);
-                foreach (var intent in intents) work.Recover(intent);
-                await work.RunAsync(full, ct).ConfigureAwait(false);
+                var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
+                if (!planOnly)
+                    foreach (var intent in intents) work.Recover(intent);
+                var leftOut = new HashSet<string>(
+                    plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted)).Select(i => i.DataCenterId!),
+                    StringComparer.Ordinal);
+                await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
             }
 
             /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>
@@ -138,9 +145,12 @@ namespace SpaceSync.Core.Sync
                 private readonly Dictionary<(SyncSide, string), CommentPairRecord> _pairs = new Dictionary<(SyncSide, string), CommentPairRecord>();
                 private readonly Dictionary<(SyncSide, string), string?> _mentions = new Dictionary<(SyncSide, string), string?>();
 
+                private readonly bool _planOnly;
+
                 public CommentWork(SyncRun run, IBodyTranslator translator, IReadOnlyList<SiteComment> dc, IReadOnlyList<SiteComment> cloud,
-                    Dictionary<string, int> counts)
+                    Dictionary<string, int> counts, bool planOnly)
                 {
+                    _planOnly = planOnly;
                     _run = run;
                     _translator = translator;
                     _counts = counts;
@@ -200,9 +210,10 @@ namespace SpaceSync.Core.Sync
                         original.Id, target.Label(), copy.Id);
                 }
 
-                public async Task RunAsync(bool complete, CancellationToken ct)
+                public async Task RunAsync(bool complete, ISet<string> leftOut, CancellationToken ct)
                 {
-                    var pagePairs = _run._state.ListPairs(SpaceKey).Where(p => p.Status == StatePairStatus.Active).ToList();
+                    var pagePairs = _run._state.ListPairs(SpaceKey)
+                        .Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
                     var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
                     var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
                     var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);
@@ -242,6 +253,7 @@ namespace SpaceSync.Core.Sync
                             pageDrift.Done.Add(action.ToString());
                         }
 
+                        if (_planOnly) continue;
                         foreach (var action in plan.Actions)
                         {
                             ct.ThrowIfCancellationRequested();
@@ -302,6 +314,7 @@ namespace SpaceSync.Core.Sync
                                 await UpdateAsync(page, action, ct).ConfigureAwait(false);
                                 break;
                             case CommentActionKind.Delete:
+                                if (!await GoneAsync(action.Source, action.Pair!.IdOn(action.Source), page, ct).ConfigureAwait(false)) break;
                                 await Site(action.Target).DeleteCommentAsync(action.TargetCommentId!, ct).ConfigureAwait(false);
                                 ForgetPair(action.Pair!);
                                 _counts[CommentCounts.Deleted]++;
@@ -316,7 +329,9 @@ namespace SpaceSync.Core.Sync
                                 }));
                                 break;
                             default:
-                                ForgetPair(action.Pair!);
+                                if (!await GoneAsync(SyncSide.DataCenter, action.Pair!.DataCenterId, page, ct).ConfigureAwait(false) ||
+                                    !await GoneAsync(SyncSide.Cloud, action.Pair.CloudId, page, ct).ConfigureAwait(false)) break;
+                                ForgetPair(action.Pair);
                                 break;
                         }
                     }
@@ -334,6 +349,18 @@ namespace SpaceSync.Core.Sync
                         _run._errors.Add(message);
                         _run._log.Warning("{Message}", message);
                     }
+                }
+
+                /// <summary>
+                /// Whether a comment the space listing lacked is really gone: the listing is a search, and a search index can
+                /// lag a comment just written. One direct read per planned deletion, so an unindexed copy never deletes its original.
+                /// </summary>
+                private async Task<bool> GoneAsync(SyncSide side, string commentId, PairRecord page, CancellationToken ct)
+                {
+                    if (await Site(side).GetCommentAsync(commentId, ct).ConfigureAwait(false) is null) return true;
+                    _run._log.Information("Comments of \"{Title}\": comment {Id} on {Side} was missing from the search but is there (index lag): not deleted",
+                        page.Title, commentId, side.Label());
+                    return false;
                 }
 
                 private void ForgetPair(SyncedComment synced)

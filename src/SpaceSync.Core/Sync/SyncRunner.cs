@@ -174,6 +174,7 @@ namespace SpaceSync.Core.Sync
                 await ReadAsync(ct).ConfigureAwait(false);
                 await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
                 var plan = Plan();
+                await SyncCommentsAsync(new Dictionary<string, int>(StringComparer.Ordinal), plan, ct, planOnly: true).ConfigureAwait(false); // ---- comments
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
 
@@ -219,7 +220,7 @@ namespace SpaceSync.Core.Sync
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
                     marks = MarksAfter(listedInFull, unsettled);
                     Count(counts);
-                    await SyncCommentsAsync(counts, ct).ConfigureAwait(false); // ---- comments
+                    await SyncCommentsAsync(counts, plan, ct).ConfigureAwait(false); // ---- comments
                     counts["Conflicts"] = conflicts.Count;
                     outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                     return Result(WithTranslationWarnings(plan, 1), counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };

@@ -38,6 +38,10 @@ public sealed class CommentOperationsTests
         Assert.Equal("<p>Reply</p>", listedReply.Body);
         Assert.Null(listed.Single(c => c.Id == top.Id).ParentCommentId);
 
+        var read = await site.Client.GetCommentAsync(reply.Id, None);
+        Assert.NotNull(read);
+        Assert.Equal(("<p>Reply</p>", top.Id, 1), (read.Body, read.ParentCommentId, read.Version));
+        Assert.Null(await site.Client.GetCommentAsync(pageId, None)); // a page is not a comment
         var updated = await site.Client.UpdateCommentAsync(top.Id, 1, "<p>Edited</p>", None);
         Assert.Equal(2, updated.Version);
         Assert.Equal("<p>Edited</p>", site.State.FindComment(long.Parse(top.Id))!.Current.Body);
@@ -49,6 +53,7 @@ public sealed class CommentOperationsTests
         Assert.Null(site.State.FindComment(long.Parse(top.Id)));
         Assert.Null(site.State.FindComment(long.Parse(reply.Id))); // replies go with their comment
         await site.Client.DeleteCommentAsync(top.Id, None); // already gone: no error
+        Assert.Null(await site.Client.GetCommentAsync(top.Id, None));
         Assert.Null(await site.Client.ListPageCommentsAsync("99999999", None));
     }
 

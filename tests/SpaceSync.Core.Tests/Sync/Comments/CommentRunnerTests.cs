@@ -209,6 +209,65 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task WhatIf_reports_the_comments_a_run_would_copy_and_writes_nothing()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        await Sync(world, translator);
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        world.Dc.AddComment(page.Id, "<p>Not yet</p>", null, jane);
+        var cloudCount = Comments(world.Cloud).Count;
+
+        var whatIf = await SyncRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space,
+            new SyncRunOptions { BodyTranslator = translator, WhatIf = true }, EngineLog.None, None);
+        var item = whatIf.Plan.Items.Single(i => i.DataCenterId == page.Id.ToString());
+        Assert.True(item.DataCenterChanges.HasFlag(PageChanges.Comments));
+        Assert.Contains("copy comment", item.Action);
+        Assert.Equal(cloudCount, Comments(world.Cloud).Count);
+        Assert.Equal(1, (await Sync(world, translator)).Count(SyncRunner_CommentCounts.Created));
+    }
+
+    [Fact]
+    public async Task A_copy_the_search_index_has_not_caught_up_with_does_not_delete_its_original()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var original = world.Dc.AddComment(page.Id, "<p>Keep me</p>", null, jane);
+        await Sync(world, translator);
+        var copy = CopyOn(world, world.Cloud, original, SyncSide.DataCenter);
+
+        var lagging = new InterceptingSite(world.CloudSite) { HideFromCommentSearch = c => c.Id == copy.Id.ToString() };
+        var result = await Sync(world, translator, full: true, cloudSite: lagging);
+        Show(result);
+        Assert.Equal(0, result.Count(SyncRunner_CommentCounts.Deleted));
+        Assert.NotNull(world.Dc.FindComment(original.Id));
+        Assert.Contains(world.State.ListCommentPairs(RunnerWorld.Key), p => p.CloudCommentId == copy.Id.ToString());
+    }
+
+    [Fact]
+    public async Task Comments_of_a_page_out_of_scope_stay_where_they_are()
+    {
+        var (world, translator, jane, _, _) = await StartAsync();
+        await using var _ = world;
+        await world.BaselineAsync();
+        var taken = new List<long>();
+        var excluded = RunnerWorld.Leaf(world.Dc, taken);
+        var included = RunnerWorld.Leaf(world.Dc, taken);
+        world.Space = world.Space with { ExcludeTitles = new[] { excluded.Title } };
+        await Sync(world, translator);
+        world.Dc.AddComment(excluded.Id, "<p>Private to this page</p>", null, jane);
+        world.Dc.AddComment(included.Id, "<p>Shared</p>", null, jane);
+
+        var result = await Sync(world, translator, full: true);
+        Show(result);
+        Assert.DoesNotContain(Comments(world.Cloud), c => c.Current.Body.Contains("Private to this page"));
+        Assert.Contains(Comments(world.Cloud), c => c.Current.Body.Contains("Shared"));
+    }
+
+    [Fact]
     public async Task With_comments_off_by_default_no_comment_is_read_or_written()
     {
         var (world, translator, jane, _, _) = await StartAsync();
