@@ -84,6 +84,7 @@ namespace SpaceSync.Core.Sync
                 IdMap = idMap,
                 Filter = ScopeFilter.For(space),
             });
+            plan = await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, plan, dc.Snapshot, cl.Snapshot, log, cancellationToken).ConfigureAwait(false);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
             if (idMap != null)
