@@ -7,6 +7,7 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
 
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 6 -Seed 7
+    Clear-SeededRestrictions $script:Dc
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
     $script:Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
     $script:PageIds = @($script:Map.Keys | Sort-Object { [long]$_ })

@@ -19,6 +19,7 @@ BeforeAll {
     function script:New-ScenarioPair([int] $Pages, [int] $Seed, [string] $Folder, [string] $Conflicts = 'manual') {
         # Data Center seeded, Cloud empty, the space copied like CCMA, the baseline recorded; Map: DC id -> Cloud id.
         $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages $Pages -Seed $Seed
+        Clear-SeededRestrictions $dc
         $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
         $pair = [pscustomobject]@{ Dc = $dc; Cloud = $cloud; Folder = $Folder; Scope = (Join-Path $Folder 'spacesync.yaml'); Map = $null; Baseline = $null }
         $pair.Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2

@@ -81,4 +81,26 @@ $Spaces
     return $path
 }
 
-Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile
+function Clear-SeededRestrictions {
+    # The emulator's seeder restricts a few Data Center pages, which restrictedPages: skip (the default) then leaves
+    # alone; scenarios about everything else clear them first (Restrictions.Tests.ps1 covers restricted pages).
+    param([Parameter(Mandatory)] $DataCenter, [string] $SpaceKey = 'ENG')
+    $headers = @{ Authorization = 'Bearer emulator-pat' }
+    $expand = 'restrictions.read.restrictions.user,restrictions.read.restrictions.group,restrictions.update.restrictions.user,restrictions.update.restrictions.group'
+    $next = "/rest/api/content?spaceKey=$SpaceKey&type=page&expand=$expand&limit=100"
+    $none = '[{"operation":"read","restrictions":{"user":[],"group":[]}},{"operation":"update","restrictions":{"user":[],"group":[]}}]'
+    while ($next) {
+        $answer = Invoke-RestMethod -Uri ($DataCenter.Url + $next) -Headers $headers
+        foreach ($page in $answer.results) {
+            $named = foreach ($op in 'read', 'update') { $page.restrictions.$op.restrictions.user.size + $page.restrictions.$op.restrictions.group.size }
+            if (($named | Measure-Object -Sum).Sum -gt 0) {
+                $null = Invoke-RestMethod -Uri "$($DataCenter.Url)/rest/api/content/$($page.id)/restriction" -Method Put -Headers $headers `
+                    -Body $none -ContentType 'application/json'
+            }
+        }
+        $next = if ($answer._links.next) { $answer._links.next } else { $null }
+    }
+}
+
+Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile,
+    Clear-SeededRestrictions

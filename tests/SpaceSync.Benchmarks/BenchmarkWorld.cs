@@ -131,9 +131,18 @@ public sealed class BenchmarkWorld : IAsyncDisposable
     {
         var current = state.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
         var parents = current.Where(p => p.ParentId != null).Select(p => p.ParentId!.Value).ToHashSet();
-        var leaf = current.First(p => p.ParentId != null && !taken.Contains(p.Id) && !parents.Contains(p.Id));
+        // Not a restricted page (nor below a view-restricted one): restrictedPages: skip leaves those alone.
+        var leaf = current.First(p => p.ParentId != null && !taken.Contains(p.Id) && !parents.Contains(p.Id) && !Restricted(state, p));
         taken.Add(leaf.Id);
         return leaf;
+    }
+
+    private static bool Restricted(EmulatorState state, Page page)
+    {
+        if (page.Restrictions.Count > 0) return true;
+        for (var up = page.ParentId is long id ? state.FindPage(id) : null; up != null; up = up.ParentId is long next ? state.FindPage(next) : null)
+            if (up.Restrictions.ContainsKey("read")) return true;
+        return false;
     }
 
     private static void Edit(EmulatorState state, Page page, string body) =>

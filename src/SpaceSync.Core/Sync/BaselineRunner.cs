@@ -89,6 +89,7 @@ namespace SpaceSync.Core.Sync
             };
             var (plan, translator) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
                 log, cancellationToken).ConfigureAwait(false);
+            plan = await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, plan, dc.Snapshot, cl.Snapshot, log, cancellationToken).ConfigureAwait(false);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
             if (idMap != null)

@@ -153,20 +153,24 @@ namespace SpaceSync.Core.Sync
             /// A create, restricted before its body is there when the plan says so. Neither product takes restrictions in
             /// the create itself (Cloud v1 ContentCreate and v2 POST /pages have no such field; Data Center sets them only
             /// through PUT /content/{id}/restriction), so the page is made with an empty body, restricted, then filled:
-            /// the text is never readable by anyone the restrictions leave out. A page whose restrictions cannot be set is
-            /// trashed again at once (it holds nothing), and the create fails.
+            /// the text is never readable by anyone the restrictions leave out. When the restrictions or the body cannot be
+            /// set, the new page is trashed and purged again at once, and the create fails.
             /// </summary>
             private async Task<SitePage> CreateWithRestrictionsAsync(SyncAction action, SiteSpace space, string? parentId, string body, CancellationToken ct)
             {
                 var site = SiteOf(action.Target);
                 if (action.Restrictions is null) return await site.CreatePageAsync(space, parentId, action.Title, body, ct).ConfigureAwait(false);
                 var empty = await site.CreatePageAsync(space, parentId, action.Title, "", ct).ConfigureAwait(false);
+                var restricted = false;
                 try
                 {
                     await site.SetPageRestrictionsAsync(empty.Id, action.Restrictions, ct).ConfigureAwait(false);
+                    restricted = true;
+                    return await site.UpdatePageAsync(empty.Id, empty.Version.Number, action.Title, body, ct).ConfigureAwait(false);
                 }
                 catch (SiteException e)
                 {
+                    // Left behind, the empty page would hold the title and block every later create of this page.
                     try
                     {
                         await site.TrashPageAsync(empty.Id, ct).ConfigureAwait(false);
@@ -178,11 +182,10 @@ namespace SpaceSync.Core.Sync
                             empty.Id, action.Title, action.Target.Label(), cleanup.Message);
                     }
 
-                    throw new SiteException(e.Kind, $"the restrictions ({action.Restrictions}) could not be set, so the page was not written: {e.Message}",
+                    var what = restricted ? "its body could not be written after its restrictions were set" : $"its restrictions ({action.Restrictions}) could not be set";
+                    throw new SiteException(e.Kind, $"{what}, so the page made for it was removed again: {e.Message}",
                         e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
                 }
-
-                return await site.UpdatePageAsync(empty.Id, empty.Version.Number, action.Title, body, ct).ConfigureAwait(false);
             }
         }
     }

@@ -178,4 +178,29 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
         Assert.Equal(DriftStatus.Restricted, item.Status);
         Assert.Contains("user key " + carol.UserKey, Assert.Single(item.Warnings));
     }
+
+    [Theory]
+    [InlineData(RestrictedPagesMode.Skip)]
+    [InlineData(RestrictedPagesMode.Mirror)]
+    public async Task A_baseline_with_an_authority_pairs_a_restricted_page_but_does_not_write_it_over_a_less_restricted_copy(RestrictedPagesMode mode)
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 12);
+        world.Space = world.Space with { RestrictedPages = mode };
+        var leaves = new List<long>();
+        var restricted = RunnerWorld.Leaf(world.Dc, leaves);
+        var open = RunnerWorld.Leaf(world.Dc, leaves);
+        world.Dc.SetRestriction(restricted.Id, "read", new[] { world.Dc.Admin }, Array.Empty<string>());
+        RunnerWorld.Edit(world.Dc, restricted, body: "<p>Only for admins.</p>");
+        RunnerWorld.Edit(world.Dc, open, body: "<p>For everyone.</p>");
+
+        var baseline = await world.BaselineAsync(authority: SyncSide.DataCenter);
+        foreach (var i in baseline.Plan.Items.Where(i => i.Warnings.Count > 0)) output.WriteLine($"{i.Status} {i.Title}: {string.Join(" | ", i.Warnings)}");
+
+        Assert.NotNull(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, restricted.Id.ToString()));
+        Assert.DoesNotContain("Only for admins", world.CloudTwin(restricted).Current.Body);
+        Assert.Equal("<p>For everyone.</p>", world.CloudTwin(open).Current.Body);
+        var item = baseline.Plan.Items.Single(i => i.DataCenterId == restricted.Id.ToString());
+        Assert.Equal(DriftStatus.Restricted, item.Status);
+        Assert.Contains(mode == RestrictedPagesMode.Skip ? "restrictedPages is skip" : "first sync mirrors", item.Warnings.Last());
+    }
 }
