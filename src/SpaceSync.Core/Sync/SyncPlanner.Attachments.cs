@@ -234,7 +234,12 @@ namespace SpaceSync.Core.Sync
                                 Source = SyncSide.DataCenter,
                                 SourceId = _pair.DataCenterId,
                                 TargetId = _pair.CloudId,
-                                Attachment = Ref(file, _pair.Key) with { TargetAttachmentId = namesake.Id, TargetVersion = namesake.Version },
+                                Attachment = Ref(file, _pair.Key) with
+                                {
+                                    TargetAttachmentId = namesake.Id,
+                                    TargetVersion = namesake.Version,
+                                    TargetFileName = namesake.FileName == file.FileName ? null : namesake.FileName,
+                                },
                                 Reason = "the same file name and size on both sites: paired if the bytes are equal",
                             }, null);
                             return;

@@ -187,6 +187,7 @@ public sealed class AttachmentPlannerTests
 
         var record = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.RecordAttachment, "d1", "c1", false), (record.Kind, record.Attachment!.SourceAttachmentId, record.Attachment.TargetAttachmentId, record.Attachment.Forget));
+        Assert.Equal("SAME.png", record.Attachment.TargetFileName);
         Assert.Contains(Assert.Single(plan.Items).Warnings, w => w.Contains("'other.png' was added on both sites with different content"));
     }
 
