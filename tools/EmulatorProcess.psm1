@@ -210,7 +210,34 @@ function Copy-ConfluenceSpaceLikeCcma {
         $map[$page.id] = [string]$created.id
         Copy-PageLabels $page $created.id
     }
+    # CCMA moves each page's files with it (same names and bytes, new ids): copied here through the REST APIs.
+    foreach ($page in $pages) { Copy-EmulatorAttachments -DataCenter $DataCenter -Cloud $Cloud -DataCenterPageId $page.id -CloudPageId $map[$page.id] }
     return $map
+}
+
+function Copy-EmulatorAttachments {
+    # Copies the current files of one Data Center page to a Cloud page: download, then the v1 multipart upload.
+    param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [Parameter(Mandatory)] [string] $DataCenterPageId,
+        [Parameter(Mandatory)] [string] $CloudPageId)
+    $dcAuth = @{ Authorization = 'Bearer emulator-pat' }
+    $cloudAuth = @{ Authorization = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('admin@example.com:emulator-token'))
+        'X-Atlassian-Token' = 'no-check' }
+    $files = @((Invoke-EmulatorApi $DataCenter "/rest/api/content/$DataCenterPageId/child/attachment?expand=version&limit=200").results)
+    if ($files.Count -eq 0) { return }
+    $folder = Join-Path ([IO.Path]::GetTempPath()) ('spacesync-ccma-' + [guid]::NewGuid().ToString('n'))
+    $null = New-Item -ItemType Directory -Path $folder
+    try {
+        foreach ($file in $files) {
+            $path = Join-Path $folder $file.title
+            $uri = "$($DataCenter.Url)/download/attachments/$DataCenterPageId/$([uri]::EscapeDataString($file.title))?version=$($file.version.number)"
+            Invoke-WebRequest -Uri $uri -Headers $dcAuth -OutFile $path
+            $null = Invoke-RestMethod -Uri "$($Cloud.Url)/rest/api/content/$CloudPageId/child/attachment" -Method Post -Headers $cloudAuth `
+                -Form @{ file = Get-Item -LiteralPath $path }
+        }
+    }
+    finally {
+        Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue
+    }
 }
 
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,

@@ -255,13 +255,15 @@ Describe 'Scenarios b and e on a 100-page pair' {
             $run.Requests | Should -Be $served
             "$($run.Listing)" | Should -Be 'Structural' -Because 'the first run after a baseline lists every page'
 
-            # The everyday run asks only what changed (change queries and the trash): still at most 8.
+            # The everyday run asks only what changed (change queries and the trash, and with content.attachments, on by
+            # default, one attachment search per site): at most 10. Here the copy just made every Cloud page recent, so
+            # Cloud's change query reads more than its first page.
             Reset-ConfluenceEmulatorStats $script:B.Dc, $script:B.Cloud
             $again = Invoke-SpaceSync -ScopePath $script:B.Scope -Confirm:$false
             Assert-NoWrites $again
             "$($again.Listing)" | Should -Be 'Changes'
             $served = (Get-ConfluenceEmulatorStats $script:B.Dc).total + (Get-ConfluenceEmulatorStats $script:B.Cloud).total
-            $served | Should -BeLessOrEqual 8
+            $served | Should -BeLessOrEqual 10
             $again.Requests | Should -Be $served
         }
     }

@@ -78,6 +78,7 @@ namespace SpaceSync.Core.Sites
                 Version = version is null ? 0 : (int)RestAttachments.Long(version.Value, "number"),
                 Comment = string.IsNullOrEmpty(comment) ? null : comment,
                 DownloadLink = JsonRead.String(item, "downloadLink"),
+                Modified = version is null ? null : RestAttachments.Time(JsonRead.String(version.Value, "createdAt")),
             };
         }
     }

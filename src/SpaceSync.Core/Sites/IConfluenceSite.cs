@@ -197,9 +197,10 @@ namespace SpaceSync.Core.Sites
         /// <summary>
         /// Streams the current attachments of the space's pages (and blog posts), each at its current version, with its page
         /// as <see cref="SiteAttachment.PageId"/>: CQL <c>type = attachment and space = KEY</c> (v1 <c>/content/search</c>,
-        /// <c>expand=version,container</c>), <see cref="RestAttachments.SearchLimit"/> a request. With
-        /// <paramref name="changedSince"/> only those changed at or after it (<c>lastmodified &gt;=</c>, written early enough
-        /// for any caller time zone, so a few older ones come too). Trashed attachments are never listed, and the search
+        /// <c>expand=version,container</c>), <see cref="RestAttachments.SearchLimit"/> a request, oldest first. With
+        /// <paramref name="changedSince"/> only those changed at or after it, newest first (<c>lastmodified &gt;=</c>, written
+        /// early enough for any caller time zone, so older ones come after them: stop reading at the first whose
+        /// <see cref="SiteAttachment.Modified"/> is before <paramref name="changedSince"/>). Trashed attachments are never listed, and the search
         /// index trails uploads by seconds: confirm an absence on the page itself before acting on it. Requests start with the
         /// first MoveNextAsync.
         /// </summary>

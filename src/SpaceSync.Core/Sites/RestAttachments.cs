@@ -192,8 +192,15 @@ namespace SpaceSync.Core.Sites
                 Version = version is null ? 0 : (int)Long(version.Value, "number"),
                 Comment = string.IsNullOrEmpty(comment) ? null : comment,
                 DownloadLink = links is null ? null : JsonRead.String(links.Value, "download"),
+                Modified = version is null ? null : Time(JsonRead.String(version.Value, "when")),
             };
         }
+
+        /// <summary>An ISO-8601 time with its offset (Data Center sends the server's, Cloud Z); null when absent or unreadable.</summary>
+        internal static DateTimeOffset? Time(string? text) =>
+            text != null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when)
+                ? when
+                : (DateTimeOffset?)null;
 
         /// <summary>The new attachment in a v1 create answer (a listing of what was uploaded).</summary>
         public static SiteAttachment Created(ConfluenceRestClient rest, JsonDocument document, Uri url, string pageId, string fileName)
@@ -247,9 +254,13 @@ namespace SpaceSync.Core.Sites
         {
             if (space is null) throw new ArgumentNullException(nameof(space));
             if (string.IsNullOrEmpty(space.Key)) throw new ArgumentException("The space has no key.", nameof(space));
+            // The whole space oldest first, so that offset paging under concurrent uploads appends rather than skips; changes
+            // newest first, so that the reader can stop at the first one older than asked (the literal lets older ones in).
             var cql = "type = attachment and space = " + CqlTime.Quote(space.Key);
-            if (changedSince is DateTimeOffset since) cql += " and lastmodified >= " + CqlTime.Quote(CqlTime.EarliestLiteral(since));
-            return "/content/search?cql=" + Uri.EscapeDataString(cql + " order by created") + "&expand=version,container&limit=" +
+            cql += changedSince is DateTimeOffset since
+                ? " and lastmodified >= " + CqlTime.Quote(CqlTime.EarliestLiteral(since)) + " order by lastmodified desc"
+                : " order by created";
+            return "/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=version,container&limit=" +
                    SearchLimit.ToString(CultureInfo.InvariantCulture);
         }
 

@@ -25,6 +25,8 @@ namespace SpaceSync.Core.Sites
         public string? Comment { get; init; }
         /// <summary>The site's download link for this version, relative to the site URL (e.g. /download/attachments/1/a.png?version=2...).</summary>
         public string? DownloadLink { get; init; }
+        /// <summary>When this version was made (v1 version.when, v2 version.createdAt); null when the answer did not say.</summary>
+        public DateTimeOffset? Modified { get; init; }
 
         public override string ToString() => $"attachment {Id} '{FileName}' v{Version} of page {PageId}";
     }

@@ -24,6 +24,8 @@ namespace SpaceSync.Core.Sync
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
             {
                 var a = reader.Current;
+                // Newest first: the first change older than asked ends the read (the rest, and their requests, are older still).
+                if (changedSince is DateTimeOffset since && a.Modified is DateTimeOffset modified && modified < since) break;
                 if (string.IsNullOrEmpty(a.Id) || string.IsNullOrEmpty(a.PageId) || string.IsNullOrEmpty(a.FileName) || a.Version < 1) continue;
                 files.Add(new AttachmentSnapshot
                 {

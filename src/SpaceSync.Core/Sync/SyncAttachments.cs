@@ -89,6 +89,8 @@ namespace SpaceSync.Core.Sync
         public string MediaType { get; init; } = "application/octet-stream";
         public string? Comment { get; init; }
         public string? TargetAttachmentId { get; init; }
+        /// <summary>The target file's name when it differs in case from <see cref="FileName"/> (files paired by name); else null.</summary>
+        public string? TargetFileName { get; init; }
         public int? TargetVersion { get; init; }
         /// <summary>The attachment pair this replaces or forgets (state row id); null for a file never synced.</summary>
         public long? AttachmentPairId { get; init; }

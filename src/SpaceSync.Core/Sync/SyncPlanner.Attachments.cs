@@ -196,6 +196,29 @@ namespace SpaceSync.Core.Sync
                     var cloudChanged = Changed(SyncSide.Cloud, cloud);
                     if (dcChanged) _changes[SyncSide.DataCenter] |= PageChanges.Attachments;
                     if (cloudChanged) _changes[SyncSide.Cloud] |= PageChanges.Attachments;
+                    if (dcChanged && cloudChanged && dc!.Size >= 0 && dc.Size == cloud!.Size)
+                    {
+                        // Most likely one new version copied across whose record was lost (a crash after the upload): the
+                        // executor compares the bytes and pairs the two versions, or reports the conflict.
+                        Add(new SyncAction
+                        {
+                            Kind = SyncActionKind.RecordAttachment,
+                            Target = SyncSide.Cloud,
+                            Source = SyncSide.DataCenter,
+                            SourceId = _pair.DataCenterId,
+                            TargetId = _pair.CloudId,
+                            Attachment = Ref(dc, _pair.Key) with
+                            {
+                                TargetAttachmentId = cloud.Id,
+                                TargetVersion = cloud.Version,
+                                TargetFileName = cloud.FileName == dc.FileName ? null : cloud.FileName,
+                                AttachmentPairId = synced.Id,
+                            },
+                            Reason = "new versions of the same size on both sites: paired if the bytes are equal",
+                        }, null);
+                        return;
+                    }
+
                     if (dcChanged && cloudChanged)
                     {
                         _warnings.Add(
@@ -234,7 +257,12 @@ namespace SpaceSync.Core.Sync
                                 Source = SyncSide.DataCenter,
                                 SourceId = _pair.DataCenterId,
                                 TargetId = _pair.CloudId,
-                                Attachment = Ref(file, _pair.Key) with { TargetAttachmentId = namesake.Id, TargetVersion = namesake.Version },
+                                Attachment = Ref(file, _pair.Key) with
+                                {
+                                    TargetAttachmentId = namesake.Id,
+                                    TargetVersion = namesake.Version,
+                                    TargetFileName = namesake.FileName == file.FileName ? null : namesake.FileName,
+                                },
                                 Reason = "the same file name and size on both sites: paired if the bytes are equal",
                             }, null);
                             return;

@@ -184,7 +184,7 @@ namespace SpaceSync.Core.Sync
                 {
                     Id = file.TargetAttachmentId!,
                     PageId = action.TargetId!,
-                    FileName = file.FileName,
+                    FileName = file.TargetFileName ?? file.FileName,
                     Version = file.TargetVersion ?? 1,
                 };
                 return await PairIfIdenticalAsync(action, file, source, target, action.TargetId!, ct).ConfigureAwait(false);

@@ -158,13 +158,24 @@ public sealed class AttachmentPlannerTests
     public void A_file_changed_on_both_sides_is_a_conflict_for_that_file_and_nothing_is_overwritten()
     {
         var plan = Page("1").Synced("1", "a.png").Synced("1", "b.png")
-            .NewVersion(SyncSide.DataCenter, "a.png").NewVersion(SyncSide.Cloud, "a.png").NewVersion(SyncSide.DataCenter, "b.png").Plan();
+            .NewVersion(SyncSide.DataCenter, "a.png", size: 150).NewVersion(SyncSide.Cloud, "a.png", size: 160).NewVersion(SyncSide.DataCenter, "b.png").Plan();
 
         var upload = Assert.Single(plan.Actions);
         Assert.Equal(("b.png", SyncSide.Cloud), (upload.Attachment!.FileName, upload.Target));
         var warning = Assert.Single(Assert.Single(plan.Items).Warnings);
         Assert.Contains("'a.png' changed on both sites", warning);
         Assert.Contains("delete the attachment on the other site", warning);
+    }
+
+    [Fact]
+    public void New_versions_of_the_same_size_on_both_sides_are_compared_before_anything_is_called_a_conflict()
+    {
+        var plan = Page("1").Synced("1", "a.png").NewVersion(SyncSide.DataCenter, "a.png", size: 300).NewVersion(SyncSide.Cloud, "a.png", size: 300).Plan();
+
+        var record = Assert.Single(plan.Actions);
+        Assert.Equal((SyncActionKind.RecordAttachment, false, 1L), (record.Kind, record.Attachment!.Forget, record.Attachment.AttachmentPairId));
+        Assert.Equal(("da-a.png", 2, "ca-a.png", 2), (record.Attachment.SourceAttachmentId, record.Attachment.SourceVersion, record.Attachment.TargetAttachmentId, record.Attachment.TargetVersion));
+        Assert.Empty(Assert.Single(plan.Items).Warnings);
     }
 
     [Fact]
@@ -187,6 +198,7 @@ public sealed class AttachmentPlannerTests
 
         var record = Assert.Single(plan.Actions);
         Assert.Equal((SyncActionKind.RecordAttachment, "d1", "c1", false), (record.Kind, record.Attachment!.SourceAttachmentId, record.Attachment.TargetAttachmentId, record.Attachment.Forget));
+        Assert.Equal("SAME.png", record.Attachment.TargetFileName);
         Assert.Contains(Assert.Single(plan.Items).Warnings, w => w.Contains("'other.png' was added on both sites with different content"));
     }
 

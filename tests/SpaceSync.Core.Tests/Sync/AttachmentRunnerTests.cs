@@ -168,6 +168,43 @@ public sealed class AttachmentRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_new_version_copied_without_its_record_is_paired_by_hash_and_other_bytes_are_reported()
+    {
+        await using var world = await StartAsync();
+        await world.BaselineAsync();
+        await world.SyncAsync();
+        var taken = new List<long>();
+        var page = RunnerWorld.Leaf(world.Dc, taken);
+        var other = RunnerWorld.Leaf(world.Dc, taken);
+        var dcFile = await UploadAsync(world.DcSite, page, "plan.pdf", Bytes(2000, 1));
+        var dcOther = await UploadAsync(world.DcSite, other, "other.pdf", Bytes(2000, 2));
+        await world.SyncAsync();
+        var pairs = world.State.ListAttachmentPairs(RunnerWorld.Key);
+        var cloudFile = pairs.Single(p => p.FileName == "plan.pdf").CloudAttachmentId;
+        var cloudOther = pairs.Single(p => p.FileName == "other.pdf").CloudAttachmentId;
+
+        // As if a run uploaded the new version and died before recording it: both sides moved, with the same bytes.
+        var v2 = Bytes(2500, 3);
+        await world.DcSite.UploadAttachmentVersionAsync(page.Id.ToString(), dcFile.Id, "plan.pdf", null, new MemoryStream(v2), null, None);
+        await world.CloudSite.UploadAttachmentVersionAsync(world.CloudTwin(page).Id.ToString(), cloudFile, "plan.pdf", null, new MemoryStream(v2), null, None);
+        // And a real conflict: the same size, other bytes.
+        await world.DcSite.UploadAttachmentVersionAsync(other.Id.ToString(), dcOther.Id, "other.pdf", null, new MemoryStream(Bytes(2500, 4)), null, None);
+        await world.CloudSite.UploadAttachmentVersionAsync(world.CloudTwin(other).Id.ToString(), cloudOther, "other.pdf", null, new MemoryStream(Bytes(2500, 5)), null, None);
+
+        var result = await world.SyncAsync();
+
+        Assert.Equal(0, FileWrites(result));
+        var paired = result.Outcomes.Single(o => o.Action.Attachment?.FileName == "plan.pdf");
+        Assert.Equal(ActionOutcomeKind.Done, paired.Outcome);
+        var pair = world.State.ListAttachmentPairs(RunnerWorld.Key).Single(p => p.FileName == "plan.pdf");
+        Assert.Equal((2, 2, Sha(v2)), (pair.DataCenterVersion, pair.CloudVersion, pair.Sha256));
+        var conflict = result.Outcomes.Single(o => o.Action.Attachment?.FileName == "other.pdf");
+        Assert.Equal(ActionOutcomeKind.Skipped, conflict.Outcome);
+        Assert.Contains("different content", conflict.Message);
+        Assert.Equal(1, world.State.ListAttachmentPairs(RunnerWorld.Key).Single(p => p.FileName == "other.pdf").DataCenterVersion);
+    }
+
+    [Fact]
     public async Task A_file_above_the_targets_size_limit_fails_alone_and_the_rest_of_the_run_crosses()
     {
         await using var world = await StartAsync();
