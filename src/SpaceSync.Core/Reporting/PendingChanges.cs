@@ -49,11 +49,12 @@ namespace SpaceSync.Core.Reporting
         /// Reads both sites and plans the space without writing anything (the path Get-SyncDrift takes). The space must
         /// have a baseline in <paramref name="state"/> (<see cref="SyncRunException.NoBaseline"/> otherwise).
         /// </summary>
+        /// <param name="translation">The scope's space keys and users.map, so bodies compare as a sync compares them.</param>
         public static async Task<PendingChanges> ReadAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
-            ResolvedSpace space, EngineLog log, CancellationToken cancellationToken)
+            ResolvedSpace space, EngineLog log, CancellationToken cancellationToken, TranslationSettings? translation = null)
         {
-            var preview = await SyncRunner.RunAsync(dataCenter, cloud, state, space, new SyncRunOptions { WhatIf = true }, log, cancellationToken)
-                .ConfigureAwait(false);
+            var preview = await SyncRunner.RunAsync(dataCenter, cloud, state, space, new SyncRunOptions { WhatIf = true, Translation = translation },
+                log, cancellationToken).ConfigureAwait(false);
             return FromPlan(preview.Plan);
         }
 

@@ -51,7 +51,7 @@ namespace SpaceSync.Core.Sync
                 if (_restrictionUsers is null && named.SelectMany(r => r.AllUsers).Any(u => !accounts.Contains(u)))
                 {
                     // Built only when a restriction names somebody: listing every user of both sites is not cheap.
-                    _restrictionUsers = (await UserDirectory.BuildAsync(_dcSite, _cloudSite, _options.UsersMapPath, _log, ct).ConfigureAwait(false)).Map;
+                    _restrictionUsers = (await UserDirectory.BuildAsync(_dcSite, _cloudSite, _options.Translation?.UserMapPath, _log, ct).ConfigureAwait(false)).Map;
                 }
             }
 

@@ -24,11 +24,11 @@ namespace SpaceSync.Core.Sync
         public bool FullListing { get; init; }
 
         // ---- translation
-        /// <summary>The scope's space keys and users.map, for bodies crossing between dialects; null = this space's keys, e-mail pairing only.</summary>
+        /// <summary>
+        /// The scope's space keys and users.map: for bodies crossing between dialects, and for the people restrictions name
+        /// (restrictedPages: mirror); null = this space's keys, users paired by e-mail only.
+        /// </summary>
         public TranslationSettings? Translation { get; init; }
-        // ---- restrictions
-        /// <summary>The scope's users.map (resolved path), for mapping the users restrictions name (restrictedPages: mirror); null = by e-mail only.</summary>
-        public string? UsersMapPath { get; init; }
         // ---- comments
         /// <summary>Carries comment bodies between the dialects in place of the run's own translator (tests); null = the run's.</summary>
         public IBodyTranslator? BodyTranslator { get; init; }

@@ -21,7 +21,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                new SyncRunOptions { WhatIf = true, FullListing = Full }, run.Log, cancellationToken).ConfigureAwait(false);
+                new SyncRunOptions { WhatIf = true, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
             foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
             if (result.Refusal is PlanRefusal refusal)
             {

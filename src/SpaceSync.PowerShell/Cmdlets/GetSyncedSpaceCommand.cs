@@ -99,7 +99,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                         {
                             try
                             {
-                                found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken).ConfigureAwait(false);
+                                found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken, TranslationSettings.From(scope)).ConfigureAwait(false);
                             }
                             catch (SiteException e)
                             {

@@ -86,7 +86,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                             {
                                 dc ??= await OpenSiteAsync(scope.DataCenter, secrets!, ClientOptions(log)).ConfigureAwait(false);
                                 cloud ??= await OpenSiteAsync(scope.Cloud, secrets!, ClientOptions(log)).ConfigureAwait(false);
-                                var refusal = await RefusalAsync(dc, cloud, state, space, log).ConfigureAwait(false);
+                                var refusal = await RefusalAsync(dc, cloud, state, space, TranslationSettings.From(scope), log).ConfigureAwait(false);
                                 if (refusal != null)
                                 {
                                     PostError(queue, space, new InvalidOperationException(refusal), "PendingChanges", ErrorCategory.InvalidOperation);
@@ -140,13 +140,14 @@ namespace SpaceSync.PowerShell.Cmdlets
         }
 
         /// <summary>Why the space may not retire yet: changes pending in its pages or (when synced) its blog posts; null when none.</summary>
-        private async Task<string?> RefusalAsync(IConfluenceSite dc, IConfluenceSite cloud, StateStore state, ResolvedSpace space, EngineLog log)
+        private async Task<string?> RefusalAsync(IConfluenceSite dc, IConfluenceSite cloud, StateStore state, ResolvedSpace space,
+            TranslationSettings translation, EngineLog log)
         {
             foreach (var collection in SpaceCollections.Of(space))
             {
                 if (state.GetSpace(collection.Key)?.BaselineAt is null) continue;
                 var pending = await PendingChanges.ReadAsync(SpaceCollections.SiteFor(dc, collection), SpaceCollections.SiteFor(cloud, collection),
-                    state, collection, log, CancelToken).ConfigureAwait(false);
+                    state, collection, log, CancelToken, translation).ConfigureAwait(false);
                 var refusal = RetirementCheck.Refusal(collection.Key, pending, state.ListConflicts(collection.Key).Count,
                     state.ListCreateIntents(collection.Key).Count);
                 if (refusal != null) return refusal;
