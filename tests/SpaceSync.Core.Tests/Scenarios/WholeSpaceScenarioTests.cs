@@ -4,6 +4,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sync;
 using SpaceSync.Emulator.Store;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace SpaceSync.Core.Tests.Scenarios;
 
@@ -13,7 +14,7 @@ namespace SpaceSync.Core.Tests.Scenarios;
 /// converges, a second writes nothing; and every seeded page crosses Data Center → Cloud → Data Center unchanged.
 /// </summary>
 [Trait("Category", "Scenario")]
-public sealed class WholeSpaceScenarioTests
+public sealed class WholeSpaceScenarioTests(ITestOutputHelper output)
 {
     private const long LargeFileSize = 52L * 1024 * 1024;
 
@@ -110,6 +111,7 @@ public sealed class WholeSpaceScenarioTests
 
         // ---- one run converges
         var run = await world.SyncAsync();
+        Report("converging run", run);
         Assert.Empty(run.Errors);
         Assert.Empty(run.Conflicts);
         world.AssertConverged();
@@ -149,6 +151,7 @@ public sealed class WholeSpaceScenarioTests
         dc.Stats.Reset();
         cloud.Stats.Reset();
         var second = await world.SyncAsync();
+        Report("second run", second);
         Assert.Empty(second.Errors);
         Assert.Equal(0, WholeSpaceWorld.WritesOn(dc));
         Assert.Equal(0, WholeSpaceWorld.WritesOn(cloud));
@@ -189,6 +192,10 @@ public sealed class WholeSpaceScenarioTests
 
         Assert.True(differing.Count == 0, $"{differing.Count} of {originals.Count} pages came back different: " + string.Join(", ", differing.Take(10)));
     }
+
+    private void Report(string what, SyncRunResult run) =>
+        output.WriteLine($"{what}: {run.Listing} listing, {run.Requests} requests, " +
+                         string.Join(", ", run.Counts.Where(c => c.Value != 0).Select(c => $"{c.Key} {c.Value}")));
 
     private static string LegacyMentionsAsKeys(EmulatorState dc, string body) =>
         Regex.Replace(body, "ri:username=\"([^\"]+)\"", m => $"ri:userkey=\"{dc.FindUserByUsername(m.Groups[1].Value)!.UserKey}\"");
