@@ -52,6 +52,7 @@ Describe 'Attachments cross with the pages, byte-identical, and a file too large
         $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0 -ExtraArguments '--max-attachment-bytes', '100000'
         $folder = Join-Path $TestDrive 'att'
         $script:P = [pscustomobject]@{ Dc = $dc; Cloud = $cloud; Scope = $null; Map = $null }
+        Clear-SeededRestrictions $dc   # restricted pages are Restrictions.Tests.ps1's subject
         $script:P.Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2
         # content.attachments is on by default; said here so the test reads on its own.
         $spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n    content:`n      attachments: true`n" +

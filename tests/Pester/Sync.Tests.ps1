@@ -7,6 +7,7 @@ BeforeAll {
 
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 15 -Seed 5
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
+    Clear-SeededRestrictions $script:Dc   # restricted pages are Restrictions.Tests.ps1's subject
     $script:Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
     $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
     $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'

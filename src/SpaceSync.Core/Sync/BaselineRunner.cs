@@ -224,6 +224,9 @@ namespace SpaceSync.Core.Sync
                 if (space.Content?.Attachments == true)
                     counts["attachments"] = await BaselineAttachments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, log,
                         cancellationToken).ConfigureAwait(false);
+                if (space.Content?.Comments == true)
+                    counts["comments"] = await BaselineComments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, translator, log,
+                        cancellationToken).ConfigureAwait(false);
 
                 // Only now is the baseline whole: a sync refuses a space without it, a new baseline replaces it freely.
                 state.SaveSpace((state.GetSpace(space.Key) ?? new SpaceRecord(space.Key, cloudSpace.Key)) with { BaselineAt = DateTimeOffset.UtcNow });

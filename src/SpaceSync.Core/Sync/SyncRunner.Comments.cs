@@ -97,6 +97,7 @@ namespace SpaceSync.Core.Sync
                 public const string Conflicts = "CommentConflicts";
                 public const string Failed = "CommentsFailed";
                 public const string Adopted = "CommentsAdopted";
+                public const string Paired = "CommentsPaired";
             }
 
             /// <summary>
@@ -111,7 +112,7 @@ namespace SpaceSync.Core.Sync
             private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
-                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted })
+                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted, CommentCounts.Paired })
                     counts[key] = 0;
                 // The run's own translator: comments and pages share what it learns about users and pages.
                 var translator = _options.BodyTranslator ?? Translator;
@@ -216,6 +217,10 @@ namespace SpaceSync.Core.Sync
                         .Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
                     var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
                     var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
+                    // Pages this run did not judge may have been restricted since: checked before any comment reaches them.
+                    var withComments = pagePairs.Where(p => byDcPage[p.DataCenterPageId].Any() || byCloudPage[p.CloudPageId].Any()).ToList();
+                    var restricted = await _run.RestrictedAmongUnjudgedAsync(withComments, ct).ConfigureAwait(false);
+                    pagePairs.RemoveAll(p => restricted.Contains(p.DataCenterPageId));
                     var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);
                     foreach (var page in pagePairs)
                     {
@@ -234,7 +239,7 @@ namespace SpaceSync.Core.Sync
                             Complete = complete,
                         };
                         var plan = CommentPlanner.Plan(input, _run._space.Direction);
-                        var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record).ToList();
+                        var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record && a.Kind != CommentActionKind.Pair).ToList();
                         var pageDrift = reported.Count > 0 || plan.Drift.Count > 0 ? _run.CommentDriftOf(page) : null;
                         foreach (var drift in plan.Drift)
                         {
@@ -282,7 +287,14 @@ namespace SpaceSync.Core.Sync
                                 : CommentAttribution.ContentHashOf((await _translator.TranslateAsync(CommentAttribution.Strip(c.Body), side, ct).ConfigureAwait(false)).Body);
                         }
 
-                        snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash });
+                        string? match = null;
+                        if (c.Body != null && !_pairs.ContainsKey((side, c.Id)))
+                        {
+                            // Unpaired: its words in the Data Center dialect, to recognise a twin on the other site.
+                            match = await CommentAttribution.MatchHashAsync(c.Body, side, _translator, ct).ConfigureAwait(false);
+                        }
+
+                        snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash, MatchHash = match });
                     }
 
                     return snapshots;
@@ -319,6 +331,9 @@ namespace SpaceSync.Core.Sync
                                 ForgetPair(action.Pair!);
                                 _counts[CommentCounts.Deleted]++;
                                 _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+                                break;
+                            case CommentActionKind.Pair:
+                                PairTwins(page, action);
                                 break;
                             case CommentActionKind.Record:
                                 var record = _pairs[(SyncSide.DataCenter, action.Pair!.DataCenterId)];
@@ -367,6 +382,26 @@ namespace SpaceSync.Core.Sync
                 {
                     _run._state.RemoveCommentPair(synced.Id);
                     if (_pairs.TryGetValue((SyncSide.DataCenter, synced.DataCenterId), out var record)) Forget(record);
+                }
+
+                /// <summary>Records two comments that already say the same thing as a pair, the Data Center one as the original.</summary>
+                private void PairTwins(PairRecord page, CommentAction action)
+                {
+                    var dc = _listed[(SyncSide.DataCenter, action.SourceCommentId!)];
+                    var cloud = _listed[(SyncSide.Cloud, action.TwinCommentId!)];
+                    Remember(_run._state.SaveCommentPair(new CommentPairRecord
+                    {
+                        SpaceKey = SpaceKey,
+                        PairId = page.Id,
+                        DataCenterCommentId = dc.Id,
+                        CloudCommentId = cloud.Id,
+                        OriginSide = SiteKind.DataCenter,
+                        DataCenterVersion = Math.Max(1, dc.Version),
+                        CloudVersion = Math.Max(1, cloud.Version),
+                        BaseHash = CommentAttribution.ContentHashOf(dc.Body ?? ""),
+                    }));
+                    _counts[CommentCounts.Paired]++;
+                    _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
                 }
 
                 private async Task CreateAsync(PairRecord page, CommentAction action, CancellationToken ct)

@@ -55,6 +55,54 @@ namespace SpaceSync.Core.Sync
                 }
             }
 
+            /// <summary>
+            /// For writes that reach a page without a new page version — comments, and files whose page did not change — on
+            /// pages whose restrictions this run did not read (a change-query run reads them only for the pages it judges):
+            /// the pairs among <paramref name="pairs"/> that restrictedPages: skip keeps untouched, judged on their own
+            /// restrictions on either site and the view restrictions of their paired ancestors, read now in CQL batches
+            /// (ceil(n / 100) requests a side, none when every page was read). Mirror mode writes no such guard.
+            /// </summary>
+            internal async Task<ISet<string>> RestrictedAmongUnjudgedAsync(IEnumerable<PairRecord> pairs, CancellationToken ct)
+            {
+                var restricted = new HashSet<string>(StringComparer.Ordinal);
+                if (_space.RestrictedPages != RestrictedPagesMode.Skip) return restricted;
+                bool Judged(SideSnapshot side, string id) => side.Snapshot.Pages.TryGetValue(id, out var page) && page.Restrictions != null;
+                var unjudged = pairs.Where(p => !Judged(_dc, p.DataCenterPageId) || !Judged(_cloud, p.CloudPageId)).ToList();
+                if (unjudged.Count == 0) return restricted;
+
+                var byId = _byDc.Values.ToDictionary(p => p.Id);
+                List<PairRecord> Lineage(PairRecord pair)
+                {
+                    var line = new List<PairRecord>();
+                    for (var p = pair; p != null && line.Count < 100; p = p.ParentPairId is long up && byId.TryGetValue(up, out var parent) ? parent : null)
+                        line.Add(p);
+                    return line;
+                }
+
+                var lineages = unjudged.ToDictionary(p => p, Lineage);
+                var all = lineages.Values.SelectMany(l => l).Distinct().ToList();
+                var dcRead = await _dcSite.ReadPageRestrictionsAsync(all.Select(p => p.DataCenterPageId).ToList(), ct).ConfigureAwait(false);
+                var cloudRead = await _cloudSite.ReadPageRestrictionsAsync(all.Select(p => p.CloudPageId).ToList(), ct).ConfigureAwait(false);
+                foreach (var entry in lineages)
+                {
+                    var (pair, line) = (entry.Key, entry.Value);
+                    var own = new[] { dcRead.TryGetValue(pair.DataCenterPageId, out var d) ? d : null, cloudRead.TryGetValue(pair.CloudPageId, out var c) ? c : null };
+                    var above = line.Skip(1).SelectMany(a => new[]
+                    {
+                        dcRead.TryGetValue(a.DataCenterPageId, out var ad) ? ad : null, cloudRead.TryGetValue(a.CloudPageId, out var ac) ? ac : null,
+                    });
+                    if (own.Any(r => r != null && !r.IsEmpty) || above.Any(r => r != null && r.RestrictsRead)) restricted.Add(pair.DataCenterPageId);
+                }
+
+                if (restricted.Count > 0)
+                {
+                    _log.Information("{Space}: {Count} page(s) with restrictions (theirs or an ancestor's) keep their comments and files to themselves",
+                        _space.Key, restricted.Count);
+                }
+
+                return restricted;
+            }
+
             /// <summary>The planner's view of restrictions: the mode, what was read for unlisted pages, and how principals cross.</summary>
             private RestrictionPolicy RestrictionPolicyOfRun() => new RestrictionPolicy
             {

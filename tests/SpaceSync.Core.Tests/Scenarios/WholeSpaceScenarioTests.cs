@@ -112,6 +112,10 @@ public sealed class WholeSpaceScenarioTests(ITestOutputHelper output)
         // ---- one run converges
         var run = await world.SyncAsync();
         Report("converging run", run);
+        // Exactly the edits made, nothing copied twice: two new pages, two trashes; three new comments (one a reply), one
+        // edit each way, one deletion (a comment with its reply); the migration's comments and files stay paired.
+        Assert.Equal((2, 2, 3, 2), (run.Count("Create"), run.Count("Trash"), run.Count("CommentsCreated"), run.Count("CommentsUpdated")));
+        Assert.Equal(4, run.Count("UploadAttachment"));
         Assert.Empty(run.Errors);
         Assert.Empty(run.Conflicts);
         world.AssertConverged();
@@ -152,6 +156,8 @@ public sealed class WholeSpaceScenarioTests(ITestOutputHelper output)
         cloud.Stats.Reset();
         var second = await world.SyncAsync();
         Report("second run", second);
+        foreach (var r in dc.Stats.ByRoute.Concat(cloud.Stats.ByRoute).Where(r => !r.Key.StartsWith("GET ", StringComparison.Ordinal)))
+            output.WriteLine($"  unexpected write {r.Key}: {r.Value}");
         Assert.Empty(second.Errors);
         Assert.Equal(0, WholeSpaceWorld.WritesOn(dc));
         Assert.Equal(0, WholeSpaceWorld.WritesOn(cloud));

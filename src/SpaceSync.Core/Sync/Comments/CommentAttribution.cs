@@ -54,6 +54,18 @@ namespace SpaceSync.Core.Sync.Comments
         public static string Prepend(string paragraph, string body) => paragraph + (body ?? "");
 
         /// <summary>The fingerprint of a comment's own words: attribution stripped, normalized, hashed (raw text when it is not storage XHTML).</summary>
+        /// <summary>
+        /// The hash a comment is recognised by when it has no pair yet: its words without attribution, in the Data Center
+        /// dialect, so a twin on the other site (a migration's copy, or the same words written there) hashes alike.
+        /// </summary>
+        public static async System.Threading.Tasks.Task<string> MatchHashAsync(string body, SyncSide side, IBodyTranslator translator,
+            System.Threading.CancellationToken cancellationToken)
+        {
+            var words = Strip(body ?? "");
+            if (side == SyncSide.Cloud) words = (await translator.TranslateAsync(words, side, cancellationToken).ConfigureAwait(false)).Body;
+            return ContentHashOf(words);
+        }
+
         public static string ContentHashOf(string body)
         {
             var content = Strip(body ?? "");

@@ -15,6 +15,11 @@ namespace SpaceSync.Core.Sync.Comments
         /// origin side, comparable with <see cref="SyncedComment.BaseHash"/>; null when not worked out (then a moved version is an edit).
         /// </summary>
         public string? ContentHash { get; init; }
+        /// <summary>
+        /// Unpaired comments: the hash of its words in the Data Center dialect (attribution stripped), so that the twin a
+        /// migration copied, or the same words written on both sites, is recognised and paired instead of copied again.
+        /// </summary>
+        public string? MatchHash { get; init; }
     }
 
     /// <summary>A comment pair as last synced (see State's CommentPairRecord).</summary>
@@ -66,6 +71,11 @@ namespace SpaceSync.Core.Sync.Comments
         Forget,
         /// <summary>A version moved without a change of words (or both sides made the same edit): record the versions, write nothing.</summary>
         Record,
+        /// <summary>
+        /// Two unpaired comments with the same words under twin parents (the copy CCMA made, or the same comment written on
+        /// both sites): pair them, write nothing.
+        /// </summary>
+        Pair,
     }
 
     /// <summary>One write (or state change) the comment sync makes.</summary>
@@ -82,6 +92,8 @@ namespace SpaceSync.Core.Sync.Comments
         public string? SourceParentId { get; init; }
         /// <summary>Update, Delete, Forget, Record: the pair concerned.</summary>
         public SyncedComment? Pair { get; init; }
+        /// <summary>Pair: the target's twin of the source comment.</summary>
+        public string? TwinCommentId { get; init; }
         /// <summary>Update: the target comment's version the write is planned against (as listed now, else as recorded).</summary>
         public int TargetVersion { get; init; }
         /// <summary>Record: the versions to record (null keeps the recorded one).</summary>
@@ -98,6 +110,7 @@ namespace SpaceSync.Core.Sync.Comments
             CommentActionKind.Update => $"carry the edit of comment {SourceCommentId} from {Source.Label()} to comment {TargetCommentId} on {Target.Label()}",
             CommentActionKind.Delete => $"delete comment {TargetCommentId} on {Target.Label()} (deleted on {Source.Label()})",
             CommentActionKind.Record => $"record the new versions of comment pair {Pair?.Id} (words unchanged)",
+            CommentActionKind.Pair => $"pair comment {SourceCommentId} on {Source.Label()} with comment {TwinCommentId} on {Target.Label()} (same words)",
             _ => $"forget comment pair {Pair?.Id} (deleted on both sides)",
         };
     }

@@ -31,6 +31,7 @@ namespace SpaceSync.Core.Sync.Comments
                     listed[(side, comment.Id)] = comment;
 
             PlanPairs(page, direction, pairBy, listed, actions, drift);
+            PairTwins(page, pairBy, actions);
             foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
                 PlanNew(page, side, direction, pairBy, actions, drift);
             return new CommentPlan(actions, drift);
@@ -116,6 +117,75 @@ namespace SpaceSync.Core.Sync.Comments
                     TargetVersion = (target == SyncSide.DataCenter ? dc : cloud)?.Version ?? pair.VersionOn(target),
                 });
             }
+        }
+
+        /// <summary>
+        /// Unpaired comments with the same words (<see cref="CommentSnapshot.MatchHash"/>) under twin parents on the two sites
+        /// are one comment — the copy a migration made, or the same words written on both sites: they are paired (nothing
+        /// written, whatever the direction), parents before replies, each comment with at most one twin.
+        /// </summary>
+        private static void PairTwins(CommentPageInput page, Dictionary<(SyncSide, string), SyncedComment> pairBy, List<CommentAction> actions)
+        {
+            foreach (var (dcId, cloudId) in MatchTwins(page, pairBy))
+            {
+                actions.Add(new CommentAction
+                {
+                    Kind = CommentActionKind.Pair, PagePairId = page.PagePairId, Source = SyncSide.DataCenter, Target = SyncSide.Cloud,
+                    SourceCommentId = dcId, TwinCommentId = cloudId, TargetPageId = page.CloudPageId,
+                });
+            }
+        }
+
+        /// <summary>
+        /// The twins among one page pair's unpaired comments (see <see cref="CommentSnapshot.MatchHash"/>): what a baseline
+        /// records as comment pairs, parents before replies.
+        /// </summary>
+        public static IReadOnlyList<(string DataCenterId, string CloudId)> Twins(CommentPageInput page)
+        {
+            if (page is null) throw new ArgumentNullException(nameof(page));
+            var pairBy = new Dictionary<(SyncSide, string), SyncedComment>();
+            foreach (var pair in page.Pairs)
+            {
+                pairBy[(SyncSide.DataCenter, pair.DataCenterId)] = pair;
+                pairBy[(SyncSide.Cloud, pair.CloudId)] = pair;
+            }
+
+            return MatchTwins(page, pairBy);
+        }
+
+        private static List<(string, string)> MatchTwins(CommentPageInput page, Dictionary<(SyncSide, string), SyncedComment> pairBy)
+        {
+            var matched = new List<(string, string)>();
+            var dcFresh = page.DataCenter.Where(c => c.MatchHash != null && !pairBy.ContainsKey((SyncSide.DataCenter, c.Id)))
+                .OrderBy(c => c.Id.Length).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
+            var cloudFresh = page.Cloud.Where(c => c.MatchHash != null && !pairBy.ContainsKey((SyncSide.Cloud, c.Id)))
+                .OrderBy(c => c.Id.Length).ThenBy(c => c.Id, StringComparer.Ordinal).ToList();
+            if (dcFresh.Count == 0 || cloudFresh.Count == 0) return matched;
+
+            // The Cloud parent a Data Center comment's twin must have: "" for top level, null while its own parent has no twin.
+            string? TwinParent(string? dcParent) =>
+                dcParent is null ? "" : pairBy.TryGetValue((SyncSide.DataCenter, dcParent), out var parentPair) ? parentPair.CloudId : null;
+
+            bool progress;
+            do
+            {
+                progress = false;
+                foreach (var dc in dcFresh.Where(c => !pairBy.ContainsKey((SyncSide.DataCenter, c.Id))).ToList())
+                {
+                    var parent = TwinParent(dc.ParentId);
+                    if (parent is null) continue;
+                    var twin = cloudFresh.FirstOrDefault(c => !pairBy.ContainsKey((SyncSide.Cloud, c.Id)) && c.MatchHash == dc.MatchHash &&
+                                                              (c.ParentId ?? "") == parent);
+                    if (twin is null) continue;
+                    var placeholder = new SyncedComment { DataCenterId = dc.Id, CloudId = twin.Id, Origin = SyncSide.DataCenter };
+                    pairBy[(SyncSide.DataCenter, dc.Id)] = placeholder;
+                    pairBy[(SyncSide.Cloud, twin.Id)] = placeholder;
+                    matched.Add((dc.Id, twin.Id));
+                    progress = true;
+                }
+            } while (progress);
+
+            return matched;
         }
 
         /// <summary>Unpaired comments of one side, parents before their replies.</summary>

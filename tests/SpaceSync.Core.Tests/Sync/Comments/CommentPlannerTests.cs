@@ -19,6 +19,24 @@ public sealed class CommentPlannerTests
         DataCenter = (dc ?? []).ToList(), Cloud = (cloud ?? []).ToList(), Pairs = (pairs ?? []).ToList(), Complete = complete,
     };
 
+    private static CommentSnapshot M(string id, string hash, string? parent = null) => new() { Id = id, Version = 1, ParentId = parent, MatchHash = hash };
+
+    [Fact]
+    public void Unpaired_comments_with_the_same_words_under_twin_parents_are_paired_not_copied()
+    {
+        // d1/c1 and their replies d2/c2 say the same; d3 answers d1 with other words than c3; d4 and c4 match but answer nothing paired.
+        var page = Page(dc: [M("d2", "h-reply", parent: "d1"), M("d1", "h-top"), M("d3", "h-dc", parent: "d1"), M("d4", "h-orphan", parent: "dx")],
+            cloud: [M("c1", "h-top"), M("c2", "h-reply", parent: "c1"), M("c3", "h-cloud", parent: "c1"), M("c4", "h-orphan")]);
+
+        Assert.Equal(new[] { ("d1", "c1"), ("d2", "c2") }, CommentPlanner.Twins(page));
+        var plan = CommentPlanner.Plan(page, SyncDirection.Both);
+        var paired = plan.Actions.Where(a => a.Kind == CommentActionKind.Pair).Select(a => (a.SourceCommentId!, a.TwinCommentId!)).ToList();
+        Assert.Equal(new[] { ("d1", "c1"), ("d2", "c2") }, paired);
+        var copied = plan.Actions.Where(a => a.Kind == CommentActionKind.Create).Select(a => a.SourceCommentId).Order().ToList();
+        Assert.Equal(new[] { "c3", "c4", "d3" }, copied); // d4's parent is unknown: it waits
+        Assert.Equal("d1", plan.Actions.Single(a => a.SourceCommentId == "d3").SourceParentId);
+    }
+
     [Fact]
     public void New_comments_are_copied_to_the_other_side_with_replies_after_their_parents()
     {

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
+using SpaceSync.Core.Sync.Comments;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>
+    /// The baseline's part for footer comments (content.comments): the comments a migration copied are paired, so that an
+    /// edit or deletion made before the first sync is carried as one, and nothing is copied twice. Two comments are twins
+    /// when they sit on paired pages, say the same words (in one dialect, attribution aside) and answer twin parents.
+    /// Cost: every comment of the space, ceil(n / 50) requests a side.
+    /// </summary>
+    public static class BaselineComments
+    {
+        /// <returns>The number of comment pairs recorded.</returns>
+        public static async Task<int> PairAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, SiteSpace dcSpace, SiteSpace cloudSpace,
+            StateStore state, string spaceKey, IEnumerable<PairRecord> pagePairs, IBodyTranslator translator, EngineLog log,
+            CancellationToken cancellationToken)
+        {
+            var dcComments = (await dataCenter.ListSpaceCommentsAsync(dcSpace.Key, null, cancellationToken).ConfigureAwait(false))
+                .ToLookup(c => c.PageId, StringComparer.Ordinal);
+            var cloudComments = (await cloud.ListSpaceCommentsAsync(cloudSpace.Key, null, cancellationToken).ConfigureAwait(false))
+                .ToLookup(c => c.PageId, StringComparer.Ordinal);
+            var paired = 0;
+            foreach (var page in pagePairs)
+            {
+                var dc = dcComments[page.DataCenterPageId].ToDictionary(c => c.Id, StringComparer.Ordinal);
+                var cl = cloudComments[page.CloudPageId].ToDictionary(c => c.Id, StringComparer.Ordinal);
+                if (dc.Count == 0 || cl.Count == 0) continue;
+                var input = new CommentPageInput
+                {
+                    PagePairId = page.Id,
+                    DataCenterPageId = page.DataCenterPageId,
+                    CloudPageId = page.CloudPageId,
+                    DataCenter = await SnapshotsAsync(dc.Values, SyncSide.DataCenter, translator, cancellationToken).ConfigureAwait(false),
+                    Cloud = await SnapshotsAsync(cl.Values, SyncSide.Cloud, translator, cancellationToken).ConfigureAwait(false),
+                    Complete = true,
+                };
+                foreach (var (dcId, cloudId) in CommentPlanner.Twins(input))
+                {
+                    state.SaveCommentPair(new CommentPairRecord
+                    {
+                        SpaceKey = spaceKey,
+                        PairId = page.Id,
+                        DataCenterCommentId = dcId,
+                        CloudCommentId = cloudId,
+                        OriginSide = SiteKind.DataCenter,
+                        DataCenterVersion = Math.Max(1, dc[dcId].Version),
+                        CloudVersion = Math.Max(1, cl[cloudId].Version),
+                        BaseHash = CommentAttribution.ContentHashOf(dc[dcId].Body ?? ""),
+                    });
+                    paired++;
+                }
+            }
+
+            log.Information("{Space}: {Count} comment pairs recorded", spaceKey, paired);
+            return paired;
+        }
+
+        private static async Task<List<CommentSnapshot>> SnapshotsAsync(IEnumerable<SiteComment> comments, SyncSide side, IBodyTranslator translator,
+            CancellationToken cancellationToken)
+        {
+            var snapshots = new List<CommentSnapshot>();
+            foreach (var c in comments)
+            {
+                snapshots.Add(new CommentSnapshot
+                {
+                    Id = c.Id,
+                    ParentId = c.ParentCommentId,
+                    Version = c.Version,
+                    MatchHash = c.Body is null ? null : await CommentAttribution.MatchHashAsync(c.Body, side, translator, cancellationToken).ConfigureAwait(false),
+                });
+            }
+
+            return snapshots;
+        }
+    }
+}
