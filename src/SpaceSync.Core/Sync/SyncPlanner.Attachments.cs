@@ -32,6 +32,8 @@ namespace SpaceSync.Core.Sync
                         continue;
                     }
 
+                    if (_restrictedPairs.Contains(pair.Key)) continue; // left untouched on both sites, files included
+
                     // A page in a trash (or deleted for good) keeps its files there: they cross again with the page.
                     if (Observe(pair, _request.DataCenter).Gone || Observe(pair, _request.Cloud).Gone) continue;
                     new PairFiles(this, pair, synced.TryGetValue(pair.Key, out var list) ? list : new List<SyncedAttachment>()).Plan();

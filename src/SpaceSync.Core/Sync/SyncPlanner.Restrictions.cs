@@ -44,6 +44,8 @@ namespace SpaceSync.Core.Sync
         private sealed partial class Planning
         {
             private readonly Dictionary<string, PairMirror> _pairMirror = new Dictionary<string, PairMirror>(StringComparer.Ordinal);
+            /// <summary>Pairs reported Restricted: nothing reaches them, neither content nor their files.</summary>
+            private readonly HashSet<string> _restrictedPairs = new HashSet<string>(StringComparer.Ordinal);
             /// <summary>Mirror: the restrictions a page created from this source page gets on the target.</summary>
             private readonly Dictionary<(SyncSide, string), PageRestrictions> _createRestrictions = new Dictionary<(SyncSide, string), PageRestrictions>();
 
@@ -150,6 +152,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 if (why is null) return false;
+                _restrictedPairs.Add(pair.Key);
                 var title = string.IsNullOrEmpty(dc.Title) ? pair.Title : dc.Title;
                 AddItem(DriftStatus.Restricted, title, pair, dc, cloud, RestrictedAction, warnings: new[]
                 {

@@ -25,6 +25,7 @@ namespace SpaceSync.Core.Sync
             private readonly Dictionary<string, PageRestrictions> _dcUnlisted = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
             private readonly Dictionary<string, PageRestrictions> _cloudUnlisted = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
             private IUserMap? _restrictionUsers;
+            private List<PairRecord>? _changedFilePairs;
             private string? _dcAccount;
             private string? _cloudAccount;
 
@@ -33,6 +34,7 @@ namespace SpaceSync.Core.Sync
             {
                 _dcUnlisted.Clear();
                 _cloudUnlisted.Clear();
+                _changedFilePairs = null;
                 var dcIds = RestrictionIdsOn(SyncSide.DataCenter);
                 var cloudIds = RestrictionIdsOn(SyncSide.Cloud);
                 var dcRead = dcIds.Count == 0 ? new Dictionary<string, PageRestrictions>()
@@ -130,6 +132,9 @@ namespace SpaceSync.Core.Sync
                         ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
                 }
 
+                // Files make no page version: the pages (and twins) whose files changed since the last run are judged too.
+                foreach (var pair in _changedFilePairs ??= PairsWithChangedFiles()) ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
+
                 foreach (var id in ids.ToList()) AddAncestors(side, id, ids);
 
                 return ids.OrderBy(id => id.Length).ThenBy(id => id, StringComparer.Ordinal).ToList();
@@ -143,6 +148,30 @@ namespace SpaceSync.Core.Sync
                 var parent = pair.ParentPairId is long up ? _byDc.Values.FirstOrDefault(p => p.Id == up) : null;
                 var recordedParent = parent is null ? null : side == SyncSide.DataCenter ? parent.DataCenterPageId : parent.CloudPageId;
                 return page.Version != recorded || page.ParentId != recordedParent;
+            }
+
+            /// <summary>
+            /// The pairs one of whose pages has a file this run's attachment read lists at another version than last synced
+            /// (a change query also lists our own uploads again, met in its overlap: those change nothing).
+            /// </summary>
+            private List<PairRecord> PairsWithChangedFiles()
+            {
+                var changed = new List<PairRecord>();
+                if (_dcFiles is null || _cloudFiles is null) return changed;
+                var synced = new HashSet<(string, int)>();
+                foreach (var a in _state.ListAttachmentPairs(_space.Key))
+                {
+                    synced.Add((a.DataCenterAttachmentId, a.DataCenterVersion));
+                    synced.Add((a.CloudAttachmentId, a.CloudVersion));
+                }
+
+                foreach (var pair in _byDc.Values)
+                {
+                    if (_dcFiles.Of(pair.DataCenterPageId).Concat(_cloudFiles.Of(pair.CloudPageId)).Any(f => !synced.Contains((f.Id, f.Version))))
+                        changed.Add(pair);
+                }
+
+                return changed;
             }
 
             private void AddAncestors(SyncSide side, string id, HashSet<string> ids)

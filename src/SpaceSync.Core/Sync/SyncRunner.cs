@@ -373,10 +373,11 @@ namespace SpaceSync.Core.Sync
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                // Files first: a change run judges the restrictions of the pages whose files changed as well.
+                await ReadAttachmentsAsync(ct).ConfigureAwait(false);
                 await ReadRestrictionsAsync(ct).ConfigureAwait(false);
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
-                await ReadAttachmentsAsync(ct).ConfigureAwait(false);
             }
 
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)

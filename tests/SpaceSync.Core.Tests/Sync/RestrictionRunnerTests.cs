@@ -43,6 +43,33 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Skip_neither_a_file_nor_a_comment_reaches_a_page_restricted_since_the_last_structural_listing(bool fullListing)
+    {
+        await using var world = await SyncedWorldAsync(RestrictedPagesMode.Skip);
+        world.Space = world.Space with { Content = new ResolvedContent(Labels: false, Attachments: true, Comments: true, Blogposts: false) };
+        await world.SyncAsync(fullListing: true); // files and comments as the migration left them, paired
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        var twin = world.CloudTwin(page);
+        // Restricted without a new version (a change query cannot see it), then given a file and a comment, no edit.
+        world.Dc.SetRestriction(page.Id, "update", new[] { world.Dc.Admin }, Array.Empty<string>());
+        var blob = Path.GetTempFileName();
+        await File.WriteAllTextAsync(blob, "private notes");
+        world.Dc.AddAttachment(page.Id, "private.txt", "text/plain", blob, null, false);
+        world.Dc.AddComment(page.Id, "<p>Only for the editors.</p>");
+        var filesBefore = twin.Attachments.Count(a => a.Status == "current");
+        var commentsBefore = twin.Comments.Count;
+
+        var run = await world.SyncAsync(fullListing: fullListing);
+        Show(run);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(filesBefore, world.Cloud.FindPage(twin.Id)!.Attachments.Count(a => a.Status == "current"));
+        Assert.Equal(commentsBefore, world.Cloud.FindPage(twin.Id)!.Comments.Count);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Skip_a_restricted_data_center_page_its_view_restricted_subtree_and_a_restricted_pair_stay_on_their_site(bool fullListing)
     {
         await using var world = await SyncedWorldAsync(RestrictedPagesMode.Skip);
