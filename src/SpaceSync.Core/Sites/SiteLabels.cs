@@ -107,52 +107,9 @@ namespace SpaceSync.Core.Sites
         /// content itself, so a returned page's labels are current. Pages not returned are read one by one, so an index
         /// that lags never reads as "no labels".
         /// </summary>
-        public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadManyAsync(IReadOnlyCollection<string> pageIds,
-            CancellationToken cancellationToken)
-        {
-            if (pageIds is null) throw new ArgumentNullException(nameof(pageIds));
-            var wanted = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var id in pageIds)
-            {
-                // Ids go into CQL unquoted: digits only, so nothing else can reach the query.
-                if (string.IsNullOrEmpty(id) || !id.All(c => c >= '0' && c <= '9'))
-                    throw new ArgumentException($"'{id}' is not a page id (page ids are numbers).", nameof(pageIds));
-                if (seen.Add(id)) wanted.Add(id);
-            }
-
-            var found = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            var readAlone = new List<string>();
-            for (var start = 0; start < wanted.Count; start += BatchSize)
-            {
-                var batch = wanted.Skip(start).Take(BatchSize).ToList();
-                var cql = "id in (" + string.Join(",", batch) + ")";
-                var reader = _rest.List(
-                    _api("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=metadata.labels&limit=" + batch.Count.ToString(CultureInfo.InvariantCulture)),
-                    PagingStyle.BaseRelative);
-                var inBatch = new HashSet<string>(batch, StringComparer.Ordinal);
-                while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var content = reader.Current;
-                    var id = JsonRead.String(content, "id");
-                    if (id is null || !inBatch.Remove(id))
-                        continue; // not asked for (or repeated): a looser server's extra hit
-                    var labels = Expanded(content);
-                    if (labels is null) readAlone.Add(id);
-                    else found[id] = labels;
-                }
-
-                readAlone.AddRange(inBatch);
-            }
-
-            foreach (var id in readAlone)
-            {
-                var labels = await _readOne(id, cancellationToken).ConfigureAwait(false);
-                if (labels != null) found[id] = labels;
-            }
-
-            return found;
-        }
+        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadManyAsync(IReadOnlyCollection<string> pageIds,
+            CancellationToken cancellationToken) =>
+            CqlBatchRead.ReadAsync(_rest, _api, pageIds, BatchSize, "metadata.labels", Expanded, _readOne, cancellationToken);
 
         public async Task AddAsync(string pageId, IReadOnlyCollection<string> labels, CancellationToken cancellationToken)
         {

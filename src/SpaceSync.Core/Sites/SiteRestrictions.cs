@@ -125,51 +125,9 @@ namespace SpaceSync.Core.Sites
         /// does not return (index lag, trashed) or whose lists may be cut short are read one by one; pages missing then
         /// are absent from the answer.
         /// </summary>
-        public async Task<IReadOnlyDictionary<string, PageRestrictions>> ReadManyAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken)
-        {
-            if (pageIds is null) throw new ArgumentNullException(nameof(pageIds));
-            var wanted = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var id in pageIds)
-            {
-                // Ids go into CQL unquoted: digits only, so nothing else can reach the query.
-                if (string.IsNullOrEmpty(id) || !id.All(c => c >= '0' && c <= '9'))
-                    throw new ArgumentException($"'{id}' is not a page id (page ids are numbers).", nameof(pageIds));
-                if (seen.Add(id)) wanted.Add(id);
-            }
-
-            var found = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
-            var readAlone = new List<string>();
-            for (var start = 0; start < wanted.Count; start += BatchSize)
-            {
-                var batch = wanted.Skip(start).Take(BatchSize).ToList();
-                var cql = "id in (" + string.Join(",", batch) + ")";
-                var reader = _rest.List(
-                    _api("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + Uri.EscapeDataString(Expansion) +
-                         "&limit=" + batch.Count.ToString(CultureInfo.InvariantCulture)),
-                    PagingStyle.BaseRelative);
-                var inBatch = new HashSet<string>(batch, StringComparer.Ordinal);
-                while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    var content = reader.Current;
-                    var id = JsonRead.String(content, "id");
-                    if (id is null || !inBatch.Remove(id)) continue;
-                    var restrictions = JsonRead.Object(content, "restrictions") is { } r ? Parse(r) : null;
-                    if (restrictions is null) readAlone.Add(id);
-                    else found[id] = restrictions;
-                }
-
-                readAlone.AddRange(inBatch);
-            }
-
-            foreach (var id in readAlone)
-            {
-                var restrictions = await ReadOneAsync(id, cancellationToken).ConfigureAwait(false);
-                if (restrictions != null) found[id] = restrictions;
-            }
-
-            return found;
-        }
+        public Task<IReadOnlyDictionary<string, PageRestrictions>> ReadManyAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
+            CqlBatchRead.ReadAsync(_rest, _api, pageIds, BatchSize, Expansion,
+                content => JsonRead.Object(content, "restrictions") is { } r ? Parse(r) : null, ReadOneAsync, cancellationToken);
 
         /// <summary>
         /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/>. Data Center: one PUT
