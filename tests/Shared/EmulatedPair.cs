@@ -29,7 +29,7 @@ public static class EmulatedPair
     /// <summary>
     /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
     /// (its home page made by the site, then given the Data Center home page's content), then every current page,
-    /// with its labels (written to the emulator directly, as they are no part of what is measured). CCMA migrates the
+    /// with its labels and files (written to the emulator directly, as they are no part of what is measured). CCMA migrates the
     /// users as well (same e-mail address) and leaves mentions as account ids and links by id as the Cloud pages' ids
     /// (those to pages copied before). Returns Data Center page id → Cloud page id.
     /// </summary>
@@ -50,12 +50,20 @@ public static class EmulatedPair
         idMap[home.Id] = cloudHome.Id;
         copied[home.Id] = cloudHome.Id;
         await cloudSite.UpdatePageAsync(cloudHome.Id, cloudHome.Version.Number, home.Title, ToCloud(home.Body!), none);
-        CopyLabels(home.Id, cloudHome.Id);
+        CopyLabelsAndFiles(home.Id, cloudHome.Id);
 
-        void CopyLabels(string dcId, string cloudId)
+        void CopyLabelsAndFiles(string dcId, string cloudId)
         {
-            var labels = dc.FindPage(long.Parse(dcId))!.Labels.Select(l => (l.Prefix, l.Name)).ToList();
+            var original = dc.FindPage(long.Parse(dcId))!;
+            var labels = original.Labels.Select(l => (l.Prefix, l.Name)).ToList();
             if (labels.Count > 0) cloud.AddLabels(long.Parse(cloudId), labels);
+            foreach (var file in original.Attachments.Where(a => a.Status == "current"))
+            {
+                // Beside the original in the Data Center emulator's own folder, which goes when it does.
+                var copy = Path.Combine(Path.GetDirectoryName(file.Current.FilePath)!, "ccma-" + Guid.NewGuid().ToString("N"));
+                File.Copy(file.Current.FilePath, copy);
+                cloud.AddAttachment(long.Parse(cloudId), file.FileName, file.Current.MediaType, copy, file.Current.Comment, file.Current.MinorEdit);
+            }
         }
 
         int Depth(SitePage p) => p.ParentId is null || !byId.ContainsKey(p.ParentId) ? 0 : 1 + Depth(byId[p.ParentId]);
@@ -65,7 +73,7 @@ public static class EmulatedPair
             var created = await cloudSite.CreatePageAsync(cloudSpace, parent, page.Title, ToCloud(page.Body!), none);
             idMap[page.Id] = created.Id;
             copied[page.Id] = created.Id;
-            CopyLabels(page.Id, created.Id);
+            CopyLabelsAndFiles(page.Id, created.Id);
         }
 
         return idMap;

@@ -36,7 +36,8 @@ public sealed class BenchmarkWorld : IAsyncDisposable
             Direction = SyncDirection.Both,
             Conflicts = ConflictPolicy.Manual,
             MaxDeletePercent = 10,
-            Content = new ResolvedContent(false, false, false, false),
+            // The scope file's defaults: labels and files cross, comments and blog posts do not.
+            Content = new ResolvedContent(Labels: true, Attachments: true, Comments: false, Blogposts: false),
         };
     }
 
