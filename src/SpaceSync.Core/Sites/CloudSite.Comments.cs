@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Sites
 {
@@ -68,12 +69,12 @@ namespace SpaceSync.Core.Sites
             return document is null ? null : CommentJson.FromCloudV2(document.RootElement, null);
         }
 
-        /// <summary>v2 <c>POST /footer-comments</c> with pageId, or parentCommentId for a reply (201): one request.</summary>
+        /// <summary>v2 <c>POST /footer-comments</c> with pageId (blogPostId on the blog-post view), or parentCommentId for a reply (201): one request.</summary>
         public async Task<SiteComment> CreateCommentAsync(string pageId, string? parentCommentId, string storageBody, CancellationToken cancellationToken)
         {
             var request = new Dictionary<string, object?> { ["body"] = StorageBody(storageBody) };
             if (parentCommentId != null) request["parentCommentId"] = parentCommentId;
-            else request["pageId"] = RequirePageId(pageId);
+            else request[Content == ContentKind.BlogPost ? "blogPostId" : "pageId"] = RequirePageId(pageId); // v2 names the container's kind
             return await WriteCommentAsync(HttpMethod.Post, V2("/footer-comments"), request, pageId, cancellationToken).ConfigureAwait(false);
         }
 

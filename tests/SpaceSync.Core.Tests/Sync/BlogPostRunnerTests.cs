@@ -25,7 +25,13 @@ public sealed class BlogPostRunnerTests
         var cloudSpace = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
         foreach (var post in Posts(world.Dc))
         {
-            world.Cloud.CreateBlogPost(cloudSpace.Id, post.Title, post.Current.Body);
+            var copy = world.Cloud.CreateBlogPost(cloudSpace.Id, post.Title, post.Current.Body);
+            var comments = new Dictionary<long, long>();
+            foreach (var comment in post.Comments.OrderBy(c => c.Id))
+            {
+                long? parent = comment.ParentCommentId is long p ? comments[p] : null;
+                comments[comment.Id] = world.Cloud.AddComment(copy.Id, comment.Current.Body, parent).Id;
+            }
         }
 
         var collections = SpaceCollections.Of(world.Space).ToList();
@@ -97,6 +103,30 @@ public sealed class BlogPostRunnerTests
         var again = await SyncAsync(world, posts, dc, cloud);
         Assert.DoesNotContain(again.Plan.Actions, a => a.WritesSite);
         Assert.Equal(ListingMode.Changes, again.Listing);
+    }
+
+    [Fact]
+    public async Task A_comment_on_a_blog_post_crosses_to_its_twin_both_ways()
+    {
+        var (world, posts, dc, cloud) = await StartAsync();
+        await using var _ = world;
+        posts = posts with { Content = new ResolvedContent(false, false, Comments: true, Blogposts: true) };
+        await BaselineRunner.RunAsync(dc, cloud, world.State, posts, null, false, false, EngineLog.None, None);
+        var post = Posts(world.Dc)[0];
+        var twin = world.Cloud.FindPage(long.Parse(world.State.FindPair(posts.Key, SiteKind.DataCenter, post.Id.ToString())!.CloudPageId))!;
+        var dcBefore = post.Comments.Count;
+        var cloudBefore = twin.Comments.Count;
+        world.Dc.AddComment(post.Id, "<p>Great news from Data Center.</p>");
+        world.Cloud.AddComment(twin.Id, "<p>Agreed, says Cloud.</p>");
+
+        var run = await SyncAsync(world, posts, dc, cloud);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(2, run.Count("CommentsCreated"));
+        Assert.Equal(cloudBefore + 2, world.Cloud.FindPage(twin.Id)!.Comments.Count);
+        Assert.Contains(world.Cloud.FindPage(twin.Id)!.Comments, c => c.Current.Body.Contains("Great news from Data Center."));
+        Assert.Contains(world.Dc.FindPage(post.Id)!.Comments, c => c.Current.Body.Contains("Agreed, says Cloud."));
+        Assert.Equal(dcBefore + 2, world.Dc.FindPage(post.Id)!.Comments.Count);
     }
 
     [Fact]
