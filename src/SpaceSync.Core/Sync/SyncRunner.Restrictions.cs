@@ -7,6 +7,7 @@ using SpaceSync.Core.Content.Translation;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
+using StatePairStatus = SpaceSync.Core.State.PairStatus;
 
 namespace SpaceSync.Core.Sync
 {
@@ -128,7 +129,11 @@ namespace SpaceSync.Core.Sync
                 var ids = new HashSet<string>(current.Where(p => Moved(side, p)).Select(p => p.Id), StringComparer.Ordinal);
                 foreach (var other in SnapshotOf(side.Other()).Snapshot.Pages.Values)
                 {
-                    if (other.Status == PageStatus.Current && Moved(side.Other(), other) && PairOfPage(side.Other(), other.Id) is { } pair)
+                    // Trashes and restores make no version: a page that changed status is judged by its twin too, so a
+                    // trash never crosses to a restricted twin.
+                    if (PairOfPage(side.Other(), other.Id) is not { } pair) continue;
+                    var statusChanged = (other.Status == PageStatus.Trashed) != (pair.Status == StatePairStatus.TrashedOnBoth);
+                    if (statusChanged || (other.Status == PageStatus.Current && Moved(side.Other(), other)))
                         ids.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
                 }
 

@@ -40,6 +40,22 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
         foreach (var i in run.Plan.Items.Where(i => i.Warnings.Count > 0)) output.WriteLine($"{i.Status} {i.Title}: {string.Join(" | ", i.Warnings)}");
     }
 
+    [Fact]
+    public async Task Skip_a_trash_on_cloud_never_crosses_to_a_restricted_data_center_page_on_a_change_run()
+    {
+        await using var world = await SyncedWorldAsync(RestrictedPagesMode.Skip);
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        world.Dc.SetRestriction(page.Id, "update", new[] { world.Dc.Admin }, Array.Empty<string>()); // no version: unseen by a change query
+        world.Cloud.TrashPage(world.CloudTwin(page).Id);
+
+        var run = await world.SyncAsync();
+        Show(run);
+
+        Assert.Equal(ListingMode.Changes, run.Listing);
+        Assert.Equal("current", world.Dc.FindPage(page.Id)!.Status);
+        Assert.Contains(run.Plan.Items, i => i.Status == DriftStatus.Restricted && i.DataCenterId == page.Id.ToString());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
