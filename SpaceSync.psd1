@@ -20,6 +20,7 @@
         'Invoke-SpaceSync'
         'Get-SyncedSpace'
         'Get-SyncHistory'
+        'Get-SyncConflict'
         'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()

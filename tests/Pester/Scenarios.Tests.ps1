@@ -328,6 +328,18 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
         $dcAfter.body.storage.value | Should -BeExactly '<p>First page: the Data Center text.</p>'
         $cloudAfter.version.number | Should -Be $cloudBefore.version.number
         $cloudAfter.body.storage.value | Should -BeExactly '<p>First page: the Cloud text.</p>'
+
+        # The state keeps it open for an admin: both sides' versions, the base both were equal at, and why.
+        $open = @(Get-SyncConflict -ScopePath $c.Scope)
+        $open.Count | Should -Be 1
+        $open[0].DataCenterId | Should -Be $script:First
+        $open[0].CloudId | Should -Be $c.Map[$script:First]
+        $open[0].DataCenterVersion | Should -Be $dcAfter.version.number
+        $open[0].CloudVersion | Should -Be $cloudAfter.version.number
+        $open[0].BaseDataCenterVersion | Should -BeLessThan $dcAfter.version.number
+        $open[0].BaseCloudVersion | Should -BeLessThan $cloudAfter.version.number
+        $open[0].Reason | Should -Match 'manual'
+        $open[0].PSObject.TypeNames | Should -Contain 'SpaceSync.Core.Reporting.SyncConflict'
     }
 
     It 'under prefer-cloud writes the Cloud text to both sides and keeps the Data Center text in its history' {
@@ -342,6 +354,7 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
         $old = Invoke-EmulatorApi $c.Dc "/rest/api/content/$($script:First)?status=historical&version=$loserVersion&expand=body.storage"
         $old.body.storage.value | Should -BeExactly '<p>First page: the Data Center text.</p>'
         Get-SyncDrift -ScopePath $c.Scope | Should -BeNullOrEmpty
+        Get-SyncConflict -ScopePath $c.Scope | Should -BeNullOrEmpty -Because 'the run that settled the page closed its conflict'
     }
 
     It 'under prefer-datacenter writes the Data Center text to both sides and keeps the Cloud text in its history' {
