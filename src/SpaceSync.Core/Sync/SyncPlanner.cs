@@ -32,6 +32,17 @@ namespace SpaceSync.Core.Sync
         // ---- restrictions
         /// <summary>restrictedPages, the restrictions of pages the snapshots do not list, and (mirror) how principals cross.</summary>
         public RestrictionPolicy Restrictions { get; init; } = RestrictionPolicy.Skip;
+
+        // ---- conflict resolution
+        /// <summary>
+        /// Per-pair conflict policies (pair key → policy) that beat <see cref="Conflicts"/>: how Resolve-SyncConflict settles
+        /// one page with the ordinary planner and executor.
+        /// </summary>
+        public IReadOnlyDictionary<string, ConflictPolicy>? PairPolicies { get; init; }
+
+        /// <summary>The conflict policy for one pair.</summary>
+        public ConflictPolicy ConflictsOf(string pairKey) =>
+            PairPolicies != null && PairPolicies.TryGetValue(pairKey, out var policy) ? policy : Conflicts;
     }
 
     /// <summary>
@@ -637,7 +648,7 @@ namespace SpaceSync.Core.Sync
                 string resolution = "";
                 if (conflicts != PageChanges.None)
                 {
-                    (winner, resolution) = ConflictWinner(dc, cloud);
+                    (winner, resolution) = ConflictWinner(pair, dc, cloud);
                     if (winner is null)
                     {
                         AddItem(DriftStatus.Conflict, pair.Title, pair, dc, cloud, "none: conflict (" + resolution + ")",
@@ -708,9 +719,9 @@ namespace SpaceSync.Core.Sync
                     warnings: conflicts != PageChanges.None ? new[] { $"Changed on both sites ({Describe(conflicts)}); {resolution}." } : null);
             }
 
-            private (SyncSide? Winner, string Text) ConflictWinner(SideView dc, SideView cloud)
+            private (SyncSide? Winner, string Text) ConflictWinner(SyncedPair pair, SideView dc, SideView cloud)
             {
-                switch (_request.Conflicts)
+                switch (_request.ConflictsOf(pair.Key))
                 {
                     case ConflictPolicy.PreferCloud:
                         return (SyncSide.Cloud, "prefer-cloud: the Cloud version wins, the Data Center text stays in its page history");

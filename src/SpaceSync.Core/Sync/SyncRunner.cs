@@ -32,6 +32,9 @@ namespace SpaceSync.Core.Sync
         // ---- comments
         /// <summary>Carries comment bodies between the dialects in place of the run's own translator (tests); null = the run's.</summary>
         public IBodyTranslator? BodyTranslator { get; init; }
+        // ---- conflict resolution
+        /// <summary>Per-pair conflict policies (pair key → policy) that beat the space's own (see SpacePlanRequest.PairPolicies).</summary>
+        public IReadOnlyDictionary<string, ConflictPolicy>? PairPolicies { get; init; }
     }
 
     public enum ActionOutcomeKind { Done, Skipped, Failed }
@@ -600,6 +603,7 @@ namespace SpaceSync.Core.Sync
                     Filter = ScopeFilter.For(_space),
                     SyncLabels = _space.Content.Labels,
                     Restrictions = RestrictionPolicyOfRun(),
+                    PairPolicies = _options.PairPolicies,
                 }));
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 WarnOfRestrictedPages(plan);
