@@ -147,6 +147,13 @@ namespace SpaceSync.Core.Sync
         // ---- attachments
         /// <summary>Attachment actions: the file (then TargetId is the target page, null when this plan creates it, see DependsOn).</summary>
         public AttachmentRef? Attachment { get; init; }
+
+        // ---- merge
+        /// <summary>
+        /// Updates under <c>conflicts: merge</c>: the body to write is the three-way block merge of both pages' bodies against
+        /// the pair's base, made by the executor when it runs (a collision leaves both pages as they are, a conflict).
+        /// </summary>
+        public bool MergesBody { get; init; }
     }
 
     /// <summary>One page's standing between the sites, with the action a sync would take.</summary>

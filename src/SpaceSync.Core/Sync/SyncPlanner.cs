@@ -646,6 +646,12 @@ namespace SpaceSync.Core.Sync
 
                 SyncSide? winner = null;
                 string resolution = "";
+                if (conflicts == PageChanges.Body && _request.ConflictsOf(pair.Key) == ConflictPolicy.Merge)
+                {
+                    PlanMerge(pair, dc, cloud);
+                    return;
+                }
+
                 if (conflicts != PageChanges.None)
                 {
                     (winner, resolution) = ConflictWinner(pair, dc, cloud);
@@ -736,14 +742,16 @@ namespace SpaceSync.Core.Sync
 
                         return (null, "newest: both edits have the same time, left for Resolve-SyncConflict");
                     case ConflictPolicy.Merge:
-                        return (null, "merge is not available yet, left for Resolve-SyncConflict");
+                        // Bodies merge block by block (PlanMerge); a title or parent set differently on each site has no merge.
+                        return (null, "merge: both sites set the title or the parent differently, left for Resolve-SyncConflict");
                     default:
                         return (null, "manual: left for Resolve-SyncConflict");
                 }
             }
 
             /// <summary>An Update of <paramref name="target"/> carrying <paramref name="carried"/> from <paramref name="source"/>.</summary>
-            private int? AddUpdate(SyncedPair pair, SideView target, SideView source, PageChanges carried, string title, int? after, string reason)
+            private int? AddUpdate(SyncedPair pair, SideView target, SideView source, PageChanges carried, string title, int? after, string reason,
+                bool mergesBody = false)
             {
                 ParentRef? parent = null;
                 var dependsOn = new List<int>();
@@ -780,6 +788,7 @@ namespace SpaceSync.Core.Sync
                     PairKey = pair.Key,
                     Title = title,
                     WritesBody = (carried & PageChanges.Body) != 0,
+                    MergesBody = mergesBody,
                     Parent = parent,
                     Changes = carried,
                     DependsOn = dependsOn,

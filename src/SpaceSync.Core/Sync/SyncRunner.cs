@@ -176,7 +176,7 @@ namespace SpaceSync.Core.Sync
                 LoadPairs();
                 await ReadAsync(ct).ConfigureAwait(false);
                 await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
-                var plan = Plan();
+                var plan = await PreviewMergesAsync(Plan(), ct).ConfigureAwait(false); // ---- merge
                 await SyncCommentsAsync(new Dictionary<string, int>(StringComparer.Ordinal), plan, ct, planOnly: true).ConfigureAwait(false); // ---- comments
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
@@ -219,6 +219,7 @@ namespace SpaceSync.Core.Sync
                         }
                     }
 
+                    conflicts.AddRange(_mergeCollisions.Values); // ---- merge
                     RecordOpenConflicts(conflicts);
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
                     marks = MarksAfter(listedInFull, unsettled);
@@ -326,6 +327,7 @@ namespace SpaceSync.Core.Sync
                 // A create that paired with the page already holding its title made no page.
                 counts[nameof(SyncActionKind.Create)] -= _pairedByTitle;
                 counts["PairedByTitle"] = _pairedByTitle;
+                counts["Merged"] = _mergedPairs; // ---- merge
             }
 
             /// <summary>
@@ -900,12 +902,22 @@ namespace SpaceSync.Core.Sync
                 var site = SiteOf(action.Target);
                 var before = target.Version;
                 var writesContent = action.WritesBody || !string.Equals(action.Title, target.Title, StringComparison.Ordinal);
+                string? merged = null;
+                if (action.MergesBody) // ---- merge
+                {
+                    var (body, unchanged, refused) = await MergedBodyAsync(action, progress, ct).ConfigureAwait(false);
+                    if (refused != null) return refused;
+                    merged = body;
+                    writesContent = !unchanged || !string.Equals(action.Title, target.Title, StringComparison.Ordinal);
+                }
+
                 if (writesContent)
                 {
-                    var body = action.WritesBody
-                        ? await BodyOfAsync(action.Source, source, ct).ConfigureAwait(false)
-                        : await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false);
-                    if (action.WritesBody) body = await CrossAsync(action, body, ct).ConfigureAwait(false);
+                    string body;
+                    if (merged != null) body = merged; // already in the target's dialect
+                    else if (action.WritesBody && !action.MergesBody)
+                        body = await CrossAsync(action, await BodyOfAsync(action.Source, source, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    else body = await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false);
                     var page = await site.UpdatePageAsync(target.Id, target.Version, action.Title, body, ct).ConfigureAwait(false);
                     target.Version = page.Version.Number;
                     target.Title = action.Title;

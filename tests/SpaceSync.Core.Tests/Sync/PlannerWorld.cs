@@ -136,7 +136,8 @@ internal sealed class PlannerWorld
         SyncDirection direction = SyncDirection.Both,
         ConflictPolicy conflicts = ConflictPolicy.Manual,
         int maxDeletePercent = 100,
-        bool force = false) =>
+        bool force = false,
+        IReadOnlyDictionary<string, ConflictPolicy>? pairPolicies = null) =>
         SyncPlanner.Plan(new SpacePlanRequest
         {
             SpaceKey = "ENG",
@@ -150,6 +151,7 @@ internal sealed class PlannerWorld
             Filter = Filter,
             SyncLabels = SyncLabels,
             Restrictions = Restrictions,
+            PairPolicies = pairPolicies,
         });
 
     // ---- labels

@@ -135,11 +135,56 @@ public class SyncPlannerTests
     }
 
     [Fact]
-    public void Merge_falls_back_to_manual_until_block_merge_exists()
+    public void Merge_plans_a_merging_update_of_each_site_against_its_edited_version()
     {
         var plan = Tree().Edit(DataCenter, "2").Edit(Cloud, "2").Plan(conflicts: ConflictPolicy.Merge);
+        Assert.Equal(2, plan.Actions.Count);
+        Assert.All(plan.Actions, a => Assert.True(a.MergesBody && a.WritesBody && a.Kind == SyncActionKind.Update));
+        Assert.All(plan.Actions, a => Assert.Equal(2, a.TargetVersion));
+        var item = ItemOf(plan, "2");
+        Assert.Equal(DriftStatus.Conflict, item.Status);
+        Assert.StartsWith(SyncPlanner.MergeAction, item.Action);
+    }
+
+    [Fact]
+    public void Merge_carries_a_one_sided_rename_with_the_merged_body()
+    {
+        var plan = Tree().Edit(DataCenter, "2").Rename(DataCenter, "2", "Renamed on DC").Edit(Cloud, "2").Plan(conflicts: ConflictPolicy.Merge);
+        Assert.Equal(2, plan.Actions.Count);
+        Assert.All(plan.Actions, a => Assert.Equal("Renamed on DC", a.Title));
+        Assert.Equal(PageChanges.Body | PageChanges.Title, plan.Actions.Single(a => a.Target == Cloud).Changes);
+        Assert.Equal(PageChanges.Body, plan.Actions.Single(a => a.Target == DataCenter).Changes);
+    }
+
+    [Fact]
+    public void Merge_has_no_answer_for_two_different_titles()
+    {
+        var plan = Tree().Edit(DataCenter, "2").Rename(DataCenter, "2", "DC title").Edit(Cloud, "2").Rename(Cloud, "2", "Cloud title")
+            .Plan(conflicts: ConflictPolicy.Merge);
         Assert.Empty(plan.Actions);
-        Assert.Equal(DriftStatus.Conflict, ItemOf(plan, "2").Status);
+        var item = ItemOf(plan, "2");
+        Assert.Equal(DriftStatus.Conflict, item.Status);
+        Assert.Contains("title", Assert.Single(item.Warnings));
+    }
+
+    [Fact]
+    public void Merge_in_a_one_way_space_writes_only_the_target_side()
+    {
+        var plan = Tree().Edit(DataCenter, "2").Edit(Cloud, "2").Plan(direction: SyncDirection.ToCloud, conflicts: ConflictPolicy.Merge);
+        var update = Assert.Single(plan.Actions);
+        Assert.Equal(Cloud, update.Target);
+        Assert.True(update.MergesBody);
+    }
+
+    [Fact]
+    public void A_pair_policy_beats_the_space_policy()
+    {
+        var world = Tree().Edit(DataCenter, "2").Edit(Cloud, "2").Edit(DataCenter, "3").Edit(Cloud, "3");
+        var plan = world.Plan(conflicts: ConflictPolicy.Manual, pairPolicies: new Dictionary<string, ConflictPolicy> { [PlannerWorld.Dc("2")] = ConflictPolicy.PreferCloud });
+        var update = Assert.Single(plan.Actions);
+        Assert.Equal(DataCenter, update.Target);
+        Assert.Equal(PlannerWorld.Dc("2"), update.PairKey);
+        Assert.Contains("manual", ItemOf(plan, "3").Action);
     }
 
     [Fact]
