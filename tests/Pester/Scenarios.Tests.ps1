@@ -375,6 +375,55 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
             Should -BeExactly '<p>Second page: the Cloud text.</p>'
         Get-SyncDrift -ScopePath $c.Scope | Should -BeNullOrEmpty
     }
+
+    It 'under merge writes both edits to both sides when they touch different blocks' {
+        $c = $script:C
+        $third = (Get-PageTree (Get-DcPages $c)).Leaves[1].Id
+        $cloudId = $c.Map[$third]
+        $base = '<h2>Ports</h2><p>The agent listens on 8080.</p><ul><li><p>Logs in /var/log/agent</p></li><li><p>Owned by platform</p></li></ul>'
+        Set-DcPage $c $third -Body $base
+        Write-PairScope $c 'merge'
+        (Invoke-SpaceSync -ScopePath $c.Scope -Confirm:$false).Errors | Should -BeNullOrEmpty
+
+        Set-DcPage $c $third -Body ($base -replace '8080', '9090')
+        Set-CloudPage $c $cloudId -Body ($base + '<p>Added on Cloud.</p>')
+        $drift = @(Get-SyncDrift -ScopePath $c.Scope)
+        "$($drift.Status)" | Should -Be 'Conflict'
+        $drift[0].Action | Should -BeLike 'merge both edits block by block into*'
+
+        $run = Invoke-SpaceSync -ScopePath $c.Scope -Confirm:$false
+        $run.Errors | Should -BeNullOrEmpty
+        $run.Count('Conflicts') | Should -Be 0
+        $run.Count('Merged') | Should -Be 1
+        foreach ($body in (Get-DcPage $c $third).body.storage.value, (Get-CloudPage $c $cloudId).body.storage.value) {
+            $body | Should -Match '9090'
+            $body | Should -Match 'Added on Cloud\.'
+            $body | Should -Match 'Owned by platform'
+        }
+        Get-SyncDrift -ScopePath $c.Scope | Should -BeNullOrEmpty
+        Get-SyncConflict -ScopePath $c.Scope | Should -BeNullOrEmpty
+    }
+
+    It 'under merge leaves both sides and opens a conflict when both edit the same block' {
+        $c = $script:C
+        $third = (Get-PageTree (Get-DcPages $c)).Leaves[1].Id
+        $cloudId = $c.Map[$third]
+        $dcBody = (Get-DcPage $c $third).body.storage.value -replace 'platform', 'the SRE team'
+        Set-DcPage $c $third -Body $dcBody
+        Set-CloudPage $c $cloudId -Body ((Get-CloudPage $c $cloudId).body.storage.value -replace 'platform', 'the data team')
+        $cloudBody = (Get-CloudPage $c $cloudId).body.storage.value
+        Reset-ConfluenceEmulatorStats $c.Dc, $c.Cloud
+
+        $run = Invoke-SpaceSync -ScopePath $c.Scope -Confirm:$false
+        $run.Count('Conflicts') | Should -Be 1
+        Get-WriteCount $c | Should -Be 0
+        (Get-DcPage $c $third).body.storage.value | Should -BeExactly $dcBody
+        (Get-CloudPage $c $cloudId).body.storage.value | Should -BeExactly $cloudBody
+        $open = @(Get-SyncConflict -ScopePath $c.Scope)
+        $open.Count | Should -Be 1
+        $open[0].DataCenterId | Should -Be $third
+        $open[0].Reason | Should -Match 'same part of the body'
+    }
 }
 
 Describe 'Scenario d: a page edited while a run is underway' {

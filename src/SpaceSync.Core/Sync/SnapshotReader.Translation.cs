@@ -17,22 +17,28 @@ namespace SpaceSync.Core.Sync
         /// translator (or for a body the parser refuses) it is <see cref="HashOf"/> of the body as read.
         /// </summary>
         public static async Task<string> CanonicalHashAsync(string body, SyncSide side, string pageId, IBodyTranslator? translator, EngineLog log,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken) =>
+            HashOf(await CanonicalBodyAsync(body, side, translator, cancellationToken).ConfigureAwait(false), side, pageId, log);
+
+        /// <summary>
+        /// The body in the form <see cref="CanonicalHashAsync"/> hashes (Data Center dialect after a crossing to Cloud and back);
+        /// as read when there is no translator or the parser refuses it. Three-way merges compare blocks in this form, so a
+        /// block that only crossed is never taken for an edit.
+        /// </summary>
+        public static async Task<string> CanonicalBodyAsync(string body, SyncSide side, IBodyTranslator? translator, CancellationToken cancellationToken)
         {
-            if (translator is null) return HashOf(body, side, pageId, log);
+            if (translator is null) return body;
             var canonical = body;
             try
             {
                 if (side == SyncSide.Cloud) canonical = await TranslatedAsync(canonical, SyncSide.Cloud).ConfigureAwait(false);
                 canonical = await TranslatedAsync(canonical, SyncSide.DataCenter).ConfigureAwait(false);
-                canonical = await TranslatedAsync(canonical, SyncSide.Cloud).ConfigureAwait(false);
+                return await TranslatedAsync(canonical, SyncSide.Cloud).ConfigureAwait(false);
             }
             catch (StorageFormatException)
             {
-                canonical = body; // hashed raw, and logged, below
+                return body; // hashed raw (and logged) by HashOf
             }
-
-            return HashOf(canonical, side, pageId, log);
 
             async Task<string> TranslatedAsync(string text, SyncSide from) =>
                 (await translator.TranslateAsync(text, from, cancellationToken).ConfigureAwait(false)).Body;

@@ -13,7 +13,8 @@ namespace SpaceSync.Core.Sync
         private sealed partial class SyncRun
         {
             /// <summary>One pair's merge as this round made it: the body (Data Center dialect) or why there is none.</summary>
-            private sealed record PairMerge(string? Body, string? Collision, string DataCenterBody, string CloudBodyInDataCenterDialect);
+            private sealed record PairMerge(string? Body, string? Collision, string DataCenterBody, string CloudBody);
+            // (all in the compared form: Data Center dialect after a crossing to Cloud and back)
 
             /// <summary>Merges by pair key, made once per round for both of the pair's updates (a re-plan reads the pages again).</summary>
             private readonly Dictionary<(int Round, string Pair), PairMerge> _merges = new Dictionary<(int Round, string Pair), PairMerge>();
@@ -40,7 +41,7 @@ namespace SpaceSync.Core.Sync
                         $"\"{action.Title}\" not merged: {merge.Collision}; both versions are kept, left for Resolve-SyncConflict"));
                 }
 
-                var current = action.Target == SyncSide.DataCenter ? merge.DataCenterBody : merge.CloudBodyInDataCenterDialect;
+                var current = action.Target == SyncSide.DataCenter ? merge.DataCenterBody : merge.CloudBody;
                 if (string.Equals(SnapshotReader.NormalizedOrRaw(current), merge.Body, StringComparison.Ordinal))
                 {
                     return (null, true, null);
@@ -63,26 +64,30 @@ namespace SpaceSync.Core.Sync
 
                 var dcBody = await BodyOfAsync(SyncSide.DataCenter, progress.DataCenter, ct).ConfigureAwait(false);
                 var cloudBody = await BodyOfAsync(SyncSide.Cloud, progress.Cloud, ct).ConfigureAwait(false);
-                var cloudInDc = await DataCenterDialectAsync(cloudBody, SyncSide.Cloud, ct).ConfigureAwait(false);
+                // All three in the compared form (Data Center dialect after a round trip): a block that differs only by how
+                // a crossing spells it (a legacy mention, a Cloud-only macro's fallback) is not an edit.
+                var cloudInDc = await SnapshotReader.CanonicalBodyAsync(cloudBody, SyncSide.Cloud, Translator, ct).ConfigureAwait(false);
+                var dcCanonical = await SnapshotReader.CanonicalBodyAsync(dcBody, SyncSide.DataCenter, Translator, ct).ConfigureAwait(false);
                 var baseBody = progress.Pair.BaseBody;
                 PairMerge merge;
                 if (string.IsNullOrEmpty(baseBody))
                 {
                     // Pairs stored before bodies were kept have a hash only: without the base there is nothing to merge against.
-                    merge = new PairMerge(null, "no base body is recorded for this page (it was last synced by an older version)", dcBody, cloudInDc);
+                    merge = new PairMerge(null, "no base body is recorded for this page (it was last synced by an older version)", dcCanonical, cloudInDc);
                 }
                 else
                 {
                     try
                     {
-                        var result = BlockMerge.Merge(baseBody, dcBody, cloudInDc);
+                        var canonicalBase = await SnapshotReader.CanonicalBodyAsync(baseBody, SyncSide.DataCenter, Translator, ct).ConfigureAwait(false);
+                        var result = BlockMerge.Merge(canonicalBase, dcCanonical, cloudInDc);
                         merge = result.Clean
-                            ? new PairMerge(SnapshotReader.NormalizedOrRaw(result.Body!), null, dcBody, cloudInDc)
-                            : new PairMerge(null, CollisionText(result.Conflicts), dcBody, cloudInDc);
+                            ? new PairMerge(SnapshotReader.NormalizedOrRaw(result.Body!), null, dcCanonical, cloudInDc)
+                            : new PairMerge(null, CollisionText(result.Conflicts), dcCanonical, cloudInDc);
                     }
                     catch (StorageFormatException e)
                     {
-                        merge = new PairMerge(null, "a body is not well-formed storage format (" + e.Message + ")", dcBody, cloudInDc);
+                        merge = new PairMerge(null, "a body is not well-formed storage format (" + e.Message + ")", dcCanonical, cloudInDc);
                     }
                 }
 
