@@ -130,4 +130,36 @@ public sealed class MergeRunnerTests(ITestOutputHelper output)
         Assert.Contains("Added on Cloud.", world.Dc.FindPage(dc.Id)!.Current.Body);
         world.AssertSidesEqual();
     }
+
+    [Fact]
+    public async Task Blocks_that_only_crossed_between_dialects_are_not_edits()
+    {
+        // A mention and a link by page id are spelled differently on each site: the merge must see them as the same block.
+        var (world, dc, cloud) = await SyncedPageAsync();
+        await using var _ = world;
+        var alice = world.Dc.FindUserByEmail("alice@example.com")!;
+        var linked = RunnerWorld.Leaf(world.Dc, new List<long> { dc.Id });
+        var shared = $"<p>Ask <ac:link><ri:user ri:userkey=\"{alice.UserKey}\" /></ac:link> about " +
+                     $"<ac:link><ri:content-entity ri:content-id=\"{linked.Id}\" /></ac:link>.</p>";
+        RunnerWorld.Edit(world.Dc, world.Dc.FindPage(dc.Id)!, body: shared + Base);
+        await world.SyncAsync();
+        var cloudNow = world.Cloud.FindPage(cloud.Id)!;
+        Assert.Contains("ri:account-id", cloudNow.Current.Body);
+
+        RunnerWorld.Edit(world.Dc, world.Dc.FindPage(dc.Id)!, body: shared + Base.Replace("8080", "9090"));
+        RunnerWorld.Edit(world.Cloud, cloudNow, body: cloudNow.Current.Body + "<p>Added on Cloud.</p>");
+        var run = await world.SyncAsync();
+        foreach (var o in run.Outcomes) output.WriteLine($"{o.Outcome}: {o.Action} → {o.Message}");
+        Assert.Empty(run.Conflicts);
+        Assert.Equal(1, run.Count("Merged"));
+        var dcBody = world.Dc.FindPage(dc.Id)!.Current.Body;
+        Assert.Contains($"ri:userkey=\"{alice.UserKey}\"", dcBody);
+        Assert.Contains($"ri:content-id=\"{linked.Id}\"", dcBody);
+        Assert.Contains("9090", dcBody);
+        Assert.Contains("Added on Cloud.", dcBody);
+        Assert.DoesNotContain("ri:account-id", dcBody);
+        world.AssertSidesEqual();
+        var again = await world.SyncAsync();
+        Assert.DoesNotContain(again.Plan.Actions, a => a.WritesSite);
+    }
 }
