@@ -70,14 +70,22 @@ namespace SpaceSync.Core.Content.Merge
         }
 
         /// <summary>
-        /// One unstable region between anchors: who changed it decides. When both did, and <paramref name="inside"/>, the
-        /// region is aligned again by shell, so that a container both sides edited is merged inside rather than collide.
+        /// One unstable region between anchors: who changed it decides. When both did, a region of as many units on all
+        /// three sides pairs up by position; otherwise, when <paramref name="inside"/>, the region is aligned again by
+        /// shell, so that a container both sides edited is merged inside rather than collide.
         /// </summary>
         private static void Chunk(List<MergeUnit> o, List<MergeUnit> a, List<MergeUnit> b, int offset, MergeScope scope, bool inside,
             List<StorageNode> merged, List<MergeConflict> conflicts)
         {
             if (SameKeys(a, o)) merged.AddRange(b.SelectMany(x => x.Nodes));
             else if (SameKeys(b, o) || SameKeys(a, b)) merged.AddRange(a.SelectMany(x => x.Nodes));
+            else if (o.Count > 1 && a.Count == o.Count && b.Count == o.Count)
+            {
+                // As many units on each side as in the base, between two anchors: each side rewrote them in place, so
+                // they pair up by position, and edits of adjacent units (rows 2 and 3) do not collide.
+                for (var i = 0; i < o.Count; i++)
+                    Chunk(Slice(o, i, i + 1), Slice(a, i, i + 1), Slice(b, i, i + 1), offset + i, scope, inside: true, merged, conflicts);
+            }
             else if (inside && o.Any(u => u.Container != null))
             {
                 Diff3(o, a, b, u => u.Identity,

@@ -199,12 +199,19 @@ namespace SpaceSync.Core.Content.Merge
                 case StorageElement e:
                     var cell = e.Name == "td" || e.Name == "th";
                     var block = cell || StorageVocabulary.IsBlock(e.Name);
-                    if (cell && sb.Length > 0) sb.Append(" | ");
+                    if (cell && HasWords(sb)) sb.Append(" | ");
                     else if (block) sb.Append(' ');
                     foreach (var child in e.Children) AppendText(child, sb);
                     if (block) sb.Append(' ');
                     break;
             }
+        }
+
+        private static bool HasWords(StringBuilder sb)
+        {
+            for (var i = 0; i < sb.Length; i++)
+                if (!char.IsWhiteSpace(sb[i])) return true;
+            return false;
         }
 
         // One line of plain words: control characters and runs of whitespace become one space.
