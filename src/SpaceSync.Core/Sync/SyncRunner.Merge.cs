@@ -134,7 +134,7 @@ namespace SpaceSync.Core.Sync
 
             private static string CollisionText(IReadOnlyList<MergeConflict> conflicts) =>
                 "both sites edited the same part of the body (" +
-                string.Join("; ", conflicts.Take(3).Select(c => "at block " + (c.Position + 1))) +
+                string.Join("; ", conflicts.Take(3).Select(c => c.Describe())) +
                 (conflicts.Count > 3 ? $"; and {conflicts.Count - 3} more" : "") + ")";
 
             private void NoteMergeCollision(SyncAction action, PairProgress progress, string collision)
