@@ -177,7 +177,7 @@ namespace SpaceSync.Core.Sync
                         Outcome = ResolutionOutcome.WhatIf,
                         Message = Text is null
                             ? "would stay open: " + Why
-                            : Text + (writes.Count == 0 ? "; nothing to write" : "; would write: " + string.Join("; ", writes)) +
+                            : "a run now would close it as \"" + Text + "\"" + (writes.Count == 0 ? "; nothing to write" : "; it would write: " + string.Join("; ", writes)) +
                               (Request.Keep == ConflictKeep.Both && Winner is SyncSide w
                                   ? $"; first the {w.Other().Label()} text would be kept as a new page \"{CopyTitleFor(Item?.Title ?? Pair.Title, w.Other(), DateTimeOffset.UtcNow)}\" beside it"
                                   : ""),
@@ -372,9 +372,15 @@ namespace SpaceSync.Core.Sync
                     resolution.Actions.AddRange(own);
                 }
 
-                var reasons = _resolving.Values.SelectMany(r => r.Actions.Select(a => (a.Id, Reason: ReasonOf(r, a))))
-                    .ToDictionary(x => x.Id, x => x.Reason);
-                return plan.Actions.Where(a => reasons.ContainsKey(a.Id)).Select(a => a with { Reason = reasons[a.Id] }).ToList();
+                foreach (var resolution in _resolving.Values)
+                {
+                    var rewritten = resolution.Actions.Select(a => a with { Reason = ReasonOf(resolution, a) }).ToList();
+                    resolution.Actions.Clear();
+                    resolution.Actions.AddRange(rewritten);
+                }
+
+                var byId = _resolving.Values.SelectMany(r => r.Actions).ToDictionary(a => a.Id);
+                return plan.Actions.Where(a => byId.ContainsKey(a.Id)).Select(a => byId[a.Id]).ToList();
             }
 
             private static int? VersionOn(DriftItem item, SyncSide side) => side == SyncSide.DataCenter ? item.DataCenterVersion : item.CloudVersion;
@@ -454,7 +460,8 @@ namespace SpaceSync.Core.Sync
                 foreach (var resolution in _resolving.Values.Where(r => r.Text != null && r.CopyPageId != null))
                 {
                     // The overwrite's history names the copy too.
-                    foreach (var i in Enumerable.Range(0, actions.Count).Where(i => PairOf(actions[i]) == resolution.PairKey))
+                    foreach (var i in Enumerable.Range(0, actions.Count).Where(i => PairOf(actions[i]) == resolution.PairKey &&
+                                 actions[i].Kind == SyncActionKind.Update && resolution.Item!.ActionIds.Contains(actions[i].Id)))
                     {
                         actions[i] = actions[i] with { Reason = ReasonOf(resolution, actions[i]) };
                     }

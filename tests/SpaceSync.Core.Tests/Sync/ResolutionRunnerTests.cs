@@ -332,7 +332,7 @@ public sealed class ResolutionRunnerTests
         var preview = await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Both) { Winner = SyncSide.DataCenter } }, whatIf: true);
         var planned = Assert.Single(preview.Conflicts);
         Assert.Equal(ResolutionOutcome.WhatIf, planned.Outcome);
-        Assert.Contains("would write: ", planned.Message);
+        Assert.Contains("it would write: ", planned.Message);
         Assert.Contains("(Cloud copy, ", planned.Message);
         Assert.True(preview.Run!.WhatIf);
         Assert.Equal(SyncSide.Cloud, Assert.Single(preview.Run.Plan.Actions, a => a.WritesSite).Target);
