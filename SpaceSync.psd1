@@ -21,6 +21,7 @@
         'Get-SyncedSpace'
         'Get-SyncHistory'
         'Get-SyncConflict'
+        'Resolve-SyncConflict'
         'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()

@@ -7,7 +7,14 @@ namespace SpaceSync.Core.State
     /// <summary>Where a pair stands; a trashed side is remembered so a restore can be told from a new page.</summary>
     public enum PairStatus { Active, TrashedOnCloud, TrashedOnDataCenter, TrashedOnBoth }
 
-    public enum RunKind { Baseline, Sync }
+    public enum RunKind
+    {
+        Baseline,
+        Sync,
+        // ---- conflict resolution
+        /// <summary>Resolve-SyncConflict: only the resolved pages are written; the change marks stay.</summary>
+        Resolve,
+    }
 
     public enum RunOutcome { Succeeded, Failed, Cancelled, Refused }
 

@@ -28,7 +28,7 @@ namespace SpaceSync.Core.State
             (PairStatus.TrashedOnDataCenter, "trashed-on-datacenter"), (PairStatus.TrashedOnBoth, "trashed-on-both"));
 
         public static readonly Words<RunKind> Kind = new Words<RunKind>("run kind",
-            (RunKind.Baseline, "baseline"), (RunKind.Sync, "sync"));
+            (RunKind.Baseline, "baseline"), (RunKind.Sync, "sync"), (RunKind.Resolve, "resolve"));
 
         public static readonly Words<RunOutcome> Outcome = new Words<RunOutcome>("run outcome",
             (RunOutcome.Succeeded, "succeeded"), (RunOutcome.Failed, "failed"),

@@ -374,7 +374,7 @@ namespace SpaceSync.Core.Sync
             private async Task ReadAsync(CancellationToken ct)
             {
                 var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
-                _readMarks = _state.GetReadMarks(_space.Key);
+                _readMarks = WithResolvedPages(_state.GetReadMarks(_space.Key)); // ---- conflict resolution
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
@@ -595,7 +595,7 @@ namespace SpaceSync.Core.Sync
                 var plan = SyncPlanner.Plan(WithAttachments(new SpacePlanRequest
                 {
                     SpaceKey = _space.Key,
-                    Direction = _space.Direction,
+                    Direction = PlanDirection(), // ---- conflict resolution: a resolution may write either site
                     Conflicts = _space.Conflicts,
                     MaxDeletePercent = _space.MaxDeletePercent,
                     Force = _options.Force,
@@ -1109,10 +1109,11 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var open = _state.GetOpenConflict(old.Id);
+                var closing = open != null && status == StatePairStatus.Active ? ClosingText(pairKey, progress) ?? "synced by run " + _runId : null; // ---- conflict resolution
                 var stored = _state.RecordPageOutcome(new PageOutcome
                 {
                     Pair = pair,
-                    ResolvedConflict = open != null && status == StatePairStatus.Active ? new ConflictResolution(open.Id, "synced by run " + _runId) : null,
+                    ResolvedConflict = closing != null ? new ConflictResolution(open!.Id, closing) : null,
                     History = progress.History,
                 })!;
                 Remember(stored);
