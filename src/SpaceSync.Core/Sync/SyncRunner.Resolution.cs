@@ -194,6 +194,10 @@ namespace SpaceSync.Core.Sync
 
                 var failures = run.Outcomes.Where(o => o.Outcome != ActionOutcomeKind.Done && PairOf(o.Action) == PairKey).Select(o => o.Message).ToList();
                 var why = failures.Count > 0 ? string.Join("; ", failures) : Why ?? "the run did not settle the page";
+                // A merge the executor made and found colliding: say it in the terms of -Keep Merged.
+                var collided = run.Conflicts.FirstOrDefault(c => c.DataCenterId == PairKey);
+                if (collided != null && Request.Keep == ConflictKeep.Merged)
+                    why = $"the edits overlap ({string.Join(" ", collided.Warnings).TrimEnd('.')}); choose -Keep Cloud, DataCenter or Both";
                 return result with { Kept = null, Outcome = ResolutionOutcome.Open, Message = $"not resolved, the conflict stays open: {why}" };
             }
         }
@@ -248,7 +252,7 @@ namespace SpaceSync.Core.Sync
                 LoadPairs();
                 await ReadAsync(ct).ConfigureAwait(false);
                 await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
-                var plan = Plan();
+                var plan = await PreviewMergesAsync(Plan(), ct).ConfigureAwait(false);
                 var actions = ResolvedActions(plan);
                 return Result(ResolvedPlan(plan, actions), new Dictionary<string, int>(StringComparer.Ordinal),
                     ConflictsOf(plan).Where(IsResolving).ToList()) with { WhatIf = true };
@@ -279,6 +283,7 @@ namespace SpaceSync.Core.Sync
                     CloseAlreadyEqual();
                     await ExecuteActionsAsync(actions, lockOwner, ct).ConfigureAwait(false);
                     var conflicts = ConflictsOf(plan).Where(IsResolving).ToList();
+                    conflicts.AddRange(_mergeCollisions.Values); // -Keep Merged whose merge collided
                     if (_metConcurrentEdit.Count > 0)
                     {
                         // The normal path: those pages are read again and planned anew with the same policies.
