@@ -78,7 +78,9 @@ namespace SpaceSync.Core.Sync
         }
 
         private static string Where(ParentRef? parent) =>
-            parent is null ? "the same parent" : parent.IsTopLevel ? "the top level" : parent.ToString();
+            parent is null ? "the same parent"
+            : parent.CreatedByAction is int a ? $"the page action #{a} creates"
+            : parent.IsTopLevel ? "the top level" : parent.ToString();
 
         private static string Names(IReadOnlyList<string> users, IReadOnlyList<string> groups)
         {
