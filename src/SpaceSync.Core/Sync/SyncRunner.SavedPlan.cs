@@ -206,7 +206,8 @@ namespace SpaceSync.Core.Sync
                         _options.Progress?.Report(refused);
                     }
 
-                    foreach (var warning in check.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
+                    // The result's plan carries these warnings to the caller; the log keeps them at a level that does not repeat them.
+                    foreach (var warning in check.Warnings) _log.Information("{Space}: {Warning}", _space.Key, warning);
                     await ExecuteActionsAsync(toRun, lockOwner, ct).ConfigureAwait(false);
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     var plan = SavedAsPlan(check.Warnings);

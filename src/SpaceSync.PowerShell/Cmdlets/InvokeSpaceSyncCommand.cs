@@ -95,11 +95,6 @@ namespace SpaceSync.PowerShell.Cmdlets
             var result = await SyncRunner.RunSavedPlanAsync(run.DataCenter, run.Cloud, run.State, run.Space, saved, options, run.Log, cancellationToken)
                 .ConfigureAwait(false);
             foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
-            foreach (var outcome in result.Outcomes.Where(o => o.Outcome == ActionOutcomeKind.Skipped))
-            {
-                run.Warning($"Space {run.Space.Key}: action #{outcome.Action.Id} ({outcome.Action.Kind} \"{outcome.Action.Title}\") not applied: {outcome.Message}");
-            }
-
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);
             if (PassThru) run.Output(result.Outcomes);
