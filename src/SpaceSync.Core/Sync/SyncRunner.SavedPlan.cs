@@ -375,8 +375,10 @@ namespace SpaceSync.Core.Sync
                            $"{action.Target.Label()} page {(action.Target == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId)}";
                 }
 
+                // A paired namesake was there when the plan was made (the planner judged it); an unpaired one is new since.
                 var taken = SnapshotOf(action.Target).Snapshot.Pages.Values.FirstOrDefault(p =>
-                    p.Status == PageStatus.Current && string.Equals(p.Title, action.Title, StringComparison.OrdinalIgnoreCase));
+                    p.Status == PageStatus.Current && PairOfPage(action.Target, p.Id) is null &&
+                    string.Equals(p.Title, action.Title, StringComparison.OrdinalIgnoreCase));
                 return taken is null ? null
                     : $"changed since the plan was made: the title \"{action.Title}\" is now taken on {action.Target.Label()} by page {taken.Id}";
             }

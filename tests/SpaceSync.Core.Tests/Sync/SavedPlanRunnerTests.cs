@@ -193,4 +193,53 @@ public sealed class SavedPlanRunnerTests(ITestOutputHelper output)
         Assert.Contains("changed since the plan was made", state.Message);
         Assert.Contains("A.", world.CloudTwin(a).Current.Body);
     }
+
+    [Fact]
+    public async Task A_create_whose_title_was_taken_on_the_target_since_the_plan_is_refused_and_nothing_is_made()
+    {
+        await using var world = await SyncedWorldAsync();
+        var home = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        world.Dc.CreatePage(home.Id, "Quarterly review", "<p>from Data Center</p>", home.HomepageId);
+        var saved = await SavePlanAsync(world);
+        var cloudHome = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
+        var namesake = world.Cloud.CreatePage(cloudHome.Id, "Quarterly Review", "<p>written on Cloud meanwhile</p>", cloudHome.HomepageId);
+
+        var result = await ApplyAsync(world, saved);
+        Show(result);
+        var create = Assert.Single(result.Outcomes);
+        Assert.Equal(ActionOutcomeKind.Skipped, create.Outcome);
+        Assert.Equal($"changed since the plan was made: the title \"Quarterly review\" is now taken on Cloud by page {namesake.Id}", create.Message);
+        Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title.Equals("Quarterly review", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task A_space_s_blog_posts_are_saved_and_applied_as_their_own_collection()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 20);
+        world.Space = world.Space with { Content = new ResolvedContent(false, false, false, Blogposts: true) };
+        var cloudSpace = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!;
+        var dcPosts = world.Dc.GetPages(RunnerWorld.Key).Where(p => p.IsBlogPost && p.Status == "current").ToList();
+        Assert.NotEmpty(dcPosts);
+        foreach (var original in dcPosts) world.Cloud.CreateBlogPost(cloudSpace.Id, original.Title, original.Current.Body);
+        var posts = SpaceCollections.Of(world.Space).Last();
+        Assert.Equal(RunnerWorld.Key + ":blogposts", posts.Key);
+        var dc = world.DcSite.OfBlogPosts();
+        var cloud = world.CloudSite.OfBlogPosts();
+        await world.BaselineAsync();
+        await BaselineRunner.RunAsync(dc, cloud, world.State, posts, null, false, false, EngineLog.None, CancellationToken.None);
+        var post = RunnerWorld.Edit(world.Dc, dcPosts[0], body: "<p>Post edited before the plan.</p>");
+
+        var planned = await SyncRunner.PlanForSavingAsync(dc, cloud, world.State, posts, new SyncRunOptions(), EngineLog.None, CancellationToken.None);
+        Assert.Equal(RunnerWorld.Key + ":blogposts", planned.Saved.Key);
+        Assert.Equal(ContentKind.BlogPost, planned.Saved.Settings.Collection);
+        var update = Assert.Single(planned.Saved.Actions);
+        Assert.Equal(post.Id.ToString(), update.Action.SourceId);
+
+        var result = await SyncRunner.RunSavedPlanAsync(dc, cloud, world.State, posts, planned.Saved, new SyncRunOptions(), EngineLog.None, CancellationToken.None);
+        Show(result);
+        Assert.Equal(ActionOutcomeKind.Done, Assert.Single(result.Outcomes).Outcome);
+        var twin = world.Cloud.FindPage(long.Parse(world.State.FindPair(posts.Key, SiteKind.DataCenter, post.Id.ToString())!.CloudPageId))!;
+        Assert.True(twin.IsBlogPost);
+        Assert.Contains("Post edited before the plan", twin.Current.Body);
+    }
 }
