@@ -244,8 +244,11 @@ namespace SpaceSync.Core.Sync
                 SpaceKey = _space.Key,
                 Items = _savedPlan!.Items,
                 Actions = SavedActions().ToList(),
-                Warnings = _savedPlan.Warnings.Concat(warnings).Distinct().ToList(),
+                Warnings = _savedPlan.Warnings.Concat(warnings).Concat(_space.Content?.Comments == true ? new[] { CommentsNotPlanned } : Array.Empty<string>())
+                    .Distinct().ToList(),
             };
+
+            private const string CommentsNotPlanned = "footer comments are not part of a saved plan: the next ordinary run syncs them";
 
             /// <summary>The pages an action reads or writes, as this run's read saw them.</summary>
             private List<PlannedPage> PlannedPagesOf(SyncAction action)
