@@ -661,6 +661,7 @@ namespace SpaceSync.Core.Sync
             /// <summary>Notes the page for the re-plan (first round only) and says what happens to it.</summary>
             private string MetConcurrentEdit(SyncAction action)
             {
+                if (_savedPlan != null) return SavedPlanConcurrentEdit(); // ---- saved plans
                 if (_round > 1 || action.PairKey is null)
                 {
                     return _round > 1 ? "edited again during the re-plan: left for the next run" : "planned again next run";

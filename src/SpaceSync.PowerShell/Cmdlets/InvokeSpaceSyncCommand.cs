@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,8 +24,85 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Full { get; set; }
 
+        // ---- saved plans -------------------------------------------------------------------------------------------
+
+        /// <summary>Apply exactly the plan Get-SyncDrift -PlanPath saved: its actions only, each refused when its pages changed since.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? PlanPath { get; set; }
+
+        private SavedPlan? _savedPlan;
+        private string _savedPlanPath = "";
+        private readonly HashSet<string> _savedPlanSpacesSeen = new HashSet<string>(StringComparer.Ordinal);
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            if (PlanPath is null) return;
+            _savedPlanPath = GetUnresolvedProviderPathFromPSPath(PlanPath);
+            try
+            {
+                _savedPlan = SavedPlanJson.Read(_savedPlanPath);
+                _savedPlan.CheckUsable(ResolveScopePath(), DateTimeOffset.UtcNow);
+            }
+            catch (SavedPlanException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, e.Code, ErrorCategory.InvalidData, _savedPlanPath)
+                {
+                    ErrorDetails = new ErrorDetails($"Plan {_savedPlanPath}: {e.Message}"),
+                });
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_savedPlan is null || SpaceKey != null) return;
+            foreach (var space in _savedPlan.Spaces.Where(s => !_savedPlanSpacesSeen.Contains(s.Key)))
+            {
+                WriteWarning($"Space {space.Key} of the plan {_savedPlanPath} is not in the scope file: its {space.Actions.Count} action(s) were not applied.");
+            }
+        }
+
+        private async Task RunSavedPlanAsync(SpaceRun run, CancellationToken cancellationToken)
+        {
+            var saved = _savedPlan!.SpaceOf(run.Space.Key);
+            lock (_savedPlanSpacesSeen) _savedPlanSpacesSeen.Add(run.Space.Key);
+            if (saved is null)
+            {
+                // -SpaceKey names spaces to take from the plan; without it, the plan's spaces are the ones that run.
+                if (SpaceKey != null) run.Warning($"Space {run.Space.Key}: not in the plan {_savedPlanPath}; nothing was done.");
+                return;
+            }
+
+            var options = new SyncRunOptions { Force = Force, Translation = run.Translation };
+            if (!run.ShouldProcess($"space {run.Space.Key}", $"Apply the saved plan {_savedPlanPath} ({saved.Actions.Count} action(s))"))
+            {
+                var preview = await SyncRunner.RunSavedPlanAsync(run.DataCenter, run.Cloud, run.State, run.Space, saved, options with { WhatIf = true },
+                    run.Log, cancellationToken).ConfigureAwait(false);
+                var refused = preview.Outcomes.ToDictionary(o => o.Action.Id, o => o.Message);
+                foreach (var entry in saved.Actions)
+                {
+                    var action = entry.Action;
+                    run.ShouldProcess($"{action.Target} page {action.TargetId ?? "(new)"} \"{action.Title}\"",
+                        $"{action.Kind}: {entry.Text}" + (refused.TryGetValue(action.Id, out var why) ? $" [would be refused: {why}]" : ""));
+                }
+
+                foreach (var warning in preview.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
+                return;
+            }
+
+            var result = await SyncRunner.RunSavedPlanAsync(run.DataCenter, run.Cloud, run.State, run.Space, saved, options, run.Log, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
+            foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
+            run.Output(result);
+            if (PassThru) run.Output(result.Outcomes);
+        }
+
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
+            if (PlanPath != null) { await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); return; } // ---- saved plans
             if (!run.ShouldProcess($"space {run.Space.Key}", "Synchronize pages between Data Center and Cloud"))
             {
                 // -WhatIf: every action the run would take, and nothing written.
