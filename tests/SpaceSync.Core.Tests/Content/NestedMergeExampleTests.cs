@@ -178,6 +178,21 @@ public sealed class NestedMergeExampleTests
     }
 
     [Fact]
+    public void Each_side_deleting_a_different_one_of_two_like_items_never_brings_either_back()
+    {
+        // Both items are lists-in-items with one shell: pairing the Data Center's surviving item with the one Cloud kept
+        // would read as an edit of it and resurrect a deleted item. Adjacent deletions collide instead, as in diff3.
+        const string page = "<ol><li><p>Zero</p><ul><li><p>Sub 0</p></li></ul></li><li><p>One</p><ul><li><p>Sub 1</p></li></ul></li><li>Two</li></ol>";
+        var dc = page.Replace("<li><p>Zero</p><ul><li><p>Sub 0</p></li></ul></li>", "");
+        var cloud = page.Replace("<li><p>One</p><ul><li><p>Sub 1</p></li></ul></li>", "");
+
+        var result = BlockMerge.Merge(page, dc, cloud);
+
+        Assert.Equal("items 1–2 (\"Zero Sub 0\") of the list at block 1",
+            Assert.Single(result.Conflicts).Describe());
+    }
+
+    [Fact]
     public void A_page_laid_out_in_columns_merges_edits_in_different_columns()
     {
         const string page = "<ac:layout><ac:layout-section ac:type=\"two_equal\"><ac:layout-cell><p>Left one.</p><p>Left two.</p></ac:layout-cell>" +

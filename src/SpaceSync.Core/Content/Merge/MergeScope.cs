@@ -184,7 +184,7 @@ namespace SpaceSync.Core.Content.Merge
         {
             var sb = new StringBuilder();
             foreach (var node in unit.Nodes) AppendText(node, sb);
-            return Clean(sb.ToString());
+            return Clean(sb.ToString()).Replace('"', '\''); // it is quoted
         }
 
         private static void AppendText(StorageNode node, StringBuilder sb)
