@@ -36,7 +36,10 @@ namespace SpaceSync.Core.Content.Merge
     /// element, attributes, macro parameters; see <see cref="MergeContainer"/>). Then the same diff3 runs over its
     /// children — list items, table rows, the macro body's blocks — and recurses into nested lists, sections and macros.
     /// A change of the shell on either side (a list turned numbered, a panel's title or colour, a table's width) makes
-    /// the container one unit again: with an edit inside it on the other side, that is a conflict.
+    /// the container one unit again: with an edit inside it on the other side, that is a conflict. A row is one unit (its
+    /// cells are not merged); so is a list item's text, while the item's nested lists merge inside. Between anchors, a
+    /// run both sides changed that has as many units on all three sides pairs up by position, so edits of adjacent
+    /// paragraphs or rows merge; runs of different lengths (an edit next to the other side's insertion) collide.
     /// Pure: no I/O. Both sides must be in one dialect (translate Cloud's body to Data Center's first).
     /// </summary>
     public static class BlockMerge
