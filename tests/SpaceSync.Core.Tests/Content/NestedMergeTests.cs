@@ -123,6 +123,32 @@ public sealed class NestedMergeTests
     }
 
     [Fact]
+    public void Rewrites_of_different_children_merge_even_when_adjacent()
+    {
+        var random = new Random(516);
+        for (var c = 0; c < Cases; c++)
+        {
+            var page = RandomPage(random, c);
+            var children = RandomChildren(random, page.Shape, 2 + random.Next(8));
+            // Each child is rewritten in place by one side at most; neighbours may belong to different sides.
+            var owner = children.Select(_ => random.Next(3)).ToList(); // 0 nobody, 1 Data Center, 2 Cloud
+            owner[random.Next(children.Count)] = 1;
+            var cloudOnly = Enumerable.Range(0, children.Count).Where(i => owner[i] != 1).ToList();
+            if (cloudOnly.Count == 0) owner[0] = 2; // (children.Count > 1, so one stays with the Data Center)
+            else owner[cloudOnly[random.Next(cloudOnly.Count)]] = 2;
+            var dc = children.Select((x, i) => owner[i] == 1 ? page.Shape.Child(random, $"dc-{i}") : x).ToList();
+            var cloud = children.Select((x, i) => owner[i] == 2 ? page.Shape.Child(random, $"cloud-{i}") : x).ToList();
+            var expected = ContentNormalizer.Normalize(page.Body(children.Select((x, i) => owner[i] == 1 ? dc[i] : cloud[i])));
+
+            var result = BlockMerge.Merge(page.Body(children), page.Body(dc), page.Body(cloud));
+
+            Assert.True(result.Clean, $"case {c} ({page.Shape.Name}): in-place rewrites collided at {page.Body(children)}\n{page.Body(dc)}\n{page.Body(cloud)}\n" +
+                                      string.Join("; ", result.Conflicts.Select(k => k.Describe())));
+            Assert.Equal(expected, result.Body);
+        }
+    }
+
+    [Fact]
     public void Different_edits_of_the_same_child_collide_and_say_where()
     {
         var random = new Random(512);

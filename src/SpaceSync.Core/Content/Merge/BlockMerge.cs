@@ -149,10 +149,13 @@ namespace SpaceSync.Core.Content.Merge
                 var gapSide = nextSide - previousSide - 1;
                 if (gapO > 0 && gapSide > 0)
                 {
-                    var shells = Matches(
-                        o.GetRange(previousO + 1, gapO).Select(u => u.Container != null ? u.Identity : Unmatchable + "base").ToList(),
-                        side.GetRange(previousSide + 1, gapSide)
-                            .Select(u => u.Container != null && !baseKeys.Contains(u.Key) ? u.Identity : Unmatchable + "side").ToList());
+                    var baseShells = o.GetRange(previousO + 1, gapO).Select(u => u.Container != null ? u.Identity : Unmatchable + "base").ToList();
+                    var sideShells = side.GetRange(previousSide + 1, gapSide)
+                        .Select(u => u.Container != null && !baseKeys.Contains(u.Key) ? u.Identity : Unmatchable + "side").ToList();
+                    // A gap as long on both sides was rewritten in place: a container pairs only with the one at its position.
+                    var shells = gapO == gapSide
+                        ? baseShells.Select((x, j) => x == sideShells[j] ? j : -1).ToArray()
+                        : Matches(baseShells, sideShells);
                     for (var j = 0; j < gapO; j++)
                         if (shells[j] >= 0) match[previousO + 1 + j] = previousSide + 1 + shells[j];
                 }
