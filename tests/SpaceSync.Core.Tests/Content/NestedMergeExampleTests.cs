@@ -125,6 +125,19 @@ public sealed class NestedMergeExampleTests
     }
 
     [Fact]
+    public void Two_edits_of_one_task_collide_and_name_the_task_by_its_words()
+    {
+        const string page = "<h2>Before release</h2><ac:task-list><ac:task><ac:task-id>7</ac:task-id><ac:task-status>incomplete</ac:task-status>" +
+                            "<ac:task-body>Call \"Bob\" about the freeze</ac:task-body></ac:task></ac:task-list>";
+        var dc = page.Replace("incomplete", "complete");
+        var cloud = page.Replace("the freeze", "the code freeze");
+
+        var conflict = Assert.Single(BlockMerge.Merge(page, dc, cloud).Conflicts);
+
+        Assert.Equal("task 1 (\"Call 'Bob' about the freeze\") of the task list after heading \"Before release\"", conflict.Describe());
+    }
+
+    [Fact]
     public void An_item_text_edit_and_a_new_sub_item_of_the_same_item_merge()
     {
         const string page = "<ul><li><p>Install</p><ul><li><p>Linux</p></li><li><p>Windows</p></li></ul></li><li><p>Configure</p></li></ul>";
@@ -178,6 +191,21 @@ public sealed class NestedMergeExampleTests
     }
 
     [Fact]
+    public void Each_side_deleting_a_different_one_of_two_like_items_never_brings_either_back()
+    {
+        // Both items are lists-in-items with one shell: pairing the Data Center's surviving item with the one Cloud kept
+        // would read as an edit of it and resurrect a deleted item. Adjacent deletions collide instead, as in diff3.
+        const string page = "<ol><li><p>Zero</p><ul><li><p>Sub 0</p></li></ul></li><li><p>One</p><ul><li><p>Sub 1</p></li></ul></li><li>Two</li></ol>";
+        var dc = page.Replace("<li><p>Zero</p><ul><li><p>Sub 0</p></li></ul></li>", "");
+        var cloud = page.Replace("<li><p>One</p><ul><li><p>Sub 1</p></li></ul></li>", "");
+
+        var result = BlockMerge.Merge(page, dc, cloud);
+
+        Assert.Equal("items 1–2 (\"Zero Sub 0\") of the list at block 1",
+            Assert.Single(result.Conflicts).Describe());
+    }
+
+    [Fact]
     public void A_page_laid_out_in_columns_merges_edits_in_different_columns()
     {
         const string page = "<ac:layout><ac:layout-section ac:type=\"two_equal\"><ac:layout-cell><p>Left one.</p><p>Left two.</p></ac:layout-cell>" +
@@ -189,6 +217,9 @@ public sealed class NestedMergeExampleTests
 
         Assert.True(result.Clean);
         Assert.Equal(N(dc.Replace("Right one.", "Right one, edited.")), result.Body);
+        // Both editing one paragraph of a column collide there, named through the layout.
+        var conflict = Assert.Single(BlockMerge.Merge(page, dc, page.Replace("Left two.", "Left 2.")).Conflicts);
+        Assert.Equal("block 2 (paragraph \"Left two.\") of column 1 of layout section 1 of the layout at block 1", conflict.Describe());
     }
 
     [Fact]

@@ -36,7 +36,10 @@ namespace SpaceSync.Core.Content.Merge
     /// element, attributes, macro parameters; see <see cref="MergeContainer"/>). Then the same diff3 runs over its
     /// children — list items, table rows, the macro body's blocks — and recurses into nested lists, sections and macros.
     /// A change of the shell on either side (a list turned numbered, a panel's title or colour, a table's width) makes
-    /// the container one unit again: with an edit inside it on the other side, that is a conflict.
+    /// the container one unit again: with an edit inside it on the other side, that is a conflict. A row is one unit (its
+    /// cells are not merged); so is a list item's text, while the item's nested lists merge inside. Between anchors, a
+    /// run both sides changed that has as many units on all three sides pairs up by position, so edits of adjacent
+    /// paragraphs or rows merge; runs of different lengths (an edit next to the other side's insertion) collide.
     /// Pure: no I/O. Both sides must be in one dialect (translate Cloud's body to Data Center's first).
     /// </summary>
     public static class BlockMerge
@@ -61,37 +64,47 @@ namespace SpaceSync.Core.Content.Merge
         private static List<StorageNode> MergeSequence(List<MergeUnit> o, List<MergeUnit> a, List<MergeUnit> b, MergeScope scope,
             List<MergeConflict> conflicts)
         {
+            var baseKeys = new HashSet<string>(o.Select(u => u.Key), StringComparer.Ordinal);
+            var matchA = Align(o, a, baseKeys);
+            var matchB = Align(o, b, baseKeys);
             var merged = new List<StorageNode>();
-            Diff3(o, a, b, u => u.Key,
-                (io, ia, ib) => merged.AddRange(a[ia].Nodes), // an anchor, equal on all three sides
-                (o0, o1, a0, a1, b0, b1) => Chunk(Slice(o, o0, o1), Slice(a, a0, a1), Slice(b, b0, b1), o0, scope, inside: true,
-                    merged, conflicts));
+            int io = 0, ia = 0, ib = 0;
+            while (true)
+            {
+                // The next base unit both sides kept (as it was, or as the same container), in order: a stable anchor.
+                var next = io;
+                while (next < o.Count && !(matchA[next] >= ia && matchB[next] >= ib)) next++;
+                var endA = next < o.Count ? matchA[next] : a.Count;
+                var endB = next < o.Count ? matchB[next] : b.Count;
+                Chunk(Slice(o, io, next), Slice(a, ia, endA), Slice(b, ib, endB), io, scope, baseKeys, merged, conflicts);
+                if (next >= o.Count) break;
+                merged.AddRange(MergeOne(o[next], a[endA], b[endB], next, scope, conflicts));
+                io = next + 1;
+                ia = endA + 1;
+                ib = endB + 1;
+            }
             return merged;
         }
 
         /// <summary>
         /// One unstable region between anchors: who changed it decides. When both did, a region of as many units on all
-        /// three sides pairs up by position; otherwise, when <paramref name="inside"/>, the region is aligned again by
-        /// shell, so that a container both sides edited is merged inside rather than collide.
+        /// three sides, none of them a base unit moved from elsewhere, pairs up by position (each side rewrote them in
+        /// place), so that edits of adjacent units — rows 2 and 3 — do not collide.
         /// </summary>
-        private static void Chunk(List<MergeUnit> o, List<MergeUnit> a, List<MergeUnit> b, int offset, MergeScope scope, bool inside,
-            List<StorageNode> merged, List<MergeConflict> conflicts)
+        private static void Chunk(List<MergeUnit> o, List<MergeUnit> a, List<MergeUnit> b, int offset, MergeScope scope,
+            HashSet<string> baseKeys, List<StorageNode> merged, List<MergeConflict> conflicts)
         {
             if (SameKeys(a, o)) merged.AddRange(b.SelectMany(x => x.Nodes));
             else if (SameKeys(b, o) || SameKeys(a, b)) merged.AddRange(a.SelectMany(x => x.Nodes));
-            else if (o.Count > 1 && a.Count == o.Count && b.Count == o.Count)
+            else if (o.Count > 1 && a.Count == o.Count && b.Count == o.Count && InPlace(o, a, baseKeys) && InPlace(o, b, baseKeys))
             {
-                // As many units on each side as in the base, between two anchors: each side rewrote them in place, so
-                // they pair up by position, and edits of adjacent units (rows 2 and 3) do not collide.
                 for (var i = 0; i < o.Count; i++)
-                    Chunk(Slice(o, i, i + 1), Slice(a, i, i + 1), Slice(b, i, i + 1), offset + i, scope, inside: true, merged, conflicts);
-            }
-            else if (inside && o.Any(u => u.Container != null))
-            {
-                Diff3(o, a, b, u => u.Identity,
-                    (io, ia, ib) => merged.AddRange(MergeOne(o[io], a[ia], b[ib], offset + io, scope, conflicts)),
-                    (o0, o1, a0, a1, b0, b1) => Chunk(Slice(o, o0, o1), Slice(a, a0, a1), Slice(b, b0, b1), offset + o0, scope,
-                        inside: false, merged, conflicts));
+                {
+                    if (o[i].Identity == a[i].Identity && o[i].Identity == b[i].Identity)
+                        merged.AddRange(MergeOne(o[i], a[i], b[i], offset + i, scope, conflicts));
+                    else
+                        Chunk(Slice(o, i, i + 1), Slice(a, i, i + 1), Slice(b, i, i + 1), offset + i, scope, baseKeys, merged, conflicts);
+                }
             }
             else
             {
@@ -102,48 +115,58 @@ namespace SpaceSync.Core.Content.Merge
             }
         }
 
-        /// <summary>One unit with the same identity on all three sides: taken whole when at most one side changed it, else merged inside.</summary>
+        // Each unit of the side is the base unit at its position, or new: never another base unit, shifted.
+        private static bool InPlace(List<MergeUnit> o, List<MergeUnit> side, HashSet<string> baseKeys) =>
+            o.Zip(side, (x, y) => x.Key == y.Key || !baseKeys.Contains(y.Key)).All(ok => ok);
+
+        /// <summary>A unit both sides kept (or whose container both kept): taken whole when at most one side changed it, else merged inside.</summary>
         private static IReadOnlyList<StorageNode> MergeOne(MergeUnit o, MergeUnit a, MergeUnit b, int index, MergeScope scope,
             List<MergeConflict> conflicts)
         {
             if (a.Key == o.Key) return b.Nodes;
             if (b.Key == o.Key || a.Key == b.Key) return a.Nodes;
-            // Same identity yet different keys: all three are containers with one shell.
+            // Changed on both sides: aligned by identity, so all three are containers with one shell.
             var before = conflicts.Count;
             var inner = o.Container!.Units();
             var children = MergeSequence(inner, a.Container!.Units(), b.Container!.Units(), scope.Inside(index, inner), conflicts);
             return conflicts.Count > before ? Array.Empty<StorageNode>() : new StorageNode[] { a.Container.Rebuild(children) };
         }
 
-        private delegate void OnAnchor(int io, int ia, int ib);
-
-        private delegate void OnChunk(int o0, int o1, int a0, int a1, int b0, int b1);
-
         /// <summary>
-        /// diff3: walks the base, anchoring on each unit both sides kept in order (by <paramref name="key"/>), and hands
-        /// the regions between anchors (possibly empty on some side) to <paramref name="chunk"/>.
+        /// For each base unit, the index of the side's unit it pairs with, or -1: first a longest common subsequence of
+        /// equal units; then, in each gap between two pairs, one of containers with the same shell (the same list, table
+        /// or macro, edited) — but never a side unit that equals some base unit, which is that unit moved, not an edit.
         /// </summary>
-        private static void Diff3(List<MergeUnit> o, List<MergeUnit> a, List<MergeUnit> b, Func<MergeUnit, string> key, OnAnchor anchor,
-            OnChunk chunk)
+        private static int[] Align(List<MergeUnit> o, List<MergeUnit> side, HashSet<string> baseKeys)
         {
-            var keysO = o.Select(key).ToList();
-            var matchA = Matches(keysO, a.Select(key).ToList());
-            var matchB = Matches(keysO, b.Select(key).ToList());
-            int io = 0, ia = 0, ib = 0;
-            while (true)
+            var match = Matches(o.Select(u => u.Key).ToList(), side.Select(u => u.Key).ToList());
+            int previousO = -1, previousSide = -1;
+            for (var i = 0; i <= o.Count; i++)
             {
-                var next = io;
-                while (next < o.Count && !(matchA[next] >= ia && matchB[next] >= ib)) next++;
-                var endA = next < o.Count ? matchA[next] : a.Count;
-                var endB = next < o.Count ? matchB[next] : b.Count;
-                if (next > io || endA > ia || endB > ib) chunk(io, next, ia, endA, ib, endB);
-                if (next >= o.Count) break;
-                anchor(next, endA, endB);
-                io = next + 1;
-                ia = endA + 1;
-                ib = endB + 1;
+                if (i < o.Count && match[i] < 0) continue;
+                var nextSide = i < o.Count ? match[i] : side.Count;
+                var gapO = i - previousO - 1;
+                var gapSide = nextSide - previousSide - 1;
+                if (gapO > 0 && gapSide > 0)
+                {
+                    var baseShells = o.GetRange(previousO + 1, gapO).Select(u => u.Container != null ? u.Identity : Unmatchable + "base").ToList();
+                    var sideShells = side.GetRange(previousSide + 1, gapSide)
+                        .Select(u => u.Container != null && !baseKeys.Contains(u.Key) ? u.Identity : Unmatchable + "side").ToList();
+                    // A gap as long on both sides was rewritten in place: a container pairs only with the one at its position.
+                    var shells = gapO == gapSide
+                        ? baseShells.Select((x, j) => x == sideShells[j] ? j : -1).ToArray()
+                        : Matches(baseShells, sideShells);
+                    for (var j = 0; j < gapO; j++)
+                        if (shells[j] >= 0) match[previousO + 1 + j] = previousSide + 1 + shells[j];
+                }
+                previousO = i;
+                previousSide = nextSide;
             }
+            return match;
         }
+
+        // Never equal to a key or a shell (those are markup, where a control character is written as a reference).
+        private const string Unmatchable = "\u0002";
 
         private static List<MergeUnit> Slice(List<MergeUnit> units, int from, int to) => units.GetRange(from, to - from);
 

@@ -85,7 +85,9 @@ namespace SpaceSync.Core.Content.Merge
             var name = ContainerName(container);
             if (_parent._parent == null) return $" of the {name} {_parent.Locate(_index)}";
             if (_parent._container!.TextAndLists) return $" of the nested list in {_parent._parent.Unit(_parent._index, 0)}";
-            return $" of the {name} in {_parent.Unit(_index, 0)}";
+            var unit = _parent.Unit(_index, 0);
+            // "column 2 of layout section 1", not "the column in column 2 of the layout section in layout section 1"
+            return _parent.Noun(_parent._base[_index], plural: false) == name ? " of " + unit : $" of the {name} in {unit}";
         }
 
         /// <summary>A top-level block, by the heading it follows when that is unambiguous, else by its number.</summary>
@@ -184,7 +186,7 @@ namespace SpaceSync.Core.Content.Merge
         {
             var sb = new StringBuilder();
             foreach (var node in unit.Nodes) AppendText(node, sb);
-            return Clean(sb.ToString());
+            return Clean(sb.ToString()).Replace('"', '\''); // it is quoted
         }
 
         private static void AppendText(StorageNode node, StringBuilder sb)
@@ -194,7 +196,8 @@ namespace SpaceSync.Core.Content.Merge
                 case StorageText t:
                     sb.Append(t.Text);
                     break;
-                case StorageElement e when e.Name == "ac:parameter" || e.Name == "ac:task-id" || e.Name == "ac:task-uuid":
+                case StorageElement e when e.Name == "ac:parameter" || e.Name == "ac:task-id" || e.Name == "ac:task-uuid" ||
+                                           e.Name == "ac:task-status":
                     break; // settings, not what a reader sees as the block's text
                 case StorageElement e:
                     var cell = e.Name == "td" || e.Name == "th";
