@@ -359,6 +359,12 @@ namespace SpaceSync.Core.Sync
                             ? $"resolved: kept {winner.Label()} (v{VersionOn(item, winner)}) over {winner.Other().Label()} v{VersionOn(item, winner.Other())}"
                             : $"resolved: merged the Data Center v{item.DataCenterVersion} and Cloud v{item.CloudVersion} edits on both sites";
                     }
+                    else if (own.Count == 0 && item.Status != DriftStatus.InSync)
+                    {
+                        // Restricted, excluded, or drift the run cannot write: nothing settles the page here.
+                        resolution.Why = $"the page is {item.Status} ({item.Action})";
+                        continue;
+                    }
                     else if (own.Count == 0)
                     {
                         // Equal on both sites by now (edited by hand): nothing to write, the conflict just closes.

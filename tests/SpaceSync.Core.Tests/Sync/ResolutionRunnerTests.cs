@@ -320,6 +320,27 @@ public sealed class ResolutionRunnerTests
     }
 
     [Fact]
+    public async Task Resolution_of_a_page_made_equal_by_hand_since_writes_nothing_and_says_so()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var (dc, cloud, conflict) = await ConflictAsync(world);
+        RunnerWorld.Edit(world.Dc, dc, body: CloudText); // somebody settled it by hand
+        var (dcVersion, cloudVersion) = (dc.Current.Number, cloud.Current.Number);
+
+        var result = Assert.Single((await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.DataCenter) })).Conflicts);
+
+        Assert.Equal(ResolutionOutcome.Resolved, result.Outcome);
+        Assert.Null(result.Kept);
+        Assert.Contains("no longer a conflict when read", result.Message);
+        Assert.Equal(dcVersion, world.Dc.FindPage(dc.Id)!.Current.Number);
+        Assert.Equal(cloudVersion, world.Cloud.FindPage(cloud.Id)!.Current.Number);
+        Assert.Equal(CloudText, world.Cloud.FindPage(cloud.Id)!.Current.Body);
+        Assert.Empty(world.State.ListConflicts(RunnerWorld.Key));
+        Assert.Equal(dcVersion, world.PairOfDc(dc.Id).DataCenterVersion);
+    }
+
+    [Fact]
     public async Task Resolution_what_if_writes_nothing_and_an_id_not_open_is_reported_without_a_run()
     {
         await using var world = await RunnerWorld.StartAsync();
