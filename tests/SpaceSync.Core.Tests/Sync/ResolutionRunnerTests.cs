@@ -370,6 +370,15 @@ public sealed class ResolutionRunnerTests
         Assert.Null(missing.Run);
         Assert.Equal(runs, world.State.ListRuns(RunnerWorld.Key).Count);
 
+        // A resolution takes the space's lock like a sync: another run holding it refuses this one, which writes nothing.
+        var holder = StateStore.NewLockOwnerId();
+        Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, holder, TimeSpan.FromMinutes(5)).Acquired);
+        var locked = await Assert.ThrowsAsync<SyncRunException>(() => ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) }));
+        Assert.Equal(SyncRunException.SpaceLocked, locked.Code);
+        Assert.Equal(dcVersion, world.Dc.FindPage(dc.Id)!.Current.Number);
+        Assert.Single(world.State.ListConflicts(RunnerWorld.Key));
+        world.State.ReleaseLock(RunnerWorld.Key, holder);
+
         await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) });
         var twice = Assert.Single((await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) })).Conflicts);
         Assert.Equal(ResolutionOutcome.NotOpen, twice.Outcome);
