@@ -267,7 +267,8 @@ public sealed class ResolutionRunnerTests
         await using var world = await RunnerWorld.StartAsync();
         await world.BaselineAsync();
         var taken = new List<long>();
-        var (dc, _, conflict) = await ConflictAsync(world, taken: taken);
+        var (dc, cloud, conflict) = await ConflictAsync(world, taken: taken);
+        var (dcVersion, cloudVersion) = (dc.Current.Number, cloud.Current.Number);
         const string During = "<p>Edited on Data Center while the resolution was writing.</p>";
         var edits = 0;
         var dcSite = new InterceptingSite(world.DcSite)
@@ -289,6 +290,7 @@ public sealed class ResolutionRunnerTests
         // The 409 sent the page through the re-plan, which judged it again with the same -Keep: Cloud wins, the edit stays in history.
         Assert.Equal(1, edits);
         Assert.Equal(ResolutionOutcome.Resolved, result.Outcome);
+        Assert.StartsWith($"resolved: kept Cloud (v{cloudVersion}) over Data Center v{dcVersion + 1}, planned anew after an edit during the run", result.Message);
         var dcNow = world.Dc.FindPage(dc.Id)!;
         Assert.Equal(Normalized(CloudText), Normalized(dcNow.Current.Body));
         Assert.Contains(dcNow.Versions, v => v.Body == During);
