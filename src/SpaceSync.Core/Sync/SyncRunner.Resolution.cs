@@ -195,7 +195,9 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var failures = run.Outcomes.Where(o => o.Outcome != ActionOutcomeKind.Done && PairOf(o.Action) == PairKey).Select(o => o.Message).ToList();
-                var why = failures.Count > 0 ? string.Join("; ", failures) : Why ?? "the run did not settle the page";
+                var why = run.Refusal != null ? $"the run was refused ({run.Refusal.Code}): {run.Refusal.Message}"
+                    : failures.Count > 0 ? string.Join("; ", failures)
+                    : Why ?? "the run did not settle the page";
                 return result with { Kept = null, Outcome = ResolutionOutcome.Open, Message = $"not resolved, the conflict stays open: {why}" };
             }
         }
