@@ -140,6 +140,26 @@ Describe 'Resolve-SyncConflict' {
         Get-SyncDrift -ScopePath $p.Scope | Should -BeNullOrEmpty
     }
 
+    It '-Keep Merged of edits to the same block leaves the conflict open and says which -Keep to choose' {
+        $p = $script:P
+        $leaf = $script:Leaves[3]
+        Set-DcPage $p $leaf '<p>Same block, the Data Center words.</p>'
+        Set-CloudPage $p $p.Map[$leaf] '<p>Same block, the Cloud words.</p>'
+        $null = Invoke-SpaceSync -ScopePath $p.Scope -Confirm:$false
+        Reset-ConfluenceEmulatorStats $p.Dc, $p.Cloud
+
+        $result = Get-SyncConflict -ScopePath $p.Scope | Resolve-SyncConflict -Keep Merged -WarningVariable warned -WarningAction SilentlyContinue
+        "$($result.Outcome)" | Should -Be 'Open'
+        $result.Message | Should -Match 'the edits overlap \(.*\); choose -Keep Cloud, DataCenter or Both'
+        ($warned -join "`n") | Should -Match 'the edits overlap'
+        Get-WriteCount $p | Should -Be 0
+        @(Get-SyncConflict -ScopePath $p.Scope).Count | Should -Be 1
+
+        $kept = Get-SyncConflict -ScopePath $p.Scope | Resolve-SyncConflict -Keep DataCenter -Confirm:$false
+        "$($kept.Outcome)" | Should -Be 'Resolved'
+        (Get-CloudPage $p $p.Map[$leaf]).body.storage.value | Should -BeExactly '<p>Same block, the Data Center words.</p>'
+    }
+
     # Needs conflicts: merge in the runner (the lead's issue 5 work); until it is merged the planner leaves every merge open.
     It '-Keep Merged settles edits to different blocks on both sites' -Tag Merge {
         $p = $script:P

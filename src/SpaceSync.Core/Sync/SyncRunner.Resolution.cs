@@ -80,14 +80,16 @@ namespace SpaceSync.Core.Sync
                     "Give the space a direction in the scope file first.");
             }
 
+            // Kept by the run: -Keep Both's winner is fixed once chosen, so a re-plan after an edit during the run keeps it.
+            var policies = resolving.ToDictionary(r => r.PairKey, r => r.Policy, StringComparer.Ordinal);
             var runOptions = options with
             {
-                PairPolicies = resolving.ToDictionary(r => r.PairKey, r => r.Policy, StringComparer.Ordinal),
+                PairPolicies = policies,
                 // The delete guard weighs a whole sync; this run trashes nothing of other pages.
                 Force = true,
             };
             var run = new SyncRun(dataCenter, cloud, state, space, runOptions, log);
-            run.ResolveOnly(resolving);
+            run.ResolveOnly(resolving, policies);
             SyncRunResult result;
             if (options.WhatIf)
             {
@@ -193,7 +195,9 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var failures = run.Outcomes.Where(o => o.Outcome != ActionOutcomeKind.Done && PairOf(o.Action) == PairKey).Select(o => o.Message).ToList();
-                var why = failures.Count > 0 ? string.Join("; ", failures) : Why ?? "the run did not settle the page";
+                var why = run.Refusal != null ? $"the run was refused ({run.Refusal.Code}): {run.Refusal.Message}"
+                    : failures.Count > 0 ? string.Join("; ", failures)
+                    : Why ?? "the run did not settle the page";
                 // A merge the executor made and found colliding: say it in the terms of -Keep Merged.
                 var collided = run.Conflicts.FirstOrDefault(c => c.DataCenterId == PairKey);
                 if (collided != null && Request.Keep == ConflictKeep.Merged)
@@ -214,9 +218,14 @@ namespace SpaceSync.Core.Sync
         {
             /// <summary>The pairs a resolution run settles, by pair key; null for an ordinary sync.</summary>
             private Dictionary<string, PairResolution>? _resolving;
+            /// <summary>The run's PairPolicies (the same dictionary the plan reads).</summary>
+            private Dictionary<string, ConflictPolicy>? _policies;
 
-            public void ResolveOnly(IEnumerable<PairResolution> resolving) =>
+            public void ResolveOnly(IEnumerable<PairResolution> resolving, Dictionary<string, ConflictPolicy> policies)
+            {
                 _resolving = resolving.ToDictionary(r => r.PairKey, StringComparer.Ordinal);
+                _policies = policies;
+            }
 
             /// <summary>A resolution writes the page to whichever site loses, whatever the space's direction (hook in Plan).</summary>
             private SyncDirection PlanDirection() => _resolving != null ? SyncDirection.Both : _space.Direction;
@@ -241,6 +250,19 @@ namespace SpaceSync.Core.Sync
             private string? ClosingText(string pairKey, PairProgress progress)
             {
                 if (_resolving is null || !_resolving.TryGetValue(pairKey, out var resolution) || resolution.Text is null) return null;
+                if (_round > 1 && resolution.Winner is SyncSide winner)
+                {
+                    // Planned anew after an edit during the run: the versions of the first read are stale.
+                    var loser = winner.Other();
+                    var overwrite = progress.History.LastOrDefault(h => h.Action == "update-" + SideWord(loser));
+                    var before = loser == SyncSide.DataCenter ? overwrite?.DataCenterVersionBefore : overwrite?.CloudVersionBefore;
+                    if (before != null)
+                    {
+                        resolution.Text = $"resolved: kept {winner.Label()} (v{progress.Side(winner).Version}) over {loser.Label()} v{before}, " +
+                                          "planned anew after an edit during the run" + CopySuffix(resolution);
+                    }
+                }
+
                 progress.Add(History("resolve-conflict", progress.DataCenter.Id, progress.Cloud.Id, progress.DataCenter.Title,
                     resolution.Item?.DataCenterVersion, progress.DataCenter.Version, resolution.Item?.CloudVersion, progress.Cloud.Version,
                     $"conflict {resolution.Conflict.Id} " + resolution.Text));
@@ -360,9 +382,21 @@ namespace SpaceSync.Core.Sync
                             : resolution.Request.Keep == ConflictKeep.Cloud ? SyncSide.Cloud
                             : resolution.Request.Keep == ConflictKeep.DataCenter ? SyncSide.DataCenter
                             : resolution.Request.Winner ?? updates.OrderByDescending(a => a.WritesBody).Select(a => (SyncSide?)a.Source).FirstOrDefault();
+                        if (resolution.Winner is SyncSide chosen && resolution.Request.Keep == ConflictKeep.Both)
+                        {
+                            // An edit during the run must not flip the newer side in the re-plan: the copy is already made of this loser.
+                            _policies![resolution.PairKey] = chosen == SyncSide.Cloud ? ConflictPolicy.PreferCloud : ConflictPolicy.PreferDataCenter;
+                        }
+
                         resolution.Text = resolution.Winner is SyncSide winner
                             ? $"resolved: kept {winner.Label()} (v{VersionOn(item, winner)}) over {winner.Other().Label()} v{VersionOn(item, winner.Other())}"
                             : $"resolved: merged the Data Center v{item.DataCenterVersion} and Cloud v{item.CloudVersion} edits on both sites";
+                    }
+                    else if (own.Count == 0 && item.Status != DriftStatus.InSync)
+                    {
+                        // Restricted, excluded, or drift the run cannot write: nothing settles the page here.
+                        resolution.Why = $"the page is {item.Status} ({item.Action})";
+                        continue;
                     }
                     else if (own.Count == 0)
                     {
@@ -447,7 +481,7 @@ namespace SpaceSync.Core.Sync
                         var (id, title) = await CopyLoserAsync(resolution, loser, ct).ConfigureAwait(false);
                         resolution.CopyPageId = id;
                         resolution.CopyTitle = title;
-                        resolution.Text += $"; the {loser.Label()} text was kept as new page {id} \"{title}\" on {loser.Label()}";
+                        resolution.Text += CopySuffix(resolution);
                         _state.AddHistory(History("keep-copy-" + SideWord(loser), loser == SyncSide.DataCenter ? id : null, loser == SyncSide.Cloud ? id : null, title,
                             null, loser == SyncSide.DataCenter ? 1 : (int?)null, null, loser == SyncSide.Cloud ? 1 : (int?)null,
                             $"conflict {resolution.Conflict.Id}: the {loser.Label()} version v{VersionOn(resolution.Item!, loser)} of \"{resolution.Item!.Title}\" kept as a new page " +
@@ -474,6 +508,11 @@ namespace SpaceSync.Core.Sync
 
                 return actions.Where(a => !dropped.Contains(PairOf(a) ?? "")).ToList();
             }
+
+            private static string CopySuffix(PairResolution resolution) =>
+                resolution.CopyPageId is null || resolution.Winner is not SyncSide winner
+                    ? ""
+                    : $"; the {winner.Other().Label()} text was kept as new page {resolution.CopyPageId} \"{resolution.CopyTitle}\" on {winner.Other().Label()}";
 
             private async Task<(string Id, string Title)> CopyLoserAsync(PairResolution resolution, SyncSide loser, CancellationToken ct)
             {

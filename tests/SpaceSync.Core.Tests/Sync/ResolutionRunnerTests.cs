@@ -267,7 +267,8 @@ public sealed class ResolutionRunnerTests
         await using var world = await RunnerWorld.StartAsync();
         await world.BaselineAsync();
         var taken = new List<long>();
-        var (dc, _, conflict) = await ConflictAsync(world, taken: taken);
+        var (dc, cloud, conflict) = await ConflictAsync(world, taken: taken);
+        var (dcVersion, cloudVersion) = (dc.Current.Number, cloud.Current.Number);
         const string During = "<p>Edited on Data Center while the resolution was writing.</p>";
         var edits = 0;
         var dcSite = new InterceptingSite(world.DcSite)
@@ -289,6 +290,7 @@ public sealed class ResolutionRunnerTests
         // The 409 sent the page through the re-plan, which judged it again with the same -Keep: Cloud wins, the edit stays in history.
         Assert.Equal(1, edits);
         Assert.Equal(ResolutionOutcome.Resolved, result.Outcome);
+        Assert.StartsWith($"resolved: kept Cloud (v{cloudVersion}) over Data Center v{dcVersion + 1}, planned anew after an edit during the run", result.Message);
         var dcNow = world.Dc.FindPage(dc.Id)!;
         Assert.Equal(Normalized(CloudText), Normalized(dcNow.Current.Body));
         Assert.Contains(dcNow.Versions, v => v.Body == During);
@@ -320,6 +322,27 @@ public sealed class ResolutionRunnerTests
     }
 
     [Fact]
+    public async Task Resolution_of_a_page_made_equal_by_hand_since_writes_nothing_and_says_so()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        var (dc, cloud, conflict) = await ConflictAsync(world);
+        RunnerWorld.Edit(world.Dc, dc, body: CloudText); // somebody settled it by hand
+        var (dcVersion, cloudVersion) = (dc.Current.Number, cloud.Current.Number);
+
+        var result = Assert.Single((await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.DataCenter) })).Conflicts);
+
+        Assert.Equal(ResolutionOutcome.Resolved, result.Outcome);
+        Assert.Null(result.Kept);
+        Assert.Contains("no longer a conflict when read", result.Message);
+        Assert.Equal(dcVersion, world.Dc.FindPage(dc.Id)!.Current.Number);
+        Assert.Equal(cloudVersion, world.Cloud.FindPage(cloud.Id)!.Current.Number);
+        Assert.Equal(CloudText, world.Cloud.FindPage(cloud.Id)!.Current.Body);
+        Assert.Empty(world.State.ListConflicts(RunnerWorld.Key));
+        Assert.Equal(dcVersion, world.PairOfDc(dc.Id).DataCenterVersion);
+    }
+
+    [Fact]
     public async Task Resolution_what_if_writes_nothing_and_an_id_not_open_is_reported_without_a_run()
     {
         await using var world = await RunnerWorld.StartAsync();
@@ -348,6 +371,15 @@ public sealed class ResolutionRunnerTests
         Assert.Contains($"no open conflict {conflict.Id + 1000} in space '{RunnerWorld.Key}'", notOpen.Message);
         Assert.Null(missing.Run);
         Assert.Equal(runs, world.State.ListRuns(RunnerWorld.Key).Count);
+
+        // A resolution takes the space's lock like a sync: another run holding it refuses this one, which writes nothing.
+        var holder = StateStore.NewLockOwnerId();
+        Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, holder, TimeSpan.FromMinutes(5)).Acquired);
+        var locked = await Assert.ThrowsAsync<SyncRunException>(() => ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) }));
+        Assert.Equal(SyncRunException.SpaceLocked, locked.Code);
+        Assert.Equal(dcVersion, world.Dc.FindPage(dc.Id)!.Current.Number);
+        Assert.Single(world.State.ListConflicts(RunnerWorld.Key));
+        world.State.ReleaseLock(RunnerWorld.Key, holder);
 
         await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) });
         var twice = Assert.Single((await ResolveAsync(world, new[] { new ConflictResolutionRequest(conflict.Id, ConflictKeep.Cloud) })).Conflicts);
