@@ -122,12 +122,14 @@ namespace SpaceSync.Core.Sync
             var details = keys.Select(k => $"{k}: {string.Join("; ", problems.Where(p => p.Key == k).Select(p => p.Text))}");
             var what = held == (RunFailureCondition.Error | RunFailureCondition.Conflict) ? "errors and open conflicts"
                 : held == RunFailureCondition.Error ? "errors" : "open conflicts";
+            var errorId = (held & RunFailureCondition.Error) != 0 ? RunErrorsId : ConflictsOpenId;
             return new RunFailure
             {
-                ErrorId = (held & RunFailureCondition.Error) != 0 ? RunErrorsId : ConflictsOpenId,
+                ErrorId = errorId,
                 Conditions = held,
                 SpaceKeys = keys,
-                Message = $"The sync left {what} (-FailOn {Describe(failOn)}) in {keys.Count} space(s): {string.Join(" | ", details)}." +
+                // The id leads the message: job logs (Azure Automation, scheduled tasks) show messages, not ErrorIds.
+                Message = $"{errorId}: the sync left {what} (-FailOn {Describe(failOn)}) in {keys.Count} space(s): {string.Join(" | ", details)}." +
                     ((held & RunFailureCondition.Conflict) != 0 ? " Get-SyncConflict lists them." : "") +
                     ((held & RunFailureCondition.Error) != 0 ? " The run results and the warnings above say what failed." : ""),
             };

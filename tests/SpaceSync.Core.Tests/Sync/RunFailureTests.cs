@@ -35,6 +35,7 @@ public sealed class RunFailureTests
         Assert.Equal(RunFailure.ConflictsOpenId, failure!.ErrorId);
         Assert.Equal(RunFailureCondition.Conflict, failure.Conditions);
         Assert.Equal(new[] { "OPS" }, failure.SpaceKeys);
+        Assert.StartsWith("SpaceSync.ConflictsOpen: ", failure.Message);
         Assert.Contains("OPS: 2 open conflicts", failure.Message);
         Assert.DoesNotContain("ENG", failure.Message);
     }
