@@ -81,6 +81,18 @@ state:
             id = $Id; status = 'current'; title = $page.title; body = @{ representation = 'storage'; value = $Body }
             version = @{ number = $page.version.number + 1 } }
     }
+    function script:Set-DcTitle([string] $Key, [string] $Id, [string] $Title) {
+        $page = Get-DcPage $Id
+        $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$Id" -Method Put -Body @{
+            id = $Id; type = 'page'; title = $Title; space = @{ key = $Key }
+            body = @{ storage = @{ value = $page.body.storage.value; representation = 'storage' } }; version = @{ number = $page.version.number + 1 } }
+    }
+    function script:Set-CloudTitle([string] $Id, [string] $Title) {
+        $page = Get-CloudPage $Id
+        $null = Invoke-EmulatorApi $script:Cloud "/api/v2/pages/$Id" -Method Put -Body @{
+            id = $Id; status = 'current'; title = $Title; body = @{ representation = 'storage'; value = $page.body.storage.value }
+            version = @{ number = $page.version.number + 1 } }
+    }
     function script:New-CloudPage([string] $Key, [string] $Title) {
         $space = (Invoke-EmulatorApi $script:Cloud "/api/v2/spaces?keys=$Key").results[0]
         Invoke-EmulatorApi $script:Cloud '/api/v2/pages' -Method Post -Body @{
@@ -220,6 +232,39 @@ Describe 'datacenter-primary' {
         Get-SyncConflict -ScopePath $script:Scope -SpaceKey DCP | Should -BeNullOrEmpty
     }
 
+    It 'carries the Data Center side of a page both sites changed in different ways, and keeps reporting the Cloud side' {
+        # Alpha: body edited on Cloud (left alone), renamed on Data Center (crosses). Gamma: renamed on Cloud (left alone),
+        # body edited on Data Center (crosses). The write to Cloud must not count Cloud's own change as synced.
+        $alpha = $script:Pages.DCP.Alpha; $gamma = $script:Pages.DCP.Gamma
+        Set-CloudBody $script:Maps.DCP[$alpha] '<p>Alpha of DCP, body edited on Cloud.</p>'
+        Set-DcTitle DCP $alpha 'DCP Alpha renamed on Data Center'
+        Set-CloudTitle $script:Maps.DCP[$gamma] 'DCP Gamma renamed on Cloud'
+        Set-DcBody DCP $gamma '<p>Gamma of DCP, body edited on Data Center.</p>'
+        $dcAlphaBody = (Get-DcPage $alpha).body.storage.value
+        $dcGammaTitle = (Get-DcPage $gamma).title
+
+        $result = Sync DCP
+        $result.Count('Update') | Should -Be 2
+        $cloudAlpha = Get-CloudPage $script:Maps.DCP[$alpha]
+        $cloudAlpha.title | Should -Be 'DCP Alpha renamed on Data Center'
+        $cloudAlpha.body.storage.value | Should -Match 'body edited on Cloud'
+        $cloudGamma = Get-CloudPage $script:Maps.DCP[$gamma]
+        $cloudGamma.title | Should -Be 'DCP Gamma renamed on Cloud'
+        $cloudGamma.body.storage.value | Should -Match 'body edited on Data Center'
+        (Get-DcPage $alpha).body.storage.value | Should -Be $dcAlphaBody
+        (Get-DcPage $gamma).title | Should -Be $dcGammaTitle
+
+        foreach ($run in 1, 2) {
+            $drift = Drift DCP
+            "$(($drift | Where-Object DataCenterId -eq $alpha).Status)" | Should -Be 'CloudAhead' -Because "Cloud's body edit is still not on Data Center ($run)"
+            "$(($drift | Where-Object DataCenterId -eq $gamma).Status)" | Should -Be 'CloudAhead' -Because "Cloud's rename is still not on Data Center ($run)"
+            $again = Sync DCP
+            Writes $again | Should -Be 0
+        }
+        (Get-CloudPage $script:Maps.DCP[$alpha]).body.storage.value | Should -Match 'body edited on Cloud'
+        (Get-CloudPage $script:Maps.DCP[$gamma]).title | Should -Be 'DCP Gamma renamed on Cloud'
+    }
+
     It 'reports a page created on Cloud only, and does not copy it' {
         $null = New-CloudPage DCP 'DCP written on Cloud'
         $item = Drift DCP | Where-Object Title -eq 'DCP written on Cloud'
@@ -318,6 +363,28 @@ Describe 'cloud-primary' {
         $entry.Message | Should -Match 'prefer-cloud'
     }
 
+    It 'carries a Cloud rename to Data Center without taking the Data Center body edit it leaves alone for synced' {
+        $alpha = $script:Pages.CLP.Alpha
+        $cloudId = $script:Maps.CLP[$alpha]
+        Set-DcBody CLP $alpha '<p>Alpha of CLP, body edited on Data Center.</p>'
+        Set-CloudTitle $cloudId 'CLP Alpha renamed on Cloud'
+        $cloudBody = (Get-CloudPage $cloudId).body.storage.value
+
+        $result = Sync CLP
+        $result.Count('Update') | Should -Be 1
+        $dcAlpha = Get-DcPage $alpha
+        $dcAlpha.title | Should -Be 'CLP Alpha renamed on Cloud'
+        $dcAlpha.body.storage.value | Should -Match 'body edited on Data Center'
+        (Get-CloudPage $cloudId).body.storage.value | Should -Be $cloudBody
+
+        foreach ($run in 1, 2) {
+            "$((Drift CLP | Where-Object DataCenterId -eq $alpha).Status)" | Should -Be 'DataCenterAhead' -Because "the Data Center body edit is still not on Cloud ($run)"
+            Writes (Sync CLP) | Should -Be 0 -Because 'the Cloud body must not be pushed over the Data Center edit'
+        }
+        (Get-DcPage $alpha).body.storage.value | Should -Match 'body edited on Data Center'
+        (Get-CloudPage $cloudId).body.storage.value | Should -Be $cloudBody
+    }
+
     It 'reports a page created on Data Center only, and does not copy it' {
         $null = New-DcPage CLP 'CLP written on Data Center'
         "$((Drift CLP | Where-Object Title -eq 'CLP written on Data Center').Status)" | Should -Be 'OnlyOnDataCenter'
@@ -376,9 +443,13 @@ Describe 'Changing a phase between runs' {
         Write-PhaseScope -DcpPhase 'dual-write'
         try {
             $result = Sync DCP
-            $result.Count('Update') | Should -Be 1
+            $result.Count('Update') | Should -Be 3
             $result.Count('Create') | Should -Be 1
             (Get-DcPage $beta).body.storage.value | Should -Match 'Beta of DCP, edited on Cloud'
+            (Get-DcPage $script:Pages.DCP.Alpha).body.storage.value | Should -Match 'Alpha of DCP, body edited on Cloud'
+            (Get-DcPage $script:Pages.DCP.Alpha).title | Should -Be 'DCP Alpha renamed on Data Center'
+            (Get-DcPage $script:Pages.DCP.Gamma).title | Should -Be 'DCP Gamma renamed on Cloud'
+            (Get-DcPage $script:Pages.DCP.Gamma).body.storage.value | Should -Match 'Gamma of DCP, body edited on Data Center'
             Find-DcTitle DCP 'DCP written on Cloud' | Should -HaveCount 1
             Drift DCP | Should -BeNullOrEmpty
         }
