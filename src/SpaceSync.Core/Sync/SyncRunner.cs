@@ -452,7 +452,7 @@ namespace SpaceSync.Core.Sync
                     if (item.Status == DriftStatus.InSync || item.Status == DriftStatus.Excluded || item.Status == DriftStatus.Restricted) continue;
                     if (onlyPairs != null && (item.DataCenterId is null || !onlyPairs.Contains(item.DataCenterId))) continue;
                     var settled = item.ActionIds.Count > 0 && item.ActionIds.All(id => _done.TryGetValue(id, out var o) && o == ActionOutcomeKind.Done);
-                    if (settled) continue;
+                    if (settled && !HoldsChangesLeftAlone(item.DataCenterId)) continue; // ---- phases: changes left alone stay unsettled
                     if (item.DataCenterId != null) unsettled.Add((item.DataCenterId, new UnsettledPage(SiteKind.DataCenter, item.DataCenterId)));
                     if (item.CloudId != null) unsettled.Add((item.DataCenterId, new UnsettledPage(SiteKind.Cloud, item.CloudId)));
                 }
@@ -609,6 +609,7 @@ namespace SpaceSync.Core.Sync
                 }));
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 WarnOfRestrictedPages(plan);
+                NoteChangesLeftAlone(plan); // ---- phases
                 return plan;
             }
 
@@ -1108,6 +1109,8 @@ namespace SpaceSync.Core.Sync
                         BaseHash = dc.Body is null ? old.BaseHash : BaseHashOf(dc, old),
                     };
                 }
+
+                pair = KeepChangesLeftAlone(pairKey, old, pair); // ---- phases
 
                 var open = _state.GetOpenConflict(old.Id);
                 var closing = open != null && status == StatePairStatus.Active ? ClosingText(pairKey, progress) ?? "synced by run " + _runId : null; // ---- conflict resolution

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Sites;
 using SpaceSync.Core.Sync;
 
 namespace SpaceSync.PowerShell.Cmdlets
@@ -54,9 +55,9 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        protected override void EndProcessing()
+        /// <summary>Plan spaces the scope file no longer has: said once every space ran.</summary>
+        private void WarnOfPlanSpacesNotRun()
         {
-            base.EndProcessing();
             if (_savedPlan is null || SpaceKey != null) return;
             foreach (var space in _savedPlan.Spaces.Where(s => !_savedPlanSpacesSeen.Contains(s.Key)))
             {
@@ -98,11 +99,62 @@ namespace SpaceSync.PowerShell.Cmdlets
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);
             if (PassThru) run.Output(result.Outcomes);
+            Summarize(SpaceRunSummary.Of(result, OpenConflictsOf(run))); // -FailOn
         }
+
+        /// <summary>
+        /// End with a terminating error (ErrorId SpaceSync.ConflictsOpen or SpaceSync.RunErrors) once every space has
+        /// run and its results are written, when one of these holds for any space: a runbook then exits non-zero.
+        /// </summary>
+        [Parameter]
+        public RunFailureCondition[]? FailOn { get; set; }
+
+        // ---- -FailOn: what each space's run left, judged in EndProcessing (spaces run one at a time on the worker).
+        private readonly List<SpaceRunSummary> _summaries = new List<SpaceRunSummary>();
 
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
-            if (PlanPath != null) { await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); return; } // ---- saved plans
+            try
+            {
+                if (PlanPath != null) await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); // ---- saved plans
+                else await SyncSpaceAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SyncRunException e)
+            {
+                Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = e.Code, OpenConflicts = OpenConflictsOf(run) });
+                throw; // the base writes the space's error record
+            }
+            catch (SiteException)
+            {
+                Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = "SiteRequestFailed", OpenConflicts = OpenConflictsOf(run) });
+                throw;
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            WarnOfPlanSpacesNotRun();
+            List<SpaceRunSummary> summaries;
+            lock (_summaries) summaries = new List<SpaceRunSummary>(_summaries);
+            if (RunFailure.Evaluate(RunFailure.Combine(FailOn), summaries) is RunFailure failure)
+            {
+                var category = (failure.Conditions & RunFailureCondition.Error) != 0 ? ErrorCategory.InvalidOperation : ErrorCategory.InvalidResult;
+                ThrowTerminatingError(new ErrorRecord(new InvalidOperationException(failure.Message), failure.ErrorId, category,
+                    string.Join(",", failure.SpaceKeys)));
+            }
+        }
+
+        private void Summarize(SpaceRunSummary summary)
+        {
+            lock (_summaries) _summaries.Add(summary);
+        }
+
+        /// <summary>The space's open conflicts in the state, whichever run found them (-FailOn Conflict).</summary>
+        private static int OpenConflictsOf(SpaceRun run) => run.State.ListConflicts(run.Space.Key).Count;
+
+        private async Task SyncSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
+        {
             if (!run.ShouldProcess($"space {run.Space.Key}", "Synchronize pages between Data Center and Cloud"))
             {
                 // -WhatIf: every action the run would take, and nothing written.
@@ -133,6 +185,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);
             if (PassThru) run.Output(result.Outcomes);
+            Summarize(SpaceRunSummary.Of(result, OpenConflictsOf(run)));
         }
     }
 }
