@@ -21,6 +21,7 @@
         'Get-SyncedSpace'
         'Get-SyncHistory'
         'Get-SyncConflict'
+        'Export-SyncReport'
         'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()
