@@ -37,13 +37,17 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = "";
 
+        // Parameter types stay out of SpaceSync.Core: PowerShell reads them while importing, before the module's
+        // initializer can resolve Core from Dependencies/ (hence a string set here and object for the items).
+
         /// <summary>Html, Json or Csv; default: from the extension of -Path (.html/.htm, .json, .csv).</summary>
         [Parameter]
-        public ReportFormat? Format { get; set; }
+        [ValidateSet("Html", "Json", "Csv", IgnoreCase = true)]
+        public string? Format { get; set; }
 
         /// <summary>DriftItems from Get-SyncDrift: the report uses them instead of reading the sites.</summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = DriftSet)]
-        public DriftItem[]? InputObject { get; set; }
+        public object[]? InputObject { get; set; }
 
         [Parameter(ParameterSetName = SitesSet)]
         public SwitchParameter IncludeInSync { get; set; }
@@ -63,7 +67,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         protected override void BeginProcessing()
         {
             _path = GetUnresolvedProviderPathFromPSPath(Path);
-            var format = Format ?? ReportFile.FormatOf(_path);
+            var format = Format is null ? ReportFile.FormatOf(_path) : (ReportFormat)Enum.Parse(typeof(ReportFormat), Format, ignoreCase: true);
             if (format is null)
             {
                 ThrowTerminatingError(new ErrorRecord(
@@ -86,7 +90,21 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             if (ParameterSetName == DriftSet)
             {
-                if (InputObject != null) _given.AddRange(InputObject.Where(i => i != null));
+                foreach (var value in InputObject ?? Array.Empty<object>())
+                {
+                    var item = value is PSObject wrapped ? wrapped.BaseObject : value;
+                    if (item is DriftItem drift)
+                    {
+                        _given.Add(drift);
+                    }
+                    else if (item != null)
+                    {
+                        WriteError(new ErrorRecord(
+                            new ArgumentException($"Export-SyncReport takes DriftItems (from Get-SyncDrift) as input, not {item.GetType().FullName}."),
+                            "InputNotDriftItem", ErrorCategory.InvalidArgument, item));
+                    }
+                }
+
                 return;
             }
 
