@@ -30,7 +30,8 @@ namespace SpaceSync.PowerShell.Cmdlets
         private ResolvedScope? _scope;
         private bool _readSites;
         private string _path = "";
-        private ReportFormat _format;
+        // Not a ReportFormat field: a value-type field from Core would load Core with this class, before the initializer runs.
+        private string _format = "";
 
         /// <summary>The file to write; its folder must exist.</summary>
         [Parameter(Mandatory = true)]
@@ -75,7 +76,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     "ReportFormatUnknown", ErrorCategory.InvalidArgument, Path));
             }
 
-            _format = format!.Value;
+            _format = format!.Value.ToString();
             // Checked before the sites are read, and again when the file is moved into place.
             if (NoClobber && File.Exists(_path)) ThrowNoClobber();
             var folder = System.IO.Path.GetDirectoryName(_path);
@@ -151,7 +152,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             var report = _builder.Build(DateTimeOffset.UtcNow);
             try
             {
-                ReportFile.Write(report, _path, _format, NoClobber);
+                ReportFile.Write(report, _path, (ReportFormat)Enum.Parse(typeof(ReportFormat), _format), NoClobber);
             }
             catch (IOException e) when (NoClobber && File.Exists(_path))
             {
