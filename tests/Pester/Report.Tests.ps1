@@ -282,6 +282,23 @@ Describe 'Export-SyncReport' {
         $report.spaces[0].pendingToCloud | Should -BeNullOrEmpty -Because 'pending counts need the sites'
     }
 
+    It 'reads the spaces piped from Get-SyncedSpace' {
+        $path = Join-Path $script:P.Folder 'from-status.json'
+        Get-SyncedSpace -ScopePath $script:P.Scope -Offline | Export-SyncReport -Path $path
+        $report = Get-Content -Raw -LiteralPath $path | ConvertFrom-Json
+        $report.sitesRead | Should -BeTrue
+        $report.spaces.spaceKey | Should -Be 'ENG'
+        $report.spaces[0].pendingToCloud | Should -Be 1
+        ($report.drift.status | Sort-Object) | Should -Be 'Conflict', 'DataCenterAhead'
+    }
+
+    It 'refuses DriftItems and spaces to read in one pipeline' {
+        $path = Join-Path $script:P.Folder 'mixed.json'
+        $mixed = @(Get-SyncDrift -ScopePath $script:P.Scope)[0], (Get-SyncedSpace -ScopePath $script:P.Scope -Offline)
+        { $mixed | Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'ReportInputMixed,*'
+        Test-Path $path | Should -BeFalse
+    }
+
     It 'refuses an unknown extension without -Format and writes it with -Format' {
         $path = Join-Path $script:P.Folder 'report.txt'
         { Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'ReportFormatUnknown,*'

@@ -91,25 +91,33 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             if (ParameterSetName == DriftSet)
             {
+                var selectors = 0;
                 foreach (var value in InputObject ?? Array.Empty<object>())
                 {
                     var item = value is PSObject wrapped ? wrapped.BaseObject : value;
-                    if (item is DriftItem drift)
-                    {
-                        _given.Add(drift);
-                    }
-                    else if (item != null)
-                    {
-                        WriteError(new ErrorRecord(
-                            new ArgumentException($"Export-SyncReport takes DriftItems (from Get-SyncDrift) as input, not {item.GetType().FullName}."),
-                            "InputNotDriftItem", ErrorCategory.InvalidArgument, item));
-                    }
+                    if (item is DriftItem drift) _given.Add(drift);
+                    else if (item != null) selectors++;
                 }
 
+                if ((selectors > 0 || _readSites) && _given.Count > 0)
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException("Export-SyncReport takes either DriftItems (from Get-SyncDrift) or spaces to read, not both in one pipeline."),
+                        "ReportInputMixed", ErrorCategory.InvalidArgument, null));
+                }
+
+                // Any other object (Get-SyncedSpace's) names a space: SpaceKey and ScopePath bound from its properties.
+                if (selectors > 0) ReadSites();
                 return;
             }
 
-            // Once per pipeline record (Get-SyncedSpace | Export-SyncReport): every record must name the same scope file.
+            ReadSites();
+        }
+
+        /// <summary>Reads the sites for the spaces this record names (once per pipeline record; each collection once).</summary>
+        private void ReadSites()
+        {
+            // Every record must name the same scope file: one report covers one scope.
             var scope = ScopeResolver.Resolve(LoadScope());
             if (_scope != null && !string.Equals(_scope.Path, scope.Path, StringComparison.Ordinal))
             {
