@@ -75,6 +75,10 @@ namespace SpaceSyncTests {
 '@
     }
 
+    if (-not (Get-Command chromium -ErrorAction SilentlyContinue)) {
+        throw "Chromium is not on PATH: the report test renders the page with it. Run tools/Install-Chromium.sh (build.ps1 -Task Test does)."
+    }
+
     function script:Invoke-HeadlessChromium([string] $HtmlPath, [string] $ScreenshotPath) {
         # One headless Chromium run: the DOM after the page's scripts ran (stdout), the screenshot, and its log (stderr),
         # where --enable-logging=stderr --v=0 puts every console message and uncaught exception as an "INFO:CONSOLE" line.
@@ -225,6 +229,14 @@ Describe 'Export-SyncReport' {
             '<script>document.title = "half"; throw new Error("deliberately broken");</script></body></html>')
         $rendering = Invoke-HeadlessChromium -HtmlPath $broken -ScreenshotPath (Join-Path $TestDrive 'broken.png')
         { Assert-RenderedReport $rendering -MustShow 'ENG' } | Should -Throw '*Uncaught Error: deliberately broken*'
+    }
+
+    It 'fails the rendering check on a report whose script was altered (the page policy refuses it, the check sees that)' {
+        $altered = Join-Path $TestDrive 'altered.html'
+        $html = Get-Content -Raw -LiteralPath (Join-Path $script:P.Folder 'report.html')
+        $html.Replace("'use strict';", "'use strict'; throw new Error('altered');") | Set-Content -LiteralPath $altered -NoNewline
+        $rendering = Invoke-HeadlessChromium -HtmlPath $altered -ScreenshotPath (Join-Path $TestDrive 'altered.png')
+        { Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom } | Should -Throw '*Script errors on the page:*Content Security Policy*'
     }
 
     It 'fails the rendering check on a blank page' {
