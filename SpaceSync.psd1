@@ -22,6 +22,7 @@
         'Get-SyncHistory'
         'Get-SyncConflict'
         'Resolve-SyncConflict'
+        'Export-SyncReport'
         'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()

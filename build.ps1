@@ -105,6 +105,11 @@ function Invoke-Test {
         }
     }
 
+    # The report test renders the exported HTML in headless Chromium; a fresh machine has only the .NET SDK.
+    if ($IsLinux -and -not (Get-Command chromium -ErrorAction SilentlyContinue)) {
+        Invoke-Native sh (Join-Path $Root 'tools/Install-Chromium.sh')
+    }
+
     # Pester runs in a fresh pwsh so that it imports the built module, never a stale copy in this session.
     Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo --verbosity quiet
     $pesterJson = Join-Path $ResultsDir 'pester.json'
