@@ -282,11 +282,9 @@ namespace SpaceSync.Core.Sync
 
             public async Task<SyncRunResult> ExecuteResolutionAsync(string lockOwner, CancellationToken ct)
             {
-                var outcome = RunOutcome.Failed;
-                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
                 SyncPlan? replan = null;
-                _runId = _state.StartRun(_space.Key, RunKind.Resolve).Id;
-                try
+                // No marks: this run writes only the resolved pages; every other change waits for the next sync.
+                return await RecordedAsync(RunKind.Resolve, async run =>
                 {
                     LoadPairs();
                     await ReadAsync(ct).ConfigureAwait(false);
@@ -296,8 +294,8 @@ namespace SpaceSync.Core.Sync
                     if (plan.Refusal != null)
                     {
                         _log.Warning("Resolution in {Space} refused ({Code}): {Message}", _space.Key, plan.Refusal.Code, plan.Refusal.Message);
-                        outcome = RunOutcome.Refused;
-                        return Result(ResolvedPlan(plan, Array.Empty<SyncAction>()), counts, ConflictsOf(plan).Where(IsResolving).ToList());
+                        run.Outcome = RunOutcome.Refused;
+                        return Result(ResolvedPlan(plan, Array.Empty<SyncAction>()), run.Counts, ConflictsOf(plan).Where(IsResolving).ToList());
                     }
 
                     var actions = ResolvedActions(plan);
@@ -313,36 +311,14 @@ namespace SpaceSync.Core.Sync
                     }
 
                     RecordOpenConflicts(conflicts);
-                    Count(counts);
-                    counts["Conflicts"] = conflicts.Count;
-                    outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
-                    return Result(WithTranslationWarnings(ResolvedPlan(plan, actions), 1), counts, conflicts) with
+                    Count(run.Counts);
+                    run.Counts["Conflicts"] = conflicts.Count;
+                    run.Outcome = run.Counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
+                    return Result(WithTranslationWarnings(ResolvedPlan(plan, actions), 1), run.Counts, conflicts) with
                     {
                         Replan = replan is null ? null : WithTranslationWarnings(replan, 2),
                     };
-                }
-                catch (OperationCanceledException)
-                {
-                    outcome = RunOutcome.Cancelled;
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                catch (SiteException)
-                {
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                catch (SyncRunException)
-                {
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                finally
-                {
-                    if (outcome != RunOutcome.Succeeded && outcome != RunOutcome.Refused) Count(counts);
-                    // No marks: this run wrote only the resolved pages; every other change waits for the next sync.
-                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests);
-                }
+                }).ConfigureAwait(false);
             }
 
             private bool IsResolving(DriftItem item) => item.DataCenterId != null && _resolving!.ContainsKey(item.DataCenterId);

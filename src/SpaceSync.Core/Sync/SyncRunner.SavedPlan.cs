@@ -181,10 +181,8 @@ namespace SpaceSync.Core.Sync
 
             public async Task<SyncRunResult> ExecuteSavedAsync(string lockOwner, CancellationToken ct)
             {
-                var outcome = RunOutcome.Failed;
-                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-                _runId = _state.StartRun(_space.Key, RunKind.Sync).Id;
-                try
+                // No marks: the plan may leave changes it does not carry, which the next ordinary run must still read.
+                return await RecordedAsync(RunKind.Sync, async run =>
                 {
                     LoadPairs();
                     await ReadAsync(ct).ConfigureAwait(false);
@@ -212,28 +210,11 @@ namespace SpaceSync.Core.Sync
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     var plan = SavedAsPlan(check.Warnings);
                     WarnOfTitleCollisions(plan);
-                    Count(counts);
-                    counts["Conflicts"] = 0;
-                    outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
-                    return Result(WithTranslationWarnings(plan, 1), counts, Array.Empty<DriftItem>());
-                }
-                catch (OperationCanceledException)
-                {
-                    outcome = RunOutcome.Cancelled;
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                catch (Exception e) when (e is SiteException || e is SyncRunException)
-                {
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                finally
-                {
-                    if (outcome != RunOutcome.Succeeded) Count(counts);
-                    // No marks: the plan may have left changes it did not carry, which the next ordinary run must still read.
-                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests, null);
-                }
+                    Count(run.Counts);
+                    run.Counts["Conflicts"] = 0;
+                    run.Outcome = run.Counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
+                    return Result(WithTranslationWarnings(plan, 1), run.Counts, Array.Empty<DriftItem>());
+                }).ConfigureAwait(false);
             }
 
             private IEnumerable<SyncAction> SavedActions() => _savedPlan!.Actions.Select(a => a.Action);

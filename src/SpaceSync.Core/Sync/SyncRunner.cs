@@ -183,12 +183,8 @@ namespace SpaceSync.Core.Sync
 
             public async Task<SyncRunResult> ExecuteAsync(string lockOwner, CancellationToken ct)
             {
-                var outcome = RunOutcome.Failed;
-                ChangeMarks? marks = null;
-                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
                 SyncPlan? replan = null;
-                _runId = _state.StartRun(_space.Key, RunKind.Sync).Id;
-                try
+                return await RecordedAsync(RunKind.Sync, async run =>
                 {
                     LoadPairs();
                     await ReadAsync(ct).ConfigureAwait(false);
@@ -197,8 +193,8 @@ namespace SpaceSync.Core.Sync
                     if (plan.Refusal != null)
                     {
                         _log.Warning("Sync of {Space} refused ({Code}): {Message}", _space.Key, plan.Refusal.Code, plan.Refusal.Message);
-                        outcome = RunOutcome.Refused;
-                        return Result(plan, counts, ConflictsOf(plan));
+                        run.Outcome = RunOutcome.Refused;
+                        return Result(plan, run.Counts, ConflictsOf(plan));
                     }
 
                     await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
@@ -222,33 +218,51 @@ namespace SpaceSync.Core.Sync
                     conflicts.AddRange(_mergeCollisions.Values); // ---- merge
                     RecordOpenConflicts(conflicts);
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
-                    marks = MarksAfter(listedInFull, unsettled);
-                    Count(counts);
-                    await SyncCommentsAsync(counts, plan, ct).ConfigureAwait(false); // ---- comments
-                    counts["Conflicts"] = conflicts.Count;
-                    outcome = counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
-                    return Result(WithTranslationWarnings(plan, 1), counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };
+                    run.Marks = MarksAfter(listedInFull, unsettled);
+                    Count(run.Counts);
+                    await SyncCommentsAsync(run.Counts, plan, ct).ConfigureAwait(false); // ---- comments
+                    run.Counts["Conflicts"] = conflicts.Count;
+                    run.Outcome = run.Counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
+                    return Result(WithTranslationWarnings(plan, 1), run.Counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };
+                }).ConfigureAwait(false);
+            }
+
+            /// <summary>What a writing run leaves in the state's record of it, however it ends.</summary>
+            private sealed class RunLedger
+            {
+                public RunOutcome Outcome = RunOutcome.Failed;
+                /// <summary>The read marks to store; null keeps the last ones (a run that carried only part of the changes).</summary>
+                public ChangeMarks? Marks;
+                public Dictionary<string, int> Counts { get; } = new Dictionary<string, int>(StringComparer.Ordinal);
+            }
+
+            /// <summary>
+            /// A writing run of any kind (sync, resolution, saved plan): recorded in the state from its start and finished with its
+            /// outcome, counts, requests and marks however it ends; one that stops keeps the history of what it already wrote.
+            /// </summary>
+            private async Task<SyncRunResult> RecordedAsync(RunKind kind, Func<RunLedger, Task<SyncRunResult>> body)
+            {
+                var record = new RunLedger();
+                _runId = _state.StartRun(_space.Key, kind).Id;
+                try
+                {
+                    return await body(record).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
-                    outcome = RunOutcome.Cancelled;
+                    record.Outcome = RunOutcome.Cancelled;
                     KeepHistoryOfUnfinishedPairs();
                     throw;
                 }
-                catch (SiteException)
-                {
-                    KeepHistoryOfUnfinishedPairs();
-                    throw;
-                }
-                catch (SyncRunException)
+                catch (Exception e) when (e is SiteException || e is SyncRunException)
                 {
                     KeepHistoryOfUnfinishedPairs();
                     throw;
                 }
                 finally
                 {
-                    if (outcome != RunOutcome.Succeeded && outcome != RunOutcome.Refused) Count(counts);
-                    _state.FinishRun(_runId.Value, outcome, counts, (int)Requests, marks);
+                    if (record.Outcome != RunOutcome.Succeeded && record.Outcome != RunOutcome.Refused) Count(record.Counts);
+                    _state.FinishRun(_runId.Value, record.Outcome, record.Counts, (int)Requests, record.Marks);
                 }
             }
 
