@@ -18,16 +18,8 @@ namespace SpaceSync.Core.Sync
             /// </summary>
             private void PlanMerge(SyncedPair pair, SideView dc, SideView cloud)
             {
-                SyncSide? SourceOf(PageChanges aspect)
-                {
-                    var dcChanged = (dc.Changes & aspect) != 0;
-                    var cloudChanged = (cloud.Changes & aspect) != 0;
-                    if (dcChanged && cloudChanged) return null; // the same value on both (a difference would be a conflict)
-                    return dcChanged ? SyncSide.DataCenter : cloudChanged ? SyncSide.Cloud : (SyncSide?)null;
-                }
-
-                var titleSource = SourceOf(PageChanges.Title);
-                var parentSource = SourceOf(PageChanges.Parent);
+                var titleSource = ChangedOnlyOn(dc, cloud, PageChanges.Title); // alike on both, or a conflict (not merged)
+                var parentSource = ChangedOnlyOn(dc, cloud, PageChanges.Parent);
                 var title = titleSource == SyncSide.Cloud ? cloud.Title : dc.Title;
                 var ids = new List<int>();
                 var reported = new List<string>();

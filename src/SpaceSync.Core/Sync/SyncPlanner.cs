@@ -667,10 +667,7 @@ namespace SpaceSync.Core.Sync
                 SyncSide? SourceOf(PageChanges aspect)
                 {
                     if ((conflicts & aspect) != 0) return winner;
-                    var dcChanged = (dc.Changes & aspect) != 0;
-                    var cloudChanged = (cloud.Changes & aspect) != 0;
-                    if (dcChanged && cloudChanged) return null; // same change on both sites: nothing to carry
-                    return dcChanged ? SyncSide.DataCenter : cloudChanged ? SyncSide.Cloud : (SyncSide?)null;
+                    return ChangedOnlyOn(dc, cloud, aspect);
                 }
 
                 var bodySource = SourceOf(PageChanges.Body);
@@ -723,6 +720,15 @@ namespace SpaceSync.Core.Sync
                     : reported[0];
                 AddItem(status, title, pair, dc, cloud, text, ids,
                     warnings: conflicts != PageChanges.None ? new[] { $"Changed on both sites ({Describe(conflicts)}); {resolution}." } : null);
+            }
+
+            /// <summary>The side that changed <paramref name="aspect"/> when only one did; null when neither did, or both (alike).</summary>
+            private static SyncSide? ChangedOnlyOn(SideView dc, SideView cloud, PageChanges aspect)
+            {
+                var dcChanged = (dc.Changes & aspect) != 0;
+                var cloudChanged = (cloud.Changes & aspect) != 0;
+                if (dcChanged && cloudChanged) return null; // same change on both sites: nothing to carry
+                return dcChanged ? SyncSide.DataCenter : cloudChanged ? SyncSide.Cloud : (SyncSide?)null;
             }
 
             private (SyncSide? Winner, string Text) ConflictWinner(SyncedPair pair, SideView dc, SideView cloud)
