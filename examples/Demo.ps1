@@ -145,6 +145,17 @@ logging:
     $faq = (Invoke-EmulatorApi $dc '/rest/api/content?spaceKey=ENG&title=Cloud%20Migration%20FAQ').results
     Write-Host ("'Cloud Migration FAQ' on Data Center: {0}; '{1}' on Cloud: {2}" -f $(if ($faq) { 'present' } else { 'missing' }),
         'On-call Handbook', (Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[20]])").title)
+
+    Write-Step 'Export-SyncReport: status, conflicts and drift in one HTML page'
+    $report = Export-SyncReport -SpaceKey ENG -Path (Join-Path $folder 'report.html') -PassThru -WarningAction SilentlyContinue
+    Write-Host "Report written to $($report.FullName) ($([Math]::Round($report.Length / 1KB)) KB, self-contained)"
+
+    Write-Step 'Resolve-SyncConflict -Keep Both: the newer edit stays, the other text becomes a sibling page'
+    Get-SyncConflict -SpaceKey ENG | Resolve-SyncConflict -Keep Both -Confirm:$false |
+        Format-List Title, Outcome, Kept, CopyTitle, Message | Out-String -Width 160 | Out-Host
+    $next = Invoke-SpaceSync -SpaceKey ENG -Confirm:$false -WarningAction SilentlyContinue
+    Write-Host ("The next sync carries the kept copy across: {0} create(s); open conflicts now: {1}" -f $next.Count('Create'),
+        @(Get-SyncConflict -SpaceKey ENG).Count)
 }
 finally {
     Write-Step 'Stopping the emulators'

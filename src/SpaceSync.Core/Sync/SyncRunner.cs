@@ -621,6 +621,7 @@ namespace SpaceSync.Core.Sync
                     Restrictions = RestrictionPolicyOfRun(),
                     PairPolicies = _options.PairPolicies,
                 }));
+                if (_resolving != null) return plan; // a resolution run speaks of its own pages only (their results say why)
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 WarnOfRestrictedPages(plan);
                 NoteChangesLeftAlone(plan); // ---- phases
