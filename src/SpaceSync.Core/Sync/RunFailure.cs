@@ -130,7 +130,7 @@ namespace SpaceSync.Core.Sync
                 SpaceKeys = keys,
                 // The id leads the message: job logs (Azure Automation, scheduled tasks) show messages, not ErrorIds.
                 Message = $"{errorId}: the sync left {what} (-FailOn {Describe(failOn)}) in {keys.Count} space(s): {string.Join(" | ", details)}." +
-                    ((held & RunFailureCondition.Conflict) != 0 ? " Get-SyncConflict lists them." : "") +
+                    ((held & RunFailureCondition.Conflict) != 0 ? " Get-SyncConflict lists them; Resolve-SyncConflict settles them." : "") +
                     ((held & RunFailureCondition.Error) != 0 ? " The run results and the warnings above say what failed." : ""),
             };
         }

@@ -36,9 +36,12 @@ namespace SpaceSync.Core.Sync
                 if (merge.Body is null)
                 {
                     progress.Incomplete = true;
+                    // The pair's first merging update says why; the second only that it follows (the log says it once).
+                    var said = _mergeCollisions.ContainsKey(progress.Pair.DataCenterPageId);
                     NoteMergeCollision(action, progress, merge.Collision!);
-                    return (null, false, new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
-                        $"\"{action.Title}\" not merged: {merge.Collision}; both versions are kept, left for Resolve-SyncConflict"));
+                    return (null, false, new SyncActionOutcome(action, ActionOutcomeKind.Skipped, said
+                        ? $"\"{action.Title}\" not merged (see the update of its other page): left as it is"
+                        : $"\"{action.Title}\" not merged: {merge.Collision}; both versions are kept, left for Resolve-SyncConflict"));
                 }
 
                 var current = action.Target == SyncSide.DataCenter ? merge.DataCenterBody : merge.CloudBody;
