@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using SpaceSync.Core.Files;
 
 namespace SpaceSync.Core.Reporting
 {
@@ -30,33 +31,7 @@ namespace SpaceSync.Core.Reporting
         public static void Write(SyncReport report, string path, ReportFormat format, bool noClobber)
         {
             if (report is null) throw new ArgumentNullException(nameof(report));
-            var full = Path.GetFullPath(path);
-            var folder = Path.GetDirectoryName(full) ?? ".";
-            if (noClobber && File.Exists(full)) throw new IOException($"The file '{full}' already exists (NoClobber).");
-
-            // Same folder: the rename stays on one file system, so it is atomic.
-            var temporary = Path.Combine(folder, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N").Substring(0, 8) + ".tmp");
-            try
-            {
-                using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-                {
-                    WriteTo(report, stream, format);
-                }
-
-                if (File.Exists(full))
-                {
-                    if (noClobber) throw new IOException($"The file '{full}' already exists (NoClobber).");
-                    File.Replace(temporary, full, null);
-                }
-                else
-                {
-                    File.Move(temporary, full);
-                }
-            }
-            finally
-            {
-                if (File.Exists(temporary)) File.Delete(temporary);
-            }
+            AtomicFile.Write(path, stream => WriteTo(report, stream, format), noClobber);
         }
 
         /// <summary>The report in a format, as bytes on a stream (UTF-8; CSV with a byte-order mark, see <see cref="ReportCsvWriter"/>).</summary>

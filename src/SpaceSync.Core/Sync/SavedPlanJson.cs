@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpaceSync.Core.Files;
 using SpaceSync.Core.Sites;
 
 namespace SpaceSync.Core.Sync
@@ -55,16 +56,11 @@ namespace SpaceSync.Core.Sync
             return plan;
         }
 
+        /// <summary>Writes the plan whole (see <see cref="AtomicFile"/>): a reader never sees half a plan.</summary>
         public static void Write(string path, SavedPlan plan)
         {
-            if (string.IsNullOrEmpty(path)) throw new ArgumentException("A path is required.", nameof(path));
-            var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-            // Written beside and moved: a reader never sees half a plan.
-            var temporary = path + ".tmp";
-            File.WriteAllText(temporary, Serialize(plan), new UTF8Encoding(false));
-            if (File.Exists(path)) File.Delete(path);
-            File.Move(temporary, path);
+            var bytes = new UTF8Encoding(false).GetBytes(Serialize(plan));
+            AtomicFile.Write(path, stream => stream.Write(bytes, 0, bytes.Length));
         }
 
         public static SavedPlan Read(string path)
