@@ -25,6 +25,7 @@ namespace SpaceSync.Core.Sites
             if (settings.Url.Scheme != Uri.UriSchemeHttps && settings.Url.Scheme != Uri.UriSchemeHttp)
                 throw new ArgumentException($"The {settings.Kind} site URL must be http(s): {settings.Url}", nameof(settings));
             options = (options ?? new SiteClientOptions()).Validated();
+            TransportSecurity.EnsureTls12();   // Windows PowerShell 5.1 only
 
             var siteUrl = SiteUrl(settings);
             var counters = new SiteRequestCounters();

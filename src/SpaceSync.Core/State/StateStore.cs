@@ -115,6 +115,8 @@ namespace SpaceSync.Core.State
 
         private static void EnsureSqliteReady()
         {
+            // On Windows PowerShell 5.1 the native library must be in the process before SQLitePCL binds to it.
+            SqliteNativeLibrary.EnsureLoaded();
             // Idempotent, but cheap to skip: binds SQLitePCL to the bundled e_sqlite3 native library.
             if (Interlocked.Exchange(ref s_sqliteReady, 1) == 0)
                 SQLitePCL.Batteries_V2.Init();
