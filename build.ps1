@@ -7,12 +7,13 @@
       dotnet pwsh ./build.ps1 -Task Build   # assembles the importable module in out/SpaceSync/
       dotnet pwsh ./build.ps1 -Task Test    # xunit, then Pester against the built module in a fresh pwsh
       dotnet pwsh ./build.ps1 -Task Demo    # two seeded emulators, an example scope file, Test-SyncScope -Online
+      dotnet pwsh ./build.ps1 -Task Package # out/SpaceSync.<version>.nupkg (a feed) and out/SpaceSync.zip (Azure Automation)
       dotnet pwsh ./build.ps1 -Task Benchmark [-Pages N]   # requests, time and memory of baseline and syncs (Release)
     Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Benchmark', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Benchmark', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -32,20 +33,16 @@ $Out = Join-Path $Root 'out'
 $ModuleOut = Join-Path $Out 'SpaceSync'
 $ResultsDir = Join-Path $Out 'test-results'
 
-function Invoke-Native {
-    # Runs an external command and stops the build when it fails. A simple function on purpose:
-    # an advanced one would take dotnet's "-v:minimal" for its own -Verbose.
-    $command, $arguments = $args
-    & $command @arguments
-    if ($LASTEXITCODE -ne 0) { throw "'$command $($arguments -join ' ')' failed with exit code $LASTEXITCODE" }
+Import-Module (Join-Path $Root 'build/BuildTools.psm1') -Force
+
+function Get-BuildProperty([string] $name) {
+    # Directory.Build.props is the one source of the version and of the project's public URLs.
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    $node = $props.Project.PropertyGroup | Where-Object { $_[$name] } | Select-Object -First 1
+    if ($node) { return $node[$name].InnerText.Trim() } else { return '' }
 }
 
-function Get-ModuleVersion {
-    # Directory.Build.props is the one version source.
-    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
-    $node = $props.Project.PropertyGroup | Where-Object { $_['VersionPrefix'] } | Select-Object -First 1
-    return $node.VersionPrefix
-}
+function Get-ModuleVersion { Get-BuildProperty 'VersionPrefix' }
 
 function Invoke-Build {
     Invoke-Native dotnet build (Join-Path $Root 'SpaceSync.sln') -c $Configuration --nologo --verbosity minimal
@@ -63,16 +60,21 @@ function Invoke-Build {
     Copy-Item (Join-Path $Root 'src/SpaceSync.PowerShell/SpaceSync.Format.ps1xml') $ModuleOut
     Copy-Item (Join-Path $Root 'src/SpaceSync.PowerShell/en-US/*.txt') (Join-Path $ModuleOut 'en-US')
 
-    # The manifest: the root copy is the source; its version is stamped from Directory.Build.props.
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'THIRD-PARTY-NOTICES.md') $ModuleOut
+
+    # The manifest: the root copy is the source; version, release notes and URLs are stamped from
+    # Directory.Build.props and CHANGELOG.md.
     $version = Get-ModuleVersion
-    $manifest = Get-Content -Raw (Join-Path $Root 'SpaceSync.psd1')
-    $manifest = $manifest -replace "ModuleVersion\s*=\s*'[^']*'", "ModuleVersion = '$version'"
+    $manifest = Set-ManifestMetadata -Text (Get-Content -Raw (Join-Path $Root 'SpaceSync.psd1')) -Version $version `
+        -ReleaseNotes (Get-ChangelogSection -Path (Join-Path $Root 'CHANGELOG.md') -Version $version) `
+        -ProjectUri (Get-BuildProperty 'ModuleProjectUri') -LicenseUri (Get-BuildProperty 'ModuleLicenseUri')
     Set-Content -Path (Join-Path $ModuleOut 'SpaceSync.psd1') -Value $manifest -NoNewline
 
     # MAML help, generated from the markdown sources in docs/help against the built cmdlets' metadata.
     Invoke-Native dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'build/Build-Help.ps1') `
         -ModulePath (Join-Path $ModuleOut 'SpaceSync.psd1') -SourcePath (Join-Path $Root 'docs/help') `
-        -OutputPath (Join-Path $ModuleOut 'en-US/SpaceSync.PowerShell.dll-Help.xml')
+        -OutputPath (Join-Path $ModuleOut 'en-US/SpaceSync.PowerShell.dll-Help.xml') `
+        -OnlineHelpBaseUri (Get-BuildProperty 'ModuleHelpUri')
 
     Write-Host "Module assembled in $ModuleOut (version $version)"
 }
@@ -83,8 +85,14 @@ function Read-TrxCounts([string] $path) {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted }
 }
 
+function Invoke-Package {
+    # The module as an admin installs it: a NuGet package for a feed, and the zip Azure Automation imports.
+    New-ModulePackage -ModuleFolder $ModuleOut -Destination $Out | ForEach-Object { Write-Host "Packed $($_.FullName)" }
+}
+
 function Invoke-Test {
     Invoke-Build
+    Invoke-Package   # tests/Pester/Package.Tests.ps1 installs what this writes
     if (Test-Path $ResultsDir) { Remove-Item -Recurse -Force $ResultsDir }
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
@@ -149,6 +157,7 @@ try {
     switch ($Task) {
         'Clean' { if (Test-Path $Out) { Remove-Item -Recurse -Force $Out } }
         'Build' { Invoke-Build }
+        'Package' { Invoke-Build; Invoke-Package }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Benchmark' { Invoke-Benchmark }

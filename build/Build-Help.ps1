@@ -14,11 +14,15 @@
       ## SYNOPSIS / ## DESCRIPTION / ## PARAMETERS (### -Name) / ## INPUTS (### Type) /
       ## OUTPUTS (### Type) / ## EXAMPLES (### Example N: title, a ```powershell block, then remarks) /
       ## NOTES / ## RELATED LINKS (- name)
+
+    With -OnlineHelpBaseUri (Directory.Build.props' ModuleHelpUri, once the docs have a public address), each
+    cmdlet's first related link is "Online Version:" <base>/<Verb-Noun>.md, which Get-Help -Online opens.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SourcePath,
-    [Parameter(Mandatory)] [string] $OutputPath
+    [Parameter(Mandatory)] [string] $OutputPath,
+    [string] $OnlineHelpBaseUri = ''
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -207,12 +211,22 @@ foreach ($command in $commands) {
     }
     $writer.WriteEndElement()
 
+    # (text, uri) pairs; only the online version has an address.
+    $links = [System.Collections.Generic.List[object[]]]::new()
+    if ($OnlineHelpBaseUri) {
+        $links.Add(@('Online Version:', ($OnlineHelpBaseUri.TrimEnd('/') + '/' + $command.Name + '.md')))
+    }
     if ($doc.ContainsKey('RELATED LINKS')) {
+        foreach ($line in $doc['RELATED LINKS'].Text.ToString() -split '\r?\n') {
+            if ($line -match '^\s*-\s*(.+)$') { $links.Add(@($Matches[1].Trim(), '')) }
+        }
+    }
+    if ($links.Count) {
         $writer.WriteStartElement('command', 'relatedLinks', $commandNs)
-        foreach ($link in ($doc['RELATED LINKS'].Text.ToString() -split '\r?\n' | Where-Object { $_ -match '^\s*-\s*(.+)$' } | ForEach-Object { $Matches[1].Trim() })) {
+        foreach ($link in $links) {
             $writer.WriteStartElement('maml', 'navigationLink', $mamlNs)
-            $writer.WriteElementString('maml', 'linkText', $mamlNs, $link)
-            $writer.WriteElementString('maml', 'uri', $mamlNs, '')
+            $writer.WriteElementString('maml', 'linkText', $mamlNs, $link[0])
+            $writer.WriteElementString('maml', 'uri', $mamlNs, $link[1])
             $writer.WriteEndElement()
         }
         $writer.WriteEndElement()
