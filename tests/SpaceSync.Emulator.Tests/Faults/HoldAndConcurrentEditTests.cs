@@ -59,10 +59,8 @@ public sealed class HoldAndConcurrentEditTests
         Assert.True(watch.ElapsedMilliseconds >= 400, $"answered after {watch.ElapsedMilliseconds} ms");
         Assert.Equal("ENG", held["key"]!.GetValue<string>());
 
-        // Another path and another method of the same path are not held.
-        watch.Restart();
+        // Another path is not held: the emulator's own count says so (a stopwatch would flake on a loaded machine).
         (await client.GetAsync("/rest/api/content?spaceKey=ENG&limit=1")).Expect(200);
-        Assert.True(watch.ElapsedMilliseconds < 400, $"an unmatched path waited {watch.ElapsedMilliseconds} ms");
         var stats = await control.GetFromJsonAsync<JsonObject>("/__emulator/stats");
         Assert.Equal(1, stats!["held"]!.GetValue<long>());
 
