@@ -160,6 +160,30 @@ function Get-ConfluenceEmulatorConcurrentEdit {
     Invoke-RestMethod -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/concurrent-edits"
 }
 
+function Set-ConfluenceEmulatorPageArchived {
+    <#
+    .SYNOPSIS
+        Archives a Cloud page, or with -Restore brings it back from the archive (POST /__emulator/pages/{id}/archive|unarchive).
+    .EXAMPLE
+        Set-ConfluenceEmulatorPageArchived $cloud -PageId 2654215
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $PageId, [switch] $Restore)
+    $verb = if ($Restore) { 'unarchive' } else { 'archive' }
+    Invoke-RestMethod -Method Post -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/pages/$PageId/$verb"
+}
+
+function Set-ConfluenceEmulatorSpaceAdmin {
+    <#
+    .SYNOPSIS
+        Gives or takes the sync account's space-admin permission (PUT /__emulator/space-admin); without it purges are refused.
+        Returns {spaceAdmin}. Called without -SpaceAdmin it only reads the setting.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Nullable[bool]] $SpaceAdmin)
+    $uri = "$(Get-EmulatorOrigin $Emulator)/__emulator/space-admin"
+    if ($null -eq $SpaceAdmin) { return Invoke-RestMethod -Uri $uri }
+    Invoke-RestMethod -Method Put -Uri $uri -ContentType 'application/json' -Body (@{ spaceAdmin = [bool]$SpaceAdmin } | ConvertTo-Json -Compress)
+}
+
 function Invoke-EmulatorApi {
     # One REST call to an emulator with its default credentials (Cloud Basic, Data Center Bearer).
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
@@ -242,4 +266,4 @@ function Copy-EmulatorAttachments {
 
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
     Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
-    Get-ConfluenceEmulatorConcurrentEdit
+    Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin

@@ -49,6 +49,12 @@ public sealed class EmulatorOptions
     /// <summary>Data Center only: the server's zone, whose offset `version.when` carries. IANA id.</summary>
     public string ServerTimeZone { get; set; } = "Europe/Berlin";
 
+    /// <summary>
+    /// Whether the sync account (the admin) administers the spaces. Both products let only space admins purge from the
+    /// trash; false makes a purge by it refused as each product's document says (404 on both). Flag --not-space-admin.
+    /// </summary>
+    public bool SpaceAdmin { get; set; } = true;
+
     /// <summary>Parses Program's command line; throws <see cref="ArgumentException"/> naming the bad flag.</summary>
     public static EmulatorOptions Parse(string[] args)
     {
@@ -125,8 +131,11 @@ public sealed class EmulatorOptions
                 case "--server-time-zone":
                     options.ServerTimeZone = Value();
                     break;
+                case "--not-space-admin":
+                    options.SpaceAdmin = false;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --admin-time-zone, --server-time-zone.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --admin-time-zone, --server-time-zone, --not-space-admin.");
             }
         }
         if (!flavorGiven)

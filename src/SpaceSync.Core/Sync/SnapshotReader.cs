@@ -342,6 +342,7 @@ namespace SpaceSync.Core.Sync
             Version = page.Version.Number,
             Modified = page.Version.When,
             Status = status,
+            Archived = page.Status == SitePageStatus.Archived,
             BodyHash = bodyHash,
         };
 

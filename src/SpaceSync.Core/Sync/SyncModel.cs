@@ -19,6 +19,11 @@ namespace SpaceSync.Core.Sync
         public int Version { get; init; }
         public DateTimeOffset Modified { get; init; }
         public PageStatus Status { get; init; } = PageStatus.Current;
+        /// <summary>
+        /// Archived (Cloud's page archive): Status stays Current (the page exists and keeps its place), but the site refuses
+        /// every write to it until it is restored, so the planner leaves it and its twin alone (DriftStatus.Archived).
+        /// </summary>
+        public bool Archived { get; init; }
         /// <summary>Hash of the normalized storage body (Content.ContentHash).</summary>
         public string BodyHash { get; init; } = "";
         /// <summary>The page's labels (lower case, as Confluence stores them); null = not read, so exclude.labels cannot decide.</summary>

@@ -16,6 +16,8 @@ namespace SpaceSync.Core.Sync
         DeletedOnCloud,
         DeletedOnDataCenter,
         Restricted,
+        /// <summary>Archived on a site (Cloud's page archive): nothing is written to it or its twin; edits wait until it is restored.</summary>
+        Archived,
         Excluded,
         Unpaired,
     }

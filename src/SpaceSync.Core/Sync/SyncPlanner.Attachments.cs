@@ -32,7 +32,8 @@ namespace SpaceSync.Core.Sync
                         continue;
                     }
 
-                    if (_restrictedPairs.Contains(pair.Key)) continue; // left untouched on both sites, files included
+                    // Left untouched on both sites, files included.
+                    if (_restrictedPairs.Contains(pair.Key) || _archivedPairs.Contains(pair.Key)) continue;
 
                     // A page in a trash (or deleted for good) keeps its files there: they cross again with the page.
                     if (Observe(pair, _request.DataCenter).Gone || Observe(pair, _request.Cloud).Gone) continue;

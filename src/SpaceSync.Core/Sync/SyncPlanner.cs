@@ -206,6 +206,7 @@ namespace SpaceSync.Core.Sync
                         continue;
                     }
 
+                    if (PlanArchivedUnpaired(source, page)) continue;
                     if (PlanRestrictedUnpaired(source, page)) continue;
 
                     var namesake = NamesakeOn(target, page.Title, targetPairs);
@@ -240,6 +241,8 @@ namespace SpaceSync.Core.Sync
                             warnings: new[] { parentProblem! });
                         continue;
                     }
+
+                    if (PlanBelowArchivedParent(source, page, target.Side, parent)) continue;
 
                     var id = AddAction(new SyncAction
                     {
@@ -390,6 +393,8 @@ namespace SpaceSync.Core.Sync
                     PlanExcludedPair(pair, dc, dcScope, cloud, cloudScope);
                     return;
                 }
+
+                if (PlanArchivedPair(pair, dc, cloud)) return;
 
                 if (dcScope.Verdict == ScopeVerdict.Unknown || cloudScope.Verdict == ScopeVerdict.Unknown)
                 {

@@ -108,7 +108,7 @@ namespace SpaceSync.Core.Sync
             /// side. Deletions are only seen by the latter.
             /// </summary>
             /// <param name="planOnly">-WhatIf: read and plan, report on the drift items, write nothing (not even an adopted intent).</param>
-            /// <param name="plan">The run's page plan: pages it reports Excluded or Restricted keep their comments to themselves.</param>
+            /// <param name="plan">The run's page plan: pages it reports Excluded, Restricted or Archived keep their comments to themselves.</param>
             private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
@@ -128,7 +128,7 @@ namespace SpaceSync.Core.Sync
                 if (!planOnly)
                     foreach (var intent in intents) work.Recover(intent);
                 var leftOut = new HashSet<string>(
-                    plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted)).Select(i => i.DataCenterId!),
+                    plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived)).Select(i => i.DataCenterId!),
                     StringComparer.Ordinal);
                 await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
             }
@@ -358,11 +358,34 @@ namespace SpaceSync.Core.Sync
                     }
                     catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
                     {
+                        if (e.Kind == SiteErrorKind.BadRequest && await ArchivedAsync(action.Target, page, ct).ConfigureAwait(false))
+                        {
+                            // A change query does not list archived pages: the refusal is how this run learns of it. Not a failure.
+                            _run._log.Warning("Comments of \"{Title}\": {Action} not done: the page is archived on {Target}, which takes no comments; " +
+                                              "the comment crosses at the first complete listing after the page is restored from the archive",
+                                page.Title, action.ToString(), action.Target.Label());
+                            return;
+                        }
+
                         _counts[CommentCounts.Failed]++;
                         _counts["Failed"] = (_counts.TryGetValue("Failed", out var failed) ? failed : 0) + 1;
                         var message = $"Comments of \"{page.Title}\": {action} failed: {e.Message}";
                         _run._errors.Add(message);
                         _run._log.Warning("{Message}", message);
+                    }
+                }
+
+                /// <summary>Whether the page of a refused comment write is archived on that side (one GET, made only after a 400).</summary>
+                private async Task<bool> ArchivedAsync(SyncSide side, PairRecord page, CancellationToken ct)
+                {
+                    try
+                    {
+                        var id = side == SyncSide.DataCenter ? page.DataCenterPageId : page.CloudPageId;
+                        return (await Site(side).GetPageAsync(id, ct).ConfigureAwait(false))?.Status == SitePageStatus.Archived;
+                    }
+                    catch (SiteException)
+                    {
+                        return false;
                     }
                 }
 

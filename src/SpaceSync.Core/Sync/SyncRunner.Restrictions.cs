@@ -210,10 +210,10 @@ namespace SpaceSync.Core.Sync
                     side.Mode, side.HighWaterMark);
             }
 
-            /// <summary>Each page left alone because of restrictions says why, in the run's log as on Get-SyncDrift.</summary>
+            /// <summary>Each page left alone because of restrictions (or an archive) says why, in the run's log as on Get-SyncDrift.</summary>
             private void WarnOfRestrictedPages(SyncPlan plan)
             {
-                foreach (var item in plan.Items.Where(i => i.Status == DriftStatus.Restricted))
+                foreach (var item in plan.Items.Where(i => i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived))
                 {
                     foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
                 }
@@ -236,7 +236,8 @@ namespace SpaceSync.Core.Sync
             /// the create itself (Cloud v1 ContentCreate and v2 POST /pages have no such field; Data Center sets them only
             /// through PUT /content/{id}/restriction), so the page is made with an empty body, restricted, then filled:
             /// the text is never readable by anyone the restrictions leave out. When the restrictions or the body cannot be
-            /// set, the new page is trashed and purged again at once, and the create fails.
+            /// set, the new page is trashed and purged again at once (left in the trash, with a warning, where purging is
+            /// refused), and the create fails.
             /// </summary>
             private async Task<SitePage> CreateWithRestrictionsAsync(SyncAction action, SiteSpace space, string? parentId, string body, CancellationToken ct)
             {
@@ -253,20 +254,56 @@ namespace SpaceSync.Core.Sync
                 catch (SiteException e)
                 {
                     // Left behind, the empty page would hold the title and block every later create of this page.
+                    var removal = await RemoveEmptyPageAsync(site, empty, action, space, ct).ConfigureAwait(false);
+                    var what = restricted ? "its body could not be written after its restrictions were set" : $"its restrictions ({action.Restrictions}) could not be set";
+                    throw new SiteException(e.Kind, $"{what}, so {removal}: {e.Message}",
+                        e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
+                }
+            }
+
+            /// <summary>
+            /// Trashes and purges the empty page a failed restricted create left; says what became of it. Purging needs space
+            /// admin on both products, and a sync account without it is refused (Cloud v2 and Data Center both answer 404, as
+            /// for a page that is not there): then the page stays in the trash, with a warning naming it, and nothing fails
+            /// because of that — the trash hides it, and a space admin can purge it.
+            /// </summary>
+            private async Task<string> RemoveEmptyPageAsync(IConfluenceSite site, SitePage empty, SyncAction action, SiteSpace space, CancellationToken ct)
+            {
+                var where = $"{action.Target.Label()} page {empty.Id} (\"{action.Title}\", space {space.Key})";
+                try
+                {
+                    await site.TrashPageAsync(empty.Id, ct).ConfigureAwait(false);
+                }
+                catch (SiteException cleanup)
+                {
+                    _log.Warning("{Space:l}: the empty {Page:l} made for a restricted create could not be removed: {Reason:l}", _space.Key, where, cleanup.Message);
+                    return $"the empty page made for it ({where}) could not be removed";
+                }
+
+                try
+                {
+                    await site.PurgePageAsync(empty.Id, ct).ConfigureAwait(false);
+                    return "the page made for it was removed again";
+                }
+                catch (SiteException refused) when (refused.Kind != SiteErrorKind.Unauthorized)
+                {
+                    // A 404 is also what an already purged page answers: only a page still in the trash was refused.
+                    SitePage? still;
                     try
                     {
-                        await site.TrashPageAsync(empty.Id, ct).ConfigureAwait(false);
-                        await site.PurgePageAsync(empty.Id, ct).ConfigureAwait(false);
+                        still = await site.GetPageAsync(empty.Id, ct).ConfigureAwait(false);
                     }
-                    catch (SiteException cleanup)
+                    catch (SiteException)
                     {
-                        _log.Warning("The empty page {PageId} made for \"{Title}\" on {Target} could not be removed: {Reason}",
-                            empty.Id, action.Title, action.Target.Label(), cleanup.Message);
+                        still = empty with { Status = SitePageStatus.Trashed };
                     }
 
-                    var what = restricted ? "its body could not be written after its restrictions were set" : $"its restrictions ({action.Restrictions}) could not be set";
-                    throw new SiteException(e.Kind, $"{what}, so the page made for it was removed again: {e.Message}",
-                        e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
+                    if (still is null) return "the page made for it was removed again";
+                    _log.Warning("{Space:l}: the empty {Page:l} made for a restricted create was moved to the trash but not purged: {Reason:l}. " +
+                                 "It stays in the {Target:l} trash (purging needs space admin, which the sync account may not have); " +
+                                 "a space admin can purge it. This does not fail the run.",
+                        _space.Key, where, refused.Message, action.Target.Label());
+                    return $"the empty page made for it ({where}) was moved to the trash, where it stays: purging it was refused ({refused.Message})";
                 }
             }
         }

@@ -464,6 +464,9 @@ namespace SpaceSync.Core.Sync
                 foreach (var item in plan.Items)
                 {
                     if (item.Status == DriftStatus.InSync || item.Status == DriftStatus.Excluded || item.Status == DriftStatus.Restricted) continue;
+                    // An archived pair is read again by every run only while edits wait for it (to see it restored).
+                    if (item.Status == DriftStatus.Archived && (item.DataCenterId is null || item.CloudId is null ||
+                                                                (item.DataCenterChanges | item.CloudChanges) == PageChanges.None)) continue;
                     if (onlyPairs != null && (item.DataCenterId is null || !onlyPairs.Contains(item.DataCenterId))) continue;
                     var settled = item.ActionIds.Count > 0 && item.ActionIds.All(id => _done.TryGetValue(id, out var o) && o == ActionOutcomeKind.Done);
                     if (settled && !HoldsChangesLeftAlone(item.DataCenterId)) continue; // ---- phases: changes left alone stay unsettled
@@ -631,6 +634,14 @@ namespace SpaceSync.Core.Sync
             // ---- executing --------------------------------------------------------------------------------
 
             private async Task<SyncActionOutcome> ExecuteOneAsync(SyncAction action, CancellationToken ct)
+            {
+                var outcome = await ExecuteActionAsync(action, ct).ConfigureAwait(false);
+                return outcome.Outcome == ActionOutcomeKind.Failed
+                    ? await ArchivedInsteadAsync(outcome, ct).ConfigureAwait(false) ?? outcome
+                    : outcome;
+            }
+
+            private async Task<SyncActionOutcome> ExecuteActionAsync(SyncAction action, CancellationToken ct)
             {
                 var unmet = action.DependsOn.FirstOrDefault(d => !_done.TryGetValue(d, out var o) || o != ActionOutcomeKind.Done);
                 if (unmet != 0)

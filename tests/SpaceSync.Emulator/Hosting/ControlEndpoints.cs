@@ -111,6 +111,29 @@ internal static class ControlEndpoints
             }
         });
 
+        // Cloud's page archive (the product's own archive endpoints are not served: SpaceSync never archives).
+        group.MapPost("/pages/{id}/archive", (string id) => ArchiveControl(state, id, archive: true));
+        group.MapPost("/pages/{id}/unarchive", (string id) => ArchiveControl(state, id, archive: false));
+
+        // Whether the sync account administers the spaces (purging from the trash needs it).
+        group.MapGet("/space-admin", () => Http.Json(new JsonObject { ["spaceAdmin"] = state.AdminIsSpaceAdmin }));
+        group.MapPut("/space-admin", async (HttpContext context) =>
+        {
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { message = "Body must be JSON like {\"spaceAdmin\":false}: " + e.Message });
+            }
+            if (body?["spaceAdmin"] is not JsonValue flag || !flag.TryGetValue<bool>(out var isAdmin))
+                return Results.BadRequest(new { message = "Body must be JSON like {\"spaceAdmin\":false}." });
+            state.SetSpaceAdmin(isAdmin);
+            return Http.Json(new JsonObject { ["spaceAdmin"] = state.AdminIsSpaceAdmin });
+        });
+
         group.MapPut("/faults", async (HttpContext context) =>
         {
             FaultSettings? settings;
@@ -133,6 +156,23 @@ internal static class ControlEndpoints
             }
             return Results.Json(faults.Settings);
         });
+    }
+
+    private static IResult ArchiveControl(EmulatorState state, string id, bool archive)
+    {
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pageId))
+            return Results.BadRequest(new { message = $"'{id}' is not a page id." });
+        try
+        {
+            if (archive) state.ArchivePage(pageId);
+            else state.UnarchivePage(pageId);
+            var page = state.RequirePageIgnoringViewer(pageId);
+            return Http.Json(new JsonObject { ["pageId"] = Http.Id(page.Id), ["status"] = page.Status });
+        }
+        catch (StoreException e)
+        {
+            return Results.Json(new { message = e.Message }, statusCode: e.Kind == StoreErrorKind.NotFound ? 404 : 400);
+        }
     }
 
     /// <summary>The named user (email, account id, user key or username), else the first user who is not the admin.</summary>

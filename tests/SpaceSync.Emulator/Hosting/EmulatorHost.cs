@@ -25,6 +25,7 @@ public static class EmulatorHost
             PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
             MaxAttachmentBytes = options.MaxAttachmentBytes,
         };
+        if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
         try
         {
             if (options.SeedSpace is { } key)

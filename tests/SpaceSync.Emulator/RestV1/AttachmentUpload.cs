@@ -25,6 +25,7 @@ internal static class AttachmentUpload
         lock (state.Gate)
         {
             var page = state.RequirePage(pageId);
+            EmulatorState.EnsureNotArchived(page);
             if (page.Status != "current") throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
         }
         var (files, comments, minorEdit) = await ReadAsync(ctx, state);

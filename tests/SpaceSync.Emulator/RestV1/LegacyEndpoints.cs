@@ -419,6 +419,8 @@ internal static class LegacyEndpoints
         else start = ctx.QueryInt("start", 0, int.MaxValue) ?? 0;
 
         var zone = TimeZones.Find(ctx.Caller().TimeZone);
+        // Cloud leaves archived pages out of search unless cqlcontext's contentStatuses asks for them.
+        var archivedToo = site.IsCloud && ContextStatuses(ctx).Contains("archived");
         lock (state.Gate)
         {
             List<ContentSubject> hits;
@@ -426,7 +428,7 @@ internal static class LegacyEndpoints
             {
                 // Confluence indexes attachments and footer comments as content too (type = attachment, title = file name;
                 // type = comment), in their page's space: those of current pages, at their current version.
-                var pages = state.AllPages.Where(p => p.Status == "current").ToList();
+                var pages = state.AllPages.Where(p => p.Status == "current" || (p.Status == "archived" && archivedToo)).ToList();
                 var subjects = pages.Select(p => (ContentSubject)new PageSubject(p, state))
                     .Concat(pages.SelectMany(p => p.Attachments.Where(a => a.Status == "current")).Select(a => new AttachmentSubject(a, state)))
                     .Concat(pages.SelectMany(p => p.Comments).Select(c => new CommentSubject(c)));
@@ -475,6 +477,22 @@ internal static class LegacyEndpoints
                 body["totalSize"] = hits.Count;
             }
             return Http.Json(body);
+        }
+    }
+
+    /// <summary>cqlcontext's contentStatuses (Cloud: `{"contentStatuses":["current","archived"]}`); empty when not given.</summary>
+    private static IReadOnlyCollection<string> ContextStatuses(HttpContext ctx)
+    {
+        if (ctx.Query("cqlcontext") is not { } raw) return Array.Empty<string>();
+        try
+        {
+            return JsonNode.Parse(raw)?["contentStatuses"] is JsonArray statuses
+                ? statuses.Select(s => s?.GetValue<string>() ?? "").ToList()
+                : Array.Empty<string>();
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw new StoreException(StoreErrorKind.BadRequest, "cqlcontext must be a JSON object such as {\"contentStatuses\":[\"current\",\"archived\"]}: " + e.Message);
         }
     }
 }

@@ -117,6 +117,7 @@ public sealed class EmulatorState : IDisposable
 
     private void EnsureEditable(Page page)
     {
+        EnsureNotArchived(page);
         if (Viewer is { } viewer && !CanEdit(page, viewer))
             throw new StoreException(StoreErrorKind.Forbidden, $"Not permitted to edit page {page.Id}: an update restriction does not include {viewer.DisplayName}.");
     }
@@ -426,6 +427,9 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(id);
             if (page.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is not in the trash; only trashed pages can be purged.");
+            if (Viewer is { } viewer && !IsSpaceAdmin(viewer))
+                throw new StoreException(StoreErrorKind.Forbidden,
+                    $"Cannot purge content with id {id}: {viewer.DisplayName} does not have permission to administer space {page.Space.Key}, which purging from the trash requires.");
             _pages.Remove(id);
             foreach (var attachment in page.AttachmentList)
             {
@@ -471,6 +475,7 @@ public sealed class EmulatorState : IDisposable
             var page = RequirePage(pageId);
             EnsureEditable(page);
             var target = RequirePage(targetId);
+            EnsureNotArchived(target);
             if (page.Status != "current" || target.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, "Both the page and the target must be current.");
             if (page.IsBlogPost || target.IsBlogPost)
@@ -498,6 +503,81 @@ public sealed class EmulatorState : IDisposable
             for (var i = 0; i < siblings.Count; i++) siblings[i].Position = i;
             return page;
         }
+    }
+
+    // ---------------------------------------------------------------- archive (Cloud) and space admin
+
+    /// <summary>
+    /// Cloud's page archive: the page keeps its id, versions and place in the data but leaves the page tree and search
+    /// (CQL), v2 answers carry status "archived", and every write to it (update, trash, move, labels, attachments,
+    /// restrictions, comments) is refused with 400 until it is restored from the archive. Archiving makes no version.
+    /// Data Center's REST API (10.0.3) has no archived page status, so the Data Center flavour refuses this.
+    /// </summary>
+    public void ArchivePage(long id)
+    {
+        lock (Gate)
+        {
+            if (Flavor != EmulatorFlavor.Cloud)
+                throw new StoreException(StoreErrorKind.BadRequest, "Only the Cloud flavour archives pages: Data Center's REST API has no archived page status.");
+            var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+            if (page.IsBlogPost)
+                throw new StoreException(StoreErrorKind.BadRequest, $"Content {id} is a blog post; only pages can be archived.");
+            if (page.Status != "current")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}; only current pages can be archived.");
+            page.Status = "archived";
+        }
+    }
+
+    /// <summary>Restores an archived page to the page tree: below its parent when that is still current, else at the top level.</summary>
+    public void UnarchivePage(long id)
+    {
+        lock (Gate)
+        {
+            var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
+            if (page.Status != "archived")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}, not archived.");
+            if (page.ParentId is long parentId && _pages.GetValueOrDefault(parentId)?.Status != "current")
+            {
+                page.ParentId = null;
+                page.Position = NextPosition(page.Space, null);
+            }
+            page.Status = "current";
+        }
+    }
+
+    /// <summary>The refusal of any write to an archived page (Cloud: 400 on v2 PUT and DELETE, as on the v1 writes).</summary>
+    internal static void EnsureNotArchived(Page page)
+    {
+        if (page.Status == "archived")
+            throw new StoreException(StoreErrorKind.BadRequest,
+                $"Cannot update or delete archived content: page {page.Id} is archived. Restore it from the archive first.");
+    }
+
+    private readonly HashSet<User> _notSpaceAdmins = new();
+
+    /// <summary>
+    /// Whether <paramref name="user"/> administers the spaces, which purging from the trash requires on both
+    /// products. The admin (the sync account) does unless <see cref="SetSpaceAdmin"/> took it away; other users do not.
+    /// </summary>
+    public bool IsSpaceAdmin(User user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        lock (Gate) return user == Admin && !_notSpaceAdmins.Contains(user);
+    }
+
+    /// <summary>Gives or takes the admin's (the sync account's) space-admin permission in every space.</summary>
+    public void SetSpaceAdmin(bool isSpaceAdmin)
+    {
+        lock (Gate)
+        {
+            if (isSpaceAdmin) _notSpaceAdmins.Remove(Admin);
+            else _notSpaceAdmins.Add(Admin);
+        }
+    }
+
+    public bool AdminIsSpaceAdmin
+    {
+        get { lock (Gate) return !_notSpaceAdmins.Contains(Admin); }
     }
 
     // ---------------------------------------------------------------- restrictions
@@ -612,6 +692,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureNotArchived(page);
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
             EnsureEditable(page);
@@ -694,6 +775,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var page = RequirePage(pageId);
+            EnsureNotArchived(page);
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
             if (string.IsNullOrWhiteSpace(body))
@@ -716,6 +798,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var comment = RequireComment(id);
+            EnsureNotArchived(comment.Page);
             var current = comment.Current.Number;
             if (versionNumber != current + 1)
                 throw new StoreException(StoreErrorKind.Conflict, "Version must be incremented on update.", current, versionNumber);
@@ -732,6 +815,7 @@ public sealed class EmulatorState : IDisposable
         lock (Gate)
         {
             var comment = RequireComment(id);
+            EnsureNotArchived(comment.Page);
             var doomed = new List<Comment> { comment };
             for (var i = 0; i < doomed.Count; i++)
                 doomed.AddRange(comment.Page.CommentList.Where(c => c.ParentCommentId == doomed[i].Id));

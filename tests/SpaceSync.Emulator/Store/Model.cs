@@ -128,7 +128,7 @@ public sealed class Page
     /// <summary>Parent before the page went to the trash; restore puts it back there if it still exists.</summary>
     internal long? ParentBeforeTrash { get; set; }
 
-    /// <summary>"current" or "trashed".</summary>
+    /// <summary>"current", "trashed" or (Cloud) "archived".</summary>
     public string Status { get; internal set; } = "current";
 
     /// <summary>Order among siblings (Confluence's child position).</summary>
