@@ -1,6 +1,7 @@
 # Attachments through the built module (issue 4 item 2), over HTTP, against both emulators run as separate processes:
 # a seeded Data Center space copied to Cloud as CCMA would (pages and their files), a baseline, then files added on
-# either side, and a file above the Cloud site's attachment size limit.
+# either side, and a file above the Cloud site's attachment size limit. The Cloud emulator serves files as real Cloud
+# does (issue 12 item 1): its servlet refuses API tokens, its REST download redirects to a media host on another port.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -8,6 +9,8 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
     $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    # Invoke-WebRequest cannot stop at a redirect without failing; this client shows Cloud's 302 as it comes.
+    $script:NoRedirects = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ AllowAutoRedirect = $false })
 
     function script:Get-AuthHeaders($Emulator) {
         if ($Emulator.Flavor -eq 'cloud') {
@@ -27,12 +30,22 @@ BeforeAll {
     }
 
     function script:Get-Files($Emulator, [string] $PageId) {
-        # The page's current files: name, version, size and the SHA-256 of what the site serves.
+        # The page's current files: name, version, size and the SHA-256 of what the site serves. Cloud's bytes come the
+        # documented way: its REST download answers 302 to the media host, which is asked without any credentials.
         $answer = Invoke-EmulatorApi $Emulator "/rest/api/content/$PageId/child/attachment?expand=version&limit=200"
         foreach ($file in @($answer.results)) {
             $out = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
-            $uri = "$($Emulator.Url)/download/attachments/$PageId/$([uri]::EscapeDataString($file.title))?version=$($file.version.number)"
-            Invoke-WebRequest -Uri $uri -Headers (Get-AuthHeaders $Emulator) -OutFile $out
+            if ($Emulator.Flavor -eq 'cloud') {
+                $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Get,
+                    "$($Emulator.Url)/rest/api/content/$PageId/child/attachment/$($file.id)/download?version=$($file.version.number)")
+                $null = $request.Headers.TryAddWithoutValidation('Authorization', (Get-AuthHeaders $Emulator).Authorization)
+                $redirect = $script:NoRedirects.SendAsync($request).GetAwaiter().GetResult()
+                [int] $redirect.StatusCode | Should -Be 302
+                Invoke-WebRequest -Uri $redirect.Headers.Location -OutFile $out
+            } else {
+                $uri = "$($Emulator.Url)/download/attachments/$PageId/$([uri]::EscapeDataString($file.title))?version=$($file.version.number)"
+                Invoke-WebRequest -Uri $uri -Headers (Get-AuthHeaders $Emulator) -OutFile $out
+            }
             [pscustomobject]@{ Name = $file.title; Version = $file.version.number; Size = (Get-Item $out).Length
                 Sha256 = (Get-FileHash -Algorithm SHA256 $out).Hash.ToLowerInvariant() }
             Remove-Item $out
@@ -40,9 +53,20 @@ BeforeAll {
     }
 
     function script:Get-WriteCount($Pair) { (Get-ConfluenceEmulatorWriteCount $Pair.Dc) + (Get-ConfluenceEmulatorWriteCount $Pair.Cloud) }
+
+    function script:Get-CloudDownloadCounts($Cloud) {
+        # How the Cloud emulator was asked for bytes: REST download (302), media host, the refused servlet.
+        $byRoute = (Get-ConfluenceEmulatorStats $Cloud).byRoute
+        [pscustomobject]@{
+            Redirects = [int] $byRoute.'GET /wiki/rest/api/content/{id}/child/attachment/{attachmentId}/download'
+            Media     = [int] $byRoute.'GET /file/{fileId}/binary'
+            Servlet   = [int] $byRoute.'GET /wiki/download/attachments/{pageId}/{fileName}'
+        }
+    }
 }
 
 AfterAll {
+    if ($script:NoRedirects) { $script:NoRedirects.Dispose() }
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN -ErrorAction SilentlyContinue
 }
 
@@ -51,12 +75,12 @@ Describe 'Attachments cross with the pages, byte-identical, and a file too large
         $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 12 -Seed 31
         $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0 -ExtraArguments '--max-attachment-bytes', '100000'
         $folder = Join-Path $TestDrive 'att'
-        $script:P = [pscustomobject]@{ Dc = $dc; Cloud = $cloud; Scope = $null; Map = $null }
+        $script:P = [pscustomobject]@{ Dc = $dc; Cloud = $cloud; Scope = $null; Map = $null; Logs = (Join-Path $folder 'logs') }
         Clear-SeededRestrictions $dc   # restricted pages are Restrictions.Tests.ps1's subject
         $script:P.Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2
         # content.attachments is on by default; said here so the test reads on its own.
         $spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n    content:`n      attachments: true`n" +
-            "state:`n  path: state/spacesync.db`n"
+            "state:`n  path: state/spacesync.db`nlogging:`n  path: logs/spacesync-.json`n  level: Verbose`n"
         $script:P.Scope = New-TestScopeFile -Folder $folder -CloudUrl $cloud.Url -DataCenterUrl $dc.Url -Spaces $spaces
         $null = Start-SpaceBaseline -ScopePath $script:P.Scope -SpaceKey ENG
         $script:Pages = @($script:P.Map.Keys | Sort-Object { [long]$_ })
@@ -92,19 +116,39 @@ Describe 'Attachments cross with the pages, byte-identical, and a file too large
         "$($drift[0].DataCenterChanges)" | Should -Match 'Attachments'
         $drift[0].Action | Should -Be 'copy attachments to Cloud'
 
+        Reset-ConfluenceEmulatorStats $script:P.Cloud
         $run = Invoke-SpaceSync -ScopePath $script:P.Scope -Confirm:$false
         $run.Errors | Should -BeNullOrEmpty
         $run.Count('UploadAttachment') | Should -Be 1
+        # The upload is checked by reading it back from Cloud: one redirect, one media host request, no servlet.
+        $counts = Get-CloudDownloadCounts $script:P.Cloud
+        "$($counts.Redirects) $($counts.Media) $($counts.Servlet)" | Should -Be '1 1 0'
         (Get-Files $script:P.Cloud $script:P.Map[$page] | Where-Object Name -EQ 'from-dc.bin').Sha256 | Should -Be $hash
     }
 
-    It 'copies a file added on Cloud to Data Center' {
+    It 'copies a file added on Cloud to Data Center, reading it through the REST download and the media host' {
         $page = $script:Pages[1]
         $hash = Add-File $script:P.Cloud $script:P.Map[$page] 'from-cloud.bin' 30000 7
+        # At its default the Cloud emulator refuses the servlet to the very credentials the sync uses.
+        $servlet = Invoke-WebRequest -Uri "$($script:P.Cloud.Url)/download/attachments/$($script:P.Map[$page])/from-cloud.bin?version=1" `
+            -Headers (Get-AuthHeaders $script:P.Cloud) -SkipHttpErrorCheck
+        $servlet.StatusCode | Should -Be 401
+
+        Reset-ConfluenceEmulatorStats $script:P.Cloud
         $run = Invoke-SpaceSync -ScopePath $script:P.Scope -Confirm:$false
         $run.Errors | Should -BeNullOrEmpty
         $run.Count('UploadAttachment') | Should -Be 1
+        $counts = Get-CloudDownloadCounts $script:P.Cloud
+        "$($counts.Redirects) $($counts.Media) $($counts.Servlet)" | Should -Be '1 1 0'
         (Get-Files $script:P.Dc $page | Where-Object Name -EQ 'from-cloud.bin').Sha256 | Should -Be $hash
+    }
+
+    It 'never writes a media link or its token to the log' {
+        $log = Get-ChildItem -Path $script:P.Logs -Filter '*.json' -Recurse | Get-Content -Raw
+        $log | Should -Not -BeNullOrEmpty
+        $log | Should -Match 'from-cloud\.bin'   # the runs above are in it
+        $log | Should -Not -Match 'token='
+        $log | Should -Not -Match 'eyJ'          # the start of any JWT
     }
 
     It 'reports a file above the Cloud limit by name, size and limit, and carries everything else' {

@@ -43,6 +43,20 @@ public sealed class EmulatorOptions
     /// <summary>Largest attachment upload accepted, in bytes (413 above it); 0 = no limit.</summary>
     public long MaxAttachmentBytes { get; set; }
 
+    /// <summary>
+    /// Cloud only: serve attachment bytes from the legacy servlet /wiki/download/attachments/... to API-token Basic auth,
+    /// as Cloud did before Atlassian deprecated it for API use. Off by default: the servlet answers 401, as real Cloud
+    /// does, and bytes come from the REST download's redirect to the media host. Only for a test about something else
+    /// that reads files the old way.
+    /// </summary>
+    public bool CloudDownloadServlet { get; set; }
+
+    /// <summary>
+    /// Cloud only: how long the token in a REST download's redirect stays valid. Real media links carry a JWT valid for
+    /// about an hour at most (exp − nbf of 48 to 56 minutes in links seen in the wild); the default is the shortest seen.
+    /// </summary>
+    public TimeSpan MediaTokenLifetime { get; set; } = TimeSpan.FromMinutes(48);
+
     /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
     public string AdminTimeZone { get; set; } = "Europe/Berlin";
 
@@ -125,6 +139,12 @@ public sealed class EmulatorOptions
                         throw new ArgumentException($"--max-attachment-bytes must be a whole number of bytes (0 = no limit), not '{max}'.");
                     options.MaxAttachmentBytes = bytes;
                     break;
+                case "--cloud-download-servlet":
+                    options.CloudDownloadServlet = true;
+                    break;
+                case "--media-token-seconds":
+                    options.MediaTokenLifetime = TimeSpan.FromSeconds(Int(flag, Value(), 1, 86_400));
+                    break;
                 case "--admin-time-zone":
                     options.AdminTimeZone = Value();
                     break;
@@ -135,7 +155,7 @@ public sealed class EmulatorOptions
                     options.SpaceAdmin = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --admin-time-zone, --server-time-zone, --not-space-admin.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
             }
         }
         if (!flavorGiven)
@@ -152,6 +172,8 @@ public sealed class EmulatorOptions
             throw new ArgumentException("--seed-pages needs --seed-space KEY.");
         if (SeedSpace is not null && !Store.EmulatorState.IsValidSpaceKey(SeedSpace))
             throw new ArgumentException($"--seed-space '{SeedSpace}' is not a valid space key (letters and digits only).");
+        if (MediaTokenLifetime <= TimeSpan.Zero)
+            throw new ArgumentException("The media token lifetime must be positive.");
         TimeZones.Find(AdminTimeZone);
         TimeZones.Find(ServerTimeZone);
     }

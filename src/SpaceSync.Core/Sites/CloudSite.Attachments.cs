@@ -7,7 +7,8 @@ using System.Threading.Tasks;
 
 namespace SpaceSync.Core.Sites
 {
-    // Attachments: listed and deleted through v2, uploaded through v1 (v2 has no upload), downloaded from the servlet.
+    // Attachments: listed and deleted through v2, uploaded through v1 (v2 has no upload), downloaded through v1's REST
+    // download and the one redirect it answers (the servlet refuses API tokens on Cloud).
     public sealed partial class CloudSite
     {
         /// <summary>v2's largest attachment page.</summary>
@@ -32,7 +33,7 @@ namespace SpaceSync.Core.Sites
         }
 
         public Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken) =>
-            RestAttachments.DownloadAsync(_rest, attachment, version, destination, cancellationToken);
+            RestAttachments.DownloadThroughRedirectAsync(_rest, attachment, version, destination, cancellationToken);
 
         public async Task<SiteAttachment> UploadAttachmentAsync(string pageId, string fileName, string? mediaType, Stream content, string? comment,
             CancellationToken cancellationToken)

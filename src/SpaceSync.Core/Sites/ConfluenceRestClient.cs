@@ -132,21 +132,38 @@ namespace SpaceSync.Core.Sites
         /// its body unread (attachment bytes: never buffered whole). Retries happen only before the first body byte;
         /// the caller reads the body under its own token and disposes the response.
         /// </summary>
-        public Task<HttpResponseMessage> SendForStreamAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <param name="allowRedirect">
+        /// True: a 3xx answer is returned too (its Location for the caller to judge) instead of failing as a wrong site URL.
+        /// Redirects are never followed automatically.
+        /// </param>
+        public Task<HttpResponseMessage> SendForStreamAsync(HttpRequestMessage request, CancellationToken cancellationToken, bool allowRedirect = false)
         {
             request.Properties[ResilienceHandler.StreamBodyProperty] = true;
-            return SendCoreAsync(request, false, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            return SendCoreAsync(request, false, HttpCompletionOption.ResponseHeadersRead, cancellationToken, allowRedirect);
         }
 
         /// <summary>The site-independent failure for a transport error while a streamed body was being read or written.</summary>
         internal SiteException StreamFailure(HttpRequestMessage request, Exception e, string what) =>
             new SiteException(
                 SiteErrorKind.Unreachable,
-                $"{request.Method.Method} {PathOf(request)} on the {Kind} site: {what} ({ResilienceHandler.Describe(e)}).",
+                $"{request.Method.Method} {PathOf(request)} on {Where(request)}: {what} ({ResilienceHandler.Describe(e)}).",
                 request.Method.Method, PathOf(request), null, null, e);
 
+        /// <summary>True when the URL is on the site's own origin (scheme, host and port): the only place credentials go.</summary>
+        internal bool IsSiteOrigin(Uri? url) => IsSameOrigin(url, SiteUrl);
+
+        internal static bool IsSameOrigin(Uri? url, Uri origin) =>
+            url != null && url.IsAbsoluteUri &&
+            Uri.Compare(url, origin, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+
+        /// <summary>"the Cloud site", or for a request to another origin (the media host of a download) that host, named by its authority.</summary>
+        private string Where(HttpRequestMessage request) =>
+            IsSiteOrigin(request.RequestUri)
+                ? $"the {Kind} site"
+                : $"the {Kind} site's media host {request.RequestUri?.GetLeftPart(UriPartial.Authority)}";
+
         private async Task<HttpResponseMessage> SendCoreAsync(HttpRequestMessage request, bool allowNotFound, HttpCompletionOption completion,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, bool allowRedirect = false)
         {
             if (request.Headers.Accept.Count == 0)
             {
@@ -170,7 +187,8 @@ namespace SpaceSync.Core.Sites
             }
 
             var status = (int)response.StatusCode;
-            if ((status >= 200 && status < 300) || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound))
+            if ((status >= 200 && status < 300) || (allowNotFound && response.StatusCode == HttpStatusCode.NotFound) ||
+                (allowRedirect && status >= 300 && status < 400))
             {
                 return response;
             }
@@ -190,14 +208,15 @@ namespace SpaceSync.Core.Sites
             {
                 return new SiteException(
                     SiteErrorKind.OutcomeUnknown,
-                    $"{method} {path} on the {Kind} site: the request was sent but no answer came back ({cause}). " +
+                    $"{method} {path} on {Where(request)}: the request was sent but no answer came back ({cause}). " +
                     $"It may or may not have taken effect; it was not repeated because repeating a {method} could apply it twice.",
                     method, path, null, null, e);
             }
 
+            var where = IsSiteOrigin(request.RequestUri) ? $"the {Kind} site at {SiteUrl.GetLeftPart(UriPartial.Authority)}" : Where(request);
             return new SiteException(
                 SiteErrorKind.Unreachable,
-                $"{method} {path}: the {Kind} site at {SiteUrl.GetLeftPart(UriPartial.Authority)} could not be reached{AttemptsText(request)} ({cause}).",
+                $"{method} {path}: {where} could not be reached{AttemptsText(request)} ({cause}).",
                 method, path, null, null, e);
         }
 
@@ -221,7 +240,12 @@ namespace SpaceSync.Core.Sites
             }
 
             var serverMessage = ErrorEnvelope.Parse(body, response.Content?.Headers.ContentType?.MediaType);
-            var prefix = $"{method} {path} on the {Kind} site answered {code} {response.ReasonPhrase}";
+            if (!IsSiteOrigin(request.RequestUri))
+            {
+                serverMessage = WithoutQueryValues(request.RequestUri, serverMessage);
+            }
+
+            var prefix = $"{method} {path} on {Where(request)} answered {code} {response.ReasonPhrase}";
             var suffix = serverMessage != null ? ": " + serverMessage : ".";
 
             SiteErrorKind kind;
@@ -241,6 +265,13 @@ namespace SpaceSync.Core.Sites
                     case 400:
                         kind = SiteErrorKind.BadRequest;
                         message = prefix + suffix;
+                        break;
+                    case 401 when !IsSiteOrigin(request.RequestUri):
+                    case 403 when !IsSiteOrigin(request.RequestUri):
+                        // No credentials go to another origin: what it refused is the link's own token, not the user's.
+                        kind = SiteErrorKind.Forbidden;
+                        message = prefix + (serverMessage != null ? ": " + serverMessage.TrimEnd('.') + "." : ".") +
+                                  " The short-lived download link the site handed out was refused (expired or not valid); a new download asks for a new one.";
                         break;
                     case 401:
                         kind = SiteErrorKind.Unauthorized;
@@ -312,13 +343,36 @@ namespace SpaceSync.Core.Sites
             var status = response is null ? "" : $" answered {(int)response.StatusCode} but";
             return new SiteException(
                 SiteErrorKind.UnexpectedResponse,
-                $"{request.Method.Method} {PathOf(request)} on the {Kind} site{status} {what}",
+                $"{request.Method.Method} {PathOf(request)} on {Where(request)}{status} {what}",
                 request.Method.Method,
                 PathOf(request),
                 response?.StatusCode);
         }
 
         private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "";
+
+        /// <summary>
+        /// <paramref name="text"/> with the values of <paramref name="url"/>'s query parameters blanked out: a URL from
+        /// another origin may carry its own credential (a download link's token=), which an echoing error must not repeat.
+        /// </summary>
+        internal static string? WithoutQueryValues(Uri? url, string? text)
+        {
+            if (text is null || url is null || !url.IsAbsoluteUri || url.Query.Length <= 1)
+            {
+                return text;
+            }
+
+            foreach (var pair in url.Query.Substring(1).Split('&'))
+            {
+                var value = pair.Substring(pair.IndexOf('=') + 1);
+                if (value.Length >= 8)
+                {
+                    text = text.Replace(value, "[redacted]").Replace(Uri.UnescapeDataString(value), "[redacted]");
+                }
+            }
+
+            return text;
+        }
 
         private static string AttemptsText(HttpRequestMessage request) =>
             request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && attempts > 1

@@ -171,7 +171,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>
         /// Copies version <paramref name="version"/> (null: <see cref="SiteAttachment.Version"/>) of the attachment into
         /// <paramref name="destination"/> as it arrives, hashing on the way. Retried only before the first byte; a break
-        /// after it fails with Unreachable (the destination then holds a part: start over).
+        /// after it fails with Unreachable (the destination then holds a part: start over). Cloud needs
+        /// <see cref="SiteAttachment.Id"/> (its REST download redirects once to a media host, followed without credentials);
+        /// a version the attachment does not have is NotFound on Data Center and BadRequest on Cloud (as documented).
         /// </summary>
         Task<AttachmentDownload> DownloadAttachmentAsync(SiteAttachment attachment, int? version, Stream destination, CancellationToken cancellationToken);
 

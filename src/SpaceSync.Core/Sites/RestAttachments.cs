@@ -12,8 +12,8 @@ using System.Threading.Tasks;
 namespace SpaceSync.Core.Sites
 {
     /// <summary>
-    /// What both products share for attachments: the download servlet, the v1 multipart upload and the v1 attachment
-    /// shape. Bytes are streamed both ways: never more than one buffer of a file in memory.
+    /// What both products share for attachments: downloads (Data Center's servlet, Cloud's REST download and its redirect),
+    /// the v1 multipart upload and the v1 attachment shape. Bytes are streamed both ways: never more than one buffer of a file in memory.
     /// </summary>
     internal static class RestAttachments
     {
@@ -22,24 +22,99 @@ namespace SpaceSync.Core.Sites
         /// <summary>How long a download may go without a single byte before it counts as broken off.</summary>
         internal static TimeSpan BodyIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
 
-        /// <summary>The download servlet: {site}/download/attachments/{pageId}/{fileName}?version=N (both products).</summary>
+        /// <summary>The download servlet: {site}/download/attachments/{pageId}/{fileName}?version=N (Data Center).</summary>
         public static Uri DownloadUrl(ConfluenceRestClient rest, string pageId, string fileName, int version) =>
             rest.Url("/download/attachments/" + Uri.EscapeDataString(pageId) + "/" + Uri.EscapeDataString(fileName) +
                      "?version=" + version.ToString(CultureInfo.InvariantCulture));
 
+        /// <summary>Cloud's REST download: {site}/rest/api/content/{pageId}/child/attachment/{attachmentId}/download?version=N.</summary>
+        public static Uri RestDownloadUrl(ConfluenceRestClient rest, string pageId, string attachmentId, int version) =>
+            rest.Url("/rest/api/content/" + Uri.EscapeDataString(pageId) + "/child/attachment/" + Uri.EscapeDataString(attachmentId) +
+                     "/download?version=" + version.ToString(CultureInfo.InvariantCulture));
+
+        /// <summary>Data Center: the bytes straight from the servlet.</summary>
         public static async Task<AttachmentDownload> DownloadAsync(ConfluenceRestClient rest, SiteAttachment attachment, int? version,
             Stream destination, CancellationToken cancellationToken)
         {
-            if (attachment is null) throw new ArgumentNullException(nameof(attachment));
-            if (destination is null) throw new ArgumentNullException(nameof(destination));
-            if (string.IsNullOrEmpty(attachment.PageId) || string.IsNullOrEmpty(attachment.FileName))
-                throw new ArgumentException($"The {attachment} lacks its page id or file name.", nameof(attachment));
-            var number = version ?? attachment.Version;
-            if (number < 1) throw new ArgumentOutOfRangeException(nameof(version), "Attachment versions start at 1.");
-
+            var number = CheckDownload(attachment, version, destination, needsId: false);
             using var request = new HttpRequestMessage(HttpMethod.Get, DownloadUrl(rest, attachment.PageId, attachment.FileName, number));
             request.Headers.Accept.ParseAdd("*/*");
             using var response = await rest.SendForStreamAsync(request, cancellationToken).ConfigureAwait(false);
+            return await ReadBodyAsync(rest, request, response, attachment, destination, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Cloud: the REST download answers 302 to the media host (another origin) with a short-lived token in the URL. That
+        /// one redirect is followed here, by hand: at once (the token is short-lived), without the site's credentials (the
+        /// authentication handler sends them to the site's origin only), only to an http(s) URL, and never a second one.
+        /// The link is never logged or put in an error: events and messages name paths only, and an error body from the
+        /// media host has the query's values blanked. A site that answers the bytes itself (200) is read as such.
+        /// Both requests go through the same handlers: counted, retried before their first body byte, under the caller's token.
+        /// </summary>
+        public static async Task<AttachmentDownload> DownloadThroughRedirectAsync(ConfluenceRestClient rest, SiteAttachment attachment, int? version,
+            Stream destination, CancellationToken cancellationToken)
+        {
+            var number = CheckDownload(attachment, version, destination, needsId: true);
+            using var request = new HttpRequestMessage(HttpMethod.Get, RestDownloadUrl(rest, attachment.PageId, attachment.Id, number));
+            request.Headers.Accept.ParseAdd("*/*");
+            using var answer = await rest.SendForStreamAsync(request, cancellationToken, allowRedirect: true).ConfigureAwait(false);
+            if (!IsRedirect(answer))
+            {
+                return await ReadBodyAsync(rest, request, answer, attachment, destination, cancellationToken).ConfigureAwait(false);
+            }
+
+            var target = RedirectTarget(rest, request, answer, attachment);
+            answer.Dispose(); // done with the site's answer before the media host's comes in
+
+            using var media = new HttpRequestMessage(HttpMethod.Get, target);
+            media.Headers.Accept.ParseAdd("*/*");
+            using var response = await rest.SendForStreamAsync(media, cancellationToken, allowRedirect: true).ConfigureAwait(false);
+            if (IsRedirect(response))
+            {
+                throw rest.Unexpected(media, response,
+                    $"redirected the download of '{attachment.FileName}' ({attachment.Id} of page {attachment.PageId}) a second time; " +
+                    "a download follows exactly one redirect, so it was not followed.");
+            }
+
+            return await ReadBodyAsync(rest, media, response, attachment, destination, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static int CheckDownload(SiteAttachment attachment, int? version, Stream destination, bool needsId)
+        {
+            if (attachment is null) throw new ArgumentNullException(nameof(attachment));
+            if (destination is null) throw new ArgumentNullException(nameof(destination));
+            if (string.IsNullOrEmpty(attachment.PageId) || string.IsNullOrEmpty(attachment.FileName) || (needsId && string.IsNullOrEmpty(attachment.Id)))
+                throw new ArgumentException($"The {attachment} lacks its {(needsId ? "id, " : "")}page id or file name.", nameof(attachment));
+            var number = version ?? attachment.Version;
+            if (number < 1) throw new ArgumentOutOfRangeException(nameof(version), "Attachment versions start at 1.");
+            return number;
+        }
+
+        private static bool IsRedirect(HttpResponseMessage response) => (int)response.StatusCode >= 300 && (int)response.StatusCode < 400;
+
+        /// <summary>The Location of the site's redirect, absolute; refused (naming its scheme, never the URL) unless http(s).</summary>
+        private static Uri RedirectTarget(ConfluenceRestClient rest, HttpRequestMessage request, HttpResponseMessage answer, SiteAttachment attachment)
+        {
+            var location = answer.Headers.Location;
+            if (location is null)
+            {
+                throw rest.Unexpected(request, answer, $"redirected the download of '{attachment.FileName}' without a Location to download it from.");
+            }
+
+            var target = location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location);
+            if (target.Scheme != Uri.UriSchemeHttps && target.Scheme != Uri.UriSchemeHttp)
+            {
+                throw rest.Unexpected(request, answer,
+                    $"redirected the download of '{attachment.FileName}' to a '{target.Scheme}:' URL; only http(s) is followed.");
+            }
+
+            return target;
+        }
+
+        /// <summary>Streams a 2xx answer's body into <paramref name="destination"/>, hashing it; checks it is no HTML page and is whole.</summary>
+        private static async Task<AttachmentDownload> ReadBodyAsync(ConfluenceRestClient rest, HttpRequestMessage request, HttpResponseMessage response,
+            SiteAttachment attachment, Stream destination, CancellationToken cancellationToken)
+        {
             var mediaType = response.Content.Headers.ContentType?.MediaType;
             if (mediaType != null && mediaType.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) &&
                 !(attachment.MediaType ?? "").StartsWith("text/html", StringComparison.OrdinalIgnoreCase))

@@ -52,7 +52,7 @@ namespace SpaceSync.Core.Sites
                 // The default logging handlers would log full URLs (CQL in the query); our events carry paths only.
                 .RemoveAllLoggers()
                 .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, name))
-                .AddHttpMessageHandler(() => new AuthenticationHandler(credential))
+                .AddHttpMessageHandler(() => new AuthenticationHandler(credential, siteUrl))
                 .AddHttpMessageHandler(() => new RequestCountingHandler(counters));
 
             var provider = services.BuildServiceProvider();

@@ -217,14 +217,11 @@ public sealed class CloudV1Tests : SiteTest
         var listed = Results((await Client.GetAsync($"/rest/api/content/{id}/child/attachment?expand=version")).Expect(200));
         var item = Assert.Single(listed)!;
         Assert.Equal(2, Int(item["version"], "number"));
-        Assert.Equal(second, await Download(item));
+        Assert.Equal(second, await Download(item, id));
 
         // Earlier versions stay downloadable (a syncer copies attachment history).
-        var link = Str(item["_links"], "download");
-        Assert.Contains("version=2", link, StringComparison.Ordinal);
-        var old = await Client.RawAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link.Replace("version=2", "version=1", StringComparison.Ordinal))));
-        Assert.Equal(200, old.Status);
-        Assert.Equal(first, old.Bytes);
+        Assert.Contains("version=2", Str(item["_links"], "download"), StringComparison.Ordinal);
+        Assert.Equal(first, await Download(item, id, version: 1));
 
         var v2List = Results((await Client.GetAsync($"/api/v2/pages/{id}/attachments")).Expect(200));
         Assert.Equal(attachmentId, Str(Assert.Single(v2List), "id"));
@@ -477,13 +474,17 @@ public sealed class CloudV1Tests : SiteTest
         return request;
     }
 
-    /// <summary>Fetches `_links.download` (relative to the site base) — a servlet URL no API document describes.</summary>
-    private async Task<byte[]> Download(JsonNode attachment)
+    /// <summary>
+    /// Cloud's way to the bytes: the REST download's 302, then the media host's URL fetched without credentials (the servlet
+    /// in `_links.download` refuses API tokens; see Attachments/CloudDownloadTests).
+    /// </summary>
+    private async Task<byte[]> Download(JsonNode attachment, string pageId, int? version = null)
     {
-        var link = Str(attachment["_links"], "download");
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(Client.SiteBase.AbsoluteUri.TrimEnd('/') + link));
-        var response = await Client.RawAsync(request);
-        Assert.Equal(200, response.Status);
-        return response.Bytes;
+        var redirect = (await Client.GetAsync($"/rest/api/content/{pageId}/child/attachment/{Str(attachment, "id")}/download" +
+                                              (version is int v ? "?version=" + v.ToString(CultureInfo.InvariantCulture) : ""))).Expect(302);
+        using var media = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false });
+        using var response = await media.GetAsync(redirect.Headers.Location);
+        Assert.Equal(200, (int)response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using SpaceSync.Emulator.Faults;
+using SpaceSync.Emulator.Media;
 using SpaceSync.Emulator.Seeding;
 using SpaceSync.Emulator.Store;
 
@@ -26,6 +27,7 @@ public static class EmulatorHost
             MaxAttachmentBytes = options.MaxAttachmentBytes,
         };
         if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
+        MediaHost? media = null;
         try
         {
             if (options.SeedSpace is { } key)
@@ -59,25 +61,29 @@ public static class EmulatorHost
             ControlEndpoints.Map(app, state, faults, concurrentEdits);
             if (site.IsCloud)
             {
+                // Cloud serves attachment bytes from another origin: the media host the REST download redirects to.
+                media = await MediaHost.StartAsync(state, options.Urls, options.MediaTokenLifetime, ct).ConfigureAwait(false);
                 Cloud.CloudV2Endpoints.Map(app);
                 RestV1.LegacyEndpoints.Map(app, "/wiki/rest/api", site);
-                RestV1.DownloadEndpoints.Map(app, "/wiki/download");
+                RestV1.DownloadEndpoints.MapCloudRest(app, media);
+                RestV1.DownloadEndpoints.MapServlet(app, "/wiki/download", refuseApiTokens: !options.CloudDownloadServlet);
             }
             else
             {
                 DataCenter.DataCenterEndpoints.Map(app);
                 RestV1.LegacyEndpoints.Map(app, "/rest/api", site);
-                RestV1.DownloadEndpoints.Map(app, "/download");
+                RestV1.DownloadEndpoints.MapServlet(app, "/download", refuseApiTokens: false);
             }
 
             await app.StartAsync(ct).ConfigureAwait(false);
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var root = address.TrimEnd('/');
             var siteUrl = site.IsCloud ? root + "/wiki" : root + site.ContextPath;
-            return new RunningEmulator(app, state, faults, concurrentEdits, options, new Uri(siteUrl));
+            return new RunningEmulator(app, media, state, faults, concurrentEdits, options, new Uri(siteUrl));
         }
         catch
         {
+            if (media is not null) await media.DisposeAsync().ConfigureAwait(false);
             state.Dispose();
             throw;
         }
@@ -88,10 +94,12 @@ public static class EmulatorHost
 public sealed class RunningEmulator : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly MediaHost? _media;
 
-    internal RunningEmulator(WebApplication app, EmulatorState state, FaultInjector faults, ConcurrentEdits concurrentEdits, EmulatorOptions options, Uri baseUrl)
+    internal RunningEmulator(WebApplication app, MediaHost? media, EmulatorState state, FaultInjector faults, ConcurrentEdits concurrentEdits, EmulatorOptions options, Uri baseUrl)
     {
         _app = app;
+        _media = media;
         State = state;
         Faults = faults;
         ConcurrentEdits = concurrentEdits;
@@ -116,6 +124,9 @@ public sealed class RunningEmulator : IAsyncDisposable
 
     public EmulatorOptions Options { get; }
 
+    /// <summary>Cloud: the media host's origin (http://127.0.0.1:PORT, another port than the site's); null for Data Center.</summary>
+    public Uri? MediaUrl => _media?.Origin;
+
     public async ValueTask DisposeAsync()
     {
         try
@@ -125,6 +136,7 @@ public sealed class RunningEmulator : IAsyncDisposable
         finally
         {
             await _app.DisposeAsync().ConfigureAwait(false);
+            if (_media is not null) await _media.DisposeAsync().ConfigureAwait(false);
             State.Dispose();
         }
     }
