@@ -126,6 +126,23 @@ logging:
     Edit-DataCenterPage $ids[40] 'Data Center says: deploy on Tuesdays.'
     Edit-CloudPage $ids[40] 'Cloud says: deploy on Thursdays.'
 
+    # A file attached on each site. Cloud serves files as it really does: its download servlet refuses API tokens, and
+    # its REST download redirects to a media host on another origin, which SpaceSync asks without credentials.
+    $filesFolder = New-Item -ItemType Directory -Force -Path (Join-Path $folder 'files')
+    function New-DemoFile([string] $name, [int] $kilobytes, [int] $seed) {
+        $bytes = [byte[]]::new($kilobytes * 1KB)
+        [Random]::new($seed).NextBytes($bytes)
+        $path = Join-Path $filesFolder $name
+        [IO.File]::WriteAllBytes($path, $bytes)
+        $path
+    }
+    $dcFile = @{ Name = 'network-diagram.png'; PageId = $ids[20] }
+    $dcFile.Sha256 = Add-EmulatorAttachment $dc $dcFile.PageId (New-DemoFile $dcFile.Name 48 12)
+    Write-Host ("  Data Center: {0,-40} file {1} attached" -f "`"$((Invoke-EmulatorApi $dc "/rest/api/content/$($dcFile.PageId)").title)`"", $dcFile.Name)
+    $cloudFile = @{ Name = 'capacity-plan.xlsx'; PageId = $ids[30] }
+    $cloudFile.Sha256 = Add-EmulatorAttachment $cloud $map[$cloudFile.PageId] (New-DemoFile $cloudFile.Name 96 32)
+    Write-Host ("  Cloud:       {0,-40} file {1} attached" -f "`"$((Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$cloudFile.PageId])").title)`"", $cloudFile.Name)
+
     # The seeded space has a few restricted pages: restrictedPages: skip (the default) leaves them alone on both sites.
     function Show-Drift {
         $drift = @(Get-SyncDrift -SpaceKey ENG -WarningAction SilentlyContinue)
@@ -145,6 +162,14 @@ logging:
     $faq = (Invoke-EmulatorApi $dc '/rest/api/content?spaceKey=ENG&title=Cloud%20Migration%20FAQ').results
     Write-Host ("'Cloud Migration FAQ' on Data Center: {0}; '{1}' on Cloud: {2}" -f $(if ($faq) { 'present' } else { 'missing' }),
         'On-call Handbook', (Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[20]])").title)
+    # Each file on the other site, read back the way that site serves it, byte for byte.
+    $onCloud = Get-EmulatorAttachment $cloud $map[$dcFile.PageId] | Where-Object Name -eq $dcFile.Name
+    $onDc = Get-EmulatorAttachment $dc $cloudFile.PageId | Where-Object Name -eq $cloudFile.Name
+    foreach ($crossing in @(@($dcFile, $onCloud, 'Cloud'), @($cloudFile, $onDc, 'Data Center'))) {
+        $file, $copy, $site = $crossing
+        if (-not $copy -or $copy.Sha256 -ne $file.Sha256) { throw "$($file.Name) did not reach $site byte-identical." }
+        Write-Host ("'{0}' on {1}: {2:N0} bytes, SHA-256 {3}… as attached" -f $file.Name, $site, $copy.Size, $copy.Sha256.Substring(0, 12))
+    }
 
     Write-Step 'Export-SyncReport: status, conflicts and drift in one HTML page'
     $report = Export-SyncReport -SpaceKey ENG -Path (Join-Path $folder 'report.html') -PassThru -WarningAction SilentlyContinue

@@ -239,6 +239,59 @@ function Copy-ConfluenceSpaceLikeCcma {
     return $map
 }
 
+function Get-EmulatorAuthHeader([Parameter(Mandatory)] $Emulator) {
+    # The emulator's default credentials: Cloud Basic (e-mail and API token), Data Center Bearer (personal access token).
+    if ($Emulator.Flavor -eq 'cloud') {
+        @{ Authorization = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('admin@example.com:emulator-token')) }
+    } else { @{ Authorization = 'Bearer emulator-pat' } }
+}
+
+function Add-EmulatorAttachment {
+    # Uploads a file as a new attachment of a page (v1 multipart, both products) and returns its SHA-256.
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $PageId, [Parameter(Mandatory)] [string] $Path)
+    $headers = (Get-EmulatorAuthHeader $Emulator) + @{ 'X-Atlassian-Token' = 'no-check' }
+    $null = Invoke-RestMethod -Uri "$($Emulator.Url)/rest/api/content/$PageId/child/attachment" -Method Post -Headers $headers `
+        -Form @{ file = Get-Item -LiteralPath $Path }
+    (Get-FileHash -Algorithm SHA256 -LiteralPath $Path).Hash.ToLowerInvariant()
+}
+
+function Get-EmulatorAttachment {
+    <#
+    .SYNOPSIS
+        A page's current files: name, version, size and the SHA-256 of the bytes the site serves, fetched the way each
+        product documents: Data Center's download servlet; Cloud's REST download, whose 302 leads to the media host on
+        another origin, asked without any credentials.
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $PageId)
+    $auth = Get-EmulatorAuthHeader $Emulator
+    $answer = Invoke-EmulatorApi $Emulator "/rest/api/content/$PageId/child/attachment?expand=version&limit=200"
+    # Invoke-WebRequest cannot stop at a redirect without failing; this client shows Cloud's 302 as it comes.
+    $client = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ AllowAutoRedirect = $false })
+    try {
+        foreach ($file in @($answer.results)) {
+            $out = Join-Path ([IO.Path]::GetTempPath()) ('spacesync-file-' + [guid]::NewGuid().ToString('n'))
+            try {
+                if ($Emulator.Flavor -eq 'cloud') {
+                    $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Get,
+                        "$($Emulator.Url)/rest/api/content/$PageId/child/attachment/$($file.id)/download?version=$($file.version.number)")
+                    $null = $request.Headers.TryAddWithoutValidation('Authorization', $auth.Authorization)
+                    $redirect = $client.SendAsync($request).GetAwaiter().GetResult()
+                    if ([int] $redirect.StatusCode -ne 302) { throw "Cloud's download of '$($file.title)' answered $([int] $redirect.StatusCode), not 302." }
+                    Invoke-WebRequest -Uri $redirect.Headers.Location -OutFile $out
+                }
+                else {
+                    $uri = "$($Emulator.Url)/download/attachments/$PageId/$([uri]::EscapeDataString($file.title))?version=$($file.version.number)"
+                    Invoke-WebRequest -Uri $uri -Headers $auth -OutFile $out
+                }
+                [pscustomobject]@{ Name = $file.title; Version = $file.version.number; Size = (Get-Item $out).Length
+                    Sha256 = (Get-FileHash -Algorithm SHA256 $out).Hash.ToLowerInvariant() }
+            }
+            finally { Remove-Item $out -ErrorAction SilentlyContinue }
+        }
+    }
+    finally { $client.Dispose() }
+}
+
 function Copy-EmulatorAttachments {
     # Copies the current files of one Data Center page to a Cloud page: download, then the v1 multipart upload.
     param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [Parameter(Mandatory)] [string] $DataCenterPageId,
@@ -266,4 +319,5 @@ function Copy-EmulatorAttachments {
 
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
     Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
-    Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin
+    Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin,
+    Get-EmulatorAuthHeader, Add-EmulatorAttachment, Get-EmulatorAttachment

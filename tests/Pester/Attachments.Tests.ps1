@@ -9,48 +9,17 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
     $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
-    # Invoke-WebRequest cannot stop at a redirect without failing; this client shows Cloud's 302 as it comes.
-    $script:NoRedirects = [Net.Http.HttpClient]::new([Net.Http.SocketsHttpHandler]@{ AllowAutoRedirect = $false })
-
-    function script:Get-AuthHeaders($Emulator) {
-        if ($Emulator.Flavor -eq 'cloud') {
-            @{ Authorization = 'Basic ' + [Convert]::ToBase64String([Text.Encoding]::ASCII.GetBytes('admin@example.com:emulator-token')) }
-        } else { @{ Authorization = 'Bearer emulator-pat' } }
-    }
-
     function script:Add-File($Emulator, [string] $PageId, [string] $Name, [int] $Length, [int] $Seed) {
-        # Uploads $Length pseudo-random bytes as a new attachment (v1 multipart, both products); returns their SHA-256.
+        # Uploads $Length pseudo-random bytes as a new attachment; returns their SHA-256.
         $bytes = [byte[]]::new($Length)
         [Random]::new($Seed).NextBytes($bytes)
         $path = Join-Path $TestDrive $Name
         [IO.File]::WriteAllBytes($path, $bytes)
-        $headers = (Get-AuthHeaders $Emulator) + @{ 'X-Atlassian-Token' = 'no-check' }
-        $null = Invoke-RestMethod -Uri "$($Emulator.Url)/rest/api/content/$PageId/child/attachment" -Method Post -Headers $headers -Form @{ file = Get-Item $path }
-        (Get-FileHash -Algorithm SHA256 $path).Hash.ToLowerInvariant()
+        Add-EmulatorAttachment $Emulator $PageId $path
     }
 
-    function script:Get-Files($Emulator, [string] $PageId) {
-        # The page's current files: name, version, size and the SHA-256 of what the site serves. Cloud's bytes come the
-        # documented way: its REST download answers 302 to the media host, which is asked without any credentials.
-        $answer = Invoke-EmulatorApi $Emulator "/rest/api/content/$PageId/child/attachment?expand=version&limit=200"
-        foreach ($file in @($answer.results)) {
-            $out = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
-            if ($Emulator.Flavor -eq 'cloud') {
-                $request = [Net.Http.HttpRequestMessage]::new([Net.Http.HttpMethod]::Get,
-                    "$($Emulator.Url)/rest/api/content/$PageId/child/attachment/$($file.id)/download?version=$($file.version.number)")
-                $null = $request.Headers.TryAddWithoutValidation('Authorization', (Get-AuthHeaders $Emulator).Authorization)
-                $redirect = $script:NoRedirects.SendAsync($request).GetAwaiter().GetResult()
-                [int] $redirect.StatusCode | Should -Be 302
-                Invoke-WebRequest -Uri $redirect.Headers.Location -OutFile $out
-            } else {
-                $uri = "$($Emulator.Url)/download/attachments/$PageId/$([uri]::EscapeDataString($file.title))?version=$($file.version.number)"
-                Invoke-WebRequest -Uri $uri -Headers (Get-AuthHeaders $Emulator) -OutFile $out
-            }
-            [pscustomobject]@{ Name = $file.title; Version = $file.version.number; Size = (Get-Item $out).Length
-                Sha256 = (Get-FileHash -Algorithm SHA256 $out).Hash.ToLowerInvariant() }
-            Remove-Item $out
-        }
-    }
+    # The page's current files with the SHA-256 of what the site serves (Cloud: REST download, 302, media host).
+    function script:Get-Files($Emulator, [string] $PageId) { Get-EmulatorAttachment $Emulator $PageId }
 
     function script:Get-WriteCount($Pair) { (Get-ConfluenceEmulatorWriteCount $Pair.Dc) + (Get-ConfluenceEmulatorWriteCount $Pair.Cloud) }
 
@@ -66,7 +35,6 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:NoRedirects) { $script:NoRedirects.Dispose() }
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN -ErrorAction SilentlyContinue
 }
 
@@ -131,7 +99,7 @@ Describe 'Attachments cross with the pages, byte-identical, and a file too large
         $hash = Add-File $script:P.Cloud $script:P.Map[$page] 'from-cloud.bin' 30000 7
         # At its default the Cloud emulator refuses the servlet to the very credentials the sync uses.
         $servlet = Invoke-WebRequest -Uri "$($script:P.Cloud.Url)/download/attachments/$($script:P.Map[$page])/from-cloud.bin?version=1" `
-            -Headers (Get-AuthHeaders $script:P.Cloud) -SkipHttpErrorCheck
+            -Headers (Get-EmulatorAuthHeader $script:P.Cloud) -SkipHttpErrorCheck
         $servlet.StatusCode | Should -Be 401
 
         Reset-ConfluenceEmulatorStats $script:P.Cloud

@@ -25,6 +25,8 @@ Describe 'examples/Demo.ps1' {
         $text | Should -Match 'PairsRecorded\s*:\s*200'
         $text | Should -Match 'create on Data Center'
         $text | Should -Match "'Cloud Migration FAQ' on Data Center: present; 'On-call Handbook' on Cloud: On-call Handbook"
+        $text | Should -Match "'network-diagram\.png' on Cloud: 49,152 bytes, SHA-256 [0-9a-f]{12}… as attached"
+        $text | Should -Match "'capacity-plan\.xlsx' on Data Center: 98,304 bytes, SHA-256 [0-9a-f]{12}… as attached"
         $text | Should -Match 'Report written to .*report\.html'
         $text | Should -Match 'Outcome\s*:\s*Resolved'
         $text | Should -Match 'carries the kept copy across: 1 create\(s\); open conflicts now: 0'
