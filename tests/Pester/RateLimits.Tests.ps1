@@ -1,7 +1,7 @@
 # Rate limits through the built module (issue 12 item 9), over HTTP, against both emulators run as separate
 # processes: a sync that Cloud throttles (429 with Retry-After) waits as asked, completes, and its result and log say
-# how long it waited per site; a Retry-After of an hour is not slept: the run ends at once with an error naming the
-# site and the wait asked for.
+# how long it waited per site; NearLimit slows the run down without adding requests; a Retry-After of an hour is not
+# slept: the run ends at once with an error naming the site and the wait asked for.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -70,6 +70,26 @@ Describe 'A sync against sites that rate-limit it' {
         $waited.Space | Should -Be 'ENG'
         $waited.CloudSeconds | Should -BeGreaterThan 0
         $waited.DataCenterSeconds | Should -Be 0
+    }
+
+    It 'slows down while Cloud says NearLimit, without a request more' {
+        $id = $script:PageIds[5]
+        Edit-DcPage $id 'First edit, Cloud at ease.'
+        $atEase = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false
+        $atEase.RateLimitWait.Total | Should -Be ([TimeSpan]::Zero)
+
+        # A limit the run cannot reach, with every answer saying NearLimit.
+        Set-ConfluenceEmulatorFault $script:Cloud -RateLimit 1000 -RateLimitWindowSeconds 60 -NearLimitPercent 100 | Out-Null
+        Edit-DcPage $id 'Second edit, Cloud near its limit.'
+        $near = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false
+        Set-ConfluenceEmulatorFault $script:Cloud | Out-Null
+
+        $near.Errors | Should -BeNullOrEmpty
+        $near.Count('Update') | Should -Be 1
+        Get-CloudBody $id | Should -Match 'Second edit, Cloud near its limit\.'
+        $near.RateLimitWait.Cloud.TotalSeconds | Should -BeGreaterThan 0 -Because 'requests after a NearLimit answer start a second apart'
+        $near.RateLimitWait.DataCenter | Should -Be ([TimeSpan]::Zero)
+        $near.Requests | Should -Be $atEase.Requests -Because 'slowing down adds no request'
     }
 
     It 'does not sleep through a Retry-After of an hour: the run ends at once naming the site and the wait' {
