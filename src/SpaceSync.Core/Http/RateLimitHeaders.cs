@@ -20,6 +20,9 @@ namespace SpaceSync.Core.Http
         public const string Reset = "X-RateLimit-Reset";
         public const string NearLimit = "X-RateLimit-NearLimit";
 
+        /// <summary>The headers that ask for a wait in their own words, first come first served.</summary>
+        private static readonly string[] AskingHeaders = { RetryAfter, BetaRetryAfter };
+
         // yyyy-MM-ddTHH:mm, optional :ss(.fff), optional zone (Z, +01:00, +0100).
         private static readonly Regex IsoTime = new Regex(
             @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?<seconds>:\d{2}(\.\d+)?)?(?<zone>Z|[+-]\d{2}:?\d{2})?$",
@@ -31,7 +34,7 @@ namespace SpaceSync.Core.Http
         /// </summary>
         public static RetryWait? AskedWait(HttpResponseMessage response, DateTimeOffset now)
         {
-            foreach (var name in new[] { RetryAfter, BetaRetryAfter })
+            foreach (var name in AskingHeaders)
             {
                 if (Value(response, name) is string raw && ParseRetryAfter(raw, now) is TimeSpan wait)
                 {
