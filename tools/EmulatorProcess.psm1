@@ -100,6 +100,10 @@ function Set-ConfluenceEmulatorFault {
     .DESCRIPTION
         -HoldMethod, -HoldPathPrefix and -HoldMs together hold the answer of matching requests after their work is
         done (the path as the client sends it, e.g. /wiki/api/v2/pages or /confluence/rest/api/content).
+        -RateLimit N allows N requests per -RateLimitWindowSeconds; -RateLimitSignal says what a refusal carries
+        (retryAfter, resetOnly: X-RateLimit-Reset only, none: a bare 429), -RateLimitRetryAfterSeconds asks for a long
+        wait and refuses everything meanwhile, -NearLimitPercent sends X-RateLimit-NearLimit (Cloud) under that share of
+        the window. -FailRetryAfterSeconds is the Retry-After of the -FailPercent 503s (0 = none).
         Called without knobs it switches every fault off.
     .EXAMPLE
         Set-ConfluenceEmulatorFault $cloud -HoldMethod POST -HoldPathPrefix /wiki/api/v2/pages -HoldMs 60000
@@ -114,12 +118,24 @@ function Set-ConfluenceEmulatorFault {
         [double] $DropAfterPercent,
         [int] $RateLimit,
         [int] $RateLimitWindowSeconds = 1,
+        [ValidateSet('retryAfter', 'resetOnly', 'none')] [string] $RateLimitSignal = 'retryAfter',
+        [int] $RateLimitRetryAfterSeconds,
+        [double] $NearLimitPercent = 20,
+        [int] $FailRetryAfterSeconds = 1,
         [string] $HoldMethod,
         [string] $HoldPathPrefix,
         [int] $HoldMs
     )
-    $settings = [ordered]@{ latencyMs = $LatencyMs; failPercent = $FailPercent; dropPercent = $DropPercent; dropAfterPercent = $DropAfterPercent }
-    if ($RateLimit -gt 0) { $settings.rateLimit = @{ limit = $RateLimit; windowSeconds = $RateLimitWindowSeconds } }
+    $settings = [ordered]@{
+        latencyMs = $LatencyMs; failPercent = $FailPercent; failRetryAfterSeconds = $FailRetryAfterSeconds
+        dropPercent = $DropPercent; dropAfterPercent = $DropAfterPercent
+    }
+    if ($RateLimit -gt 0) {
+        $settings.rateLimit = @{
+            limit = $RateLimit; windowSeconds = $RateLimitWindowSeconds; signal = $RateLimitSignal
+            retryAfterSeconds = $RateLimitRetryAfterSeconds; nearLimitPercent = $NearLimitPercent
+        }
+    }
     if ($HoldMethod) { $settings.hold = @{ method = $HoldMethod; pathPrefix = $HoldPathPrefix; ms = $HoldMs } }
     Invoke-RestMethod -Method Put -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/faults" -ContentType 'application/json' `
         -Body ($settings | ConvertTo-Json -Depth 4 -Compress)

@@ -31,8 +31,20 @@ public sealed class EmulatorOptions
 
     public int RateLimitWindowSeconds { get; set; } = 1;
 
-    /// <summary>Percentage (0-100) of API requests answered 503 + Retry-After.</summary>
+    /// <summary>What a refused request carries: retryAfter (default), resetOnly or none (see <see cref="Faults.RateLimitSettings.Signal"/>).</summary>
+    public string RateLimitSignal { get; set; } = Faults.RateLimitSettings.SignalRetryAfter;
+
+    /// <summary>Above 0: a refusal opens a penalty of this many seconds and asks for it (a long Retry-After); 0 = the rest of the window.</summary>
+    public int RateLimitRetryAfterSeconds { get; set; }
+
+    /// <summary>Cloud: X-RateLimit-NearLimit: true while fewer than this percentage of the window remains; 0 = never.</summary>
+    public double NearLimitPercent { get; set; } = 20;
+
+    /// <summary>Percentage (0-100) of API requests answered 503 (+ Retry-After, see <see cref="FailRetryAfterSeconds"/>).</summary>
     public double FailPercent { get; set; }
+
+    /// <summary>Retry-After (seconds) on the injected 503s; 0 = none.</summary>
+    public int FailRetryAfterSeconds { get; set; } = 1;
 
     /// <summary>Percentage (0-100) of API requests whose connection is aborted without an answer.</summary>
     public double DropPercent { get; set; }
@@ -124,8 +136,27 @@ public sealed class EmulatorOptions
                     options.RateLimit = Int(flag, parts[0], 1, int.MaxValue);
                     options.RateLimitWindowSeconds = Int(flag, parts[1], 1, 86_400);
                     break;
+                case "--rate-limit-signal":
+                    var signal = Value();
+                    options.RateLimitSignal = signal.ToLowerInvariant() switch
+                    {
+                        "retry-after" or "retryafter" => Faults.RateLimitSettings.SignalRetryAfter,
+                        "reset-only" or "resetonly" => Faults.RateLimitSettings.SignalResetOnly,
+                        "none" => Faults.RateLimitSettings.SignalNone,
+                        _ => throw new ArgumentException($"--rate-limit-signal must be 'retry-after', 'reset-only' or 'none', not '{signal}'."),
+                    };
+                    break;
+                case "--rate-limit-retry-after":
+                    options.RateLimitRetryAfterSeconds = Int(flag, Value(), 0, 86_400);
+                    break;
+                case "--near-limit-percent":
+                    options.NearLimitPercent = Percent(flag, Value());
+                    break;
                 case "--fail-percent":
                     options.FailPercent = Percent(flag, Value());
+                    break;
+                case "--fail-retry-after":
+                    options.FailRetryAfterSeconds = Int(flag, Value(), 0, 86_400);
                     break;
                 case "--drop-percent":
                     options.DropPercent = Percent(flag, Value());
@@ -155,7 +186,7 @@ public sealed class EmulatorOptions
                     options.SpaceAdmin = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
             }
         }
         if (!flavorGiven)

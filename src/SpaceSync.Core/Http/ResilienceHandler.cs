@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http;
@@ -6,14 +7,19 @@ using System.Threading;
 using System.Threading.Tasks;
 using Polly;
 using Polly.Retry;
+using Polly.Timeout;
 using SpaceSync.Core.Sites;
 
 namespace SpaceSync.Core.Http
 {
     /// <summary>
-    /// Retries, waits and timeouts for one site, as one Polly pipeline:
-    /// overall timeout → retry (Retry-After / backoff with jitter) → per-attempt timeout.
-    /// Only requests that are safe to repeat are repeated (see <see cref="RetryRules"/>).
+    /// Retries, waits and timeouts for one site. Faults (5xx without Retry-After, timeouts, lost connections) are
+    /// retried inside one Polly pipeline: overall timeout → retry (backoff with jitter) → per-attempt timeout. Around it,
+    /// the waits the site asks for (a 429, a 503 with Retry-After) go through the site's <see cref="RateLimitGate"/>:
+    /// they hold the site's other requests too, have their own budget (more attempts for 429s than for faults), do not
+    /// count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
+    /// but fails the request and closes the site until then. Only requests that are safe to repeat are repeated
+    /// (see <see cref="RetryRules"/>).
     /// </summary>
     internal sealed class ResilienceHandler : DelegatingHandler
     {
@@ -30,28 +36,41 @@ namespace SpaceSync.Core.Http
         /// </summary>
         public const string StreamBodyProperty = "SpaceSync.StreamBody";
 
+        /// <summary>HttpRequestMessage property: the <see cref="RateLimitRefusal"/> when the answer asked for a wait longer than the client waits.</summary>
+        public const string WaitRefusedProperty = "SpaceSync.WaitRefused";
+
+        /// <summary>HttpRequestMessage property: how long the request waited for its site (TimeSpan), when it did.</summary>
+        public const string RateLimitWaitedProperty = "SpaceSync.RateLimitWaited";
+
         private static readonly ResiliencePropertyKey<RequestState> StateKey = new ResiliencePropertyKey<RequestState>("SpaceSync.Request");
 
         private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
         private readonly SiteRequestCounters _counters;
+        private readonly RateLimitGate _gate;
         private readonly string _siteName;
-        private readonly int _maxAttempts;
+        private readonly SiteClientOptions _options;
         private readonly Action<SiteEvent>? _onEvent;
         private readonly RetryDelays _delays;
         private readonly TimeProvider _retryClock;
 
-        public ResilienceHandler(SiteClientOptions options, SiteRequestCounters counters, string siteName)
+        /// <param name="gate">The site's, shared by every handler the client factory makes for it.</param>
+        public ResilienceHandler(SiteClientOptions options, SiteRequestCounters counters, RateLimitGate gate, string siteName)
         {
             _counters = counters;
+            _gate = gate;
             _siteName = siteName;
-            _maxAttempts = options.MaxAttempts;
+            _options = options;
             _onEvent = options.OnEvent;
             _retryClock = options.RetryDelayClock ?? TimeProvider.System;
             var random = new Random();
             var jitter = options.JitterSource ?? (() => { lock (random) { return random.NextDouble(); } });
-            _delays = new RetryDelays(options.BaseDelay, options.MaxBackoffDelay, options.MaxRetryAfter, jitter);
+            _delays = new RetryDelays(options.BaseDelay, options.RateLimitBaseDelay, options.MaxBackoffDelay, jitter);
             _pipeline = BuildPipeline(options);
         }
+
+        /// <summary>The site's gate, for a client built from these options.</summary>
+        internal static RateLimitGate GateFor(SiteClientOptions options) =>
+            new RateLimitGate(options.RetryDelayClock ?? TimeProvider.System, options.NearLimitSpacing, options.NearLimitSlowdown);
 
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(SiteClientOptions options)
         {
@@ -73,27 +92,34 @@ namespace SpaceSync.Core.Http
                     ShouldHandle = args =>
                     {
                         var state = args.Context.Properties.GetValue(StateKey, null!);
-                        var retryable = RetryRules.ShouldRetry(
-                            state.Request.Method, state.BodyReplayable, args.Outcome.Result, args.Outcome.Exception);
+                        var result = args.Outcome.Result;
+                        if (IsAskedToWait(result))
+                        {
+                            // The site said when to come back: that wait is the gate's (SendAsync), not a fault's backoff.
+                            return new ValueTask<bool>(false);
+                        }
+
+                        var retryable = RetryRules.ShouldRetry(state.Request.Method, state.BodyReplayable, result, args.Outcome.Exception);
                         if (!state.BodyReplayable &&
-                            RetryRules.ShouldRetry(state.Request.Method, true, args.Outcome.Result, args.Outcome.Exception))
+                            RetryRules.ShouldRetry(state.Request.Method, true, result, args.Outcome.Exception))
                         {
                             state.Request.Properties[BodyNotReplayableProperty] = true;
                         }
 
-                        return new ValueTask<bool>(retryable);
+                        // One fault budget for the whole request, whatever rate-limit waits came between its faults.
+                        return new ValueTask<bool>(retryable && ++state.Faults < options.MaxAttempts);
                     },
                     DelayGenerator = args =>
                     {
                         var state = args.Context.Properties.GetValue(StateKey, null!);
-                        state.LastWait = _delays.Compute(args.Outcome.Result, args.AttemptNumber, _retryClock.GetUtcNow());
+                        state.LastWait = _delays.AfterFault(args.Outcome.Result, state.Faults - 1, _retryClock.GetUtcNow());
                         return new ValueTask<TimeSpan?>(state.LastWait.Delay);
                     },
                     OnRetry = args =>
                     {
                         var state = args.Context.Properties.GetValue(StateKey, null!);
                         _counters.CountRetry();
-                        Report(state, args.Outcome.Result, args.Outcome.Exception, args.AttemptNumber + 2, state.LastWait);
+                        Report(state, args.Outcome.Result, args.Outcome.Exception, options.MaxAttempts, state.LastWait);
                         return default;
                     },
                 });
@@ -101,17 +127,110 @@ namespace SpaceSync.Core.Http
 
             retry.AddPipeline(perAttempt);
 
+            // What is left of the overall timeout: the time the request's earlier rounds spent on attempts and backoff.
             return new ResiliencePipelineBuilder<HttpResponseMessage>()
-                .AddTimeout(options.OverallTimeout)
+                .AddTimeout(new TimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(StateKey, null!).OverallLeft),
+                })
                 .AddPipeline(retry.Build())
                 .Build();
         }
 
+        /// <summary>A 429, or a 503 that says when to come back: the site is throttling, and the gate waits for it.</summary>
+        private bool IsAskedToWait(HttpResponseMessage? response) =>
+            response != null && ((int)response.StatusCode == 429 ||
+                (response.StatusCode == HttpStatusCode.ServiceUnavailable && RateLimitHeaders.AskedWait(response, _retryClock.GetUtcNow()) != null));
+
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var state = new RequestState(this, request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false));
+            var state = new RequestState(this, request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false), _options.OverallTimeout);
+            var asked = TimeSpan.Zero;
+            while (true)
+            {
+                var waited = await _gate.EnterAsync(asked, cancellationToken).ConfigureAwait(false);
+                if (waited > TimeSpan.Zero)
+                {
+                    state.Waited += waited;
+                    _counters.AddRateLimitWait(waited);
+                    request.Properties[RateLimitWaitedProperty] = state.Waited;
+                }
+
+                var response = await RoundAsync(state, cancellationToken).ConfigureAwait(false);
+                if (RateLimitHeaders.IsNearLimit(response) && _gate.NoteNearLimit())
+                {
+                    Emit(new SiteEvent(SiteEventLevel.Information, _siteName,
+                        $"{_siteName} says it is near its rate limit (X-RateLimit-NearLimit): its requests start at least " +
+                        $"{Seconds(_options.NearLimitSpacing, "0.0")} s apart until {Seconds(_options.NearLimitSlowdown, "0")} s after the last such answer.",
+                        request.Method.Method, PathOf(request), (int)response.StatusCode, _options.NearLimitSpacing));
+                }
+
+                var next = NextWait(state, response);
+                if (next is null)
+                {
+                    return response;
+                }
+
+                asked = next.Value.Delay;
+                _gate.HoldUntil(_gate.Now + asked);
+                _counters.CountRetry();
+                var rateLimited = (int)response.StatusCode == 429;
+                Report(state, response, null, rateLimited ? _options.MaxRateLimitAttempts : _options.MaxAttempts, next.Value);
+                response.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The wait before this request goes again after a 429 (or a 503 that says when), or null when the answer is final:
+        /// not throttled, its budget spent, its body not resendable, or a wait asked for that the client will not sleep
+        /// (the site is then closed until it has passed).
+        /// </summary>
+        private RetryWait? NextWait(RequestState state, HttpResponseMessage response)
+        {
+            if (!IsAskedToWait(response))
+            {
+                return null;
+            }
+
+            var now = _gate.Now;
+            var rateLimited = (int)response.StatusCode == 429;
+            var wait = rateLimited
+                ? _delays.AfterRateLimit(response, state.RateLimited++, now)
+                : _delays.AfterFault(response, state.Faults++, now);
+            if (wait.Reason == RetryWaitReason.ServerAsked && wait.Delay > _options.MaxRetryAfter)
+            {
+                var refusal = new RateLimitRefusal(wait, now, _options.MaxRetryAfter);
+                _gate.Close(refusal);
+                state.Request.Properties[WaitRefusedProperty] = refusal;
+                Emit(new SiteEvent(SiteEventLevel.Warning, _siteName,
+                    $"{state.Request.Method.Method} {PathOf(state.Request)} answered {(int)response.StatusCode} {response.ReasonPhrase} and asks to wait " +
+                    $"{Seconds(wait.Delay, "0")} s ({wait.Source}), longer than the {Seconds(_options.MaxRetryAfter, "0")} s SpaceSync waits: " +
+                    $"not repeated, and nothing is sent to the {_siteName} site before {Utc(refusal.Until)}.",
+                    state.Request.Method.Method, PathOf(state.Request), (int)response.StatusCode, wait.Delay));
+                return null;
+            }
+
+            var budgetLeft = rateLimited ? state.RateLimited < _options.MaxRateLimitAttempts : state.Faults < _options.MaxAttempts;
+            if (!budgetLeft || state.Waited + wait.Delay > _options.MaxRateLimitWait || state.OverallLeft <= TimeSpan.Zero)
+            {
+                return null;
+            }
+
+            if (!state.BodyReplayable)
+            {
+                state.Request.Properties[BodyNotReplayableProperty] = true;
+                return null;
+            }
+
+            return wait;
+        }
+
+        /// <summary>One pass through the fault pipeline: attempts and backoff until an answer that is not a fault (or no budget is left).</summary>
+        private async Task<HttpResponseMessage> RoundAsync(RequestState state, CancellationToken cancellationToken)
+        {
             var context = ResilienceContextPool.Shared.Get(cancellationToken);
             context.Properties.Set(StateKey, state);
+            var started = Stopwatch.StartNew();
             try
             {
                 var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -131,12 +250,13 @@ namespace SpaceSync.Core.Http
                     context,
                     state).ConfigureAwait(false);
 
-                request.Properties[AttemptsProperty] = state.Attempts;
+                state.Request.Properties[AttemptsProperty] = state.Attempts;
                 outcome.ThrowIfException();
                 return outcome.Result!;
             }
             finally
             {
+                state.Active += started.Elapsed;
                 ResilienceContextPool.Shared.Return(context);
             }
         }
@@ -178,7 +298,7 @@ namespace SpaceSync.Core.Http
         private static bool IsStreamed(HttpRequestMessage request) =>
             request.Properties.TryGetValue(StreamBodyProperty, out var value) && value is bool streamed && streamed;
 
-        private void Report(RequestState state, HttpResponseMessage? response, Exception? exception, int nextAttempt, RetryWait wait)
+        private void Report(RequestState state, HttpResponseMessage? response, Exception? exception, int maxAttempts, RetryWait wait)
         {
             if (_onEvent is null)
             {
@@ -186,30 +306,33 @@ namespace SpaceSync.Core.Http
             }
 
             var method = state.Request.Method.Method;
-            var path = state.Request.RequestUri?.AbsolutePath ?? "";
+            var path = PathOf(state.Request);
             var what = response != null
                 ? $"answered {(int)response.StatusCode} {response.ReasonPhrase}"
                 : $"failed ({Describe(exception)})";
-            var seconds = wait.Delay.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
-            var why = wait.Reason switch
-            {
-                RetryWaitReason.RetryAfter => "as Retry-After asks",
-                RetryWaitReason.RetryAfterCapped =>
-                    $"Retry-After asked for {wait.Requested!.Value.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s, capped",
-                _ => "backoff",
-            };
-            // Being throttled and waiting as asked is normal operation; faults and shortened waits are not.
-            var level = wait.Reason == RetryWaitReason.RetryAfter ? SiteEventLevel.Information : SiteEventLevel.Warning;
+            var why = wait.Reason == RetryWaitReason.ServerAsked
+                ? $"as {wait.Source} asks"
+                : response != null && (int)response.StatusCode == 429 ? "backoff: the answer does not say when to come back" : "backoff";
+            // Being throttled and waiting is normal operation; faults are not.
+            var level = response != null && IsAskedToWait(response) ? SiteEventLevel.Information : SiteEventLevel.Warning;
+            var nextAttempt = state.Attempts + 1;
             Emit(new SiteEvent(
                 level,
                 _siteName,
-                $"{method} {path} {what}; attempt {nextAttempt} of {_maxAttempts} in {seconds} s ({why}).",
+                $"{method} {path} {what}; attempt {nextAttempt} of {maxAttempts} in {Seconds(wait.Delay, "0.0")} s ({why}).",
                 method,
                 path,
                 response != null ? (int)response.StatusCode : (int?)null,
                 wait.Delay,
                 nextAttempt));
         }
+
+        private static string PathOf(HttpRequestMessage request) => request.RequestUri?.AbsolutePath ?? "";
+
+        private static string Seconds(TimeSpan span, string format) => span.TotalSeconds.ToString(format, CultureInfo.InvariantCulture);
+
+        internal static string Utc(DateTimeOffset at) =>
+            at == DateTimeOffset.MaxValue ? "the end of time" : at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
 
         private void Emit(SiteEvent siteEvent)
         {
@@ -242,12 +365,29 @@ namespace SpaceSync.Core.Http
 
         private sealed class RequestState
         {
-            public RequestState(ResilienceHandler handler, HttpRequestMessage request, bool bodyReplayable)
+            private readonly TimeSpan _overallTimeout;
+
+            public RequestState(ResilienceHandler handler, HttpRequestMessage request, bool bodyReplayable, TimeSpan overallTimeout)
             {
                 Handler = handler;
                 Request = request;
                 BodyReplayable = bodyReplayable;
+                _overallTimeout = overallTimeout;
             }
+
+            /// <summary>Attempts that ended in a fault (5xx, 503, timeout, lost connection).</summary>
+            public int Faults { get; set; }
+
+            /// <summary>Attempts answered 429.</summary>
+            public int RateLimited { get; set; }
+
+            /// <summary>Time waited at the site's gate (not counted against the overall timeout).</summary>
+            public TimeSpan Waited { get; set; }
+
+            /// <summary>Time spent in attempts and fault backoff.</summary>
+            public TimeSpan Active { get; set; }
+
+            public TimeSpan OverallLeft => _overallTimeout - Active;
 
             public HttpRequestMessage Request { get; }
 

@@ -181,6 +181,10 @@ namespace SpaceSync.Core.Sites
             {
                 throw;
             }
+            catch (RateLimitClosedException e)
+            {
+                throw ClosedFailure(request, e.Refusal);
+            }
             catch (Exception e) when (RetryRules.IsTransportFailure(e) || e is OperationCanceledException)
             {
                 throw TransportFailure(request, e);
@@ -219,6 +223,39 @@ namespace SpaceSync.Core.Sites
                 $"{method} {path}: {where} could not be reached{AttemptsText(request)} ({cause}).",
                 method, path, null, null, e);
         }
+
+        /// <summary>A request not sent because its site asked, earlier in this run, for a wait longer than the client waits.</summary>
+        private SiteException ClosedFailure(HttpRequestMessage request, RateLimitRefusal refusal)
+        {
+            var method = request.Method.Method;
+            var path = PathOf(request);
+            return new SiteException(
+                SiteErrorKind.RateLimited,
+                $"{method} {path}: not sent. The {Kind} site at {SiteUrl.GetLeftPart(UriPartial.Authority)} asked at {ResilienceHandler.Utc(refusal.At)} " +
+                $"to wait {WaitText(refusal.Asked.Delay)} ({refusal.Asked.Source}), longer than SpaceSync waits for a site " +
+                $"({WaitText(refusal.LongestWait)}, SiteClientOptions.MaxRetryAfter); nothing is sent to it before {ResilienceHandler.Utc(refusal.Until)}.",
+                method, path, (HttpStatusCode)429);
+        }
+
+        /// <summary>What a throttled answer adds to its error: a wait the client would not sleep, or how long it waited.</summary>
+        private string ThrottledText(HttpRequestMessage request)
+        {
+            if (request.Properties.TryGetValue(ResilienceHandler.WaitRefusedProperty, out var value) && value is RateLimitRefusal refusal)
+            {
+                return $": the site asks to wait {WaitText(refusal.Asked.Delay)} ({refusal.Asked.Source}), longer than SpaceSync waits for a site " +
+                       $"({WaitText(refusal.LongestWait)}, SiteClientOptions.MaxRetryAfter). Not repeated; nothing is sent to the {Kind} site at " +
+                       $"{SiteUrl.GetLeftPart(UriPartial.Authority)} before {ResilienceHandler.Utc(refusal.Until)}";
+            }
+
+            return request.Properties.TryGetValue(ResilienceHandler.RateLimitWaitedProperty, out var waited) && waited is TimeSpan span
+                ? $" (having waited {WaitText(span)} for the site)"
+                : "";
+        }
+
+        private static string WaitText(TimeSpan wait) =>
+            wait.TotalSeconds >= 100 * 365.25 * 86400
+                ? "for ever (" + wait.TotalSeconds.ToString("0", CultureInfo.InvariantCulture) + " s)"
+                : wait.TotalSeconds.ToString(wait.TotalSeconds < 10 ? "0.#" : "0", CultureInfo.InvariantCulture) + " s";
 
         private async Task<SiteException> StatusFailureAsync(HttpRequestMessage request, HttpResponseMessage response)
         {
@@ -296,14 +333,21 @@ namespace SpaceSync.Core.Sites
                         break;
                     case 429:
                         kind = SiteErrorKind.RateLimited;
-                        message = $"{prefix}: still rate limited{AttemptsText(request)}{BodyNotReplayedText(request)}." +
-                                  (serverMessage != null ? " Server: " + serverMessage : "");
+                        message = request.Properties.ContainsKey(ResilienceHandler.WaitRefusedProperty)
+                            ? $"{prefix}{ThrottledText(request)}." + (serverMessage != null ? " Server: " + serverMessage : "")
+                            : $"{prefix}: still rate limited{AttemptsText(request)}{ThrottledText(request)}{BodyNotReplayedText(request)}." +
+                              (serverMessage != null ? " Server: " + serverMessage : "");
                         break;
                     default:
-                        if (code >= 500)
+                        if (code == 503 && request.Properties.ContainsKey(ResilienceHandler.WaitRefusedProperty))
+                        {
+                            kind = SiteErrorKind.RateLimited;
+                            message = $"{prefix}{ThrottledText(request)}." + (serverMessage != null ? " Server: " + serverMessage : "");
+                        }
+                        else if (code >= 500)
                         {
                             kind = SiteErrorKind.ServerError;
-                            message = $"{prefix}{AttemptsText(request)}{BodyNotReplayedText(request)}{suffix}";
+                            message = $"{prefix}{AttemptsText(request)}{ThrottledText(request)}{BodyNotReplayedText(request)}{suffix}";
                         }
                         else
                         {

@@ -29,6 +29,8 @@ namespace SpaceSync.Core.Sites
 
             var siteUrl = SiteUrl(settings);
             var counters = new SiteRequestCounters();
+            // One per site: the factory rotates handlers, the site's throttling outlives them.
+            var gate = ResilienceHandler.GateFor(options);
             var name = settings.Kind.ToString();
             var userAgent = options.UserAgent;
             var services = new ServiceCollection();
@@ -51,7 +53,7 @@ namespace SpaceSync.Core.Sites
                 })
                 // The default logging handlers would log full URLs (CQL in the query); our events carry paths only.
                 .RemoveAllLoggers()
-                .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, name))
+                .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, gate, name))
                 .AddHttpMessageHandler(() => new AuthenticationHandler(credential, siteUrl))
                 .AddHttpMessageHandler(() => new RequestCountingHandler(counters));
 

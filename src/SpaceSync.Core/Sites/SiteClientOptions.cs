@@ -9,20 +9,58 @@ namespace SpaceSync.Core.Sites
         /// <summary>Longest wait for one attempt (headers and body).</summary>
         public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>Longest time for one request, all attempts and waits included.</summary>
+        /// <summary>
+        /// Longest time for one request's attempts and the backoff between its faults. Waits a site asks for (429s, a 503's
+        /// Retry-After, NearLimit spacing) are not counted: <see cref="MaxRateLimitWait"/> bounds those.
+        /// </summary>
         public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>Attempts per request, the first one included.</summary>
+        /// <summary>
+        /// Attempts per request when it fails (5xx, 503, timeouts, lost connections), the first one included.
+        /// A rate-limited request (429) has its own, larger budget: <see cref="MaxRateLimitAttempts"/>.
+        /// </summary>
         public int MaxAttempts { get; set; } = 4;
 
-        /// <summary>First backoff wait when the server gave no Retry-After; doubles per retry (jitter 0.7–1.3).</summary>
+        /// <summary>
+        /// Attempts per request while the site answers 429, the first one included. Throttling is how a site paces a big
+        /// run, not a fault: it gets more patience than a 5xx.
+        /// </summary>
+        public int MaxRateLimitAttempts { get; set; } = 10;
+
+        /// <summary>
+        /// Longest total time one request waits for its site to let it through (429 waits, a 503's Retry-After, NearLimit
+        /// spacing); a request whose next wait would pass it fails as RateLimited.
+        /// </summary>
+        public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(15);
+
+        /// <summary>First backoff wait after a fault without Retry-After; doubles per retry (jitter 0.7–1.3).</summary>
         public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>
+        /// First wait after a 429 that says nothing of when to come back (no Retry-After, Beta-Retry-After or
+        /// X-RateLimit-Reset); doubles per retry (jitter 0.7–1.3), capped at <see cref="MaxBackoffDelay"/>.
+        /// </summary>
+        public TimeSpan RateLimitBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
         /// <summary>Cap of a computed backoff wait.</summary>
         public TimeSpan MaxBackoffDelay { get; set; } = TimeSpan.FromSeconds(30);
 
-        /// <summary>Cap of a server-requested (Retry-After) wait; a longer request is shortened and logged.</summary>
-        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>
+        /// Longest wait a site may ask for (Retry-After, else X-RateLimit-Reset) that the client sleeps. A longer one is
+        /// not slept, nor retried early: the request fails at once as RateLimited, naming the site and the wait asked
+        /// for, and the site's further requests fail unsent until that wait has passed (hours of a spent quota are for
+        /// the next scheduled run, not for a sleeping one).
+        /// </summary>
+        public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>
+        /// While a site's answers carry X-RateLimit-NearLimit: true, its requests start at least this far apart (no
+        /// request is added to find out more). <see cref="TimeSpan.Zero"/> = do not slow down.
+        /// </summary>
+        public TimeSpan NearLimitSpacing { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>How long the spacing lasts after the last answer that said NearLimit.</summary>
+        public TimeSpan NearLimitSlowdown { get; set; } = TimeSpan.FromSeconds(30);
 
         public string UserAgent { get; set; } = DefaultUserAgent;
 
@@ -42,10 +80,17 @@ namespace SpaceSync.Core.Sites
         {
             if (MaxAttempts < 1 || MaxAttempts > 20)
                 throw new ArgumentOutOfRangeException(nameof(MaxAttempts), MaxAttempts, "Attempts must be between 1 and 20.");
+            if (MaxRateLimitAttempts < 1 || MaxRateLimitAttempts > 100)
+                throw new ArgumentOutOfRangeException(nameof(MaxRateLimitAttempts), MaxRateLimitAttempts, "Rate-limited attempts must be between 1 and 100.");
             if (AttemptTimeout <= TimeSpan.Zero || OverallTimeout <= TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), "Timeouts must be positive.");
-            if (BaseDelay < TimeSpan.Zero || MaxBackoffDelay < TimeSpan.Zero || MaxRetryAfter < TimeSpan.Zero)
+            if (BaseDelay < TimeSpan.Zero || RateLimitBaseDelay < TimeSpan.Zero || MaxBackoffDelay < TimeSpan.Zero ||
+                MaxRetryAfter < TimeSpan.Zero || MaxRateLimitWait < TimeSpan.Zero || NearLimitSpacing < TimeSpan.Zero || NearLimitSlowdown < TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays cannot be negative.");
+            // Timers take at most about 49 days; a day is already far beyond any run.
+            if (MaxRetryAfter > TimeSpan.FromDays(1) || MaxRateLimitWait > TimeSpan.FromDays(1) || MaxBackoffDelay > TimeSpan.FromDays(1) ||
+                NearLimitSpacing > TimeSpan.FromHours(1))
+                throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), "Waits are limited to a day (NearLimitSpacing to an hour).");
             if (string.IsNullOrWhiteSpace(UserAgent))
                 throw new ArgumentException("A user agent is required.", nameof(UserAgent));
             return (SiteClientOptions)MemberwiseClone();

@@ -13,7 +13,10 @@ namespace SpaceSync.Core.Sites
         Forbidden,
         /// <summary>404: missing, or (Confluence's way) not visible to this account.</summary>
         NotFound,
-        /// <summary>429/503 still answered after every allowed attempt.</summary>
+        /// <summary>
+        /// 429 still answered after every allowed attempt; or the site (429, 503) asked for a wait longer than the client
+        /// waits (SiteClientOptions.MaxRetryAfter): the request was not repeated, or, until that wait has passed, not sent.
+        /// </summary>
         RateLimited,
         /// <summary>409: usually a stale version number; the server's message says which.</summary>
         Conflict,

@@ -1,3 +1,4 @@
+using System;
 using System.Threading;
 
 namespace SpaceSync.Core.Sites
@@ -10,6 +11,7 @@ namespace SpaceSync.Core.Sites
         private long _requestsSent;
         private long _retries;
         private long _rateLimited;
+        private long _rateLimitWaitTicks;
 
         /// <summary>HTTP requests put on the wire, retries included.</summary>
         public long RequestsSent => Interlocked.Read(ref _requestsSent);
@@ -19,6 +21,14 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>429 answers received.</summary>
         public long RateLimitedResponses => Interlocked.Read(ref _rateLimited);
+
+        /// <summary>
+        /// Time spent waiting because the site throttled: the waits 429s and a 503's Retry-After asked for (or backoff
+        /// after a 429 that said nothing), and the spacing after X-RateLimit-NearLimit. Summed over requests.
+        /// </summary>
+        public TimeSpan RateLimitWait => TimeSpan.FromTicks(Interlocked.Read(ref _rateLimitWaitTicks));
+
+        internal void AddRateLimitWait(TimeSpan wait) => Interlocked.Add(ref _rateLimitWaitTicks, wait.Ticks);
 
         internal void CountSent() => Interlocked.Increment(ref _requestsSent);
 

@@ -29,6 +29,8 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<string> Errors { get; init; } = Array.Empty<string>();
         /// <summary>HTTP requests both sites sent during the baseline.</summary>
         public long Requests { get; init; }
+        /// <summary>How long the baseline waited because a site throttled it, per site.</summary>
+        public RateLimitWaits RateLimitWait { get; init; } = RateLimitWaits.None;
         public TimeSpan Duration { get; init; }
     }
 
@@ -61,6 +63,7 @@ namespace SpaceSync.Core.Sync
             log ??= EngineLog.None;
             var started = DateTimeOffset.UtcNow;
             var requestsBefore = RunSupport.RequestsOf(dataCenter, cloud);
+            var waitsBefore = RateLimitWaits.Of(dataCenter, cloud);
 
             // A baseline is finished once the space row has its BaselineAt, set after the last pair; pairs of a baseline
             // that stopped part-way are no baseline, and are replaced without -Force.
@@ -103,6 +106,7 @@ namespace SpaceSync.Core.Sync
                 {
                     SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired, PairedByIdMap = byIdMap,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
                 };
             }
 
@@ -242,6 +246,7 @@ namespace SpaceSync.Core.Sync
                     SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, PairedByIdMap = byIdMap, Unpaired = unpaired,
                     Updated = updated, Conflicts = conflicts, Errors = errors,
                     Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
                 };
             }
             catch (OperationCanceledException)

@@ -64,6 +64,8 @@ namespace SpaceSync.Core.Sync
         public int AdoptedIntents { get; init; }
         /// <summary>HTTP requests both sites sent during the run.</summary>
         public long Requests { get; init; }
+        /// <summary>How long the run waited because a site throttled it (429s, a 503's Retry-After, NearLimit spacing), per site.</summary>
+        public RateLimitWaits RateLimitWait { get; init; } = RateLimitWaits.None;
         public TimeSpan Duration { get; init; }
         /// <summary>Set when a guard refused the run: nothing was written.</summary>
         public PlanRefusal? Refusal { get; init; }
@@ -133,6 +135,7 @@ namespace SpaceSync.Core.Sync
             private readonly EngineLog _log;
             private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
             private readonly long _requestsBefore;
+            private readonly RateLimitWaits _waitsBefore;
 
             private SideSnapshot _dc = null!;
             private SideSnapshot _cloud = null!;
@@ -167,11 +170,37 @@ namespace SpaceSync.Core.Sync
                 _options = options;
                 _log = log;
                 _requestsBefore = RunSupport.RequestsOf(dc, cloud);
+                _waitsBefore = RateLimitWaits.Of(dc, cloud);
             }
 
             private long Requests => RunSupport.RequestsOf(_dcSite, _cloudSite) - _requestsBefore;
 
+            private RateLimitWaits RateLimitWait => RateLimitWaits.Of(_dcSite, _cloudSite).Since(_waitsBefore);
+
+            /// <summary>The run's log says how long the sites held it back, however it ended (nothing when they did not).</summary>
+            private void LogRateLimitWait()
+            {
+                var waits = RateLimitWait;
+                if (waits.Total > TimeSpan.Zero)
+                {
+                    _log.Information("{Space}: waited {Seconds} s for rate limits (Data Center {DataCenterSeconds} s, Cloud {CloudSeconds} s)",
+                        _space.Key, Math.Round(waits.Total.TotalSeconds, 1), Math.Round(waits.DataCenter.TotalSeconds, 1), Math.Round(waits.Cloud.TotalSeconds, 1));
+                }
+            }
+
             public async Task<SyncRunResult> PlanOnlyAsync(CancellationToken ct)
+            {
+                try
+                {
+                    return await PlanOnlyCoreAsync(ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    LogRateLimitWait();
+                }
+            }
+
+            private async Task<SyncRunResult> PlanOnlyCoreAsync(CancellationToken ct)
             {
                 LoadPairs();
                 await ReadAsync(ct).ConfigureAwait(false);
@@ -263,6 +292,7 @@ namespace SpaceSync.Core.Sync
                 {
                     if (record.Outcome != RunOutcome.Succeeded && record.Outcome != RunOutcome.Refused) Count(record.Counts);
                     _state.FinishRun(_runId.Value, record.Outcome, record.Counts, (int)Requests, record.Marks);
+                    LogRateLimitWait();
                 }
             }
 
@@ -368,6 +398,7 @@ namespace SpaceSync.Core.Sync
                 Errors = _errors.ToList(),
                 AdoptedIntents = _adoptedIntents,
                 Requests = Requests,
+                RateLimitWait = RateLimitWait,
                 Duration = DateTimeOffset.UtcNow - _started,
                 Refusal = plan.Refusal,
                 Listing = Listing,

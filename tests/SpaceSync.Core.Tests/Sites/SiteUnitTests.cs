@@ -88,16 +88,16 @@ public sealed class SiteUnitTests
     [Fact]
     public void Retry_After_in_the_past_means_now_and_is_ignored_on_other_statuses()
     {
-        var delays = new RetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), () => 0.5);
+        var delays = new RetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(30), () => 0.5);
         var now = DateTimeOffset.UtcNow;
         using var past = new HttpResponseMessage((HttpStatusCode)429);
         past.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(now.AddMinutes(-5));
         using var serverError = new HttpResponseMessage(HttpStatusCode.InternalServerError);
         serverError.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(TimeSpan.FromSeconds(50));
 
-        Assert.Equal(TimeSpan.Zero, delays.Compute(past, 0, now).Delay);
-        Assert.Equal(RetryWaitReason.Backoff, delays.Compute(serverError, 2, now).Reason);
-        Assert.Equal(TimeSpan.FromSeconds(4), delays.Compute(serverError, 2, now).Delay);
+        Assert.Equal(TimeSpan.Zero, delays.AfterRateLimit(past, 0, now).Delay);
+        Assert.Equal(RetryWaitReason.Backoff, delays.AfterFault(serverError, 2, now).Reason);
+        Assert.Equal(TimeSpan.FromSeconds(4), delays.AfterFault(serverError, 2, now).Delay);
     }
 
     [Theory]

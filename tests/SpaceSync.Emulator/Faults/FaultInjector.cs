@@ -14,12 +14,13 @@ public sealed class FaultInjector
 {
     private readonly object _gate = new();
     private readonly EmulatorFlavor _flavor;
-    private readonly TimeProvider _clock;
+    private TimeProvider _clock;
     private Random _random;
     private readonly int _seed;
     private FaultSettings _settings;
     private DateTimeOffset _windowStart;
     private int _windowCount;
+    private DateTimeOffset _penaltyUntil;
 
     public FaultInjector(EmulatorFlavor flavor, FaultSettings initial, int seed, TimeProvider? clock = null)
     {
@@ -29,6 +30,20 @@ public sealed class FaultInjector
         _seed = seed;
         _random = new Random(seed);
         _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// The clock of the rate window and its penalty. In-process tests give the emulator and the client one manual clock,
+    /// so that a client's waits move the window on and nothing sleeps.
+    /// </summary>
+    public TimeProvider Clock
+    {
+        get { lock (_gate) return _clock; }
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            lock (_gate) _clock = value;
+        }
     }
 
     public FaultSettings Settings
@@ -46,6 +61,7 @@ public sealed class FaultInjector
             _settings = settings.Copy();
             _windowCount = 0;
             _windowStart = default;
+            _penaltyUntil = default;
             _random = new Random(_seed);
         }
     }
@@ -74,43 +90,18 @@ public sealed class FaultInjector
     {
         Verdict verdict;
         int latency;
-        int retryAfter = 0;
+        int failRetryAfter;
+        string? retryAfter = null;
         var limitHeaders = new List<KeyValuePair<string, string>>();
         lock (_gate)
         {
             latency = _settings.LatencyMs;
+            failRetryAfter = _settings.FailRetryAfterSeconds;
             verdict = Verdict.Pass;
             if (_settings.DropPercent > 0 && _random.NextDouble() * 100 < _settings.DropPercent)
                 verdict = Verdict.Drop;
-            if (verdict == Verdict.Pass && _settings.RateLimit is { } rate)
-            {
-                var now = _clock.GetUtcNow();
-                var window = TimeSpan.FromSeconds(rate.WindowSeconds);
-                if (_windowStart == default || now - _windowStart >= window)
-                {
-                    _windowStart = now;
-                    _windowCount = 0;
-                }
-                var reset = _windowStart + window;
-                var allowed = _windowCount < rate.Limit;
-                if (allowed) _windowCount++;
-                var remaining = Math.Max(0, rate.Limit - _windowCount);
-                retryAfter = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds));
-                limitHeaders.Add(new("X-RateLimit-Limit", rate.Limit.ToString(CultureInfo.InvariantCulture)));
-                limitHeaders.Add(new("X-RateLimit-Remaining", remaining.ToString(CultureInfo.InvariantCulture)));
-                if (_flavor == EmulatorFlavor.Cloud)
-                {
-                    limitHeaders.Add(new("X-RateLimit-Reset", reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)));
-                    if (remaining < Math.Max(1, rate.Limit / 5))
-                        limitHeaders.Add(new("X-RateLimit-NearLimit", "true"));
-                }
-                else
-                {
-                    limitHeaders.Add(new("X-RateLimit-Interval-Seconds", rate.WindowSeconds.ToString(CultureInfo.InvariantCulture)));
-                    limitHeaders.Add(new("X-RateLimit-FillRate", rate.Limit.ToString(CultureInfo.InvariantCulture)));
-                }
-                if (!allowed) verdict = Verdict.Limited;
-            }
+            if (verdict == Verdict.Pass && _settings.RateLimit is { } rate && !Admit(rate, limitHeaders, out retryAfter))
+                verdict = Verdict.Limited;
             if (verdict == Verdict.Pass && _settings.FailPercent > 0 && _random.NextDouble() * 100 < _settings.FailPercent)
                 verdict = Verdict.Fail;
             if (verdict == Verdict.Pass && _settings.DropAfterPercent > 0 && _random.NextDouble() * 100 < _settings.DropAfterPercent)
@@ -132,16 +123,61 @@ public sealed class FaultInjector
                 return FaultOutcome.ProceedThenDrop;
             case Verdict.Limited:
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                context.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                if (retryAfter != null) context.Response.Headers.RetryAfter = retryAfter;
                 await Errors.WriteAsync(context, 429, "Too Many Requests", "Rate limit exceeded.").ConfigureAwait(false);
                 return FaultOutcome.Handled;
             case Verdict.Fail:
                 context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                context.Response.Headers.RetryAfter = "1";
+                if (failRetryAfter > 0) context.Response.Headers.RetryAfter = failRetryAfter.ToString(CultureInfo.InvariantCulture);
                 await Errors.WriteAsync(context, 503, "Service Unavailable", "Injected failure: the service is temporarily unavailable.").ConfigureAwait(false);
                 return FaultOutcome.Handled;
             default:
                 return FaultOutcome.Proceed;
         }
+    }
+    /// <summary>
+    /// The rate limit's verdict on one request (under the gate): counts it in the window, or refuses it while the window
+    /// is spent or a penalty runs. Fills the X-RateLimit-* headers every answer carries, and the Retry-After a refusal
+    /// carries (null when the signal leaves it out).
+    /// </summary>
+    private bool Admit(RateLimitSettings rate, List<KeyValuePair<string, string>> headers, out string? retryAfter)
+    {
+        retryAfter = null;
+        var now = _clock.GetUtcNow();
+        var window = TimeSpan.FromSeconds(rate.WindowSeconds);
+        if (_windowStart == default || now - _windowStart >= window)
+        {
+            _windowStart = now;
+            _windowCount = 0;
+        }
+
+        var penalised = now < _penaltyUntil;
+        var allowed = !penalised && _windowCount < rate.Limit;
+        if (allowed) _windowCount++;
+        else if (!penalised && rate.RetryAfterSeconds > 0) _penaltyUntil = now + TimeSpan.FromSeconds(rate.RetryAfterSeconds);
+
+        var reset = now < _penaltyUntil ? _penaltyUntil : _windowStart + window;
+        var remaining = penalised ? 0 : Math.Max(0, rate.Limit - _windowCount);
+        if (!allowed && rate.Signal == RateLimitSettings.SignalRetryAfter)
+            retryAfter = Math.Max(1, (int)Math.Ceiling((reset - now).TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        if (rate.Signal == RateLimitSettings.SignalNone)
+            return allowed;
+
+        headers.Add(new("X-RateLimit-Limit", rate.Limit.ToString(CultureInfo.InvariantCulture)));
+        headers.Add(new("X-RateLimit-Remaining", remaining.ToString(CultureInfo.InvariantCulture)));
+        if (_flavor == EmulatorFlavor.Cloud)
+        {
+            // Atlassian documents the reset as yyyy-MM-ddTHH:mmZ: to the minute, so a client cannot take it as exact.
+            headers.Add(new("X-RateLimit-Reset", reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm'Z'", CultureInfo.InvariantCulture)));
+            if (rate.NearLimitPercent > 0 && remaining * 100.0 < rate.Limit * rate.NearLimitPercent)
+                headers.Add(new("X-RateLimit-NearLimit", "true"));
+        }
+        else
+        {
+            headers.Add(new("X-RateLimit-Interval-Seconds", rate.WindowSeconds.ToString(CultureInfo.InvariantCulture)));
+            headers.Add(new("X-RateLimit-FillRate", rate.Limit.ToString(CultureInfo.InvariantCulture)));
+        }
+
+        return allowed;
     }
 }

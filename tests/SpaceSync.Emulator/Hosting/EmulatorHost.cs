@@ -37,9 +37,19 @@ public static class EmulatorHost
             {
                 LatencyMs = options.LatencyMs,
                 FailPercent = options.FailPercent,
+                FailRetryAfterSeconds = options.FailRetryAfterSeconds,
                 DropPercent = options.DropPercent,
                 DropAfterPercent = options.DropAfterPercent,
-                RateLimit = options.RateLimit > 0 ? new RateLimitSettings { Limit = options.RateLimit, WindowSeconds = options.RateLimitWindowSeconds } : null,
+                RateLimit = options.RateLimit > 0
+                    ? new RateLimitSettings
+                    {
+                        Limit = options.RateLimit,
+                        WindowSeconds = options.RateLimitWindowSeconds,
+                        Signal = options.RateLimitSignal,
+                        RetryAfterSeconds = options.RateLimitRetryAfterSeconds,
+                        NearLimitPercent = options.NearLimitPercent,
+                    }
+                    : null,
             }, options.Seed);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = Array.Empty<string>() });

@@ -1,0 +1,136 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SpaceSync.Core.Http
+{
+    /// <summary>
+    /// One site's throttling, shared by all its requests (a site client's handlers come and go; this stays):
+    /// a wait the site asked for holds every request, not only the refused one; a wait longer than the client is willing
+    /// to sleep closes the site until then (requests fail unsent); and while answers say X-RateLimit-NearLimit, requests
+    /// start spaced out. Waits run on the client's retry clock and end at once on cancellation.
+    /// </summary>
+    internal sealed class RateLimitGate
+    {
+        private readonly object _lock = new object();
+        private readonly TimeProvider _clock;
+        private readonly TimeSpan _spacing;
+        private readonly TimeSpan _slowdown;
+        private DateTimeOffset _notBefore;
+        private DateTimeOffset _lastStart;
+        private DateTimeOffset _slowUntil;
+        private RateLimitRefusal? _closed;
+
+        public RateLimitGate(TimeProvider clock, TimeSpan nearLimitSpacing, TimeSpan nearLimitSlowdown)
+        {
+            _clock = clock;
+            _spacing = nearLimitSpacing;
+            _slowdown = nearLimitSlowdown;
+        }
+
+        public DateTimeOffset Now => _clock.GetUtcNow();
+
+        /// <summary>
+        /// Waits until this request may go (at least <paramref name="minimumWait"/>, the wait its own last answer asked
+        /// for) and books its start. Returns how long it waited.
+        /// </summary>
+        /// <exception cref="RateLimitClosedException">The site asked for a wait longer than the client waits, and it has not passed.</exception>
+        public async Task<TimeSpan> EnterAsync(TimeSpan minimumWait, CancellationToken cancellationToken)
+        {
+            TimeSpan wait;
+            lock (_lock)
+            {
+                var now = _clock.GetUtcNow();
+                if (_closed != null && now < _closed.Until)
+                {
+                    throw new RateLimitClosedException(_closed);
+                }
+
+                var start = now + minimumWait;
+                if (_notBefore > start) start = _notBefore;
+                if (now < _slowUntil && _lastStart + _spacing > start) start = _lastStart + _spacing;
+                _lastStart = start;
+                wait = start - now;
+            }
+
+            if (wait > TimeSpan.Zero)
+            {
+                await _clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+
+            return wait;
+        }
+
+        /// <summary>The site asked to wait until <paramref name="until"/>: no request of this client goes before then.</summary>
+        public void HoldUntil(DateTimeOffset until)
+        {
+            lock (_lock)
+            {
+                if (until > _notBefore) _notBefore = until;
+            }
+        }
+
+        /// <summary>The site asked for a wait the client will not sleep: nothing is sent to it until that has passed.</summary>
+        public void Close(RateLimitRefusal refusal)
+        {
+            lock (_lock)
+            {
+                if (_closed is null || refusal.Until > _closed.Until) _closed = refusal;
+            }
+        }
+
+        /// <summary>
+        /// An answer said X-RateLimit-NearLimit: requests start at least the spacing apart until the slowdown has passed
+        /// since the last such answer. True when this answer started a slowdown (worth one log line).
+        /// </summary>
+        public bool NoteNearLimit()
+        {
+            if (_spacing <= TimeSpan.Zero || _slowdown <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            lock (_lock)
+            {
+                var now = _clock.GetUtcNow();
+                var started = now >= _slowUntil;
+                _slowUntil = now + _slowdown;
+                return started;
+            }
+        }
+    }
+
+    /// <summary>A wait a site asked for that the client will not sleep, and until when nothing goes to that site.</summary>
+    internal sealed class RateLimitRefusal
+    {
+        public RateLimitRefusal(RetryWait asked, DateTimeOffset at, TimeSpan longestWait)
+        {
+            Asked = asked;
+            At = at;
+            LongestWait = longestWait;
+            Until = asked.Delay >= DateTimeOffset.MaxValue - at ? DateTimeOffset.MaxValue : at + asked.Delay;
+        }
+
+        public RetryWait Asked { get; }
+
+        /// <summary>When the site asked.</summary>
+        public DateTimeOffset At { get; }
+
+        public DateTimeOffset Until { get; }
+
+        /// <summary>The client's limit (SiteClientOptions.MaxRetryAfter).</summary>
+        public TimeSpan LongestWait { get; }
+    }
+
+    /// <summary>A request not sent: its site asked for a wait longer than the client waits, and that wait has not passed.</summary>
+    internal sealed class RateLimitClosedException : Exception
+    {
+        public RateLimitClosedException(RateLimitRefusal refusal)
+            : base("The site asked for a wait longer than the client waits.")
+        {
+            Refusal = refusal;
+        }
+
+        public RateLimitRefusal Refusal { get; }
+    }
+}
