@@ -140,8 +140,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>
         /// Lists both sites' users and reads users.map, as a sync does when a body, restriction or comment names somebody.
         /// People who came without an e-mail address on a site pair with their counterpart only through users.map: a
-        /// warning per site says how many, how many users.map already pairs, and who is left (their mentions cross as names,
-        /// mirrored restrictions naming them keep a page unsynced, their comments are attributed by name).
+        /// finding per site says how many, how many users.map already pairs, and who is left (their mentions cross as names,
+        /// mirrored restrictions naming them keep a page unsynced, their comments are attributed by name) — a warning while
+        /// anybody is left, information once users.map pairs them all.
         /// </summary>
         private static async Task CheckUsersAsync(ScopeDocument scope, IConfluenceSite dataCenter, IConfluenceSite cloud, Findings findings,
             CancellationToken cancellationToken)
@@ -212,7 +213,8 @@ namespace SpaceSync.Core.Sites
                   "as their names, a mirrored restriction naming them keeps its page unsynced, and comments they wrote are attributed by name.";
             return new ScopeFinding
             {
-                Severity = FindingSeverity.Warning,
+                // Told either way (how many, and why); a warning while somebody is left unpaired.
+                Severity = unpaired.Count > 0 ? FindingSeverity.Warning : FindingSeverity.Information,
                 Check = Users,
                 Site = site,
                 Message = $"{without.Count} of {total} {label} users came without an e-mail address, so they cannot pair with their {other} " +

@@ -134,6 +134,15 @@ public sealed class ScopeOnlineCheckTests : IDisposable
             Assert.Contains("refused (400", cloud.Message);
             Assert.Contains("1 pair by e-mail, 1 by users.map; 1 Data Center and 2 Cloud users have no counterpart", findings.Last().Message);
 
+            // Once users.map pairs everybody without an address on a site, that site's finding is information.
+            File.WriteAllText(map, $"dataCenterUserKey,cloudAccountId\n{BobKey},{BobAccount}\n{CarolKey},{CarolAccount}\n");
+            var mapped = await Check().RunAsync(scope, CancellationToken.None);
+            var allPaired = mapped.Single(f => f.Check == "Users" && f.Site == SiteKind.DataCenter);
+            Assert.Equal((FindingSeverity.Information, "UserEmailsMissing"), (allPaired.Severity, allPaired.Code));
+            Assert.Contains("2 of 3 Data Center users came without an e-mail address", allPaired.Message);
+            Assert.Contains("users.map pairs all of them.", allPaired.Message);
+            Assert.Equal(FindingSeverity.Warning, mapped.Single(f => f.Check == "Users" && f.Site == SiteKind.Cloud).Severity); // Dan
+
             // Without users.map the warning says where the key goes.
             var bare = await Check().RunAsync(Scope(), CancellationToken.None);
             var hint = bare.Single(f => f.Check == "Users" && f.Site == SiteKind.DataCenter);

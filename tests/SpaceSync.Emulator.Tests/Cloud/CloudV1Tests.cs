@@ -74,6 +74,22 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
+    public async Task The_control_endpoint_adds_a_user_whose_profile_hides_the_email()
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(Emulator.BaseUrl.GetLeftPart(UriPartial.Authority)) };
+        var added = await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Erin Quiet","email":"erin@example.com","emailHidden":true}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, added.StatusCode);
+        var accountId = Str(JsonNode.Parse(await added.Content.ReadAsStringAsync()), "accountId");
+
+        Assert.Equal("", Str((await Client.GetAsync($"/rest/api/user?accountId={accountId}")).Expect(200).Json, "email"));
+        var bad = await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Odd","email":"odd@example.com","emailHidden":"yes"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Null(Emulator.State.FindUserByEmail("odd@example.com"));
+    }
+
+    [Fact]
     public async Task Hidden_emails_are_blank_in_user_objects_and_only_the_email_api_tells_them_an_approved_app()
     {
         var alice = Emulator.State.AddUser("Alice Example", "alice@example.com");

@@ -649,9 +649,15 @@ public abstract class DataCenterTests : SiteTest
         var adminKey = Emulator.State.Admin.UserKey;
         Assert.Null((await SendAs(aliceAuth, HttpMethod.Get, $"/rest/api/user?key={adminKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"]?["email"]);
 
-        // Made an administrator, Alice sees them all.
+        // Made an administrator, Alice sees them all; so does an administrator added through the control endpoint.
         Emulator.State.AddUserToGroup(alice, Store.EmulatorState.AdministratorsGroup);
         Assert.Equal("admin@example.com", Str((await SendAs(aliceAuth, HttpMethod.Get, $"/rest/api/user?key={adminKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
+        using var control = new HttpClient { BaseAddress = new Uri(Emulator.BaseUrl.GetLeftPart(UriPartial.Authority)) };
+        (await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Ada Admin","email":"ada@example.com","username":"ada","personalAccessToken":"ada-pat","administrator":true}""",
+            System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        Assert.Equal("alice@example.com", Str((await SendAs(new AuthenticationHeaderValue("Bearer", "ada-pat"), HttpMethod.Get,
+            $"/rest/api/user?key={alice.UserKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
     }
 
     [Fact]
