@@ -169,18 +169,24 @@ public sealed class HiddenEmailRunnerTests(ITestOutputHelper output)
     public async Task Mirror_restrictions_name_the_users_map_counterpart_and_a_restriction_naming_an_unpaired_person_keeps_the_page_off_cloud(HiddenOn hidden)
     {
         await using var world = await StartAsync(hidden, mode: RestrictedPagesMode.Mirror);
-        var forBob = NewPage(world.Dc, "Bob's review", "<p>For Bob.</p>");
+        var forBob = NewPage(world.Dc, "Bob's review", $"<p>For {world.Bob.DcMention}.</p>");
         world.Dc.SetRestriction(forBob.Id, "read", new[] { world.Bob.Dc, world.DcAccount }, Array.Empty<string>());
         world.Dc.SetRestriction(forBob.Id, "update", new[] { world.Bob.Dc, world.DcAccount }, Array.Empty<string>());
         var forDana = NewPage(world.Dc, "Dana's review", "<p>For Dana.</p>");
         world.Dc.SetRestriction(forDana.Id, "read", new[] { world.Dana.Dc, world.DcAccount }, Array.Empty<string>());
+
+        world.Dc.Stats.Reset();
+        world.Cloud.Stats.Reset();
 
         var run = await world.SyncAsync();
         Show(run);
 
         Assert.Empty(run.Errors);
         var cloudPage = Titled(world.Cloud, "Bob's review")!;
-        Assert.Equal("<p>For Bob.</p>", cloudPage.Current.Body);
+        Assert.Equal($"<p>For {world.Bob.CloudMention}.</p>", cloudPage.Current.Body);
+        // The mention and the restrictions share the run's one user map: each site's users are listed once.
+        Assert.Equal(1, world.Dc.Stats.ByRoute.Where(r => r.Key.EndsWith("/rest/api/user/list", StringComparison.Ordinal)).Sum(r => r.Value));
+        Assert.Equal(1, world.Cloud.Stats.ByRoute.Where(r => r.Key.EndsWith("/rest/api/search/user", StringComparison.Ordinal)).Sum(r => r.Value));
         var restrictions = (await world.Runner.CloudSite.GetPageRestrictionsAsync(cloudPage.Id.ToString(), None))!;
         var expected = new[] { world.Bob.Cloud.AccountId, world.Cloud.Admin.AccountId }.Order(StringComparer.Ordinal);
         Assert.Equal(expected, restrictions.ReadUsers);
