@@ -1,6 +1,6 @@
-using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Emulator;
+using SpaceSync.Tests.Shared;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.Sites;
@@ -55,12 +55,7 @@ public sealed class UserListingTests
     {
         await using var site = await EmulatedSite.StartAsync(EmulatorFlavor.DataCenter, pageCount: 2);
         var bot = site.State.AddUser("Sync Bot", "sync-bot@example.com", "sync-bot", personalAccessToken: "bot-pat");
-        using var asBot = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.DataCenter,
-            Url = site.Emulator.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-        }, SiteCredential.Bearer("bot-pat"), new SiteClientOptions { MaxAttempts = 1 });
+        using var asBot = EmulatedPair.DataCenterClient(site.Emulator.BaseUrl, new SiteClientOptions { MaxAttempts = 1 }, "bot-pat");
 
         var reader = asBot.ListUsers();
         var users = await reader.ReadAllAsync(CancellationToken.None);

@@ -4,6 +4,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.Sync;
 using SpaceSync.Emulator.Store;
+using SpaceSync.Tests.Shared;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -74,12 +75,7 @@ public sealed class HiddenEmailRunnerTests(ITestOutputHelper output)
         else
         {
             dcAccount = runner.Dc.AddUser("Sync Bot", "sync-bot@example.com", "sync-bot", personalAccessToken: "bot-pat");
-            dcSite = SiteClientFactory.Create(new SiteSettings
-            {
-                Kind = SiteKind.DataCenter,
-                Url = runner.DcEmulator.BaseUrl,
-                Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-            }, SiteCredential.Bearer("bot-pat"), new SiteClientOptions { MaxAttempts = 2 });
+            dcSite = EmulatedPair.DataCenterClient(runner.DcEmulator.BaseUrl, new SiteClientOptions { MaxAttempts = 2 }, "bot-pat");
         }
 
         var folder = Directory.CreateTempSubdirectory("spacesync-hidden-email-").FullName;

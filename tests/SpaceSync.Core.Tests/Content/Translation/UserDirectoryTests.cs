@@ -5,6 +5,7 @@ using SpaceSync.Core.Sites;
 using SpaceSync.Core.Tests.Sites;
 using SpaceSync.Emulator;
 using SpaceSync.Emulator.Store;
+using SpaceSync.Tests.Shared;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.Content.Translation;
@@ -164,12 +165,7 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         // The sync account is no Confluence administrator: Data Center shows it nobody's e-mail (but its own).
         var bot = Dc.State.AddUser("Sync Bot", "sync-bot@example.com", "sync-bot", personalAccessToken: "bot-pat");
         Cloud.State.AddUser("Sync Bot", "sync-bot@example.com");
-        using var dcAsBot = SiteClientFactory.Create(new SiteSettings
-        {
-            Kind = SiteKind.DataCenter,
-            Url = Dc.Emulator.BaseUrl,
-            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-        }, SiteCredential.Bearer("bot-pat"), new SiteClientOptions { MaxAttempts = 1 });
+        using var dcAsBot = EmulatedPair.DataCenterClient(Dc.Emulator.BaseUrl, new SiteClientOptions { MaxAttempts = 1 }, "bot-pat");
         var alice = (Dc: Dc.State.FindUserByEmail("alice@example.com")!, Cloud: Cloud.State.FindUserByEmail("alice@example.com")!);
         var bob = (Dc: Dc.State.FindUserByEmail("bob@example.com")!, Cloud: Cloud.State.FindUserByEmail("bob@example.com")!);
 
