@@ -12,12 +12,14 @@ namespace SpaceSync.Tests.Shared;
 /// </summary>
 public static class EmulatedPair
 {
-    public static IConfluenceSite DataCenterClient(Uri baseUrl, SiteClientOptions options) => SiteClientFactory.Create(new SiteSettings
-    {
-        Kind = SiteKind.DataCenter,
-        Url = baseUrl,
-        Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
-    }, SiteCredential.Bearer("emulator-pat"), options);
+    /// <param name="personalAccessToken">The admin's by default; another user's (added with one) signs in as that user.</param>
+    public static IConfluenceSite DataCenterClient(Uri baseUrl, SiteClientOptions options, string personalAccessToken = "emulator-pat") =>
+        SiteClientFactory.Create(new SiteSettings
+        {
+            Kind = SiteKind.DataCenter,
+            Url = baseUrl,
+            Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
+        }, SiteCredential.Bearer(personalAccessToken), options);
 
     public static IConfluenceSite CloudClient(Uri baseUrl, SiteClientOptions options) => SiteClientFactory.Create(new SiteSettings
     {

@@ -81,6 +81,9 @@ namespace SpaceSync.Core.Scope
         public UserMatch Match { get; init; } = UserMatch.Email;
         /// <summary>Path of the overrides CSV (dataCenterUserKey,cloudAccountId), resolved against the scope file's folder.</summary>
         public string? MapPath { get; init; }
+
+        /// <summary>Where <c>users.map</c> is written in the scope file; null when it is not.</summary>
+        public SourceLocation? MapLocation { get; init; }
     }
 
     public sealed record SpaceSettings

@@ -297,6 +297,7 @@ namespace SpaceSync.Core.Scope
                 {
                     Match = match ?? UserMatch.Email,
                     MapPath = ReadFilePath(users, "map", "the user-map CSV file (dataCenterUserKey,cloudAccountId)"),
+                    MapLocation = users.Entry("map") is { } map ? _r.Locate(map.Value.Position) : null,
                 };
             }
 

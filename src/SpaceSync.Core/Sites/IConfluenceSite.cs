@@ -136,8 +136,9 @@ namespace SpaceSync.Core.Sites
         // For pairing users between the sites (mentions: Data Center user key <-> Cloud account id).
 
         /// <summary>
-        /// Streams the site's users. Data Center: <c>GET /rest/api/user/list</c> (every registered user, deactivated ones
-        /// included). Cloud: <c>GET /wiki/rest/api/search/user?cql=type=user</c>; e-mails that profiles hide are asked
+        /// Streams the site's users. Data Center: <c>GET /rest/api/user/list?expand=details.personal</c> (every registered
+        /// user, deactivated ones included; e-mails only where the site shows them to the caller, and the reader's EmailNotice
+        /// says why some are missing). Cloud: <c>GET /wiki/rest/api/search/user?cql=type=user</c>; e-mails that profiles hide are asked
         /// from <c>/user/email/bulk</c>, and when Cloud refuses that too the users come with EmailWithheld and the
         /// reader's EmailNotice says why. Requests start with the first MoveNextAsync.
         /// </summary>

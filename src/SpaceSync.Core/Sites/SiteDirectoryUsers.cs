@@ -43,8 +43,8 @@ namespace SpaceSync.Core.Sites
         public int ListingPagesRead { get; private set; }
 
         /// <summary>
-        /// Why e-mails are missing from the listing, when the site said so (Cloud: the e-mail API refused the account),
-        /// else null. Set while reading; final after MoveNextAsync returned false.
+        /// Why e-mails are missing from the listing (Cloud: the e-mail API refused the account; Data Center: the site shows
+        /// e-mails to some callers only), else null. Set while reading; final after MoveNextAsync returned false.
         /// </summary>
         public string? EmailNotice { get; internal set; }
 

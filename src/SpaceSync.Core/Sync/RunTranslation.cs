@@ -106,11 +106,18 @@ namespace SpaceSync.Core.Sync
                 from == SyncSide.DataCenter ? TranslationDirection.DataCenterToCloud : TranslationDirection.CloudToDataCenter);
         }
 
+        /// <summary>
+        /// The run's user map (both sites' listings and users.map), built when first needed and then shared by everything
+        /// that names people — mentions, comment authors, the people mirrored restrictions name — so a run lists users once.
+        /// </summary>
+        /// <exception cref="SyncRunException">users.map cannot be read (<see cref="UserMapInvalid"/>).</exception>
+        /// <exception cref="SiteException">A site could not list its users.</exception>
+        internal Task<UserDirectory> UsersAsync(CancellationToken cancellationToken) => _users ??= BuildUsersAsync(cancellationToken);
+
         private async Task<StorageTranslator> WithUsersAsync(CancellationToken cancellationToken)
         {
             if (_withUsers != null) return _withUsers;
-            _users ??= BuildUsersAsync(cancellationToken);
-            var directory = await _users.ConfigureAwait(false);
+            var directory = await UsersAsync(cancellationToken).ConfigureAwait(false);
             _withUsers ??= new StorageTranslator(Context(directory.Map));
             return _withUsers;
         }

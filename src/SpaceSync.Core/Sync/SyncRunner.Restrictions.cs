@@ -53,8 +53,9 @@ namespace SpaceSync.Core.Sync
                 var accounts = new HashSet<string>(new[] { _dcAccount, _cloudAccount }, StringComparer.Ordinal);
                 if (_restrictionUsers is null && named.SelectMany(r => r.AllUsers).Any(u => !accounts.Contains(u)))
                 {
-                    // Built only when a restriction names somebody: listing every user of both sites is not cheap.
-                    _restrictionUsers = (await UserDirectory.BuildAsync(_dcSite, _cloudSite, _options.Translation?.UserMapPath, _log, ct).ConfigureAwait(false)).Map;
+                    // Built only when a restriction names somebody (listing every user of both sites is not cheap), and
+                    // the same map the run's mentions use: one listing per run, one warning about missing e-mails.
+                    _restrictionUsers = (await Translator.UsersAsync(ct).ConfigureAwait(false)).Map;
                 }
             }
 

@@ -39,6 +39,7 @@ public sealed class ScopeOnlineCheckTests : IDisposable
 
     private void ScriptHappyCloud()
     {
+        Server.On("GET", "/wiki/rest/api/search/user", Reply.Ok(CloudUsers(("5b10ac8d82e05b22cc7d4ef5", "Sync Bot", "sync-bot@acme.com"))));
         Server.On("GET", "/wiki/rest/api/user/current", Reply.Ok(Bodies.CloudUser));
         Server.On("GET", "/wiki/api/v2/spaces?keys=ENG2", Reply.Ok(Bodies.CloudSpaces("ENG2")));
         Server.On("GET", "/wiki/api/v2/spaces/98305/operations", Reply.Ok(Bodies.CloudOperations(true)));
@@ -46,6 +47,7 @@ public sealed class ScopeOnlineCheckTests : IDisposable
 
     private void ScriptHappyDataCenter()
     {
+        Server.On("GET", "/confluence/rest/api/user/list", Reply.Ok(DataCenterUsers((UserKey, "Sync Bot", "sync-bot@acme.com"))));
         Server.On("GET", "/confluence/rest/api/user/current", Reply.Ok(Bodies.DataCenterUser));
         Server.On("GET", "/confluence/rest/api/space/ENG", Reply.Ok(Bodies.DataCenterSpace("ENG")));
         Server.On("GET", $"/confluence/rest/api/space/ENG/permissions/user/{UserKey}",
@@ -53,6 +55,18 @@ public sealed class ScopeOnlineCheckTests : IDisposable
     }
 
     private static string Summary(ScopeFinding f) => $"{f.Site} {f.Check} {f.Severity} {f.Code}";
+
+    /// <summary>A Data Center user list page (expand=details.personal): a null e-mail leaves it out, as the site does for callers it hides it from.</summary>
+    private static string DataCenterUsers(params (string Key, string Name, string? Email)[] users) =>
+        "{\"results\":[" + string.Join(",", users.Select(u =>
+            $$$"""{"type":"known","username":"{{{u.Name.ToLowerInvariant().Replace(' ', '-')}}}","userKey":"{{{u.Key}}}","displayName":"{{{u.Name}}}","details":{"personal":{{{(u.Email is null ? "{}" : $"{{\"email\":\"{u.Email}\"}}")}}}}}""")) +
+        $"],\"start\":0,\"limit\":100,\"size\":{users.Length},\"_links\":{{\"base\":\"http://wiki.acme.internal/confluence\",\"context\":\"/confluence\"}}}}";
+
+    /// <summary>A Cloud user search page: an empty e-mail is a profile that hides it.</summary>
+    private static string CloudUsers(params (string AccountId, string Name, string Email)[] users) =>
+        "{\"results\":[" + string.Join(",", users.Select(u =>
+            $$$"""{"user":{"type":"known","accountId":"{{{u.AccountId}}}","accountType":"atlassian","email":"{{{u.Email}}}","publicName":"{{{u.Name}}}","displayName":"{{{u.Name}}}"},"title":"{{{u.Name}}}","entityType":"user"}""")) +
+        $"],\"start\":0,\"limit\":100,\"size\":{users.Length},\"_links\":{{\"base\":\"https://acme.atlassian.net/wiki\",\"context\":\"/wiki\"}}}}";
 
     [Fact]
     public async Task A_happy_scope_checks_every_site_and_space()
@@ -67,7 +81,11 @@ public sealed class ScopeOnlineCheckTests : IDisposable
         {
             "Cloud Reachable Information ", "Cloud Authenticated Information ", "Cloud SpaceExists Information ", "Cloud CanWrite Information ",
             "DataCenter Reachable Information ", "DataCenter Authenticated Information ", "DataCenter SpaceExists Information ", "DataCenter CanWrite Information ",
+            " Users Information ",
         }, findings.Select(Summary));
+        Assert.Equal("1 Data Center and 1 Cloud users: 1 pair by e-mail, 0 by users.map; 0 Data Center and 0 Cloud users have no counterpart " +
+                     "(mentions of them cross as their names). Every user came with an e-mail address.", findings[8].Message);
+        Assert.Contains("expand=details.personal", Server.RequestsTo("/confluence/rest/api/user/list").Single().Query);
         Assert.Equal(findings, streamed);
         Assert.Contains("Sync Bot (accountId 5b10ac8d82e05b22cc7d4ef5)", findings[1].Message);
         Assert.Contains("ENG2 (cloudKey of ENG)", findings[2].Message);
@@ -77,6 +95,89 @@ public sealed class ScopeOnlineCheckTests : IDisposable
         Assert.All(Server.Requests.Where(r => r.Path.StartsWith("/wiki/")), r => Assert.Equal(cloudAuth, r.Authorization));
         Assert.All(Server.Requests.Where(r => r.Path.StartsWith("/confluence/")), r => Assert.Equal("Bearer " + SiteTestKit.DataCenterPat, r.Authorization));
         Assert.DoesNotContain(findings, f => f.Message.Contains(SiteTestKit.CloudToken) || f.Message.Contains(SiteTestKit.DataCenterPat));
+    }
+
+    [Fact]
+    public async Task Users_without_an_email_on_either_site_are_a_warning_per_site_that_counts_them_and_points_to_users_map()
+    {
+        ScriptHappyCloud();
+        ScriptHappyDataCenter();
+        const string BobKey = "8a7f808a7d6b1c3e017d6b1d2f3a0002", CarolKey = "8a7f808a7d6b1c3e017d6b1d2f3a0003";
+        const string BobAccount = "5b10ac8d82e05b22cc7d4e02", CarolAccount = "5b10ac8d82e05b22cc7d4e03", DanAccount = "5b10ac8d82e05b22cc7d4e04";
+        // Data Center shows the (non-administrator) sync account no one else's address; Cloud hides Dan's and refuses its e-mail API.
+        Server.On("GET", "/confluence/rest/api/user/list", Reply.Ok(DataCenterUsers((UserKey, "Sync Bot", "sync-bot@acme.com"), (BobKey, "Bob Brandt", null), (CarolKey, "Carol Cruz", null))));
+        Server.On("GET", "/wiki/rest/api/search/user", Reply.Ok(CloudUsers(("5b10ac8d82e05b22cc7d4ef5", "Sync Bot", "sync-bot@acme.com"),
+            (BobAccount, "Bob Brandt", "bob@acme.com"), (CarolAccount, "Carol Cruz", "carol@acme.com"), (DanAccount, "Dan Dorn", ""))));
+        Server.On("GET", "/wiki/rest/api/user/email/bulk", Reply.Json(400, """{"statusCode":400,"message":"This API is only available to apps approved by Atlassian to access email addresses."}"""));
+        var folder = Directory.CreateTempSubdirectory("spacesync-online-users-").FullName;
+        try
+        {
+            var map = Path.Combine(folder, "users.csv");
+            File.WriteAllText(map, $"dataCenterUserKey,cloudAccountId\n{BobKey},{BobAccount}\n");
+            var mapAt = new SourceLocation("/tmp/spacesync.yaml", 31, 8);
+            var scope = Scope() with { Users = new UserSettings { MapPath = map, MapLocation = mapAt } };
+
+            var findings = await Check().RunAsync(scope, CancellationToken.None);
+
+            Assert.DoesNotContain(findings, f => f.Severity == FindingSeverity.Error);
+            Assert.Equal(new[] { "DataCenter Users Warning UserEmailsMissing", "Cloud Users Warning UserEmailsMissing", " Users Information " },
+                findings.Where(f => f.Check == "Users").Select(Summary));
+            var dc = findings.Single(f => f.Check == "Users" && f.Site == SiteKind.DataCenter);
+            Assert.StartsWith("2 of 3 Data Center users came without an e-mail address", dc.Message);
+            Assert.Contains($"users.map is the way to pair them: rows in the CSV that the scope key users.map names ({map}, set at /tmp/spacesync.yaml:31:8)", dc.Message);
+            Assert.Contains("1 of them are paired there; 1 are not (Carol Cruz (" + CarolKey + "))", dc.Message);
+            Assert.Contains("only visible to site administrators", dc.Message);
+            Assert.Equal(mapAt, dc.Location);
+            var cloud = findings.Single(f => f.Check == "Users" && f.Site == SiteKind.Cloud);
+            Assert.StartsWith("1 of 4 Cloud users came without an e-mail address", cloud.Message);
+            Assert.Contains("(Dan Dorn (" + DanAccount + "))", cloud.Message);
+            Assert.Contains("refused (400", cloud.Message);
+            Assert.Contains("1 pair by e-mail, 1 by users.map; 1 Data Center and 2 Cloud users have no counterpart", findings.Last().Message);
+
+            // Once users.map pairs everybody without an address on a site, that site's finding is information.
+            File.WriteAllText(map, $"dataCenterUserKey,cloudAccountId\n{BobKey},{BobAccount}\n{CarolKey},{CarolAccount}\n");
+            var mapped = await Check().RunAsync(scope, CancellationToken.None);
+            var allPaired = mapped.Single(f => f.Check == "Users" && f.Site == SiteKind.DataCenter);
+            Assert.Equal((FindingSeverity.Information, "UserEmailsMissing"), (allPaired.Severity, allPaired.Code));
+            Assert.Contains("2 of 3 Data Center users came without an e-mail address", allPaired.Message);
+            Assert.Contains("users.map pairs all of them.", allPaired.Message);
+            Assert.Equal(FindingSeverity.Warning, mapped.Single(f => f.Check == "Users" && f.Site == SiteKind.Cloud).Severity); // Dan
+
+            // Without users.map the warning says where the key goes.
+            var bare = await Check().RunAsync(Scope(), CancellationToken.None);
+            var hint = bare.Single(f => f.Check == "Users" && f.Site == SiteKind.DataCenter);
+            Assert.Contains("a CSV named by the scope key users.map (under 'users:' in /tmp/spacesync.yaml; columns dataCenterUserKey,cloudAccountId)", hint.Message);
+            Assert.Contains("0 of them are paired there; 2 are not", hint.Message);
+            Assert.Null(hint.Location);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_users_map_that_cannot_be_read_is_an_error_at_its_key()
+    {
+        ScriptHappyCloud();
+        ScriptHappyDataCenter();
+        var folder = Directory.CreateTempSubdirectory("spacesync-online-users-").FullName;
+        try
+        {
+            var map = Path.Combine(folder, "users.csv");
+            File.WriteAllText(map, "dataCenterUserKey,cloudAccountId\nk1,a1\nk1,a2\n");
+            var mapAt = new SourceLocation("/tmp/spacesync.yaml", 31, 8);
+
+            var findings = await Check().RunAsync(Scope() with { Users = new UserSettings { MapPath = map, MapLocation = mapAt } }, CancellationToken.None);
+
+            var error = Assert.Single(findings, f => f.Severity == FindingSeverity.Error);
+            Assert.Equal(("Users", "UserMapInvalid", mapAt), (error.Check, error.Code, error.Location));
+            Assert.Contains(map + ":3:1", error.Message);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
@@ -120,6 +221,7 @@ public sealed class ScopeOnlineCheckTests : IDisposable
         Server.On("GET", "/confluence/rest/api/user/current", Reply.Ok(Bodies.DataCenterUser));
         Server.On("GET", "/confluence/rest/api/space/ENG", Reply.Ok(Bodies.DataCenterSpace("ENG")));
         Server.On("GET", $"/confluence/rest/api/space/ENG/permissions/user/{UserKey}", Reply.Json(403, Bodies.DataCenterForbidden));
+        Server.On("GET", "/confluence/rest/api/user/list", Reply.Ok(DataCenterUsers((UserKey, "Sync Bot", "sync-bot@acme.com"))));
 
         var findings = await Check().RunAsync(Scope(), CancellationToken.None);
 

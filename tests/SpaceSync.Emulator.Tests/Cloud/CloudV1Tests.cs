@@ -24,10 +24,34 @@ public sealed class CloudV1Tests : SiteTest
         var byId = (await Client.GetAsync($"/rest/api/user?accountId={Uri.EscapeDataString(accountId)}")).Expect(200).Json;
         Assert.Equal(Str(me, "displayName"), Str(byId, "displayName"));
 
-        var email = (await Client.GetAsync($"/rest/api/user/email?accountId={Uri.EscapeDataString(accountId)}")).Expect(200).Json;
-        Assert.Equal("admin@example.com", Str(email, "email"));
-
         (await Client.GetAsync("/rest/api/user?accountId=no-such-account")).Expect(404);
+    }
+
+    [Fact]
+    public async Task The_email_api_refuses_an_api_token_caller_with_400_as_for_any_app_atlassian_did_not_approve()
+    {
+        var accountId = Str((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json, "accountId");
+
+        foreach (var path in new[] { $"/rest/api/user/email?accountId={accountId}", $"/rest/api/user/email/bulk?accountId={accountId}" })
+        {
+            var refused = (await Client.GetAsync(path)).Expect(400);
+            Assert.Contains("only available to apps approved by Atlassian", Str(refused.Json, "message"));
+            Assert.Equal(400, Int(refused.Json, "statusCode"));
+        }
+    }
+
+    [Fact]
+    public async Task Seeding_hides_some_cloud_users_emails_which_user_objects_then_carry_as_empty_strings()
+    {
+        Seeding.Seeder.Seed(Emulator.State, "SEED", pageCount: 2, seed: 1, extraPeople: 6);
+
+        var everyone = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type=user") + "&limit=100")).Expect(200))
+            .Select(r => r?["user"]).ToList();
+        var blank = everyone.Where(u => Str(u, "email") == "").Select(u => Str(u, "displayName")).Order().ToList();
+        Assert.Equal(new[] { "Dana Díaz", "Person 06", "Person 09" }, blank);
+        Assert.Equal("alice@example.com", Str(everyone.Single(u => Str(u, "displayName") == "Alice Anders"), "email"));
+        var dana = Emulator.State.FindUserByEmail("dana@example.com")!;
+        Assert.Equal("", Str((await Client.GetAsync($"/rest/api/user?accountId={dana.AccountId}")).Expect(200).Json, "email"));
     }
 
     [Fact]
@@ -50,11 +74,28 @@ public sealed class CloudV1Tests : SiteTest
     }
 
     [Fact]
-    public async Task Hidden_emails_are_blank_in_user_objects_and_only_the_email_api_tells_them()
+    public async Task The_control_endpoint_adds_a_user_whose_profile_hides_the_email()
+    {
+        using var control = new HttpClient { BaseAddress = new Uri(Emulator.BaseUrl.GetLeftPart(UriPartial.Authority)) };
+        var added = await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Erin Quiet","email":"erin@example.com","emailHidden":true}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, added.StatusCode);
+        var accountId = Str(JsonNode.Parse(await added.Content.ReadAsStringAsync()), "accountId");
+
+        Assert.Equal("", Str((await Client.GetAsync($"/rest/api/user?accountId={accountId}")).Expect(200).Json, "email"));
+        var bad = await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Odd","email":"odd@example.com","emailHidden":"yes"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Null(Emulator.State.FindUserByEmail("odd@example.com"));
+    }
+
+    [Fact]
+    public async Task Hidden_emails_are_blank_in_user_objects_and_only_the_email_api_tells_them_an_approved_app()
     {
         var alice = Emulator.State.AddUser("Alice Example", "alice@example.com");
         var bob = Emulator.State.AddUser("Bob Example", "bob@example.com");
         Emulator.State.HideEmail(bob);
+        Emulator.State.EmailApiApproved = true; // the knob: an app Atlassian approved for e-mail access
 
         var everyone = Results((await Client.GetAsync("/rest/api/search/user?cql=" + Uri.EscapeDataString("type=user") + "&limit=100")).Expect(200));
         Assert.Equal("alice@example.com", Str(everyone.Single(u => Str(u?["user"], "accountId") == alice.AccountId)?["user"], "email"));

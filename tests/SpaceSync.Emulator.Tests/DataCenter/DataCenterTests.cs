@@ -579,8 +579,8 @@ public abstract class DataCenterTests : SiteTest
         var first = Emulator.State.AddUser("Pat Ops", "ops@example.com", username: "pat");
         var second = Emulator.State.AddUser("Ops Service", "OPS@example.com", username: "ops-service", sharedEmail: true);
 
-        var users = await FollowOffsetPages("/rest/api/user/list?limit=2", expectedPages: 2);
-        Assert.Equal(2, users.Count(u => string.Equals(Str(u, "email"), "ops@example.com", StringComparison.OrdinalIgnoreCase)));
+        var users = await FollowOffsetPages("/rest/api/user/list?limit=2&expand=details.personal", expectedPages: 2);
+        Assert.Equal(2, users.Count(u => string.Equals(Str(u?["details"]?["personal"], "email"), "ops@example.com", StringComparison.OrdinalIgnoreCase)));
         Assert.Equal("ops-service", Str((await Client.GetAsync($"/rest/api/user?key={second.UserKey}")).Expect(200).Json, "username"));
         Assert.Equal(first.UserKey, Str((await Client.GetAsync("/rest/api/user?username=pat")).Expect(200).Json, "userKey"));
         (await Client.GetAsync("/rest/api/user?key=no-such-key")).Expect(404);
@@ -620,6 +620,44 @@ public abstract class DataCenterTests : SiteTest
         Assert.StartsWith("2025-03-11T00:30:00", created, StringComparison.Ordinal);
         Assert.Equal(id, Str(Assert.Single(Results((await Client.GetAsync("/rest/api/content?spaceKey=PD&type=blogpost&postingDay=2025-03-11")).Expect(200))), "id"));
         Assert.Empty(Results((await Client.GetAsync("/rest/api/content?spaceKey=PD&type=blogpost&postingDay=2025-03-10")).Expect(200)));
+    }
+
+    [Fact]
+    public async Task A_user_carries_an_email_only_under_expand_details_personal_and_only_for_an_administrator()
+    {
+        var alice = Emulator.State.AddUser("Alice Example", "alice@example.com", username: "alice", personalAccessToken: "alice-pat");
+        var aliceAuth = new AuthenticationHeaderValue("Bearer", "alice-pat"); // a user who is no Confluence administrator
+
+        // Without the expand nobody sees an address, not even the administrator.
+        var plain = Results((await Client.GetAsync("/rest/api/user/list?limit=100")).Expect(200));
+        Assert.All(plain, u => { Assert.Null(u?["email"]); Assert.Null(u?["details"]); });
+        Assert.Null((await Client.GetAsync($"/rest/api/user?key={alice.UserKey}")).Expect(200).Json["details"]);
+        Assert.Null((await Client.GetAsync("/rest/api/user/current")).Expect(200).Json["email"]);
+
+        // The administrator, with the expand: every address, under details.personal only.
+        var expanded = Results((await Client.GetAsync("/rest/api/user/list?limit=100&expand=details.personal")).Expect(200));
+        Assert.Equal(new[] { "admin@example.com", "alice@example.com" }, expanded.Select(u => Str(u?["details"]?["personal"], "email")).Order());
+        Assert.All(expanded, u => Assert.Null(u?["email"]));
+        Assert.Equal("alice@example.com", Str((await Client.GetAsync($"/rest/api/user?key={alice.UserKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
+        Assert.Equal("alice@example.com", Str((await Client.GetAsync("/rest/api/user?username=alice&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
+
+        // A caller who is no administrator, with the expand: the personal details, without anyone else's address.
+        var asAlice = Results((await SendAs(aliceAuth, HttpMethod.Get, "/rest/api/user/list?limit=100&expand=details.personal")).Expect(200));
+        Assert.Null(asAlice.Single(u => Str(u, "username") == "admin")?["details"]?["personal"]?["email"]);
+        Assert.NotNull(asAlice.Single(u => Str(u, "username") == "admin")?["details"]?["personal"]);
+        Assert.Equal("alice@example.com", Str(asAlice.Single(u => Str(u, "username") == "alice")?["details"]?["personal"], "email"));
+        var adminKey = Emulator.State.Admin.UserKey;
+        Assert.Null((await SendAs(aliceAuth, HttpMethod.Get, $"/rest/api/user?key={adminKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"]?["email"]);
+
+        // Made an administrator, Alice sees them all; so does an administrator added through the control endpoint.
+        Emulator.State.AddUserToGroup(alice, Store.EmulatorState.AdministratorsGroup);
+        Assert.Equal("admin@example.com", Str((await SendAs(aliceAuth, HttpMethod.Get, $"/rest/api/user?key={adminKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
+        using var control = new HttpClient { BaseAddress = new Uri(Emulator.BaseUrl.GetLeftPart(UriPartial.Authority)) };
+        (await control.PostAsync("/__emulator/users", new StringContent(
+            """{"displayName":"Ada Admin","email":"ada@example.com","username":"ada","personalAccessToken":"ada-pat","administrator":true}""",
+            System.Text.Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        Assert.Equal("alice@example.com", Str((await SendAs(new AuthenticationHeaderValue("Bearer", "ada-pat"), HttpMethod.Get,
+            $"/rest/api/user?key={alice.UserKey}&expand=details.personal")).Expect(200).Json["details"]?["personal"], "email"));
     }
 
     [Fact]

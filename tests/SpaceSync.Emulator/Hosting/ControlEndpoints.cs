@@ -101,8 +101,14 @@ internal static class ControlEndpoints
             {
                 var displayName = body.Str("displayName") ?? throw new ArgumentException("displayName is required.");
                 var email = body.Str("email") ?? throw new ArgumentException("email is required.");
+                // Cloud profile visibility (State.HideEmail), and Data Center administrators (who see everyone's e-mail;
+                // added users are not administrators unless asked): out-of-process tests have no State to set them on.
+                var emailHidden = body.Bool("emailHidden") ?? false;
+                var administrator = body.Bool("administrator") ?? false;
                 var user = state.AddUser(displayName, email, body.Str("username"), body.Str("timeZone"),
                     body.Str("apiToken"), body.Str("password"), body.Str("personalAccessToken"));
+                if (emailHidden) state.HideEmail(user);
+                if (administrator) state.AddUserToGroup(user, EmulatorState.AdministratorsGroup);
                 return Http.Json(UserJson(user), 201);
             }
             catch (Exception e) when (e is ArgumentException or StoreException)
@@ -201,5 +207,7 @@ internal static class ControlEndpoints
         ["displayName"] = u.DisplayName,
         ["email"] = u.Email,
         ["timeZone"] = u.TimeZone,
+        ["emailHidden"] = u.EmailHidden,
+        ["groups"] = new JsonArray(u.Groups.Select(g => (JsonNode)g).ToArray()),
     };
 }

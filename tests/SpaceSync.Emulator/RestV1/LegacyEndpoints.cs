@@ -19,7 +19,7 @@ internal static class LegacyEndpoints
 
         // ------------------------------------------------------------ users
         api.MapGet("/user/current", (HttpContext ctx, EmulatorState state) =>
-            Http.Json(new LegacyJson(ctx, site, state).User(ctx.Caller(), detailed: true)));
+            Http.Json(new LegacyJson(ctx, site, state).User(ctx.Caller(), detailed: true, personal: PersonalExpanded(ctx))));
 
         api.MapGet("/user", (HttpContext ctx, EmulatorState state) =>
         {
@@ -33,7 +33,7 @@ internal static class LegacyEndpoints
             else if (ctx.Query("username") is { } username) user = state.FindUserByUsername(username);
             else throw new StoreException(StoreErrorKind.BadRequest, "Either the key or the username parameter is required.");
             if (user is null) throw new StoreException(StoreErrorKind.NotFound, "No user found with the given identifier.");
-            return Http.Json(new LegacyJson(ctx, site, state).User(user, detailed: true));
+            return Http.Json(new LegacyJson(ctx, site, state).User(user, detailed: true, personal: PersonalExpanded(ctx)));
         });
 
         if (!site.IsCloud)
@@ -45,7 +45,8 @@ internal static class LegacyEndpoints
                 var users = state.GetUsers().OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase).ToList();
                 var json = new LegacyJson(ctx, site, state);
                 var results = new JsonArray();
-                foreach (var u in users.Skip(start).Take(limit)) results.Add(json.User(u));
+                var personal = PersonalExpanded(ctx);
+                foreach (var u in users.Skip(start).Take(limit)) results.Add(json.User(u, personal: personal));
                 var next = limit > 0 && start + limit < users.Count
                     ? NextLink(ctx, site, new Dictionary<string, string?> { ["start"] = (start + limit).ToString(CultureInfo.InvariantCulture), ["limit"] = limit.ToString(CultureInfo.InvariantCulture) })
                     : null;
@@ -332,6 +333,13 @@ internal static class LegacyEndpoints
         public IEnumerable<string> Labels => Array.Empty<string>();
         public string? UserAccountId => User.AccountId;
         public string? UserFullName => User.DisplayName;
+    }
+
+    /// <summary>`expand=details.personal` (or `details`): the only way a Data Center user object carries an e-mail.</summary>
+    private static bool PersonalExpanded(HttpContext ctx)
+    {
+        var expand = LegacyJson.Expand(ctx);
+        return expand.Contains("details.personal") || expand.Contains("details");
     }
 
     /// <summary>Cloud's e-mail API is for apps Atlassian approved; others get 400.</summary>

@@ -34,7 +34,12 @@ internal sealed class LegacyJson
 
     public string Time(DateTimeOffset t) => _site.IsCloud ? Http.Utc(t) : Http.Local(t, _site.ServerZone);
 
-    public JsonObject User(User u, bool detailed = false)
+    /// <param name="personal">
+    /// `expand=details.personal` was asked. Data Center carries a person's e-mail only there (never at the top level), and
+    /// only when the site lets the caller see it (<see cref="EmulatorState.EmailVisibleTo"/>); Cloud ignores it (the
+    /// personal details are deprecated there; profile visibility decides the top-level `email`).
+    /// </param>
+    public JsonObject User(User u, bool detailed = false, bool personal = false)
     {
         var picture = new JsonObject
         {
@@ -50,7 +55,7 @@ internal sealed class LegacyJson
                 ["type"] = "known",
                 ["accountId"] = u.AccountId,
                 ["accountType"] = "atlassian",
-                ["email"] = u.EmailHidden && !ReferenceEquals(u, _caller) ? "" : u.Email,
+                ["email"] = _state.EmailVisibleTo(u, _caller) ? u.Email : "",
                 ["publicName"] = u.DisplayName,
                 ["profilePicture"] = picture,
                 ["displayName"] = u.DisplayName,
@@ -68,9 +73,14 @@ internal sealed class LegacyJson
             ["userKey"] = u.UserKey,
             ["profilePicture"] = picture,
             ["displayName"] = u.DisplayName,
-            ["email"] = u.Email,
         };
         if (detailed) dc["timeZone"] = u.TimeZone;
+        if (personal)
+        {
+            var details = new JsonObject();
+            if (_state.EmailVisibleTo(u, _caller)) details["email"] = u.Email;
+            dc["details"] = new JsonObject { ["personal"] = details };
+        }
         dc["_links"] = new JsonObject { ["self"] = Base + "/rest/api/user?key=" + u.UserKey };
         dc["_expandable"] = new JsonObject { ["status"] = "" };
         return dc;

@@ -169,7 +169,7 @@ public sealed class EmulatorState : IDisposable
                 Password = password,
                 PersonalAccessToken = personalAccessToken,
             };
-            if (Admin is null) user.GroupList.Add("confluence-administrators");
+            if (Admin is null) user.GroupList.Add(AdministratorsGroup);
             _users.Add(user);
             return user;
         }
@@ -184,9 +184,29 @@ public sealed class EmulatorState : IDisposable
 
     /// <summary>
     /// Whether the caller counts as an app Atlassian approved for e-mail access: Cloud's `/user/email` and
-    /// `/user/email/bulk` answer 400 to everyone else.
+    /// `/user/email/bulk` answer 400 to everyone else. False by default, as for any API-token caller on a real site
+    /// (only approved Connect/Forge apps get it); true only for a test about something else than hidden e-mails.
     /// </summary>
-    public bool EmailApiApproved { get; set; } = true;
+    public bool EmailApiApproved { get; set; }
+
+    /// <summary>
+    /// Whether a user object shows <paramref name="viewer"/> the e-mail of <paramref name="person"/>. Cloud: unless the
+    /// person's profile hides it (<see cref="HideEmail"/>). Data Center, whose "User email visibility" the emulator keeps
+    /// at "only visible to site administrators": to members of confluence-administrators (and to the person); and then only
+    /// under `expand=details.personal`. No viewer (the store itself) sees everything.
+    /// </summary>
+    public bool EmailVisibleTo(User person, User? viewer)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        if (viewer is null || ReferenceEquals(person, viewer)) return true;
+        lock (Gate)
+            return Flavor == EmulatorFlavor.Cloud
+                ? !person.EmailHidden
+                : viewer.GroupList.Contains(AdministratorsGroup, StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The group whose members are Confluence administrators (the default admin is in it; added users are not).</summary>
+    public const string AdministratorsGroup = "confluence-administrators";
 
     public IReadOnlyList<User> GetUsers()
     {

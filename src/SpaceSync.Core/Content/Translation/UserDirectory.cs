@@ -26,8 +26,10 @@ namespace SpaceSync.Core.Content.Translation
     {
         internal UserDirectoryReport(int dataCenterUsers, int cloudUsers, List<UserPair> pairs, List<DirectoryUser> unpairedDataCenter,
             List<DirectoryUser> unpairedCloud, List<DirectoryUser> cloudEmailWithheld, List<DirectoryUser> dataCenterWithoutEmail,
-            List<EmailClash> clashes, List<string> warnings)
+            List<EmailClash> clashes, List<string> warnings, string? dataCenterEmailNotice, string? cloudEmailNotice)
         {
+            DataCenterEmailNotice = dataCenterEmailNotice;
+            CloudEmailNotice = cloudEmailNotice;
             DataCenterUsers = dataCenterUsers;
             CloudUsers = cloudUsers;
             Pairs = pairs;
@@ -62,6 +64,12 @@ namespace SpaceSync.Core.Content.Translation
         public IReadOnlyList<DirectoryUser> DataCenterWithoutEmail { get; }
 
         public IReadOnlyList<EmailClash> EmailClashes { get; }
+
+        /// <summary>Why the Data Center listing lacked e-mails, as the site client explains it; null when none was missing.</summary>
+        public string? DataCenterEmailNotice { get; }
+
+        /// <summary>Why Cloud withheld e-mails (the e-mail API's refusal); null when it did not refuse.</summary>
+        public string? CloudEmailNotice { get; }
 
         /// <summary>Everything that was also logged as a warning, in order.</summary>
         public IReadOnlyList<string> Warnings { get; }
@@ -118,7 +126,8 @@ namespace SpaceSync.Core.Content.Translation
                 else Warn($"The user map '{usersCsvPath}' does not exist; users pair by e-mail only.");
             }
 
-            var dcUsers = await ReadAsync(dataCenter.ListUsers(), cancellationToken).ConfigureAwait(false);
+            var dcReader = dataCenter.ListUsers();
+            var dcUsers = await ReadAsync(dcReader, cancellationToken).ConfigureAwait(false);
             var cloudReader = cloud.ListUsers();
             var cloudUsers = await ReadAsync(cloudReader, cancellationToken).ConfigureAwait(false);
 
@@ -185,11 +194,14 @@ namespace SpaceSync.Core.Content.Translation
 
             if (dcWithoutEmail.Count > 0)
             {
-                Warn($"The Data Center site gave no e-mail for {dcWithoutEmail.Count} users ({Names(dcWithoutEmail)}): only users.map can pair them.");
+                var stillUnpaired = dcWithoutEmail.Where(u => unpairedDc.Contains(u)).ToList();
+                Warn($"The Data Center site gave no e-mail for {dcWithoutEmail.Count} users; {stillUnpaired.Count} of them stay unpaired unless users.map names them" +
+                     (stillUnpaired.Count > 0 ? $" ({Names(stillUnpaired)})" : "") + ". " +
+                     (dcReader.EmailNotice ?? "Only users.map can pair them."));
             }
 
             var report = new UserDirectoryReport(dcUsers.Count, cloudUsers.Count, pairs, unpairedDc, unpairedCloud, withheld, dcWithoutEmail,
-                clashes, warnings);
+                clashes, warnings, dcReader.EmailNotice, cloudReader.EmailNotice);
             log.Information("User map: {Summary:l}", report.ToString());
             return new UserDirectory(map, report);
         }
