@@ -187,7 +187,7 @@ namespace SpaceSync.Core.Content.Translation
             if (withheld.Count > 0)
             {
                 var stillUnpaired = withheld.Where(u => unpairedCloud.Contains(u)).ToList();
-                Warn($"Cloud withheld the e-mail of {withheld.Count} users; {stillUnpaired.Count} of them stay unpaired unless users.map names them" +
+                Warn($"Cloud withheld the e-mail of {Reporting.PendingChanges.Plural(withheld.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
                      (stillUnpaired.Count > 0 ? $" ({Names(stillUnpaired)})" : "") + ". " +
                      (cloudReader.EmailNotice ?? "The profiles hide it and the e-mail API did not return it."));
             }
@@ -195,7 +195,7 @@ namespace SpaceSync.Core.Content.Translation
             if (dcWithoutEmail.Count > 0)
             {
                 var stillUnpaired = dcWithoutEmail.Where(u => unpairedDc.Contains(u)).ToList();
-                Warn($"The Data Center site gave no e-mail for {dcWithoutEmail.Count} users; {stillUnpaired.Count} of them stay unpaired unless users.map names them" +
+                Warn($"The Data Center site gave no e-mail for {Reporting.PendingChanges.Plural(dcWithoutEmail.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
                      (stillUnpaired.Count > 0 ? $" ({Names(stillUnpaired)})" : "") + ". " +
                      (dcReader.EmailNotice ?? "Only users.map can pair them."));
             }

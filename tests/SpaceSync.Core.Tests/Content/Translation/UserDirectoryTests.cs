@@ -145,7 +145,7 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         Assert.Equal(0, directory.Report.PairedByOverride);
         Assert.Equal(2, directory.Report.Warnings.Count);
         Assert.Equal($"The user map '{missing}' does not exist; users pair by e-mail only.", directory.Report.Warnings[0]);
-        Assert.StartsWith("Cloud withheld the e-mail of 1 users; 1 of them stay unpaired unless users.map names them (Dana Díaz", directory.Report.Warnings[1]);
+        Assert.StartsWith("Cloud withheld the e-mail of 1 user; 1 of them stays unpaired unless users.map names them (Dana Díaz", directory.Report.Warnings[1]);
         Assert.Equal(danaDc.UserKey, Assert.Single(directory.Report.UnpairedDataCenter).Id);
         Assert.Equal(danaCloud.AccountId, Assert.Single(directory.Report.UnpairedCloud).Id);
         Assert.Null(directory.Map.ByDataCenterUserKey(danaDc.UserKey)!.CounterpartId); // never a guess
@@ -156,7 +156,7 @@ public sealed class UserDirectoryTests : IAsyncLifetime
         Assert.Equal(danaCloud.AccountId, paired.Map.ByDataCenterUserKey(danaDc.UserKey)?.CounterpartId);
         Assert.Equal(danaDc.UserKey, paired.Map.ByCloudAccountId(danaCloud.AccountId)?.CounterpartId);
         Assert.Empty(paired.Report.UnpairedDataCenter);
-        Assert.StartsWith("Cloud withheld the e-mail of 1 users; 0 of them stay unpaired", Assert.Single(paired.Report.Warnings));
+        Assert.StartsWith("Cloud withheld the e-mail of 1 user; 0 of them stay unpaired", Assert.Single(paired.Report.Warnings));
     }
 
     [Fact]
