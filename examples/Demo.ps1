@@ -79,6 +79,16 @@ logging:
     Write-Step 'Test-SyncScope -Online: both sites, credentials, spaces, write permission'
     Test-SyncScope -Online | Format-Table -Wrap | Out-String -Width 160 | Out-Host
 
+    Write-Step 'Cloud hides an e-mail: pair that person in users.map'
+    # Real Cloud hides e-mails by profile setting and refuses its e-mail API to API tokens; Dana cannot pair by e-mail.
+    $danaDc = @((Invoke-EmulatorApi $dc '/rest/api/user/list?limit=200').results) | Where-Object displayName -like 'Dana*' | Select-Object -First 1
+    $danaCloud = @((Invoke-EmulatorApi $cloud '/rest/api/search/user?cql=type%20%3D%20user%20and%20user.fullname%20~%20%22Dana%22').results) |
+        Select-Object -First 1
+    "dataCenterUserKey,cloudAccountId`n$($danaDc.userKey),$($danaCloud.user.accountId)" | Set-Content -Path (Join-Path $folder 'users.csv')
+    "users:`n  match: email`n  map: users.csv" | Add-Content -Path $scopePath
+    Write-Host "users.csv pairs $($danaDc.displayName) (Data Center $($danaDc.userKey) ↔ Cloud $($danaCloud.user.accountId))"
+    Test-SyncScope -Online | Where-Object Check -eq 'Users' | Format-Table -Wrap | Out-String -Width 160 | Out-Host
+
     Write-Step 'The same check with a wrong Cloud token'
     $wrong = [pscredential]::new('admin@example.com', (ConvertTo-SecureString 'not-the-token' -AsPlainText -Force))
     Test-SyncScope -Online -CloudCredential $wrong | Where-Object Severity -ne 'Information' | Format-Table -Wrap | Out-String -Width 160 | Out-Host

@@ -119,6 +119,12 @@ namespace SpaceSync.Core.Content.Translation
                 log.Warning("{Message:l}", message);
             }
 
+            void WarnIf(bool warn, string message)
+            {
+                if (warn) Warn(message);
+                else log.Information("{Message:l}", message);
+            }
+
             UserMapOverrides? overrides = null;
             if (!string.IsNullOrEmpty(usersCsvPath))
             {
@@ -184,10 +190,12 @@ namespace SpaceSync.Core.Content.Translation
                      $"({Names(clash.Users)}): none of them pairs by e-mail; add rows to users.map for them.");
             }
 
+            // Missing e-mails are worth a warning only while someone is left unpaired: once users.map pairs them all,
+            // there is nothing to act on and the log says it.
             if (withheld.Count > 0)
             {
                 var stillUnpaired = withheld.Where(u => unpairedCloud.Contains(u)).ToList();
-                Warn($"Cloud withheld the e-mail of {Reporting.PendingChanges.Plural(withheld.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
+                WarnIf(stillUnpaired.Count > 0, $"Cloud withheld the e-mail of {Reporting.PendingChanges.Plural(withheld.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
                      (stillUnpaired.Count > 0 ? $" ({Names(stillUnpaired)})" : "") + ". " +
                      (cloudReader.EmailNotice ?? "The profiles hide it and the e-mail API did not return it."));
             }
@@ -195,7 +203,7 @@ namespace SpaceSync.Core.Content.Translation
             if (dcWithoutEmail.Count > 0)
             {
                 var stillUnpaired = dcWithoutEmail.Where(u => unpairedDc.Contains(u)).ToList();
-                Warn($"The Data Center site gave no e-mail for {Reporting.PendingChanges.Plural(dcWithoutEmail.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
+                WarnIf(stillUnpaired.Count > 0, $"The Data Center site gave no e-mail for {Reporting.PendingChanges.Plural(dcWithoutEmail.Count, "user")}; {stillUnpaired.Count} of them {(stillUnpaired.Count == 1 ? "stays" : "stay")} unpaired unless users.map names them" +
                      (stillUnpaired.Count > 0 ? $" ({Names(stillUnpaired)})" : "") + ". " +
                      (dcReader.EmailNotice ?? "Only users.map can pair them."));
             }
