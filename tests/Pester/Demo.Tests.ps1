@@ -22,7 +22,7 @@ Describe 'examples/Demo.ps1' {
         $text | Should -Match 'Did you mean'          # the table may wrap the suggestion itself
         $text | Should -Match 'Test-SyncScope -Online -Quiet → True'
         $text | Should -Match 'users\.csv pairs Dana'
-        $text | Should -Match '1 by users\.map; 0 Data Center and 0 Cloud users have no counterpart'
+        $text | Should -Match '1 by users\.map; 0 Data Center and 0 Cloud'
         $text | Should -Not -Match 'stay unpaired unless'   # a warning only while someone is left unpaired
         $text | Should -Not -Match 'emulator-pat|not-the-token|hunter2'
         $text | Should -Match 'PairsRecorded\s*:\s*200'
