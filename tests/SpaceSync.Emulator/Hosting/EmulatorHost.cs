@@ -24,6 +24,8 @@ public static class EmulatorHost
         {
             PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
             MaxAttachmentBytes = options.MaxAttachmentBytes,
+            RewritesBodies = options.CloudBodyRewrite,
+            RefusedConstructs = options.CloudRefusedConstructs,
         };
         try
         {
