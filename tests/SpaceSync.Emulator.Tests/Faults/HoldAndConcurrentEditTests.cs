@@ -120,7 +120,7 @@ public sealed class HoldAndConcurrentEditTests
 
         // Used up: a write planned against the new version goes through.
         (await client.PutJsonAsync($"/api/v2/pages/{page.Id}", put with { version = new { number = version + 2 } })).Expect(200);
-        Assert.Equal("<p>Mine.</p>", emulator.State.FindPage(page.Id)!.Current.Body);
+        Assert.Matches("^<p local-id=\"[0-9a-f]{12}\">Mine.</p>$", emulator.State.FindPage(page.Id)!.Current.Body);
     }
 
     [Fact]
