@@ -55,7 +55,7 @@ Describe 'Blog posts' {
         $results[1].Count('Create') | Should -Be 1
         $results[1].Errors | Should -BeNullOrEmpty
         $posted = Get-CloudPosts | Where-Object title -eq 'Release 4.2 is out'
-        $posted.body.storage.value | Should -Be '<p>Upgrade notes inside.</p>'
+        $posted.body.storage.value | Remove-CloudLocalId | Should -Be '<p>Upgrade notes inside.</p>'
         (Invoke-EmulatorApi $script:Cloud "/api/v2/pages?title=Release%204.2%20is%20out").results | Should -BeNullOrEmpty
 
         $again = @(Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false)

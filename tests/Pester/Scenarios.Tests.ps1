@@ -211,13 +211,13 @@ Describe 'Scenario a: edits, renames, moves, new pages, trashes and a restore on
         # Bodies the engine copied as they were written (plain paragraphs: nothing to translate) arrive verbatim.
         foreach ($id in $expectedBody.Keys) {
             ($dcPages | Where-Object Id -eq $id).Body | Should -BeExactly $expectedBody[$id]
-            $cloudById[$pairs[$id]].Body | Should -BeExactly $expectedBody[$id]
+            $cloudById[$pairs[$id]].Body | Remove-CloudLocalId | Should -BeExactly $expectedBody[$id]
         }
         $newBodies = @{ 'New on Data Center' = '<p>A page written on Data Center.</p>'; 'Cloud subtree top' = '<p>Top of a new Cloud subtree.</p>'
             'Cloud subtree middle' = '<p>Middle of it.</p>'; 'Cloud subtree leaf' = '<p>Leaf of it.</p>' }
         foreach ($title in $newBodies.Keys) {
             ($dcPages | Where-Object Title -eq $title).Body | Should -BeExactly $newBodies[$title]
-            $cloudByTitle[$title].Body | Should -BeExactly $newBodies[$title]
+            $cloudByTitle[$title].Body | Remove-CloudLocalId | Should -BeExactly $newBodies[$title]
         }
         $cloudById[$pairs[$script:Ids.Restored]] | Should -Not -BeNullOrEmpty -Because 'the restore crossed to Cloud'
         (Get-CloudPage $a $a.Map[$dcTrash]).status | Should -Be 'trashed'
@@ -327,7 +327,7 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
         $dcAfter.version.number | Should -Be $dcBefore.version.number
         $dcAfter.body.storage.value | Should -BeExactly '<p>First page: the Data Center text.</p>'
         $cloudAfter.version.number | Should -Be $cloudBefore.version.number
-        $cloudAfter.body.storage.value | Should -BeExactly '<p>First page: the Cloud text.</p>'
+        $cloudAfter.body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>First page: the Cloud text.</p>'
 
         # The state keeps it open for an admin: both sides' versions, the base both were equal at, and why.
         $open = @(Get-SyncConflict -ScopePath $c.Scope)
@@ -350,7 +350,7 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
         $run.Errors | Should -BeNullOrEmpty
         $run.Count('Conflicts') | Should -Be 0
         (Get-DcPage $c $script:First).body.storage.value | Should -BeExactly '<p>First page: the Cloud text.</p>'
-        (Get-CloudPage $c $c.Map[$script:First]).body.storage.value | Should -BeExactly '<p>First page: the Cloud text.</p>'
+        (Get-CloudPage $c $c.Map[$script:First]).body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>First page: the Cloud text.</p>'
         $old = Invoke-EmulatorApi $c.Dc "/rest/api/content/$($script:First)?status=historical&version=$loserVersion&expand=body.storage"
         $old.body.storage.value | Should -BeExactly '<p>First page: the Data Center text.</p>'
         Get-SyncDrift -ScopePath $c.Scope | Should -BeNullOrEmpty
@@ -368,11 +368,11 @@ Describe 'Scenario c: a page edited on both sides, under each conflict policy' {
         $run.Errors | Should -BeNullOrEmpty
         $run.Count('Conflicts') | Should -Be 0
         (Get-DcPage $c $script:Second).body.storage.value | Should -BeExactly '<p>Second page: the Data Center text.</p>'
-        (Get-CloudPage $c $cloudId).body.storage.value | Should -BeExactly '<p>Second page: the Data Center text.</p>'
+        (Get-CloudPage $c $cloudId).body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>Second page: the Data Center text.</p>'
         $versions = (Invoke-EmulatorApi $c.Cloud "/api/v2/pages/$cloudId/versions?body-format=storage").results
-        ($versions | Where-Object number -eq $loserVersion).page.body.storage.value | Should -BeExactly '<p>Second page: the Cloud text.</p>'
+        ($versions | Where-Object number -eq $loserVersion).page.body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>Second page: the Cloud text.</p>'
         (Invoke-EmulatorApi $c.Cloud "/api/v2/pages/${cloudId}?version=$loserVersion&body-format=storage").body.storage.value |
-            Should -BeExactly '<p>Second page: the Cloud text.</p>'
+            Remove-CloudLocalId | Should -BeExactly '<p>Second page: the Cloud text.</p>'
         Get-SyncDrift -ScopePath $c.Scope | Should -BeNullOrEmpty
     }
 
@@ -448,7 +448,7 @@ Describe 'Scenario d: a page edited while a run is underway' {
         # The 409 made the run read both sides again and plan that page anew, in the same run: under manual, a conflict.
         $script:DuringRun.Replan | Should -Not -BeNullOrEmpty
         $script:DuringRun.Count('Conflicts') | Should -Be 1
-        (Get-CloudPage $d $cloudId).body.storage.value | Should -BeExactly '<p>Written on Cloud while the run was underway.</p>'
+        (Get-CloudPage $d $cloudId).body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>Written on Cloud while the run was underway.</p>'
         (Get-DcPage $d $script:Edited).body.storage.value | Should -BeExactly '<p>Edited on Data Center before the run.</p>'
     }
 
@@ -457,7 +457,7 @@ Describe 'Scenario d: a page edited while a run is underway' {
         $later = Invoke-SpaceSync -ScopePath $d.Scope -Confirm:$false
         $later.Count('Conflicts') | Should -Be 1
         "$(@(Get-SyncDrift -ScopePath $d.Scope).Status)" | Should -Be 'Conflict'
-        (Get-CloudPage $d $d.Map[$script:Edited]).body.storage.value | Should -BeExactly '<p>Written on Cloud while the run was underway.</p>'
+        (Get-CloudPage $d $d.Map[$script:Edited]).body.storage.value | Remove-CloudLocalId | Should -BeExactly '<p>Written on Cloud while the run was underway.</p>'
         (Get-DcPage $d $script:Edited).body.storage.value | Should -BeExactly '<p>Edited on Data Center before the run.</p>'
     }
 }

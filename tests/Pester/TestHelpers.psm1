@@ -102,5 +102,12 @@ function Clear-SeededRestrictions {
     }
 }
 
+function Remove-CloudLocalId {
+    # Cloud stores every body it is given with a local id on each block (its editor's bookkeeping, which the engine does
+    # not count as content): the stored text without them, to compare with what was written.
+    param([Parameter(Mandatory, ValueFromPipeline)] [AllowEmptyString()] [string] $Body)
+    process { $Body -replace ' (?:ac:)?local-id="[^"]*"', '' }
+}
+
 Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile,
-    Clear-SeededRestrictions
+    Clear-SeededRestrictions, Remove-CloudLocalId

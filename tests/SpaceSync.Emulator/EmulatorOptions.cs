@@ -69,6 +69,18 @@ public sealed class EmulatorOptions
     /// </summary>
     public TimeSpan MediaTokenLifetime { get; set; } = TimeSpan.FromMinutes(48);
 
+    /// <summary>
+    /// Cloud only: store page and blog-post bodies converted as Cloud's editor does (default true, the real behaviour).
+    /// <c>--body-rewrite off</c> stores them as written, for a test about something else.
+    /// </summary>
+    public bool CloudBodyRewrite { get; set; } = true;
+
+    /// <summary>
+    /// Cloud only: what a page or blog-post write is refused for with 400 "Content body cannot be converted to new editor
+    /// format" (<c>--refuse-constructs "table table;macro:section"</c>, <c>none</c> = nothing). Default: a table inside a table.
+    /// </summary>
+    public IReadOnlyList<string> CloudRefusedConstructs { get; set; } = Cloud.CloudEditorConversion.DefaultRefusedConstructs;
+
     /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
     public string AdminTimeZone { get; set; } = "Europe/Berlin";
 
@@ -176,6 +188,22 @@ public sealed class EmulatorOptions
                 case "--media-token-seconds":
                     options.MediaTokenLifetime = TimeSpan.FromSeconds(Int(flag, Value(), 1, 86_400));
                     break;
+                case "--body-rewrite":
+                    var rewrite = Value();
+                    options.CloudBodyRewrite = rewrite.ToLowerInvariant() switch
+                    {
+                        "on" => true,
+                        "off" => false,
+                        _ => throw new ArgumentException($"--body-rewrite must be 'on' or 'off', not '{rewrite}'."),
+                    };
+                    break;
+                case "--refuse-constructs":
+                    var constructs = Value();
+                    options.CloudRefusedConstructs = constructs.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)
+                        ? Array.Empty<string>()
+                        : constructs.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    foreach (var construct in options.CloudRefusedConstructs) Cloud.CloudEditorConversion.Validate(construct);
+                    break;
                 case "--admin-time-zone":
                     options.AdminTimeZone = Value();
                     break;
@@ -186,7 +214,7 @@ public sealed class EmulatorOptions
                     options.SpaceAdmin = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin.");
             }
         }
         if (!flavorGiven)

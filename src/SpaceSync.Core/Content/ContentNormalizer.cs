@@ -12,7 +12,8 @@ namespace SpaceSync.Core.Content
     /// <para>What does not count:</para>
     /// <list type="bullet">
     /// <item>Attribute order (sorted by name, ordinal) and the cosmetic attributes of
-    /// <see cref="StorageVocabulary.IsCosmeticAttribute"/> (removed).</item>
+    /// <see cref="StorageVocabulary.IsCosmeticAttribute"/> (removed); an attribute left out that has a default
+    /// (<see cref="StorageVocabulary.DefaultAttributes"/>: a macro's schema version) is written with it.</item>
     /// <item>How a character is written: <c>&amp;eacute;</c>, <c>&amp;#233;</c> and <c>é</c> are the same;
     /// <c>&lt;p&gt;&lt;/p&gt;</c> and <c>&lt;p/&gt;</c> are the same. A no-break space is content, never a space.</item>
     /// <item>Whitespace, outside <see cref="StorageVocabulary.PreservesWhitespace"/> elements and CDATA sections
@@ -68,7 +69,7 @@ namespace SpaceSync.Core.Content
 
         private static StorageElement CleanElement(StorageElement e)
         {
-            var attributes = CleanAttributes(e.Attributes);
+            var attributes = CleanAttributes(e.Name, e.Attributes);
             if (StorageVocabulary.PreservesWhitespace(e.Name))
                 return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
             var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
@@ -78,14 +79,16 @@ namespace SpaceSync.Core.Content
 
         private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>
             nodes.Select(n => n is StorageElement e
-                ? new StorageElement(e.Name, CleanAttributes(e.Attributes), CleanAttributesOnly(e.Children))
+                ? new StorageElement(e.Name, CleanAttributes(e.Name, e.Attributes), CleanAttributesOnly(e.Children))
                 : n).ToList();
 
-        private static List<StorageAttribute> CleanAttributes(IReadOnlyList<StorageAttribute> attributes)
+        private static List<StorageAttribute> CleanAttributes(string elementName, IReadOnlyList<StorageAttribute> attributes)
         {
-            var kept = new List<StorageAttribute>(attributes.Count);
+            var kept = new List<StorageAttribute>(attributes.Count + 1);
             foreach (var a in attributes)
                 if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) kept.Add(a);
+            foreach (var missing in StorageVocabulary.DefaultAttributes(elementName))
+                if (!kept.Exists(a => a.Name == missing.Name)) kept.Add(missing);
             // names are unique within an element, so an unstable sort is still deterministic
             if (kept.Count > 1) kept.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
             return kept;

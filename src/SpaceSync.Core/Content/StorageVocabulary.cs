@@ -28,6 +28,16 @@ namespace SpaceSync.Core.Content
                    qualifiedName == "xmlns:ac" || qualifiedName == "xmlns:ri" || qualifiedName == "xmlns:at";
         }
 
+        private static readonly StorageAttribute[] MacroDefaults = { new StorageAttribute("ac:schema-version", "1") };
+
+        /// <summary>
+        /// Attributes a product gives <paramref name="elementName"/> when a body leaves them out, with that value: absent and
+        /// the default are the same. Both products save a structured macro with <c>ac:schema-version="1"</c>, and Cloud adds it
+        /// to a macro written without one. Empty for other elements.
+        /// </summary>
+        public static IReadOnlyList<StorageAttribute> DefaultAttributes(string elementName) =>
+            elementName == "ac:structured-macro" ? MacroDefaults : Array.Empty<StorageAttribute>();
+
         // Whitespace inside is content, kept exactly: code, link text and macro parameter values.
         private static readonly HashSet<string> PreservingWhitespace = Set(
             "pre", "ac:plain-text-body", "ac:plain-text-link-body", "ac:parameter", "ac:default-parameter", "ac:adf-attribute");

@@ -5,6 +5,7 @@ using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Content;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Sites
@@ -72,7 +73,7 @@ namespace SpaceSync.Core.Sites
 
             // Without parentId v2 puts the page below the homepage; root-level=true is the top level.
             var url = V2("/" + Collection + (parentId is null && Content == ContentKind.Page ? "?root-level=true" : ""));
-            return await WriteAsync(HttpMethod.Post, url, request, space, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(HttpMethod.Post, url, request, storageBody, space, cancellationToken).ConfigureAwait(false);
         }
 
         public Task<SitePage> UpdatePageAsync(string pageId, int plannedVersion, string title, string storageBody, CancellationToken cancellationToken)
@@ -232,12 +233,29 @@ namespace SpaceSync.Core.Sites
                 request["parentId"] = newParentId;
             }
 
-            return await WriteAsync(HttpMethod.Put, PageUrl(pageId, ""), request, null, cancellationToken).ConfigureAwait(false);
+            return await WriteAsync(HttpMethod.Put, PageUrl(pageId, ""), request, storageBody, null, cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task<SitePage> WriteAsync(HttpMethod method, Uri url, object request, SiteSpace? space, CancellationToken cancellationToken)
+        /// <summary>
+        /// A page or blog-post write. Cloud converts the body to its editor's format and stores the conversion (the answer
+        /// carries it); a body it cannot convert is refused with 400 naming nothing, so the refusal is told with the parts of
+        /// <paramref name="storageBody"/> known to be refused (<see cref="CloudEditorLimits"/>).
+        /// </summary>
+        private async Task<SitePage> WriteAsync(HttpMethod method, Uri url, object request, string storageBody, SiteSpace? space,
+            CancellationToken cancellationToken)
         {
-            using var document = await _rest.SendJsonAsync(method, url, JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
+            JsonDocument? document;
+            try
+            {
+                document = await _rest.SendJsonAsync(method, url, JsonSerializer.Serialize(request), cancellationToken).ConfigureAwait(false);
+            }
+            catch (SiteException e) when (e.Kind == SiteErrorKind.BadRequest && CloudEditorLimits.IsRefusal(e.ServerMessage))
+            {
+                throw new SiteException(e.Kind, e.Message.TrimEnd('.') + ". " + CloudEditorLimits.Explain(storageBody),
+                    e.Method, e.Path, e.StatusCode, e.ServerMessage, e);
+            }
+
+            using var answer = document;
             if (document is null)
             {
                 throw new SiteException(SiteErrorKind.UnexpectedResponse,

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Content;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
@@ -712,9 +713,15 @@ namespace SpaceSync.Core.Sync
                 catch (SiteException e)
                 {
                     MarkIncomplete(action);
-                    return new SyncActionOutcome(action, ActionOutcomeKind.Failed, $"\"{action.Title}\" on {action.Target.Label()}: {e.Message}");
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Failed, $"\"{action.Title}\" on {action.Target.Label()}: {e.Message}" +
+                        (CloudEditorLimits.IsRefusal(e.ServerMessage) ? LeftForNextRun(action) : ""));
                 }
             }
+
+            /// <summary>A body Cloud refused to convert: nothing was written, so the page is planned again until its source changes.</summary>
+            private static string LeftForNextRun(SyncAction action) =>
+                $" {action.Source.Label()} page {action.SourceId ?? action.PairKey} is left as it is and is tried again by the next run; " +
+                $"change that part on {action.Source.Label()} to let the page cross.";
 
             /// <summary>Notes the page for the re-plan (first round only) and says what happens to it.</summary>
             private string MetConcurrentEdit(SyncAction action)
@@ -766,7 +773,7 @@ namespace SpaceSync.Core.Sync
                     return new SyncActionOutcome(action, ActionOutcomeKind.Failed,
                         $"creating \"{action.Title}\" on {action.Target.Label()}: the answer was lost; the next run adopts the page if it was created");
                 }
-                catch (SiteException e) when (e.Kind == SiteErrorKind.BadRequest)
+                catch (SiteException e) when (e.Kind == SiteErrorKind.BadRequest && !CloudEditorLimits.IsRefusal(e.ServerMessage))
                 {
                     _state.RemoveCreateIntent(intent.Id); // refused for sure: nothing to adopt
                     var collision = await TitleTakenAsync(action, e, sourcePage, body, parentId, ct).ConfigureAwait(false);

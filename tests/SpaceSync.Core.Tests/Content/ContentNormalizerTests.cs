@@ -47,6 +47,18 @@ public class ContentNormalizerTests
     }
 
     [Fact]
+    public void A_macro_written_without_a_schema_version_is_the_macro_with_the_default_one()
+    {
+        // Both products save ac:schema-version="1"; Cloud adds it to a macro that has none.
+        Same("<ac:structured-macro ac:name=\"toc\" />", "<ac:structured-macro ac:name=\"toc\" ac:schema-version=\"1\" />");
+        Assert.Equal("<ac:structured-macro ac:name=\"toc\" ac:schema-version=\"1\" />", N("<ac:structured-macro ac:name=\"toc\"/>"));
+        Different("<ac:structured-macro ac:name=\"toc\" />", "<ac:structured-macro ac:name=\"toc\" ac:schema-version=\"2\" />");
+        // only where a product gives the default: other elements keep what they have
+        Different("<ac:macro ac:name=\"toc\" />", "<ac:macro ac:name=\"toc\" ac:schema-version=\"1\" />");
+        Assert.Empty(StorageVocabulary.DefaultAttributes("ac:macro"));
+    }
+
+    [Fact]
     public void Declarations_of_the_implicit_prefixes_do_not_count_but_other_namespaces_are_kept()
     {
         Same("<div xmlns:ac=\"http://atlassian.com/content\" xmlns:ri=\"http://atlassian.com/resource/identifier\"><ac:link><ri:page ri:content-title=\"T\" /></ac:link></div>",

@@ -147,6 +147,8 @@ public sealed class WholeSpaceWorld : IAsyncDisposable
     // Data Center shows an emoji as the emoticon it names: the extra Cloud attributes are not a difference.
     private static readonly Regex EmojiAttribute = new(@"\s+ac:emoji-[a-z-]+=""[^""]*""", RegexOptions.CultureInvariant);
     private static readonly Regex ContentId = new(@"ri:content-id=""(\d+)""", RegexOptions.CultureInvariant);
+    // What Cloud's editor adds to every body it stores and Data Center does not have (local ids the normalizer drops).
+    private static readonly Regex CloudEditorMarkup = new(@"\s+data-(?:layout|table-width)=""[^""]*""|<ac:task-uuid>[^<]*</ac:task-uuid>", RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The body with every person named by e-mail and every page-id link by its pair key, normalized: equal on both
@@ -174,6 +176,7 @@ public sealed class WholeSpaceWorld : IAsyncDisposable
         }
 
         body = EmojiAttribute.Replace(body, "");
+        body = CloudEditorMarkup.Replace(body, "");
         body = UserRef.Replace(body, Person);
         body = IdLink.Replace(body, m => $"href=\"{PairKey(m.Groups[1].Value)}\"");
         body = ContentId.Replace(body, m => $"ri:content-id=\"{PairKey(m.Groups[1].Value)}\"");

@@ -1,3 +1,4 @@
+using SpaceSync.Core.Tests.Content;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Emulator;
@@ -45,7 +46,7 @@ public sealed class BlogPostOperationsTests
         Assert.Equal(created.Version.Number + 1, updated.Version.Number);
         var stale = await Assert.ThrowsAsync<SiteException>(() => posts.UpdatePageAsync(created.Id, created.Version.Number, "x", "<p/>", None));
         Assert.Equal(SiteErrorKind.Conflict, stale.Kind);
-        Assert.Equal("<p>Fixed.</p>", (await posts.GetPageAsync(created.Id, None))!.Body);
+        StoredBody.AssertStored(flavor, "<p>Fixed.</p>", (await posts.GetPageAsync(created.Id, None))!.Body);
 
         await posts.TrashPageAsync(created.Id, None);
         var trash = await posts.ListTrash(space).ReadAllAsync(None);

@@ -1,3 +1,4 @@
+using SpaceSync.Core.Tests.Content;
 using SpaceSync.Core.Sites;
 using SpaceSync.Emulator;
 using SpaceSync.Emulator.Store;
@@ -141,7 +142,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
 
         Assert.Equal(1, child.Version.Number);
         Assert.Equal(home, child.ParentId);
-        Assert.Equal("<p>hello &amp; welcome</p>", child.Body);
+        StoredBody.AssertStored(flavor, "<p>hello &amp; welcome</p>", child.Body);
         Assert.Equal(home, StoreParent(site.StorePage(child.Id)));
         Assert.Null(top.ParentId);
         Assert.Null(site.StorePage(top.Id).ParentId);
@@ -166,7 +167,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         Assert.NotNull(found);
         Assert.Equal(created.Id, found!.Id);
         Assert.Equal(site.Space.HomepageId, found.ParentId);
-        Assert.Equal("<p>x</p>", found.Body);
+        StoredBody.AssertStored(flavor, "<p>x</p>", found.Body);
         Assert.Null(await site.Client.FindPageByTitleAsync(site.Space, "No Such Page Title", None));
     }
 
@@ -188,7 +189,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var adopted = await site.Client.FindPageByTitleAsync(site.Space, "Created But Unanswered", None);
         Assert.NotNull(adopted);
         Assert.Equal(site.Space.HomepageId, adopted!.ParentId);
-        Assert.Equal("<p>intent</p>", adopted.Body);
+        StoredBody.AssertStored(flavor, "<p>intent</p>", adopted.Body);
         Assert.Single(site.StorePages(), p => p.Title == "Created But Unanswered");
     }
 
@@ -206,14 +207,14 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
 
         Assert.Equal(planned + 1, updated.Version.Number);
         Assert.Equal("Renamed By Sync", updated.Title);
-        Assert.Equal("<p>new body</p>", site.StorePage(id).Current.Body);
+        StoredBody.AssertStored(flavor, "<p>new body</p>", site.StorePage(id).Current.Body);
         Assert.Equal(StoreParent(truth), updated.ParentId); // an edit does not move
 
         var stale = await Assert.ThrowsAsync<SiteException>(() =>
             site.Client.UpdatePageAsync(id, planned, "Stale", "<p>lost?</p>", None));
         Assert.Equal(SiteErrorKind.Conflict, stale.Kind);
         Assert.Equal(planned + 1, stale.CurrentVersion);
-        Assert.Equal("<p>new body</p>", site.StorePage(id).Current.Body);
+        StoredBody.AssertStored(flavor, "<p>new body</p>", site.StorePage(id).Current.Body);
     }
 
     [Theory]
@@ -232,7 +233,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
 
         Assert.Equal(target.Id.ToString(), moved.ParentId);
         Assert.Equal(target.Id, site.StorePage(id).ParentId);
-        Assert.Equal(body, site.StorePage(id).Current.Body);
+        StoredBody.AssertStored(flavor, body, site.StorePage(id).Current.Body);
         Assert.Equal(page.Title, moved.Title);
         Assert.Equal(planned + 1, moved.Version.Number);
 

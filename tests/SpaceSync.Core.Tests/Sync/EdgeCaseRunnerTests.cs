@@ -1,3 +1,4 @@
+using SpaceSync.Core.Tests.Content;
 using SpaceSync.Core.Content;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
@@ -136,7 +137,7 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(refusedCloudId, failed.Action.TargetId);
         Assert.Single(sync.Errors);
         Assert.Equal(1, sync.Count("Update"));
-        Assert.Equal("<p>Accepted on Cloud.</p>", world.CloudTwin(fine).Current.Body);
+        StoredBody.AssertSameContent("<p>Accepted on Cloud.</p>", world.CloudTwin(fine).Current.Body);
         Assert.Equal(RunOutcome.Failed, world.State.GetRun(sync.RunId!.Value)!.Outcome);
 
         // Nothing was recorded for the refused page: the next run carries it.
@@ -195,7 +196,7 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(1, authority.Updated);
         Assert.Equal(0, authority.Conflicts);
         Assert.Empty(world.State.ListConflicts(RunnerWorld.Key));
-        Assert.Equal("<p>Changed on Data Center after the migration.</p>", world.CloudTwin(dcPage).Current.Body);
+        StoredBody.AssertSameContent("<p>Changed on Data Center after the migration.</p>", world.CloudTwin(dcPage).Current.Body);
         Assert.Equal(world.CloudTwin(dcPage).Current.Number, world.PairOfDc(dcPage.Id).CloudVersion);
         world.AssertSidesEqual();
         Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);
@@ -244,7 +245,7 @@ public sealed class EdgeCaseRunnerTests
         var sync = await world.SyncAsync();
         Assert.Equal(1, sync.AdoptedIntents);
         Assert.Equal(1, sync.Count("Update"));
-        Assert.Equal("<p>Second text, after the crash.</p>", Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == newPage.Title).Current.Body);
+        StoredBody.AssertSameContent("<p>Second text, after the crash.</p>", Assert.Single(RunnerWorld.CurrentPages(world.Cloud), p => p.Title == newPage.Title).Current.Body);
         world.AssertSidesEqual();
     }
 
@@ -279,7 +280,7 @@ public sealed class EdgeCaseRunnerTests
         Assert.Equal(ActionOutcomeKind.Done, update.Outcome);
         Assert.Contains("moved to the top level", update.Message);
         Assert.Null(world.CloudTwin(dcPage).ParentId);
-        Assert.Equal("<p>Now at the top.</p>", world.CloudTwin(dcPage).Current.Body);
+        StoredBody.AssertSameContent("<p>Now at the top.</p>", world.CloudTwin(dcPage).Current.Body); // Cloud stores it converted
         Assert.Null(world.PairOfDc(dcPage.Id).ParentPairId);
         world.AssertSidesEqual();
         Assert.DoesNotContain((await world.SyncAsync()).Plan.Actions, a => a.WritesSite);

@@ -1,3 +1,4 @@
+using SpaceSync.Core.Tests.Content;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
@@ -101,7 +102,7 @@ public sealed class ReplanRunnerTests
         Assert.Empty(sync.Errors);
 
         var cloudNow = world.Cloud.FindPage(cloudPage.Id)!;
-        Assert.Equal(DcEdit, cloudNow.Current.Body);
+        StoredBody.AssertSameContent(DcEdit, cloudNow.Current.Body); // Cloud stores it converted
         Assert.Contains(cloudNow.Versions, v => v.Body == ConcurrentEdit); // the loser stays in Cloud's page history
         var pair = world.PairOfDc(dcPage.Id);
         Assert.Equal(cloudNow.Current.Number, pair.CloudVersion);
@@ -135,7 +136,7 @@ public sealed class ReplanRunnerTests
         var next = await world.SyncAsync();
         Assert.Null(next.Replan);
         Assert.Empty(next.Errors);
-        Assert.Equal(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body);
+        StoredBody.AssertSameContent(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body); // Cloud stores it converted
         world.AssertSidesEqual();
     }
 
@@ -179,7 +180,7 @@ public sealed class ReplanRunnerTests
 
         var next = await world.SyncAsync();
         Assert.Empty(next.Errors);
-        Assert.Equal(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body);
+        StoredBody.AssertSameContent(DcEdit, world.Cloud.FindPage(cloudPage.Id)!.Current.Body); // Cloud stores it converted
         world.AssertSidesEqual();
     }
 }

@@ -1,3 +1,4 @@
+using SpaceSync.Core.Tests.Content;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.Sync;
@@ -165,7 +166,7 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
         Assert.Empty(run.Errors);
         Assert.Equal(new[] { true }, restrictedWhenFilled);
         var cloudSecret = CloudPageTitled(world, "Payroll")!;
-        Assert.Equal("<p>Salaries.</p>", cloudSecret.Current.Body);
+        StoredBody.AssertSameContent("<p>Salaries.</p>", cloudSecret.Current.Body); // Cloud stores it converted
         var read = (await world.CloudSite.GetPageRestrictionsAsync(cloudSecret.Id.ToString(), None))!; // the Cloud emulator's restriction endpoint
         Assert.Equal(new[] { cloudAlice.AccountId, world.Cloud.Admin.AccountId }.Order(StringComparer.Ordinal), read.ReadUsers);
         Assert.Equal(new[] { cloudAlice.AccountId, world.Cloud.Admin.AccountId }.Order(StringComparer.Ordinal), read.UpdateUsers);
@@ -200,7 +201,7 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
 
         Assert.Empty(run.Errors);
         Assert.Equal(new[] { true }, restrictedWhenWritten);
-        Assert.Equal("<p>Edited after the restriction.</p>", world.Cloud.FindPage(cloudTwin.Id)!.Current.Body);
+        StoredBody.AssertSameContent("<p>Edited after the restriction.</p>", world.Cloud.FindPage(cloudTwin.Id)!.Current.Body); // Cloud stores it converted
         Assert.Equal(1, run.Count("Restrict"));
         Assert.DoesNotContain((await world.SyncAsync(fullListing: true)).Plan.Actions, a => a.WritesSite);
     }
@@ -241,7 +242,7 @@ public sealed class RestrictionRunnerTests(ITestOutputHelper output)
 
         Assert.NotNull(world.State.FindPair(RunnerWorld.Key, SiteKind.DataCenter, restricted.Id.ToString()));
         Assert.DoesNotContain("Only for admins", world.CloudTwin(restricted).Current.Body);
-        Assert.Equal("<p>For everyone.</p>", world.CloudTwin(open).Current.Body);
+        StoredBody.AssertSameContent("<p>For everyone.</p>", world.CloudTwin(open).Current.Body); // Cloud stores it converted
         var item = baseline.Plan.Items.Single(i => i.DataCenterId == restricted.Id.ToString());
         Assert.Equal(DriftStatus.Restricted, item.Status);
         Assert.Contains(mode == RestrictedPagesMode.Skip ? "restrictedPages is skip" : "first sync mirrors", item.Warnings.Last());

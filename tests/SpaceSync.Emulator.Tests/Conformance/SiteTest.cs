@@ -110,6 +110,10 @@ public abstract class SiteTest : IAsyncLifetime
         return Client.SendAsync(request);
     }
 
+    /// <summary>A paragraph written as <c>&lt;p&gt;text&lt;/p&gt;</c> as Cloud stores it: with the local id its editor gives it.</summary>
+    protected static void AssertCloudParagraph(string text, string? stored) =>
+        Assert.Matches("^<p local-id=\"[0-9a-f]{12}\">" + System.Text.RegularExpressions.Regex.Escape(text) + "</p>$", stored ?? "");
+
     protected static JsonArray Results(ConformanceResponse response) =>
         response.Json["results"] as JsonArray ?? throw new Xunit.Sdk.XunitException($"No 'results' array in {response.Excerpt}");
 

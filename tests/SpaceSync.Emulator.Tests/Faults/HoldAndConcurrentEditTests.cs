@@ -105,7 +105,8 @@ public sealed class HoldAndConcurrentEditTests
 
         var now = emulator.State.FindPage(page.Id)!;
         Assert.Equal(version + 1, now.Current.Number);
-        Assert.Equal("<p>Bob got there first.</p>", now.Current.Body);
+        // made in Cloud's editor: stored in its form, like any Cloud write
+        Assert.Matches("^<p local-id=\"[0-9a-f]{12}\">Bob got there first.</p>$", now.Current.Body);
         Assert.Equal("bob@example.com", now.Current.Author.Email);
         var versions = (await client.GetAsync($"/api/v2/pages/{page.Id}/versions")).Expect(200).Json["results"]!.AsArray();
         Assert.Contains(versions, v => v!["message"]?.GetValue<string>() == "Edited by Bob Brandt while a sync ran");
@@ -117,7 +118,7 @@ public sealed class HoldAndConcurrentEditTests
 
         // Used up: a write planned against the new version goes through.
         (await client.PutJsonAsync($"/api/v2/pages/{page.Id}", put with { version = new { number = version + 2 } })).Expect(200);
-        Assert.Equal("<p>Mine.</p>", emulator.State.FindPage(page.Id)!.Current.Body);
+        Assert.Matches("^<p local-id=\"[0-9a-f]{12}\">Mine.</p>$", emulator.State.FindPage(page.Id)!.Current.Body);
     }
 
     [Fact]

@@ -46,7 +46,7 @@ internal static class CloudV2BlogPosts
             var status = body.Str("status") ?? "current";
             if (status != "current")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Status '{status}' is not supported by this emulator; create blog posts as current.");
-            var storage = CloudV2Endpoints.StorageValue(body["body"]) ?? "";
+            var storage = CloudEditorConversion.Store(state, CloudV2Endpoints.StorageValue(body["body"]) ?? "");
             var space = state.FindSpace(Http.ParseId(spaceId, "space id")) ?? throw new StoreException(StoreErrorKind.BadRequest, $"No space with id {spaceId}.");
             var post = state.CreateBlogPost(space.Id, body.Str("title") ?? "", storage, ctx.Caller());
             lock (state.Gate) return CloudV2Endpoints.Single(ctx, CloudV2Json.BlogPost(post, "storage"));
@@ -61,7 +61,7 @@ internal static class CloudV2BlogPosts
             var status = body.Str("status") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'status' is required.");
             var number = body["version"].Int("number") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'version.number' is required.");
             var title = body.Str("title") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
-            var storage = CloudV2Endpoints.StorageValue(body["body"]);
+            var storage = CloudV2Endpoints.StorageValue(body["body"]) is { } given ? CloudEditorConversion.Store(state, given) : null;
             lock (state.Gate)
             {
                 var post = CloudV2Endpoints.RequirePage(state, id, "blogpost");

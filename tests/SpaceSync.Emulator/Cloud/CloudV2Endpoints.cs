@@ -148,7 +148,7 @@ internal static class CloudV2Endpoints
             var rootLevel = ctx.QueryBool("root-level");
             if (rootLevel && parentRaw is not null)
                 throw new StoreException(StoreErrorKind.BadRequest, "parentId must not be given when root-level=true.");
-            var storage = StorageValue(body["body"]) ?? "";
+            var storage = CloudEditorConversion.Store(state, StorageValue(body["body"]) ?? "");
             lock (state.Gate)
             {
                 var space = RequireSpace(state, spaceId, StoreErrorKind.BadRequest);
@@ -167,7 +167,7 @@ internal static class CloudV2Endpoints
             var status = body.Str("status") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'status' is required.");
             var number = body["version"].Int("number") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'version.number' is required.");
             var title = body.Str("title") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'title' is required.");
-            var storage = StorageValue(body["body"]);
+            var storage = StorageValue(body["body"]) is { } given ? CloudEditorConversion.Store(state, given) : null;
             var parentRaw = body.Str("parentId");
             lock (state.Gate)
             {

@@ -76,7 +76,9 @@ public sealed class ConcurrentEdits
             lock (_state.Gate)
             {
                 var page = _state.FindPage(target) ?? throw new StoreException(StoreErrorKind.NotFound, $"No page {target}.");
-                var update = new PageUpdate(page.Current.Number + 1, edit.Title, edit.Body, Message: edit.Message);
+                // Made in Cloud's editor, the edit is stored in its form too (it cannot hold what Cloud would refuse).
+                var body = Cloud.CloudEditorConversion.Store(_state, edit.Body, checkRefusals: false);
+                var update = new PageUpdate(page.Current.Number + 1, edit.Title, body, Message: edit.Message);
                 applied = new AppliedConcurrentEdit(target, _state.UpdatePage(target, update, edit.Author).Current.Number, null);
             }
         }

@@ -25,6 +25,8 @@ public static class EmulatorHost
         {
             PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
             MaxAttachmentBytes = options.MaxAttachmentBytes,
+            RewritesBodies = options.CloudBodyRewrite,
+            RefusedConstructs = options.CloudRefusedConstructs,
         };
         if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
         MediaHost? media = null;

@@ -72,6 +72,31 @@ public sealed class EmulatorState : IDisposable
     /// </summary>
     public long MaxAttachmentBytes { get; set; }
 
+    /// <summary>
+    /// Cloud only: page and blog-post writes store the body converted as Cloud's editor converts it (local ids, table and
+    /// macro attributes, task ids, attribute order, empty elements; see <see cref="Cloud.CloudEditorConversion"/>).
+    /// On by default, as on a real site; off only for a test about something else that needs the body stored as written.
+    /// </summary>
+    public bool RewritesBodies { get; set; } = true;
+
+    /// <summary>
+    /// Cloud only: constructs a page or blog-post write is refused for (400 "Content body cannot be converted to new editor
+    /// format"): element names or <c>macro:NAME</c>, space separated for nesting ("table table" = a table inside a table).
+    /// Default <see cref="Cloud.CloudEditorConversion.DefaultRefusedConstructs"/>; empty = refuse nothing.
+    /// </summary>
+    public IReadOnlyList<string> RefusedConstructs
+    {
+        get => _refusedConstructs;
+        set
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            foreach (var construct in value) Cloud.CloudEditorConversion.Validate(construct);
+            _refusedConstructs = value.ToList();
+        }
+    }
+
+    private IReadOnlyList<string> _refusedConstructs = Cloud.CloudEditorConversion.DefaultRefusedConstructs;
+
     internal object Gate { get; } = new();
 
     private readonly AsyncLocal<User?> _viewer = new();

@@ -85,7 +85,7 @@ public class SeededBodyTests
         Assert.True(exact > 5 && lossy > 5, $"{exact} pages round-tripped exactly, {lossy} had Cloud-only markup: the sample does not cover both");
     }
 
-    private static TranslationContext Context(EmulatorState state, IEnumerable<PagePair> pairs)
+    internal static TranslationContext Context(EmulatorState state, IEnumerable<PagePair> pairs)
     {
         var users = state.GetUsers();
         return new TranslationContext(

@@ -20,6 +20,9 @@ public sealed class StorageBodyTranslator : IBodyTranslator
         _translator = new StorageTranslator(new TranslationContext(users, PageMap.Empty));
     }
 
+    /// <summary>Any translator (a page map, other users) behind the interface.</summary>
+    public StorageBodyTranslator(StorageTranslator translator) => _translator = translator;
+
     public int Calls { get; private set; }
 
     public Task<TranslationResult> TranslateAsync(string storageBody, SyncSide from, CancellationToken cancellationToken)
