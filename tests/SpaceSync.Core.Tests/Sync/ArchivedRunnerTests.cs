@@ -2,6 +2,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.Sync;
 using SpaceSync.Emulator.Store;
+using SpaceSync.Core.Tests.Content;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.Sync;
@@ -73,7 +74,7 @@ public sealed class ArchivedRunnerTests
         var third = await world.SyncAsync(cloudSite: cloudSite);
         Assert.Empty(third.Errors);
         Assert.Equal(ActionOutcomeKind.Done, Assert.Single(third.Outcomes, o => o.Action.TargetId == twin.Id.ToString()).Outcome);
-        Assert.Equal("<p>Written while the Cloud copy was archived.</p>", world.Cloud.FindPage(twin.Id)!.Current.Body);
+        StoredBody.AssertSameContent("<p>Written while the Cloud copy was archived.</p>", world.Cloud.FindPage(twin.Id)!.Current.Body);
         world.AssertSidesEqual();
     }
 
