@@ -66,7 +66,7 @@ Describe 'A page archived on Cloud' {
         $after.Errors | Should -BeNullOrEmpty
         $cloud = Get-CloudPage $pair.Cloud.id
         $cloud.status | Should -Be 'current'
-        $cloud.body.storage.value | Should -Be '<p>Edited while the Cloud copy is archived.</p>'
+        $cloud.body.storage.value | Remove-CloudLocalId | Should -Be '<p>Edited while the Cloud copy is archived.</p>'
         (Invoke-EmulatorApi $script:Cloud "/api/v2/pages/$($pair.Cloud.id)/labels").results.name | Should -Contain 'waiting'
         Get-SyncDrift -ScopePath $script:Scope | Where-Object DataCenterId -eq $pair.Dc.id | Should -BeNullOrEmpty
     }
