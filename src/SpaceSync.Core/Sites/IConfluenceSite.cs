@@ -240,12 +240,16 @@ namespace SpaceSync.Core.Sites
         Task<IReadOnlyList<SiteComment>?> ListPageCommentsAsync(string pageId, CancellationToken cancellationToken);
 
         /// <summary>
-        /// Every footer comment in the space (CQL type = comment), or with <paramref name="modifiedSince"/> those whose current
-        /// version is that recent or newer. Deleted comments are simply absent.
+        /// Every comment in the space (CQL type = comment), or with <paramref name="modifiedSince"/> those whose current
+        /// version is that recent or newer. Deleted comments are simply absent. CQL cannot ask for footer comments alone:
+        /// inline comments (and their replies) come too, each with its <see cref="SiteComment.Location"/>.
         /// </summary>
         Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken);
 
-        /// <summary>One comment read directly (not through the search index, which lags new and deleted content); null when it is gone.</summary>
+        /// <summary>
+        /// One comment read directly (not through the search index, which lags new and deleted content); null when it is gone.
+        /// Cloud reads footer comments only (an inline comment's id is not one); Data Center reads either kind, saying which.
+        /// </summary>
         Task<SiteComment?> GetCommentAsync(string commentId, CancellationToken cancellationToken);
 
         /// <summary>Adds a footer comment to the page, or a reply to <paramref name="parentCommentId"/> (on the same page).</summary>
