@@ -51,6 +51,14 @@ namespace SpaceSync.Core.Sites
         Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken);
 
         /// <summary>
+        /// The current bodies and versions of many pages in few requests: CQL <c>id in (...)</c> with <c>body.storage</c>, 50 a
+        /// request (the cap with bodies). A page the search does not return (its index trails) is read on its own with
+        /// <see cref="GetPageAsync"/>; pages missing then are absent from the answer. The search may trail a recent edit:
+        /// callers compare the version with the one they expect.
+        /// </summary>
+        Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken);
+
+        /// <summary>
         /// Creates a page below <paramref name="parentId"/> (null: at the top level of the space, beside the homepage).
         /// A POST is never repeated blindly: when the answer is lost the call fails with SiteErrorKind.OutcomeUnknown
         /// and the page may or may not exist; look for it with <see cref="FindPageByTitleAsync"/> (titles are unique
