@@ -770,17 +770,12 @@ public sealed class EmulatorState : IDisposable
     internal Comment RequireComment(long id) =>
         FindComment(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No comment with id {id}.");
 
-    /// <summary>Adds a footer comment (or a reply to one) to a current page.</summary>
+    /// <summary>Adds a footer comment (or a reply to a footer or inline comment) to a current page.</summary>
     public Comment AddComment(long pageId, string body, long? parentCommentId = null, User? author = null)
     {
         lock (Gate)
         {
-            var page = RequirePage(pageId);
-            EnsureNotArchived(page);
-            if (page.Status != "current")
-                throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
-            if (string.IsNullOrWhiteSpace(body))
-                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            var page = RequireCommentablePage(pageId, body);
             if (parentCommentId is long parentId && (_comments.GetValueOrDefault(parentId) is not { } parent || parent.Page != page))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Comment {parentId} is not a comment on page {pageId}.");
             author ??= Admin;
