@@ -6,7 +6,7 @@ namespace SpaceSync.Tests.Shared;
 /// <summary>
 /// A whole Data Center space copied into a Cloud emulator the way Atlassian's migration assistant leaves it: the
 /// people (matched by e-mail, as CCMA does), the page tree with new ids, bodies with mentions turned into account ids
-/// and links by page id pointing at the copies, labels, attachments (same bytes), footer comments with their replies,
+/// and links by page id pointing at the copies, labels, attachments (same bytes), footer comments with their replies, inline comments on the same markers,
 /// and page restrictions with the same people and groups. Written straight into the emulators' stores: this is the
 /// starting point of a test, not the code under test, and it shares nothing with SpaceSync's own translator.
 /// </summary>
@@ -58,7 +58,17 @@ public static class CcmaMigration
             foreach (var comment in page.Comments.OrderBy(c => c.Id))
             {
                 long? parent = comment.ParentCommentId is long p ? comments[p] : null;
-                comments[comment.Id] = cloud.AddComment(copy.Id, Body(dc, cloud, key, ids, comment.Current.Body), parent, CloudUser(comment.Creator)).Id;
+                var words = Body(dc, cloud, key, ids, comment.Current.Body);
+                if (comment.IsInline && parent is null && comment.MarkerRef is { } marker)
+                {
+                    // The body came with its markers: the copy attaches to the same ref, resolved or not as it was.
+                    var thread = cloud.AttachInlineComment(copy.Id, marker, comment.OriginalSelection ?? "", words, CloudUser(comment.Creator));
+                    if (comment.ResolutionStatus == "resolved") cloud.SetInlineResolution(thread.Id, resolved: true, CloudUser(comment.ResolutionBy ?? comment.Creator));
+                    comments[comment.Id] = thread.Id;
+                    continue;
+                }
+
+                comments[comment.Id] = cloud.AddComment(copy.Id, words, parent, CloudUser(comment.Creator)).Id;
             }
 
             foreach (var (operation, restriction) in page.Restrictions)

@@ -21,6 +21,12 @@ public sealed class EmulatorOptions
 
     public int SeedPages { get; set; }
 
+    /// <summary>
+    /// Whether the seeded space has inline comments too (markers in page bodies, as real spaces have). Default on; flag
+    /// --no-seed-inline-comments turns them off, only for a test about something else.
+    /// </summary>
+    public bool SeedInlineComments { get; set; } = true;
+
     /// <summary>Drives seeded content and fault randomness, so runs reproduce.</summary>
     public int Seed { get; set; } = 1;
 
@@ -213,8 +219,11 @@ public sealed class EmulatorOptions
                 case "--not-space-admin":
                     options.SpaceAdmin = false;
                     break;
+                case "--no-seed-inline-comments":
+                    options.SeedInlineComments = false;
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
             }
         }
         if (!flavorGiven)

@@ -23,6 +23,8 @@ namespace SpaceSync.Core.Content
     /// (<c>a &lt;b&gt; c&lt;/b&gt;</c> is <c>a &lt;b&gt;c&lt;/b&gt;</c>); and whitespace-only text is dropped in a
     /// container other than a paragraph or heading whose children are all blocks, macros or
     /// whitespace-preserving elements (so the layout between two block macros does not count).</item>
+    /// <item>Inline comment anchors: an <c>ac:inline-comment-marker</c> is replaced by its content
+    /// (<see cref="StorageVocabulary.InlineCommentMarker"/>), so adding, resolving or losing an inline comment changes nothing.</item>
     /// </list>
     /// Everything else counts: element names, attribute values, text, comments, CDATA and its placement.
     /// </summary>
@@ -48,6 +50,7 @@ namespace SpaceSync.Core.Content
         {
             var dropBlankText = elementOnlyCandidate && nodes.All(IsAllowedAmongBlocks);
             var result = new List<StorageNode>(nodes.Count);
+            var unwrapped = false;
             foreach (var node in nodes)
             {
                 switch (node)
@@ -55,6 +58,10 @@ namespace SpaceSync.Core.Content
                     case StorageText t:
                         if (dropBlankText && IsBlank(t.Text)) continue;
                         result.Add(new StorageText(CollapseWhitespace(t.Text)));
+                        break;
+                    case StorageElement e when e.Name == StorageVocabulary.InlineCommentMarker:
+                        result.AddRange(Clean(e.Children, elementOnlyCandidate: false));
+                        unwrapped = true;
                         break;
                     case StorageElement e:
                         result.Add(CleanElement(e));
@@ -64,7 +71,20 @@ namespace SpaceSync.Core.Content
                         break;
                 }
             }
-            return result;
+            return unwrapped ? JoinTexts(result) : result;
+        }
+
+        // Text the marker split stays one text node, as it was before the marker came (and a space either side of it one space).
+        private static List<StorageNode> JoinTexts(List<StorageNode> nodes)
+        {
+            var joined = new List<StorageNode>(nodes.Count);
+            foreach (var node in nodes)
+            {
+                if (node is StorageText t && joined.Count > 0 && joined[joined.Count - 1] is StorageText before)
+                    joined[joined.Count - 1] = new StorageText(CollapseWhitespace(before.Text + t.Text));
+                else joined.Add(node);
+            }
+            return joined;
         }
 
         private static StorageElement CleanElement(StorageElement e)

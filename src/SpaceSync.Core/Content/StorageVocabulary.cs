@@ -84,6 +84,13 @@ namespace SpaceSync.Core.Content
         /// </summary>
         public static bool IsUnit(string elementName) => UnitElements.Contains(elementName);
 
+        /// <summary>
+        /// <c>ac:inline-comment-marker</c>: the anchor of an inline comment around the text it highlights. Its <c>ac:ref</c>
+        /// names a comment of the site that holds the body, so it is that site's bookkeeping, not content: the normalizer
+        /// drops the element and keeps its content, and the translator drops it on a crossing (see <c>InlineMarkers</c>).
+        /// </summary>
+        public const string InlineCommentMarker = "ac:inline-comment-marker";
+
         private static HashSet<string> Set(params string[] names) => new HashSet<string>(names, StringComparer.Ordinal);
     }
 }

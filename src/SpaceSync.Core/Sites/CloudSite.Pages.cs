@@ -47,6 +47,11 @@ namespace SpaceSync.Core.Sites
             return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
         }
 
+        /// <summary>v1 CQL <c>id in (...)</c> expanded with the storage body and version: ceil(n / 50) requests, plus one per page the search missed.</summary>
+        public Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
+            CqlBatchRead.ReadAsync(_rest, V1, pageIds, CommentRequests.SearchLimit, "body.storage,version",
+                content => PageJson.FromContent(content, null) is { Body: not null } page ? page : null, GetPageAsync, cancellationToken);
+
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
             using var document = await _rest.GetJsonOrNullAsync(PageUrl(pageId, "?body-format=storage" + AllButDeleted), cancellationToken)

@@ -26,7 +26,11 @@ namespace SpaceSync.Core.Sites
             try
             {
                 while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
-                    all.Add(CommentJson.FromContent(reader.Current, pageId));
+                {
+                    // location=footer asks for footer comments only; a server that ignored it must not slip inline ones in.
+                    var comment = CommentJson.FromContent(reader.Current, pageId);
+                    if (comment.IsFooter) all.Add(comment);
+                }
             }
             catch (SiteException e) when (e.Kind == SiteErrorKind.NotFound)
             {

@@ -51,6 +51,14 @@ namespace SpaceSync.Core.Sites
         Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken);
 
         /// <summary>
+        /// The current bodies and versions of many pages in few requests: CQL <c>id in (...)</c> with <c>body.storage</c>, 50 a
+        /// request (the cap with bodies). A page the search does not return (its index trails) is read on its own with
+        /// <see cref="GetPageAsync"/>; pages missing then are absent from the answer. The search may trail a recent edit:
+        /// callers compare the version with the one they expect.
+        /// </summary>
+        Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken);
+
+        /// <summary>
         /// Creates a page below <paramref name="parentId"/> (null: at the top level of the space, beside the homepage).
         /// A POST is never repeated blindly: when the answer is lost the call fails with SiteErrorKind.OutcomeUnknown
         /// and the page may or may not exist; look for it with <see cref="FindPageByTitleAsync"/> (titles are unique
@@ -241,12 +249,16 @@ namespace SpaceSync.Core.Sites
         Task<IReadOnlyList<SiteComment>?> ListPageCommentsAsync(string pageId, CancellationToken cancellationToken);
 
         /// <summary>
-        /// Every footer comment in the space (CQL type = comment), or with <paramref name="modifiedSince"/> those whose current
-        /// version is that recent or newer. Deleted comments are simply absent.
+        /// Every comment in the space (CQL type = comment), or with <paramref name="modifiedSince"/> those whose current
+        /// version is that recent or newer. Deleted comments are simply absent. CQL cannot ask for footer comments alone:
+        /// inline comments (and their replies) come too, each with its <see cref="SiteComment.Location"/>.
         /// </summary>
         Task<IReadOnlyList<SiteComment>> ListSpaceCommentsAsync(string spaceKey, DateTimeOffset? modifiedSince, CancellationToken cancellationToken);
 
-        /// <summary>One comment read directly (not through the search index, which lags new and deleted content); null when it is gone.</summary>
+        /// <summary>
+        /// One comment read directly (not through the search index, which lags new and deleted content); null when it is gone.
+        /// Cloud reads footer comments only (an inline comment's id is not one); Data Center reads either kind, saying which.
+        /// </summary>
         Task<SiteComment?> GetCommentAsync(string commentId, CancellationToken cancellationToken);
 
         /// <summary>Adds a footer comment to the page, or a reply to <paramref name="parentCommentId"/> (on the same page).</summary>

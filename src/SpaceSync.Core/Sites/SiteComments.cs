@@ -10,16 +10,18 @@ namespace SpaceSync.Core.Sites
 {
     /// <summary>
     /// The comment requests both products answer alike through the classic REST API (Cloud v1 under /wiki/rest/api,
-    /// Data Center /rest/api): CQL <c>type = comment</c> over a space. One query lists every footer comment of a space
-    /// with its page (container), parent (ancestors), author (history) and body, 50 a request (the cap with bodies
-    /// expanded), where listing page by page would cost a request per page at least.
+    /// Data Center /rest/api): CQL <c>type = comment</c> over a space. One query lists every comment of a space with its
+    /// page (container), parent (ancestors), author (history), body and location, 50 a request (the cap with bodies
+    /// expanded), where listing page by page would cost a request per page at least. CQL has no field for a comment's
+    /// location: the answer holds inline comments too, each saying so in <c>extensions</c> (<see cref="SiteComment.Location"/>).
     /// </summary>
     internal sealed class CommentRequests
     {
         /// <summary>CQL's result cap when bodies are expanded (both products).</summary>
         public const int SearchLimit = 50;
 
-        internal const string ContentExpand = "body.storage,version,container,ancestors,history";
+        // extensions.inlineProperties: a second sign of an inline comment, for a server whose answer would lack the location.
+        internal const string ContentExpand = "body.storage,version,container,ancestors,history,extensions.inlineProperties";
 
         private readonly ConfluenceRestClient _rest;
         private readonly Func<string, Uri> _api;
@@ -160,8 +162,12 @@ namespace SpaceSync.Core.Sites
 
             var body = JsonRead.Object(content, "body");
             var storage = body is null ? null : JsonRead.Object(body.Value, "storage");
+            var extensions = JsonRead.Object(content, "extensions");
+            var location = extensions is null ? null : JsonRead.String(extensions.Value, "location");
+            if (location is null && extensions is { } ext && JsonRead.Object(ext, "inlineProperties") is not null) location = "inline";
             return new SiteComment
             {
+                Location = location,
                 Id = JsonRead.String(content, "id") ?? throw NoId("Data Center or v1"),
                 PageId = (container is null ? null : JsonRead.String(container.Value, "id")) ?? pageId ?? "",
                 ParentCommentId = parent,
@@ -174,7 +180,7 @@ namespace SpaceSync.Core.Sites
             };
         }
 
-        /// <summary>Cloud v2 FooterComment (pageId, parentCommentId, version{number,authorId,createdAt}, body.storage).</summary>
+        /// <summary>Cloud v2 FooterComment (pageId, parentCommentId, version{number,authorId,createdAt}, body.storage): a footer comment.</summary>
         public static SiteComment FromCloudV2(JsonElement comment, string? pageId)
         {
             var version = JsonRead.Object(comment, "version");
@@ -182,6 +188,7 @@ namespace SpaceSync.Core.Sites
             var storage = body is null ? null : JsonRead.Object(body.Value, "storage");
             return new SiteComment
             {
+                Location = SiteComment.FooterLocation, // read through the footer-comment operations only
                 Id = JsonRead.String(comment, "id") ?? throw NoId("Cloud v2"),
                 PageId = JsonRead.String(comment, "pageId") ?? JsonRead.String(comment, "blogPostId") ?? pageId ?? "",
                 ParentCommentId = JsonRead.String(comment, "parentCommentId"),

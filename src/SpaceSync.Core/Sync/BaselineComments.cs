@@ -24,10 +24,11 @@ namespace SpaceSync.Core.Sync
             StateStore state, string spaceKey, IEnumerable<PairRecord> pagePairs, IBodyTranslator translator, EngineLog log,
             CancellationToken cancellationToken)
         {
-            var dcComments = (await dataCenter.ListSpaceCommentsAsync(dcSpace.Key, null, cancellationToken).ConfigureAwait(false))
-                .ToLookup(c => c.PageId, StringComparer.Ordinal);
-            var cloudComments = (await cloud.ListSpaceCommentsAsync(cloudSpace.Key, null, cancellationToken).ConfigureAwait(false))
-                .ToLookup(c => c.PageId, StringComparer.Ordinal);
+            // Footer comments only: a migration copies inline comments too, but they are never paired (they never cross).
+            var dcComments = CommentKinds.Split(await dataCenter.ListSpaceCommentsAsync(dcSpace.Key, null, cancellationToken).ConfigureAwait(false))
+                .Footer.ToLookup(c => c.PageId, StringComparer.Ordinal);
+            var cloudComments = CommentKinds.Split(await cloud.ListSpaceCommentsAsync(cloudSpace.Key, null, cancellationToken).ConfigureAwait(false))
+                .Footer.ToLookup(c => c.PageId, StringComparer.Ordinal);
             var paired = 0;
             foreach (var page in pagePairs)
             {

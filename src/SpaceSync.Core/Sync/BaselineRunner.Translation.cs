@@ -65,6 +65,17 @@ namespace SpaceSync.Core.Sync
             return changed ? pages : null;
         }
 
+        /// <summary>The body to write with the target's inline comment anchors put back (<see cref="InlineMarkers.Keep"/>); anchors lost are logged.</summary>
+        private static string KeepAnchors(SyncAction action, string body, string current, EngineLog log)
+        {
+            var kept = InlineMarkers.Keep(body, current);
+            if (kept.Lost.Count > 0)
+                log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(),
+                    $"{Content.Translation.TranslationWarningCodes.InlineAnchorsLost}: {kept.Lost.Count} inline comment(s) on {action.Target.Label()} " +
+                    $"highlighted text that the write changed or removed; {action.Target.Label()} shows them unanchored (resolved or dangling).");
+            return kept.Body;
+        }
+
         /// <summary>The authority's body in the other site's dialect; what the crossing lost is logged (the write still happens).</summary>
         private static async Task<string> CrossAsync(RunTranslation translator, SyncAction action, string body, EngineLog log, CancellationToken cancellationToken)
         {

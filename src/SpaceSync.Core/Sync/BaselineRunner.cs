@@ -173,6 +173,9 @@ namespace SpaceSync.Core.Sync
                     var body = source.BodyOf(action.SourceId!);
                     var translated = await CrossAsync(translator, action, body, log, cancellationToken).ConfigureAwait(false);
                     var dcDialect = action.Target == SyncSide.DataCenter ? translated : body;
+                    // The target's inline comments keep their anchors (markers are no content: the base is the same either way).
+                    if ((action.Target == SyncSide.DataCenter ? dc : cl).TryGetBody(action.TargetId!, out var current))
+                        translated = KeepAnchors(action, translated, current, log);
                     var baseHash = await SnapshotReader.CanonicalHashAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator, log,
                         cancellationToken).ConfigureAwait(false);
                     try

@@ -78,6 +78,13 @@ namespace SpaceSync.Core.Sync
 
         public bool TryGetBody(string pageId, out string body) => _bodies.TryGetValue(pageId, out body!);
 
+        /// <summary>Keeps a body read later in the run (at the version the snapshot has), so <see cref="LoadBodyAsync"/> need not fetch it.</summary>
+        public void KeepBody(string pageId, string body)
+        {
+            if (pageId is null) throw new ArgumentNullException(nameof(pageId));
+            _bodies[pageId] = body ?? throw new ArgumentNullException(nameof(body));
+        }
+
         /// <summary>The page's body: as read, or fetched now (one request) and kept.</summary>
         public async Task<string> LoadBodyAsync(string pageId, CancellationToken cancellationToken)
         {

@@ -13,7 +13,8 @@ using StatePairStatus = SpaceSync.Core.State.PairStatus;
 namespace SpaceSync.Core.Sync
 {
     // Footer comments (content.comments): run after the page actions, so pages created by this run have their pairs
-    // and get their comments in the same run.
+    // and get their comments in the same run. Inline comments are read with them (CQL cannot tell the two apart) and left
+    // alone (Comments/CommentKinds).
     public static partial class SyncRunner
     {
         private sealed partial class SyncRun
@@ -98,6 +99,8 @@ namespace SpaceSync.Core.Sync
                 public const string Failed = "CommentsFailed";
                 public const string Adopted = "CommentsAdopted";
                 public const string Paired = "CommentsPaired";
+                /// <summary>Inline comments (with their replies) the listings held on the pages synced: left where they are.</summary>
+                public const string Inline = "InlineComments";
             }
 
             /// <summary>
@@ -112,7 +115,7 @@ namespace SpaceSync.Core.Sync
             private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
             {
                 if (!_space.Content.Comments) return;
-                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted, CommentCounts.Paired })
+                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted, CommentCounts.Paired, CommentCounts.Inline })
                     counts[key] = 0;
                 // The run's own translator: comments and pages share what it learns about users and pages.
                 var translator = _options.BodyTranslator ?? Translator;
@@ -120,10 +123,13 @@ namespace SpaceSync.Core.Sync
                 var intents = _state.ListCommentIntents(_space.Key);
                 var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
                            _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
-                var dcComments = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
+                var dcListed = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
                     full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
-                var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
+                var cloudListed = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
                     full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                // Only footer comments go further: an inline comment (or a reply in its thread) is never planned, paired or copied.
+                var (dcComments, dcInline) = CommentKinds.Split(dcListed);
+                var (cloudComments, cloudInline) = CommentKinds.Split(cloudListed);
                 var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
                 if (!planOnly)
                     foreach (var intent in intents) work.Recover(intent);
@@ -131,6 +137,27 @@ namespace SpaceSync.Core.Sync
                     plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived)).Select(i => i.DataCenterId!),
                     StringComparer.Ordinal);
                 await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
+                ReportInline(counts, dcInline, cloudInline, leftOut, full);
+            }
+
+            /// <summary>
+            /// Inline comments stay on their own site (see <see cref="CommentKinds"/>): counted for the run's result and said once
+            /// in the log — those on the pages this run syncs, every one after a complete listing, the new and edited ones after
+            /// a change query.
+            /// </summary>
+            private void ReportInline(Dictionary<string, int> counts, IReadOnlyList<SiteComment> dcInline, IReadOnlyList<SiteComment> cloudInline,
+                ISet<string> leftOut, bool full)
+            {
+                var active = _state.ListPairs(_space.Key).Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
+                var dcPages = new HashSet<string>(active.Select(p => p.DataCenterPageId), StringComparer.Ordinal);
+                var cloudPages = new HashSet<string>(active.Select(p => p.CloudPageId), StringComparer.Ordinal);
+                var dc = dcInline.Count(c => dcPages.Contains(c.PageId));
+                var cloud = cloudInline.Count(c => cloudPages.Contains(c.PageId));
+                counts[CommentCounts.Inline] = dc + cloud;
+                if (dc + cloud == 0) return;
+                _log.Information("{Space:l}: {DataCenter} inline comment(s) on Data Center and {Cloud} on Cloud {Which:l}stay where they are: " +
+                                 "inline comments are anchored to each site's own text and do not cross; only footer comments do",
+                    _space.Key, dc, cloud, full ? "" : "(new or edited since the last run) ");
             }
 
             /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>

@@ -78,6 +78,32 @@ namespace SpaceSync.Core.Sync
                 return translated.Body;
             }
 
+            /// <summary>
+            /// <paramref name="body"/> (about to overwrite the target page) with the target's inline comment anchors put back
+            /// from <paramref name="current"/>, its body as it is (<see cref="InlineMarkers.Keep"/>); anchors whose text the write
+            /// changed are said on the outcome, the plan's item and the log. Markers are no content, so the compared hash of a
+            /// Data Center write stays what <see cref="CrossAsync"/> worked out.
+            /// </summary>
+            private string KeepAnchors(SyncAction action, string body, string current)
+            {
+                var kept = InlineMarkers.Keep(body, current);
+                if (kept.Lost.Count > 0)
+                {
+                    NoteTranslation(action, new[]
+                    {
+                        new TranslationWarning(TranslationWarningCodes.InlineAnchorsLost, StorageVocabulary.InlineCommentMarker,
+                            $"{(kept.Lost.Count == 1 ? "1 inline comment" : kept.Lost.Count + " inline comments")} on {action.Target.Label()} " +
+                            $"highlighted text that the write changed or removed; {action.Target.Label()} shows {(kept.Lost.Count == 1 ? "it" : "them")} " +
+                            "unanchored (resolved or dangling)."),
+                    });
+                }
+
+                if (!ReferenceEquals(kept.Body, body) && action.Target == SyncSide.DataCenter && action.TargetId != null &&
+                    _writtenDataCenterHashes.TryGetValue(action.TargetId, out var written) && string.Equals(written.Body, body, StringComparison.Ordinal))
+                    _writtenDataCenterHashes[action.TargetId] = (kept.Body, written.Hash);
+                return kept.Body;
+            }
+
             /// <summary>The body in the Data Center dialect (a pair's base body is stored so).</summary>
             private Task<string> DataCenterDialectAsync(string body, SyncSide side, CancellationToken ct) =>
                 SnapshotReader.DataCenterDialectAsync(body, side, Translator, ct);

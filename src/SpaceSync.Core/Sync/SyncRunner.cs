@@ -302,6 +302,7 @@ namespace SpaceSync.Core.Sync
             {
                 var remaining = actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
                     .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+                await ReadTargetBodiesAsync(actions, ct).ConfigureAwait(false);
                 foreach (var action in actions)
                 {
                     ct.ThrowIfCancellationRequested();
@@ -984,6 +985,9 @@ namespace SpaceSync.Core.Sync
                     else if (action.WritesBody && !action.MergesBody)
                         body = await CrossAsync(action, await BodyOfAsync(action.Source, source, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                     else body = await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false);
+                    // A body from the other site (crossed or merged) replaces the target's: its inline comments keep their anchors.
+                    if (merged != null || (action.WritesBody && !action.MergesBody))
+                        body = KeepAnchors(action, body, await BodyOfAsync(action.Target, target, ct).ConfigureAwait(false));
                     var page = await site.UpdatePageAsync(target.Id, target.Version, action.Title, body, ct).ConfigureAwait(false);
                     target.Version = page.Version.Number;
                     target.Title = action.Title;
@@ -1125,6 +1129,38 @@ namespace SpaceSync.Core.Sync
                     Trashed = pair.Status == StatePairStatus.TrashedOnBoth ||
                               pair.Status == (side == SyncSide.DataCenter ? StatePairStatus.TrashedOnDataCenter : StatePairStatus.TrashedOnCloud),
                 };
+            }
+
+            /// <summary>
+            /// An update that carries the other site's body overwrites the target page, whose inline comments keep their anchors
+            /// only if its current body is known (<see cref="KeepAnchors"/>). The bodies the run has not read yet are read
+            /// here in batches, ceil(n / 50) requests a side, instead of one GET each when written; a single one is left to
+            /// its GET (the same cost, and never stale). A body the search returns at another version than planned is left
+            /// for the GET too; so is everything when the batch read fails.
+            /// </summary>
+            private async Task ReadTargetBodiesAsync(IReadOnlyList<SyncAction> actions, CancellationToken ct)
+            {
+                foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
+                {
+                    var snapshot = SnapshotOf(side);
+                    var wanted = actions
+                        .Where(a => a.Kind == SyncActionKind.Update && a.WritesBody && !a.MergesBody && a.Target == side && a.TargetId != null &&
+                                    a.TargetVersion != null && !snapshot.TryGetBody(a.TargetId, out _) &&
+                                    !(a.PairKey != null && _progress.TryGetValue(a.PairKey, out var known) && known.Side(side).Body != null))
+                        .GroupBy(a => a.TargetId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetVersion!.Value, StringComparer.Ordinal);
+                    if (wanted.Count < 2) continue;
+                    try
+                    {
+                        var read = await SiteOf(side).ReadPageBodiesAsync(wanted.Keys.ToList(), ct).ConfigureAwait(false);
+                        foreach (var page in read.Values)
+                            if (page.Body != null && wanted.TryGetValue(page.Id, out var version) && page.Version.Number == version)
+                                snapshot.KeepBody(page.Id, page.Body);
+                    }
+                    catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                    {
+                        _log.Debug("{Side}: reading {Count} target bodies in one go failed ({Message}); each is read when written", side.Label(), wanted.Count, e.Message);
+                    }
+                }
             }
 
             /// <summary>A side's body as the run has it: written, read, or fetched now.</summary>

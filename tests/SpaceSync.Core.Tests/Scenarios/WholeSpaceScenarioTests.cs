@@ -62,13 +62,14 @@ public sealed class WholeSpaceScenarioTests(ITestOutputHelper output)
         dc.TrashAttachment(dcGoneFile.Id);
         var dcCommented = picker.Take(dc);
         dc.AddComment(dcCommented.Id, $"<p>New comment mentioning <ac:link><ri:user ri:userkey=\"{person07.UserKey}\" /></ac:link>.</p>", null, person07);
-        var dcReplied = picker.Take(dc, p => p.Comments.Count > 0);
-        dc.AddComment(dcReplied.Id, "<p>A reply written on Data Center.</p>", dcReplied.Comments[0].Id, person07);
-        var dcCommentEdited = picker.Take(dc, p => p.Comments.Count > 0);
-        var editedComment = dcCommentEdited.Comments[0];
+        // Footer comments: the seeded inline ones never cross (InlineCommentRunnerTests).
+        var dcReplied = picker.Take(dc, p => p.Comments.Any(c => !c.IsInline));
+        dc.AddComment(dcReplied.Id, "<p>A reply written on Data Center.</p>", dcReplied.Comments.First(c => !c.IsInline).Id, person07);
+        var dcCommentEdited = picker.Take(dc, p => p.Comments.Any(c => !c.IsInline));
+        var editedComment = dcCommentEdited.Comments.First(c => !c.IsInline);
         dc.UpdateComment(editedComment.Id, editedComment.Current.Number + 1, "<p>Edited on Data Center.</p>");
-        var dcCommentDeleted = picker.Take(dc, p => p.Comments.Count(c => c.ParentCommentId is null) > 0);
-        dc.DeleteComment(dcCommentDeleted.Comments.First(c => c.ParentCommentId is null).Id);
+        var dcCommentDeleted = picker.Take(dc, p => p.Comments.Count(c => c.ParentCommentId is null && !c.IsInline) > 0);
+        dc.DeleteComment(dcCommentDeleted.Comments.First(c => c.ParentCommentId is null && !c.IsInline).Id);
 
         // a restricted page edited on Data Center: skip mode leaves its Cloud twin alone
         var restricted = picker.Take(dc, WholeSpaceWorld.IsRestricted, restricted: true);
@@ -105,8 +106,8 @@ public sealed class WholeSpaceScenarioTests(ITestOutputHelper output)
         cloud.TrashAttachment(cloudAttachmentGone.Attachments.First(a => a.Status == "current").Id);
         var cloudCommented = world.CloudTwin(picker.Take(dc));
         cloud.AddComment(cloudCommented.Id, $"<p>Cloud comment for <ac:link><ri:user ri:account-id=\"{person15.AccountId}\" /></ac:link>.</p>", null, person15);
-        var cloudCommentEdited = world.CloudTwin(picker.Take(dc, p => p.Comments.Count > 0));
-        var cloudComment = cloudCommentEdited.Comments[0];
+        var cloudCommentEdited = world.CloudTwin(picker.Take(dc, p => p.Comments.Any(c => !c.IsInline)));
+        var cloudComment = cloudCommentEdited.Comments.First(c => !c.IsInline);
         cloud.UpdateComment(cloudComment.Id, cloudComment.Current.Number + 1, "<p>Edited on Cloud.</p>");
 
         // ---- one run converges

@@ -144,6 +144,54 @@ internal static partial class CloudV2Json
         return o;
     }
 
+    /// <summary>What an inline comment model carries.</summary>
+    public enum InlineShape
+    {
+        /// <summary>PageInlineCommentModel / BlogPostInlineCommentModel (a page's root comments).</summary>
+        Listed,
+
+        /// <summary>InlineCommentChildrenModel (replies of one comment).</summary>
+        Child,
+
+        /// <summary>InlineCommentModel (GET, POST and PUT of one comment).</summary>
+        Single,
+    }
+
+    /// <summary>
+    /// An inline comment. The thread's first comment carries the marker's ref and the original selection in
+    /// <c>properties</c> and the thread's resolution status; replies carry their thread's status.
+    /// </summary>
+    public static JsonObject InlineComment(Comment c, string? bodyFormat, InlineShape shape)
+    {
+        var thread = c;
+        while (thread.ParentCommentId is long up && thread.Page.Comments.FirstOrDefault(x => x.Id == up) is { } parent) thread = parent;
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["status"] = "current",
+            ["title"] = c.Current.Title,
+        };
+        if (shape != InlineShape.Child) o[c.Page.IsBlogPost ? "blogPostId" : "pageId"] = Http.Id(c.Page.Id);
+        if (shape != InlineShape.Listed && c.ParentCommentId is long parentId) o["parentCommentId"] = Http.Id(parentId);
+        o["version"] = Version(c.Current);
+        o["body"] = Body(c.Current.Body, bodyFormat);
+        o["resolutionStatus"] = thread.ResolutionStatus;
+        if (shape == InlineShape.Single && thread.ResolutionBy is { } by && thread.ResolutionAt is { } at)
+        {
+            o["resolutionLastModifierId"] = by.AccountId;
+            o["resolutionLastModifiedAt"] = Http.Utc(at);
+        }
+        var properties = new JsonObject();
+        if (c.MarkerRef is { } markerRef)
+        {
+            properties["inlineMarkerRef"] = markerRef;
+            properties["inlineOriginalSelection"] = c.OriginalSelection ?? "";
+        }
+        o["properties"] = properties;
+        o["_links"] = new JsonObject { ["webui"] = $"/spaces/{c.Page.Space.Key}/{(c.Page.IsBlogPost ? "blog" : "pages")}/{c.Page.Id}/{Slug(c.Page.Title)}?focusedCommentId={c.Id}" };
+        return o;
+    }
+
     public static JsonObject Label(Label l) => new()
     {
         ["id"] = Http.Id(l.Id),

@@ -294,11 +294,16 @@ internal static class DataCenterEndpoints
             if (depth is not ("" or "all" or "root"))
                 throw new StoreException(StoreErrorKind.BadRequest, $"depth must be empty, root or all, not '{depth}'.");
             var (start, limit) = Window(ctx, 25, 200);
+            // Several location values (repeated or comma separated) select their union; none selects every comment. The
+            // document declares no 400: a value other than footer, inline or resolved selects nothing.
+            var locations = ctx.QueryList("location");
             lock (state.Gate)
             {
                 var page = RequireContent(state, id);
                 var json = new LegacyJson(ctx, site, state);
-                var comments = page.Comments.Where(c => depth == "all" || c.ParentCommentId is null).OrderBy(c => c.Id).ToList();
+                bool Wanted(Comment c) => locations.Count == 0 || locations.Contains(c.Location) ||
+                                          (locations.Contains("resolved") && c.IsInline && ThreadOf(c).ResolutionStatus == "resolved");
+                var comments = page.Comments.Where(c => (depth == "all" || c.ParentCommentId is null) && Wanted(c)).OrderBy(c => c.Id).ToList();
                 return Offset(ctx, site, json, comments, start, limit, c => json.Comment(c, expand));
             }
         });
@@ -343,8 +348,38 @@ internal static class DataCenterEndpoints
             pageId = state.RequireComment(parentId).Page.Id;
         else
             throw new StoreException(StoreErrorKind.BadRequest, "A comment needs 'container.id' (the page) or 'ancestors' (the parent comment).");
-        var comment = state.AddComment(pageId, storage, parent, ctx.Caller());
+        var location = body["extensions"].Str("location") ?? "footer";
+        Comment comment;
+        if (location == "inline" && parent is null)
+        {
+            // What the editor sends, which the REST API insists on (other clients found each key refused when missing).
+            var properties = body["extensions"]?["inlineProperties"];
+            var missing = InlineKeys.Where(k => properties?[k] is null).ToList();
+            if (missing.Count > 0)
+            {
+                var refusal = Errors.EnvelopeBody(400, "Could not create content with type comment");
+                var errors = (JsonArray)refusal["data"]!["errors"]!;
+                foreach (var key in missing) errors.Add(new JsonObject { ["message"] = new JsonObject { ["key"] = key } });
+                return Http.Json(refusal, 400);
+            }
+            comment = state.AddInlineComment(pageId, properties.Str("originalSelection") ?? "", storage, ctx.Caller(),
+                properties.Int("matchIndex") ?? -1, properties.Int("numMatches"));
+        }
+        else if (location is "inline" or "footer")
+        {
+            // A reply lives in its parent's thread, whatever location it names.
+            comment = state.AddComment(pageId, storage, parent, ctx.Caller());
+        }
+        else throw new StoreException(StoreErrorKind.BadRequest, $"extensions.location must be footer or inline, not '{location}'.");
         lock (state.Gate) return Http.Json(new LegacyJson(ctx, site, state).Let(j => j.Top(j.Comment(comment, CommentExpand))));
+    }
+
+    private static readonly string[] InlineKeys = { "originalSelection", "numMatches", "matchIndex", "lastFetchTime", "serializedHighlights" };
+
+    private static Comment ThreadOf(Comment c)
+    {
+        while (c.ParentCommentId is long up && c.Page.Comments.FirstOrDefault(x => x.Id == up) is { } parent) c = parent;
+        return c;
     }
 
     private static StoreException NotFound(string id) =>

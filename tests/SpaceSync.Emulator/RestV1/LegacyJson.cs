@@ -311,7 +311,7 @@ internal sealed class LegacyJson
         };
     }
 
-    /// <summary>A footer comment as Content (type comment, container = its page, extensions.location = footer).</summary>
+    /// <summary>A comment as Content (type comment, container = its page, extensions.location = footer or inline).</summary>
     public JsonObject Comment(Comment c, ISet<string> expand)
     {
         var v = c.Current;
@@ -367,7 +367,7 @@ internal sealed class LegacyJson
                 ["_expandable"] = new JsonObject { ["editor"] = "", ["view"] = "", ["export_view"] = "", ["styled_view"] = "", ["anonymous_export_view"] = "" },
             };
         else expandable["body"] = "";
-        o["extensions"] = new JsonObject { ["location"] = "footer" };
+        o["extensions"] = CommentExtensions(c, expand);
         o["_links"] = new JsonObject
         {
             ["webui"] = $"/pages/viewpage.action?pageId={c.Page.Id}&focusedCommentId={c.Id}#comment-{c.Id}",
@@ -378,6 +378,36 @@ internal sealed class LegacyJson
         expandable["restrictions"] = ApiPrefix + "/content/" + c.Id + "/restriction/byOperation";
         o["_expandable"] = expandable;
         return o;
+    }
+
+    /// <summary>
+    /// <c>extensions</c> of a comment: its location always; for inline comments <c>inlineProperties</c> (the marker's ref and
+    /// the original selection, on the thread's first comment) and <c>resolution</c> (the thread's status) when expanded
+    /// (<c>expand=extensions.inlineProperties,extensions.resolution</c>), else named in <c>_expandable</c>.
+    /// </summary>
+    private JsonObject CommentExtensions(Comment c, ISet<string> expand)
+    {
+        var extensions = new JsonObject { ["location"] = c.Location };
+        if (!c.IsInline) return extensions;
+        var thread = c;
+        while (thread.ParentCommentId is long up && c.Page.Comments.FirstOrDefault(x => x.Id == up) is { } parent) thread = parent;
+        var expandable = new JsonObject();
+        if (expand.Contains("extensions.inlineProperties"))
+        {
+            if (c.MarkerRef is { } markerRef)
+                extensions["inlineProperties"] = new JsonObject { ["markerRef"] = markerRef, ["originalSelection"] = c.OriginalSelection ?? "" };
+        }
+        else expandable["inlineProperties"] = "";
+        if (expand.Contains("extensions.resolution"))
+        {
+            var resolution = new JsonObject { ["status"] = thread.ResolutionStatus };
+            if (thread.ResolutionBy is { } by) resolution["lastModifier"] = User(by);
+            if (thread.ResolutionAt is { } at) resolution["lastModifiedDate"] = Time(at);
+            extensions["resolution"] = resolution;
+        }
+        else expandable["resolution"] = "";
+        if (expandable.Count > 0) extensions["_expandable"] = expandable;
+        return extensions;
     }
 
     private string WebUi(Page p, string title)

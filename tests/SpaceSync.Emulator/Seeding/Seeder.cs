@@ -40,9 +40,13 @@ public static class Seeder
     /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>, written
     /// and mentioning the four named people plus <paramref name="extraPeople"/> more ("Person 05", person05@example.com, …).
     /// On Cloud some of them hide their e-mail address (<see cref="User.EmailHidden"/>).
-    /// Call it before the site takes requests: it swaps the state's clock while it runs.
+    /// Call it before the site takes requests: it swaps the state's clock while it runs. With
+    /// <paramref name="inlineComments"/> (the default) about one page in six also gets an inline comment on the words
+    /// "This page describes" (a marker in its body, no new version), some with a reply, some resolved: real spaces have
+    /// them, and a syncer meets them in every comment listing. Turn it off only for a test about something else that
+    /// needs bodies without markers.
     /// </summary>
-    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0)
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool inlineComments = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
@@ -115,6 +119,8 @@ public static class Seeder
                 if (random.Next(2) == 0) state.AddLabels(post.Id, new[] { ("global", "weekly") });
                 if (random.Next(3) == 0) state.AddComment(post.Id, "<p>Nice summary.</p>", null, users[random.Next(users.Count)]);
             }
+            // Its own dice, so the rest of the seeded content is the same with or without inline comments.
+            if (inlineComments) AddInlineComments(state, new Random(seed ^ 0x1C0), tree.Select(t => t.Page).ToList(), users);
             return space;
         }
         finally
@@ -233,6 +239,19 @@ public static class Seeder
             }
         }
         return sb.ToString();
+    }
+
+    private static void AddInlineComments(EmulatorState state, Random random, List<Page> pages, List<User> users)
+    {
+        foreach (var page in pages)
+        {
+            if (random.Next(6) != 0 || page.Status != "current") continue;
+            var author = users[random.Next(users.Count)];
+            var thread = state.AddInlineComment(page.Id, "This page describes", $"<p>Is this still accurate? <ac:link>{Mention(state.Flavor, author)}</ac:link></p>",
+                users[random.Next(users.Count)]);
+            if (random.Next(2) == 0) state.AddComment(page.Id, "<p>Yes, checked last week.</p>", thread.Id, author);
+            if (random.Next(3) == 0) state.SetInlineResolution(thread.Id, resolved: true, author);
+        }
     }
 
     private static void AddAttachments(EmulatorState state, Random random, Page page, User author, int index)

@@ -440,6 +440,7 @@ public sealed class EmulatorState : IDisposable
                 page.Position = NextPosition(page.Space, update.NewParentId);
             }
             page.VersionList.Add(new PageVersion(current + 1, title, update.Body ?? page.Current.Body, author, Now(), update.Message, update.MinorEdit));
+            if (update.Body is not null) Reanchor(page, author);
             return page;
         }
     }
@@ -814,26 +815,138 @@ public sealed class EmulatorState : IDisposable
     internal Comment RequireComment(long id) =>
         FindComment(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No comment with id {id}.");
 
-    /// <summary>Adds a footer comment (or a reply to one) to a current page.</summary>
+    /// <summary>Adds a footer comment (or a reply to a footer or inline comment) to a current page.</summary>
     public Comment AddComment(long pageId, string body, long? parentCommentId = null, User? author = null)
     {
         lock (Gate)
         {
-            var page = RequirePage(pageId);
-            EnsureNotArchived(page);
-            if (page.Status != "current")
-                throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
-            if (string.IsNullOrWhiteSpace(body))
-                throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+            var page = RequireCommentablePage(pageId, body);
             if (parentCommentId is long parentId && (_comments.GetValueOrDefault(parentId) is not { } parent || parent.Page != page))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Comment {parentId} is not a comment on page {pageId}.");
             author ??= Admin;
             var now = Now();
-            var comment = new Comment(_nextContentId++, page, parentCommentId, author, now);
+            // A reply lives where its thread does: a reply to an inline comment is an inline comment too.
+            var location = parentCommentId is long p && _comments[p].IsInline ? CommentLocation.Inline : CommentLocation.Footer;
+            var comment = new Comment(_nextContentId++, page, parentCommentId, author, now, location);
             comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
             page.CommentList.Add(comment);
             _comments.Add(comment.Id, comment);
             return comment;
+        }
+    }
+
+    /// <summary>
+    /// Adds an inline comment on the <paramref name="matchIndex"/>-th occurrence (from 0) of <paramref name="selection"/> in
+    /// the text of a current page's body, as both products do when someone highlights text and comments: the text gets an
+    /// <c>ac:inline-comment-marker</c> with a new ref in the current version's body, and no new page version is made.
+    /// <paramref name="matchCount"/>, when given, must be the number of occurrences (Cloud's textSelectionMatchCount).
+    /// </summary>
+    public Comment AddInlineComment(long pageId, string selection, string body, User? author = null, int matchIndex = 0, int? matchCount = null)
+    {
+        lock (Gate)
+        {
+            var page = RequireCommentablePage(pageId, body);
+            if (string.IsNullOrEmpty(selection))
+                throw new StoreException(StoreErrorKind.BadRequest, "An inline comment needs the text it highlights.");
+            var hits = InlineMarkers.FindInText(page.Current.Body, selection);
+            if (matchCount is int count && count != hits.Count)
+                throw new StoreException(StoreErrorKind.BadRequest, $"The text \"{selection}\" occurs {hits.Count} times on page {pageId}, not {count}.");
+            if (matchIndex < 0 || matchIndex >= hits.Count)
+                throw new StoreException(StoreErrorKind.BadRequest,
+                    hits.Count == 0 ? $"The text \"{selection}\" is not on page {pageId}." : $"Match {matchIndex} of \"{selection}\" is not on page {pageId} ({hits.Count} matches).");
+            var id = _nextContentId++;
+            var markerRef = DeterministicGuid($"inline-marker:{pageId}:{id}:{Seed}");
+            var (start, length) = hits[matchIndex];
+            ReplaceCurrentBody(page, InlineMarkers.Wrap(page.Current.Body, start, length, markerRef));
+            return NewInlineRoot(id, page, markerRef, selection, body, author);
+        }
+    }
+
+    /// <summary>
+    /// Adds an inline comment to a marker already in the page's current body (what a migration does: the body comes
+    /// with its markers, the comment attaches to one by its ref).
+    /// </summary>
+    public Comment AttachInlineComment(long pageId, string markerRef, string originalSelection, string body, User? author = null)
+    {
+        lock (Gate)
+        {
+            var page = RequireCommentablePage(pageId, body);
+            if (!InlineMarkers.Contains(page.Current.Body, markerRef))
+                throw new StoreException(StoreErrorKind.BadRequest, $"Page {pageId} has no inline comment marker {markerRef}.");
+            return NewInlineRoot(_nextContentId++, page, markerRef, originalSelection, body, author);
+        }
+    }
+
+    /// <summary>Resolves (or reopens) an inline comment thread. A dangling one cannot be changed, as Cloud documents.</summary>
+    public Comment SetInlineResolution(long id, bool resolved, User? by = null)
+    {
+        lock (Gate)
+        {
+            var comment = RequireComment(id);
+            EnsureNotArchived(comment.Page);
+            if (!comment.IsInline || comment.ParentCommentId is not null)
+                throw new StoreException(StoreErrorKind.BadRequest, $"Comment {id} is not the first comment of an inline thread; only those are resolved.");
+            if (comment.ResolutionStatus == "dangling")
+                throw new StoreException(StoreErrorKind.BadRequest, $"Inline comment {id} is dangling (its text is gone from the page) and cannot be resolved or reopened.");
+            var isResolved = comment.ResolutionStatus == "resolved";
+            if (resolved == isResolved) return comment;
+            comment.ResolutionStatus = resolved ? "resolved" : "reopened";
+            comment.ResolutionBy = by ?? Admin;
+            comment.ResolutionAt = Now();
+            return comment;
+        }
+    }
+
+    private Page RequireCommentablePage(long pageId, string body)
+    {
+        var page = RequirePage(pageId);
+        EnsureNotArchived(page);
+        if (page.Status != "current")
+            throw new StoreException(StoreErrorKind.NotFound, $"No current page with id {pageId}.");
+        if (string.IsNullOrWhiteSpace(body))
+            throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
+        return page;
+    }
+
+    private Comment NewInlineRoot(long id, Page page, string markerRef, string selection, string body, User? author)
+    {
+        author ??= Admin;
+        var now = Now();
+        var comment = new Comment(id, page, null, author, now, CommentLocation.Inline, markerRef, selection);
+        comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
+        page.CommentList.Add(comment);
+        _comments.Add(comment.Id, comment);
+        return comment;
+    }
+
+    /// <summary>The current version's body rewritten in place: what an inline comment does to its page (no new version).</summary>
+    private static void ReplaceCurrentBody(Page page, string body)
+    {
+        var v = page.Current;
+        page.VersionList[^1] = new PageVersion(v.Number, v.Title, body, v.Author, v.When, v.Message, v.MinorEdit);
+    }
+
+    /// <summary>
+    /// After a new version of a page: an open inline thread whose marker the new body lost is no longer anchored — Cloud
+    /// marks it dangling, Data Center resolves it — and on Cloud a dangling one whose marker came back is open again.
+    /// </summary>
+    private void Reanchor(Page page, User by)
+    {
+        foreach (var thread in page.CommentList.Where(c => c.IsInline && c.ParentCommentId is null && c.MarkerRef is not null))
+        {
+            var anchored = InlineMarkers.Contains(page.Current.Body, thread.MarkerRef!);
+            if (!anchored && thread.ResolutionStatus is "open" or "reopened")
+            {
+                thread.ResolutionStatus = Flavor == EmulatorFlavor.Cloud ? "dangling" : "resolved";
+                thread.ResolutionBy = by;
+                thread.ResolutionAt = page.Current.When;
+            }
+            else if (anchored && thread.ResolutionStatus == "dangling")
+            {
+                thread.ResolutionStatus = "open";
+                thread.ResolutionBy = by;
+                thread.ResolutionAt = page.Current.When;
+            }
         }
     }
 

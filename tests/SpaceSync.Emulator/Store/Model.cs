@@ -152,16 +152,24 @@ public sealed class Page
     public IReadOnlyList<Comment> Comments => CommentList;
 }
 
-/// <summary>A footer comment on a page (optionally a reply); versions reuse <see cref="PageVersion"/> (title "Re: page").</summary>
+/// <summary>
+/// A comment on a page (optionally a reply); versions reuse <see cref="PageVersion"/> (title "Re: page"). A footer comment
+/// sits below the page; an inline comment is anchored to text of the page's body by an
+/// <c>&lt;ac:inline-comment-marker ac:ref="..."&gt;</c> around it. Replies live where their thread does.
+/// </summary>
 public sealed class Comment
 {
-    internal Comment(long id, Page page, long? parentCommentId, User creator, DateTimeOffset createdAt)
+    internal Comment(long id, Page page, long? parentCommentId, User creator, DateTimeOffset createdAt, string location = CommentLocation.Footer,
+        string? markerRef = null, string? originalSelection = null)
     {
         Id = id;
         Page = page;
         ParentCommentId = parentCommentId;
         Creator = creator;
         CreatedAt = createdAt;
+        Location = location;
+        MarkerRef = markerRef;
+        OriginalSelection = originalSelection;
     }
 
     public long Id { get; }
@@ -169,9 +177,36 @@ public sealed class Comment
     public long? ParentCommentId { get; }
     public User Creator { get; }
     public DateTimeOffset CreatedAt { get; }
+
+    /// <summary><see cref="CommentLocation.Footer"/> or <see cref="CommentLocation.Inline"/> (replies share their thread's).</summary>
+    public string Location { get; }
+
+    public bool IsInline => Location == CommentLocation.Inline;
+
+    /// <summary>Inline thread roots: the <c>ac:ref</c> of the marker in the page body.</summary>
+    public string? MarkerRef { get; }
+
+    /// <summary>Inline thread roots: the text that was highlighted when the comment was made.</summary>
+    public string? OriginalSelection { get; }
+
+    /// <summary>Inline thread roots: open, resolved, reopened or dangling (Cloud: the marker is gone from the body).</summary>
+    public string ResolutionStatus { get; internal set; } = "open";
+
+    /// <summary>Who last resolved or reopened the thread, and when (null until then).</summary>
+    public User? ResolutionBy { get; internal set; }
+
+    public DateTimeOffset? ResolutionAt { get; internal set; }
+
     internal List<PageVersion> VersionList { get; } = new();
     public IReadOnlyList<PageVersion> Versions => VersionList;
     public PageVersion Current => VersionList[^1];
+}
+
+/// <summary>Where a comment sits, as both products' REST APIs name it (v1/Data Center <c>extensions.location</c>).</summary>
+public static class CommentLocation
+{
+    public const string Footer = "footer";
+    public const string Inline = "inline";
 }
 
 /// <summary>Who may perform one operation on a restricted page.</summary>

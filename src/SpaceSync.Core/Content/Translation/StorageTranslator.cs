@@ -19,6 +19,8 @@ namespace SpaceSync.Core.Content.Translation
     /// emoticon or their text; <c>local-id</c>s, <c>data-layout</c>, <c>data-table-width</c>, <c>ac:breakout-*</c> and
     /// <c>ac:task-uuid</c> are dropped.</item>
     /// <item>Macros the target lacks are reported and kept.</item>
+    /// <item>Both ways: inline comment markers (<c>ac:inline-comment-marker</c>) are dropped, their text kept: each names a
+    /// comment of the source site only (no warning: inline comments do not cross, and the run reports them).</item>
     /// </list>
     /// A body that needs nothing comes back as the same string. Otherwise the tree is written out again, which
     /// also respells what the writer spells its own way (entities as characters or numeric references, empty
@@ -137,6 +139,12 @@ namespace SpaceSync.Core.Content.Translation
                         return;
                     case "ac:emoticon" when !_toCloud && e.Attributes.Any(a => IsEmojiAttribute(a.Name)):
                         output.Add(EmojiToEmoticon(e));
+                        Changed = true;
+                        return;
+                    case StorageVocabulary.InlineCommentMarker:
+                        // The anchor of one of the source site's inline comments: the target has no comment of that ref.
+                        // The text stays; the target's own anchors are put back where the body is written (InlineMarkers.Keep).
+                        output.AddRange(Walk(e.Children));
                         Changed = true;
                         return;
                     case "ac:structured-macro":

@@ -43,10 +43,16 @@ namespace SpaceSync.Core.Content.Translation
         /// <summary>Cloud task identifiers (<c>ac:task-uuid</c>) were dropped for Data Center.</summary>
         public const string TaskUuidDropped = "TaskUuidDropped";
 
+        /// <summary>
+        /// Inline comments of the target were anchored to text the write changed or removed: their markers could not be put
+        /// back, and the target shows those comments unanchored (Cloud: dangling; Data Center: resolved).
+        /// </summary>
+        public const string InlineAnchorsLost = "InlineAnchorsLost";
+
         public static IReadOnlyList<string> All { get; } = Array.AsReadOnly(new[]
         {
             UserNotMapped, PageNotPaired, MacroMissingOnTarget, AdfExtensionReplaced, AdfExtensionWithoutFallback,
-            EmojiReplaced, CloudAttributeDropped, LocalIdsDropped, TaskUuidDropped,
+            EmojiReplaced, CloudAttributeDropped, LocalIdsDropped, TaskUuidDropped, InlineAnchorsLost,
         });
     }
 }

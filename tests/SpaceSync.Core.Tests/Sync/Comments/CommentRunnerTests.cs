@@ -29,8 +29,9 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
         SyncRunner.RunAsync(dcSite ?? world.DcSite, cloudSite ?? world.CloudSite, world.State, world.Space,
             new SyncRunOptions { BodyTranslator = translator, FullListing = full }, EngineLog.None, None);
 
+    /// <summary>The footer comments (the seeded space has inline ones too, which never cross: see InlineCommentRunnerTests).</summary>
     private static List<Comment> Comments(EmulatorState state) =>
-        state.GetPages(RunnerWorld.Key).Where(p => p.Status == "current").SelectMany(p => p.Comments).ToList();
+        state.GetPages(RunnerWorld.Key).Where(p => p.Status == "current").SelectMany(p => p.Comments).Where(c => !c.IsInline).ToList();
 
     private void Show(SyncRunResult result)
     {
@@ -54,9 +55,13 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
         var first = await Sync(world, translator);
         Show(first);
         Assert.Empty(first.Errors);
-        // The seeded Data Center comments were copied by the first (structural) run.
+        // The seeded Data Center comments were copied by the first (structural) run; its inline ones were not, and were counted.
         Assert.Equal(Comments(world.Dc).Count, first.Count(SyncRunner_CommentCounts.Created));
         Assert.Equal(Comments(world.Dc).Count, Comments(world.Cloud).Count);
+        var dcInline = world.Dc.GetPages(RunnerWorld.Key).Where(p => p.Status == "current").SelectMany(p => p.Comments).Count(c => c.IsInline);
+        Assert.True(dcInline > 0, "the seeded space has inline comments");
+        Assert.InRange(first.Count("InlineComments"), 1, dcInline); // restricted pages (skipped) keep theirs to themselves
+        Assert.DoesNotContain(world.Cloud.GetPages(RunnerWorld.Key).SelectMany(p => p.Comments), c => c.IsInline);
 
         var taken = new List<long>();
         var dcPage = RunnerWorld.Leaf(world.Dc, taken);
