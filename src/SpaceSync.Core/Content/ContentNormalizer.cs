@@ -25,6 +25,8 @@ namespace SpaceSync.Core.Content
     /// whitespace-preserving elements (so the layout between two block macros does not count).</item>
     /// <item>Inline comment anchors: an <c>ac:inline-comment-marker</c> is replaced by its content
     /// (<see cref="StorageVocabulary.InlineCommentMarker"/>), so adding, resolving or losing an inline comment changes nothing.</item>
+    /// <item>The paragraph Cloud's editor puts around the text of a list item or table cell: <c>&lt;li&gt;&lt;p&gt;x&lt;/p&gt;&lt;/li&gt;</c>
+    /// is <c>&lt;li&gt;x&lt;/li&gt;</c> (one plain paragraph first, only blocks and macros after it).</item>
     /// </list>
     /// Everything else counts: element names, attribute values, text, comments, CDATA and its placement.
     /// </summary>
@@ -94,7 +96,37 @@ namespace SpaceSync.Core.Content
                 return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
             var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
                                        StorageVocabulary.IsBlock(e.Name) && !StorageVocabulary.IsTextBlock(e.Name);
-            return new StorageElement(e.Name, attributes, Clean(e.Children, elementOnlyCandidate));
+            var children = Clean(e.Children, elementOnlyCandidate);
+            return new StorageElement(e.Name, attributes, IsCell(e.Name) ? WithoutEditorParagraph(children) : children);
+        }
+
+        private static bool IsCell(string name) => name == "li" || name == "td" || name == "th";
+
+        // Cloud's editor keeps the text of a list item or table cell in a paragraph of its own (<li><p>x</p><ul>…</ul></li>,
+        // <td><p>x</p></td>); Data Center's writes it bare (<li>x<ul>…</ul></li>). One plain paragraph leading the cell,
+        // followed by nothing but other blocks and macros, is therefore the cell's own text.
+        private static List<StorageNode> WithoutEditorParagraph(List<StorageNode> children)
+        {
+            var first = children.FindIndex(n => !(n is StorageText t && IsBlank(t.Text)));
+            if (first < 0 || !(children[first] is StorageElement p) || p.Name != "p" || p.Attributes.Count > 0) return children;
+            for (var i = first + 1; i < children.Count; i++)
+            {
+                switch (children[i])
+                {
+                    case StorageText t when IsBlank(t.Text):
+                    case StorageComment _:
+                        continue;
+                    case StorageElement e when e.Name != "p" && e.Name != "br" &&
+                                                (StorageVocabulary.IsBlock(e.Name) || StorageVocabulary.IsMacro(e.Name)):
+                        continue;
+                    default:
+                        return children;
+                }
+            }
+            var result = new List<StorageNode>(children.Count + p.Children.Count);
+            result.AddRange(p.Children);
+            for (var i = first + 1; i < children.Count; i++) result.Add(children[i]);
+            return result;
         }
 
         private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>

@@ -59,6 +59,25 @@ public class ContentNormalizerTests
     }
 
     [Fact]
+    public void The_paragraph_Cloud_puts_around_a_list_item_or_cell_text_does_not_count()
+    {
+        // Cloud's editor stores <li><p>x</p></li> for Data Center's <li>x</li>, and the same for table cells.
+        Same("<ul><li>one</li><li>two <strong>2</strong></li></ul>", "<ul><li><p local-id=\"a1\">one</p></li><li><p>two <strong>2</strong></p></li></ul>");
+        Same("<table><tbody><tr><th>H</th></tr><tr><td>cell</td></tr></tbody></table>",
+             "<table><tbody><tr><th><p>H</p></th></tr><tr><td><p>cell</p></td></tr></tbody></table>");
+        Same("<ul><li>parent<ul><li>child</li></ul></li></ul>", "<ul><li><p>parent</p><ul><li><p>child</p></li></ul></li></ul>");
+        Same("<table><tbody><tr><td>see <ac:structured-macro ac:name=\"code\" /></td></tr></tbody></table>",
+             "<table><tbody><tr><td><p>see</p><ac:structured-macro ac:name=\"code\" /></td></tr></tbody></table>");
+        Assert.Equal("<ul><li>one</li></ul>", N("<ul><li><p local-id=\"a1\">one</p></li></ul>"));
+
+        // Two paragraphs, a paragraph after the text, a styled paragraph, text after it: real differences stay.
+        Different("<ul><li>ab</li></ul>", "<ul><li><p>a</p><p>b</p></li></ul>");
+        Different("<ul><li>a</li></ul>", "<ul><li><p style=\"text-align: center;\">a</p></li></ul>");
+        Different("<ul><li>a b</li></ul>", "<ul><li><p>a</p>b</li></ul>");
+        Different("<p>x</p>", "x");   // only inside list items and cells
+    }
+
+    [Fact]
     public void Declarations_of_the_implicit_prefixes_do_not_count_but_other_namespaces_are_kept()
     {
         Same("<div xmlns:ac=\"http://atlassian.com/content\" xmlns:ri=\"http://atlassian.com/resource/identifier\"><ac:link><ri:page ri:content-title=\"T\" /></ac:link></div>",

@@ -42,7 +42,9 @@ public sealed class CloudBodyConversionTests : SiteTest
         Assert.Matches($"<p local-id=\"{Hex12}\">First<br />line</p><p local-id=\"{Hex12}\" />", stored);
         Assert.Matches($"<table data-table-width=\"760\" data-layout=\"default\" ac:local-id=\"{Hex12}\"><tbody>", stored);
         Assert.Matches($"<ac:structured-macro ac:name=\"info\" ac:schema-version=\"1\" ac:local-id=\"{Hex12}\" ac:macro-id=\"{Uuid}\">", stored);
-        Assert.Matches($"<ul local-id=\"{Hex12}\"><li local-id=\"{Hex12}\">One</li></ul>", stored);
+        // A list item's text goes into a paragraph of its own; a cell's paragraph is not wrapped again.
+        Assert.Matches($"<ul local-id=\"{Hex12}\"><li local-id=\"{Hex12}\"><p local-id=\"{Hex12}\">One</p></li></ul>", stored);
+        Assert.Matches($"<td><p local-id=\"{Hex12}\">k1</p></td>", stored);
         Assert.Matches($"<ac:task><ac:task-id>1</ac:task-id><ac:task-uuid>{Uuid}</ac:task-uuid><ac:task-status>incomplete</ac:task-status>", stored);
         Assert.Contains("<ac:image ac:height=\"150\" ac:width=\"300\"><ri:attachment ri:filename=\"a.png\" /></ac:image>", stored, StringComparison.Ordinal);
         // Text, entities and CDATA are content: kept exactly.

@@ -13,6 +13,7 @@ namespace SpaceSync.Emulator.Cloud;
 /// macros, each a 12-digit hex id, where the element has none;</item>
 /// <item>tables get <c>data-table-width="760" data-layout="default"</c>; structured macros <c>ac:schema-version="1"</c>
 /// and an <c>ac:macro-id</c>; a task without one gets an <c>ac:task-uuid</c> (and an <c>ac:task-id</c>);</item>
+/// <item>the text of a list item or table cell in a paragraph of its own (<c>&lt;li&gt;&lt;p&gt;x&lt;/p&gt;&lt;/li&gt;</c>);</item>
 /// <item>attributes in Cloud's order (name, schema version, table width and layout, local id, macro id, then the rest
 /// by name), and empty elements written as <c>&lt;p /&gt;</c>, <c>&lt;br /&gt;</c>.</item>
 /// </list>
@@ -138,8 +139,60 @@ public static class CloudEditorConversion
 
         var children = e.Children.Select(c => Convert(c, ids)).ToList();
         if (e.Name == "ac:task") children = WithTaskIds(children, ids, ordinal);
+        if (e.Name is "li" or "td" or "th") children = WithTextInParagraphs(children, ids);
         return new Element(e.Name, Ordered(attributes), children);
     }
+
+    // Blocks Cloud's editor keeps apart in a list item or cell; every other run of content goes into a paragraph.
+    private static readonly HashSet<string> CellBlocks = new(StringComparer.Ordinal)
+    {
+        "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "blockquote", "pre", "div", "hr",
+        "ac:task-list", "ac:layout", "ac:adf-extension", "ac:placeholder",
+    };
+
+    // Macros Cloud's editor renders as blocks (the rest, such as status or jira, sit inside the text).
+    private static readonly HashSet<string> BlockMacros = new(StringComparer.Ordinal)
+    {
+        "code", "noformat", "info", "note", "warning", "tip", "panel", "expand", "toc", "children", "excerpt",
+        "excerpt-include", "include", "section", "column", "details", "pagetree", "recently-updated",
+        "contentbylabel", "attachments", "gallery", "view-file", "multimedia", "widget", "html", "roadmap",
+    };
+
+    /// <summary>
+    /// A list item's or table cell's text in a paragraph of its own, as Cloud's editor stores it
+    /// (<c>&lt;li&gt;x&lt;ul&gt;…</c> becomes <c>&lt;li&gt;&lt;p&gt;x&lt;/p&gt;&lt;ul&gt;…</c>, <c>&lt;td&gt;x&lt;/td&gt;</c> becomes
+    /// <c>&lt;td&gt;&lt;p&gt;x&lt;/p&gt;&lt;/td&gt;</c>); blocks and block macros stay where they are.
+    /// </summary>
+    private static List<Node> WithTextInParagraphs(List<Node> children, IdSource ids)
+    {
+        var result = new List<Node>(children.Count);
+        var run = new List<Node>();
+        void Flush()
+        {
+            if (run.Any(n => n is Element || n is Verbatim v && !IsBlank(v.Text)))
+                result.Add(new Element("p", new List<(string, string)> { ("local-id", ids.Hex(ids.Next(), "local")) }, new List<Node>(run)));
+            else result.AddRange(run);
+            run.Clear();
+        }
+        foreach (var child in children)
+        {
+            if (child is Element e && IsCellBlock(e))
+            {
+                Flush();
+                result.Add(child);
+            }
+            else run.Add(child);
+        }
+        Flush();
+        return result;
+    }
+
+    private static bool IsCellBlock(Element e) =>
+        CellBlocks.Contains(e.Name) ||
+        e.Name is "ac:structured-macro" or "ac:macro" && BlockMacros.Contains(e.Attribute("ac:name") ?? "");
+
+    // Text that is only layout; comments and CDATA are content.
+    private static bool IsBlank(string text) => string.IsNullOrWhiteSpace(text);
 
     /// <summary>A task without an id or uuid gets them, where Cloud puts them: id first, then uuid.</summary>
     private static List<Node> WithTaskIds(List<Node> children, IdSource ids, int ordinal)
