@@ -21,6 +21,12 @@ public sealed class EmulatorOptions
 
     public int SeedPages { get; set; }
 
+    /// <summary>
+    /// Cloud only: whether seeding files a few pages into folders and below a whiteboard (see Seeder.Seed), as real Cloud
+    /// spaces have them. On by default; --seed-no-folders seeds a tree of pages only, for a test about something else.
+    /// </summary>
+    public bool SeedFolders { get; set; } = true;
+
     /// <summary>Drives seeded content and fault randomness, so runs reproduce.</summary>
     public int Seed { get; set; } = 1;
 
@@ -113,6 +119,9 @@ public sealed class EmulatorOptions
                 case "--seed":
                     options.Seed = Int(flag, Value(), int.MinValue, int.MaxValue);
                     break;
+                case "--seed-no-folders":
+                    options.SeedFolders = false;
+                    break;
                 case "--latency-ms":
                     options.LatencyMs = Int(flag, Value(), 0, 600_000);
                     break;
@@ -155,7 +164,7 @@ public sealed class EmulatorOptions
                     options.SpaceAdmin = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --latency-ms, --rate-limit, --fail-percent, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --admin-time-zone, --server-time-zone, --not-space-admin.");
             }
         }
         if (!flavorGiven)

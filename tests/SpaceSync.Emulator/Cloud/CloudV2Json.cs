@@ -39,8 +39,8 @@ internal static partial class CloudV2Json
         ["authorId"] = v.Author.AccountId,
     };
 
-    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read).</summary>
-    public static JsonObject Page(Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read). Call under the state's lock.</summary>
+    public static JsonObject Page(EmulatorState state, Page p, string? bodyFormat, PageVersion? version = null)
     {
         var v = version ?? p.Current;
         var o = new JsonObject
@@ -50,11 +50,12 @@ internal static partial class CloudV2Json
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
         };
-        // The document types parentId/parentType as non-nullable strings: a top-level page omits them.
+        // The document types parentId/parentType as non-nullable strings: a top-level page omits them. A page below a
+        // folder or whiteboard names it, with its type (ParentContentType).
         if (p.ParentId is long parent)
         {
             o["parentId"] = Http.Id(parent);
-            o["parentType"] = "page";
+            o["parentType"] = state.ParentTypeOf(p) ?? "page";
         }
         o["position"] = p.Position;
         o["authorId"] = p.Creator.AccountId;

@@ -31,7 +31,7 @@ public static class EmulatorHost
         try
         {
             if (options.SeedSpace is { } key)
-                Seeder.Seed(state, key, options.SeedPages, options.Seed);
+                Seeder.Seed(state, key, options.SeedPages, options.Seed, folders: options.SeedFolders);
 
             var faults = new FaultInjector(options.Flavor, new FaultSettings
             {

@@ -39,9 +39,11 @@ public static class Seeder
     /// <summary>
     /// Seeds <paramref name="pageCount"/> pages below the home page of a new space <paramref name="spaceKey"/>, written
     /// and mentioning the four named people plus <paramref name="extraPeople"/> more ("Person 05", person05@example.com, …).
-    /// Call it before the site takes requests: it swaps the state's clock while it runs.
+    /// On Cloud, <paramref name="folders"/> (the default) then files a few pages into folders and below a whiteboard, as
+    /// Cloud teams do (see <see cref="AddContainers"/>); pass false for a test about something else that needs a tree of
+    /// pages only. Call it before the site takes requests: it swaps the state's clock while it runs.
     /// </summary>
-    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0)
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool folders = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
@@ -105,11 +107,34 @@ public static class Seeder
                 if (random.Next(2) == 0) state.AddLabels(post.Id, new[] { ("global", "weekly") });
                 if (random.Next(3) == 0) state.AddComment(post.Id, "<p>Nice summary.</p>", null, users[random.Next(users.Count)]);
             }
+            if (folders && state.Flavor == EmulatorFlavor.Cloud) AddContainers(state, space, home, tree.Select(t => t.Page).ToList());
             return space;
         }
         finally
         {
             state.Clock = previousClock;
+        }
+    }
+
+    /// <summary>
+    /// Cloud only, after everything else (so page, attachment and comment ids are the same with or without it): a folder
+    /// "Shared notes" below the home page holding the second top section, a folder "Drafts" inside it holding the third,
+    /// and a whiteboard "Planning board" below the first section holding that section's first child page. Each is placed
+    /// where its pages already were, so the tree without them is the tree as seeded. No page gets a new version.
+    /// </summary>
+    private static void AddContainers(EmulatorState state, Space space, Page home, IReadOnlyList<Page> pages)
+    {
+        lock (state.Gate)
+        {
+            if (pages.Count > 1)
+            {
+                var shared = state.CreateContainer("folder", space.Id, "Shared notes", home.Id);
+                state.PlaceBelow(pages[1], shared);
+                if (pages.Count > 2)
+                    state.PlaceBelow(pages[2], state.CreateContainer("folder", space.Id, "Drafts", shared.Id));
+            }
+            if (pages.Count > 0 && pages.Skip(1).FirstOrDefault(p => p.ParentId == pages[0].Id) is { } child)
+                state.PlaceBelow(child, state.CreateContainer("whiteboard", space.Id, "Planning board", pages[0].Id));
         }
     }
 
