@@ -60,6 +60,10 @@ namespace SpaceSync.Core.Sites
                 content => PageJson.FromContent(content, space));
         }
 
+        /// <summary>Data Center's page tree holds pages only: no page names a folder or whiteboard there, so nothing is asked.</summary>
+        public Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken) =>
+            Task.FromResult<SiteContainer?>(null);
+
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
             // status=any: current or trashed.

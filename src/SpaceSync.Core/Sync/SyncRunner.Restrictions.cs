@@ -206,7 +206,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var pages = side.Snapshot.Pages.Values.Select(p => read.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
-                return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies, site,
+                return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site,
                     side.Mode, side.HighWaterMark);
             }
 

@@ -30,6 +30,9 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         return await inner.GetPageAsync(pageId, cancellationToken);
     }
 
+    public Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken) =>
+        inner.GetContainerAsync(type, id, cancellationToken);
+
     public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
     {
         var page = await inner.CreatePageAsync(space, parentId, title, storageBody, cancellationToken);
