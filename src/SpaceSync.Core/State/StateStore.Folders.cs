@@ -1,34 +1,22 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SpaceSync.Core.Sites;
 
 namespace SpaceSync.Core.State
 {
-    /// <summary>A Cloud folder (or whiteboard, database, embed) holding synced pages, as a run last read it (StateSchema V6Folders).</summary>
-    public sealed record CloudFolderRecord
-    {
-        public string Id { get; init; } = "";
-        public string Type { get; init; } = "";
-        public string Title { get; init; } = "";
-        public string? ParentId { get; init; }
-        public string? ParentType { get; init; }
-        public int Version { get; init; }
-
-        public override string ToString() => $"Cloud {Type} {Id} \"{Title}\"";
-    }
-
-    // ---- folders
+    // ---- folders: the Cloud folders holding synced pages, as last read (see StateSchema V6Folders).
     public sealed partial class StateStore
     {
-        /// <summary>The space's Cloud folders as last read, by id order.</summary>
-        public IReadOnlyList<CloudFolderRecord> ListCloudFolders(string spaceKey)
+        /// <summary>The space's Cloud folders (and whiteboards, databases, embeds) as a run last read them, by id order.</summary>
+        public IReadOnlyList<SiteContainer> ListCloudFolders(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
             return Query("SELECT folder_id, type, title, parent_id, parent_type, version FROM cloud_folders WHERE space_key = $key ORDER BY folder_id",
-                r => new CloudFolderRecord
+                r => new SiteContainer
                 {
                     Id = r.GetString(0), Type = r.GetString(1), Title = r.GetString(2), ParentId = Text(r, 3), ParentType = Text(r, 4),
-                    Version = r.GetInt32(5),
+                    Version = r.GetInt32(5), Status = SitePageStatus.Current,
                 }, ("$key", spaceKey));
         }
 
@@ -37,7 +25,7 @@ namespace SpaceSync.Core.State
         /// page): they are now all the space's folders, the others are forgotten; otherwise they are added or updated.
         /// </summary>
         /// <exception cref="StateStoreException">WriteRejected when the space has no row (no baseline yet); nothing is written.</exception>
-        public void SaveCloudFolders(string spaceKey, IEnumerable<CloudFolderRecord> folders, bool replaceAll)
+        public void SaveCloudFolders(string spaceKey, IEnumerable<SiteContainer> folders, bool replaceAll)
         {
             Require(spaceKey, nameof(spaceKey));
             var rows = (folders ?? throw new ArgumentNullException(nameof(folders))).ToList();

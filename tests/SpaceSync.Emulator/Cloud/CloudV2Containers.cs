@@ -28,18 +28,18 @@ internal static class CloudV2Containers
                 // Without parentId the new folder sits at the space's top level (unlike a page, which v2 puts below the homepage).
                 var container = state.CreateContainer(type, space.Id, body.Str("title") ?? "Untitled " + type,
                     parentRaw is null ? null : Http.ParseId(parentRaw, "parentId"), ctx.Caller());
-                lock (state.Gate) return CloudV2Endpoints.Single(ctx, Container(state, container));
+                lock (state.Gate) return CloudV2Endpoints.Single(ctx, CloudV2Json.Container(state, container));
             });
 
             v2.MapGet($"/{collection}/{{id}}", (HttpContext ctx, EmulatorState state, string id) =>
             {
-                lock (state.Gate) return CloudV2Endpoints.Single(ctx, Container(state, Require(state, id, type)));
+                lock (state.Gate) return CloudV2Endpoints.Single(ctx, CloudV2Json.Container(state, CloudV2Endpoints.RequirePage(state, id, type)));
             });
 
             v2.MapDelete($"/{collection}/{{id}}", (HttpContext ctx, EmulatorState state, string id) =>
             {
                 Page container;
-                lock (state.Gate) container = Require(state, id, type);
+                lock (state.Gate) container = CloudV2Endpoints.RequirePage(state, id, type);
                 state.TrashPage(container.Id);
                 return Results.NoContent();
             });
@@ -49,7 +49,7 @@ internal static class CloudV2Containers
                 var limit = Math.Min(ctx.QueryInt("limit", 1, int.MaxValue) ?? 25, 250);
                 lock (state.Gate)
                 {
-                    var container = Require(state, id, type);
+                    var container = CloudV2Endpoints.RequirePage(state, id, type);
                     var results = new JsonArray();
                     foreach (var a in state.Ancestors(container).TakeLast(limit))
                         results.Add(new JsonObject { ["id"] = Http.Id(a.Id), ["type"] = a.Type });
@@ -57,36 +57,5 @@ internal static class CloudV2Containers
                 }
             });
         }
-    }
-
-    /// <summary>A folder or whiteboard of this <paramref name="type"/>; anything else (a page too) is 404, as in v2. Call under the lock.</summary>
-    private static Page Require(EmulatorState state, string raw, string type)
-    {
-        var content = state.RequirePage(Http.ParseId(raw, type + " id"));
-        return content.Type == type ? content : throw new StoreException(StoreErrorKind.NotFound, $"No {type} with id {raw}.");
-    }
-
-    /// <summary>FolderSingle / WhiteboardSingle. Call under the lock.</summary>
-    private static JsonObject Container(EmulatorState state, Page c)
-    {
-        var o = new JsonObject
-        {
-            ["id"] = Http.Id(c.Id),
-            ["type"] = c.Type,
-            ["status"] = c.Status,
-            ["title"] = c.Title,
-        };
-        if (c.ParentId is long parent)
-        {
-            o["parentId"] = Http.Id(parent);
-            o["parentType"] = state.ParentTypeOf(c) ?? "page";
-        }
-        o["position"] = c.Position;
-        o["authorId"] = c.Creator.AccountId;
-        o["ownerId"] = c.Creator.AccountId;
-        o["createdAt"] = Http.Utc(c.CreatedAt);
-        o["version"] = CloudV2Json.Version(c.Current);
-        o["_links"] = new JsonObject { ["webui"] = $"/spaces/{c.Space.Key}/{c.Type}/{c.Id}" };
-        return o;
     }
 }

@@ -344,11 +344,12 @@ internal static class CloudV2Endpoints
         return state.FindSpace(id) ?? throw new StoreException(missing, $"No space with id {raw}.");
     }
 
-    /// <summary>A page (or with <paramref name="type"/> "blogpost", a blog post); the other kind is 404, as in v2.</summary>
+    /// <summary>A page (or with <paramref name="type"/> "blogpost", "folder", "whiteboard", one of those); any other kind is 404, as in v2.</summary>
     internal static Page RequirePage(EmulatorState state, string raw, string type = "page")
     {
-        var page = state.RequirePage(Http.ParseId(raw, type == "page" ? "page id" : "blog post id"));
-        return page.Type == type ? page : throw new StoreException(StoreErrorKind.NotFound, $"No {(type == "page" ? "page" : "blog post")} with id {raw}.");
+        var name = type == "blogpost" ? "blog post" : type;
+        var page = state.RequirePage(Http.ParseId(raw, name + " id"));
+        return page.Type == type ? page : throw new StoreException(StoreErrorKind.NotFound, $"No {name} with id {raw}.");
     }
 
     internal static IResult Single(HttpContext ctx, JsonObject json, int status = 200)

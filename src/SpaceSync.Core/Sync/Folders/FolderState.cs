@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 
 namespace SpaceSync.Core.Sync
@@ -9,8 +10,8 @@ namespace SpaceSync.Core.Sync
     internal static class FolderState
     {
         /// <summary>The folders worth keeping: those read (an unreadable one is read again next time) and not in the trash.</summary>
-        public static IEnumerable<CloudFolderRecord> RecordsOf(SpaceSnapshot cloud) =>
-            cloud.Containers.Values.Where(c => c.Readable && !c.Trashed).Select(c => new CloudFolderRecord
+        public static IEnumerable<SiteContainer> RecordsOf(SpaceSnapshot cloud) =>
+            cloud.Containers.Values.Where(c => c.Readable && !c.Trashed).Select(c => new SiteContainer
             {
                 Id = c.Id, Type = c.Type, Title = c.Title, ParentId = c.ParentId, ParentType = c.ParentType, Version = c.Version,
             });
