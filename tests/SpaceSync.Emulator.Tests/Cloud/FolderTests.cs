@@ -69,6 +69,12 @@ public sealed class FolderTests : SiteTest
         Assert.DoesNotContain(Results((await Client.GetAsync($"/api/v2/pages?space-id={spaceId}&limit=250")).Expect(200)), p => Str(p, "id") == folderId);
         // The home page's children are pages: the folder is not one, and the page below it is the folder's, not the home page's.
         Assert.Empty(Results((await Client.GetAsync($"/api/v2/pages/{homeId}/children")).Expect(200)));
+
+        // CQL finds folders by their type, and pages without them.
+        var folders = Results((await Client.GetAsync($"/rest/api/content/search?cql={Uri.EscapeDataString("space = FOL and type = folder")}")).Expect(200));
+        Assert.Equal(new[] { (folderId, "folder") }, folders.Select(f => (Str(f, "id"), Str(f, "type"))));
+        var pages = Results((await Client.GetAsync($"/rest/api/content/search?cql={Uri.EscapeDataString("space = FOL and type = page")}")).Expect(200));
+        Assert.DoesNotContain(pages, p => Str(p, "id") == folderId);
     }
 
     [Fact]
