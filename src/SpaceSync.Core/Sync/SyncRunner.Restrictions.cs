@@ -191,7 +191,7 @@ namespace SpaceSync.Core.Sync
                     else if (PairOfPage(side, cursor) is { } pair && pair.ParentPairId is long parentPair && _byDc.Values.FirstOrDefault(p => p.Id == parentPair) is { } up)
                         parent = side == SyncSide.DataCenter ? up.DataCenterPageId : up.CloudPageId;
                     else parent = null;
-                    if (parent is null || !seen.Add(parent)) return;
+                    if (parent is null || snapshot.Containers.ContainsKey(parent) || !seen.Add(parent)) return; // ---- folders: no page
                     ids.Add(parent);
                     cursor = parent;
                 }

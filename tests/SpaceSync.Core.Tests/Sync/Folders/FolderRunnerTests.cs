@@ -175,4 +175,35 @@ public sealed class FolderRunnerTests
         world.AssertSidesEqual();
         NoForeignParentOnDataCenter(world);
     }
+
+    [Fact]
+    public async Task A_page_in_a_cloud_folder_the_account_cannot_read_stays_where_it_is_and_the_folder_id_is_asked_nothing_else()
+    {
+        await using var world = await SyncedWorldAsync();
+        var (parent, first, _) = Section(world.Dc);
+        var hidden = Folder(world, "Hidden folder", world.CloudTwin(parent).Id);
+        var twin = world.CloudTwin(first);
+        RunnerWorld.Move(world.Cloud, twin, hidden.Id);
+        RunnerWorld.Edit(world.Cloud, world.Cloud.FindPage(twin.Id)!, body: "<p>Edited in a folder nobody can read.</p>");
+        var cloudSpace = world.Cloud.FindSpaceByKey(RunnerWorld.Key)!.Id;
+        world.Cloud.CreatePage(cloudSpace, "New in the hidden folder", "<p>new</p>", hidden.Id);
+        var cloudSite = new InterceptingSite(world.CloudSite) { HideContainer = id => id == hidden.Id.ToString() };
+
+        // A change query: the restrictions of the changed pages and their ancestors are read, up to the folder and no further.
+        var run = await world.SyncAsync(cloudSite: cloudSite);
+
+        Assert.Equal(ListingMode.Changes, run.Listing);
+        Assert.Empty(run.Errors);
+        var dcPage = world.Dc.FindPage(first.Id)!;
+        Assert.Equal("<p>Edited in a folder nobody can read.</p>", dcPage.Current.Body); // the edit crosses
+        Assert.Equal(parent.Id, dcPage.ParentId);                                    // the place is left as it was
+        Assert.DoesNotContain(RunnerWorld.CurrentPages(world.Dc), p => p.Title == "New in the hidden folder");
+        var waiting = Assert.Single(run.Plan.Items, i => i.Title == "New in the hidden folder");
+        Assert.Contains("which could not be read", waiting.Action, StringComparison.Ordinal);
+        Assert.Contains("could not be read", Assert.Single(run.Plan.Folders).Action, StringComparison.Ordinal);
+        Assert.Contains(first.Id.ToString(), world.State.ListPairs(RunnerWorld.Key).Where(p => cloudSite.RestrictionReads.Contains(p.CloudPageId)).Select(p => p.DataCenterPageId)); // its restrictions were read...
+        Assert.DoesNotContain(hidden.Id.ToString(), cloudSite.RestrictionReads);                                 // ...but not its folder's
+        Assert.DoesNotContain(run.Plan.Actions, a => a.TargetId == hidden.Id.ToString() || a.Parent?.TargetId == hidden.Id.ToString());
+        NoForeignParentOnDataCenter(world);
+    }
 }
