@@ -27,6 +27,12 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool SeedInlineComments { get; set; } = true;
 
+    /// <summary>
+    /// Cloud only: whether seeding files a few pages into folders and below a whiteboard (see Seeder.Seed), as real Cloud
+    /// spaces have them. On by default; --seed-no-folders seeds a tree of pages only, for a test about something else.
+    /// </summary>
+    public bool SeedFolders { get; set; } = true;
+
     /// <summary>Drives seeded content and fault randomness, so runs reproduce.</summary>
     public int Seed { get; set; } = 1;
 
@@ -143,6 +149,9 @@ public sealed class EmulatorOptions
                 case "--seed":
                     options.Seed = Int(flag, Value(), int.MinValue, int.MaxValue);
                     break;
+                case "--seed-no-folders":
+                    options.SeedFolders = false;
+                    break;
                 case "--latency-ms":
                     options.LatencyMs = Int(flag, Value(), 0, 600_000);
                     break;
@@ -223,7 +232,7 @@ public sealed class EmulatorOptions
                     options.SeedInlineComments = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
             }
         }
         if (!flavorGiven)

@@ -73,6 +73,7 @@ namespace SpaceSync.Core.Reporting
             foreach (var warning in plan.Warnings) AddWarning(collection.Key, null, warning);
             if (plan.Refusal is PlanRefusal refusal) AddWarning(collection.Key, null, $"A sync would be refused ({refusal.Code}): {refusal.Message}");
             AddDrift(plan.Items);
+            AddDrift(plan.Folders);
         }
 
         /// <summary>A collection whose drift was given (piped from Get-SyncDrift): status and conflicts from the state only.</summary>

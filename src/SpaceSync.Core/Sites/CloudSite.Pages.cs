@@ -59,6 +59,15 @@ namespace SpaceSync.Core.Sites
             return document is null ? null : PageJson.FromCloudV2(document.RootElement, null);
         }
 
+        public async Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken)
+        {
+            if (!SiteContainer.IsContainerType(type))
+                throw new ArgumentException($"'{type}' is not a parent type Cloud documents ({string.Join(", ", SiteContainer.Types)}).", nameof(type));
+            if (string.IsNullOrEmpty(id)) throw new ArgumentException("An id is required.", nameof(id));
+            using var document = await _rest.GetJsonOrNullAsync(V2("/" + type + "s/" + Uri.EscapeDataString(id)), cancellationToken).ConfigureAwait(false);
+            return document is null ? null : PageJson.ContainerFromCloudV2(document.RootElement, type);
+        }
+
         public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
         {
             RequireSpace(space);
@@ -93,8 +102,15 @@ namespace SpaceSync.Core.Sites
             if (Content == ContentKind.BlogPost) throw new InvalidOperationException("A blog post has no parent page to move below.");
             // v2's PUT needs title and body with the parentId: take them from the page as it is now.
             var page = await ReadAtVersionAsync(pageId, plannedVersion, cancellationToken).ConfigureAwait(false);
-            return await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
+            var moved = await PutAsync(pageId, "current", page.Title, page.Body ?? "", plannedVersion, newParentId, cancellationToken).ConfigureAwait(false);
+            return Left(page, moved);
         }
+
+        /// <summary>The page after a move, naming the folder (or other non-page parent) it was taken out of.</summary>
+        private static SitePage Left(SitePage before, SitePage after) =>
+            before.HasNonPageParent && after.ParentId != before.ParentId
+                ? after with { LeftContainer = new SiteParent(before.ParentId!, before.ParentType!) }
+                : after;
 
         /// <summary>
         /// v2 has no way to put an existing page at the top level (a PUT's parentId names a parent; POST's root-level is
@@ -122,9 +138,10 @@ namespace SpaceSync.Core.Sites
                 // The answer is only {"pageId"}: the page is read again for its version and parent.
             }
 
-            return await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
+            var moved = await GetPageAsync(pageId, cancellationToken).ConfigureAwait(false)
                 ?? throw new SiteException(SiteErrorKind.NotFound,
                     $"PUT {url.AbsolutePath} on the Cloud site: page {pageId} could not be read after its move.", "PUT", url.AbsolutePath);
+            return Left(page, moved);
         }
 
         /// <summary>A current top-level page of the page's space other than the page itself (the homepage, usually).</summary>

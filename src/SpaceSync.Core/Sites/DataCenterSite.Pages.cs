@@ -65,6 +65,10 @@ namespace SpaceSync.Core.Sites
             CqlBatchRead.ReadAsync(_rest, Api, pageIds, CommentRequests.SearchLimit, "body.storage,version",
                 content => PageJson.FromContent(content, null) is { Body: not null } page ? page : null, GetPageAsync, cancellationToken);
 
+        /// <summary>Data Center's page tree holds pages only: no page names a folder or whiteboard there, so nothing is asked.</summary>
+        public Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken) =>
+            Task.FromResult<SiteContainer?>(null);
+
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
             // status=any: current or trashed.

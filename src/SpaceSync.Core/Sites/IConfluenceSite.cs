@@ -59,6 +59,13 @@ namespace SpaceSync.Core.Sites
         Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken);
 
         /// <summary>
+        /// A non-page parent a page names (<see cref="SitePage.ParentType"/>): Cloud v2 <c>GET /{type}s/{id}</c> for a folder,
+        /// whiteboard, database or embed; null when missing or not visible to the account (404). Data Center has none: null,
+        /// nothing sent. A type Cloud does not document (<see cref="SiteContainer.Types"/>) is an ArgumentException.
+        /// </summary>
+        Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken);
+
+        /// <summary>
         /// Creates a page below <paramref name="parentId"/> (null: at the top level of the space, beside the homepage).
         /// A POST is never repeated blindly: when the answer is lost the call fails with SiteErrorKind.OutcomeUnknown
         /// and the page may or may not exist; look for it with <see cref="FindPageByTitleAsync"/> (titles are unique
@@ -72,7 +79,8 @@ namespace SpaceSync.Core.Sites
         /// <summary>
         /// Moves the page below <paramref name="newParentId"/> (same space) as version <paramref name="plannedVersion"/> + 1,
         /// keeping title and body: reads the page first (both products need them in the PUT), and fails with
-        /// Conflict without writing when it is no longer at the planned version.
+        /// Conflict without writing when it is no longer at the planned version. A Cloud page that sat in a folder (or below
+        /// another non-page parent) leaves it: the answer's <see cref="SitePage.LeftContainer"/> names it.
         /// </summary>
         Task<SitePage> MovePageAsync(string pageId, int plannedVersion, string newParentId, CancellationToken cancellationToken);
 

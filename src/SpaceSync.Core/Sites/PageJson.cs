@@ -13,16 +13,16 @@ namespace SpaceSync.Core.Sites
             var version = JsonRead.Object(page, "version");
             var status = JsonRead.String(page, "status") ?? "";
             var spaceId = JsonRead.String(page, "spaceId");
-            var parentType = JsonRead.String(page, "parentType");
-            var parentId = JsonRead.String(page, "parentId");
+            var (parentId, parentType) = CloudParent(page);
             return new SitePage
             {
                 Id = RequireId(page, "Cloud"),
                 SpaceId = spaceId,
                 SpaceKey = space != null && (spaceId is null || spaceId == space.Id) ? space.Key : null,
                 Title = JsonRead.String(page, "title") ?? "",
-                // Pages may hang below folders or whiteboards on Cloud; the parent is whatever the site says.
-                ParentId = string.IsNullOrEmpty(parentId) || (parentType != null && parentType.Length == 0) ? null : parentId,
+                // Pages may hang below folders or whiteboards on Cloud: the parent is whatever the site says, with its type.
+                ParentId = parentId,
+                ParentType = parentType,
                 Status = StatusOf(status),
                 RawStatus = status,
                 Version = new SitePageVersion
@@ -35,6 +35,32 @@ namespace SpaceSync.Core.Sites
                            position.TryGetInt32(out var p) ? p : (int?)null,
                 Body = StorageBody(JsonRead.Object(page, "body")),
             };
+        }
+
+        /// <summary>Cloud v2 FolderSingle, WhiteboardSingle, DatabaseSingle or EmbedSingle: a parent of pages that is no page.</summary>
+        public static SiteContainer ContainerFromCloudV2(JsonElement content, string expectedType)
+        {
+            var (parentId, parentType) = CloudParent(content);
+            var status = JsonRead.String(content, "status") ?? "";
+            return new SiteContainer
+            {
+                Id = RequireId(content, "Cloud"),
+                Type = JsonRead.String(content, "type") is { Length: > 0 } type ? type : expectedType,
+                Title = JsonRead.String(content, "title") ?? "",
+                ParentId = parentId,
+                ParentType = parentType,
+                Status = StatusOf(status),
+                Version = Number(JsonRead.Object(content, "version"), "number"),
+            };
+        }
+
+        /// <summary>v2 parentId and parentType; a parent without a type is a page (older answers), none at all is the top level.</summary>
+        private static (string? Id, string? Type) CloudParent(JsonElement content)
+        {
+            var parentId = JsonRead.String(content, "parentId");
+            var parentType = JsonRead.String(content, "parentType");
+            if (string.IsNullOrEmpty(parentId) || (parentType != null && parentType.Length == 0)) return (null, null);
+            return (parentId, parentType ?? SiteContainer.PageType);
         }
 
         /// <summary>Data Center (and Cloud v1) Content, expanded with version and ancestors (and body.storage).</summary>

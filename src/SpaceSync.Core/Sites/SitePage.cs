@@ -42,8 +42,26 @@ namespace SpaceSync.Core.Sites
 
         public string Title { get; init; } = "";
 
-        /// <summary>The parent page's id; null for top-level pages (including the space homepage) and for trashed pages on Data Center.</summary>
+        /// <summary>
+        /// The parent's id; null for top-level pages (including the space homepage) and for trashed pages on Data Center. On
+        /// Cloud the parent may be a folder, whiteboard, database or embed rather than a page: see <see cref="ParentType"/>.
+        /// </summary>
         public string? ParentId { get; init; }
+
+        /// <summary>
+        /// What the parent is, as Cloud v2 says (<c>parentType</c>: "page", "folder", "whiteboard", "database", "embed"); null
+        /// when the site does not say (Data Center, whose parents are always pages) or there is no parent.
+        /// </summary>
+        public string? ParentType { get; init; }
+
+        /// <summary>The parent is content of another type than a page (a Cloud folder, whiteboard, database or embed).</summary>
+        public bool HasNonPageParent => ParentId != null && ParentType != null && ParentType != SiteContainer.PageType;
+
+        /// <summary>
+        /// Set by a move (<see cref="IConfluenceSite.MovePageAsync"/>, <see cref="IConfluenceSite.MovePageToTopLevelAsync"/>) that
+        /// took the page out of a non-page parent: that folder (or whiteboard, ...), as it was before the move.
+        /// </summary>
+        public SiteParent? LeftContainer { get; init; }
 
         public SitePageStatus Status { get; init; }
 

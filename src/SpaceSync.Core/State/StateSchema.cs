@@ -25,6 +25,8 @@ namespace SpaceSync.Core.State
             new SchemaMigration(4, "attachments: pairs of attachments on paired pages, with the versions and bytes last synced", Script(V4Attachments)),
             // ---- comments
             new SchemaMigration(5, "comments: pairs of footer comments on paired pages, and intents of comment creates", Script(V5Comments)),
+            // ---- folders
+            new SchemaMigration(6, "folders: the Cloud folders (and whiteboards, databases, embeds) holding synced pages, as last read", Script(V6Folders)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -201,6 +203,24 @@ CREATE TABLE comment_intents (
     body_hash         TEXT NOT NULL,
     created_at        TEXT NOT NULL,
     UNIQUE (space_key, source_side, source_comment_id)
+);
+";
+
+        // ---- folders
+        // A cache of Cloud facts, not sync state: the non-page parents the space's Cloud pages sit in (a folder may sit in
+        // another, so parent_type may be folder). A change query lists only changed pages, so a run that does not list every
+        // page takes the folders from here instead of reading each again; a run that lists every page replaces the rows.
+        private const string V6Folders = @"
+CREATE TABLE cloud_folders (
+    space_key   TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    folder_id   TEXT NOT NULL,
+    type        TEXT NOT NULL,
+    title       TEXT NOT NULL,
+    parent_id   TEXT,
+    parent_type TEXT,
+    version     INTEGER NOT NULL,
+    read_at     TEXT NOT NULL,
+    PRIMARY KEY (space_key, folder_id)
 );
 ";
     }

@@ -161,6 +161,7 @@ namespace SpaceSync.Core.State
                            WHERE p.space_key = $key ORDER BY c.conflict_id", key);
                     var history = Execute($"INSERT INTO {ArchiveSchema}.history SELECT * FROM main.history WHERE space_key = $key ORDER BY history_id", key);
                     Execute($"INSERT INTO {ArchiveSchema}.unsettled_pages SELECT * FROM main.unsettled_pages WHERE space_key = $key", key);
+                    Execute($"INSERT INTO {ArchiveSchema}.cloud_folders SELECT * FROM main.cloud_folders WHERE space_key = $key", key); // ---- folders
                     var attachments = Execute(
                         $"INSERT INTO {ArchiveSchema}.attachment_pairs SELECT * FROM main.attachment_pairs WHERE space_key = $key ORDER BY attachment_pair_id", key);
                     return new SpaceArchive(spaceKey, archivePath)

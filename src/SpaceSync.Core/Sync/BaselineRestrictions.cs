@@ -33,7 +33,8 @@ namespace SpaceSync.Core.Sync
                 {
                     if (id is null) continue;
                     var (snapshot, ids) = side == SyncSide.DataCenter ? (dc, dcIds) : (cl, cloudIds);
-                    for (var cursor = id; cursor != null && ids.Add(cursor);)
+                    // ---- folders: the walk stops at a Cloud folder that could not be read (no page, no restrictions to ask for)
+                    for (var cursor = id; cursor != null && !snapshot.Containers.ContainsKey(cursor) && ids.Add(cursor);)
                         cursor = snapshot.Pages.TryGetValue(cursor, out var page) ? page.ParentId : null;
                 }
             }

@@ -37,8 +37,8 @@ namespace SpaceSync.Core.Sync
             if (dcPages is null && cloudPages is null) return (plan, translator);
             return (BaselinePlanner.Plan(request with
             {
-                DataCenter = dcPages is null ? request.DataCenter : new SpaceSnapshot(SyncSide.DataCenter, dcPages, request.DataCenter.IsComplete),
-                Cloud = cloudPages is null ? request.Cloud : new SpaceSnapshot(SyncSide.Cloud, cloudPages, request.Cloud.IsComplete),
+                DataCenter = dcPages is null ? request.DataCenter : request.DataCenter.WithPages(dcPages),
+                Cloud = cloudPages is null ? request.Cloud : request.Cloud.WithPages(cloudPages),
             }), translator);
         }
 

@@ -132,6 +132,7 @@ namespace SpaceSync.Core.Sync
                 // The pairs need the space row; it gets its BaselineAt only once every pair is in.
                 state.SaveSpace(new SpaceRecord(space.Key, cloudSpace.Key));
                 spaceStarted = true;
+                state.SaveCloudFolders(space.Key, FolderState.RecordsOf(cl.Snapshot), replaceAll: true); // ---- folders
 
                 // One transaction per batch rather than per pair: each commit waits for the disk.
                 var saved = new Dictionary<string, PairRecord>(StringComparer.Ordinal); // by DC page id

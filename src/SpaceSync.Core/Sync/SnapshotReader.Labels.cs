@@ -47,7 +47,7 @@ namespace SpaceSync.Core.Sync
                 labels.TryGetValue(p.Id, out var read) ? p with { Labels = read }
                 : asLastSynced.TryGetValue(p.Id, out var kept) && kept != null && p.Status == PageStatus.Current ? p with { Labels = kept }
                 : p).ToList();
-            return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies,
+            return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies,
                 site, side.Mode, side.HighWaterMark);
         }
     }

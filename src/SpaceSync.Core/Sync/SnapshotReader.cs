@@ -127,7 +127,8 @@ namespace SpaceSync.Core.Sync
 
             // Every page changed before the site answered is in the listing: the next change query may start there.
             if (reader.FirstAnswerDate is { } answered) mark = Later(mark, answered);
-            return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: true), bodies, site, ListingMode.Full, mark);
+            var (resolved, containers) = await ResolveContainersAsync(site, side, pages, null, log, cancellationToken).ConfigureAwait(false);
+            return new SideSnapshot(side, space, new SpaceSnapshot(side, resolved, isComplete: true, containers), bodies, site, ListingMode.Full, mark);
         }
 
         /// <summary>
@@ -205,7 +206,8 @@ namespace SpaceSync.Core.Sync
             }
 
             if (answeredAt is { } answered) mark = Later(mark, answered);
-            return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: true),
+            var (resolved, containers) = await ResolveContainersAsync(site, side, pages, null, log, cancellationToken).ConfigureAwait(false);
+            return new SideSnapshot(side, space, new SpaceSnapshot(side, resolved, isComplete: true, containers),
                 bodies.ToDictionary(b => b.Key, b => b.Value.Body, StringComparer.Ordinal), site, ListingMode.Structural, mark);
         }
 
@@ -216,10 +218,12 @@ namespace SpaceSync.Core.Sync
         /// theirs in the query's answer; the others cost a request each). An incomplete
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
+        /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
         /// </summary>
         public static async Task<SideSnapshot?> ReadChangesAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
-            IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null)
+            IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
+            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -291,7 +295,8 @@ namespace SpaceSync.Core.Sync
                 pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
             }
 
-            return new SideSnapshot(side, space, new SpaceSnapshot(side, pages, isComplete: false),
+            var (resolved, containers) = await ResolveContainersAsync(site, side, pages, knownContainers, log, cancellationToken).ConfigureAwait(false);
+            return new SideSnapshot(side, space, new SpaceSnapshot(side, resolved, isComplete: false, containers),
                 bodies.ToDictionary(b => b.Key, b => b.Value.Body, StringComparer.Ordinal), site, ListingMode.Changes, changes.HighWaterMark);
         }
 
@@ -345,7 +350,8 @@ namespace SpaceSync.Core.Sync
         {
             Id = page.Id,
             Title = page.Title,
-            ParentId = page.ParentId,
+            ParentId = page.ParentId, // a folder's id until ResolveContainersAsync puts the page below the nearest page
+            Container = page.HasNonPageParent ? new SiteParent(page.ParentId!, page.ParentType!) : null,
             Version = page.Version.Number,
             Modified = page.Version.When,
             Status = status,

@@ -15,7 +15,15 @@ namespace SpaceSync.Core.Sync
     {
         public string Id { get; init; } = "";
         public string Title { get; init; } = "";
+        /// <summary>
+        /// The nearest page above this one (null: the top level). A Cloud page filed in a folder (or below a whiteboard,
+        /// database or embed) counts as a child of the page that holds the folder: folders exist on Cloud only, and the tree
+        /// both sites share is the tree of pages (docs/confluence-behaviours.md §3). Only while that folder could not be read
+        /// is this the folder's id (= <see cref="Container"/>), an unpaired parent the planner moves nothing below.
+        /// </summary>
         public string? ParentId { get; init; }
+        /// <summary>The folder (or other non-page parent) the page sits in directly, as the site named it; null below a page or at the top level.</summary>
+        public Sites.SiteParent? Container { get; init; }
         public int Version { get; init; }
         public DateTimeOffset Modified { get; init; }
         public PageStatus Status { get; init; } = PageStatus.Current;
@@ -41,7 +49,8 @@ namespace SpaceSync.Core.Sync
     /// </summary>
     public sealed class SpaceSnapshot
     {
-        public SpaceSnapshot(SyncSide side, IEnumerable<PageSnapshot> pages, bool isComplete)
+        public SpaceSnapshot(SyncSide side, IEnumerable<PageSnapshot> pages, bool isComplete,
+            IReadOnlyDictionary<string, ContainerSnapshot>? containers = null)
         {
             Side = side;
             IsComplete = isComplete;
@@ -52,11 +61,21 @@ namespace SpaceSync.Core.Sync
             }
 
             Pages = byId;
+            Containers = containers ?? new Dictionary<string, ContainerSnapshot>(StringComparer.Ordinal);
         }
 
         public SyncSide Side { get; }
         public bool IsComplete { get; }
         public IReadOnlyDictionary<string, PageSnapshot> Pages { get; }
+
+        /// <summary>
+        /// Cloud's folders (and whiteboards, databases, embeds) that hold pages of the space, by id: those the pages listed
+        /// name and their own non-page parents — on a change query also those known from earlier runs. Empty on Data Center.
+        /// </summary>
+        public IReadOnlyDictionary<string, ContainerSnapshot> Containers { get; }
+
+        /// <summary>The same side, completeness and containers with other pages (e.g. the same pages with their labels).</summary>
+        public SpaceSnapshot WithPages(IEnumerable<PageSnapshot> pages) => new SpaceSnapshot(Side, pages, IsComplete, Containers);
     }
 
     public enum PairStatus

@@ -18,6 +18,11 @@ namespace SpaceSync.Core.Sync
         Restricted,
         /// <summary>Archived on a site (Cloud's page archive): nothing is written to it or its twin; edits wait until it is restored.</summary>
         Archived,
+        /// <summary>
+        /// Not a page: a Cloud folder (or whiteboard, database, embed) holding synced pages. Data Center has no such thing, so
+        /// it stays on Cloud only and its pages sync below the nearest page above it (SyncPlan.Folders; never written).
+        /// </summary>
+        CloudFolder,
         Excluded,
         Unpaired,
     }
@@ -158,7 +163,7 @@ namespace SpaceSync.Core.Sync
         public bool MergesBody { get; init; }
     }
 
-    /// <summary>One page's standing between the sites, with the action a sync would take.</summary>
+    /// <summary>One page's standing between the sites, with the action a sync would take (or a Cloud folder's: DriftStatus.CloudFolder).</summary>
     public sealed record DriftItem
     {
         public string SpaceKey { get; init; } = "";
@@ -190,6 +195,13 @@ namespace SpaceSync.Core.Sync
         public PlanRefusal? Refusal { get; init; }
         /// <summary>Warnings about the whole plan rather than one page (e.g. a filter that could not decide), each once.</summary>
         public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+        /// <summary>
+        /// The Cloud folders (and whiteboards, databases, embeds) holding the space's synced pages, one DriftItem each with
+        /// status CloudFolder, CloudId the folder's id and no action: shown by Get-SyncDrift, never written anywhere. Kept out of
+        /// <see cref="Items"/>, which are pages.
+        /// </summary>
+        public IReadOnlyList<DriftItem> Folders { get; init; } = Array.Empty<DriftItem>();
 
         public int CountOf(SyncActionKind kind) => Actions.Count(a => a.Kind == kind);
     }

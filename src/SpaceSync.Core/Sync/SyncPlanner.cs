@@ -129,6 +129,7 @@ namespace SpaceSync.Core.Sync
                 if (_request.SyncLabels) PlanLabels();
                 PlanRestrictionWrites();
                 PlaceBelowSurvivingParents();
+                NoteMovesOutOfFolders(); // ---- folders
                 PlanAttachments();
                 var (actions, items) = Ordered();
                 return new SyncPlan
@@ -138,6 +139,7 @@ namespace SpaceSync.Core.Sync
                     Actions = actions,
                     Refusal = DeleteGuard(actions),
                     Warnings = PlanWarnings(),
+                    Folders = FolderItems(), // ---- folders
                 };
             }
 
@@ -370,6 +372,12 @@ namespace SpaceSync.Core.Sync
                     return ParentRef.Created(action);
                 }
 
+                if (UnreadableContainerProblem(source, parentId, target) is string folderProblem) // ---- folders
+                {
+                    problem = folderProblem;
+                    return null;
+                }
+
                 if (childTitle != null && ScopeOf(source.Side, parentId).IsOut)
                 {
                     return ScopeTopOn(target, childTitle, out problem);
@@ -460,7 +468,8 @@ namespace SpaceSync.Core.Sync
                 view.BodyHash = page.BodyHash;
                 view.Modified = page.Modified;
                 view.InTrash = page.Status == PageStatus.Trashed;
-                (view.ParentKey, view.UnpairedParentId) = ParentKeyOf(side, page.ParentId);
+                // ---- folders: a page in a Cloud folder that could not be read stays where the pair last saw it
+                (view.ParentKey, view.UnpairedParentId) = InUnreadableContainer(snapshot, page) ? (pair.ParentKey, null) : ParentKeyOf(side, page.ParentId);
 
                 if (pair.Status == PairStatus.Active && view.InTrash) view.Changes |= PageChanges.Trashed;
                 if (pair.Status == PairStatus.Trashed && !view.InTrash) view.Changes |= PageChanges.Restored;
@@ -853,17 +862,17 @@ namespace SpaceSync.Core.Sync
                         Reason = warning is null ? action.Reason : action.Reason + "; " + warning,
                     };
                     if (warning is null) continue;
-
-                    var index = _items.FindIndex(item => item.ActionIds.Contains(action.Id));
-                    if (index >= 0)
-                    {
-                        var item = _items[index];
-                        _items[index] = item with
-                        {
-                            Warnings = item.Warnings.Concat(new[] { $"\"{action.Title}\": {warning}." }).ToList(),
-                        };
-                    }
+                    WarnOnItemOf(action.Id, $"\"{action.Title}\": {warning}.");
                 }
+            }
+
+            /// <summary>Adds <paramref name="warning"/> to the drift item that holds action <paramref name="actionId"/>.</summary>
+            private void WarnOnItemOf(int actionId, string warning)
+            {
+                var index = _items.FindIndex(item => item.ActionIds.Contains(actionId));
+                if (index < 0) return;
+                var item = _items[index];
+                _items[index] = item with { Warnings = item.Warnings.Concat(new[] { warning }).ToList() };
             }
 
             /// <summary>Where a page whose parent pair <paramref name="lost"/> is gone on <paramref name="target"/> goes there.</summary>

@@ -192,7 +192,7 @@ namespace SpaceSync.Core.Sync
                     else if (PairOfPage(side, cursor) is { } pair && pair.ParentPairId is long parentPair && _byDc.Values.FirstOrDefault(p => p.Id == parentPair) is { } up)
                         parent = side == SyncSide.DataCenter ? up.DataCenterPageId : up.CloudPageId;
                     else parent = null;
-                    if (parent is null || !seen.Add(parent)) return;
+                    if (parent is null || snapshot.Containers.ContainsKey(parent) || !seen.Add(parent)) return; // ---- folders: no page
                     ids.Add(parent);
                     cursor = parent;
                 }
@@ -207,7 +207,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 var pages = side.Snapshot.Pages.Values.Select(p => read.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
-                return new SideSnapshot(side.Side, side.Space, new SpaceSnapshot(side.Side, pages, side.Snapshot.IsComplete), side.Bodies, site,
+                return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site,
                     side.Mode, side.HighWaterMark);
             }
 

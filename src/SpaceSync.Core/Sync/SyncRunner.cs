@@ -425,6 +425,7 @@ namespace SpaceSync.Core.Sync
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
                 _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                RecordFolders(); // ---- folders
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);
                 await ReadRestrictionsAsync(ct).ConfigureAwait(false);
@@ -445,7 +446,8 @@ namespace SpaceSync.Core.Sync
                 {
                     var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
-                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct, Translator).ConfigureAwait(false);
+                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct, Translator,
+                        side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null).ConfigureAwait(false); // ---- folders
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
@@ -1013,6 +1015,7 @@ namespace SpaceSync.Core.Sync
                     target.Version = moved.Version.Number;
                     target.ParentId = parentId;
                     message += (writesContent ? "," : "") + (parentId is null ? " moved to the top level" : $" moved below page {parentId}");
+                    if (moved.LeftContainer is { } left) message += $", out of Cloud {left.Type} {left.Id}"; // ---- folders
                 }
 
                 progress.Add(History("update-" + SideWord(action.Target), progress, action, before, action.Reason));

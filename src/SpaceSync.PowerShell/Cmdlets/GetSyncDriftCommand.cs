@@ -8,7 +8,10 @@ using SpaceSync.Core.Sync;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
-    /// <summary>One DriftItem per page that is not in sync (all pages with -IncludeInSync). Writes nothing, but -PlanPath saves the plan.</summary>
+    /// <summary>
+    /// One DriftItem per page that is not in sync (all pages with -IncludeInSync), then one per Cloud folder holding synced
+    /// pages (status CloudFolder). Writes nothing, but -PlanPath saves the plan.
+    /// </summary>
     [Cmdlet(VerbsCommon.Get, "SyncDrift")]
     [OutputType(typeof(DriftItem))]
     public sealed class GetSyncDriftCommand : SpaceRunCmdlet
@@ -58,6 +61,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             run.Output(result.Plan.Items.Where(i => IncludeInSync || i.Status != DriftStatus.InSync));
+            run.Output(result.Plan.Folders); // Cloud folders: no page, no twin, always a difference between the sites
         }
 
         protected override void EndProcessing()

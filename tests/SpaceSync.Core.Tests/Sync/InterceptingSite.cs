@@ -30,6 +30,12 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         return await inner.GetPageAsync(pageId, cancellationToken);
     }
 
+    /// <summary>Answers a folder (or whiteboard) as missing, as a 404 would (gone, or not visible to the account).</summary>
+    public Func<string, bool>? HideContainer { get; set; }
+
+    public Task<SiteContainer?> GetContainerAsync(string type, string id, CancellationToken cancellationToken) =>
+        HideContainer?.Invoke(id) == true ? Task.FromResult<SiteContainer?>(null) : inner.GetContainerAsync(type, id, cancellationToken);
+
     public async Task<SitePage> CreatePageAsync(SiteSpace space, string? parentId, string title, string storageBody, CancellationToken cancellationToken)
     {
         var page = await inner.CreatePageAsync(space, parentId, title, storageBody, cancellationToken);
@@ -115,9 +121,15 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     // ---- restrictions
     public Task<PageRestrictions?> GetPageRestrictionsAsync(string pageId, CancellationToken cancellationToken) =>
         inner.GetPageRestrictionsAsync(pageId, cancellationToken);
+    /// <summary>Every page id whose restrictions were asked for.</summary>
+    public List<string> RestrictionReads { get; } = new();
+
     public Task<IReadOnlyDictionary<string, PageRestrictions>> ReadPageRestrictionsAsync(IReadOnlyCollection<string> pageIds,
-        CancellationToken cancellationToken) =>
-        inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
+        CancellationToken cancellationToken)
+    {
+        RestrictionReads.AddRange(pageIds);
+        return inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
+    }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
 

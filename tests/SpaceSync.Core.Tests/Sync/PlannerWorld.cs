@@ -146,13 +146,37 @@ internal sealed class PlannerWorld
             MaxDeletePercent = maxDeletePercent,
             Force = force,
             DataCenter = new SpaceSnapshot(SyncSide.DataCenter, _dc.Values, DataCenterComplete),
-            Cloud = new SpaceSnapshot(SyncSide.Cloud, _cloud.Values, CloudComplete),
+            Cloud = new SpaceSnapshot(SyncSide.Cloud, _cloud.Values, CloudComplete, _folders),
             Pairs = _pairs,
             Filter = Filter,
             SyncLabels = SyncLabels,
             Restrictions = Restrictions,
             PairPolicies = pairPolicies,
         });
+
+    // ---- folders
+    private readonly Dictionary<string, ContainerSnapshot> _folders = new(StringComparer.Ordinal);
+
+    /// <summary>A Cloud folder (or whiteboard, ...) below <paramref name="parentId"/> (a Cloud page id or another folder's id; null: top level).</summary>
+    public PlannerWorld Folder(string id, string title, string? parentId, string type = "folder", bool readable = true)
+    {
+        var parentType = parentId is null ? null : _folders.TryGetValue(parentId, out var parent) ? parent.Type : "page";
+        _folders[id] = readable
+            ? new ContainerSnapshot { Id = id, Type = type, Title = title, ParentId = parentId, ParentType = parentType, Version = 1 }
+            : new ContainerSnapshot { Id = id, Type = type, Readable = false };
+        return this;
+    }
+
+    /// <summary>
+    /// Files a Cloud page (by id) into folder <paramref name="folderId"/>, as the snapshot reader gives it: the folder named
+    /// as its container, its parent the nearest page above the folder — or, when that cannot be resolved, the folder's id.
+    /// </summary>
+    public PlannerWorld InFolder(string cloudId, string folderId)
+    {
+        var (above, resolved) = FolderTree.PageAbove(folderId, _folders);
+        var type = _folders.TryGetValue(folderId, out var folder) ? folder.Type : "folder";
+        return ChangeById(SyncSide.Cloud, cloudId, p => p with { Container = new Core.Sites.SiteParent(folderId, type), ParentId = resolved ? above : folderId });
+    }
 
     // ---- labels
     /// <summary>content.labels for the plan: merge the labels read.</summary>

@@ -90,7 +90,7 @@ internal static class CloudV2Endpoints
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => depth == "all" || p.ParentId is null)
                     .Where(p => title is null || p.Title == title)).ToList();
-                return Paged(ctx, pages, DefaultLimit, p => CloudV2Json.Page(p, bodyFormat));
+                return Paged(ctx, pages, DefaultLimit, p => CloudV2Json.Page(state, p, bodyFormat));
             }
         });
 
@@ -110,7 +110,7 @@ internal static class CloudV2Endpoints
                     .Where(p => ids.Count == 0 || ids.Contains(p.Id))
                     .Where(p => statuses.Contains(p.Status))
                     .Where(p => title is null || p.Title == title)).ToList();
-                return Paged(ctx, pages, DefaultLimit, p => CloudV2Json.Page(p, bodyFormat));
+                return Paged(ctx, pages, DefaultLimit, p => CloudV2Json.Page(state, p, bodyFormat));
             }
         });
 
@@ -128,7 +128,7 @@ internal static class CloudV2Endpoints
                 if (versionNumber is int n)
                     version = page.Versions.FirstOrDefault(v => v.Number == n)
                         ?? throw new StoreException(StoreErrorKind.NotFound, $"Page {id} has no version {n}.");
-                var json = CloudV2Json.Page(page, bodyFormat, version);
+                var json = CloudV2Json.Page(state, page, bodyFormat, version);
                 if (ctx.QueryBool("include-labels"))
                     json["labels"] = Optional(page.Labels.Select(CloudV2Json.Label), $"/wiki/api/v2/pages/{page.Id}/labels");
                 if (ctx.QueryBool("include-versions"))
@@ -154,7 +154,7 @@ internal static class CloudV2Endpoints
                 var space = RequireSpace(state, spaceId, StoreErrorKind.BadRequest);
                 long? parent = rootLevel ? null : parentRaw is null ? space.HomepageId is 0 ? null : space.HomepageId : Http.ParseId(parentRaw, "parentId");
                 var page = state.CreatePage(space.Id, body.Str("title") ?? "", storage, parent, ctx.Caller());
-                return Single(ctx, CloudV2Json.Page(page, "storage"));
+                return Single(ctx, CloudV2Json.Page(state, page, "storage"));
             }
         });
 
@@ -180,7 +180,7 @@ internal static class CloudV2Endpoints
                     Move: parentRaw is not null, NewParentId: parentRaw is null ? null : Http.ParseId(parentRaw, "parentId"),
                     Message: body["version"].Str("message"));
                 state.UpdatePage(pageId, update, ctx.Caller());
-                return Single(ctx, CloudV2Json.Page(page, "storage"));
+                return Single(ctx, CloudV2Json.Page(state, page, "storage"));
             }
         });
 
@@ -216,7 +216,7 @@ internal static class CloudV2Endpoints
                 var page = RequirePage(state, id);
                 var results = new JsonArray();
                 foreach (var a in state.Ancestors(page).TakeLast(limit))
-                    results.Add(new JsonObject { ["id"] = Http.Id(a.Id), ["type"] = "page" });
+                    results.Add(new JsonObject { ["id"] = Http.Id(a.Id), ["type"] = a.Type }); // folders and whiteboards with their type
                 return Http.Json(new JsonObject { ["results"] = results, ["_links"] = new JsonObject { ["base"] = Base(ctx) } });
             }
         });
@@ -331,6 +331,7 @@ internal static class CloudV2Endpoints
 
         CloudV2Comments.Map(v2);
         CloudV2BlogPosts.Map(v2);
+        CloudV2Containers.Map(v2);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -343,11 +344,12 @@ internal static class CloudV2Endpoints
         return state.FindSpace(id) ?? throw new StoreException(missing, $"No space with id {raw}.");
     }
 
-    /// <summary>A page (or with <paramref name="type"/> "blogpost", a blog post); the other kind is 404, as in v2.</summary>
+    /// <summary>A page (or with <paramref name="type"/> "blogpost", "folder", "whiteboard", one of those); any other kind is 404, as in v2.</summary>
     internal static Page RequirePage(EmulatorState state, string raw, string type = "page")
     {
-        var page = state.RequirePage(Http.ParseId(raw, type == "page" ? "page id" : "blog post id"));
-        return page.Type == type ? page : throw new StoreException(StoreErrorKind.NotFound, $"No {(type == "page" ? "page" : "blog post")} with id {raw}.");
+        var name = type == "blogpost" ? "blog post" : type;
+        var page = state.RequirePage(Http.ParseId(raw, name + " id"));
+        return page.Type == type ? page : throw new StoreException(StoreErrorKind.NotFound, $"No {name} with id {raw}.");
     }
 
     internal static IResult Single(HttpContext ctx, JsonObject json, int status = 200)

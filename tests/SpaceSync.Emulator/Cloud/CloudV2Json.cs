@@ -39,8 +39,8 @@ internal static partial class CloudV2Json
         ["authorId"] = v.Author.AccountId,
     };
 
-    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read).</summary>
-    public static JsonObject Page(Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read). Call under the state's lock.</summary>
+    public static JsonObject Page(EmulatorState state, Page p, string? bodyFormat, PageVersion? version = null)
     {
         var v = version ?? p.Current;
         var o = new JsonObject
@@ -50,12 +50,7 @@ internal static partial class CloudV2Json
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
         };
-        // The document types parentId/parentType as non-nullable strings: a top-level page omits them.
-        if (p.ParentId is long parent)
-        {
-            o["parentId"] = Http.Id(parent);
-            o["parentType"] = "page";
-        }
+        AddParent(o, state, p);
         o["position"] = p.Position;
         o["authorId"] = p.Creator.AccountId;
         o["ownerId"] = p.Creator.AccountId;
@@ -69,6 +64,37 @@ internal static partial class CloudV2Json
             ["editui"] = $"/pages/resumedraft.action?draftId={p.Id}",
             ["tinyui"] = "/x/" + TinyId(p.Id),
         };
+        return o;
+    }
+
+    /// <summary>
+    /// parentId and parentType of a page, folder or whiteboard. The document types both as non-nullable strings: content at
+    /// the top level omits them. Content below a folder or whiteboard names it, with its type (ParentContentType).
+    /// </summary>
+    private static void AddParent(JsonObject o, EmulatorState state, Page p)
+    {
+        if (p.ParentId is not long parent) return;
+        o["parentId"] = Http.Id(parent);
+        o["parentType"] = state.ParentTypeOf(p) ?? "page";
+    }
+
+    /// <summary>FolderSingle / WhiteboardSingle. Call under the state's lock.</summary>
+    public static JsonObject Container(EmulatorState state, Page c)
+    {
+        var o = new JsonObject
+        {
+            ["id"] = Http.Id(c.Id),
+            ["type"] = c.Type,
+            ["status"] = c.Status,
+            ["title"] = c.Title,
+        };
+        AddParent(o, state, c);
+        o["position"] = c.Position;
+        o["authorId"] = c.Creator.AccountId;
+        o["ownerId"] = c.Creator.AccountId;
+        o["createdAt"] = Http.Utc(c.CreatedAt);
+        o["version"] = Version(c.Current);
+        o["_links"] = new JsonObject { ["webui"] = $"/spaces/{c.Space.Key}/{c.Type}/{c.Id}" };
         return o;
     }
 

@@ -33,7 +33,7 @@ public static class EmulatorHost
         try
         {
             if (options.SeedSpace is { } key)
-                Seeder.Seed(state, key, options.SeedPages, options.Seed, inlineComments: options.SeedInlineComments);
+                Seeder.Seed(state, key, options.SeedPages, options.Seed, inlineComments: options.SeedInlineComments, folders: options.SeedFolders);
 
             var faults = new FaultInjector(options.Flavor, new FaultSettings
             {

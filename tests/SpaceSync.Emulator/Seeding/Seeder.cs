@@ -45,8 +45,11 @@ public static class Seeder
     /// "This page describes" (a marker in its body, no new version), some with a reply, some resolved: real spaces have
     /// them, and a syncer meets them in every comment listing. Turn it off only for a test about something else that
     /// needs bodies without markers.
+    /// On Cloud, <paramref name="folders"/> (the default) then files a few pages into folders and below a whiteboard, as
+    /// Cloud teams do (see <see cref="AddContainers"/>); pass false for a test about something else that needs a tree of
+    /// pages only.
     /// </summary>
-    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool inlineComments = true)
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool inlineComments = true, bool folders = true)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
@@ -121,11 +124,34 @@ public static class Seeder
             }
             // Its own dice, so the rest of the seeded content is the same with or without inline comments.
             if (inlineComments) AddInlineComments(state, new Random(seed ^ 0x1C0), tree.Select(t => t.Page).ToList(), users);
+            if (folders && state.Flavor == EmulatorFlavor.Cloud) AddContainers(state, space, home, tree.Select(t => t.Page).ToList());
             return space;
         }
         finally
         {
             state.Clock = previousClock;
+        }
+    }
+
+    /// <summary>
+    /// Cloud only, after everything else (so page, attachment and comment ids are the same with or without it): a folder
+    /// "Shared notes" below the home page holding the second top section, a folder "Drafts" inside it holding the third,
+    /// and a whiteboard "Planning board" below the first section holding that section's first child page. Each is placed
+    /// where its pages already were, so the tree without them is the tree as seeded. No page gets a new version.
+    /// </summary>
+    private static void AddContainers(EmulatorState state, Space space, Page home, IReadOnlyList<Page> pages)
+    {
+        lock (state.Gate)
+        {
+            if (pages.Count > 1)
+            {
+                var shared = state.CreateContainer("folder", space.Id, "Shared notes", home.Id);
+                state.PlaceBelow(pages[1], shared);
+                if (pages.Count > 2)
+                    state.PlaceBelow(pages[2], state.CreateContainer("folder", space.Id, "Drafts", shared.Id));
+            }
+            if (pages.Count > 0 && pages.Skip(1).FirstOrDefault(p => p.ParentId == pages[0].Id) is { } child)
+                state.PlaceBelow(child, state.CreateContainer("whiteboard", space.Id, "Planning board", pages[0].Id));
         }
     }
 

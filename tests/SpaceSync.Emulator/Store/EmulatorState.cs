@@ -294,11 +294,19 @@ public sealed class EmulatorState : IDisposable
 
     // ---------------------------------------------------------------- pages
 
-    /// <summary>All pages (current and trashed), optionally of one space, in id order.</summary>
+    /// <summary>All pages and blog posts (current and trashed), optionally of one space, in id order; folders and whiteboards are not pages.</summary>
     public IReadOnlyList<Page> GetPages(string? spaceKey = null)
     {
         lock (Gate)
-            return _pages.Values.Where(p => spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase))
+            return _pages.Values.Where(p => !p.IsContainer && (spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase)))
+                .OrderBy(p => p.Id).ToList();
+    }
+
+    /// <summary>The Cloud folders and whiteboards (current and trashed), optionally of one space, in id order.</summary>
+    public IReadOnlyList<Page> GetContainers(string? spaceKey = null)
+    {
+        lock (Gate)
+            return _pages.Values.Where(p => p.IsContainer && (spaceKey is null || string.Equals(p.Space.Key, spaceKey, StringComparison.OrdinalIgnoreCase)))
                 .OrderBy(p => p.Id).ToList();
     }
 
@@ -344,6 +352,35 @@ public sealed class EmulatorState : IDisposable
         }
     }
 
+    /// <summary>
+    /// Creates a Cloud folder or whiteboard (<paramref name="type"/>) below <paramref name="parentId"/> (a page, folder or
+    /// whiteboard), or at the space's top level when null. Data Center has neither: that flavour refuses. Folder titles need not
+    /// be unique in a space (unlike page titles), and a container has no body; it gets version 1 like any content.
+    /// </summary>
+    public Page CreateContainer(string type, long spaceId, string title, long? parentId, User? author = null)
+    {
+        if (!Page.IsContainerType(type))
+            throw new ArgumentException($"'{type}' is not a container type (folder, whiteboard).", nameof(type));
+        lock (Gate)
+        {
+            if (Flavor != EmulatorFlavor.Cloud)
+                throw new StoreException(StoreErrorKind.BadRequest, $"Only the Cloud flavour has {type}s: Data Center's page tree holds pages only.");
+            var space = _spaces.GetValueOrDefault(spaceId)
+                ?? throw new StoreException(StoreErrorKind.NotFound, $"No space with id {spaceId}.");
+            return AddPage(space, title, "", parentId, author ?? Admin, null, type);
+        }
+    }
+
+    /// <summary>
+    /// Seeding only: puts a page below a container without a new version, as a drag in Cloud's page tree does. Call under
+    /// the lock, before the site takes requests.
+    /// </summary>
+    internal void PlaceBelow(Page page, Page container)
+    {
+        page.ParentId = container.Id;
+        page.Position = NextPosition(page.Space, container.Id);
+    }
+
     private Page AddPage(Space space, string title, string body, long? parentId, User author, string? message, string type = "page")
     {
         title = CheckTitle(title);
@@ -356,8 +393,8 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.BadRequest, $"The parent page {pid} is in space {parent.Space.Key}, not {space.Key}.");
         }
         var now = Now();
-        EnsureTitleFree(space, title, null, type, now);
-        var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type == "page" ? NextPosition(space, parentId) : 0 };
+        if (!Page.IsContainerType(type)) EnsureTitleFree(space, title, null, type, now);
+        var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type != "blogpost" ? NextPosition(space, parentId) : 0 };
         page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
         _pages.Add(page.Id, page);
         return page;
@@ -491,7 +528,11 @@ public sealed class EmulatorState : IDisposable
     internal List<Page> Children(Page page) =>
         _pages.Values.Where(p => p.ParentId == page.Id && p.Status == "current").OrderBy(p => p.Position).ThenBy(p => p.Id).ToList();
 
-    /// <summary>Ancestors root first. Call under the lock.</summary>
+    /// <summary>What the page's parent is ("page", "folder", "whiteboard"), or null at the top level. Call under the lock.</summary>
+    internal string? ParentTypeOf(Page page) =>
+        page.ParentId is long id && _pages.TryGetValue(id, out var parent) ? parent.Type : null;
+
+    /// <summary>Ancestors root first (pages, folders and whiteboards alike). Call under the lock.</summary>
     internal List<Page> Ancestors(Page page)
     {
         var list = new List<Page>();
@@ -500,8 +541,8 @@ public sealed class EmulatorState : IDisposable
         return list;
     }
 
-    /// <summary>Current children the request's caller may see, in position order. Call under the lock.</summary>
-    internal List<Page> VisibleChildren(Page page) => Children(page).Where(Visible).ToList();
+    /// <summary>Current child pages (not folders or whiteboards) the request's caller may see, in position order. Call under the lock.</summary>
+    internal List<Page> VisibleChildren(Page page) => Children(page).Where(p => !p.IsContainer && Visible(p)).ToList();
 
     /// <summary>Pages of a space the caller may see, any status. Call under the lock.</summary>
     internal IEnumerable<Page> PagesOf(Space space) => _pages.Values.Where(p => p.Space == space && Visible(p));

@@ -100,7 +100,11 @@ public sealed class PageVersion
     public bool MinorEdit { get; }
 }
 
-/// <summary>A page or a blog post (same life cycle: versions, trash, labels, attachments, comments; blog posts have no parent).</summary>
+/// <summary>
+/// A page or a blog post (same life cycle: versions, trash, labels, attachments, comments; blog posts have no parent), or on
+/// Cloud a folder or whiteboard: content that holds pages in the tree without being a page (no body; v2 serves it on its
+/// own endpoints, never among pages). Containers share the id sequence and the parent links with pages.
+/// </summary>
 public sealed class Page
 {
     internal Page(long id, Space space, User creator, DateTimeOffset createdAt, string type = "page")
@@ -114,15 +118,21 @@ public sealed class Page
 
     public long Id { get; }
 
-    /// <summary>"page" or "blogpost".</summary>
+    /// <summary>"page", "blogpost", or (Cloud) "folder" or "whiteboard".</summary>
     public string Type { get; }
 
     public bool IsBlogPost => Type == "blogpost";
+
+    /// <summary>A Cloud folder or whiteboard: a parent of pages in the tree that is not a page itself.</summary>
+    public bool IsContainer => IsContainerType(Type);
+
+    /// <summary>The content types that may hold pages without being pages (Cloud v2's non-page parentType values this emulator models).</summary>
+    public static bool IsContainerType(string type) => type is "folder" or "whiteboard";
     public Space Space { get; }
     public User Creator { get; }
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>Null for a top-level page (the home page is one).</summary>
+    /// <summary>Null for a top-level page (the home page is one); may name a folder or whiteboard on Cloud.</summary>
     public long? ParentId { get; internal set; }
 
     /// <summary>Parent before the page went to the trash; restore puts it back there if it still exists.</summary>
