@@ -96,8 +96,10 @@ namespace SpaceSync.Core.Content
                 return new StorageElement(e.Name, attributes, CleanAttributesOnly(e.Children));
             var elementOnlyCandidate = StorageVocabulary.IsUnit(e.Name) ||
                                        StorageVocabulary.IsBlock(e.Name) && !StorageVocabulary.IsTextBlock(e.Name);
-            var children = Clean(e.Children, elementOnlyCandidate);
-            return new StorageElement(e.Name, attributes, IsCell(e.Name) ? WithoutEditorParagraph(children) : children);
+            // The editor's paragraph goes before the cleaning, so that the cell's text is cleaned as the cell's own
+            // (a second pass then finds exactly what the first left: normalizing stays idempotent).
+            var children = IsCell(e.Name) ? WithoutEditorParagraph(e.Children) : e.Children;
+            return new StorageElement(e.Name, attributes, Clean(children, elementOnlyCandidate));
         }
 
         private static bool IsCell(string name) => name == "li" || name == "td" || name == "th";
@@ -105,10 +107,12 @@ namespace SpaceSync.Core.Content
         // Cloud's editor keeps the text of a list item or table cell in a paragraph of its own (<li><p>x</p><ul>…</ul></li>,
         // <td><p>x</p></td>); Data Center's writes it bare (<li>x<ul>…</ul></li>). One plain paragraph leading the cell,
         // followed by nothing but other blocks and macros, is therefore the cell's own text.
-        private static List<StorageNode> WithoutEditorParagraph(List<StorageNode> children)
+        private static IReadOnlyList<StorageNode> WithoutEditorParagraph(IReadOnlyList<StorageNode> children)
         {
-            var first = children.FindIndex(n => !(n is StorageText t && IsBlank(t.Text)));
-            if (first < 0 || !(children[first] is StorageElement p) || p.Name != "p" || p.Attributes.Count > 0) return children;
+            var first = 0;
+            while (first < children.Count && children[first] is StorageText blank && IsBlank(blank.Text)) first++;
+            if (first == children.Count || !(children[first] is StorageElement p) || p.Name != "p" ||
+                p.Attributes.Any(a => !StorageVocabulary.IsCosmeticAttribute(a.Name))) return children;
             for (var i = first + 1; i < children.Count; i++)
             {
                 switch (children[i])

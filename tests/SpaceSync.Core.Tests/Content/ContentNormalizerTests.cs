@@ -67,7 +67,9 @@ public class ContentNormalizerTests
              "<table><tbody><tr><th><p>H</p></th></tr><tr><td><p>cell</p></td></tr></tbody></table>");
         Same("<ul><li>parent<ul><li>child</li></ul></li></ul>", "<ul><li><p>parent</p><ul><li><p>child</p></li></ul></li></ul>");
         Same("<table><tbody><tr><td>see <ac:structured-macro ac:name=\"code\" /></td></tr></tbody></table>",
-             "<table><tbody><tr><td><p>see</p><ac:structured-macro ac:name=\"code\" /></td></tr></tbody></table>");
+             "<table><tbody><tr><td><p>see </p><ac:structured-macro ac:name=\"code\" /></td></tr></tbody></table>");
+        Same("<table><tbody><tr><td><ac:structured-macro ac:name=\"status\" /> <ac:structured-macro ac:name=\"status\" /></td></tr></tbody></table>",
+             "<table><tbody><tr><td><p><ac:structured-macro ac:name=\"status\" /> <ac:structured-macro ac:name=\"status\" /></p></td></tr></tbody></table>");
         Assert.Equal("<ul><li>one</li></ul>", N("<ul><li><p local-id=\"a1\">one</p></li></ul>"));
 
         // Two paragraphs, a paragraph after the text, a styled paragraph, text after it: real differences stay.

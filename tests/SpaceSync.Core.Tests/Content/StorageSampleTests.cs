@@ -52,7 +52,8 @@ public class StorageSampleTests
         Assert.Contains("ri:account-id=\"557058:3f2a9c1e-7b4d-4e8a-9f0c-1d2e3f4a5b6c\"", canonical);
         Assert.Contains("ac:emoji-fallback=\"😄\" ac:emoji-id=\"1f604\" ac:emoji-shortname=\":smile:\" ac:name=\"blue-star\"", canonical);
         Assert.Contains("<![CDATA[def f(x):\n    return x  *  2\n]]>", canonical);
-        Assert.Contains("<p><ac:link><ri:user ri:account-id=\"712020:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\" /></ac:link></p>", canonical);
+        // The cell's paragraph is the editor's: the cell's own text.
+        Assert.Contains("<td><ac:link><ri:user ri:account-id=\"712020:0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d\" /></ac:link></td>", canonical);
     }
 
     [Fact]
