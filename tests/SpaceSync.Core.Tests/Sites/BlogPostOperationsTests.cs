@@ -37,6 +37,7 @@ public sealed class BlogPostOperationsTests
         Assert.True(site.State.FindPage(long.Parse(created.Id))!.IsBlogPost);
         Assert.Null(created.ParentId);
         await Assert.ThrowsAsync<ArgumentException>(() => posts.CreatePageAsync(space, pages[0].Id, "Below a page", "<p/>", None));
+        site.State.IndexEverythingQueued(); // Data Center finds a blog post by title through search: a few seconds on
         var found = await posts.FindPageByTitleAsync(space, "Release notes 4.2", None);
         Assert.Equal(created.Id, found?.Id);
         Assert.Null(await site.Client.FindPageByTitleAsync(site.Space, "Release notes 4.2", None));

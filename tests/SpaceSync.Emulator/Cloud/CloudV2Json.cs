@@ -39,19 +39,22 @@ internal static partial class CloudV2Json
         ["authorId"] = v.Author.AccountId,
     };
 
-    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read).</summary>
-    public static JsonObject Page(Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>
+    /// A page at its current version, or at <paramref name="version"/> when given (historical read), or as the search
+    /// index holds it (<paramref name="indexed"/>: a listing sorted by modification date).
+    /// </summary>
+    public static JsonObject Page(Page p, string? bodyFormat, PageVersion? version = null, IndexedPage? indexed = null)
     {
-        var v = version ?? p.Current;
+        var v = indexed?.AtVersion ?? version ?? p.Current;
         var o = new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["status"] = indexed?.Status ?? (version is not null && version != p.Current ? "historical" : p.Status),
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
         };
         // The document types parentId/parentType as non-nullable strings: a top-level page omits them.
-        if (p.ParentId is long parent)
+        if ((indexed is null ? p.ParentId : indexed.ParentId) is long parent)
         {
             o["parentId"] = Http.Id(parent);
             o["parentType"] = "page";
@@ -72,15 +75,15 @@ internal static partial class CloudV2Json
         return o;
     }
 
-    /// <summary>BlogPostBulk/BlogPostSingle.</summary>
-    public static JsonObject BlogPost(Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>BlogPostBulk/BlogPostSingle (as the search index holds it when <paramref name="indexed"/> is given).</summary>
+    public static JsonObject BlogPost(Page p, string? bodyFormat, PageVersion? version = null, IndexedPage? indexed = null)
     {
-        var v = version ?? p.Current;
+        var v = indexed?.AtVersion ?? version ?? p.Current;
         var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
         return new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["status"] = indexed?.Status ?? (version is not null && version != p.Current ? "historical" : p.Status),
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
             ["authorId"] = p.Creator.AccountId,

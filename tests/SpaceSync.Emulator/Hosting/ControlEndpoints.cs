@@ -134,6 +134,25 @@ internal static class ControlEndpoints
             return Http.Json(new JsonObject { ["spaceAdmin"] = state.AdminIsSpaceAdmin });
         });
 
+        // The search index's lag (CQL and Cloud v2 modified-date listings show a write this much later).
+        group.MapGet("/index-lag", () => IndexLagJson(state));
+        group.MapPut("/index-lag", async (HttpContext context) =>
+        {
+            JsonNode? body;
+            try
+            {
+                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            }
+            catch (JsonException e)
+            {
+                return Results.BadRequest(new { message = "Body must be JSON like {\"seconds\":5}: " + e.Message });
+            }
+            if (body?["seconds"] is not JsonValue value || !value.TryGetValue<double>(out var seconds) || seconds < 0 || seconds > 86_400)
+                return Results.BadRequest(new { message = "Body must be JSON like {\"seconds\":5}: a number of seconds between 0 and 86400 (0 = indexed at once)." });
+            state.IndexLag = TimeSpan.FromSeconds(seconds);
+            return IndexLagJson(state);
+        });
+
         group.MapPut("/faults", async (HttpContext context) =>
         {
             FaultSettings? settings;
@@ -202,4 +221,7 @@ internal static class ControlEndpoints
         ["email"] = u.Email,
         ["timeZone"] = u.TimeZone,
     };
+
+    private static IResult IndexLagJson(EmulatorState state) =>
+        Http.Json(new JsonObject { ["seconds"] = state.IndexLag.TotalSeconds, ["queued"] = state.IndexQueueLength });
 }

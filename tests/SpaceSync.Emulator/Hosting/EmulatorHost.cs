@@ -25,6 +25,7 @@ public static class EmulatorHost
         {
             PostingZone = site.IsCloud ? TimeZoneInfo.Utc : site.ServerZone,
             MaxAttachmentBytes = options.MaxAttachmentBytes,
+            IndexLag = options.IndexLag,
         };
         if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
         MediaHost? media = null;

@@ -13,7 +13,7 @@ public sealed record PageUpdate(int VersionNumber, string? Title, string? Body, 
 /// One lock guards everything (the emulator serves tests, not load), ids come from counters so a
 /// seeded run reproduces, attachment bytes live in a private temp folder.
 /// </summary>
-public sealed class EmulatorState : IDisposable
+public sealed partial class EmulatorState : IDisposable
 {
     private readonly Dictionary<long, Space> _spaces = new();
     private readonly Dictionary<long, Page> _pages = new();
@@ -314,7 +314,9 @@ public sealed class EmulatorState : IDisposable
         EnsureTitleFree(space, title, null, type, now);
         var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type == "page" ? NextPosition(space, parentId) : 0 };
         page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
+        page.LastModified = now;
         _pages.Add(page.Id, page);
+        QueueIndex(page.Id);
         return page;
     }
 
@@ -369,6 +371,7 @@ public sealed class EmulatorState : IDisposable
                 page.ParentBeforeTrash = null;
                 page.Position = NextPosition(page.Space, back);
                 page.Status = "current";
+                Touch(page);
                 return page;
             }
 
@@ -393,8 +396,11 @@ public sealed class EmulatorState : IDisposable
                 }
                 page.ParentId = update.NewParentId;
                 page.Position = NextPosition(page.Space, update.NewParentId);
+                QueueIndexWithDescendants(page);
             }
             page.VersionList.Add(new PageVersion(current + 1, title, update.Body ?? page.Current.Body, author, Now(), update.Message, update.MinorEdit));
+            page.LastModified = page.Current.When;
+            QueueIndex(page.Id);
             return page;
         }
     }
@@ -412,10 +418,12 @@ public sealed class EmulatorState : IDisposable
             {
                 child.ParentId = page.ParentId;
                 child.Position = NextPosition(page.Space, page.ParentId);
+                QueueIndexWithDescendants(child);
             }
             page.ParentBeforeTrash = page.ParentId;
             page.ParentId = null;
             page.Status = "trashed";
+            Touch(page);
         }
     }
 
@@ -431,12 +439,18 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.Forbidden,
                     $"Cannot purge content with id {id}: {viewer.DisplayName} does not have permission to administer space {page.Space.Key}, which purging from the trash requires.");
             _pages.Remove(id);
+            QueueIndex(id);
             foreach (var attachment in page.AttachmentList)
             {
                 _attachments.Remove(attachment.Id);
+                QueueIndex(attachment.Id);
                 foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
             }
-            foreach (var comment in page.CommentList) _comments.Remove(comment.Id);
+            foreach (var comment in page.CommentList)
+            {
+                _comments.Remove(comment.Id);
+                QueueIndex(comment.Id);
+            }
             if (page.Space.HomepageId == id) page.Space.HomepageId = 0;
         }
     }
@@ -492,6 +506,8 @@ public sealed class EmulatorState : IDisposable
             {
                 page.ParentId = target.Id;
                 page.Position = NextPosition(page.Space, target.Id);
+                Touch(page);
+                QueueIndexWithDescendants(page);
                 return page;
             }
             if (target == page) throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved relative to itself.");
@@ -501,6 +517,8 @@ public sealed class EmulatorState : IDisposable
             var at = siblings.IndexOf(target) + (position == "after" ? 1 : 0);
             siblings.Insert(at, page);
             for (var i = 0; i < siblings.Count; i++) siblings[i].Position = i;
+            Touch(page);
+            QueueIndexWithDescendants(page);
             return page;
         }
     }
@@ -525,6 +543,7 @@ public sealed class EmulatorState : IDisposable
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}; only current pages can be archived.");
             page.Status = "archived";
+            QueueIndex(page.Id);
         }
     }
 
@@ -542,6 +561,7 @@ public sealed class EmulatorState : IDisposable
                 page.Position = NextPosition(page.Space, null);
             }
             page.Status = "current";
+            QueueIndexWithDescendants(page);
         }
     }
 
@@ -657,7 +677,11 @@ public sealed class EmulatorState : IDisposable
                 var key = pre + ":" + name;
                 if (!_labels.TryGetValue(key, out var label))
                     _labels[key] = label = new Label(_nextLabelId++, pre, name);
-                if (!page.LabelList.Contains(label)) page.LabelList.Add(label);
+                if (!page.LabelList.Contains(label))
+                {
+                    page.LabelList.Add(label);
+                    Touch(page);
+                }
             }
             return page.LabelList.ToList();
         }
@@ -673,6 +697,7 @@ public sealed class EmulatorState : IDisposable
             var label = page.LabelList.Find(l => l.Name == lower)
                 ?? throw new StoreException(StoreErrorKind.NotFound, $"Label '{name}' is not on content {pageId}.");
             page.LabelList.Remove(label);
+            Touch(page);
         }
     }
 
@@ -704,6 +729,8 @@ public sealed class EmulatorState : IDisposable
             attachment.VersionList.Add(new AttachmentVersion(1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, attachment.CreatedAt, mediaType));
             page.AttachmentList.Add(attachment);
             _attachments.Add(id, attachment);
+            QueueIndex(id);
+            Touch(page);
             return attachment;
         }
     }
@@ -717,6 +744,8 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
             EnsureEditable(attachment.Page);
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
             return attachment;
         }
     }
@@ -731,6 +760,8 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
             EnsureEditable(attachment.Page);
             attachment.Status = "trashed";
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
         }
     }
 
@@ -748,6 +779,8 @@ public sealed class EmulatorState : IDisposable
             _attachments.Remove(attachmentId);
             attachment.Page.AttachmentList.Remove(attachment);
             foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
         }
     }
 
@@ -788,6 +821,7 @@ public sealed class EmulatorState : IDisposable
             comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
             page.CommentList.Add(comment);
             _comments.Add(comment.Id, comment);
+            QueueIndex(comment.Id);
             return comment;
         }
     }
@@ -805,6 +839,7 @@ public sealed class EmulatorState : IDisposable
             if (string.IsNullOrWhiteSpace(body))
                 throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
             comment.VersionList.Add(new PageVersion(current + 1, "Re: " + comment.Page.Title, body, author ?? Admin, Now(), message, false));
+            QueueIndex(comment.Id);
             return comment;
         }
     }
@@ -823,6 +858,7 @@ public sealed class EmulatorState : IDisposable
             {
                 comment.Page.CommentList.Remove(c);
                 _comments.Remove(c.Id);
+                QueueIndex(c.Id);
             }
         }
     }
