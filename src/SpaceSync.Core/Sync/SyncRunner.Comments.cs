@@ -121,9 +121,9 @@ namespace SpaceSync.Core.Sync
                 var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
                            _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
                 var dcComments = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
-                    full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                    full ? null : _readMarks.DataCenterChangesSince - _dcSite.SearchLag, ct).ConfigureAwait(false);
                 var cloudComments = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
-                    full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                    full ? null : _readMarks.CloudChangesSince - _cloudSite.SearchLag, ct).ConfigureAwait(false);
                 var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
                 if (!planOnly)
                     foreach (var intent in intents) work.Recover(intent);
