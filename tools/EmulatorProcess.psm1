@@ -2,6 +2,10 @@
 # demo and the Pester suite: the module under test talks to it over real HTTP on loopback.
 
 function Start-ConfluenceEmulator {
+    # -IndexLagSeconds: how long a write takes to reach the emulator's search index (CQL, Cloud's modified-date
+    # listings). The emulator's own default is the real behaviour, a few seconds; here it is 0 unless asked for, because
+    # the scenarios and the demo run a sync right after their edits, standing for a scheduled run that finds them
+    # indexed. IndexLag.Tests.ps1 passes a lag and waits it out.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [ValidateSet('cloud', 'datacenter')] [string] $Flavor,
@@ -9,6 +13,7 @@ function Start-ConfluenceEmulator {
         [string] $SeedSpace,
         [int] $SeedPages,
         [int] $Seed = 1,
+        [ValidateRange(0, 86400)] [double] $IndexLagSeconds = 0,
         [string[]] $ExtraArguments = @(),
         [string] $Configuration = 'Release',
         [int] $TimeoutSeconds = 60
@@ -20,6 +25,7 @@ function Start-ConfluenceEmulator {
     $arguments = @($dll, '--flavor', $Flavor, '--urls', 'http://127.0.0.1:0')
     if ($ContextPath) { $arguments += '--context-path', $ContextPath }
     if ($SeedSpace) { $arguments += '--seed-space', $SeedSpace, '--seed-pages', $SeedPages, '--seed', $Seed }
+    $arguments += '--index-lag-seconds', $IndexLagSeconds.ToString([Globalization.CultureInfo]::InvariantCulture)
     $arguments += $ExtraArguments
 
     $log = Join-Path ([IO.Path]::GetTempPath()) ("spacesync-emulator-{0}-{1}.log" -f $Flavor, [guid]::NewGuid().ToString('n').Substring(0, 8))
