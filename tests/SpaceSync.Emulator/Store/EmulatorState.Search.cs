@@ -77,7 +77,7 @@ public sealed partial class EmulatorState
     /// <summary>The index's pages and blog posts the caller may see, after indexing what is due. Call under the lock.</summary>
     internal IEnumerable<IndexedPage> IndexedPages()
     {
-        CatchUpIndex();
+        IndexWhatIsDue();
         return _indexedPages.Values.Where(e => Visible(e.Page));
     }
 
@@ -99,7 +99,7 @@ public sealed partial class EmulatorState
             return;
         }
         var due = Now() + _indexLag;
-        // An earlier queued write is indexed first; it then takes this one along (the content's state at that time).
+        // A write queued earlier and not yet due takes this one along: the index takes the content as it is by then.
         if (!_indexDue.TryGetValue(contentId, out var queued) || due < queued) _indexDue[contentId] = due;
     }
 
@@ -123,7 +123,11 @@ public sealed partial class EmulatorState
         QueueIndex(page.Id);
     }
 
-    private void CatchUpIndex()
+    /// <summary>
+    /// Takes into the index what is due by now. Searches call it first, and so do writes, before they change anything: a
+    /// queued write is indexed at its due time, before any later write to the same content. Call under the lock.
+    /// </summary>
+    private void IndexWhatIsDue()
     {
         if (_indexDue.Count == 0) return;
         var now = Clock.GetUtcNow();

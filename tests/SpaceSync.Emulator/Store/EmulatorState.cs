@@ -354,6 +354,7 @@ public sealed partial class EmulatorState : IDisposable
         ArgumentNullException.ThrowIfNull(update);
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             EnsureEditable(page);
             author ??= Admin;
@@ -410,6 +411,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             if (page.Status == "trashed")
                 throw new StoreException(StoreErrorKind.NotFound, $"Page {id} is already in the trash.");
@@ -432,6 +434,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             if (page.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is not in the trash; only trashed pages can be purged.");
@@ -486,6 +489,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             var target = RequirePage(targetId);
@@ -535,6 +539,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             if (Flavor != EmulatorFlavor.Cloud)
                 throw new StoreException(StoreErrorKind.BadRequest, "Only the Cloud flavour archives pages: Data Center's REST API has no archived page status.");
             var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
@@ -552,6 +557,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
             if (page.Status != "archived")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}, not archived.");
@@ -664,6 +670,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             foreach (var (prefix, rawName) in labels)
@@ -691,6 +698,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             var lower = (name ?? "").Trim().ToLowerInvariant();
@@ -716,6 +724,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureNotArchived(page);
             if (page.Status != "current")
@@ -739,6 +748,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Page.Id != pageId || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
@@ -755,6 +765,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Status != "current" || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
@@ -770,6 +781,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
@@ -807,6 +819,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureNotArchived(page);
             if (page.Status != "current")
@@ -831,6 +844,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var comment = RequireComment(id);
             EnsureNotArchived(comment.Page);
             var current = comment.Current.Number;
@@ -849,6 +863,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var comment = RequireComment(id);
             EnsureNotArchived(comment.Page);
             var doomed = new List<Comment> { comment };
