@@ -190,6 +190,21 @@ function Set-ConfluenceEmulatorSpaceAdmin {
     Invoke-RestMethod -Method Put -Uri $uri -ContentType 'application/json' -Body (@{ spaceAdmin = [bool]$SpaceAdmin } | ConvertTo-Json -Compress)
 }
 
+function Set-ConfluenceEmulatorIndexLag {
+    <#
+    .SYNOPSIS
+        Sets how long a write takes to reach an emulator's search index (PUT /__emulator/index-lag): CQL and Cloud's
+        modified-date listings show it that much later. 0 also indexes everything queued at once. Returns {seconds, queued};
+        called without -Seconds it only reads them.
+    .EXAMPLE
+        Set-ConfluenceEmulatorIndexLag $dc -Seconds 0; Set-ConfluenceEmulatorIndexLag $dc -Seconds 8   # the lag elapses now
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Nullable[double]] $Seconds)
+    $uri = "$(Get-EmulatorOrigin $Emulator)/__emulator/index-lag"
+    if ($null -eq $Seconds) { return Invoke-RestMethod -Uri $uri }
+    Invoke-RestMethod -Method Put -Uri $uri -ContentType 'application/json' -Body (@{ seconds = [double]$Seconds } | ConvertTo-Json -Compress)
+}
+
 function Invoke-EmulatorApi {
     # One REST call to an emulator with its default credentials (Cloud Basic, Data Center Bearer).
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
@@ -272,4 +287,4 @@ function Copy-EmulatorAttachments {
 
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
     Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
-    Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin
+    Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin, Set-ConfluenceEmulatorIndexLag
