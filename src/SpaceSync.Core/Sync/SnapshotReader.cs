@@ -203,10 +203,11 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>
-        /// The change query: pages modified since <paramref name="since"/> (minus <paramref name="overlap"/>), the
-        /// space's trash (trashing makes no version), and <paramref name="alsoRead"/> (pages left unsettled by the
-        /// last run, whose change lies before the mark), with bodies for those whose version moved (changed pages bring
-        /// theirs in the query's answer; the others cost a request each). An incomplete
+        /// The change query: pages modified since <paramref name="since"/> (minus <paramref name="overlap"/>, the site's
+        /// search lag), the space's trash (trashing makes no version), and <paramref name="alsoRead"/> (pages left
+        /// unsettled by the last run, whose change lies before the mark, or edited during this run: read by id whatever
+        /// the search says), with bodies for those whose version moved (changed pages bring theirs in the query's
+        /// answer; the others cost a request each). Hits at or below the version last synced change nothing. An incomplete
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
         /// </summary>
