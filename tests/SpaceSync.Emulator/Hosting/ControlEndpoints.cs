@@ -138,15 +138,8 @@ internal static class ControlEndpoints
         group.MapGet("/index-lag", () => IndexLagJson(state));
         group.MapPut("/index-lag", async (HttpContext context) =>
         {
-            JsonNode? body;
-            try
-            {
-                body = await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
-            }
-            catch (JsonException e)
-            {
-                return Results.BadRequest(new { message = "Body must be JSON like {\"seconds\":5}: " + e.Message });
-            }
+            var (body, refusal) = await ReadJsonAsync(context, "{\"seconds\":5}");
+            if (refusal is not null) return refusal;
             if (body?["seconds"] is not JsonValue value || !value.TryGetValue<double>(out var seconds) || seconds < 0 || seconds > 86_400)
                 return Results.BadRequest(new { message = "Body must be JSON like {\"seconds\":5}: a number of seconds between 0 and 86400 (0 = indexed at once)." });
             state.IndexLag = TimeSpan.FromSeconds(seconds);
@@ -221,6 +214,19 @@ internal static class ControlEndpoints
         ["email"] = u.Email,
         ["timeZone"] = u.TimeZone,
     };
+
+    /// <summary>The request's JSON body, or a 400 that shows the shape expected.</summary>
+    private static async Task<(JsonNode? Body, IResult? Refusal)> ReadJsonAsync(HttpContext context, string example)
+    {
+        try
+        {
+            return (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Results.BadRequest(new { message = $"Body must be JSON like {example}: {e.Message}" }));
+        }
+    }
 
     private static IResult IndexLagJson(EmulatorState state) =>
         Http.Json(new JsonObject { ["seconds"] = state.IndexLag.TotalSeconds, ["queued"] = state.IndexQueueLength });
