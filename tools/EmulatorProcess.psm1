@@ -2,6 +2,10 @@
 # demo and the Pester suite: the module under test talks to it over real HTTP on loopback.
 
 function Start-ConfluenceEmulator {
+    # -IndexLagSeconds: how long a write takes to reach the emulator's search index (CQL, Cloud's modified-date
+    # listings). The emulator's own default is the real behaviour, a few seconds; here it is 0 unless asked for, because
+    # the scenarios and the demo run a sync right after their edits, standing for a scheduled run that finds them
+    # indexed. IndexLag.Tests.ps1 passes a lag and waits it out.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] [ValidateSet('cloud', 'datacenter')] [string] $Flavor,
@@ -9,6 +13,7 @@ function Start-ConfluenceEmulator {
         [string] $SeedSpace,
         [int] $SeedPages,
         [int] $Seed = 1,
+        [ValidateRange(0, 86400)] [double] $IndexLagSeconds = 0,
         [string[]] $ExtraArguments = @(),
         [string] $Configuration = 'Release',
         [int] $TimeoutSeconds = 60
@@ -20,6 +25,7 @@ function Start-ConfluenceEmulator {
     $arguments = @($dll, '--flavor', $Flavor, '--urls', 'http://127.0.0.1:0')
     if ($ContextPath) { $arguments += '--context-path', $ContextPath }
     if ($SeedSpace) { $arguments += '--seed-space', $SeedSpace, '--seed-pages', $SeedPages, '--seed', $Seed }
+    $arguments += '--index-lag-seconds', $IndexLagSeconds.ToString([Globalization.CultureInfo]::InvariantCulture)
     $arguments += $ExtraArguments
 
     $log = Join-Path ([IO.Path]::GetTempPath()) ("spacesync-emulator-{0}-{1}.log" -f $Flavor, [guid]::NewGuid().ToString('n').Substring(0, 8))
@@ -200,6 +206,21 @@ function Set-ConfluenceEmulatorSpaceAdmin {
     Invoke-RestMethod -Method Put -Uri $uri -ContentType 'application/json' -Body (@{ spaceAdmin = [bool]$SpaceAdmin } | ConvertTo-Json -Compress)
 }
 
+function Set-ConfluenceEmulatorIndexLag {
+    <#
+    .SYNOPSIS
+        Sets how long a write takes to reach an emulator's search index (PUT /__emulator/index-lag): CQL and Cloud's
+        modified-date listings show it that much later. 0 also indexes everything queued at once. Returns {seconds, queued};
+        called without -Seconds it only reads them.
+    .EXAMPLE
+        Set-ConfluenceEmulatorIndexLag $dc -Seconds 0; Set-ConfluenceEmulatorIndexLag $dc -Seconds 8   # the lag elapses now
+    #>
+    param([Parameter(Mandatory)] $Emulator, [Nullable[double]] $Seconds)
+    $uri = "$(Get-EmulatorOrigin $Emulator)/__emulator/index-lag"
+    if ($null -eq $Seconds) { return Invoke-RestMethod -Uri $uri }
+    Invoke-RestMethod -Method Put -Uri $uri -ContentType 'application/json' -Body (@{ seconds = [double]$Seconds } | ConvertTo-Json -Compress)
+}
+
 function Invoke-EmulatorApi {
     # One REST call to an emulator with its default credentials (Cloud Basic, Data Center Bearer).
     param([Parameter(Mandatory)] $Emulator, [Parameter(Mandatory)] [string] $Path, [string] $Method = 'Get', $Body)
@@ -336,4 +357,4 @@ function Copy-EmulatorAttachments {
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
     Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
     Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin,
-    Get-EmulatorAuthHeader, Add-EmulatorAttachment, Get-EmulatorAttachment
+    Get-EmulatorAuthHeader, Add-EmulatorAttachment, Get-EmulatorAttachment, Set-ConfluenceEmulatorIndexLag

@@ -13,19 +13,24 @@ namespace SpaceSync.Tests.Shared;
 public static class EmulatedPair
 {
     /// <param name="personalAccessToken">The admin's by default; another user's (added with one) signs in as that user.</param>
-    public static IConfluenceSite DataCenterClient(Uri baseUrl, SiteClientOptions options, string personalAccessToken = "emulator-pat") =>
+    /// <param name="searchLag">The scope's sites.datacenter.searchLagMinutes (null = not set).</param>
+    public static IConfluenceSite DataCenterClient(Uri baseUrl, SiteClientOptions options, string personalAccessToken = "emulator-pat",
+        TimeSpan? searchLag = null) =>
         SiteClientFactory.Create(new SiteSettings
         {
             Kind = SiteKind.DataCenter,
             Url = baseUrl,
             Auth = new AuthSettings { Type = AuthType.Bearer, Token = new SecretReference(SecretSource.Environment, "SPACESYNC_DC_TOKEN", null) },
+            SearchLag = searchLag,
         }, SiteCredential.Bearer(personalAccessToken), options);
 
-    public static IConfluenceSite CloudClient(Uri baseUrl, SiteClientOptions options) => SiteClientFactory.Create(new SiteSettings
+    /// <param name="searchLag">The scope's sites.cloud.searchLagMinutes (null = not set).</param>
+    public static IConfluenceSite CloudClient(Uri baseUrl, SiteClientOptions options, TimeSpan? searchLag = null) => SiteClientFactory.Create(new SiteSettings
     {
         Kind = SiteKind.Cloud,
         Url = baseUrl,
         Auth = new AuthSettings { Type = AuthType.Basic, User = "admin@example.com", Token = new SecretReference(SecretSource.Environment, "SPACESYNC_CLOUD_TOKEN", null) },
+        SearchLag = searchLag,
     }, SiteCredential.Basic("admin@example.com", "emulator-token"), options);
 
     /// <summary>

@@ -105,6 +105,20 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool SpaceAdmin { get; set; } = true;
 
+    /// <summary>
+    /// How long a write takes to reach the search index: CQL search (both flavours) and Cloud v2 listings sorted by
+    /// modification date show it only this much later, at the state indexed then. Reads by id and the other listings are
+    /// never lagged. Measured on the state's clock (<c>State.Clock</c>), so tests move time rather than sleep.
+    /// Flag --index-lag-seconds; at run time PUT /__emulator/index-lag or <c>State.IndexLag</c>.
+    /// </summary>
+    public TimeSpan IndexLag { get; set; } = DefaultIndexLag;
+
+    /// <summary>
+    /// Data Center's index queue is "regularly processed in batches (as often as every 5 seconds)" (Content Index
+    /// Administration), Cloud's trails by seconds: a write is searchable within about this long on a quiet site.
+    /// </summary>
+    public static readonly TimeSpan DefaultIndexLag = TimeSpan.FromSeconds(5);
+
     /// <summary>Parses Program's command line; throws <see cref="ArgumentException"/> naming the bad flag.</summary>
     public static EmulatorOptions Parse(string[] args)
     {
@@ -228,11 +242,17 @@ public sealed class EmulatorOptions
                 case "--not-space-admin":
                     options.SpaceAdmin = false;
                     break;
+                case "--index-lag-seconds":
+                    var lag = Value();
+                    if (!double.TryParse(lag, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 86_400)
+                        throw new ArgumentException($"--index-lag-seconds must be a number of seconds between 0 and 86400 (0 = indexed at once), not '{lag}'.");
+                    options.IndexLag = TimeSpan.FromSeconds(seconds);
+                    break;
                 case "--no-seed-inline-comments":
                     options.SeedInlineComments = false;
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --index-lag-seconds, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
             }
         }
         if (!flavorGiven)
@@ -251,6 +271,8 @@ public sealed class EmulatorOptions
             throw new ArgumentException($"--seed-space '{SeedSpace}' is not a valid space key (letters and digits only).");
         if (MediaTokenLifetime <= TimeSpan.Zero)
             throw new ArgumentException("The media token lifetime must be positive.");
+        if (IndexLag < TimeSpan.Zero)
+            throw new ArgumentException("The index lag cannot be negative.");
         TimeZones.Find(AdminTimeZone);
         TimeZones.Find(ServerTimeZone);
     }

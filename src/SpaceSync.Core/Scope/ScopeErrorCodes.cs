@@ -30,6 +30,7 @@ namespace SpaceSync.Core.Scope
         public const string InvalidPath = "ScopeInvalidPath";
         public const string InvalidSubtree = "ScopeInvalidSubtree";
         public const string InvalidLabel = "ScopeInvalidLabel";
+        public const string InvalidSearchLag = "ScopeInvalidSearchLag";
 
         // Warnings (Test-SyncScope): legal, but worth a second look.
         public const string NoSpaces = "ScopeNoSpaces";

@@ -45,6 +45,11 @@ namespace SpaceSync.Core.Scope
         /// <summary>Absolute site URL as written, without a trailing slash (may carry a context path).</summary>
         public Uri Url { get; init; } = null!;
         public AuthSettings Auth { get; init; } = null!;
+        /// <summary>
+        /// How long the site's search may trail its writes (`searchLagMinutes`); change queries reach this far back
+        /// before the last run's mark. Null = not set (<c>ListingPolicy.ChangeOverlap</c>, 10 minutes).
+        /// </summary>
+        public TimeSpan? SearchLag { get; init; }
         public SourceLocation? Location { get; init; }
     }
 

@@ -34,7 +34,10 @@ namespace SpaceSync.Core.Scope
 
         private static readonly string[] RootKeys = { "version", "sites", "defaults", "users", "spaces", "state", "logging" };
         private static readonly string[] SitesKeys = { "cloud", "datacenter" };
-        private static readonly string[] SiteKeys = { "url", "auth" };
+        private static readonly string[] SiteKeys = { "url", "auth", "searchLagMinutes" };
+
+        /// <summary>A day: a search that trails by more is broken, and a run would re-read a day of changes each time.</summary>
+        public const int MaxSearchLagMinutes = 1440;
         private static readonly string[] AuthKeys = { "type", "user", "token" };
         private static readonly string[] SyncKeys = { "direction", "conflicts", "maxDeletePercent", "content", "restrictedPages" };
         private static readonly string[] ContentKeys = { "labels", "attachments", "comments", "blogposts" };
@@ -196,11 +199,22 @@ namespace SpaceSync.Core.Scope
                 }
 
                 var auth = ReadAuth(site);
+                const string lagExpected = "a whole number of minutes from 1 to 1440";
+                var lag = _r.ReadInteger(site, "searchLagMinutes", required: false, lagExpected);
+                if (lag is int minutes && (minutes < 1 || minutes > MaxSearchLagMinutes))
+                {
+                    _r.Error(ScopeErrorCodes.InvalidSearchLag,
+                        $"'{site.PathOf("searchLagMinutes")}' is {minutes}: expected {lagExpected} (how long the site's search may trail its writes).",
+                        site.Entry("searchLagMinutes")!.Value.Position);
+                    lag = null;
+                }
+
                 return new SiteSettings
                 {
                     Kind = kind,
                     Url = url!,
                     Auth = auth!,
+                    SearchLag = lag is int m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null,
                     Location = _r.Locate(site.Anchor),
                 };
             }

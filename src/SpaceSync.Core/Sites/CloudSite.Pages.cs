@@ -208,10 +208,10 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// Cloud answers by the space's pages sorted newest change first (v2 sort=-modified-date), stopping at the
-        /// first page older than the window: exact UTC instants (no minute granularity, no user time zone to learn,
-        /// unlike CQL lastmodified), the same shape as the structural listing (parentId included), and a no-change
-        /// query is one request.
+        /// Cloud answers by the space's pages sorted newest change first (v2 sort=-modified-date), read until a listing
+        /// page is wholly older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>): exact UTC
+        /// instants (no minute granularity, no user time zone to learn, unlike CQL lastmodified), the same shape as the
+        /// structural listing (parentId included), and a no-change query is one request.
         /// </summary>
         public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
             CancellationToken cancellationToken)

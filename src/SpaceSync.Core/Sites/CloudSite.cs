@@ -37,6 +37,8 @@ namespace SpaceSync.Core.Sites
 
         public SiteRequestCounters Counters => _rest.Counters;
 
+        public TimeSpan SearchLag => _rest.SearchLag;
+
         internal ConfluenceRestClient Rest => _rest;
 
         internal Uri V2(string path) => _rest.Url("/api/v2" + path);

@@ -44,6 +44,15 @@ namespace SpaceSync.Core.Sites
 
         public SiteRequestCounters Counters { get; }
 
+        /// <summary>How long the site's search may trail its writes (see <see cref="IConfluenceSite.SearchLag"/>).</summary>
+        public TimeSpan SearchLag { get; set; } = DefaultSearchLag;
+
+        /// <summary>
+        /// Ten minutes: both products index a write within seconds when quiet (Data Center's queue runs "as often as every
+        /// 5 seconds"), far longer under load or a re-index; a change query reaching ten minutes back costs nothing more.
+        /// </summary>
+        public static readonly TimeSpan DefaultSearchLag = TimeSpan.FromMinutes(10);
+
         public Uri Url(string pathFromSite) => new Uri(SiteRoot + pathFromSite, UriKind.Absolute);
 
         public async Task<JsonDocument> GetJsonAsync(Uri url, CancellationToken cancellationToken)

@@ -171,11 +171,12 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>
         /// CQL (Data Center has no modified-date sorted listing): <c>lastmodified &gt;= "yyyy/MM/dd HH:mm"</c>, newest
-        /// first, stopping at the first hit older than the window by its exact <c>version.when</c> (which carries the
-        /// server's offset). The literal is read at minute resolution in the caller's zone, which Data Center does not
-        /// reliably tell (the 10.0.3 User has no timeZone; a user's profile zone may differ from the server's), so it is
-        /// written early enough for any zone and serves only as a pre-filter: the extra hits it lets through sort after
-        /// the real ones and end the read, costing at most the rest of the last result page, never a request.
+        /// first, hits cut by their exact <c>version.when</c> (which carries the server's offset), the read ending after a
+        /// result page wholly older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>). The literal
+        /// is read at minute resolution in the caller's zone, which Data Center does not reliably tell (the 10.0.3 User has
+        /// no timeZone; a user's profile zone may differ from the server's), so it is written early enough for any zone and
+        /// serves only as a pre-filter: the extra hits it lets through sort after the real ones, costing at most one more
+        /// result page.
         /// Newest first also because offset paging shifts under concurrent edits: in this order a shift repeats a hit
         /// (removed by de-duplication) instead of skipping one.
         /// </summary>

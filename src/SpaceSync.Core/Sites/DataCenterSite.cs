@@ -35,6 +35,8 @@ namespace SpaceSync.Core.Sites
 
         public SiteRequestCounters Counters => _rest.Counters;
 
+        public TimeSpan SearchLag => _rest.SearchLag;
+
         internal ConfluenceRestClient Rest => _rest;
 
         internal Uri Api(string path) => _rest.Url("/rest/api" + path);

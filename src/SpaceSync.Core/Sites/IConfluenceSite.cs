@@ -21,6 +21,14 @@ namespace SpaceSync.Core.Sites
 
         SiteRequestCounters Counters { get; }
 
+        /// <summary>
+        /// How long the site's search (CQL, Cloud's modified-date listing) may trail its writes: a write shows there only
+        /// later, at the time it was made. Change queries reach this far back before the last run's mark, so a write made
+        /// just before a run and searchable only after it is still found by the next one. The scope's
+        /// <c>sites.*.searchLagMinutes</c>; 10 minutes when not set.
+        /// </summary>
+        TimeSpan SearchLag { get; }
+
         /// <summary>Who the credentials sign in as. Throws SiteException Unauthorized when refused (or anonymous).</summary>
         Task<SiteUser> GetCurrentUserAsync(CancellationToken cancellationToken);
 

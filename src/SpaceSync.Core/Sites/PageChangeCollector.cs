@@ -44,17 +44,27 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// Reads a change query sorted newest change first until its first hit older than the window, and returns the
-        /// result marked with the site's clock when it answered the first page.
+        /// Reads a change query sorted newest change first until a whole listing page is older than the window, and
+        /// returns the result marked with the site's clock when it answered the first page. One hit older than the window
+        /// does not end the read: the sort key (CQL lastmodified, v2 modified-date) also moves on changes that make no
+        /// version (moves, restores, labels, files) while the hit's version time stays, so such a page sorts among the
+        /// newest with an old time, and newer versions follow it. A quiet space still costs one request.
         /// </summary>
         public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, SitePage> map,
             CancellationToken cancellationToken)
         {
-            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            List<JsonElement>? page;
+            while ((page = await reader.NextPageAsync(cancellationToken).ConfigureAwait(false)) != null)
             {
-                if (!Add(map(reader.Current)))
+                var inWindow = false;
+                foreach (var item in page)
                 {
-                    break; // newest first: everything after is older still
+                    inWindow |= Add(map(item));
+                }
+
+                if (!inWindow)
+                {
+                    break; // newest first: the pages after this one are older still
                 }
             }
 

@@ -61,7 +61,10 @@ namespace SpaceSync.Core.Sites
             try
             {
                 var clients = provider.GetRequiredService<IHttpClientFactory>();
-                var rest = new ConfluenceRestClient(() => clients.CreateClient(name), settings.Kind, siteUrl, counters, provider);
+                var rest = new ConfluenceRestClient(() => clients.CreateClient(name), settings.Kind, siteUrl, counters, provider)
+                {
+                    SearchLag = settings.SearchLag ?? ConfluenceRestClient.DefaultSearchLag,
+                };
                 return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
             }
             catch

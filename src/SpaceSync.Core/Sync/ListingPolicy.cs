@@ -14,10 +14,12 @@ namespace SpaceSync.Core.Sync
         public static readonly TimeSpan StructuralEvery = TimeSpan.FromHours(1);
 
         /// <summary>
-        /// How far back each change query reaches before the last mark: Data Center's CQL `lastmodified` is read at
-        /// minute resolution in the caller's time zone, and both sites' search indexes trail their writes.
+        /// How far back each change query reaches before the last mark when the scope does not say
+        /// (<c>sites.*.searchLagMinutes</c>, <see cref="Sites.IConfluenceSite.SearchLag"/>): both sites' search indexes trail
+        /// their writes, so a write made just before a run's mark may be searchable only after it. (CQL's minute resolution
+        /// in the caller's zone is handled apart: the literal is written early and hits are cut by their exact times.)
         /// </summary>
-        public static readonly TimeSpan ChangeOverlap = TimeSpan.FromMinutes(10);
+        public static readonly TimeSpan ChangeOverlap = Sites.ConfluenceRestClient.DefaultSearchLag;
 
         public static ListingMode Choose(ReadMarks marks, bool interruptedCreates, bool fullListing, DateTimeOffset now)
         {

@@ -26,8 +26,14 @@ namespace SpaceSync.Core.Sync
         /// the pages it lists again at the version last synced (the overlap meets the run's own writes again). Their
         /// labels can only have changed by a label edit, which no change query sees anyway: the structural listing reads them.
         /// </param>
+        /// <param name="baseLabels">
+        /// The labels last synced, by page id. The batches come from the site's search index, which trails label edits:
+        /// a page whose labels there differ from its base is read again by id before the difference is believed (else a
+        /// label a run just removed would come back, or one it just added go). A run with no label change asks nothing more.
+        /// </param>
         public static async Task<SideSnapshot> ReadLabelsAsync(IConfluenceSite site, SideSnapshot side,
-            IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced, EngineLog log, CancellationToken cancellationToken)
+            IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced, EngineLog log, CancellationToken cancellationToken,
+            IReadOnlyDictionary<string, IReadOnlyList<string>>? baseLabels = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
@@ -36,9 +42,21 @@ namespace SpaceSync.Core.Sync
             var ids = side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current && !asLastSynced.ContainsKey(p.Id)).Select(p => p.Id).ToList();
             if (ids.Count == 0 && asLastSynced.Count == 0) return side;
 
-            var labels = ids.Count == 0
-                ? new Dictionary<string, IReadOnlyList<string>>()
-                : await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false);
+            var labels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            if (ids.Count > 0)
+            {
+                foreach (var read in await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false)) labels[read.Key] = read.Value;
+            }
+
+            foreach (var id in ids)
+            {
+                if (baseLabels is null || !labels.TryGetValue(id, out var searched) || !baseLabels.TryGetValue(id, out var synced) ||
+                    new HashSet<string>(searched, StringComparer.Ordinal).SetEquals(synced)) continue;
+                var own = await site.GetPageLabelsAsync(id, cancellationToken).ConfigureAwait(false);
+                if (own is null) labels.Remove(id);
+                else labels[id] = own;
+            }
+
             var missing = ids.Count(id => !labels.ContainsKey(id));
             if (missing > 0)
                 log.Debug("{Side}: the labels of {Count} listed page(s) could not be read (gone since the listing)", side.Side.Label(), missing);

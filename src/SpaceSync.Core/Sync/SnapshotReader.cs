@@ -212,10 +212,11 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>
-        /// The change query: pages modified since <paramref name="since"/> (minus <paramref name="overlap"/>), the
-        /// space's trash (trashing makes no version), and <paramref name="alsoRead"/> (pages left unsettled by the
-        /// last run, whose change lies before the mark), with bodies for those whose version moved (changed pages bring
-        /// theirs in the query's answer; the others cost a request each). An incomplete
+        /// The change query: pages modified since <paramref name="since"/> (minus <paramref name="overlap"/>, the site's
+        /// search lag), the space's trash (trashing makes no version), and <paramref name="alsoRead"/> (pages left
+        /// unsettled by the last run, whose change lies before the mark, or edited during this run: read by id whatever
+        /// the search says), with bodies for those whose version moved (changed pages bring theirs in the query's
+        /// answer; the others cost a request each). Hits at or below the version last synced change nothing. An incomplete
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
         /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
@@ -240,9 +241,25 @@ namespace SpaceSync.Core.Sync
             var toRead = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
             var carried = new List<(SitePage Page, PageStatus Status, string Body)>();
+            var metAgain = new Dictionary<string, SitePage>(StringComparer.Ordinal);
+            var readById = new HashSet<string>(alsoRead ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
             foreach (var page in changes.Pages)
             {
-                if (!seen.Add(page.Id) || !NeedsBody(page, PageStatus.Current, known)) continue;
+                // The search answers from its index, which trails the site: a hit may show a page as it was before a
+                // trash (the trash listing below tells), or at a version since overtaken; at or below the version last
+                // synced it says nothing new — the overlap meeting the last run's own writes again, or an index that has
+                // not caught up with them yet. Such a hit settles nothing: the trash listing and the reads below still see
+                // the page as it is. Pages to read by id (unsettled, or edited during this run) are read so whatever the
+                // search says: their next write must meet the version they are at.
+                if (page.Status != SitePageStatus.Current && page.Status != SitePageStatus.Archived) continue;
+                if (readById.Contains(page.Id)) continue;
+                if (known.TryGetValue(page.Id, out var k) && page.Version.Number <= k.Version)
+                {
+                    if (page.Version.Number == k.Version) metAgain[page.Id] = page;
+                    continue;
+                }
+
+                if (!seen.Add(page.Id)) continue;
                 if (page.Body != null) carried.Add((page, PageStatus.Current, page.Body));
                 else toRead.Add(page.Id);
             }
@@ -276,13 +293,10 @@ namespace SpaceSync.Core.Sync
             var bodies = await FetchBodiesAsync(site, side, toRead, log, cancellationToken).ConfigureAwait(false);
             foreach (var hit in carried) bodies[hit.Page.Id] = hit;
             var pages = new List<PageSnapshot>();
-            foreach (var page in changes.Pages)
+            foreach (var page in metAgain.Values)
             {
-                if (bodies.ContainsKey(page.Id)) continue;
-                if (known.TryGetValue(page.Id, out var k) && k.Version == page.Version.Number)
-                {
-                    pages.Add(Snapshot(page, PageStatus.Current, k.BaseHash)); // our own last write, met again in the overlap
-                }
+                // Our own last write, met again in the overlap, and read no other way.
+                if (!seen.Contains(page.Id)) pages.Add(Snapshot(page, PageStatus.Current, known[page.Id].BaseHash));
             }
 
             foreach (var page in listedTrash)

@@ -34,8 +34,9 @@ namespace SpaceSync.Core.Sync
                     return;
                 }
 
+                // The file search trails uploads as the page search trails edits: it reaches the site's search lag back.
                 DateTimeOffset? Since(SideSnapshot side, DateTimeOffset? mark) =>
-                    side.Mode == ListingMode.Changes && mark is DateTimeOffset m ? m - ListingPolicy.ChangeOverlap : (DateTimeOffset?)null;
+                    side.Mode == ListingMode.Changes && mark is DateTimeOffset m ? m - SiteOf(side.Side).SearchLag : (DateTimeOffset?)null;
                 _dcFiles = await SnapshotReader.ReadAttachmentsAsync(_dcSite, _dc.Space, SyncSide.DataCenter,
                     Since(_dc, _readMarks.DataCenterChangesSince), ct).ConfigureAwait(false);
                 _cloudFiles = await SnapshotReader.ReadAttachmentsAsync(_cloudSite, _cloud.Space, SyncSide.Cloud,

@@ -124,9 +124,9 @@ namespace SpaceSync.Core.Sync
                 var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
                            _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
                 var dcListed = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
-                    full ? null : _readMarks.DataCenterChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                    full ? null : _readMarks.DataCenterChangesSince - _dcSite.SearchLag, ct).ConfigureAwait(false);
                 var cloudListed = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
-                    full ? null : _readMarks.CloudChangesSince - ListingPolicy.ChangeOverlap, ct).ConfigureAwait(false);
+                    full ? null : _readMarks.CloudChangesSince - _cloudSite.SearchLag, ct).ConfigureAwait(false);
                 // Only footer comments go further: an inline comment (or a reply in its thread) is never planned, paired or copied.
                 var (dcComments, dcInline) = CommentKinds.Split(dcListed);
                 var (cloudComments, cloudInline) = CommentKinds.Split(cloudListed);

@@ -24,8 +24,22 @@ namespace SpaceSync.Core.Sync
             private async Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct)
             {
                 if (!ReadsLabels) return side;
-                return await SnapshotReader.ReadLabelsAsync(site, side, side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, _log, ct)
-                    .ConfigureAwait(false);
+                return await SnapshotReader.ReadLabelsAsync(site, side, side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, _log, ct,
+                    BaseLabelsOn(side.Side)).ConfigureAwait(false);
+            }
+
+            /// <summary>Every pair's base labels by its page id on <paramref name="side"/> (none when labels are not synced).</summary>
+            private Dictionary<string, IReadOnlyList<string>> BaseLabelsOn(SyncSide side)
+            {
+                var bases = BaseLabels();
+                var byPage = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var pair in _byDc.Values)
+                {
+                    if (bases.TryGetValue(pair.Id, out var labels))
+                        byPage[side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId] = labels;
+                }
+
+                return byPage;
             }
 
             private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>?> NoneKept = new Dictionary<string, IReadOnlyList<string>?>();

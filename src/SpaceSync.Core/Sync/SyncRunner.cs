@@ -152,6 +152,7 @@ namespace SpaceSync.Core.Sync
             private int _round = 1;
             /// <summary>Pairs (by key) whose page was edited by somebody else between the read and the write.</summary>
             private readonly HashSet<string> _metConcurrentEdit = new HashSet<string>(StringComparer.Ordinal);
+            private readonly HashSet<(SiteKind Side, string PageId)> _readAgain = new HashSet<(SiteKind Side, string PageId)>();
 
             // The state's pairs as this run has left them, by Data Center page id and by Cloud page id.
             private readonly Dictionary<string, PairRecord> _byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
@@ -341,6 +342,15 @@ namespace SpaceSync.Core.Sync
                 _log.Information("{Count} page(s) of {Space} were edited during the run: reading both sites again to plan them anew",
                     again.Count, _space.Key);
                 LoadPairs(); // the first round's pairs as it stored them: the read below needs their versions
+                // Read those pages by id: a change query answers from the site's search index, which may not show the
+                // concurrent edit yet.
+                foreach (var key in again)
+                {
+                    if (!_byDc.TryGetValue(key, out var pair)) continue;
+                    _readAgain.Add((SiteKind.DataCenter, pair.DataCenterPageId));
+                    _readAgain.Add((SiteKind.Cloud, pair.CloudPageId));
+                }
+
                 await ReadAsync(ct).ConfigureAwait(false);
                 var plan = Plan();
                 if (plan.Refusal != null)
@@ -446,7 +456,7 @@ namespace SpaceSync.Core.Sync
                 {
                     var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
-                        ListingPolicy.ChangeOverlap, Unsettled(side), _log, ct, Translator,
+                        site.SearchLag, Unsettled(side), _log, ct, Translator,
                         side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null).ConfigureAwait(false); // ---- folders
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
@@ -456,14 +466,18 @@ namespace SpaceSync.Core.Sync
                     ? await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false)
                     : await SnapshotReader.ReadStructuralAsync(site, space, side, known,
                         side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
-                        ListingPolicy.ChangeOverlap, _log, ct, Translator).ConfigureAwait(false);
+                        site.SearchLag, _log, ct, Translator).ConfigureAwait(false);
             }
 
-            /// <summary>Pages the last run saw changed and left alone: a change query from the new mark would miss them.</summary>
+            /// <summary>
+            /// Pages the last run saw changed and left alone (a change query from the new mark would miss them), and in a
+            /// re-plan the pages that met a concurrent edit: read by id whatever the change query says.
+            /// </summary>
             private IEnumerable<string> Unsettled(SyncSide side)
             {
                 var kind = RunSupport.KindOf(side);
-                return _readMarks.Unsettled.Where(p => p.Side == kind).Select(p => p.PageId);
+                return _readMarks.Unsettled.Where(p => p.Side == kind).Select(p => p.PageId)
+                    .Concat(_readAgain.Where(p => p.Side == kind).Select(p => p.PageId));
             }
 
             /// <summary>This side's pages the state has in the trash.</summary>

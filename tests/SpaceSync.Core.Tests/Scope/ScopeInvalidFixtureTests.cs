@@ -76,6 +76,10 @@ public class ScopeInvalidFixtureTests
         { "percent-huge.yaml", ScopeErrorCodes.InvalidPercent, 17, 21, "is outside 0–100" },
         { "percent-empty.yaml", ScopeErrorCodes.EmptyValue, 17, 3, "'defaults.maxDeletePercent' has no value" },
 
+        // A site's search lag.
+        { "search-lag-zero.yaml", ScopeErrorCodes.InvalidSearchLag, 5, 23, "'sites.cloud.searchLagMinutes' is 0: expected a whole number of minutes from 1 to 1440" },
+        { "search-lag-text.yaml", ScopeErrorCodes.InvalidType, 11, 23, "'sites.datacenter.searchLagMinutes' must be a whole number of minutes from 1 to 1440, found 'ten'" },
+
         // Version and required structure.
         { "version-2.yaml", ScopeErrorCodes.UnsupportedVersion, 1, 10, "version 2 is not supported; this SpaceSync reads version 1" },
         { "version-text.yaml", ScopeErrorCodes.InvalidType, 1, 10, "'version' must be the number 1, found 'one'" },

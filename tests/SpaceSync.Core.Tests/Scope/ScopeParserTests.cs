@@ -61,6 +61,20 @@ public class ScopeParserTests
     }
 
     [Fact]
+    public void A_sites_search_lag_is_read_in_minutes_and_unset_without_the_key()
+    {
+        var text = ScopeFixtures.Minimal().Replace("    url: https://acme.atlassian.net/wiki\n",
+            "    url: https://acme.atlassian.net/wiki\n    searchLagMinutes: 30\n", StringComparison.Ordinal);
+        Assert.NotEqual(ScopeFixtures.Minimal(), text);
+
+        var doc = ScopeParser.Parse(text, "/scopes/team/spacesync.yaml");
+
+        Assert.Equal(TimeSpan.FromMinutes(30), doc.Cloud.SearchLag);
+        Assert.Null(doc.DataCenter.SearchLag);
+        Assert.Null(ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml").Cloud.SearchLag);
+    }
+
+    [Fact]
     public void Optional_sections_fall_back_to_their_defaults()
     {
         var doc = ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml");

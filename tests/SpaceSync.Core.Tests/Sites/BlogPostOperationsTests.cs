@@ -38,6 +38,7 @@ public sealed class BlogPostOperationsTests
         Assert.True(site.State.FindPage(long.Parse(created.Id))!.IsBlogPost);
         Assert.Null(created.ParentId);
         await Assert.ThrowsAsync<ArgumentException>(() => posts.CreatePageAsync(space, pages[0].Id, "Below a page", "<p/>", None));
+        site.SearchCaughtUp(); // Data Center finds a blog post by title through search: a few seconds on
         var found = await posts.FindPageByTitleAsync(space, "Release notes 4.2", None);
         Assert.Equal(created.Id, found?.Id);
         Assert.Null(await site.Client.FindPageByTitleAsync(site.Space, "Release notes 4.2", None));
@@ -72,6 +73,7 @@ public sealed class BlogPostOperationsTests
         site.State.UpdatePage(post.Id, new Emulator.Store.PageUpdate(post.Current.Number + 1, null, "<p>Edited.</p>"));
         var page = site.LeafPage();
         site.State.UpdatePage(page.Id, new Emulator.Store.PageUpdate(page.Current.Number + 1, null, "<p>Edited page.</p>"));
+        site.SearchCaughtUp(); // the change query answers from the search index: as it stands a few seconds on
 
         var changes = await posts.GetChangedPagesAsync(space, since, TimeSpan.FromMinutes(10), withBodies: true, None);
 

@@ -69,6 +69,7 @@ public sealed class CommentOperationsTests
         var reply = site.State.AddComment(page.Id, "<p>Hi back</p>", top.Id);
         for (var i = 0; i < 55; i++) site.State.AddComment(site.LeafPage(1).Id, $"<p>Many {i}</p>");
         var expected = StoreComments(site);
+        site.SearchCaughtUp(); // the comments are found by search: as its index holds them a few seconds on
 
         var sent = site.Client.Counters.RequestsSent;
         var all = await site.Client.ListSpaceCommentsAsync(EmulatedSite.SpaceKey, null, None);
@@ -102,6 +103,7 @@ public sealed class CommentOperationsTests
 
         site.State.UpdateComment(edited.Id, 2, "<p>Edited now</p>");
         fresh = site.State.AddComment(page.Id, "<p>Fresh</p>");
+        site.SearchCaughtUp(); // as the search index holds them a few seconds on
 
         var changed = await site.Client.ListSpaceCommentsAsync(EmulatedSite.SpaceKey, DateTimeOffset.UtcNow.AddHours(-1), None);
         var ids = changed.Select(c => c.Id).ToList();

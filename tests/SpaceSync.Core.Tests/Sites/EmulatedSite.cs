@@ -63,6 +63,12 @@ public sealed class EmulatedSite : IAsyncDisposable
 
     private long Space_HomepageId => long.Parse(Space.HomepageId!);
 
+    /// <summary>
+    /// The site's search index takes in every write made so far, as the emulator's index lag would a few seconds on
+    /// (tests of what a search answers once it has caught up; the lag itself is tested apart).
+    /// </summary>
+    public void SearchCaughtUp() => State.IndexEverythingQueued();
+
     /// <summary>Makes the store stamp the next changes at <paramref name="when"/> (for edits "a minute ago").</summary>
     public IDisposable StoreClockAt(DateTimeOffset when)
     {

@@ -64,6 +64,7 @@ public sealed class LabelOperationsTests
         var page = site.LeafPage();
         var id = page.Id.ToString();
         site.State.AddLabels(page.Id, new[] { ("my", "mine"), ("team", "ops"), ("global", "shared") });
+        site.SearchCaughtUp(); // the batch read searches: as its index stands a few seconds on
 
         var single = await site.Client.GetPageLabelsAsync(id, None);
         var many = await site.Client.ReadPageLabelsAsync(new[] { id }, None);
@@ -106,6 +107,7 @@ public sealed class LabelOperationsTests
         var kept = site.LeafPage(1);
         site.State.AddLabels(trashed.Id, new[] { ("global", "old") });
         site.State.TrashPage(trashed.Id); // CQL searches current content only
+        site.SearchCaughtUp(); // the batch read searches: as its index stands a few seconds on
 
         var sent = site.Client.Counters.RequestsSent;
         var labels = await site.Client.ReadPageLabelsAsync(new[] { kept.Id.ToString(), trashed.Id.ToString(), "99999999", kept.Id.ToString() }, None);

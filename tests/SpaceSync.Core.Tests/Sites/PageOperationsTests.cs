@@ -290,6 +290,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var since = DateTimeOffset.UtcNow;
         var edited = site.LeafPage();
         var written = await site.Client.UpdatePageAsync(edited.Id.ToString(), edited.Current.Number, edited.Title, "<p>changed</p>", None);
+        site.SearchCaughtUp(); // the change query answers from the search index: as it stands a few seconds on
 
         var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
 
@@ -330,6 +331,7 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var twice = site.LeafPage();
         var first = await site.Client.UpdatePageAsync(twice.Id.ToString(), twice.Current.Number, twice.Title, "<p>one</p>", None);
         var second = await site.Client.UpdatePageAsync(twice.Id.ToString(), first.Version.Number, twice.Title, "<p>two</p>", None);
+        site.SearchCaughtUp(); // the change query answers from the search index: as it stands a few seconds on
 
         var withOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
         var withoutOverlap = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None);
@@ -350,11 +352,48 @@ public sealed class PageOperationsTests(ITestOutputHelper output)
         var edited = site.StorePages().Where(p => p.Restrictions.Count == 0).Take(8).ToList();
         foreach (var page in edited)
             await site.Client.UpdatePageAsync(page.Id.ToString(), page.Current.Number, page.Title, "<p>bulk</p>", None);
+        site.SearchCaughtUp(); // the change query answers from the search index: as it stands a few seconds on
 
         var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.FromMinutes(2), withBodies: false, None);
 
         Assert.Equal(edited.Select(p => p.Id.ToString()).OrderBy(i => i), changes.Pages.Select(p => p.Id).OrderBy(i => i));
         Assert.True(changes.Pages.Zip(changes.Pages.Skip(1)).All(pair => pair.First.Version.When <= pair.Second.Version.When));
+    }
+
+    [Theory]
+    [InlineData(EmulatorFlavor.Cloud)]
+    [InlineData(EmulatorFlavor.DataCenter)]
+    public async Task Change_query_reads_past_pages_changed_without_a_version_and_stops_at_a_listing_page_older_than_the_window(EmulatorFlavor flavor)
+    {
+        // A label (a file, a move, a restore) moves a page's last-modified time, the query's sort key, but not its
+        // version: such a page sorts among the newest changes with a version time older than the window. It must not end
+        // the read; a whole listing page of hits older than the window does.
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 30);
+        SmallPages(site.Client, 3);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var pages = site.StorePages().Where(p => p.Restrictions.Count == 0 && p.ParentId != null).ToList();
+        var (older, labelled, alsoLabelled, newer) = (pages[0], pages[1], pages[2], pages[3]);
+        using (site.StoreClockAt(since.AddMinutes(1)))
+            site.State.UpdatePage(older.Id, new PageUpdate(older.Current.Number + 1, null, "<p>the older edit</p>"));
+        using (site.StoreClockAt(since.AddMinutes(2)))
+        {
+            site.State.AddLabels(labelled.Id, new[] { ("global", "sorted-high") });
+            site.State.AddLabels(alsoLabelled.Id, new[] { ("global", "sorted-high") });
+        }
+
+        using (site.StoreClockAt(since.AddMinutes(3)))
+            site.State.UpdatePage(newer.Id, new PageUpdate(newer.Current.Number + 1, null, "<p>the newer edit</p>"));
+        site.SearchCaughtUp();
+
+        var sent = site.Client.Counters.RequestsSent;
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None);
+        var requests = site.Client.Counters.RequestsSent - sent;
+
+        // Newest first: [newer, labelled, labelled], [older, …]; the labelled pages' versions lie before the window.
+        Assert.Equal(new[] { older.Id.ToString(), newer.Id.ToString() }, changes.Pages.Select(p => p.Id));
+        // Cloud lists every page, so a third listing page, all older, ends the read; Data Center's CQL window ends the
+        // results after the second.
+        Assert.Equal(flavor == EmulatorFlavor.Cloud ? 3 : 2, requests);
     }
 
     [Theory]

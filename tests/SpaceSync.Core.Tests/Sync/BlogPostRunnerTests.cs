@@ -42,8 +42,11 @@ public sealed class BlogPostRunnerTests
     private static List<Page> Posts(EmulatorState state) =>
         state.GetPages(RunnerWorld.Key).Where(p => p.IsBlogPost && p.Status == "current").OrderBy(p => p.Id).ToList();
 
-    private static Task<SyncRunResult> SyncAsync(RunnerWorld world, ResolvedSpace posts, IConfluenceSite dc, IConfluenceSite cloud) =>
-        SyncRunner.RunAsync(dc, cloud, world.State, posts, new SyncRunOptions(), EngineLog.None, None);
+    private static Task<SyncRunResult> SyncAsync(RunnerWorld world, ResolvedSpace posts, IConfluenceSite dc, IConfluenceSite cloud)
+    {
+        world.SearchCaughtUp();
+        return SyncRunner.RunAsync(dc, cloud, world.State, posts, new SyncRunOptions(), EngineLog.None, None);
+    }
 
     private static void AssertPostsEqual(RunnerWorld world, ResolvedSpace posts)
     {

@@ -92,6 +92,7 @@ public sealed class CollisionRunnerTests(ITestOutputHelper output)
 
         for (var run = 1; run <= 2; run++)
         {
+            world.SearchCaughtUp();
             var result = await SyncRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, new SyncRunOptions(), log, CancellationToken.None);
             Show(result);
             Assert.Equal(ListingMode.Changes, result.Listing);

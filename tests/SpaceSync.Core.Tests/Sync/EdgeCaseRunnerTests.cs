@@ -130,6 +130,7 @@ public sealed class EdgeCaseRunnerTests
         };
 
         var reported = new List<SyncActionOutcome>();
+        world.SearchCaughtUp();
         var sync = await SyncRunner.RunAsync(world.DcSite, cloud, world.State, world.Space,
             new SyncRunOptions { Progress = new Reporter(reported.Add) }, EngineLog.None, None);
         Assert.Equal(sync.Outcomes, reported);

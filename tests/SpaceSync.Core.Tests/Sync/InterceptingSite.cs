@@ -17,6 +17,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public SiteKind Kind => inner.Kind;
     public Uri BaseUrl => inner.BaseUrl;
     public SiteRequestCounters Counters => inner.Counters;
+    public TimeSpan SearchLag => inner.SearchLag;
 
     public Task<SiteUser> GetCurrentUserAsync(CancellationToken cancellationToken) => inner.GetCurrentUserAsync(cancellationToken);
     public Task<SiteSpace?> FindSpaceAsync(string spaceKey, CancellationToken cancellationToken) => inner.FindSpaceAsync(spaceKey, cancellationToken);

@@ -39,9 +39,12 @@ public sealed class ResolutionRunnerTests
     }
 
     private static Task<ResolutionRunResult> ResolveAsync(RunnerWorld world, IReadOnlyList<ConflictResolutionRequest> requests, bool whatIf = false,
-        IConfluenceSite? dcSite = null) =>
-        SyncRunner.ResolveAsync(dcSite ?? world.DcSite, world.CloudSite, world.State, world.Space, requests, new SyncRunOptions { WhatIf = whatIf },
+        IConfluenceSite? dcSite = null)
+    {
+        world.SearchCaughtUp();
+        return SyncRunner.ResolveAsync(dcSite ?? world.DcSite, world.CloudSite, world.State, world.Space, requests, new SyncRunOptions { WhatIf = whatIf },
             EngineLog.None, CancellationToken.None);
+    }
 
     private static string Normalized(string body) => ContentNormalizer.Normalize(body);
 

@@ -18,13 +18,19 @@ public abstract class SiteTest : IAsyncLifetime
     /// <summary>Data Center servlet context ("" = served at the root).</summary>
     protected virtual string ContextPath => "";
 
+    /// <summary>
+    /// The search index's lag. Off here: these tests are about shapes, paging and CQL semantics, and search what they
+    /// wrote a moment before; the lag itself has its own tests (IndexLagTests), which switch it on.
+    /// </summary>
+    protected virtual TimeSpan IndexLag => TimeSpan.Zero;
+
     protected RunningEmulator Emulator => emulator ?? throw new InvalidOperationException("Emulator not started.");
 
     protected ConformanceClient Client => client ?? throw new InvalidOperationException("Emulator not started.");
 
     public async Task InitializeAsync()
     {
-        emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = Flavor, ContextPath = ContextPath });
+        emulator = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = Flavor, ContextPath = ContextPath, IndexLag = IndexLag });
         client = new ConformanceClient(Flavor, emulator.BaseUrl);
     }
 

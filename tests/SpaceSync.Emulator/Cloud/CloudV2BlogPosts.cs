@@ -93,6 +93,14 @@ internal static class CloudV2BlogPosts
         var sort = CloudV2Endpoints.PageSort(sortKey);
         lock (state.Gate)
         {
+            if (CloudV2Endpoints.ByModifiedDate(sortKey))
+            {
+                var indexed = CloudV2Endpoints.SortIndexed(state.IndexedPages()
+                    .Where(e => e.Page.IsBlogPost && filter(e.Page))
+                    .Where(e => statuses.Contains(e.Status))
+                    .Where(e => title is null || e.Title == title), sortKey!).ToList();
+                return CloudV2Endpoints.Paged(ctx, indexed, 25, e => CloudV2Json.BlogPost(e.Page, bodyFormat, indexed: e));
+            }
             var posts = sort(state.AllPages
                 .Where(p => p.IsBlogPost && filter(p))
                 .Where(p => statuses.Contains(p.Status))

@@ -39,18 +39,21 @@ internal static partial class CloudV2Json
         ["authorId"] = v.Author.AccountId,
     };
 
-    /// <summary>A page at its current version, or at <paramref name="version"/> when given (historical read). Call under the state's lock.</summary>
-    public static JsonObject Page(EmulatorState state, Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>
+    /// A page at its current version, or at <paramref name="version"/> when given (historical read), or as the search
+    /// index holds it (<paramref name="indexed"/>: a listing sorted by modification date). Call under the state's lock.
+    /// </summary>
+    public static JsonObject Page(EmulatorState state, Page p, string? bodyFormat, PageVersion? version = null, IndexedPage? indexed = null)
     {
-        var v = version ?? p.Current;
+        var v = indexed?.AtVersion ?? version ?? p.Current;
         var o = new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["status"] = indexed?.Status ?? (version is not null && version != p.Current ? "historical" : p.Status),
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
         };
-        AddParent(o, state, p);
+        AddParent(o, state, p, indexed is null ? p.ParentId : indexed.ParentId);
         o["position"] = p.Position;
         o["authorId"] = p.Creator.AccountId;
         o["ownerId"] = p.Creator.AccountId;
@@ -71,11 +74,11 @@ internal static partial class CloudV2Json
     /// parentId and parentType of a page, folder or whiteboard. The document types both as non-nullable strings: content at
     /// the top level omits them. Content below a folder or whiteboard names it, with its type (ParentContentType).
     /// </summary>
-    private static void AddParent(JsonObject o, EmulatorState state, Page p)
+    private static void AddParent(JsonObject o, EmulatorState state, Page p, long? parentId)
     {
-        if (p.ParentId is not long parent) return;
+        if (parentId is not long parent) return;
         o["parentId"] = Http.Id(parent);
-        o["parentType"] = state.ParentTypeOf(p) ?? "page";
+        o["parentType"] = state.TypeOfContent(parent) ?? "page";
     }
 
     /// <summary>FolderSingle / WhiteboardSingle. Call under the state's lock.</summary>
@@ -88,7 +91,7 @@ internal static partial class CloudV2Json
             ["status"] = c.Status,
             ["title"] = c.Title,
         };
-        AddParent(o, state, c);
+        AddParent(o, state, c, c.ParentId);
         o["position"] = c.Position;
         o["authorId"] = c.Creator.AccountId;
         o["ownerId"] = c.Creator.AccountId;
@@ -98,15 +101,15 @@ internal static partial class CloudV2Json
         return o;
     }
 
-    /// <summary>BlogPostBulk/BlogPostSingle.</summary>
-    public static JsonObject BlogPost(Page p, string? bodyFormat, PageVersion? version = null)
+    /// <summary>BlogPostBulk/BlogPostSingle (as the search index holds it when <paramref name="indexed"/> is given).</summary>
+    public static JsonObject BlogPost(Page p, string? bodyFormat, PageVersion? version = null, IndexedPage? indexed = null)
     {
-        var v = version ?? p.Current;
+        var v = indexed?.AtVersion ?? version ?? p.Current;
         var day = p.CreatedAt.UtcDateTime.ToString("yyyy/MM/dd", System.Globalization.CultureInfo.InvariantCulture);
         return new JsonObject
         {
             ["id"] = Http.Id(p.Id),
-            ["status"] = version is not null && version != p.Current ? "historical" : p.Status,
+            ["status"] = indexed?.Status ?? (version is not null && version != p.Current ? "historical" : p.Status),
             ["title"] = v.Title,
             ["spaceId"] = Http.Id(p.Space.Id),
             ["authorId"] = p.Creator.AccountId,

@@ -140,6 +140,18 @@ internal static class ControlEndpoints
             return Http.Json(new JsonObject { ["spaceAdmin"] = state.AdminIsSpaceAdmin });
         });
 
+        // The search index's lag (CQL and Cloud v2 modified-date listings show a write this much later).
+        group.MapGet("/index-lag", () => IndexLagJson(state));
+        group.MapPut("/index-lag", async (HttpContext context) =>
+        {
+            var (body, refusal) = await ReadJsonAsync(context, "{\"seconds\":5}");
+            if (refusal is not null) return refusal;
+            if (body?["seconds"] is not JsonValue value || !value.TryGetValue<double>(out var seconds) || seconds < 0 || seconds > 86_400)
+                return Results.BadRequest(new { message = "Body must be JSON like {\"seconds\":5}: a number of seconds between 0 and 86400 (0 = indexed at once)." });
+            state.IndexLag = TimeSpan.FromSeconds(seconds);
+            return IndexLagJson(state);
+        });
+
         group.MapPut("/faults", async (HttpContext context) =>
         {
             FaultSettings? settings;
@@ -210,4 +222,20 @@ internal static class ControlEndpoints
         ["emailHidden"] = u.EmailHidden,
         ["groups"] = new JsonArray(u.Groups.Select(g => (JsonNode)g).ToArray()),
     };
+
+    /// <summary>The request's JSON body, or a 400 that shows the shape expected.</summary>
+    private static async Task<(JsonNode? Body, IResult? Refusal)> ReadJsonAsync(HttpContext context, string example)
+    {
+        try
+        {
+            return (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted), null);
+        }
+        catch (JsonException e)
+        {
+            return (null, Results.BadRequest(new { message = $"Body must be JSON like {example}: {e.Message}" }));
+        }
+    }
+
+    private static IResult IndexLagJson(EmulatorState state) =>
+        Http.Json(new JsonObject { ["seconds"] = state.IndexLag.TotalSeconds, ["queued"] = state.IndexQueueLength });
 }

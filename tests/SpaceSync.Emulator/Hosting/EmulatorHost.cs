@@ -27,6 +27,7 @@ public static class EmulatorHost
             MaxAttachmentBytes = options.MaxAttachmentBytes,
             RewritesBodies = options.CloudBodyRewrite,
             RefusedConstructs = options.CloudRefusedConstructs,
+            IndexLag = options.IndexLag,
         };
         if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
         MediaHost? media = null;

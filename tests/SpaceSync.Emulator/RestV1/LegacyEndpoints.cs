@@ -250,66 +250,60 @@ internal static class LegacyEndpoints
         public string? UserFullName => null;
     }
 
-    /// <summary>An attachment as CQL sees it: its file name is its title, its current version's time its last modification.</summary>
+    /// <summary>An attachment as the index holds it: its file name is its title, its indexed version's time its last modification.</summary>
     private sealed class AttachmentSubject : ContentSubject
     {
-        private readonly EmulatorState _state;
-
-        public AttachmentSubject(Attachment attachment, EmulatorState state)
+        public AttachmentSubject(IndexedAttachment indexed, IndexedPage page)
         {
-            Attachment = attachment;
-            _state = state;
+            Indexed = indexed;
+            Container = page;
         }
 
-        public Attachment Attachment { get; }
-        public override Page Page => Attachment.Page;
-        public override long Id => Attachment.Id;
+        public IndexedAttachment Indexed { get; }
+        public IndexedPage Container { get; }
+        public override Page Page => Indexed.Attachment.Page;
+        public override long Id => Indexed.Attachment.Id;
         public override string Type => "attachment";
-        public override string Title => Attachment.FileName;
-        public override DateTimeOffset LastModified => Attachment.Current.When;
-        public override DateTimeOffset Created => Attachment.CreatedAt;
-        public override long? ParentId => Attachment.Page.Id;
-        public override IEnumerable<long> AncestorIds => _state.Ancestors(Attachment.Page).Select(a => a.Id).Append(Attachment.Page.Id);
+        public override string Title => Indexed.Attachment.FileName;
+        public override DateTimeOffset LastModified => Indexed.LastModified;
+        public override DateTimeOffset Created => Indexed.Attachment.CreatedAt;
+        public override long? ParentId => Page.Id;
+        public override IEnumerable<long> AncestorIds => Container.AncestorIds.Append(Page.Id);
         public override IEnumerable<string> Labels => Array.Empty<string>();
     }
 
-    /// <summary>A footer comment as CQL sees it: its space is its page's; it has no parent page or labels here.</summary>
+    /// <summary>A footer comment as the index holds it: its space is its page's; it has no parent page or labels here.</summary>
     private sealed class CommentSubject : ContentSubject
     {
-        public CommentSubject(Comment comment) => Comment = comment;
+        public CommentSubject(IndexedComment indexed) => Indexed = indexed;
 
-        public Comment Comment { get; }
-        public override Page Page => Comment.Page;
-        public override long Id => Comment.Id;
+        public IndexedComment Indexed { get; }
+        public override Page Page => Indexed.Comment.Page;
+        public override long Id => Indexed.Comment.Id;
         public override string Type => "comment";
-        public override string Title => Comment.Current.Title;
-        public override DateTimeOffset LastModified => Comment.Current.When;
-        public override DateTimeOffset Created => Comment.CreatedAt;
+        public override string Title => Indexed.AtVersion.Title;
+        public override DateTimeOffset LastModified => Indexed.LastModified;
+        public override DateTimeOffset Created => Indexed.Comment.CreatedAt;
         public override long? ParentId => null;
         public override IEnumerable<long> AncestorIds => Array.Empty<long>();
         public override IEnumerable<string> Labels => Array.Empty<string>();
     }
 
-    /// <summary>Adapts a page to what CQL clauses test.</summary>
+    /// <summary>A page as the index holds it: what CQL clauses test.</summary>
     private sealed class PageSubject : ContentSubject
     {
-        private readonly EmulatorState _state;
+        public PageSubject(IndexedPage indexed) => Indexed = indexed;
 
-        public PageSubject(Page page, EmulatorState state)
-        {
-            Page = page;
-            _state = state;
-        }
-
-        public override Page Page { get; }
+        public IndexedPage Indexed { get; }
+        public override Page Page => Indexed.Page;
         public override long Id => Page.Id;
         public override string Type => Page.Type;
-        public override string Title => Page.Title;
-        public override DateTimeOffset LastModified => Page.Current.When;
+        public override string Title => Indexed.Title;
+        public override DateTimeOffset LastModified => Indexed.LastModified;
         public override DateTimeOffset Created => Page.CreatedAt;
-        public override long? ParentId => Page.ParentId;
-        public override IEnumerable<long> AncestorIds => _state.Ancestors(Page).Select(a => a.Id);
-        public override IEnumerable<string> Labels => Page.Labels.Select(l => l.Name);
+        public override long? ParentId => Indexed.ParentId;
+        public override IEnumerable<long> AncestorIds => Indexed.AncestorIds;
+        public override IEnumerable<string> Labels => Indexed.Labels.Select(l => l.Name);
     }
 
     /// <summary>Adapts a user to what CQL clauses test (type user, user, user.fullname).</summary>
@@ -403,8 +397,9 @@ internal static class LegacyEndpoints
     }
 
     /// <summary>
-    /// CQL over current pages. Literal times are read in the caller's zone at minute resolution. Limits are
-    /// capped as the products cap them (lower when bodies are expanded); Cloud pages by cursor, DC by start.
+    /// CQL over the search index (its current pages and their files and comments, each as last indexed: writes show
+    /// after the index lag, see EmulatorState.IndexLag). Literal times are read in the caller's zone at minute resolution.
+    /// Limits are capped as the products cap them (lower when bodies are expanded); Cloud pages by cursor, DC by start.
     /// </summary>
     private static IResult Search(HttpContext ctx, EmulatorState state, Site site, bool wrapped)
     {
@@ -435,11 +430,13 @@ internal static class LegacyEndpoints
             try
             {
                 // Confluence indexes attachments and footer comments as content too (type = attachment, title = file name;
-                // type = comment), in their page's space: those of current pages, at their current version.
-                var pages = state.AllPages.Where(p => p.Status == "current" || (p.Status == "archived" && archivedToo)).ToList();
-                var subjects = pages.Select(p => (ContentSubject)new PageSubject(p, state))
-                    .Concat(pages.SelectMany(p => p.Attachments.Where(a => a.Status == "current")).Select(a => new AttachmentSubject(a, state)))
-                    .Concat(pages.SelectMany(p => p.Comments).Select(c => new CommentSubject(c)));
+                // type = comment), in their page's space: those of pages the index holds as current, as last indexed.
+                var pages = state.IndexedPages().Where(e => e.Status == "current" || (e.Status == "archived" && archivedToo))
+                    .ToDictionary(e => e.Page.Id);
+                var subjects = pages.Values.Select(e => (ContentSubject)new PageSubject(e))
+                    .Concat(state.IndexedAttachments.Where(a => a.Status == "current" && pages.ContainsKey(a.Attachment.Page.Id))
+                        .Select(a => new AttachmentSubject(a, pages[a.Attachment.Page.Id])))
+                    .Concat(state.IndexedComments.Where(c => pages.ContainsKey(c.Comment.Page.Id)).Select(c => new CommentSubject(c)));
                 hits = query.Sort(subjects.Where(s => query.Matches(s, zone))).ToList();
             }
             catch (CqlException e)
@@ -453,9 +450,10 @@ internal static class LegacyEndpoints
                 var asked = expand.Select(e => wrapped && e.StartsWith("content.", StringComparison.Ordinal) ? e[8..] : e).ToHashSet();
                 var content = hit switch
                 {
-                    AttachmentSubject file => json.Attachment(file.Attachment, asked),
-                    CommentSubject comment => json.Comment(comment.Comment, asked),
-                    _ => json.Content(hit.Page, asked),
+                    AttachmentSubject file => json.Attachment(file.Indexed.Attachment, asked, file.Indexed.AtVersion, file.Indexed.Status),
+                    CommentSubject comment => json.Comment(comment.Indexed.Comment, asked, comment.Indexed.AtVersion),
+                    PageSubject page => json.Content(hit.Page, asked, indexed: page.Indexed),
+                    _ => throw new InvalidOperationException("Unknown search hit."),
                 };
                 if (!wrapped)
                 {

@@ -155,16 +155,17 @@ internal sealed class LegacyJson
     /// <summary>
     /// A page as Content. <paramref name="expand"/> holds the expansions asked for (e.g. "body.storage",
     /// "version", "space", "ancestors", "history", "history.lastUpdated", "metadata.labels", "children.page",
-    /// "children.attachment", "container"); everything else is listed in `_expandable`.
+    /// "children.attachment", "container"); everything else is listed in `_expandable`. A search hit passes
+    /// <paramref name="indexed"/>: version, body, status, ancestors and labels are then as the index holds them.
     /// </summary>
-    public JsonObject Content(Page p, ISet<string> expand, PageVersion? at = null)
+    public JsonObject Content(Page p, ISet<string> expand, PageVersion? at = null, IndexedPage? indexed = null)
     {
-        var v = at ?? p.Current;
+        var v = indexed?.AtVersion ?? at ?? p.Current;
         var o = new JsonObject
         {
             ["id"] = Http.Id(p.Id),
             ["type"] = p.Type,
-            ["status"] = at is not null && at != p.Current ? "historical" : p.Status,
+            ["status"] = indexed?.Status ?? (at is not null && at != p.Current ? "historical" : p.Status),
             ["title"] = v.Title,
         };
         var expandable = new JsonObject();
@@ -201,7 +202,10 @@ internal sealed class LegacyJson
         if (Has("ancestors"))
         {
             var ancestors = new JsonArray();
-            foreach (var a in _state.Ancestors(p)) ancestors.Add(Content(a, new HashSet<string>()));
+            var ancestorPages = indexed is null
+                ? (IEnumerable<Page>)_state.Ancestors(p)
+                : indexed.AncestorIds.Select(id => _state.FindPage(id)).OfType<Page>();
+            foreach (var a in ancestorPages) ancestors.Add(Content(a, new HashSet<string>()));
             o["ancestors"] = ancestors;
         }
         else expandable["ancestors"] = "";
@@ -233,7 +237,7 @@ internal sealed class LegacyJson
         if (Has("metadata"))
         {
             var labels = new JsonArray();
-            foreach (var l in p.Labels) labels.Add(Label(l));
+            foreach (var l in indexed?.Labels ?? p.Labels) labels.Add(Label(l));
             o["metadata"] = new JsonObject
             {
                 ["labels"] = new JsonObject { ["results"] = labels, ["start"] = 0, ["limit"] = 200, ["size"] = labels.Count, ["_links"] = new JsonObject() },
@@ -311,10 +315,13 @@ internal sealed class LegacyJson
         };
     }
 
-    /// <summary>A comment as Content (type comment, container = its page, extensions.location = footer or inline).</summary>
-    public JsonObject Comment(Comment c, ISet<string> expand)
+    /// <summary>
+    /// A comment as Content (type comment, container = its page, extensions.location = footer or inline); a search hit
+    /// passes the version the index holds.
+    /// </summary>
+    public JsonObject Comment(Comment c, ISet<string> expand, PageVersion? at = null)
     {
-        var v = c.Current;
+        var v = at ?? c.Current;
         var o = new JsonObject
         {
             ["id"] = Http.Id(c.Id),
@@ -423,14 +430,14 @@ internal sealed class LegacyJson
         };
     }
 
-    public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null)
+    public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null, string? status = null)
     {
         var v = at ?? a.Current;
         var o = new JsonObject
         {
             ["id"] = a.ContentId,
             ["type"] = "attachment",
-            ["status"] = a.Status,
+            ["status"] = status ?? a.Status,
             ["title"] = a.FileName,
         };
         var expandable = new JsonObject();

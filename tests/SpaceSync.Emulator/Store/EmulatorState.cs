@@ -13,7 +13,7 @@ public sealed record PageUpdate(int VersionNumber, string? Title, string? Body, 
 /// One lock guards everything (the emulator serves tests, not load), ids come from counters so a
 /// seeded run reproduces, attachment bytes live in a private temp folder.
 /// </summary>
-public sealed class EmulatorState : IDisposable
+public sealed partial class EmulatorState : IDisposable
 {
     private readonly Dictionary<long, Space> _spaces = new();
     private readonly Dictionary<long, Page> _pages = new();
@@ -396,7 +396,9 @@ public sealed class EmulatorState : IDisposable
         if (!Page.IsContainerType(type)) EnsureTitleFree(space, title, null, type, now);
         var page = new Page(_nextContentId++, space, author, now, type) { ParentId = parentId, Position = type != "blogpost" ? NextPosition(space, parentId) : 0 };
         page.VersionList.Add(new PageVersion(1, title, body ?? "", author, now, message, false));
+        page.LastModified = now;
         _pages.Add(page.Id, page);
+        QueueIndex(page.Id);
         return page;
     }
 
@@ -434,6 +436,7 @@ public sealed class EmulatorState : IDisposable
         ArgumentNullException.ThrowIfNull(update);
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             EnsureEditable(page);
             author ??= Admin;
@@ -451,6 +454,7 @@ public sealed class EmulatorState : IDisposable
                 page.ParentBeforeTrash = null;
                 page.Position = NextPosition(page.Space, back);
                 page.Status = "current";
+                Touch(page);
                 return page;
             }
 
@@ -475,9 +479,12 @@ public sealed class EmulatorState : IDisposable
                 }
                 page.ParentId = update.NewParentId;
                 page.Position = NextPosition(page.Space, update.NewParentId);
+                QueueIndexWithDescendants(page);
             }
             page.VersionList.Add(new PageVersion(current + 1, title, update.Body ?? page.Current.Body, author, Now(), update.Message, update.MinorEdit));
             if (update.Body is not null) Reanchor(page, author);
+            page.LastModified = page.Current.When;
+            QueueIndex(page.Id);
             return page;
         }
     }
@@ -487,6 +494,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             if (page.Status == "trashed")
                 throw new StoreException(StoreErrorKind.NotFound, $"Page {id} is already in the trash.");
@@ -495,10 +503,12 @@ public sealed class EmulatorState : IDisposable
             {
                 child.ParentId = page.ParentId;
                 child.Position = NextPosition(page.Space, page.ParentId);
+                QueueIndexWithDescendants(child);
             }
             page.ParentBeforeTrash = page.ParentId;
             page.ParentId = null;
             page.Status = "trashed";
+            Touch(page);
         }
     }
 
@@ -507,6 +517,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(id);
             if (page.Status != "trashed")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is not in the trash; only trashed pages can be purged.");
@@ -514,12 +525,18 @@ public sealed class EmulatorState : IDisposable
                 throw new StoreException(StoreErrorKind.Forbidden,
                     $"Cannot purge content with id {id}: {viewer.DisplayName} does not have permission to administer space {page.Space.Key}, which purging from the trash requires.");
             _pages.Remove(id);
+            QueueIndex(id);
             foreach (var attachment in page.AttachmentList)
             {
                 _attachments.Remove(attachment.Id);
+                QueueIndex(attachment.Id);
                 foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
             }
-            foreach (var comment in page.CommentList) _comments.Remove(comment.Id);
+            foreach (var comment in page.CommentList)
+            {
+                _comments.Remove(comment.Id);
+                QueueIndex(comment.Id);
+            }
             if (page.Space.HomepageId == id) page.Space.HomepageId = 0;
         }
     }
@@ -529,8 +546,10 @@ public sealed class EmulatorState : IDisposable
         _pages.Values.Where(p => p.ParentId == page.Id && p.Status == "current").OrderBy(p => p.Position).ThenBy(p => p.Id).ToList();
 
     /// <summary>What the page's parent is ("page", "folder", "whiteboard"), or null at the top level. Call under the lock.</summary>
-    internal string? ParentTypeOf(Page page) =>
-        page.ParentId is long id && _pages.TryGetValue(id, out var parent) ? parent.Type : null;
+    internal string? ParentTypeOf(Page page) => page.ParentId is long id ? TypeOfContent(id) : null;
+
+    /// <summary>The type (page, folder, whiteboard, …) of the content with this id, or null. Call under the lock.</summary>
+    internal string? TypeOfContent(long id) => _pages.TryGetValue(id, out var content) ? content.Type : null;
 
     /// <summary>Ancestors root first (pages, folders and whiteboards alike). Call under the lock.</summary>
     internal List<Page> Ancestors(Page page)
@@ -559,6 +578,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             var target = RequirePage(targetId);
@@ -579,6 +599,8 @@ public sealed class EmulatorState : IDisposable
             {
                 page.ParentId = target.Id;
                 page.Position = NextPosition(page.Space, target.Id);
+                Touch(page);
+                QueueIndexWithDescendants(page);
                 return page;
             }
             if (target == page) throw new StoreException(StoreErrorKind.BadRequest, "A page cannot be moved relative to itself.");
@@ -588,6 +610,8 @@ public sealed class EmulatorState : IDisposable
             var at = siblings.IndexOf(target) + (position == "after" ? 1 : 0);
             siblings.Insert(at, page);
             for (var i = 0; i < siblings.Count; i++) siblings[i].Position = i;
+            Touch(page);
+            QueueIndexWithDescendants(page);
             return page;
         }
     }
@@ -604,6 +628,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             if (Flavor != EmulatorFlavor.Cloud)
                 throw new StoreException(StoreErrorKind.BadRequest, "Only the Cloud flavour archives pages: Data Center's REST API has no archived page status.");
             var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
@@ -612,6 +637,7 @@ public sealed class EmulatorState : IDisposable
             if (page.Status != "current")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}; only current pages can be archived.");
             page.Status = "archived";
+            QueueIndex(page.Id);
         }
     }
 
@@ -620,6 +646,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = _pages.GetValueOrDefault(id) ?? throw new StoreException(StoreErrorKind.NotFound, $"No content with id {id}.");
             if (page.Status != "archived")
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {id} is {page.Status}, not archived.");
@@ -629,6 +656,7 @@ public sealed class EmulatorState : IDisposable
                 page.Position = NextPosition(page.Space, null);
             }
             page.Status = "current";
+            QueueIndexWithDescendants(page);
         }
     }
 
@@ -731,6 +759,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             foreach (var (prefix, rawName) in labels)
@@ -744,7 +773,11 @@ public sealed class EmulatorState : IDisposable
                 var key = pre + ":" + name;
                 if (!_labels.TryGetValue(key, out var label))
                     _labels[key] = label = new Label(_nextLabelId++, pre, name);
-                if (!page.LabelList.Contains(label)) page.LabelList.Add(label);
+                if (!page.LabelList.Contains(label))
+                {
+                    page.LabelList.Add(label);
+                    Touch(page);
+                }
             }
             return page.LabelList.ToList();
         }
@@ -754,12 +787,14 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureEditable(page);
             var lower = (name ?? "").Trim().ToLowerInvariant();
             var label = page.LabelList.Find(l => l.Name == lower)
                 ?? throw new StoreException(StoreErrorKind.NotFound, $"Label '{name}' is not on content {pageId}.");
             page.LabelList.Remove(label);
+            Touch(page);
         }
     }
 
@@ -778,6 +813,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequirePage(pageId);
             EnsureNotArchived(page);
             if (page.Status != "current")
@@ -791,6 +827,8 @@ public sealed class EmulatorState : IDisposable
             attachment.VersionList.Add(new AttachmentVersion(1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, attachment.CreatedAt, mediaType));
             page.AttachmentList.Add(attachment);
             _attachments.Add(id, attachment);
+            QueueIndex(id);
+            Touch(page);
             return attachment;
         }
     }
@@ -799,11 +837,14 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Page.Id != pageId || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment {attachmentId} on content {pageId}.");
             EnsureEditable(attachment.Page);
             attachment.VersionList.Add(new AttachmentVersion(attachment.Current.Number + 1, new FileInfo(blobPath).Length, blobPath, comment, minorEdit, author ?? Admin, Now(), mediaType));
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
             return attachment;
         }
     }
@@ -813,11 +854,14 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || attachment.Status != "current" || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No current attachment with id {attachmentId}.");
             EnsureEditable(attachment.Page);
             attachment.Status = "trashed";
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
         }
     }
 
@@ -826,6 +870,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var attachment = _attachments.GetValueOrDefault(attachmentId);
             if (attachment is null || !Visible(attachment.Page))
                 throw new StoreException(StoreErrorKind.NotFound, $"No attachment with id {attachmentId}.");
@@ -835,6 +880,8 @@ public sealed class EmulatorState : IDisposable
             _attachments.Remove(attachmentId);
             attachment.Page.AttachmentList.Remove(attachment);
             foreach (var v in attachment.VersionList) TryDelete(v.FilePath);
+            QueueIndex(attachmentId);
+            Touch(attachment.Page);
         }
     }
 
@@ -861,6 +908,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequireCommentablePage(pageId, body);
             if (parentCommentId is long parentId && (_comments.GetValueOrDefault(parentId) is not { } parent || parent.Page != page))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Comment {parentId} is not a comment on page {pageId}.");
@@ -872,6 +920,7 @@ public sealed class EmulatorState : IDisposable
             comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
             page.CommentList.Add(comment);
             _comments.Add(comment.Id, comment);
+            QueueIndex(comment.Id);
             return comment;
         }
     }
@@ -996,6 +1045,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var comment = RequireComment(id);
             EnsureNotArchived(comment.Page);
             var current = comment.Current.Number;
@@ -1004,6 +1054,7 @@ public sealed class EmulatorState : IDisposable
             if (string.IsNullOrWhiteSpace(body))
                 throw new StoreException(StoreErrorKind.BadRequest, "A comment needs a body.");
             comment.VersionList.Add(new PageVersion(current + 1, "Re: " + comment.Page.Title, body, author ?? Admin, Now(), message, false));
+            QueueIndex(comment.Id);
             return comment;
         }
     }
@@ -1013,6 +1064,7 @@ public sealed class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var comment = RequireComment(id);
             EnsureNotArchived(comment.Page);
             var doomed = new List<Comment> { comment };
@@ -1022,6 +1074,7 @@ public sealed class EmulatorState : IDisposable
             {
                 comment.Page.CommentList.Remove(c);
                 _comments.Remove(c.Id);
+                QueueIndex(c.Id);
             }
         }
     }

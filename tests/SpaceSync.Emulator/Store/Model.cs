@@ -144,6 +144,12 @@ public sealed class Page
     /// <summary>Order among siblings (Confluence's child position).</summary>
     public int Position { get; internal set; }
 
+    /// <summary>
+    /// What CQL `lastmodified` and Cloud v2's `modified-date` sort read: the last change of any kind, not only the last
+    /// version. Moves, trashing, restoring, label and attachment changes make no version but move it (issue 12 item 5).
+    /// </summary>
+    public DateTimeOffset LastModified { get; internal set; }
+
     internal List<PageVersion> VersionList { get; } = new();
     internal List<Label> LabelList { get; } = new();
 

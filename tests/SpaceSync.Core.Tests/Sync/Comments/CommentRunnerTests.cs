@@ -25,9 +25,12 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
     }
 
     private static Task<SyncRunResult> Sync(RunnerWorld world, IBodyTranslator? translator, bool full = false, IConfluenceSite? dcSite = null,
-        IConfluenceSite? cloudSite = null) =>
-        SyncRunner.RunAsync(dcSite ?? world.DcSite, cloudSite ?? world.CloudSite, world.State, world.Space,
+        IConfluenceSite? cloudSite = null)
+    {
+        world.SearchCaughtUp();
+        return SyncRunner.RunAsync(dcSite ?? world.DcSite, cloudSite ?? world.CloudSite, world.State, world.Space,
             new SyncRunOptions { BodyTranslator = translator, FullListing = full }, EngineLog.None, None);
+    }
 
     /// <summary>The footer comments (the seeded space has inline ones too, which never cross: see InlineCommentRunnerTests).</summary>
     private static List<Comment> Comments(EmulatorState state) =>
@@ -224,6 +227,7 @@ public sealed class CommentRunnerTests(ITestOutputHelper output)
         world.Dc.AddComment(page.Id, "<p>Not yet</p>", null, jane);
         var cloudCount = Comments(world.Cloud).Count;
 
+        world.SearchCaughtUp();
         var whatIf = await SyncRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space,
             new SyncRunOptions { BodyTranslator = translator, WhatIf = true }, EngineLog.None, None);
         var item = whatIf.Plan.Items.Single(i => i.DataCenterId == page.Id.ToString());
