@@ -24,9 +24,12 @@ function Write-Step([string] $text) {
 $emulators = @()
 try {
     Write-Step 'Starting two Confluence emulators on loopback'
-    $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 199 -Seed 7
+    # Both behave as real Confluence does where it is inconvenient: search trails writes by seconds, Cloud rewrites what
+    # it stores, serves files from another origin, hides e-mails (docs/confluence-behaviours.md).
+    $indexLag = 5
+    $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 199 -Seed 7 -IndexLagSeconds $indexLag
     $emulators += $dc
-    $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
+    $cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0 -IndexLagSeconds $indexLag
     $emulators += $cloud
     Write-Host "Data Center  $($dc.Url)   space ENG, 200 pages"
 
@@ -102,7 +105,14 @@ logging:
     Write-Host 'Quiet form for runbooks:' -NoNewline
     Write-Host (" Test-SyncScope -Online -Quiet → {0}" -f (Test-SyncScope -Online -Quiet))
 
+    function Wait-SearchIndex {
+        # A scheduled run meets the newest writes at its next run; the demo shows everything in one, so it lets the index catch up.
+        Write-Host "  (Confluence's search trails writes by a few seconds: waiting $indexLag s for both sites' index to catch up)"
+        Start-Sleep -Seconds ($indexLag + 1)
+    }
+
     Write-Step 'Start-SpaceBaseline: pair the pages of ENG and ENG2 by path'
+    Wait-SearchIndex
     Start-SpaceBaseline -SpaceKey ENG | Format-List | Out-String -Width 160 | Out-Host
 
     Write-Step 'Both sides live on: people edit Data Center and Cloud'
@@ -162,6 +172,7 @@ logging:
     }
 
     Write-Step 'Get-SyncDrift: what differs, and what a sync would do'
+    Wait-SearchIndex
     Show-Drift
 
     Write-Step 'Invoke-SpaceSync'
@@ -188,6 +199,7 @@ logging:
     Write-Step 'Resolve-SyncConflict -Keep Both: the newer edit stays, the other text becomes a sibling page'
     Get-SyncConflict -SpaceKey ENG | Resolve-SyncConflict -Keep Both -Confirm:$false |
         Format-List Title, Outcome, Kept, CopyTitle, Message | Out-String -Width 160 | Out-Host
+    Wait-SearchIndex
     $next = Invoke-SpaceSync -SpaceKey ENG -Confirm:$false -WarningAction SilentlyContinue
     Write-Host ("The next sync carries the kept copy across: {0} create(s); open conflicts now: {1}" -f $next.Count('Create'),
         @(Get-SyncConflict -SpaceKey ENG).Count)
