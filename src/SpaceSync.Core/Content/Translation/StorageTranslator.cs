@@ -261,7 +261,9 @@ namespace SpaceSync.Core.Content.Translation
                     }
                     if (IsCloudPresentation(a.Name))
                     {
-                        _droppedAttributes[a.Name] = _droppedAttributes.TryGetValue(a.Name, out var n) ? n + 1 : 1;
+                        // Cloud's editor writes its defaults on every table: dropping them loses nothing worth a warning.
+                        if (!IsCloudEditorDefault(a))
+                            _droppedAttributes[a.Name] = _droppedAttributes.TryGetValue(a.Name, out var n) ? n + 1 : 1;
                         return null;
                     }
                 }
@@ -318,6 +320,11 @@ namespace SpaceSync.Core.Content.Translation
 
             private static bool IsCloudPresentation(string name) =>
                 name == "data-layout" || name == "data-table-width" || name == "ac:breakout-mode" || name == "ac:breakout-width";
+
+            // What Cloud's editor gives every table and layout it stores (a fixed width of 760 and the default layout).
+            private static bool IsCloudEditorDefault(StorageAttribute a) =>
+                a.Name == "data-layout" && a.Value == "default" || a.Name == "data-table-width" && a.Value == "760" ||
+                a.Name == "ac:breakout-mode" && a.Value == "default";
 
             private static bool IsEmojiAttribute(string name) => name.StartsWith("ac:emoji-", StringComparison.Ordinal);
 
