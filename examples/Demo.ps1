@@ -140,6 +140,15 @@ logging:
     $null = Invoke-EmulatorApi $cloud '/api/v2/pages' -Method Post -Body @{ spaceId = $cloudSpace.id; status = 'current'
         title = 'Cloud Migration FAQ'; parentId = $cloudSpace.homepageId; body = @{ representation = 'storage'; value = '<p>Written on Cloud.</p>' } }
     Write-Host '  Cloud:       "Cloud Migration FAQ"                    created'
+    # Cloud teams file pages into folders, which Data Center does not have: the page keeps its place there.
+    $teamFolder = Invoke-EmulatorApi $cloud '/api/v2/folders' -Method Post -Body @{ spaceId = $cloudSpace.id; title = 'Team Notes'; parentId = $cloudSpace.homepageId }
+    $filed = @((Invoke-EmulatorApi $cloud "/api/v2/pages/$($cloudSpace.homepageId)/children?limit=250").results) |
+        Where-Object { $_.id -notin @($ids[10], $ids[20], $ids[30], $ids[40], $ids[-1] | ForEach-Object { $map[$_] }) } | Select-Object -First 1
+    $filedPage = Invoke-EmulatorApi $cloud "/api/v2/pages/$($filed.id)?body-format=storage"
+    $null = Invoke-EmulatorApi $cloud "/api/v2/pages/$($filed.id)" -Method Put -Body @{
+        id = $filed.id; status = 'current'; title = $filedPage.title; parentId = $teamFolder.id; version = @{ number = $filedPage.version.number + 1 }
+        body = @{ representation = 'storage'; value = $filedPage.body.storage.value } }
+    Write-Host ("  Cloud:       {0,-40} filed into the new folder `"Team Notes`"" -f "`"$($filedPage.title)`"")
     $trashed = Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[-1]])"
     $null = Invoke-EmulatorApi $cloud "/api/v2/pages/$($trashed.id)" -Method Delete
     Write-Host ("  Cloud:       {0,-40} trashed" -f "`"$($trashed.title)`"")
@@ -175,10 +184,12 @@ logging:
     Wait-SearchIndex
     Show-Drift
 
-    Write-Step 'Invoke-SpaceSync'
+    Write-Step 'Invoke-SpaceSync (Cloud rate-limits the sync account to 8 requests a second meanwhile)'
+    $null = Set-ConfluenceEmulatorFault $cloud -RateLimit 8 -RateLimitWindowSeconds 1 -NearLimitPercent 0
     Invoke-SpaceSync -SpaceKey ENG -Confirm:$false -WarningAction SilentlyContinue | Format-List | Out-String -Width 160 | Out-Host
+    $null = Set-ConfluenceEmulatorFault $cloud
 
-    Write-Step 'Afterwards: only the conflict is left, for an admin to decide'
+    Write-Step 'Afterwards: only the conflict is left, for an admin to decide (and the folder, which stays on Cloud)'
     Show-Drift
     $faq = (Invoke-EmulatorApi $dc '/rest/api/content?spaceKey=ENG&title=Cloud%20Migration%20FAQ').results
     Write-Host ("'Cloud Migration FAQ' on Data Center: {0}; '{1}' on Cloud: {2}" -f $(if ($faq) { 'present' } else { 'missing' }),

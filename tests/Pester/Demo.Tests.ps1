@@ -27,6 +27,9 @@ Describe 'examples/Demo.ps1' {
         $text | Should -Not -Match 'emulator-pat|not-the-token|hunter2'
         $text | Should -Match 'PairsRecorded\s*:\s*200'
         $text | Should -Match 'create on Data Center'
+        $text | Should -Match 'CloudFolder\s+Team Notes'
+        $text | Should -Match 'RateLimitWait\s*:\s*[0-9.]+ s \(Data Center 0 s, Cloud [0-9.]+ s\)'
+        $text | Should -Match 'waiting 5 s for both sites'' index to catch up'
         $text | Should -Match "'Cloud Migration FAQ' on Data Center: present; 'On-call Handbook' on Cloud: On-call Handbook"
         $text | Should -Match "'network-diagram\.png' on Cloud: 49,152 bytes, SHA-256 [0-9a-f]{12}… as attached"
         $text | Should -Match "'capacity-plan\.xlsx' on Data Center: 98,304 bytes, SHA-256 [0-9a-f]{12}… as attached"
