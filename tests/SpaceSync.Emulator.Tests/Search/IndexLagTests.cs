@@ -95,13 +95,20 @@ public abstract class IndexLagTests : SiteTest
         Assert.Equal(4, Int((await HitAsync(page.Id))?["version"], "number")); // a restore makes no version
     }
 
+    /// <summary>A page in a new space, indexed: the writes that follow queue anew.</summary>
+    private async Task<Page> IndexedPageAsync(string title, string body)
+    {
+        var space = NewSpace();
+        var page = Emulator.State.CreatePage(space.Id, title, body, space.HomepageId);
+        Clock.Advance(Lag);
+        Assert.NotNull(await HitAsync(page.Id));
+        return page;
+    }
+
     [Fact]
     public async Task Labels_files_and_comments_reach_cql_only_after_the_lag()
     {
-        var space = NewSpace();
-        var page = Emulator.State.CreatePage(space.Id, "Labelled", "<p>x</p>", space.HomepageId);
-        Clock.Advance(Lag);
-        Assert.NotNull(await HitAsync(page.Id)); // indexed now: later writes queue anew
+        var page = await IndexedPageAsync("Labelled", "<p>x</p>");
 
         (await Client.PostJsonAsync($"/rest/api/content/{page.Id}/label", new[] { new { prefix = "global", name = "fresh" } })).Expect(200);
         Assert.Empty(await HitsAsync("label = fresh"));
@@ -121,10 +128,7 @@ public abstract class IndexLagTests : SiteTest
     [Fact]
     public async Task Inline_comments_their_replies_and_resolutions_are_queued_like_footer_comments_and_the_marker_moves_no_page()
     {
-        var space = NewSpace();
-        var page = Emulator.State.CreatePage(space.Id, "Highlighted", "<p>Some words to highlight.</p>", space.HomepageId);
-        Clock.Advance(Lag);
-        Assert.NotNull(await HitAsync(page.Id)); // indexed now: later writes queue anew
+        var page = await IndexedPageAsync("Highlighted", "<p>Some words to highlight.</p>");
         var lastModified = page.LastModified;
         async Task<List<string>> CommentHitsAsync() =>
             (await HitsAsync($"type = comment and space = {Key}")).Select(h => Str(h, "id")).Order().ToList();
