@@ -49,9 +49,13 @@ public sealed class HiddenEmailRunnerTests(ITestOutputHelper output)
         public EmulatorState Dc => Runner.Dc;
         public EmulatorState Cloud => Runner.Cloud;
 
-        public Task<SyncRunResult> SyncAsync(bool full = false) =>
-            SyncRunner.RunAsync(DcSite, Runner.CloudSite, Runner.State, Runner.Space,
+        /// <summary>A run as a scheduled one finds the sites: every write made before it searchable (RunnerWorld.SearchCaughtUp).</summary>
+        public Task<SyncRunResult> SyncAsync(bool full = false)
+        {
+            Runner.SearchCaughtUp();
+            return SyncRunner.RunAsync(DcSite, Runner.CloudSite, Runner.State, Runner.Space,
                 new SyncRunOptions { Translation = Translation, FullListing = full }, EngineLog.None, None);
+        }
 
         public async ValueTask DisposeAsync()
         {
@@ -98,6 +102,7 @@ public sealed class HiddenEmailRunnerTests(ITestOutputHelper output)
             Dana = dana,
             DcAccount = dcAccount,
         };
+        runner.SearchCaughtUp();
         var baseline = await BaselineRunner.RunAsync(dcSite, runner.CloudSite, runner.State, runner.Space, authority: null, idMap: null,
             force: false, whatIf: false, EngineLog.None, None, world.Translation);
         Assert.Empty(baseline.Errors);

@@ -95,13 +95,20 @@ public abstract class IndexLagTests : SiteTest
         Assert.Equal(4, Int((await HitAsync(page.Id))?["version"], "number")); // a restore makes no version
     }
 
+    /// <summary>A page in a new space, indexed: the writes that follow queue anew.</summary>
+    private async Task<Page> IndexedPageAsync(string title, string body)
+    {
+        var space = NewSpace();
+        var page = Emulator.State.CreatePage(space.Id, title, body, space.HomepageId);
+        Clock.Advance(Lag);
+        Assert.NotNull(await HitAsync(page.Id));
+        return page;
+    }
+
     [Fact]
     public async Task Labels_files_and_comments_reach_cql_only_after_the_lag()
     {
-        var space = NewSpace();
-        var page = Emulator.State.CreatePage(space.Id, "Labelled", "<p>x</p>", space.HomepageId);
-        Clock.Advance(Lag);
-        Assert.NotNull(await HitAsync(page.Id)); // indexed now: later writes queue anew
+        var page = await IndexedPageAsync("Labelled", "<p>x</p>");
 
         (await Client.PostJsonAsync($"/rest/api/content/{page.Id}/label", new[] { new { prefix = "global", name = "fresh" } })).Expect(200);
         Assert.Empty(await HitsAsync("label = fresh"));
@@ -116,6 +123,42 @@ public abstract class IndexLagTests : SiteTest
         Assert.Equal(new[] { "fresh" }, LabelsOf(await HitAsync(page.Id)));
         Assert.Equal("notes.bin", Str(Assert.Single(await HitsAsync($"type = attachment and space = {Key}")), "title"));
         Assert.Single(await HitsAsync($"type = comment and space = {Key}"));
+    }
+
+    [Fact]
+    public async Task Inline_comments_their_replies_and_resolutions_are_queued_like_footer_comments_and_the_marker_moves_no_page()
+    {
+        var page = await IndexedPageAsync("Highlighted", "<p>Some words to highlight.</p>");
+        var lastModified = page.LastModified;
+        async Task<List<string>> CommentHitsAsync() =>
+            (await HitsAsync($"type = comment and space = {Key}")).Select(h => Str(h, "id")).Order().ToList();
+
+        var thread = Emulator.State.AddInlineComment(page.Id, "words to highlight", "<p>Why?</p>");
+        var reply = Emulator.State.AddComment(page.Id, "<p>Because.</p>", thread.Id);
+        Assert.Empty(await CommentHitsAsync());
+        // The marker makes no version and moves no last-modified time: only the two comments wait in the queue, and the
+        // page's entry answers its indexed version with that version's body as stored, the marker in it.
+        Assert.Equal(2, Emulator.State.IndexQueueLength);
+        Assert.Equal(lastModified, page.LastModified);
+        var pageHit = await HitAsync(page.Id);
+        Assert.Equal(1, Int(pageHit?["version"], "number"));
+        Assert.Contains($"ac:ref=\"{thread.MarkerRef}\"", Str(pageHit?["body"]?["storage"], "value"), StringComparison.Ordinal);
+
+        Clock.Advance(Lag);
+        Assert.Equal(new[] { thread.Id.ToString(), reply.Id.ToString() }.Order(), await CommentHitsAsync());
+
+        // A resolution, and a page edit that drops the marker (which unanchors the thread), queue the thread again.
+        Emulator.State.SetInlineResolution(thread.Id, resolved: true);
+        Assert.Equal(1, Emulator.State.IndexQueueLength);
+        Clock.Advance(Lag);
+        Assert.Equal(2, (await CommentHitsAsync()).Count);
+        Assert.Equal(0, Emulator.State.IndexQueueLength);
+        Emulator.State.SetInlineResolution(thread.Id, resolved: false);
+        Clock.Advance(Lag);
+        Assert.Equal(2, (await CommentHitsAsync()).Count);
+        Emulator.State.UpdatePage(page.Id, new PageUpdate(2, null, "<p>Other words.</p>"));
+        Assert.Equal(2, Emulator.State.IndexQueueLength); // the page and its thread
+        Assert.NotEqual("open", thread.ResolutionStatus);
     }
 
     public static TheoryData<string> ChangesWithoutAVersion => new() { "label", "file", "move", "restore" };

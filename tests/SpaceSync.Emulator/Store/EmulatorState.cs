@@ -930,11 +930,15 @@ public sealed partial class EmulatorState : IDisposable
     /// the text of a current page's body, as both products do when someone highlights text and comments: the text gets an
     /// <c>ac:inline-comment-marker</c> with a new ref in the current version's body, and no new page version is made.
     /// <paramref name="matchCount"/>, when given, must be the number of occurrences (Cloud's textSelectionMatchCount).
+    /// The comment is queued for the search index like any comment. The page's index entry does not move: no version, no
+    /// last-modified time (nothing documents a page-update event for a marker); a search answers the page at its indexed
+    /// version with that version's body as stored, so the marker shows once that version is indexed.
     /// </summary>
     public Comment AddInlineComment(long pageId, string selection, string body, User? author = null, int matchIndex = 0, int? matchCount = null)
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequireCommentablePage(pageId, body);
             if (string.IsNullOrEmpty(selection))
                 throw new StoreException(StoreErrorKind.BadRequest, "An inline comment needs the text it highlights.");
@@ -960,6 +964,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var page = RequireCommentablePage(pageId, body);
             if (!InlineMarkers.Contains(page.Current.Body, markerRef))
                 throw new StoreException(StoreErrorKind.BadRequest, $"Page {pageId} has no inline comment marker {markerRef}.");
@@ -972,6 +977,7 @@ public sealed partial class EmulatorState : IDisposable
     {
         lock (Gate)
         {
+            IndexWhatIsDue();
             var comment = RequireComment(id);
             EnsureNotArchived(comment.Page);
             if (!comment.IsInline || comment.ParentCommentId is not null)
@@ -983,6 +989,7 @@ public sealed partial class EmulatorState : IDisposable
             comment.ResolutionStatus = resolved ? "resolved" : "reopened";
             comment.ResolutionBy = by ?? Admin;
             comment.ResolutionAt = Now();
+            QueueIndex(comment.Id);
             return comment;
         }
     }
@@ -1006,6 +1013,7 @@ public sealed partial class EmulatorState : IDisposable
         comment.VersionList.Add(new PageVersion(1, "Re: " + page.Title, body, author, now, null, false));
         page.CommentList.Add(comment);
         _comments.Add(comment.Id, comment);
+        QueueIndex(comment.Id);
         return comment;
     }
 
@@ -1018,7 +1026,8 @@ public sealed partial class EmulatorState : IDisposable
 
     /// <summary>
     /// After a new version of a page: an open inline thread whose marker the new body lost is no longer anchored — Cloud
-    /// marks it dangling, Data Center resolves it — and on Cloud a dangling one whose marker came back is open again.
+    /// marks it dangling, Data Center resolves it — and on Cloud a dangling one whose marker came back is open again. A
+    /// thread whose status changed is queued for the index, as any write to a comment is. Call under the lock.
     /// </summary>
     private void Reanchor(Page page, User by)
     {
@@ -1030,12 +1039,14 @@ public sealed partial class EmulatorState : IDisposable
                 thread.ResolutionStatus = Flavor == EmulatorFlavor.Cloud ? "dangling" : "resolved";
                 thread.ResolutionBy = by;
                 thread.ResolutionAt = page.Current.When;
+                QueueIndex(thread.Id);
             }
             else if (anchored && thread.ResolutionStatus == "dangling")
             {
                 thread.ResolutionStatus = "open";
                 thread.ResolutionBy = by;
                 thread.ResolutionAt = page.Current.When;
+                QueueIndex(thread.Id);
             }
         }
     }
