@@ -329,6 +329,18 @@ function Get-EmulatorAttachment {
     finally { $client.Dispose() }
 }
 
+function Get-EmulatorTwinPage {
+    # A Data Center leaf page at least two levels deep (the Skip-th) and its Cloud twin after Copy-ConfluenceSpaceLikeCcma,
+    # found by title (CCMA keeps titles): a page a test may edit on either side without moving anything else.
+    param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [string] $SpaceKey = 'ENG', [string] $CloudKey = 'ENG2',
+        [int] $Skip = 0)
+    $pages = (Invoke-EmulatorApi $DataCenter "/rest/api/content?spaceKey=$SpaceKey&type=page&limit=100&expand=ancestors,children.page").results
+    $leaf = @($pages | Where-Object { $_.ancestors.Count -ge 2 -and $_.children.page.size -eq 0 })[$Skip]
+    $cloudSpace = (Invoke-EmulatorApi $Cloud "/api/v2/spaces?keys=$CloudKey").results[0]
+    $twin = (Invoke-EmulatorApi $Cloud "/api/v2/pages?space-id=$($cloudSpace.id)&title=$([uri]::EscapeDataString($leaf.title))").results[0]
+    [pscustomobject]@{ Dc = $leaf; Cloud = $twin }
+}
+
 function Copy-EmulatorAttachments {
     # Copies the current files of one Data Center page to a Cloud page: download, then the v1 multipart upload.
     param([Parameter(Mandatory)] $DataCenter, [Parameter(Mandatory)] $Cloud, [Parameter(Mandatory)] [string] $DataCenterPageId,
@@ -357,4 +369,4 @@ function Copy-EmulatorAttachments {
 Export-ModuleMember -Function Start-ConfluenceEmulator, Stop-ConfluenceEmulator, Get-ConfluenceEmulatorStats, Invoke-EmulatorApi, Copy-ConfluenceSpaceLikeCcma,
     Reset-ConfluenceEmulatorStats, Get-ConfluenceEmulatorWriteCount, Set-ConfluenceEmulatorFault, Add-ConfluenceEmulatorConcurrentEdit,
     Get-ConfluenceEmulatorConcurrentEdit, Set-ConfluenceEmulatorPageArchived, Set-ConfluenceEmulatorSpaceAdmin,
-    Get-EmulatorAuthHeader, Add-EmulatorAttachment, Get-EmulatorAttachment, Set-ConfluenceEmulatorIndexLag
+    Get-EmulatorAuthHeader, Add-EmulatorAttachment, Get-EmulatorAttachment, Get-EmulatorTwinPage, Set-ConfluenceEmulatorIndexLag

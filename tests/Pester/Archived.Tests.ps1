@@ -19,13 +19,7 @@ BeforeAll {
     $script:CloudSpace = (Invoke-EmulatorApi $script:Cloud '/api/v2/spaces?keys=ENG2').results[0]
     function script:Get-CloudPage([string] $Id) { Invoke-EmulatorApi $script:Cloud "/api/v2/pages/$Id`?body-format=storage" }
     function script:Get-DcPage([string] $Id) { Invoke-EmulatorApi $script:Dc "/rest/api/content/$Id`?expand=version,body.storage" }
-    # A Data Center leaf page below the home page and its Cloud twin, by title (CCMA kept the titles).
-    function script:Get-Twins([int] $Skip = 0) {
-        $pages = (Invoke-EmulatorApi $script:Dc '/rest/api/content?spaceKey=ENG&type=page&limit=100&expand=ancestors,children.page').results
-        $leaf = @($pages | Where-Object { $_.ancestors.Count -ge 2 -and $_.children.page.size -eq 0 })[$Skip]
-        $twin = (Invoke-EmulatorApi $script:Cloud "/api/v2/pages?space-id=$($script:CloudSpace.id)&title=$([uri]::EscapeDataString($leaf.title))").results[0]
-        [pscustomobject]@{ Dc = $leaf; Cloud = $twin }
-    }
+    function script:Get-Twins([int] $Skip = 0) { Get-EmulatorTwinPage -DataCenter $script:Dc -Cloud $script:Cloud -Skip $Skip }
 
     $null = Start-SpaceBaseline -ScopePath $script:Scope -SpaceKey ENG
     $null = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false # the first run lists in full and leaves the marks
