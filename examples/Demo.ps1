@@ -152,6 +152,10 @@ logging:
     $trashed = Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[-1]])"
     $null = Invoke-EmulatorApi $cloud "/api/v2/pages/$($trashed.id)" -Method Delete
     Write-Host ("  Cloud:       {0,-40} trashed" -f "`"$($trashed.title)`"")
+    $archived = Invoke-EmulatorApi $cloud "/api/v2/pages/$($map[$ids[50]])"
+    $null = Set-ConfluenceEmulatorPageArchived $cloud $archived.id
+    Write-Host ("  Cloud:       {0,-40} archived" -f "`"$($archived.title)`"")
+    Edit-DataCenterPage $ids[50] 'Still maintained on Data Center.'
     Edit-DataCenterPage $ids[40] 'Data Center says: deploy on Tuesdays.'
     Edit-CloudPage $ids[40] 'Cloud says: deploy on Thursdays.'
 
@@ -189,7 +193,7 @@ logging:
     Invoke-SpaceSync -SpaceKey ENG -Confirm:$false -WarningAction SilentlyContinue | Format-List | Out-String -Width 160 | Out-Host
     $null = Set-ConfluenceEmulatorFault $cloud
 
-    Write-Step 'Afterwards: only the conflict is left, for an admin to decide (and the folder, which stays on Cloud)'
+    Write-Step 'Afterwards: the conflict waits for an admin, the archived page for its restore, the folder stays on Cloud'
     Show-Drift
     $faq = (Invoke-EmulatorApi $dc '/rest/api/content?spaceKey=ENG&title=Cloud%20Migration%20FAQ').results
     Write-Host ("'Cloud Migration FAQ' on Data Center: {0}; '{1}' on Cloud: {2}" -f $(if ($faq) { 'present' } else { 'missing' }),

@@ -28,6 +28,7 @@ Describe 'examples/Demo.ps1' {
         $text | Should -Match 'PairsRecorded\s*:\s*200'
         $text | Should -Match 'create on Data Center'
         $text | Should -Match 'CloudFolder\s+Team Notes'
+        $text | Should -Match 'Archived\s+Architecture Plan 50'
         $text | Should -Match 'RateLimitWait\s*:\s*[0-9.]+ s \(Data Center 0 s, Cloud [0-9.]+ s\)'
         $text | Should -Match 'waiting 5 s for both sites'' index to catch up'
         $text | Should -Match "'Cloud Migration FAQ' on Data Center: present; 'On-call Handbook' on Cloud: On-call Handbook"
