@@ -31,6 +31,16 @@ namespace SpaceSync.Core.Scope
         public const string InvalidSubtree = "ScopeInvalidSubtree";
         public const string InvalidLabel = "ScopeInvalidLabel";
         public const string InvalidSearchLag = "ScopeInvalidSearchLag";
+        // Hostile or damaged files: refused before (or while) parsing, at the place of the first offence.
+        public const string FileTooLarge = "ScopeFileTooLarge";
+        public const string InvalidEncoding = "ScopeInvalidEncoding";
+        public const string ControlCharacter = "ScopeControlCharacter";
+        public const string ValueTooLong = "ScopeValueTooLong";
+        public const string TagNotAllowed = "ScopeTagNotAllowed";
+        public const string AliasExpansion = "ScopeAliasExpansion";
+        // Files the scope names (Test-SyncScope offline reads them too).
+        public const string UserMapInvalid = "ScopeUserMapInvalid";
+        public const string IdMapInvalid = "ScopeIdMapInvalid";
 
         // Warnings (Test-SyncScope): legal, but worth a second look.
         public const string NoSpaces = "ScopeNoSpaces";

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using SpaceSync.Core.Files;
 using SpaceSync.Core.Scope.Yaml;
 
 namespace SpaceSync.Core.Scope
@@ -31,6 +32,13 @@ namespace SpaceSync.Core.Scope
     public static class ScopeParser
     {
         public const int SupportedVersion = 1;
+
+        /// <summary>
+        /// The largest scope file read, checked before it is read or parsed. A scope is written by hand: a space
+        /// takes 3-15 lines (about 100-500 bytes), so 1 MiB holds a few thousand spaces with comments, several
+        /// times the largest migration we have seen.
+        /// </summary>
+        public const int MaxFileBytes = 1024 * 1024;
 
         private static readonly string[] RootKeys = { "version", "sites", "defaults", "users", "spaces", "state", "logging" };
         private static readonly string[] SitesKeys = { "cloud", "datacenter" };
@@ -85,10 +93,11 @@ namespace SpaceSync.Core.Scope
                     $"The scope file '{filePath}' does not exist; expected a YAML scope file there (New-SyncScope writes one; -ScopePath or $env:SPACESYNC_SCOPE point elsewhere).", fileLocation));
             }
 
-            string text;
+            string? text;
+            TextFileProblem? problem;
             try
             {
-                text = File.ReadAllText(filePath);
+                text = StrictTextFile.Read(filePath, MaxFileBytes, out problem);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -96,7 +105,7 @@ namespace SpaceSync.Core.Scope
                     $"The scope file '{filePath}' cannot be read: {ex.Message}", fileLocation));
             }
 
-            return Analyze(text, filePath);
+            return text == null ? ScopeAnalysis.Failed(ErrorOf(problem!, filePath)) : Analyze(text, filePath);
         }
 
         internal static ScopeAnalysis Analyze(string yamlText, string filePath)
@@ -111,6 +120,15 @@ namespace SpaceSync.Core.Scope
                 throw new ArgumentException("Name the scope file: errors point into it and relative paths are resolved against its folder.", nameof(filePath));
             }
 
+            // The same limits as a file, for text that did not come from one (and YamlDotNet would keep a NUL).
+            var problem = yamlText.Length > MaxFileBytes
+                ? StrictTextFile.TooLarge(yamlText.Length, MaxFileBytes)
+                : StrictTextFile.FindControlCharacter(yamlText);
+            if (problem != null)
+            {
+                return ScopeAnalysis.Failed(ErrorOf(problem, filePath));
+            }
+
             var read = YamlTreeReader.Read(yamlText);
             var reader = new SchemaReader(filePath);
             if (read.Problem != null)
@@ -121,6 +139,17 @@ namespace SpaceSync.Core.Scope
 
             var document = new DocumentWalk(reader, filePath).Read(read.Root!);
             return new ScopeAnalysis(reader.Errors.Count == 0 ? document : null, reader.Errors, reader.Locations);
+        }
+
+        private static ScopeError ErrorOf(TextFileProblem problem, string filePath)
+        {
+            var code = problem.Kind switch
+            {
+                TextFileProblemKind.TooLarge => ScopeErrorCodes.FileTooLarge,
+                TextFileProblemKind.InvalidEncoding => ScopeErrorCodes.InvalidEncoding,
+                _ => ScopeErrorCodes.ControlCharacter,
+            };
+            return new ScopeError(code, "The scope file cannot be used: " + problem.Message, new SourceLocation(filePath, problem.Line, problem.Column));
         }
 
         /// <summary>One pass over one file: the schema, written as code.</summary>

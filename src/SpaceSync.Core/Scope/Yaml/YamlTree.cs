@@ -36,20 +36,17 @@ namespace SpaceSync.Core.Scope.Yaml
 
     internal sealed class YamlTreeScalar : YamlTreeNode
     {
-        public YamlTreeScalar(TextPosition position, string value, ScalarStyle style, bool hasExplicitTag)
+        public YamlTreeScalar(TextPosition position, string value, ScalarStyle style)
             : base(position)
         {
             Value = value;
             Style = style;
-            HasExplicitTag = hasExplicitTag;
         }
 
         public string Value { get; }
         public ScalarStyle Style { get; }
-        public bool HasExplicitTag { get; }
-
-        /// <summary>Plain (unquoted, untagged): only these may be read as booleans, numbers or null.</summary>
-        public bool IsPlain => Style == ScalarStyle.Plain && !HasExplicitTag;
+        /// <summary>Plain (unquoted; tags are refused while reading): only these may be read as booleans, numbers or null.</summary>
+        public bool IsPlain => Style == ScalarStyle.Plain;
 
         /// <summary>The YAML 1.2 core-schema null: an empty plain value, <c>~</c> or <c>null</c>.</summary>
         public bool IsNull =>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
@@ -40,9 +41,27 @@ namespace SpaceSync.Core.Scope.Yaml
         // Deep enough for any scope file; shallow enough that hostile nesting cannot exhaust the stack.
         private const int MaxDepth = 64;
 
+        /// <summary>
+        /// The longest value or key a scope file may hold. Its longest values are file paths and page paths (a
+        /// Windows long path is at most 32,767, but real ones are far shorter); 8 KiB leaves room for all of them
+        /// and refuses a pasted blob (a certificate, a base64 file) with its place instead of carrying it around.
+        /// </summary>
+        public const int MaxScalarLength = 8 * 1024;
+
+        /// <summary>
+        /// Anchors and aliases are kept (a space may reuse another's <c>content</c> block), but the tree they stand
+        /// for may hold at most this many nodes once every alias is counted as the copy it stands for: a billion-laughs
+        /// file (aliases of aliases, each doubling the size) is refused at the alias that crosses it. A scope of
+        /// a thousand spaces is about 20,000 nodes.
+        /// </summary>
+        public const long MaxExpandedNodes = 100_000;
+
         private readonly string _text;
         private readonly IParser _parser;
         private readonly Dictionary<string, YamlTreeNode> _anchors = new Dictionary<string, YamlTreeNode>(StringComparer.Ordinal);
+        // Nodes each node stands for with its aliases expanded, and the running total of the document.
+        private readonly Dictionary<YamlTreeNode, long> _expandedSize = new Dictionary<YamlTreeNode, long>();
+        private long _expandedTotal;
         // Open flow collections ('[' or '{'): when YamlDotNet fails without a position, the innermost
         // unclosed one is the best place to point at.
         private readonly Stack<(TextPosition Position, char Opener)> _openFlow = new Stack<(TextPosition, char)>();
@@ -120,18 +139,35 @@ namespace SpaceSync.Core.Scope.Yaml
                     Move();
                     if (_anchors.TryGetValue(alias.Value.Value, out var anchored))
                     {
+                        var size = _expandedSize[anchored];
+                        _expandedTotal += size;
+                        if (_expandedTotal > MaxExpandedNodes)
+                        {
+                            throw Abort(ScopeErrorCodes.AliasExpansion,
+                                $"The alias *{alias.Value.Value} makes the file stand for more than {MaxExpandedNodes:D} values once aliases are expanded ({size:D} here alone); a scope file never needs that. Write the values out, or use 'defaults' for what spaces share.",
+                                Position(alias));
+                        }
+
                         return anchored;
                     }
 
                     throw Abort(ScopeErrorCodes.YamlSyntax, $"The alias *{alias.Value.Value} refers to no anchor defined before it; expected an earlier '&{alias.Value.Value}'.", Position(alias));
 
                 case Scalar scalar:
+                    RefuseTag(scalar.Tag, scalar);
+                    if (scalar.Value.Length > MaxScalarLength)
+                    {
+                        throw Abort(ScopeErrorCodes.ValueTooLong,
+                            $"This value is {scalar.Value.Length:D} characters long; a scope file value may be at most {MaxScalarLength:D} (URLs, keys, names and paths are far shorter). Check that nothing was pasted here by mistake.",
+                            Position(scalar));
+                    }
+
                     Move();
-                    return Remember(scalar.Anchor, new YamlTreeScalar(
-                        Position(scalar), scalar.Value, scalar.Style, !scalar.Tag.IsEmpty && !scalar.Tag.IsNonSpecific));
+                    return Counted(Remember(scalar.Anchor, new YamlTreeScalar(Position(scalar), scalar.Value, scalar.Style)), 1);
 
                 case SequenceStart start:
                 {
+                    RefuseTag(start.Tag, start);
                     Move();
                     var flow = start.Style == SequenceStyle.Flow;
                     if (flow)
@@ -150,11 +186,12 @@ namespace SpaceSync.Core.Scope.Yaml
                         _openFlow.Pop();
                     }
 
-                    return Remember(start.Anchor, new YamlTreeSequence(Position(start), items));
+                    return Counted(Remember(start.Anchor, new YamlTreeSequence(Position(start), items)), 1 + Sum(items));
                 }
 
                 case MappingStart start:
                 {
+                    RefuseTag(start.Tag, start);
                     Move();
                     var flow = start.Style == MappingStyle.Flow;
                     if (flow)
@@ -175,12 +212,45 @@ namespace SpaceSync.Core.Scope.Yaml
                         _openFlow.Pop();
                     }
 
-                    return Remember(start.Anchor, new YamlTreeMapping(Position(start), entries));
+                    return Counted(Remember(start.Anchor, new YamlTreeMapping(Position(start), entries)), 1 + Sum(entries.Select(e => e.Key)) + Sum(entries.Select(e => e.Value)));
                 }
 
                 default:
                     throw Abort(ScopeErrorCodes.YamlSyntax, $"Unexpected YAML element ({current.GetType().Name}).", Position(current));
             }
+        }
+
+        /// <summary>
+        /// A scope file has no use for tags, and each one changes what a value means (<c>!!binary</c> decodes it,
+        /// <c>!!str</c> makes a number text, a custom tag means whatever its reader says): refused at the tag.
+        /// </summary>
+        private static void RefuseTag(TagName tag, ParsingEvent at)
+        {
+            if (!tag.IsEmpty)
+            {
+                throw Abort(ScopeErrorCodes.TagNotAllowed,
+                    $"The YAML tag '{Shorten(tag.Value)}' is not allowed in a scope file; expected a plain value (write text in quotes to keep it text).",
+                    Position(at));
+            }
+        }
+
+        private static string Shorten(string text) => text.Length <= 40 ? text : text.Substring(0, 40) + "…";
+
+        private YamlTreeNode Counted(YamlTreeNode node, long size)
+        {
+            _expandedSize[node] = size;
+            return node;
+        }
+
+        private long Sum(IEnumerable<YamlTreeNode> nodes)
+        {
+            long total = 0;
+            foreach (var node in nodes)
+            {
+                total = Math.Min(total + _expandedSize[node], long.MaxValue / 4);
+            }
+
+            return total;
         }
 
         private YamlTreeNode Remember(AnchorName anchor, YamlTreeNode node)
