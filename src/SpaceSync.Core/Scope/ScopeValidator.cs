@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using SpaceSync.Core.Sync;
 
 namespace SpaceSync.Core.Scope
 {
@@ -21,11 +23,15 @@ namespace SpaceSync.Core.Scope
         /// <summary>A delete guard above this share is allowed but warned about.</summary>
         public const int RiskyDeletePercent = 50;
 
+        /// <summary>Findings listed per companion file (users.map, id map); the rest are counted in one last finding.</summary>
+        public const int MaxFindingsPerFile = 20;
+
         public static IReadOnlyList<ScopeFinding> Check(string filePath) =>
             Check(filePath, Environment.GetEnvironmentVariable);
 
         /// <param name="getEnvironmentVariable">Looks up variables named by env: references (tests substitute it).</param>
-        public static IReadOnlyList<ScopeFinding> Check(string filePath, Func<string, string?> getEnvironmentVariable)
+        /// <param name="idMapPath">A CCMA id map to check too (what Start-SpaceBaseline -IdMapPath would read); the scope file does not name one.</param>
+        public static IReadOnlyList<ScopeFinding> Check(string filePath, Func<string, string?> getEnvironmentVariable, string? idMapPath = null)
         {
             if (filePath == null)
             {
@@ -38,6 +44,7 @@ namespace SpaceSync.Core.Scope
             }
 
             var analysis = ScopeParser.AnalyzeFile(filePath);
+            var idMapFindings = idMapPath == null ? new List<ScopeFinding>() : CheckIdMap(idMapPath);
             if (analysis.Document == null)
             {
                 return analysis.Errors.Select(e => new ScopeFinding
@@ -47,10 +54,17 @@ namespace SpaceSync.Core.Scope
                     Code = e.Code,
                     Location = e.Location,
                     Message = e.Message,
-                }).ToList();
+                }).Concat(idMapFindings).ToList();
             }
 
             var findings = new Warnings(analysis, filePath, getEnvironmentVariable).Collect();
+            findings.AddRange(CheckUserMap(analysis.Document.Users));
+            findings.AddRange(idMapFindings);
+            if (findings.Any(f => f.Severity == FindingSeverity.Error))
+            {
+                return findings;
+            }
+
             findings.Add(new ScopeFinding
             {
                 Severity = FindingSeverity.Information,
@@ -60,6 +74,91 @@ namespace SpaceSync.Core.Scope
                 Message = Summary(analysis.Document),
             });
             return findings;
+        }
+
+        /// <summary>
+        /// Reads users.map as a run would (strictly, every row): each problem is an Error finding at its file:line:column,
+        /// since the run would stop on it. A map that does not exist yet is the Warnings' ScopeUserMapNotFound.
+        /// </summary>
+        private static IEnumerable<ScopeFinding> CheckUserMap(UserSettings users)
+        {
+            if (users.MapPath == null || !File.Exists(users.MapPath))
+            {
+                return Array.Empty<ScopeFinding>();
+            }
+
+            try
+            {
+                UserMapFile.Load(users.MapPath);
+                return Array.Empty<ScopeFinding>();
+            }
+            catch (UserMapFileException e)
+            {
+                return Companion(ScopeErrorCodes.UserMapInvalid, users.MapPath, "users.map",
+                    e.Problems.Select(p => (p.Location, p.ToString())).ToList());
+            }
+        }
+
+        private static List<ScopeFinding> CheckIdMap(string path)
+        {
+            if (!File.Exists(path))
+            {
+                return Companion(ScopeErrorCodes.IdMapInvalid, path, "id map", new[] { (path, $"The id map '{path}' does not exist.") }).ToList();
+            }
+
+            try
+            {
+                IdMapFile.Load(path);
+                return new List<ScopeFinding>();
+            }
+            catch (IdMapException e)
+            {
+                return Companion(ScopeErrorCodes.IdMapInvalid, path, "id map", e.Problems.Select(p => (p.Location, p.ToString())).ToList()).ToList();
+            }
+        }
+
+        /// <summary>Error findings for a file the scope relies on; locations "file:line[:column]" become the finding's place.</summary>
+        private static IEnumerable<ScopeFinding> Companion(string code, string file, string what, IReadOnlyList<(string Location, string Text)> problems)
+        {
+            foreach (var (location, text) in problems.Take(MaxFindingsPerFile))
+            {
+                yield return new ScopeFinding
+                {
+                    Severity = FindingSeverity.Error,
+                    Check = CheckName,
+                    Code = code,
+                    Location = PlaceOf(location, file),
+                    Message = $"The {what} cannot be used: {text}",
+                };
+            }
+
+            if (problems.Count > MaxFindingsPerFile)
+            {
+                yield return new ScopeFinding
+                {
+                    Severity = FindingSeverity.Error,
+                    Check = CheckName,
+                    Code = code,
+                    Location = new SourceLocation(file, 1, 1),
+                    Message = $"The {what} '{file}' has {problems.Count - MaxFindingsPerFile} more problems than the {MaxFindingsPerFile} listed; correct those and run Test-SyncScope again.",
+                };
+            }
+        }
+
+        /// <summary>"file:12:3" or "file:12" → that place; a JSON path or the file alone → line 1 (the message carries the path).</summary>
+        private static SourceLocation PlaceOf(string location, string file)
+        {
+            if (location.StartsWith(file, StringComparison.Ordinal))
+            {
+                var rest = location.Substring(file.Length).Split(':');
+                if (rest.Length >= 2 && rest[0].Length == 0 && int.TryParse(rest[1], NumberStyles.None, CultureInfo.InvariantCulture, out var line))
+                {
+                    var column = rest.Length >= 3 && int.TryParse(rest[2], NumberStyles.None, CultureInfo.InvariantCulture, out var c) ? c : 1;
+                    return new SourceLocation(file, line, column);
+                }
+            }
+
+            return new SourceLocation(file, 1, 1);
         }
 
         private static string Summary(ScopeDocument document)

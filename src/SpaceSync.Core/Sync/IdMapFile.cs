@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using SpaceSync.Core.Csv;
+using SpaceSync.Core.Files;
 
 namespace SpaceSync.Core.Sync
 {
@@ -41,16 +42,33 @@ namespace SpaceSync.Core.Sync
 
     public enum IdMapFormat { Csv, Json }
 
-    /// <summary>An id map file that cannot be used; the message says where (file:line, or the JSON path) and why.</summary>
+    /// <summary>One thing wrong in an id map: where (file:line, or the JSON path) and what.</summary>
+    public sealed record IdMapProblem(string Location, string Message)
+    {
+        public override string ToString() => $"{Location}: {Message}";
+    }
+
+    /// <summary>
+    /// An id map file that cannot be used; the message says where (file:line, or the JSON path) and why, for the first
+    /// problem; <see cref="Problems"/> holds every problem found (one per bad entry), in file order.
+    /// </summary>
     public sealed class IdMapException : Exception
     {
         public IdMapException(string location, string problem, Exception? inner = null)
-            : base($"{location}: {problem}", inner)
+            : this(new[] { new IdMapProblem(location, problem) }, inner)
         {
-            Location = location;
+        }
+
+        public IdMapException(IReadOnlyList<IdMapProblem> problems, Exception? inner = null)
+            : base(problems[0] + (problems.Count > 1 ? $" ({problems.Count - 1} more problem{(problems.Count == 2 ? "" : "s")} in the file.)" : ""), inner)
+        {
+            Location = problems[0].Location;
+            Problems = problems;
         }
 
         public string Location { get; }
+
+        public IReadOnlyList<IdMapProblem> Problems { get; }
     }
 
     /// <summary>
@@ -58,8 +76,15 @@ namespace SpaceSync.Core.Sync
     /// case, spaces, '_' and '-' do not matter; other columns are ignored). JSON: an object <c>{"dcId": "cloudId"}</c>, the
     /// same under <c>"items"</c> (the shape of CCMA's mapping API), or an array of objects with the two id fields.
     /// </summary>
+    /// <remarks>
+    /// Read strictly (<see cref="StrictTextFile"/>): invalid UTF-8, control characters and a file over
+    /// <see cref="MaxFileBytes"/> are refused with their line and column. Every bad entry is reported, not just the first.
+    /// </remarks>
     public static class IdMapFile
     {
+        /// <summary>256 MiB: a CSV line is about 25 bytes and a JSON entry about 30, so this holds millions of pages.</summary>
+        public const long MaxFileBytes = 256L * 1024 * 1024;
+
         // Header and field names, compared after lower-casing and dropping everything but letters and digits.
         private static readonly string[] DataCenterNames =
         {
@@ -75,15 +100,18 @@ namespace SpaceSync.Core.Sync
         public static IdMap Load(string path)
         {
             if (string.IsNullOrEmpty(path)) throw new ArgumentException("An id map path is required.", nameof(path));
-            string text;
+            string? text;
+            TextFileProblem? problem;
             try
             {
-                text = File.ReadAllText(path);
+                text = StrictTextFile.Read(path, MaxFileBytes, out problem);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or System.Security.SecurityException)
             {
                 throw new IdMapException(path, "cannot read the id map: " + e.Message, e);
             }
+
+            if (text == null) throw new IdMapException($"{path}:{problem!.Line}", $"column {problem.Column}: {problem.Message}");
             return Parse(text, path, FormatOf(path, text));
         }
 
@@ -102,6 +130,8 @@ namespace SpaceSync.Core.Sync
         public static IdMap Parse(string text, string source, IdMapFormat format)
         {
             if (text is null) throw new ArgumentNullException(nameof(text));
+            var textProblem = text.Length > MaxFileBytes ? StrictTextFile.TooLarge(text.Length, MaxFileBytes) : StrictTextFile.FindControlCharacter(text);
+            if (textProblem != null) throw new IdMapException($"{source}:{textProblem.Line}", $"column {textProblem.Column}: {textProblem.Message}");
             var collector = new Collector(source);
             if (format == IdMapFormat.Csv) ReadCsv(text, source, collector);
             else ReadJson(text, source, collector);
@@ -130,10 +160,13 @@ namespace SpaceSync.Core.Sync
             foreach (var record in records.Skip(1))
             {
                 var location = $"{source}:{record.Line}";
-                if (record.Fields.Count <= Math.Max(dcColumn, cloudColumn))
-                    throw new IdMapException(location, $"expected {header.Fields.Count} columns, found {record.Fields.Count}.");
-                collector.Add(PageId(record.Fields[dcColumn], location, $"the Data Center id (column '{header.Fields[dcColumn].Trim()}')"),
-                    PageId(record.Fields[cloudColumn], location, $"the Cloud id (column '{header.Fields[cloudColumn].Trim()}')"), location);
+                collector.Entry(() =>
+                {
+                    if (record.Fields.Count <= Math.Max(dcColumn, cloudColumn))
+                        throw new IdMapException(location, $"expected {header.Fields.Count} columns, found {record.Fields.Count}.");
+                    collector.Add(PageId(record.Fields[dcColumn], location, $"the Data Center id (column '{header.Fields[dcColumn].Trim()}')"),
+                        PageId(record.Fields[cloudColumn], location, $"the Cloud id (column '{header.Fields[cloudColumn].Trim()}')"), location);
+                });
             }
         }
 
@@ -188,7 +221,7 @@ namespace SpaceSync.Core.Sync
                     foreach (var property in root.EnumerateObject())
                     {
                         var location = $"{where}['{property.Name}']";
-                        collector.Add(PageId(property.Name, location, "the Data Center id"), JsonPageId(property.Value, location, "the Cloud id"), location);
+                        collector.Entry(() => collector.Add(PageId(property.Name, location, "the Data Center id"), JsonPageId(property.Value, location, "the Cloud id"), location));
                     }
                 }
                 else if (root.ValueKind == JsonValueKind.Array)
@@ -197,12 +230,15 @@ namespace SpaceSync.Core.Sync
                     foreach (var element in root.EnumerateArray())
                     {
                         var location = $"{where}[{index++}]";
-                        if (element.ValueKind != JsonValueKind.Object)
-                            throw new IdMapException(location, $"expected an object with a Data Center id and a Cloud id, found {Describe(element)}.");
-                        var dc = Field(element, DataCenterNames, location, "Data Center id");
-                        var cloud = Field(element, CloudNames, location, "Cloud id");
-                        collector.Add(JsonPageId(dc.Value, $"{location}.{dc.Name}", "the Data Center id"),
-                            JsonPageId(cloud.Value, $"{location}.{cloud.Name}", "the Cloud id"), location);
+                        collector.Entry(() =>
+                        {
+                            if (element.ValueKind != JsonValueKind.Object)
+                                throw new IdMapException(location, $"expected an object with a Data Center id and a Cloud id, found {Describe(element)}.");
+                            var dc = Field(element, DataCenterNames, location, "Data Center id");
+                            var cloud = Field(element, CloudNames, location, "Cloud id");
+                            collector.Add(JsonPageId(dc.Value, $"{location}.{dc.Name}", "the Data Center id"),
+                                JsonPageId(cloud.Value, $"{location}.{cloud.Name}", "the Cloud id"), location);
+                        });
                     }
                 }
                 else
@@ -274,7 +310,22 @@ namespace SpaceSync.Core.Sync
             private readonly Dictionary<string, IdMapEntry> _byDataCenter = new Dictionary<string, IdMapEntry>(StringComparer.Ordinal);
             private readonly Dictionary<string, IdMapEntry> _byCloud = new Dictionary<string, IdMapEntry>(StringComparer.Ordinal);
 
+            private readonly List<IdMapProblem> _problems = new List<IdMapProblem>();
+
             public Collector(string source) => _source = source;
+
+            /// <summary>Reads one entry; a bad one is kept as a problem and the next is read.</summary>
+            public void Entry(Action read)
+            {
+                try
+                {
+                    read();
+                }
+                catch (IdMapException e)
+                {
+                    _problems.AddRange(e.Problems);
+                }
+            }
 
             public void Add(string dataCenterId, string cloudId, string location)
             {
@@ -298,6 +349,7 @@ namespace SpaceSync.Core.Sync
 
             public IdMap Build()
             {
+                if (_problems.Count > 0) throw new IdMapException(_problems);
                 if (_entries.Count == 0) throw new IdMapException(_source, "the id map holds no page mapping.");
                 return new IdMap(_source, _entries);
             }

@@ -26,6 +26,11 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Quiet { get; set; }
 
+        /// <summary>A CCMA id map to check with the file (the one Start-SpaceBaseline -IdMapPath will read).</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IdMapPath { get; set; }
+
         [Parameter]
         [ArgumentCompleter(typeof(SpaceKeyCompleter))]
         [ValidateNotNullOrEmpty]
@@ -34,7 +39,8 @@ namespace SpaceSync.PowerShell.Cmdlets
         protected override void ProcessRecord()
         {
             var path = ResolveScopePath();
-            var findings = new List<ScopeFinding>(ScopeValidator.Check(path));
+            var idMap = string.IsNullOrEmpty(IdMapPath) ? null : GetUnresolvedProviderPathFromPSPath(IdMapPath);
+            var findings = new List<ScopeFinding>(ScopeValidator.Check(path, Environment.GetEnvironmentVariable, idMap));
             Emit(findings);
 
             if (Online && !findings.Any(f => f.Severity == FindingSeverity.Error))
