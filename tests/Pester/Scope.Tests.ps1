@@ -139,3 +139,91 @@ Describe 'Get-SyncScope' {
         $completion.CompletionMatches.CompletionText | Should -Be @('OPS')
     }
 }
+
+Describe 'Hostile scope files through the module' {
+    BeforeAll {
+        Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
+        $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 3 -Seed 5
+        $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG -SeedPages 0
+        $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
+        $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+
+        # A scope for the emulators whose line 16 is the owner, with @@ where the hostile bytes go.
+        function script:Write-HostileScope([string] $Name, [byte[]] $Bytes, [string] $Owner = "eng@@@example.com") {
+            $folder = Join-Path $TestDrive $Name
+            $path = New-TestScopeFile -Folder $folder -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+                -Spaces "  - key: ENG`n    owner: $Owner`nstate:`n  path: state/spacesync.db`nusers:`n  map: users.csv`n"
+            $text = [IO.File]::ReadAllText($path)
+            $at = $text.IndexOf('@@')
+            if ($at -ge 0) {
+                $utf8 = [Text.UTF8Encoding]::new($false)
+                [IO.File]::WriteAllBytes($path, [byte[]]($utf8.GetBytes($text.Substring(0, $at)) + $Bytes + $utf8.GetBytes($text.Substring($at + 2))))
+            }
+            return $path
+        }
+    }
+
+    AfterAll {
+        $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
+        Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN -ErrorAction SilentlyContinue
+    }
+
+    It 'refuses <Name> with <Code> at line <Line>, column <Column>, and touches neither site' -ForEach @(
+        @{ Name = 'invalid-utf8'; Bytes = [byte[]](0xFF); Code = 'ScopeInvalidEncoding'; Line = 16; Column = 15; Why = 'byte 0xFF at offset' }
+        @{ Name = 'nul'; Bytes = [byte[]](0x00); Code = 'ScopeControlCharacter'; Line = 16; Column = 15; Why = 'U\+0000 \(NUL\)' }
+        @{ Name = 'binary-tag'; Owner = '!!binary ZW5nQGV4YW1wbGUuY29t'; Code = 'ScopeTagNotAllowed'; Line = 16; Column = 12; Why = "tag 'tag:yaml.org,2002:binary' is not allowed" }
+        @{ Name = 'custom-tag'; Owner = '!owner eng@example.com'; Code = 'ScopeTagNotAllowed'; Line = 16; Column = 12; Why = "'!owner' is not allowed" }
+        @{ Name = 'huge-value'; Owner = ('a' * 20000); Code = 'ScopeValueTooLong'; Line = 16; Column = 12; Why = 'at most 8192' }
+        @{ Name = 'two-megabytes'; Owner = ('a' * 2MB); Code = 'ScopeFileTooLarge'; Line = 1; Column = 1; Why = 'over the limit of 1 MiB' }
+    ) {
+        $path = Write-HostileScope -Name $Name -Bytes $Bytes -Owner ($Owner ?? 'eng@@@example.com')
+        Reset-ConfluenceEmulatorStats $script:Dc, $script:Cloud
+
+        $findings = @(Test-SyncScope -ScopePath $path)
+        $findings.Count | Should -Be 1
+        $findings[0].Severity | Should -Be 'Error'
+        $findings[0].Code | Should -Be $Code
+        "$($findings[0].Location)" | Should -Be "${path}:${Line}:${Column}"
+        $findings[0].Message | Should -Match $Why
+        Test-SyncScope -ScopePath $path -Quiet | Should -BeFalse
+
+        $err = $null
+        try { Invoke-SpaceSync -ScopePath $path -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.FullyQualifiedErrorId | Should -Be 'ScopeFileInvalid,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+        $err.Exception.Message | Should -Match ([regex]::Escape("${path}:${Line}:${Column}"))
+        $err.Exception.Message.Length | Should -BeLessThan 1000        # no huge value quoted back
+
+        (Get-ConfluenceEmulatorStats $script:Dc).total | Should -Be 0
+        (Get-ConfluenceEmulatorStats $script:Cloud).total | Should -Be 0
+        Test-Path (Join-Path (Split-Path $path) 'state') | Should -BeFalse
+    }
+
+    It 'reads users.csv offline and reports each bad row at its line and column' {
+        $path = Write-HostileScope -Name 'users' -Owner 'eng@example.com'
+        $users = Join-Path (Split-Path $path) 'users.csv'
+        [IO.File]::WriteAllBytes($users, [Text.Encoding]::UTF8.GetBytes("dataCenterUserKey,cloudAccountId`nk1,a1`nk2,ann@example.com`nk1,a3`n"))
+
+        $errors = @(Test-SyncScope -ScopePath $path | Where-Object Severity -eq 'Error')
+        $errors.Code | Should -Be @('ScopeUserMapInvalid', 'ScopeUserMapInvalid')
+        $errors.Location | ForEach-Object { "$_" } | Should -Be @("${users}:3:4", "${users}:4:1")
+        $errors[0].Message | Should -Match 'e-mail address'
+
+        [IO.File]::WriteAllBytes($users, [byte[]]([Text.Encoding]::UTF8.GetBytes("dataCenterUserKey,cloudAccountId`nk1,a") + [byte[]](0xC3, 0x28) + [Text.Encoding]::UTF8.GetBytes("`n")))
+        $finding = Test-SyncScope -ScopePath $path | Where-Object Severity -eq 'Error'
+        "$($finding.Location)" | Should -Be "${users}:2:5"
+        $finding.Message | Should -Match 'not valid UTF-8'
+    }
+
+    It 'reads the id map given with -IdMapPath' {
+        $path = Write-HostileScope -Name 'idmap' -Owner 'eng@example.com'
+        [IO.File]::WriteAllText((Join-Path (Split-Path $path) 'users.csv'), "dataCenterUserKey,cloudAccountId`n")
+        $map = Join-Path (Split-Path $path) 'map.csv'
+        [IO.File]::WriteAllText($map, "dataCenterId,cloudId`n1,2`n3,x`n")
+        $finding = Test-SyncScope -ScopePath $path -IdMapPath $map | Where-Object Severity -eq 'Error'
+        $finding.Code | Should -Be 'ScopeIdMapInvalid'
+        "$($finding.Location)" | Should -Be "${map}:3:1"
+        [IO.File]::WriteAllText($map, "dataCenterId,cloudId`n1,2`n")
+        Test-SyncScope -ScopePath $path -IdMapPath $map -Quiet | Should -BeTrue
+    }
+}
