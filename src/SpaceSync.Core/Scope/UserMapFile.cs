@@ -78,7 +78,7 @@ namespace SpaceSync.Core.Scope
         /// <summary>Confluence stores a user key in a 255-character column.</summary>
         public const int MaxUserKeyLength = 255;
 
-        /// <summary>Atlassian account ids are at most 128 characters (real ones: 24 hex digits, or "557058:" and a UUID).</summary>
+        /// <summary>Real account ids are 24 hex digits, or a number, ':' and a UUID (about 45); Atlassian documents no maximum, so 128 leaves room.</summary>
         public const int MaxAccountIdLength = 128;
 
         /// <exception cref="UserMapFileException">The file is missing, unreadable or not a usable map.</exception>
