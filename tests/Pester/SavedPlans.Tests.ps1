@@ -57,7 +57,8 @@ Describe 'Saved plans' {
         $json = Get-Content $script:Plan -Raw
         $json | Should -Match '"kind": "Update"'
         $file = $json | ConvertFrom-Json
-        $file.formatVersion | Should -Be 1
+        $file.formatVersion | Should -Be 2
+        $file.contentHash | Should -Match '^[0-9a-f]{32}$'
         $file.scopePath | Should -Be $script:Scope
         @($file.spaces).Count | Should -Be 1
         $space = $file.spaces[0]
@@ -116,5 +117,45 @@ Describe 'Saved plans' {
         Set-Content -Path $bad -Value '{ "spaces": 5 }'
         { Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $bad -Confirm:$false -ErrorAction Stop } |
             Should -Throw -ErrorId 'SavedPlanUnreadable,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+    }
+
+    It 'refuses <Case> before reading a site or the state: <ErrorId> naming the file, nothing written anywhere' -ForEach @(
+        @{ Case = 'a plan with a duplicated action'; ErrorId = 'SavedPlanUnreadable'; Says = 'repeats action #'
+           Edit = { param($plan) $actions = $plan['spaces'][0]['actions'].AsArray(); $actions.Add($actions[0].DeepClone()) } }
+        @{ Case = 'a plan whose settings were edited (maxDeletePercent → 100)'; ErrorId = 'SavedPlanEdited'; Says = 'do not match their settingsHash'
+           Edit = { param($plan) $plan['spaces'][0]['settings']['maxDeletePercent'] = [System.Text.Json.Nodes.JsonValue]::Create(100) } }
+        @{ Case = 'a plan whose action lost its kind'; ErrorId = 'SavedPlanUnreadable'; Says = '.action.kind is missing'
+           Edit = { param($plan) $null = $plan['spaces'][0]['actions'][0]['action'].AsObject().Remove('kind') } }
+    ) {
+        $null = Edit-DcPage $script:B "B edited before the plan for: $Case."
+        $good = Join-Path $TestDrive 'plans/good-plan.json'
+        $null = Get-SyncDrift -ScopePath $script:Scope -PlanPath $good
+        $plan = [System.Text.Json.Nodes.JsonNode]::Parse((Get-Content $good -Raw))
+        @($plan['spaces'][0]['actions'].AsArray()).Count | Should -BeGreaterThan 0
+        & $Edit $plan
+        $bad = Join-Path $TestDrive 'plans/broken-plan.json'
+        Set-Content -Path $bad -Value $plan.ToJsonString([System.Text.Json.JsonSerializerOptions]@{ WriteIndented = $true }) -NoNewline
+        $state = Join-Path $TestDrive 'plans/state/spacesync.db'
+        $stateBefore = (Get-FileHash $state).Hash
+        Reset-ConfluenceEmulatorStats $script:Dc, $script:Cloud
+
+        $record = $null
+        try { $null = Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $bad -Confirm:$false -ErrorAction Stop } catch { $record = $_ }
+
+        $record | Should -Not -BeNullOrEmpty
+        $record.FullyQualifiedErrorId | Should -Be "$ErrorId,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand"
+        $record.CategoryInfo.Category | Should -Be 'InvalidData'
+        $record.CategoryInfo.TargetName | Should -Be $bad
+        $record.ErrorDetails.Message | Should -BeLike "*Plan file '$bad'*"
+        $record.ErrorDetails.Message | Should -BeLike "*$Says*"
+        $record.Exception.GetType().Name | Should -Be 'SavedPlanException' -Because 'no ArgumentException from inside the applier'
+        Get-ConfluenceEmulatorWriteCount $script:Dc | Should -Be 0
+        Get-ConfluenceEmulatorWriteCount $script:Cloud | Should -Be 0
+        (Get-ConfluenceEmulatorStats $script:Dc).total | Should -Be 0 -Because 'the file is refused before any site is read'
+        (Get-FileHash $state).Hash | Should -Be $stateBefore
+
+        # The plan as written still applies: only the edit was refused.
+        $result = Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $good -Confirm:$false -ErrorAction Stop
+        $result.Count('Update') | Should -Be 1
     }
 }

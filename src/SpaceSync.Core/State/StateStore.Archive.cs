@@ -110,20 +110,9 @@ namespace SpaceSync.Core.State
             for (var n = 1; ; n++)
             {
                 var path = System.IO.Path.Combine(folder, n == 1 ? $"{name}-{stamp}.db" : $"{name}-{stamp}-{n}.db");
-                try
-                {
-                    // CreateNew: two retirements in the same second never share a file. SQLite reads an empty file as a new database.
-                    using (new FileStream(path, FileMode.CreateNew, FileAccess.Write)) { }
-                }
-                catch (IOException) when (File.Exists(path))
-                {
+                // Made whole and moved into place without replacing: two retirements in the same second never share a file.
+                if (File.Exists(path) || !CreateWhole(path, _clock, StateSchema.Migrations, _busyTimeout))
                     continue;
-                }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-                {
-                    throw new StateStoreException(StateErrorKind.CannotOpen,
-                        $"Cannot create the archive file '{path}': {e.Message}. Nothing was archived.", e);
-                }
 
                 try
                 {

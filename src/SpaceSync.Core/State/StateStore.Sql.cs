@@ -19,20 +19,20 @@ namespace SpaceSync.Core.State
             return command;
         }
 
-        private int Execute(string sql, params (string Name, object? Value)[] parameters)
+        private int Execute(string sql, params (string Name, object? Value)[] parameters) => Guarded(() =>
         {
             using var command = Command(sql, parameters);
             return command.ExecuteNonQuery();
-        }
+        });
 
-        private T Scalar<T>(string sql, params (string Name, object? Value)[] parameters)
+        private T Scalar<T>(string sql, params (string Name, object? Value)[] parameters) => Guarded(() =>
         {
             using var command = Command(sql, parameters);
             var value = command.ExecuteScalar();
             return value is T typed ? typed : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
-        }
+        });
 
-        private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
+        private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) => Guarded(() =>
         {
             using var command = Command(sql, parameters);
             using var reader = command.ExecuteReader();
@@ -40,6 +40,25 @@ namespace SpaceSync.Core.State
             while (reader.Read())
                 rows.Add(read(reader));
             return rows;
+        });
+
+        /// <summary>
+        /// Every statement runs through here: outside a transaction (reads, PRAGMAs, ATTACH) SQLite's failures become
+        /// <see cref="StateStoreException"/>s naming the file; inside one, <see cref="InTransaction{T}"/> does it, naming the write.
+        /// No raw SqliteException leaves the store (a table dropped under a running sync included).
+        /// </summary>
+        private T Guarded<T>(Func<T> work)
+        {
+            if (_transaction != null)
+                return work();
+            try
+            {
+                return work();
+            }
+            catch (SqliteException ex)
+            {
+                throw Failure(ex, Path, _busyTimeout, "reading it", "Nothing was written to it.");
+            }
         }
 
         private T? QuerySingle<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
@@ -76,16 +95,40 @@ namespace SpaceSync.Core.State
             }
             catch (SqliteException ex)
             {
-                throw ex.SqliteErrorCode switch
-                {
-                    19 => new StateStoreException(StateErrorKind.WriteRejected,
-                        $"The state file '{Path}' refused {what}: {ex.Message}. Nothing of it was written.", ex),
-                    5 or 6 => new StateStoreException(StateErrorKind.Busy,
-                        $"The state file '{Path}' stayed locked by another process for more than {_busyTimeout.TotalSeconds:0.#} s " +
-                        $"while {what}. Nothing of it was written.", ex),
-                    _ => new StateStoreException(StateErrorKind.StorageFailed,
-                        $"The state file '{Path}' failed while {what}: {ex.Message}. Nothing of it was written.", ex),
-                };
+                throw Failure(ex, Path, _busyTimeout, what, "Nothing of it was written.");
+            }
+        }
+
+        private const string OpeningIt = "opening it";
+
+        /// <summary>SQLite's failure as a <see cref="StateStoreException"/> naming the file, what was being done and what was kept.</summary>
+        private static StateStoreException Failure(SqliteException ex, string path, TimeSpan busy, string what, string nothing)
+        {
+            var message = ex.Message;
+            switch (ex.SqliteErrorCode)
+            {
+                case 19:
+                    return new StateStoreException(StateErrorKind.WriteRejected, $"The state file '{path}' refused {what}: {message}. {nothing}", ex);
+                case 5:
+                case 6:
+                    return new StateStoreException(StateErrorKind.Busy,
+                        $"The state file '{path}' stayed locked by another process for more than {busy.TotalSeconds:0.#} s while {what}. {nothing}", ex);
+                case 26:
+                    return new StateStoreException(StateErrorKind.NotADatabase,
+                        $"'{path}' is not a SpaceSync state file: it is not an SQLite database. " +
+                        "Point state.path at a new file or at a SpaceSync state file.", ex);
+                case 11:
+                    return new StateStoreException(StateErrorKind.NotADatabase, $"The state file '{path}' is damaged (SQLite: {message}). {nothing}", ex);
+                case 1 when message.IndexOf("no such table", StringComparison.OrdinalIgnoreCase) >= 0 ||
+                            message.IndexOf("no such column", StringComparison.OrdinalIgnoreCase) >= 0:
+                    // The schema was checked when the file was opened: something changed it since, under the run.
+                    return new StateStoreException(StateErrorKind.SchemaDamaged,
+                        $"The state file '{path}' lost part of its schema while {what} ({message}): it was changed outside SpaceSync. " +
+                        $"Restore it from a backup. {nothing}", ex);
+                default:
+                    if (what == OpeningIt)
+                        return new StateStoreException(StateErrorKind.CannotOpen, $"Cannot open the state file '{path}': {message}", ex);
+                    return new StateStoreException(StateErrorKind.StorageFailed, $"The state file '{path}' failed while {what}: {message}. {nothing}", ex);
             }
         }
 

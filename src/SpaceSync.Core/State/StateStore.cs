@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Microsoft.Data.Sqlite;
 
@@ -79,10 +80,27 @@ namespace SpaceSync.Core.State
                 throw new StateStoreException(StateErrorKind.CannotOpen,
                     $"Cannot open the state file '{fullPath}': it is a folder.");
 
+            // A path that holds nothing is a new state: made whole beside it and moved into place in one step, so the path never
+            // holds half a state file (a crash while creating leaves only a temp file). Whatever is at the path is therefore a
+            // state file to read — an empty or schema-less one was made or truncated by something else and is refused, never
+            // taken for a new state (that would forget every pair and start over, creating duplicates on the next baseline).
+            if (!File.Exists(fullPath))
+                CreateWhole(fullPath, clock, migrations, busy); // false: another process made it meanwhile, and that one is opened
+            if (new FileInfo(fullPath).Length == 0)
+                throw new StateStoreException(StateErrorKind.EmptyFile,
+                    $"The state file '{fullPath}' is empty (0 bytes). SpaceSync creates a state file whole, so this one was truncated or made " +
+                    "by something else; it is not read as a new state, which would forget every synced pair. Restore it from a backup, " +
+                    "or delete it if no space was ever baselined with it. Nothing was written to it.");
+            return Connect(fullPath, fullPath, SqliteOpenMode.ReadWrite, clock, busy, store => store.Prepare(migrations));
+        }
+
+        /// <summary>Opens an SQLite connection on <paramref name="file"/> and runs <paramref name="prepare"/>; SQLite's refusals name <paramref name="path"/>.</summary>
+        private static StateStore Connect(string file, string path, SqliteOpenMode mode, TimeProvider? clock, TimeSpan busy, Action<StateStore> prepare)
+        {
             var connectionString = new SqliteConnectionStringBuilder
             {
-                DataSource = fullPath,
-                Mode = SqliteOpenMode.ReadWriteCreate,
+                DataSource = file,
+                Mode = mode,
                 // A pooled connection would keep the file open after Dispose (locks, temp-folder cleanup).
                 Pooling = false,
                 // Microsoft.Data.Sqlite retries a busy statement until its command timeout; keep it equal to SQLite's own.
@@ -92,19 +110,98 @@ namespace SpaceSync.Core.State
             try
             {
                 connection.Open();
-                var store = new StateStore(connection, fullPath, clock ?? TimeProvider.System, busy);
-                store.Prepare(migrations);
+                var store = new StateStore(connection, path, clock ?? TimeProvider.System, busy);
+                prepare(store);
                 return store;
             }
             catch (SqliteException ex)
             {
                 connection.Dispose();
-                throw TranslateOpenError(ex, fullPath);
+                throw Failure(ex, path, busy, OpeningIt, "Nothing was written to it.");
             }
             catch
             {
                 connection.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// Makes a new state file at <paramref name="fullPath"/>: every migration applied to a temp file in the same folder, which
+        /// is then moved to the path. False, leaving it alone, when a file is already there. Creators take turns through a
+        /// gate file (<c>&lt;path&gt;.creating</c>): a move cannot refuse to replace on every platform, so the "is it there yet?"
+        /// check and the move must not interleave with another creator's.
+        /// </summary>
+        private static bool CreateWhole(string fullPath, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations, TimeSpan busy)
+        {
+            var gatePath = fullPath + ".creating";
+            using var gate = EnterCreationGate(gatePath, fullPath, busy);
+            if (File.Exists(fullPath))
+                return false;
+            var folder = System.IO.Path.GetDirectoryName(fullPath) ?? ".";
+            var temp = System.IO.Path.Combine(folder, "." + System.IO.Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".new");
+            try
+            {
+                // The rollback journal (SQLite's default) leaves one self-contained file once closed: nothing beside it to move.
+                Connect(temp, fullPath, SqliteOpenMode.ReadWriteCreate, clock, busy, store => store.Migrate(migrations)).Dispose();
+                try
+                {
+                    File.Move(temp, fullPath);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new StateStoreException(StateErrorKind.CannotOpen, $"Cannot create the state file '{fullPath}': {e.Message}", e);
+                }
+
+                // Only once the file is there: a creator still waiting on this gate then finds it and opens it. After a failure the
+                // gate file stays (harmless, reused): deleting it could let two waiters pass two different gates while the path is free.
+                TryDeleteFile(gatePath);
+                return true;
+            }
+            finally
+            {
+                TryDeleteFile(temp);
+                TryDeleteFile(temp + "-journal");
+            }
+        }
+
+        /// <summary>
+        /// Holds <paramref name="gatePath"/> exclusively (released by the system if the process dies), waiting up to
+        /// <paramref name="busy"/> for another creator.
+        /// </summary>
+        private static FileStream EnterCreationGate(string gatePath, string fullPath, TimeSpan busy)
+        {
+            // Unix: FileShare.None is an exclusive flock. Windows: share delete only, so the holder can delete the gate it holds.
+            var share = System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Windows)
+                ? FileShare.Delete : FileShare.None;
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    return new FileStream(gatePath, FileMode.OpenOrCreate, FileAccess.ReadWrite, share);
+                }
+                catch (IOException) when (waited.Elapsed < busy && File.Exists(gatePath))
+                {
+                    Thread.Sleep(25); // another creator holds it: its file is nearly there
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw new StateStoreException(File.Exists(gatePath) ? StateErrorKind.Busy : StateErrorKind.CannotOpen,
+                        $"Cannot create the state file '{fullPath}': {e.Message}", e);
+                }
+            }
+        }
+
+        private static void TryDeleteFile(string path)
+        {
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // A temp file left behind is named as one (.<name>.<id>.new); the state file is what counts.
             }
         }
 
@@ -127,19 +224,42 @@ namespace SpaceSync.Core.State
             // PRAGMA values cannot be bound as parameters; this and the versions below are integers from code.
             Execute($"PRAGMA busy_timeout = {(int)_busyTimeout.TotalMilliseconds}");
 
-            // The first read of the file: SQLite reports "not a database" here. One statement, so one snapshot:
-            // another process may be creating the schema right now, and a mix of before and after would look foreign.
-            var (applicationId, version, objects) = Query(
-                @"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
-                         (SELECT count(*) FROM sqlite_master)",
-                r => (r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)))[0];
-            var isNew = applicationId == 0 && version == 0 && objects == 0;
-            if (applicationId != StateSchema.ApplicationId && !isNew)
+            // The first read of the file: SQLite reports "not a database" here. One read transaction, so one snapshot: another
+            // process may be migrating the file right now, and a mix of before and after would look damaged.
+            long applicationId, objects;
+            int version;
+            HashSet<string> shape;
+            using (var read = _connection.BeginTransaction(deferred: true))
+            {
+                _transaction = read;
+                try
+                {
+                    (applicationId, version, objects) = Query(
+                        @"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
+                                 (SELECT count(*) FROM sqlite_master)",
+                        r => (r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)))[0];
+                    shape = ReadShape(_connection, read);
+                    read.Commit();
+                }
+                finally
+                {
+                    _transaction = null;
+                }
+            }
+
+            // Every check below comes before the first write (the journal mode): a refused file is left as it was, byte for byte.
+            if (applicationId == 0 && version == 0 && objects == 0)
+                throw new StateStoreException(StateErrorKind.NoSchema,
+                    $"The state file '{Path}' is an SQLite database with no tables at all, not a state file SpaceSync made (it creates a state " +
+                    "file whole, schema included). It is not read as a new state, which would forget every synced pair. Restore the state " +
+                    "file from a backup, or delete this one if no space was ever baselined with it. Nothing was written to it.");
+            if (applicationId != StateSchema.ApplicationId)
                 throw new StateStoreException(StateErrorKind.NotSpaceSyncState,
                     $"'{Path}' is an SQLite database but not a SpaceSync state file (application id {applicationId}, " +
                     $"{objects} schema objects). Point state.path at a new file or at a SpaceSync state file.");
             if (version > migrations.Count)
                 throw NewerSchema(version, migrations.Count);
+            CheckShape(shape, version, migrations);
 
             // WAL: readers (Get-SyncHistory) never block a running sync; FULL: a committed create intent
             // survives a power cut, which is what keeps the next run from creating a duplicate page.
@@ -199,15 +319,56 @@ namespace SpaceSync.Core.State
                 $"The state file '{Path}' has schema version {fileVersion}, written by a newer SpaceSync; this SpaceSync " +
                 $"reads schema versions up to {knownVersion}. Upgrade SpaceSync to use this file.");
 
-        private static StateStoreException TranslateOpenError(SqliteException ex, string path) => ex.SqliteErrorCode switch
+        /// <summary>Refuses a file missing a table, column or index that its schema version has: nothing of it is migrated or written.</summary>
+        private void CheckShape(HashSet<string> shape, int version, IReadOnlyList<SchemaMigration> migrations)
         {
-            26 => new StateStoreException(StateErrorKind.NotADatabase,
-                $"'{path}' is not a SpaceSync state file: it is not an SQLite database. " +
-                "Point state.path at a new file or at a SpaceSync state file.", ex),
-            11 => new StateStoreException(StateErrorKind.NotADatabase,
-                $"The state file '{path}' is damaged (SQLite: {ex.Message}).", ex),
-            _ => new StateStoreException(StateErrorKind.CannotOpen,
-                $"Cannot open the state file '{path}': {ex.Message}", ex),
-        };
+            var expected = ExpectedShape(migrations, version);
+            var missingTables = new HashSet<string>(expected.Where(e => e.StartsWith("table ", StringComparison.Ordinal) && !shape.Contains(e))
+                .Select(e => e.Substring("table ".Length)), StringComparer.Ordinal);
+            // Tables first, then columns and indexes; a missing table's columns go without saying.
+            var missing = expected.Where(e => !shape.Contains(e))
+                .Where(e => !(e.StartsWith("column ", StringComparison.Ordinal) && missingTables.Contains(e.Substring(7, e.IndexOf('.') - 7))))
+                .OrderBy(e => e.StartsWith("table ", StringComparison.Ordinal) ? 0 : e.StartsWith("column ", StringComparison.Ordinal) ? 1 : 2)
+                .ThenBy(e => e, StringComparer.Ordinal).ToList();
+            if (missing.Count == 0) return;
+            var named = string.Join(", ", missing.Take(5)) + (missing.Count > 5 ? $" and {missing.Count - 5} more" : "");
+            throw new StateStoreException(StateErrorKind.SchemaDamaged,
+                $"The state file '{Path}' (schema version {version}) is missing {named}: it was changed outside SpaceSync or damaged. " +
+                "SpaceSync does not rebuild a damaged state, which would forget which pages are paired; restore the file from a backup. " +
+                "Nothing was written to it.");
+        }
+
+        /// <summary>The tables, columns and indexes a file at <paramref name="version"/> has: the first steps applied to an in-memory database.</summary>
+        private static HashSet<string> ExpectedShape(IReadOnlyList<SchemaMigration> migrations, int version)
+        {
+            using var memory = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = ":memory:", Pooling = false }.ToString());
+            memory.Open();
+            foreach (var step in migrations.Take(version))
+            {
+                using var command = memory.CreateCommand();
+                step.Apply(command);
+            }
+
+            return ReadShape(memory, null);
+        }
+
+        /// <summary>"table t", "column t.c" and "index i" for every object of the schema (SQLite's own and automatic indexes left out).</summary>
+        private static HashSet<string> ReadShape(SqliteConnection connection, SqliteTransaction? transaction)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = @"
+SELECT 'table ' || name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite!_%' ESCAPE '!'
+UNION ALL
+SELECT 'column ' || m.name || '.' || c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c
+ WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite!_%' ESCAPE '!'
+UNION ALL
+SELECT 'index ' || name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL";
+            using var reader = command.ExecuteReader();
+            var shape = new HashSet<string>(StringComparer.Ordinal);
+            while (reader.Read())
+                shape.Add(reader.GetString(0));
+            return shape;
+        }
     }
 }

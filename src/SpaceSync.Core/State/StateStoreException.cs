@@ -27,6 +27,13 @@ namespace SpaceSync.Core.State
         StorageFailed,
         /// <summary>A stored value this version cannot read (e.g. an unknown status word).</summary>
         UnreadableValue,
+        // ---- files SpaceSync did not make whole (it creates a state file in one step: see StateStore.Open)
+        /// <summary>The file is zero bytes: truncated or made by something else; not read as a new state.</summary>
+        EmptyFile,
+        /// <summary>An SQLite database with no schema at all where a state file should be; not read as a new state.</summary>
+        NoSchema,
+        /// <summary>A SpaceSync state file missing a table, column or index its version has (changed outside SpaceSync).</summary>
+        SchemaDamaged,
     }
 
     /// <summary>The state store cannot do what was asked. Messages name the file, never any credential.</summary>

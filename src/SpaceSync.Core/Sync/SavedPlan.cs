@@ -13,7 +13,8 @@ namespace SpaceSync.Core.Sync
     public sealed record SavedPlan
     {
         /// <summary>The file format this build writes and reads.</summary>
-        public const int CurrentFormat = 1;
+        /// <remarks>2: the file carries <see cref="ContentHash"/>; a version-1 plan (none) is refused as of another format.</remarks>
+        public const int CurrentFormat = 2;
 
         /// <summary>An older plan is refused: what it was planned against has most likely moved on.</summary>
         public static readonly TimeSpan MaxAge = TimeSpan.FromHours(24);
@@ -24,6 +25,13 @@ namespace SpaceSync.Core.Sync
         public string ScopePath { get; init; } = "";
         /// <summary>One entry per collection planned (a space's pages, and its blog posts as <c>KEY:blogposts</c>).</summary>
         public IReadOnlyList<SavedSpacePlan> Spaces { get; init; } = Array.Empty<SavedSpacePlan>();
+
+        /// <summary>
+        /// Hash of everything else in the file (<see cref="SavedPlanJson.ContentHashOf"/>): the plan is applied exactly as it was
+        /// made and reviewed, so a file edited since (an action added, a guard's refusal removed, a date moved) is refused.
+        /// Not a signature: it tells an edit from the original, not a trusted author from another.
+        /// </summary>
+        public string ContentHash { get; init; } = "";
 
         /// <summary>The entry of a collection (state key, e.g. <c>ENG</c> or <c>ENG:blogposts</c>); null when the plan has none.</summary>
         public SavedSpacePlan? SpaceOf(string key) => Spaces.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.Ordinal));
@@ -77,7 +85,11 @@ namespace SpaceSync.Core.Sync
         public string CloudKey { get; init; } = "";
         /// <summary>The scope settings that shape the plan, as resolved when it was made (see <see cref="SavedPlanSettings"/>).</summary>
         public SavedPlanSettings Settings { get; init; } = new SavedPlanSettings();
-        /// <summary>Hash of <see cref="Settings"/>: a plan made under other settings is refused.</summary>
+        /// <summary>
+        /// Hash of <see cref="Settings"/>: checked against the settings block when the file is read (an edited block is refused),
+        /// and against the scope's settings when the space is applied (a plan made under other settings is refused). The plan
+        /// thus runs under the scope's current settings, which must be those it was made and reviewed with.
+        /// </summary>
         public string SettingsHash { get; init; } = "";
         /// <summary>Hash of the space's pairs in the state file: a plan made before another run changed them is refused.</summary>
         public string StateHash { get; init; } = "";
@@ -173,6 +185,8 @@ namespace SpaceSync.Core.Sync
     {
         public const string Format = "SavedPlanFormat";
         public const string Unreadable = "SavedPlanUnreadable";
+        /// <summary>Well formed, but not as Get-SyncDrift wrote it: its settings or its content do not match their hashes.</summary>
+        public const string Edited = "SavedPlanEdited";
         public const string OtherScope = "SavedPlanOtherScope";
         public const string TooOld = "SavedPlanTooOld";
         public const string SettingsChanged = "SavedPlanSettingsChanged";

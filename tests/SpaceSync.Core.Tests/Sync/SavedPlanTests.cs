@@ -26,7 +26,7 @@ public sealed class SavedPlanTests
     };
 
     /// <summary>An update, and a create with every optional member set (parent, restrictions, labels, a file).</summary>
-    private static SavedPlan Sample()
+    internal static SavedPlan Sample()
     {
         var update = new SyncAction
         {
@@ -80,7 +80,7 @@ public sealed class SavedPlanTests
                         new SavedAction { Text = SavedPlanText.Describe(create, Array.Empty<PlannedPage>()), Action = create },
                     },
                 },
-                new SavedSpacePlan { Key = "ENG:blogposts", CloudKey = "ENG2:blogposts" },
+                new SavedSpacePlan { Key = "ENG:blogposts", CloudKey = "ENG2:blogposts", SettingsHash = SavedPlanJson.HashOf(new SavedPlanSettings()) },
             },
         };
     }
@@ -94,7 +94,8 @@ public sealed class SavedPlanTests
         {
             SavedPlanJson.Write(file, plan);
             var back = SavedPlanJson.Read(file);
-            AssertDeepEqual(plan, back, "plan");
+            Assert.Equal(SavedPlanJson.ContentHashOf(plan), back.ContentHash); // written with the file
+            AssertDeepEqual(plan with { ContentHash = back.ContentHash }, back, "plan");
             Assert.Equal(SavedPlanJson.Serialize(plan), SavedPlanJson.Serialize(back));
         }
         finally
@@ -123,7 +124,8 @@ public sealed class SavedPlanTests
     public void The_file_reads_as_a_person_expects_camel_case_enum_names_versions_and_a_sentence_per_action()
     {
         var json = SavedPlanJson.Serialize(Sample());
-        Assert.Contains("\n  \"formatVersion\": 1,", json.Replace("\r\n", "\n"));
+        Assert.Contains("\n  \"formatVersion\": 2,", json.Replace("\r\n", "\n"));
+        Assert.Contains($"\"contentHash\": \"{SavedPlanJson.ContentHashOf(Sample())}\"", json);
         Assert.Contains("\"kind\": \"Update\"", json);
         Assert.Contains("\"target\": \"Cloud\"", json);
         Assert.Contains("\"changes\": \"Body, Title\"", json);
@@ -162,7 +164,7 @@ public sealed class SavedPlanTests
         Assert.Equal(SavedPlanException.OtherScope, other.Code);
         Assert.Contains(ScopePath, other.Message);
 
-        var format = Assert.Throws<SavedPlanException>(() => (plan with { FormatVersion = 2 }).CheckUsable(ScopePath, Made));
+        var format = Assert.Throws<SavedPlanException>(() => (plan with { FormatVersion = 1 }).CheckUsable(ScopePath, Made));
         Assert.Equal(SavedPlanException.Format, format.Code);
     }
 
