@@ -31,6 +31,7 @@ namespace SpaceSync.Core.Scope
         public const string InvalidSubtree = "ScopeInvalidSubtree";
         public const string InvalidLabel = "ScopeInvalidLabel";
         public const string InvalidSearchLag = "ScopeInvalidSearchLag";
+        public const string InvalidRequestTimeout = "ScopeInvalidRequestTimeout";
 
         // Warnings (Test-SyncScope): legal, but worth a second look.
         public const string NoSpaces = "ScopeNoSpaces";
