@@ -242,7 +242,7 @@ namespace SpaceSync.Core.Sites
             var where = IsSiteOrigin(request.RequestUri) ? $"the {Kind} site at {SiteUrlText}" : Where(request);
             return new SiteException(
                 SiteErrorKind.Unreachable,
-                $"{method} {path}: {where} could not be reached{AttemptsText(request)}{ElapsedText(request)} ({cause}).",
+                $"{method} {path}: {where} could not be reached{AttemptsText(request, evenOne: true)}{ElapsedText(request)} ({cause}).",
                 method, path, null, null, e);
         }
 
@@ -460,9 +460,10 @@ namespace SpaceSync.Core.Sites
                 ? " in " + elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
                 : "";
 
-        private static string AttemptsText(HttpRequestMessage request) =>
-            request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && attempts > 1
-                ? " after " + attempts.ToString(CultureInfo.InvariantCulture) + " attempts"
+        /// <param name="evenOne">Say "after 1 attempt" too (a request that timed out: how it spent its budget).</param>
+        private static string AttemptsText(HttpRequestMessage request, bool evenOne = false) =>
+            request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && (attempts > 1 || (evenOne && attempts == 1))
+                ? " after " + attempts.ToString(CultureInfo.InvariantCulture) + (attempts == 1 ? " attempt" : " attempts")
                 : "";
 
         private static string BodyNotReplayedText(HttpRequestMessage request) =>
