@@ -42,9 +42,6 @@ namespace SpaceSync.Core.Http
         /// <summary>HttpRequestMessage property: how long the request took until its answer or its failure (TimeSpan), waits included.</summary>
         public const string ElapsedProperty = "SpaceSync.Elapsed";
 
-        /// <summary>HttpRequestMessage property: true when the request failed because its budget (OverallTimeout) was spent.</summary>
-        public const string BudgetSpentProperty = "SpaceSync.BudgetSpent";
-
         /// <summary>HttpRequestMessage property: the <see cref="RateLimitRefusal"/> when the answer asked for a wait longer than the client waits.</summary>
         public const string WaitRefusedProperty = "SpaceSync.WaitRefused";
 
@@ -270,7 +267,6 @@ namespace SpaceSync.Core.Http
                 if (outcome.Exception is OperationCanceledException && budget.Spent(cancellationToken))
                 {
                     // The budget, not the caller, ended it: a timeout like any other, named as the budget.
-                    state.Request.Properties[BudgetSpentProperty] = true;
                     throw new TimeoutRejectedException(
                         $"no answer within the request's budget of {Seconds(_options.OverallTimeout, "0.#")} s", _options.OverallTimeout, outcome.Exception);
                 }
