@@ -106,6 +106,8 @@ function Set-ConfluenceEmulatorFault {
     .DESCRIPTION
         -HoldMethod, -HoldPathPrefix and -HoldMs together hold the answer of matching requests after their work is
         done (the path as the client sends it, e.g. /wiki/api/v2/pages or /confluence/rest/api/content).
+        -HoldMode silent makes matching requests a stuck site (accepted, no work, never answered; -HoldMethod * matches
+        every method, -HoldMs is not needed); -HoldMode stallBody sends the headers and half the body, then nothing.
         -RateLimit N allows N requests per -RateLimitWindowSeconds; -RateLimitSignal says what a refusal carries
         (retryAfter, resetOnly: X-RateLimit-Reset only, none: a bare 429), -RateLimitRetryAfterSeconds asks for a long
         wait and refuses everything meanwhile, -NearLimitPercent sends X-RateLimit-NearLimit (Cloud) under that share of
@@ -130,7 +132,8 @@ function Set-ConfluenceEmulatorFault {
         [int] $FailRetryAfterSeconds = 1,
         [string] $HoldMethod,
         [string] $HoldPathPrefix,
-        [int] $HoldMs
+        [int] $HoldMs,
+        [ValidateSet('answer', 'silent', 'stallBody')] [string] $HoldMode = 'answer'
     )
     $settings = [ordered]@{
         latencyMs = $LatencyMs; failPercent = $FailPercent; failRetryAfterSeconds = $FailRetryAfterSeconds
@@ -142,7 +145,7 @@ function Set-ConfluenceEmulatorFault {
             retryAfterSeconds = $RateLimitRetryAfterSeconds; nearLimitPercent = $NearLimitPercent
         }
     }
-    if ($HoldMethod) { $settings.hold = @{ method = $HoldMethod; pathPrefix = $HoldPathPrefix; ms = $HoldMs } }
+    if ($HoldMethod) { $settings.hold = @{ method = $HoldMethod; pathPrefix = $HoldPathPrefix; ms = $HoldMs; mode = $HoldMode } }
     Invoke-RestMethod -Method Put -Uri "$(Get-EmulatorOrigin $Emulator)/__emulator/faults" -ContentType 'application/json' `
         -Body ($settings | ConvertTo-Json -Depth 4 -Compress)
 }

@@ -14,7 +14,10 @@ namespace SpaceSync.Core.Http
 {
     /// <summary>
     /// Retries, waits and timeouts for one site. Faults (5xx without Retry-After, timeouts, lost connections) are
-    /// retried inside one Polly pipeline: overall timeout → retry (backoff with jitter) → per-attempt timeout. Around it,
+    /// retried inside one Polly pipeline (backoff with jitter), under the request's budget (<see cref="RoundBudget"/>,
+    /// SiteClientOptions.OverallTimeout) and each attempt under a silence timer (<see cref="AttemptTimer"/>,
+    /// SiteClientOptions.AttemptTimeout): both are cancellation tokens that a moving body keeps alive, which is why they
+    /// are not Polly's fixed timeouts. Around it,
     /// the waits the site asks for (a 429, a 503 with Retry-After) go through the site's <see cref="RateLimitGate"/>:
     /// they hold the site's other requests too, have their own budget (more attempts for 429s than for faults), do not
     /// count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
@@ -35,6 +38,9 @@ namespace SpaceSync.Core.Http
         /// before the first body byte, and the caller's own token governs the body.
         /// </summary>
         public const string StreamBodyProperty = "SpaceSync.StreamBody";
+
+        /// <summary>HttpRequestMessage property: how long the request took until its answer or its failure (TimeSpan), waits included.</summary>
+        public const string ElapsedProperty = "SpaceSync.Elapsed";
 
         /// <summary>HttpRequestMessage property: the <see cref="RateLimitRefusal"/> when the answer asked for a wait longer than the client waits.</summary>
         public const string WaitRefusedProperty = "SpaceSync.WaitRefused";
@@ -74,12 +80,8 @@ namespace SpaceSync.Core.Http
 
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(SiteClientOptions options)
         {
-            // Timeouts run on real time; retry waits on the (injectable) retry clock, so tests can skip
-            // the waits without making every timeout fire at once. Three builders, one pipeline.
-            var perAttempt = new ResiliencePipelineBuilder<HttpResponseMessage>()
-                .AddTimeout(options.AttemptTimeout)
-                .Build();
-
+            // Timeouts run on real time (RoundBudget, AttemptTimer); retry waits on the (injectable) retry clock, so tests
+            // can skip the waits without making every timeout fire at once.
             var retry = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _retryClock };
             if (options.MaxAttempts > 1)
             {
@@ -125,16 +127,7 @@ namespace SpaceSync.Core.Http
                 });
             }
 
-            retry.AddPipeline(perAttempt);
-
-            // What is left of the overall timeout: the time the request's earlier rounds spent on attempts and backoff.
-            return new ResiliencePipelineBuilder<HttpResponseMessage>()
-                .AddTimeout(new TimeoutStrategyOptions
-                {
-                    TimeoutGenerator = args => new ValueTask<TimeSpan>(args.Context.Properties.GetValue(StateKey, null!).OverallLeft),
-                })
-                .AddPipeline(retry.Build())
-                .Build();
+            return retry.Build();
         }
 
         /// <summary>A 429, or a 503 that says when to come back: the site is throttling, and the gate waits for it.</summary>
@@ -145,6 +138,25 @@ namespace SpaceSync.Core.Http
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var state = new RequestState(this, request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false), _options.OverallTimeout);
+            if (request.Content != null && !(request.Content is ByteArrayContent))
+            {
+                // A streamed body (an upload): each chunk sent is a sign of life, so a slow upload that keeps moving is not cut.
+                request.Content = new ProgressContent(request.Content, () => state.Timer?.Alive(bodyChunk: true));
+            }
+
+            try
+            {
+                return await SendThroughGateAsync(state, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                request.Properties[ElapsedProperty] = state.Elapsed;
+            }
+        }
+
+        private async Task<HttpResponseMessage> SendThroughGateAsync(RequestState state, CancellationToken cancellationToken)
+        {
+            var request = state.Request;
             var asked = TimeSpan.Zero;
             while (true)
             {
@@ -228,9 +240,10 @@ namespace SpaceSync.Core.Http
         /// <summary>One pass through the fault pipeline: attempts and backoff until an answer that is not a fault (or no budget is left).</summary>
         private async Task<HttpResponseMessage> RoundAsync(RequestState state, CancellationToken cancellationToken)
         {
-            var context = ResilienceContextPool.Shared.Get(cancellationToken);
+            var budget = new RoundBudget(state.OverallLeft, cancellationToken);
+            state.Round = budget;
+            var context = ResilienceContextPool.Shared.Get(budget.Token);
             context.Properties.Set(StateKey, state);
-            var started = Stopwatch.StartNew();
             try
             {
                 var outcome = await _pipeline.ExecuteOutcomeAsync(
@@ -239,7 +252,7 @@ namespace SpaceSync.Core.Http
                         s.Attempts++;
                         try
                         {
-                            var response = await s.Handler.SendOnceAsync(s.Request, ctx.CancellationToken).ConfigureAwait(false);
+                            var response = await s.Handler.SendOnceAsync(s, ctx.CancellationToken).ConfigureAwait(false);
                             return Outcome.FromResult(response);
                         }
                         catch (Exception e)
@@ -251,47 +264,74 @@ namespace SpaceSync.Core.Http
                     state).ConfigureAwait(false);
 
                 state.Request.Properties[AttemptsProperty] = state.Attempts;
+                if (outcome.Exception is OperationCanceledException && budget.Spent(cancellationToken))
+                {
+                    // The budget, not the caller, ended it: a timeout like any other, named as the budget.
+                    throw new TimeoutRejectedException(
+                        $"no answer within the request's budget of {Seconds(_options.OverallTimeout, "0.#")} s", _options.OverallTimeout, outcome.Exception);
+                }
+
                 outcome.ThrowIfException();
                 return outcome.Result!;
             }
             finally
             {
-                state.Active += started.Elapsed;
+                state.Active += budget.Counted;
                 ResilienceContextPool.Shared.Return(context);
+                budget.Dispose();
             }
         }
 
-        private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        /// <summary>
+        /// One attempt under its silence timer. <paramref name="round"/> is the round's token (the caller's and the budget's);
+        /// the timer firing becomes a <see cref="TimeoutRejectedException"/>, a fault like a lost connection.
+        /// </summary>
+        private async Task<HttpResponseMessage> SendOnceAsync(RequestState state, CancellationToken round)
         {
-            var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.Content is null || IsStreamed(request))
-            {
-                return response;
-            }
-
+            using var timer = new AttemptTimer(_options.AttemptTimeout, state.Round!);
+            state.Timer = timer;
             try
             {
-                // Read the body inside the attempt: a connection that drops mid-body is then retried
-                // like any other transport failure, and the attempt timeout covers the body too.
-                // LoadIntoBufferAsync takes no token here, so cancellation disposes the response.
-                using (cancellationToken.Register(static r => ((HttpResponseMessage)r!).Dispose(), response))
+                var response = await base.SendAsync(state.Request, timer.Token).ConfigureAwait(false);
+                timer.Alive(bodyChunk: false);
+                if (response.Content is null || IsStreamed(state.Request))
                 {
-                    await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                    return response;
                 }
 
-                cancellationToken.ThrowIfCancellationRequested();
-                return response;
+                try
+                {
+                    // Read the body inside the attempt: a connection that drops mid-body is then retried
+                    // like any other transport failure, and the silence timer covers the body too.
+                    // LoadIntoBufferAsync takes no token here, so cancellation disposes the response.
+                    using (timer.Token.Register(static r => ((HttpResponseMessage)r!).Dispose(), response))
+                    {
+                        await response.Content.LoadIntoBufferAsync().ConfigureAwait(false);
+                    }
+
+                    timer.Token.ThrowIfCancellationRequested();
+                    return response;
+                }
+                catch (Exception) when (timer.Token.IsCancellationRequested)
+                {
+                    // Whatever the aborted read threw, the cause is the cancellation (caller, budget or silence).
+                    response.Dispose();
+                    throw new OperationCanceledException(timer.Token);
+                }
+                catch
+                {
+                    response.Dispose();
+                    throw;
+                }
             }
-            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (timer.TimedOut && !round.IsCancellationRequested)
             {
-                // Whatever the aborted read threw, the cause is the cancellation (caller or attempt timeout).
-                response.Dispose();
-                throw new OperationCanceledException(cancellationToken);
+                throw new TimeoutRejectedException(
+                    $"no sign of life from the site for {Seconds(timer.Timeout, "0.#")} s", timer.Timeout, e);
             }
-            catch
+            finally
             {
-                response.Dispose();
-                throw;
+                state.Timer = null;
             }
         }
 
@@ -348,9 +388,10 @@ namespace SpaceSync.Core.Http
 
         internal static string Describe(Exception? exception)
         {
-            if (exception is Polly.Timeout.TimeoutRejectedException timeout)
+            if (exception is TimeoutRejectedException timeout)
             {
-                return $"no answer within {timeout.Timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+                // Ours (SendOnceAsync, RoundAsync): the message says which timer and how long.
+                return timeout.Message;
             }
 
             // The innermost message is the specific one ("Connection refused", "response ended prematurely").
@@ -366,6 +407,7 @@ namespace SpaceSync.Core.Http
         private sealed class RequestState
         {
             private readonly TimeSpan _overallTimeout;
+            private readonly Stopwatch _watch = Stopwatch.StartNew();
 
             public RequestState(ResilienceHandler handler, HttpRequestMessage request, bool bodyReplayable, TimeSpan overallTimeout)
             {
@@ -384,8 +426,17 @@ namespace SpaceSync.Core.Http
             /// <summary>Time waited at the site's gate (not counted against the overall timeout).</summary>
             public TimeSpan Waited { get; set; }
 
-            /// <summary>Time spent in attempts and fault backoff.</summary>
+            /// <summary>Time spent in attempts and fault backoff (a moving body's time not counted).</summary>
             public TimeSpan Active { get; set; }
+
+            /// <summary>Since the request came in, waits included.</summary>
+            public TimeSpan Elapsed => _watch.Elapsed;
+
+            /// <summary>The budget of the round under way.</summary>
+            public RoundBudget? Round { get; set; }
+
+            /// <summary>The silence timer of the attempt under way, for the upload body's progress; null between attempts.</summary>
+            public AttemptTimer? Timer { get; set; }
 
             public TimeSpan OverallLeft => _overallTimeout - Active;
 

@@ -31,6 +31,7 @@ namespace SpaceSync.Core.Scope
         public const string InvalidSubtree = "ScopeInvalidSubtree";
         public const string InvalidLabel = "ScopeInvalidLabel";
         public const string InvalidSearchLag = "ScopeInvalidSearchLag";
+        public const string InvalidRequestTimeout = "ScopeInvalidRequestTimeout";
         // Hostile or damaged files: refused before (or while) parsing, at the place of the first offence.
         public const string FileTooLarge = "ScopeFileTooLarge";
         public const string InvalidEncoding = "ScopeInvalidEncoding";

@@ -50,6 +50,16 @@ namespace SpaceSync.Core.Scope
         /// before the last run's mark. Null = not set (<c>ListingPolicy.ChangeOverlap</c>, 10 minutes).
         /// </summary>
         public TimeSpan? SearchLag { get; init; }
+        /// <summary>
+        /// Longest silence in one attempt of a request to the site (`requestTimeoutSeconds`): no answer, no body byte
+        /// moving. Null = not set (<c>SiteClientOptions.DefaultAttemptTimeout</c>, 30 s).
+        /// </summary>
+        public TimeSpan? RequestTimeout { get; init; }
+        /// <summary>
+        /// Longest time one request spends on attempts and the backoff between them (`requestBudgetSeconds`). Null = not
+        /// set (<c>SiteClientOptions.DefaultOverallTimeout</c>, 100 s).
+        /// </summary>
+        public TimeSpan? RequestBudget { get; init; }
         public SourceLocation? Location { get; init; }
     }
 

@@ -42,10 +42,16 @@ namespace SpaceSync.Core.Scope
 
         private static readonly string[] RootKeys = { "version", "sites", "defaults", "users", "spaces", "state", "logging" };
         private static readonly string[] SitesKeys = { "cloud", "datacenter" };
-        private static readonly string[] SiteKeys = { "url", "auth", "searchLagMinutes" };
+        private static readonly string[] SiteKeys = { "url", "auth", "searchLagMinutes", "requestTimeoutSeconds", "requestBudgetSeconds" };
 
         /// <summary>A day: a search that trails by more is broken, and a run would re-read a day of changes each time.</summary>
         public const int MaxSearchLagMinutes = 1440;
+
+        /// <summary>Ten minutes of silence: no healthy site is that quiet, and a run would sit for hours on a stuck one.</summary>
+        public const int MaxRequestTimeoutSeconds = 600;
+
+        /// <summary>An hour for one request's attempts: beyond it a stuck site holds the whole run for hours.</summary>
+        public const int MaxRequestBudgetSeconds = 3600;
         private static readonly string[] AuthKeys = { "type", "user", "token" };
         private static readonly string[] SyncKeys = { "direction", "conflicts", "maxDeletePercent", "content", "restrictedPages" };
         private static readonly string[] ContentKeys = { "labels", "attachments", "comments", "blogposts" };
@@ -238,14 +244,58 @@ namespace SpaceSync.Core.Scope
                     lag = null;
                 }
 
+                var (timeout, budget) = ReadTimeouts(site);
+
                 return new SiteSettings
                 {
                     Kind = kind,
                     Url = url!,
                     Auth = auth!,
                     SearchLag = lag is int m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null,
+                    RequestTimeout = timeout is int t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null,
+                    RequestBudget = budget is int b ? TimeSpan.FromSeconds(b) : (TimeSpan?)null,
                     Location = _r.Locate(site.Anchor),
                 };
+            }
+
+            /// <summary>
+            /// requestTimeoutSeconds and requestBudgetSeconds: whole seconds in range, and an attempt's timeout no longer
+            /// than the budget that holds it (the defaults count when one of them is not set).
+            /// </summary>
+            private (int? Timeout, int? Budget) ReadTimeouts(Section site)
+            {
+                var timeout = ReadSeconds(site, "requestTimeoutSeconds", MaxRequestTimeoutSeconds,
+                    "how long one attempt may wait without a sign of life from the site");
+                var budget = ReadSeconds(site, "requestBudgetSeconds", MaxRequestBudgetSeconds,
+                    "how long one request may spend on its attempts and the waits between them");
+                var effectiveTimeout = timeout ?? (int)Sites.SiteClientOptions.DefaultAttemptTimeout.TotalSeconds;
+                var effectiveBudget = budget ?? (int)Sites.SiteClientOptions.DefaultOverallTimeout.TotalSeconds;
+                if ((timeout != null || budget != null) && effectiveTimeout > effectiveBudget)
+                {
+                    var key = budget != null ? "requestBudgetSeconds" : "requestTimeoutSeconds";
+                    _r.Error(ScopeErrorCodes.InvalidRequestTimeout,
+                        $"'{site.PathOf(key)}': an attempt's timeout of {effectiveTimeout} s{(timeout is null ? " (the default)" : "")} is longer than " +
+                        $"the request's budget of {effectiveBudget} s{(budget is null ? " (the default)" : "")}; requestTimeoutSeconds must not exceed requestBudgetSeconds.",
+                        site.Entry(key)!.Value.Position);
+                    return (null, null);
+                }
+
+                return (timeout, budget);
+            }
+
+            private int? ReadSeconds(Section site, string key, int max, string meaning)
+            {
+                var expected = $"a whole number of seconds from 1 to {max}";
+                var seconds = _r.ReadInteger(site, key, required: false, expected);
+                if (seconds is int value && (value < 1 || value > max))
+                {
+                    _r.Error(ScopeErrorCodes.InvalidRequestTimeout,
+                        $"'{site.PathOf(key)}' is {value}: expected {expected} ({meaning}).",
+                        site.Entry(key)!.Value.Position);
+                    return null;
+                }
+
+                return seconds;
             }
 
             private AuthSettings? ReadAuth(Section site)

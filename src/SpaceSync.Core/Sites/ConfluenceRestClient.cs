@@ -53,6 +53,18 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         public static readonly TimeSpan DefaultSearchLag = TimeSpan.FromMinutes(10);
 
+        /// <summary>The site's silence timeout per attempt (SiteClientOptions.AttemptTimeout); a streamed download's body gets it between bytes.</summary>
+        public TimeSpan RequestTimeout { get; set; } = SiteClientOptions.DefaultAttemptTimeout;
+
+        /// <summary>The site's budget per request (SiteClientOptions.OverallTimeout), for error messages.</summary>
+        public TimeSpan RequestBudget { get; set; } = SiteClientOptions.DefaultOverallTimeout;
+
+        /// <summary>"sites.cloud" or "sites.datacenter": where the scope file sets this site.</summary>
+        private string ScopeKey => Kind == SiteKind.Cloud ? "sites.cloud" : "sites.datacenter";
+
+        /// <summary>The site URL for messages: scheme, host, port and path; never user info or a query.</summary>
+        internal string SiteUrlText => SiteUrl.Scheme + "://" + SiteUrl.Authority + SiteUrl.AbsolutePath.TrimEnd('/');
+
         public Uri Url(string pathFromSite) => new Uri(SiteRoot + pathFromSite, UriKind.Absolute);
 
         public async Task<JsonDocument> GetJsonAsync(Uri url, CancellationToken cancellationToken)
@@ -216,21 +228,37 @@ namespace SpaceSync.Core.Sites
         {
             var method = request.Method.Method;
             var path = PathOf(request);
-            var cause = ResilienceHandler.Describe(e);
+            var cause = ResilienceHandler.Describe(e) + TimeoutsText(e);
             if (!RetryRules.IsIdempotent(request.Method) && !RetryRules.NeverReachedServer(e))
             {
+                var at = IsSiteOrigin(request.RequestUri) ? $"the {Kind} site at {SiteUrlText}" : Where(request);
                 return new SiteException(
                     SiteErrorKind.OutcomeUnknown,
-                    $"{method} {path} on {Where(request)}: the request was sent but no answer came back ({cause}). " +
+                    $"{method} {path} on {at}: the request was sent but no answer came back{ElapsedText(request)} ({cause}). " +
                     $"It may or may not have taken effect; it was not repeated because repeating a {method} could apply it twice.",
                     method, path, null, null, e);
             }
 
-            var where = IsSiteOrigin(request.RequestUri) ? $"the {Kind} site at {SiteUrl.GetLeftPart(UriPartial.Authority)}" : Where(request);
+            var where = IsSiteOrigin(request.RequestUri) ? $"the {Kind} site at {SiteUrlText}" : Where(request);
             return new SiteException(
                 SiteErrorKind.Unreachable,
-                $"{method} {path}: {where} could not be reached{AttemptsText(request)} ({cause}).",
+                $"{method} {path}: {where} could not be reached{AttemptsText(request, evenOne: true)}{ElapsedText(request)} ({cause}).",
                 method, path, null, null, e);
+        }
+
+        /// <summary>For a timeout: the limits that applied and the scope keys that set them.</summary>
+        private string TimeoutsText(Exception e)
+        {
+            for (var inner = e; inner != null; inner = inner.InnerException)
+            {
+                if (inner is Polly.Timeout.TimeoutRejectedException)
+                {
+                    return $"; each attempt waits {WaitText(RequestTimeout)} for a sign of life ({ScopeKey}.requestTimeoutSeconds), " +
+                           $"a request at most {WaitText(RequestBudget)} in all ({ScopeKey}.requestBudgetSeconds)";
+                }
+            }
+
+            return "";
         }
 
         /// <summary>A request not sent because its site asked, earlier in this run, for a wait longer than the client waits.</summary>
@@ -427,9 +455,15 @@ namespace SpaceSync.Core.Sites
             return text;
         }
 
-        private static string AttemptsText(HttpRequestMessage request) =>
-            request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && attempts > 1
-                ? " after " + attempts.ToString(CultureInfo.InvariantCulture) + " attempts"
+        private static string ElapsedText(HttpRequestMessage request) =>
+            request.Properties.TryGetValue(ResilienceHandler.ElapsedProperty, out var value) && value is TimeSpan elapsed
+                ? " in " + elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+                : "";
+
+        /// <param name="evenOne">Say "after 1 attempt" too (a request that timed out: how it spent its budget).</param>
+        private static string AttemptsText(HttpRequestMessage request, bool evenOne = false) =>
+            request.Properties.TryGetValue(ResilienceHandler.AttemptsProperty, out var value) && value is int attempts && (attempts > 1 || (evenOne && attempts == 1))
+                ? " after " + attempts.ToString(CultureInfo.InvariantCulture) + (attempts == 1 ? " attempt" : " attempts")
                 : "";
 
         private static string BodyNotReplayedText(HttpRequestMessage request) =>

@@ -19,9 +19,6 @@ namespace SpaceSync.Core.Sites
     {
         private const int BufferSize = 81920;
 
-        /// <summary>How long a download may go without a single byte before it counts as broken off.</summary>
-        internal static TimeSpan BodyIdleTimeout { get; set; } = TimeSpan.FromSeconds(100);
-
         /// <summary>The download servlet: {site}/download/attachments/{pageId}/{fileName}?version=N (Data Center).</summary>
         public static Uri DownloadUrl(ConfluenceRestClient rest, string pageId, string fileName, int version) =>
             rest.Url("/download/attachments/" + Uri.EscapeDataString(pageId) + "/" + Uri.EscapeDataString(fileName) +
@@ -134,7 +131,8 @@ namespace SpaceSync.Core.Sites
                     int read;
                     using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
-                        idle.CancelAfter(BodyIdleTimeout);
+                        // The site's silence timeout, between bytes: a slow download that keeps moving is never cut.
+                        idle.CancelAfter(rest.RequestTimeout);
                         read = await body.ReadAsync(buffer, 0, buffer.Length, idle.Token).ConfigureAwait(false);
                     }
 
@@ -155,7 +153,7 @@ namespace SpaceSync.Core.Sites
             catch (OperationCanceledException e)
             {
                 throw rest.StreamFailure(request, e,
-                    $"the download of '{attachment.FileName}' stalled: no byte for {BodyIdleTimeout.TotalSeconds:0} s after {total} bytes");
+                    $"the download of '{attachment.FileName}' stalled: no byte for {rest.RequestTimeout.TotalSeconds:0.#} s after {total} bytes");
             }
             catch (Exception e) when (e is IOException || e is HttpRequestException)
             {

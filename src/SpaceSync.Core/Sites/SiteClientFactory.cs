@@ -25,6 +25,10 @@ namespace SpaceSync.Core.Sites
             if (settings.Url.Scheme != Uri.UriSchemeHttps && settings.Url.Scheme != Uri.UriSchemeHttp)
                 throw new ArgumentException($"The {settings.Kind} site URL must be http(s): {settings.Url}", nameof(settings));
             options = (options ?? new SiteClientOptions()).Validated();
+            // The scope's per-site timeouts override the caller's (the clone is this site's own).
+            if (settings.RequestTimeout is TimeSpan attemptTimeout) options.AttemptTimeout = attemptTimeout;
+            if (settings.RequestBudget is TimeSpan budget) options.OverallTimeout = budget;
+            options = options.Validated();
             TransportSecurity.EnsureTls12();   // Windows PowerShell 5.1 only
 
             var siteUrl = SiteUrl(settings);
@@ -64,6 +68,8 @@ namespace SpaceSync.Core.Sites
                 var rest = new ConfluenceRestClient(() => clients.CreateClient(name), settings.Kind, siteUrl, counters, provider)
                 {
                     SearchLag = settings.SearchLag ?? ConfluenceRestClient.DefaultSearchLag,
+                    RequestTimeout = options.AttemptTimeout,
+                    RequestBudget = options.OverallTimeout,
                 };
                 return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
             }

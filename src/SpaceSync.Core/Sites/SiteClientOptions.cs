@@ -6,14 +6,27 @@ namespace SpaceSync.Core.Sites
     /// <summary>How a site client talks to its site. Defaults follow the reference's "good client behaviour".</summary>
     public sealed class SiteClientOptions
     {
-        /// <summary>Longest wait for one attempt (headers and body).</summary>
-        public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(60);
+        /// <summary>The default of <see cref="AttemptTimeout"/> (scope: <c>sites.*.requestTimeoutSeconds</c>).</summary>
+        public static readonly TimeSpan DefaultAttemptTimeout = TimeSpan.FromSeconds(30);
+
+        /// <summary>The default of <see cref="OverallTimeout"/> (scope: <c>sites.*.requestBudgetSeconds</c>).</summary>
+        public static readonly TimeSpan DefaultOverallTimeout = TimeSpan.FromSeconds(100);
 
         /// <summary>
-        /// Longest time for one request's attempts and the backoff between its faults. Waits a site asks for (429s, a 503's
-        /// Retry-After, NearLimit spacing) are not counted: <see cref="MaxRateLimitWait"/> bounds those.
+        /// Longest silence in one attempt: no answer, and no byte of the request's or the answer's body moving. It is a
+        /// silence timer, not a cap: each chunk of an upload's body sent, the answer's headers and each chunk of a streamed
+        /// download start it again, so a slow transfer that keeps moving is never cut; a buffered (JSON) answer's body gets
+        /// it once more after its headers. 30 s: far beyond any healthy answer, short enough that a stuck site ends the run.
         /// </summary>
-        public TimeSpan OverallTimeout { get; set; } = TimeSpan.FromMinutes(5);
+        public TimeSpan AttemptTimeout { get; set; } = DefaultAttemptTimeout;
+
+        /// <summary>
+        /// Longest time for one request's attempts and the backoff between its faults (time while a body's bytes move is
+        /// not counted). Waits a site asks for (429s, a 503's Retry-After, NearLimit spacing) are not counted either:
+        /// <see cref="MaxRetryAfter"/> and <see cref="MaxRateLimitWait"/> bound those. 100 s: a site that accepts and
+        /// never answers costs three 30 s attempts and their backoff, then the request fails naming the site.
+        /// </summary>
+        public TimeSpan OverallTimeout { get; set; } = DefaultOverallTimeout;
 
         /// <summary>
         /// Attempts per request when it fails (5xx, 503, timeouts, lost connections), the first one included.
@@ -84,6 +97,8 @@ namespace SpaceSync.Core.Sites
                 throw new ArgumentOutOfRangeException(nameof(MaxRateLimitAttempts), MaxRateLimitAttempts, "Rate-limited attempts must be between 1 and 100.");
             if (AttemptTimeout <= TimeSpan.Zero || OverallTimeout <= TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), "Timeouts must be positive.");
+            if (AttemptTimeout > TimeSpan.FromDays(1) || OverallTimeout > TimeSpan.FromDays(1))
+                throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), "Timeouts are limited to a day.");
             if (BaseDelay < TimeSpan.Zero || RateLimitBaseDelay < TimeSpan.Zero || MaxBackoffDelay < TimeSpan.Zero ||
                 MaxRetryAfter < TimeSpan.Zero || MaxRateLimitWait < TimeSpan.Zero || NearLimitSpacing < TimeSpan.Zero || NearLimitSlowdown < TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays cannot be negative.");

@@ -80,6 +80,15 @@ public class ScopeInvalidFixtureTests
         { "search-lag-zero.yaml", ScopeErrorCodes.InvalidSearchLag, 5, 23, "'sites.cloud.searchLagMinutes' is 0: expected a whole number of minutes from 1 to 1440" },
         { "search-lag-text.yaml", ScopeErrorCodes.InvalidType, 11, 23, "'sites.datacenter.searchLagMinutes' must be a whole number of minutes from 1 to 1440, found 'ten'" },
 
+        // A site's request timeout and budget.
+        { "request-timeout-zero.yaml", ScopeErrorCodes.InvalidRequestTimeout, 5, 28, "'sites.cloud.requestTimeoutSeconds' is 0: expected a whole number of seconds from 1 to 600" },
+        { "request-timeout-text.yaml", ScopeErrorCodes.InvalidType, 5, 28, "'sites.cloud.requestTimeoutSeconds' must be a whole number of seconds from 1 to 600, found 'soon'" },
+        { "request-timeout-absurd.yaml", ScopeErrorCodes.InvalidType, 5, 28, "'sites.cloud.requestTimeoutSeconds' must be a whole number of seconds from 1 to 600" },
+        { "request-timeout-over-budget.yaml", ScopeErrorCodes.InvalidRequestTimeout, 5, 28, "an attempt's timeout of 120 s is longer than the request's budget of 100 s (the default)" },
+        { "request-budget-negative.yaml", ScopeErrorCodes.InvalidRequestTimeout, 11, 27, "'sites.datacenter.requestBudgetSeconds' is -5: expected a whole number of seconds from 1 to 3600" },
+        { "request-budget-huge.yaml", ScopeErrorCodes.InvalidRequestTimeout, 11, 27, "'sites.datacenter.requestBudgetSeconds' is 86400" },
+        { "request-budget-fraction.yaml", ScopeErrorCodes.InvalidType, 11, 27, "'sites.datacenter.requestBudgetSeconds' must be a whole number of seconds from 1 to 3600, found '1.5'" },
+
         // Version and required structure.
         { "version-2.yaml", ScopeErrorCodes.UnsupportedVersion, 1, 10, "version 2 is not supported; this SpaceSync reads version 1" },
         { "version-text.yaml", ScopeErrorCodes.InvalidType, 1, 10, "'version' must be the number 1, found 'one'" },

@@ -75,6 +75,37 @@ public class ScopeParserTests
     }
 
     [Fact]
+    public void A_sites_request_timeout_and_budget_are_read_in_seconds_and_unset_without_the_keys()
+    {
+        var text = ScopeFixtures.Minimal().Replace("    url: https://acme.atlassian.net/wiki\n",
+            "    url: https://acme.atlassian.net/wiki\n    requestTimeoutSeconds: 10\n    requestBudgetSeconds: 45\n", StringComparison.Ordinal);
+        Assert.NotEqual(ScopeFixtures.Minimal(), text);
+
+        var doc = ScopeParser.Parse(text, "/scopes/team/spacesync.yaml");
+
+        Assert.Equal(TimeSpan.FromSeconds(10), doc.Cloud.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), doc.Cloud.RequestBudget);
+        Assert.Null(doc.DataCenter.RequestTimeout);
+        Assert.Null(doc.DataCenter.RequestBudget);
+        var plain = ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml");
+        Assert.Null(plain.Cloud.RequestTimeout);
+        Assert.Null(plain.Cloud.RequestBudget);
+    }
+
+    [Fact]
+    public void A_budget_below_the_default_timeout_is_refused_where_it_is_written()
+    {
+        var text = ScopeFixtures.Minimal().Replace("    url: https://acme.atlassian.net/wiki\n",
+            "    url: https://acme.atlassian.net/wiki\n    requestBudgetSeconds: 20\n", StringComparison.Ordinal);
+
+        var e = Assert.Throws<ScopeException>(() => ScopeParser.Parse(text, "/scopes/team/spacesync.yaml"));
+
+        var error = Assert.Single(e.Errors);
+        Assert.Equal(ScopeErrorCodes.InvalidRequestTimeout, error.Code);
+        Assert.Contains("'sites.cloud.requestBudgetSeconds': an attempt's timeout of 30 s (the default) is longer than the request's budget of 20 s", error.Message);
+    }
+
+    [Fact]
     public void Optional_sections_fall_back_to_their_defaults()
     {
         var doc = ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml");

@@ -68,10 +68,69 @@ public sealed class HoldAndConcurrentEditTests
         Assert.Equal(400, settings!["hold"]!["ms"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task A_silent_hold_accepts_and_never_answers_nor_does_the_work()
+    {
+        await using var emulator = await StartAsync(EmulatorFlavor.Cloud);
+        using var control = Control(emulator);
+        using var client = new ConformanceClient(EmulatorFlavor.Cloud, emulator.BaseUrl, recordExercised: false);
+        var space = emulator.State.FindSpaceByKey("ENG")!;
+        var before = emulator.State.GetPages("ENG").Count;
+        (await control.PutAsJsonAsync("/__emulator/faults", new { hold = new { method = "*", pathPrefix = "/wiki/", mode = "silent" } })).EnsureSuccessStatusCode();
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            var request = new HttpRequestMessage(method, client.Url("/api/v2/pages"));
+            if (method == HttpMethod.Post)
+                request.Content = JsonContent.Create(new { spaceId = space.Id.ToString(), status = "current", title = "Never made", body = new { representation = "storage", value = "<p>x</p>" } });
+            request.Headers.Authorization = client.DefaultAuthorization;
+            // Not even the headers come: the client's own timeout is all that ends it.
+            await Assert.ThrowsAnyAsync<TaskCanceledException>(() => http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead));
+        }
+
+        Assert.Equal(before, emulator.State.GetPages("ENG").Count);
+        var stats = await control.GetFromJsonAsync<JsonObject>("/__emulator/stats");
+        Assert.Equal(2, stats!["held"]!.GetValue<long>());
+        var settings = await control.GetFromJsonAsync<JsonObject>("/__emulator/faults");
+        Assert.Equal("silent", settings!["hold"]!["mode"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_stallBody_hold_sends_the_headers_and_part_of_the_body_then_nothing()
+    {
+        await using var emulator = await StartAsync(EmulatorFlavor.DataCenter, "/confluence");
+        using var control = Control(emulator);
+        using var client = new ConformanceClient(EmulatorFlavor.DataCenter, emulator.BaseUrl, recordExercised: false);
+        (await control.PutAsJsonAsync("/__emulator/faults", new { hold = new { method = "GET", pathPrefix = "/confluence/rest/api/space", mode = "stallBody" } })).EnsureSuccessStatusCode();
+
+        var request = new HttpRequestMessage(HttpMethod.Get, client.Url("/rest/api/space/ENG"));
+        request.Headers.Authorization = client.DefaultAuthorization;
+        using var http = new HttpClient();
+        using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var announced = response.Content.Headers.ContentLength!.Value;
+        var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[announced];
+        var read = 0;
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            while (true)
+            {
+                var n = await body.ReadAsync(buffer.AsMemory(read), patience.Token);
+                if (n == 0) break;
+                read += n;
+            }
+        });
+        Assert.InRange(read, 1, announced - 1);
+    }
+
     [Theory]
     [InlineData("{\"hold\":{\"method\":\"\",\"pathPrefix\":\"/wiki\",\"ms\":10}}")]
     [InlineData("{\"hold\":{\"method\":\"POST\",\"pathPrefix\":\"wiki\",\"ms\":10}}")]
     [InlineData("{\"hold\":{\"method\":\"POST\",\"pathPrefix\":\"/wiki\",\"ms\":0}}")]
+    [InlineData("{\"hold\":{\"method\":\"POST\",\"pathPrefix\":\"/wiki\",\"mode\":\"forever\"}}")]
     public async Task A_hold_without_method_absolute_path_or_duration_is_refused(string json)
     {
         await using var emulator = await StartAsync(EmulatorFlavor.Cloud);

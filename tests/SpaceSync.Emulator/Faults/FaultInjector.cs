@@ -70,14 +70,17 @@ public sealed class FaultInjector
     /// How long to hold the answer of this request after its work (0 = not held): the hold knob, matched on the
     /// method and on the path as the client sent it.
     /// </summary>
-    internal int HoldMsFor(HttpRequest request)
+    internal int HoldMsFor(HttpRequest request) => HoldFor(request)?.Ms ?? 0;
+
+    /// <summary>The hold knob when it matches this request (method or "*", and path prefix), else null.</summary>
+    internal HoldSettings? HoldFor(HttpRequest request)
     {
         HoldSettings? hold;
         lock (_gate) hold = _settings.Hold;
-        if (hold is null || !string.Equals(hold.Method, request.Method, StringComparison.OrdinalIgnoreCase))
-            return 0;
+        if (hold is null || (hold.Method != "*" && !string.Equals(hold.Method, request.Method, StringComparison.OrdinalIgnoreCase)))
+            return null;
         var path = request.PathBase.Add(request.Path).Value ?? "";
-        return path.StartsWith(hold.PathPrefix, StringComparison.Ordinal) ? hold.Ms : 0;
+        return path.StartsWith(hold.PathPrefix, StringComparison.Ordinal) ? hold : null;
     }
 
     private enum Verdict { Pass, Drop, DropAfter, Limited, Fail }

@@ -49,17 +49,26 @@ public sealed class RateLimitSettings
 
 /// <summary>
 /// Holds the answer of matching API requests for Ms milliseconds AFTER their work is done: the effect is in the
-/// store while the client still waits, as when a process dies between a write and recording it.
+/// store while the client still waits, as when a process dies between a write and recording it. Mode "silent" is a
+/// stuck site or proxy instead (accepts, does nothing, never answers); "stallBody" does the work, sends the headers and
+/// half the body, then stalls. Both last until the client leaves, whatever Ms says.
 /// </summary>
 public sealed class HoldSettings
 {
-    /// <summary>HTTP method to match (case-insensitive), e.g. POST.</summary>
+    public const string ModeAnswer = "answer";
+    public const string ModeSilent = "silent";
+    public const string ModeStallBody = "stallBody";
+
+    /// <summary>HTTP method to match (case-insensitive), e.g. POST; "*" matches every method.</summary>
     [JsonPropertyName("method")] public string Method { get; set; } = "";
 
     /// <summary>Start of the request path as the client sends it (with /wiki or the context path), e.g. /wiki/api/v2/pages.</summary>
     [JsonPropertyName("pathPrefix")] public string PathPrefix { get; set; } = "";
 
     [JsonPropertyName("ms")] public int Ms { get; set; }
+
+    /// <summary>answer (default: the answer comes Ms later), silent (never answers) or stallBody (headers, half the body, then nothing).</summary>
+    [JsonPropertyName("mode")] public string Mode { get; set; } = ModeAnswer;
 }
 
 /// <summary>The fault knobs, as GET/PUT /__emulator/faults shows and takes them.</summary>
@@ -84,8 +93,11 @@ public sealed class FaultSettings
 
     internal void Validate()
     {
-        if (Hold is { } h && (string.IsNullOrWhiteSpace(h.Method) || !h.PathPrefix.StartsWith('/') || h.Ms is < 1 or > 600_000))
+        if (Hold is { } h && (string.IsNullOrWhiteSpace(h.Method) || !h.PathPrefix.StartsWith('/') ||
+                              (h.Mode == HoldSettings.ModeAnswer && h.Ms is < 1 or > 600_000)))
             throw new ArgumentException("hold needs method, a pathPrefix starting with '/' and ms between 1 and 600000 (or hold: null to switch it off).");
+        if (Hold is { } m && m.Mode is not (HoldSettings.ModeAnswer or HoldSettings.ModeSilent or HoldSettings.ModeStallBody))
+            throw new ArgumentException($"hold needs a mode of '{HoldSettings.ModeAnswer}', '{HoldSettings.ModeSilent}' or '{HoldSettings.ModeStallBody}', not '{m.Mode}'.");
         if (LatencyMs is < 0 or > 600_000) throw new ArgumentException("latencyMs must be between 0 and 600000.");
         if (FailPercent is < 0 or > 100) throw new ArgumentException("failPercent must be between 0 and 100.");
         if (DropPercent is < 0 or > 100) throw new ArgumentException("dropPercent must be between 0 and 100.");
@@ -107,6 +119,6 @@ public sealed class FaultSettings
         DropPercent = DropPercent,
         DropAfterPercent = DropAfterPercent,
         RateLimit = RateLimit?.Copy(),
-        Hold = Hold is null ? null : new HoldSettings { Method = Hold.Method, PathPrefix = Hold.PathPrefix, Ms = Hold.Ms },
+        Hold = Hold is null ? null : new HoldSettings { Method = Hold.Method, PathPrefix = Hold.PathPrefix, Ms = Hold.Ms, Mode = Hold.Mode },
     };
 }

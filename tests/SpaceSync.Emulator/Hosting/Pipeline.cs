@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SpaceSync.Emulator.Faults;
 using SpaceSync.Emulator.Store;
@@ -52,10 +53,15 @@ internal static class Pipeline
             var outcome = await faults.TryPassAsync(context);
             if (outcome == FaultOutcome.Handled) return;
             concurrentEdits.BeforeRequest(context);
-            var holdMs = faults.HoldMsFor(context.Request);
-            if (holdMs > 0 && outcome == FaultOutcome.Proceed)
+            var hold = faults.HoldFor(context.Request);
+            if (hold is not null && outcome == FaultOutcome.Proceed)
             {
-                await HeldAsync(context, holdMs, () => AuthenticatedAsync(context, next, site, state), state);
+                if (hold.Mode == HoldSettings.ModeSilent)
+                {
+                    await SilentAsync(context, state);
+                    return;
+                }
+                await HeldAsync(context, hold.Mode == HoldSettings.ModeStallBody ? -1 : hold.Ms, () => AuthenticatedAsync(context, next, site, state), state);
                 return;
             }
             if (outcome == FaultOutcome.ProceedThenDrop)
@@ -77,8 +83,33 @@ internal static class Pipeline
     }
 
     /// <summary>
+    /// A stuck site or proxy: the connection is accepted, nothing is done and nothing is sent until the client leaves
+    /// (or the emulator stops).
+    /// </summary>
+    private static async Task SilentAsync(HttpContext context, EmulatorState state)
+    {
+        state.Stats.RecordHeld();
+        await WaitForClientToLeaveAsync(context);
+    }
+
+    private static async Task WaitForClientToLeaveAsync(HttpContext context)
+    {
+        var stopping = context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, gone.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            context.Abort();   // never a complete answer: the connection just ends
+        }
+    }
+
+    /// <summary>
     /// Does the work with the answer buffered, then holds it for <paramref name="holdMs"/> before sending it. A client
-    /// that gives up or dies meanwhile changes nothing: the work is already in the store.
+    /// that gives up or dies meanwhile changes nothing: the work is already in the store. <paramref name="holdMs"/> -1:
+    /// the status, headers and half the body go out at once, the rest never (a body that stalls).
     /// </summary>
     private static async Task HeldAsync(HttpContext context, int holdMs, Func<Task> work, EmulatorState state)
     {
@@ -94,6 +125,15 @@ internal static class Pipeline
             context.Features.Set(original);
         }
         state.Stats.RecordHeld();
+        if (holdMs < 0)
+        {
+            // Announce the whole body, send half of it (at least one byte short), then go quiet.
+            context.Response.ContentLength = Math.Max(buffer.Length, 1);
+            await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)(buffer.Length / 2)), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            await WaitForClientToLeaveAsync(context);
+            return;
+        }
         try
         {
             await Task.Delay(holdMs, context.RequestAborted);
