@@ -206,4 +206,24 @@ public sealed class UnreadableBodyRunnerTests
         Assert.Contains(resolved.Run!.Errors, e => e.Contains($"page {bad.Id} in space {RunnerWorld.Key} on Data Center") && e.Contains("not storage format"));
         Assert.Single(world.State.ListConflicts(RunnerWorld.Key)); // still open
     }
+
+    [Fact]
+    public async Task A_blog_post_whose_body_does_not_parse_is_not_written_and_fails_alone()
+    {
+        var (world, posts, dc, cloud) = await BlogPostRunnerTests.StartAsync();
+        await using var _ = world;
+        await BaselineRunner.RunAsync(dc, cloud, world.State, posts, null, false, false, EngineLog.None, CancellationToken.None);
+        var post = BlogPostRunnerTests.Posts(world.Dc)[0];
+        var twin = world.Cloud.FindPage(long.Parse(world.State.FindPair(posts.Key, SiteKind.DataCenter, post.Id.ToString())!.CloudPageId))!;
+        var twinVersion = twin.Current.Number;
+        RunnerWorld.Edit(world.Dc, post, body: "<p>A post with <i>broken</b> markup</p>");
+        var cloudWrites = Writes(world.Cloud);
+
+        var sync = await BlogPostRunnerTests.SyncAsync(world, posts, dc, cloud);
+
+        Assert.Equal(0, Writes(world.Cloud) - cloudWrites);
+        Assert.Equal(twinVersion, world.Cloud.FindPage(twin.Id)!.Current.Number);
+        Assert.Contains(sync.Errors, e => e.Contains($"\"{post.Title}\" (page {post.Id} in space {posts.Key} on Data Center)"));
+        Assert.Equal(DriftStatus.Unreadable, Assert.Single(sync.Plan.Items, i => i.DataCenterId == post.Id.ToString()).Status);
+    }
 }
