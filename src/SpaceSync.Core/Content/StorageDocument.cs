@@ -16,6 +16,12 @@ namespace SpaceSync.Core.Content
         /// <summary>Deeper nesting than any editor produces; the bound keeps recursive walks safe.</summary>
         public const int MaxDepth = 1000;
 
+        /// <summary>
+        /// The longest body parsed (10 million characters, several times the largest page bodies editors produce): a bound on
+        /// the tree a hostile or broken body can make this process build. Longer bodies are refused as not storage format.
+        /// </summary>
+        public const int MaxCharacters = 10_000_000;
+
         private static readonly (string Prefix, string Uri)[] Prefixes =
         {
             ("ac", "http://atlassian.com/content"),
@@ -35,6 +41,8 @@ namespace SpaceSync.Core.Content
         public static StorageDocument Parse(string storageXhtml)
         {
             if (storageXhtml == null) throw new ArgumentNullException(nameof(storageXhtml));
+            if (storageXhtml.Length > MaxCharacters)
+                throw new StorageFormatException(1, 1, $"the body is {storageXhtml.Length:N0} characters long, more than the {MaxCharacters:N0} this tool parses");
             var translated = EntityTranslator.Translate(storageXhtml, out var map);
             var settings = new XmlReaderSettings
             {
@@ -45,6 +53,7 @@ namespace SpaceSync.Core.Content
                 IgnoreComments = false,
                 IgnoreProcessingInstructions = false,
                 CheckCharacters = true,
+                MaxCharactersInDocument = MaxCharacters + MaxCharacters / 2, // the translated copy may be longer (&#160; for &nbsp;)
             };
             var names = new NameTable();
             var namespaces = new XmlNamespaceManager(names);

@@ -8,13 +8,19 @@ namespace SpaceSync.Core.Content
     /// </summary>
     public sealed class StorageFormatException : FormatException
     {
+        /// <summary>The most characters of a reason kept: the parser quotes the body, which may be huge or hostile.</summary>
+        public const int MaxReasonLength = 300;
+
         public StorageFormatException(int line, int column, string reason, Exception? inner = null)
-            : base($"Storage format is not well-formed at line {line}, column {column}: {reason}", inner)
+            : base($"Storage format is not well-formed at line {line}, column {column}: {Bounded(reason)}", inner)
         {
             Line = line;
             Column = column;
-            Reason = reason;
+            Reason = Bounded(reason);
         }
+
+        private static string Bounded(string reason) =>
+            reason is null ? "" : reason.Length <= MaxReasonLength ? reason : reason.Substring(0, MaxReasonLength) + "…";
 
         public int Line { get; }
 

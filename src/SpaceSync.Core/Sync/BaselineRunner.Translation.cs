@@ -76,8 +76,12 @@ namespace SpaceSync.Core.Sync
             return kept.Body;
         }
 
-        /// <summary>The authority's body in the other site's dialect; what the crossing lost is logged (the write still happens).</summary>
-        private static async Task<string> CrossAsync(RunTranslation translator, SyncAction action, string body, EngineLog log, CancellationToken cancellationToken)
+        /// <summary>
+        /// The authority's body in the other site's dialect; what the crossing lost is logged (the write still happens). A body
+        /// that does not parse is never written: <see cref="UnreadableBodyException"/> (the pair's difference stays a conflict).
+        /// </summary>
+        private static async Task<string> CrossAsync(RunTranslation translator, SyncAction action, string body, string spaceKey, EngineLog log,
+            CancellationToken cancellationToken)
         {
             try
             {
@@ -93,8 +97,7 @@ namespace SpaceSync.Core.Sync
             }
             catch (StorageFormatException e)
             {
-                log.Warning("\"{Title:l}\" to {Target:l}: the body does not parse ({Reason:l}); written untranslated", action.Title, action.Target.Label(), e.Message);
-                return body;
+                throw new UnreadableBodyException(action.Title, action.SourceId, spaceKey, action.Source, action.Target, e);
             }
         }
     }

@@ -172,7 +172,19 @@ namespace SpaceSync.Core.Sync
                     var source = action.Source == SyncSide.DataCenter ? dc : cl;
                     var target = action.Target == SyncSide.DataCenter ? dataCenter : cloud;
                     var body = source.BodyOf(action.SourceId!);
-                    var translated = await CrossAsync(translator, action, body, log, cancellationToken).ConfigureAwait(false);
+                    string translated;
+                    try
+                    {
+                        translated = await CrossAsync(translator, action, body, space.Key, log, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (UnreadableBodyException e)
+                    {
+                        // Nothing written: the pair stays recorded with its difference as an open conflict, like a refused write.
+                        log.Warning("{Message:l}", e.Message);
+                        errors.Add(e.Message);
+                        continue;
+                    }
+
                     var dcDialect = action.Target == SyncSide.DataCenter ? translated : body;
                     // The target's inline comments keep their anchors (markers are no content: the base is the same either way).
                     if ((action.Target == SyncSide.DataCenter ? dc : cl).TryGetBody(action.TargetId!, out var current))
@@ -282,8 +294,12 @@ namespace SpaceSync.Core.Sync
             CloudVersion = pair.Cloud.Version,
             BaseDataCenterVersion = pair.DataCenter.Version,
             BaseCloudVersion = pair.Cloud.Version,
-            Reason = $"\"{pair.Path}\" differs between the sites at the baseline" + (authority is null ? " (no -Authority given)" : ""),
+            Reason = $"\"{pair.Path}\" differs between the sites at the baseline" + (authority is null ? " (no -Authority given)" : "") +
+                     UnreadableText(pair.DataCenter, SyncSide.DataCenter) + UnreadableText(pair.Cloud, SyncSide.Cloud),
         };
+
+        private static string UnreadableText(PageSnapshot page, SyncSide side) =>
+            page.Unreadable is null ? "" : $"; the {side.Label()} page {page.Id} has a body that is not storage format ({page.Unreadable}) and is never copied";
 
         // A baseline that stopped part-way leaves no space row, so a sync refuses the space instead of taking the pages
         // the baseline did not reach for new ones. Should even this fail, the row stays without BaselineAt: unfinished.

@@ -121,7 +121,7 @@ namespace SpaceSync.Core.Sync
                 if (!TryStatus(page, side, log, out var status)) continue;
                 var body = page.Body ?? "";
                 bodies[page.Id] = body;
-                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
+                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
                 mark = Later(mark, page.Version.When);
             }
 
@@ -191,7 +191,7 @@ namespace SpaceSync.Core.Sync
                 if (bodies.TryGetValue(page.Id, out var fetched))
                 {
                     var (fresh, freshStatus, body) = fetched;
-                    pages.Add(Snapshot(fresh, freshStatus, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
+                    pages.Add(Snapshot(fresh, freshStatus, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
                 }
                 else if (known.TryGetValue(page.Id, out var k) && k.Version == page.Version.Number)
                 {
@@ -306,7 +306,7 @@ namespace SpaceSync.Core.Sync
 
             foreach (var (page, status, body) in bodies.Values)
             {
-                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false)));
+                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
             }
 
             var (resolved, containers) = await ResolveContainersAsync(site, side, pages, knownContainers, log, cancellationToken).ConfigureAwait(false);
@@ -360,8 +360,10 @@ namespace SpaceSync.Core.Sync
             }
         }
 
-        private static PageSnapshot Snapshot(SitePage page, PageStatus status, string bodyHash) => new PageSnapshot
+        /// <param name="body">The body read with the page (null: not read, the hash is the base's): one the parser refuses makes the page Unreadable.</param>
+        private static PageSnapshot Snapshot(SitePage page, PageStatus status, string bodyHash, string? body = null) => new PageSnapshot
         {
+            Unreadable = body != null && bodyHash.StartsWith(UnparsedHashPrefix, StringComparison.Ordinal) ? ParseProblemOf(body) : null,
             Id = page.Id,
             Title = page.Title,
             ParentId = page.ParentId, // a folder's id until ResolveContainersAsync puts the page below the nearest page
@@ -375,7 +377,10 @@ namespace SpaceSync.Core.Sync
 
         private static DateTimeOffset? Later(DateTimeOffset? mark, DateTimeOffset when) => mark is null || when > mark ? when : mark;
 
-        /// <summary>The normalized body's hash; a body the parser refuses is hashed raw (with a distinct prefix) and logged.</summary>
+        /// <summary>
+        /// The normalized body's hash; a body the parser refuses is hashed raw (with a distinct prefix, so it never equals a
+        /// parsed body) and logged. Such a page is Unreadable (<see cref="PageSnapshot.Unreadable"/>): never written anywhere.
+        /// </summary>
         public static string HashOf(string body, SyncSide side, string pageId, EngineLog log)
         {
             try
@@ -384,9 +389,23 @@ namespace SpaceSync.Core.Sync
             }
             catch (StorageFormatException e)
             {
-                (log ?? EngineLog.None).Warning("The {Side} page {PageId} has a body that does not parse ({Reason}); it is compared as raw text",
+                (log ?? EngineLog.None).Warning("The {Side} page {PageId} has a body that does not parse ({Reason}); it is not synced until it is fixed on its site",
                     side.Label(), pageId, e.Message);
                 return UnparsedHashPrefix + ContentHash.Of(body);
+            }
+        }
+
+        /// <summary>What the storage parser says is wrong with <paramref name="body"/> (where and what, bounded); null when it parses.</summary>
+        public static string? ParseProblemOf(string body)
+        {
+            try
+            {
+                StorageDocument.Parse(body);
+                return null;
+            }
+            catch (StorageFormatException e)
+            {
+                return e.Message;
             }
         }
 

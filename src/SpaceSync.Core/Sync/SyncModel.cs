@@ -34,6 +34,12 @@ namespace SpaceSync.Core.Sync
         public bool Archived { get; init; }
         /// <summary>Hash of the normalized storage body (Content.ContentHash).</summary>
         public string BodyHash { get; init; } = "";
+        /// <summary>
+        /// Set when the body read with this listing does not parse as storage format: what the parser says (line, column,
+        /// what is wrong). Such a page is never written to the other site nor merged; its pair waits (DriftStatus.Unreadable).
+        /// Null for a parsed body and for a page whose body was not read (at its recorded version: the base's).
+        /// </summary>
+        public string? Unreadable { get; init; }
         /// <summary>The page's labels (lower case, as Confluence stores them); null = not read, so exclude.labels cannot decide.</summary>
         public IReadOnlyCollection<string>? Labels { get; init; }
 

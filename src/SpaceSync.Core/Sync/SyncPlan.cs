@@ -25,6 +25,11 @@ namespace SpaceSync.Core.Sync
         CloudFolder,
         Excluded,
         Unpaired,
+        /// <summary>
+        /// A page whose body does not parse as storage format (PageSnapshot.Unreadable): nothing is written to it or its twin,
+        /// and a sync counts it as failed, naming the page and the parser's words, until it is fixed on its site.
+        /// </summary>
+        Unreadable,
     }
 
     /// <summary>What changed on a side since the last sync.</summary>

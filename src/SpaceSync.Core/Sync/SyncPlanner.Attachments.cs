@@ -34,6 +34,7 @@ namespace SpaceSync.Core.Sync
 
                     // Left untouched on both sites, files included.
                     if (_restrictedPairs.Contains(pair.Key) || _archivedPairs.Contains(pair.Key)) continue;
+                    if (UnreadableOn(SyncSide.DataCenter, pair.DataCenterId) != null || UnreadableOn(SyncSide.Cloud, pair.CloudId) != null) continue;
 
                     // A page in a trash (or deleted for good) keeps its files there: they cross again with the page.
                     if (Observe(pair, _request.DataCenter).Gone || Observe(pair, _request.Cloud).Gone) continue;

@@ -209,6 +209,7 @@ namespace SpaceSync.Core.Sync
                     }
 
                     if (PlanArchivedUnpaired(source, page)) continue;
+                    if (PlanUnreadableUnpaired(source, page)) continue;
                     if (PlanRestrictedUnpaired(source, page)) continue;
 
                     var namesake = NamesakeOn(target, page.Title, targetPairs);
@@ -403,6 +404,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 if (PlanArchivedPair(pair, dc, cloud)) return;
+                if (PlanUnreadablePair(pair, dc, cloud)) return;
 
                 if (dcScope.Verdict == ScopeVerdict.Unknown || cloudScope.Verdict == ScopeVerdict.Unknown)
                 {

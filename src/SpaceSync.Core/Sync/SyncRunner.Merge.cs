@@ -13,7 +13,11 @@ namespace SpaceSync.Core.Sync
         private sealed partial class SyncRun
         {
             /// <summary>One pair's merge as this round made it: the body (Data Center dialect) or why there is none.</summary>
-            private sealed record PairMerge(string? Body, string? Collision, string DataCenterBody, string CloudBody);
+            private sealed record PairMerge(string? Body, string? Collision, string DataCenterBody, string CloudBody)
+            {
+                /// <summary>A side's body does not parse: no merge is made with it, the merging updates fail with this.</summary>
+                public UnreadableBodyException? Unreadable { get; init; }
+            }
             // (all in the compared form: Data Center dialect after a crossing to Cloud and back)
 
             /// <summary>Merges by pair key, made once per round for both of the pair's updates (a re-plan reads the pages again).</summary>
@@ -33,6 +37,12 @@ namespace SpaceSync.Core.Sync
                 CancellationToken ct)
             {
                 var merge = await MergeOfAsync(progress, ct).ConfigureAwait(false);
+                if (merge.Unreadable != null)
+                {
+                    progress.Incomplete = true;
+                    throw merge.Unreadable;
+                }
+
                 if (merge.Body is null)
                 {
                     progress.Incomplete = true;
@@ -67,6 +77,24 @@ namespace SpaceSync.Core.Sync
 
                 var dcBody = await BodyOfAsync(SyncSide.DataCenter, progress.DataCenter, ct).ConfigureAwait(false);
                 var cloudBody = await BodyOfAsync(SyncSide.Cloud, progress.Cloud, ct).ConfigureAwait(false);
+                // A side that does not parse is no merge side: it would only be taken for a collision, or worse, for text.
+                foreach (var (side, page, body) in new[] { (SyncSide.DataCenter, progress.DataCenter, dcBody), (SyncSide.Cloud, progress.Cloud, cloudBody) })
+                {
+                    try
+                    {
+                        StorageDocument.Parse(body);
+                    }
+                    catch (StorageFormatException e)
+                    {
+                        var unreadable = new PairMerge(null, null, dcBody, cloudBody)
+                        {
+                            Unreadable = new UnreadableBodyException(page.Title, page.Id, _space.Key, side, target: null, e),
+                        };
+                        _merges[key] = unreadable;
+                        return unreadable;
+                    }
+                }
+
                 // All three in the compared form (Data Center dialect after a round trip): a block that differs only by how
                 // a crossing spells it (a legacy mention, a Cloud-only macro's fallback) is not an edit.
                 var cloudInDc = await SnapshotReader.CanonicalBodyAsync(cloudBody, SyncSide.Cloud, Translator, ct).ConfigureAwait(false);
@@ -112,7 +140,8 @@ namespace SpaceSync.Core.Sync
                 foreach (var pairKey in merging)
                 {
                     var merge = await MergeOfAsync(ProgressOf(pairKey), ct).ConfigureAwait(false);
-                    if (merge.Body is null) collided[pairKey] = merge.Collision!;
+                    if (merge.Unreadable != null) collided[pairKey] = merge.Unreadable.Message;
+                    else if (merge.Body is null) collided[pairKey] = merge.Collision!;
                 }
 
                 _mergedPairs = 0; // a preview merges nothing

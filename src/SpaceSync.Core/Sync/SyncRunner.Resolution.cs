@@ -302,6 +302,7 @@ namespace SpaceSync.Core.Sync
                     actions = await KeepLosersAsync(actions, ct).ConfigureAwait(false);
                     CloseAlreadyEqual();
                     await ExecuteActionsAsync(actions, lockOwner, ct).ConfigureAwait(false);
+                    FailUnreadable(plan, new HashSet<string>(_resolving!.Keys, StringComparer.Ordinal));
                     var conflicts = ConflictsOf(plan).Where(IsResolving).ToList();
                     conflicts.AddRange(_mergeCollisions.Values); // -Keep Merged whose merge collided
                     if (_metConcurrentEdit.Count > 0)
@@ -371,7 +372,9 @@ namespace SpaceSync.Core.Sync
                     else if (own.Count == 0 && item.Status != DriftStatus.InSync)
                     {
                         // Restricted, excluded, or drift the run cannot write: nothing settles the page here.
-                        resolution.Why = $"the page is {item.Status} ({item.Action})";
+                        resolution.Why = item.Status == DriftStatus.Unreadable
+                            ? string.Join(" ", item.Warnings).TrimEnd('.')
+                            : $"the page is {item.Status} ({item.Action})";
                         continue;
                     }
                     else if (own.Count == 0)

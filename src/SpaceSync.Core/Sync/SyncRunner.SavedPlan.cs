@@ -210,6 +210,7 @@ namespace SpaceSync.Core.Sync
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     var plan = SavedAsPlan(check.Warnings);
                     WarnOfTitleCollisions(plan);
+                    FailUnreadable(plan);
                     Count(run.Counts);
                     run.Counts["Conflicts"] = 0;
                     run.Outcome = run.Counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;

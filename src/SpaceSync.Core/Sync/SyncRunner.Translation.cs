@@ -46,8 +46,8 @@ namespace SpaceSync.Core.Sync
 
             /// <summary>
             /// <paramref name="body"/>, read on the action's source, in its target's dialect. What the crossing could not keep is
-            /// noted for the outcome, the plan's item and the log; it never stops the write. A body the parser refuses is
-            /// written as it was read (translation needs the tree), which is said too.
+            /// noted for the outcome, the plan's item and the log; it never stops the write. A body the parser refuses is never
+            /// written: <see cref="UnreadableBodyException"/> fails the action, naming the page and the parser's words.
             /// </summary>
             private async Task<string> CrossAsync(SyncAction action, string body, CancellationToken ct)
             {
@@ -58,13 +58,7 @@ namespace SpaceSync.Core.Sync
                 }
                 catch (StorageFormatException e)
                 {
-                    NoteTranslation(action, new[]
-                    {
-                        new TranslationWarning("NotTranslated", "", $"The body does not parse ({e.Message}); it was written as read on {action.Source.Label()}, untranslated."),
-                    });
-                    if (action.Target == SyncSide.DataCenter && action.TargetId != null)
-                        _writtenDataCenterHashes[action.TargetId] = (body, SnapshotReader.HashOf(body, SyncSide.DataCenter, action.TargetId, _log));
-                    return body;
+                    throw new UnreadableBodyException(action.Title, action.SourceId ?? SourceIdOf(action), _space.Key, action.Source, action.Target, e);
                 }
 
                 NoteTranslation(action, translated.Warnings);
@@ -103,6 +97,10 @@ namespace SpaceSync.Core.Sync
                     _writtenDataCenterHashes[action.TargetId] = (kept.Body, written.Hash);
                 return kept.Body;
             }
+
+            /// <summary>The source page's id of an update (a pair's page on the source side), for messages.</summary>
+            private string? SourceIdOf(SyncAction action) =>
+                action.PairKey is null ? null : action.Source == SyncSide.DataCenter ? action.PairKey : PairOfPage(SyncSide.DataCenter, action.PairKey)?.CloudPageId;
 
             /// <summary>The body in the Data Center dialect (a pair's base body is stored so).</summary>
             private Task<string> DataCenterDialectAsync(string body, SyncSide side, CancellationToken ct) =>

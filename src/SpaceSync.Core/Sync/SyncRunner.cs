@@ -231,6 +231,7 @@ namespace SpaceSync.Core.Sync
                     await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     WarnOfTitleCollisions(plan);
+                    FailUnreadable(plan);
                     var conflicts = ConflictsOf(plan).ToList();
                     var unsettled = UnsettledOf(plan);
                     var listedInFull = _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
@@ -367,6 +368,7 @@ namespace SpaceSync.Core.Sync
                 await ExecuteActionsAsync(plan.Actions.Where(a => a.PairKey != null && again.Contains(a.PairKey)).ToList(), lockOwner, ct)
                     .ConfigureAwait(false);
                 conflicts.AddRange(ConflictsOf(plan).Where(i => i.DataCenterId != null && again.Contains(i.DataCenterId)));
+                FailUnreadable(plan, again);
                 return plan;
             }
 
@@ -378,7 +380,8 @@ namespace SpaceSync.Core.Sync
                 }
 
                 counts["Skipped"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Skipped);
-                counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed);
+                counts["Failed"] = _outcomes.Count(o => o.Outcome == ActionOutcomeKind.Failed) + _unreadablePages;
+                counts["Unreadable"] = _unreadablePages;
                 counts["AdoptedIntents"] = _adoptedIntents;
                 // A create that paired with the page already holding its title made no page.
                 counts[nameof(SyncActionKind.Create)] -= _pairedByTitle;
@@ -726,6 +729,11 @@ namespace SpaceSync.Core.Sync
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped,
                         $"\"{action.Title}\" changed on {action.Target.Label()} during the run" +
                         (e.CurrentVersion is int v ? $" (now version {v})" : "") + "; " + MetConcurrentEdit(action));
+                }
+                catch (UnreadableBodyException e)
+                {
+                    MarkIncomplete(action);
+                    return new SyncActionOutcome(action, ActionOutcomeKind.Failed, e.Message);
                 }
                 catch (SiteException e)
                 {

@@ -162,4 +162,25 @@ public class StorageDocumentTests
         Assert.Equal(1, ex.Line);
         Assert.Equal(StorageDocument.MaxDepth * 6 + 2, ex.Column);
     }
+
+    [Fact]
+    public void A_body_longer_than_the_bound_is_refused_before_it_is_parsed()
+    {
+        var body = "<p>" + new string('x', StorageDocument.MaxCharacters) + "</p>";
+        var ex = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse(body));
+        Assert.Contains("characters long", ex.Reason);
+        Assert.Equal(1, ex.Line);
+        Assert.Equal(1, ex.Column);
+    }
+
+    [Fact]
+    public void The_reason_quoted_from_a_hostile_body_is_bounded()
+    {
+        var name = new string('a', 100_000);
+        var ex = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse($"<p>&{name};</p>"));
+        Assert.True(ex.Reason.Length <= StorageFormatException.MaxReasonLength + 1, ex.Reason.Length.ToString());
+        Assert.True(ex.Message.Length < 500, ex.Message.Length.ToString());
+        var tag = Assert.Throws<StorageFormatException>(() => StorageDocument.Parse($"<p>x</{name}>"));
+        Assert.True(tag.Message.Length < 500, tag.Message.Length.ToString());
+    }
 }

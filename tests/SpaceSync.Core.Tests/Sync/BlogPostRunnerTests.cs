@@ -17,7 +17,7 @@ public sealed class BlogPostRunnerTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private static async Task<(RunnerWorld World, ResolvedSpace Posts, IConfluenceSite Dc, IConfluenceSite Cloud)> StartAsync()
+    internal static async Task<(RunnerWorld World, ResolvedSpace Posts, IConfluenceSite Dc, IConfluenceSite Cloud)> StartAsync()
     {
         var world = await RunnerWorld.StartAsync(pageCount: 40); // the seeder writes 4 blog posts
         world.Space = world.Space with { Content = new ResolvedContent(false, false, false, Blogposts: true) };
@@ -39,10 +39,10 @@ public sealed class BlogPostRunnerTests
         return (world, collections[1], world.DcSite.OfBlogPosts(), world.CloudSite.OfBlogPosts());
     }
 
-    private static List<Page> Posts(EmulatorState state) =>
+    internal static List<Page> Posts(EmulatorState state) =>
         state.GetPages(RunnerWorld.Key).Where(p => p.IsBlogPost && p.Status == "current").OrderBy(p => p.Id).ToList();
 
-    private static Task<SyncRunResult> SyncAsync(RunnerWorld world, ResolvedSpace posts, IConfluenceSite dc, IConfluenceSite cloud)
+    internal static Task<SyncRunResult> SyncAsync(RunnerWorld world, ResolvedSpace posts, IConfluenceSite dc, IConfluenceSite cloud)
     {
         world.SearchCaughtUp();
         return SyncRunner.RunAsync(dc, cloud, world.State, posts, new SyncRunOptions(), EngineLog.None, None);

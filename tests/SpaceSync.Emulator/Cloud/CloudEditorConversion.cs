@@ -19,8 +19,8 @@ namespace SpaceSync.Emulator.Cloud;
 /// </list>
 /// A body holding a construct of <see cref="EmulatorState.RefusedConstructs"/> is refused as Cloud refuses what its
 /// editor cannot hold: 400, "Content body cannot be converted to new editor format", naming nothing. Text, entities,
-/// comments and CDATA are kept as written. A body that does not parse is stored as it came (this emulator does not
-/// model the products' XHTML parse errors).
+/// comments and CDATA are kept as written. A body that is not storage format is refused before it gets here
+/// (<see cref="Store.StorageXhtml"/>); one that reaches it anyway (an armed concurrent edit) is stored as it came.
 /// </summary>
 public static class CloudEditorConversion
 {

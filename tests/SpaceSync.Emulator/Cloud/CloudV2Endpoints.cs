@@ -465,6 +465,8 @@ internal static class CloudV2Endpoints
         var representation = o.Str("representation") ?? "storage";
         if (representation != "storage")
             throw new StoreException(StoreErrorKind.BadRequest, $"Body representation '{representation}' is not supported; use storage.");
-        return o.Str("value") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.value' is required.");
+        var value = o.Str("value") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.value' is required.");
+        StorageXhtml.Check(value); // Cloud, too, refuses a body that is not storage format: 400 "Error parsing xhtml"
+        return value;
     }
 }

@@ -444,7 +444,9 @@ internal static class DataCenterEndpoints
         var representation = storage.Str("representation") ?? "storage";
         if (representation != "storage")
             throw new StoreException(StoreErrorKind.BadRequest, $"Body representation '{representation}' is not supported; use storage.");
-        return storage.Str("value") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage.value' is required.");
+        var value = storage.Str("value") ?? throw new StoreException(StoreErrorKind.BadRequest, "Field 'body.storage.value' is required.");
+        StorageXhtml.Check(value); // Data Center refuses a body that is not storage format: 400 "Error parsing xhtml"
+        return value;
     }
 
     /// <summary>The immediate parent named by `ancestors` (the last entry), or null when none is given.</summary>

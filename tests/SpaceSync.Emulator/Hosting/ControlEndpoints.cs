@@ -121,6 +121,9 @@ internal static class ControlEndpoints
         group.MapPost("/pages/{id}/archive", (string id) => ArchiveControl(state, id, archive: true));
         group.MapPost("/pages/{id}/unarchive", (string id) => ArchiveControl(state, id, archive: false));
 
+        // A body as an old page, an import or a database restore can hold it: stored as given (not checked, not converted).
+        group.MapPut("/pages/{id}/body", async (string id, HttpContext context) => await PlantBodyAsync(state, id, context));
+
         // Whether the sync account administers the spaces (purging from the trash needs it).
         group.MapGet("/space-admin", () => Http.Json(new JsonObject { ["spaceAdmin"] = state.AdminIsSpaceAdmin }));
         group.MapPut("/space-admin", async (HttpContext context) =>
@@ -174,6 +177,32 @@ internal static class ControlEndpoints
             }
             return Results.Json(faults.Settings);
         });
+    }
+
+    private static async Task<IResult> PlantBodyAsync(EmulatorState state, string id, HttpContext context)
+    {
+        if (!long.TryParse(id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pageId))
+            return Results.BadRequest(new { message = $"'{id}' is not a page id." });
+        string? text;
+        try
+        {
+            text = (await JsonNode.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted)).Str("body");
+        }
+        catch (JsonException e)
+        {
+            return Results.BadRequest(new { message = "Body must be JSON like {\"body\":\"<p>x</p>\"}: " + e.Message });
+        }
+        if (text is null) return Results.BadRequest(new { message = "body (the text to store, as given) is required." });
+        try
+        {
+            var page = state.RequirePageIgnoringViewer(pageId);
+            var updated = state.UpdatePage(pageId, new PageUpdate(page.Current.Number + 1, null, text, Message: "Planted by the emulator's control endpoint"));
+            return Http.Json(new JsonObject { ["pageId"] = Http.Id(updated.Id), ["version"] = updated.Current.Number });
+        }
+        catch (StoreException e)
+        {
+            return Results.Json(new { message = e.Message }, statusCode: e.Kind == StoreErrorKind.NotFound ? 404 : 400);
+        }
     }
 
     private static IResult ArchiveControl(EmulatorState state, string id, bool archive)
