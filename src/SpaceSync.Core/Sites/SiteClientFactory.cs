@@ -64,6 +64,7 @@ namespace SpaceSync.Core.Sites
                 var rest = new ConfluenceRestClient(() => clients.CreateClient(name), settings.Kind, siteUrl, counters, provider)
                 {
                     SearchLag = settings.SearchLag ?? ConfluenceRestClient.DefaultSearchLag,
+                    Secrets = credential.Redactor(),
                 };
                 return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
             }
