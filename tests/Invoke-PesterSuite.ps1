@@ -82,7 +82,8 @@ finally { $null = Stop-Transcript }
 $hits = @(Find-SecretCanary -Path $suiteRoot, $configuration.TestResult.OutputPath.Value -Token $canaries -User 'admin@example.com', 'admin')
 if ($hits.Count -eq 0) {
     Write-Host "[+] Secret canary: no form of this run's tokens in anything the suite left behind ($suiteRoot)"
-    Remove-Item -LiteralPath $suiteRoot -Recurse -Force -ErrorAction SilentlyContinue
+    # $env:SPACESYNC_KEEP_SUITE_ROOT = 1 keeps what was scanned, to look at.
+    if ($env:SPACESYNC_KEEP_SUITE_ROOT -ne '1') { Remove-Item -LiteralPath $suiteRoot -Recurse -Force -ErrorAction SilentlyContinue }
 }
 else {
     Write-Host "[-] Secret canary: $($hits.Count) hit(s); the files are kept under $suiteRoot" -ForegroundColor Red
