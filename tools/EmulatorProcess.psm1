@@ -15,6 +15,12 @@ function Start-ConfluenceEmulator {
         [int] $Seed = 1,
         [ValidateRange(0, 86400)] [double] $IndexLagSeconds = 0,
         [string[]] $ExtraArguments = @(),
+        # One more token the admin signs in with (--admin-token). Default: the Pester suite's canary for the flavour
+        # ($env:SPACESYNC_TEST_CANARY_CLOUD / _DC, set by tests/Invoke-PesterSuite.ps1), none outside the suite.
+        [string] $AdminToken = $(if ($Flavor -eq 'cloud') { $env:SPACESYNC_TEST_CANARY_CLOUD } else { $env:SPACESYNC_TEST_CANARY_DC }),
+        # Error bodies quote the request's Authorization header (--echo-authorization), as a misbehaving proxy would.
+        # Default: on inside the Pester suite ($env:SPACESYNC_TEST_ECHO_AUTHORIZATION = 1), off elsewhere.
+        [switch] $EchoAuthorization = ($env:SPACESYNC_TEST_ECHO_AUTHORIZATION -eq '1'),
         [string] $Configuration = 'Release',
         [int] $TimeoutSeconds = 60
     )
@@ -26,6 +32,8 @@ function Start-ConfluenceEmulator {
     if ($ContextPath) { $arguments += '--context-path', $ContextPath }
     if ($SeedSpace) { $arguments += '--seed-space', $SeedSpace, '--seed-pages', $SeedPages, '--seed', $Seed }
     $arguments += '--index-lag-seconds', $IndexLagSeconds.ToString([Globalization.CultureInfo]::InvariantCulture)
+    if ($AdminToken) { $arguments += '--admin-token', $AdminToken }
+    if ($EchoAuthorization) { $arguments += '--echo-authorization' }
     $arguments += $ExtraArguments
 
     $log = Join-Path ([IO.Path]::GetTempPath()) ("spacesync-emulator-{0}-{1}.log" -f $Flavor, [guid]::NewGuid().ToString('n').Substring(0, 8))

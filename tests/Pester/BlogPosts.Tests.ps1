@@ -18,8 +18,8 @@ BeforeAll {
             body = @{ representation = 'storage'; value = $post.body.storage.value } }
     }
 
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
     $spaces = "  - key: ENG`n    owner: eng@example.com`n    phase: dual-write`n    content: { blogposts: true }`n" +
               "state:`n  path: state/spacesync.db`n"
     $script:Scope = New-TestScopeFile -Folder (Join-Path $TestDrive 'blogposts') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url -Spaces $spaces

@@ -8,8 +8,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     # As a tool writes it to Data Center: a macro without its schema version, a table without Cloud's attributes, an empty
     # paragraph, a line break, a task without a uuid.

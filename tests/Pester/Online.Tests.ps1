@@ -7,8 +7,8 @@ BeforeAll {
 
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 5
     $script:DataCenter = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 5
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     function script:New-OnlineScope([string] $Name, [string] $Spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n", [string] $DataCenterUrl = $script:DataCenter.Url) {
         New-TestScopeFile -Folder (Join-Path $TestDrive $Name) -CloudUrl $script:Cloud.Url -DataCenterUrl $DataCenterUrl -Spaces $Spaces
@@ -39,7 +39,7 @@ Describe 'Test-SyncScope -Online' {
         $findings = Test-SyncScope -ScopePath (New-OnlineScope 'wrongtoken') -Online -CloudCredential $wrong -Verbose 4>&1
         $text = $findings | Out-String -Width 500
         $text | Should -Not -Match 'wrong-secret-1234'
-        $text | Should -Not -Match 'emulator-pat'
+        $text | Should -Not -Match ([regex]::Escape((Get-TestToken datacenter)))
         $problem = $findings | Where-Object { $_.PSTypeNames -contains 'SpaceSync.Core.Scope.ScopeFinding' -and $_.Severity -eq 'Error' }
         $problem.Code | Should -Be 'SiteUnauthorized'
         "$($problem.Site)" | Should -Be 'Cloud'
@@ -60,7 +60,7 @@ Describe 'Test-SyncScope -Online' {
         try {
             $findings = Test-SyncScope -ScopePath (New-OnlineScope 'noenv') -Online
         }
-        finally { $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat' }
+        finally { $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter) }
         $problem = $findings | Where-Object Severity -eq 'Error'
         $problem.Code | Should -Be 'SecretNotFound'
         $problem.Message | Should -Match 'SPACESYNC_TEST_DC_TOKEN'
@@ -111,6 +111,6 @@ Describe 'Test-SyncScope -Online' {
         ($events | Where-Object { $_.Code -eq 'SiteUnauthorized' }) | Should -Not -BeNullOrEmpty
         $text = $lines -join "`n"
         $text | Should -Not -Match 'wrong-secret-5678'
-        $text | Should -Not -Match 'emulator-pat'
+        $text | Should -Not -Match ([regex]::Escape((Get-TestToken datacenter)))
     }
 }

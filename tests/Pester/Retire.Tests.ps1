@@ -11,8 +11,8 @@ BeforeAll {
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
     $script:Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
     $script:PageIds = @($script:Map.Keys | Sort-Object { [long]$_ })
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     # The scope file as an admin keeps it: comments above and inside entries, blank lines. ENG is retired from it;
     # everything else must stay byte for byte.

@@ -6,8 +6,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     function script:Write-PairScope([pscustomobject] $Pair, [string] $Conflicts) {
         # Rewrites the scope file in place (same state file): how an operator changes a space's policy between runs.

@@ -50,6 +50,16 @@ function Test-ProcessAlive {
     return $true
 }
 
+function Get-TestToken {
+    # The token a test signs in with: the suite's canary for the flavour (tests/Invoke-PesterSuite.ps1 makes one per run
+    # and the emulators accept it, see Start-ConfluenceEmulator -AdminToken), else the emulator's fixed default.
+    param([Parameter(Mandatory)] [ValidateSet('cloud', 'datacenter')] [string] $Flavor)
+    if ($Flavor -eq 'cloud') {
+        if ($env:SPACESYNC_TEST_CANARY_CLOUD) { $env:SPACESYNC_TEST_CANARY_CLOUD } else { 'emulator-token' }
+    }
+    elseif ($env:SPACESYNC_TEST_CANARY_DC) { $env:SPACESYNC_TEST_CANARY_DC } else { 'emulator-pat' }
+}
+
 function New-TestScopeFile {
     # Writes a valid scope file for the given sites into a folder and returns its path.
     param(
@@ -109,5 +119,5 @@ function Remove-CloudLocalId {
     process { $Body -replace ' (?:ac:)?local-id="[^"]*"', '' }
 }
 
-Export-ModuleMember -Function Get-TestModuleManifest, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile,
+Export-ModuleMember -Function Get-TestModuleManifest, Get-TestToken, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile,
     Clear-SeededRestrictions, Remove-CloudLocalId

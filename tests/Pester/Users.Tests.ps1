@@ -14,8 +14,8 @@ BeforeAll {
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
     $null = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
     Clear-SeededRestrictions -DataCenter $script:Dc
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     function script:Add-EmulatorUser($Emulator, [hashtable] $User) {
         Invoke-RestMethod -Method Post -Uri "$(([uri]$Emulator.Url).GetLeftPart([UriPartial]::Authority))/__emulator/users" -ContentType 'application/json' -Body ($User | ConvertTo-Json)

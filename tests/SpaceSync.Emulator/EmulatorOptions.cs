@@ -93,6 +93,20 @@ public sealed class EmulatorOptions
     /// </summary>
     public IReadOnlyList<string> CloudRefusedConstructs { get; set; } = Cloud.CloudEditorConversion.DefaultRefusedConstructs;
 
+    /// <summary>
+    /// A hostile-server simulation, off by default because real Confluence never does it: every error body (401, 403, 404,
+    /// 409, 429, 5xx, in each API's shape) quotes the request's Authorization header as received, as a misbehaving proxy
+    /// or debug build may. The client must not repeat it anywhere. Flag --echo-authorization.
+    /// </summary>
+    public bool EchoAuthorization { get; set; }
+
+    /// <summary>
+    /// One more credential the default admin signs in with, beside the fixed ones: a Cloud API token or a Data Center
+    /// personal access token (users hold several). The Pester suite signs in with canary values this way.
+    /// Flag --admin-token.
+    /// </summary>
+    public string? AdminToken { get; set; }
+
     /// <summary>Time zone of the default admin (CQL minute windows are read in it). IANA id.</summary>
     public string AdminTimeZone { get; set; } = "Europe/Berlin";
 
@@ -251,8 +265,16 @@ public sealed class EmulatorOptions
                 case "--no-seed-inline-comments":
                     options.SeedInlineComments = false;
                     break;
+                case "--echo-authorization":
+                    options.EchoAuthorization = true;
+                    break;
+                case "--admin-token":
+                    options.AdminToken = Value();
+                    if (options.AdminToken.Length < 8 || options.AdminToken.Any(char.IsWhiteSpace))
+                        throw new ArgumentException("--admin-token must be at least 8 characters without spaces.");
+                    break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --index-lag-seconds, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --index-lag-seconds, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments, --echo-authorization, --admin-token.");
             }
         }
         if (!flavorGiven)

@@ -15,16 +15,16 @@ namespace SpaceSync.Core.Logging
     /// The engine's log: structured events to the scope's rolling compact-JSON file (for runbooks and audits)
     /// and, rendered as text, to the host (the PowerShell layer turns them into Verbose/Debug/Warning records).
     /// Serilog stays behind this class: no static Log.Logger, no Serilog type in what callers see.
-    /// Every secret the run resolved is registered here and masked in both outputs, whatever a message holds.
+    /// Every secret the run resolved is registered here and masked in both outputs, in every wire form, whatever a message holds.
     /// </summary>
     public sealed class EngineLog : IDisposable
     {
-        public const string Mask = "***";
+        public const string Mask = SecretRedactor.Mask;
 
         private readonly Logger _logger;
-        private readonly SecretMask _secrets;
+        private readonly SecretRedactor _secrets;
 
-        private EngineLog(Logger logger, SecretMask secrets)
+        private EngineLog(Logger logger, SecretRedactor secrets)
         {
             _logger = logger;
             _secrets = secrets;
@@ -35,9 +35,10 @@ namespace SpaceSync.Core.Logging
 
         /// <param name="settings">The scope's logging section; null or no path = no file.</param>
         /// <param name="hostSink">Receives each event rendered as text, with secrets masked; may be called on any thread.</param>
-        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink)
+        /// <param name="secrets">The caller's redactor, shared with its other outputs; null = one of the log's own.</param>
+        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null)
         {
-            var secrets = new SecretMask();
+            secrets ??= new SecretRedactor();
             var configuration = new LoggerConfiguration()
                 .MinimumLevel.Is(ParseLevel(settings?.Level))
                 .Enrich.WithProperty("Application", "SpaceSync");
@@ -59,8 +60,11 @@ namespace SpaceSync.Core.Logging
             return new EngineLog(configuration.CreateLogger(), secrets);
         }
 
-        /// <summary>A secret value this run holds (a resolved token): masked wherever it would appear.</summary>
-        public void RegisterSecret(string? secret) => _secrets.Add(secret);
+        /// <summary>
+        /// A secret value this run holds (a resolved token) and, for Basic, its user: masked in every wire form
+        /// (see <see cref="SecretRedactor"/>) wherever it would appear.
+        /// </summary>
+        public void RegisterSecret(string? secret, string? user = null) => _secrets.Add(secret, user);
 
         public void Debug(string template, params object?[] values) => Write(EngineLogLevel.Debug, template, values);
 
@@ -95,54 +99,23 @@ namespace SpaceSync.Core.Logging
             _ => EngineLogLevel.Information,
         };
 
-        /// <summary>The secrets to mask; longest first so that one secret containing another is masked whole.</summary>
-        private sealed class SecretMask
+        /// <summary>Applies the redactor to a Serilog property value, however nested.</summary>
+        private static LogEventPropertyValue Apply(SecretRedactor secrets, LogEventPropertyValue value) => value switch
         {
-            private readonly object _gate = new object();
-            private string[] _values = Array.Empty<string>();
-
-            public void Add(string? secret)
-            {
-                // Very short values would mask ordinary words; tokens and passwords worth masking are longer.
-                if (string.IsNullOrEmpty(secret) || secret!.Length < 4) return;
-                lock (_gate)
-                {
-                    _values = _values.Append(secret).Distinct().OrderByDescending(s => s.Length).ToArray();
-                }
-            }
-
-            public bool IsEmpty => _values.Length == 0;
-
-            public string Apply(string text)
-            {
-                foreach (var secret in _values)
-                {
-                    if (text.IndexOf(secret, StringComparison.Ordinal) >= 0)
-                    {
-                        text = text.Replace(secret, Mask);
-                    }
-                }
-
-                return text;
-            }
-
-            public LogEventPropertyValue Apply(LogEventPropertyValue value) => value switch
-            {
-                ScalarValue { Value: string s } => new ScalarValue(Apply(s)),
-                SequenceValue seq => new SequenceValue(seq.Elements.Select(Apply)),
-                StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Apply(p.Value))), st.TypeTag),
-                DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Apply(kv.Value)))),
-                _ => value,
-            };
-        }
+            ScalarValue { Value: string s } => new ScalarValue(secrets.Redact(s)),
+            SequenceValue seq => new SequenceValue(seq.Elements.Select(e => Apply(secrets, e))),
+            StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Apply(secrets, p.Value))), st.TypeTag),
+            DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Apply(secrets, kv.Value)))),
+            _ => value,
+        };
 
         /// <summary>Rewrites every string property (and the exception text) with secrets masked, then passes the event on.</summary>
         private sealed class MaskingSink : ILogEventSink, IDisposable
         {
-            private readonly SecretMask _secrets;
+            private readonly SecretRedactor _secrets;
             private readonly ILogEventSink _inner;
 
-            public MaskingSink(SecretMask secrets, ILogEventSink inner)
+            public MaskingSink(SecretRedactor secrets, ILogEventSink inner)
             {
                 _secrets = secrets;
                 _inner = inner;
@@ -150,16 +123,11 @@ namespace SpaceSync.Core.Logging
 
             public void Emit(LogEvent logEvent)
             {
-                if (_secrets.IsEmpty)
-                {
-                    _inner.Emit(logEvent);
-                    return;
-                }
-
-                var exception = logEvent.Exception is null ? null : new MaskedException(_secrets.Apply(logEvent.Exception.ToString()));
+                // No shortcut when no secret is registered: a credential after Bearer/Basic is hidden all the same.
+                var exception = logEvent.Exception is null ? null : new MaskedException(_secrets.Redact(logEvent.Exception.ToString()));
                 var masked = new LogEvent(
                     logEvent.Timestamp, logEvent.Level, exception, logEvent.MessageTemplate,
-                    logEvent.Properties.Select(p => new LogEventProperty(p.Key, _secrets.Apply(p.Value))));
+                    logEvent.Properties.Select(p => new LogEventProperty(p.Key, Apply(_secrets, p.Value))));
                 _inner.Emit(masked);
             }
 

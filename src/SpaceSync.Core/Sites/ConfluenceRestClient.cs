@@ -8,6 +8,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Http;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Sites
@@ -43,6 +44,12 @@ namespace SpaceSync.Core.Sites
         public string SiteRoot { get; }
 
         public SiteRequestCounters Counters { get; }
+
+        /// <summary>
+        /// Knows this site's credential in every wire form: a server or proxy that echoes the request's Authorization
+        /// header in its error body gets it masked here, before its text becomes a message anything else sees.
+        /// </summary>
+        public SecretRedactor Secrets { get; set; } = new SecretRedactor();
 
         /// <summary>How long the site's search may trail its writes (see <see cref="IConfluenceSite.SearchLag"/>).</summary>
         public TimeSpan SearchLag { get; set; } = DefaultSearchLag;
@@ -318,6 +325,9 @@ namespace SpaceSync.Core.Sites
             {
                 serverMessage = WithoutQueryValues(request.RequestUri, serverMessage);
             }
+
+            // Server text is hostile input: secrets out first, then cut, so no cut leaves half a secret behind.
+            serverMessage = serverMessage is null ? null : SecretRedactor.Bound(Secrets.Redact(serverMessage));
 
             var prefix = $"{method} {path} on {Where(request)} answered {code} {response.ReasonPhrase}";
             var suffix = serverMessage != null ? ": " + serverMessage : ".";

@@ -70,6 +70,7 @@ namespace SpaceSync.Core.Sites
                     SearchLag = settings.SearchLag ?? ConfluenceRestClient.DefaultSearchLag,
                     RequestTimeout = options.AttemptTimeout,
                     RequestBudget = options.OverallTimeout,
+                    Secrets = credential.Redactor(),
                 };
                 return settings.Kind == SiteKind.Cloud ? new CloudSite(rest) : (IConfluenceSite)new DataCenterSite(rest);
             }

@@ -71,6 +71,14 @@ namespace SpaceSync.Core.Sites
             return auth.Type == AuthType.Bearer ? Bearer(secret) : Basic(auth.User ?? "", secret);
         }
 
+        /// <summary>A redactor that hides this credential in every form it takes on the wire (raw, Base64 of user:secret).</summary>
+        internal SpaceSync.Core.Logging.SecretRedactor Redactor()
+        {
+            var redactor = new SpaceSync.Core.Logging.SecretRedactor();
+            redactor.Add(_secret, User);
+            return redactor;
+        }
+
         public override string ToString() =>
             Type == AuthType.Basic ? $"Basic {User} (secret hidden)" : "Bearer (token hidden)";
     }

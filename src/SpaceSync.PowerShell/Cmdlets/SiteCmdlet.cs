@@ -33,12 +33,22 @@ namespace SpaceSync.PowerShell.Cmdlets
             return secrets;
         }
 
-        /// <summary>Every secret this call holds is masked in the engine log.</summary>
+        /// <summary>
+        /// Every secret this call holds is masked, in every wire form (with each Basic user's "user:secret" Base64), in the
+        /// engine log and in everything this cmdlet writes (the log shares the cmdlet's redactor).
+        /// </summary>
         internal void MaskSecrets(EngineLog log, PowerShellSecretResolver secrets)
         {
-            foreach (var secret in secrets.ResolvedValues) log.RegisterSecret(secret);
-            if (CloudCredential != null) log.RegisterSecret(CloudCredential.GetNetworkCredential().Password);
-            if (DataCenterCredential != null) log.RegisterSecret(DataCenterCredential.GetNetworkCredential().Password);
+            foreach (var secret in secrets.ResolvedValues)
+            {
+                log.RegisterSecret(secret);
+                foreach (var user in secrets.Users) log.RegisterSecret(secret, user);
+            }
+
+            foreach (var credential in new[] { CloudCredential, DataCenterCredential })
+            {
+                if (credential != null) log.RegisterSecret(credential.GetNetworkCredential().Password, credential.UserName);
+            }
         }
 
         /// <summary>The site's client events go to the engine log (warnings as warnings, the rest as debug).</summary>

@@ -28,6 +28,51 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         protected CancellationToken CancelToken => _stopping.Token;
 
+        /// <summary>
+        /// The secrets this call holds (registered by SiteCmdlet.MaskSecrets), shared with the engine log. Every text this
+        /// cmdlet writes to a stream passes through it: the last guard, behind the redaction where server text enters.
+        /// </summary>
+        internal SecretRedactor Secrets { get; } = new SecretRedactor();
+
+        // The stream writers below hide PSCmdlet's (not virtual) so that every call in the cmdlets goes through Secrets.
+        public new void WriteWarning(string text) => base.WriteWarning(Secrets.Redact(text));
+
+        public new void WriteVerbose(string text) => base.WriteVerbose(Secrets.Redact(text));
+
+        public new void WriteDebug(string text) => base.WriteDebug(Secrets.Redact(text));
+
+        public new void WriteError(ErrorRecord record) => base.WriteError(Redacted(record));
+
+        public new void ThrowTerminatingError(ErrorRecord record) => base.ThrowTerminatingError(Redacted(record));
+
+        /// <summary>
+        /// The record with its message, details and exception text free of secrets. An exception whose text holds one is
+        /// replaced by a plain one with the redacted text (its type named), since an exception's message cannot be rewritten.
+        /// </summary>
+        internal ErrorRecord Redacted(ErrorRecord record)
+        {
+            var exception = record.Exception;
+            var details = record.ErrorDetails;
+            var cleanDetails = details is null ? null : Secrets.Redact(details.Message ?? "");
+            var exceptionText = exception?.ToString() ?? "";
+            var exceptionClean = exception is null || Secrets.Redact(exceptionText) == exceptionText;
+            if (exceptionClean && (details is null || cleanDetails == details.Message))
+            {
+                return record;
+            }
+
+            var safeException = exceptionClean
+                ? exception!
+                : new RedactedException(exception!.GetType().Name, Secrets.Redact(exception.Message));
+            var copy = new ErrorRecord(safeException, record.FullyQualifiedErrorId, record.CategoryInfo.Category, record.TargetObject);
+            if (details != null)
+            {
+                copy.ErrorDetails = new ErrorDetails(cleanDetails) { RecommendedAction = details.RecommendedAction };
+            }
+
+            return copy;
+        }
+
         protected override void StopProcessing() => _stopping.Cancel();
 
         public void Dispose()
@@ -95,7 +140,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         /// </summary>
         internal EngineLog OpenLog(ScopeDocument scope, PipelineQueue queue)
         {
-            return EngineLog.Create(scope.Logging, (level, text) => queue.Post(() =>
+            return EngineLog.Create(scope.Logging, secrets: Secrets, hostSink: (level, text) => queue.Post(() =>
             {
                 switch (level)
                 {
@@ -123,5 +168,14 @@ namespace SpaceSync.PowerShell.Cmdlets
             return record;
         }
 
+    }
+
+    /// <summary>What an error record carries instead of an exception whose text held a secret: its type's name and the redacted message.</summary>
+    public sealed class RedactedException : Exception
+    {
+        public RedactedException(string originalType, string message) : base(message) => OriginalType = originalType;
+
+        /// <summary>The type name of the exception this stands for (e.g. SiteException).</summary>
+        public string OriginalType { get; }
     }
 }

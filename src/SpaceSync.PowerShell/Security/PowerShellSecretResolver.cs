@@ -20,9 +20,11 @@ namespace SpaceSync.PowerShell.Security
     {
         private readonly Dictionary<SecretReference, string> _values = new Dictionary<SecretReference, string>();
         private readonly Dictionary<SecretReference, string> _failures = new Dictionary<SecretReference, string>();
+        private readonly List<string> _users = new List<string>();
 
         public void Prefetch(PSCmdlet cmdlet, SiteSettings site)
         {
+            if (!string.IsNullOrEmpty(site.Auth.User) && !_users.Contains(site.Auth.User!)) _users.Add(site.Auth.User!);
             var reference = site.Auth.Token;
             if (_values.ContainsKey(reference) || _failures.ContainsKey(reference))
             {
@@ -47,6 +49,9 @@ namespace SpaceSync.PowerShell.Security
 
         /// <summary>The secrets resolved so far: the engine log masks them wherever they would appear.</summary>
         public IEnumerable<string> ResolvedValues => _values.Values;
+
+        /// <summary>The Basic users of the sites prefetched: their "user:secret" Base64 is a form to mask too.</summary>
+        public IEnumerable<string> Users => _users;
 
         public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
         {

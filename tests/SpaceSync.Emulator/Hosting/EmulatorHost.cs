@@ -30,6 +30,7 @@ public static class EmulatorHost
             IndexLag = options.IndexLag,
         };
         if (!options.SpaceAdmin) state.SetSpaceAdmin(false);
+        if (options.AdminToken is { } token) state.AddToken(state.Admin, token);
         MediaHost? media = null;
         try
         {

@@ -53,15 +53,31 @@ internal static class Errors
     };
 
     /// <summary>An error in the shape of the API the request addressed.</summary>
-    public static IResult Result(HttpContext context, int status, string message) =>
-        Http.Json(IsCloudV2(context) ? V2Body(status, V2Code(status), message) : EnvelopeBody(status, message), status);
+    public static IResult Result(HttpContext context, int status, string message)
+    {
+        message = WithEcho(context, message);
+        return Http.Json(IsCloudV2(context) ? V2Body(status, V2Code(status), message) : EnvelopeBody(status, message), status);
+    }
 
     public static Task WriteAsync(HttpContext context, int status, string title, string message)
     {
+        message = WithEcho(context, message);
         var body = IsCloudV2(context) ? V2Body(status, V2Code(status), title + ": " + message) : EnvelopeBody(status, message);
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json;charset=UTF-8";
         return context.Response.WriteAsync(body.ToJsonString(Http.JsonOptions), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A misbehaving server or proxy (<see cref="EmulatorOptions.EchoAuthorization"/>, off by default: real Confluence never
+    /// does this): the message quotes the request's Authorization header as received, credential and all.
+    /// </summary>
+    private static string WithEcho(HttpContext context, string message)
+    {
+        if (context.RequestServices?.GetService(typeof(Site)) is not Site { EchoAuthorization: true }) return message;
+        var header = context.Request.Headers.Authorization.ToString();
+        return message + " [request headers: Authorization: " + (header.Length == 0 ? "(none)" : header) +
+               "; User-Agent: " + context.Request.Headers.UserAgent + "]";
     }
 
     /// <summary>Translates a store refusal; Cloud v2's stale-version 409 uses Confluence's exact wording.</summary>
@@ -79,12 +95,12 @@ internal static class Errors
         if (e.Kind == StoreErrorKind.Conflict && e.CurrentVersion is int current)
         {
             if (IsCloudV2(context))
-                return Http.Json(V2Body(409, "CONFLICT",
-                    $"Version must be incremented when updating a page. Current Version: [{current}]. Provided version: [{e.ProvidedVersion}]"), 409);
-            return Http.Json(EnvelopeBody(409, $"Version must be incremented on update. Current version is: {current}"), 409);
+                return Http.Json(V2Body(409, "CONFLICT", WithEcho(context,
+                    $"Version must be incremented when updating a page. Current Version: [{current}]. Provided version: [{e.ProvidedVersion}]")), 409);
+            return Http.Json(EnvelopeBody(409, WithEcho(context, $"Version must be incremented on update. Current version is: {current}")), 409);
         }
         if (IsCloudV2(context) && e.Kind == StoreErrorKind.BadRequest && e.Message.StartsWith("A page with this title already exists", StringComparison.Ordinal))
-            return Http.Json(V2Body(400, "INVALID_MESSAGE", e.Message), 400);
+            return Http.Json(V2Body(400, "INVALID_MESSAGE", WithEcho(context, e.Message)), 400);
         return Result(context, status, e.Message);
     }
 }

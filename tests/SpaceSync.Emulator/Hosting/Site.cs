@@ -8,7 +8,11 @@ internal sealed class Site
         Flavor = options.Flavor;
         ContextPath = options.Flavor == EmulatorFlavor.DataCenter ? options.ContextPath : "";
         ServerZone = TimeZones.Find(options.ServerTimeZone);
+        EchoAuthorization = options.EchoAuthorization;
     }
+
+    /// <summary>Error bodies quote the request's Authorization header (<see cref="EmulatorOptions.EchoAuthorization"/>).</summary>
+    public bool EchoAuthorization { get; }
 
     public EmulatorFlavor Flavor { get; }
 

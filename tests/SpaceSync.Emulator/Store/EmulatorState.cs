@@ -249,7 +249,7 @@ public sealed partial class EmulatorState : IDisposable
         lock (Gate)
         {
             return Flavor == EmulatorFlavor.Cloud
-                ? _users.Find(u => u.ApiToken is not null && string.Equals(u.Email, login, StringComparison.OrdinalIgnoreCase) && FixedEquals(u.ApiToken, secret))
+                ? _users.Find(u => string.Equals(u.Email, login, StringComparison.OrdinalIgnoreCase) && HoldsToken(u, u.ApiToken, secret))
                 : _users.Find(u => u.Password is not null && string.Equals(u.Username, login, StringComparison.OrdinalIgnoreCase) && FixedEquals(u.Password, secret));
         }
     }
@@ -257,8 +257,18 @@ public sealed partial class EmulatorState : IDisposable
     internal User? AuthenticateBearer(string token)
     {
         if (Flavor != EmulatorFlavor.DataCenter) return null;
-        lock (Gate) return _users.Find(u => u.PersonalAccessToken is not null && FixedEquals(u.PersonalAccessToken, token));
+        lock (Gate) return _users.Find(u => HoldsToken(u, u.PersonalAccessToken, token));
     }
+
+    /// <summary>Gives <paramref name="user"/> one more API token (Cloud) or personal access token (Data Center).</summary>
+    public void AddToken(User user, string token)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(token);
+        lock (Gate) user.MoreTokens.Add(token);
+    }
+
+    private static bool HoldsToken(User user, string? primary, string secret) =>
+        (primary is not null && FixedEquals(primary, secret)) || user.MoreTokens.Exists(t => FixedEquals(t, secret));
 
     private static bool FixedEquals(string a, string b) =>
         CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));

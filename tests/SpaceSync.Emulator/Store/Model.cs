@@ -49,6 +49,9 @@ public sealed class User
     /// <summary>Data Center: Bearer personal access token. Null = none.</summary>
     internal string? PersonalAccessToken { get; set; }
 
+    /// <summary>Further API tokens (Cloud) or personal access tokens (Data Center): a user may hold several.</summary>
+    internal List<string> MoreTokens { get; } = new();
+
     public override string ToString() => $"{DisplayName} <{Email}>";
 }
 
