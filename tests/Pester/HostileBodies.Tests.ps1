@@ -11,8 +11,8 @@ BeforeAll {
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
     Clear-SeededRestrictions $script:Dc
     $null = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
     $spaces = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`nstate:`n  path: state/spacesync.db`n"
     $script:Scope = New-TestScopeFile -Folder (Join-Path $TestDrive 'hostile') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url -Spaces $spaces
 

@@ -145,8 +145,8 @@ Describe 'Hostile scope files through the module' {
         Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
         $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 3 -Seed 5
         $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG -SeedPages 0
-        $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-        $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+        $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+        $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
         # A scope for the emulators whose line 16 is the owner, with @@ where the hostile bytes go.
         function script:Write-HostileScope([string] $Name, [byte[]] $Bytes, [string] $Owner = "eng@@@example.com") {

@@ -7,8 +7,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
-    $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
-    $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
 
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 4 -Seed 13
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
