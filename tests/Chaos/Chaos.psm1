@@ -125,9 +125,11 @@ function Invoke-CompletedRun {
     # Runs to the end (no kill); returns its output lines. A run that does not end within the timeout is a violation.
     param($World, [string] $Phase, [string] $Command, [int] $Attempt)
     $log = Join-Path $World.Folder ("{0}-run{1}.log" -f $Phase, $Attempt)
+    Reset-ConfluenceEmulatorStats $World.Dc, $World.Cloud
     $process = Start-ChaosChild -Command $Command -ModuleManifest $World.Manifest -Log $log
     if (-not $process.WaitForExit(300000)) { $process.Kill($true); throw "The $Phase rerun $Attempt did not end within 300 s (log: $log)." }
     $process.WaitForExit()
+    $World.Completed.Add([pscustomobject]@{ Phase = $Phase; Requests = (Get-EmulatorCounts $World).Requests })
     Get-ChildLog $log
 }
 
@@ -149,9 +151,9 @@ function New-ChaosWorld {
     $scope = New-TestScopeFile -Folder $Folder -CloudUrl $cloud.Url -DataCenterUrl $dc.Url -Spaces $spaces
     [pscustomobject]@{
         Seed = $Seed; Dc = $dc; Cloud = $cloud; Folder = $Folder; Scope = $scope; Map = $map; Manifest = $ModuleManifest
-        StatePath = Join-Path $Folder 'state/spacesync.db'
+        StatePath = Join-Path $Folder 'state/spacesync.db'; Completed = [Collections.Generic.List[object]]::new()
         # The request counts a whole run of each phase takes at this size, roughly: request-count kills fall inside.
-        RequestSpan = @{ baseline = 12 + $Pages; sync = 30 + 2 * $Pages }
+        RequestSpan = @{ baseline = 10 + $Pages; sync = 20 + 2 * $Pages }
     }
 }
 
@@ -496,7 +498,7 @@ function Invoke-ChaosSeed {
         $world.Dc, $world.Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
     }
     [pscustomobject]@{
-        Seed = $Seed; Seconds = [int]([DateTime]::UtcNow - $started).TotalSeconds; Kills = @($kills)
+        Seed = $Seed; Seconds = [int]([DateTime]::UtcNow - $started).TotalSeconds; Kills = @($kills); Reran = @($world.Completed)
         Reruns = [int]$reruns["baseline"] + [int]$reruns["sync"]
         LocksLeft = $tally.LocksLeft; LocksTakenOver = $tally.TakenOver; Violations = @($violations); Folder = $Folder
     }
@@ -522,6 +524,7 @@ function Format-ChaosSummary {
         "seeds $($Results.Count); kills sent $(@($kills | Where-Object Landed -NE 'ended-first').Count) ($($byPhase -join ', ')); runs that ended before their kill point $(@($kills | Where-Object Landed -EQ 'ended-first').Count)"
         "where the kills landed: $($landed -join ', ')"
         "locks left by a killed run: $(($Results | Measure-Object LocksLeft -Sum).Sum), taken over by the next run with a warning naming it: $(($Results | Measure-Object LocksTakenOver -Sum).Sum)"
+        "requests of a rerun to the end: $((@('baseline', 'sync') | ForEach-Object { $p = $_; $n = @($Results | ForEach-Object { $_.Reran } | Where-Object Phase -EQ $p | ForEach-Object Requests); if ($n) { "$p $(($n | Measure-Object -Minimum).Minimum)-$(($n | Measure-Object -Maximum).Maximum)" } }) -join ', ')"
         "reruns to settle: $(($Results | Measure-Object Reruns -Sum).Sum) in all, at most $(($Results | Measure-Object Reruns -Maximum).Maximum) per seed"
         "seeds with violations: $($bad.Count)$(if ($bad) { ' (' + (($bad | ForEach-Object Seed) -join ', ') + ')' })"
     )
