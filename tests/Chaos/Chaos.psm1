@@ -62,6 +62,16 @@ catch { [Console]::Out.WriteLine('ERROR: ' + `$_.FullyQualifiedErrorId + ': ' + 
     Start-Process -FilePath $launcher.File -ArgumentList $arguments -PassThru -NoNewWindow -RedirectStandardOutput $Log -RedirectStandardError "$Log.err"
 }
 
+function Set-ChaosFaults {
+    # The fault knobs of one emulator: the storm while $World.Storm is on (5xx, drops before and after the work), plus a
+    # held write answer when asked. Every PUT replaces all knobs, so both are given together.
+    param($World, [ValidateSet('Dc', 'Cloud')] [string] $Side, [hashtable] $Hold)
+    $knobs = @{}
+    if ($World.Storm) { $knobs = @{ FailPercent = 15; FailRetryAfterSeconds = 0; DropPercent = 4; DropAfterPercent = 4 } }
+    if ($Hold) { $knobs += @{ HoldMethod = $Hold.Method; HoldPathPrefix = $Hold.Prefix; HoldMs = 300000 } }
+    $null = Set-ConfluenceEmulatorFault $World.$Side @knobs
+}
+
 function Get-ChildLog([string] $Log) { @(Get-Content -LiteralPath $Log -ErrorAction SilentlyContinue) + @(Get-Content -LiteralPath "$Log.err" -ErrorAction SilentlyContinue) }
 
 function Get-EmulatorCounts($World) {
@@ -84,7 +94,7 @@ function Invoke-KilledRun {
     if ($mode -eq 'held') {
         $routes = $script:HoldRoutes[$Phase]
         $hold = $routes[$Rng.Next(0, $routes.Count)]
-        $null = Set-ConfluenceEmulatorFault $World.($hold.Emulator) -HoldMethod $hold.Method -HoldPathPrefix $hold.Prefix -HoldMs 300000
+        Set-ChaosFaults $World $hold.Emulator -Hold $hold
     }
     $afterMs = $Rng.Next(0, 4000)                                # time: after the module is loaded
     $atRequests = $Rng.Next(1, $World.RequestSpan[$Phase] + 1)   # requests: both sites together
@@ -114,7 +124,7 @@ function Invoke-KilledRun {
     }
     finally {
         if (-not $process.HasExited) { $process.Kill($true) }
-        if ($hold) { $null = Set-ConfluenceEmulatorFault $World.($hold.Emulator) }   # the site answers normally again
+        if ($hold) { Set-ChaosFaults $World $hold.Emulator }   # the hold ends; a storm, if any, goes on
     }
     $landed = if ($ended) { 'ended-first' } elseif ($counts.Held -gt 0) { 'held' } elseif ($counts.Writes -eq 0) { 'before-write' } else { 'mid-run' }
     $what = switch ($mode) { 'time' { "$afterMs ms" } 'requests' { "request $atRequests" } 'held' { "$($hold.Method) $($hold.Prefix) held" } }
@@ -134,7 +144,7 @@ function Invoke-CompletedRun {
 }
 
 function New-ChaosWorld {
-    param([int] $Seed, [int] $Pages, [string] $Folder, [string] $ModuleManifest)
+    param([int] $Seed, [int] $Pages, [string] $Folder, [string] $ModuleManifest, [switch] $Storm)
     $dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages $Pages -Seed $Seed
     $cloud = $null
     try {
@@ -151,6 +161,7 @@ function New-ChaosWorld {
     $scope = New-TestScopeFile -Folder $Folder -CloudUrl $cloud.Url -DataCenterUrl $dc.Url -Spaces $spaces
     [pscustomobject]@{
         Seed = $Seed; Dc = $dc; Cloud = $cloud; Folder = $Folder; Scope = $scope; Map = $map; Manifest = $ModuleManifest
+        StormAsked = [bool]$Storm; Storm = $false; StormErrors = 0
         StatePath = Join-Path $Folder 'state/spacesync.db'; Completed = [Collections.Generic.List[object]]::new()
         # The request counts a whole run of each phase takes at this size, roughly: request-count kills fall inside.
         RequestSpan = @{ baseline = 10 + $Pages; sync = 20 + 2 * $Pages }
@@ -403,6 +414,7 @@ function Invoke-ChaosPhase {
     param($World, [string] $Phase, [string] $Command, [Random] $Rng, [Collections.Generic.List[object]] $Kills,
         [Collections.Generic.List[string]] $Violations, [hashtable] $Tally)
     $killCount = 1 + $Rng.Next(0, 2)
+    if ($World.StormAsked) { $World.Storm = $true; Set-ChaosFaults $World Dc; Set-ChaosFaults $World Cloud }
     $lastLock = $null
     for ($k = 1; $k -le $killCount; $k++) {
         $kill = Invoke-KilledRun -World $World -Phase $Phase -Command $Command -Rng $Rng -Attempt $k
@@ -416,7 +428,7 @@ function Invoke-ChaosPhase {
     }
     $reruns = 0
     $done = $false
-    while (-not $done -and $reruns -lt 3) {
+    while (-not $done -and $reruns -lt $(if ($World.StormAsked) { 4 } else { 3 })) {
         $rerun = $Command
         if ($Phase -eq 'baseline' -and (Test-Path $World.StatePath) -and
             @(Invoke-StateQuery $World.StatePath "SELECT baseline_at FROM spaces WHERE space_key = 'ENG' AND baseline_at IS NOT NULL").Count -gt 0) {
@@ -428,17 +440,26 @@ function Invoke-ChaosPhase {
         $reruns++
         $lines = Invoke-CompletedRun -World $World -Phase $Phase -Command $rerun -Attempt $reruns
         $text = $lines -join "`n"
-        if ($reruns -eq 1 -and $lastLock) {
-            $Tally.LocksLeft++
-            if ($text -match "Took over the lock.*$([regex]::Escape($lastLock))") { $Tally.TakenOver++ }
-            if ($text -notmatch 'Took over the lock') { $Violations.Add("$Phase rerun did not say it took over the lock of the killed run ($lastLock)") }
-            if ($text -notmatch [regex]::Escape($lastLock)) { $Violations.Add("$Phase rerun's takeover does not name the dead run $lastLock") }
+        if ($lastLock) {
+            if ($text -match "Took over the lock.*$([regex]::Escape($lastLock))") { $Tally.LocksLeft++; $Tally.TakenOver++; $lastLock = $null }
+            elseif ($World.Storm -and (Get-LockOwner $World) -eq $lastLock) { }   # the storm stopped it before its lock: the next run's turn
+            else {
+                $Tally.LocksLeft++
+                $Violations.Add("$Phase rerun $reruns did not say it took over the lock of the killed run $lastLock")
+                $lastLock = $null
+            }
         }
         if ($text -match 'SpaceLocked') { $Violations.Add("$Phase rerun $reruns was refused by a lock: $(($lines -match 'SpaceLocked') -join ' ')") }
-        if ($text -notmatch 'CHAOS-ENDED') { $Violations.Add("$Phase rerun $reruns did not end cleanly: $text") }
+        if ($text -notmatch 'CHAOS-ENDED' -and -not $World.Storm) { $Violations.Add("$Phase rerun $reruns did not end cleanly: $text") }
         $errors = @($lines -match '^(ERROR:|RESULT: .* errors=[1-9])')
+        if ($World.Storm) {
+            # Under the storm a write may fail (and say so); what must hold is that the next run, in calm, finishes the job.
+            $World.StormErrors += $errors.Count
+            $World.Storm = $false; Set-ChaosFaults $World Dc; Set-ChaosFaults $World Cloud
+            if ($text -notmatch 'CHAOS-ENDED') { $Violations.Add("$Phase rerun $reruns under the storm did not end cleanly: $text") }
+            continue
+        }
         if ($errors.Count -gt 0) { $Violations.Add("$Phase rerun ${reruns}: $($errors -join ' / ')"); break }
-        $lastLock = $null
         # Done when a sync would do nothing more (the product's own view; the independent checks follow).
         $drift = @(Get-SyncDrift -ScopePath $World.Scope -ErrorAction Stop)
         $done = $drift.Count -eq 0
@@ -454,7 +475,10 @@ function Invoke-ChaosSeed {
         One seed: a baseline and a sync, each killed 1-2 times and rerun; returns the figures and the violations.
     #>
     param([Parameter(Mandatory)] [int] $Seed, [Parameter(Mandatory)] [string] $ModuleManifest, [Parameter(Mandatory)] [string] $Folder,
-        [int] $Pages = 10)
+        [int] $Pages = 10,
+        # A fault storm on both sites (15% 503 without Retry-After, 4% connections dropped before the work, 4% after it)
+        # through the killed runs and the first rerun of each phase; the reruns after it run in calm.
+        [switch] $Storm)
     Import-Module $ModuleManifest   # Get-SyncDrift in this process: is anything left to do?
     $rng = [Random]::new($Seed)
     $started = [DateTime]::UtcNow
@@ -465,7 +489,7 @@ function Invoke-ChaosSeed {
     $env:SPACESYNC_TEST_CLOUD_TOKEN = 'emulator-token'
     $env:SPACESYNC_TEST_DC_TOKEN = 'emulator-pat'
     $env:NO_COLOR = '1'
-    $world = New-ChaosWorld -Seed $Seed -Pages $Pages -Folder $Folder -ModuleManifest $ModuleManifest
+    $world = New-ChaosWorld -Seed $Seed -Pages $Pages -Folder $Folder -ModuleManifest $ModuleManifest -Storm:$Storm
     try {
         # Data Center is the authority at the baseline: pages edited there since the migration are written over Cloud.
         $expect = [Collections.Generic.List[object]]::new()
@@ -500,7 +524,7 @@ function Invoke-ChaosSeed {
     [pscustomobject]@{
         Seed = $Seed; Seconds = [int]([DateTime]::UtcNow - $started).TotalSeconds; Kills = @($kills); Reran = @($world.Completed)
         Reruns = [int]$reruns["baseline"] + [int]$reruns["sync"]
-        LocksLeft = $tally.LocksLeft; LocksTakenOver = $tally.TakenOver; Violations = @($violations); Folder = $Folder
+        Storm = [bool]$Storm; StormErrors = $world.StormErrors; LocksLeft = $tally.LocksLeft; LocksTakenOver = $tally.TakenOver; Violations = @($violations); Folder = $Folder
     }
 }
 
@@ -509,8 +533,9 @@ function Format-ChaosSeed {
     param([Parameter(Mandatory, ValueFromPipeline)] $Result)
     process {
         $kills = ($Result.Kills | ForEach-Object { "$($_.Phase)/$($_.Mode)@$($_.At)->$($_.Landed)(w$($_.Writes))" }) -join ' '
-        "seed {0,-6} {1,3}s kills: {2}; reruns {3}; locks taken over {4}/{5}; violations {6}{7}" -f $Result.Seed, $Result.Seconds, $kills,
-            $Result.Reruns, $Result.LocksTakenOver, $Result.LocksLeft, $Result.Violations.Count, $(if ($Result.Violations.Count) { ': ' + ($Result.Violations -join ' | ') } else { '' })
+        "seed {0,-6}{8} {1,3}s kills: {2}; reruns {3}; locks taken over {4}/{5}; violations {6}{7}" -f $Result.Seed, $Result.Seconds, $kills,
+            $Result.Reruns, $Result.LocksTakenOver, $Result.LocksLeft, $Result.Violations.Count, $(if ($Result.Violations.Count) { ': ' + ($Result.Violations -join ' | ') } else { '' }),
+            $(if ($Result.Storm) { " storm (errors reported under it: $($Result.StormErrors))" } else { '' })
     }
 }
 

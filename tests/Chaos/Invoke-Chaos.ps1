@@ -16,7 +16,9 @@ param(
     [Parameter(Mandatory)] [string] $ModuleManifest,
     [ValidateRange(1, 100000)] [int] $Seeds = 10,
     [int] $BaseSeed = 1000,
-    [ValidateRange(4, 200)] [int] $Pages = 10,
+    [ValidateRange(8, 200)] [int] $Pages = 10,
+    # A fault storm on both sites through the killed runs and the first rerun of each phase (see Invoke-ChaosSeed).
+    [switch] $Storm,
     # Where each seed's logs and state file go; kept for a seed with violations, removed otherwise.
     [string] $WorkFolder = (Join-Path ([IO.Path]::GetTempPath()) 'spacesync-chaos')
 )
@@ -31,14 +33,14 @@ $started = [DateTime]::UtcNow
 foreach ($seed in $BaseSeed..($BaseSeed + $Seeds - 1)) {
     $folder = Join-Path $WorkFolder "seed-$seed"
     if (Test-Path $folder) { Remove-Item -Recurse -Force $folder }
-    $result = Invoke-ChaosSeed -Seed $seed -ModuleManifest $manifest -Folder $folder -Pages $Pages
+    $result = Invoke-ChaosSeed -Seed $seed -ModuleManifest $manifest -Folder $folder -Pages $Pages -Storm:$Storm
     $results.Add($result)
     Write-Host (Format-ChaosSeed $result)
     if ($result.Violations.Count -eq 0) { Remove-Item -Recurse -Force $folder -ErrorAction SilentlyContinue }
     else { Write-Host "  kept for replay: $folder (replay: -BaseSeed $seed -Seeds 1)" }
 }
 Write-Host ''
-Write-Host ("chaos: {0:yyyy-MM-dd HH:mm} UTC, {1} pages per space, seeds {2}..{3}, {4:n0} min" -f $started, $Pages, $BaseSeed, ($BaseSeed + $Seeds - 1),
-    ([DateTime]::UtcNow - $started).TotalMinutes)
+Write-Host ("chaos: {0:yyyy-MM-dd HH:mm} UTC, {1} pages per space, seeds {2}..{3}{4}, {5:n0} min" -f $started, $Pages, $BaseSeed, ($BaseSeed + $Seeds - 1),
+    $(if ($Storm) { ', under a fault storm' } else { '' }), ([DateTime]::UtcNow - $started).TotalMinutes)
 Format-ChaosSummary -Results $results | ForEach-Object { Write-Host $_ }
 if (@($results | Where-Object { $_.Violations.Count -gt 0 }).Count -gt 0) { exit 1 }

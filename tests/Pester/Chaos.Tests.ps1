@@ -13,15 +13,16 @@ AfterAll {
 }
 
 Describe 'A baseline and a sync killed at any point converge on the rerun' {
-    # Seeds chosen so that between them kills land before any write, mid-run and while a write's answer is held.
-    It 'seed <Seed>: converges, no duplicate, no lost edit, state intact, the dead run''s lock taken over' -ForEach @(
-        @{ Seed = 1 }, @{ Seed = 2 }
+    # Seeds chosen so that between them kills land before any write, mid-run and while a write's answer is held; the
+    # second also runs its killed runs and first reruns in a fault storm (503s, dropped connections before and after the work).
+    It 'seed <Seed><Label>: converges, no duplicate, no lost edit, state intact, the dead run''s lock taken over' -ForEach @(
+        @{ Seed = 1; Storm = $false; Label = '' }, @{ Seed = 2; Storm = $true; Label = ' in a fault storm' }
     ) {
         $folder = Join-Path $TestDrive "seed-$Seed"
-        $result = Invoke-ChaosSeed -Seed $Seed -ModuleManifest (Get-TestModuleManifest) -Folder $folder -Pages 8
+        $result = Invoke-ChaosSeed -Seed $Seed -ModuleManifest (Get-TestModuleManifest) -Folder $folder -Pages 8 -Storm:$Storm
         $line = Format-ChaosSeed $result
         Write-Host $line
-        $replay = "replay: dotnet pwsh -NoProfile -File tests/Chaos/Invoke-Chaos.ps1 -ModuleManifest out/SpaceSync/SpaceSync.psd1 -BaseSeed $Seed -Seeds 1 -Pages 8"
+        $replay = "replay: dotnet pwsh -NoProfile -File tests/Chaos/Invoke-Chaos.ps1 -ModuleManifest out/SpaceSync/SpaceSync.psd1 -BaseSeed $Seed -Seeds 1 -Pages 8$(if ($Storm) { ' -Storm' })"
         $result.Violations | Should -BeNullOrEmpty -Because "seed $Seed ($replay): $line"
         @($result.Kills | Where-Object Landed -NE 'ended-first').Count | Should -BeGreaterThan 0 -Because "seed $Seed must kill at least one run ($replay)"
     }
