@@ -62,7 +62,7 @@ namespace SpaceSync.Core.Sync
             if (attempt.TakenOverFrom is { } dead)
             {
                 var why = dead.ExpiresAt <= attempt.Holder.AcquiredAt ? $"its lease ended at {dead.ExpiresAt:u}" : "its process is gone from this machine";
-                log.Warning("Took over the lock of space {Space} from run {Owner} (since {Since:u}): {Why}. That run stopped part-way; this one finishes its work",
+                log.Warning("Took over the lock of space {Space:l} from run {Owner:l} (since {Since:u}): {Why:l}. That run stopped part-way; this one finishes its work",
                     spaceKey, dead.OwnerId, dead.AcquiredAt, why);
             }
 
