@@ -3,8 +3,8 @@
 # at a point the seed chooses (after a time, at a request count, or while a write's answer is held by the emulator),
 # rerun until done, and the outcome checked from outside: the two sites agree pair by pair, nothing is duplicated, no
 # edit is lost, the state file passes PRAGMA integrity_check, and a run that found a dead run's lock took it over and
-# said so. Used by tests/Pester/Chaos.Tests.ps1 (a few fixed seeds) and build.ps1 -Task Chaos (many).
-
+# said so. Used by tests/Pester/Chaos.Tests.ps1 (a few fixed seeds) and build.ps1 -Task Chaos (many). The state file is
+# read with the sqlite3 shell (or Python's sqlite3 where the shell is missing), never through the module under test.
 
 $root = Split-Path (Split-Path $PSScriptRoot)
 Import-Module (Join-Path $root 'tools/EmulatorProcess.psm1')
@@ -33,8 +33,12 @@ function Get-PwshLauncher {
 function Invoke-StateQuery {
     # One read-only query on the state file with the sqlite3 shell (the file as any SQLite tool sees it), lines out.
     param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Sql)
-    if (-not (Get-Command sqlite3 -ErrorAction SilentlyContinue)) { throw 'The chaos checks need the sqlite3 shell (apt-get install sqlite3).' }
-    $out = & sqlite3 -readonly -separator "`t" $Path $Sql 2>&1
+    if (Get-Command sqlite3 -ErrorAction SilentlyContinue) { $out = & sqlite3 -readonly -separator "`t" $Path $Sql 2>&1 }
+    elseif (Get-Command python3 -ErrorAction SilentlyContinue) {
+        $py = 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); [print("\t".join("" if v is None else str(v) for v in r)) for r in c.execute(sys.argv[2])]'
+        $out = & python3 -c $py $Path $Sql 2>&1
+    }
+    else { throw 'The chaos checks read the state file with the sqlite3 shell or Python 3; neither is installed (apt-get install sqlite3).' }
     if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed on '$Path' ($Sql): $out" }
     @($out | ForEach-Object { "$_" })
 }
