@@ -9,11 +9,12 @@
       dotnet pwsh ./build.ps1 -Task Demo    # two seeded emulators, an example scope file, Test-SyncScope -Online
       dotnet pwsh ./build.ps1 -Task Package # out/SpaceSync.<version>.nupkg (a feed) and out/SpaceSync.zip (Azure Automation)
       dotnet pwsh ./build.ps1 -Task Benchmark [-Pages N]   # requests, time and memory of baseline and syncs (Release)
+      dotnet pwsh ./build.ps1 -Task Chaos [-Seeds N] [-BaseSeed S] [-Storm]   # runs SIGKILLed at seeded points, rerun, checked (docs/reliability.md)
     Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Benchmark', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Benchmark', 'Chaos', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -21,7 +22,13 @@ param(
     [string] $PesterFilter = '*',
     # Benchmark: pages below the home page of the seeded Data Center space.
     [ValidateRange(20, 100000)]
-    [int] $Pages = 1000
+    [int] $Pages = 1000,
+    # Chaos: how many seeds, one after another from BaseSeed (a seed with a violation replays with -BaseSeed it -Seeds 1).
+    [ValidateRange(1, 100000)]
+    [int] $Seeds = 20,
+    [int] $BaseSeed = 1000,
+    # Chaos: the killed runs and the first rerun of each phase in a fault storm (503s, dropped connections).
+    [switch] $Storm
 )
 
 $ErrorActionPreference = 'Stop'
@@ -152,6 +159,14 @@ function Invoke-Benchmark {
         '--' --pages $Pages   # quoted: PowerShell would take a bare -- as its own
 }
 
+function Invoke-Chaos {
+    # Not part of Test (Chaos.Tests.ps1 runs a few seeds there): many seeds take many minutes.
+    Invoke-Build
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Chaos/Invoke-Chaos.ps1') `
+        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -Seeds $Seeds -BaseSeed $BaseSeed -Storm:$Storm
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
 Push-Location $Root
 try {
     switch ($Task) {
@@ -161,6 +176,7 @@ try {
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
         'Benchmark' { Invoke-Benchmark }
+        'Chaos' { Invoke-Chaos }
     }
 }
 finally {

@@ -110,7 +110,7 @@ namespace SpaceSync.Core.Sync
                 };
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key);
+            var owner = RunSupport.TakeLock(state, space.Key, log);
             RunRecord? run = null;
             var outcome = RunOutcome.Failed;
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);

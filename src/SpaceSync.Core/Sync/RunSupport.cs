@@ -46,7 +46,7 @@ namespace SpaceSync.Core.Sync
             return (dc, cl);
         }
 
-        public static string TakeLock(StateStore state, string spaceKey)
+        public static string TakeLock(StateStore state, string spaceKey, Logging.EngineLog log)
         {
             var owner = StateStore.NewLockOwnerId();
             var attempt = state.TryAcquireLock(spaceKey, owner, LockLease);
@@ -55,6 +55,15 @@ namespace SpaceSync.Core.Sync
                 throw new SyncRunException(SyncRunException.SpaceLocked,
                     $"Another run holds the lock of space '{spaceKey}' (owner {attempt.Holder.OwnerId}, since {attempt.Holder.AcquiredAt:u}, " +
                     $"until {attempt.Holder.ExpiresAt:u}). Wait for it to finish, or for the lock to expire.");
+            }
+
+            // Said aloud: a taken-over lock means a run died part-way, and the operator should know which one and why it
+            // was safe to go on (its process is gone, or its lease ended); this run finishes what that one left.
+            if (attempt.TakenOverFrom is { } dead)
+            {
+                var why = dead.ExpiresAt <= attempt.Holder.AcquiredAt ? $"its lease ended at {dead.ExpiresAt:u}" : "its process is gone from this machine";
+                log.Warning("Took over the lock of space {Space:l} from run {Owner:l} (since {Since:u}): {Why:l}. That run stopped part-way; this one finishes its work",
+                    spaceKey, dead.OwnerId, dead.AcquiredAt, why);
             }
 
             return owner;

@@ -97,7 +97,7 @@ namespace SpaceSync.Core.Sync
             }
             else
             {
-                var owner = RunSupport.TakeLock(state, space.Key);
+                var owner = RunSupport.TakeLock(state, space.Key, log);
                 try
                 {
                     result = await run.ExecuteResolutionAsync(owner, cancellationToken).ConfigureAwait(false);

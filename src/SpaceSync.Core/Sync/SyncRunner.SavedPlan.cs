@@ -65,7 +65,7 @@ namespace SpaceSync.Core.Sync
                 return await run.PreviewSavedAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key);
+            var owner = RunSupport.TakeLock(state, space.Key, log);
             try
             {
                 // Under the lock: no run can change the pairs between this check and the writes.

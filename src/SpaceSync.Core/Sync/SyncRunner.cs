@@ -112,7 +112,7 @@ namespace SpaceSync.Core.Sync
                 return await run.PlanOnlyAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key);
+            var owner = RunSupport.TakeLock(state, space.Key, log);
             try
             {
                 return await run.ExecuteAsync(owner, cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
@@ -185,5 +186,25 @@ public sealed class ConcurrencyRunnerTests
         Assert.InRange(created, 10, 49); // stopped at the first renewal after the takeover, not at the end
         Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
         Assert.Equal(created, world.State.ListPairs(RunnerWorld.Key).Count(p => p.Title.StartsWith("Bulk page ")));
+    }
+    [Fact]
+    public async Task A_lock_left_by_a_killed_run_is_taken_over_at_once_and_the_run_says_so()
+    {
+        await using var world = await RunnerWorld.StartAsync();
+        await world.BaselineAsync();
+        // What a SIGKILLed run leaves: its lock, unexpired, owned by a process of this machine that no longer runs.
+        var dead = $"{Environment.MachineName}/{int.MaxValue}/-/{Guid.NewGuid():N}";
+        Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, dead, TimeSpan.FromHours(2)).Acquired);
+        var warnings = new List<string>();
+        using var log = EngineLog.Create(null, (level, text) => { if (level == EngineLogLevel.Warning) lock (warnings) warnings.Add(text); });
+
+        world.SearchCaughtUp();
+        var sync = await SyncRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, new SyncRunOptions(), log, None);
+
+        Assert.Empty(sync.Errors);
+        Assert.Null(world.State.GetLock(RunnerWorld.Key)); // taken, then released at the end
+        var said = Assert.Single(warnings, w => w.Contains("Took over the lock"));
+        Assert.Contains(dead, said);
+        Assert.Contains("process is gone", said);
     }
 }
