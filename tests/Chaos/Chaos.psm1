@@ -4,7 +4,7 @@
 # rerun until done, and the outcome checked from outside: the two sites agree pair by pair, nothing is duplicated, no
 # edit is lost, the state file passes PRAGMA integrity_check, and a run that found a dead run's lock took it over and
 # said so. Used by tests/Pester/Chaos.Tests.ps1 (a few fixed seeds) and build.ps1 -Task Chaos (many). The state file is
-# read with the sqlite3 shell (or Python's sqlite3 where the shell is missing), never through the module under test.
+# read with plain Microsoft.Data.Sqlite (tests/SpaceSync.StateQuery), never through the module under test.
 
 $root = Split-Path (Split-Path $PSScriptRoot)
 Import-Module (Join-Path $root 'tools/EmulatorProcess.psm1')
@@ -31,15 +31,13 @@ function Get-PwshLauncher {
 }
 
 function Invoke-StateQuery {
-    # One read-only query on the state file with the sqlite3 shell (the file as any SQLite tool sees it), lines out.
+    # One read-only query on the state file through tests/SpaceSync.StateQuery (plain Microsoft.Data.Sqlite, never the module
+    # under test; a fresh machine has no sqlite3 shell), lines of tab-separated values out.
     param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Sql)
-    if (Get-Command sqlite3 -ErrorAction SilentlyContinue) { $out = & sqlite3 -readonly -separator "`t" $Path $Sql 2>&1 }
-    elseif (Get-Command python3 -ErrorAction SilentlyContinue) {
-        $py = 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); [print("\t".join("" if v is None else str(v) for v in r)) for r in c.execute(sys.argv[2])]'
-        $out = & python3 -c $py $Path $Sql 2>&1
-    }
-    else { throw 'The chaos checks read the state file with the sqlite3 shell or Python 3; neither is installed (apt-get install sqlite3).' }
-    if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed on '$Path' ($Sql): $out" }
+    $tool = Join-Path $root 'tests/SpaceSync.StateQuery/bin/Release/net10.0/SpaceSync.StateQuery.dll'
+    if (-not (Test-Path -LiteralPath $tool)) { throw "The chaos checks read the state file with '$tool'; build the solution first (build.ps1 -Task Build)." }
+    $out = & dotnet $tool $Path $Sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Reading '$Path' failed ($Sql): $out" }
     @($out | ForEach-Object { "$_" })
 }
 
