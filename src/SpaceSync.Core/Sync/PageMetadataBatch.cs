@@ -15,8 +15,7 @@ namespace SpaceSync.Core.Sync
     /// <summary>
     /// One side's page metadata in a sync run — labels and restrictions, which make no version and so come from no
     /// change query — read in one CQL batch per <see cref="SiteLabels.BatchSize"/> pages
-    /// (<see cref="IConfluenceSite.ReadPageMetadataAsync"/>), not a batch for each. Pages whose snapshot already carries a
-    /// part (read with the page itself) are not asked for it again.
+    /// (<see cref="IConfluenceSite.ReadPageMetadataAsync"/>), not a batch for each.
     /// </summary>
     internal static class PageMetadataBatch
     {
@@ -31,11 +30,8 @@ namespace SpaceSync.Core.Sync
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
             var labelIds = labels is null ? new List<string>() : SnapshotReader.LabelIdsToRead(side, labels.AsLastSynced);
-            var askedRestrictions = new HashSet<string>(restrictionsOf, StringComparer.Ordinal);
-            var restrictionIds = askedRestrictions
-                .Where(id => !(side.Snapshot.Pages.TryGetValue(id, out var page) && page.Restrictions != null)).ToList();
-            var read = labelIds.Count + restrictionIds.Count == 0 ? new Dictionary<string, PageMetadata>()
-                : await site.ReadPageMetadataAsync(labelIds, restrictionIds, cancellationToken).ConfigureAwait(false);
+            var read = labelIds.Count + restrictionsOf.Count == 0 ? new Dictionary<string, PageMetadata>()
+                : await site.ReadPageMetadataAsync(labelIds, restrictionsOf, cancellationToken).ConfigureAwait(false);
 
             if (labels != null)
             {
@@ -55,17 +51,12 @@ namespace SpaceSync.Core.Sync
                 if (entry.Value.Restrictions != null) restrictions[entry.Key] = entry.Value.Restrictions;
             }
 
-            foreach (var page in side.Snapshot.Pages.Values)
-            {
-                if (page.Restrictions != null && askedRestrictions.Contains(page.Id)) restrictions[page.Id] = page.Restrictions;
-            }
-
             foreach (var r in restrictions)
             {
                 if (!side.Snapshot.Pages.ContainsKey(r.Key)) unlisted[r.Key] = r.Value;
             }
 
-            var pages = side.Snapshot.Pages.Values.Select(p => p.Restrictions is null && restrictions.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
+            var pages = side.Snapshot.Pages.Values.Select(p => restrictions.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
             side = new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site, side.Mode, side.HighWaterMark);
             return (side, restrictions);
         }

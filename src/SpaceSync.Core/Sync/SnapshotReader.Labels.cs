@@ -46,12 +46,11 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>
-        /// The pages of <paramref name="side"/> whose labels are to be read: current pages, not kept as last synced, and
-        /// not already carrying labels read with the page itself.
+        /// The pages of <paramref name="side"/> whose labels are to be read: current pages not kept as last synced.
         /// </summary>
         internal static List<string> LabelIdsToRead(SideSnapshot side, IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced) =>
             side.Snapshot.Pages.Values
-                .Where(p => p.Status == PageStatus.Current && p.Labels is null && !asLastSynced.ContainsKey(p.Id))
+                .Where(p => p.Status == PageStatus.Current && !asLastSynced.ContainsKey(p.Id))
                 .Select(p => p.Id).ToList();
 
         /// <summary>
@@ -81,8 +80,8 @@ namespace SpaceSync.Core.Sync
                 log.Debug("{Side}: the labels of {Count} listed page(s) could not be read (gone since the listing)", side.Side.Label(), missing);
 
             var pages = side.Snapshot.Pages.Values.Select(p =>
-                p.Labels is null && labels.TryGetValue(p.Id, out var got) ? p with { Labels = got }
-                : p.Labels is null && asLastSynced.TryGetValue(p.Id, out var kept) && kept != null && p.Status == PageStatus.Current ? p with { Labels = kept }
+                labels.TryGetValue(p.Id, out var got) ? p with { Labels = got }
+                : asLastSynced.TryGetValue(p.Id, out var kept) && kept != null && p.Status == PageStatus.Current ? p with { Labels = kept }
                 : p).ToList();
             return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies,
                 site, side.Mode, side.HighWaterMark);
