@@ -251,6 +251,17 @@ namespace SpaceSync.Core.Sites
         Task<IReadOnlyDictionary<string, PageRestrictions>> ReadPageRestrictionsAsync(IReadOnlyCollection<string> pageIds,
             CancellationToken cancellationToken);
 
+        // ---- page metadata
+        /// <summary>
+        /// Labels and restrictions of many pages together: one CQL <c>id in (...)</c> search expanding <c>metadata.labels</c>
+        /// and the four restriction lists, <see cref="SiteLabels.BatchSize"/> ids a request, over the union of both id
+        /// lists (a page in one list gets only that part). What the search does not return, or returns cut short, is read
+        /// on the page's own endpoints; pages missing then are absent. Cost: ceil(|union| / BatchSize) requests, plus one
+        /// per part read alone — where reading labels and restrictions apart costs a batch each.
+        /// </summary>
+        Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
+            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken);
+
         /// <summary>
         /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/> (users by this site's
         /// ids). Both products refuse a write that shuts out the account making it, so name the account when restricting.

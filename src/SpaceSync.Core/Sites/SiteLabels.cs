@@ -13,11 +13,12 @@ namespace SpaceSync.Core.Sites
     public static class SiteLabels
     {
         /// <summary>
-        /// Page ids per CQL <c>id in (...)</c> request of <see cref="IConfluenceSite.ReadPageLabelsAsync"/>: one answer
-        /// page on both products (DC caps CQL results at 200 with expansions, Cloud at 250), and about 1.5 KB of URL,
-        /// far below the 8 KB request lines servers accept.
+        /// Page ids per CQL <c>id in (...)</c> request of the metadata reads (<see cref="IConfluenceSite.ReadPageMetadataAsync"/>,
+        /// labels, restrictions): one answer page on both products (DC caps CQL results at 200 when anything but a body is
+        /// expanded, docs/confluence-behaviours.md B7), and about 3 KB of URL with Cloud's longer ids, below the 8 KB
+        /// request lines servers accept.
         /// </summary>
-        public const int BatchSize = 100;
+        public const int BatchSize = 200;
 
         /// <summary>The only prefix that syncs (see <see cref="IConfluenceSite"/>'s labels block).</summary>
         public const string GlobalPrefix = "global";
@@ -87,6 +88,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>Ids per request; settable so tests can make a few pages span several requests.</summary>
         public int BatchSize { get; set; } = SiteLabels.BatchSize;
 
+        /// <summary>One page's global labels through the product's cheapest single read, null on 404.</summary>
+        public Task<IReadOnlyList<string>?> ReadOneAsync(string pageId, CancellationToken cancellationToken) => _readOne(pageId, cancellationToken);
+
         /// <summary>One page's global labels through /content/{id}/label (Data Center's only single read), null on 404.</summary>
         public async Task<IReadOnlyList<string>?> ReadV1Async(string pageId, CancellationToken cancellationToken)
         {
@@ -150,7 +154,7 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>The labels of an expanded content, or null when the expansion is missing or may be cut short.</summary>
-        private static IReadOnlyList<string>? Expanded(JsonElement content)
+        internal static IReadOnlyList<string>? Expanded(JsonElement content)
         {
             var metadata = JsonRead.Object(content, "metadata");
             var labels = metadata is null ? null : JsonRead.Object(metadata.Value, "labels");

@@ -30,7 +30,7 @@ namespace SpaceSync.Core.Sync
     {
         public static bool Reads(ResolvedSpace space) => space.Content.Labels || space.ExcludeLabels.Count > 0;
 
-        /// <summary>The side's labels when the space reads them (ceil(n / 100) requests); the snapshot as it is otherwise.</summary>
+        /// <summary>The side's labels when the space reads them (ceil(n / 200) requests); the snapshot as it is otherwise.</summary>
         public static Task<SideSnapshot> ReadAsync(IConfluenceSite site, SideSnapshot side, ResolvedSpace space, EngineLog log,
             CancellationToken cancellationToken) =>
             Reads(space) ? SnapshotReader.ReadLabelsAsync(site, side, log, cancellationToken) : Task.FromResult(side);

@@ -8,11 +8,12 @@ using SpaceSync.Core.Sites;
 
 namespace SpaceSync.Core.Sync
 {
-    // Labels are not versioned, so no change query shows a label edit: they are read by page id, in CQL batches.
+    // Labels are not versioned, so no change query shows a label edit: they are read by page id, in CQL batches — in a
+    // sync together with the restrictions of the same pages (PageMetadataBatch), in the baseline on their own.
     public static partial class SnapshotReader
     {
         /// <summary>
-        /// The snapshot with the labels of its current pages (PageSnapshot.Labels), read in ceil(n / 100) requests
+        /// The snapshot with the labels of its current pages (PageSnapshot.Labels), read in ceil(n / 200) requests
         /// (<see cref="IConfluenceSite.ReadPageLabelsAsync"/>). Whichever pages the snapshot holds are read: a complete
         /// listing's every page, a change query's changed, unsettled and newly listed pages — so an everyday run with
         /// nothing changed reads no labels at all. Trashed pages are left unread (CQL does not search the trash, and
@@ -38,16 +39,33 @@ namespace SpaceSync.Core.Sync
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
             if (asLastSynced is null) throw new ArgumentNullException(nameof(asLastSynced));
+            var ids = LabelIdsToRead(side, asLastSynced);
+            var read = ids.Count == 0 ? new Dictionary<string, IReadOnlyList<string>>()
+                : await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false);
+            return await WithLabelsAsync(site, side, ids, read, asLastSynced, baseLabels, log, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The pages of <paramref name="side"/> whose labels are to be read: current pages not kept as last synced.
+        /// </summary>
+        internal static List<string> LabelIdsToRead(SideSnapshot side, IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced) =>
+            side.Snapshot.Pages.Values
+                .Where(p => p.Status == PageStatus.Current && !asLastSynced.ContainsKey(p.Id))
+                .Select(p => p.Id).ToList();
+
+        /// <summary>
+        /// The snapshot with the labels <paramref name="read"/> for <paramref name="ids"/> (confirmed against
+        /// <paramref name="baseLabels"/> as <see cref="ReadLabelsAsync(IConfluenceSite, SideSnapshot, IReadOnlyDictionary{string, IReadOnlyList{string}?}, EngineLog, CancellationToken, IReadOnlyDictionary{string, IReadOnlyList{string}}?)"/>
+        /// says) and the kept labels of <paramref name="asLastSynced"/>.
+        /// </summary>
+        internal static async Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, IReadOnlyList<string> ids,
+            IReadOnlyDictionary<string, IReadOnlyList<string>> read, IReadOnlyDictionary<string, IReadOnlyList<string>?> asLastSynced,
+            IReadOnlyDictionary<string, IReadOnlyList<string>>? baseLabels, EngineLog log, CancellationToken cancellationToken)
+        {
             log ??= EngineLog.None;
-            var ids = side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current && !asLastSynced.ContainsKey(p.Id)).Select(p => p.Id).ToList();
             if (ids.Count == 0 && asLastSynced.Count == 0) return side;
-
             var labels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-            if (ids.Count > 0)
-            {
-                foreach (var read in await site.ReadPageLabelsAsync(ids, cancellationToken).ConfigureAwait(false)) labels[read.Key] = read.Value;
-            }
-
+            foreach (var entry in read) labels[entry.Key] = entry.Value;
             foreach (var id in ids)
             {
                 if (baseLabels is null || !labels.TryGetValue(id, out var searched) || !baseLabels.TryGetValue(id, out var synced) ||
@@ -62,7 +80,7 @@ namespace SpaceSync.Core.Sync
                 log.Debug("{Side}: the labels of {Count} listed page(s) could not be read (gone since the listing)", side.Side.Label(), missing);
 
             var pages = side.Snapshot.Pages.Values.Select(p =>
-                labels.TryGetValue(p.Id, out var read) ? p with { Labels = read }
+                labels.TryGetValue(p.Id, out var got) ? p with { Labels = got }
                 : asLastSynced.TryGetValue(p.Id, out var kept) && kept != null && p.Status == PageStatus.Current ? p with { Labels = kept }
                 : p).ToList();
             return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies,

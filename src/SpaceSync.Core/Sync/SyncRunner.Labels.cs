@@ -21,12 +21,16 @@ namespace SpaceSync.Core.Sync
             /// <summary>Labels are read when they are synced (content.labels) or decide the scope (exclude.labels).</summary>
             private bool ReadsLabels => _space.Content.Labels || _space.ExcludeLabels.Count > 0;
 
-            private async Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct)
-            {
-                if (!ReadsLabels) return side;
-                return await SnapshotReader.ReadLabelsAsync(site, side, side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, _log, ct,
-                    BaseLabelsOn(side.Side)).ConfigureAwait(false);
-            }
+            /// <summary>
+            /// Labels are not read here, right after the side's listing, but with the restrictions of the same pages once
+            /// both sides and their files are read (<see cref="ReadRestrictionsAsync"/>, <see cref="LabelReadOn"/>): one
+            /// CQL batch for both instead of one each.
+            /// </summary>
+            private static Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct) => Task.FromResult(side);
+
+            /// <summary>What the metadata batch reads of <paramref name="side"/>'s labels; null when labels are not read.</summary>
+            private LabelRead? LabelReadOn(SideSnapshot side) =>
+                ReadsLabels ? new LabelRead(side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, BaseLabelsOn(side.Side)) : null;
 
             /// <summary>Every pair's base labels by its page id on <paramref name="side"/> (none when labels are not synced).</summary>
             private Dictionary<string, IReadOnlyList<string>> BaseLabelsOn(SyncSide side)

@@ -13,7 +13,7 @@ namespace SpaceSync.Core.Sync
 {
     /// <summary>
     /// Restricted pages in a run. What is read: a structural (or full) listing reads the restrictions of every current
-    /// page it lists, ceil(n / 100) requests a side. A change-query run reads them only for the pages it is about to judge —
+    /// page it lists, ceil(n / 200) requests a side, the same requests that read their labels (PageMetadataBatch). A change-query run reads them only for the pages it is about to judge —
     /// those it listed, their paired twins on the other site, and the ancestors of both (a view restriction is inherited) —
     /// so a run with no changes reads none. Restriction edits make no version: a page restricted since the last structural
     /// listing and not edited since is noticed at the next one, but it is not written before then either, and any page a
@@ -30,7 +30,10 @@ namespace SpaceSync.Core.Sync
             private string? _dcAccount;
             private string? _cloudAccount;
 
-            /// <summary>Reads the restrictions the planner needs (see the class summary) onto both snapshots.</summary>
+            /// <summary>
+            /// Reads the restrictions the planner needs (see the class summary) onto both snapshots, and the labels with
+            /// them: one <see cref="PageMetadataBatch"/> a side, so each batch of pages costs one request for both.
+            /// </summary>
             private async Task ReadRestrictionsAsync(CancellationToken ct)
             {
                 _dcUnlisted.Clear();
@@ -38,12 +41,10 @@ namespace SpaceSync.Core.Sync
                 _changedFilePairs = null;
                 var dcIds = RestrictionIdsOn(SyncSide.DataCenter);
                 var cloudIds = RestrictionIdsOn(SyncSide.Cloud);
-                var dcRead = dcIds.Count == 0 ? new Dictionary<string, PageRestrictions>()
-                    : await _dcSite.ReadPageRestrictionsAsync(dcIds, ct).ConfigureAwait(false);
-                var cloudRead = cloudIds.Count == 0 ? new Dictionary<string, PageRestrictions>()
-                    : await _cloudSite.ReadPageRestrictionsAsync(cloudIds, ct).ConfigureAwait(false);
-                _dc = WithRestrictions(_dc, _dcSite, dcRead, _dcUnlisted);
-                _cloud = WithRestrictions(_cloud, _cloudSite, cloudRead, _cloudUnlisted);
+                var (dc, dcRead) = await PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, ct).ConfigureAwait(false);
+                _dc = dc;
+                var (cloud, cloudRead) = await PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted, _log, ct).ConfigureAwait(false);
+                _cloud = cloud;
 
                 var named = dcRead.Values.Concat(cloudRead.Values).Where(r => !r.IsEmpty).ToList();
                 if (_space.RestrictedPages != RestrictedPagesMode.Mirror || named.Count == 0) return;
@@ -64,7 +65,7 @@ namespace SpaceSync.Core.Sync
             /// pages whose restrictions this run did not read (a change-query run reads them only for the pages it judges):
             /// the pairs among <paramref name="pairs"/> that restrictedPages: skip keeps untouched, judged on their own
             /// restrictions on either site and the view restrictions of their paired ancestors, read now in CQL batches
-            /// (ceil(n / 100) requests a side, none when every page was read). Mirror mode writes no such guard.
+            /// (ceil(n / 200) requests a side, none when every page was read). Mirror mode writes no such guard.
             /// </summary>
             internal async Task<ISet<string>> RestrictedAmongUnjudgedAsync(IEnumerable<PairRecord> pairs, CancellationToken ct)
             {
@@ -196,19 +197,6 @@ namespace SpaceSync.Core.Sync
                     ids.Add(parent);
                     cursor = parent;
                 }
-            }
-
-            private static SideSnapshot WithRestrictions(SideSnapshot side, IConfluenceSite site, IReadOnlyDictionary<string, PageRestrictions> read,
-                Dictionary<string, PageRestrictions> unlisted)
-            {
-                foreach (var r in read)
-                {
-                    if (!side.Snapshot.Pages.ContainsKey(r.Key)) unlisted[r.Key] = r.Value;
-                }
-
-                var pages = side.Snapshot.Pages.Values.Select(p => read.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
-                return new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site,
-                    side.Mode, side.HighWaterMark);
             }
 
             /// <summary>Each page left alone because of restrictions (or an archive) says why, in the run's log as on Get-SyncDrift.</summary>

@@ -77,4 +77,42 @@ public sealed class LabelScriptedTests : IDisposable
         Assert.Contains("expand=metadata.labels", search.Query);
         Assert.Contains(Uri.EscapeDataString("id in (41,42,43,44)"), search.Query);
     }
+
+    private static string Restrictions(params string[] readGroups) =>
+        "{\"read\":{\"restrictions\":{\"user\":{\"results\":[],\"start\":0,\"limit\":200,\"size\":0}," +
+        "\"group\":{\"results\":[" + string.Join(",", readGroups.Select(g => $"{{\"type\":\"group\",\"name\":\"{g}\"}}")) + $"],\"start\":0,\"limit\":200,\"size\":{readGroups.Length}}}}}}}," +
+        "\"update\":{\"restrictions\":{\"user\":{\"results\":[],\"start\":0,\"limit\":200,\"size\":0},\"group\":{\"results\":[],\"start\":0,\"limit\":200,\"size\":0}}}}";
+
+    private static string WithRestrictions(string content, string restrictions) => content[..^1] + ",\"restrictions\":" + restrictions + "}";
+
+    [Fact]
+    public async Task A_metadata_batch_reads_alone_only_the_part_that_may_be_cut_short_and_both_parts_of_a_page_the_search_missed()
+    {
+        Server.On("GET", "/confluence/rest/api/content/search", Reply.Ok(Search(
+            WithRestrictions(Content("41", Labels(200, null, "whole").Replace("{base}", Base)), Restrictions("staff")),
+            WithRestrictions(Content("42", Labels(2, null, "one", "two").Replace("{base}", Base)), Restrictions()), // labels maybe cut short
+            Content("43", Labels(200, null, "kept").Replace("{base}", Base)))));                                  // restrictions not expanded
+        Server.On("GET", "/confluence/rest/api/content/42/label", Reply.Ok(Labels(200, null, "one", "three", "two").Replace("{base}", Base)));
+        Server.On("GET", "/confluence/rest/api/content/43/restriction/byOperation", Reply.Ok(Restrictions("admins")));
+        Server.On("GET", "/confluence/rest/api/content/44/label", Reply.Ok(Labels(200, null, "late").Replace("{base}", Base)));
+        Server.On("GET", "/confluence/rest/api/content/44/restriction/byOperation", Reply.Ok(Restrictions()));
+        using var site = _kit.DataCenter();
+
+        var read = await site.ReadPageMetadataAsync(new[] { "41", "42", "43", "44" }, new[] { "41", "42", "43", "44" }, CancellationToken.None);
+
+        Assert.Equal(new[] { "whole" }, read["41"].Labels);
+        Assert.Equal(new[] { "staff" }, read["41"].Restrictions!.ReadGroups);
+        Assert.Equal(new[] { "one", "three", "two" }, read["42"].Labels);
+        Assert.True(read["42"].Restrictions!.IsEmpty);
+        Assert.Equal(new[] { "kept" }, read["43"].Labels);
+        Assert.Equal(new[] { "admins" }, read["43"].Restrictions!.ReadGroups);
+        Assert.Equal(new[] { "late" }, read["44"].Labels);
+        Assert.True(read["44"].Restrictions!.IsEmpty);
+        var search = Assert.Single(Server.RequestsTo("/confluence/rest/api/content/search"));
+        Assert.Contains(Uri.EscapeDataString("metadata.labels,restrictions.read.restrictions.user"), search.Query);
+        Assert.Empty(Server.RequestsTo("/confluence/rest/api/content/41/label"));
+        Assert.Empty(Server.RequestsTo("/confluence/rest/api/content/41/restriction/byOperation"));
+        Assert.Empty(Server.RequestsTo("/confluence/rest/api/content/42/restriction/byOperation"));
+        Assert.Empty(Server.RequestsTo("/confluence/rest/api/content/43/label"));
+    }
 }

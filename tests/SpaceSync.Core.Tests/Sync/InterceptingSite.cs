@@ -131,6 +131,16 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         RestrictionReads.AddRange(pageIds);
         return inner.ReadPageRestrictionsAsync(pageIds, cancellationToken);
     }
+    /// <summary>Every page id whose labels or restrictions were asked for in a metadata batch.</summary>
+    public List<string> MetadataReads { get; } = new();
+
+    public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
+        IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken)
+    {
+        RestrictionReads.AddRange(restrictionsOf);
+        MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
+        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken);
+    }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
 

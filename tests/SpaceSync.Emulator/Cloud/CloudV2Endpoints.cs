@@ -9,6 +9,8 @@ namespace SpaceSync.Emulator.Cloud;
 internal static class CloudV2Endpoints
 {
     private const int DefaultLimit = 25;
+    /// <summary>`GET /pages?id=`: at most this many ids (the v2 document's maxItems).</summary>
+    private const int MaxIdFilter = 250;
     private const int MaxLimit = 250;
 
     public static void Map(WebApplication app)
@@ -107,6 +109,9 @@ internal static class CloudV2Endpoints
         {
             var spaceIds = ctx.QueryList("space-id").Select(i => Http.ParseId(i, "space id")).ToList();
             var ids = ctx.QueryList("id").Select(i => Http.ParseId(i, "page id")).ToList();
+            // The document caps the id filter (maxItems 250): a client batching page reads by id must split above it.
+            if (ids.Count > MaxIdFilter)
+                throw new StoreException(StoreErrorKind.BadRequest, $"id: at most {MaxIdFilter} page ids may be given, not {ids.Count}.");
             var title = ctx.Query("title");
             var bodyFormat = BodyFormat(ctx);
             var statuses = Statuses(ctx);

@@ -1,0 +1,19 @@
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace SpaceSync.Core.Sites
+{
+    // Page metadata (labels and restrictions together) on Cloud: one v1 CQL search a batch; see PageMetadataRequests.
+    public sealed partial class CloudSite
+    {
+        private PageMetadataRequests? _metadata;
+
+        internal PageMetadataRequests Metadata => _metadata ??= new PageMetadataRequests(_rest, V1, Labels, Restrictions);
+
+        /// <summary>v1 CQL <c>id in (...)</c> expanding labels and restrictions; see <see cref="PageMetadataRequests.ReadManyAsync"/>.</summary>
+        public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
+            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken) =>
+            Metadata.ReadManyAsync(labelsOf, restrictionsOf, cancellationToken);
+    }
+}

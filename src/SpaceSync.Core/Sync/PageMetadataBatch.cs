@@ -1,0 +1,64 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
+using SpaceSync.Core.Sites;
+
+namespace SpaceSync.Core.Sync
+{
+    /// <summary>Which labels a side's metadata read asks for: <see cref="SnapshotReader.ReadLabelsAsync(IConfluenceSite, SideSnapshot, IReadOnlyDictionary{string, IReadOnlyList{string}?}, EngineLog, CancellationToken, IReadOnlyDictionary{string, IReadOnlyList{string}}?)"/>'s parameters.</summary>
+    internal sealed record LabelRead(IReadOnlyDictionary<string, IReadOnlyList<string>?> AsLastSynced,
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? BaseLabels);
+
+    /// <summary>
+    /// One side's page metadata in a sync run — labels and restrictions, which make no version and so come from no
+    /// change query — read in one CQL batch per <see cref="SiteLabels.BatchSize"/> pages
+    /// (<see cref="IConfluenceSite.ReadPageMetadataAsync"/>), not a batch for each.
+    /// </summary>
+    internal static class PageMetadataBatch
+    {
+        /// <param name="labels">The labels to read (null: labels are not read in this run).</param>
+        /// <param name="restrictionsOf">The pages whose restrictions to read, listed in the snapshot or not (ancestors, twins).</param>
+        /// <param name="unlisted">Receives the restrictions read for pages the snapshot does not list.</param>
+        /// <returns>The snapshot with both parts, and every restriction read (listed pages and unlisted).</returns>
+        public static async Task<(SideSnapshot Side, IReadOnlyDictionary<string, PageRestrictions> Restrictions)> ReadAsync(
+            IConfluenceSite site, SideSnapshot side, LabelRead? labels, IReadOnlyCollection<string> restrictionsOf,
+            IDictionary<string, PageRestrictions> unlisted, EngineLog log, CancellationToken cancellationToken)
+        {
+            if (site is null) throw new ArgumentNullException(nameof(site));
+            if (side is null) throw new ArgumentNullException(nameof(side));
+            var labelIds = labels is null ? new List<string>() : SnapshotReader.LabelIdsToRead(side, labels.AsLastSynced);
+            var read = labelIds.Count + restrictionsOf.Count == 0 ? new Dictionary<string, PageMetadata>()
+                : await site.ReadPageMetadataAsync(labelIds, restrictionsOf, cancellationToken).ConfigureAwait(false);
+
+            if (labels != null)
+            {
+                var labelsRead = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var entry in read)
+                {
+                    if (entry.Value.Labels != null) labelsRead[entry.Key] = entry.Value.Labels;
+                }
+
+                side = await SnapshotReader.WithLabelsAsync(site, side, labelIds, labelsRead, labels.AsLastSynced, labels.BaseLabels, log,
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            var restrictions = new Dictionary<string, PageRestrictions>(StringComparer.Ordinal);
+            foreach (var entry in read)
+            {
+                if (entry.Value.Restrictions != null) restrictions[entry.Key] = entry.Value.Restrictions;
+            }
+
+            foreach (var r in restrictions)
+            {
+                if (!side.Snapshot.Pages.ContainsKey(r.Key)) unlisted[r.Key] = r.Value;
+            }
+
+            var pages = side.Snapshot.Pages.Values.Select(p => restrictions.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
+            side = new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site, side.Mode, side.HighWaterMark);
+            return (side, restrictions);
+        }
+    }
+}

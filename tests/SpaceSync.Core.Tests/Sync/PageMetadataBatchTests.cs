@@ -1,0 +1,76 @@
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sync;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace SpaceSync.Core.Tests.Sync;
+
+/// <summary>
+/// Labels and restrictions of the same pages come in one CQL batch a side (PageMetadataBatch), 200 ids a request,
+/// counted on both emulators' request counters.
+/// </summary>
+public sealed class PageMetadataBatchTests(ITestOutputHelper output)
+{
+    private const string DcSearch = "/rest/api/content/search";
+    private const string CloudSearch = "/wiki/rest/api/content/search";
+    private static readonly ResolvedContent LabelsOn = new(Labels: true, Attachments: false, Comments: false, Blogposts: false);
+
+    private static void Reset(RunnerWorld world)
+    {
+        world.Dc.Stats.Reset();
+        world.Cloud.Stats.Reset();
+    }
+
+    private void Show(RunnerWorld world, string what, SyncRunResult run)
+    {
+        output.WriteLine($"{what}: {run.Listing}, {run.Requests} requests");
+        foreach (var r in world.Dc.Stats.ByRoute) output.WriteLine($"  DC {r.Key}: {r.Value}");
+        foreach (var r in world.Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {r.Key}: {r.Value}");
+    }
+
+    [Fact]
+    public async Task A_structural_run_reads_labels_and_restrictions_of_450_pages_in_three_searches_a_side()
+    {
+        await using var world = await RunnerWorld.StartAsync(449); // the seeder adds the homepage: 450 pages a side
+        world.Space = world.Space with { Content = LabelsOn };
+        await world.BaselineAsync();
+        Reset(world);
+
+        var run = await world.SyncAsync(fullListing: true);
+        Show(world, "structural", run);
+        Assert.Equal(ListingMode.Structural, run.Listing);
+        Assert.Empty(run.Errors);
+        Assert.Equal(450, RunnerWorld.CurrentPages(world.Dc).Count);
+        // The structural listing itself searches nothing (DC /content/scan, Cloud v2): every search is a metadata batch,
+        // ceil(450 / 200) = 3 a side for labels and restrictions together (they were 5 + 5 a side in batches of 100 each).
+        Assert.Equal(3, world.Dc.Stats.Count("GET", DcSearch));
+        Assert.Equal(3, world.Cloud.Stats.Count("GET", CloudSearch));
+        Assert.Empty(run.Plan.Actions);
+    }
+
+    [Fact]
+    public async Task A_quiet_run_with_one_open_conflict_reads_that_pages_labels_and_restrictions_in_one_search_a_side()
+    {
+        await using var world = await RunnerWorld.StartAsync(41);
+        world.Space = world.Space with { Content = LabelsOn };
+        await world.BaselineAsync();
+        await world.SyncAsync(); // structural; marks set
+        var quiet = await world.SyncAsync();
+        Assert.Equal(ListingMode.Changes, quiet.Listing);
+
+        var page = RunnerWorld.Leaf(world.Dc, new List<long>());
+        RunnerWorld.Edit(world.Dc, page, body: "<p>Data Center side.</p>");
+        RunnerWorld.Edit(world.Cloud, world.CloudTwin(page), body: "<p>Cloud side.</p>");
+        Assert.Single((await world.SyncAsync()).Conflicts);
+        Reset(world);
+
+        var again = await world.SyncAsync();
+        Show(world, "quiet with one open conflict", again);
+        Assert.Equal(page.Id.ToString(), Assert.Single(again.Conflicts).DataCenterId);
+        // Beside the quiet run's own requests: the conflict page read by id on each side, and its labels and
+        // restrictions in one search a side (DC's change query is a search too: 1 + 1).
+        Assert.Equal(2, world.Dc.Stats.Count("GET", DcSearch));
+        Assert.Equal(1, world.Cloud.Stats.Count("GET", CloudSearch));
+        Assert.Equal(quiet.Requests + 4, again.Requests);
+    }
+}
