@@ -8,7 +8,8 @@ namespace SpaceSync.Core.Http
     /// One site's throttling, shared by all its requests (a site client's handlers come and go; this stays):
     /// a wait the site asked for holds every request, not only the refused one; a wait longer than the client is willing
     /// to sleep closes the site until then (requests fail unsent); and while answers say X-RateLimit-NearLimit, requests
-    /// start spaced out. Waits run on the client's retry clock and end at once on cancellation.
+    /// start spaced out; a cap of our own (<see cref="Sites.SiteClientOptions.MaxRequestsPerSecond"/>) spaces every start;
+    /// and an answer that emptied Data Center's token bucket holds the next request one refill. Waits run on the client's retry clock and end at once on cancellation.
     /// </summary>
     internal sealed class RateLimitGate
     {
@@ -16,16 +17,19 @@ namespace SpaceSync.Core.Http
         private readonly TimeProvider _clock;
         private readonly TimeSpan _spacing;
         private readonly TimeSpan _slowdown;
+        private readonly TimeSpan _capSpacing;
         private DateTimeOffset _notBefore;
         private DateTimeOffset _lastStart;
         private DateTimeOffset _slowUntil;
         private RateLimitRefusal? _closed;
 
-        public RateLimitGate(TimeProvider clock, TimeSpan nearLimitSpacing, TimeSpan nearLimitSlowdown)
+        public RateLimitGate(TimeProvider clock, TimeSpan nearLimitSpacing, TimeSpan nearLimitSlowdown, TimeSpan capSpacing = default)
         {
             _clock = clock;
             _spacing = nearLimitSpacing;
             _slowdown = nearLimitSlowdown;
+            _capSpacing = capSpacing;
+            _lastStart = DateTimeOffset.MinValue;
         }
 
         public DateTimeOffset Now => _clock.GetUtcNow();
@@ -49,6 +53,7 @@ namespace SpaceSync.Core.Http
                 var start = now + minimumWait;
                 if (_notBefore > start) start = _notBefore;
                 if (now < _slowUntil && _lastStart + _spacing > start) start = _lastStart + _spacing;
+                if (_capSpacing > TimeSpan.Zero && _lastStart != DateTimeOffset.MinValue && _lastStart + _capSpacing > start) start = _lastStart + _capSpacing;
                 _lastStart = start;
                 wait = start - now;
             }
@@ -67,6 +72,21 @@ namespace SpaceSync.Core.Http
             lock (_lock)
             {
                 if (until > _notBefore) _notBefore = until;
+            }
+        }
+
+        /// <summary>
+        /// An answer took the bucket's last token: no request goes before <paramref name="refill"/> has passed. True when
+        /// this started a hold (one log line per emptying, not per request held).
+        /// </summary>
+        public bool HoldAfterEmptyBucket(TimeSpan refill)
+        {
+            lock (_lock)
+            {
+                var until = _clock.GetUtcNow() + refill;
+                if (until <= _notBefore) return false;
+                _notBefore = until;
+                return true;
             }
         }
 

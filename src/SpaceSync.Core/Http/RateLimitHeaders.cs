@@ -19,6 +19,9 @@ namespace SpaceSync.Core.Http
         public const string BetaRetryAfter = "Beta-Retry-After";
         public const string Reset = "X-RateLimit-Reset";
         public const string NearLimit = "X-RateLimit-NearLimit";
+        public const string Remaining = "X-RateLimit-Remaining";
+        public const string IntervalSeconds = "X-RateLimit-Interval-Seconds";
+        public const string FillRate = "X-RateLimit-FillRate";
 
         /// <summary>The headers that ask for a wait in their own words, first come first served.</summary>
         private static readonly string[] AskingHeaders = { RetryAfter, BetaRetryAfter };
@@ -53,6 +56,20 @@ namespace SpaceSync.Core.Http
         /// <summary>X-RateLimit-NearLimit: true — under 20% of one of the site's budgets is left.</summary>
         public static bool IsNearLimit(HttpResponseMessage response) =>
             string.Equals(Value(response, NearLimit), "true", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Data Center's token bucket when the answer took its last token: X-RateLimit-Remaining 0 with a fill rate of at
+        /// least one request per X-RateLimit-Interval-Seconds; the interval is how long until requests are let through
+        /// again. Null when tokens remain or the headers are not the bucket's (Cloud's, none, unreadable).
+        /// </summary>
+        public static TimeSpan? BucketRefill(HttpResponseMessage response)
+        {
+            if (!long.TryParse(Value(response, Remaining), NumberStyles.None, CultureInfo.InvariantCulture, out var remaining) || remaining > 0) return null;
+            if (!double.TryParse(Value(response, FillRate), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var fill) || fill <= 0) return null;
+            if (!double.TryParse(Value(response, IntervalSeconds), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var interval) ||
+                interval <= 0 || interval > 3600) return null;
+            return TimeSpan.FromSeconds(interval);
+        }
 
         /// <summary>Seconds (a huge number is kept as the longest wait there is, not dropped) or an HTTP-date; never negative.</summary>
         internal static TimeSpan? ParseRetryAfter(string raw, DateTimeOffset now)

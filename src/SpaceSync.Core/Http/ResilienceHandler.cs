@@ -76,7 +76,7 @@ namespace SpaceSync.Core.Http
 
         /// <summary>The site's gate, for a client built from these options.</summary>
         internal static RateLimitGate GateFor(SiteClientOptions options) =>
-            new RateLimitGate(options.RetryDelayClock ?? TimeProvider.System, options.NearLimitSpacing, options.NearLimitSlowdown);
+            new RateLimitGate(options.RetryDelayClock ?? TimeProvider.System, options.NearLimitSpacing, options.NearLimitSlowdown, options.CapSpacing);
 
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(SiteClientOptions options)
         {
@@ -180,6 +180,7 @@ namespace SpaceSync.Core.Http
                 var next = NextWait(state, response);
                 if (next is null)
                 {
+                    PaceByBucket(request, response);
                     return response;
                 }
 
@@ -189,6 +190,24 @@ namespace SpaceSync.Core.Http
                 var rateLimited = (int)response.StatusCode == 429;
                 Report(state, response, null, rateLimited ? _options.MaxRateLimitAttempts : _options.MaxAttempts, next.Value);
                 response.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Data Center's token bucket says on every answer how many requests are left (X-RateLimit-Remaining) and how fast
+        /// they come back (X-RateLimit-FillRate per X-RateLimit-Interval-Seconds). When an admitted request took the last
+        /// token, the next one waits one interval instead of earning a 429 and its retry: the bucket has refilled by then.
+        /// Cloud's reset time is given only to the minute, too coarse to pace by; Cloud is paced by NearLimit and Retry-After.
+        /// </summary>
+        private void PaceByBucket(HttpRequestMessage request, HttpResponseMessage response)
+        {
+            if ((int)response.StatusCode == 429 || RateLimitHeaders.BucketRefill(response) is not TimeSpan refill) return;
+            if (_gate.HoldAfterEmptyBucket(refill))
+            {
+                Emit(new SiteEvent(SiteEventLevel.Information, _siteName,
+                    $"{_siteName} has no requests left in its rate limit (X-RateLimit-Remaining: 0): the next request waits " +
+                    $"{Seconds(refill, "0.###")} s (X-RateLimit-Interval-Seconds) for the bucket to refill rather than be refused.",
+                    request.Method.Method, PathOf(request), (int)response.StatusCode, refill));
             }
         }
 

@@ -32,6 +32,8 @@ namespace SpaceSync.Core.Scope
         public const string InvalidLabel = "ScopeInvalidLabel";
         public const string InvalidSearchLag = "ScopeInvalidSearchLag";
         public const string InvalidRequestTimeout = "ScopeInvalidRequestTimeout";
+        /// <summary>sites.*.maxRequestsPerSecond is not a whole number from 1 to 1000.</summary>
+        public const string InvalidRequestRate = "ScopeInvalidRequestRate";
         // Hostile or damaged files: refused before (or while) parsing, at the place of the first offence.
         public const string FileTooLarge = "ScopeFileTooLarge";
         public const string InvalidEncoding = "ScopeInvalidEncoding";

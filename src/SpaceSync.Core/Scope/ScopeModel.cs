@@ -60,6 +60,11 @@ namespace SpaceSync.Core.Scope
         /// set (<c>SiteClientOptions.DefaultOverallTimeout</c>, 100 s).
         /// </summary>
         public TimeSpan? RequestBudget { get; init; }
+        /// <summary>
+        /// Most requests per second SpaceSync starts to the site (`maxRequestsPerSecond`), retries included. Null = not set:
+        /// no cap of our own (requests to a site go one at a time, and the site's rate-limit answers pace them).
+        /// </summary>
+        public int? MaxRequestsPerSecond { get; init; }
         public SourceLocation? Location { get; init; }
     }
 

@@ -42,7 +42,7 @@ namespace SpaceSync.Core.Scope
 
         private static readonly string[] RootKeys = { "version", "sites", "defaults", "users", "spaces", "state", "logging" };
         private static readonly string[] SitesKeys = { "cloud", "datacenter" };
-        private static readonly string[] SiteKeys = { "url", "auth", "searchLagMinutes", "requestTimeoutSeconds", "requestBudgetSeconds" };
+        private static readonly string[] SiteKeys = { "url", "auth", "searchLagMinutes", "requestTimeoutSeconds", "requestBudgetSeconds", "maxRequestsPerSecond" };
 
         /// <summary>A day: a search that trails by more is broken, and a run would re-read a day of changes each time.</summary>
         public const int MaxSearchLagMinutes = 1440;
@@ -52,6 +52,7 @@ namespace SpaceSync.Core.Scope
 
         /// <summary>An hour for one request's attempts: beyond it a stuck site holds the whole run for hours.</summary>
         public const int MaxRequestBudgetSeconds = 3600;
+        public const int MaxRequestsPerSecondLimit = 1000;
         private static readonly string[] AuthKeys = { "type", "user", "token" };
         private static readonly string[] SyncKeys = { "direction", "conflicts", "maxDeletePercent", "content", "restrictedPages" };
         private static readonly string[] ContentKeys = { "labels", "attachments", "comments", "blogposts" };
@@ -245,6 +246,15 @@ namespace SpaceSync.Core.Scope
                 }
 
                 var (timeout, budget) = ReadTimeouts(site);
+                const string rateExpected = "a whole number of requests per second from 1 to 1000";
+                var rate = _r.ReadInteger(site, "maxRequestsPerSecond", required: false, rateExpected);
+                if (rate is int perSecond && (perSecond < 1 || perSecond > MaxRequestsPerSecondLimit))
+                {
+                    _r.Error(ScopeErrorCodes.InvalidRequestRate,
+                        $"'{site.PathOf("maxRequestsPerSecond")}' is {perSecond}: expected {rateExpected} (the most requests SpaceSync starts to the site each second).",
+                        site.Entry("maxRequestsPerSecond")!.Value.Position);
+                    rate = null;
+                }
 
                 return new SiteSettings
                 {
@@ -254,6 +264,7 @@ namespace SpaceSync.Core.Scope
                     SearchLag = lag is int m ? TimeSpan.FromMinutes(m) : (TimeSpan?)null,
                     RequestTimeout = timeout is int t ? TimeSpan.FromSeconds(t) : (TimeSpan?)null,
                     RequestBudget = budget is int b ? TimeSpan.FromSeconds(b) : (TimeSpan?)null,
+                    MaxRequestsPerSecond = rate,
                     Location = _r.Locate(site.Anchor),
                 };
             }

@@ -28,6 +28,7 @@ namespace SpaceSync.Core.Sites
             // The scope's per-site timeouts override the caller's (the clone is this site's own).
             if (settings.RequestTimeout is TimeSpan attemptTimeout) options.AttemptTimeout = attemptTimeout;
             if (settings.RequestBudget is TimeSpan budget) options.OverallTimeout = budget;
+            if (settings.MaxRequestsPerSecond is int perSecond) options.MaxRequestsPerSecond = perSecond;
             options = options.Validated();
             TransportSecurity.EnsureTls12();   // Windows PowerShell 5.1 only
 

@@ -75,6 +75,15 @@ namespace SpaceSync.Core.Sites
         /// <summary>How long the spacing lasts after the last answer that said NearLimit.</summary>
         public TimeSpan NearLimitSlowdown { get; set; } = TimeSpan.FromSeconds(30);
 
+        /// <summary>
+        /// Most requests this client starts per second (scope: <c>sites.*.maxRequestsPerSecond</c>): its requests start at
+        /// least 1/N s apart, retries included. Null = no cap of our own; the site's rate-limit answers still pace the client.
+        /// </summary>
+        public double? MaxRequestsPerSecond { get; set; }
+
+        /// <summary>The spacing <see cref="MaxRequestsPerSecond"/> asks for; zero without a cap.</summary>
+        internal TimeSpan CapSpacing => MaxRequestsPerSecond is double rate ? TimeSpan.FromTicks((long)Math.Ceiling(TimeSpan.TicksPerSecond / rate)) : TimeSpan.Zero;
+
         public string UserAgent { get; set; } = DefaultUserAgent;
 
         /// <summary>Receives retries and other notable events; null = nobody listens.</summary>
@@ -106,6 +115,8 @@ namespace SpaceSync.Core.Sites
             if (MaxRetryAfter > TimeSpan.FromDays(1) || MaxRateLimitWait > TimeSpan.FromDays(1) || MaxBackoffDelay > TimeSpan.FromDays(1) ||
                 NearLimitSpacing > TimeSpan.FromHours(1))
                 throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), "Waits are limited to a day (NearLimitSpacing to an hour).");
+            if (MaxRequestsPerSecond is double rate && (double.IsNaN(rate) || rate < 0.01 || rate > 10_000))
+                throw new ArgumentOutOfRangeException(nameof(MaxRequestsPerSecond), rate, "A request rate cap must be between 0.01 and 10000 per second.");
             if (string.IsNullOrWhiteSpace(UserAgent))
                 throw new ArgumentException("A user agent is required.", nameof(UserAgent));
             return (SiteClientOptions)MemberwiseClone();

@@ -68,7 +68,12 @@ namespace SpaceSync.Core.State
         /// <summary>The pair of the parent pages; null for a page at the space root.</summary>
         public long? ParentPairId { get; init; }
         public string Title { get; init; } = "";
-        public string BaseBody { get; init; } = "";
+        /// <summary>
+        /// The normalized body both sides agreed on. Null = not loaded: <see cref="StateStore.ListPairs"/> leaves the bodies
+        /// in the file (a quiet run needs none of them; <see cref="StateStore.GetBaseBody"/> reads one when a page changed),
+        /// and writing a pair whose base body is null keeps the stored one.
+        /// </summary>
+        public string? BaseBody { get; init; } = "";
         public string BaseHash { get; init; } = "";
         public PairStatus Status { get; init; } = PairStatus.Active;
         /// <summary>Set by the store on every write.</summary>

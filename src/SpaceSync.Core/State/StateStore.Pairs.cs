@@ -14,6 +14,10 @@ namespace SpaceSync.Core.State
         private const string PairColumns =
             "pair_id, space_key, dc_page_id, cloud_page_id, dc_version, cloud_version, parent_pair_id, title, base_body, base_hash, status, updated_at";
 
+        // The same columns in the same places, the base body left in the file.
+        private const string PairColumnsWithoutBody =
+            "pair_id, space_key, dc_page_id, cloud_page_id, dc_version, cloud_version, parent_pair_id, title, NULL, base_hash, status, updated_at";
+
         /// <summary>Inserts or replaces the space's row (every column as given).</summary>
         public void SaveSpace(SpaceRecord space)
         {
@@ -105,12 +109,22 @@ namespace SpaceSync.Core.State
                     : $"SELECT {PairColumns} FROM pairs WHERE space_key = $key AND dc_page_id = $page",
                 ReadPair, ("$key", spaceKey), ("$page", pageId));
 
-        /// <summary>Every pair of the space, in the order they were first stored (parents before children when saved so).</summary>
+        /// <summary>
+        /// Every pair of the space, in the order they were first stored (parents before children when saved so), without
+        /// their base bodies (<see cref="PairRecord.BaseBody"/> null): those are most of the file's bytes, and a run needs
+        /// only the changed pages' ones (<see cref="GetBaseBody"/>).
+        /// </summary>
         public IReadOnlyList<PairRecord> ListPairs(string spaceKey) =>
-            Query($"SELECT {PairColumns} FROM pairs WHERE space_key = $key ORDER BY pair_id", ReadPair, ("$key", spaceKey));
+            Query($"SELECT {PairColumnsWithoutBody} FROM pairs WHERE space_key = $key ORDER BY pair_id", ReadPair, ("$key", spaceKey));
+
+        /// <summary>The pair's stored base body; null when there is no such pair.</summary>
+        public string? GetBaseBody(long pairId) =>
+            QuerySingle("SELECT base_body FROM pairs WHERE pair_id = $id", r => r.GetString(0), ("$id", pairId));
 
         private PairRecord SavePairCore(PairRecord pair)
         {
+            if (pair.Id == 0 && pair.BaseBody is null)
+                throw new ArgumentException($"A new pair needs its base body ({pair}).", nameof(pair));
             Require(pair.SpaceKey, nameof(pair.SpaceKey));
             Require(pair.DataCenterPageId, nameof(pair.DataCenterPageId));
             Require(pair.CloudPageId, nameof(pair.CloudPageId));
@@ -144,7 +158,7 @@ namespace SpaceSync.Core.State
             {
                 var changed = Execute(
                     @"UPDATE pairs SET space_key = $key, dc_page_id = $dcPage, cloud_page_id = $cloudPage, dc_version = $dcVersion,
-                          cloud_version = $cloudVersion, parent_pair_id = $parent, title = $title, base_body = $body,
+                          cloud_version = $cloudVersion, parent_pair_id = $parent, title = $title, base_body = COALESCE($body, base_body),
                           base_hash = $hash, status = $status, updated_at = $updated
                       WHERE pair_id = $id", values);
                 if (changed == 0)
@@ -173,7 +187,7 @@ namespace SpaceSync.Core.State
             CloudVersion = r.GetInt32(5),
             ParentPairId = Long(r, 6),
             Title = r.GetString(7),
-            BaseBody = r.GetString(8),
+            BaseBody = r.IsDBNull(8) ? null : r.GetString(8),
             BaseHash = r.GetString(9),
             Status = StateText.Status.Parse(r.GetString(10)),
             UpdatedAt = StateText.ParseTime(r.GetString(11)),

@@ -99,9 +99,9 @@ namespace SpaceSync.Core.Sync
                 // a crossing spells it (a legacy mention, a Cloud-only macro's fallback) is not an edit.
                 var cloudInDc = await SnapshotReader.CanonicalBodyAsync(cloudBody, SyncSide.Cloud, Translator, ct).ConfigureAwait(false);
                 var dcCanonical = await SnapshotReader.CanonicalBodyAsync(dcBody, SyncSide.DataCenter, Translator, ct).ConfigureAwait(false);
-                var baseBody = progress.Pair.BaseBody;
+                var baseBody = progress.Pair.BaseBody ?? _state.GetBaseBody(progress.Pair.Id);
                 PairMerge merge;
-                if (string.IsNullOrEmpty(baseBody))
+                if (baseBody is null || baseBody.Length == 0)
                 {
                     // Pairs stored before bodies were kept have a hash only: without the base there is nothing to merge against.
                     merge = new PairMerge(null, "no base body is recorded for this page (it was last synced by an older version)", dcCanonical, cloudInDc);

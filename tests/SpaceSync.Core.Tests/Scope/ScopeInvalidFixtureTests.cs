@@ -89,6 +89,11 @@ public class ScopeInvalidFixtureTests
         { "request-budget-huge.yaml", ScopeErrorCodes.InvalidRequestTimeout, 11, 27, "'sites.datacenter.requestBudgetSeconds' is 86400" },
         { "request-budget-fraction.yaml", ScopeErrorCodes.InvalidType, 11, 27, "'sites.datacenter.requestBudgetSeconds' must be a whole number of seconds from 1 to 3600, found '1.5'" },
 
+        // A site's request rate cap.
+        { "request-rate-zero.yaml", ScopeErrorCodes.InvalidRequestRate, 5, 27, "'sites.cloud.maxRequestsPerSecond' is 0: expected a whole number of requests per second from 1 to 1000" },
+        { "request-rate-huge.yaml", ScopeErrorCodes.InvalidRequestRate, 5, 27, "'sites.cloud.maxRequestsPerSecond' is 5000" },
+        { "request-rate-fraction.yaml", ScopeErrorCodes.InvalidType, 5, 27, "'sites.cloud.maxRequestsPerSecond' must be a whole number of requests per second from 1 to 1000, found '2.5'" },
+
         // Version and required structure.
         { "version-2.yaml", ScopeErrorCodes.UnsupportedVersion, 1, 10, "version 2 is not supported; this SpaceSync reads version 1" },
         { "version-text.yaml", ScopeErrorCodes.InvalidType, 1, 10, "'version' must be the number 1, found 'one'" },

@@ -93,6 +93,19 @@ public class ScopeParserTests
     }
 
     [Fact]
+    public void A_site_s_request_rate_cap_is_read_and_absent_by_default()
+    {
+        var text = ScopeFixtures.Minimal().Replace("    url: https://acme.atlassian.net/wiki\n",
+            "    url: https://acme.atlassian.net/wiki\n    maxRequestsPerSecond: 5\n", StringComparison.Ordinal);
+
+        var doc = ScopeParser.Parse(text, "/scopes/team/spacesync.yaml");
+
+        Assert.Equal(5, doc.Cloud.MaxRequestsPerSecond);
+        Assert.Null(doc.DataCenter.MaxRequestsPerSecond);
+        Assert.Null(ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml").Cloud.MaxRequestsPerSecond);
+    }
+
+    [Fact]
     public void A_budget_below_the_default_timeout_is_refused_where_it_is_written()
     {
         var text = ScopeFixtures.Minimal().Replace("    url: https://acme.atlassian.net/wiki\n",

@@ -216,6 +216,76 @@ public sealed class RateLimitHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task A_request_rate_cap_starts_requests_at_least_one_over_the_rate_apart()
+    {
+        Server.On("GET", UserPath, Reply.Ok(Bodies.CloudUser));
+        using var site = _kit.Cloud(Options(o => o.MaxRequestsPerSecond = 4));
+
+        for (var i = 0; i < 3; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        Assert.Equal(new[] { 0.25, 0.25 }.Select(TimeSpan.FromSeconds), _clock.Delays);
+        Assert.Equal(3, site.Counters.RequestsSent);
+        Assert.Equal(TimeSpan.FromSeconds(0.5), site.Counters.RateLimitWait);
+    }
+
+    [Fact]
+    public async Task The_scope_s_maxRequestsPerSecond_caps_the_site_s_client()
+    {
+        Server.On("GET", UserPath, Reply.Ok(Bodies.CloudUser));
+        using var site = SiteClientFactory.Create(_kit.CloudSettings() with { MaxRequestsPerSecond = 2 },
+            SiteCredential.Basic(SiteTestKit.CloudEmail, SiteTestKit.CloudToken), Options());
+
+        for (var i = 0; i < 3; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        Assert.Equal(new[] { 0.5, 0.5 }.Select(TimeSpan.FromSeconds), _clock.Delays);
+    }
+
+    [Fact]
+    public async Task A_request_rate_cap_is_checked()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => _kit.Cloud(Options(o => o.MaxRequestsPerSecond = 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => _kit.Cloud(Options(o => o.MaxRequestsPerSecond = double.NaN)));
+        await Task.CompletedTask;
+    }
+
+    private static (string, string)[] Bucket(int remaining) =>
+        new[] { ("X-RateLimit-Limit", "5"), ("X-RateLimit-Remaining", remaining.ToString(CultureInfo.InvariantCulture)),
+                ("X-RateLimit-Interval-Seconds", "2"), ("X-RateLimit-FillRate", "5") };
+
+    [Fact]
+    public async Task An_answer_that_emptied_Data_Center_s_token_bucket_holds_the_next_request_one_interval_instead_of_earning_a_429()
+    {
+        const string dcUser = "/confluence/rest/api/user/current";
+        Server.On("GET", dcUser,
+            Reply.Ok(Bodies.DataCenterUser, Bucket(1)), Reply.Ok(Bodies.DataCenterUser, Bucket(0)), Reply.Ok(Bodies.DataCenterUser, Bucket(4)));
+        using var site = _kit.DataCenter(Options());
+
+        for (var i = 0; i < 3; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        Assert.Equal(new[] { TimeSpan.FromSeconds(2) }, _clock.Delays);   // after the second answer only
+        Assert.Equal(0, site.Counters.RateLimitedResponses);
+        Assert.Equal(TimeSpan.FromSeconds(2), site.Counters.RateLimitWait);
+        var pacing = Assert.Single(_kit.Events);
+        Assert.Equal(SiteEventLevel.Information, pacing.Level);
+        Assert.Contains("X-RateLimit-Remaining: 0", pacing.Message);
+    }
+
+    [Theory]
+    [InlineData("X-RateLimit-Reset", "2025-06-02T12:01Z")]    // Cloud: a reset to the minute is too coarse to pace by
+    [InlineData("X-RateLimit-FillRate", "0")]
+    [InlineData("X-RateLimit-Interval-Seconds", "soon")]
+    public async Task An_empty_budget_without_a_readable_refill_holds_nothing(string header, string value)
+    {
+        Server.On("GET", UserPath, Reply.Ok(Bodies.CloudUser, ("X-RateLimit-Remaining", "0"), (header, value)));
+        using var site = _kit.Cloud(Options());
+
+        for (var i = 0; i < 3; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        Assert.Empty(_clock.Delays);
+        Assert.Empty(_kit.Events);
+    }
+
+    [Fact]
     public async Task NearLimit_is_ignored_when_spacing_is_switched_off()
     {
         Server.On("GET", UserPath, Reply.Ok(Bodies.CloudUser, ("X-RateLimit-NearLimit", "true")));

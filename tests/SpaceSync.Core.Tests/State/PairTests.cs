@@ -55,6 +55,28 @@ public sealed class PairTests : IDisposable
     }
 
     [Fact]
+    public void Listing_pairs_leaves_their_base_bodies_in_the_file_and_saving_a_listed_pair_keeps_its_body()
+    {
+        var saved = _store.SavePair(Pair("100", "9100") with { BaseBody = "<p>the agreed text</p>" });
+
+        var listed = Assert.Single(_store.ListPairs("ENG"));
+        Assert.Null(listed.BaseBody);
+        Assert.Equal("<p>the agreed text</p>", _store.GetBaseBody(listed.Id));
+        Assert.Equal("<p>the agreed text</p>", _store.GetPair(saved.Id)!.BaseBody);
+
+        // A listed pair written back (new versions, no new body) keeps the stored body; a new body replaces it.
+        _store.SavePair(listed with { DataCenterVersion = 2 });
+        Assert.Equal("<p>the agreed text</p>", _store.GetBaseBody(saved.Id));
+        Assert.Equal(2, _store.GetPair(saved.Id)!.DataCenterVersion);
+        _store.SavePair(listed with { BaseBody = "<p>next</p>" });
+        Assert.Equal("<p>next</p>", _store.GetBaseBody(saved.Id));
+        Assert.Null(_store.GetBaseBody(saved.Id + 1000));
+
+        // A new pair must bring its body: there is nothing stored to keep.
+        Assert.Throws<ArgumentException>(() => _store.SavePair(Pair("200", "9200") with { BaseBody = null }));
+    }
+
+    [Fact]
     public void A_Cloud_page_cannot_be_paired_twice_in_a_space()
     {
         _store.SavePair(Pair("100", "9100"));

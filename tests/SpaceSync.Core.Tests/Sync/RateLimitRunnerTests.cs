@@ -47,6 +47,37 @@ public sealed class RateLimitRunnerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_sync_paces_itself_by_Data_Center_s_token_bucket_and_earns_no_429()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 20);
+        await world.BaselineAsync();
+        var clock = new RecordingDelayClock(DateTimeOffset.UtcNow);
+        world.DcEmulator.Faults.Clock = clock;
+        using var dc = EmulatedPair.DataCenterClient(world.DcEmulator.BaseUrl, new SiteClientOptions
+        {
+            MaxAttempts = 2,
+            RetryDelayClock = clock,
+            JitterSource = () => 0.5,
+        });
+        var taken = new List<long>();
+        var edited = Enumerable.Range(0, 4).Select(_ => RunnerWorld.Leaf(world.Dc, taken)).ToList();
+        foreach (var page in edited) RunnerWorld.Edit(world.Cloud, world.CloudTwin(page), body: $"<p>Edited the twin of {page.Id} on Cloud.</p>");
+        world.DcEmulator.Faults.Apply(new FaultSettings { RateLimit = new RateLimitSettings { Limit = 3, WindowSeconds = 10 } });
+
+        var result = await SyncRunner.RunAsync(dc, world.CloudSite, world.State, world.Space, new SyncRunOptions(), EngineLog.None, CancellationToken.None);
+
+        output.WriteLine($"{result.Requests} requests, {dc.Counters.RateLimitedResponses} answered 429, waited {result.RateLimitWait}");
+        Assert.Empty(result.Errors);
+        Assert.Equal(4, result.Count("Update"));
+        foreach (var page in edited) Assert.Contains($"Edited the twin of {page.Id} on Cloud.", world.Dc.FindPage(page.Id)!.Current.Body);
+        // Every third answer empties the bucket; the next request waits out the interval rather than being refused.
+        Assert.Equal(0, dc.Counters.RateLimitedResponses);
+        Assert.All(clock.Delays, d => Assert.Equal(TimeSpan.FromSeconds(10), d));
+        Assert.Equal((dc.Counters.RequestsSent - 1) / 3, clock.Delays.Count);
+        Assert.Equal(TimeSpan.FromTicks(clock.Delays.Sum(d => d.Ticks)), result.RateLimitWait.DataCenter);
+    }
+
+    [Fact]
     public async Task A_quiet_run_waits_for_nothing_and_logs_nothing_about_it()
     {
         await using var world = await RunnerWorld.StartAsync(pageCount: 10);
