@@ -25,12 +25,14 @@ public sealed record PhaseFigures
     public long AllocatedBytes { get; init; }
     /// <summary>Peak resident set of the client's process during the phase (or since start where the OS cannot reset the peak).</summary>
     public long PeakWorkingSetBytes { get; init; }
+    /// <summary>Resident set of the client's process when the phase began, after the previous phase's garbage was collected.</summary>
+    public long StartWorkingSetBytes { get; init; }
     public string Detail { get; init; } = "";
     /// <summary>The emulators' requests per "SIDE METHOD route".</summary>
     public IReadOnlyDictionary<string, long> ByRoute { get; init; } = new Dictionary<string, long>();
 }
 
-public sealed record PhaseMeasure<T>(T Result, double Milliseconds, double CpuMilliseconds, long Allocated, long PeakWorkingSet);
+public sealed record PhaseMeasure<T>(T Result, double Milliseconds, double CpuMilliseconds, long Allocated, long PeakWorkingSet, long StartWorkingSet);
 
 /// <summary>Wall time, CPU time, allocations and peak memory of this process around one phase.</summary>
 public static class PhaseMeter
@@ -40,12 +42,14 @@ public static class PhaseMeter
 
     public static async Task<PhaseMeasure<T>> MeasureAsync<T>(Func<Task<T>> phase)
     {
-        // Settle the previous phase's garbage so it is not charged to this one.
+        // Settle the previous phase's garbage so it is not charged to this one, and hand its memory back to the OS
+        // (an aggressive collection decommits), so a phase's peak resident set is not the previous phase's leftover heap.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        GC.Collect();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         PeakIsPerPhase = TryResetPeak();
         using var process = Process.GetCurrentProcess();
+        var startWorkingSet = process.WorkingSet64;
         var cpuBefore = process.TotalProcessorTime;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
@@ -54,7 +58,7 @@ public static class PhaseMeter
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         process.Refresh();
         var cpu = process.TotalProcessorTime - cpuBefore;
-        return new PhaseMeasure<T>(result, clock.Elapsed.TotalMilliseconds, cpu.TotalMilliseconds, allocated, process.PeakWorkingSet64);
+        return new PhaseMeasure<T>(result, clock.Elapsed.TotalMilliseconds, cpu.TotalMilliseconds, allocated, process.PeakWorkingSet64, startWorkingSet);
     }
 
     // Linux keeps the peak resident set (VmHWM) until "5" is written to clear_refs; elsewhere the peak is the process's.

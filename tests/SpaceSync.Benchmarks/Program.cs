@@ -60,6 +60,7 @@ async Task<T> Phase<T>(string name, Func<Task<T>> run, Func<T, long> clientReque
         EmulatorCpuMilliseconds = emulatorCpu.TotalMilliseconds,
         AllocatedBytes = m.Allocated,
         PeakWorkingSetBytes = m.PeakWorkingSet,
+        StartWorkingSetBytes = m.StartWorkingSet,
         Detail = detail(m.Result),
         ByRoute = byRoute,
     };
@@ -151,14 +152,14 @@ else Console.WriteLine("(100-change run skipped: it needs --pages 500 or more)")
 
 static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 var peakLabel = PhaseMeter.PeakIsPerPhase ? "peak RSS MB" : "peak RSS MB*";
-Print(new[] { "phase", "requests", "DC+Cloud", "sent", "change q.", "wall s", "client CPU s", "emulator CPU s", "allocated MB", peakLabel, "result" },
+Print(new[] { "phase", "requests", "DC+Cloud", "sent", "change q.", "wall s", "client CPU s", "emulator CPU s", "allocated MB", "start RSS MB", peakLabel, "result" },
     phases.Select(p => new[]
     {
         p.Phase, p.ClientRequests.ToString(CultureInfo.InvariantCulture), $"{p.DataCenterRequests}+{p.CloudRequests}",
         p.ObservedRequests.ToString(CultureInfo.InvariantCulture), p.ChangeQueryRequests.ToString(CultureInfo.InvariantCulture),
         F(p.WallMilliseconds / 1000, "F2"), F(p.ClientCpuMilliseconds / 1000, "F2"), F(p.EmulatorCpuMilliseconds / 1000, "F2"),
-        F(p.AllocatedBytes / Mb, "F1"), F(p.PeakWorkingSetBytes / Mb, "F1"), p.Detail,
-    }), leftColumns: new[] { 0, 10 });
+        F(p.AllocatedBytes / Mb, "F1"), F(p.StartWorkingSetBytes / Mb, "F1"), F(p.PeakWorkingSetBytes / Mb, "F1"), p.Detail,
+    }), leftColumns: new[] { 0, 11 });
 Print(new[] { "phase", "figure", "measured", "goal", "status", "note" },
     goals.Select(g => new[] { g.Phase, g.Figure, F(g.Measured, g.Measured % 1 == 0 ? "F0" : "F2"), g.Text, g.Met ? "met" : "NOT MET", g.Note }),
     leftColumns: new[] { 0, 1, 3, 4, 5 });
@@ -167,7 +168,7 @@ Console.WriteLine("requests: counted by the SpaceSync clients; the emulators' ow
 Console.WriteLine("change q.: requests of change queries (CQL lastmodified, Cloud v2 sort=-modified-date), pages of them included.");
 Console.WriteLine("client CPU, allocated, peak RSS: this process only (the emulators run in their own process, whose CPU is shown apart).");
 Console.WriteLine(PhaseMeter.PeakIsPerPhase
-    ? "peak RSS: the client's peak resident set during the phase."
+    ? "start RSS: the client's resident set when the phase began (garbage collected); peak RSS: its peak during the phase."
     : "* peak RSS: the process's peak resident set so far (this OS cannot reset it between phases).");
 Console.WriteLine($".NET {Environment.Version}, {RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores, " +
                   $"{(Debugger.IsAttached ? "debugger attached, " : "")}state file journal {world.State.JournalMode}");
