@@ -119,6 +119,9 @@ public sealed class BenchmarkWorld : IAsyncDisposable
     /// <summary>Edits on <paramref name="count"/> distinct unrestricted leaf pages, half on Data Center and half on Cloud.</summary>
     public Task EditPagesAsync(int count) => CommandAsync("edit " + count);
 
+    /// <summary>One leaf page edited on both sides, which the manual conflict policy leaves open.</summary>
+    public Task MakeConflictAsync() => CommandAsync("conflict");
+
     /// <summary>The emulators' own request counters (Data Center, Cloud), read from their control endpoints.</summary>
     public async Task<(long Dc, long Cloud, IReadOnlyDictionary<string, long> ByRoute)> EmulatorRequestsAsync()
     {

@@ -12,7 +12,8 @@ namespace SpaceSync.Benchmarks;
 /// measuring process holds only the SpaceSync client (its memory, CPU time and allocations are the client's alone).
 /// Talks to its parent by lines: it prints <c>READY dcUrl cloudUrl</c>, then answers each command on stdin with
 /// <c>OK</c> or <c>ERR message</c>: <c>edit K</c> (K edits on distinct unrestricted leaves, half on each side),
-/// <c>index</c> (the search indexes catch up, as by a scheduled run's time), <c>quit</c>.
+/// <c>conflict</c> (one leaf edited on both sides), <c>index</c> (the search indexes catch up, as by a scheduled run's
+/// time), <c>quit</c>.
 /// Request counters are read over HTTP from each emulator's own /__emulator/stats.
 /// </summary>
 public static class EmulatorServer
@@ -67,6 +68,10 @@ public static class EmulatorServer
                         editor.Edit(count);
                         Console.Out.WriteLine("OK");
                         break;
+                    case "conflict":
+                        editor.EditBothSides();
+                        Console.Out.WriteLine("OK");
+                        break;
                     default:
                         Console.Out.WriteLine("ERR unknown command '" + line + "'");
                         break;
@@ -112,6 +117,16 @@ public static class EmulatorServer
                     : throw new InvalidOperationException($"Data Center page {leaves[i].Id} was not copied to Cloud.");
                 Append(cloud, cloud.FindPage(cloudId)!, $"<p>Cloud change {_round}.{i}.</p>");
             }
+        }
+
+        /// <summary>One leaf edited on both sides: under the manual policy the next run leaves it an open conflict.</summary>
+        public void EditBothSides()
+        {
+            _round++;
+            var leaf = Leaves().FirstOrDefault() ?? throw new InvalidOperationException("no unedited unrestricted leaf is left.");
+            _taken.Add(leaf.Id);
+            Append(dc, leaf, $"<p>Data Center side of conflict {_round}.</p>");
+            Append(cloud, cloud.FindPage(long.Parse(pairs[leaf.Id.ToString()]))!, $"<p>Cloud side of conflict {_round}.</p>");
         }
 
         private IEnumerable<Page> Leaves()

@@ -150,6 +150,16 @@ await ChangeRun(10);
 if (options.Pages >= 500) await ChangeRun(100);
 else Console.WriteLine("(100-change run skipped: it needs --pages 500 or more)");
 
+// An open manual conflict: the runs after it must not cost more than a quiet space's (labels and restrictions of the
+// conflict page folded into one query per side per 200 pages, issue 14).
+await world.MakeConflictAsync();
+var conflictRun = await SyncPhase("sync leaving 1 conflict open");
+if (conflictRun.Conflicts.Count != 1 || conflictRun.Errors.Count > 0 || conflictRun.Plan.Actions.Any(a => a.WritesSite))
+    problems.Add($"sync leaving 1 conflict open: expected one open conflict and no write; got {conflictRun.Conflicts.Count} conflicts, {phases[^1].Detail}, {conflictRun.Errors.Count} errors.");
+var withConflict = await SyncPhase("no-change with 1 open conflict");
+ExpectNoWrite(withConflict, ListingMode.Changes);
+goals.Add(new Goal(phases[^1].Phase, "requests", phases[^1].ClientRequests, 8, "≤ 8"));
+
 static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 var peakLabel = PhaseMeter.PeakIsPerPhase ? "peak RSS MB" : "peak RSS MB*";
 Print(new[] { "phase", "requests", "DC+Cloud", "sent", "change q.", "wall s", "client CPU s", "emulator CPU s", "allocated MB", "start RSS MB", peakLabel, "result" },
