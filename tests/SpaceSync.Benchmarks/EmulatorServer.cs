@@ -123,18 +123,20 @@ public static class EmulatorServer
         public void EditBothSides()
         {
             _round++;
-            var leaf = Leaves().FirstOrDefault() ?? throw new InvalidOperationException("no unedited unrestricted leaf is left.");
+            // An edited leaf was synced, so both sides are equal again: it serves when a small space has no other left.
+            var leaf = Leaves().FirstOrDefault() ?? Leaves(includeEdited: true).FirstOrDefault()
+                ?? throw new InvalidOperationException("the space has no unrestricted leaf.");
             _taken.Add(leaf.Id);
             Append(dc, leaf, $"<p>Data Center side of conflict {_round}.</p>");
             Append(cloud, cloud.FindPage(long.Parse(pairs[leaf.Id.ToString()]))!, $"<p>Cloud side of conflict {_round}.</p>");
         }
 
-        private IEnumerable<Page> Leaves()
+        private IEnumerable<Page> Leaves(bool includeEdited = false)
         {
             var current = dc.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
             var parents = current.Where(p => p.ParentId != null).Select(p => p.ParentId!.Value).ToHashSet();
             // Not a restricted page (nor below a view-restricted one): restrictedPages: skip leaves those alone.
-            return current.Where(p => p.ParentId != null && !_taken.Contains(p.Id) && !parents.Contains(p.Id) && !Restricted(p));
+            return current.Where(p => p.ParentId != null && (includeEdited || !_taken.Contains(p.Id)) && !parents.Contains(p.Id) && !Restricted(p));
         }
 
         private bool Restricted(Page page)
