@@ -1,32 +1,35 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
-using SpaceSync.Emulator;
-using SpaceSync.Emulator.Seeding;
-using SpaceSync.Emulator.Store;
 using SpaceSync.Tests.Shared;
 
 namespace SpaceSync.Benchmarks;
 
 /// <summary>
-/// A Data Center emulator seeded with N pages, a Cloud emulator holding the copy CCMA would leave (same titles, tree
-/// and bodies, new ids), SpaceSync clients for both over loopback HTTP, and a state file in a temporary folder.
+/// The measuring side: SpaceSync clients for both emulators over loopback HTTP and a state file in a temporary folder.
+/// The emulators, the seeded Data Center space and its CCMA-like copy on Cloud live in a child process
+/// (<see cref="EmulatorServer"/>), so this process's memory, CPU time and allocations are the client's.
 /// </summary>
 public sealed class BenchmarkWorld : IAsyncDisposable
 {
-    public const string Key = "ENG";
+    public const string Key = EmulatorServer.Key;
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly string _folder;
+    private readonly Process _server;
+    private readonly HttpClient _control = new() { Timeout = TimeSpan.FromMinutes(5) };
 
-    private BenchmarkWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcSite, IConfluenceSite cloudSite, string folder)
+    private BenchmarkWorld(Process server, Uri dcUrl, Uri cloudUrl, string folder)
     {
-        DcEmulator = dc;
-        CloudEmulator = cloud;
-        DcSite = dcSite;
-        CloudSite = cloudSite;
+        _server = server;
+        DcUrl = dcUrl;
+        CloudUrl = cloudUrl;
+        DcSite = EmulatedPair.DataCenterClient(dcUrl, new SiteClientOptions());
+        CloudSite = EmulatedPair.CloudClient(cloudUrl, new SiteClientOptions());
         _folder = folder;
         State = StateStore.Open(Path.Combine(folder, "spacesync.db"));
         Space = new ResolvedSpace
@@ -41,134 +44,126 @@ public sealed class BenchmarkWorld : IAsyncDisposable
         };
     }
 
-    public RunningEmulator DcEmulator { get; }
-    public RunningEmulator CloudEmulator { get; }
-    public EmulatorState Dc => DcEmulator.State;
-    public EmulatorState Cloud => CloudEmulator.State;
+    public Uri DcUrl { get; }
+    public Uri CloudUrl { get; }
     public IConfluenceSite DcSite { get; }
     public IConfluenceSite CloudSite { get; }
     public StateStore State { get; }
     public ResolvedSpace Space { get; }
-    public string StatePath => State.Path;
 
-    public static async Task<BenchmarkWorld> StartAsync(int pageCount)
+    /// <summary>CPU time the emulators' process has used so far.</summary>
+    public TimeSpan ServerCpu
     {
-        var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
-        var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
-        Seeder.Seed(dc.State, Key, pageCount, seed: 1);
-        var dcSite = EmulatedPair.DataCenterClient(dc.BaseUrl, new SiteClientOptions());
-        var cloudSite = EmulatedPair.CloudClient(cloud.BaseUrl, new SiteClientOptions());
+        get
+        {
+            _server.Refresh();
+            return _server.TotalProcessorTime;
+        }
+    }
+
+    /// <summary>Starts the emulators' process (this program with <see cref="EmulatorServer.Mode"/>) and waits until it has seeded and copied.</summary>
+    public static async Task<BenchmarkWorld> StartAsync(BenchmarkOptions options)
+    {
+        var start = new ProcessStartInfo
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        // Under `dotnet SpaceSync.Benchmarks.dll` (dotnet run) the host is dotnet; an apphost starts itself.
+        var self = Environment.ProcessPath ?? "dotnet";
+        start.FileName = self;
+        if (Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+            start.ArgumentList.Add(typeof(BenchmarkWorld).Assembly.Location);
+        foreach (var arg in options.ServerArguments()) start.ArgumentList.Add(arg);
+        var server = Process.Start(start) ?? throw new InvalidOperationException("Could not start the emulators' process.");
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-benchmark-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(folder);
-        var world = new BenchmarkWorld(dc, cloud, dcSite, cloudSite, folder);
         try
         {
-            await world.MigrateLikeCcmaAsync();
+            var ready = await server.StandardOutput.ReadLineAsync()
+                ?? throw new InvalidOperationException($"The emulators' process ended before it was ready (exit code {(server.WaitForExit(5000) ? server.ExitCode : -1)}).");
+            var words = ready.Split(' ');
+            if (words.Length != 3 || words[0] != "READY") throw new InvalidOperationException("The emulators' process said: " + ready);
+            Directory.CreateDirectory(folder);
+            return new BenchmarkWorld(server, new Uri(words[1]), new Uri(words[2]), folder);
         }
         catch
         {
-            await world.DisposeAsync();
+            if (!server.HasExited) server.Kill();
+            server.Dispose();
             throw;
         }
-        return world;
     }
 
-    /// <summary>
-    /// Copies the Data Center space to Cloud through the Cloud API, parents first, as CCMA would leave it: the space
-    /// (its home page made by the site, then given the Data Center home page's content), then every current page.
-    /// </summary>
-    private async Task MigrateLikeCcmaAsync()
+    private async Task CommandAsync(string command)
     {
-        // The migration happened days before SpaceSync starts: pages copied a minute ago would all fall inside the
-        // change queries' overlap window and make the first incremental runs read them again.
-        var clock = Cloud.Clock;
-        Cloud.Clock = new ShiftedClock(TimeSpan.FromDays(-3));
-        try
-        {
-            await CopyLikeCcmaAsync();
-        }
-        finally
-        {
-            Cloud.Clock = clock;
-        }
+        await _server.StandardInput.WriteLineAsync(command);
+        await _server.StandardInput.FlushAsync();
+        var answer = await _server.StandardOutput.ReadLineAsync();
+        if (answer != "OK") throw new InvalidOperationException($"The emulators' process answered '{command}' with: {answer ?? "(it ended)"}");
     }
-
-    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
-    }
-
-    private Task CopyLikeCcmaAsync() => EmulatedPair.CopyLikeCcmaAsync(Dc, Cloud, DcSite, CloudSite, Key);
 
     public Task<BaselineResult> BaselineAsync() =>
         BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority: null, force: false, whatIf: false, EngineLog.None, None);
 
-    public Task<SyncRunResult> SyncAsync() => SyncAsync(fullListing: false);
-
     /// <summary>
-    /// A sync run; <paramref name="fullListing"/> is Invoke-SpaceSync -Full (every page listed, not only what changed). It
-    /// stands for a scheduled run, which finds the edits made before it in the sites' search indexes (no index lag left).
+    /// Before a sync run: the sites' search indexes catch up with the edits made before it, as by a scheduled run's
+    /// time (no index lag left). Not part of what a phase measures.
     /// </summary>
-    public Task<SyncRunResult> SyncAsync(bool fullListing)
-    {
-        Dc.IndexEverythingQueued();
-        Cloud.IndexEverythingQueued();
-        return SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions { FullListing = fullListing }, EngineLog.None, None);
-    }
+    public Task CatchUpIndexesAsync() => CommandAsync("index");
 
-    /// <summary>Five edits on Data Center and five on Cloud, each on a different leaf page.</summary>
-    public void EditTenPages()
+    /// <summary>A sync run; <paramref name="fullListing"/> is Invoke-SpaceSync -Full (every page listed, not only what changed).</summary>
+    public Task<SyncRunResult> SyncAsync(bool fullListing = false) =>
+        SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions { FullListing = fullListing }, EngineLog.None, None);
+
+    /// <summary>Edits on <paramref name="count"/> distinct unrestricted leaf pages, half on Data Center and half on Cloud.</summary>
+    public Task EditPagesAsync(int count) => CommandAsync("edit " + count);
+
+    /// <summary>One leaf page edited on both sides, which the manual conflict policy leaves open.</summary>
+    public Task MakeConflictAsync() => CommandAsync("conflict");
+
+    /// <summary>The emulators' own request counters (Data Center, Cloud), read from their control endpoints.</summary>
+    public async Task<(long Dc, long Cloud, IReadOnlyDictionary<string, long> ByRoute)> EmulatorRequestsAsync()
     {
-        var taken = new HashSet<long>();
-        for (var i = 0; i < 5; i++)
+        var byRoute = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        async Task<long> Read(Uri site, string side)
         {
-            var page = Leaf(Dc, taken);
-            Edit(Dc, page, $"<p>Data Center change {i}.</p>");
+            using var doc = JsonDocument.Parse(await _control.GetStringAsync(Control(site, "stats")));
+            foreach (var route in doc.RootElement.GetProperty("byRoute").EnumerateObject())
+                byRoute[side + " " + route.Name] = route.Value.GetInt64();
+            return doc.RootElement.GetProperty("total").GetInt64();
         }
-        for (var i = 0; i < 5; i++)
-        {
-            var dcPage = Leaf(Dc, taken);
-            var pair = State.FindPair(Key, SiteKind.DataCenter, dcPage.Id.ToString())
-                ?? throw new InvalidOperationException($"Data Center page {dcPage.Id} has no pair after the baseline.");
-            var cloudPage = Cloud.FindPage(long.Parse(pair.CloudPageId))!;
-            Edit(Cloud, cloudPage, $"<p>Cloud change {i}.</p>");
-        }
+        var dc = await Read(DcUrl, "DC");
+        var cloud = await Read(CloudUrl, "Cloud");
+        return (dc, cloud, byRoute);
     }
 
-    private static Page Leaf(EmulatorState state, ISet<long> taken)
+    public async Task ResetEmulatorCountersAsync()
     {
-        var current = state.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
-        var parents = current.Where(p => p.ParentId != null).Select(p => p.ParentId!.Value).ToHashSet();
-        // Not a restricted page (nor below a view-restricted one): restrictedPages: skip leaves those alone.
-        var leaf = current.First(p => p.ParentId != null && !taken.Contains(p.Id) && !parents.Contains(p.Id) && !Restricted(state, p));
-        taken.Add(leaf.Id);
-        return leaf;
+        foreach (var site in new[] { DcUrl, CloudUrl })
+            (await _control.PostAsync(Control(site, "stats/reset"), null)).EnsureSuccessStatusCode();
     }
 
-    private static bool Restricted(EmulatorState state, Page page)
-    {
-        if (page.Restrictions.Count > 0) return true;
-        for (var up = page.ParentId is long id ? state.FindPage(id) : null; up != null; up = up.ParentId is long next ? state.FindPage(next) : null)
-            if (up.Restrictions.ContainsKey("read")) return true;
-        return false;
-    }
-
-    private static void Edit(EmulatorState state, Page page, string body) =>
-        state.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, body));
-
-    public void ResetEmulatorCounters()
-    {
-        Dc.Stats.Reset();
-        Cloud.Stats.Reset();
-    }
+    // The control surface sits at the server's root, beside any context path.
+    private static Uri Control(Uri site, string path) => new(site.GetLeftPart(UriPartial.Authority) + "/__emulator/" + path);
 
     public async ValueTask DisposeAsync()
     {
         State.Dispose();
         DcSite.Dispose();
         CloudSite.Dispose();
-        await DcEmulator.DisposeAsync();
-        await CloudEmulator.DisposeAsync();
+        _control.Dispose();
+        try
+        {
+            await _server.StandardInput.WriteLineAsync("quit");
+            await _server.StandardInput.FlushAsync();
+            if (!_server.WaitForExit(30_000)) _server.Kill();
+        }
+        catch (IOException)
+        {
+            // Already gone.
+        }
+        _server.Dispose();
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); }
         catch (IOException) { /* a leftover temp folder does not spoil the figures */ }

@@ -33,6 +33,9 @@ public sealed class EmulatorOptions
     /// </summary>
     public bool SeedFolders { get; set; } = true;
 
+    /// <summary>Size of seeded page bodies: small (default) or real (median ~12 KB, tail to 300 KB). Flag --seed-bodies.</summary>
+    public Seeding.SeedBodies SeedBodies { get; set; } = Seeding.SeedBodies.Small;
+
     /// <summary>Drives seeded content and fault randomness, so runs reproduce.</summary>
     public int Seed { get; set; } = 1;
 
@@ -177,6 +180,15 @@ public sealed class EmulatorOptions
                 case "--seed":
                     options.Seed = Int(flag, Value(), int.MinValue, int.MaxValue);
                     break;
+                case "--seed-bodies":
+                    var size = Value();
+                    options.SeedBodies = size.ToLowerInvariant() switch
+                    {
+                        "small" => Seeding.SeedBodies.Small,
+                        "real" => Seeding.SeedBodies.Real,
+                        _ => throw new ArgumentException($"--seed-bodies must be 'small' or 'real', not '{size}'."),
+                    };
+                    break;
                 case "--seed-no-folders":
                     options.SeedFolders = false;
                     break;
@@ -274,7 +286,7 @@ public sealed class EmulatorOptions
                         throw new ArgumentException("--admin-token must be at least 8 characters without spaces.");
                     break;
                 default:
-                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-no-folders, --index-lag-seconds, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments, --echo-authorization, --admin-token.");
+                    throw new ArgumentException($"Unknown flag '{flag}'. Known: --flavor, --urls, --context-path, --seed-space, --seed-pages, --seed, --seed-bodies, --seed-no-folders, --index-lag-seconds, --latency-ms, --rate-limit, --rate-limit-signal, --rate-limit-retry-after, --near-limit-percent, --fail-percent, --fail-retry-after, --drop-percent, --drop-after-percent, --max-attachment-bytes, --cloud-download-servlet, --media-token-seconds, --body-rewrite, --refuse-constructs, --admin-time-zone, --server-time-zone, --not-space-admin, --no-seed-inline-comments, --echo-authorization, --admin-token.");
             }
         }
         if (!flavorGiven)

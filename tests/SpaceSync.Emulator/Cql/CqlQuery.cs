@@ -109,6 +109,21 @@ internal sealed record NotNode(CqlNode Inner) : CqlNode
 
 internal sealed record ClauseNode(string Field, string Operator, IReadOnlyList<string> Values) : CqlNode
 {
+    // Parsed once per query, not once per piece of content tested: `id in (200 ids)` over a large space would otherwise
+    // parse 200 numbers for every page it looks at.
+    private long[]? _numbers;
+    private HashSet<long>? _numberSet;
+    private DateTime[]? _dates;
+    private HashSet<string>? _lowered;
+
+    private long[] Numbers => _numbers ??= Values.Select(v => CqlQuery.ParseLong(Field, v)).ToArray();
+    private HashSet<long> NumberSet => _numberSet ??= Numbers.ToHashSet();
+    private DateTime[] Dates => _dates ??= Values.Select(v => CqlQuery.ParseDate(v)).ToArray();
+    private HashSet<string> Lowered => _lowered ??= Values.Select(v => v.ToLowerInvariant()).ToHashSet();
+
+    /// <summary>The ids this clause confines a match to (<c>id/content = x</c> or <c>in (...)</c>), else null.</summary>
+    internal IReadOnlySet<long>? ConfinedIds => Field is "id" or "content" && Operator is "=" or "in" ? NumberSet : null;
+
     public override bool Matches(ICqlSubject s, TimeZoneInfo zone)
     {
         switch (Field)
@@ -119,19 +134,17 @@ internal sealed record ClauseNode(string Field, string Operator, IReadOnlyList<s
                 // Confluence indexes these at minute resolution in the caller's zone.
                 var local = TimeZoneInfo.ConvertTime(time, zone);
                 var minute = new DateTime(local.Year, local.Month, local.Day, local.Hour, local.Minute, 0);
-                return Compare(Values.Select(v => CqlQuery.ParseDate(v)), minute);
+                return Compare(Dates, minute);
             case "id":
             case "content":
-                return Compare(Values.Select(v => CqlQuery.ParseLong(Field, v)), s.Id);
+                return Operator is "in" or "not in" ? NumberSet.Contains(s.Id) == (Operator == "in") : Compare(Numbers, s.Id);
             case "parent":
-                return s.ParentId is long p && Compare(Values.Select(v => CqlQuery.ParseLong(Field, v)), p);
+                return s.ParentId is long p && (Operator is "in" or "not in" ? NumberSet.Contains(p) == (Operator == "in") : Compare(Numbers, p));
             case "ancestor":
-                var wanted = Values.Select(v => CqlQuery.ParseLong(Field, v)).ToHashSet();
-                var any = s.AncestorIds.Any(wanted.Contains);
+                var any = s.AncestorIds.Any(NumberSet.Contains);
                 return Operator is "!=" or "not in" ? !any : any;
             case "label":
-                var labels = Values.Select(v => v.ToLowerInvariant()).ToHashSet();
-                var has = s.Labels.Any(labels.Contains);
+                var has = s.Labels.Any(Lowered.Contains);
                 return Operator is "!=" or "not in" ? !has : has;
             case "space":
             case "space.key":
@@ -172,9 +185,8 @@ internal sealed record ClauseNode(string Field, string Operator, IReadOnlyList<s
         };
     }
 
-    private bool Compare<T>(IEnumerable<T> values, T actual) where T : IComparable<T>
+    private bool Compare<T>(IReadOnlyList<T> list, T actual) where T : IComparable<T>
     {
-        var list = values.ToList();
         return Operator switch
         {
             "=" => actual.CompareTo(list[0]) == 0,
@@ -228,6 +240,26 @@ internal sealed class CqlQuery
     }
 
     public bool Matches(ICqlSubject subject, TimeZoneInfo zone) => Filter is null || Filter.Matches(subject, zone);
+
+    /// <summary>
+    /// The only ids that can match, when the filter confines them (an <c>id in (...)</c> or <c>id = x</c> conjunct, or
+    /// an OR of such); null when any content may match. A search then looks up those ids instead of testing every
+    /// page of the index, so a batch read by id costs the emulator its batch, not the whole space.
+    /// </summary>
+    public IReadOnlySet<long>? CandidateIds() => Filter is null ? null : Confined(Filter);
+
+    private static IReadOnlySet<long>? Confined(CqlNode node) => node switch
+    {
+        ClauseNode clause => clause.ConfinedIds,
+        AndNode and => (Confined(and.Left), Confined(and.Right)) switch
+        {
+            (null, var right) => right,
+            (var left, null) => left,
+            (var left, var right) => left.Where(right.Contains).ToHashSet(),
+        },
+        OrNode or => Confined(or.Left) is { } left && Confined(or.Right) is { } right ? left.Concat(right).ToHashSet() : null,
+        _ => null,
+    };
 
     public IEnumerable<T> Sort<T>(IEnumerable<T> items) where T : ICqlSubject
     {

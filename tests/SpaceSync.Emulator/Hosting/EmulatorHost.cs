@@ -35,7 +35,7 @@ public static class EmulatorHost
         try
         {
             if (options.SeedSpace is { } key)
-                Seeder.Seed(state, key, options.SeedPages, options.Seed, inlineComments: options.SeedInlineComments, folders: options.SeedFolders);
+                Seeder.Seed(state, key, options.SeedPages, options.Seed, inlineComments: options.SeedInlineComments, folders: options.SeedFolders, bodies: options.SeedBodies);
 
             var faults = new FaultInjector(options.Flavor, new FaultSettings
             {

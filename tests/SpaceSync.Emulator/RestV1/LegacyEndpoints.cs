@@ -431,12 +431,15 @@ internal static class LegacyEndpoints
             {
                 // Confluence indexes attachments and footer comments as content too (type = attachment, title = file name;
                 // type = comment), in their page's space: those of pages the index holds as current, as last indexed.
-                var pages = state.IndexedPages().Where(e => e.Status == "current" || (e.Status == "archived" && archivedToo))
+                // A query confined to ids (a batch read) looks those up rather than testing the whole index.
+                var only = query.CandidateIds();
+                var pages = state.IndexedPages(only is null ? null : state.WithTheirPages(only))
+                    .Where(e => e.Status == "current" || (e.Status == "archived" && archivedToo))
                     .ToDictionary(e => e.Page.Id);
-                var subjects = pages.Values.Select(e => (ContentSubject)new PageSubject(e))
-                    .Concat(state.IndexedAttachments.Where(a => a.Status == "current" && pages.ContainsKey(a.Attachment.Page.Id))
+                var subjects = pages.Values.Where(e => only is null || only.Contains(e.Page.Id)).Select(e => (ContentSubject)new PageSubject(e))
+                    .Concat(state.IndexedAttachmentsOf(only).Where(a => a.Status == "current" && pages.ContainsKey(a.Attachment.Page.Id))
                         .Select(a => new AttachmentSubject(a, pages[a.Attachment.Page.Id])))
-                    .Concat(state.IndexedComments.Where(c => pages.ContainsKey(c.Comment.Page.Id)).Select(c => new CommentSubject(c)));
+                    .Concat(state.IndexedCommentsOf(only).Where(c => pages.ContainsKey(c.Comment.Page.Id)).Select(c => new CommentSubject(c)));
                 hits = query.Sort(subjects.Where(s => query.Matches(s, zone))).ToList();
             }
             catch (CqlException e)

@@ -49,7 +49,10 @@ public static class Seeder
     /// Cloud teams do (see <see cref="AddContainers"/>); pass false for a test about something else that needs a tree of
     /// pages only.
     /// </summary>
-    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool inlineComments = true, bool folders = true)
+    /// <param name="bodies"><see cref="SeedBodies.Real"/> pads each page's body to a size drawn from a real space's spread
+    /// (see <see cref="RealSized"/>); its own dice, so ids, titles and everything else stay as with small bodies.</param>
+    public static Space Seed(EmulatorState state, string spaceKey, int pageCount, int seed, int extraPeople = 0, bool inlineComments = true, bool folders = true,
+        SeedBodies bodies = SeedBodies.Small)
     {
         ArgumentNullException.ThrowIfNull(state);
         if (pageCount < 0) throw new ArgumentOutOfRangeException(nameof(pageCount));
@@ -84,6 +87,7 @@ public static class Seeder
                 var title = Title(random, i);
                 var author = users[random.Next(users.Count)];
                 var body = Body(state.Flavor, random, title, tree, users, i);
+                if (bodies == SeedBodies.Real) body = RealSized(body, seed, i);
                 var page = state.CreatePage(space.Id, title, body, parent.Id, author);
                 tree.Add((page, depth));
 
@@ -267,6 +271,78 @@ public static class Seeder
         return sb.ToString();
     }
 
+    private static readonly string[] Words =
+    {
+        "service", "deploy", "owner", "review", "budget", "window", "cluster", "latency", "backup", "restore", "ticket",
+        "escalate", "release", "branch", "merge", "schema", "index", "queue", "retry", "timeout", "customer", "quarter",
+        "metric", "alert", "runbook", "staging", "rollback", "capacity", "vendor", "contract", "audit", "access",
+    };
+
+    /// <summary>
+    /// Pads a seeded body to a size drawn from a log-normal spread with a median of about 12 KB and a tail clipped at
+    /// 300 KB, as pages of a long-lived space run: prose, wide tables, code and panel macros, lists. Deterministic by
+    /// seed and page; its own dice, so the rest of the seeded content does not change.
+    /// </summary>
+    private static string RealSized(string body, int seed, int index)
+    {
+        var random = new Random(unchecked(seed * 7919 + index * 104_729 + 17));
+        // Box-Muller: a standard normal from two uniforms; exp(mu + sigma z) with mu = ln 12 000 is the median 12 KB.
+        var z = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        var target = (int)Math.Clamp(Math.Exp(Math.Log(12_000) + 1.0 * z), 2_000, 300_000);
+        var sb = new StringBuilder(body, target + 4_000);
+        string Sentence()
+        {
+            var n = 8 + random.Next(14);
+            var words = Enumerable.Range(0, n).Select(_ => Words[random.Next(Words.Length)]).ToArray();
+            words[0] = char.ToUpperInvariant(words[0][0]) + words[0][1..];
+            return string.Join(' ', words) + ".";
+        }
+        var section = 0;
+        while (sb.Length < target)
+        {
+            switch (random.Next(8))
+            {
+                case 0:
+                    sb.Append($"<h2>Section {++section}</h2>");
+                    break;
+                case 1:
+                    var columns = 3 + random.Next(3);
+                    sb.Append("<table><tbody><tr>");
+                    for (var c = 0; c < columns; c++) sb.Append($"<th><p>Column {c + 1}</p></th>");
+                    sb.Append("</tr>");
+                    for (var r = 0; r < 5 + random.Next(36); r++)
+                    {
+                        sb.Append("<tr>");
+                        for (var c = 0; c < columns; c++)
+                            sb.Append(c == 0 ? $"<td><p>{Words[random.Next(Words.Length)]}-{random.Next(1000)}</p></td>" : $"<td><p>{random.Next(100_000)}</p></td>");
+                        sb.Append("</tr>");
+                    }
+                    sb.Append("</tbody></table>");
+                    break;
+                case 2:
+                    sb.Append("<ac:structured-macro ac:name=\"code\" ac:schema-version=\"1\"><ac:parameter ac:name=\"language\">bash</ac:parameter><ac:plain-text-body><![CDATA[");
+                    for (var l = 0; l < 10 + random.Next(50); l++) sb.Append($"run --step {l} --target {Words[random.Next(Words.Length)]} && echo \"<ok> & {random.Next(1000)}\"\n");
+                    sb.Append("]]></ac:plain-text-body></ac:structured-macro>");
+                    break;
+                case 3:
+                    var panel = random.Next(3) switch { 0 => "info", 1 => "note", _ => "warning" };
+                    sb.Append($"<ac:structured-macro ac:name=\"{panel}\" ac:schema-version=\"1\"><ac:rich-text-body><p>{Sentence()} {Sentence()}</p></ac:rich-text-body></ac:structured-macro>");
+                    break;
+                case 4:
+                    sb.Append("<ul>");
+                    for (var l = 0; l < 3 + random.Next(8); l++) sb.Append($"<li>{Sentence()}</li>");
+                    sb.Append("</ul>");
+                    break;
+                default:
+                    sb.Append("<p>");
+                    for (var l = 0; l < 3 + random.Next(6); l++) sb.Append(l == 1 ? $"<strong>{Sentence()}</strong> " : Sentence() + " ");
+                    sb.Append("&nbsp;&amp; more.</p>");
+                    break;
+            }
+        }
+        return sb.ToString();
+    }
+
     private static void AddInlineComments(EmulatorState state, Random random, List<Page> pages, List<User> users)
     {
         foreach (var page in pages)
@@ -326,4 +402,12 @@ public static class Seeder
             return _now;
         }
     }
+}
+
+/// <summary>How large seeded page bodies are: <see cref="Small"/> (a few hundred bytes, the default) or <see cref="Real"/>.</summary>
+public enum SeedBodies
+{
+    Small,
+    /// <summary>Median about 12 KB, a tail to 300 KB, with tables, code and panel macros (Seeder.RealSized).</summary>
+    Real,
 }

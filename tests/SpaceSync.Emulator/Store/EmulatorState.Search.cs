@@ -81,6 +81,40 @@ public sealed partial class EmulatorState
         return _indexedPages.Values.Where(e => Visible(e.Page));
     }
 
+    /// <summary>
+    /// The index's pages and blog posts the caller may see, after indexing what is due, of only the given ids when
+    /// <paramref name="ids"/> is not null: looked up by id, not found by scanning the whole index. Call under the lock.
+    /// </summary>
+    internal IEnumerable<IndexedPage> IndexedPages(IReadOnlySet<long>? ids)
+    {
+        if (ids is null) return IndexedPages();
+        IndexWhatIsDue();
+        return ids.Select(IndexedPageOf).OfType<IndexedPage>().Where(e => Visible(e.Page));
+    }
+
+    /// <summary>
+    /// The ids a search confined to <paramref name="ids"/> must look at as pages: the ids themselves and the pages of
+    /// the attachments and comments among them (their page decides whether they are searchable). Call under the lock.
+    /// </summary>
+    internal IReadOnlySet<long> WithTheirPages(IReadOnlySet<long> ids)
+    {
+        var all = new HashSet<long>(ids);
+        foreach (var id in ids)
+        {
+            if (_indexedAttachments.TryGetValue(id, out var a)) all.Add(a.Attachment.Page.Id);
+            else if (_indexedComments.TryGetValue(id, out var c)) all.Add(c.Comment.Page.Id);
+        }
+        return all;
+    }
+
+    /// <summary>The index's attachments, all or of only the given ids. Call under the lock, after <see cref="IndexedPages()"/>.</summary>
+    internal IEnumerable<IndexedAttachment> IndexedAttachmentsOf(IReadOnlySet<long>? ids) =>
+        ids is null ? _indexedAttachments.Values : ids.Select(id => _indexedAttachments.GetValueOrDefault(id)).OfType<IndexedAttachment>();
+
+    /// <summary>The index's comments, all or of only the given ids. Call under the lock, after <see cref="IndexedPages()"/>.</summary>
+    internal IEnumerable<IndexedComment> IndexedCommentsOf(IReadOnlySet<long>? ids) =>
+        ids is null ? _indexedComments.Values : ids.Select(id => _indexedComments.GetValueOrDefault(id)).OfType<IndexedComment>();
+
     /// <summary>The index's attachments (of any status). Call under the lock, after <see cref="IndexedPages"/>.</summary>
     internal IEnumerable<IndexedAttachment> IndexedAttachments => _indexedAttachments.Values;
 
