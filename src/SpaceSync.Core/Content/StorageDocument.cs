@@ -37,10 +37,17 @@ namespace SpaceSync.Core.Content
         /// <summary>Top-level nodes: a body is a fragment, so there can be many (or none).</summary>
         public IReadOnlyList<StorageNode> Nodes { get; }
 
+        // Parsing is most of what a body costs; tests count it per flow (a baseline parses each body a bounded number of times).
+        private static readonly System.Threading.AsyncLocal<ParseCounter?> Counter = new System.Threading.AsyncLocal<ParseCounter?>();
+
+        /// <summary>Counts the parses made in this flow (and the tasks it starts) until the returned counter is disposed.</summary>
+        internal static ParseCounter CountParses() => Counter.Value = new ParseCounter(Counter);
+
         /// <exception cref="StorageFormatException">The body is not well-formed; says where and what.</exception>
         public static StorageDocument Parse(string storageXhtml)
         {
             if (storageXhtml == null) throw new ArgumentNullException(nameof(storageXhtml));
+            Counter.Value?.Add();
             if (storageXhtml.Length > MaxCharacters)
                 throw new StorageFormatException(1, 1, $"the body is {storageXhtml.Length:N0} characters long, more than the {MaxCharacters:N0} this tool parses");
             var translated = EntityTranslator.Translate(storageXhtml, out var map);
@@ -167,6 +174,24 @@ namespace SpaceSync.Core.Content
                 siblings[siblings.Count - 1] = new StorageText(previous.Text + text);
             else
                 siblings.Add(new StorageText(text));
+        }
+    }
+
+    /// <summary>Parses counted by <see cref="StorageDocument.CountParses"/>.</summary>
+    internal sealed class ParseCounter : IDisposable
+    {
+        private readonly System.Threading.AsyncLocal<ParseCounter?> _slot;
+        private long _count;
+
+        internal ParseCounter(System.Threading.AsyncLocal<ParseCounter?> slot) => _slot = slot;
+
+        public long Count => System.Threading.Interlocked.Read(ref _count);
+
+        internal void Add() => System.Threading.Interlocked.Increment(ref _count);
+
+        public void Dispose()
+        {
+            if (ReferenceEquals(_slot.Value, this)) _slot.Value = null;
         }
     }
 }

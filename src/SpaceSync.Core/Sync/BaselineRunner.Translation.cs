@@ -16,7 +16,7 @@ namespace SpaceSync.Core.Sync
         /// The plan with each pair's Cloud body compared in the Data Center dialect (see <see cref="SnapshotReader.CanonicalHashAsync"/>):
         /// CCMA leaves Cloud bodies with account ids and Cloud page ids, which are the same content as Data Center's user keys
         /// and page ids. Links map through the pairs this baseline is about to record, so the pages are paired first (pairing
-        /// does not look at bodies) and compared after.
+        /// does not look at bodies) and compared after. The pages were read unhashed: this is where each body is hashed, once.
         /// </summary>
         private static async Task<(BaselinePlan Plan, RunTranslation Translator)> InOneDialectAsync(BaselineRequest request, BaselinePlan plan,
             SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state, ResolvedSpace space,
@@ -32,37 +32,32 @@ namespace SpaceSync.Core.Sync
             }
 
             var translator = RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
-            var dcPages = await RehashAsync(request.DataCenter, dcSide, byDc, translator, log, cancellationToken).ConfigureAwait(false);
-            var cloudPages = await RehashAsync(request.Cloud, cloudSide, byCloud, translator, log, cancellationToken).ConfigureAwait(false);
-            if (dcPages is null && cloudPages is null) return (plan, translator);
+            var dcPages = await HashAsync(request.DataCenter, dcSide, byDc, translator, log, cancellationToken).ConfigureAwait(false);
+            var cloudPages = await HashAsync(request.Cloud, cloudSide, byCloud, translator, log, cancellationToken).ConfigureAwait(false);
             return (BaselinePlanner.Plan(request with
             {
-                DataCenter = dcPages is null ? request.DataCenter : request.DataCenter.WithPages(dcPages),
-                Cloud = cloudPages is null ? request.Cloud : request.Cloud.WithPages(cloudPages),
+                DataCenter = request.DataCenter.WithPages(dcPages),
+                Cloud = request.Cloud.WithPages(cloudPages),
             }), translator);
         }
 
-        /// <summary>The side's pages with the paired ones' hashes in the one dialect; null when none differs from the hash as read.</summary>
-        private static async Task<List<PageSnapshot>?> RehashAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PairRecord> paired,
+        /// <summary>
+        /// The side's pages with their hashes: a paired page's in the one dialect, an unpaired page's as read (it is compared
+        /// with nothing; its hash only tells a body that does not parse).
+        /// </summary>
+        private static async Task<List<PageSnapshot>> HashAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PairRecord> paired,
             RunTranslation translator, EngineLog log, CancellationToken cancellationToken)
         {
             var pages = new List<PageSnapshot>(snapshot.Pages.Count);
-            var changed = false;
             foreach (var page in snapshot.Pages.Values)
             {
-                if (!paired.ContainsKey(page.Id))
-                {
-                    pages.Add(page);
-                    continue;
-                }
-
-                var hash = await SnapshotReader.CanonicalHashAsync(side.BodyOf(page.Id), snapshot.Side, page.Id, translator, log, cancellationToken)
-                    .ConfigureAwait(false);
-                changed |= hash != page.BodyHash;
-                pages.Add(page with { BodyHash = hash });
+                var body = side.BodyOf(page.Id);
+                var hash = await SnapshotReader.CanonicalHashAsync(body, snapshot.Side, page.Id,
+                    paired.ContainsKey(page.Id) ? translator : null, log, cancellationToken).ConfigureAwait(false);
+                pages.Add(SnapshotReader.Hashed(page, hash, body));
             }
 
-            return changed ? pages : null;
+            return pages;
         }
 
         /// <summary>The body to write with the target's inline comment anchors put back (<see cref="InlineMarkers.Keep"/>); anchors lost are logged.</summary>

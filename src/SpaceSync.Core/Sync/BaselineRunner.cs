@@ -77,8 +77,9 @@ namespace SpaceSync.Core.Sync
             }
 
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
-            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken).ConfigureAwait(false);
-            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken).ConfigureAwait(false);
+            // Hashed once, after pairing (InOneDialectAsync): pairing goes by path, and the hash of a paired page needs its twin's id.
+            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
+            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
             dc = await BaselineLabels.ReadAsync(dataCenter, dc, space, log, cancellationToken).ConfigureAwait(false);
             cl = await BaselineLabels.ReadAsync(cloud, cl, space, log, cancellationToken).ConfigureAwait(false);
             var request = new BaselineRequest

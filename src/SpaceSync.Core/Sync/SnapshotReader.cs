@@ -105,8 +105,13 @@ namespace SpaceSync.Core.Sync
         public const string UnparsedHashPrefix = "raw:";
 
         /// <summary>Lists every page of the space (current, archived and trashed) with bodies.</summary>
+        /// <param name="hashBodies">
+        /// False leaves every page's <see cref="PageSnapshot.BodyHash"/> empty for the caller to fill: the baseline pairs
+        /// pages by path first and hashes them once after, in the dialect the pairs allow (parsing a body is most of a
+        /// baseline's cost, so it is not done twice).
+        /// </param>
         public static async Task<SideSnapshot> ReadAsync(IConfluenceSite site, SiteSpace space, SyncSide side, EngineLog log,
-            CancellationToken cancellationToken, IBodyTranslator? translator = null)
+            CancellationToken cancellationToken, IBodyTranslator? translator = null, bool hashBodies = true)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -121,7 +126,8 @@ namespace SpaceSync.Core.Sync
                 if (!TryStatus(page, side, log, out var status)) continue;
                 var body = page.Body ?? "";
                 bodies[page.Id] = body;
-                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
+                var hash = hashBodies ? await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false) : "";
+                pages.Add(Snapshot(page, status, hash, body));
                 mark = Later(mark, page.Version.When);
             }
 
@@ -363,7 +369,7 @@ namespace SpaceSync.Core.Sync
         /// <param name="body">The body read with the page (null: not read, the hash is the base's): one the parser refuses makes the page Unreadable.</param>
         private static PageSnapshot Snapshot(SitePage page, PageStatus status, string bodyHash, string? body = null) => new PageSnapshot
         {
-            Unreadable = body != null && bodyHash.StartsWith(UnparsedHashPrefix, StringComparison.Ordinal) ? ParseProblemOf(body) : null,
+            Unreadable = UnreadableOf(bodyHash, body),
             Id = page.Id,
             Title = page.Title,
             ParentId = page.ParentId, // a folder's id until ResolveContainersAsync puts the page below the nearest page
@@ -374,6 +380,13 @@ namespace SpaceSync.Core.Sync
             Archived = page.Status == SitePageStatus.Archived,
             BodyHash = bodyHash,
         };
+
+        /// <summary>A page read unhashed (<c>hashBodies: false</c>) with its hash filled in, and Unreadable when the parser refused it.</summary>
+        internal static PageSnapshot Hashed(PageSnapshot page, string bodyHash, string body) =>
+            page with { BodyHash = bodyHash, Unreadable = UnreadableOf(bodyHash, body) };
+
+        private static string? UnreadableOf(string bodyHash, string? body) =>
+            body != null && bodyHash.StartsWith(UnparsedHashPrefix, StringComparison.Ordinal) ? ParseProblemOf(body) : null;
 
         private static DateTimeOffset? Later(DateTimeOffset? mark, DateTimeOffset when) => mark is null || when > mark ? when : mark;
 
