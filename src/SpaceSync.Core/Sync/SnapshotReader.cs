@@ -220,20 +220,23 @@ namespace SpaceSync.Core.Sync
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
         /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
+        /// <paramref name="bodiesInListing"/>: false lists without bodies and reads the changed hits' bodies in batches (a
+        /// window full of pages at their recorded version, right after a run that wrote, then costs fewer listing pages).
         /// </summary>
         public static async Task<SideSnapshot?> ReadChangesAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
             IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
-            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null)
+            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
             if (known is null) throw new ArgumentNullException(nameof(known));
             log ??= EngineLog.None;
-            // Without bodies: a listing page then holds four (Data Center) or two and a half (Cloud) times as many hits, and most
-            // hits of a window are pages the last run itself wrote or read (at their recorded version: no body needed). The
-            // changed ones' bodies are read after, in batches.
-            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: false, cancellationToken).ConfigureAwait(false);
+            // Right after a run that wrote, most hits of the window are the pages it wrote or read, at their recorded version
+            // (no body needed): listed without bodies a listing page holds four (Data Center) or two and a half (Cloud) times
+            // as many hits, and the changed ones' bodies are read after, in batches. Otherwise the few changes bring their
+            // bodies in the query's answer, which saves that batch.
+            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: bodiesInListing, cancellationToken).ConfigureAwait(false);
             var trash = new List<SitePage>();
             var trashReader = site.ListTrash(space);
             while (await trashReader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -285,7 +288,7 @@ namespace SpaceSync.Core.Sync
                 if (seen.Add(id)) toRead.Add(id);
             }
 
-            if (toRead.Count + BatchRequests(changedHits.Count) > BodyFetchLimit(known.Count))
+            if (toRead.Count + BatchRequests(changedHits.Count(h => h.Body is null)) > BodyFetchLimit(known.Count))
             {
                 log.Debug("{Side}: {Count} pages changed since {Since:u}; reading the space in full", side.Label(), toRead.Count + changedHits.Count, since);
                 return null;
@@ -340,21 +343,27 @@ namespace SpaceSync.Core.Sync
             IConfluenceSite site, SyncSide side, IReadOnlyList<SitePage> hits, EngineLog log, CancellationToken cancellationToken)
         {
             var result = new Dictionary<string, (SitePage, PageStatus, string)>(StringComparer.Ordinal);
+            foreach (var hit in hits)
+            {
+                if (hit.Body != null) result[hit.Id] = (hit, PageStatus.Current, hit.Body); // it came with the listing
+            }
+
+            var bodiless = hits.Where(h => h.Body is null).ToList();
             var alone = new List<string>();
             IReadOnlyDictionary<string, SitePage> read = new Dictionary<string, SitePage>();
-            if (hits.Count >= 2)
+            if (bodiless.Count >= 2)
             {
                 try
                 {
-                    read = await site.ReadPageBodiesAsync(hits.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
+                    read = await site.ReadPageBodiesAsync(bodiless.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
                 }
                 catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
                 {
-                    log.Debug("{Side}: reading {Count} changed bodies in one go failed ({Message}); each is read alone", side.Label(), hits.Count, e.Message);
+                    log.Debug("{Side}: reading {Count} changed bodies in one go failed ({Message}); each is read alone", side.Label(), bodiless.Count, e.Message);
                 }
             }
 
-            foreach (var hit in hits)
+            foreach (var hit in bodiless)
             {
                 if (read.TryGetValue(hit.Id, out var page) && page.Body != null && page.Version.Number == hit.Version.Number)
                     result[hit.Id] = (hit, PageStatus.Current, page.Body);

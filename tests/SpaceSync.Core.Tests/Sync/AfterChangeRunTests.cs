@@ -56,6 +56,35 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_change_run_right_after_a_change_run_lists_without_bodies_and_reads_the_changed_ones_in_one_batch_a_side()
+    {
+        await using var world = await World.StartAsync(120);
+        await world.BaselineAsync();
+        await world.SyncAsync();
+        world.EditOnDataCenter(30);
+        Assert.Equal(30, (await world.SyncAsync()).Count("Update"));
+
+        // New edits on both sides, on pages the last run did not touch.
+        var onDc = world.Dc.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current" && p.ParentId != null).Skip(40).Take(4).ToList();
+        var twinsOf = world.Dc.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current" && p.ParentId != null).Skip(50).Take(4).ToList();
+        var onCloud = twinsOf.Select(world.CloudTwin).ToList();
+        foreach (var page in onDc) world.Dc.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, $"<p>Second round on Data Center {page.Id}.</p>"));
+        foreach (var page in onCloud) world.Cloud.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, $"<p>Second round on Cloud {page.Id}.</p>"));
+
+        world.ResetCounters();
+        var second = await world.SyncAsync();
+        world.WriteRoutes(output);
+        Assert.Equal(ListingMode.Changes, second.Listing);
+        Assert.Empty(second.Errors);
+        Assert.Equal(8, second.Count("Update"));
+        foreach (var page in onDc) Assert.Contains($"Second round on Data Center {page.Id}.", world.CloudTwin(page).Current.Body);
+        for (var i = 0; i < onCloud.Count; i++) Assert.Contains($"Second round on Cloud {onCloud[i].Id}.", world.Dc.FindPage(twinsOf[i].Id)!.Current.Body);
+        // The changed bodies came in batches (Cloud v2 /pages?id=, Data Center CQL), none by its own GET.
+        Assert.Equal(0, world.Dc.Stats.Count("GET", "/rest/api/content/{id}") + world.Cloud.Stats.Count("GET", "/wiki/api/v2/pages/{id}"));
+        Assert.InRange(world.Cloud.Stats.Count("GET", "/wiki/api/v2/pages"), 1, 2); // the changed bodies; the targets about to be overwritten
+    }
+
+    [Fact]
     public async Task A_persons_edit_of_a_page_the_run_just_wrote_is_carried_whether_the_search_shows_it_at_once_or_only_later()
     {
         await using var world = await World.StartAsync(60);
