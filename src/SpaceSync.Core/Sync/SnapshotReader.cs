@@ -330,7 +330,7 @@ namespace SpaceSync.Core.Sync
         /// <summary>Requests <see cref="ReadHitBodiesAsync"/> costs for this many hits: batches of 50, a single one by its GET.</summary>
         private static int BatchRequests(int hits) => hits < 2 ? hits : (hits + BodyBatch - 1) / BodyBatch;
 
-        /// <summary>The bodies <see cref="IConfluenceSite.ReadPageBodiesAsync"/> brings a request (the CQL cap with bodies).</summary>
+        /// <summary>The bodies <see cref="IConfluenceSite.ReadPageBodiesAsync"/> brings a request at least (Data Center's CQL cap with bodies; Cloud takes 250).</summary>
         private const int BodyBatch = 50;
 
         /// <summary>
