@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
@@ -26,8 +27,14 @@ namespace SpaceSync.Core.Sites
         /// <summary>v2's maximum page size: fewest requests for a listing.</summary>
         internal int ListingLimit { get; set; } = 250;
 
-        /// <summary>Change queries usually find little: a smaller page keeps a no-change answer small, still one request.</summary>
+        /// <summary>Change queries with bodies usually find little: a smaller page keeps a no-change answer small, still one request.</summary>
         internal int ChangeQueryLimit { get; set; } = 100;
+
+        /// <summary>
+        /// Hits older than the window, in a row, that end a change query (<see cref="PageChangeCollector.ReadNewestFirstAsync"/>):
+        /// the page size change queries had when the rule was a whole listing page, so bigger pages without bodies keep it.
+        /// </summary>
+        internal const int ChangeQueryOlderRun = 100;
 
         private const string AllButDeleted = "&status=current&status=archived&status=trashed";
 
@@ -47,10 +54,50 @@ namespace SpaceSync.Core.Sites
             return new SitePageReader(ListV2(query), page => PageJson.FromCloudV2(page, space));
         }
 
-        /// <summary>v1 CQL <c>id in (...)</c> expanded with the storage body and version: ceil(n / 50) requests, plus one per page the search missed.</summary>
-        public Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
-            CqlBatchRead.ReadAsync(_rest, V1, pageIds, CommentRequests.SearchLimit, "body.storage,version",
-                content => PageJson.FromContent(content, null) is { Body: not null } page ? page : null, GetPageAsync, cancellationToken);
+        /// <summary>Ids a v2 <c>GET /pages?id=</c> request takes (the listing's largest page).</summary>
+        internal int BodyBatchLimit { get; set; } = 250;
+
+        /// <summary>
+        /// v2 <c>GET /pages?id=a,b,…&amp;body-format=storage</c> (blog posts alike): ceil(n / 250) requests, read from the pages
+        /// themselves (only the modified-date sort answers from the search index), plus one GET per page it does not return
+        /// (trashed). Cheaper than v1 CQL, which caps at 50 with bodies.
+        /// </summary>
+        public async Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken)
+        {
+            if (pageIds is null) throw new ArgumentNullException(nameof(pageIds));
+            var wanted = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var id in pageIds)
+            {
+                // Ids go into the query unescaped between commas: digits only.
+                if (string.IsNullOrEmpty(id) || !id.All(c => c >= '0' && c <= '9'))
+                    throw new ArgumentException($"'{id}' is not a page id (page ids are numbers).", nameof(pageIds));
+                if (seen.Add(id)) wanted.Add(id);
+            }
+
+            var found = new Dictionary<string, SitePage>(StringComparer.Ordinal);
+            var alone = new List<string>();
+            for (var start = 0; start < wanted.Count; start += BodyBatchLimit)
+            {
+                var batch = new HashSet<string>(wanted.Skip(start).Take(BodyBatchLimit), StringComparer.Ordinal);
+                var reader = ListV2("/" + Collection + "?id=" + string.Join(",", batch) + "&body-format=storage&status=current&status=archived&limit=" +
+                                    Text(batch.Count));
+                while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var page = PageJson.FromCloudV2(reader.Current, null);
+                    if (page.Body != null && batch.Remove(page.Id)) found[page.Id] = page;
+                }
+
+                alone.AddRange(batch);
+            }
+
+            foreach (var id in alone)
+            {
+                if (await GetPageAsync(id, cancellationToken).ConfigureAwait(false) is { } page) found[id] = page;
+            }
+
+            return found;
+        }
 
         public async Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken)
         {
@@ -208,8 +255,8 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// Cloud answers by the space's pages sorted newest change first (v2 sort=-modified-date), read until a listing
-        /// page is wholly older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>): exact UTC
+        /// Cloud answers by the space's pages sorted newest change first (v2 sort=-modified-date), read until
+        /// <see cref="ChangeQueryOlderRun"/> hits in a row are older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>): exact UTC
         /// instants (no minute granularity, no user time zone to learn, unlike CQL lastmodified), the same shape as the
         /// structural listing (parentId included), and a no-change query is one request.
         /// </summary>
@@ -218,9 +265,12 @@ namespace SpaceSync.Core.Sites
         {
             RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
-            var reader = ListV2(SpaceListing(space) + "sort=-modified-date&limit=" + Text(ChangeQueryLimit) +
+            // Without bodies, v2's largest page: a window full of pages the last run itself wrote costs the fewest requests.
+            var limit = withBodies ? ChangeQueryLimit : ListingLimit;
+            var reader = ListV2(SpaceListing(space) + "sort=-modified-date&limit=" + Text(limit) +
                                 (withBodies ? "&body-format=storage" : ""));
-            return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space), cancellationToken).ConfigureAwait(false);
+            return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space),
+                Math.Min(ChangeQueryOlderRun, limit), cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

@@ -30,6 +30,12 @@ namespace SpaceSync.Core.Sites
         /// <summary>CQL search caps at 200 when anything is expanded (version, ancestors).</summary>
         internal int SearchLimit { get; set; } = 200;
 
+        /// <summary>
+        /// Hits older than the window, in a row, that end a change query (<see cref="PageChangeCollector.ReadNewestFirstAsync"/>):
+        /// the 50 a CQL page holds with bodies, the whole listing page of the rule before, so bigger pages without bodies keep it.
+        /// </summary>
+        internal const int ChangeQueryOlderRun = 50;
+
         private const string StructuralExpand = "version,ancestors";
         private const string FullExpand = "version,ancestors,body.storage,space";
 
@@ -171,8 +177,8 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>
         /// CQL (Data Center has no modified-date sorted listing): <c>lastmodified &gt;= "yyyy/MM/dd HH:mm"</c>, newest
-        /// first, hits cut by their exact <c>version.when</c> (which carries the server's offset), the read ending after a
-        /// result page wholly older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>). The literal
+        /// first, hits cut by their exact <c>version.when</c> (which carries the server's offset), the read ending once
+        /// <see cref="ChangeQueryOlderRun"/> hits in a row are older than the window (see <see cref="PageChangeCollector.ReadNewestFirstAsync"/>). The literal
         /// is read at minute resolution in the caller's zone, which Data Center does not reliably tell (the 10.0.3 User has
         /// no timeZone; a user's profile zone may differ from the server's), so it is written early enough for any zone and
         /// serves only as a pre-filter: the extra hits it lets through sort after the real ones, costing at most one more
@@ -189,7 +195,8 @@ namespace SpaceSync.Core.Sites
                       CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
                               "&limit=" + Text(SearchLimit));
-            return await changes.ReadNewestFirstAsync(reader, content => PageJson.FromContent(content, space), cancellationToken).ConfigureAwait(false);
+            return await changes.ReadNewestFirstAsync(reader, content => PageJson.FromContent(content, space),
+                Math.Min(ChangeQueryOlderRun, SearchLimit), cancellationToken).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

@@ -59,8 +59,9 @@ namespace SpaceSync.Core.Sites
         Task<SitePage?> GetPageAsync(string pageId, CancellationToken cancellationToken);
 
         /// <summary>
-        /// The current bodies and versions of many pages in few requests: CQL <c>id in (...)</c> with <c>body.storage</c>, 50 a
-        /// request (the cap with bodies). A page the search does not return (its index trails) is read on its own with
+        /// The current bodies and versions of many pages in few requests: Data Center CQL <c>id in (...)</c> with
+        /// <c>body.storage</c>, 50 a request (the cap with bodies); Cloud v2 <c>GET /pages?id=</c>, 250 a request. A page the
+        /// answer does not return (the search index trails; trashed) is read on its own with
         /// <see cref="GetPageAsync"/>; pages missing then are absent from the answer. The search may trail a recent edit:
         /// callers compare the version with the one they expect.
         /// </summary>

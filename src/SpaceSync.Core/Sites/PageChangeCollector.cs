@@ -44,25 +44,38 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>
-        /// Reads a change query sorted newest change first until a whole listing page is older than the window, and
-        /// returns the result marked with the site's clock when it answered the first page. One hit older than the window
-        /// does not end the read: the sort key (CQL lastmodified, v2 modified-date) also moves on changes that make no
-        /// version (moves, restores, labels, files) while the hit's version time stays, so such a page sorts among the
-        /// newest with an old time, and newer versions follow it. A quiet space still costs one request.
+        /// Reads a change query sorted newest change first until <paramref name="olderRunToStop"/> hits in a row (or a whole
+        /// listing page) lie before the window, and returns the result marked with the site's clock when it answered the
+        /// first page. One hit older than the window does not end the read: the sort key (CQL lastmodified, v2
+        /// modified-date) also moves on changes that make no version (moves, restores, labels, files) while the hit's
+        /// version time stays, so such a page sorts among the newest with an old time, and newer versions follow it. The run
+        /// is counted across listing pages, so a listing page that holds the last changes and then enough older hits ends
+        /// the read without one more request, and a bigger listing page (no bodies) does not make the rule any weaker. A
+        /// quiet space still costs one request.
         /// </summary>
         public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, SitePage> map,
-            CancellationToken cancellationToken)
+            int olderRunToStop, CancellationToken cancellationToken)
         {
+            if (olderRunToStop < 1) throw new ArgumentOutOfRangeException(nameof(olderRunToStop), "At least one older hit ends a read.");
             List<JsonElement>? page;
+            var olderInARow = 0;
             while ((page = await reader.NextPageAsync(cancellationToken).ConfigureAwait(false)) != null)
             {
                 var inWindow = false;
                 foreach (var item in page)
                 {
-                    inWindow |= Add(map(item));
+                    if (Add(map(item)))
+                    {
+                        inWindow = true;
+                        olderInARow = 0;
+                    }
+                    else
+                    {
+                        olderInARow++;
+                    }
                 }
 
-                if (!inWindow)
+                if (!inWindow || olderInARow >= olderRunToStop)
                 {
                     break; // newest first: the pages after this one are older still
                 }

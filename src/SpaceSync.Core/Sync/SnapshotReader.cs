@@ -226,17 +226,23 @@ namespace SpaceSync.Core.Sync
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
         /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
+        /// <paramref name="bodiesInListing"/>: false lists without bodies and reads the changed hits' bodies in batches (a
+        /// window full of pages at their recorded version, right after a run that wrote, then costs fewer listing pages).
         /// </summary>
         public static async Task<SideSnapshot?> ReadChangesAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
             IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
-            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null)
+            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
             if (known is null) throw new ArgumentNullException(nameof(known));
             log ??= EngineLog.None;
-            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: true, cancellationToken).ConfigureAwait(false);
+            // Right after a run that wrote, most hits of the window are the pages it wrote or read, at their recorded version
+            // (no body needed): listed without bodies a listing page holds four (Data Center) or two and a half (Cloud) times
+            // as many hits, and the changed ones' bodies are read after, in batches. Otherwise the few changes bring their
+            // bodies in the query's answer, which saves that batch.
+            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: bodiesInListing, cancellationToken).ConfigureAwait(false);
             var trash = new List<SitePage>();
             var trashReader = site.ListTrash(space);
             while (await trashReader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -246,7 +252,7 @@ namespace SpaceSync.Core.Sync
 
             var toRead = new List<string>();
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            var carried = new List<(SitePage Page, PageStatus Status, string Body)>();
+            var changedHits = new List<SitePage>();
             var metAgain = new Dictionary<string, SitePage>(StringComparer.Ordinal);
             var readById = new HashSet<string>(alsoRead ?? Enumerable.Empty<string>(), StringComparer.Ordinal);
             foreach (var page in changes.Pages)
@@ -265,9 +271,7 @@ namespace SpaceSync.Core.Sync
                     continue;
                 }
 
-                if (!seen.Add(page.Id)) continue;
-                if (page.Body != null) carried.Add((page, PageStatus.Current, page.Body));
-                else toRead.Add(page.Id);
+                if (seen.Add(page.Id)) changedHits.Add(page);
             }
 
             var listedTrash = new List<SitePage>();
@@ -290,14 +294,17 @@ namespace SpaceSync.Core.Sync
                 if (seen.Add(id)) toRead.Add(id);
             }
 
-            if (toRead.Count > BodyFetchLimit(known.Count))
+            if (toRead.Count + BatchRequests(changedHits.Count(h => h.Body is null)) > BodyFetchLimit(known.Count))
             {
-                log.Debug("{Side}: {Count} pages changed since {Since:u}; reading the space in full", side.Label(), toRead.Count, since);
+                log.Debug("{Side}: {Count} pages changed since {Since:u}; reading the space in full", side.Label(), toRead.Count + changedHits.Count, since);
                 return null;
             }
 
             var bodies = await FetchBodiesAsync(site, side, toRead, log, cancellationToken).ConfigureAwait(false);
-            foreach (var hit in carried) bodies[hit.Page.Id] = hit;
+            foreach (var hit in await ReadHitBodiesAsync(site, side, changedHits, log, cancellationToken).ConfigureAwait(false))
+            {
+                bodies[hit.Key] = hit.Value;
+            }
             var pages = new List<PageSnapshot>();
             foreach (var page in metAgain.Values)
             {
@@ -325,6 +332,57 @@ namespace SpaceSync.Core.Sync
         /// 250 on Cloud) costs fewer requests.
         /// </summary>
         internal static int BodyFetchLimit(int pagesInSpace) => Math.Max(10, pagesInSpace / 100 + 1);
+
+        /// <summary>Requests <see cref="ReadHitBodiesAsync"/> costs for this many hits: batches of 50, a single one by its GET.</summary>
+        private static int BatchRequests(int hits) => hits < 2 ? hits : (hits + BodyBatch - 1) / BodyBatch;
+
+        /// <summary>The bodies <see cref="IConfluenceSite.ReadPageBodiesAsync"/> brings a request at least (Data Center's CQL cap with bodies; Cloud takes 250).</summary>
+        private const int BodyBatch = 50;
+
+        /// <summary>
+        /// The bodies of change-query hits, read in batches (<see cref="IConfluenceSite.ReadPageBodiesAsync"/>) and kept only
+        /// at the version the hit has: the hit's title, parent and version stay the snapshot's (the batch brings no
+        /// ancestors), so a body of another version would not match them. Those, a single hit, and everything when the
+        /// batch read fails, are read by their own GET (page and body together, never stale).
+        /// </summary>
+        private static async Task<Dictionary<string, (SitePage Page, PageStatus Status, string Body)>> ReadHitBodiesAsync(
+            IConfluenceSite site, SyncSide side, IReadOnlyList<SitePage> hits, EngineLog log, CancellationToken cancellationToken)
+        {
+            var result = new Dictionary<string, (SitePage, PageStatus, string)>(StringComparer.Ordinal);
+            foreach (var hit in hits)
+            {
+                if (hit.Body != null) result[hit.Id] = (hit, PageStatus.Current, hit.Body); // it came with the listing
+            }
+
+            var bodiless = hits.Where(h => h.Body is null).ToList();
+            var alone = new List<string>();
+            IReadOnlyDictionary<string, SitePage> read = new Dictionary<string, SitePage>();
+            if (bodiless.Count >= 2)
+            {
+                try
+                {
+                    read = await site.ReadPageBodiesAsync(bodiless.Select(h => h.Id).ToList(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                {
+                    log.Debug("{Side}: reading {Count} changed bodies in one go failed ({Message}); each is read alone", side.Label(), bodiless.Count, e.Message);
+                }
+            }
+
+            foreach (var hit in bodiless)
+            {
+                if (read.TryGetValue(hit.Id, out var page) && page.Body != null && page.Version.Number == hit.Version.Number)
+                    result[hit.Id] = (hit, PageStatus.Current, page.Body);
+                else alone.Add(hit.Id);
+            }
+
+            foreach (var fetched in await FetchBodiesAsync(site, side, alone, log, cancellationToken).ConfigureAwait(false))
+            {
+                result[fetched.Key] = fetched.Value;
+            }
+
+            return result;
+        }
 
         private static bool NeedsBody(SitePage page, PageStatus status, IReadOnlyDictionary<string, KnownVersion> known) =>
             known.TryGetValue(page.Id, out var k) ? k.Version != page.Version.Number : status == PageStatus.Current;

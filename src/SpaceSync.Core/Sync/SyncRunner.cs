@@ -460,7 +460,8 @@ namespace SpaceSync.Core.Sync
                     var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
                         site.SearchLag, Unsettled(side), _log, ct, Translator,
-                        side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null).ConfigureAwait(false); // ---- folders
+                        side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null, // ---- folders
+                        bodiesInListing: !LastRunWrote()).ConfigureAwait(false);
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
@@ -471,6 +472,25 @@ namespace SpaceSync.Core.Sync
                         side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
                         site.SearchLag, _log, ct, Translator).ConfigureAwait(false);
             }
+
+            /// <summary>
+            /// Whether the space's last finished run before this one wrote to a site. Its writes, and the changes it read,
+            /// then lie in this run's change-query window at the versions the pairs recorded: listed without bodies they cost
+            /// a quarter (Data Center) or two fifths (Cloud) of the listing pages (issue 14). A cost choice only, not correctness.
+            /// </summary>
+            private bool LastRunWrote()
+            {
+                var last = _state.ListRuns(_space.Key, newest: 2).LastOrDefault(r => r.Id != _runId && r.FinishedAt != null);
+                return last != null && last.Kind != RunKind.Baseline &&
+                       WritingKinds.Any(kind => last.Counts.TryGetValue(kind, out var done) && done > 0);
+            }
+
+            /// <summary>Actions that make a page version or move its search sort key (labels, files).</summary>
+            private static readonly string[] WritingKinds =
+            {
+                nameof(SyncActionKind.Create), nameof(SyncActionKind.Update), nameof(SyncActionKind.Trash), nameof(SyncActionKind.Restore),
+                nameof(SyncActionKind.Labels), nameof(SyncActionKind.UploadAttachment), nameof(SyncActionKind.DeleteAttachment),
+            };
 
             /// <summary>
             /// Pages the last run saw changed and left alone (a change query from the new mark would miss them), and in a

@@ -1,0 +1,58 @@
+using SpaceSync.Emulator;
+using SpaceSync.Emulator.Store;
+using Xunit;
+
+namespace SpaceSync.Core.Tests.Sites;
+
+/// <summary>
+/// Issue 14: what a change query and the batch read of the changed bodies cost. Change queries carry no bodies, so a
+/// listing page holds many hits, and the newest-first read ends once enough hits in a row are older than the window,
+/// counted across listing pages (the old rule wanted a whole listing page of them, one more request after any change).
+/// </summary>
+public sealed class ChangeQueryCostTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+
+    [Theory]
+    [InlineData(5, 1)] // 5 changes, then 245 older hits on the same listing page: the read ends there
+    [InlineData(200, 2)] // 200 changes, then only 50 older hits: not enough, the next listing page is read
+    public async Task Cloud_change_query_ends_on_the_listing_page_where_enough_older_hits_follow_the_changes(int changed, int expectedRequests)
+    {
+        await using var site = await EmulatedSite.StartAsync(EmulatorFlavor.Cloud, pageCount: 300);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var edited = site.StorePages().Where(p => p.ParentId != null).Take(changed).ToList();
+        Assert.Equal(changed, edited.Count);
+        foreach (var page in edited) site.State.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, "<p>changed</p>"));
+        site.SearchCaughtUp();
+
+        var sent = site.Client.Counters.RequestsSent;
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None);
+
+        Assert.Equal(edited.Select(p => p.Id.ToString()).OrderBy(x => x), changes.Pages.Select(p => p.Id).OrderBy(x => x));
+        Assert.Equal(expectedRequests, site.Client.Counters.RequestsSent - sent);
+    }
+
+    [Fact]
+    public async Task Cloud_reads_many_bodies_with_one_v2_request_by_ids_and_a_trashed_page_alone()
+    {
+        await using var site = await EmulatedSite.StartAsync(EmulatorFlavor.Cloud, pageCount: 30);
+        var pages = site.StorePages().Where(p => p.ParentId != null).Take(4).ToList();
+        var trashed = pages[3];
+        site.State.TrashPage(trashed.Id);
+        site.State.Stats.Reset();
+
+        var read = await site.Client.ReadPageBodiesAsync(pages.Select(p => p.Id.ToString()).ToList(), None);
+
+        Assert.Equal(4, read.Count);
+        foreach (var page in pages)
+        {
+            var stored = site.StorePage(page.Id.ToString());
+            Assert.Equal(stored.Current.Body, read[page.Id.ToString()].Body);
+            Assert.Equal(stored.Current.Number, read[page.Id.ToString()].Version.Number);
+        }
+
+        Assert.Equal(1, site.State.Stats.Count("GET", "/wiki/api/v2/pages"));
+        Assert.Equal(1, site.State.Stats.Count("GET", "/wiki/api/v2/pages/{id}")); // the trashed one, which the id listing leaves out
+        Assert.Equal(2, site.State.Stats.Total);
+    }
+}
