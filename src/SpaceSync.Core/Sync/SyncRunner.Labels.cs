@@ -21,13 +21,6 @@ namespace SpaceSync.Core.Sync
             /// <summary>Labels are read when they are synced (content.labels) or decide the scope (exclude.labels).</summary>
             private bool ReadsLabels => _space.Content.Labels || _space.ExcludeLabels.Count > 0;
 
-            /// <summary>
-            /// Labels are not read here, right after the side's listing, but with the restrictions of the same pages once
-            /// both sides and their files are read (<see cref="ReadRestrictionsAsync"/>, <see cref="LabelReadOn"/>): one
-            /// CQL batch for both instead of one each.
-            /// </summary>
-            private static Task<SideSnapshot> WithLabelsAsync(IConfluenceSite site, SideSnapshot side, CancellationToken ct) => Task.FromResult(side);
-
             /// <summary>What the metadata batch reads of <paramref name="side"/>'s labels; null when labels are not read.</summary>
             private LabelRead? LabelReadOn(SideSnapshot side) =>
                 ReadsLabels ? new LabelRead(side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, BaseLabelsOn(side.Side)) : null;

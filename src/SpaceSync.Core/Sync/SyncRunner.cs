@@ -436,8 +436,9 @@ namespace SpaceSync.Core.Sync
                 var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
                 _readMarks = WithResolvedPages(_state.GetReadMarks(_space.Key)); // ---- conflict resolution
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
-                _dc = await WithLabelsAsync(_dcSite, await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
-                _cloud = await WithLabelsAsync(_cloudSite, await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                // Labels come later, with the restrictions, in one metadata batch a side (PageMetadataBatch).
+                _dc = await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false);
+                _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
                 RecordFolders(); // ---- folders
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);
