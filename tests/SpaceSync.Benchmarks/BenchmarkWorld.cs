@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -118,6 +119,9 @@ public sealed class BenchmarkWorld : IAsyncDisposable
 
     /// <summary>Edits on <paramref name="count"/> distinct unrestricted leaf pages, half on Data Center and half on Cloud.</summary>
     public Task EditPagesAsync(int count) => CommandAsync("edit " + count);
+
+    /// <summary>Both sites admit <paramref name="perSecond"/> requests a second (null: no limit), as a throttled site would.</summary>
+    public Task RateLimitAsync(int? perSecond) => CommandAsync("ratelimit " + (perSecond?.ToString(CultureInfo.InvariantCulture) ?? "off"));
 
     /// <summary>One leaf page edited on both sides, which the manual conflict policy leaves open.</summary>
     public Task MakeConflictAsync() => CommandAsync("conflict");

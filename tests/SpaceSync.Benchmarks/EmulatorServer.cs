@@ -13,7 +13,8 @@ namespace SpaceSync.Benchmarks;
 /// Talks to its parent by lines: it prints <c>READY dcUrl cloudUrl</c>, then answers each command on stdin with
 /// <c>OK</c> or <c>ERR message</c>: <c>edit K</c> (K edits on distinct unrestricted leaves, half on each side),
 /// <c>conflict</c> (one leaf edited on both sides), <c>index</c> (the search indexes catch up, as by a scheduled run's
-/// time), <c>quit</c>.
+/// time), <c>ratelimit N</c> / <c>ratelimit off</c> (both sites admit N requests a second, answering 429 with
+/// Retry-After and their rate-limit headers beyond), <c>quit</c>.
 /// Request counters are read over HTTP from each emulator's own /__emulator/stats.
 /// </summary>
 public static class EmulatorServer
@@ -70,6 +71,12 @@ public static class EmulatorServer
                         break;
                     case "conflict":
                         editor.EditBothSides();
+                        Console.Out.WriteLine("OK");
+                        break;
+                    case "ratelimit" when words.Length == 2 && (words[1] == "off" || int.TryParse(words[1], out _)):
+                        var limit = words[1] == "off" ? null : new RateLimitSettings { Limit = int.Parse(words[1]), WindowSeconds = 1 };
+                        foreach (var emulator in new[] { dc, cloud })
+                            emulator.Faults.Apply(new FaultSettings { LatencyMs = options.LatencyMs, RateLimit = limit });
                         Console.Out.WriteLine("OK");
                         break;
                     default:

@@ -160,6 +160,30 @@ var withConflict = await SyncPhase("no-change with 1 open conflict");
 ExpectNoWrite(withConflict, ListingMode.Changes);
 goals.Add(new Goal(phases[^1].Phase, "requests", phases[^1].ClientRequests, 8, "≤ 8"));
 
+// 100 changes while both sites admit 5 requests a second: the run is bounded by the slower site's floor (its requests
+// at 5 a second), and should finish within 1.25 times that floor with no page failed (issue 14).
+if (options.Pages >= 500)
+{
+    const int perSecond = 5;
+    await world.EditPagesAsync(100);
+    await world.RateLimitAsync(perSecond);
+    var dcRefusedBefore = world.DcSite.Counters.RateLimitedResponses;
+    var cloudRefusedBefore = world.CloudSite.Counters.RateLimitedResponses;
+    var throttled = await SyncPhase($"100 changes at {perSecond} req/s a site");
+    await world.RateLimitAsync(null);
+    var p = phases[^1];
+    var dcAdmitted = p.DataCenterRequests - (world.DcSite.Counters.RateLimitedResponses - dcRefusedBefore);
+    var cloudAdmitted = p.CloudRequests - (world.CloudSite.Counters.RateLimitedResponses - cloudRefusedBefore);
+    var floor = Math.Max(dcAdmitted, cloudAdmitted) / (double)perSecond;
+    var refused = p.ClientRequests - dcAdmitted - cloudAdmitted;
+    if (throttled.Refusal != null || throttled.Count("Update") != 100)
+        problems.Add($"{p.Phase}: expected 100 updates; got {throttled.Count("Update")} updates{(throttled.Refusal is null ? "" : ", refused")}.");
+    goals.Add(new Goal(p.Phase, "wall s", p.WallMilliseconds / 1000, 1.25 * floor,
+        $"≤ 1.25 × {F(floor, "F1")} s", $"floor: {Math.Max(dcAdmitted, cloudAdmitted)} requests of the slower site at {perSecond}/s; {refused} answered 429"));
+    goals.Add(new Goal(p.Phase, "pages failed", throttled.Errors.Count, 0, "0"));
+}
+else Console.WriteLine("(rate-limited run skipped: it needs --pages 500 or more)");
+
 static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 var peakLabel = PhaseMeter.PeakIsPerPhase ? "peak RSS MB" : "peak RSS MB*";
 Print(new[] { "phase", "requests", "DC+Cloud", "sent", "change q.", "wall s", "client CPU s", "emulator CPU s", "allocated MB", "start RSS MB", peakLabel, "result" },
