@@ -76,6 +76,20 @@ namespace SpaceSync.Core.Http
         }
 
         /// <summary>
+        /// An answer gave its rate-limit budget (X-RateLimit-Remaining) without saying NearLimit: the site says there is
+        /// room again, so a slowdown ends now rather than when its timer runs out (a budget that refills every second
+        /// would otherwise be used at one request a second).
+        /// </summary>
+        public void NoteRoomLeft()
+        {
+            lock (_lock)
+            {
+                var now = _clock.GetUtcNow();
+                if (_slowUntil > now) _slowUntil = now;
+            }
+        }
+
+        /// <summary>
         /// An answer took the bucket's last token: no request goes before <paramref name="refill"/> has passed. True when
         /// this started a hold (one log line per emptying, not per request held).
         /// </summary>

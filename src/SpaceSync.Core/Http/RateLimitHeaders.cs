@@ -53,6 +53,10 @@ namespace SpaceSync.Core.Http
             return null;
         }
 
+        /// <summary>The answer states how much of its budget is left (X-RateLimit-Remaining, a whole number).</summary>
+        public static bool HasRemaining(HttpResponseMessage response) =>
+            long.TryParse(Value(response, Remaining), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+
         /// <summary>X-RateLimit-NearLimit: true — under 20% of one of the site's budgets is left.</summary>
         public static bool IsNearLimit(HttpResponseMessage response) =>
             string.Equals(Value(response, NearLimit), "true", StringComparison.OrdinalIgnoreCase);

@@ -169,7 +169,9 @@ namespace SpaceSync.Core.Http
                 }
 
                 var response = await RoundAsync(state, cancellationToken).ConfigureAwait(false);
-                if (RateLimitHeaders.IsNearLimit(response) && _gate.NoteNearLimit())
+                var nearLimit = RateLimitHeaders.IsNearLimit(response);
+                if (!nearLimit && (int)response.StatusCode != 429 && RateLimitHeaders.HasRemaining(response)) _gate.NoteRoomLeft();
+                if (nearLimit && _gate.NoteNearLimit())
                 {
                     Emit(new SiteEvent(SiteEventLevel.Information, _siteName,
                         $"{_siteName} says it is near its rate limit (X-RateLimit-NearLimit): its requests start at least " +

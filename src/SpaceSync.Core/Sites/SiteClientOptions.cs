@@ -72,7 +72,10 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         public TimeSpan NearLimitSpacing { get; set; } = TimeSpan.FromSeconds(1);
 
-        /// <summary>How long the spacing lasts after the last answer that said NearLimit.</summary>
+        /// <summary>
+        /// How long the spacing lasts after the last answer that said NearLimit; an answer that gives X-RateLimit-Remaining
+        /// without NearLimit ends it at once (the site says there is room again).
+        /// </summary>
         public TimeSpan NearLimitSlowdown { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>

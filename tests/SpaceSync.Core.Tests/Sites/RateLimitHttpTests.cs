@@ -286,6 +286,25 @@ public sealed class RateLimitHttpTests : IDisposable
     }
 
     [Fact]
+    public async Task An_answer_that_states_room_left_without_NearLimit_ends_the_slowdown_at_once()
+    {
+        Server.On("GET", UserPath,
+            Reply.Ok(Bodies.CloudUser, ("X-RateLimit-Remaining", "0"), ("X-RateLimit-NearLimit", "true")),
+            Reply.Ok(Bodies.CloudUser, ("X-RateLimit-Remaining", "4")));
+        using var site = _kit.Cloud(Options(o =>
+        {
+            o.NearLimitSpacing = TimeSpan.FromSeconds(1);
+            o.NearLimitSlowdown = TimeSpan.FromSeconds(30);
+        }));
+
+        for (var i = 0; i < 4; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        // The second request is spaced (the first said NearLimit); its answer says 4 are left: the rest go at once.
+        Assert.Equal(new[] { TimeSpan.FromSeconds(1) }, _clock.Delays);
+        Assert.Equal(4, site.Counters.RequestsSent);
+    }
+
+    [Fact]
     public async Task NearLimit_is_ignored_when_spacing_is_switched_off()
     {
         Server.On("GET", UserPath, Reply.Ok(Bodies.CloudUser, ("X-RateLimit-NearLimit", "true")));
