@@ -462,7 +462,7 @@ namespace SpaceSync.Core.Sync
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
                         site.SearchLag, Unsettled(side), _log, ct, Translator,
                         side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null, // ---- folders
-                        bodiesInListing: !LastRunWrote()).ConfigureAwait(false);
+                        bodiesInListing: !RecentRunWrote(since.Value - site.SearchLag)).ConfigureAwait(false);
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
@@ -475,15 +475,19 @@ namespace SpaceSync.Core.Sync
             }
 
             /// <summary>
-            /// Whether the space's last finished run before this one wrote to a site. Its writes, and the changes it read,
-            /// then lie in this run's change-query window at the versions the pairs recorded: listed without bodies they cost
-            /// a quarter (Data Center) or two fifths (Cloud) of the listing pages (issue 14). A cost choice only, not correctness.
+            /// Whether a run of the space that finished inside this run's change-query window (from
+            /// <paramref name="windowStart"/>, the mark less the search lag) wrote to a site. Its writes, and the changes it
+            /// read, then lie in the window at the versions the pairs recorded: listed without bodies they cost a quarter
+            /// (Data Center) or two fifths (Cloud) of the listing pages (issue 14). Not only the last run: a quiet run right
+            /// after a writing one reads the same window. A cost choice only, not correctness.
             /// </summary>
-            private bool LastRunWrote()
+            private bool RecentRunWrote(DateTimeOffset windowStart)
             {
-                var last = _state.ListRuns(_space.Key, newest: 2).LastOrDefault(r => r.Id != _runId && r.FinishedAt != null);
-                return last != null && last.Kind != RunKind.Baseline &&
-                       WritingKinds.Any(kind => last.Counts.TryGetValue(kind, out var done) && done > 0);
+                // The window is on the site's clock, run times on this machine's: a minute of slack for the difference.
+                var from = windowStart - TimeSpan.FromMinutes(1);
+                return _state.ListRuns(_space.Key, newest: 20).Any(r =>
+                    r.Id != _runId && r.FinishedAt is { } finished && finished >= from && r.Kind != RunKind.Baseline &&
+                    WritingKinds.Any(kind => r.Counts.TryGetValue(kind, out var done) && done > 0));
             }
 
             /// <summary>Actions that make a page version or move its search sort key (labels, files).</summary>

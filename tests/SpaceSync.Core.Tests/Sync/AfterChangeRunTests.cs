@@ -53,6 +53,13 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
         Assert.Equal(0, world.Cloud.Stats.Count("GET", "/wiki/api/v2/pages"));
         Assert.Equal(quiet.Requests, after.Requests);
         Assert.InRange(after.Requests, 1, 8);
+
+        // And the quiet run after that: its window still holds the change run's writes, though the last run wrote nothing.
+        world.ResetCounters();
+        var again = await world.SyncAsync();
+        output.WriteLine($"the next no-change run: {again.Requests} requests");
+        Assert.DoesNotContain(again.Plan.Actions, a => a.WritesSite);
+        Assert.Equal(quiet.Requests, again.Requests);
     }
 
     [Fact]
