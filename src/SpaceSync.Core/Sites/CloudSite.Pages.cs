@@ -65,15 +65,7 @@ namespace SpaceSync.Core.Sites
         public async Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken)
         {
             if (pageIds is null) throw new ArgumentNullException(nameof(pageIds));
-            var wanted = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var id in pageIds)
-            {
-                // Ids go into the query unescaped between commas: digits only.
-                if (string.IsNullOrEmpty(id) || !id.All(c => c >= '0' && c <= '9'))
-                    throw new ArgumentException($"'{id}' is not a page id (page ids are numbers).", nameof(pageIds));
-                if (seen.Add(id)) wanted.Add(id);
-            }
+            var wanted = PageIdList.Distinct(pageIds, nameof(pageIds));
 
             var found = new Dictionary<string, SitePage>(StringComparer.Ordinal);
             var alone = new List<string>();

@@ -25,15 +25,7 @@ namespace SpaceSync.Core.Sites
             where T : class
         {
             if (pageIds is null) throw new ArgumentNullException(nameof(pageIds));
-            var wanted = new List<string>();
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var id in pageIds)
-            {
-                // Ids go into CQL unquoted: digits only, so nothing else can reach the query.
-                if (string.IsNullOrEmpty(id) || !id.All(c => c >= '0' && c <= '9'))
-                    throw new ArgumentException($"'{id}' is not a page id (page ids are numbers).", nameof(pageIds));
-                if (seen.Add(id)) wanted.Add(id);
-            }
+            var wanted = PageIdList.Distinct(pageIds, nameof(pageIds));
 
             var found = new Dictionary<string, T>(StringComparer.Ordinal);
             var readAlone = new List<string>();
