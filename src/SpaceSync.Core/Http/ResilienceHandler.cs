@@ -204,6 +204,9 @@ namespace SpaceSync.Core.Http
         private void PaceByBucket(HttpRequestMessage request, HttpResponseMessage response)
         {
             if ((int)response.StatusCode == 429 || RateLimitHeaders.BucketRefill(response) is not TimeSpan refill) return;
+            // A refill longer than the client sleeps for a site is not waited out here: the next request meets the 429,
+            // and the refusal path fails it at once and closes the site until then (MaxRetryAfter), naming the wait.
+            if (refill > _options.MaxRetryAfter) return;
             if (_gate.HoldAfterEmptyBucket(refill))
             {
                 Emit(new SiteEvent(SiteEventLevel.Information, _siteName,

@@ -270,6 +270,21 @@ public sealed class RateLimitHttpTests : IDisposable
         Assert.Contains("X-RateLimit-Remaining: 0", pacing.Message);
     }
 
+    [Fact]
+    public async Task A_bucket_refill_longer_than_MaxRetryAfter_is_not_slept_ahead()
+    {
+        const string dcUser = "/confluence/rest/api/user/current";
+        Server.On("GET", dcUser, Reply.Ok(Bodies.DataCenterUser, ("X-RateLimit-Remaining", "0"), ("X-RateLimit-Interval-Seconds", "3600"),
+            ("X-RateLimit-FillRate", "100")));
+        using var site = _kit.DataCenter(Options(o => o.MaxRetryAfter = TimeSpan.FromMinutes(5)));
+
+        for (var i = 0; i < 2; i++) await site.GetCurrentUserAsync(CancellationToken.None);
+
+        // An hour-long bucket is not slept ahead of time: a 429 would say how long, and that wait is refused, not slept.
+        Assert.Empty(_clock.Delays);
+        Assert.Empty(_kit.Events);
+    }
+
     [Theory]
     [InlineData("X-RateLimit-Reset", "2025-06-02T12:01Z")]    // Cloud: a reset to the minute is too coarse to pace by
     [InlineData("X-RateLimit-FillRate", "0")]
