@@ -235,26 +235,11 @@ namespace SpaceSync.Core.Scope
                 }
 
                 var auth = ReadAuth(site);
-                const string lagExpected = "a whole number of minutes from 1 to 1440";
-                var lag = _r.ReadInteger(site, "searchLagMinutes", required: false, lagExpected);
-                if (lag is int minutes && (minutes < 1 || minutes > MaxSearchLagMinutes))
-                {
-                    _r.Error(ScopeErrorCodes.InvalidSearchLag,
-                        $"'{site.PathOf("searchLagMinutes")}' is {minutes}: expected {lagExpected} (how long the site's search may trail its writes).",
-                        site.Entry("searchLagMinutes")!.Value.Position);
-                    lag = null;
-                }
-
+                var lag = ReadWholeNumber(site, "searchLagMinutes", "minutes", MaxSearchLagMinutes, ScopeErrorCodes.InvalidSearchLag,
+                    "how long the site's search may trail its writes");
                 var (timeout, budget) = ReadTimeouts(site);
-                const string rateExpected = "a whole number of requests per second from 1 to 1000";
-                var rate = _r.ReadInteger(site, "maxRequestsPerSecond", required: false, rateExpected);
-                if (rate is int perSecond && (perSecond < 1 || perSecond > MaxRequestsPerSecondLimit))
-                {
-                    _r.Error(ScopeErrorCodes.InvalidRequestRate,
-                        $"'{site.PathOf("maxRequestsPerSecond")}' is {perSecond}: expected {rateExpected} (the most requests SpaceSync starts to the site each second).",
-                        site.Entry("maxRequestsPerSecond")!.Value.Position);
-                    rate = null;
-                }
+                var rate = ReadWholeNumber(site, "maxRequestsPerSecond", "requests per second", MaxRequestsPerSecondLimit,
+                    ScopeErrorCodes.InvalidRequestRate, "the most requests SpaceSync starts to the site each second");
 
                 return new SiteSettings
                 {
@@ -294,19 +279,21 @@ namespace SpaceSync.Core.Scope
                 return (timeout, budget);
             }
 
-            private int? ReadSeconds(Section site, string key, int max, string meaning)
+            private int? ReadSeconds(Section site, string key, int max, string meaning) =>
+                ReadWholeNumber(site, key, "seconds", max, ScopeErrorCodes.InvalidRequestTimeout, meaning);
+
+            /// <summary>An optional whole number of <paramref name="unit"/> from 1 to <paramref name="max"/> at <paramref name="key"/>; null (with an error at the key) when out of range.</summary>
+            private int? ReadWholeNumber(Section site, string key, string unit, int max, string rangeCode, string meaning)
             {
-                var expected = $"a whole number of seconds from 1 to {max}";
-                var seconds = _r.ReadInteger(site, key, required: false, expected);
-                if (seconds is int value && (value < 1 || value > max))
+                var expected = $"a whole number of {unit} from 1 to {max}";
+                var number = _r.ReadInteger(site, key, required: false, expected);
+                if (number is int value && (value < 1 || value > max))
                 {
-                    _r.Error(ScopeErrorCodes.InvalidRequestTimeout,
-                        $"'{site.PathOf(key)}' is {value}: expected {expected} ({meaning}).",
-                        site.Entry(key)!.Value.Position);
+                    _r.Error(rangeCode, $"'{site.PathOf(key)}' is {value}: expected {expected} ({meaning}).", site.Entry(key)!.Value.Position);
                     return null;
                 }
 
-                return seconds;
+                return number;
             }
 
             private AuthSettings? ReadAuth(Section site)
