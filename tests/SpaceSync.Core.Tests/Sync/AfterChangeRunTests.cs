@@ -26,7 +26,7 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
     [Fact]
     public async Task A_no_change_run_right_after_a_run_of_50_changes_costs_what_any_no_change_run_costs()
     {
-        await using var world = await World.StartAsync(200);
+        await using var world = await StartAsync(200);
         await world.BaselineAsync();
         Assert.Equal(ListingMode.Structural, (await world.SyncAsync()).Listing);
         var quiet = await world.SyncAsync();
@@ -34,17 +34,17 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
 
         // 50 edits on Data Center: the change run reads them there and writes them to Cloud. Both sides' change queries
         // of the next runs then reach back over 50 pages at the versions this run recorded.
-        world.EditOnDataCenter(50);
+        EditOnDataCenter(world, 50);
         var changes = await world.SyncAsync();
         Assert.Equal(ListingMode.Changes, changes.Listing);
         Assert.Empty(changes.Errors);
         Assert.Equal(50, changes.Count("Update"));
         output.WriteLine($"no-change run: {quiet.Requests} requests; 50 changes: {changes.Requests}");
 
-        world.ResetCounters();
+        ResetCounters(world);
         var after = await world.SyncAsync();
         output.WriteLine($"no-change run right after: {after.Requests} requests");
-        world.WriteRoutes(output);
+        WriteRoutes(world);
         Assert.Equal(ListingMode.Changes, after.Listing);
         Assert.Empty(after.Errors);
         Assert.DoesNotContain(after.Plan.Actions, a => a.WritesSite);
@@ -55,7 +55,7 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
         Assert.InRange(after.Requests, 1, 8);
 
         // And the quiet run after that: its window still holds the change run's writes, though the last run wrote nothing.
-        world.ResetCounters();
+        ResetCounters(world);
         var again = await world.SyncAsync();
         output.WriteLine($"the next no-change run: {again.Requests} requests");
         Assert.DoesNotContain(again.Plan.Actions, a => a.WritesSite);
@@ -65,10 +65,10 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
     [Fact]
     public async Task A_change_run_right_after_a_change_run_lists_without_bodies_and_reads_the_changed_ones_in_one_batch_a_side()
     {
-        await using var world = await World.StartAsync(120);
+        await using var world = await StartAsync(120);
         await world.BaselineAsync();
         await world.SyncAsync();
-        world.EditOnDataCenter(30);
+        EditOnDataCenter(world, 30);
         Assert.Equal(30, (await world.SyncAsync()).Count("Update"));
 
         // New edits on both sides, on pages the last run did not touch.
@@ -78,9 +78,9 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
         foreach (var page in onDc) world.Dc.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, $"<p>Second round on Data Center {page.Id}.</p>"));
         foreach (var page in onCloud) world.Cloud.UpdatePage(page.Id, new PageUpdate(page.Current.Number + 1, null, $"<p>Second round on Cloud {page.Id}.</p>"));
 
-        world.ResetCounters();
+        ResetCounters(world);
         var second = await world.SyncAsync();
-        world.WriteRoutes(output);
+        WriteRoutes(world);
         Assert.Equal(ListingMode.Changes, second.Listing);
         Assert.Empty(second.Errors);
         Assert.Equal(8, second.Count("Update"));
@@ -94,10 +94,10 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
     [Fact]
     public async Task A_persons_edit_of_a_page_the_run_just_wrote_is_carried_whether_the_search_shows_it_at_once_or_only_later()
     {
-        await using var world = await World.StartAsync(60);
+        await using var world = await StartAsync(60);
         await world.BaselineAsync();
         await world.SyncAsync();
-        var edited = world.EditOnDataCenter(10);
+        var edited = EditOnDataCenter(world, 10);
         var changes = await world.SyncAsync();
         Assert.Equal(10, changes.Count("Update"));
 
@@ -109,17 +109,17 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
         var seenLater = world.CloudTwin(edited[1]);
         Assert.Contains("Edited on Data Center", seenAtOnce.Current.Body);
         world.Cloud.UpdatePage(seenAtOnce.Id, new PageUpdate(seenAtOnce.Current.Number + 1, null, "<p>A person's edit on Cloud, searchable at once.</p>"));
-        world.CaughtUp();
+        world.SearchCaughtUp();
         world.Cloud.UpdatePage(seenLater.Id, new PageUpdate(seenLater.Current.Number + 1, null, "<p>A person's edit on Cloud, searchable later.</p>"));
 
-        var next = await world.SyncAsync(catchUp: false);
+        var next = await world.SyncAsync(searchCaughtUp: false);
         Assert.Empty(next.Errors);
         Assert.Equal(1, next.Count("Update"));
         Assert.Contains("searchable at once", world.Dc.FindPage(edited[0].Id)!.Current.Body);
         Assert.DoesNotContain("searchable later", world.Dc.FindPage(edited[1].Id)!.Current.Body);
 
         clock.Advance(world.Cloud.IndexLag);
-        var later = await world.SyncAsync(catchUp: false);
+        var later = await world.SyncAsync(searchCaughtUp: false);
         Assert.Empty(later.Errors);
         Assert.Equal(1, later.Count("Update"));
         Assert.Contains("searchable later", world.Dc.FindPage(edited[1].Id)!.Current.Body);
@@ -127,114 +127,32 @@ public sealed class AfterChangeRunTests(ITestOutputHelper output)
     }
 
     /// <summary>Two emulators, a seeded Data Center space copied to Cloud three days back, a real state file.</summary>
-    private sealed class World : IAsyncDisposable
+    /// <summary>A pair like the benchmark's: migrated days ago, labels and files crossing (the scope file's defaults).</summary>
+    private static async Task<RunnerWorld> StartAsync(int pageCount)
     {
-        private readonly string _folder;
+        var world = await RunnerWorld.StartAsync(pageCount, migratedAgo: TimeSpan.FromDays(3));
+        world.Space = world.Space with { Content = new ResolvedContent(Labels: true, Attachments: true, Comments: false, Blogposts: false) };
+        return world;
+    }
 
-        private World(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcSite, IConfluenceSite cloudSite, string folder)
-        {
-            DcEmulator = dc;
-            CloudEmulator = cloud;
-            DcSite = dcSite;
-            CloudSite = cloudSite;
-            _folder = folder;
-            State = StateStore.Open(Path.Combine(folder, "spacesync.db"));
-        }
+    private static void ResetCounters(RunnerWorld world)
+    {
+        world.Dc.Stats.Reset();
+        world.Cloud.Stats.Reset();
+    }
 
-        public RunningEmulator DcEmulator { get; }
-        public RunningEmulator CloudEmulator { get; }
-        public EmulatorState Dc => DcEmulator.State;
-        public EmulatorState Cloud => CloudEmulator.State;
-        public IConfluenceSite DcSite { get; }
-        public IConfluenceSite CloudSite { get; }
-        public StateStore State { get; }
+    private void WriteRoutes(RunnerWorld world)
+    {
+        foreach (var route in world.Dc.Stats.ByRoute) output.WriteLine($"  Data Center {route.Key}: {route.Value}");
+        foreach (var route in world.Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {route.Key}: {route.Value}");
+    }
 
-        public ResolvedSpace Space { get; } = new ResolvedSpace
-        {
-            Key = Key,
-            CloudKey = Key,
-            Direction = SyncDirection.Both,
-            Conflicts = ConflictPolicy.Manual,
-            MaxDeletePercent = 10,
-            // The scope file's defaults, as the benchmark runs them: labels and files cross.
-            Content = new ResolvedContent(Labels: true, Attachments: true, Comments: false, Blogposts: false),
-        };
-
-        public static async Task<World> StartAsync(int pageCount)
-        {
-            var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
-            var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
-            Seeder.Seed(dc.State, Key, pageCount, seed: 1);
-            foreach (var page in dc.State.GetPages(Key)) dc.State.ClearRestrictions(page.Id);
-            var dcSite = EmulatedPair.DataCenterClient(dc.BaseUrl, new SiteClientOptions { MaxAttempts = 2 });
-            var cloudSite = EmulatedPair.CloudClient(cloud.BaseUrl, new SiteClientOptions { MaxAttempts = 2 });
-            var folder = Path.Combine(Path.GetTempPath(), "spacesync-afterchange-" + Guid.NewGuid().ToString("N"));
-            Directory.CreateDirectory(folder);
-            // The migration happened days before: a copy made a moment ago would sit inside every change-query window.
-            cloud.State.Clock = new Shifted(TimeSpan.FromDays(-3));
-            await EmulatedPair.CopyLikeCcmaAsync(dc.State, cloud.State, dcSite, cloudSite, Key);
-            cloud.State.Clock = TimeProvider.System;
-            return new World(dc, cloud, dcSite, cloudSite, folder);
-        }
-
-        public Task<BaselineResult> BaselineAsync()
-        {
-            CaughtUp();
-            return BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, null, false, false, EngineLog.None, CancellationToken.None);
-        }
-
-        /// <summary>A scheduled run: the edits made before it are searchable (the index caught up); its own writes stay lagged.</summary>
-        public Task<SyncRunResult> SyncAsync(bool catchUp = true)
-        {
-            if (catchUp) CaughtUp();
-            return SyncRunner.RunAsync(DcSite, CloudSite, State, Space, new SyncRunOptions(), EngineLog.None, CancellationToken.None);
-        }
-
-        public void ResetCounters()
-        {
-            Dc.Stats.Reset();
-            Cloud.Stats.Reset();
-        }
-
-        public void WriteRoutes(ITestOutputHelper output)
-        {
-            foreach (var route in Dc.Stats.ByRoute) output.WriteLine($"  Data Center {route.Key}: {route.Value}");
-            foreach (var route in Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {route.Key}: {route.Value}");
-        }
-
-        public void CaughtUp()
-        {
-            Dc.IndexEverythingQueued();
-            Cloud.IndexEverythingQueued();
-        }
-
-        /// <summary>Edits the body of <paramref name="count"/> unrestricted current pages on Data Center, one version each.</summary>
-        public List<Page> EditOnDataCenter(int count, string text = "Edited on Data Center")
-        {
-            var pages = Dc.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current" && p.ParentId != null).Take(count).ToList();
-            Assert.Equal(count, pages.Count);
-            return pages.Select(p => Dc.UpdatePage(p.Id, new PageUpdate(p.Current.Number + 1, null, $"<p>{text}, page {p.Id}.</p>"))).ToList();
-        }
-
-        public Page CloudTwin(Page dcPage) =>
-            Cloud.FindPage(long.Parse((State.FindPair(Key, SiteKind.DataCenter, dcPage.Id.ToString()) ?? throw new InvalidOperationException()).CloudPageId))!;
-
-        public async ValueTask DisposeAsync()
-        {
-            State.Dispose();
-            DcSite.Dispose();
-            CloudSite.Dispose();
-            await DcEmulator.DisposeAsync();
-            await CloudEmulator.DisposeAsync();
-            SqliteConnection.ClearAllPools();
-            try { Directory.Delete(_folder, recursive: true); }
-            catch (IOException) { /* a leftover temp folder is not a test failure */ }
-        }
-
-        private sealed class Shifted(TimeSpan shift) : TimeProvider
-        {
-            public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
-        }
+    /// <summary>Edits the body of <paramref name="count"/> current pages on Data Center, one version each.</summary>
+    private static List<Page> EditOnDataCenter(RunnerWorld world, int count, string text = "Edited on Data Center")
+    {
+        var pages = world.Dc.GetPages(Key).Where(p => !p.IsBlogPost && p.Status == "current" && p.ParentId != null).Take(count).ToList();
+        Assert.Equal(count, pages.Count);
+        return pages.Select(p => world.Dc.UpdatePage(p.Id, new PageUpdate(p.Current.Number + 1, null, $"<p>{text}, page {p.Id}.</p>"))).ToList();
     }
 
     /// <summary>The emulators' clock held still (their index lag runs on it), moved on by the test.</summary>

@@ -52,7 +52,11 @@ public sealed class RunnerWorld : IAsyncDisposable
     public ResolvedSpace Space { get; set; }
 
     /// <param name="stateClock">The state store's clock (lock expiry tests); the system clock when null.</param>
-    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null)
+    /// <param name="migratedAgo">
+    /// How long ago the copy to Cloud was made (null: now). Request-count tests of change queries set days: a copy made a
+    /// moment ago would sit inside every change-query window, as no real migration does.
+    /// </param>
+    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null, TimeSpan? migratedAgo = null)
     {
         var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
         var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
@@ -64,7 +68,9 @@ public sealed class RunnerWorld : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-runner-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock);
+        if (migratedAgo is { } ago) cloud.State.Clock = new ShiftedClock(-ago);
         await world.MigrateLikeCcmaAsync();
+        cloud.State.Clock = TimeProvider.System;
         return world;
     }
 
@@ -77,10 +83,11 @@ public sealed class RunnerWorld : IAsyncDisposable
         return BaselineRunner.RunAsync(DcSite, CloudSite, State, Space, authority, force, whatIf, EngineLog.None, None);
     }
 
+    /// <param name="searchCaughtUp">False: the run meets the sites' search as it stands (tests of index lag).</param>
     public Task<SyncRunResult> SyncAsync(bool force = false, bool whatIf = false, IConfluenceSite? dcSite = null, IConfluenceSite? cloudSite = null,
-        CancellationToken cancellationToken = default, bool fullListing = false)
+        CancellationToken cancellationToken = default, bool fullListing = false, bool searchCaughtUp = true)
     {
-        SearchCaughtUp();
+        if (searchCaughtUp) SearchCaughtUp();
         return SyncRunner.RunAsync(dcSite ?? DcSite, cloudSite ?? CloudSite, State, Space,
             new SyncRunOptions { Force = force, WhatIf = whatIf, FullListing = fullListing }, EngineLog.None, cancellationToken);
     }
@@ -182,5 +189,10 @@ public sealed class RunnerWorld : IAsyncDisposable
         SqliteConnection.ClearAllPools();
         try { Directory.Delete(_folder, recursive: true); }
         catch (IOException) { /* a leftover temp folder is not a test failure */ }
+    }
+
+    private sealed class ShiftedClock(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
     }
 }
