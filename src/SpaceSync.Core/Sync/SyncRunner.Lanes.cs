@@ -39,11 +39,13 @@ namespace SpaceSync.Core.Sync
                 _bySite = bySite && actions.Select(a => a.Target).Distinct().Count() > 1;
             }
 
-            /// <summary>Runs <paramref name="execute"/> (plan position, action) for each action.</summary>
-            public async Task RunAsync(Func<int, SyncAction, Task> execute, CancellationToken ct)
+            /// <summary>Runs <paramref name="start"/> for each site (in its lane, before its actions), then <paramref name="execute"/> (plan position, action) for each action.</summary>
+            public async Task RunAsync(Func<SyncSide, Task> start, Func<int, SyncAction, Task> execute, CancellationToken ct)
             {
                 if (!_bySite)
                 {
+                    await start(SyncSide.DataCenter).ConfigureAwait(false);
+                    await start(SyncSide.Cloud).ConfigureAwait(false);
                     for (var i = 0; i < _actions.Count; i++)
                     {
                         ct.ThrowIfCancellationRequested();
@@ -62,6 +64,22 @@ namespace SpaceSync.Core.Sync
                 async Task LaneAsync(SyncSide side)
                 {
                     gate.JoinAsLane();
+                    await gate.TakeTurnAsync().ConfigureAwait(false);
+                    try
+                    {
+                        await start(side).ConfigureAwait(false);
+                    }
+                    catch (Exception e)
+                    {
+                        first ??= e;
+                        stop.TrySetResult(true);
+                        throw;
+                    }
+                    finally
+                    {
+                        gate.EndTurn();
+                    }
+
                     for (var i = 0; i < _actions.Count; i++)
                     {
                         if (_actions[i].Target != side) continue;

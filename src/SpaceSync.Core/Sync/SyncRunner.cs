@@ -309,12 +309,12 @@ namespace SpaceSync.Core.Sync
             {
                 var remaining = actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
                     .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-                await ReadTargetBodiesAsync(actions, ct).ConfigureAwait(false);
                 var lanes = new WriteLanes(actions, _space.MaxConcurrentWrites > 1);
                 var results = new SyncActionOutcome?[actions.Count];
                 try
                 {
-                    await lanes.RunAsync(async (index, action) =>
+                    // Each lane first reads its site's target bodies in batches: a rate-limited site's read does not hold the other.
+                    await lanes.RunAsync(side => ReadTargetBodiesAsync(actions, side, ct), async (index, action) =>
                     {
                         if (++_executed % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
                         {
@@ -1206,28 +1206,25 @@ namespace SpaceSync.Core.Sync
             /// its GET (the same cost, and never stale). A body the search returns at another version than planned is left
             /// for the GET too; so is everything when the batch read fails.
             /// </summary>
-            private async Task ReadTargetBodiesAsync(IReadOnlyList<SyncAction> actions, CancellationToken ct)
+            private async Task ReadTargetBodiesAsync(IReadOnlyList<SyncAction> actions, SyncSide side, CancellationToken ct)
             {
-                foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
+                var snapshot = SnapshotOf(side);
+                var wanted = actions
+                    .Where(a => a.Kind == SyncActionKind.Update && a.WritesBody && !a.MergesBody && a.Target == side && a.TargetId != null &&
+                                a.TargetVersion != null && !snapshot.TryGetBody(a.TargetId, out _) &&
+                                !(a.PairKey != null && _progress.TryGetValue(a.PairKey, out var known) && known.Side(side).Body != null))
+                    .GroupBy(a => a.TargetId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetVersion!.Value, StringComparer.Ordinal);
+                if (wanted.Count < 2) return;
+                try
                 {
-                    var snapshot = SnapshotOf(side);
-                    var wanted = actions
-                        .Where(a => a.Kind == SyncActionKind.Update && a.WritesBody && !a.MergesBody && a.Target == side && a.TargetId != null &&
-                                    a.TargetVersion != null && !snapshot.TryGetBody(a.TargetId, out _) &&
-                                    !(a.PairKey != null && _progress.TryGetValue(a.PairKey, out var known) && known.Side(side).Body != null))
-                        .GroupBy(a => a.TargetId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetVersion!.Value, StringComparer.Ordinal);
-                    if (wanted.Count < 2) continue;
-                    try
-                    {
-                        var read = await SiteOf(side).ReadPageBodiesAsync(wanted.Keys.ToList(), ct).ConfigureAwait(false);
-                        foreach (var page in read.Values)
-                            if (page.Body != null && wanted.TryGetValue(page.Id, out var version) && page.Version.Number == version)
-                                snapshot.KeepBody(page.Id, page.Body);
-                    }
-                    catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
-                    {
-                        _log.Debug("{Side}: reading {Count} target bodies in one go failed ({Message}); each is read when written", side.Label(), wanted.Count, e.Message);
-                    }
+                    var read = await SiteOf(side).ReadPageBodiesAsync(wanted.Keys.ToList(), ct).ConfigureAwait(false);
+                    foreach (var page in read.Values)
+                        if (page.Body != null && wanted.TryGetValue(page.Id, out var version) && page.Version.Number == version)
+                            snapshot.KeepBody(page.Id, page.Body);
+                }
+                catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                {
+                    _log.Debug("{Side}: reading {Count} target bodies in one go failed ({Message}); each is read when written", side.Label(), wanted.Count, e.Message);
                 }
             }
 
