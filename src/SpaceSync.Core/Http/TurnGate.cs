@@ -10,7 +10,12 @@ namespace SpaceSync.Core.Http
     /// site client's handler chain (rate-limit pacing, retries and the wire), taking it back before the answer is
     /// handed to its code. So the lanes overlap only in waiting on the sites, and everything else (the run's
     /// bookkeeping, the state file's one SQLite connection, lazy caches, the site clients' own code) sees one caller.
-    /// A lane is an async flow: <see cref="EnterLaneAsync"/> marks the calling flow as one of this gate's lanes.
+    /// A lane is an async flow: <see cref="JoinAsLane"/> marks the calling flow as one of this gate's lanes.
+    /// <para>
+    /// The turn is given up as the request enters the handler chain, while the lane's callers are still returning
+    /// their tasks: code between calling an async method and awaiting it runs without the turn. A task started lazily
+    /// and kept in a field must be stored before it can reach a request (see RunTranslation.UsersAsync).
+    /// </para>
     /// </summary>
     internal sealed class TurnGate
     {
