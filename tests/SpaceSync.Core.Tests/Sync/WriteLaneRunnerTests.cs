@@ -1,5 +1,7 @@
 using SpaceSync.Core.Logging;
+using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sync;
+using SpaceSync.Core.Tests.State;
 using SpaceSync.Emulator.Faults;
 using Xunit;
 
@@ -107,6 +109,41 @@ public sealed class WriteLaneRunnerTests
         Assert.True(order.IndexOf(update.Id) < order.IndexOf(labels.Id), string.Join(", ", reported));
         Assert.Contains(world.CloudTwin(both).Labels, l => l.Name == "lane-label");
         Assert.Contains("Cloud body edit.", world.Dc.FindPage(both.Id)!.Current.Body);
+    }
+
+    [Fact]
+    public async Task A_lane_that_loses_the_lock_stops_both_lanes_and_the_run_says_so()
+    {
+        var clock = new ManualClock();
+        await using var world = await RunnerWorld.StartAsync(stateClock: clock);
+        await world.BaselineAsync();
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        // Creates on Cloud and updates on Data Center: both lanes have work when the lease is lost.
+        for (var i = 1; i <= 60; i++) world.Dc.CreatePage(dcSpace.Id, $"Bulk page {i}", $"<p>Bulk {i}.</p>", dcSpace.HomepageId);
+        var edited = Leaves(world, 10);
+        foreach (var page in edited) RunnerWorld.Edit(world.Cloud, world.CloudTwin(page), body: $"<p>Cloud edit of {page.Id}.</p>");
+        var cloud = new InterceptingSite(world.CloudSite)
+        {
+            LoseCreateAnswer = title =>
+            {
+                if (title == "Bulk page 10")
+                {
+                    clock.Advance(TimeSpan.FromHours(3));
+                    Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, "other-run", TimeSpan.FromHours(1)).Acquired);
+                }
+
+                return false;
+            },
+        };
+
+        var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync(cloudSite: cloud));
+
+        Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);
+        Assert.Equal("other-run", world.State.GetLock(RunnerWorld.Key)!.OwnerId);
+        // The lease is checked every 50 actions of the two lanes together: the run stopped well before its 70 writes.
+        var created = RunnerWorld.CurrentPages(world.Cloud).Count(p => p.Title.StartsWith("Bulk page ", StringComparison.Ordinal));
+        var updated = edited.Count(p => world.Dc.FindPage(p.Id)!.Current.Body.Contains("Cloud edit of", StringComparison.Ordinal));
+        Assert.InRange(created + updated, 49, 51);
     }
 
     private static List<SpaceSync.Emulator.Store.Page> Leaves(RunnerWorld world, int count)
