@@ -135,7 +135,11 @@ namespace SpaceSync.Core.Http
             response != null && ((int)response.StatusCode == 429 ||
                 (response.StatusCode == HttpStatusCode.ServiceUnavailable && RateLimitHeaders.AskedWait(response, _retryClock.GetUtcNow()) != null));
 
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        // A sync run's per-site lanes take turns on the run's code; the one sending gives its turn up while it waits here.
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            TurnGate.WhileWaitingAsync(() => SendResilientAsync(request, cancellationToken));
+
+        private async Task<HttpResponseMessage> SendResilientAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var state = new RequestState(this, request, await RequestReplay.PrepareAsync(request.Content).ConfigureAwait(false), _options.OverallTimeout);
             if (request.Content != null && !(request.Content is ByteArrayContent))

@@ -34,6 +34,11 @@ namespace SpaceSync.Core.Scope
         public SyncDirection Direction { get; init; }
         public ConflictPolicy Conflicts { get; init; }
         public int MaxDeletePercent { get; init; }
+        /// <summary>
+        /// Page writes in flight at once (scope `maxConcurrentWrites`): 1 = one action at a time in plan order; 2 = one
+        /// writer per site, the two sites worked at once. Built-in 2 (see ScopeResolver.BuiltInMaxConcurrentWrites).
+        /// </summary>
+        public int MaxConcurrentWrites { get; init; } = ScopeResolver.BuiltInMaxConcurrentWrites;
         public ResolvedContent Content { get; init; } = null!;
         public RestrictedPagesMode RestrictedPages { get; init; }
         /// <summary>Page path (titles from the top down, '/'-separated) limiting the sync to that page and below; null = whole space.</summary>

@@ -34,6 +34,8 @@ namespace SpaceSync.Core.Scope
         public const string InvalidRequestTimeout = "ScopeInvalidRequestTimeout";
         /// <summary>sites.*.maxRequestsPerSecond is not a whole number from 1 to 1000.</summary>
         public const string InvalidRequestRate = "ScopeInvalidRequestRate";
+        /// <summary>maxConcurrentWrites (defaults or a space) is not 1 or 2.</summary>
+        public const string InvalidConcurrentWrites = "ScopeInvalidConcurrentWrites";
         // Hostile or damaged files: refused before (or while) parsing, at the place of the first offence.
         public const string FileTooLarge = "ScopeFileTooLarge";
         public const string InvalidEncoding = "ScopeInvalidEncoding";

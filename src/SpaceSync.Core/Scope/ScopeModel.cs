@@ -86,6 +86,8 @@ namespace SpaceSync.Core.Scope
         public int? MaxDeletePercent { get; init; }
         public ContentSettings? Content { get; init; }
         public RestrictedPagesMode? RestrictedPages { get; init; }
+        /// <summary>`maxConcurrentWrites`: 1 or 2; null = not set.</summary>
+        public int? MaxConcurrentWrites { get; init; }
     }
 
     public sealed record ContentSettings

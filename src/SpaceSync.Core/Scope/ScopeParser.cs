@@ -53,8 +53,11 @@ namespace SpaceSync.Core.Scope
         /// <summary>An hour for one request's attempts: beyond it a stuck site holds the whole run for hours.</summary>
         public const int MaxRequestBudgetSeconds = 3600;
         public const int MaxRequestsPerSecondLimit = 1000;
+
+        /// <summary>Two: one writer per site, the two sites at once. More writers to one site is not offered (see SyncRunner.WriteLanes).</summary>
+        public const int MaxConcurrentWritesLimit = 2;
         private static readonly string[] AuthKeys = { "type", "user", "token" };
-        private static readonly string[] SyncKeys = { "direction", "conflicts", "maxDeletePercent", "content", "restrictedPages" };
+        private static readonly string[] SyncKeys = { "direction", "conflicts", "maxDeletePercent", "content", "restrictedPages", "maxConcurrentWrites" };
         private static readonly string[] ContentKeys = { "labels", "attachments", "comments", "blogposts" };
         private static readonly string[] UsersKeys = { "match", "map" };
         private static readonly string[] SpaceKeys =
@@ -364,6 +367,8 @@ namespace SpaceSync.Core.Scope
                     MaxDeletePercent = _r.ReadPercent(section, "maxDeletePercent"),
                     Content = contentSection == null ? null : ReadContent(contentSection),
                     RestrictedPages = _r.ReadEnum(section, "restrictedPages", required: false, ScopeVocabulary.RestrictedPages),
+                    MaxConcurrentWrites = ReadWholeNumber(section, "maxConcurrentWrites", "writes", MaxConcurrentWritesLimit,
+                        ScopeErrorCodes.InvalidConcurrentWrites, "1: one write at a time; 2: the two sites written at once, one write each"),
                 };
             }
 

@@ -23,6 +23,12 @@ namespace SpaceSync.Core.Scope
         public const SyncDirection BuiltInDirection = SyncDirection.Both;
         public const ConflictPolicy BuiltInConflicts = ConflictPolicy.Manual;
         public const int BuiltInMaxDeletePercent = 10;
+
+        /// <summary>
+        /// Two: each site gets one write at a time (what a Data Center node serves well, and what its rate limiting is
+        /// sized for), and the two sites are written at once rather than one waiting for the other.
+        /// </summary>
+        public const int BuiltInMaxConcurrentWrites = 2;
         public const RestrictedPagesMode BuiltInRestrictedPages = RestrictedPagesMode.Skip;
         public static ResolvedContent BuiltInContent { get; } = new ResolvedContent(Labels: true, Attachments: true, Comments: false, Blogposts: false);
 
@@ -82,6 +88,10 @@ namespace SpaceSync.Core.Scope
                 (own.MaxDeletePercent, ValueSources.Space),
                 (defaults.MaxDeletePercent, ValueSources.Defaults),
                 (BuiltInMaxDeletePercent, ValueSources.BuiltIn));
+            var writes = Pick("maxConcurrentWrites", sources,
+                (own.MaxConcurrentWrites, ValueSources.Space),
+                (defaults.MaxConcurrentWrites, ValueSources.Defaults),
+                (BuiltInMaxConcurrentWrites, ValueSources.BuiltIn));
             var restricted = Pick("restrictedPages", sources,
                 (own.RestrictedPages, ValueSources.Space),
                 (defaults.RestrictedPages, ValueSources.Defaults),
@@ -107,6 +117,7 @@ namespace SpaceSync.Core.Scope
                 Direction = direction,
                 Conflicts = conflicts,
                 MaxDeletePercent = maxDelete,
+                MaxConcurrentWrites = writes,
                 Content = content,
                 RestrictedPages = restricted,
                 IncludeSubtree = space.IncludeSubtree,

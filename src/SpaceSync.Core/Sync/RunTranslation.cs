@@ -112,7 +112,25 @@ namespace SpaceSync.Core.Sync
         /// </summary>
         /// <exception cref="SyncRunException">users.map cannot be read (<see cref="UserMapInvalid"/>).</exception>
         /// <exception cref="SiteException">A site could not list its users.</exception>
-        internal Task<UserDirectory> UsersAsync(CancellationToken cancellationToken) => _users ??= BuildUsersAsync(cancellationToken);
+        internal Task<UserDirectory> UsersAsync(CancellationToken cancellationToken)
+        {
+            if (_users is null)
+            {
+                // Stored before the build runs: its first request gives up a sync lane's turn (Http/TurnGate) before the
+                // build returns its task, and the other lane must then find this one instead of listing the users again.
+                var go = new TaskCompletionSource<bool>();
+                _users = BuildUsersAfterAsync(go.Task, cancellationToken);
+                go.SetResult(true);
+            }
+
+            return _users;
+        }
+
+        private async Task<UserDirectory> BuildUsersAfterAsync(Task go, CancellationToken cancellationToken)
+        {
+            await go.ConfigureAwait(false);
+            return await BuildUsersAsync(cancellationToken).ConfigureAwait(false);
+        }
 
         private async Task<StorageTranslator> WithUsersAsync(CancellationToken cancellationToken)
         {

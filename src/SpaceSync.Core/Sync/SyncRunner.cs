@@ -299,33 +299,51 @@ namespace SpaceSync.Core.Sync
                 }
             }
 
-            /// <summary>Runs <paramref name="actions"/> in order; each pair's state is written once its last action ran.</summary>
+            /// <summary>
+            /// Runs <paramref name="actions"/>; each pair's state is written once its last action ran. With
+            /// <see cref="ResolvedSpace.MaxConcurrentWrites"/> 1 they run one after the other in plan order; with 2 (the
+            /// default) the two sites are worked at once, one lane per target site (see <see cref="WriteLanes"/>).
+            /// Outcomes are kept in plan order whatever order they finished in; progress is reported as they finish.
+            /// </summary>
             private async Task ExecuteActionsAsync(IReadOnlyList<SyncAction> actions, string lockOwner, CancellationToken ct)
             {
                 var remaining = actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
                     .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
-                await ReadTargetBodiesAsync(actions, ct).ConfigureAwait(false);
-                foreach (var action in actions)
+                var lanes = new WriteLanes(actions, _space.MaxConcurrentWrites > 1);
+                var results = new SyncActionOutcome?[actions.Count];
+                try
                 {
-                    ct.ThrowIfCancellationRequested();
-                    if (++_executed % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
+                    // Each lane first reads its site's target bodies in batches: a rate-limited site's read does not hold the other.
+                    await lanes.RunAsync(side => ReadTargetBodiesAsync(actions, side, ct), async (index, action) =>
                     {
-                        // The lease ran out and another run took the space: writing on would race it.
-                        throw new SyncRunException(SyncRunException.SpaceLocked,
-                            $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}" +
-                            (_round > 1 ? " of the re-plan." : "."));
-                    }
+                        if (++_executed % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
+                        {
+                            // The lease ran out and another run took the space: writing on would race it.
+                            throw new SyncRunException(SyncRunException.SpaceLocked,
+                                $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}" +
+                                (_round > 1 ? " of the re-plan." : "."));
+                        }
 
-                    var result = WithTranslationWarnings(await ExecuteOneAsync(action, ct).ConfigureAwait(false));
-                    _done[action.Id] = result.Outcome;
-                    _outcomes.Add(result);
-                    if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
-                    if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
-                    else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
-                    _options.Progress?.Report(result);
-                    if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
+                        var result = WithTranslationWarnings(await ExecuteOneAsync(action, ct).ConfigureAwait(false));
+                        _done[action.Id] = result.Outcome;
+                        results[index] = result;
+                        if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
+                        else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
+                        _options.Progress?.Report(result);
+                        if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
+                        {
+                            FinishPair(action.PairKey);
+                        }
+                    }, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Plan order, also for a run that stopped: reports, counts and tests read them so.
+                    foreach (var result in results)
                     {
-                        FinishPair(action.PairKey);
+                        if (result is null) continue;
+                        _outcomes.Add(result);
+                        if (result.Outcome == ActionOutcomeKind.Failed) _errors.Add(result.Message);
                     }
                 }
             }
@@ -1188,28 +1206,25 @@ namespace SpaceSync.Core.Sync
             /// its GET (the same cost, and never stale). A body the search returns at another version than planned is left
             /// for the GET too; so is everything when the batch read fails.
             /// </summary>
-            private async Task ReadTargetBodiesAsync(IReadOnlyList<SyncAction> actions, CancellationToken ct)
+            private async Task ReadTargetBodiesAsync(IReadOnlyList<SyncAction> actions, SyncSide side, CancellationToken ct)
             {
-                foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
+                var snapshot = SnapshotOf(side);
+                var wanted = actions
+                    .Where(a => a.Kind == SyncActionKind.Update && a.WritesBody && !a.MergesBody && a.Target == side && a.TargetId != null &&
+                                a.TargetVersion != null && !snapshot.TryGetBody(a.TargetId, out _) &&
+                                !(a.PairKey != null && _progress.TryGetValue(a.PairKey, out var known) && known.Side(side).Body != null))
+                    .GroupBy(a => a.TargetId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetVersion!.Value, StringComparer.Ordinal);
+                if (wanted.Count < 2) return;
+                try
                 {
-                    var snapshot = SnapshotOf(side);
-                    var wanted = actions
-                        .Where(a => a.Kind == SyncActionKind.Update && a.WritesBody && !a.MergesBody && a.Target == side && a.TargetId != null &&
-                                    a.TargetVersion != null && !snapshot.TryGetBody(a.TargetId, out _) &&
-                                    !(a.PairKey != null && _progress.TryGetValue(a.PairKey, out var known) && known.Side(side).Body != null))
-                        .GroupBy(a => a.TargetId!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().TargetVersion!.Value, StringComparer.Ordinal);
-                    if (wanted.Count < 2) continue;
-                    try
-                    {
-                        var read = await SiteOf(side).ReadPageBodiesAsync(wanted.Keys.ToList(), ct).ConfigureAwait(false);
-                        foreach (var page in read.Values)
-                            if (page.Body != null && wanted.TryGetValue(page.Id, out var version) && page.Version.Number == version)
-                                snapshot.KeepBody(page.Id, page.Body);
-                    }
-                    catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
-                    {
-                        _log.Debug("{Side}: reading {Count} target bodies in one go failed ({Message}); each is read when written", side.Label(), wanted.Count, e.Message);
-                    }
+                    var read = await SiteOf(side).ReadPageBodiesAsync(wanted.Keys.ToList(), ct).ConfigureAwait(false);
+                    foreach (var page in read.Values)
+                        if (page.Body != null && wanted.TryGetValue(page.Id, out var version) && page.Version.Number == version)
+                            snapshot.KeepBody(page.Id, page.Body);
+                }
+                catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                {
+                    _log.Debug("{Side}: reading {Count} target bodies in one go failed ({Message}); each is read when written", side.Label(), wanted.Count, e.Message);
                 }
             }
 

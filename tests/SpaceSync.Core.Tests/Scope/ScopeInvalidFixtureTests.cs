@@ -94,6 +94,10 @@ public class ScopeInvalidFixtureTests
         { "request-rate-huge.yaml", ScopeErrorCodes.InvalidRequestRate, 5, 27, "'sites.cloud.maxRequestsPerSecond' is 5000" },
         { "request-rate-fraction.yaml", ScopeErrorCodes.InvalidType, 5, 27, "'sites.cloud.maxRequestsPerSecond' must be a whole number of requests per second from 1 to 1000, found '2.5'" },
 
+        // Writes in flight at once.
+        { "concurrent-writes-zero.yaml", ScopeErrorCodes.InvalidConcurrentWrites, 20, 24, "'defaults.maxConcurrentWrites' is 0: expected a whole number of writes from 1 to 2" },
+        { "concurrent-writes-three.yaml", ScopeErrorCodes.InvalidConcurrentWrites, 20, 24, "'defaults.maxConcurrentWrites' is 3" },
+
         // Version and required structure.
         { "version-2.yaml", ScopeErrorCodes.UnsupportedVersion, 1, 10, "version 2 is not supported; this SpaceSync reads version 1" },
         { "version-text.yaml", ScopeErrorCodes.InvalidType, 1, 10, "'version' must be the number 1, found 'one'" },

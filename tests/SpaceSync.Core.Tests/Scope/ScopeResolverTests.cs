@@ -85,8 +85,21 @@ public class ScopeResolverTests
         Assert.Equal(10, space.MaxDeletePercent);
         Assert.Equal(new ResolvedContent(Labels: true, Attachments: true, Comments: false, Blogposts: false), space.Content);
         Assert.Equal(RestrictedPagesMode.Skip, space.RestrictedPages);
+        Assert.Equal(2, space.MaxConcurrentWrites);
         Assert.All(space.Sources.Values, source => Assert.Equal(ValueSources.BuiltIn, source));
-        Assert.Equal(8, space.Sources.Count);
+        Assert.Equal(9, space.Sources.Count);
+    }
+
+    [Fact]
+    public void Concurrent_writes_come_from_the_space_then_defaults()
+    {
+        var space = ResolveOne("  - key: ENG\n    owner: o@acme.com\n    maxConcurrentWrites: 1\n", "  maxConcurrentWrites: 2\n");
+        Assert.Equal(1, space.MaxConcurrentWrites);
+        Assert.Equal(ValueSources.Space, space.Sources["maxConcurrentWrites"]);
+
+        var fromDefaults = ResolveOne("  - key: ENG\n    owner: o@acme.com\n", "  maxConcurrentWrites: 1\n");
+        Assert.Equal(1, fromDefaults.MaxConcurrentWrites);
+        Assert.Equal(ValueSources.Defaults, fromDefaults.Sources["maxConcurrentWrites"]);
     }
 
     [Fact]
