@@ -254,14 +254,16 @@ namespace SpaceSync.Core.Sites
 
         // ---- page metadata
         /// <summary>
-        /// Labels and restrictions of many pages together: one CQL <c>id in (...)</c> search expanding <c>metadata.labels</c>
-        /// and the four restriction lists, <see cref="SiteLabels.BatchSize"/> ids a request, over the union of both id
-        /// lists (a page in one list gets only that part). What the search does not return, or returns cut short, is read
-        /// on the page's own endpoints; pages missing then are absent. Cost: ceil(|union| / BatchSize) requests, plus one
-        /// per part read alone — where reading labels and restrictions apart costs a batch each.
+        /// Labels, restrictions and current attachments of many pages together: one CQL <c>id in (...)</c> search
+        /// expanding <c>metadata.labels</c>, the four restriction lists and <c>children.attachment.version</c>,
+        /// <see cref="SiteLabels.BatchSize"/> ids a request, over the union of the id lists (a page in one list gets only
+        /// that part). What the search does not return, or returns cut short (a page with more attachments than the
+        /// expansion carries), is read on the page's own endpoints; pages missing then are absent. Cost:
+        /// ceil(|union| / BatchSize) requests, plus one per part read alone — where reading the parts apart costs a batch
+        /// (or a space-wide listing) each.
         /// </summary>
         Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
-            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken);
+            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null);
 
         /// <summary>
         /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/> (users by this site's

@@ -135,11 +135,11 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public List<string> MetadataReads { get; } = new();
 
     public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
-        IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null)
     {
         RestrictionReads.AddRange(restrictionsOf);
         MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
-        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken);
+        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf);
     }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
