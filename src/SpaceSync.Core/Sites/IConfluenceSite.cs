@@ -122,9 +122,13 @@ namespace SpaceSync.Core.Sites
         /// page at its newest version, oldest change first. Pass the previous answer's
         /// HighWaterMark as <paramref name="since"/>. Trashing does not make a version on either product, so trashes
         /// (and restores) are not changes here: a periodic structural listing catches them.
+        /// <paramref name="touchedWithoutVersion"/>: pages recent runs wrote labels or files to. Those writes make no
+        /// version but move the query's sort key, so such pages sort among the newest with an old version time; they are
+        /// neutral to the stop rule (neither older hits nor changes), so that many of them cannot end the read before a
+        /// person's edit that sorts behind them.
         /// </summary>
         Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
-            CancellationToken cancellationToken);
+            CancellationToken cancellationToken, IReadOnlyCollection<string>? touchedWithoutVersion = null);
 
         // ---- labels
         // Only global labels (prefix "global") are read and written: personal "my:" labels belong to one user, and

@@ -70,8 +70,9 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task PurgePageAsync(string pageId, CancellationToken cancellationToken) => inner.PurgePageAsync(pageId, cancellationToken);
     public Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken) =>
         inner.FindPageByTitleAsync(space, title, cancellationToken);
-    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken) =>
-        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken);
+    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? touchedWithoutVersion = null) =>
+        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken, touchedWithoutVersion);
 
     public void Dispose() { /* the inner client belongs to the test world */ }
 
