@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SpaceSync.Core.State;
 
 namespace SpaceSync.Core.Sync
 {
@@ -23,10 +24,13 @@ namespace SpaceSync.Core.Sync
                 var from = windowStart - TimeSpan.FromMinutes(1);
                 var touched = new HashSet<string>(StringComparer.Ordinal);
                 var labelAction = "labels-" + SideWord(side);
+                DateTimeOffset? filesFrom = null;
                 foreach (var run in _state.ListRuns(_space.Key, newest: 20))
                 {
-                    if (run.Id == _runId || run.FinishedAt is not { } finished || finished < from) continue;
-                    if (!run.Counts.TryGetValue(nameof(SyncActionKind.Labels), out var labelled) || labelled == 0) continue;
+                    if (run.Id == _runId || run.Kind == RunKind.Baseline || run.FinishedAt is not { } finished || finished < from) continue;
+                    if (Did(run, nameof(SyncActionKind.UploadAttachment)) || Did(run, nameof(SyncActionKind.DeleteAttachment)))
+                        filesFrom = filesFrom is { } earlier && earlier < run.StartedAt ? earlier : run.StartedAt;
+                    if (!Did(run, nameof(SyncActionKind.Labels))) continue;
                     foreach (var entry in _state.ListHistory(_space.Key, run.Id))
                     {
                         var id = side == SyncSide.DataCenter ? entry.DataCenterPageId : entry.CloudPageId;
@@ -34,16 +38,22 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
-                var pairs = _byDc.Values.ToDictionary(p => p.Id);
-                foreach (var file in _state.ListAttachmentPairs(_space.Key))
+                if (filesFrom is { } start)
                 {
-                    // Either page of the pair may have been written; a neutral page the run did not touch costs nothing.
-                    if (file.UpdatedAt < from || !pairs.TryGetValue(file.PairId, out var pair)) continue;
-                    touched.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
+                    // Files recorded by those runs only (not the baseline's pairing, which wrote nothing); either page of the
+                    // pair may have been written, and a neutral page the run did not touch costs nothing.
+                    var pairs = _byDc.Values.ToDictionary(p => p.Id);
+                    foreach (var file in _state.ListAttachmentPairs(_space.Key))
+                    {
+                        if (file.UpdatedAt < start - TimeSpan.FromMinutes(1) || !pairs.TryGetValue(file.PairId, out var pair)) continue;
+                        touched.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId);
+                    }
                 }
 
                 return touched;
             }
+
+            private static bool Did(RunRecord run, string kind) => run.Counts.TryGetValue(kind, out var done) && done > 0;
         }
     }
 }
