@@ -253,7 +253,7 @@ namespace SpaceSync.Core.Sites
         /// structural listing (parentId included), and a no-change query is one request.
         /// </summary>
         public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, IReadOnlyCollection<string>? touchedWithoutVersion = null)
         {
             RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
@@ -262,7 +262,7 @@ namespace SpaceSync.Core.Sites
             var reader = ListV2(SpaceListing(space) + "sort=-modified-date&limit=" + Text(limit) +
                                 (withBodies ? "&body-format=storage" : ""));
             return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space),
-                Math.Min(ChangeQueryOlderRun, limit), cancellationToken).ConfigureAwait(false);
+                Math.Min(ChangeQueryOlderRun, limit), cancellationToken, touchedWithoutVersion).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

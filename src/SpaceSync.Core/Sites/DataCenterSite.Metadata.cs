@@ -9,11 +9,11 @@ namespace SpaceSync.Core.Sites
     {
         private PageMetadataRequests? _metadata;
 
-        internal PageMetadataRequests Metadata => _metadata ??= new PageMetadataRequests(_rest, Api, Labels, Restrictions);
+        internal PageMetadataRequests Metadata => _metadata ??= new PageMetadataRequests(_rest, Api, Labels, Restrictions, ListAttachments);
 
-        /// <summary>CQL <c>id in (...)</c> expanding labels and restrictions; see <see cref="PageMetadataRequests.ReadManyAsync"/>.</summary>
+        /// <summary>CQL <c>id in (...)</c> expanding labels, restrictions and attachments; see <see cref="PageMetadataRequests.ReadManyAsync"/>.</summary>
         public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
-            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken) =>
-            Metadata.ReadManyAsync(labelsOf, restrictionsOf, cancellationToken);
+            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null) =>
+            Metadata.ReadManyAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf);
     }
 }

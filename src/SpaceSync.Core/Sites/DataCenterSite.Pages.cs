@@ -187,7 +187,7 @@ namespace SpaceSync.Core.Sites
         /// (removed by de-duplication) instead of skipping one.
         /// </summary>
         public async Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, IReadOnlyCollection<string>? touchedWithoutVersion = null)
         {
             CloudSite.RequireSpace(space);
             var changes = new PageChangeCollector(since, overlap);
@@ -196,7 +196,7 @@ namespace SpaceSync.Core.Sites
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
                               "&limit=" + Text(SearchLimit));
             return await changes.ReadNewestFirstAsync(reader, content => PageJson.FromContent(content, space),
-                Math.Min(ChangeQueryOlderRun, SearchLimit), cancellationToken).ConfigureAwait(false);
+                Math.Min(ChangeQueryOlderRun, SearchLimit), cancellationToken, touchedWithoutVersion).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

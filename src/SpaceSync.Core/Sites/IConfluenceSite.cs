@@ -122,9 +122,13 @@ namespace SpaceSync.Core.Sites
         /// page at its newest version, oldest change first. Pass the previous answer's
         /// HighWaterMark as <paramref name="since"/>. Trashing does not make a version on either product, so trashes
         /// (and restores) are not changes here: a periodic structural listing catches them.
+        /// <paramref name="touchedWithoutVersion"/>: pages recent runs wrote labels or files to. Those writes make no
+        /// version but move the query's sort key, so such pages sort among the newest with an old version time; they are
+        /// neutral to the stop rule (neither older hits nor changes), so that many of them cannot end the read before a
+        /// person's edit that sorts behind them.
         /// </summary>
         Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies,
-            CancellationToken cancellationToken);
+            CancellationToken cancellationToken, IReadOnlyCollection<string>? touchedWithoutVersion = null);
 
         // ---- labels
         // Only global labels (prefix "global") are read and written: personal "my:" labels belong to one user, and
@@ -254,14 +258,16 @@ namespace SpaceSync.Core.Sites
 
         // ---- page metadata
         /// <summary>
-        /// Labels and restrictions of many pages together: one CQL <c>id in (...)</c> search expanding <c>metadata.labels</c>
-        /// and the four restriction lists, <see cref="SiteLabels.BatchSize"/> ids a request, over the union of both id
-        /// lists (a page in one list gets only that part). What the search does not return, or returns cut short, is read
-        /// on the page's own endpoints; pages missing then are absent. Cost: ceil(|union| / BatchSize) requests, plus one
-        /// per part read alone — where reading labels and restrictions apart costs a batch each.
+        /// Labels, restrictions and current attachments of many pages together: one CQL <c>id in (...)</c> search
+        /// expanding <c>metadata.labels</c>, the four restriction lists and <c>children.attachment.version</c>,
+        /// <see cref="SiteLabels.BatchSize"/> ids a request, over the union of the id lists (a page in one list gets only
+        /// that part). What the search does not return, or returns cut short (a page with more attachments than the
+        /// expansion carries), is read on the page's own endpoints; pages missing then are absent. Cost:
+        /// ceil(|union| / BatchSize) requests, plus one per part read alone — where reading the parts apart costs a batch
+        /// (or a space-wide listing) each.
         /// </summary>
         Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
-            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken);
+            IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null);
 
         /// <summary>
         /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/> (users by this site's

@@ -51,23 +51,32 @@ namespace SpaceSync.Core.Sites
         /// version time stays, so such a page sorts among the newest with an old time, and newer versions follow it. The run
         /// is counted across listing pages, so a listing page that holds the last changes and then enough older hits ends
         /// the read without one more request, and a bigger listing page (no bodies) does not make the rule any weaker. A
-        /// quiet space still costs one request.
+        /// quiet space still costs one request. An older hit on a page in <paramref name="neutral"/> (recent runs wrote its
+        /// labels or files: its key moved, its version did not) neither counts toward the run nor breaks it, and a listing
+        /// page with such hits ends the read only by that run: a run that labelled hundreds of pages cannot hide an edit behind them.
         /// </summary>
         public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, SitePage> map,
-            int olderRunToStop, CancellationToken cancellationToken)
+            int olderRunToStop, CancellationToken cancellationToken, IReadOnlyCollection<string>? neutral = null)
         {
             if (olderRunToStop < 1) throw new ArgumentOutOfRangeException(nameof(olderRunToStop), "At least one older hit ends a read.");
+            var neutralIds = neutral as ISet<string> ?? new HashSet<string>(neutral ?? Array.Empty<string>(), StringComparer.Ordinal);
             List<JsonElement>? page;
             var olderInARow = 0;
             while ((page = await reader.NextPageAsync(cancellationToken).ConfigureAwait(false)) != null)
             {
                 var inWindow = false;
+                var neutralOnPage = 0;
                 foreach (var item in page)
                 {
-                    if (Add(map(item)))
+                    var hit = map(item);
+                    if (Add(hit))
                     {
                         inWindow = true;
                         olderInARow = 0;
+                    }
+                    else if (neutralIds.Contains(hit.Id))
+                    {
+                        neutralOnPage++;
                     }
                     else
                     {
@@ -75,7 +84,8 @@ namespace SpaceSync.Core.Sites
                     }
                 }
 
-                if (!inWindow || olderInARow >= olderRunToStop)
+                // A page with neutral hits and no change goes on unless the counted run is long enough by itself.
+                if ((!inWindow && neutralOnPage == 0) || olderInARow >= olderRunToStop)
                 {
                     break; // newest first: the pages after this one are older still
                 }

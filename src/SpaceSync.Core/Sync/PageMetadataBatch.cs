@@ -27,11 +27,33 @@ namespace SpaceSync.Core.Sync
             IConfluenceSite site, SideSnapshot side, LabelRead? labels, IReadOnlyCollection<string> restrictionsOf,
             IDictionary<string, PageRestrictions> unlisted, EngineLog log, CancellationToken cancellationToken)
         {
+            var (read, restrictions, _) = await ReadAsync(site, side, labels, restrictionsOf, unlisted, log, cancellationToken, withFiles: false)
+                .ConfigureAwait(false);
+            return (read, restrictions);
+        }
+
+        /// <summary>
+        /// As the other overload, and with <paramref name="withFiles"/> the current attachments of every current page the
+        /// snapshot lists, from the same searches (<c>children.attachment</c>): a complete listing for a structural or
+        /// full read, in place of the space-wide attachment search. A page with more files than the expansion carries is
+        /// listed on its own. Files is null without <paramref name="withFiles"/>.
+        /// </summary>
+        public static async Task<(SideSnapshot Side, IReadOnlyDictionary<string, PageRestrictions> Restrictions, AttachmentListing? Files)> ReadAsync(
+            IConfluenceSite site, SideSnapshot side, LabelRead? labels, IReadOnlyCollection<string> restrictionsOf,
+            IDictionary<string, PageRestrictions> unlisted, EngineLog log, CancellationToken cancellationToken, bool withFiles)
+        {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
             var labelIds = labels is null ? new List<string>() : SnapshotReader.LabelIdsToRead(side, labels.AsLastSynced);
-            var read = labelIds.Count + restrictionsOf.Count == 0 ? new Dictionary<string, PageMetadata>()
-                : await site.ReadPageMetadataAsync(labelIds, restrictionsOf, cancellationToken).ConfigureAwait(false);
+            var fileIds = withFiles
+                ? side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).Select(p => p.Id).ToList()
+                : new List<string>();
+            var read = labelIds.Count + restrictionsOf.Count + fileIds.Count == 0 ? new Dictionary<string, PageMetadata>()
+                : await site.ReadPageMetadataAsync(labelIds, restrictionsOf, cancellationToken, fileIds).ConfigureAwait(false);
+            var files = withFiles
+                ? SnapshotReader.AttachmentsOfPages(side.Side, read.Where(e => e.Value.Attachments != null)
+                    .Select(e => new KeyValuePair<string, IReadOnlyList<SiteAttachment>>(e.Key, e.Value.Attachments!)))
+                : null;
 
             if (labels != null)
             {
@@ -58,7 +80,7 @@ namespace SpaceSync.Core.Sync
 
             var pages = side.Snapshot.Pages.Values.Select(p => restrictions.TryGetValue(p.Id, out var r) ? p with { Restrictions = r } : p);
             side = new SideSnapshot(side.Side, side.Space, side.Snapshot.WithPages(pages), side.Bodies, site, side.Mode, side.HighWaterMark);
-            return (side, restrictions);
+            return (side, restrictions, files);
         }
     }
 }

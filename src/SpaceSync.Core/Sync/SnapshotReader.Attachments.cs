@@ -26,8 +26,36 @@ namespace SpaceSync.Core.Sync
                 var a = reader.Current;
                 // Newest first: the first change older than asked ends the read (the rest, and their requests, are older still).
                 if (changedSince is DateTimeOffset since && a.Modified is DateTimeOffset modified && modified < since) break;
-                if (string.IsNullOrEmpty(a.Id) || string.IsNullOrEmpty(a.PageId) || string.IsNullOrEmpty(a.FileName) || a.Version < 1) continue;
-                files.Add(new AttachmentSnapshot
+                if (Snapshot(a) is { } file) files.Add(file);
+            }
+
+            return new AttachmentListing(side, files, isComplete: changedSince is null);
+        }
+
+        /// <summary>
+        /// A complete listing from each listed page's own attachments (the metadata batch's <c>children.attachment</c>,
+        /// <see cref="PageMetadataBatch"/>): complete for those pages, which are all a plan looks at (current pages).
+        /// </summary>
+        internal static AttachmentListing AttachmentsOfPages(SyncSide side, IEnumerable<KeyValuePair<string, IReadOnlyList<SiteAttachment>>> byPage)
+        {
+            var files = new List<AttachmentSnapshot>();
+            foreach (var page in byPage)
+            {
+                foreach (var a in page.Value)
+                {
+                    // The expansion's attachments belong to the page asked for, whatever their container says.
+                    if (Snapshot(a with { PageId = page.Key }) is { } file) files.Add(file);
+                }
+            }
+
+            return new AttachmentListing(side, files, isComplete: true);
+        }
+
+        /// <summary>The planner's view of a listed attachment; null when the site left out what pairs it.</summary>
+        private static AttachmentSnapshot? Snapshot(SiteAttachment a) =>
+            string.IsNullOrEmpty(a.Id) || string.IsNullOrEmpty(a.PageId) || string.IsNullOrEmpty(a.FileName) || a.Version < 1
+                ? null
+                : new AttachmentSnapshot
                 {
                     Id = a.Id,
                     PageId = a.PageId,
@@ -36,10 +64,6 @@ namespace SpaceSync.Core.Sync
                     Size = a.Size,
                     MediaType = a.MediaType,
                     Comment = a.Comment,
-                });
-            }
-
-            return new AttachmentListing(side, files, isComplete: changedSince is null);
-        }
+                };
     }
 }

@@ -232,7 +232,8 @@ namespace SpaceSync.Core.Sync
         public static async Task<SideSnapshot?> ReadChangesAsync(IConfluenceSite site, SiteSpace space, SyncSide side,
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
             IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
-            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true)
+            IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true,
+            IReadOnlyCollection<string>? touchedWithoutVersion = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -242,7 +243,8 @@ namespace SpaceSync.Core.Sync
             // (no body needed): listed without bodies a listing page holds four (Data Center) or two and a half (Cloud) times
             // as many hits, and the changed ones' bodies are read after, in batches. Otherwise the few changes bring their
             // bodies in the query's answer, which saves that batch.
-            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: bodiesInListing, cancellationToken).ConfigureAwait(false);
+            var changes = await site.GetChangedPagesAsync(space, since, overlap, withBodies: bodiesInListing, cancellationToken,
+                touchedWithoutVersion).ConfigureAwait(false);
             var trash = new List<SitePage>();
             var trashReader = site.ListTrash(space);
             while (await trashReader.MoveNextAsync(cancellationToken).ConfigureAwait(false))

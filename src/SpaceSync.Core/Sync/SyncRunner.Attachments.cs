@@ -28,7 +28,8 @@ namespace SpaceSync.Core.Sync
             /// </summary>
             private async Task ReadAttachmentsAsync(CancellationToken ct)
             {
-                if (!SyncsAttachments)
+                // A complete read of both sides takes each page's files from its metadata batch (ReadRestrictionsAsync).
+                if (!SyncsAttachments || FilesFromMetadata)
                 {
                     _dcFiles = _cloudFiles = null;
                     return;
@@ -44,6 +45,13 @@ namespace SpaceSync.Core.Sync
                 _log.Debug("Read the attachments of {Space}: Data Center {DcCount} ({DcKind}), Cloud {CloudCount} ({CloudKind})", _space.Key,
                     _dcFiles.Count, _dcFiles.IsComplete ? "all" : "changed", _cloudFiles.Count, _cloudFiles.IsComplete ? "all" : "changed");
             }
+
+            /// <summary>
+            /// Whether both sides' files come with their labels and restrictions, one CQL batch a side per 200 pages, instead
+            /// of a space-wide attachment search: when both sides were read whole (structural or full), whose batches then
+            /// cover every current page. A change-query side keeps the search (only files changed since its mark).
+            /// </summary>
+            private bool FilesFromMetadata => SyncsAttachments && _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
 
             /// <summary>The plan request with the attachment listings and pairs (unchanged when attachments are off).</summary>
             private SpacePlanRequest WithAttachments(SpacePlanRequest request)

@@ -41,10 +41,18 @@ namespace SpaceSync.Core.Sync
                 _changedFilePairs = null;
                 var dcIds = RestrictionIdsOn(SyncSide.DataCenter);
                 var cloudIds = RestrictionIdsOn(SyncSide.Cloud);
-                var (dc, dcRead) = await PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, ct).ConfigureAwait(false);
+                var withFiles = FilesFromMetadata; // ---- attachments: read in the same batches
+                var (dc, dcRead, dcFiles) = await PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, ct, withFiles)
+                    .ConfigureAwait(false);
                 _dc = dc;
-                var (cloud, cloudRead) = await PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted, _log, ct).ConfigureAwait(false);
+                var (cloud, cloudRead, cloudFiles) = await PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted,
+                    _log, ct, withFiles).ConfigureAwait(false);
                 _cloud = cloud;
+                if (withFiles)
+                {
+                    _dcFiles = dcFiles;
+                    _cloudFiles = cloudFiles;
+                }
 
                 var named = dcRead.Values.Concat(cloudRead.Values).Where(r => !r.IsEmpty).ToList();
                 if (_space.RestrictedPages != RestrictedPagesMode.Mirror || named.Count == 0) return;

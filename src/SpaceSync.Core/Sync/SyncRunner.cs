@@ -480,7 +480,8 @@ namespace SpaceSync.Core.Sync
                     var changes = await SnapshotReader.ReadChangesAsync(site, space, side, known, RecordedTrashed(side), since!.Value,
                         site.SearchLag, Unsettled(side), _log, ct, Translator,
                         side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null, // ---- folders
-                        bodiesInListing: !RecentRunWrote(since.Value - site.SearchLag)).ConfigureAwait(false);
+                        bodiesInListing: !RecentRunWrote(since.Value - site.SearchLag),
+                        touchedWithoutVersion: TouchedWithoutVersion(side, since.Value - site.SearchLag)).ConfigureAwait(false);
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }

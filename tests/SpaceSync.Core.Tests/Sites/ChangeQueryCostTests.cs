@@ -55,4 +55,35 @@ public sealed class ChangeQueryCostTests
         Assert.Equal(1, site.State.Stats.Count("GET", "/wiki/api/v2/pages/{id}")); // the trashed one, which the id listing leaves out
         Assert.Equal(2, site.State.Stats.Total);
     }
+
+    [Theory]
+    [InlineData(EmulatorFlavor.Cloud)]
+    [InlineData(EmulatorFlavor.DataCenter)]
+    public async Task An_edit_behind_hundreds_of_pages_a_run_just_labelled_is_found_when_those_pages_are_neutral(EmulatorFlavor flavor)
+    {
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 320);
+        var since = DateTimeOffset.UtcNow; // after the seeding: every seeded version is older than the window
+        await Task.Delay(20);
+        var pages = site.StorePages().Where(p => p.ParentId != null).ToList();
+        // A person edits one page; then a run writes labels to 260 others (no version, but their sort key moves past the edit).
+        var edited = pages[0];
+        site.State.UpdatePage(edited.Id, new PageUpdate(edited.Current.Number + 1, null, "<p>a person's edit</p>"));
+        await Task.Delay(20); // the labels strictly after the edit, so they sort ahead of it
+        var labelled = pages.Skip(1).Take(260).ToList();
+        Assert.Equal(260, labelled.Count);
+        foreach (var page in labelled) site.State.AddLabels(page.Id, new[] { ("global", "synced-label") });
+        site.SearchCaughtUp();
+
+        // Without knowing them, the read meets a whole listing page (or 100 in a row) of older hits and ends before the edit.
+        var blind = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None);
+        Assert.DoesNotContain(blind.Pages, p => p.Id == edited.Id.ToString());
+
+        var sent = site.Client.Counters.RequestsSent;
+        var changes = await site.Client.GetChangedPagesAsync(site.Space, since, TimeSpan.Zero, withBodies: false, None,
+            labelled.Select(p => p.Id.ToString()).ToList());
+        Assert.Equal(edited.Id.ToString(), Assert.Single(changes.Pages).Id);
+        // The neutral pages cost their listing pages, and the read still ends on the older hits behind the edit.
+        Assert.True(site.Client.Counters.RequestsSent - sent <= 3, $"{site.Client.Counters.RequestsSent - sent} requests");
+    }
 }
+

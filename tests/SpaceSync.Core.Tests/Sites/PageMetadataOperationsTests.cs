@@ -55,4 +55,41 @@ public sealed class PageMetadataOperationsTests
         // DC caps CQL at 200 results when anything but a body is expanded (docs/confluence-behaviours.md B7, B31).
         Assert.Equal(200, Requests(site.Client).BatchSize);
     }
+
+    [Theory]
+    [InlineData(EmulatorFlavor.Cloud)]
+    [InlineData(EmulatorFlavor.DataCenter)]
+    public async Task Attachments_come_in_the_same_search_and_a_page_with_more_than_the_expansion_carries_is_listed_alone(EmulatorFlavor flavor)
+    {
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 60);
+        Requests(site.Client).BatchSize = 25;
+        var ids = site.StorePages().Select(p => p.Id.ToString()).ToList();
+        var crowded = site.StorePage(ids[7]);
+        for (var i = 0; i < 30; i++)
+        {
+            var blob = Path.GetTempFileName();
+            await File.WriteAllTextAsync(blob, "file " + i);
+            site.State.AddAttachment(crowded.Id, $"file-{i:00}.txt", "text/plain", blob, "note " + i, false);
+        }
+
+        var sent = site.Client.Counters.RequestsSent;
+        var read = await site.Client.ReadPageMetadataAsync(Array.Empty<string>(), ids.Take(40).ToList(), None, ids);
+
+        // ceil(61 / 25) searches for restrictions and files together, plus the crowded page's own listing (its 30 files
+        // are more than a hit's children.attachment carries).
+        Assert.Equal(3 + 1, site.Client.Counters.RequestsSent - sent);
+        Assert.Equal(ids.Order(), read.Keys.Order());
+        foreach (var id in ids)
+        {
+            var own = await site.Client.ListAttachments(id).ReadAllAsync(None);
+            var batch = read[id].Attachments!;
+            Assert.Equal(own.Select(a => (a.Id, a.PageId, a.FileName, a.Version, a.Size, a.MediaType, a.Comment)).OrderBy(a => a.Id),
+                batch.Select(a => (a.Id, a.PageId, a.FileName, a.Version, a.Size, a.MediaType, a.Comment)).OrderBy(a => a.Id));
+            Assert.Null(read[id].Labels);
+        }
+
+        Assert.Equal(crowded.Attachments.Count(a => a.Status == "current"), read[crowded.Id.ToString()].Attachments!.Count); // 30 and the seeder's
+        Assert.Contains(read.Values, m => m.Attachments!.Count is > 0 and < 25); // the seeder's files, from the expansion
+    }
 }
+

@@ -70,8 +70,9 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task PurgePageAsync(string pageId, CancellationToken cancellationToken) => inner.PurgePageAsync(pageId, cancellationToken);
     public Task<SitePage?> FindPageByTitleAsync(SiteSpace space, string title, CancellationToken cancellationToken) =>
         inner.FindPageByTitleAsync(space, title, cancellationToken);
-    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken) =>
-        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken);
+    public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken,
+        IReadOnlyCollection<string>? touchedWithoutVersion = null) =>
+        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken, touchedWithoutVersion);
 
     public void Dispose() { /* the inner client belongs to the test world */ }
 
@@ -135,11 +136,11 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public List<string> MetadataReads { get; } = new();
 
     public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
-        IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null)
     {
         RestrictionReads.AddRange(restrictionsOf);
         MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
-        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken);
+        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf);
     }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);

@@ -73,4 +73,43 @@ public sealed class PageMetadataBatchTests(ITestOutputHelper output)
         Assert.Equal(1, world.Cloud.Stats.Count("GET", CloudSearch));
         Assert.Equal(quiet.Requests + 4, again.Requests);
     }
+
+    [Fact]
+    public async Task A_structural_run_with_attachments_reads_every_pages_files_in_the_same_three_searches_a_side()
+    {
+        await using var world = await RunnerWorld.StartAsync(449);
+        world.Space = world.Space with { Content = LabelsOn with { Attachments = true } };
+        await world.BaselineAsync();
+        // One Data Center page with more files than a search hit's children.attachment carries (25): listed on its own.
+        var crowded = RunnerWorld.Leaf(world.Dc, new List<long>());
+        for (var i = 0; i < 30; i++)
+        {
+            var blob = Path.GetTempFileName();
+            await File.WriteAllTextAsync(blob, "file " + i);
+            world.Dc.AddAttachment(crowded.Id, $"file-{i:00}.txt", "text/plain", blob, null, false);
+        }
+        Reset(world);
+
+        var run = await world.SyncAsync(fullListing: true);
+        Show(world, "structural with attachments", run);
+        Assert.Equal(ListingMode.Structural, run.Listing);
+        Assert.Empty(run.Errors);
+        // Labels, restrictions and files of 450 pages: ceil(450 / 200) = 3 searches a side, no space-wide file search
+        // (type = attachment, which cost a request per 200 files a side); the crowded page's own listing once.
+        Assert.Equal(3, world.Dc.Stats.Count("GET", DcSearch));
+        Assert.Equal(3, world.Cloud.Stats.Count("GET", CloudSearch));
+        Assert.Equal(1, world.Dc.Stats.Count("GET", "/rest/api/content/{id}/child/attachment"));
+        // Every file of the crowded page was seen, so all 30 cross, and nothing else does.
+        var uploads = run.Plan.Actions.Where(a => a.Kind == SyncActionKind.UploadAttachment).ToList();
+        Assert.Equal(30, uploads.Count);
+        Assert.Equal(uploads.Count, run.Plan.Actions.Count);
+        Assert.Equal(30, world.CloudTwin(crowded).Attachments.Count(a => a.Status == "current"));
+
+        // A second structural run finds both sides equal: nothing to do, the same searches.
+        Reset(world);
+        var again = await world.SyncAsync(fullListing: true);
+        Assert.Empty(again.Plan.Actions);
+        Assert.Equal(3, world.Dc.Stats.Count("GET", DcSearch));
+        Assert.Equal(3, world.Cloud.Stats.Count("GET", CloudSearch));
+    }
 }

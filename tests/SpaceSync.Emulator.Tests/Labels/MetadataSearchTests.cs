@@ -44,6 +44,42 @@ public abstract class MetadataSearchTests : SiteTest
         var named = new[] { "read", "update" }.Sum(op => own?[op]?["restrictions"]?["user"]?["results"]?.AsArray().Count + own?[op]?["restrictions"]?["group"]?["results"]?.AsArray().Count);
         Assert.True(named > 0);
     }
+
+    [Fact]
+    public async Task A_hit_carries_at_most_25_attachments_with_their_versions_and_a_next_link_to_the_rest()
+    {
+        Seeder.Seed(Emulator.State, SpaceKey, pageCount: 5, seed: 7);
+        var pages = Emulator.State.GetPages(SpaceKey).Where(p => !p.IsBlogPost && p.Status == "current").ToList();
+        var crowded = pages[1];
+        var few = pages[2];
+        for (var i = 0; i < 27; i++)
+        {
+            var blob = Path.GetTempFileName();
+            await File.WriteAllTextAsync(blob, "file " + i);
+            Emulator.State.AddAttachment(crowded.Id, $"file-{i:00}.txt", "text/plain", blob, null, false);
+        }
+
+        var cql = "id in (" + crowded.Id + "," + few.Id + ")";
+        var answer = (await Client.GetAsync($"{Api}/content/search?cql={Uri.EscapeDataString(cql)}&expand=children.attachment.version")).Expect(200);
+        var byId = Results(answer).ToDictionary(r => (string)r!["id"]!, r => r?["children"]?["attachment"]);
+
+        var cut = byId[crowded.Id.ToString()]!;
+        Assert.Equal(25, Int(cut, "limit"));
+        Assert.Equal(25, cut["results"]!.AsArray().Count);
+        Assert.Equal($"{Api}/content/{crowded.Id}/child/attachment?limit=25&start=25", (string?)cut["_links"]?["next"]);
+        Assert.All(cut["results"]!.AsArray(), a =>
+        {
+            Assert.Equal("attachment", (string?)a?["type"]);
+            Assert.NotNull(a?["version"]?["number"]);
+            Assert.NotNull(a?["extensions"]?["fileSize"]);
+            Assert.NotNull(a?["extensions"]?["mediaType"]);
+            Assert.NotNull(a?["_links"]?["download"]);
+        });
+
+        var whole = byId[few.Id.ToString()]!;
+        Assert.Equal(few.Attachments.Count(a => a.Status == "current"), whole["results"]!.AsArray().Count);
+        Assert.Null(whole["_links"]?["next"]);
+    }
 }
 
 public sealed class CloudMetadataSearchTests : MetadataSearchTests

@@ -255,11 +255,19 @@ internal sealed class LegacyJson
                 foreach (var c in _state.VisibleChildren(p)) pages.Add(Content(c, new HashSet<string>()));
                 children["page"] = Array(pages, 0, pages.Count, null);
             }
-            if (expand.Contains("children.attachment"))
+            if (Has("children.attachment"))
             {
+                // As the products do: the list inside the expansion is capped (B33) and says so by its limit and a next
+                // link to the page's own listing; nested expansions (children.attachment.version) reach each attachment.
+                var inner = new HashSet<string>(expand.Where(e => e.StartsWith("children.attachment.", StringComparison.Ordinal))
+                    .Select(e => e.Substring("children.attachment.".Length)), StringComparer.Ordinal);
+                var current = p.Attachments.Where(a => a.Status == "current").ToList();
                 var attachments = new JsonArray();
-                foreach (var a in p.Attachments.Where(a => a.Status == "current")) attachments.Add(Attachment(a, new HashSet<string>()));
-                children["attachment"] = Array(attachments, 0, attachments.Count, null);
+                foreach (var a in current.Take(ChildAttachmentExpansionLimit)) attachments.Add(Attachment(a, inner));
+                var next = current.Count > ChildAttachmentExpansionLimit
+                    ? ApiPrefix + "/content/" + p.Id + "/child/attachment?limit=" + ChildAttachmentExpansionLimit + "&start=" + ChildAttachmentExpansionLimit
+                    : null;
+                children["attachment"] = Array(attachments, 0, ChildAttachmentExpansionLimit, next);
             }
             children["_expandable"] = new JsonObject { ["comment"] = ApiPrefix + "/content/" + p.Id + "/child/comment" };
             children["_links"] = new JsonObject { ["self"] = Base + ApiPrefix + "/content/" + p.Id + "/child" };
@@ -429,6 +437,9 @@ internal sealed class LegacyJson
             (false, true) => $"/display/{p.Space.Key}/{day}/{slug}",
         };
     }
+
+    /// <summary>Attachments a <c>children.attachment</c> expansion carries at most (B33); the rest through the next link.</summary>
+    public const int ChildAttachmentExpansionLimit = 25;
 
     public JsonObject Attachment(Attachment a, ISet<string> expand, AttachmentVersion? at = null, string? status = null)
     {
