@@ -449,12 +449,7 @@ namespace SpaceSync.Core.Sync
 
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
             {
-                var known = new Dictionary<string, KnownVersion>(StringComparer.Ordinal);
-                foreach (var pair in _byDc.Values)
-                {
-                    known[side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId] =
-                        new KnownVersion(side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion, pair.BaseHash);
-                }
+                var known = new KnownVersions(PairsOn(side), side);
 
                 if (mode == ListingMode.Changes)
                 {
@@ -472,6 +467,43 @@ namespace SpaceSync.Core.Sync
                     : await SnapshotReader.ReadStructuralAsync(site, space, side, known,
                         side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
                         site.SearchLag, _log, ct, Translator).ConfigureAwait(false);
+            }
+
+            /// <summary>
+            /// Each page's version and base hash as its pair recorded them, looked up in the pairs already loaded rather
+            /// than copied for every pair of the space (a quiet run looks up a few).
+            /// </summary>
+            private sealed class KnownVersions : IReadOnlyDictionary<string, KnownVersion>
+            {
+                private readonly Dictionary<string, PairRecord> _pairs;
+                private readonly SyncSide _side;
+
+                public KnownVersions(Dictionary<string, PairRecord> pairs, SyncSide side) => (_pairs, _side) = (pairs, side);
+
+                private KnownVersion Of(PairRecord pair) =>
+                    new KnownVersion(_side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion, pair.BaseHash);
+
+                public KnownVersion this[string key] => Of(_pairs[key]);
+
+                public IEnumerable<string> Keys => _pairs.Keys;
+
+                public IEnumerable<KnownVersion> Values => _pairs.Values.Select(Of);
+
+                public int Count => _pairs.Count;
+
+                public bool ContainsKey(string key) => _pairs.ContainsKey(key);
+
+                public bool TryGetValue(string key, out KnownVersion value)
+                {
+                    var found = _pairs.TryGetValue(key, out var pair);
+                    value = found ? Of(pair!) : default;
+                    return found;
+                }
+
+                public IEnumerator<KeyValuePair<string, KnownVersion>> GetEnumerator() =>
+                    _pairs.Select(p => new KeyValuePair<string, KnownVersion>(p.Key, Of(p.Value))).GetEnumerator();
+
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
             }
 
             /// <summary>
