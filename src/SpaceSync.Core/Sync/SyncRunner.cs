@@ -768,6 +768,8 @@ namespace SpaceSync.Core.Sync
                     if (PairOfPage(side, pageId) is { } pair) keep.Add(pair.Id);
                 }
 
+                // A listed page at its recorded version gets its pair's base labels (SyncRunner.Labels: KeptLabels), not null.
+                var listedAsSynced = new List<(SyncSide Side, PageSnapshot Page, PairRecord Pair)>();
                 foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
                 {
                     var unsettled = new HashSet<string>(Unsettled(side), StringComparer.Ordinal);
@@ -775,7 +777,12 @@ namespace SpaceSync.Core.Sync
                     {
                         var pair = PairOfPage(side, page.Id);
                         if (pair is null && page.Status == PageStatus.Current) newTitles.Add(page.Title);
-                        if (pair != null && !unsettled.Contains(page.Id) && AsLastSynced(side, page, pair, byId)) continue;
+                        if (pair != null && !unsettled.Contains(page.Id) && AsLastSynced(side, page, pair, byId))
+                        {
+                            if (page.Labels != null) listedAsSynced.Add((side, page, pair));
+                            continue;
+                        }
+
                         Keep(side, page.Id);
                         if (PairOfPage(side, page.ParentId) is { } parent) parents.Add(parent.Id);
                     }
@@ -786,6 +793,20 @@ namespace SpaceSync.Core.Sync
                     {
                         if (read.Value.RestrictsRead) Keep(side, read.Key);
                         else if (PairOfPage(side, read.Key) is { } readPair) parents.Add(readPair.Id);
+                    }
+                }
+
+                if (listedAsSynced.Count > 0)
+                {
+                    var bases = _state.ListBaseLabels(listedAsSynced.Select(l => l.Pair.Id).Distinct());
+                    foreach (var (side, page, pair) in listedAsSynced)
+                    {
+                        var recorded = bases.TryGetValue(pair.Id, out var labels) ? labels : (IReadOnlyList<string>)Array.Empty<string>();
+                        if (!new HashSet<string>(recorded, StringComparer.Ordinal).SetEquals(page.Labels!))
+                        {
+                            Keep(side, page.Id);
+                            if (PairOfPage(side, page.ParentId) is { } parent) parents.Add(parent.Id);
+                        }
                     }
                 }
 
@@ -845,7 +866,7 @@ namespace SpaceSync.Core.Sync
 
             /// <summary>
             /// A listed page exactly as its pair last recorded it: at the recorded version and hash, same title and parent,
-            /// current in an active pair, nothing else read for it. A change query lists such pages in its overlap (the last
+            /// current in an active pair, no restriction read (labels: compared after, with the base labels). A change query lists such pages in its overlap (the last
             /// runs' own writes, the search lag); the full plan finds them in sync with nothing to do.
             /// </summary>
             private static bool AsLastSynced(SyncSide side, PageSnapshot page, PairRecord pair, Dictionary<long, PairRecord> byId)
@@ -855,7 +876,7 @@ namespace SpaceSync.Core.Sync
                     ? (onDc ? parent.DataCenterPageId : parent.CloudPageId)
                     : null;
                 return pair.Status == StatePairStatus.Active && page.Status == PageStatus.Current && !page.Archived &&
-                       page.Unreadable is null && page.Labels is null && page.Restrictions is not { IsEmpty: false } && page.Container is null &&
+                       page.Unreadable is null && page.Restrictions is not { IsEmpty: false } && page.Container is null &&
                        page.Version == (onDc ? pair.DataCenterVersion : pair.CloudVersion) &&
                        page.BodyHash == pair.BaseHash && page.Title == pair.Title && page.ParentId == recordedParent;
             }
