@@ -53,4 +53,21 @@ public sealed class QuietRunTests
         Assert.Equal(world.PairOfDc(newParent.Id).CloudPageId, RunnerWorld.PageAbove(world.Cloud, world.CloudTwin(moved))?.ToString());
         world.AssertSidesEqual();
     }
+
+    [Fact]
+    public async Task The_delete_guard_of_a_change_run_counts_every_pair_not_only_those_planned()
+    {
+        await using var world = await RunnerWorld.StartAsync(60); // maxDeletePercent 10: 1 trash of 61 pairs passes
+        await world.BaselineAsync();
+        await world.SyncAsync();
+        var trashed = RunnerWorld.Leaf(world.Dc, new List<long>());
+        world.Dc.TrashPage(trashed.Id);
+
+        var run = await world.SyncAsync();
+
+        Assert.Equal(ListingMode.Changes, run.Listing);
+        Assert.Null(run.Refusal);
+        Assert.Equal(1, run.Count("Trash"));
+        Assert.True(run.Plan.Items.Count < 20, $"{run.Plan.Items.Count} pairs planned");
+    }
 }
