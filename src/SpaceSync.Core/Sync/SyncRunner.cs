@@ -770,6 +770,8 @@ namespace SpaceSync.Core.Sync
 
                 // A listed page at its recorded version gets its pair's base labels (SyncRunner.Labels: KeptLabels), not null.
                 var listedAsSynced = new List<(SyncSide Side, PageSnapshot Page, PairRecord Pair)>();
+                // exclude.labels warns when a listed current page came without labels (SyncPlanner.PlanWarnings): such pages stay.
+                var labelsDecide = ScopeFilter.For(_space).FiltersLabels;
                 foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
                 {
                     var unsettled = new HashSet<string>(Unsettled(side), StringComparer.Ordinal);
@@ -777,7 +779,7 @@ namespace SpaceSync.Core.Sync
                     {
                         var pair = PairOfPage(side, page.Id);
                         if (pair is null && page.Status == PageStatus.Current) newTitles.Add(page.Title);
-                        if (pair != null && !unsettled.Contains(page.Id) && AsLastSynced(side, page, pair, byId))
+                        if (pair != null && !unsettled.Contains(page.Id) && AsLastSynced(side, page, pair, byId) && !(labelsDecide && page.Labels is null))
                         {
                             if (page.Labels != null) listedAsSynced.Add((side, page, pair));
                             continue;
