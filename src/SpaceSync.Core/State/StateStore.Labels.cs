@@ -32,6 +32,23 @@ namespace SpaceSync.Core.State
             return result;
         }
 
+        /// <summary>
+        /// The recorded base labels of these pairs only (those without any are left out): what a run planning a few pairs
+        /// needs, one indexed lookup each instead of every pair of the space.
+        /// </summary>
+        public IReadOnlyDictionary<long, IReadOnlyList<string>> ListBaseLabels(IEnumerable<long> pairIds)
+        {
+            if (pairIds is null) throw new ArgumentNullException(nameof(pairIds));
+            var result = new Dictionary<long, IReadOnlyList<string>>();
+            foreach (var pairId in pairIds)
+            {
+                var json = QuerySingle("SELECT base_labels FROM pairs WHERE pair_id = $id AND base_labels IS NOT NULL", r => r.GetString(0), ("$id", pairId));
+                if (json != null) result[pairId] = ParseLabels(pairId, json);
+            }
+
+            return result;
+        }
+
         /// <summary>Records the pair's base labels (stored canonical).</summary>
         /// <exception cref="StateStoreException">NotFound when there is no such pair; nothing is written.</exception>
         public void SetBaseLabels(long pairId, IEnumerable<string> labels)

@@ -17,6 +17,11 @@ namespace SpaceSync.Core.Sync
         public SpaceSnapshot DataCenter { get; init; } = null!;
         public SpaceSnapshot Cloud { get; init; } = null!;
         public IReadOnlyList<SyncedPair> Pairs { get; init; } = Array.Empty<SyncedPair>();
+        /// <summary>
+        /// The space's active pairs when <see cref="Pairs"/> holds only those a change query can touch (issue 14: a quiet run
+        /// plans the pages it read, not all of them); null = Pairs is every pair. The delete guard's denominator.
+        /// </summary>
+        public int? ActivePairCount { get; init; }
         /// <summary>The space's include/exclude settings: pages out of scope are reported as Excluded and never written.</summary>
         public ScopeFilter Filter { get; init; } = ScopeFilter.All;
 
@@ -171,7 +176,7 @@ namespace SpaceSync.Core.Sync
             private PlanRefusal? DeleteGuard(IReadOnlyList<SyncAction> actions)
             {
                 var trashes = actions.Count(a => a.Kind == SyncActionKind.Trash);
-                var paired = Math.Max(1, _request.Pairs.Count(p => p.Status == PairStatus.Active));
+                var paired = Math.Max(1, _request.ActivePairCount ?? _request.Pairs.Count(p => p.Status == PairStatus.Active));
                 var percent = trashes * 100.0 / paired;
                 if (trashes == 0 || percent <= _request.MaxDeletePercent || _request.Force)
                 {

@@ -220,7 +220,7 @@ namespace SpaceSync.Core.Sync
                     LoadPairs();
                     await ReadAsync(ct).ConfigureAwait(false);
                     await RecoverIntentsAsync(write: true, ct).ConfigureAwait(false);
-                    var plan = Plan();
+                    var plan = Plan(changedOnly: true);
                     if (plan.Refusal != null)
                     {
                         _log.Warning("Sync of {Space} refused ({Code}): {Message}", _space.Key, plan.Refusal.Code, plan.Refusal.Message);
@@ -371,7 +371,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 await ReadAsync(ct).ConfigureAwait(false);
-                var plan = Plan();
+                var plan = Plan(changedOnly: true);
                 if (plan.Refusal != null)
                 {
                     _log.Warning("The re-plan of {Space} was refused ({Code}): {Message}; the pages edited during the run wait for the next run",
@@ -467,12 +467,7 @@ namespace SpaceSync.Core.Sync
 
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
             {
-                var known = new Dictionary<string, KnownVersion>(StringComparer.Ordinal);
-                foreach (var pair in _byDc.Values)
-                {
-                    known[side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId] =
-                        new KnownVersion(side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion, pair.BaseHash);
-                }
+                var known = new KnownVersions(PairsOn(side), side);
 
                 if (mode == ListingMode.Changes)
                 {
@@ -491,6 +486,43 @@ namespace SpaceSync.Core.Sync
                     : await SnapshotReader.ReadStructuralAsync(site, space, side, known,
                         side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince,
                         site.SearchLag, _log, ct, Translator).ConfigureAwait(false);
+            }
+
+            /// <summary>
+            /// Each page's version and base hash as its pair recorded them, looked up in the pairs already loaded rather
+            /// than copied for every pair of the space (a quiet run looks up a few).
+            /// </summary>
+            private sealed class KnownVersions : IReadOnlyDictionary<string, KnownVersion>
+            {
+                private readonly Dictionary<string, PairRecord> _pairs;
+                private readonly SyncSide _side;
+
+                public KnownVersions(Dictionary<string, PairRecord> pairs, SyncSide side) => (_pairs, _side) = (pairs, side);
+
+                private KnownVersion Of(PairRecord pair) =>
+                    new KnownVersion(_side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion, pair.BaseHash);
+
+                public KnownVersion this[string key] => Of(_pairs[key]);
+
+                public IEnumerable<string> Keys => _pairs.Keys;
+
+                public IEnumerable<KnownVersion> Values => _pairs.Values.Select(Of);
+
+                public int Count => _pairs.Count;
+
+                public bool ContainsKey(string key) => _pairs.ContainsKey(key);
+
+                public bool TryGetValue(string key, out KnownVersion value)
+                {
+                    var found = _pairs.TryGetValue(key, out var pair);
+                    value = found ? Of(pair!) : default;
+                    return found;
+                }
+
+                public IEnumerator<KeyValuePair<string, KnownVersion>> GetEnumerator() =>
+                    _pairs.Select(p => new KeyValuePair<string, KnownVersion>(p.Key, Of(p.Value))).GetEnumerator();
+
+                System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
             }
 
             /// <summary>
@@ -689,11 +721,16 @@ namespace SpaceSync.Core.Sync
 
             // ---- planning -------------------------------------------------------------------------------
 
-            private SyncPlan Plan()
+            /// <param name="changedOnly">
+            /// A sync run's plan: after a change query only the pairs it can touch are planned (<see cref="PairsToPlan"/>);
+            /// drift reports, resolutions and saved plans plan every pair (they list the in-sync ones too).
+            /// </param>
+            private SyncPlan Plan(bool changedOnly = false)
             {
                 var byId = _byDc.Values.ToDictionary(p => p.Id);
-                var baseLabels = BaseLabels();
-                var pairs = _byDc.Values.Select(p => new SyncedPair
+                var toPlan = changedOnly ? PairsToPlan(byId) : null;
+                var baseLabels = toPlan is null || !_space.Content.Labels ? BaseLabels() : _state.ListBaseLabels(toPlan.Select(p => p.Id));
+                var pairs = (toPlan ?? (IEnumerable<PairRecord>)_byDc.Values).Select(p => new SyncedPair
                 {
                     DataCenterId = p.DataCenterPageId,
                     CloudId = p.CloudPageId,
@@ -712,9 +749,10 @@ namespace SpaceSync.Core.Sync
                     Conflicts = _space.Conflicts,
                     MaxDeletePercent = _space.MaxDeletePercent,
                     Force = _options.Force,
-                    DataCenter = _dc.Snapshot,
-                    Cloud = _cloud.Snapshot,
+                    DataCenter = toPlan is null ? _dc.Snapshot : Planned(_dc.Snapshot, SyncSide.DataCenter, toPlan),
+                    Cloud = toPlan is null ? _cloud.Snapshot : Planned(_cloud.Snapshot, SyncSide.Cloud, toPlan),
                     Pairs = pairs,
+                    ActivePairCount = toPlan is null ? (int?)null : _byDc.Values.Count(p => p.Status != StatePairStatus.TrashedOnBoth),
                     Filter = ScopeFilter.For(_space),
                     SyncLabels = _space.Content.Labels,
                     Restrictions = RestrictionPolicyOfRun(),
@@ -725,6 +763,143 @@ namespace SpaceSync.Core.Sync
                 WarnOfRestrictedPages(plan);
                 NoteChangesLeftAlone(plan); // ---- phases
                 return plan;
+            }
+
+            /// <summary>
+            /// The pairs a plan after a change query can touch (issue 14: a quiet run of 10k pairs plans a handful, not all):
+            /// those with a page either snapshot lists (changed, trashed, unsettled, read again), with files listed, with
+            /// restrictions read beside the query, holding a Cloud folder's place, or titled like a new page (the create would
+            /// meet it); then their parents and ancestors (paths of titles for the scope, depths) and their descendants (an
+            /// ancestor's rename, label or view restriction decides the scope and restriction of every page below it).
+            /// Any other pair's pages are as last synced, so the full plan has them in sync with no action.
+            /// Null = plan every pair: a complete listing (it sees purges and moves that make no version) or a complete file listing.
+            /// </summary>
+            private List<PairRecord>? PairsToPlan(Dictionary<long, PairRecord> byId)
+            {
+                if (_resolving != null || _dc.Snapshot.IsComplete || _cloud.Snapshot.IsComplete) return null;
+                if (_dcFiles?.IsComplete == true || _cloudFiles?.IsComplete == true) return null;
+
+                var keep = new HashSet<long>();
+                var parents = new List<long>(); // the listed pages' (new) parents: their ancestors count, not their other children
+                var newTitles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+                void Keep(SyncSide side, string? pageId)
+                {
+                    if (PairOfPage(side, pageId) is { } pair) keep.Add(pair.Id);
+                }
+
+                // A listed page at its recorded version gets its pair's base labels (SyncRunner.Labels: KeptLabels), not null.
+                var listedAsSynced = new List<(SyncSide Side, PageSnapshot Page, PairRecord Pair)>();
+                // exclude.labels warns when a listed current page came without labels (SyncPlanner.PlanWarnings): such pages stay.
+                var labelsDecide = ScopeFilter.For(_space).FiltersLabels;
+                foreach (var side in new[] { SyncSide.DataCenter, SyncSide.Cloud })
+                {
+                    var unsettled = new HashSet<string>(Unsettled(side), StringComparer.Ordinal);
+                    foreach (var page in SnapshotOf(side).Snapshot.Pages.Values)
+                    {
+                        var pair = PairOfPage(side, page.Id);
+                        if (pair is null && page.Status == PageStatus.Current) newTitles.Add(page.Title);
+                        if (pair != null && !unsettled.Contains(page.Id) && AsLastSynced(side, page, pair, byId) && !(labelsDecide && page.Labels is null))
+                        {
+                            if (page.Labels != null) listedAsSynced.Add((side, page, pair));
+                            continue;
+                        }
+
+                        Keep(side, page.Id);
+                        if (PairOfPage(side, page.ParentId) is { } parent) parents.Add(parent.Id);
+                    }
+
+                    foreach (var id in unsettled) Keep(side, id);
+                    // Restrictions read beside the query (ancestors, twins): a view restriction reaches every page below.
+                    foreach (var read in side == SyncSide.DataCenter ? _dcUnlisted : _cloudUnlisted)
+                    {
+                        if (read.Value.RestrictsRead) Keep(side, read.Key);
+                        else if (PairOfPage(side, read.Key) is { } readPair) parents.Add(readPair.Id);
+                    }
+                }
+
+                if (listedAsSynced.Count > 0)
+                {
+                    var bases = _state.ListBaseLabels(listedAsSynced.Select(l => l.Pair.Id).Distinct());
+                    foreach (var (side, page, pair) in listedAsSynced)
+                    {
+                        var recorded = bases.TryGetValue(pair.Id, out var labels) ? labels : (IReadOnlyList<string>)Array.Empty<string>();
+                        if (!new HashSet<string>(recorded, StringComparer.Ordinal).SetEquals(page.Labels!))
+                        {
+                            Keep(side, page.Id);
+                            if (PairOfPage(side, page.ParentId) is { } parent) parents.Add(parent.Id);
+                        }
+                    }
+                }
+
+                foreach (var folder in _cloud.Snapshot.Containers.Values)
+                {
+                    if (PairOfPage(SyncSide.Cloud, FolderTree.PageAbove(folder.Id, _cloud.Snapshot.Containers).PageParentId) is { } holder)
+                        parents.Add(holder.Id);
+                }
+
+                foreach (var pair in _byDc.Values)
+                {
+                    if ((_dcFiles?.Of(pair.DataCenterPageId).Count ?? 0) > 0 || (_cloudFiles?.Of(pair.CloudPageId).Count ?? 0) > 0 ||
+                        (newTitles.Count > 0 && newTitles.Contains(pair.Title)))
+                    {
+                        keep.Add(pair.Id);
+                    }
+                }
+
+                if (keep.Count == 0 && parents.Count == 0) return new List<PairRecord>();
+
+                // Below: every descendant of a kept pair (children by parent pair, built only when something is kept).
+                var children = _byDc.Values.Where(p => p.ParentPairId != null).ToLookup(p => p.ParentPairId!.Value);
+                var below = new Queue<long>(keep);
+                while (below.Count > 0)
+                {
+                    foreach (var child in children[below.Dequeue()])
+                    {
+                        if (keep.Add(child.Id)) below.Enqueue(child.Id);
+                    }
+                }
+
+                // Above: every ancestor of a kept pair, and the parents the listed pages name with theirs.
+                keep.UnionWith(parents);
+                var above = new HashSet<long>();
+                foreach (var id in keep)
+                {
+                    for (var cursor = byId[id].ParentPairId; cursor is long up && above.Add(up) && byId.TryGetValue(up, out var parent);)
+                    {
+                        cursor = parent.ParentPairId;
+                    }
+                }
+
+                keep.UnionWith(above);
+
+                return _byDc.Values.Where(p => keep.Contains(p.Id)).ToList();
+            }
+
+            /// <summary>
+            /// The listed pages the plan sees beside <paramref name="planned"/>: theirs and the unpaired ones. A page of a pair
+            /// left out is as last synced, and listed it would read as a page on one side only.
+            /// </summary>
+            private SpaceSnapshot Planned(SpaceSnapshot snapshot, SyncSide side, List<PairRecord> planned)
+            {
+                var ids = new HashSet<string>(planned.Select(p => side == SyncSide.DataCenter ? p.DataCenterPageId : p.CloudPageId), StringComparer.Ordinal);
+                return snapshot.WithPages(snapshot.Pages.Values.Where(p => ids.Contains(p.Id) || PairOfPage(side, p.Id) is null));
+            }
+
+            /// <summary>
+            /// A listed page exactly as its pair last recorded it: at the recorded version and hash, same title and parent,
+            /// current in an active pair, no restriction read (labels: compared after, with the base labels). A change query lists such pages in its overlap (the last
+            /// runs' own writes, the search lag); the full plan finds them in sync with nothing to do.
+            /// </summary>
+            private static bool AsLastSynced(SyncSide side, PageSnapshot page, PairRecord pair, Dictionary<long, PairRecord> byId)
+            {
+                var onDc = side == SyncSide.DataCenter;
+                var recordedParent = pair.ParentPairId is long up && byId.TryGetValue(up, out var parent)
+                    ? (onDc ? parent.DataCenterPageId : parent.CloudPageId)
+                    : null;
+                return pair.Status == StatePairStatus.Active && page.Status == PageStatus.Current && !page.Archived &&
+                       page.Unreadable is null && page.Restrictions is not { IsEmpty: false } && page.Container is null &&
+                       page.Version == (onDc ? pair.DataCenterVersion : pair.CloudVersion) &&
+                       page.BodyHash == pair.BaseHash && page.Title == pair.Title && page.ParentId == recordedParent;
             }
 
             // ---- executing --------------------------------------------------------------------------------
