@@ -91,7 +91,7 @@ namespace SpaceSync.Core.Sync
                 IdMap = idMap,
                 Filter = ScopeFilter.For(space),
             };
-            var (plan, translator) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
+            var (plan, translator, baseBodies) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
                 log, cancellationToken).ConfigureAwait(false);
             plan = await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, plan, dc.Snapshot, cl.Snapshot, log, cancellationToken).ConfigureAwait(false);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
@@ -151,7 +151,7 @@ namespace SpaceSync.Core.Sync
                             DataCenterVersion = pair.DataCenter.Version,
                             CloudVersion = pair.Cloud.Version,
                             Title = pair.DataCenter.Title,
-                            BaseBody = SnapshotReader.NormalizedOrRaw(dc.BodyOf(pair.DataCenter.Id)),
+                            BaseBody = baseBodies[pair.DataCenter.Id],
                             BaseHash = pair.DataCenter.BodyHash,
                             Status = StatePairStatus.Active,
                         },
@@ -190,8 +190,8 @@ namespace SpaceSync.Core.Sync
                     // The target's inline comments keep their anchors (markers are no content: the base is the same either way).
                     if ((action.Target == SyncSide.DataCenter ? dc : cl).TryGetBody(action.TargetId!, out var current))
                         translated = KeepAnchors(action, translated, current, log);
-                    var baseHash = await SnapshotReader.CanonicalHashAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator, log,
-                        cancellationToken).ConfigureAwait(false);
+                    var (baseHash, baseBody) = await SnapshotReader.DigestAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator,
+                        withBase: true, log, cancellationToken).ConfigureAwait(false);
                     try
                     {
                         var page = await target.UpdatePageAsync(action.TargetId!, action.TargetVersion!.Value, action.Title, translated, cancellationToken)
@@ -204,7 +204,7 @@ namespace SpaceSync.Core.Sync
                                 DataCenterVersion = toDc ? page.Version.Number : pair.DataCenterVersion,
                                 CloudVersion = toDc ? pair.CloudVersion : page.Version.Number,
                                 Title = action.Title,
-                                BaseBody = SnapshotReader.NormalizedOrRaw(dcDialect),
+                                BaseBody = baseBody,
                                 BaseHash = baseHash,
                             },
                             History = new[]

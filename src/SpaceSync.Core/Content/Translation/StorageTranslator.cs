@@ -58,6 +58,21 @@ namespace SpaceSync.Core.Content.Translation
             return new TranslationResult(body, run.Changed, run.Finish());
         }
 
+        /// <summary>
+        /// <see cref="Translate"/> on a parsed body, without writing it out: the nodes as parsing the written translation
+        /// would give them back (<see cref="StorageTree.AsParsed"/>), or <paramref name="nodes"/> itself when nothing changed.
+        /// Lets a caller chain crossings on one parse (the baseline's hash is a body's round trip); warnings are not kept.
+        /// </summary>
+        internal IReadOnlyList<StorageNode> TranslateNodes(IReadOnlyList<StorageNode> nodes, TranslationDirection direction)
+        {
+            if (nodes == null) throw new ArgumentNullException(nameof(nodes));
+            if (direction != TranslationDirection.DataCenterToCloud && direction != TranslationDirection.CloudToDataCenter)
+                throw new ArgumentOutOfRangeException(nameof(direction), direction, "Not a translation direction.");
+            var run = new Run(this, direction);
+            var translated = run.Walk(nodes);
+            return run.Changed ? StorageTree.AsParsed(translated) : nodes;
+        }
+
         private sealed class Run
         {
             private readonly StorageTranslator _owner;
@@ -157,10 +172,19 @@ namespace SpaceSync.Core.Content.Translation
 
             private StorageElement Rebuild(StorageElement original, List<StorageAttribute>? attributes, List<StorageNode> children)
             {
-                var sameChildren = children.Count == original.Children.Count && children.Zip(original.Children, ReferenceEquals).All(x => x);
+                var sameChildren = SameNodes(children, original.Children);
                 if (attributes == null && sameChildren) return original;
                 Changed = true;
                 return new StorageElement(original.Name, attributes ?? (IReadOnlyList<StorageAttribute>)original.Attributes, children);
+            }
+
+            // A loop, not Zip/All: every element of every body passes here.
+            private static bool SameNodes(List<StorageNode> children, IReadOnlyList<StorageNode> original)
+            {
+                if (children.Count != original.Count) return false;
+                for (var i = 0; i < children.Count; i++)
+                    if (!ReferenceEquals(children[i], original[i])) return false;
+                return true;
             }
 
             // ---- mentions ----
