@@ -78,8 +78,11 @@ namespace SpaceSync.Core.Sync
 
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
             // Hashed once, after pairing (InOneDialectAsync): pairing goes by path, and the hash of a paired page needs its twin's id.
-            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
-            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
+            // Until then both sides' bodies are held, deflated: at 10,000 pages of real size they would be most of a gigabyte.
+            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken, hashBodies: false,
+                compactBodies: true).ConfigureAwait(false);
+            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken, hashBodies: false,
+                compactBodies: true).ConfigureAwait(false);
             dc = await BaselineLabels.ReadAsync(dataCenter, dc, space, log, cancellationToken).ConfigureAwait(false);
             cl = await BaselineLabels.ReadAsync(cloud, cl, space, log, cancellationToken).ConfigureAwait(false);
             var request = new BaselineRequest
@@ -94,6 +97,15 @@ namespace SpaceSync.Core.Sync
             var (plan, translator, baseBodies) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
                 log, cancellationToken).ConfigureAwait(false);
             plan = await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, plan, dc.Snapshot, cl.Snapshot, log, cancellationToken).ConfigureAwait(false);
+            // Hashed and based: only the bodies a write crosses or keeps anchors in are read again.
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var action in plan.Actions)
+            {
+                if (action.SourceId != null) written.Add(action.SourceId);
+                if (action.TargetId != null) written.Add(action.TargetId);
+            }
+            dc.KeepOnlyBodies(written);
+            cl.KeepOnlyBodies(written);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
             if (idMap != null)
@@ -161,11 +173,14 @@ namespace SpaceSync.Core.Sync
                         Conflict = !pair.Equal && authority is null ? BaselineConflict(pair, authority) : null,
                     }).ToList();
                     foreach (var record in state.SavePairs(batch))
+                    {
                         saved[record.DataCenterPageId] = record;
+                        baseBodies.Remove(record.DataCenterPageId);
+                    }
                     conflicts += batch.Count(w => w.Conflict != null);
                 }
 
-                var written = new HashSet<string>(StringComparer.Ordinal);
+                var wrote = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var action in plan.Actions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -220,7 +235,7 @@ namespace SpaceSync.Core.Sync
                                 },
                             },
                         })!;
-                        written.Add(action.PairKey!);
+                        wrote.Add(action.PairKey!);
                         updated++;
                     }
                     catch (SiteException e)
@@ -235,7 +250,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 // With an authority, a difference whose write failed stays as an open conflict.
-                foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !written.Contains(p.DataCenter.Id)))
+                foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !wrote.Contains(p.DataCenter.Id)))
                 {
                     state.RecordConflict(BaselineConflict(pair, authority) with { PairId = saved[pair.DataCenter.Id].Id });
                     conflicts++;
