@@ -50,7 +50,7 @@ namespace SpaceSync.Core.Content
         // Pass 1: attributes, whitespace runs, and whitespace-only text between blocks.
         private static List<StorageNode> Clean(IReadOnlyList<StorageNode> nodes, bool elementOnlyCandidate)
         {
-            var dropBlankText = elementOnlyCandidate && nodes.All(IsAllowedAmongBlocks);
+            var dropBlankText = elementOnlyCandidate && AllAllowedAmongBlocks(nodes);
             var result = new List<StorageNode>(nodes.Count);
             var unwrapped = false;
             foreach (var node in nodes)
@@ -112,7 +112,7 @@ namespace SpaceSync.Core.Content
             var first = 0;
             while (first < children.Count && children[first] is StorageText blank && IsBlank(blank.Text)) first++;
             if (first == children.Count || !(children[first] is StorageElement p) || p.Name != "p" ||
-                p.Attributes.Any(a => !StorageVocabulary.IsCosmeticAttribute(a.Name))) return children;
+                HasContentAttribute(p)) return children;
             for (var i = first + 1; i < children.Count; i++)
             {
                 switch (children[i])
@@ -133,13 +133,21 @@ namespace SpaceSync.Core.Content
             return result;
         }
 
+        private static bool HasContentAttribute(StorageElement e)
+        {
+            foreach (var a in e.Attributes)
+                if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) return true;
+            return false;
+        }
+
         private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>
             nodes.Select(n => n is StorageElement e
                 ? new StorageElement(e.Name, CleanAttributes(e.Name, e.Attributes), CleanAttributesOnly(e.Children))
                 : n).ToList();
 
-        private static List<StorageAttribute> CleanAttributes(string elementName, IReadOnlyList<StorageAttribute> attributes)
+        private static IReadOnlyList<StorageAttribute> CleanAttributes(string elementName, IReadOnlyList<StorageAttribute> attributes)
         {
+            if (AlreadyClean(elementName, attributes)) return attributes; // most elements: nothing to drop, add or sort
             var kept = new List<StorageAttribute>(attributes.Count + 1);
             foreach (var a in attributes)
                 if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) kept.Add(a);
@@ -148,6 +156,30 @@ namespace SpaceSync.Core.Content
             // names are unique within an element, so an unstable sort is still deterministic
             if (kept.Count > 1) kept.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
             return kept;
+        }
+
+        // A loop, not LINQ: every element of every body passes here.
+        private static bool AllAllowedAmongBlocks(IReadOnlyList<StorageNode> nodes)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+                if (!IsAllowedAmongBlocks(nodes[i])) return false;
+            return true;
+        }
+
+        private static bool AlreadyClean(string elementName, IReadOnlyList<StorageAttribute> attributes)
+        {
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (StorageVocabulary.IsCosmeticAttribute(attributes[i].Name)) return false;
+                if (i > 0 && string.CompareOrdinal(attributes[i - 1].Name, attributes[i].Name) >= 0) return false;
+            }
+            foreach (var missing in StorageVocabulary.DefaultAttributes(elementName))
+            {
+                var present = false;
+                for (var i = 0; i < attributes.Count && !present; i++) present = attributes[i].Name == missing.Name;
+                if (!present) return false;
+            }
+            return true;
         }
 
         private static bool IsAllowedAmongBlocks(StorageNode node) => node switch
@@ -252,10 +284,22 @@ namespace SpaceSync.Core.Content
             return true;
         }
 
+        // No tab, line break or run of spaces: CollapseWhitespace would give the same text back.
+        private static bool IsCollapsed(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c == '\t' || c == '\n' || c == '\r' || c == ' ' && i > 0 && text[i - 1] == ' ') return false;
+            }
+            return true;
+        }
+
         private static bool IsXmlWhitespace(char c) => c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
         private static string CollapseWhitespace(string text)
         {
+            if (IsCollapsed(text)) return text;
             var sb = new StringBuilder(text.Length);
             var inRun = false;
             foreach (var c in text)

@@ -104,22 +104,29 @@ namespace SpaceSync.Core.Sync
 
         IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+        // Reused by every Pack on the thread: only the packed copy is new.
+        [ThreadStatic] private static byte[]? _utf8;
+        [ThreadStatic] private static MemoryStream? _packing;
+
         private static byte[]? Pack(string body)
         {
-            byte[] bytes;
+            var max = StrictUtf8.GetMaxByteCount(body.Length);
+            if (_utf8 is null || _utf8.Length < max) _utf8 = new byte[Math.Max(max, 64 * 1024)];
+            int length;
             try
             {
-                bytes = StrictUtf8.GetBytes(body);
+                length = StrictUtf8.GetBytes(body, 0, body.Length, _utf8, 0);
             }
             catch (EncoderFallbackException)
             {
                 return null;
             }
 
-            using var packed = new MemoryStream(bytes.Length / 4 + 64);
-            packed.Write(BitConverter.GetBytes(bytes.Length), 0, 4);
+            var packed = _packing ??= new MemoryStream();
+            packed.SetLength(0);
+            packed.Write(BitConverter.GetBytes(length), 0, 4);
             using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true))
-                deflate.Write(bytes, 0, bytes.Length);
+                deflate.Write(_utf8, 0, length);
             return packed.ToArray();
         }
 
