@@ -48,32 +48,56 @@ namespace SpaceSync.Core.Content
         }
 
         // Pass 1: attributes, whitespace runs, and whitespace-only text between blocks.
-        private static List<StorageNode> Clean(IReadOnlyList<StorageNode> nodes, bool elementOnlyCandidate)
+        // Each pass hands back the list (and element) it was given when nothing in it changes: most of a body's tree.
+        private static IReadOnlyList<StorageNode> Clean(IReadOnlyList<StorageNode> nodes, bool elementOnlyCandidate)
         {
-            var dropBlankText = elementOnlyCandidate && nodes.All(IsAllowedAmongBlocks);
-            var result = new List<StorageNode>(nodes.Count);
+            var dropBlankText = elementOnlyCandidate && AllAllowedAmongBlocks(nodes);
+            List<StorageNode>? result = null;
             var unwrapped = false;
-            foreach (var node in nodes)
+            for (var i = 0; i < nodes.Count; i++)
             {
+                var node = nodes[i];
+                StorageNode? cleaned;
                 switch (node)
                 {
                     case StorageText t:
-                        if (dropBlankText && IsBlank(t.Text)) continue;
-                        result.Add(new StorageText(CollapseWhitespace(t.Text)));
+                        if (dropBlankText && IsBlank(t.Text))
+                        {
+                            cleaned = null;
+                            break;
+                        }
+                        var text = CollapseWhitespace(t.Text);
+                        cleaned = ReferenceEquals(text, t.Text) ? t : new StorageText(text);
                         break;
                     case StorageElement e when e.Name == StorageVocabulary.InlineCommentMarker:
+                        result ??= Head(nodes, i);
                         result.AddRange(Clean(e.Children, elementOnlyCandidate: false));
                         unwrapped = true;
-                        break;
+                        continue;
                     case StorageElement e:
-                        result.Add(CleanElement(e));
+                        cleaned = CleanElement(e);
                         break;
                     default:
-                        result.Add(node);
+                        cleaned = node;
                         break;
                 }
+                if (result == null)
+                {
+                    if (ReferenceEquals(cleaned, node)) continue;
+                    result = Head(nodes, i);
+                }
+                if (cleaned != null) result.Add(cleaned);
             }
+            if (result == null) return nodes;
             return unwrapped ? JoinTexts(result) : result;
+        }
+
+        // The first count nodes, in a list to go on with.
+        private static List<StorageNode> Head(IReadOnlyList<StorageNode> nodes, int count)
+        {
+            var head = new List<StorageNode>(nodes.Count);
+            for (var i = 0; i < count; i++) head.Add(nodes[i]);
+            return head;
         }
 
         // Text the marker split stays one text node, as it was before the marker came (and a space either side of it one space).
@@ -99,7 +123,8 @@ namespace SpaceSync.Core.Content
             // The editor's paragraph goes before the cleaning, so that the cell's text is cleaned as the cell's own
             // (a second pass then finds exactly what the first left: normalizing stays idempotent).
             var children = IsCell(e.Name) ? WithoutEditorParagraph(e.Children) : e.Children;
-            return new StorageElement(e.Name, attributes, Clean(children, elementOnlyCandidate));
+            var cleaned = Clean(children, elementOnlyCandidate);
+            return ReferenceEquals(attributes, e.Attributes) && ReferenceEquals(cleaned, e.Children) ? e : new StorageElement(e.Name, attributes, cleaned);
         }
 
         private static bool IsCell(string name) => name == "li" || name == "td" || name == "th";
@@ -112,7 +137,7 @@ namespace SpaceSync.Core.Content
             var first = 0;
             while (first < children.Count && children[first] is StorageText blank && IsBlank(blank.Text)) first++;
             if (first == children.Count || !(children[first] is StorageElement p) || p.Name != "p" ||
-                p.Attributes.Any(a => !StorageVocabulary.IsCosmeticAttribute(a.Name))) return children;
+                HasContentAttribute(p)) return children;
             for (var i = first + 1; i < children.Count; i++)
             {
                 switch (children[i])
@@ -133,13 +158,21 @@ namespace SpaceSync.Core.Content
             return result;
         }
 
+        private static bool HasContentAttribute(StorageElement e)
+        {
+            foreach (var a in e.Attributes)
+                if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) return true;
+            return false;
+        }
+
         private static List<StorageNode> CleanAttributesOnly(IReadOnlyList<StorageNode> nodes) =>
             nodes.Select(n => n is StorageElement e
                 ? new StorageElement(e.Name, CleanAttributes(e.Name, e.Attributes), CleanAttributesOnly(e.Children))
                 : n).ToList();
 
-        private static List<StorageAttribute> CleanAttributes(string elementName, IReadOnlyList<StorageAttribute> attributes)
+        private static IReadOnlyList<StorageAttribute> CleanAttributes(string elementName, IReadOnlyList<StorageAttribute> attributes)
         {
+            if (AlreadyClean(elementName, attributes)) return attributes; // most elements: nothing to drop, add or sort
             var kept = new List<StorageAttribute>(attributes.Count + 1);
             foreach (var a in attributes)
                 if (!StorageVocabulary.IsCosmeticAttribute(a.Name)) kept.Add(a);
@@ -148,6 +181,30 @@ namespace SpaceSync.Core.Content
             // names are unique within an element, so an unstable sort is still deterministic
             if (kept.Count > 1) kept.Sort((x, y) => string.CompareOrdinal(x.Name, y.Name));
             return kept;
+        }
+
+        // A loop, not LINQ: every element of every body passes here.
+        private static bool AllAllowedAmongBlocks(IReadOnlyList<StorageNode> nodes)
+        {
+            for (var i = 0; i < nodes.Count; i++)
+                if (!IsAllowedAmongBlocks(nodes[i])) return false;
+            return true;
+        }
+
+        private static bool AlreadyClean(string elementName, IReadOnlyList<StorageAttribute> attributes)
+        {
+            for (var i = 0; i < attributes.Count; i++)
+            {
+                if (StorageVocabulary.IsCosmeticAttribute(attributes[i].Name)) return false;
+                if (i > 0 && string.CompareOrdinal(attributes[i - 1].Name, attributes[i].Name) >= 0) return false;
+            }
+            foreach (var missing in StorageVocabulary.DefaultAttributes(elementName))
+            {
+                var present = false;
+                for (var i = 0; i < attributes.Count && !present; i++) present = attributes[i].Name == missing.Name;
+                if (!present) return false;
+            }
+            return true;
         }
 
         private static bool IsAllowedAmongBlocks(StorageNode node) => node switch
@@ -161,66 +218,91 @@ namespace SpaceSync.Core.Content
         };
 
         // Pass 2, in document order: leading spaces at a line start or after a space.
-        private static List<StorageNode> TrimLeading(IReadOnlyList<StorageNode> nodes, ref bool afterSpace)
+        private static IReadOnlyList<StorageNode> TrimLeading(IReadOnlyList<StorageNode> nodes, ref bool afterSpace)
         {
-            var result = new List<StorageNode>(nodes.Count);
-            foreach (var node in nodes)
+            List<StorageNode>? result = null;
+            for (var i = 0; i < nodes.Count; i++)
             {
+                var node = nodes[i];
+                StorageNode? trimmed;
                 switch (node)
                 {
                     case StorageText t:
                         var text = afterSpace ? t.Text.TrimStart(' ') : t.Text;
-                        if (text.Length == 0) continue;
-                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
+                        if (text.Length == 0)
+                        {
+                            trimmed = null;
+                            break;
+                        }
+                        trimmed = text.Length == t.Text.Length ? t : new StorageText(text);
                         afterSpace = text[text.Length - 1] == ' ';
                         break;
                     case StorageElement e:
-                        result.Add(WalkElement(e, ref afterSpace, TrimLeading));
+                        trimmed = WalkElement(e, ref afterSpace, TrimLeading);
                         break;
                     case StorageCData _:
-                        result.Add(node);
+                        trimmed = node;
                         afterSpace = false;
                         break;
                     default: // comments and processing instructions are invisible
-                        result.Add(node);
+                        trimmed = node;
                         break;
                 }
+                if (result == null)
+                {
+                    if (ReferenceEquals(trimmed, node)) continue;
+                    result = Head(nodes, i);
+                }
+                if (trimmed != null) result.Add(trimmed);
             }
-            return result;
+            return result ?? nodes;
         }
 
         // Pass 3, in reverse document order: trailing spaces before a block boundary.
-        private static List<StorageNode> TrimTrailing(IReadOnlyList<StorageNode> nodes, ref bool beforeBoundary)
+        private static IReadOnlyList<StorageNode> TrimTrailing(IReadOnlyList<StorageNode> nodes, ref bool beforeBoundary)
         {
-            var result = new List<StorageNode>(nodes.Count);
+            List<StorageNode>? reversed = null;
             for (var i = nodes.Count - 1; i >= 0; i--)
             {
                 var node = nodes[i];
+                StorageNode? trimmed;
                 switch (node)
                 {
                     case StorageText t:
                         var text = beforeBoundary ? t.Text.TrimEnd(' ') : t.Text;
-                        if (text.Length == 0) continue;
-                        result.Add(text.Length == t.Text.Length ? t : new StorageText(text));
+                        if (text.Length == 0)
+                        {
+                            trimmed = null;
+                            break;
+                        }
+                        trimmed = text.Length == t.Text.Length ? t : new StorageText(text);
                         beforeBoundary = false;
                         break;
                     case StorageElement e:
-                        result.Add(WalkElement(e, ref beforeBoundary, TrimTrailing));
+                        trimmed = WalkElement(e, ref beforeBoundary, TrimTrailing);
                         break;
                     case StorageCData _:
-                        result.Add(node);
+                        trimmed = node;
                         beforeBoundary = false;
                         break;
                     default:
-                        result.Add(node);
+                        trimmed = node;
                         break;
                 }
+                if (reversed == null)
+                {
+                    if (ReferenceEquals(trimmed, node)) continue;
+                    reversed = new List<StorageNode>(nodes.Count);
+                    for (var j = nodes.Count - 1; j > i; j--) reversed.Add(nodes[j]);
+                }
+                if (trimmed != null) reversed.Add(trimmed);
             }
-            result.Reverse();
-            return result;
+            if (reversed == null) return nodes;
+            reversed.Reverse();
+            return reversed;
         }
 
-        private delegate List<StorageNode> FlowWalk(IReadOnlyList<StorageNode> nodes, ref bool atBoundary);
+        private delegate IReadOnlyList<StorageNode> FlowWalk(IReadOnlyList<StorageNode> nodes, ref bool atBoundary);
 
         // How an element takes part in the flow of text around it, shared by both trimming passes.
         private static StorageElement WalkElement(StorageElement e, ref bool atBoundary, FlowWalk walk)
@@ -235,14 +317,15 @@ namespace SpaceSync.Core.Content
                 var inner = true;
                 var children = walk(e.Children, ref inner);
                 atBoundary = StorageVocabulary.IsBlock(e.Name);
-                return new StorageElement(e.Name, e.Attributes, children);
+                return ReferenceEquals(children, e.Children) ? e : new StorageElement(e.Name, e.Attributes, children);
             }
             if (e.Children.Count == 0)
             {
                 atBoundary = false; // an empty inline element (a mention, a date) is content
                 return e;
             }
-            return new StorageElement(e.Name, e.Attributes, walk(e.Children, ref atBoundary));
+            var inline = walk(e.Children, ref atBoundary);
+            return ReferenceEquals(inline, e.Children) ? e : new StorageElement(e.Name, e.Attributes, inline);
         }
 
         private static bool IsBlank(string text)
@@ -252,10 +335,22 @@ namespace SpaceSync.Core.Content
             return true;
         }
 
+        // No tab, line break or run of spaces: CollapseWhitespace would give the same text back.
+        private static bool IsCollapsed(string text)
+        {
+            for (var i = 0; i < text.Length; i++)
+            {
+                var c = text[i];
+                if (c == '\t' || c == '\n' || c == '\r' || c == ' ' && i > 0 && text[i - 1] == ' ') return false;
+            }
+            return true;
+        }
+
         private static bool IsXmlWhitespace(char c) => c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
         private static string CollapseWhitespace(string text)
         {
+            if (IsCollapsed(text)) return text;
             var sb = new StringBuilder(text.Length);
             var inRun = false;
             foreach (var c in text)

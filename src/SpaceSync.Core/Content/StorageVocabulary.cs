@@ -22,11 +22,14 @@ namespace SpaceSync.Core.Content
         public static bool IsCosmeticAttribute(string qualifiedName)
         {
             if (qualifiedName == null) throw new ArgumentNullException(nameof(qualifiedName));
-            var colon = qualifiedName.IndexOf(':');
-            var local = colon < 0 ? qualifiedName : qualifiedName.Substring(colon + 1);
-            return local == "local-id" || qualifiedName == "ac:macro-id" ||
+            // The local name compared in place: this runs for every attribute of every body normalized.
+            var localStart = qualifiedName.IndexOf(':') + 1;
+            return qualifiedName.Length - localStart == LocalId.Length &&
+                   string.CompareOrdinal(qualifiedName, localStart, LocalId, 0, LocalId.Length) == 0 || qualifiedName == "ac:macro-id" ||
                    qualifiedName == "xmlns:ac" || qualifiedName == "xmlns:ri" || qualifiedName == "xmlns:at";
         }
+
+        private const string LocalId = "local-id";
 
         private static readonly StorageAttribute[] MacroDefaults = { new StorageAttribute("ac:schema-version", "1") };
 

@@ -18,7 +18,7 @@ namespace SpaceSync.Core.Sync
         /// and page ids. Links map through the pairs this baseline is about to record, so the pages are paired first (pairing
         /// does not look at bodies) and compared after. The pages were read unhashed: this is where each body is hashed, once.
         /// </summary>
-        private static async Task<(BaselinePlan Plan, RunTranslation Translator)> InOneDialectAsync(BaselineRequest request, BaselinePlan plan,
+        private static async Task<(BaselinePlan Plan, RunTranslation Translator, BodyStore BaseBodies)> InOneDialectAsync(BaselineRequest request, BaselinePlan plan,
             SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state, ResolvedSpace space,
             TranslationSettings? settings, EngineLog log, CancellationToken cancellationToken)
         {
@@ -32,28 +32,32 @@ namespace SpaceSync.Core.Sync
             }
 
             var translator = RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
-            var dcPages = await HashAsync(request.DataCenter, dcSide, byDc, translator, log, cancellationToken).ConfigureAwait(false);
-            var cloudPages = await HashAsync(request.Cloud, cloudSide, byCloud, translator, log, cancellationToken).ConfigureAwait(false);
+            var baseBodies = new BodyStore(compact: true); // a whole space's, until the pairs are written
+            var dcPages = await HashAsync(request.DataCenter, dcSide, byDc, translator, baseBodies, log, cancellationToken).ConfigureAwait(false);
+            var cloudPages = await HashAsync(request.Cloud, cloudSide, byCloud, translator, null, log, cancellationToken).ConfigureAwait(false);
             return (BaselinePlanner.Plan(request with
             {
                 DataCenter = request.DataCenter.WithPages(dcPages),
                 Cloud = request.Cloud.WithPages(cloudPages),
-            }), translator);
+            }), translator, baseBodies);
         }
 
         /// <summary>
         /// The side's pages with their hashes: a paired page's in the one dialect, an unpaired page's as read (it is compared
-        /// with nothing; its hash only tells a body that does not parse).
+        /// with nothing; its hash only tells a body that does not parse). <paramref name="baseBodies"/>, when given, gets each
+        /// paired page's base body (<see cref="SnapshotReader.NormalizedOrRaw"/>) from the same parse as its hash.
         /// </summary>
         private static async Task<List<PageSnapshot>> HashAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PairRecord> paired,
-            RunTranslation translator, EngineLog log, CancellationToken cancellationToken)
+            RunTranslation translator, BodyStore? baseBodies, EngineLog log, CancellationToken cancellationToken)
         {
             var pages = new List<PageSnapshot>(snapshot.Pages.Count);
             foreach (var page in snapshot.Pages.Values)
             {
                 var body = side.BodyOf(page.Id);
-                var hash = await SnapshotReader.CanonicalHashAsync(body, snapshot.Side, page.Id,
-                    paired.ContainsKey(page.Id) ? translator : null, log, cancellationToken).ConfigureAwait(false);
+                var isPaired = paired.ContainsKey(page.Id);
+                var (hash, baseBody) = await SnapshotReader.DigestAsync(body, snapshot.Side, page.Id, isPaired ? translator : null,
+                    withBase: isPaired && baseBodies != null, log, cancellationToken).ConfigureAwait(false);
+                if (baseBody != null) baseBodies!.Set(page.Id, baseBody);
                 pages.Add(SnapshotReader.Hashed(page, hash, body));
             }
 

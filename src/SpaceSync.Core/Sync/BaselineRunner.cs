@@ -78,8 +78,11 @@ namespace SpaceSync.Core.Sync
 
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
             // Hashed once, after pairing (InOneDialectAsync): pairing goes by path, and the hash of a paired page needs its twin's id.
-            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
-            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken, hashBodies: false).ConfigureAwait(false);
+            // Until then both sides' bodies are held, deflated: at 10,000 pages of real size they would be most of a gigabyte.
+            var dc = await SnapshotReader.ReadAsync(dataCenter, dcSpace, SyncSide.DataCenter, log, cancellationToken, hashBodies: false,
+                compactBodies: true).ConfigureAwait(false);
+            var cl = await SnapshotReader.ReadAsync(cloud, cloudSpace, SyncSide.Cloud, log, cancellationToken, hashBodies: false,
+                compactBodies: true).ConfigureAwait(false);
             dc = await BaselineLabels.ReadAsync(dataCenter, dc, space, log, cancellationToken).ConfigureAwait(false);
             cl = await BaselineLabels.ReadAsync(cloud, cl, space, log, cancellationToken).ConfigureAwait(false);
             var request = new BaselineRequest
@@ -91,9 +94,18 @@ namespace SpaceSync.Core.Sync
                 IdMap = idMap,
                 Filter = ScopeFilter.For(space),
             };
-            var (plan, translator) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
+            var (plan, translator, baseBodies) = await InOneDialectAsync(request, BaselinePlanner.Plan(request), dc, cl, dataCenter, cloud, state, space, translation,
                 log, cancellationToken).ConfigureAwait(false);
             plan = await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, plan, dc.Snapshot, cl.Snapshot, log, cancellationToken).ConfigureAwait(false);
+            // Hashed and based: only the bodies a write crosses or keeps anchors in are read again.
+            var written = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var action in plan.Actions)
+            {
+                if (action.SourceId != null) written.Add(action.SourceId);
+                if (action.TargetId != null) written.Add(action.TargetId);
+            }
+            dc.KeepOnlyBodies(written);
+            cl.KeepOnlyBodies(written);
             var unpaired = plan.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = plan.Pairs.Count(p => p.IdMapEntry != null);
             if (idMap != null)
@@ -151,7 +163,7 @@ namespace SpaceSync.Core.Sync
                             DataCenterVersion = pair.DataCenter.Version,
                             CloudVersion = pair.Cloud.Version,
                             Title = pair.DataCenter.Title,
-                            BaseBody = SnapshotReader.NormalizedOrRaw(dc.BodyOf(pair.DataCenter.Id)),
+                            BaseBody = baseBodies[pair.DataCenter.Id],
                             BaseHash = pair.DataCenter.BodyHash,
                             Status = StatePairStatus.Active,
                         },
@@ -161,11 +173,14 @@ namespace SpaceSync.Core.Sync
                         Conflict = !pair.Equal && authority is null ? BaselineConflict(pair, authority) : null,
                     }).ToList();
                     foreach (var record in state.SavePairs(batch))
+                    {
                         saved[record.DataCenterPageId] = record;
+                        baseBodies.Remove(record.DataCenterPageId);
+                    }
                     conflicts += batch.Count(w => w.Conflict != null);
                 }
 
-                var written = new HashSet<string>(StringComparer.Ordinal);
+                var wrote = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var action in plan.Actions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
@@ -190,8 +205,8 @@ namespace SpaceSync.Core.Sync
                     // The target's inline comments keep their anchors (markers are no content: the base is the same either way).
                     if ((action.Target == SyncSide.DataCenter ? dc : cl).TryGetBody(action.TargetId!, out var current))
                         translated = KeepAnchors(action, translated, current, log);
-                    var baseHash = await SnapshotReader.CanonicalHashAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator, log,
-                        cancellationToken).ConfigureAwait(false);
+                    var (baseHash, baseBody) = await SnapshotReader.DigestAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator,
+                        withBase: true, log, cancellationToken).ConfigureAwait(false);
                     try
                     {
                         var page = await target.UpdatePageAsync(action.TargetId!, action.TargetVersion!.Value, action.Title, translated, cancellationToken)
@@ -204,7 +219,7 @@ namespace SpaceSync.Core.Sync
                                 DataCenterVersion = toDc ? page.Version.Number : pair.DataCenterVersion,
                                 CloudVersion = toDc ? pair.CloudVersion : page.Version.Number,
                                 Title = action.Title,
-                                BaseBody = SnapshotReader.NormalizedOrRaw(dcDialect),
+                                BaseBody = baseBody,
                                 BaseHash = baseHash,
                             },
                             History = new[]
@@ -220,7 +235,7 @@ namespace SpaceSync.Core.Sync
                                 },
                             },
                         })!;
-                        written.Add(action.PairKey!);
+                        wrote.Add(action.PairKey!);
                         updated++;
                     }
                     catch (SiteException e)
@@ -235,7 +250,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 // With an authority, a difference whose write failed stays as an open conflict.
-                foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !written.Contains(p.DataCenter.Id)))
+                foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !wrote.Contains(p.DataCenter.Id)))
                 {
                     state.RecordConflict(BaselineConflict(pair, authority) with { PairId = saved[pair.DataCenter.Id].Id });
                     conflicts++;

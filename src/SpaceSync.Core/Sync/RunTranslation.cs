@@ -35,7 +35,7 @@ namespace SpaceSync.Core.Sync
     /// space, the space keys, both base URLs and the user map. The user map costs the two user listings, so it is built
     /// only when a body first mentions somebody, and then once for the run: a run that carries no mention asks nothing more.
     /// </summary>
-    public sealed class RunTranslation : IBodyTranslator
+    public sealed class RunTranslation : IBodyTranslator, INodeTranslator
     {
         /// <summary>Code of the <see cref="SyncRunException"/> thrown when users.map cannot be read.</summary>
         public const string UserMapInvalid = "UserMapInvalid";
@@ -103,6 +103,19 @@ namespace SpaceSync.Core.Sync
             if (storageBody is null) throw new ArgumentNullException(nameof(storageBody));
             var translator = MentionsUsers(storageBody) ? await WithUsersAsync(cancellationToken).ConfigureAwait(false) : _withoutUsers;
             return translator.Translate(storageBody,
+                from == SyncSide.DataCenter ? TranslationDirection.DataCenterToCloud : TranslationDirection.CloudToDataCenter);
+        }
+
+        /// <summary>
+        /// <see cref="TranslateAsync"/> on parsed nodes (<see cref="INodeTranslator"/>). A body that names nobody crosses
+        /// into one that names nobody, so the body's own <paramref name="mentionsUsers"/> chooses the translator for every
+        /// crossing of a round trip: the user map only ever answers for <c>ri:user</c> elements.
+        /// </summary>
+        async Task<IReadOnlyList<StorageNode>> INodeTranslator.TranslateNodesAsync(IReadOnlyList<StorageNode> nodes, bool mentionsUsers, SyncSide from,
+            CancellationToken cancellationToken)
+        {
+            var translator = mentionsUsers ? await WithUsersAsync(cancellationToken).ConfigureAwait(false) : _withoutUsers;
+            return translator.TranslateNodes(nodes,
                 from == SyncSide.DataCenter ? TranslationDirection.DataCenterToCloud : TranslationDirection.CloudToDataCenter);
         }
 

@@ -45,6 +45,49 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>
+        /// <see cref="CanonicalHashAsync"/> of a body and, when <paramref name="withBase"/>, <see cref="NormalizedOrRaw"/> of it
+        /// (a Data Center body is stored as a pair's base), from one parse: with a translator that crosses parsed bodies
+        /// (<see cref="INodeTranslator"/>) the round trip's crossings share the parse, and the normalized tree is written once
+        /// when the round trip changed nothing. Same results as the two calls; another translator takes that path. A body the
+        /// parser refuses is hashed raw (and logged) by <see cref="HashOf"/>, and is its own base.
+        /// </summary>
+        internal static async Task<(string Hash, string? Base)> DigestAsync(string body, SyncSide side, string pageId, IBodyTranslator? translator,
+            bool withBase, EngineLog log, CancellationToken cancellationToken)
+        {
+            if (translator != null && !(translator is INodeTranslator))
+            {
+                var hash = await CanonicalHashAsync(body, side, pageId, translator, log, cancellationToken).ConfigureAwait(false);
+                return (hash, withBase ? NormalizedOrRaw(body) : null);
+            }
+
+            StorageDocument parsed;
+            try
+            {
+                parsed = StorageDocument.Parse(body);
+            }
+            catch (StorageFormatException)
+            {
+                return (HashOf(body, side, pageId, log), withBase ? body : null);
+            }
+
+            var canonical = parsed.Nodes;
+            if (translator is INodeTranslator nodes)
+            {
+                var mentions = RunTranslation.MentionsUsers(body);
+                if (side == SyncSide.Cloud)
+                    canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
+                canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.DataCenter, cancellationToken).ConfigureAwait(false);
+                canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
+            }
+
+            var normalized = ContentNormalizer.Canonicalize(new StorageDocument(canonical)).ToStorageFormat();
+            string? baseBody = null;
+            if (withBase)
+                baseBody = ReferenceEquals(canonical, parsed.Nodes) ? normalized : ContentNormalizer.Canonicalize(parsed).ToStorageFormat();
+            return (ContentHash.Of(normalized), baseBody);
+        }
+
+        /// <summary>
         /// The body as Data Center holds it: the dialect a pair's base body is stored in. A body the parser refuses cannot be
         /// translated and is returned as it is (its hash is then the raw one, see <see cref="HashOf"/>).
         /// </summary>

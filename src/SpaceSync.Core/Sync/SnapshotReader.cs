@@ -40,7 +40,7 @@ namespace SpaceSync.Core.Sync
     /// </summary>
     public sealed class SideSnapshot
     {
-        private readonly Dictionary<string, string> _bodies;
+        private readonly BodyStore _bodies;
         private readonly IConfluenceSite? _site;
 
         public SideSnapshot(SyncSide side, SiteSpace space, SpaceSnapshot snapshot, IReadOnlyDictionary<string, string> bodies)
@@ -54,8 +54,15 @@ namespace SpaceSync.Core.Sync
             Side = side;
             Space = space;
             Snapshot = snapshot;
-            _bodies = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var body in bodies) _bodies[body.Key] = body.Value;
+            if (bodies is BodyStore store)
+            {
+                _bodies = store.Copy(); // compact stays compact
+            }
+            else
+            {
+                _bodies = new BodyStore(compact: false);
+                foreach (var body in bodies) _bodies.Set(body.Key, body.Value);
+            }
             _site = site;
             Mode = mode;
             HighWaterMark = highWaterMark;
@@ -78,11 +85,18 @@ namespace SpaceSync.Core.Sync
 
         public bool TryGetBody(string pageId, out string body) => _bodies.TryGetValue(pageId, out body!);
 
+        /// <summary>Forgets the bodies of every page but <paramref name="kept"/>: what a baseline no longer needs once it is planned.</summary>
+        internal void KeepOnlyBodies(ICollection<string> kept)
+        {
+            foreach (var pageId in new List<string>(_bodies.Keys))
+                if (!kept.Contains(pageId)) _bodies.Remove(pageId);
+        }
+
         /// <summary>Keeps a body read later in the run (at the version the snapshot has), so <see cref="LoadBodyAsync"/> need not fetch it.</summary>
         public void KeepBody(string pageId, string body)
         {
             if (pageId is null) throw new ArgumentNullException(nameof(pageId));
-            _bodies[pageId] = body ?? throw new ArgumentNullException(nameof(body));
+            _bodies.Set(pageId, body ?? throw new ArgumentNullException(nameof(body)));
         }
 
         /// <summary>The page's body: as read, or fetched now (one request) and kept.</summary>
@@ -94,7 +108,7 @@ namespace SpaceSync.Core.Sync
                 ?? throw new SiteException(SiteErrorKind.NotFound,
                     $"The {Side.Label()} page {pageId} is gone (or no longer visible to the account).", "GET", "page " + pageId);
             body = page.Body ?? "";
-            _bodies[pageId] = body;
+            _bodies.Set(pageId, body);
             return body;
         }
     }
@@ -110,14 +124,15 @@ namespace SpaceSync.Core.Sync
         /// pages by path first and hashes them once after, in the dialect the pairs allow (parsing a body is most of a
         /// baseline's cost, so it is not done twice).
         /// </param>
+        /// <param name="compactBodies">Keeps the bodies deflated (<see cref="BodyStore"/>): the baseline holds a whole space's.</param>
         public static async Task<SideSnapshot> ReadAsync(IConfluenceSite site, SiteSpace space, SyncSide side, EngineLog log,
-            CancellationToken cancellationToken, IBodyTranslator? translator = null, bool hashBodies = true)
+            CancellationToken cancellationToken, IBodyTranslator? translator = null, bool hashBodies = true, bool compactBodies = false)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
             log ??= EngineLog.None;
             var pages = new List<PageSnapshot>();
-            var bodies = new Dictionary<string, string>(StringComparer.Ordinal);
+            var bodies = new BodyStore(compactBodies);
             DateTimeOffset? mark = null;
             var reader = site.ListPages(space, withBodies: true, includeTrashed: true);
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -125,7 +140,7 @@ namespace SpaceSync.Core.Sync
                 var page = reader.Current;
                 if (!TryStatus(page, side, log, out var status)) continue;
                 var body = page.Body ?? "";
-                bodies[page.Id] = body;
+                bodies.Set(page.Id, body);
                 var hash = hashBodies ? await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false) : "";
                 pages.Add(Snapshot(page, status, hash, body));
                 mark = Later(mark, page.Version.When);

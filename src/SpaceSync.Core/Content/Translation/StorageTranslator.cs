@@ -58,6 +58,21 @@ namespace SpaceSync.Core.Content.Translation
             return new TranslationResult(body, run.Changed, run.Finish());
         }
 
+        /// <summary>
+        /// <see cref="Translate"/> on a parsed body, without writing it out: the nodes as parsing the written translation
+        /// would give them back (<see cref="StorageTree.AsParsed"/>), or <paramref name="nodes"/> itself when nothing changed.
+        /// Lets a caller chain crossings on one parse (the baseline's hash is a body's round trip); warnings are not kept.
+        /// </summary>
+        internal IReadOnlyList<StorageNode> TranslateNodes(IReadOnlyList<StorageNode> nodes, TranslationDirection direction)
+        {
+            if (nodes == null) throw new ArgumentNullException(nameof(nodes));
+            if (direction != TranslationDirection.DataCenterToCloud && direction != TranslationDirection.CloudToDataCenter)
+                throw new ArgumentOutOfRangeException(nameof(direction), direction, "Not a translation direction.");
+            var run = new Run(this, direction);
+            var translated = run.Walk(nodes);
+            return run.Changed ? StorageTree.AsParsed(translated) : nodes;
+        }
+
         private sealed class Run
         {
             private readonly StorageTranslator _owner;
@@ -83,15 +98,40 @@ namespace SpaceSync.Core.Content.Translation
 
             private string Target => _toCloud ? "Cloud" : "Data Center";
 
-            public List<StorageNode> Walk(IReadOnlyList<StorageNode> nodes)
+            // What elements translate to, before Walk takes it: one list for the run, used as a stack (a nested Walk is
+            // done, and has taken its part off, before the element around it adds its own).
+            private readonly List<StorageNode> _produced = new List<StorageNode>();
+
+            /// <summary>The nodes translated: <paramref name="nodes"/> itself when none changes (most of a body), else a new list.</summary>
+            public IReadOnlyList<StorageNode> Walk(IReadOnlyList<StorageNode> nodes)
             {
-                var result = new List<StorageNode>(nodes.Count);
-                foreach (var node in nodes)
+                List<StorageNode>? result = null;
+                for (var i = 0; i < nodes.Count; i++)
                 {
-                    if (node is StorageElement e) TranslateElement(e, result);
-                    else result.Add(node);
+                    var node = nodes[i];
+                    if (!(node is StorageElement e))
+                    {
+                        result?.Add(node);
+                        continue;
+                    }
+
+                    var mark = _produced.Count;
+                    TranslateElement(e, _produced);
+                    var produced = _produced.Count - mark;
+                    if (result == null)
+                    {
+                        if (produced == 1 && ReferenceEquals(_produced[mark], node))
+                        {
+                            _produced.RemoveAt(mark);
+                            continue;
+                        }
+                        result = new List<StorageNode>(nodes.Count + produced);
+                        for (var j = 0; j < i; j++) result.Add(nodes[j]);
+                    }
+                    for (var k = mark; k < _produced.Count; k++) result.Add(_produced[k]);
+                    _produced.RemoveRange(mark, produced);
                 }
-                return result;
+                return result ?? nodes;
             }
 
             public IReadOnlyList<TranslationWarning> Finish()
@@ -155,12 +195,22 @@ namespace SpaceSync.Core.Content.Translation
                 output.Add(Rebuild(e, TranslateAttributes(e), Walk(e.Children)));
             }
 
-            private StorageElement Rebuild(StorageElement original, List<StorageAttribute>? attributes, List<StorageNode> children)
+            private StorageElement Rebuild(StorageElement original, List<StorageAttribute>? attributes, IReadOnlyList<StorageNode> children)
             {
-                var sameChildren = children.Count == original.Children.Count && children.Zip(original.Children, ReferenceEquals).All(x => x);
+                var sameChildren = SameNodes(children, original.Children);
                 if (attributes == null && sameChildren) return original;
                 Changed = true;
                 return new StorageElement(original.Name, attributes ?? (IReadOnlyList<StorageAttribute>)original.Attributes, children);
+            }
+
+            // A loop, not Zip/All: every element of every body passes here.
+            private static bool SameNodes(IReadOnlyList<StorageNode> children, IReadOnlyList<StorageNode> original)
+            {
+                if (ReferenceEquals(children, original)) return true;
+                if (children.Count != original.Count) return false;
+                for (var i = 0; i < children.Count; i++)
+                    if (!ReferenceEquals(children[i], original[i])) return false;
+                return true;
             }
 
             // ---- mentions ----
