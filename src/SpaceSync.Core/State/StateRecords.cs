@@ -38,7 +38,16 @@ namespace SpaceSync.Core.State
 
         /// <summary>The pages this run left unsettled, replacing the previous list; null keeps it.</summary>
         public IReadOnlyList<UnsettledPage>? Unsettled { get; init; }
+
+        /// <summary>Of the pages in <see cref="Unsettled"/>, the version the run read and the hash it compared it by.</summary>
+        public IReadOnlyDictionary<UnsettledPage, SeenHash>? Seen { get; init; }
     }
+
+    /// <summary>
+    /// An unsettled page's version as a run read it, the hash it compared it by, and the key of the translation inputs that
+    /// hash was computed under (see StateSchema V7): a later run reading the same version under the same key takes it.
+    /// </summary>
+    public sealed record SeenHash(int Version, string Hash, string Inputs);
 
     /// <summary>A page a run saw changed and left alone (see StateSchema V2).</summary>
     public sealed record UnsettledPage(SiteKind Side, string PageId);
@@ -50,6 +59,9 @@ namespace SpaceSync.Core.State
         public DateTimeOffset? CloudChangesSince { get; init; }
         public DateTimeOffset? StructuralAt { get; init; }
         public IReadOnlyList<UnsettledPage> Unsettled { get; init; } = Array.Empty<UnsettledPage>();
+
+        /// <summary>The hashes the last run recorded for unsettled pages (those it read with a body).</summary>
+        public IReadOnlyDictionary<UnsettledPage, SeenHash> Seen { get; init; } = new Dictionary<UnsettledPage, SeenHash>();
     }
 
     /// <summary>

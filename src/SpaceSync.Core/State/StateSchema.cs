@@ -27,6 +27,7 @@ namespace SpaceSync.Core.State
             new SchemaMigration(5, "comments: pairs of footer comments on paired pages, and intents of comment creates", Script(V5Comments)),
             // ---- folders
             new SchemaMigration(6, "folders: the Cloud folders (and whiteboards, databases, embeds) holding synced pages, as last read", Script(V6Folders)),
+            new SchemaMigration(7, "unsettled pages: the version and compared hash last seen, and a count of pair-table changes", Script(V7SeenHashes)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -204,6 +205,24 @@ CREATE TABLE comment_intents (
     created_at        TEXT NOT NULL,
     UNIQUE (space_key, source_side, source_comment_id)
 );
+";
+
+        // A page left unsettled (an open conflict) is read again by every run; hashing its body again crosses it through the
+        // translator, whose user map costs both sites' user listings. So the run that leaves it records the version it saw
+        // and the hash it computed, with a key of the translation's inputs (seen_inputs); a run that reads the same version
+        // under the same key takes the hash. The pair table is one of those inputs (links cross by it), too big to hash
+        // each run: pair_changes counts every insert, delete and change of a pair's page ids or space, in any space.
+        private const string V7SeenHashes = @"
+ALTER TABLE unsettled_pages ADD COLUMN seen_version INTEGER;
+ALTER TABLE unsettled_pages ADD COLUMN seen_hash TEXT;
+ALTER TABLE unsettled_pages ADD COLUMN seen_inputs TEXT;
+CREATE TABLE pair_changes (generation INTEGER NOT NULL);
+INSERT INTO pair_changes (generation) VALUES (0);
+CREATE TRIGGER pair_changes_insert AFTER INSERT ON pairs BEGIN UPDATE pair_changes SET generation = generation + 1; END;
+CREATE TRIGGER pair_changes_delete AFTER DELETE ON pairs BEGIN UPDATE pair_changes SET generation = generation + 1; END;
+CREATE TRIGGER pair_changes_update AFTER UPDATE OF dc_page_id, cloud_page_id, space_key ON pairs
+WHEN OLD.dc_page_id IS NOT NEW.dc_page_id OR OLD.cloud_page_id IS NOT NEW.cloud_page_id OR OLD.space_key IS NOT NEW.space_key
+BEGIN UPDATE pair_changes SET generation = generation + 1; END;
 ";
 
         // ---- folders

@@ -13,10 +13,24 @@ namespace SpaceSync.Core.State
             var marks = QuerySingle("SELECT dc_changes_since, cloud_changes_since, structural_at FROM spaces WHERE space_key = $key",
                 r => new ReadMarks { DataCenterChangesSince = Time(r, 0), CloudChangesSince = Time(r, 1), StructuralAt = Time(r, 2) },
                 ("$key", spaceKey)) ?? new ReadMarks();
-            var unsettled = Query("SELECT side, page_id FROM unsettled_pages WHERE space_key = $key ORDER BY side, page_id",
-                r => new UnsettledPage(StateText.Side.Parse(r.GetString(0)), r.GetString(1)), ("$key", spaceKey));
-            return marks with { Unsettled = unsettled };
+            var rows = Query("SELECT side, page_id, seen_version, seen_hash, seen_inputs FROM unsettled_pages WHERE space_key = $key ORDER BY side, page_id",
+                r => (Page: new UnsettledPage(StateText.Side.Parse(r.GetString(0)), r.GetString(1)),
+                    Seen: r.IsDBNull(2) || r.IsDBNull(3) || r.IsDBNull(4) ? null : new SeenHash(r.GetInt32(2), r.GetString(3), r.GetString(4))),
+                ("$key", spaceKey));
+            var seen = new Dictionary<UnsettledPage, SeenHash>();
+            foreach (var row in rows)
+            {
+                if (row.Seen != null) seen[row.Page] = row.Seen;
+            }
+
+            return marks with { Unsettled = rows.Select(r => r.Page).ToList(), Seen = seen };
         }
+
+        /// <summary>
+        /// How many times a pair was added, removed or given other page ids, in any space (StateSchema V7): part of the key of
+        /// the translation's inputs, since links cross by the pair table.
+        /// </summary>
+        public long PairGeneration() => Query("SELECT generation FROM pair_changes", r => r.GetInt64(0)).FirstOrDefault();
 
         // Inside FinishRun's transaction: the marks and the unsettled list move together with the run's end.
         private void WriteReadMarks(string spaceKey, ChangeMarks marks)
@@ -31,8 +45,11 @@ namespace SpaceSync.Core.State
             Execute("DELETE FROM unsettled_pages WHERE space_key = $key", ("$key", spaceKey));
             foreach (var page in marks.Unsettled.Distinct())
             {
-                Execute("INSERT INTO unsettled_pages (space_key, side, page_id) VALUES ($key, $side, $page)",
-                    ("$key", spaceKey), ("$side", StateText.Side[page.Side]), ("$page", page.PageId));
+                SeenHash? seen = null;
+                marks.Seen?.TryGetValue(page, out seen);
+                Execute("INSERT INTO unsettled_pages (space_key, side, page_id, seen_version, seen_hash, seen_inputs) VALUES ($key, $side, $page, $version, $hash, $inputs)",
+                    ("$key", spaceKey), ("$side", StateText.Side[page.Side]), ("$page", page.PageId),
+                    ("$version", (object?)seen?.Version), ("$hash", seen?.Hash), ("$inputs", seen?.Inputs));
             }
         }
     }

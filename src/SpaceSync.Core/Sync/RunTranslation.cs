@@ -88,6 +88,35 @@ namespace SpaceSync.Core.Sync
             return new RunTranslation(dataCenter, cloud, pages, keys, settings.UserMapPath, log);
         }
 
+        /// <summary>
+        /// A key of what a body's compared hash depends on beside the body itself: this build of the engine (translator,
+        /// normaliser, hash), the space keys, both base URLs, users.map as it is on disk and <paramref name="pairGeneration"/>
+        /// (<see cref="StateStore.PairGeneration"/>: the pair table links cross by). A hash recorded under the same key is the
+        /// one computing it again would give — except for the sites' user directories, which only their listings tell (the
+        /// requests a recorded hash saves): a person given or removed an account changes a mention's crossing without a key
+        /// change, so such a hash is taken only by change-query runs; a structural run (within the hour) hashes it again.
+        /// </summary>
+        internal string InputsKey(long pairGeneration)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append(typeof(RunTranslation).Assembly.ManifestModule.ModuleVersionId.ToString("N")).Append('\n');
+            foreach (var key in _spaceKeys.OrderBy(k => k.Key, StringComparer.Ordinal)) text.Append(key.Key).Append('=').Append(key.Value).Append('\n');
+            text.Append(_dataCenter.BaseUrl).Append('\n').Append(_cloud.BaseUrl).Append('\n').Append(pairGeneration).Append('\n');
+            if (_userMapPath != null)
+            {
+                try
+                {
+                    text.Append(System.IO.File.Exists(_userMapPath) ? ContentHash.Of(System.IO.File.ReadAllText(_userMapPath)) : "no users.map");
+                }
+                catch (Exception e) when (e is System.IO.IOException || e is UnauthorizedAccessException)
+                {
+                    text.Append("unreadable users.map ").Append(Guid.NewGuid()); // matches no recorded key: hashed again
+                }
+            }
+
+            return ContentHash.Of(text.ToString());
+        }
+
         /// <summary>The user map, once a body needed it; null while none did.</summary>
         public UserDirectory? Users => _users is { IsCompleted: true } built && built.Status == TaskStatus.RanToCompletion ? built.Result : null;
 

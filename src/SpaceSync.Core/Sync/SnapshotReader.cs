@@ -241,6 +241,8 @@ namespace SpaceSync.Core.Sync
         /// snapshot: a page not in it is unchanged; a page purged since the last structural listing is not seen.
         /// Returns null when so many pages changed that a full read costs fewer requests: the caller reads in full.
         /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
+        /// <paramref name="seenHashes"/>: unsettled pages' versions and the hashes a run computed for them under this run's
+        /// translation inputs; a page read at that version takes that hash instead of being hashed again.
         /// <paramref name="bodiesInListing"/>: false lists without bodies and reads the changed hits' bodies in batches (a
         /// window full of pages at their recorded version, right after a run that wrote, then costs fewer listing pages).
         /// </summary>
@@ -248,7 +250,7 @@ namespace SpaceSync.Core.Sync
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
             IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
             IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true,
-            IReadOnlyCollection<string>? touchedWithoutVersion = null)
+            IReadOnlyCollection<string>? touchedWithoutVersion = null, IReadOnlyDictionary<string, KnownVersion>? seenHashes = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -336,7 +338,12 @@ namespace SpaceSync.Core.Sync
 
             foreach (var (page, status, body) in bodies.Values)
             {
-                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
+                // An unsettled page read again at the version a run hashed under the same inputs: that hash (hashing it again
+                // would cross it through the translator, whose user map costs both sites' user listings).
+                var hash = seenHashes != null && seenHashes.TryGetValue(page.Id, out var last) && last.Version == page.Version.Number
+                    ? last.BaseHash
+                    : await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false);
+                pages.Add(Snapshot(page, status, hash, body));
             }
 
             var (resolved, containers) = await ResolveContainersAsync(site, side, pages, knownContainers, log, cancellationToken).ConfigureAwait(false);

@@ -468,9 +468,17 @@ namespace SpaceSync.Core.Sync
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
 
+            /// <summary>
+            /// The key of the translation's inputs as this run read the sites (<see cref="RunTranslation.InputsKey"/>): the hashes
+            /// of the pages it leaves unsettled are recorded under it, and those recorded under it by an earlier run are taken.
+            /// </summary>
+            private string? _inputsKey;
+
             private async Task<SideSnapshot> ReadSideAsync(IConfluenceSite site, SiteSpace space, SyncSide side, ListingMode mode, CancellationToken ct)
             {
                 var known = new KnownVersions(PairsOn(side), side);
+                // Before any hash is computed: the run's own writes change the pair table afterwards.
+                _inputsKey ??= Translator.InputsKey(_state.PairGeneration());
 
                 if (mode == ListingMode.Changes)
                 {
@@ -479,7 +487,8 @@ namespace SpaceSync.Core.Sync
                         site.SearchLag, Unsettled(side), _log, ct, Translator,
                         side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null, // ---- folders
                         bodiesInListing: !RecentRunWrote(since.Value - site.SearchLag),
-                        touchedWithoutVersion: TouchedWithoutVersion(side, since.Value - site.SearchLag)).ConfigureAwait(false);
+                        touchedWithoutVersion: TouchedWithoutVersion(side, since.Value - site.SearchLag),
+                        seenHashes: SeenHashes(side)).ConfigureAwait(false);
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
@@ -562,6 +571,38 @@ namespace SpaceSync.Core.Sync
                     .Concat(_readAgain.Where(p => p.Side == kind).Select(p => p.PageId));
             }
 
+            /// <summary>The hashes the last run recorded for this side's unsettled pages under the inputs this run has.</summary>
+            private Dictionary<string, KnownVersion> SeenHashes(SyncSide side)
+            {
+                var kind = RunSupport.KindOf(side);
+                var seen = new Dictionary<string, KnownVersion>(StringComparer.Ordinal);
+                foreach (var entry in _readMarks.Seen)
+                {
+                    if (entry.Key.Side == kind && string.Equals(entry.Value.Inputs, _inputsKey, StringComparison.Ordinal))
+                        seen[entry.Key.PageId] = new KnownVersion(entry.Value.Version, entry.Value.Hash);
+                }
+
+                return seen;
+            }
+
+            /// <summary>
+            /// The version and hash of each unsettled page as this run read it with its body (and so hashed it under
+            /// <see cref="_inputsKey"/>, or took a hash recorded under it); a page read without its body records none.
+            /// </summary>
+            private Dictionary<UnsettledPage, SeenHash> SeenOf(IEnumerable<UnsettledPage> pages)
+            {
+                var seen = new Dictionary<UnsettledPage, SeenHash>();
+                if (_inputsKey is null) return seen;
+                foreach (var page in pages)
+                {
+                    var side = page.Side == SiteKind.DataCenter ? _dc : _cloud;
+                    if (side.Snapshot.Pages.TryGetValue(page.PageId, out var read) && read.BodyHash.Length > 0 && side.Bodies.ContainsKey(page.PageId))
+                        seen[page] = new SeenHash(read.Version, read.BodyHash, _inputsKey);
+                }
+
+                return seen;
+            }
+
             /// <summary>This side's pages the state has in the trash.</summary>
             private HashSet<string> RecordedTrashed(SyncSide side)
             {
@@ -576,14 +617,18 @@ namespace SpaceSync.Core.Sync
             /// The marks a run that tried every action leaves: each side's newest change seen, the time of a structural
             /// listing, and every page of an item this run did not settle (conflicts, one-way drift, writes that failed).
             /// </summary>
-            private ChangeMarks MarksAfter(bool listedInFull, IEnumerable<(string? PairKey, UnsettledPage Page)> unsettled) =>
-                new ChangeMarks(
+            private ChangeMarks MarksAfter(bool listedInFull, IEnumerable<(string? PairKey, UnsettledPage Page)> unsettled)
+            {
+                var pages = unsettled.Select(u => u.Page).Concat(_collisionPages).Distinct().ToList();
+                return new ChangeMarks(
                     Later(_readMarks.DataCenterChangesSince, _dc.HighWaterMark),
                     Later(_readMarks.CloudChangesSince, _cloud.HighWaterMark))
                 {
                     StructuralAt = listedInFull ? _started : (DateTimeOffset?)null,
-                    Unsettled = unsettled.Select(u => u.Page).Concat(_collisionPages).Distinct().ToList(),
+                    Unsettled = pages,
+                    Seen = SeenOf(pages),
                 };
+            }
 
             /// <summary>
             /// The pages of the plan's items that this round did not settle: not in sync, and not every action of theirs

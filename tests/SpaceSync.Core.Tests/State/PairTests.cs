@@ -24,6 +24,19 @@ public sealed class PairTests : IDisposable
     }
 
     [Fact]
+    public void The_pair_generation_counts_pairs_added_and_given_other_page_ids_not_new_versions()
+    {
+        // Links cross by the pair table: a hash recorded for an unsettled page is taken only under the same generation.
+        var start = _store.PairGeneration();
+        var saved = _store.SavePair(Pair("100", "9100"));
+        Assert.Equal(start + 1, _store.PairGeneration());
+        _store.SavePair(saved with { DataCenterVersion = 7, CloudVersion = 5, Title = "Renamed", BaseHash = "h2" });
+        Assert.Equal(start + 1, _store.PairGeneration());
+        _store.SavePair(saved with { CloudPageId = "9200" }); // created again on Cloud after a purge
+        Assert.Equal(start + 2, _store.PairGeneration());
+    }
+
+    [Fact]
     public void A_saved_pair_reads_back_whole_by_id_and_by_either_page_id()
     {
         var saved = _store.SavePair(Pair("100", "9100", title: "Runbooks") with { Status = PairStatus.TrashedOnDataCenter });

@@ -67,7 +67,7 @@ public sealed class SavedPlanRunnerTests(ITestOutputHelper output)
         Assert.Equal(1, result.Count("Create"));
         Assert.Contains("Edited on Data Center before the plan", world.CloudTwin(edited).Current.Body);
         world.AssertSidesEqual();
-        Assert.Equal(marksBefore, world.State.GetReadMarks(RunnerWorld.Key) with { Unsettled = marksBefore.Unsettled });
+        Assert.Equal(marksBefore, world.State.GetReadMarks(RunnerWorld.Key) with { Unsettled = marksBefore.Unsettled, Seen = marksBefore.Seen });
 
         var next = await world.SyncAsync();
         Assert.DoesNotContain(next.Plan.Actions, a => a.WritesSite);

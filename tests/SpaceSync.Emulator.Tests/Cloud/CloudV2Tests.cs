@@ -198,16 +198,24 @@ public sealed class CloudV2Tests : SiteTest
     [Fact]
     public async Task Pages_in_a_space_page_by_cursor_via_link_header_and_links_next_sorted_by_modified_date()
     {
+        // Each write gets its own second on a clock the test moves. On the host's clock, writes a few milliseconds apart
+        // can share a millisecond, or come out earlier when the clock steps back (NTP on a loaded machine): the updates
+        // then tie with or precede the last creation, and the id tiebreak put that page last (a flake seen once).
+        var clock = new Faults.ManualClock(DateTimeOffset.UtcNow);
+        Emulator.State.Clock = clock;
         var space = await CreateSpace("PGN");
         var ids = new List<string>();
         for (var i = 0; i < 23; i++)
         {
+            clock.Advance(TimeSpan.FromSeconds(1));
             ids.Add(Str((await CreatePage(space, "Page " + i, $"<p>{i}</p>")).Json, "id"));
         }
 
         // Touch a few early pages so that modified-date order differs from creation order.
-        await UpdatePage(ids[0], "Page 0", "<p>0b</p>", 2);
-        await UpdatePage(ids[3], "Page 3", "<p>3b</p>", 2);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await UpdatePage(ids[0], "Page 0", "<p>0b</p>", 2)).Expect(200);
+        clock.Advance(TimeSpan.FromSeconds(1));
+        (await UpdatePage(ids[3], "Page 3", "<p>3b</p>", 2)).Expect(200);
 
         var first = $"/api/v2/spaces/{Str(space, "id")}/pages?body-format=storage&sort=modified-date&limit=5";
         var pages = await FollowAllPages(first, expectedPages: 5);
@@ -221,6 +229,9 @@ public sealed class CloudV2Tests : SiteTest
         Assert.True(modified.SequenceEqual(modified.Order()), "sort=modified-date must be ascending by version.createdAt across pages");
         Assert.Equal(ids[3], seenIds[^1]);
         Assert.Equal(ids[0], seenIds[^2]);
+        var untouched = ids.Where((_, i) => i is not (0 or 3));
+        Assert.Equal(untouched.Prepend(Str(space, "homepageId")).Append(ids[0]).Append(ids[3]), seenIds);
+        Assert.Equal(modified.Count, modified.Distinct().Count());
     }
 
     [Fact]
