@@ -14,7 +14,8 @@ namespace SpaceSync.Core.Http
     /// <para>
     /// The turn is given up as the request enters the handler chain, while the lane's callers are still returning
     /// their tasks: code between calling an async method and awaiting it runs without the turn. A task started lazily
-    /// and kept in a field must be stored before it can reach a request (see RunTranslation.UsersAsync).
+    /// and kept in a field must be stored before it can reach a request, and awaited through <see cref="AwaitShared"/>
+    /// (see RunTranslation.UsersAsync): a lane that waits for another lane's work holding the turn deadlocks both.
     /// </para>
     /// </summary>
     internal sealed class TurnGate
@@ -58,6 +59,53 @@ namespace SpaceSync.Core.Http
             finally
             {
                 await lane.Gate.TakeTurnAsync().ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>
+        /// A task another lane may be running (a cache both lanes share), to be awaited: while it is not done, the calling
+        /// lane gives its turn up, as for a request. Awaited holding the turn, it would deadlock: the lane running it needs
+        /// the turn to go on after its own requests.
+        /// </summary>
+        public static Task<T> AwaitShared<T>(Task<T> shared) => shared.IsCompleted ? shared : WhileWaitingAsync(() => shared);
+
+        /// <summary>
+        /// Runs two flows of work as lanes of one new gate, so that they overlap only while their requests wait on the sites
+        /// (a sync reads Data Center and Cloud at once), and returns both results. Both flows run to their end; the first
+        /// one's exception is then rethrown. Inside another gate's lane they run one after the other instead: that lane
+        /// holds its own gate's turn, which a second gate would not respect.
+        /// </summary>
+        public static async Task<(T1 First, T2 Second)> BothAsync<T1, T2>(Func<Task<T1>> first, Func<Task<T2>> second)
+        {
+            if (Current.Value != null) return (await first().ConfigureAwait(false), await second().ConfigureAwait(false));
+            var gate = new TurnGate();
+            var one = gate.AsLaneAsync(first);
+            var two = gate.AsLaneAsync(second);
+            try
+            {
+                await Task.WhenAll(one, two).ConfigureAwait(false);
+            }
+            catch
+            {
+                // WhenAll's exception is one of the two; rethrow the first flow's when it failed, as one after the other would.
+                if (one.IsFaulted || one.IsCanceled) await one.ConfigureAwait(false);
+                throw;
+            }
+
+            return (one.Result, two.Result);
+        }
+
+        private async Task<T> AsLaneAsync<T>(Func<Task<T>> work)
+        {
+            JoinAsLane();
+            await TakeTurnAsync().ConfigureAwait(false);
+            try
+            {
+                return await work().ConfigureAwait(false);
+            }
+            finally
+            {
+                EndTurn();
             }
         }
 

@@ -36,14 +36,15 @@ namespace SpaceSync.Core.Sync
         public static async Task<(SiteSpace DataCenter, SiteSpace Cloud)> FindSpacesAsync(IConfluenceSite dataCenter, IConfluenceSite cloud,
             ResolvedSpace space, CancellationToken cancellationToken)
         {
-            var dc = await dataCenter.FindSpaceAsync(space.SiteKey, cancellationToken).ConfigureAwait(false)
-                ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
-                    $"The space '{space.SiteKey}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it).");
             var cloudKey = string.IsNullOrEmpty(space.SiteCloudKey) ? space.SiteKey : space.SiteCloudKey;
-            var cl = await cloud.FindSpaceAsync(cloudKey, cancellationToken).ConfigureAwait(false)
-                ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
-                    $"The space '{cloudKey}' does not exist on Cloud {cloud.BaseUrl} (or the account cannot see it).");
-            return (dc, cl);
+            // Both sites asked at once; a missing space is told in the same order as before (Data Center first).
+            var (dc, cl) = await Http.TurnGate.BothAsync(
+                () => dataCenter.FindSpaceAsync(space.SiteKey, cancellationToken),
+                () => cloud.FindSpaceAsync(cloudKey, cancellationToken)).ConfigureAwait(false);
+            return (dc ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
+                    $"The space '{space.SiteKey}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it)."),
+                cl ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
+                    $"The space '{cloudKey}' does not exist on Cloud {cloud.BaseUrl} (or the account cannot see it)."));
         }
 
         public static string TakeLock(StateStore state, string spaceKey, Logging.EngineLog log)

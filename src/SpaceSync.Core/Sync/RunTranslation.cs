@@ -165,7 +165,9 @@ namespace SpaceSync.Core.Sync
                 go.SetResult(true);
             }
 
-            return _users;
+            // The other lane may be the one listing: waiting for it while holding the turn would stop that listing from
+            // taking the turn back, and both lanes would wait for ever.
+            return Http.TurnGate.AwaitShared(_users);
         }
 
         private async Task<UserDirectory> BuildUsersAfterAsync(Task go, CancellationToken cancellationToken)

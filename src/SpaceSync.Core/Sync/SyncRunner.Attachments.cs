@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using SpaceSync.Core.Http;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
@@ -38,10 +39,10 @@ namespace SpaceSync.Core.Sync
                 // The file search trails uploads as the page search trails edits: it reaches the site's search lag back.
                 DateTimeOffset? Since(SideSnapshot side, DateTimeOffset? mark) =>
                     side.Mode == ListingMode.Changes && mark is DateTimeOffset m ? m - SiteOf(side.Side).SearchLag : (DateTimeOffset?)null;
-                _dcFiles = await SnapshotReader.ReadAttachmentsAsync(_dcSite, _dc.Space, SyncSide.DataCenter,
-                    Since(_dc, _readMarks.DataCenterChangesSince), ct).ConfigureAwait(false);
-                _cloudFiles = await SnapshotReader.ReadAttachmentsAsync(_cloudSite, _cloud.Space, SyncSide.Cloud,
-                    Since(_cloud, _readMarks.CloudChangesSince), ct).ConfigureAwait(false);
+                (_dcFiles, _cloudFiles) = await TurnGate.BothAsync(
+                    () => SnapshotReader.ReadAttachmentsAsync(_dcSite, _dc.Space, SyncSide.DataCenter, Since(_dc, _readMarks.DataCenterChangesSince), ct),
+                    () => SnapshotReader.ReadAttachmentsAsync(_cloudSite, _cloud.Space, SyncSide.Cloud, Since(_cloud, _readMarks.CloudChangesSince), ct))
+                    .ConfigureAwait(false);
                 _log.Debug("Read the attachments of {Space}: Data Center {DcCount} ({DcKind}), Cloud {CloudCount} ({CloudKind})", _space.Key,
                     _dcFiles.Count, _dcFiles.IsComplete ? "all" : "changed", _cloudFiles.Count, _cloudFiles.IsComplete ? "all" : "changed");
             }

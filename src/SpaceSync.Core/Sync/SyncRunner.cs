@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Content;
+using SpaceSync.Core.Http;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
@@ -455,8 +456,10 @@ namespace SpaceSync.Core.Sync
                 _readMarks = WithResolvedPages(_state.GetReadMarks(_space.Key)); // ---- conflict resolution
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
                 // Labels come later, with the restrictions, in one metadata batch a side (PageMetadataBatch).
-                _dc = await ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct).ConfigureAwait(false);
-                _cloud = await ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct).ConfigureAwait(false);
+                // Both sides at once: the two reads overlap while they wait on their sites, and take turns on everything else.
+                (_dc, _cloud) = await TurnGate.BothAsync(
+                    () => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct),
+                    () => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct)).ConfigureAwait(false);
                 RecordFolders(); // ---- folders
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);

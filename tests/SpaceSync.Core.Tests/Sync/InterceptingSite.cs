@@ -20,7 +20,24 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public TimeSpan SearchLag => inner.SearchLag;
 
     public Task<SiteUser> GetCurrentUserAsync(CancellationToken cancellationToken) => inner.GetCurrentUserAsync(cancellationToken);
-    public Task<SiteSpace?> FindSpaceAsync(string spaceKey, CancellationToken cancellationToken) => inner.FindSpaceAsync(spaceKey, cancellationToken);
+    /// <summary>Told "start &lt;call&gt;" and "end &lt;call&gt;" around the reads a run makes of both sites (the order shows overlap).</summary>
+    public Action<string>? Journal { get; set; }
+
+    private async Task<T> JournaledAsync<T>(string call, Func<Task<T>> read)
+    {
+        Journal?.Invoke("start " + call);
+        try
+        {
+            return await read();
+        }
+        finally
+        {
+            Journal?.Invoke("end " + call);
+        }
+    }
+
+    public Task<SiteSpace?> FindSpaceAsync(string spaceKey, CancellationToken cancellationToken) =>
+        JournaledAsync("FindSpace", () => inner.FindSpaceAsync(spaceKey, cancellationToken));
     public Task<WriteAccessResult> CheckWriteAccessAsync(SiteSpace space, SiteUser user, CancellationToken cancellationToken) =>
         inner.CheckWriteAccessAsync(space, user, cancellationToken);
     public SitePageReader ListPages(SiteSpace space, bool withBodies, bool includeTrashed) => inner.ListPages(space, withBodies, includeTrashed);
@@ -72,7 +89,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         inner.FindPageByTitleAsync(space, title, cancellationToken);
     public Task<SitePageChanges> GetChangedPagesAsync(SiteSpace space, DateTimeOffset since, TimeSpan overlap, bool withBodies, CancellationToken cancellationToken,
         IReadOnlyCollection<string>? touchedWithoutVersion = null) =>
-        inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken, touchedWithoutVersion);
+        JournaledAsync("GetChangedPages", () => inner.GetChangedPagesAsync(space, since, overlap, withBodies, cancellationToken, touchedWithoutVersion));
 
     public void Dispose() { /* the inner client belongs to the test world */ }
 
