@@ -23,6 +23,12 @@ namespace SpaceSync.Core.Sync
                 if (record.BaseBody != null) held++;
             probe.SawStoredWithBody(held);
         }
+
+        /// <summary>While hashing: the raw bodies both sides still hold and the base bodies made so far.</summary>
+        private static void ObserveHeld(SideSnapshot dc, SideSnapshot cloud, BodyStore baseBodies)
+        {
+            if (ActiveProbe.Value is { } probe) probe.SawBodiesHeld(dc.Bodies.Count + cloud.Bodies.Count + baseBodies.Count);
+        }
     }
 
     /// <summary>What a baseline held, as <see cref="BaselineRunner.Watch"/> saw it.</summary>
@@ -34,6 +40,14 @@ namespace SpaceSync.Core.Sync
 
         /// <summary>The most stored pairs held at once with their base body as text (it is in the state: nothing needs it in memory).</summary>
         public int MostStoredWithBody { get; private set; }
+
+        /// <summary>The most bodies (raw of both sides and bases, deflated or not) held at once while hashing.</summary>
+        public int MostBodiesHeld { get; private set; }
+
+        internal void SawBodiesHeld(int held)
+        {
+            if (held > MostBodiesHeld) MostBodiesHeld = held;
+        }
 
         internal void SawStoredWithBody(int held)
         {

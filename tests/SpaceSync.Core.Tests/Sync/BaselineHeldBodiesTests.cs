@@ -22,17 +22,23 @@ public sealed class BaselineHeldBodiesTests
         RunnerWorld.Edit(world.Cloud, edited, body: edited.Current.Body + "<p>Edited on Cloud.</p>");
 
         BaselineResult baseline;
-        int held;
+        int held, bodies;
         using (var probe = BaselineRunner.Watch())
         {
             baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, SyncSide.DataCenter, idMap: null,
                 force: false, whatIf: false, EngineLog.None, pairsPerTransaction: 4, CancellationToken.None);
             held = probe.MostStoredWithBody;
+            bodies = probe.MostBodiesHeld;
         }
 
         Assert.True(baseline.PairsRecorded > 8, $"{baseline.PairsRecorded} pairs: too few for several batches");
         Assert.Equal(1, baseline.Updated);
         Assert.Equal(0, held);
+        // Hashed pair by pair, an equal pair's two bodies go as its one base comes: never more than the listings brought
+        // (side by side, every base was made while both sides' bodies were still held: 3 per pair).
+        var read = 2 * baseline.PairsRecorded + baseline.Unpaired;
+        Assert.True(bodies > 0, "the probe saw no hashing");
+        Assert.True(bodies <= read, $"{bodies} bodies held at once while hashing; the listings brought {read}");
         // The bases are in the state all the same.
         foreach (var pair in world.State.ListPairs(RunnerWorld.Key))
             Assert.False(string.IsNullOrEmpty(world.State.GetBaseBody(pair.Id)), $"pair {pair.Id} has no base body");
