@@ -19,23 +19,22 @@ namespace SpaceSync.Core.Content
         public static string Translate(string body, out PositionMap map)
         {
             map = new PositionMap();
-            var sb = new StringBuilder(body.Length + 16);
+            // Built only once an entity is rewritten: a body without named entities comes back as it is, not copied.
+            StringBuilder? sb = null;
+            var copied = 0; // body[..copied] is in sb
             var position = new LineCounter(body);
             var i = 0;
             while (i < body.Length)
             {
-                // plain text is copied in runs; only '<' and '&' need a look
+                // only '<' and '&' need a look: the text between is kept as it is
                 var next = body.IndexOfAny(Markup, i);
                 if (next < 0) next = body.Length;
-                sb.Append(body, i, next - i);
                 i = next;
                 if (i == body.Length) break;
 
                 if (body[i] == '<')
                 {
-                    var skipTo = SkipUntouched(body, i, position);
-                    sb.Append(body, i, skipTo - i);
-                    i = skipTo;
+                    i = SkipUntouched(body, i, position);
                     continue;
                 }
 
@@ -45,14 +44,16 @@ namespace SpaceSync.Core.Content
                     var name = body.Substring(i + 1, end - i - 1);
                     if (HtmlEntities.IsXmlPredefined(name))
                     {
-                        sb.Append(body, i, end + 1 - i);
+                        // kept as written
                     }
                     else if (HtmlEntities.CodePoints.TryGetValue(name, out var codePoint))
                     {
                         var numeric = "&#" + codePoint.ToString(CultureInfo.InvariantCulture) + ";";
                         var (line, column) = position.At(i);
                         map.Add(line, column, numeric.Length, end + 1 - i);
-                        sb.Append(numeric);
+                        sb ??= new StringBuilder(body.Length + 16);
+                        sb.Append(body, copied, i - copied).Append(numeric);
+                        copied = end + 1;
                     }
                     else
                     {
@@ -64,7 +65,6 @@ namespace SpaceSync.Core.Content
                 }
                 else if (IsCharacterReference(body, i))
                 {
-                    sb.Append('&');
                     i++;
                 }
                 else
@@ -74,7 +74,7 @@ namespace SpaceSync.Core.Content
                         "'&' does not start an entity or character reference (an ampersand in text is written &amp;)");
                 }
             }
-            return sb.ToString();
+            return sb is null ? body : sb.Append(body, copied, body.Length - copied).ToString();
         }
 
         // Returns the index after a CDATA section, comment or processing instruction starting at i

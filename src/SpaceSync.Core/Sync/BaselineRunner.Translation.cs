@@ -33,32 +33,65 @@ namespace SpaceSync.Core.Sync
 
             var translator = RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
             var baseBodies = new BodyStore(compact: true); // a whole space's, until the pairs are written
-            var dcPages = await HashAsync(request.DataCenter, dcSide, byDc, translator, baseBodies, log, cancellationToken).ConfigureAwait(false);
-            var cloudPages = await HashAsync(request.Cloud, cloudSide, byCloud, translator, null, log, cancellationToken).ConfigureAwait(false);
+            var dcHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
+            var cloudHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
+            // Pair by pair, both twins together: an equal pair's bodies are never read again (only a difference is written),
+            // so they go at once, and what is held shrinks as the bases grow rather than both sides staying to the end.
+            foreach (var pair in plan.Pairs)
+            {
+                var dcPage = await HashAsync(request.DataCenter.Pages[pair.DataCenter.Id], dcSide, translator, baseBodies, log, cancellationToken)
+                    .ConfigureAwait(false);
+                var cloudPage = await HashAsync(request.Cloud.Pages[pair.Cloud.Id], cloudSide, translator, null, log, cancellationToken)
+                    .ConfigureAwait(false);
+                dcHashed[dcPage.Id] = dcPage;
+                cloudHashed[cloudPage.Id] = cloudPage;
+                if (dcPage.BodyHash == cloudPage.BodyHash)
+                {
+                    dcSide.ForgetBody(dcPage.Id);
+                    cloudSide.ForgetBody(cloudPage.Id);
+                }
+                ObserveHeld(dcSide, cloudSide, baseBodies);
+            }
+
             return (BaselinePlanner.Plan(request with
             {
-                DataCenter = request.DataCenter.WithPages(dcPages),
-                Cloud = request.Cloud.WithPages(cloudPages),
+                DataCenter = request.DataCenter.WithPages(
+                    await AllHashedAsync(request.DataCenter, dcSide, dcHashed, log, cancellationToken).ConfigureAwait(false)),
+                Cloud = request.Cloud.WithPages(
+                    await AllHashedAsync(request.Cloud, cloudSide, cloudHashed, log, cancellationToken).ConfigureAwait(false)),
             }), translator, baseBodies);
         }
 
         /// <summary>
-        /// The side's pages with their hashes: a paired page's in the one dialect, an unpaired page's as read (it is compared
-        /// with nothing; its hash only tells a body that does not parse). <paramref name="baseBodies"/>, when given, gets each
-        /// paired page's base body (<see cref="SnapshotReader.NormalizedOrRaw"/>) from the same parse as its hash.
+        /// A page with its hash: a paired page's in the one dialect (<paramref name="translator"/>), an unpaired page's as read
+        /// (null: it is compared with nothing; its hash only tells a body that does not parse). <paramref name="baseBodies"/>,
+        /// when given, gets the page's base body (<see cref="SnapshotReader.NormalizedOrRaw"/>) from the same parse as its hash.
         /// </summary>
-        private static async Task<List<PageSnapshot>> HashAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PairRecord> paired,
-            RunTranslation translator, BodyStore? baseBodies, EngineLog log, CancellationToken cancellationToken)
+        private static async Task<PageSnapshot> HashAsync(PageSnapshot page, SideSnapshot side, RunTranslation? translator, BodyStore? baseBodies,
+            EngineLog log, CancellationToken cancellationToken)
+        {
+            var body = side.BodyOf(page.Id);
+            var (hash, baseBody) = await SnapshotReader.DigestAsync(body, side.Side, page.Id, translator, withBase: baseBodies != null, log,
+                cancellationToken).ConfigureAwait(false);
+            if (baseBody != null) baseBodies!.Set(page.Id, baseBody);
+            return SnapshotReader.Hashed(page, hash, body);
+        }
+
+        /// <summary>The side's pages in their listing order, the paired ones as hashed; the unpaired ones hashed now, their bodies let go.</summary>
+        private static async Task<List<PageSnapshot>> AllHashedAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PageSnapshot> hashed,
+            EngineLog log, CancellationToken cancellationToken)
         {
             var pages = new List<PageSnapshot>(snapshot.Pages.Count);
             foreach (var page in snapshot.Pages.Values)
             {
-                var body = side.BodyOf(page.Id);
-                var isPaired = paired.ContainsKey(page.Id);
-                var (hash, baseBody) = await SnapshotReader.DigestAsync(body, snapshot.Side, page.Id, isPaired ? translator : null,
-                    withBase: isPaired && baseBodies != null, log, cancellationToken).ConfigureAwait(false);
-                if (baseBody != null) baseBodies!.Set(page.Id, baseBody);
-                pages.Add(SnapshotReader.Hashed(page, hash, body));
+                if (hashed.TryGetValue(page.Id, out var done))
+                {
+                    pages.Add(done);
+                    continue;
+                }
+
+                pages.Add(await HashAsync(page, side, null, null, log, cancellationToken).ConfigureAwait(false));
+                side.ForgetBody(page.Id); // nothing is written from an unpaired page at the baseline
             }
 
             return pages;

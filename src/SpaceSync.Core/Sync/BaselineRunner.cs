@@ -174,10 +174,12 @@ namespace SpaceSync.Core.Sync
                     }).ToList();
                     foreach (var record in state.SavePairs(batch))
                     {
-                        saved[record.DataCenterPageId] = record;
+                        // The base is in the state now: kept here it would hold the whole space's bases as text to the end.
+                        saved[record.DataCenterPageId] = record with { BaseBody = null };
                         baseBodies.Remove(record.DataCenterPageId);
                     }
                     conflicts += batch.Count(w => w.Conflict != null);
+                    ObserveStored(saved.Values);
                 }
 
                 var wrote = new HashSet<string>(StringComparer.Ordinal);
@@ -234,7 +236,7 @@ namespace SpaceSync.Core.Sync
                                     Message = action.Reason,
                                 },
                             },
-                        })!;
+                        })! with { BaseBody = null };
                         wrote.Add(action.PairKey!);
                         updated++;
                     }
@@ -256,6 +258,7 @@ namespace SpaceSync.Core.Sync
                     conflicts++;
                 }
 
+                ObserveStored(saved.Values);
                 BaselineLabels.Record(state, space, plan, authority, saved);
                 if (space.Content?.Attachments == true)
                     counts["attachments"] = await BaselineAttachments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, log,

@@ -92,6 +92,9 @@ namespace SpaceSync.Core.Sync
                 if (!kept.Contains(pageId)) _bodies.Remove(pageId);
         }
 
+        /// <summary>Forgets one body nothing will ask for again (a baseline's equal pair, once hashed).</summary>
+        internal void ForgetBody(string pageId) => _bodies.Remove(pageId);
+
         /// <summary>Keeps a body read later in the run (at the version the snapshot has), so <see cref="LoadBodyAsync"/> need not fetch it.</summary>
         public void KeepBody(string pageId, string body)
         {
