@@ -105,7 +105,9 @@ Describe 'A sync against sites that rate-limit it' {
         $failure = @($failures) | Select-Object -First 1
         $failure.FullyQualifiedErrorId | Should -BeLike 'SiteRequestFailed,*'
         $failure.ErrorDetails.Message | Should -Match 'Cloud site at http://127\.0\.0\.1:\d+'
-        $failure.ErrorDetails.Message | Should -Match 'asks to wait 3600 s \(Retry-After: 3600\)'
+        # The emulator counts the hour from the first request; the refused one may come a second or two later.
+        $failure.ErrorDetails.Message -match 'asks to wait (\d+) s \(Retry-After: \1\)' | Should -BeTrue
+        [int]$Matches[1] | Should -BeGreaterThan 3500 -Because 'the wait named is the hour the site asked for'
         (Get-ConfluenceEmulatorStats $script:Cloud).byRoute.PSObject.Properties.Value | Measure-Object -Sum |
             Select-Object -ExpandProperty Sum | Should -Be 2 -Because 'one request passed, one was refused, and nothing was tried again'
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -71,42 +72,55 @@ namespace SpaceSync.Core.Http
 
         /// <summary>
         /// Runs two flows of work as lanes of one new gate, so that they overlap only while their requests wait on the sites
-        /// (a sync reads Data Center and Cloud at once), and returns both results. Both flows run to their end; the first
-        /// one's exception is then rethrown. Inside another gate's lane they run one after the other instead: that lane
-        /// holds its own gate's turn, which a second gate would not respect.
+        /// (a sync reads Data Center and Cloud at once), and returns both results. The first flow to fail cancels the other
+        /// (its token is linked to <paramref name="cancellationToken"/>): a site that refuses the run stops the read of the
+        /// other one too, as reading one after the other did, and that first failure is the one thrown. Inside another
+        /// gate's lane they run one after the other instead: that lane holds its own gate's turn, which a second gate would
+        /// not respect.
         /// </summary>
-        public static async Task<(T1 First, T2 Second)> BothAsync<T1, T2>(Func<Task<T1>> first, Func<Task<T2>> second)
+        public static async Task<(T1 First, T2 Second)> BothAsync<T1, T2>(Func<CancellationToken, Task<T1>> first,
+            Func<CancellationToken, Task<T2>> second, CancellationToken cancellationToken)
         {
-            if (Current.Value != null) return (await first().ConfigureAwait(false), await second().ConfigureAwait(false));
+            if (Current.Value != null)
+                return (await first(cancellationToken).ConfigureAwait(false), await second(cancellationToken).ConfigureAwait(false));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var gate = new TurnGate();
-            var one = gate.AsLaneAsync(first);
-            var two = gate.AsLaneAsync(second);
+            Exception? cause = null;
+
+            async Task<T> LaneAsync<T>(Func<CancellationToken, Task<T>> work)
+            {
+                gate.JoinAsLane();
+                await gate.TakeTurnAsync().ConfigureAwait(false);
+                try
+                {
+                    return await work(stop.Token).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // Only the turn's holder gets here, so the first failure is the one kept; the other flow's
+                    // cancellation that follows from it is not a cause.
+                    cause ??= e;
+                    stop.Cancel();
+                    throw;
+                }
+                finally
+                {
+                    gate.EndTurn();
+                }
+            }
+
+            var one = LaneAsync(first);
+            var two = LaneAsync(second);
             try
             {
                 await Task.WhenAll(one, two).ConfigureAwait(false);
             }
-            catch
+            catch when (cause != null)
             {
-                // WhenAll's exception is one of the two; rethrow the first flow's when it failed, as one after the other would.
-                if (one.IsFaulted || one.IsCanceled) await one.ConfigureAwait(false);
-                throw;
+                ExceptionDispatchInfo.Capture(cause).Throw();
             }
 
             return (one.Result, two.Result);
-        }
-
-        private async Task<T> AsLaneAsync<T>(Func<Task<T>> work)
-        {
-            JoinAsLane();
-            await TakeTurnAsync().ConfigureAwait(false);
-            try
-            {
-                return await work().ConfigureAwait(false);
-            }
-            finally
-            {
-                EndTurn();
-            }
         }
 
         private sealed class Lane

@@ -39,8 +39,8 @@ namespace SpaceSync.Core.Sync
             var cloudKey = string.IsNullOrEmpty(space.SiteCloudKey) ? space.SiteKey : space.SiteCloudKey;
             // Both sites asked at once; a missing space is told in the same order as before (Data Center first).
             var (dc, cl) = await Http.TurnGate.BothAsync(
-                () => dataCenter.FindSpaceAsync(space.SiteKey, cancellationToken),
-                () => cloud.FindSpaceAsync(cloudKey, cancellationToken)).ConfigureAwait(false);
+                token => dataCenter.FindSpaceAsync(space.SiteKey, token),
+                token => cloud.FindSpaceAsync(cloudKey, token), cancellationToken).ConfigureAwait(false);
             return (dc ?? throw new SyncRunException(SyncRunException.SpaceNotFound,
                     $"The space '{space.SiteKey}' does not exist on Data Center {dataCenter.BaseUrl} (or the account cannot see it)."),
                 cl ?? throw new SyncRunException(SyncRunException.SpaceNotFound,

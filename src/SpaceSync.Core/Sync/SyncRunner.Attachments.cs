@@ -40,9 +40,9 @@ namespace SpaceSync.Core.Sync
                 DateTimeOffset? Since(SideSnapshot side, DateTimeOffset? mark) =>
                     side.Mode == ListingMode.Changes && mark is DateTimeOffset m ? m - SiteOf(side.Side).SearchLag : (DateTimeOffset?)null;
                 (_dcFiles, _cloudFiles) = await TurnGate.BothAsync(
-                    () => SnapshotReader.ReadAttachmentsAsync(_dcSite, _dc.Space, SyncSide.DataCenter, Since(_dc, _readMarks.DataCenterChangesSince), ct),
-                    () => SnapshotReader.ReadAttachmentsAsync(_cloudSite, _cloud.Space, SyncSide.Cloud, Since(_cloud, _readMarks.CloudChangesSince), ct))
-                    .ConfigureAwait(false);
+                    token => SnapshotReader.ReadAttachmentsAsync(_dcSite, _dc.Space, SyncSide.DataCenter, Since(_dc, _readMarks.DataCenterChangesSince), token),
+                    token => SnapshotReader.ReadAttachmentsAsync(_cloudSite, _cloud.Space, SyncSide.Cloud, Since(_cloud, _readMarks.CloudChangesSince), token),
+                    ct).ConfigureAwait(false);
                 _log.Debug("Read the attachments of {Space}: Data Center {DcCount} ({DcKind}), Cloud {CloudCount} ({CloudKind})", _space.Key,
                     _dcFiles.Count, _dcFiles.IsComplete ? "all" : "changed", _cloudFiles.Count, _cloudFiles.IsComplete ? "all" : "changed");
             }

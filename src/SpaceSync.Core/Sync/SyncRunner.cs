@@ -458,8 +458,8 @@ namespace SpaceSync.Core.Sync
                 // Labels come later, with the restrictions, in one metadata batch a side (PageMetadataBatch).
                 // Both sides at once: the two reads overlap while they wait on their sites, and take turns on everything else.
                 (_dc, _cloud) = await TurnGate.BothAsync(
-                    () => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, ct),
-                    () => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, ct)).ConfigureAwait(false);
+                    token => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, token),
+                    token => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, token), ct).ConfigureAwait(false);
                 RecordFolders(); // ---- folders
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);

@@ -48,24 +48,40 @@ public sealed class BothSidesReadTests
     }
 
     [Fact]
-    public async Task Both_flows_run_to_their_end_and_the_first_one_s_failure_is_the_one_thrown()
+    public async Task The_first_flow_to_fail_cancels_the_other_and_its_failure_is_the_one_thrown()
     {
-        var secondFinished = false;
+        var secondCancelled = false;
         var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => TurnGate.BothAsync<int, int>(
-            async () =>
+            async _ =>
             {
-                await Task.Yield();
+                await TurnGate.WhileWaitingAsync(async () =>
+                {
+                    await Task.Delay(20);
+                    return 0;
+                });
                 throw new InvalidOperationException("first");
             },
-            async () =>
+            async token =>
             {
-                await Task.Delay(50);
-                secondFinished = true;
-                throw new ArgumentException("second");
-            }));
+                try
+                {
+                    // As a read of the other site would: waiting on the wire until told to stop.
+                    return await TurnGate.WhileWaitingAsync(async () =>
+                    {
+                        await Task.Delay(Timeout.Infinite, token);
+                        return 0;
+                    });
+                }
+                catch (OperationCanceledException)
+                {
+                    secondCancelled = true;
+                    throw;
+                }
+            },
+            CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60))); // bounded only so that a hang fails
 
         Assert.Equal("first", thrown.Message);
-        Assert.True(secondFinished);
+        Assert.True(secondCancelled);
     }
 
     [Fact]
@@ -81,12 +97,12 @@ public sealed class BothSidesReadTests
 
         // A deadlock would never end: the wait is bounded only so that the test fails instead of hanging.
         var both = TurnGate.BothAsync(
-            async () =>
+            async _ =>
             {
                 shared = ListAsync();
                 return await TurnGate.AwaitShared(shared);
             },
-            () => TurnGate.AwaitShared(shared!));
+            _ => TurnGate.AwaitShared(shared!), CancellationToken.None);
         var (first, second) = await both.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal((7, 7), (first, second));
@@ -97,10 +113,10 @@ public sealed class BothSidesReadTests
     {
         var order = new List<string>();
         var (outer, _) = await TurnGate.BothAsync(
-            () => TurnGate.BothAsync(
-                async () => { order.Add("a start"); await Task.Delay(20); order.Add("a end"); return 1; },
-                async () => { order.Add("b start"); await Task.Delay(20); order.Add("b end"); return 2; }),
-            () => Task.FromResult(0));
+            token => TurnGate.BothAsync(
+                async _ => { order.Add("a start"); await Task.Delay(20); order.Add("a end"); return 1; },
+                async _ => { order.Add("b start"); await Task.Delay(20); order.Add("b end"); return 2; }, token),
+            _ => Task.FromResult(0), CancellationToken.None);
 
         Assert.Equal((1, 2), outer);
         Assert.Equal(new[] { "a start", "a end", "b start", "b end" }, order);
