@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Content.Translation;
+using SpaceSync.Core.Http;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
@@ -42,11 +43,14 @@ namespace SpaceSync.Core.Sync
                 var dcIds = RestrictionIdsOn(SyncSide.DataCenter);
                 var cloudIds = RestrictionIdsOn(SyncSide.Cloud);
                 var withFiles = FilesFromMetadata; // ---- attachments: read in the same batches
-                var (dc, dcRead, dcFiles) = await PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, ct, withFiles)
-                    .ConfigureAwait(false);
+                // Both sides at once, as their pages were read (TurnGate: they overlap only while waiting on the sites).
+                var (dcBatch, cloudBatch) = await TurnGate.BothAsync(
+                    token => PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, token, withFiles),
+                    token => PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted, _log, token, withFiles),
+                    ct).ConfigureAwait(false);
+                var (dc, dcRead, dcFiles) = dcBatch;
+                var (cloud, cloudRead, cloudFiles) = cloudBatch;
                 _dc = dc;
-                var (cloud, cloudRead, cloudFiles) = await PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted,
-                    _log, ct, withFiles).ConfigureAwait(false);
                 _cloud = cloud;
                 if (withFiles)
                 {

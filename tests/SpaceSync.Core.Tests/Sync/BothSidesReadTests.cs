@@ -6,7 +6,7 @@ using Xunit;
 namespace SpaceSync.Core.Tests.Sync;
 
 /// <summary>
-/// A sync reads Data Center and Cloud at once (TurnGate.BothAsync): the space lookups and the change queries of the two
+/// A sync reads Data Center and Cloud at once (TurnGate.BothAsync): the space lookups, change queries and metadata batches of the two
 /// sites overlap while they wait on the wire. Data Center's answers are held by its emulator; the order in which the
 /// two sites' reads start and end shows the overlap. No time is measured.
 /// </summary>
@@ -40,8 +40,9 @@ public sealed class BothSidesReadTests
         Assert.Empty(result.Errors);
         Assert.Equal(ListingMode.Changes, result.Listing);
         Assert.Equal(2, result.Count("Update"));
-        foreach (var call in new[] { "FindSpace", "GetChangedPages" })
+        foreach (var call in new[] { "FindSpace", "GetChangedPages", "ReadPageMetadata" })
         {
+            Assert.Contains("cloud start " + call, journal);
             Assert.True(journal.IndexOf("cloud start " + call) < journal.IndexOf("dc end " + call),
                 $"Cloud's {call} started only after Data Center's ended: {string.Join(", ", journal)}");
         }

@@ -157,7 +157,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     {
         RestrictionReads.AddRange(restrictionsOf);
         MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
-        return inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf);
+        return JournaledAsync("ReadPageMetadata", () => inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf));
     }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
