@@ -61,13 +61,14 @@ namespace SpaceSync.Core.Sync
                 var gate = new TurnGate();
                 Exception? first = null;
 
-                async Task LaneAsync(SyncSide side)
+                // Runs work holding the turn. Only the turn's holder fails here, so the first failure is the one kept; it
+                // stops the other lane before its next action.
+                async Task InTurnAsync(Func<Task> work)
                 {
-                    gate.JoinAsLane();
                     await gate.TakeTurnAsync().ConfigureAwait(false);
                     try
                     {
-                        await start(side).ConfigureAwait(false);
+                        await work().ConfigureAwait(false);
                     }
                     catch (Exception e)
                     {
@@ -79,7 +80,12 @@ namespace SpaceSync.Core.Sync
                     {
                         gate.EndTurn();
                     }
+                }
 
+                async Task LaneAsync(SyncSide side)
+                {
+                    gate.JoinAsLane();
+                    await InTurnAsync(() => start(side)).ConfigureAwait(false);
                     for (var i = 0; i < _actions.Count; i++)
                     {
                         if (_actions[i].Target != side) continue;
@@ -89,24 +95,15 @@ namespace SpaceSync.Core.Sync
                         }
 
                         if (stop.Task.IsCompleted) return;
-                        await gate.TakeTurnAsync().ConfigureAwait(false);
-                        try
+                        var ran = false;
+                        await InTurnAsync(async () =>
                         {
                             if (stop.Task.IsCompleted) return; // the other lane failed while this one waited for its turn
                             ct.ThrowIfCancellationRequested();
                             await execute(i, _actions[i]).ConfigureAwait(false);
-                        }
-                        catch (Exception e)
-                        {
-                            first ??= e; // only the turn's holder gets here
-                            stop.TrySetResult(true);
-                            throw;
-                        }
-                        finally
-                        {
-                            gate.EndTurn();
-                        }
-
+                            ran = true;
+                        }).ConfigureAwait(false);
+                        if (!ran) return;
                         finished[i].TrySetResult(true);
                     }
                 }
