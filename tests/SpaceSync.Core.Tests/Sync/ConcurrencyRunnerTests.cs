@@ -164,20 +164,8 @@ public sealed class ConcurrencyRunnerTests
         await world.BaselineAsync();
         var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
         for (var i = 1; i <= 60; i++) world.Dc.CreatePage(dcSpace.Id, $"Bulk page {i}", $"<p>Bulk {i}.</p>", dcSpace.HomepageId);
-        var cloud = new InterceptingSite(world.CloudSite)
-        {
-            LoseCreateAnswer = title =>
-            {
-                if (title == "Bulk page 10")
-                {
-                    // The run stalls past its lease and another run takes the space.
-                    clock.Advance(TimeSpan.FromHours(3));
-                    Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, "other-run", TimeSpan.FromHours(1)).Acquired);
-                }
-
-                return false;
-            },
-        };
+        // The run stalls past its lease and another run takes the space.
+        var cloud = world.CloudLosingTheLockAt("Bulk page 10", clock);
 
         var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync(cloudSite: cloud));
         Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);

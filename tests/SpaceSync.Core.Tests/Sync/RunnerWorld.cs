@@ -5,6 +5,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
+using SpaceSync.Core.Tests.State;
 using SpaceSync.Emulator;
 using SpaceSync.Emulator.Seeding;
 using SpaceSync.Emulator.Store;
@@ -73,6 +74,24 @@ public sealed class RunnerWorld : IAsyncDisposable
         cloud.State.Clock = TimeProvider.System;
         return world;
     }
+
+    /// <summary>
+    /// Cloud's client for a run whose lease runs out while it works: when the run creates the page titled
+    /// <paramref name="title"/>, three hours pass on <paramref name="clock"/> and another run ("other-run") takes the space.
+    /// </summary>
+    internal InterceptingSite CloudLosingTheLockAt(string title, ManualClock clock) => new InterceptingSite(CloudSite)
+    {
+        LoseCreateAnswer = created =>
+        {
+            if (created == title)
+            {
+                clock.Advance(TimeSpan.FromHours(3));
+                Assert.True(State.TryAcquireLock(Key, "other-run", TimeSpan.FromHours(1)).Acquired);
+            }
+
+            return false;
+        },
+    };
 
     /// <summary>The Data Center space copied to Cloud as Atlassian's migration assistant leaves it.</summary>
     private Task MigrateLikeCcmaAsync() => EmulatedPair.CopyLikeCcmaAsync(Dc, Cloud, DcSite, CloudSite, Key);

@@ -122,19 +122,7 @@ public sealed class WriteLaneRunnerTests
         for (var i = 1; i <= 60; i++) world.Dc.CreatePage(dcSpace.Id, $"Bulk page {i}", $"<p>Bulk {i}.</p>", dcSpace.HomepageId);
         var edited = Leaves(world, 10);
         foreach (var page in edited) RunnerWorld.Edit(world.Cloud, world.CloudTwin(page), body: $"<p>Cloud edit of {page.Id}.</p>");
-        var cloud = new InterceptingSite(world.CloudSite)
-        {
-            LoseCreateAnswer = title =>
-            {
-                if (title == "Bulk page 10")
-                {
-                    clock.Advance(TimeSpan.FromHours(3));
-                    Assert.True(world.State.TryAcquireLock(RunnerWorld.Key, "other-run", TimeSpan.FromHours(1)).Acquired);
-                }
-
-                return false;
-            },
-        };
+        var cloud = world.CloudLosingTheLockAt("Bulk page 10", clock);
 
         var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync(cloudSite: cloud));
 
