@@ -7,565 +7,485 @@ using SpaceSync.Core.Content.Translation;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
-using SpaceSync.Core.Sync.Comments;
 using StatePairStatus = SpaceSync.Core.State.PairStatus;
 
-namespace SpaceSync.Core.Sync
+namespace SpaceSync.Core.Sync.Comments
 {
-    // Footer comments (content.comments): run after the page actions, so pages created by this run have their pairs
-    // and get their comments in the same run. Inline comments are read with them (CQL cannot tell the two apart) and left
-    // alone (Comments/CommentKinds).
-    public static partial class SyncRunner
+    /// <summary>Keys the comment aspect adds to a sync run's counts.</summary>
+    internal static class CommentCounts
     {
-        private sealed partial class SyncRun
+        public const string Created = "CommentsCreated";
+        public const string Updated = "CommentsUpdated";
+        public const string Deleted = "CommentsDeleted";
+        public const string Conflicts = "CommentConflicts";
+        public const string Failed = "CommentsFailed";
+        public const string Adopted = "CommentsAdopted";
+        public const string Paired = "CommentsPaired";
+        /// <summary>Inline comments (with their replies) the listings held on the pages synced: left where they are.</summary>
+        public const string Inline = "InlineComments";
+
+        public static readonly string[] All = { Created, Updated, Deleted, Conflicts, Failed, Adopted, Paired, Inline };
+    }
+
+    /// <summary>
+    /// Footer comments (content.comments) as a content aspect: planned per page pair by <see cref="CommentPlanner"/>, written
+    /// here, kept in the state's comment pairs and intents (State/StateStore.Comments.cs). Inline comments are read with
+    /// them (CQL cannot tell the two apart) and left alone (<see cref="CommentKinds"/>).
+    /// </summary>
+    internal sealed class CommentAspect : IContentAspect
+    {
+        public string Name => "comments";
+
+        public bool IsEnabled(ResolvedSpace space) => space.Content?.Comments == true;
+
+        /// <summary>
+        /// Syncs the footer comments of the space's active page pairs. Reads: after a change query of the pages, a change
+        /// query of the comments on each side (CQL type = comment, lastmodified since the pages' marks less the overlap): one
+        /// request each when little changed. After a structural or full listing (or when a comment create was left
+        /// unconfirmed), every comment of the space: ceil(comments / 50) requests a side. Deletions are only seen by the latter.
+        /// Pages the run's page plan reports Excluded, Restricted or Archived keep their comments to themselves.
+        /// </summary>
+        public async Task<AspectDrift> SyncAsync(AspectRun run, CancellationToken ct)
         {
-            /// <summary>Per page pair (by Data Center page id): which sides' comments changed, and what the step reported.</summary>
-            private readonly Dictionary<string, CommentPageDrift> _commentDrift = new Dictionary<string, CommentPageDrift>(StringComparer.Ordinal);
+            var drift = new AspectDrift(Name);
+            foreach (var key in CommentCounts.All)
+                run.Counts[key] = 0;
 
-            private sealed class CommentPageDrift
+            var intents = run.State.ListCommentIntents(run.Space.Key);
+            var full = intents.Count > 0 || run.DataCenterChangesSince is null || run.CloudChangesSince is null;
+            var dcListed = await run.DataCenter.ListSpaceCommentsAsync(run.DataCenterSpace.Key,
+                full ? null : run.DataCenterChangesSince - run.DataCenter.SearchLag, ct).ConfigureAwait(false);
+            var cloudListed = await run.Cloud.ListSpaceCommentsAsync(run.CloudSpace.Key,
+                full ? null : run.CloudChangesSince - run.Cloud.SearchLag, ct).ConfigureAwait(false);
+            // Only footer comments go further: an inline comment (or a reply in its thread) is never planned, paired or copied.
+            var (dcComments, dcInline) = CommentKinds.Split(dcListed);
+            var (cloudComments, cloudInline) = CommentKinds.Split(cloudListed);
+            var work = new CommentWork(run, drift, dcComments, cloudComments);
+            if (!run.PlanOnly)
+                foreach (var intent in intents) work.Recover(intent);
+            var leftOut = new HashSet<string>(
+                run.Plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived)).Select(i => i.DataCenterId!),
+                StringComparer.Ordinal);
+            await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
+            ReportInline(run, dcInline, cloudInline, leftOut, full);
+            return drift;
+        }
+
+        public Task<int> BaselineAsync(AspectBaseline baseline, CancellationToken ct) =>
+            CommentBaseline.PairAsync(baseline.DataCenter, baseline.Cloud, baseline.DataCenterSpace, baseline.CloudSpace, baseline.State,
+                baseline.Space.Key, baseline.Pairs, baseline.Translator, baseline.Log, ct);
+
+        /// <summary>
+        /// Inline comments stay on their own site (see <see cref="CommentKinds"/>): counted for the run's result and said once
+        /// in the log — those on the pages this run syncs, every one after a complete listing, the new and edited ones after
+        /// a change query.
+        /// </summary>
+        private static void ReportInline(AspectRun run, IReadOnlyList<SiteComment> dcInline, IReadOnlyList<SiteComment> cloudInline,
+            ISet<string> leftOut, bool full)
+        {
+            var active = run.State.ListPairs(run.Space.Key).Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
+            var dcPages = new HashSet<string>(active.Select(p => p.DataCenterPageId), StringComparer.Ordinal);
+            var cloudPages = new HashSet<string>(active.Select(p => p.CloudPageId), StringComparer.Ordinal);
+            var dc = dcInline.Count(c => dcPages.Contains(c.PageId));
+            var cloud = cloudInline.Count(c => cloudPages.Contains(c.PageId));
+            run.Counts[CommentCounts.Inline] = dc + cloud;
+            if (dc + cloud == 0) return;
+            run.Log.Information("{Space:l}: {DataCenter} inline comment(s) on Data Center and {Cloud} on Cloud {Which:l}stay where they are: " +
+                                "inline comments are anchored to each site's own text and do not cross; only footer comments do",
+                run.Space.Key, dc, cloud, full ? "" : "(new or edited since the last run) ");
+        }
+
+        /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>
+        private sealed class CommentWork
+        {
+            private readonly AspectRun _run;
+            private readonly AspectDrift _drift;
+            private readonly Dictionary<(SyncSide, string), SiteComment> _listed = new Dictionary<(SyncSide, string), SiteComment>();
+            private readonly IReadOnlyList<SiteComment> _dcComments;
+            private readonly IReadOnlyList<SiteComment> _cloudComments;
+            // Comment pairs by (side, comment id), kept current as this step writes.
+            private readonly Dictionary<(SyncSide, string), CommentPairRecord> _pairs = new Dictionary<(SyncSide, string), CommentPairRecord>();
+            private readonly Dictionary<(SyncSide, string), string?> _mentions = new Dictionary<(SyncSide, string), string?>();
+
+            public CommentWork(AspectRun run, AspectDrift drift, IReadOnlyList<SiteComment> dc, IReadOnlyList<SiteComment> cloud)
             {
-                public CommentPageDrift(PairRecord page) => Page = page;
-
-                public PairRecord Page { get; }
-                public PageChanges DataCenter { get; set; }
-                public PageChanges Cloud { get; set; }
-                public bool Conflict { get; set; }
-                public List<string> Done { get; } = new List<string>();
-                public List<string> Warnings { get; } = new List<string>();
+                _run = run;
+                _drift = drift;
+                _dcComments = dc;
+                _cloudComments = cloud;
+                foreach (var c in dc) _listed[(SyncSide.DataCenter, c.Id)] = c;
+                foreach (var c in cloud) _listed[(SyncSide.Cloud, c.Id)] = c;
+                foreach (var pair in run.State.ListCommentPairs(run.Space.Key)) Remember(pair);
             }
 
-            private CommentPageDrift CommentDriftOf(PairRecord page)
+            private string SpaceKey => _run.Space.Key;
+
+            private void Remember(CommentPairRecord pair)
             {
-                if (!_commentDrift.TryGetValue(page.DataCenterPageId, out var drift))
-                    _commentDrift[page.DataCenterPageId] = drift = new CommentPageDrift(page);
-                return drift;
+                _pairs[(SyncSide.DataCenter, pair.DataCenterCommentId)] = pair;
+                _pairs[(SyncSide.Cloud, pair.CloudCommentId)] = pair;
+            }
+
+            private void Forget(CommentPairRecord pair)
+            {
+                _pairs.Remove((SyncSide.DataCenter, pair.DataCenterCommentId));
+                _pairs.Remove((SyncSide.Cloud, pair.CloudCommentId));
             }
 
             /// <summary>
-            /// The plan with the comment step's findings on its pages' drift items: the Comments change flag on the side(s)
-            /// whose comments changed, the step's reports as warnings. A page whose only change was its comments gets an item.
+            /// A create whose answer an earlier run lost: its copy, if it was made, is the unpaired comment on the target
+            /// page with the same words. Found, it is paired; not found, the intent goes and the comment is planned again.
             /// </summary>
-            private SyncPlan WithCommentDrift(SyncPlan plan)
+            public void Recover(CommentIntent intent)
             {
-                if (_commentDrift.Count == 0) return plan;
-                var items = new List<DriftItem>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var item in plan.Items)
+                var source = intent.SourceSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
+                var target = source.Other();
+                _listed.TryGetValue((source, intent.SourceCommentId), out var original);
+                var copy = (target == SyncSide.DataCenter ? _dcComments : _cloudComments)
+                    .FirstOrDefault(c => c.PageId == intent.TargetPageId && !_pairs.ContainsKey((target, c.Id)) && c.Body != null &&
+                                         CommentAttribution.ContentHashOf(c.Body) == intent.BodyHash);
+                if (copy is null || original is null)
                 {
-                    if (item.DataCenterId is null || !_commentDrift.TryGetValue(item.DataCenterId, out var drift) || !seen.Add(item.DataCenterId))
+                    _run.State.RemoveCommentIntent(intent.Id);
+                    return;
+                }
+
+                var pair = _run.State.SaveCommentPair(new CommentPairRecord
+                {
+                    SpaceKey = SpaceKey,
+                    PairId = intent.PairId,
+                    DataCenterCommentId = source == SyncSide.DataCenter ? original.Id : copy.Id,
+                    CloudCommentId = source == SyncSide.Cloud ? original.Id : copy.Id,
+                    OriginSide = RunSupport.KindOf(source),
+                    DataCenterVersion = (source == SyncSide.DataCenter ? original : copy).Version,
+                    CloudVersion = (source == SyncSide.Cloud ? original : copy).Version,
+                    BaseHash = CommentAttribution.ContentHashOf(original.Body ?? ""),
+                }, intent.Id);
+                Remember(pair);
+                _run.Counts[CommentCounts.Adopted]++;
+                _run.Log.Information("Comment {Comment} had been copied to {Target} as comment {Copy} by an interrupted run: paired",
+                    original.Id, target.Label(), copy.Id);
+            }
+
+            public async Task RunAsync(bool complete, ISet<string> leftOut, CancellationToken ct)
+            {
+                var pagePairs = _run.State.ListPairs(SpaceKey)
+                    .Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
+                var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
+                var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
+                // Pages this run did not judge may have been restricted since: checked before any comment reaches them.
+                var withComments = pagePairs.Where(p => byDcPage[p.DataCenterPageId].Any() || byCloudPage[p.CloudPageId].Any()).ToList();
+                var restricted = await _run.RestrictedAmongUnjudged(withComments, ct).ConfigureAwait(false);
+                pagePairs.RemoveAll(p => restricted.Contains(p.DataCenterPageId));
+                var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);
+                foreach (var page in pagePairs)
+                {
+                    var dc = byDcPage[page.DataCenterPageId].ToList();
+                    var cloud = byCloudPage[page.CloudPageId].ToList();
+                    var known = pairsByPage[page.Id].ToList();
+                    if (dc.Count == 0 && cloud.Count == 0 && (!complete || known.Count == 0)) continue;
+                    var input = new CommentPageInput
                     {
-                        items.Add(item);
-                        continue;
+                        PagePairId = page.Id,
+                        DataCenterPageId = page.DataCenterPageId,
+                        CloudPageId = page.CloudPageId,
+                        DataCenter = await SnapshotsAsync(SyncSide.DataCenter, dc, ct).ConfigureAwait(false),
+                        Cloud = await SnapshotsAsync(SyncSide.Cloud, cloud, ct).ConfigureAwait(false),
+                        Pairs = known.Select(Synced).ToList(),
+                        Complete = complete,
+                    };
+                    var plan = CommentPlanner.Plan(input, _run.Space.Direction);
+                    var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record && a.Kind != CommentActionKind.Pair).ToList();
+                    var pageDrift = reported.Count > 0 || plan.Drift.Count > 0 ? _drift.Of(page) : null;
+                    foreach (var drift in plan.Drift)
+                    {
+                        if (drift.IsConflict) _run.Counts[CommentCounts.Conflicts]++;
+                        pageDrift!.Conflict |= drift.IsConflict;
+                        if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
+                        if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
+                        pageDrift.Warnings.Add("comments: " + drift.Message);
+                        _run.Log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
                     }
 
-                    items.Add(item with
+                    foreach (var action in reported)
                     {
-                        DataCenterChanges = item.DataCenterChanges | drift.DataCenter,
-                        CloudChanges = item.CloudChanges | drift.Cloud,
-                        Action = drift.Done.Count > 0 ? item.Action + "; comments: " + string.Join("; ", drift.Done) : item.Action,
-                        Warnings = item.Warnings.Concat(drift.Warnings).ToList(),
-                    });
-                }
+                        if (action.Source == SyncSide.DataCenter) pageDrift!.DataCenter |= PageChanges.Comments;
+                        else pageDrift!.Cloud |= PageChanges.Comments;
+                        pageDrift.Done.Add(action.ToString());
+                    }
 
-                foreach (var drift in _commentDrift.Values.Where(d => !seen.Contains(d.Page.DataCenterPageId)))
-                {
-                    items.Add(new DriftItem
+                    if (_run.PlanOnly) continue;
+                    foreach (var action in plan.Actions)
                     {
-                        SpaceKey = _space.Key,
-                        Status = drift.Conflict ? DriftStatus.Conflict
-                            : drift.DataCenter != PageChanges.None && drift.Cloud == PageChanges.None ? DriftStatus.DataCenterAhead
-                            : drift.Cloud != PageChanges.None && drift.DataCenter == PageChanges.None ? DriftStatus.CloudAhead
-                            : DriftStatus.InSync,
-                        Title = drift.Page.Title,
-                        DataCenterId = drift.Page.DataCenterPageId,
-                        CloudId = drift.Page.CloudPageId,
-                        DataCenterChanges = drift.DataCenter,
-                        CloudChanges = drift.Cloud,
-                        Action = drift.Done.Count > 0 ? "comments: " + string.Join("; ", drift.Done) : "none: comments reported",
-                        Warnings = drift.Warnings.ToList(),
-                    });
+                        ct.ThrowIfCancellationRequested();
+                        await ExecuteAsync(page, action, ct).ConfigureAwait(false);
+                    }
                 }
-
-                return plan with { Items = items };
-            }
-
-            /// <summary>Keys this step adds to the run's counts.</summary>
-            internal static class CommentCounts
-            {
-                public const string Created = "CommentsCreated";
-                public const string Updated = "CommentsUpdated";
-                public const string Deleted = "CommentsDeleted";
-                public const string Conflicts = "CommentConflicts";
-                public const string Failed = "CommentsFailed";
-                public const string Adopted = "CommentsAdopted";
-                public const string Paired = "CommentsPaired";
-                /// <summary>Inline comments (with their replies) the listings held on the pages synced: left where they are.</summary>
-                public const string Inline = "InlineComments";
             }
 
             /// <summary>
-            /// Syncs the footer comments of the space's active page pairs when the scope turns comments on. Reads: after a
-            /// change query of the pages, a change query of the comments on each side (CQL type = comment, lastmodified since
-            /// the pages' marks less the overlap): one request each when little changed. After a structural or full listing
-            /// (or when a comment create was left unconfirmed), every comment of the space: ceil(comments / 50) requests a
-            /// side. Deletions are only seen by the latter.
+            /// The listed comments for planning. A paired comment whose version moved gets the hash of its words in the
+            /// origin's dialect (a copy's words translated back, attribution stripped), so a save that changed nothing is
+            /// not taken for an edit. Costs a translation, no request.
             /// </summary>
-            /// <param name="planOnly">-WhatIf: read and plan, report on the drift items, write nothing (not even an adopted intent).</param>
-            /// <param name="plan">The run's page plan: pages it reports Excluded, Restricted or Archived keep their comments to themselves.</param>
-            private async Task SyncCommentsAsync(Dictionary<string, int> counts, SyncPlan plan, CancellationToken ct, bool planOnly = false)
+            private async Task<List<CommentSnapshot>> SnapshotsAsync(SyncSide side, List<SiteComment> comments, CancellationToken ct)
             {
-                if (!_space.Content.Comments) return;
-                foreach (var key in new[] { CommentCounts.Created, CommentCounts.Updated, CommentCounts.Deleted, CommentCounts.Conflicts, CommentCounts.Failed, CommentCounts.Adopted, CommentCounts.Paired, CommentCounts.Inline })
-                    counts[key] = 0;
-                // The run's own translator: comments and pages share what it learns about users and pages.
-                var translator = _options.BodyTranslator ?? Translator;
-
-                var intents = _state.ListCommentIntents(_space.Key);
-                var full = _dc.Mode != ListingMode.Changes || _cloud.Mode != ListingMode.Changes || intents.Count > 0 ||
-                           _readMarks.DataCenterChangesSince is null || _readMarks.CloudChangesSince is null;
-                var dcListed = await _dcSite.ListSpaceCommentsAsync(_dc.Space.Key,
-                    full ? null : _readMarks.DataCenterChangesSince - _dcSite.SearchLag, ct).ConfigureAwait(false);
-                var cloudListed = await _cloudSite.ListSpaceCommentsAsync(_cloud.Space.Key,
-                    full ? null : _readMarks.CloudChangesSince - _cloudSite.SearchLag, ct).ConfigureAwait(false);
-                // Only footer comments go further: an inline comment (or a reply in its thread) is never planned, paired or copied.
-                var (dcComments, dcInline) = CommentKinds.Split(dcListed);
-                var (cloudComments, cloudInline) = CommentKinds.Split(cloudListed);
-                var work = new CommentWork(this, translator, dcComments, cloudComments, counts, planOnly);
-                if (!planOnly)
-                    foreach (var intent in intents) work.Recover(intent);
-                var leftOut = new HashSet<string>(
-                    plan.Items.Where(i => i.DataCenterId != null && (i.Status == DriftStatus.Excluded || i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived)).Select(i => i.DataCenterId!),
-                    StringComparer.Ordinal);
-                await work.RunAsync(full, leftOut, ct).ConfigureAwait(false);
-                ReportInline(counts, dcInline, cloudInline, leftOut, full);
-            }
-
-            /// <summary>
-            /// Inline comments stay on their own site (see <see cref="CommentKinds"/>): counted for the run's result and said once
-            /// in the log — those on the pages this run syncs, every one after a complete listing, the new and edited ones after
-            /// a change query.
-            /// </summary>
-            private void ReportInline(Dictionary<string, int> counts, IReadOnlyList<SiteComment> dcInline, IReadOnlyList<SiteComment> cloudInline,
-                ISet<string> leftOut, bool full)
-            {
-                var active = _state.ListPairs(_space.Key).Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
-                var dcPages = new HashSet<string>(active.Select(p => p.DataCenterPageId), StringComparer.Ordinal);
-                var cloudPages = new HashSet<string>(active.Select(p => p.CloudPageId), StringComparer.Ordinal);
-                var dc = dcInline.Count(c => dcPages.Contains(c.PageId));
-                var cloud = cloudInline.Count(c => cloudPages.Contains(c.PageId));
-                counts[CommentCounts.Inline] = dc + cloud;
-                if (dc + cloud == 0) return;
-                _log.Information("{Space:l}: {DataCenter} inline comment(s) on Data Center and {Cloud} on Cloud {Which:l}stay where they are: " +
-                                 "inline comments are anchored to each site's own text and do not cross; only footer comments do",
-                    _space.Key, dc, cloud, full ? "" : "(new or edited since the last run) ");
-            }
-
-            /// <summary>One run's comment step: the listings, the pairs as this step leaves them, and the writes.</summary>
-            private sealed class CommentWork
-            {
-                private readonly SyncRun _run;
-                private readonly IBodyTranslator _translator;
-                private readonly Dictionary<string, int> _counts;
-                private readonly Dictionary<(SyncSide, string), SiteComment> _listed = new Dictionary<(SyncSide, string), SiteComment>();
-                private readonly IReadOnlyList<SiteComment> _dcComments;
-                private readonly IReadOnlyList<SiteComment> _cloudComments;
-                // Comment pairs by (side, comment id), kept current as this step writes.
-                private readonly Dictionary<(SyncSide, string), CommentPairRecord> _pairs = new Dictionary<(SyncSide, string), CommentPairRecord>();
-                private readonly Dictionary<(SyncSide, string), string?> _mentions = new Dictionary<(SyncSide, string), string?>();
-
-                private readonly bool _planOnly;
-
-                public CommentWork(SyncRun run, IBodyTranslator translator, IReadOnlyList<SiteComment> dc, IReadOnlyList<SiteComment> cloud,
-                    Dictionary<string, int> counts, bool planOnly)
+                var snapshots = new List<CommentSnapshot>(comments.Count);
+                foreach (var c in comments)
                 {
-                    _planOnly = planOnly;
-                    _run = run;
-                    _translator = translator;
-                    _counts = counts;
-                    _dcComments = dc;
-                    _cloudComments = cloud;
-                    foreach (var c in dc) _listed[(SyncSide.DataCenter, c.Id)] = c;
-                    foreach (var c in cloud) _listed[(SyncSide.Cloud, c.Id)] = c;
-                    foreach (var pair in run._state.ListCommentPairs(run._space.Key)) Remember(pair);
-                }
-
-                private string SpaceKey => _run._space.Key;
-
-                private void Remember(CommentPairRecord pair)
-                {
-                    _pairs[(SyncSide.DataCenter, pair.DataCenterCommentId)] = pair;
-                    _pairs[(SyncSide.Cloud, pair.CloudCommentId)] = pair;
-                }
-
-                private void Forget(CommentPairRecord pair)
-                {
-                    _pairs.Remove((SyncSide.DataCenter, pair.DataCenterCommentId));
-                    _pairs.Remove((SyncSide.Cloud, pair.CloudCommentId));
-                }
-
-                /// <summary>
-                /// A create whose answer an earlier run lost: its copy, if it was made, is the unpaired comment on the target
-                /// page with the same words. Found, it is paired; not found, the intent goes and the comment is planned again.
-                /// </summary>
-                public void Recover(CommentIntent intent)
-                {
-                    var source = intent.SourceSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
-                    var target = source.Other();
-                    _listed.TryGetValue((source, intent.SourceCommentId), out var original);
-                    var copy = (target == SyncSide.DataCenter ? _dcComments : _cloudComments)
-                        .FirstOrDefault(c => c.PageId == intent.TargetPageId && !_pairs.ContainsKey((target, c.Id)) && c.Body != null &&
-                                             CommentAttribution.ContentHashOf(c.Body) == intent.BodyHash);
-                    if (copy is null || original is null)
+                    string? hash = null;
+                    if (c.Body != null && _pairs.TryGetValue((side, c.Id), out var pair) &&
+                        c.Version > (side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion))
                     {
-                        _run._state.RemoveCommentIntent(intent.Id);
+                        var isOrigin = pair.OriginSide == RunSupport.KindOf(side);
+                        hash = isOrigin
+                            ? CommentAttribution.ContentHashOf(c.Body)
+                            : CommentAttribution.ContentHashOf((await _run.Translator.TranslateAsync(CommentAttribution.Strip(c.Body), side, ct).ConfigureAwait(false)).Body);
+                    }
+
+                    string? match = null;
+                    if (c.Body != null && !_pairs.ContainsKey((side, c.Id)))
+                    {
+                        // Unpaired: its words in the Data Center dialect, to recognise a twin on the other site.
+                        match = await CommentAttribution.MatchHashAsync(c.Body, side, _run.Translator, ct).ConfigureAwait(false);
+                    }
+
+                    snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash, MatchHash = match });
+                }
+
+                return snapshots;
+            }
+
+            private static SyncedComment Synced(CommentPairRecord p) => new SyncedComment
+            {
+                Id = p.Id,
+                DataCenterId = p.DataCenterCommentId,
+                CloudId = p.CloudCommentId,
+                Origin = p.OriginSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud,
+                DataCenterVersion = p.DataCenterVersion,
+                CloudVersion = p.CloudVersion,
+                BaseHash = p.BaseHash,
+            };
+
+            private IConfluenceSite Site(SyncSide side) => side == SyncSide.DataCenter ? _run.DataCenter : _run.Cloud;
+
+            private async Task ExecuteAsync(PairRecord page, CommentAction action, CancellationToken ct)
+            {
+                try
+                {
+                    switch (action.Kind)
+                    {
+                        case CommentActionKind.Create:
+                            await CreateAsync(page, action, ct).ConfigureAwait(false);
+                            break;
+                        case CommentActionKind.Update:
+                            await UpdateAsync(page, action, ct).ConfigureAwait(false);
+                            break;
+                        case CommentActionKind.Delete:
+                            if (!await GoneAsync(action.Source, action.Pair!.IdOn(action.Source), page, ct).ConfigureAwait(false)) break;
+                            await Site(action.Target).DeleteCommentAsync(action.TargetCommentId!, ct).ConfigureAwait(false);
+                            ForgetPair(action.Pair!);
+                            _run.Counts[CommentCounts.Deleted]++;
+                            _run.Log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+                            break;
+                        case CommentActionKind.Pair:
+                            PairTwins(page, action);
+                            break;
+                        case CommentActionKind.Record:
+                            var record = _pairs[(SyncSide.DataCenter, action.Pair!.DataCenterId)];
+                            Remember(_run.State.SaveCommentPair(record with
+                            {
+                                DataCenterVersion = action.DataCenterVersion ?? record.DataCenterVersion,
+                                CloudVersion = action.CloudVersion ?? record.CloudVersion,
+                            }));
+                            break;
+                        default:
+                            if (!await GoneAsync(SyncSide.DataCenter, action.Pair!.DataCenterId, page, ct).ConfigureAwait(false) ||
+                                !await GoneAsync(SyncSide.Cloud, action.Pair.CloudId, page, ct).ConfigureAwait(false)) break;
+                            ForgetPair(action.Pair);
+                            break;
+                    }
+                }
+                catch (SiteException e) when (e.Kind == SiteErrorKind.Conflict)
+                {
+                    // Edited by somebody between the read and the write: judged again when next read.
+                    _run.Log.Warning("Comments of \"{Title}\": {Action} not done: the comment changed on {Target} meanwhile; the next run judges it again",
+                        page.Title, action.ToString(), action.Target.Label());
+                }
+                catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
+                {
+                    if (e.Kind == SiteErrorKind.BadRequest && await ArchivedAsync(action.Target, page, ct).ConfigureAwait(false))
+                    {
+                        // A change query does not list archived pages: the refusal is how this run learns of it. Not a failure.
+                        _run.Log.Warning("Comments of \"{Title}\": {Action} not done: the page is archived on {Target}, which takes no comments; " +
+                                          "the comment crosses at the first complete listing after the page is restored from the archive",
+                            page.Title, action.ToString(), action.Target.Label());
                         return;
                     }
 
-                    var pair = _run._state.SaveCommentPair(new CommentPairRecord
-                    {
-                        SpaceKey = SpaceKey,
-                        PairId = intent.PairId,
-                        DataCenterCommentId = source == SyncSide.DataCenter ? original.Id : copy.Id,
-                        CloudCommentId = source == SyncSide.Cloud ? original.Id : copy.Id,
-                        OriginSide = RunSupport.KindOf(source),
-                        DataCenterVersion = (source == SyncSide.DataCenter ? original : copy).Version,
-                        CloudVersion = (source == SyncSide.Cloud ? original : copy).Version,
-                        BaseHash = CommentAttribution.ContentHashOf(original.Body ?? ""),
-                    }, intent.Id);
-                    Remember(pair);
-                    _counts[CommentCounts.Adopted]++;
-                    _run._log.Information("Comment {Comment} had been copied to {Target} as comment {Copy} by an interrupted run: paired",
-                        original.Id, target.Label(), copy.Id);
+                    _run.Fail(CommentCounts.Failed, $"Comments of \"{page.Title}\": {action} failed: {e.Message}");
                 }
+            }
 
-                public async Task RunAsync(bool complete, ISet<string> leftOut, CancellationToken ct)
+            /// <summary>Whether the page of a refused comment write is archived on that side (one GET, made only after a 400).</summary>
+            private async Task<bool> ArchivedAsync(SyncSide side, PairRecord page, CancellationToken ct)
+            {
+                try
                 {
-                    var pagePairs = _run._state.ListPairs(SpaceKey)
-                        .Where(p => p.Status == StatePairStatus.Active && !leftOut.Contains(p.DataCenterPageId)).ToList();
-                    var byDcPage = _dcComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
-                    var byCloudPage = _cloudComments.ToLookup(c => c.PageId, StringComparer.Ordinal);
-                    // Pages this run did not judge may have been restricted since: checked before any comment reaches them.
-                    var withComments = pagePairs.Where(p => byDcPage[p.DataCenterPageId].Any() || byCloudPage[p.CloudPageId].Any()).ToList();
-                    var restricted = await _run.RestrictedAmongUnjudgedAsync(withComments, ct).ConfigureAwait(false);
-                    pagePairs.RemoveAll(p => restricted.Contains(p.DataCenterPageId));
-                    var pairsByPage = _pairs.Values.Distinct().ToLookup(p => p.PairId);
-                    foreach (var page in pagePairs)
-                    {
-                        var dc = byDcPage[page.DataCenterPageId].ToList();
-                        var cloud = byCloudPage[page.CloudPageId].ToList();
-                        var known = pairsByPage[page.Id].ToList();
-                        if (dc.Count == 0 && cloud.Count == 0 && (!complete || known.Count == 0)) continue;
-                        var input = new CommentPageInput
-                        {
-                            PagePairId = page.Id,
-                            DataCenterPageId = page.DataCenterPageId,
-                            CloudPageId = page.CloudPageId,
-                            DataCenter = await SnapshotsAsync(SyncSide.DataCenter, dc, ct).ConfigureAwait(false),
-                            Cloud = await SnapshotsAsync(SyncSide.Cloud, cloud, ct).ConfigureAwait(false),
-                            Pairs = known.Select(Synced).ToList(),
-                            Complete = complete,
-                        };
-                        var plan = CommentPlanner.Plan(input, _run._space.Direction);
-                        var reported = plan.Actions.Where(a => a.Kind != CommentActionKind.Forget && a.Kind != CommentActionKind.Record && a.Kind != CommentActionKind.Pair).ToList();
-                        var pageDrift = reported.Count > 0 || plan.Drift.Count > 0 ? _run.CommentDriftOf(page) : null;
-                        foreach (var drift in plan.Drift)
-                        {
-                            if (drift.IsConflict) _counts[CommentCounts.Conflicts]++;
-                            pageDrift!.Conflict |= drift.IsConflict;
-                            if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
-                            if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
-                            pageDrift.Warnings.Add("comments: " + drift.Message);
-                            _run._log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
-                        }
-
-                        foreach (var action in reported)
-                        {
-                            if (action.Source == SyncSide.DataCenter) pageDrift!.DataCenter |= PageChanges.Comments;
-                            else pageDrift!.Cloud |= PageChanges.Comments;
-                            pageDrift.Done.Add(action.ToString());
-                        }
-
-                        if (_planOnly) continue;
-                        foreach (var action in plan.Actions)
-                        {
-                            ct.ThrowIfCancellationRequested();
-                            await ExecuteAsync(page, action, ct).ConfigureAwait(false);
-                        }
-                    }
+                    var id = side == SyncSide.DataCenter ? page.DataCenterPageId : page.CloudPageId;
+                    return (await Site(side).GetPageAsync(id, ct).ConfigureAwait(false))?.Status == SitePageStatus.Archived;
                 }
-
-                /// <summary>
-                /// The listed comments for planning. A paired comment whose version moved gets the hash of its words in the
-                /// origin's dialect (a copy's words translated back, attribution stripped), so a save that changed nothing is
-                /// not taken for an edit. Costs a translation, no request.
-                /// </summary>
-                private async Task<List<CommentSnapshot>> SnapshotsAsync(SyncSide side, List<SiteComment> comments, CancellationToken ct)
+                catch (SiteException)
                 {
-                    var snapshots = new List<CommentSnapshot>(comments.Count);
-                    foreach (var c in comments)
-                    {
-                        string? hash = null;
-                        if (c.Body != null && _pairs.TryGetValue((side, c.Id), out var pair) &&
-                            c.Version > (side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion))
-                        {
-                            var isOrigin = pair.OriginSide == RunSupport.KindOf(side);
-                            hash = isOrigin
-                                ? CommentAttribution.ContentHashOf(c.Body)
-                                : CommentAttribution.ContentHashOf((await _translator.TranslateAsync(CommentAttribution.Strip(c.Body), side, ct).ConfigureAwait(false)).Body);
-                        }
-
-                        string? match = null;
-                        if (c.Body != null && !_pairs.ContainsKey((side, c.Id)))
-                        {
-                            // Unpaired: its words in the Data Center dialect, to recognise a twin on the other site.
-                            match = await CommentAttribution.MatchHashAsync(c.Body, side, _translator, ct).ConfigureAwait(false);
-                        }
-
-                        snapshots.Add(new CommentSnapshot { Id = c.Id, ParentId = c.ParentCommentId, Version = c.Version, ContentHash = hash, MatchHash = match });
-                    }
-
-                    return snapshots;
-                }
-
-                private static SyncedComment Synced(CommentPairRecord p) => new SyncedComment
-                {
-                    Id = p.Id,
-                    DataCenterId = p.DataCenterCommentId,
-                    CloudId = p.CloudCommentId,
-                    Origin = p.OriginSide == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud,
-                    DataCenterVersion = p.DataCenterVersion,
-                    CloudVersion = p.CloudVersion,
-                    BaseHash = p.BaseHash,
-                };
-
-                private IConfluenceSite Site(SyncSide side) => side == SyncSide.DataCenter ? _run._dcSite : _run._cloudSite;
-
-                private async Task ExecuteAsync(PairRecord page, CommentAction action, CancellationToken ct)
-                {
-                    try
-                    {
-                        switch (action.Kind)
-                        {
-                            case CommentActionKind.Create:
-                                await CreateAsync(page, action, ct).ConfigureAwait(false);
-                                break;
-                            case CommentActionKind.Update:
-                                await UpdateAsync(page, action, ct).ConfigureAwait(false);
-                                break;
-                            case CommentActionKind.Delete:
-                                if (!await GoneAsync(action.Source, action.Pair!.IdOn(action.Source), page, ct).ConfigureAwait(false)) break;
-                                await Site(action.Target).DeleteCommentAsync(action.TargetCommentId!, ct).ConfigureAwait(false);
-                                ForgetPair(action.Pair!);
-                                _counts[CommentCounts.Deleted]++;
-                                _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
-                                break;
-                            case CommentActionKind.Pair:
-                                PairTwins(page, action);
-                                break;
-                            case CommentActionKind.Record:
-                                var record = _pairs[(SyncSide.DataCenter, action.Pair!.DataCenterId)];
-                                Remember(_run._state.SaveCommentPair(record with
-                                {
-                                    DataCenterVersion = action.DataCenterVersion ?? record.DataCenterVersion,
-                                    CloudVersion = action.CloudVersion ?? record.CloudVersion,
-                                }));
-                                break;
-                            default:
-                                if (!await GoneAsync(SyncSide.DataCenter, action.Pair!.DataCenterId, page, ct).ConfigureAwait(false) ||
-                                    !await GoneAsync(SyncSide.Cloud, action.Pair.CloudId, page, ct).ConfigureAwait(false)) break;
-                                ForgetPair(action.Pair);
-                                break;
-                        }
-                    }
-                    catch (SiteException e) when (e.Kind == SiteErrorKind.Conflict)
-                    {
-                        // Edited by somebody between the read and the write: judged again when next read.
-                        _run._log.Warning("Comments of \"{Title}\": {Action} not done: the comment changed on {Target} meanwhile; the next run judges it again",
-                            page.Title, action.ToString(), action.Target.Label());
-                    }
-                    catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
-                    {
-                        if (e.Kind == SiteErrorKind.BadRequest && await ArchivedAsync(action.Target, page, ct).ConfigureAwait(false))
-                        {
-                            // A change query does not list archived pages: the refusal is how this run learns of it. Not a failure.
-                            _run._log.Warning("Comments of \"{Title}\": {Action} not done: the page is archived on {Target}, which takes no comments; " +
-                                              "the comment crosses at the first complete listing after the page is restored from the archive",
-                                page.Title, action.ToString(), action.Target.Label());
-                            return;
-                        }
-
-                        _counts[CommentCounts.Failed]++;
-                        _counts["Failed"] = (_counts.TryGetValue("Failed", out var failed) ? failed : 0) + 1;
-                        var message = $"Comments of \"{page.Title}\": {action} failed: {e.Message}";
-                        _run._errors.Add(message);
-                        _run._log.Warning("{Message}", message);
-                    }
-                }
-
-                /// <summary>Whether the page of a refused comment write is archived on that side (one GET, made only after a 400).</summary>
-                private async Task<bool> ArchivedAsync(SyncSide side, PairRecord page, CancellationToken ct)
-                {
-                    try
-                    {
-                        var id = side == SyncSide.DataCenter ? page.DataCenterPageId : page.CloudPageId;
-                        return (await Site(side).GetPageAsync(id, ct).ConfigureAwait(false))?.Status == SitePageStatus.Archived;
-                    }
-                    catch (SiteException)
-                    {
-                        return false;
-                    }
-                }
-
-                /// <summary>
-                /// Whether a comment the space listing lacked is really gone: the listing is a search, and a search index can
-                /// lag a comment just written. One direct read per planned deletion, so an unindexed copy never deletes its original.
-                /// </summary>
-                private async Task<bool> GoneAsync(SyncSide side, string commentId, PairRecord page, CancellationToken ct)
-                {
-                    if (await Site(side).GetCommentAsync(commentId, ct).ConfigureAwait(false) is null) return true;
-                    _run._log.Information("Comments of \"{Title}\": comment {Id} on {Side} was missing from the search but is there (index lag): not deleted",
-                        page.Title, commentId, side.Label());
                     return false;
                 }
+            }
 
-                private void ForgetPair(SyncedComment synced)
+            /// <summary>
+            /// Whether a comment the space listing lacked is really gone: the listing is a search, and a search index can
+            /// lag a comment just written. One direct read per planned deletion, so an unindexed copy never deletes its original.
+            /// </summary>
+            private async Task<bool> GoneAsync(SyncSide side, string commentId, PairRecord page, CancellationToken ct)
+            {
+                if (await Site(side).GetCommentAsync(commentId, ct).ConfigureAwait(false) is null) return true;
+                _run.Log.Information("Comments of \"{Title}\": comment {Id} on {Side} was missing from the search but is there (index lag): not deleted",
+                    page.Title, commentId, side.Label());
+                return false;
+            }
+
+            private void ForgetPair(SyncedComment synced)
+            {
+                _run.State.RemoveCommentPair(synced.Id);
+                if (_pairs.TryGetValue((SyncSide.DataCenter, synced.DataCenterId), out var record)) Forget(record);
+            }
+
+            /// <summary>Records two comments that already say the same thing as a pair, the Data Center one as the original.</summary>
+            private void PairTwins(PairRecord page, CommentAction action)
+            {
+                var dc = _listed[(SyncSide.DataCenter, action.SourceCommentId!)];
+                var cloud = _listed[(SyncSide.Cloud, action.TwinCommentId!)];
+                Remember(_run.State.SaveCommentPair(new CommentPairRecord
                 {
-                    _run._state.RemoveCommentPair(synced.Id);
-                    if (_pairs.TryGetValue((SyncSide.DataCenter, synced.DataCenterId), out var record)) Forget(record);
-                }
+                    SpaceKey = SpaceKey,
+                    PairId = page.Id,
+                    DataCenterCommentId = dc.Id,
+                    CloudCommentId = cloud.Id,
+                    OriginSide = SiteKind.DataCenter,
+                    DataCenterVersion = Math.Max(1, dc.Version),
+                    CloudVersion = Math.Max(1, cloud.Version),
+                    BaseHash = CommentAttribution.ContentHashOf(dc.Body ?? ""),
+                }));
+                _run.Counts[CommentCounts.Paired]++;
+                _run.Log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+            }
 
-                /// <summary>Records two comments that already say the same thing as a pair, the Data Center one as the original.</summary>
-                private void PairTwins(PairRecord page, CommentAction action)
+            private async Task CreateAsync(PairRecord page, CommentAction action, CancellationToken ct)
+            {
+                var source = _listed[(action.Source, action.SourceCommentId!)];
+                string? targetParent = null;
+                if (action.SourceParentId != null)
                 {
-                    var dc = _listed[(SyncSide.DataCenter, action.SourceCommentId!)];
-                    var cloud = _listed[(SyncSide.Cloud, action.TwinCommentId!)];
-                    Remember(_run._state.SaveCommentPair(new CommentPairRecord
+                    if (!_pairs.TryGetValue((action.Source, action.SourceParentId), out var parentPair))
                     {
-                        SpaceKey = SpaceKey,
-                        PairId = page.Id,
-                        DataCenterCommentId = dc.Id,
-                        CloudCommentId = cloud.Id,
-                        OriginSide = SiteKind.DataCenter,
-                        DataCenterVersion = Math.Max(1, dc.Version),
-                        CloudVersion = Math.Max(1, cloud.Version),
-                        BaseHash = CommentAttribution.ContentHashOf(dc.Body ?? ""),
-                    }));
-                    _counts[CommentCounts.Paired]++;
-                    _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
-                }
-
-                private async Task CreateAsync(PairRecord page, CommentAction action, CancellationToken ct)
-                {
-                    var source = _listed[(action.Source, action.SourceCommentId!)];
-                    string? targetParent = null;
-                    if (action.SourceParentId != null)
-                    {
-                        if (!_pairs.TryGetValue((action.Source, action.SourceParentId), out var parentPair))
-                        {
-                            _run._log.Warning("Comments of \"{Title}\": {Action} waits: the comment it answers was not copied", page.Title, action.ToString());
-                            return;
-                        }
-
-                        targetParent = RunSupport.KindOf(action.Target) == SiteKind.DataCenter ? parentPair.DataCenterCommentId : parentPair.CloudCommentId;
-                    }
-
-                    var translated = await _translator.TranslateAsync(source.Body ?? "", action.Source, ct).ConfigureAwait(false);
-                    var body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
-                    var intent = _run._state.RecordCommentIntent(new CommentIntent
-                    {
-                        SpaceKey = SpaceKey,
-                        PairId = page.Id,
-                        SourceSide = RunSupport.KindOf(action.Source),
-                        SourceCommentId = source.Id,
-                        TargetPageId = action.TargetPageId,
-                        BodyHash = CommentAttribution.ContentHashOf(body),
-                    });
-                    SiteComment created;
-                    try
-                    {
-                        created = await Site(action.Target).CreateCommentAsync(action.TargetPageId, targetParent, body, ct).ConfigureAwait(false);
-                    }
-                    catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
-                    {
-                        _counts[CommentCounts.Failed]++;
-                        _counts["Failed"] = (_counts.TryGetValue("Failed", out var failed) ? failed : 0) + 1;
-                        var message = $"Comments of \"{page.Title}\": {action}: the answer was lost; the next run pairs the copy if it was made";
-                        _run._errors.Add(message);
-                        _run._log.Warning("{Message}", message);
+                        _run.Log.Warning("Comments of \"{Title}\": {Action} waits: the comment it answers was not copied", page.Title, action.ToString());
                         return;
                     }
 
-                    var pair = _run._state.SaveCommentPair(new CommentPairRecord
-                    {
-                        SpaceKey = SpaceKey,
-                        PairId = page.Id,
-                        DataCenterCommentId = action.Source == SyncSide.DataCenter ? source.Id : created.Id,
-                        CloudCommentId = action.Source == SyncSide.Cloud ? source.Id : created.Id,
-                        OriginSide = RunSupport.KindOf(action.Source),
-                        DataCenterVersion = Math.Max(1, action.Source == SyncSide.DataCenter ? source.Version : created.Version),
-                        CloudVersion = Math.Max(1, action.Source == SyncSide.Cloud ? source.Version : created.Version),
-                        BaseHash = CommentAttribution.ContentHashOf(source.Body ?? ""),
-                    }, intent.Id);
-                    Remember(pair);
-                    _counts[CommentCounts.Created]++;
-                    _run._log.Debug("Comments of \"{Title}\": {Action} as comment {Id}", page.Title, action.ToString(), created.Id);
+                    targetParent = RunSupport.KindOf(action.Target) == SiteKind.DataCenter ? parentPair.DataCenterCommentId : parentPair.CloudCommentId;
                 }
 
-                private async Task UpdateAsync(PairRecord page, CommentAction action, CancellationToken ct)
+                var translated = await _run.Translator.TranslateAsync(source.Body ?? "", action.Source, ct).ConfigureAwait(false);
+                var body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
+                var intent = _run.State.RecordCommentIntent(new CommentIntent
                 {
-                    var source = _listed[(action.Source, action.SourceCommentId!)];
-                    var synced = action.Pair!;
-                    var fromOrigin = synced.Origin == action.Source;
-                    // The copy's attribution stays on the copy: an edit of the copy reaches the original without it.
-                    var words = fromOrigin ? source.Body ?? "" : CommentAttribution.Strip(source.Body ?? "");
-                    var translated = await _translator.TranslateAsync(words, action.Source, ct).ConfigureAwait(false);
-                    string body;
-                    if (fromOrigin)
-                    {
-                        // The original's author and date, as its copy first said.
-                        body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
-                    }
-                    else
-                    {
-                        body = translated.Body;
-                    }
-
-                    var updated = await Site(action.Target).UpdateCommentAsync(action.TargetCommentId!, action.TargetVersion, body, ct)
-                        .ConfigureAwait(false);
-                    var record = _pairs[(SyncSide.DataCenter, synced.DataCenterId)];
-                    var saved = _run._state.SaveCommentPair(record with
-                    {
-                        DataCenterVersion = action.Source == SyncSide.DataCenter ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
-                        CloudVersion = action.Source == SyncSide.Cloud ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
-                        BaseHash = CommentAttribution.ContentHashOf(fromOrigin ? words : body),
-                    });
-                    Remember(saved);
-                    _counts[CommentCounts.Updated]++;
-                    _run._log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
-                }
-
-                /// <summary>
-                /// "Jane Doe wrote on ... (Data Center):" in the target's dialect: a mention when the translator knows the
-                /// author's account on the target, the name in bold otherwise.
-                /// </summary>
-                private async Task<string> AttributionAsync(SiteComment original, SyncSide writtenOn, CancellationToken ct)
+                    SpaceKey = SpaceKey,
+                    PairId = page.Id,
+                    SourceSide = RunSupport.KindOf(action.Source),
+                    SourceCommentId = source.Id,
+                    TargetPageId = action.TargetPageId,
+                    BodyHash = CommentAttribution.ContentHashOf(body),
+                });
+                SiteComment created;
+                try
                 {
-                    string? mention = null;
-                    if (!string.IsNullOrEmpty(original.AuthorId))
-                    {
-                        var key = (writtenOn, original.AuthorId!);
-                        if (!_mentions.TryGetValue(key, out mention))
-                        {
-                            var probe = await _translator.TranslateAsync("<p>" + CommentAttribution.MentionOf(original.AuthorId!, writtenOn) + "</p>", writtenOn, ct)
-                                .ConfigureAwait(false);
-                            mention = probe.Warnings.Any(w => w.Code == TranslationWarningCodes.UserNotMapped) ? null : CommentAttribution.FirstMention(probe.Body);
-                            _mentions[key] = mention;
-                        }
-                    }
-
-                    var written = original.Created != DateTimeOffset.MinValue ? original.Created : original.Modified;
-                    return CommentAttribution.Paragraph(mention, original.AuthorName ?? original.AuthorId, written, writtenOn);
+                    created = await Site(action.Target).CreateCommentAsync(action.TargetPageId, targetParent, body, ct).ConfigureAwait(false);
                 }
+                catch (SiteException e) when (e.Kind == SiteErrorKind.OutcomeUnknown)
+                {
+                    _run.Fail(CommentCounts.Failed, $"Comments of \"{page.Title}\": {action}: the answer was lost; the next run pairs the copy if it was made");
+                    return;
+                }
+
+                var pair = _run.State.SaveCommentPair(new CommentPairRecord
+                {
+                    SpaceKey = SpaceKey,
+                    PairId = page.Id,
+                    DataCenterCommentId = action.Source == SyncSide.DataCenter ? source.Id : created.Id,
+                    CloudCommentId = action.Source == SyncSide.Cloud ? source.Id : created.Id,
+                    OriginSide = RunSupport.KindOf(action.Source),
+                    DataCenterVersion = Math.Max(1, action.Source == SyncSide.DataCenter ? source.Version : created.Version),
+                    CloudVersion = Math.Max(1, action.Source == SyncSide.Cloud ? source.Version : created.Version),
+                    BaseHash = CommentAttribution.ContentHashOf(source.Body ?? ""),
+                }, intent.Id);
+                Remember(pair);
+                _run.Counts[CommentCounts.Created]++;
+                _run.Log.Debug("Comments of \"{Title}\": {Action} as comment {Id}", page.Title, action.ToString(), created.Id);
+            }
+
+            private async Task UpdateAsync(PairRecord page, CommentAction action, CancellationToken ct)
+            {
+                var source = _listed[(action.Source, action.SourceCommentId!)];
+                var synced = action.Pair!;
+                var fromOrigin = synced.Origin == action.Source;
+                // The copy's attribution stays on the copy: an edit of the copy reaches the original without it.
+                var words = fromOrigin ? source.Body ?? "" : CommentAttribution.Strip(source.Body ?? "");
+                var translated = await _run.Translator.TranslateAsync(words, action.Source, ct).ConfigureAwait(false);
+                string body;
+                if (fromOrigin)
+                {
+                    // The original's author and date, as its copy first said.
+                    body = CommentAttribution.Prepend(await AttributionAsync(source, action.Source, ct).ConfigureAwait(false), translated.Body);
+                }
+                else
+                {
+                    body = translated.Body;
+                }
+
+                var updated = await Site(action.Target).UpdateCommentAsync(action.TargetCommentId!, action.TargetVersion, body, ct)
+                    .ConfigureAwait(false);
+                var record = _pairs[(SyncSide.DataCenter, synced.DataCenterId)];
+                var saved = _run.State.SaveCommentPair(record with
+                {
+                    DataCenterVersion = action.Source == SyncSide.DataCenter ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
+                    CloudVersion = action.Source == SyncSide.Cloud ? source.Version : Math.Max(updated.Version, action.TargetVersion + 1),
+                    BaseHash = CommentAttribution.ContentHashOf(fromOrigin ? words : body),
+                });
+                Remember(saved);
+                _run.Counts[CommentCounts.Updated]++;
+                _run.Log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
+            }
+
+            /// <summary>
+            /// "Jane Doe wrote on ... (Data Center):" in the target's dialect: a mention when the translator knows the
+            /// author's account on the target, the name in bold otherwise.
+            /// </summary>
+            private async Task<string> AttributionAsync(SiteComment original, SyncSide writtenOn, CancellationToken ct)
+            {
+                string? mention = null;
+                if (!string.IsNullOrEmpty(original.AuthorId))
+                {
+                    var key = (writtenOn, original.AuthorId!);
+                    if (!_mentions.TryGetValue(key, out mention))
+                    {
+                        var probe = await _run.Translator.TranslateAsync("<p>" + CommentAttribution.MentionOf(original.AuthorId!, writtenOn) + "</p>", writtenOn, ct)
+                            .ConfigureAwait(false);
+                        mention = probe.Warnings.Any(w => w.Code == TranslationWarningCodes.UserNotMapped) ? null : CommentAttribution.FirstMention(probe.Body);
+                        _mentions[key] = mention;
+                    }
+                }
+
+                var written = original.Created != DateTimeOffset.MinValue ? original.Created : original.Modified;
+                return CommentAttribution.Paragraph(mention, original.AuthorName ?? original.AuthorId, written, writtenOn);
             }
         }
     }

@@ -7,17 +7,16 @@ using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
-using SpaceSync.Core.Sync.Comments;
 
-namespace SpaceSync.Core.Sync
+namespace SpaceSync.Core.Sync.Comments
 {
     /// <summary>
-    /// The baseline's part for footer comments (content.comments): the comments a migration copied are paired, so that an
+    /// The baseline's part of the comment aspect (<see cref="CommentAspect.BaselineAsync"/>) (content.comments): the comments a migration copied are paired, so that an
     /// edit or deletion made before the first sync is carried as one, and nothing is copied twice. Two comments are twins
     /// when they sit on paired pages, say the same words (in one dialect, attribution aside) and answer twin parents.
     /// Cost: every comment of the space, ceil(n / 50) requests a side.
     /// </summary>
-    public static class BaselineComments
+    internal static class CommentBaseline
     {
         /// <returns>The number of comment pairs recorded.</returns>
         public static async Task<int> PairAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, SiteSpace dcSpace, SiteSpace cloudSpace,
