@@ -43,8 +43,8 @@ namespace SpaceSync.Core.Sync
         public static IReadOnlyList<IContentAspect> All { get; } = new IContentAspect[] { new Comments.CommentAspect() };
     }
 
-    /// <summary>What a sync run hands each aspect: built once, after the page actions (or, for -WhatIf, after the page plan).</summary>
-    internal sealed class AspectRun
+    /// <summary>What both runners hand an aspect: the two sites and spaces, the state, the space's scope, the run's translator.</summary>
+    internal abstract class AspectContext
     {
         public IConfluenceSite DataCenter { get; init; } = null!;
         public IConfluenceSite Cloud { get; init; } = null!;
@@ -56,6 +56,11 @@ namespace SpaceSync.Core.Sync
         public EngineLog Log { get; init; } = EngineLog.None;
         /// <summary>The run's translator: bodies an aspect carries share what it learns about users and pages.</summary>
         public IBodyTranslator Translator { get; init; } = null!;
+    }
+
+    /// <summary>What a sync run hands each aspect: built once, after the page actions (or, for -WhatIf, after the page plan).</summary>
+    internal sealed class AspectRun : AspectContext
+    {
         /// <summary>The run's counts: an aspect adds its own keys, and counts a failed write under "Failed" too.</summary>
         public Dictionary<string, int> Counts { get; init; } = null!;
         /// <summary>The run's errors, in the order they happened.</summary>
@@ -87,17 +92,9 @@ namespace SpaceSync.Core.Sync
     }
 
     /// <summary>What the baseline hands each aspect once its page pairs are recorded.</summary>
-    internal sealed class AspectBaseline
+    internal sealed class AspectBaseline : AspectContext
     {
-        public IConfluenceSite DataCenter { get; init; } = null!;
-        public IConfluenceSite Cloud { get; init; } = null!;
-        public SiteSpace DataCenterSpace { get; init; } = null!;
-        public SiteSpace CloudSpace { get; init; } = null!;
-        public StateStore State { get; init; } = null!;
-        public ResolvedSpace Space { get; init; } = null!;
         /// <summary>The page pairs the baseline recorded.</summary>
         public IReadOnlyCollection<PairRecord> Pairs { get; init; } = Array.Empty<PairRecord>();
-        public IBodyTranslator Translator { get; init; } = null!;
-        public EngineLog Log { get; init; } = EngineLog.None;
     }
 }

@@ -71,9 +71,7 @@ namespace SpaceSync.Core.Sync.Comments
             return drift;
         }
 
-        public Task<int> BaselineAsync(AspectBaseline baseline, CancellationToken ct) =>
-            CommentBaseline.PairAsync(baseline.DataCenter, baseline.Cloud, baseline.DataCenterSpace, baseline.CloudSpace, baseline.State,
-                baseline.Space.Key, baseline.Pairs, baseline.Translator, baseline.Log, ct);
+        public Task<int> BaselineAsync(AspectBaseline baseline, CancellationToken ct) => CommentBaseline.PairAsync(baseline, ct);
 
         /// <summary>
         /// Inline comments stay on their own site (see <see cref="CommentKinds"/>): counted for the run's result and said once
