@@ -263,9 +263,9 @@ namespace SpaceSync.Core.Sync
                 if (space.Content?.Attachments == true)
                     counts["attachments"] = await BaselineAttachments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, log,
                         cancellationToken).ConfigureAwait(false);
-                if (space.Content?.Comments == true)
-                    counts["comments"] = await BaselineComments.PairAsync(dataCenter, cloud, dcSpace, cloudSpace, state, space.Key, saved.Values, translator, log,
-                        cancellationToken).ConfigureAwait(false);
+                foreach (var aspect in ContentAspects.All.Where(a => a.IsEnabled(space))) // ---- content aspects
+                    counts[aspect.Name] = await aspect.BaselineAsync(new AspectBaseline { DataCenter = dataCenter, Cloud = cloud, DataCenterSpace = dcSpace,
+                        CloudSpace = cloudSpace, State = state, Space = space, Pairs = saved.Values, Translator = translator, Log = log }, cancellationToken).ConfigureAwait(false);
 
                 // Only now is the baseline whole: a sync refuses a space without it, a new baseline replaces it freely.
                 state.SaveSpace((state.GetSpace(space.Key) ?? new SpaceRecord(space.Key, cloudSpace.Key)) with { BaselineAt = DateTimeOffset.UtcNow });

@@ -209,7 +209,7 @@ namespace SpaceSync.Core.Sync
                 await ReadAsync(ct).ConfigureAwait(false);
                 await RecoverIntentsAsync(write: false, ct).ConfigureAwait(false);
                 var plan = await PreviewMergesAsync(Plan(), ct).ConfigureAwait(false); // ---- merge
-                await SyncCommentsAsync(new Dictionary<string, int>(StringComparer.Ordinal), plan, ct, planOnly: true).ConfigureAwait(false); // ---- comments
+                await RunAspectsAsync(new Dictionary<string, int>(StringComparer.Ordinal), plan, ct, planOnly: true).ConfigureAwait(false); // ---- content aspects
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
 
@@ -253,7 +253,7 @@ namespace SpaceSync.Core.Sync
                     // Every action was tried: the marks may pass this run's changes, the pages it left being listed.
                     run.Marks = MarksAfter(listedInFull, unsettled);
                     Count(run.Counts);
-                    await SyncCommentsAsync(run.Counts, plan, ct).ConfigureAwait(false); // ---- comments
+                    await RunAspectsAsync(run.Counts, plan, ct).ConfigureAwait(false); // ---- content aspects
                     run.Counts["Conflicts"] = conflicts.Count;
                     run.Outcome = run.Counts["Failed"] > 0 ? RunOutcome.Failed : RunOutcome.Succeeded;
                     return Result(WithTranslationWarnings(plan, 1), run.Counts, conflicts) with { Replan = replan is null ? null : WithTranslationWarnings(replan, 2) };
@@ -425,7 +425,7 @@ namespace SpaceSync.Core.Sync
             {
                 SpaceKey = _space.Key,
                 RunId = _runId,
-                Plan = WithCommentDrift(plan), // ---- comments
+                Plan = WithAspectDrift(plan), // ---- content aspects
                 Outcomes = _outcomes.ToList(),
                 Counts = counts,
                 Conflicts = conflicts,

@@ -3,34 +3,31 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
-using SpaceSync.Core.Sync.Comments;
 
-namespace SpaceSync.Core.Sync
+namespace SpaceSync.Core.Sync.Comments
 {
     /// <summary>
-    /// The baseline's part for footer comments (content.comments): the comments a migration copied are paired, so that an
-    /// edit or deletion made before the first sync is carried as one, and nothing is copied twice. Two comments are twins
+    /// The baseline's part of the comment aspect (<see cref="CommentAspect.BaselineAsync"/>): the comments a migration copied
+    /// are paired, so that an edit or deletion made before the first sync is carried as one, and nothing is copied twice. Two comments are twins
     /// when they sit on paired pages, say the same words (in one dialect, attribution aside) and answer twin parents.
     /// Cost: every comment of the space, ceil(n / 50) requests a side.
     /// </summary>
-    public static class BaselineComments
+    internal static class CommentBaseline
     {
         /// <returns>The number of comment pairs recorded.</returns>
-        public static async Task<int> PairAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, SiteSpace dcSpace, SiteSpace cloudSpace,
-            StateStore state, string spaceKey, IEnumerable<PairRecord> pagePairs, IBodyTranslator translator, EngineLog log,
-            CancellationToken cancellationToken)
+        public static async Task<int> PairAsync(AspectBaseline baseline, CancellationToken cancellationToken)
         {
+            var (translator, spaceKey) = (baseline.Translator, baseline.Space.Key);
             // Footer comments only: a migration copies inline comments too, but they are never paired (they never cross).
-            var dcComments = CommentKinds.Split(await dataCenter.ListSpaceCommentsAsync(dcSpace.Key, null, cancellationToken).ConfigureAwait(false))
+            var dcComments = CommentKinds.Split(await baseline.DataCenter.ListSpaceCommentsAsync(baseline.DataCenterSpace.Key, null, cancellationToken).ConfigureAwait(false))
                 .Footer.ToLookup(c => c.PageId, StringComparer.Ordinal);
-            var cloudComments = CommentKinds.Split(await cloud.ListSpaceCommentsAsync(cloudSpace.Key, null, cancellationToken).ConfigureAwait(false))
+            var cloudComments = CommentKinds.Split(await baseline.Cloud.ListSpaceCommentsAsync(baseline.CloudSpace.Key, null, cancellationToken).ConfigureAwait(false))
                 .Footer.ToLookup(c => c.PageId, StringComparer.Ordinal);
             var paired = 0;
-            foreach (var page in pagePairs)
+            foreach (var page in baseline.Pairs)
             {
                 var dc = dcComments[page.DataCenterPageId].ToDictionary(c => c.Id, StringComparer.Ordinal);
                 var cl = cloudComments[page.CloudPageId].ToDictionary(c => c.Id, StringComparer.Ordinal);
@@ -46,7 +43,7 @@ namespace SpaceSync.Core.Sync
                 };
                 foreach (var (dcId, cloudId) in CommentPlanner.Twins(input))
                 {
-                    state.SaveCommentPair(new CommentPairRecord
+                    baseline.State.SaveCommentPair(new CommentPairRecord
                     {
                         SpaceKey = spaceKey,
                         PairId = page.Id,
@@ -61,7 +58,7 @@ namespace SpaceSync.Core.Sync
                 }
             }
 
-            log.Information("{Space}: {Count} comment pairs recorded", spaceKey, paired);
+            baseline.Log.Information("{Space}: {Count} comment pairs recorded", spaceKey, paired);
             return paired;
         }
 
