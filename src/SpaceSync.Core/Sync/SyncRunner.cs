@@ -660,10 +660,11 @@ namespace SpaceSync.Core.Sync
 
             private void LoadPairs()
             {
+                // Cleared, not made anew: the run's translator holds the two page maps (SyncRunner.Translation).
                 _byDc.Clear();
                 _byCloud.Clear();
                 _byPairId.Clear();
-                foreach (var pair in _state.ListPairs(_space.Key)) Remember(pair);
+                foreach (var pair in _state.ListPairsForRun(_space.Key)) Remember(pair);
             }
 
             private void Remember(PairRecord pair)
