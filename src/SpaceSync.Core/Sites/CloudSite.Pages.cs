@@ -261,8 +261,8 @@ namespace SpaceSync.Core.Sites
             var limit = withBodies ? ChangeQueryLimit : ListingLimit;
             var reader = ListV2(SpaceListing(space) + "sort=-modified-date&limit=" + Text(limit) +
                                 (withBodies ? "&body-format=storage" : ""));
-            return await changes.ReadNewestFirstAsync(reader, page => PageJson.FromCloudV2(page, space),
-                Math.Min(ChangeQueryOlderRun, limit), cancellationToken, touchedWithoutVersion).ConfigureAwait(false);
+            return await changes.ReadNewestFirstAsync(reader, (page, withBody) => PageJson.FromCloudV2(page, space, withBody),
+                Math.Min(ChangeQueryOlderRun, limit), cancellationToken, touchedWithoutVersion, Counters).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

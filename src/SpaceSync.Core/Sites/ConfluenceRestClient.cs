@@ -119,7 +119,15 @@ namespace SpaceSync.Core.Sites
         /// One page of a listing: its items (detached from the response), the next page's URL, and the server's clock
         /// when it answered (the Date header), if it sent one.
         /// </summary>
-        internal async Task<(List<JsonElement> Items, Uri? Next, DateTimeOffset? ServerDate)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken)
+        internal Task<(List<JsonElement> Items, Uri? Next, DateTimeOffset? ServerDate)> GetPageAsync(Uri page, PagingStyle style, CancellationToken cancellationToken) =>
+            GetPageAsync(page, style, item => item.Clone(), cancellationToken);
+
+        /// <summary>
+        /// As the other overload, each item mapped by <paramref name="map"/> while the answer's document is open, so nothing
+        /// of it is copied that the map does not keep (a change listing's bodies of pages older than its window, issue 14).
+        /// </summary>
+        internal async Task<(List<T> Items, Uri? Next, DateTimeOffset? ServerDate)> GetPageAsync<T>(Uri page, PagingStyle style,
+            Func<JsonElement, T> map, CancellationToken cancellationToken)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, page);
             using var response = await SendAsync(request, allowNotFound: false, cancellationToken).ConfigureAwait(false);
@@ -131,10 +139,10 @@ namespace SpaceSync.Core.Sites
                 throw Unexpected(request, response, "the answer is not a listing (no \"results\" array)");
             }
 
-            var items = new List<JsonElement>(results.GetArrayLength());
+            var items = new List<T>(results.GetArrayLength());
             foreach (var item in results.EnumerateArray())
             {
-                items.Add(item.Clone());
+                items.Add(map(item));
             }
 
             var link = NextLink.Find(response, root, style);

@@ -195,8 +195,8 @@ namespace SpaceSync.Core.Sites
                       CqlTime.Quote(CqlTime.EarliestLiteral(changes.WindowStart)) + " order by lastmodified desc";
             var reader = List("/content/search?cql=" + Uri.EscapeDataString(cql) + "&expand=" + StructuralExpand + (withBodies ? ",body.storage" : "") +
                               "&limit=" + Text(SearchLimit));
-            return await changes.ReadNewestFirstAsync(reader, content => PageJson.FromContent(content, space),
-                Math.Min(ChangeQueryOlderRun, SearchLimit), cancellationToken, touchedWithoutVersion).ConfigureAwait(false);
+            return await changes.ReadNewestFirstAsync(reader, (content, withBody) => PageJson.FromContent(content, space, withBody),
+                Math.Min(ChangeQueryOlderRun, SearchLimit), cancellationToken, touchedWithoutVersion, Counters).ConfigureAwait(false);
         }
 
         private async Task<SitePage> ReadAtVersionAsync(string pageId, int plannedVersion, CancellationToken cancellationToken)

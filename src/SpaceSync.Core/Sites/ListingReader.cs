@@ -53,7 +53,10 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>The next page's items (possibly empty), or null after the last page.</summary>
-        public async Task<List<JsonElement>?> NextPageAsync(CancellationToken cancellationToken)
+        public Task<List<JsonElement>?> NextPageAsync(CancellationToken cancellationToken) => NextPageAsync(item => item.Clone(), cancellationToken);
+
+        /// <summary>The next page's items, each mapped while the answer is open (nothing copied the map does not keep); null after the last page.</summary>
+        public async Task<List<T>?> NextPageAsync<T>(Func<JsonElement, T> map, CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var url = _next;
@@ -70,7 +73,7 @@ namespace SpaceSync.Core.Sites
                     "GET", url.AbsolutePath);
             }
 
-            var (items, next, serverDate) = await _rest.GetPageAsync(url, _style, cancellationToken).ConfigureAwait(false);
+            var (items, next, serverDate) = await _rest.GetPageAsync(url, _style, map, cancellationToken).ConfigureAwait(false);
             if (PagesRead == 0) FirstAnswerDate = serverDate;
             PagesRead++;
             _next = next;

@@ -55,20 +55,31 @@ namespace SpaceSync.Core.Sites
         /// labels or files: its key moved, its version did not) neither counts toward the run nor breaks it, and a listing
         /// page with such hits ends the read only by that run: a run that labelled hundreds of pages cannot hide an edit behind them.
         /// </summary>
-        public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, SitePage> map,
-            int olderRunToStop, CancellationToken cancellationToken, IReadOnlyCollection<string>? neutral = null)
+        /// <param name="map">A hit from its JSON, with its body (true) or without it (false).</param>
+        public async Task<SitePageChanges> ReadNewestFirstAsync(ListingReader reader, Func<JsonElement, bool, SitePage> map,
+            int olderRunToStop, CancellationToken cancellationToken, IReadOnlyCollection<string>? neutral = null, SiteRequestCounters? counters = null)
         {
             if (olderRunToStop < 1) throw new ArgumentOutOfRangeException(nameof(olderRunToStop), "At least one older hit ends a read.");
             var neutralIds = neutral as ISet<string> ?? new HashSet<string>(neutral ?? Array.Empty<string>(), StringComparer.Ordinal);
-            List<JsonElement>? page;
+            // A hit older than the window is dropped: its body (a quiet run's listing is all such hits, ~10 MB of bodies at
+            // real sizes) is neither copied out of the answer nor made a string.
+            SitePage Hit(JsonElement item)
+            {
+                var head = map(item, false);
+                if (head.Version.When < _windowStart) return head;
+                var hit = map(item, true);
+                if (hit.Body != null) counters?.CountChangeListingBody();
+                return hit;
+            }
+
+            List<SitePage>? page;
             var olderInARow = 0;
-            while ((page = await reader.NextPageAsync(cancellationToken).ConfigureAwait(false)) != null)
+            while ((page = await reader.NextPageAsync(Hit, cancellationToken).ConfigureAwait(false)) != null)
             {
                 var inWindow = false;
                 var neutralOnPage = 0;
-                foreach (var item in page)
+                foreach (var hit in page)
                 {
-                    var hit = map(item);
                     if (Add(hit))
                     {
                         inWindow = true;

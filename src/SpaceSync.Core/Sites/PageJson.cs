@@ -8,7 +8,10 @@ namespace SpaceSync.Core.Sites
     internal static class PageJson
     {
         /// <summary>Cloud v2 Page (PageBulk / PageSingle).</summary>
-        public static SitePage FromCloudV2(JsonElement page, SiteSpace? space)
+        public static SitePage FromCloudV2(JsonElement page, SiteSpace? space) => FromCloudV2(page, space, withBody: true);
+
+        /// <param name="withBody">False: the body is left in the JSON (<see cref="SitePage.Body"/> null), as for a listing without bodies.</param>
+        public static SitePage FromCloudV2(JsonElement page, SiteSpace? space, bool withBody)
         {
             var version = JsonRead.Object(page, "version");
             var status = JsonRead.String(page, "status") ?? "";
@@ -33,7 +36,7 @@ namespace SpaceSync.Core.Sites
                 },
                 Position = page.TryGetProperty("position", out var position) && position.ValueKind == JsonValueKind.Number &&
                            position.TryGetInt32(out var p) ? p : (int?)null,
-                Body = StorageBody(JsonRead.Object(page, "body")),
+                Body = withBody ? StorageBody(JsonRead.Object(page, "body")) : null,
             };
         }
 
@@ -64,7 +67,10 @@ namespace SpaceSync.Core.Sites
         }
 
         /// <summary>Data Center (and Cloud v1) Content, expanded with version and ancestors (and body.storage).</summary>
-        public static SitePage FromContent(JsonElement content, SiteSpace? space)
+        public static SitePage FromContent(JsonElement content, SiteSpace? space) => FromContent(content, space, withBody: true);
+
+        /// <param name="withBody">False: the body is left in the JSON (<see cref="SitePage.Body"/> null), as for a listing without bodies.</param>
+        public static SitePage FromContent(JsonElement content, SiteSpace? space, bool withBody)
         {
             var version = JsonRead.Object(content, "version");
             var by = version is null ? null : JsonRead.Object(version.Value, "by");
@@ -78,7 +84,7 @@ namespace SpaceSync.Core.Sites
                 parentId = JsonRead.String(ancestors.Value[ancestors.Value.GetArrayLength() - 1], "id");
             }
 
-            var body = JsonRead.Object(content, "body");
+            var body = withBody ? JsonRead.Object(content, "body") : null;
             return new SitePage
             {
                 Id = RequireId(content, "Data Center"),

@@ -12,6 +12,7 @@ namespace SpaceSync.Core.Sites
         private long _retries;
         private long _rateLimited;
         private long _rateLimitWaitTicks;
+        private long _changeListingBodies;
 
         /// <summary>HTTP requests put on the wire, retries included.</summary>
         public long RequestsSent => Interlocked.Read(ref _requestsSent);
@@ -35,6 +36,14 @@ namespace SpaceSync.Core.Sites
         internal void CountRetry() => Interlocked.Increment(ref _retries);
 
         internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+
+        /// <summary>
+        /// Page bodies a change query took out of its listing's answers (issue 14: only the hits inside its window; a quiet
+        /// run's listing holds none). Tests count them.
+        /// </summary>
+        internal long ChangeListingBodies => Interlocked.Read(ref _changeListingBodies);
+
+        internal void CountChangeListingBody() => Interlocked.Increment(ref _changeListingBodies);
 
         public override string ToString() =>
             $"{RequestsSent} requests ({Retries} retries, {RateLimitedResponses} rate-limited)";

@@ -75,21 +75,33 @@ namespace SpaceSync.Core.State
 
         /// <summary>The attachment pair holding the given attachment of the given side, or null when it is unpaired.</summary>
         public AttachmentPairRecord? FindAttachmentPair(string spaceKey, SiteKind side, string attachmentId) =>
-            QuerySingle(
+            CountedOne(QuerySingle(
                 side == SiteKind.Cloud
                     ? $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key AND cloud_attachment_id = $att"
                     : $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key AND dc_attachment_id = $att",
-                ReadAttachmentPair, ("$key", spaceKey), ("$att", attachmentId));
+                ReadAttachmentPair, ("$key", spaceKey), ("$att", attachmentId)));
 
         /// <summary>The attachment pairs of one page pair, oldest first.</summary>
         public IReadOnlyList<AttachmentPairRecord> ListAttachmentPairs(long pairId) =>
-            Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE pair_id = $pair ORDER BY attachment_pair_id",
-                ReadAttachmentPair, ("$pair", pairId));
+            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE pair_id = $pair ORDER BY attachment_pair_id",
+                ReadAttachmentPair, ("$pair", pairId)));
 
         /// <summary>Every attachment pair of the space, grouped by page pair.</summary>
         public IReadOnlyList<AttachmentPairRecord> ListAttachmentPairs(string spaceKey) =>
-            Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key ORDER BY pair_id, attachment_pair_id",
-                ReadAttachmentPair, ("$key", spaceKey));
+            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key ORDER BY pair_id, attachment_pair_id",
+                ReadAttachmentPair, ("$key", spaceKey)));
+
+        private AttachmentPairRecord? CountedOne(AttachmentPairRecord? row)
+        {
+            if (row != null) RowReads.AttachmentPairs++;
+            return row;
+        }
+
+        private List<AttachmentPairRecord> Counted(List<AttachmentPairRecord> rows)
+        {
+            RowReads.AttachmentPairs += rows.Count;
+            return rows;
+        }
 
         /// <summary>Forgets an attachment pair (both copies were removed). False when there was no such row.</summary>
         public bool RemoveAttachmentPair(long attachmentPairId) =>

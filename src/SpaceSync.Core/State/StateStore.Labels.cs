@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
 using System.Text.Json;
 using SpaceSync.Core.Sites;
 
@@ -29,25 +31,35 @@ namespace SpaceSync.Core.State
             foreach (var (pairId, json) in Query("SELECT pair_id, base_labels FROM pairs WHERE space_key = $key AND base_labels IS NOT NULL",
                          r => (r.GetInt64(0), r.GetString(1)), ("$key", spaceKey)))
                 result[pairId] = ParseLabels(pairId, json);
+            RowReads.BaseLabels += result.Count;
             return result;
         }
 
         /// <summary>
         /// The recorded base labels of these pairs only (those without any are left out): what a run planning a few pairs
-        /// needs, one indexed lookup each instead of every pair of the space.
+        /// needs, looked up by primary key in batches instead of reading every pair of the space.
         /// </summary>
         public IReadOnlyDictionary<long, IReadOnlyList<string>> ListBaseLabels(IEnumerable<long> pairIds)
         {
             if (pairIds is null) throw new ArgumentNullException(nameof(pairIds));
             var result = new Dictionary<long, IReadOnlyList<string>>();
-            foreach (var pairId in pairIds)
+            var ids = new HashSet<long>(pairIds).ToList();
+            for (var start = 0; start < ids.Count; start += IdsPerStatement)
             {
-                var json = QuerySingle("SELECT base_labels FROM pairs WHERE pair_id = $id AND base_labels IS NOT NULL", r => r.GetString(0), ("$id", pairId));
-                if (json != null) result[pairId] = ParseLabels(pairId, json);
+                var chunk = ids.GetRange(start, Math.Min(IdsPerStatement, ids.Count - start));
+                // Ids are longs: written into the statement (no text from outside), one parameter list less to build.
+                var sql = "SELECT pair_id, base_labels FROM pairs WHERE base_labels IS NOT NULL AND pair_id IN (" +
+                          string.Join(",", chunk.Select(id => id.ToString(CultureInfo.InvariantCulture))) + ")";
+                foreach (var (pairId, json) in Query(sql, r => (r.GetInt64(0), r.GetString(1))))
+                    result[pairId] = ParseLabels(pairId, json);
             }
 
+            RowReads.BaseLabels += result.Count;
             return result;
         }
+
+        /// <summary>Ids a statement names at most (SQLite parses any length; this keeps statements short).</summary>
+        private const int IdsPerStatement = 500;
 
         /// <summary>Records the pair's base labels (stored canonical).</summary>
         /// <exception cref="StateStoreException">NotFound when there is no such pair; nothing is written.</exception>

@@ -51,6 +51,9 @@ namespace SpaceSync.Core.Sync
         public IReadOnlyList<AttachmentSnapshot> Of(string pageId) => _byPage.TryGetValue(pageId, out var list) ? list : None;
 
         public int Count => _byPage.Values.Sum(l => l.Count);
+
+        /// <summary>The pages with files listed: a change query's listing names a few, so a run looks those up only.</summary>
+        public IEnumerable<string> Pages => _byPage.Keys;
     }
 
     /// <summary>An attachment pair as last synced: the two attachments and the version each side then had.</summary>

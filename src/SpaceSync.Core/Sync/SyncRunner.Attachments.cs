@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -54,12 +55,17 @@ namespace SpaceSync.Core.Sync
             /// </summary>
             private bool FilesFromMetadata => SyncsAttachments && _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
 
-            /// <summary>The plan request with the attachment listings and pairs (unchanged when attachments are off).</summary>
-            private SpacePlanRequest WithAttachments(SpacePlanRequest request)
+            /// <summary>
+            /// The plan request with the attachment listings and pairs (unchanged when attachments are off). The planner matches
+            /// files within the pairs it plans only: with <paramref name="planned"/> (a change query's few pairs) only theirs are
+            /// read from the state, not every file of the space (issue 14).
+            /// </summary>
+            private SpacePlanRequest WithAttachments(SpacePlanRequest request, IReadOnlyCollection<PairRecord>? planned = null)
             {
                 if (_dcFiles is null || _cloudFiles is null) return request;
-                var pairKeys = _byDc.Values.ToDictionary(p => p.Id, p => p.DataCenterPageId);
-                var synced = _state.ListAttachmentPairs(_space.Key)
+                var pairKeys = (planned ?? (IEnumerable<PairRecord>)_byDc.Values).ToDictionary(p => p.Id, p => p.DataCenterPageId);
+                var rows = planned is null ? _state.ListAttachmentPairs(_space.Key) : planned.SelectMany(p => _state.ListAttachmentPairs(p.Id));
+                var synced = rows
                     .Where(a => pairKeys.ContainsKey(a.PairId))
                     .Select(a => new SyncedAttachment
                     {

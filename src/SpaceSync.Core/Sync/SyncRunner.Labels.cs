@@ -22,21 +22,27 @@ namespace SpaceSync.Core.Sync
             private bool ReadsLabels => _space.Content.Labels || _space.ExcludeLabels.Count > 0;
 
             /// <summary>What the metadata batch reads of <paramref name="side"/>'s labels; null when labels are not read.</summary>
-            private LabelRead? LabelReadOn(SideSnapshot side) =>
-                ReadsLabels ? new LabelRead(side.Mode == ListingMode.Changes ? MetAgain(side) : NoneKept, BaseLabelsOn(side.Side)) : null;
-
-            /// <summary>Every pair's base labels by its page id on <paramref name="side"/> (none when labels are not synced).</summary>
-            private Dictionary<string, IReadOnlyList<string>> BaseLabelsOn(SyncSide side)
+            private LabelRead? LabelReadOn(SideSnapshot side)
             {
-                var bases = BaseLabels();
-                var byPage = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-                foreach (var pair in _byDc.Values)
+                if (!ReadsLabels) return null;
+                // Both parts concern the listed pages only (kept as last synced, or read and compared with their base): after a
+                // change query that is a handful, so only their pairs' base labels are loaded, not every pair's (issue 14).
+                var listedPairs = new List<(string PageId, PairRecord Pair)>();
+                foreach (var page in side.Snapshot.Pages.Values)
                 {
-                    if (bases.TryGetValue(pair.Id, out var labels))
-                        byPage[side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId] = labels;
+                    if (PairOfPage(side.Side, page.Id) is { } pair) listedPairs.Add((page.Id, pair));
                 }
 
-                return byPage;
+                var bases = !_space.Content.Labels ? new Dictionary<long, IReadOnlyList<string>>()
+                    : side.Mode == ListingMode.Changes ? _state.ListBaseLabels(listedPairs.Select(l => l.Pair.Id))
+                    : BaseLabels();
+                var byPage = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+                foreach (var (pageId, pair) in listedPairs)
+                {
+                    if (bases.TryGetValue(pair.Id, out var labels)) byPage[pageId] = labels;
+                }
+
+                return new LabelRead(side.Mode == ListingMode.Changes ? MetAgain(side, listedPairs, bases) : NoneKept, byPage);
             }
 
             private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>?> NoneKept = new Dictionary<string, IReadOnlyList<string>?>();
@@ -46,15 +52,15 @@ namespace SpaceSync.Core.Sync
             /// run's own writes): their labels are not read, they count as the pair's base labels. Unsettled pages (e.g. a
             /// label write that failed) are read, so their change is tried again.
             /// </summary>
-            private IReadOnlyDictionary<string, IReadOnlyList<string>?> MetAgain(SideSnapshot side)
+            private IReadOnlyDictionary<string, IReadOnlyList<string>?> MetAgain(SideSnapshot side, List<(string PageId, PairRecord Pair)> listedPairs,
+                IReadOnlyDictionary<long, IReadOnlyList<string>> bases)
             {
                 var unsettled = new HashSet<string>(Unsettled(side.Side), StringComparer.Ordinal);
-                var bases = BaseLabels();
                 var kept = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
-                foreach (var pair in _byDc.Values)
+                foreach (var (id, pair) in listedPairs)
                 {
-                    var (id, version) = side.Side == SyncSide.DataCenter ? (pair.DataCenterPageId, pair.DataCenterVersion) : (pair.CloudPageId, pair.CloudVersion);
-                    if (side.Snapshot.Pages.TryGetValue(id, out var page) && page.Version == version && !unsettled.Contains(id))
+                    var version = side.Side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion;
+                    if (side.Snapshot.Pages[id].Version == version && !unsettled.Contains(id))
                         kept[id] = bases.TryGetValue(pair.Id, out var labels) ? labels : null;
                 }
 

@@ -87,7 +87,7 @@ namespace SpaceSync.Core.Sync
                 var unjudged = pairs.Where(p => !Judged(_dc, p.DataCenterPageId) || !Judged(_cloud, p.CloudPageId)).ToList();
                 if (unjudged.Count == 0) return restricted;
 
-                var byId = _byDc.Values.ToDictionary(p => p.Id);
+                var byId = _byPairId;
                 List<PairRecord> Lineage(PairRecord pair)
                 {
                     var line = new List<PairRecord>();
@@ -164,7 +164,7 @@ namespace SpaceSync.Core.Sync
             {
                 if (PairOfPage(side, page.Id) is not { } pair) return true;
                 var recorded = side == SyncSide.DataCenter ? pair.DataCenterVersion : pair.CloudVersion;
-                var parent = pair.ParentPairId is long up ? _byDc.Values.FirstOrDefault(p => p.Id == up) : null;
+                var parent = PairById(pair.ParentPairId);
                 var recordedParent = parent is null ? null : side == SyncSide.DataCenter ? parent.DataCenterPageId : parent.CloudPageId;
                 return page.Version != recorded || page.ParentId != recordedParent;
             }
@@ -177,6 +177,30 @@ namespace SpaceSync.Core.Sync
             {
                 var changed = new List<PairRecord>();
                 if (_dcFiles is null || _cloudFiles is null) return changed;
+                if (_dcFiles.IsComplete || _cloudFiles.IsComplete) return PairsWithChangedFilesOfSpace();
+
+                // A change query lists the files changed since its mark: only their pages' pairs are candidates, and each
+                // listed file is looked up by its id (issue 14: a quiet run reads no attachment pair of the space).
+                var candidates = new Dictionary<long, PairRecord>();
+                foreach (var page in _dcFiles.Pages) if (PairOfPage(SyncSide.DataCenter, page) is { } pair) candidates[pair.Id] = pair;
+                foreach (var page in _cloudFiles.Pages) if (PairOfPage(SyncSide.Cloud, page) is { } pair) candidates[pair.Id] = pair;
+                bool Synced(SiteKind side, AttachmentSnapshot file) =>
+                    _state.FindAttachmentPair(_space.Key, side, file.Id) is { } a &&
+                    (side == SiteKind.DataCenter ? a.DataCenterVersion : a.CloudVersion) == file.Version;
+                foreach (var pair in candidates.Values)
+                {
+                    if (_dcFiles.Of(pair.DataCenterPageId).Any(f => !Synced(SiteKind.DataCenter, f)) ||
+                        _cloudFiles.Of(pair.CloudPageId).Any(f => !Synced(SiteKind.Cloud, f)))
+                        changed.Add(pair);
+                }
+
+                return changed;
+            }
+
+            /// <summary><see cref="PairsWithChangedFiles"/> against every attachment pair of the space (a complete file listing).</summary>
+            private List<PairRecord> PairsWithChangedFilesOfSpace()
+            {
+                var changed = new List<PairRecord>();
                 var synced = new HashSet<(string, int)>();
                 foreach (var a in _state.ListAttachmentPairs(_space.Key))
                 {
@@ -186,7 +210,7 @@ namespace SpaceSync.Core.Sync
 
                 foreach (var pair in _byDc.Values)
                 {
-                    if (_dcFiles.Of(pair.DataCenterPageId).Concat(_cloudFiles.Of(pair.CloudPageId)).Any(f => !synced.Contains((f.Id, f.Version))))
+                    if (_dcFiles!.Of(pair.DataCenterPageId).Concat(_cloudFiles!.Of(pair.CloudPageId)).Any(f => !synced.Contains((f.Id, f.Version))))
                         changed.Add(pair);
                 }
 
@@ -202,7 +226,7 @@ namespace SpaceSync.Core.Sync
                 {
                     string? parent;
                     if (snapshot.Pages.TryGetValue(cursor, out var page)) parent = page.ParentId;
-                    else if (PairOfPage(side, cursor) is { } pair && pair.ParentPairId is long parentPair && _byDc.Values.FirstOrDefault(p => p.Id == parentPair) is { } up)
+                    else if (PairOfPage(side, cursor) is { } pair && PairById(pair.ParentPairId) is { } up)
                         parent = side == SyncSide.DataCenter ? up.DataCenterPageId : up.CloudPageId;
                     else parent = null;
                     if (parent is null || snapshot.Containers.ContainsKey(parent) || !seen.Add(parent)) return; // ---- folders: no page

@@ -158,6 +158,8 @@ namespace SpaceSync.Core.Sync
             // The state's pairs as this run has left them, by Data Center page id and by Cloud page id.
             private readonly Dictionary<string, PairRecord> _byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
             private readonly Dictionary<string, PairRecord> _byCloud = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
+            /// <summary>The same pairs by pair id: parents and ancestors are looked up, not searched for (a quiet run of 10k pairs).</summary>
+            private readonly Dictionary<long, PairRecord> _byPairId = new Dictionary<long, PairRecord>();
             private readonly Dictionary<int, string> _createdIds = new Dictionary<int, string>();
             private readonly Dictionary<int, ActionOutcomeKind> _done = new Dictionary<int, ActionOutcomeKind>();
             private readonly Dictionary<string, PairProgress> _progress = new Dictionary<string, PairProgress>(StringComparer.Ordinal);
@@ -658,22 +660,28 @@ namespace SpaceSync.Core.Sync
 
             private void LoadPairs()
             {
+                // Cleared, not made anew: the run's translator holds the two page maps (SyncRunner.Translation).
                 _byDc.Clear();
                 _byCloud.Clear();
-                foreach (var pair in _state.ListPairs(_space.Key)) Remember(pair);
+                _byPairId.Clear();
+                foreach (var pair in _state.ListPairsForRun(_space.Key)) Remember(pair);
             }
 
             private void Remember(PairRecord pair)
             {
                 _byDc[pair.DataCenterPageId] = pair;
                 _byCloud[pair.CloudPageId] = pair;
+                _byPairId[pair.Id] = pair;
             }
 
             private void Forget(PairRecord pair)
             {
                 if (_byDc.TryGetValue(pair.DataCenterPageId, out var a) && a.Id == pair.Id) _byDc.Remove(pair.DataCenterPageId);
                 if (_byCloud.TryGetValue(pair.CloudPageId, out var b) && b.Id == pair.Id) _byCloud.Remove(pair.CloudPageId);
+                _byPairId.Remove(pair.Id);
             }
+
+            private PairRecord? PairById(long? pairId) => pairId is long id && _byPairId.TryGetValue(id, out var pair) ? pair : null;
 
             private SideSnapshot SnapshotOf(SyncSide side) => side == SyncSide.DataCenter ? _dc : _cloud;
 
@@ -775,7 +783,7 @@ namespace SpaceSync.Core.Sync
             /// </param>
             private SyncPlan Plan(bool changedOnly = false)
             {
-                var byId = _byDc.Values.ToDictionary(p => p.Id);
+                var byId = _byPairId;
                 var toPlan = changedOnly ? PairsToPlan(byId) : null;
                 var baseLabels = toPlan is null || !_space.Content.Labels ? BaseLabels() : _state.ListBaseLabels(toPlan.Select(p => p.Id));
                 var pairs = (toPlan ?? (IEnumerable<PairRecord>)_byDc.Values).Select(p => new SyncedPair
@@ -805,7 +813,7 @@ namespace SpaceSync.Core.Sync
                     SyncLabels = _space.Content.Labels,
                     Restrictions = RestrictionPolicyOfRun(),
                     PairPolicies = _options.PairPolicies,
-                }));
+                }, toPlan));
                 if (_resolving != null) return plan; // a resolution run speaks of its own pages only (their results say why)
                 foreach (var warning in plan.Warnings) _log.Warning("{Space}: {Warning}", _space.Key, warning);
                 WarnOfRestrictedPages(plan);
@@ -1411,7 +1419,7 @@ namespace SpaceSync.Core.Sync
                 }
 
                 // Not in a change query's answer: as last synced.
-                var parent = pair.ParentPairId is long parentId ? _byDc.Values.FirstOrDefault(p => p.Id == parentId) : null;
+                var parent = PairById(pair.ParentPairId);
                 return new PageProgress
                 {
                     Id = id,

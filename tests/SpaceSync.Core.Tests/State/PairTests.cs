@@ -37,6 +37,26 @@ public sealed class PairTests : IDisposable
     }
 
     [Fact]
+    public void A_run_lists_the_pairs_lean_and_writing_one_back_keeps_its_base_body()
+    {
+        var parent = _store.SavePair(Pair("100", "9100", title: "Parent") with { BaseBody = "<p>parent</p>" });
+        var child = _store.SavePair(Pair("101", "9101", parent.Id, title: "Child") with { Status = PairStatus.TrashedOnCloud, BaseBody = "<p>child</p>" });
+        _store.SaveSpace(new SpaceRecord("OPS", "OPS2"));
+        _store.SavePair(Pair("200", "9200", space: "OPS"));
+
+        var lean = _store.ListPairsForRun("ENG");
+
+        // The rows ListPairs gives, less the update time (a run never reads it), base bodies left in the file.
+        Assert.Equal(_store.ListPairs("ENG").Select(p => p with { UpdatedAt = default }), lean);
+        Assert.All(lean, p => Assert.Null(p.BaseBody));
+        Assert.Equal(new[] { PairStatus.Active, PairStatus.TrashedOnCloud }, lean.Select(p => p.Status));
+        Assert.Equal(parent.Id, lean[1].ParentPairId);
+        // A run writes back the record it loaded: the stored base body stays.
+        _store.SavePair(lean[1] with { DataCenterVersion = 2 });
+        Assert.Equal("<p>child</p>", _store.GetBaseBody(child.Id));
+    }
+
+    [Fact]
     public void A_saved_pair_reads_back_whole_by_id_and_by_either_page_id()
     {
         var saved = _store.SavePair(Pair("100", "9100", title: "Runbooks") with { Status = PairStatus.TrashedOnDataCenter });
