@@ -48,18 +48,19 @@ namespace SpaceSync.Core.Sync
 
                 // The ancestors as the pairs record them (a view restriction is inherited); a page found moved has its new
                 // ancestors read by the metadata batch.
+                var byId = _byDc.Values.ToDictionary(p => p.Id);
                 var restrictionsOf = new HashSet<string>(ids, StringComparer.Ordinal);
                 foreach (var id in ids)
                 {
                     var pair = PairOfPage(side, id);
                     for (var depth = 0; depth < 1000 && pair?.ParentPairId is long up; depth++)
                     {
-                        pair = _byDc.Values.FirstOrDefault(p => p.Id == up);
-                        if (pair is null || !restrictionsOf.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId)) break;
+                        if (!byId.TryGetValue(up, out pair) || !restrictionsOf.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId))
+                            break;
                     }
                 }
 
-                return new UnsettledSearch(ReadsLabels ? ids : new List<string>(), restrictionsOf.ToList(), TrustOn(side));
+                return new UnsettledSearch(ReadsLabels ? ids : new List<string>(), restrictionsOf.ToList(), TrustOn(side, byId));
             }
 
             /// <summary>
@@ -67,7 +68,7 @@ namespace SpaceSync.Core.Sync
             /// only a page whose parent is the page its pair records, with no known folder below that page, where the two
             /// readings agree. Data Center has no folders: its hits are pages as they are.
             /// </summary>
-            private Func<SitePage, bool> TrustOn(SyncSide side)
+            private Func<SitePage, bool> TrustOn(SyncSide side, IReadOnlyDictionary<long, PairRecord> byId)
             {
                 if (side == SyncSide.DataCenter) return _ => true;
                 var folders = FolderState.Known(_state, _space.Key);
@@ -77,7 +78,7 @@ namespace SpaceSync.Core.Sync
                 {
                     if (hit.HasNonPageParent || pagesAboveFolders.Contains(hit.ParentId)) return false;
                     var pair = PairOfPage(SyncSide.Cloud, hit.Id);
-                    var parentPair = pair?.ParentPairId is long up ? _byDc.Values.FirstOrDefault(p => p.Id == up) : null;
+                    var parentPair = pair?.ParentPairId is long up && byId.TryGetValue(up, out var above) ? above : null;
                     return pair != null && hit.ParentId == parentPair?.CloudPageId;
                 };
             }
