@@ -15,5 +15,10 @@ namespace SpaceSync.Core.Sites
         public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPageMetadataAsync(IReadOnlyCollection<string> labelsOf,
             IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null) =>
             Metadata.ReadManyAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf);
+
+        /// <summary>See <see cref="IConfluenceSite.ReadPagesWithMetadataAsync"/>: Data Center's tree holds pages only, the last ancestor is the parent.</summary>
+        public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPagesWithMetadataAsync(IReadOnlyCollection<string> pagesOf,
+            IReadOnlyCollection<string> labelsOf, IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken) =>
+            Metadata.ReadPagesAsync(pagesOf, labelsOf, restrictionsOf, content => PageJson.FromContent(content, null), cancellationToken);
     }
 }

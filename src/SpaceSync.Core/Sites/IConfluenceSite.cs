@@ -270,6 +270,16 @@ namespace SpaceSync.Core.Sites
             IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken, IReadOnlyCollection<string>? attachmentsOf = null);
 
         /// <summary>
+        /// Pages read through the search together with their labels and restrictions (issue 14: an unsettled page and its
+        /// metadata in one request a side): one CQL <c>id in (...)</c> search per <see cref="SiteLabels.BatchSize"/> ids of
+        /// the union, expanding <c>version,ancestors,space</c> for <paramref name="pagesOf"/> (no body), <c>metadata.labels</c>
+        /// and the four restriction lists. Nothing is read alone: a page the search does not return is absent, a part it
+        /// cuts short is null. The page part is the search index's (it may trail an edit by the site's search lag, B34).
+        /// </summary>
+        Task<IReadOnlyDictionary<string, PageMetadata>> ReadPagesWithMetadataAsync(IReadOnlyCollection<string> pagesOf,
+            IReadOnlyCollection<string> labelsOf, IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken);
+
+        /// <summary>
         /// Makes the page's read and update restrictions exactly <paramref name="restrictions"/> (users by this site's
         /// ids). Both products refuse a write that shuts out the account making it, so name the account when restricting.
         /// </summary>

@@ -104,6 +104,19 @@ namespace SpaceSync.Core.Sites
             };
         }
 
+        /// <summary>
+        /// Cloud v1 Content (a search hit) expanded with version and ancestors: as <see cref="FromContent"/>, with the
+        /// parent's type from the last ancestor's <c>type</c> ("page" when it names none), as v2 gives <c>parentType</c>.
+        /// </summary>
+        public static SitePage FromCloudV1(JsonElement content)
+        {
+            var page = FromContent(content, null);
+            if (page.ParentId is null) return page;
+            var ancestors = JsonRead.Array(content, "ancestors")!.Value;
+            var type = JsonRead.String(ancestors[ancestors.GetArrayLength() - 1], "type");
+            return page with { ParentType = string.IsNullOrEmpty(type) ? SiteContainer.PageType : type };
+        }
+
         private static string? StorageBody(JsonElement? body)
         {
             if (body is null)

@@ -13,8 +13,13 @@ namespace SpaceSync.Core.Sites
     /// restrictions and its current attachments (files make no page version). A part not asked for, or not readable
     /// (the page is gone), is null.
     /// </summary>
+    /// <remarks>
+    /// <see cref="Page"/>: the page itself as the search hit carries it (version, title, parent by its ancestors, space,
+    /// status; no body), only from <see cref="PageMetadataRequests.ReadPagesAsync"/>. Which pages come back, and that
+    /// page part, are as the search index holds them (docs/confluence-behaviours.md B34): callers compare the version.
+    /// </remarks>
     public sealed record PageMetadata(IReadOnlyList<string>? Labels, PageRestrictions? Restrictions,
-        IReadOnlyList<SiteAttachment>? Attachments = null);
+        IReadOnlyList<SiteAttachment>? Attachments = null, SitePage? Page = null);
 
     /// <summary>
     /// The many-page metadata read both products answer alike (Cloud v1 under /wiki/rest/api, Data Center /rest/api):
@@ -44,8 +49,54 @@ namespace SpaceSync.Core.Sites
         /// <summary>The expansion that brings a page's current attachments with their versions (size, media type and comment come with every attachment).</summary>
         public const string AttachmentExpansion = "children.attachment.version";
 
+        /// <summary>
+        /// What makes a v1 search hit a page without its body: version, parent (the last of the ancestors, root first),
+        /// space and status (always there). Not a body expansion, so Data Center's cap stays 200 (B31).
+        /// </summary>
+        public const string PageExpansion = "version,ancestors,space";
+
         /// <summary>Ids per request; settable so tests can make a few pages span several requests.</summary>
         public int BatchSize { get; set; } = SiteLabels.BatchSize;
+
+        /// <summary>
+        /// The pages <paramref name="pagesOf"/> as search hits (<see cref="PageMetadata.Page"/>, no body) together with the
+        /// labels of <paramref name="labelsOf"/> and the restrictions of <paramref name="restrictionsOf"/>: one CQL search per
+        /// BatchSize ids of the union. Unlike <see cref="ReadManyAsync"/> nothing is read alone: a page the search does not
+        /// return is absent and a part cut short is null, for the caller to read its own way (an unsettled page by its GET,
+        /// its metadata in the run's metadata batch), so a trashed page costs no request here beyond the search.
+        /// </summary>
+        /// <param name="pageOf">Makes the hit a page (the product's parent rules); null: the hit is not trusted as one.</param>
+        public async Task<IReadOnlyDictionary<string, PageMetadata>> ReadPagesAsync(IReadOnlyCollection<string> pagesOf,
+            IReadOnlyCollection<string> labelsOf, IReadOnlyCollection<string> restrictionsOf, Func<JsonElement, SitePage?> pageOf,
+            CancellationToken cancellationToken)
+        {
+            if (pagesOf is null) throw new ArgumentNullException(nameof(pagesOf));
+            if (labelsOf is null) throw new ArgumentNullException(nameof(labelsOf));
+            if (restrictionsOf is null) throw new ArgumentNullException(nameof(restrictionsOf));
+            var wantPages = new HashSet<string>(pagesOf, StringComparer.Ordinal);
+            var wantLabels = new HashSet<string>(labelsOf, StringComparer.Ordinal);
+            var wantRestrictions = new HashSet<string>(restrictionsOf, StringComparer.Ordinal);
+            var ids = pagesOf.Concat(labelsOf).Concat(restrictionsOf).Distinct(StringComparer.Ordinal).ToList();
+            if (ids.Count == 0) return new Dictionary<string, PageMetadata>(StringComparer.Ordinal);
+
+            var expand = string.Join(",", new[]
+            {
+                wantPages.Count > 0 ? PageExpansion : null,
+                wantLabels.Count > 0 ? "metadata.labels" : null,
+                wantRestrictions.Count > 0 ? RestrictionRequests.Expansion : null,
+            }.Where(e => e != null));
+            return await CqlBatchRead.ReadAsync(_rest, _api, ids, BatchSize, expand,
+                content =>
+                {
+                    var id = JsonRead.String(content, "id") ?? "";
+                    return new PageMetadata(
+                        wantLabels.Contains(id) ? LabelRequests.Expanded(content) : null,
+                        wantRestrictions.Contains(id) && JsonRead.Object(content, "restrictions") is { } r ? _restrictions.Parse(r) : null,
+                        null,
+                        wantPages.Contains(id) ? pageOf(content) : null);
+                },
+                (id, ct) => Task.FromResult<PageMetadata?>(null), cancellationToken).ConfigureAwait(false);
+        }
 
         /// <summary>
         /// The labels of <paramref name="labelsOf"/>, the restrictions of <paramref name="restrictionsOf"/> and the

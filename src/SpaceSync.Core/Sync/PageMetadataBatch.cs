@@ -40,7 +40,8 @@ namespace SpaceSync.Core.Sync
         /// </summary>
         public static async Task<(SideSnapshot Side, IReadOnlyDictionary<string, PageRestrictions> Restrictions, AttachmentListing? Files)> ReadAsync(
             IConfluenceSite site, SideSnapshot side, LabelRead? labels, IReadOnlyCollection<string> restrictionsOf,
-            IDictionary<string, PageRestrictions> unlisted, EngineLog log, CancellationToken cancellationToken, bool withFiles)
+            IDictionary<string, PageRestrictions> unlisted, EngineLog log, CancellationToken cancellationToken, bool withFiles,
+            IReadOnlyDictionary<string, PageMetadata>? alreadyRead = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (side is null) throw new ArgumentNullException(nameof(side));
@@ -48,8 +49,26 @@ namespace SpaceSync.Core.Sync
             var fileIds = withFiles
                 ? side.Snapshot.Pages.Values.Where(p => p.Status == PageStatus.Current).Select(p => p.Id).ToList()
                 : new List<string>();
-            var read = labelIds.Count + restrictionsOf.Count + fileIds.Count == 0 ? new Dictionary<string, PageMetadata>()
-                : await site.ReadPageMetadataAsync(labelIds, restrictionsOf, cancellationToken, fileIds).ConfigureAwait(false);
+            // Parts the unsettled pages' search already brought (UnsettledSearch) are not asked again.
+            alreadyRead ??= new Dictionary<string, PageMetadata>();
+            var labelsToAsk = labelIds.Where(id => !(alreadyRead.TryGetValue(id, out var m) && m.Labels != null)).ToList();
+            var restrictionsToAsk = restrictionsOf.Where(id => !(alreadyRead.TryGetValue(id, out var m) && m.Restrictions != null)).ToList();
+            var asked = labelsToAsk.Count + restrictionsToAsk.Count + fileIds.Count == 0 ? new Dictionary<string, PageMetadata>()
+                : await site.ReadPageMetadataAsync(labelsToAsk, restrictionsToAsk, cancellationToken, fileIds).ConfigureAwait(false);
+            var read = new Dictionary<string, PageMetadata>(StringComparer.Ordinal);
+            foreach (var entry in asked) read[entry.Key] = entry.Value;
+            var labelWanted = new HashSet<string>(labelIds, StringComparer.Ordinal);
+            var restrictionWanted = new HashSet<string>(restrictionsOf, StringComparer.Ordinal);
+            foreach (var entry in alreadyRead)
+            {
+                var labelsBefore = labelWanted.Contains(entry.Key) ? entry.Value.Labels : null;
+                var restrictionsBefore = restrictionWanted.Contains(entry.Key) ? entry.Value.Restrictions : null;
+                if (labelsBefore is null && restrictionsBefore is null) continue;
+                read[entry.Key] = read.TryGetValue(entry.Key, out var fresh)
+                    ? fresh with { Labels = fresh.Labels ?? labelsBefore, Restrictions = fresh.Restrictions ?? restrictionsBefore }
+                    : new PageMetadata(labelsBefore, restrictionsBefore);
+            }
+
             var files = withFiles
                 ? SnapshotReader.AttachmentsOfPages(side.Side, read.Where(e => e.Value.Attachments != null)
                     .Select(e => new KeyValuePair<string, IReadOnlyList<SiteAttachment>>(e.Key, e.Value.Attachments!)))

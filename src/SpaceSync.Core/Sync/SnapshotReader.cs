@@ -246,6 +246,8 @@ namespace SpaceSync.Core.Sync
         /// <paramref name="knownContainers"/>: Cloud folders known from earlier runs, read again only by complete listings.
         /// <paramref name="seenHashes"/>: unsettled pages' versions and the hashes a run computed for them under this run's
         /// translation inputs; a page read at that version takes that hash instead of being hashed again.
+        /// <paramref name="unsettledSearch"/>: reads the unsettled pages at the version last hashed through one search a side
+        /// with their labels and restrictions, not a GET each (<see cref="UnsettledSearch"/>).
         /// <paramref name="bodiesInListing"/>: false lists without bodies and reads the changed hits' bodies in batches (a
         /// window full of pages at their recorded version, right after a run that wrote, then costs fewer listing pages).
         /// </summary>
@@ -253,7 +255,8 @@ namespace SpaceSync.Core.Sync
             IReadOnlyDictionary<string, KnownVersion> known, ICollection<string> recordedTrashed, DateTimeOffset since, TimeSpan overlap,
             IEnumerable<string> alsoRead, EngineLog log, CancellationToken cancellationToken, IBodyTranslator? translator = null,
             IReadOnlyDictionary<string, ContainerSnapshot>? knownContainers = null, bool bodiesInListing = true,
-            IReadOnlyCollection<string>? touchedWithoutVersion = null, IReadOnlyDictionary<string, KnownVersion>? seenHashes = null)
+            IReadOnlyCollection<string>? touchedWithoutVersion = null, IReadOnlyDictionary<string, KnownVersion>? seenHashes = null,
+            UnsettledSearch? unsettledSearch = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
@@ -311,10 +314,21 @@ namespace SpaceSync.Core.Sync
                 if (seen.Add(id)) toRead.Add(id);
             }
 
+            var unsettled = new List<string>();
             foreach (var id in alsoRead ?? Enumerable.Empty<string>())
             {
-                if (seen.Add(id)) toRead.Add(id);
+                if (seen.Add(id))
+                {
+                    toRead.Add(id);
+                    unsettled.Add(id);
+                }
             }
+
+            // Unsettled pages at the version last hashed: one search a side brings them with their labels and restrictions
+            // (issue 14), before the cost check, so that they count as the GETs they still need.
+            var fromSearch = unsettledSearch is null || seenHashes is null ? new List<PageSnapshot>()
+                : await ReadUnsettledThroughSearchAsync(site, space, unsettled, seenHashes, unsettledSearch, toRead, cancellationToken)
+                    .ConfigureAwait(false);
 
             if (toRead.Count + BatchRequests(changedHits.Count(h => h.Body is null)) > BodyFetchLimit(known.Count))
             {
@@ -338,6 +352,8 @@ namespace SpaceSync.Core.Sync
             {
                 pages.Add(Snapshot(page, PageStatus.Trashed, known[page.Id].BaseHash));
             }
+
+            pages.AddRange(fromSearch);
 
             foreach (var (page, status, body) in bodies.Values)
             {

@@ -30,6 +30,62 @@ namespace SpaceSync.Core.Sync
             private List<PairRecord>? _changedFilePairs;
             private string? _dcAccount;
             private string? _cloudAccount;
+            private UnsettledSearch? _dcUnsettledSearch;
+            private UnsettledSearch? _cloudUnsettledSearch;
+
+            /// <summary>
+            /// How a change query reads this side's unsettled pages (issue 14): one search a side per 200 pages bringing each
+            /// page with its labels and the restrictions of it and its paired ancestors, which the metadata batch then does
+            /// not ask again. Null (each read by its GET, as before) where a read must be authoritative: a resolution, a saved
+            /// plan, a re-plan after 409s; and on a side without unsettled pages.
+            /// </summary>
+            private UnsettledSearch? UnsettledSearchOn(SyncSide side)
+            {
+                if (_resolving != null || _savedPlan != null || _readAgain.Count > 0) return null;
+                var kind = RunSupport.KindOf(side);
+                var ids = _readMarks.Unsettled.Where(p => p.Side == kind).Select(p => p.PageId).Distinct(StringComparer.Ordinal).ToList();
+                if (ids.Count == 0) return null;
+
+                // The ancestors as the pairs record them (a view restriction is inherited); a page found moved has its new
+                // ancestors read by the metadata batch.
+                var byId = _byDc.Values.ToDictionary(p => p.Id);
+                var restrictionsOf = new HashSet<string>(ids, StringComparer.Ordinal);
+                foreach (var id in ids)
+                {
+                    var pair = PairOfPage(side, id);
+                    for (var depth = 0; depth < 1000 && pair?.ParentPairId is long up; depth++)
+                    {
+                        if (!byId.TryGetValue(up, out pair) || !restrictionsOf.Add(side == SyncSide.DataCenter ? pair.DataCenterPageId : pair.CloudPageId))
+                            break;
+                    }
+                }
+
+                return new UnsettledSearch(ReadsLabels ? ids : new List<string>(), restrictionsOf.ToList(), TrustOn(side, byId));
+            }
+
+            /// <summary>
+            /// Whether a Cloud search hit may stand for its page: v1 ancestors may or may not name folders (not documented), so
+            /// only a page whose parent is the page its pair records, with no known folder below that page, where the two
+            /// readings agree. Data Center has no folders: its hits are pages as they are.
+            /// </summary>
+            private Func<SitePage, bool> TrustOn(SyncSide side, IReadOnlyDictionary<long, PairRecord> byId)
+            {
+                if (side == SyncSide.DataCenter) return _ => true;
+                var folders = FolderState.Known(_state, _space.Key);
+                var pagesAboveFolders = new HashSet<string?>(folders.Keys.Select(f => FolderTree.PageAbove(f, folders))
+                    .Select(above => above.Resolved ? above.PageParentId : "?"), StringComparer.Ordinal);
+                return hit =>
+                {
+                    if (hit.HasNonPageParent || pagesAboveFolders.Contains(hit.ParentId)) return false;
+                    var pair = PairOfPage(SyncSide.Cloud, hit.Id);
+                    var parentPair = pair?.ParentPairId is long up && byId.TryGetValue(up, out var above) ? above : null;
+                    return pair != null && hit.ParentId == parentPair?.CloudPageId;
+                };
+            }
+
+            /// <summary>The pages of <paramref name="side"/> this run's unsettled search stood for (no body read, the recorded hash taken).</summary>
+            private bool TakenFromSearch(SyncSide side, string pageId) =>
+                (side == SyncSide.DataCenter ? _dcUnsettledSearch : _cloudUnsettledSearch)?.TakenFromSearch.Contains(pageId) == true;
 
             /// <summary>
             /// Reads the restrictions the planner needs (see the class summary) onto both snapshots, and the labels with
@@ -45,8 +101,10 @@ namespace SpaceSync.Core.Sync
                 var withFiles = FilesFromMetadata; // ---- attachments: read in the same batches
                 // Both sides at once, as their pages were read (TurnGate: they overlap only while waiting on the sites).
                 var (dcBatch, cloudBatch) = await TurnGate.BothAsync(
-                    token => PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, token, withFiles),
-                    token => PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted, _log, token, withFiles),
+                    token => PageMetadataBatch.ReadAsync(_dcSite, _dc, LabelReadOn(_dc), dcIds, _dcUnlisted, _log, token, withFiles,
+                        _dcUnsettledSearch?.Read),
+                    token => PageMetadataBatch.ReadAsync(_cloudSite, _cloud, LabelReadOn(_cloud), cloudIds, _cloudUnlisted, _log, token, withFiles,
+                        _cloudUnsettledSearch?.Read),
                     ct).ConfigureAwait(false);
                 var (dc, dcRead, dcFiles) = dcBatch;
                 var (cloud, cloudRead, cloudFiles) = cloudBatch;

@@ -482,6 +482,9 @@ namespace SpaceSync.Core.Sync
                 // Before any hash is computed: the run's own writes change the pair table afterwards.
                 _inputsKey ??= Translator.InputsKey(_state.PairGeneration());
 
+                var unsettledSearch = mode == ListingMode.Changes ? UnsettledSearchOn(side) : null; // ---- unsettled pages: one search
+                if (side == SyncSide.DataCenter) _dcUnsettledSearch = unsettledSearch;
+                else _cloudUnsettledSearch = unsettledSearch;
                 if (mode == ListingMode.Changes)
                 {
                     var since = side == SyncSide.DataCenter ? _readMarks.DataCenterChangesSince : _readMarks.CloudChangesSince;
@@ -490,7 +493,7 @@ namespace SpaceSync.Core.Sync
                         side == SyncSide.Cloud ? FolderState.Known(_state, _space.Key) : null, // ---- folders
                         bodiesInListing: !RecentRunWrote(since.Value - site.SearchLag),
                         touchedWithoutVersion: TouchedWithoutVersion(side, since.Value - site.SearchLag),
-                        seenHashes: SeenHashes(side)).ConfigureAwait(false);
+                        seenHashes: SeenHashes(side), unsettledSearch: unsettledSearch).ConfigureAwait(false);
                     if (changes != null) return changes;
                     return await SnapshotReader.ReadAsync(site, space, side, _log, ct, Translator).ConfigureAwait(false);
                 }
@@ -589,7 +592,8 @@ namespace SpaceSync.Core.Sync
 
             /// <summary>
             /// The version and hash of each unsettled page as this run read it with its body (and so hashed it under
-            /// <see cref="_inputsKey"/>, or took a hash recorded under it); a page read without its body records none.
+            /// <see cref="_inputsKey"/>, or took a hash recorded under it, also through the unsettled search); a page read without
+            /// its body otherwise records none.
             /// </summary>
             private Dictionary<UnsettledPage, SeenHash> SeenOf(IEnumerable<UnsettledPage> pages)
             {
@@ -598,7 +602,8 @@ namespace SpaceSync.Core.Sync
                 foreach (var page in pages)
                 {
                     var side = page.Side == SiteKind.DataCenter ? _dc : _cloud;
-                    if (side.Snapshot.Pages.TryGetValue(page.PageId, out var read) && read.BodyHash.Length > 0 && side.Bodies.ContainsKey(page.PageId))
+                    if (side.Snapshot.Pages.TryGetValue(page.PageId, out var read) && read.BodyHash.Length > 0 &&
+                        (side.Bodies.ContainsKey(page.PageId) || TakenFromSearch(side.Side, page.PageId)))
                         seen[page] = new SeenHash(read.Version, read.BodyHash, _inputsKey);
                 }
 

@@ -46,6 +46,56 @@ public sealed class PageMetadataOperationsTests
     [Theory]
     [InlineData(EmulatorFlavor.Cloud)]
     [InlineData(EmulatorFlavor.DataCenter)]
+    public async Task Pages_come_with_labels_and_restrictions_in_one_search_and_a_page_the_search_misses_is_not_read_alone(EmulatorFlavor flavor)
+    {
+        await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 30);
+        var leaf = site.LeafPage();
+        var trashed = site.LeafPage(skip: 1);
+        site.State.TrashPage(trashed.Id);
+        site.SearchCaughtUp();
+        var ancestors = new List<string>();
+        for (var p = leaf.ParentId; p is long id; p = site.StorePage(id.ToString()).ParentId) ancestors.Add(id.ToString());
+        var pages = new[] { leaf.Id.ToString(), trashed.Id.ToString() };
+
+        var sent = site.Client.Counters.RequestsSent;
+        var read = await site.Client.ReadPagesWithMetadataAsync(pages, pages, pages.Concat(ancestors).ToList(), None);
+
+        // One search for all of it; the trashed page is not returned and nothing is read alone for it (the caller's GET tells).
+        Assert.Equal(1, site.Client.Counters.RequestsSent - sent);
+        Assert.False(read.ContainsKey(trashed.Id.ToString()));
+        var hit = read[leaf.Id.ToString()];
+        var byId = await site.Client.GetPageAsync(leaf.Id.ToString(), None);
+        Assert.NotNull(hit.Page);
+        Assert.Equal(byId!.Version.Number, hit.Page!.Version.Number);
+        Assert.Equal(byId.Title, hit.Page.Title);
+        Assert.Equal(byId.ParentId, hit.Page.ParentId);
+        Assert.Equal(site.Space.Key, hit.Page.SpaceKey);
+        Assert.Equal(SitePageStatus.Current, hit.Page.Status);
+        Assert.Null(hit.Page.Body); // no body asked: Data Center's cap stays 200
+        Assert.Equal(await site.Client.GetPageLabelsAsync(leaf.Id.ToString(), None), hit.Labels);
+        Assert.Equal(await site.Client.GetPageRestrictionsAsync(leaf.Id.ToString(), None), hit.Restrictions);
+        foreach (var id in ancestors)
+        {
+            Assert.Null(read[id].Page); // asked for restrictions only
+            Assert.Equal(await site.Client.GetPageRestrictionsAsync(id, None), read[id].Restrictions);
+        }
+
+        if (flavor != EmulatorFlavor.Cloud) return;
+        // On Cloud a page in a folder names it as its parent, typed, as v2 does (the last v1 ancestor is the folder).
+        var space = site.State.FindSpaceByKey(site.Space.Key)!;
+        var folder = site.State.CreateContainer("folder", space.Id, "Notes", leaf.ParentId);
+        site.State.UpdatePage(leaf.Id, new Emulator.Store.PageUpdate(leaf.Current.Number + 1, null, null, Move: true, NewParentId: folder.Id));
+        site.SearchCaughtUp();
+        var inFolder = (await site.Client.ReadPagesWithMetadataAsync(new[] { leaf.Id.ToString() }, Array.Empty<string>(), Array.Empty<string>(), None))[leaf.Id.ToString()].Page!;
+        var v2 = await site.Client.GetPageAsync(leaf.Id.ToString(), None);
+        Assert.Equal(folder.Id.ToString(), inFolder.ParentId);
+        Assert.Equal(v2!.ParentType, inFolder.ParentType);
+        Assert.True(inFolder.HasNonPageParent);
+    }
+
+    [Theory]
+    [InlineData(EmulatorFlavor.Cloud)]
+    [InlineData(EmulatorFlavor.DataCenter)]
     public async Task No_ids_cost_no_request_and_the_default_batch_is_200(EmulatorFlavor flavor)
     {
         await using var site = await EmulatedSite.StartAsync(flavor, pageCount: 5);

@@ -159,6 +159,13 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
         MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
         return JournaledAsync("ReadPageMetadata", () => inner.ReadPageMetadataAsync(labelsOf, restrictionsOf, cancellationToken, attachmentsOf));
     }
+    public Task<IReadOnlyDictionary<string, PageMetadata>> ReadPagesWithMetadataAsync(IReadOnlyCollection<string> pagesOf,
+        IReadOnlyCollection<string> labelsOf, IReadOnlyCollection<string> restrictionsOf, CancellationToken cancellationToken)
+    {
+        RestrictionReads.AddRange(restrictionsOf);
+        MetadataReads.AddRange(labelsOf.Concat(restrictionsOf).Distinct());
+        return JournaledAsync("ReadPagesWithMetadata", () => inner.ReadPagesWithMetadataAsync(pagesOf, labelsOf, restrictionsOf, cancellationToken));
+    }
     public Task SetPageRestrictionsAsync(string pageId, PageRestrictions restrictions, CancellationToken cancellationToken) =>
         inner.SetPageRestrictionsAsync(pageId, restrictions, cancellationToken);
 
