@@ -41,6 +41,9 @@ namespace SpaceSync.Core.State
 
         /// <summary>Of the pages in <see cref="Unsettled"/>, the version the run read and the hash it compared it by.</summary>
         public IReadOnlyDictionary<UnsettledPage, SeenHash>? Seen { get; init; }
+        /// <summary>Each site's space as this run looked it up (StateSchema V8); null keeps what the state holds.</summary>
+        public Sites.SiteSpace? DataCenterSpace { get; init; }
+        public Sites.SiteSpace? CloudSpace { get; init; }
     }
 
     /// <summary>
@@ -62,6 +65,9 @@ namespace SpaceSync.Core.State
 
         /// <summary>The hashes the last run recorded for unsettled pages (those it read with a body).</summary>
         public IReadOnlyDictionary<UnsettledPage, SeenHash> Seen { get; init; } = new Dictionary<UnsettledPage, SeenHash>();
+        /// <summary>Each site's space as a run last looked it up; null before any run recorded it.</summary>
+        public Sites.SiteSpace? DataCenterSpace { get; init; }
+        public Sites.SiteSpace? CloudSpace { get; init; }
     }
 
     /// <summary>

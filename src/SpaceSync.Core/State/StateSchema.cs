@@ -28,6 +28,7 @@ namespace SpaceSync.Core.State
             // ---- folders
             new SchemaMigration(6, "folders: the Cloud folders (and whiteboards, databases, embeds) holding synced pages, as last read", Script(V6Folders)),
             new SchemaMigration(7, "unsettled pages: the version and compared hash last seen, and a count of pair-table changes", Script(V7SeenHashes)),
+            new SchemaMigration(8, "spaces: each site's space (id, key, name, homepage) as the last structural run found it", Script(V8KnownSpaces)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -223,6 +224,13 @@ CREATE TRIGGER pair_changes_delete AFTER DELETE ON pairs BEGIN UPDATE pair_chang
 CREATE TRIGGER pair_changes_update AFTER UPDATE OF dc_page_id, cloud_page_id, space_key ON pairs
 WHEN OLD.dc_page_id IS NOT NEW.dc_page_id OR OLD.cloud_page_id IS NOT NEW.cloud_page_id OR OLD.space_key IS NOT NEW.space_key
 BEGIN UPDATE pair_changes SET generation = generation + 1; END;
+";
+
+        // Each side's space as JSON ({"id","key","name","homepageId"}): a run between structural listings takes it from here
+        // instead of asking both sites again (see SyncRunner.ReadAsync). Null until a structural run has written it.
+        private const string V8KnownSpaces = @"
+ALTER TABLE spaces ADD COLUMN dc_space TEXT;
+ALTER TABLE spaces ADD COLUMN cloud_space TEXT;
 ";
 
         // ---- folders

@@ -1,5 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
 
 namespace SpaceSync.Core.State
 {
@@ -10,8 +12,12 @@ namespace SpaceSync.Core.State
         public ReadMarks GetReadMarks(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            var marks = QuerySingle("SELECT dc_changes_since, cloud_changes_since, structural_at FROM spaces WHERE space_key = $key",
-                r => new ReadMarks { DataCenterChangesSince = Time(r, 0), CloudChangesSince = Time(r, 1), StructuralAt = Time(r, 2) },
+            var marks = QuerySingle("SELECT dc_changes_since, cloud_changes_since, structural_at, dc_space, cloud_space FROM spaces WHERE space_key = $key",
+                r => new ReadMarks
+                {
+                    DataCenterChangesSince = Time(r, 0), CloudChangesSince = Time(r, 1), StructuralAt = Time(r, 2),
+                    DataCenterSpace = KnownSpace(r, 3), CloudSpace = KnownSpace(r, 4),
+                },
                 ("$key", spaceKey)) ?? new ReadMarks();
             var rows = Query("SELECT side, page_id, seen_version, seen_hash, seen_inputs FROM unsettled_pages WHERE space_key = $key ORDER BY side, page_id",
                 r => (Page: new UnsettledPage(StateText.Side.Parse(r.GetString(0)), r.GetString(1)),
@@ -41,6 +47,12 @@ namespace SpaceSync.Core.State
                     ("$at", StateText.Time(structuralAt)), ("$key", spaceKey));
             }
 
+            if (marks.DataCenterSpace != null || marks.CloudSpace != null)
+            {
+                Execute("UPDATE spaces SET dc_space = coalesce($dc, dc_space), cloud_space = coalesce($cloud, cloud_space) WHERE space_key = $key",
+                    ("$dc", SpaceText(marks.DataCenterSpace)), ("$cloud", SpaceText(marks.CloudSpace)), ("$key", spaceKey));
+            }
+
             if (marks.Unsettled is null) return;
             Execute("DELETE FROM unsettled_pages WHERE space_key = $key", ("$key", spaceKey));
             foreach (var page in marks.Unsettled.Distinct())
@@ -50,6 +62,35 @@ namespace SpaceSync.Core.State
                 Execute("INSERT INTO unsettled_pages (space_key, side, page_id, seen_version, seen_hash, seen_inputs) VALUES ($key, $side, $page, $version, $hash, $inputs)",
                     ("$key", spaceKey), ("$side", StateText.Side[page.Side]), ("$page", page.PageId),
                     ("$version", (object?)seen?.Version), ("$hash", seen?.Hash), ("$inputs", seen?.Inputs));
+            }
+        }
+
+        private sealed class KnownSpaceJson
+        {
+            public string? Id { get; set; }
+            public string? Key { get; set; }
+            public string? Name { get; set; }
+            public string? HomepageId { get; set; }
+        }
+
+        private static string? SpaceText(Sites.SiteSpace? space) => space is null ? null : JsonSerializer.Serialize(new KnownSpaceJson
+        {
+            Id = space.Id, Key = space.Key, Name = space.Name, HomepageId = space.HomepageId,
+        });
+
+        // A row this build cannot read is as good as none: the run looks the space up again.
+        private static Sites.SiteSpace? KnownSpace(SqliteDataReader r, int column)
+        {
+            if (r.IsDBNull(column)) return null;
+            try
+            {
+                var known = JsonSerializer.Deserialize<KnownSpaceJson>(r.GetString(column));
+                if (known is null || string.IsNullOrEmpty(known.Id) || string.IsNullOrEmpty(known.Key)) return null;
+                return new Sites.SiteSpace { Id = known.Id!, Key = known.Key!, Name = known.Name ?? "", HomepageId = known.HomepageId };
+            }
+            catch (JsonException)
+            {
+                return null;
             }
         }
     }

@@ -47,6 +47,23 @@ namespace SpaceSync.Core.Sync
                     $"The space '{cloudKey}' does not exist on Cloud {cloud.BaseUrl} (or the account cannot see it)."));
         }
 
+        /// <summary>
+        /// The spaces a run recorded when it last looked them up, if they are still the ones the scope names (a changed
+        /// cloudKey or key looks up again); null when either is missing.
+        /// </summary>
+        public static (SiteSpace DataCenter, SiteSpace Cloud)? KnownSpaces(ReadMarks marks, ResolvedSpace space)
+        {
+            var cloudKey = string.IsNullOrEmpty(space.SiteCloudKey) ? space.SiteKey : space.SiteCloudKey;
+            if (marks.DataCenterSpace is { } dc && marks.CloudSpace is { } cloud &&
+                string.Equals(dc.Key, space.SiteKey, StringComparison.OrdinalIgnoreCase) &&
+                string.Equals(cloud.Key, cloudKey, StringComparison.OrdinalIgnoreCase))
+            {
+                return (dc, cloud);
+            }
+
+            return null;
+        }
+
         public static string TakeLock(StateStore state, string spaceKey, Logging.EngineLog log)
         {
             var owner = StateStore.NewLockOwnerId();

@@ -454,14 +454,23 @@ namespace SpaceSync.Core.Sync
 
             private async Task ReadAsync(CancellationToken ct)
             {
-                var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
                 _readMarks = WithResolvedPages(_state.GetReadMarks(_space.Key)); // ---- conflict resolution
                 var mode = ListingPolicy.Choose(_readMarks, _state.ListCreateIntents(_space.Key).Count > 0, _options.FullListing, DateTimeOffset.UtcNow);
-                // Labels come later, with the restrictions, in one metadata batch a side (PageMetadataBatch).
-                // Both sides at once: the two reads overlap while they wait on their sites, and take turns on everything else.
-                (_dc, _cloud) = await TurnGate.BothAsync(
-                    token => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, token),
-                    token => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, token), ct).ConfigureAwait(false);
+                // Between structural listings a run takes the spaces the last lookup found (a space's id never changes): two
+                // requests fewer a run. A space deleted or hidden since shows at the next structural listing, which looks both
+                // up again, or at once where a listing goes by the space's id (Cloud) and answers 404: then it is asked again.
+                var known = mode == ListingMode.Changes ? RunSupport.KnownSpaces(_readMarks, _space) : null;
+                var (dcSpace, cloudSpace) = known ?? await LookUpSpacesAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    (_dc, _cloud) = await ReadBothSidesAsync(dcSpace, cloudSpace, mode, ct).ConfigureAwait(false);
+                }
+                catch (SiteException e) when (known != null && e.Kind == SiteErrorKind.NotFound)
+                {
+                    _log.Debug("A listing of {Space} by the space ids last recorded answered 404 ({Error}); looking the spaces up again", _space.Key, e.Message);
+                    (dcSpace, cloudSpace) = await LookUpSpacesAsync(ct).ConfigureAwait(false);
+                    (_dc, _cloud) = await ReadBothSidesAsync(dcSpace, cloudSpace, mode, ct).ConfigureAwait(false);
+                }
                 RecordFolders(); // ---- folders
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);
@@ -469,6 +478,24 @@ namespace SpaceSync.Core.Sync
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
+
+            /// <summary>Each site's space as this run looked it up; null when it took them from the state (recorded with the marks).</summary>
+            private (SiteSpace DataCenter, SiteSpace Cloud)? _spacesLookedUp;
+
+            private async Task<(SiteSpace DataCenter, SiteSpace Cloud)> LookUpSpacesAsync(CancellationToken ct)
+            {
+                var found = await RunSupport.FindSpacesAsync(_dcSite, _cloudSite, _space, ct).ConfigureAwait(false);
+                _spacesLookedUp = found;
+                return found;
+            }
+
+            // Labels come later, with the restrictions, in one metadata batch a side (PageMetadataBatch).
+            // Both sides at once: the two reads overlap while they wait on their sites, and take turns on everything else.
+            private Task<(SideSnapshot DataCenter, SideSnapshot Cloud)> ReadBothSidesAsync(SiteSpace dcSpace, SiteSpace cloudSpace, ListingMode mode,
+                CancellationToken ct) =>
+                TurnGate.BothAsync(
+                    token => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, token),
+                    token => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, token), ct);
 
             /// <summary>
             /// The key of the translation's inputs as this run read the sites (<see cref="RunTranslation.InputsKey"/>): the hashes
@@ -634,6 +661,8 @@ namespace SpaceSync.Core.Sync
                     StructuralAt = listedInFull ? _started : (DateTimeOffset?)null,
                     Unsettled = pages,
                     Seen = SeenOf(pages),
+                    DataCenterSpace = _spacesLookedUp?.DataCenter,
+                    CloudSpace = _spacesLookedUp?.Cloud,
                 };
             }
 

@@ -40,7 +40,27 @@ public sealed class BothSidesReadTests
         Assert.Empty(result.Errors);
         Assert.Equal(ListingMode.Changes, result.Listing);
         Assert.Equal(2, result.Count("Update"));
-        foreach (var call in new[] { "FindSpace", "GetChangedPages", "ReadPageMetadata" })
+        AssertOverlap(journal, "GetChangedPages", "ReadPageMetadata");
+
+        // The spaces are looked up by structural runs only (a change run takes them from the state): both at once too.
+        journal.Clear();
+        world.DcEmulator.Faults.Apply(new FaultSettings { Hold = new HoldSettings { Method = "GET", PathPrefix = "/confluence/rest/api", Ms = 300 } });
+        try
+        {
+            result = await world.SyncAsync(dcSite: dc, cloudSite: cloud, fullListing: true);
+        }
+        finally
+        {
+            world.DcEmulator.Faults.Apply(new FaultSettings());
+        }
+
+        Assert.Empty(result.Errors);
+        AssertOverlap(journal, "FindSpace");
+    }
+
+    private static void AssertOverlap(List<string> journal, params string[] calls)
+    {
+        foreach (var call in calls)
         {
             Assert.Contains("cloud start " + call, journal);
             Assert.True(journal.IndexOf("cloud start " + call) < journal.IndexOf("dc end " + call),
