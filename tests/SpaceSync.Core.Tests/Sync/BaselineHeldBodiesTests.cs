@@ -43,4 +43,31 @@ public sealed class BaselineHeldBodiesTests
         foreach (var pair in world.State.ListPairs(RunnerWorld.Key))
             Assert.False(string.IsNullOrEmpty(world.State.GetBaseBody(pair.Id)), $"pair {pair.Id} has no base body");
     }
+
+    [Fact]
+    public async Task A_baseline_holds_one_batch_of_bodies_at_a_time_not_the_space()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 30);
+        // One difference, written with -Authority: its two bodies are the only ones kept past their batch.
+        var leaf = RunnerWorld.Leaf(world.Dc, new HashSet<long>());
+        var edited = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == leaf.Title);
+        RunnerWorld.Edit(world.Cloud, edited, body: edited.Current.Body + "<p>Edited on Cloud.</p>");
+
+        const int batch = 4;
+        BaselineResult baseline;
+        int bodies;
+        using (var probe = BaselineRunner.Watch())
+        {
+            baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, SyncSide.DataCenter, idMap: null,
+                force: false, whatIf: false, EngineLog.None, pairsPerTransaction: batch, CancellationToken.None);
+            bodies = probe.MostBodiesHeld;
+        }
+
+        Assert.True(baseline.PairsRecorded >= 6 * batch, $"{baseline.PairsRecorded} pairs: too few for several batches");
+        Assert.Equal(1, baseline.Updated);
+        // A batch's raw bodies of both sides and its bases (3 a pair), and the two bodies the one write needs. Listed with
+        // bodies, a baseline held both sides' bodies of the whole space until it hashed them.
+        Assert.True(bodies > 0, "the probe saw no hashing");
+        Assert.True(bodies <= 3 * batch + 2, $"{bodies} bodies held at once for {baseline.PairsRecorded} pairs in batches of {batch}");
+    }
 }
