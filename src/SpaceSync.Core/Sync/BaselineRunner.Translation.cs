@@ -38,13 +38,21 @@ namespace SpaceSync.Core.Sync
         /// <summary>A batch of pairs with their pages hashed, and each pair's base body (the Data Center body normalised) by Data Center id.</summary>
         private sealed record DigestedBatch(IReadOnlyList<BaselinePair> Pairs, IReadOnlyDictionary<string, string> Bases);
 
+        /// <summary>A batch of pairs as listed, with both pages' bodies as read.</summary>
+        private sealed record BatchBodies(IReadOnlyList<BaselinePair> Pairs, IReadOnlyDictionary<string, SitePage> DataCenter,
+            IReadOnlyDictionary<string, SitePage> Cloud)
+        {
+            public int Count => DataCenter.Count + Cloud.Count;
+        }
+
         /// <summary>
-        /// Reads the bodies of the paired pages a batch of pairs at a time (both sites at once), hashes each body once in the
-        /// one dialect and takes the Data Center base from the same parse (<see cref="SnapshotReader.DigestAsync"/>), hands the
-        /// batch to <paramref name="store"/> (null with -WhatIf) and lets its bodies go: at most a batch of bodies is held, not
-        /// a space's. A differing pair's two bodies are kept (deflated, in the side snapshots) when an authority will write one
-        /// over the other (the write needs the source, and the target's inline comment anchors). Unpaired and trashed pages
-        /// are not read: nothing is compared with them or written from them. Returns the paired pages as hashed, by id.
+        /// Reads the bodies of the paired pages a batch of pairs at a time, hashes each body once in the one dialect and takes
+        /// the Data Center base from the same parse (<see cref="SnapshotReader.DigestAsync"/>), hands the batch to
+        /// <paramref name="store"/> (null with -WhatIf) and lets its bodies go: at most two batches of bodies are held (the one
+        /// hashed and the next, read meanwhile), not a space's. A differing pair's two bodies are kept (deflated, in the side
+        /// snapshots) when an authority will write one over the other (the write needs the source, and the target's inline
+        /// comment anchors). Unpaired and trashed pages are not read: nothing is compared with them or written from them.
+        /// Returns the paired pages as hashed, by id.
         /// </summary>
         private static async Task<(Dictionary<string, PageSnapshot> DataCenter, Dictionary<string, PageSnapshot> Cloud)> DigestInBatchesAsync(
             BaselinePlan pairing, SyncSide? authority, SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud,
@@ -52,51 +60,98 @@ namespace SpaceSync.Core.Sync
         {
             var dcHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
             var cloudHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
-            var pairs = pairing.Pairs;
-            for (var first = 0; first < pairs.Count; first += batchSize)
+            var batches = new List<List<BaselinePair>>();
+            for (var first = 0; first < pairing.Pairs.Count; first += batchSize)
+            {
+                var batch = new List<BaselinePair>(Math.Min(batchSize, pairing.Pairs.Count - first));
+                for (var i = first; i < pairing.Pairs.Count && i < first + batchSize; i++) batch.Add(pairing.Pairs[i]);
+                batches.Add(batch);
+            }
+
+            if (batches.Count == 0) return (dcHashed, cloudHashed);
+            var current = await ReadBatchAsync(batches[0], dataCenter, cloud, cancellationToken).ConfigureAwait(false);
+            for (var b = 0; b < batches.Count; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var batch = new List<BaselinePair>(Math.Min(batchSize, pairs.Count - first));
-                for (var i = first; i < pairs.Count && i < first + batchSize; i++) batch.Add(pairs[i]);
-                var (dcRead, cloudRead) = await TurnGate.BothAsync(
-                    token => SnapshotReader.ReadBodiesAsync(dataCenter, SyncSide.DataCenter,
-                        batch.ToDictionary(p => p.DataCenter.Id, p => p.DataCenter.Version, StringComparer.Ordinal), token),
-                    token => SnapshotReader.ReadBodiesAsync(cloud, SyncSide.Cloud,
-                        batch.ToDictionary(p => p.Cloud.Id, p => p.Cloud.Version, StringComparer.Ordinal), token),
-                    cancellationToken).ConfigureAwait(false);
-
-                var digested = new List<BaselinePair>(batch.Count);
-                var bases = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (var pair in batch)
+                BatchBodies? next = null;
+                DigestedBatch digested;
+                if (b + 1 < batches.Count)
                 {
-                    var dcBody = dcRead[pair.DataCenter.Id].Body!;
-                    var cloudBody = cloudRead[pair.Cloud.Id].Body!;
-                    var (dcHash, dcBase) = await SnapshotReader.DigestAsync(dcBody, SyncSide.DataCenter, pair.DataCenter.Id, translator, withBase: true, log,
+                    // The next batch is read while this one is hashed and stored: two lanes of one gate, so the reading lane's
+                    // requests wait on the sites while this lane parses (the hashing gives the turn up between pairs).
+                    var following = batches[b + 1];
+                    var hashing = current;
+                    (next, digested) = await TurnGate.BothAsync(
+                        token => ReadBatchAsync(following, dataCenter, cloud, token),
+                        token => DigestBatchAsync(hashing, authority, dcSide, cloudSide, translator, store, log, token),
                         cancellationToken).ConfigureAwait(false);
-                    var (cloudHash, _) = await SnapshotReader.DigestAsync(cloudBody, SyncSide.Cloud, pair.Cloud.Id, translator, withBase: false, log,
-                        cancellationToken).ConfigureAwait(false);
-                    var hashed = pair with
-                    {
-                        DataCenter = AsRead(pair.DataCenter, dcRead[pair.DataCenter.Id], dcHash, dcBody),
-                        Cloud = AsRead(pair.Cloud, cloudRead[pair.Cloud.Id], cloudHash, cloudBody),
-                    };
-                    if (!hashed.Equal && authority != null)
-                    {
-                        dcSide.KeepBody(pair.DataCenter.Id, dcBody);
-                        cloudSide.KeepBody(pair.Cloud.Id, cloudBody);
-                    }
-
-                    dcHashed[pair.DataCenter.Id] = hashed.DataCenter;
-                    cloudHashed[pair.Cloud.Id] = hashed.Cloud;
-                    bases[pair.DataCenter.Id] = dcBase!;
-                    digested.Add(hashed);
+                }
+                else
+                {
+                    digested = await DigestBatchAsync(current, authority, dcSide, cloudSide, translator, store, log, cancellationToken).ConfigureAwait(false);
                 }
 
-                ObserveHeld(dcRead.Count + cloudRead.Count + bases.Count + dcSide.Bodies.Count + cloudSide.Bodies.Count);
-                store?.Invoke(new DigestedBatch(digested, bases));
+                foreach (var pair in digested.Pairs)
+                {
+                    dcHashed[pair.DataCenter.Id] = pair.DataCenter;
+                    cloudHashed[pair.Cloud.Id] = pair.Cloud;
+                }
+
+                ObserveHeld(current.Count + digested.Bases.Count + (next?.Count ?? 0) + dcSide.Bodies.Count + cloudSide.Bodies.Count);
+                current = next!;
             }
 
             return (dcHashed, cloudHashed);
+        }
+
+        /// <summary>Both pages' bodies of a batch of pairs (both sites at once, or one after the other inside a lane).</summary>
+        private static async Task<BatchBodies> ReadBatchAsync(IReadOnlyList<BaselinePair> batch, IConfluenceSite dataCenter, IConfluenceSite cloud,
+            CancellationToken cancellationToken)
+        {
+            var (dcRead, cloudRead) = await TurnGate.BothAsync(
+                token => SnapshotReader.ReadBodiesAsync(dataCenter, SyncSide.DataCenter,
+                    batch.ToDictionary(p => p.DataCenter.Id, p => p.DataCenter.Version, StringComparer.Ordinal), token),
+                token => SnapshotReader.ReadBodiesAsync(cloud, SyncSide.Cloud,
+                    batch.ToDictionary(p => p.Cloud.Id, p => p.Cloud.Version, StringComparer.Ordinal), token),
+                cancellationToken).ConfigureAwait(false);
+            return new BatchBodies(batch, dcRead, cloudRead);
+        }
+
+        /// <summary>A batch hashed (and stored by <paramref name="store"/>, when given); see <see cref="DigestInBatchesAsync"/>.</summary>
+        private static async Task<DigestedBatch> DigestBatchAsync(BatchBodies read, SyncSide? authority, SideSnapshot dcSide, SideSnapshot cloudSide,
+            RunTranslation translator, Action<DigestedBatch>? store, EngineLog log, CancellationToken cancellationToken)
+        {
+            var digested = new List<BaselinePair>(read.Pairs.Count);
+            var bases = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in read.Pairs)
+            {
+                // Between two pairs nothing is half done: a lane reading the next batch may take the turn to handle its answer
+                // and send its next request (outside a lane this gives nothing up).
+                await TurnGate.WhileWaitingAsync(() => Task.FromResult(true)).ConfigureAwait(false);
+                var dcPage = read.DataCenter[pair.DataCenter.Id];
+                var cloudPage = read.Cloud[pair.Cloud.Id];
+                var (dcHash, dcBase) = await SnapshotReader.DigestAsync(dcPage.Body!, SyncSide.DataCenter, pair.DataCenter.Id, translator, withBase: true, log,
+                    cancellationToken).ConfigureAwait(false);
+                var (cloudHash, _) = await SnapshotReader.DigestAsync(cloudPage.Body!, SyncSide.Cloud, pair.Cloud.Id, translator, withBase: false, log,
+                    cancellationToken).ConfigureAwait(false);
+                var hashed = pair with
+                {
+                    DataCenter = AsRead(pair.DataCenter, dcPage, dcHash, dcPage.Body!),
+                    Cloud = AsRead(pair.Cloud, cloudPage, cloudHash, cloudPage.Body!),
+                };
+                if (!hashed.Equal && authority != null)
+                {
+                    dcSide.KeepBody(pair.DataCenter.Id, dcPage.Body!);
+                    cloudSide.KeepBody(pair.Cloud.Id, cloudPage.Body!);
+                }
+
+                bases[pair.DataCenter.Id] = dcBase!;
+                digested.Add(hashed);
+            }
+
+            var batch = new DigestedBatch(digested, bases);
+            store?.Invoke(batch);
+            return batch;
         }
 
         /// <summary>
