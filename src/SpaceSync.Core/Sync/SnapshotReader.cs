@@ -85,16 +85,6 @@ namespace SpaceSync.Core.Sync
 
         public bool TryGetBody(string pageId, out string body) => _bodies.TryGetValue(pageId, out body!);
 
-        /// <summary>Forgets the bodies of every page but <paramref name="kept"/>: what a baseline no longer needs once it is planned.</summary>
-        internal void KeepOnlyBodies(ICollection<string> kept)
-        {
-            foreach (var pageId in new List<string>(_bodies.Keys))
-                if (!kept.Contains(pageId)) _bodies.Remove(pageId);
-        }
-
-        /// <summary>Forgets one body nothing will ask for again (a baseline's equal pair, once hashed).</summary>
-        internal void ForgetBody(string pageId) => _bodies.Remove(pageId);
-
         /// <summary>Keeps a body read later in the run (at the version the snapshot has), so <see cref="LoadBodyAsync"/> need not fetch it.</summary>
         public void KeepBody(string pageId, string body)
         {
