@@ -145,6 +145,7 @@ namespace SpaceSync.Core.Sync
                     cancellationToken).ConfigureAwait(false);
                 var (cloudHash, _) = await SnapshotReader.DigestAsync(cloudPage.Body!, SyncSide.Cloud, pair.Cloud.Id, translator, withBase: false, log,
                     cancellationToken).ConfigureAwait(false);
+                if (cloudHash == dcHash) cloudHash = dcHash; // an equal pair's two hashes are one string: both are kept to the end
                 var hashed = pair with
                 {
                     DataCenter = AsRead(pair.DataCenter, dcPage, dcHash, dcPage.Body!),
@@ -175,10 +176,6 @@ namespace SpaceSync.Core.Sync
             var page = SnapshotReader.Hashed(listed, hash, body);
             return read.Version.Number < page.Version ? page with { Version = read.Version.Number } : page;
         }
-
-        /// <summary>The side's pages in their listing order, the paired ones as hashed (the others keep the empty hash they were listed with).</summary>
-        private static IEnumerable<PageSnapshot> WithHashed(SpaceSnapshot snapshot, IReadOnlyDictionary<string, PageSnapshot> hashed) =>
-            snapshot.Pages.Values.Select(page => hashed.TryGetValue(page.Id, out var done) ? done : page);
 
         /// <summary>The body to write with the target's inline comment anchors put back (<see cref="InlineMarkers.Keep"/>); anchors lost are logged.</summary>
         private static string KeepAnchors(SyncAction action, string body, string current, EngineLog log)

@@ -99,7 +99,7 @@ namespace SpaceSync.Core.Sync
                 Filter = ScopeFilter.For(space),
             };
             // Pairing goes by ids, titles and parents only, so the pairs are known before any body is read; the hashes of the
-            // paired pages (the plan's Equal) come with the batches, and the plan is made again with them.
+            // paired pages (the plan's Equal) come with the batches, and the plan takes them after (BaselinePlanner.WithHashes).
             var pairing = BaselinePlanner.Plan(request);
             var translator = TranslatorFor(pairing, dataCenter, cloud, state, space, translation, log);
             var unpaired = pairing.Items.Count(i => i.Status == DriftStatus.Unpaired);
@@ -114,11 +114,7 @@ namespace SpaceSync.Core.Sync
             {
                 var (dcHashed, cloudHashed) = await DigestInBatchesAsync(pairing, authority, dc, cl, dataCenter, cloud, translator, pairsPerTransaction,
                     store, log, cancellationToken).ConfigureAwait(false);
-                var hashed = BaselinePlanner.Plan(request with
-                {
-                    DataCenter = request.DataCenter.WithPages(WithHashed(request.DataCenter, dcHashed)),
-                    Cloud = request.Cloud.WithPages(WithHashed(request.Cloud, cloudHashed)),
-                });
+                var hashed = BaselinePlanner.WithHashes(request, pairing, dcHashed, cloudHashed);
                 return await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, hashed, dc.Snapshot, cl.Snapshot, log, cancellationToken)
                     .ConfigureAwait(false);
             }
