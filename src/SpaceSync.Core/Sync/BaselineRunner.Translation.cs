@@ -49,7 +49,7 @@ namespace SpaceSync.Core.Sync
         /// Reads the bodies of the paired pages a batch of pairs at a time, hashes each body once in the one dialect and takes
         /// the Data Center base from the same parse (<see cref="SnapshotReader.DigestAsync"/>), hands the batch to
         /// <paramref name="store"/> (null with -WhatIf) and lets its bodies go: at most two batches of bodies are held (the one
-        /// hashed and the next, read meanwhile; Cloud's up to two more, read two batches at a time), not a space's. A differing pair's two bodies are kept (deflated, in the side
+        /// hashed and the next, read meanwhile), not a space's. A differing pair's two bodies are kept (deflated, in the side
         /// snapshots) when an authority will write one over the other (the write needs the source, and the target's inline
         /// comment anchors). Unpaired and trashed pages are not read: nothing is compared with them or written from them.
         /// Returns the paired pages as hashed, by id.
@@ -69,13 +69,7 @@ namespace SpaceSync.Core.Sync
             }
 
             if (batches.Count == 0) return (dcHashed, cloudHashed);
-            // Cloud's bodies come two batches a request (its read by id takes 250 ids, Data Center's search brings 50 bodies):
-            // an even batch reads its own and the next one's, an odd batch takes them from the batch before it.
-            Task<BatchBodies> ReadAsync(int index, BatchBodies? before, CancellationToken token) =>
-                ReadBatchAsync(batches[index], index % 2 == 0 ? batches.Skip(index).Take(2).SelectMany(p => p).ToList() : null, before?.Cloud,
-                    dataCenter, cloud, token);
-
-            var current = await ReadAsync(0, null, cancellationToken).ConfigureAwait(false);
+            var current = await ReadBatchAsync(batches[0], dataCenter, cloud, cancellationToken).ConfigureAwait(false);
             for (var b = 0; b < batches.Count; b++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -85,10 +79,10 @@ namespace SpaceSync.Core.Sync
                 {
                     // The next batch is read while this one is hashed and stored: two lanes of one gate, so the reading lane's
                     // requests wait on the sites while this lane parses (the hashing gives the turn up between pairs).
-                    var following = b + 1;
+                    var following = batches[b + 1];
                     var hashing = current;
                     (next, digested) = await TurnGate.BothAsync(
-                        token => ReadAsync(following, hashing, token),
+                        token => ReadBatchAsync(following, dataCenter, cloud, token),
                         token => DigestBatchAsync(hashing, authority, dcSide, cloudSide, translator, store, log, token),
                         cancellationToken).ConfigureAwait(false);
                 }
@@ -103,27 +97,22 @@ namespace SpaceSync.Core.Sync
                     cloudHashed[pair.Cloud.Id] = pair.Cloud;
                 }
 
-                var nextHeld = next is null ? 0 : next.DataCenter.Count + (ReferenceEquals(next.Cloud, current.Cloud) ? 0 : next.Cloud.Count);
-                ObserveHeld(current.Count + digested.Bases.Count + nextHeld + dcSide.Bodies.Count + cloudSide.Bodies.Count);
+                ObserveHeld(current.Count + digested.Bases.Count + (next?.Count ?? 0) + dcSide.Bodies.Count + cloudSide.Bodies.Count);
                 current = next!;
             }
 
             return (dcHashed, cloudHashed);
         }
 
-        /// <summary>
-        /// The Data Center bodies of a batch of pairs, and the Cloud bodies of <paramref name="cloudPairs"/> (this batch and the
-        /// next) or, when null, those read with the batch before (<paramref name="cloudBefore"/>). Both sites at once, or one
-        /// after the other inside a lane.
-        /// </summary>
-        private static async Task<BatchBodies> ReadBatchAsync(IReadOnlyList<BaselinePair> batch, IReadOnlyList<BaselinePair>? cloudPairs,
-            IReadOnlyDictionary<string, SitePage>? cloudBefore, IConfluenceSite dataCenter, IConfluenceSite cloud, CancellationToken cancellationToken)
+        /// <summary>Both pages' bodies of a batch of pairs (both sites at once, or one after the other inside a lane).</summary>
+        private static async Task<BatchBodies> ReadBatchAsync(IReadOnlyList<BaselinePair> batch, IConfluenceSite dataCenter, IConfluenceSite cloud,
+            CancellationToken cancellationToken)
         {
             var (dcRead, cloudRead) = await TurnGate.BothAsync(
                 token => SnapshotReader.ReadBodiesAsync(dataCenter, SyncSide.DataCenter,
                     batch.ToDictionary(p => p.DataCenter.Id, p => p.DataCenter.Version, StringComparer.Ordinal), token),
-                token => cloudPairs is null ? Task.FromResult(cloudBefore!) : SnapshotReader.ReadBodiesAsync(cloud, SyncSide.Cloud,
-                    cloudPairs.ToDictionary(p => p.Cloud.Id, p => p.Cloud.Version, StringComparer.Ordinal), token),
+                token => SnapshotReader.ReadBodiesAsync(cloud, SyncSide.Cloud,
+                    batch.ToDictionary(p => p.Cloud.Id, p => p.Cloud.Version, StringComparer.Ordinal), token),
                 cancellationToken).ConfigureAwait(false);
             return new BatchBodies(batch, dcRead, cloudRead);
         }
