@@ -168,6 +168,54 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>
+        /// <paramref name="pairing"/> (<see cref="Plan"/> of listings read without bodies: every pair equal) with its pairs' pages
+        /// as hashed (by id; a page missing keeps its listed form): the pairs, items, actions and order <see cref="Plan"/> gives
+        /// for the hashed listings, without walking every page's path again (the baseline's pairs are known before its bodies
+        /// are read, and their hashes come a batch at a time).
+        /// </summary>
+        public static BaselinePlan WithHashes(BaselineRequest request, BaselinePlan pairing, IReadOnlyDictionary<string, PageSnapshot> dataCenter,
+            IReadOnlyDictionary<string, PageSnapshot> cloud)
+        {
+            if (request is null) throw new ArgumentNullException(nameof(request));
+            if (pairing is null) throw new ArgumentNullException(nameof(pairing));
+            var pairs = new List<BaselinePair>(pairing.Pairs.Count);
+            var byDc = new Dictionary<string, BaselinePair>(StringComparer.Ordinal);
+            var cloudIdOfPaired = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in pairing.Pairs)
+            {
+                var hashed = pair with
+                {
+                    DataCenter = dataCenter.TryGetValue(pair.DataCenter.Id, out var dcPage) ? dcPage : pair.DataCenter,
+                    Cloud = cloud.TryGetValue(pair.Cloud.Id, out var cloudPage) ? cloudPage : pair.Cloud,
+                };
+                pairs.Add(hashed);
+                byDc[hashed.DataCenter.Id] = hashed;
+                cloudIdOfPaired[hashed.DataCenter.Id] = hashed.Cloud.Id;
+            }
+
+            // The items in the order Plan made them (Data Center paths, then Cloud's unpaired pages): a pair's item, and any
+            // action it gets, is made again in that order, so the action ids are Plan's too. The other items know no hash.
+            var actions = new List<SyncAction>();
+            var items = new List<DriftItem>(pairing.Items.Count);
+            foreach (var item in pairing.Items)
+            {
+                if (item.DataCenterId is { } dcId && item.CloudId != null && byDc.TryGetValue(dcId, out var pair))
+                {
+                    var again = ItemFor(request, pair, actions);
+                    if (pair.IdMapEntry != null)
+                        again = again with { Warnings = again.Warnings.Concat(MapPairWarnings(pair, cloudIdOfPaired)).ToList() };
+                    items.Add(again);
+                }
+                else
+                {
+                    items.Add(item);
+                }
+            }
+
+            return pairing with { Pairs = pairs, Actions = actions, Items = items };
+        }
+
+        /// <summary>
         /// What a path pair cannot have but a map pair can: another title or another parent on Cloud. The baseline records
         /// the Data Center title and tree, so a sync would see these as Cloud edits made after the baseline.
         /// </summary>

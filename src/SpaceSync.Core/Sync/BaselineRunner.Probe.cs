@@ -24,10 +24,10 @@ namespace SpaceSync.Core.Sync
             probe.SawStoredWithBody(held);
         }
 
-        /// <summary>While hashing: the raw bodies both sides still hold and the base bodies made so far.</summary>
-        private static void ObserveHeld(SideSnapshot dc, SideSnapshot cloud, BodyStore baseBodies)
+        /// <summary>After hashing a batch: the bodies held then (the batch's raw bodies and bases, and those kept for writes).</summary>
+        private static void ObserveHeld(int held)
         {
-            if (ActiveProbe.Value is { } probe) probe.SawBodiesHeld(dc.Bodies.Count + cloud.Bodies.Count + baseBodies.Count);
+            if (ActiveProbe.Value is { } probe) probe.SawBodiesHeld(held);
         }
     }
 

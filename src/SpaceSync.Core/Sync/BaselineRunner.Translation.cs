@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Content;
+using SpaceSync.Core.Http;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
@@ -13,88 +15,155 @@ namespace SpaceSync.Core.Sync
     public static partial class BaselineRunner
     {
         /// <summary>
-        /// The plan with each pair's Cloud body compared in the Data Center dialect (see <see cref="SnapshotReader.CanonicalHashAsync"/>):
-        /// CCMA leaves Cloud bodies with account ids and Cloud page ids, which are the same content as Data Center's user keys
-        /// and page ids. Links map through the pairs this baseline is about to record, so the pages are paired first (pairing
-        /// does not look at bodies) and compared after. The pages were read unhashed: this is where each body is hashed, once.
+        /// The run's translator with links mapped through the pairs this baseline is about to record: pages are paired first
+        /// (pairing reads no body), and each pair's Cloud body is compared in the Data Center dialect after (see
+        /// <see cref="SnapshotReader.CanonicalHashAsync"/>): CCMA leaves Cloud bodies with account ids and Cloud page ids, which
+        /// are the same content as Data Center's user keys and page ids.
         /// </summary>
-        private static async Task<(BaselinePlan Plan, RunTranslation Translator, BodyStore BaseBodies)> InOneDialectAsync(BaselineRequest request, BaselinePlan plan,
-            SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state, ResolvedSpace space,
-            TranslationSettings? settings, EngineLog log, CancellationToken cancellationToken)
+        private static RunTranslation TranslatorFor(BaselinePlan pairing, IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
+            ResolvedSpace space, TranslationSettings? settings, EngineLog log)
         {
             var byDc = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
             var byCloud = new Dictionary<string, PairRecord>(StringComparer.Ordinal);
-            foreach (var pair in plan.Pairs)
+            foreach (var pair in pairing.Pairs)
             {
                 var record = new PairRecord { SpaceKey = space.Key, DataCenterPageId = pair.DataCenter.Id, CloudPageId = pair.Cloud.Id };
                 byDc[record.DataCenterPageId] = record;
                 byCloud[record.CloudPageId] = record;
             }
 
-            var translator = RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
-            var baseBodies = new BodyStore(compact: true); // a whole space's, until the pairs are written
-            var dcHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
-            var cloudHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
-            // Pair by pair, both twins together: an equal pair's bodies are never read again (only a difference is written),
-            // so they go at once, and what is held shrinks as the bases grow rather than both sides staying to the end.
-            foreach (var pair in plan.Pairs)
-            {
-                var dcPage = await HashAsync(request.DataCenter.Pages[pair.DataCenter.Id], dcSide, translator, baseBodies, log, cancellationToken)
-                    .ConfigureAwait(false);
-                var cloudPage = await HashAsync(request.Cloud.Pages[pair.Cloud.Id], cloudSide, translator, null, log, cancellationToken)
-                    .ConfigureAwait(false);
-                dcHashed[dcPage.Id] = dcPage;
-                cloudHashed[cloudPage.Id] = cloudPage;
-                if (dcPage.BodyHash == cloudPage.BodyHash)
-                {
-                    dcSide.ForgetBody(dcPage.Id);
-                    cloudSide.ForgetBody(cloudPage.Id);
-                }
-                ObserveHeld(dcSide, cloudSide, baseBodies);
-            }
+            return RunTranslation.For(dataCenter, cloud, state, space, settings, log, byDc, byCloud);
+        }
 
-            return (BaselinePlanner.Plan(request with
-            {
-                DataCenter = request.DataCenter.WithPages(
-                    await AllHashedAsync(request.DataCenter, dcSide, dcHashed, log, cancellationToken).ConfigureAwait(false)),
-                Cloud = request.Cloud.WithPages(
-                    await AllHashedAsync(request.Cloud, cloudSide, cloudHashed, log, cancellationToken).ConfigureAwait(false)),
-            }), translator, baseBodies);
+        /// <summary>A batch of pairs with their pages hashed, and each pair's base body (the Data Center body normalised) by Data Center id.</summary>
+        private sealed record DigestedBatch(IReadOnlyList<BaselinePair> Pairs, IReadOnlyDictionary<string, string> Bases);
+
+        /// <summary>A batch of pairs as listed, with both pages' bodies as read.</summary>
+        private sealed record BatchBodies(IReadOnlyList<BaselinePair> Pairs, IReadOnlyDictionary<string, SitePage> DataCenter,
+            IReadOnlyDictionary<string, SitePage> Cloud)
+        {
+            public int Count => DataCenter.Count + Cloud.Count;
         }
 
         /// <summary>
-        /// A page with its hash: a paired page's in the one dialect (<paramref name="translator"/>), an unpaired page's as read
-        /// (null: it is compared with nothing; its hash only tells a body that does not parse). <paramref name="baseBodies"/>,
-        /// when given, gets the page's base body (<see cref="SnapshotReader.NormalizedOrRaw"/>) from the same parse as its hash.
+        /// Reads the bodies of the paired pages a batch of pairs at a time, hashes each body once in the one dialect and takes
+        /// the Data Center base from the same parse (<see cref="SnapshotReader.DigestAsync"/>), hands the batch to
+        /// <paramref name="store"/> (null with -WhatIf) and lets its bodies go: at most two batches of bodies are held (the one
+        /// hashed and the next, read meanwhile), not a space's. A differing pair's two bodies are kept (deflated, in the side
+        /// snapshots) when an authority will write one over the other (the write needs the source, and the target's inline
+        /// comment anchors). Unpaired and trashed pages are not read: nothing is compared with them or written from them.
+        /// Returns the paired pages as hashed, by id.
         /// </summary>
-        private static async Task<PageSnapshot> HashAsync(PageSnapshot page, SideSnapshot side, RunTranslation? translator, BodyStore? baseBodies,
-            EngineLog log, CancellationToken cancellationToken)
+        private static async Task<(Dictionary<string, PageSnapshot> DataCenter, Dictionary<string, PageSnapshot> Cloud)> DigestInBatchesAsync(
+            BaselinePlan pairing, SyncSide? authority, SideSnapshot dcSide, SideSnapshot cloudSide, IConfluenceSite dataCenter, IConfluenceSite cloud,
+            RunTranslation translator, int batchSize, Action<DigestedBatch>? store, EngineLog log, CancellationToken cancellationToken)
         {
-            var body = side.BodyOf(page.Id);
-            var (hash, baseBody) = await SnapshotReader.DigestAsync(body, side.Side, page.Id, translator, withBase: baseBodies != null, log,
-                cancellationToken).ConfigureAwait(false);
-            if (baseBody != null) baseBodies!.Set(page.Id, baseBody);
-            return SnapshotReader.Hashed(page, hash, body);
-        }
-
-        /// <summary>The side's pages in their listing order, the paired ones as hashed; the unpaired ones hashed now, their bodies let go.</summary>
-        private static async Task<List<PageSnapshot>> AllHashedAsync(SpaceSnapshot snapshot, SideSnapshot side, IReadOnlyDictionary<string, PageSnapshot> hashed,
-            EngineLog log, CancellationToken cancellationToken)
-        {
-            var pages = new List<PageSnapshot>(snapshot.Pages.Count);
-            foreach (var page in snapshot.Pages.Values)
+            var dcHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
+            var cloudHashed = new Dictionary<string, PageSnapshot>(StringComparer.Ordinal);
+            var batches = new List<List<BaselinePair>>();
+            for (var first = 0; first < pairing.Pairs.Count; first += batchSize)
             {
-                if (hashed.TryGetValue(page.Id, out var done))
-                {
-                    pages.Add(done);
-                    continue;
-                }
-
-                pages.Add(await HashAsync(page, side, null, null, log, cancellationToken).ConfigureAwait(false));
-                side.ForgetBody(page.Id); // nothing is written from an unpaired page at the baseline
+                var batch = new List<BaselinePair>(Math.Min(batchSize, pairing.Pairs.Count - first));
+                for (var i = first; i < pairing.Pairs.Count && i < first + batchSize; i++) batch.Add(pairing.Pairs[i]);
+                batches.Add(batch);
             }
 
-            return pages;
+            if (batches.Count == 0) return (dcHashed, cloudHashed);
+            var current = await ReadBatchAsync(batches[0], dataCenter, cloud, cancellationToken).ConfigureAwait(false);
+            for (var b = 0; b < batches.Count; b++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                BatchBodies? next = null;
+                DigestedBatch digested;
+                if (b + 1 < batches.Count)
+                {
+                    // The next batch is read while this one is hashed and stored: two lanes of one gate, so the reading lane's
+                    // requests wait on the sites while this lane parses (the hashing gives the turn up between pairs).
+                    var following = batches[b + 1];
+                    var hashing = current;
+                    (next, digested) = await TurnGate.BothAsync(
+                        token => ReadBatchAsync(following, dataCenter, cloud, token),
+                        token => DigestBatchAsync(hashing, authority, dcSide, cloudSide, translator, store, log, token),
+                        cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    digested = await DigestBatchAsync(current, authority, dcSide, cloudSide, translator, store, log, cancellationToken).ConfigureAwait(false);
+                }
+
+                foreach (var pair in digested.Pairs)
+                {
+                    dcHashed[pair.DataCenter.Id] = pair.DataCenter;
+                    cloudHashed[pair.Cloud.Id] = pair.Cloud;
+                }
+
+                ObserveHeld(current.Count + digested.Bases.Count + (next?.Count ?? 0) + dcSide.Bodies.Count + cloudSide.Bodies.Count);
+                current = next!;
+            }
+
+            return (dcHashed, cloudHashed);
+        }
+
+        /// <summary>Both pages' bodies of a batch of pairs (both sites at once, or one after the other inside a lane).</summary>
+        private static async Task<BatchBodies> ReadBatchAsync(IReadOnlyList<BaselinePair> batch, IConfluenceSite dataCenter, IConfluenceSite cloud,
+            CancellationToken cancellationToken)
+        {
+            var (dcRead, cloudRead) = await TurnGate.BothAsync(
+                token => SnapshotReader.ReadBodiesAsync(dataCenter, SyncSide.DataCenter,
+                    batch.ToDictionary(p => p.DataCenter.Id, p => p.DataCenter.Version, StringComparer.Ordinal), token),
+                token => SnapshotReader.ReadBodiesAsync(cloud, SyncSide.Cloud,
+                    batch.ToDictionary(p => p.Cloud.Id, p => p.Cloud.Version, StringComparer.Ordinal), token),
+                cancellationToken).ConfigureAwait(false);
+            return new BatchBodies(batch, dcRead, cloudRead);
+        }
+
+        /// <summary>A batch hashed (and stored by <paramref name="store"/>, when given); see <see cref="DigestInBatchesAsync"/>.</summary>
+        private static async Task<DigestedBatch> DigestBatchAsync(BatchBodies read, SyncSide? authority, SideSnapshot dcSide, SideSnapshot cloudSide,
+            RunTranslation translator, Action<DigestedBatch>? store, EngineLog log, CancellationToken cancellationToken)
+        {
+            var digested = new List<BaselinePair>(read.Pairs.Count);
+            var bases = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var pair in read.Pairs)
+            {
+                // Between two pairs nothing is half done: a lane reading the next batch may take the turn to handle its answer
+                // and send its next request (outside a lane this gives nothing up).
+                await TurnGate.WhileWaitingAsync(() => Task.FromResult(true)).ConfigureAwait(false);
+                var dcPage = read.DataCenter[pair.DataCenter.Id];
+                var cloudPage = read.Cloud[pair.Cloud.Id];
+                var (dcHash, dcBase) = await SnapshotReader.DigestAsync(dcPage.Body!, SyncSide.DataCenter, pair.DataCenter.Id, translator, withBase: true, log,
+                    cancellationToken).ConfigureAwait(false);
+                var (cloudHash, _) = await SnapshotReader.DigestAsync(cloudPage.Body!, SyncSide.Cloud, pair.Cloud.Id, translator, withBase: false, log,
+                    cancellationToken).ConfigureAwait(false);
+                if (cloudHash == dcHash) cloudHash = dcHash; // an equal pair's two hashes are one string: both are kept to the end
+                var hashed = pair with
+                {
+                    DataCenter = AsRead(pair.DataCenter, dcPage, dcHash, dcPage.Body!),
+                    Cloud = AsRead(pair.Cloud, cloudPage, cloudHash, cloudPage.Body!),
+                };
+                if (!hashed.Equal && authority != null)
+                {
+                    dcSide.KeepBody(pair.DataCenter.Id, dcPage.Body!);
+                    cloudSide.KeepBody(pair.Cloud.Id, cloudPage.Body!);
+                }
+
+                bases[pair.DataCenter.Id] = dcBase!;
+                digested.Add(hashed);
+            }
+
+            var batch = new DigestedBatch(digested, bases);
+            store?.Invoke(batch);
+            return batch;
+        }
+
+        /// <summary>
+        /// A listed page with its hash. Its version is the lower of the listing's and the body's: a page edited between the two
+        /// reads is recorded at the version listed with the newer body as its base, so the next sync reads it again (and finds
+        /// its title and parent as they are then) instead of taking the listed title and parent for those of the newer version.
+        /// </summary>
+        private static PageSnapshot AsRead(PageSnapshot listed, SitePage read, string hash, string body)
+        {
+            var page = SnapshotReader.Hashed(listed, hash, body);
+            return read.Version.Number < page.Version ? page with { Version = read.Version.Number } : page;
         }
 
         /// <summary>The body to write with the target's inline comment anchors put back (<see cref="InlineMarkers.Keep"/>); anchors lost are logged.</summary>

@@ -9,9 +9,9 @@ namespace SpaceSync.Core.Sync
 {
     /// <summary>
     /// Raw bodies by page id. Plain, or compact: each body deflated as it comes in and inflated when asked for. A baseline
-    /// holds every body of both sides from the listing until pairing is done (a hash needs the pairs), which at 10,000 pages
-    /// of real size is most of a gigabyte as strings; storage format deflates several times over, and a body is asked for
-    /// about twice (its hash, then its base or a write), so compact trades a little CPU for most of that memory.
+    /// keeps, past the batch it hashed them in, the bodies of the differing pairs an -Authority will write (the source and
+    /// the target's inline comment anchors) until the writes; storage format deflates several times over, and such a body
+    /// is asked for once or twice, so compact trades a little CPU for most of that memory.
     /// </summary>
     internal sealed class BodyStore : IReadOnlyDictionary<string, string>
     {

@@ -85,16 +85,6 @@ namespace SpaceSync.Core.Sync
 
         public bool TryGetBody(string pageId, out string body) => _bodies.TryGetValue(pageId, out body!);
 
-        /// <summary>Forgets the bodies of every page but <paramref name="kept"/>: what a baseline no longer needs once it is planned.</summary>
-        internal void KeepOnlyBodies(ICollection<string> kept)
-        {
-            foreach (var pageId in new List<string>(_bodies.Keys))
-                if (!kept.Contains(pageId)) _bodies.Remove(pageId);
-        }
-
-        /// <summary>Forgets one body nothing will ask for again (a baseline's equal pair, once hashed).</summary>
-        internal void ForgetBody(string pageId) => _bodies.Remove(pageId);
-
         /// <summary>Keeps a body read later in the run (at the version the snapshot has), so <see cref="LoadBodyAsync"/> need not fetch it.</summary>
         public void KeepBody(string pageId, string body)
         {
@@ -122,20 +112,14 @@ namespace SpaceSync.Core.Sync
         public const string UnparsedHashPrefix = "raw:";
 
         /// <summary>Lists every page of the space (current, archived and trashed) with bodies.</summary>
-        /// <param name="hashBodies">
-        /// False leaves every page's <see cref="PageSnapshot.BodyHash"/> empty for the caller to fill: the baseline pairs
-        /// pages by path first and hashes them once after, in the dialect the pairs allow (parsing a body is most of a
-        /// baseline's cost, so it is not done twice).
-        /// </param>
-        /// <param name="compactBodies">Keeps the bodies deflated (<see cref="BodyStore"/>): the baseline holds a whole space's.</param>
         public static async Task<SideSnapshot> ReadAsync(IConfluenceSite site, SiteSpace space, SyncSide side, EngineLog log,
-            CancellationToken cancellationToken, IBodyTranslator? translator = null, bool hashBodies = true, bool compactBodies = false)
+            CancellationToken cancellationToken, IBodyTranslator? translator = null)
         {
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (space is null) throw new ArgumentNullException(nameof(space));
             log ??= EngineLog.None;
             var pages = new List<PageSnapshot>();
-            var bodies = new BodyStore(compactBodies);
+            var bodies = new Dictionary<string, string>(StringComparer.Ordinal);
             DateTimeOffset? mark = null;
             var reader = site.ListPages(space, withBodies: true, includeTrashed: true);
             while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
@@ -143,9 +127,8 @@ namespace SpaceSync.Core.Sync
                 var page = reader.Current;
                 if (!TryStatus(page, side, log, out var status)) continue;
                 var body = page.Body ?? "";
-                bodies.Set(page.Id, body);
-                var hash = hashBodies ? await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false) : "";
-                pages.Add(Snapshot(page, status, hash, body));
+                bodies[page.Id] = body;
+                pages.Add(Snapshot(page, status, await CanonicalHashAsync(body, side, page.Id, translator, log, cancellationToken).ConfigureAwait(false), body));
                 mark = Later(mark, page.Version.When);
             }
 
@@ -153,6 +136,67 @@ namespace SpaceSync.Core.Sync
             if (reader.FirstAnswerDate is { } answered) mark = Later(mark, answered);
             var (resolved, containers) = await ResolveContainersAsync(site, side, pages, null, log, cancellationToken).ConfigureAwait(false);
             return new SideSnapshot(side, space, new SpaceSnapshot(side, resolved, isComplete: true, containers), bodies, site, ListingMode.Full, mark);
+        }
+
+        /// <summary>
+        /// The baseline's listing: every page (current, archived and trashed) with titles, parents and versions but no bodies
+        /// and no hashes (a listing page holds 1,000 pages on Data Center's scan instead of 100 with bodies, and a fraction of
+        /// the bytes). Pairing needs no body; the bodies of the pairs are read after, a batch at a time
+        /// (<see cref="ReadBodiesAsync"/>), so a whole space's bodies are never held. The snapshot keeps what
+        /// <see cref="SideSnapshot.KeepBody"/> is given deflated: a baseline keeps only the few bodies its writes need.
+        /// </summary>
+        internal static async Task<SideSnapshot> ReadListingAsync(IConfluenceSite site, SiteSpace space, SyncSide side, EngineLog log,
+            CancellationToken cancellationToken)
+        {
+            if (site is null) throw new ArgumentNullException(nameof(site));
+            if (space is null) throw new ArgumentNullException(nameof(space));
+            log ??= EngineLog.None;
+            var pages = new List<PageSnapshot>();
+            DateTimeOffset? mark = null;
+            var reader = site.ListPages(space, withBodies: false, includeTrashed: true);
+            while (await reader.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var page = reader.Current;
+                if (!TryStatus(page, side, log, out var status)) continue;
+                pages.Add(Snapshot(page, status, ""));
+                mark = Later(mark, page.Version.When);
+            }
+
+            if (reader.FirstAnswerDate is { } answered) mark = Later(mark, answered);
+            var (resolved, containers) = await ResolveContainersAsync(site, side, pages, null, log, cancellationToken).ConfigureAwait(false);
+            return new SideSnapshot(side, space, new SpaceSnapshot(side, resolved, isComplete: true, containers), new BodyStore(compact: true), site,
+                ListingMode.Full, mark);
+        }
+
+        /// <summary>
+        /// The bodies of listed pages, read by id in batches (<see cref="IConfluenceSite.ReadPageBodiesAsync"/>: Data Center CQL
+        /// 50 a request, Cloud v2 250), each with the version it was read at. Data Center's search answers from its index,
+        /// which trails the site: a page the batch brings at a version below the one listed is read again by its own GET
+        /// (never stale), as is one the batch missed. A page gone since it was listed (purged, or hidden from the account)
+        /// throws <see cref="SiteException"/> NotFound: a baseline does not pair a page it cannot read.
+        /// </summary>
+        /// <param name="listed">The pages to read, by id, with the version the listing gave.</param>
+        internal static async Task<IReadOnlyDictionary<string, SitePage>> ReadBodiesAsync(IConfluenceSite site, SyncSide side,
+            IReadOnlyDictionary<string, int> listed, CancellationToken cancellationToken)
+        {
+            var result = new Dictionary<string, SitePage>(StringComparer.Ordinal);
+            if (listed.Count == 0) return result;
+            var read = await site.ReadPageBodiesAsync(listed.Keys.ToList(), cancellationToken).ConfigureAwait(false);
+            foreach (var entry in listed)
+            {
+                if (read.TryGetValue(entry.Key, out var page) && page.Body != null && page.Version.Number >= entry.Value)
+                {
+                    result[entry.Key] = page;
+                    continue;
+                }
+
+                var alone = await site.GetPageAsync(entry.Key, cancellationToken).ConfigureAwait(false);
+                result[entry.Key] = alone is { Body: not null } ? alone : throw new SiteException(SiteErrorKind.NotFound,
+                    $"The {side.Label()} page {entry.Key} is gone (or no longer visible to the account) since it was listed; run the baseline again.",
+                    "GET", "page " + entry.Key);
+            }
+
+            return result;
         }
 
         /// <summary>

@@ -43,4 +43,58 @@ public sealed class BaselineHeldBodiesTests
         foreach (var pair in world.State.ListPairs(RunnerWorld.Key))
             Assert.False(string.IsNullOrEmpty(world.State.GetBaseBody(pair.Id)), $"pair {pair.Id} has no base body");
     }
+
+    [Fact]
+    public async Task A_baseline_holds_one_batch_of_bodies_at_a_time_not_the_space()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 30);
+        // One difference, written with -Authority: its two bodies are the only ones kept past their batch.
+        var leaf = RunnerWorld.Leaf(world.Dc, new HashSet<long>());
+        var edited = RunnerWorld.CurrentPages(world.Cloud).Single(p => p.Title == leaf.Title);
+        RunnerWorld.Edit(world.Cloud, edited, body: edited.Current.Body + "<p>Edited on Cloud.</p>");
+
+        const int batch = 4;
+        BaselineResult baseline;
+        int bodies;
+        using (var probe = BaselineRunner.Watch())
+        {
+            baseline = await BaselineRunner.RunAsync(world.DcSite, world.CloudSite, world.State, world.Space, SyncSide.DataCenter, idMap: null,
+                force: false, whatIf: false, EngineLog.None, pairsPerTransaction: batch, CancellationToken.None);
+            bodies = probe.MostBodiesHeld;
+        }
+
+        Assert.True(baseline.PairsRecorded >= 6 * batch, $"{baseline.PairsRecorded} pairs: too few for several batches");
+        Assert.Equal(1, baseline.Updated);
+        // A batch's raw bodies of both sides and its bases (3 a pair), the next batch's raw bodies (read while this one is
+        // hashed), and the two bodies the one write needs. Listed with bodies, a baseline held both sides' bodies of the
+        // whole space until it hashed them.
+        Assert.True(bodies > 0, "the probe saw no hashing");
+        Assert.True(bodies <= 5 * batch + 2, $"{bodies} bodies held at once for {baseline.PairsRecorded} pairs in batches of {batch}");
+    }
+
+    [Fact]
+    public async Task A_baseline_reads_the_next_batch_of_bodies_while_it_hashes_and_stores_this_one()
+    {
+        await using var world = await RunnerWorld.StartAsync(pageCount: 30);
+        const int batch = 4;
+        // How many pairs the state holds as each batch's Data Center bodies are asked for (the journal runs holding the turn).
+        var storedAtRead = new List<int>();
+        var dc = new InterceptingSite(world.DcSite)
+        {
+            Journal = call =>
+            {
+                if (call == "start ReadPageBodies") storedAtRead.Add(world.State.ListPairs(RunnerWorld.Key).Count);
+            },
+        };
+
+        var baseline = await BaselineRunner.RunAsync(dc, world.CloudSite, world.State, world.Space, authority: null, idMap: null,
+            force: false, whatIf: false, EngineLog.None, pairsPerTransaction: batch, CancellationToken.None);
+
+        var batches = (baseline.PairsRecorded + batch - 1) / batch;
+        Assert.Equal(batches, storedAtRead.Count);
+        // Batch k (from 0) is asked for while batch k - 1 is hashed, so only the batches before that one are stored. Read
+        // one after the other, it found batch k - 1 stored too: the sites' latency added to the hashing, batch by batch.
+        for (var k = 1; k < batches; k++)
+            Assert.True(storedAtRead[k] == batch * (k - 1), $"batch {k} read with {storedAtRead[k]} pairs stored: {string.Join(", ", storedAtRead)}");
+    }
 }

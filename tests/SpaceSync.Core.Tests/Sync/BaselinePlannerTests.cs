@@ -196,4 +196,44 @@ public class BaselinePlannerTests
             Cloud = new SpaceSnapshot(Cloud, CloudTree(), isComplete: true),
         }));
     }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(DataCenter)]
+    [InlineData(Cloud)]
+    public void Hashes_taken_after_pairing_give_the_plan_of_the_hashed_listings(SyncSide? authority)
+    {
+        // Differing pages, a map pair renamed and moved on Cloud, an unpaired page on each side: the baseline pairs listings
+        // without hashes first and takes the hashes after (WithHashes); the plan must be the one of the hashed listings.
+        var dc = DataCenterTree().Append(Page("d6", "Only on Data Center", "d1")).Append(Page("d7", "Mapped", "d2", hash: "m")).ToList();
+        var cloud = CloudTree().Select(p => p.Id switch
+        {
+            "c3" => p with { BodyHash = "edited" },
+            "c4" => p with { BodyHash = "other" },
+            _ => p,
+        }).Append(Page("c6", "Only on Cloud", "c1")).Append(Page("c7", "Mapped, renamed", "c5", hash: "n")).ToList();
+        var map = Map("d7>c7");
+        var request = new BaselineRequest
+        {
+            SpaceKey = "ENG",
+            DataCenter = new SpaceSnapshot(DataCenter, dc.Select(p => p with { BodyHash = "" }), isComplete: true),
+            Cloud = new SpaceSnapshot(Cloud, cloud.Select(p => p with { BodyHash = "" }), isComplete: true),
+            Authority = authority,
+            IdMap = map,
+        };
+
+        var pairing = BaselinePlanner.Plan(request);
+        Assert.All(pairing.Pairs, p => Assert.True(p.Equal));
+        var taken = BaselinePlanner.WithHashes(request, pairing, dc.ToDictionary(p => p.Id), cloud.ToDictionary(p => p.Id));
+        var expected = Plan(dc, cloud, authority, map);
+
+        Assert.Equal(PairsOf(expected), PairsOf(taken));
+        Assert.Equal(expected.Pairs.Select(p => (p.DataCenter, p.Cloud, p.Path, p.Equal)), taken.Pairs.Select(p => (p.DataCenter, p.Cloud, p.Path, p.Equal)));
+        Assert.Equal(expected.Items.Select(Text), taken.Items.Select(Text));
+        Assert.Equal(expected.Actions, taken.Actions);
+        Assert.Contains(taken.Items, i => i.Status != DriftStatus.InSync && i.Status != DriftStatus.Unpaired);
+
+        static string Text(DriftItem i) =>
+            $"{i.Status} {i.DataCenterId}:{i.CloudId} {i.Title} {i.DataCenterVersion}/{i.CloudVersion} {i.Action} [{string.Join(",", i.ActionIds)}] {string.Join(" | ", i.Warnings)}";
+    }
 }

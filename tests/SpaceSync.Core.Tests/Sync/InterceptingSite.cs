@@ -97,7 +97,7 @@ public sealed class InterceptingSite(IConfluenceSite inner) : IConfluenceSite
     public Task<IReadOnlyList<string>?> GetPageLabelsAsync(string pageId, CancellationToken cancellationToken) =>
         inner.GetPageLabelsAsync(pageId, cancellationToken);
     public Task<IReadOnlyDictionary<string, SitePage>> ReadPageBodiesAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
-        inner.ReadPageBodiesAsync(pageIds, cancellationToken);
+        JournaledAsync("ReadPageBodies", () => inner.ReadPageBodiesAsync(pageIds, cancellationToken));
     public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> ReadPageLabelsAsync(IReadOnlyCollection<string> pageIds, CancellationToken cancellationToken) =>
         inner.ReadPageLabelsAsync(pageIds, cancellationToken);
     /// <summary>Runs just before a label write goes out (e.g. to delete the page meanwhile).</summary>
