@@ -1,0 +1,95 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using SpaceSync.Core.Scope;
+using SpaceSync.Core.State;
+using SpaceSync.PowerShell.Cmdlets;
+
+namespace SpaceSync.PowerShell.Completion
+{
+    /// <summary>
+    /// What the completers share: the scope file and state file the command on the line would read, found the way the
+    /// command finds them (its -ScopePath, else $env:SPACESYNC_SCOPE, else ./spacesync.yaml, against PowerShell's current
+    /// location, not the process directory), and quoting of what they offer.
+    /// </summary>
+    internal static class CompletionSource
+    {
+        /// <summary>The resolved scope the command would load; null when there is none or it does not load.</summary>
+        internal static ResolvedScope? LoadScope(IDictionary fakeBoundParameters)
+        {
+            var path = fakeBoundParameters["ScopePath"] as string;
+            if (string.IsNullOrEmpty(path)) path = Environment.GetEnvironmentVariable(SpaceSyncCmdlet.ScopeEnvironmentVariable);
+            if (string.IsNullOrEmpty(path)) path = SpaceSyncCmdlet.DefaultScopeFileName;
+            var full = ProviderPath(path!);
+            if (full is null) return null;
+            try
+            {
+                return ScopeResolver.Load(full);
+            }
+            catch (ScopeException)
+            {
+                return null; // a missing or broken scope file offers nothing to complete; the command itself will say why
+            }
+        }
+
+        /// <summary>The spaces narrowed by the -SpaceKey already on the line (all when none is).</summary>
+        internal static IEnumerable<ResolvedSpace> SelectSpaces(ResolvedScope scope, IDictionary fakeBoundParameters)
+        {
+            var keys = fakeBoundParameters["SpaceKey"] switch
+            {
+                string one => new[] { one },
+                IEnumerable many => many.OfType<string>().ToArray(),
+                _ => Array.Empty<string>(),
+            };
+            return keys.Length == 0
+                ? scope.Spaces
+                : scope.Spaces.Where(s => keys.Contains(s.Key, StringComparer.OrdinalIgnoreCase));
+        }
+
+        /// <summary>
+        /// The scope's state file opened read-only (never created, migrated or locked: a Tab press must not change it);
+        /// null when there is none yet or it cannot be read now.
+        /// </summary>
+        internal static StateStore? OpenState(ResolvedScope scope)
+        {
+            try
+            {
+                return StateStore.OpenReadOnly(scope.State.Path);
+            }
+            catch (StateStoreException)
+            {
+                return null;
+            }
+        }
+
+        /// <summary>The word typed so far without the quote the user may have opened it with.</summary>
+        internal static string Typed(string? wordToComplete) => (wordToComplete ?? "").Trim('\'', '"');
+
+        /// <summary>The text as PowerShell must read it back as one argument: single-quoted when it holds a space or a special character.</summary>
+        internal static string Quote(string text)
+        {
+            if (text.Length > 0 && text.All(c => char.IsLetterOrDigit(c) || c == '-' || c == '_' || c == '.' || c == '~'))
+                return text;
+            return "'" + text.Replace("'", "''") + "'";
+        }
+
+        /// <summary>
+        /// <paramref name="path"/> as a file system path: relative to PowerShell's current FileSystem location (what the
+        /// command's GetUnresolvedProviderPathFromPSPath uses), drive-qualified and ~ paths through PowerShell too.
+        /// </summary>
+        private static string? ProviderPath(string path)
+        {
+            // A completer is called on the pipeline thread with no SessionState of its own: ask the running runspace.
+            using var shell = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+            shell.AddScript(
+                "param($p) $s = $ExecutionContext.SessionState.Path; $drive = $null; " +
+                "if ($s.CurrentLocation.Provider.Name -ne 'FileSystem' -and -not $s.IsPSAbsolute($p, [ref]$drive)) { " +
+                "$p = [IO.Path]::Combine($s.CurrentFileSystemLocation.ProviderPath, $p) }; " +
+                "$s.GetUnresolvedProviderPathFromPSPath($p)", useLocalScope: true).AddArgument(path);
+            var result = shell.Invoke();
+            return shell.HadErrors ? null : result.Select(r => r?.BaseObject as string).FirstOrDefault(r => !string.IsNullOrEmpty(r));
+        }
+    }
+}
