@@ -16,8 +16,33 @@ namespace SpaceSync.PowerShell.Completion
     /// </summary>
     internal static class CompletionSource
     {
+        /// <summary>
+        /// What <paramref name="offer"/> makes of the scope the command would load; nothing when there is none, and never an
+        /// exception: a completer must not throw into the user's Tab press.
+        /// </summary>
+        internal static IEnumerable<CompletionResult> FromScope(IDictionary fakeBoundParameters, Func<ResolvedScope, IEnumerable<CompletionResult>> offer)
+        {
+            try
+            {
+                var scope = LoadScope(fakeBoundParameters);
+                return scope is null ? Array.Empty<CompletionResult>() : offer(scope).ToList();
+            }
+            catch (Exception)
+            {
+                return Array.Empty<CompletionResult>();
+            }
+        }
+
+        /// <summary>As <see cref="FromScope"/>, with the scope's state file open read-only; nothing when it does not exist yet.</summary>
+        internal static IEnumerable<CompletionResult> FromState(IDictionary fakeBoundParameters, Func<ResolvedScope, StateStore, IEnumerable<CompletionResult>> offer) =>
+            FromScope(fakeBoundParameters, scope =>
+            {
+                using var state = OpenState(scope);
+                return state is null ? Array.Empty<CompletionResult>() : offer(scope, state).ToList(); // read before the store closes
+            });
+
         /// <summary>The resolved scope the command would load; null when there is none or it does not load.</summary>
-        internal static ResolvedScope? LoadScope(IDictionary fakeBoundParameters)
+        private static ResolvedScope? LoadScope(IDictionary fakeBoundParameters)
         {
             var path = fakeBoundParameters["ScopePath"] as string;
             if (string.IsNullOrEmpty(path)) path = Environment.GetEnvironmentVariable(SpaceSyncCmdlet.ScopeEnvironmentVariable);
@@ -52,7 +77,7 @@ namespace SpaceSync.PowerShell.Completion
         /// The scope's state file opened read-only (never created, migrated or locked: a Tab press must not change it);
         /// null when there is none yet or it cannot be read now.
         /// </summary>
-        internal static StateStore? OpenState(ResolvedScope scope)
+        private static StateStore? OpenState(ResolvedScope scope)
         {
             try
             {

@@ -15,33 +15,18 @@ namespace SpaceSync.PowerShell.Completion
             string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            try
-            {
-                var scope = CompletionSource.LoadScope(fakeBoundParameters);
-                if (scope is null) return Array.Empty<CompletionResult>();
-                using var state = CompletionSource.OpenState(scope);
-                if (state is null) return Array.Empty<CompletionResult>();
-                var typed = CompletionSource.Typed(wordToComplete);
-                var results = new List<CompletionResult>();
+            var typed = CompletionSource.Typed(wordToComplete);
+            return CompletionSource.FromState(fakeBoundParameters, (scope, state) =>
                 // Blog posts keep their conflicts under the space's blog-post collection key: offer those too.
-                foreach (var collection in CompletionSource.SelectSpaces(scope, fakeBoundParameters).SelectMany(s => new[] { s, s.BlogPosts() }))
-                {
-                    foreach (var conflict in state.ListConflicts(collection.Key))
+                CompletionSource.SelectSpaces(scope, fakeBoundParameters).SelectMany(s => new[] { s, s.BlogPosts() })
+                    .SelectMany(collection => state.ListConflicts(collection.Key).Select(conflict => (collection.Key, conflict)))
+                    .Where(c => c.conflict.Id.ToString(CultureInfo.InvariantCulture).StartsWith(typed, StringComparison.Ordinal))
+                    .Select(c =>
                     {
-                        var id = conflict.Id.ToString(CultureInfo.InvariantCulture);
-                        if (!id.StartsWith(typed, StringComparison.Ordinal)) continue;
-                        var title = state.GetPair(conflict.PairId)?.Title ?? "(page unknown)";
-                        results.Add(new CompletionResult(id, $"{id} {title}", CompletionResultType.ParameterValue,
-                            $"{title} ({collection.Key}): {conflict.Reason}"));
-                    }
-                }
-
-                return results;
-            }
-            catch (Exception)
-            {
-                return Array.Empty<CompletionResult>(); // a completer must never throw into the user's Tab press
-            }
+                        var id = c.conflict.Id.ToString(CultureInfo.InvariantCulture);
+                        var title = state.GetPair(c.conflict.PairId)?.Title ?? "(page unknown)";
+                        return new CompletionResult(id, $"{id} {title}", CompletionResultType.ParameterValue, $"{title} ({c.Key}): {c.conflict.Reason}");
+                    }));
         }
     }
 }

@@ -19,32 +19,20 @@ namespace SpaceSync.PowerShell.Completion
             string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            try
-            {
-                var scope = CompletionSource.LoadScope(fakeBoundParameters);
-                if (scope is null) return Array.Empty<CompletionResult>();
-                using var state = CompletionSource.OpenState(scope);
-                if (state is null) return Array.Empty<CompletionResult>();
-                var typed = CompletionSource.Typed(wordToComplete);
-                return CompletionSource.SelectSpaces(scope, fakeBoundParameters)
-                    .SelectMany(s => state.ListRuns(s.Key, NewestRuns))
-                    .Where(r => r.Id.ToString(CultureInfo.InvariantCulture).StartsWith(typed, StringComparison.Ordinal))
-                    .OrderByDescending(r => r.Id)
-                    .Take(NewestRuns)
-                    .Select(r =>
-                    {
-                        var id = r.Id.ToString(CultureInfo.InvariantCulture);
-                        var when = r.StartedAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
-                        var outcome = r.Outcome?.ToString() ?? "unfinished";
-                        return new CompletionResult(id, $"{id} {r.Kind} {r.SpaceKey} {when}", CompletionResultType.ParameterValue,
-                            $"{r.Kind} run of {r.SpaceKey}, {when}: {outcome}");
-                    })
-                    .ToList();
-            }
-            catch (Exception)
-            {
-                return Array.Empty<CompletionResult>(); // a completer must never throw into the user's Tab press
-            }
+            var typed = CompletionSource.Typed(wordToComplete);
+            return CompletionSource.FromState(fakeBoundParameters, (scope, state) => CompletionSource.SelectSpaces(scope, fakeBoundParameters)
+                .SelectMany(s => state.ListRuns(s.Key, NewestRuns))
+                .Where(r => r.Id.ToString(CultureInfo.InvariantCulture).StartsWith(typed, StringComparison.Ordinal))
+                .OrderByDescending(r => r.Id)
+                .Take(NewestRuns)
+                .Select(r =>
+                {
+                    var id = r.Id.ToString(CultureInfo.InvariantCulture);
+                    var when = r.StartedAt.ToLocalTime().ToString("g", CultureInfo.CurrentCulture);
+                    var outcome = r.Outcome?.ToString() ?? "unfinished";
+                    return new CompletionResult(id, $"{id} {r.Kind} {r.SpaceKey} {when}", CompletionResultType.ParameterValue,
+                        $"{r.Kind} run of {r.SpaceKey}, {when}: {outcome}");
+                }));
         }
     }
 }

@@ -15,20 +15,10 @@ namespace SpaceSync.PowerShell.Completion
             string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            try
-            {
-                var scope = CompletionSource.LoadScope(fakeBoundParameters);
-                if (scope is null) return Array.Empty<CompletionResult>();
-                var typed = CompletionSource.Typed(wordToComplete);
-                return scope.Spaces
-                    .Where(s => s.Key.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
-                    .Select(s => new CompletionResult(CompletionSource.Quote(s.Key), s.Key, CompletionResultType.ParameterValue, Tooltip(s)))
-                    .ToList();
-            }
-            catch (Exception)
-            {
-                return Array.Empty<CompletionResult>(); // a completer must never throw into the user's Tab press
-            }
+            var typed = CompletionSource.Typed(wordToComplete);
+            return CompletionSource.FromScope(fakeBoundParameters, scope => scope.Spaces
+                .Where(s => s.Key.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+                .Select(s => new CompletionResult(CompletionSource.Quote(s.Key), s.Key, CompletionResultType.ParameterValue, Tooltip(s))));
         }
 
         private static string Tooltip(ResolvedSpace space)
