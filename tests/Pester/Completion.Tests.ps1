@@ -60,11 +60,12 @@ Describe 'Argument completion' {
         (Complete 'Invoke-SpaceSync -SpaceKey d').CompletionText | Should -Be @('DOCS')
     }
 
-    It '-SpaceKey follows a relative -ScopePath on the line, resolved against $PWD' {
+    It '-SpaceKey follows a relative or drive-qualified -ScopePath on the line, resolved against $PWD' {
         Push-Location $TestDrive
         try {
             (Complete 'Get-SyncDrift -ScopePath here/spacesync.yaml -SpaceKey ').CompletionText | Should -Be @('ENG', 'DOCS')
             (Complete 'Get-SyncDrift -ScopePath ./elsewhere/spacesync.yaml -SpaceKey ').CompletionText | Should -Be @('OPS')
+            (Complete "Get-SyncDrift -ScopePath 'TestDrive:/elsewhere/spacesync.yaml' -SpaceKey ").CompletionText | Should -Be @('OPS')
         }
         finally { Pop-Location }
     }

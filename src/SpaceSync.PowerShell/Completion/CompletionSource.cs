@@ -1,6 +1,7 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using SpaceSync.Core.Scope;
@@ -101,20 +102,28 @@ namespace SpaceSync.PowerShell.Completion
         }
 
         /// <summary>
-        /// <paramref name="path"/> as a file system path: relative to PowerShell's current FileSystem location (what the
-        /// command's GetUnresolvedProviderPathFromPSPath uses), drive-qualified and ~ paths through PowerShell too.
+        /// <paramref name="path"/> as a file system path: a relative one against PowerShell's current FileSystem location (what
+        /// the command's GetUnresolvedProviderPathFromPSPath gives), a drive-qualified or ~ one through PowerShell's providers.
         /// </summary>
         private static string? ProviderPath(string path)
         {
-            // A completer is called on the pipeline thread with no SessionState of its own: ask the running runspace.
+            if (Path.IsPathRooted(path) && !path.StartsWith("~", StringComparison.Ordinal))
+                return Path.GetFullPath(path);
+            // A completer runs on the pipeline thread with no SessionState of its own: ask the running runspace. Commands,
+            // not a script, so that a session in ConstrainedLanguage mode answers too.
             using var shell = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
-            shell.AddScript(
-                "param($p) $s = $ExecutionContext.SessionState.Path; $drive = $null; " +
-                "if ($s.CurrentLocation.Provider.Name -ne 'FileSystem' -and -not $s.IsPSAbsolute($p, [ref]$drive)) { " +
-                "$p = [IO.Path]::Combine($s.CurrentFileSystemLocation.ProviderPath, $p) }; " +
-                "$s.GetUnresolvedProviderPathFromPSPath($p)", useLocalScope: true).AddArgument(path);
-            var result = shell.Invoke();
-            return shell.HadErrors ? null : result.Select(r => r?.BaseObject as string).FirstOrDefault(r => !string.IsNullOrEmpty(r));
+            var psPath = path.StartsWith("~", StringComparison.Ordinal) || path.IndexOf(':') > 0;
+            if (psPath)
+            {
+                // TestDrive:\x.yaml, ~/x.yaml: only an existing file can be completed from, and Convert-Path resolves those.
+                shell.AddCommand("Microsoft.PowerShell.Management\\Convert-Path").AddParameter("LiteralPath", path);
+                var converted = shell.Invoke();
+                return shell.HadErrors ? null : converted.Select(r => r?.BaseObject as string).FirstOrDefault(r => !string.IsNullOrEmpty(r));
+            }
+
+            shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+            var location = shell.Invoke().Select(r => r?.BaseObject).OfType<PathInfo>().FirstOrDefault();
+            return location is null ? null : Path.GetFullPath(Path.Combine(location.ProviderPath, path));
         }
     }
 }
