@@ -73,7 +73,7 @@ Describe 'A migrated space whose Cloud pages sit in folders' {
         @($drift | Where-Object Status -ne 'CloudFolder') | Should -BeNullOrEmpty
         $table = $drift | Out-String -Width 300
         $table | Should -Match 'CloudFolder\s+Team folder'
-        $table | Should -Match "$($script:Drafts.id) v1"
+        ($drift | Format-List | Out-String -Width 300) | Should -Match "page $($script:Drafts.id) v1"  # ids: the list view
     }
 
     It 'syncs without writing anything and without moving the filed pages on either site' {

@@ -18,6 +18,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         public string[]? SpaceKey { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long? RunId { get; set; }
 

@@ -39,6 +39,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         /// <summary>The conflict's id (Get-SyncConflict's ConflictId).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ById, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(Completion.ConflictIdCompleter))]
         [ValidateRange(1, long.MaxValue)]
         public long ConflictId { get; set; }
 
