@@ -111,15 +111,16 @@ namespace SpaceSync.Core.Scope
                     ops.Add(new Op(' ', a[head + ia], head + ia + 1, head + ib + 1));
                     ia++; ib++;
                 }
-                else if (ib < m && (ia == n || lcs[ia, ib + 1] >= lcs[ia + 1, ib]))
+                else if (ia < n && (ib == m || lcs[ia + 1, ib] >= lcs[ia, ib + 1]))
                 {
-                    ops.Add(new Op('+', b[head + ib], head + ia + 1, head + ib + 1));
-                    ib++;
+                    // A removed line before the line that replaces it, as diff -u prints them.
+                    ops.Add(new Op('-', a[head + ia], head + ia + 1, head + ib + 1));
+                    ia++;
                 }
                 else
                 {
-                    ops.Add(new Op('-', a[head + ia], head + ia + 1, head + ib + 1));
-                    ia++;
+                    ops.Add(new Op('+', b[head + ib], head + ia + 1, head + ib + 1));
+                    ib++;
                 }
             }
 

@@ -6,7 +6,7 @@ namespace SpaceSync.Core.Tests.Scope;
 
 public class ScopeFileEditorTests
 {
-    private const string Head = """
+    internal const string Head = """
         # Acme's SpaceSync scope
         version: 1
         sites:
@@ -117,21 +117,7 @@ public class ScopeFileEditorSetAndAddTests
 {
     private const string Path = "/x/spacesync.yaml";
 
-    private const string Head = """
-        # Acme's SpaceSync scope
-        version: 1
-        sites:
-          cloud:
-            url: https://acme.atlassian.net/wiki
-            auth: { type: basic, user: bot@acme.com, token: env:CLOUD }   # API token
-          datacenter:
-            url: https://wiki.acme.internal
-            auth:
-              type: bearer
-              token: env:DC
-        spaces:
-
-        """;
+    private const string Head = ScopeFileEditorTests.Head; // the same sites, comments and `spaces:` line
 
     private const string Eng = """
           # Engineering: merged both ways
@@ -250,7 +236,7 @@ public class ScopeFileEditorSetAndAddTests
         Assert.Equal("--- " + Path, lines[0]);
         Assert.Equal("@@ -15,7 +15,7 @@", lines[2]);
         Assert.Contains("-    phase: 'dual-write'   # quoted on purpose", lines);
-        Assert.Contains("+    phase: 'frozen'   # quoted on purpose", lines);
+        Assert.Equal("+    phase: 'frozen'   # quoted on purpose", lines[Array.IndexOf(lines, "-    phase: 'dual-write'   # quoted on purpose") + 1]);
         Assert.Equal(2, lines.Count(l => l.StartsWith("-", StringComparison.Ordinal) || l.StartsWith("+", StringComparison.Ordinal)) - 2);
         Assert.Equal("", ScopeTextDiff.Unified(text, text, Path));
     }
