@@ -171,6 +171,15 @@ Describe 'Pending changes and retiring a space' {
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceLocked,*'
             [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
             Test-Path $script:ArchiveFolder | Should -BeFalse
+
+            # -WhatIf names the lock as what blocks it, without an error.
+            $transcript = Join-Path $TestDrive 'retire-locked-whatif.txt'
+            $null = Start-Transcript -Path $transcript
+            try { Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Force -WhatIf -ErrorVariable whatIfProblems -ErrorAction SilentlyContinue }
+            finally { $null = Stop-Transcript }
+            @($whatIfProblems).Count | Should -Be 0
+            ((Get-Content $transcript -Raw) -replace '\s+', ' ') | Should -Match 'What if: .*Blocked now: A run holds the lock of space ENG \(owner a-run-underway'
+            [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
         }
         finally {
             $store.ReleaseLock('ENG', 'a-run-underway')
