@@ -285,6 +285,19 @@ public class ScopeFileTextTests : IDisposable
     }
 
     [Fact]
+    public void An_error_the_old_file_had_already_does_not_block_an_edit()
+    {
+        // A users.map row that pairs with an e-mail instead of an account id: Test-SyncScope's error, in both files.
+        var path = System.IO.Path.Combine(_folder, "spacesync.yaml");
+        File.WriteAllText(path, Valid.Replace("spaces:", "users:\n  map: users.csv\nspaces:"));
+        File.WriteAllText(System.IO.Path.Combine(_folder, "users.csv"), "dataCenterUserKey,cloudAccountId\nalice,alice@acme.com\n");
+        Assert.Contains(ScopeValidator.Check(path), f => f.Severity == FindingSeverity.Error);
+        var file = ScopeFileText.Read(path);
+        file.ReplaceValidated(file.Text.Replace("eng@acme.com", "docs@acme.com"));
+        Assert.Contains("docs@acme.com", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void A_file_that_would_not_validate_is_not_written()
     {
         var path = System.IO.Path.Combine(_folder, "spacesync.yaml");
