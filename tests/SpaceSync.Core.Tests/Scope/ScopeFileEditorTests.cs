@@ -202,6 +202,22 @@ public class ScopeFileEditorSetAndAddTests
     }
 
     [Fact]
+    public void Adds_a_space_with_windows_line_endings_to_a_file_without_a_last_newline()
+    {
+        var text = (Head + Eng + Hr).Replace("\n", "\r\n");
+        var result = ScopeFileEditor.AddSpace(text, "OPS", null, "ops@acme.com", null, Path);
+        Assert.Equal(text + "\r\n  - key: OPS\r\n    owner: ops@acme.com\r\n", result);
+    }
+
+    [Fact]
+    public void A_missing_key_goes_below_a_phase_written_after_a_nested_block()
+    {
+        var entry = "  - key: WEB\n    owner: web@acme.com\n    exclude:\n      titles: [Archive*]\n    phase: frozen   # parked\n";
+        var result = Set(Head + entry + Tail, "WEB", ("direction", "none"), ("phase", "dual-write"));
+        Assert.Equal(Head + entry.Replace("phase: frozen   # parked\n", "phase: dual-write   # parked\n    direction: none\n") + Tail, result);
+    }
+
+    [Fact]
     public void Adds_the_first_space_to_an_empty_list_and_quotes_what_needs_it()
     {
         var text = Head.Replace("spaces:\n", "spaces: []   # none yet\n") + Tail;
