@@ -41,10 +41,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
             {
-                WriteError(new ErrorRecord(e, "ScopeFileUnreadable", ErrorCategory.ReadError, path)
-                {
-                    ErrorDetails = new ErrorDetails($"The scope file '{path}' could not be read: {e.Message}"),
-                });
+                WriteFileError(e, "ScopeFileUnreadable", ErrorCategory.ReadError, path, $"The scope file '{path}' could not be read: {e.Message}");
                 return;
             }
 
@@ -76,10 +73,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
-                    WriteError(new ErrorRecord(e, "ScopeFileNotUpdated", ErrorCategory.WriteError, path)
-                    {
-                        ErrorDetails = new ErrorDetails($"The scope file '{path}' could not be replaced: {e.Message}. It was left as it was."),
-                    });
+                    WriteFileError(e, "ScopeFileNotUpdated", ErrorCategory.WriteError, path, $"The scope file '{path}' could not be replaced: {e.Message}. It was left as it was.");
                     return;
                 }
             }
@@ -99,6 +93,9 @@ namespace SpaceSync.PowerShell.Cmdlets
             using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null; // reading creates no state file
             return SyncedSpaceStatus.From(scope, space, state);
         }
+
+        private void WriteFileError(Exception e, string errorId, ErrorCategory category, string path, string details) =>
+            WriteError(new ErrorRecord(e, errorId, category, path) { ErrorDetails = new ErrorDetails(details) });
 
         private void WriteScopeError(ScopeException e, string spaceKey)
         {
