@@ -28,6 +28,8 @@
         'Get-SyncConflict'
         'Resolve-SyncConflict'
         'Export-SyncReport'
+        'Add-SyncedSpace'
+        'Set-SyncedSpace'
         'Remove-SyncedSpace'
     )
     FunctionsToExport    = @()

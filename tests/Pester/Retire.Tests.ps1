@@ -138,6 +138,21 @@ Describe 'Pending changes and retiring a space' {
         $stateAfter.PairedPages | Should -Be $stateBefore.PairedPages
     }
 
+    It 'says under -WhatIf what it would do and what blocks it, with no error and nothing written' {
+        $scopeBytes = [IO.File]::ReadAllBytes($script:Scope)
+        # ShouldProcess writes "What if:" lines to the host only: a transcript is the way to read them back.
+        $transcript = Join-Path $TestDrive 'retire-whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -WhatIf -ErrorVariable problems -ErrorAction SilentlyContinue }
+        finally { $null = Stop-Transcript }
+        @($problems).Count | Should -Be 0 -Because '-WhatIf reports the blocker instead of failing on it'
+        $said = (Get-Content $transcript -Raw) -replace '\s+', ' '
+        $said | Should -Match 'What if: .*Retire from sync: archive its state and remove its entry from the scope file\. Blocked now: .*1 toward Cloud and 0 toward Data Center'
+        $said | Should -Match 'space ENG in '
+        [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
+        Test-Path $script:ArchiveFolder | Should -BeFalse
+    }
+
     It 'writes nothing under -WhatIf, even with -Force' {
         $scopeBytes = [IO.File]::ReadAllBytes($script:Scope)
         Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Force -WhatIf
@@ -156,6 +171,15 @@ Describe 'Pending changes and retiring a space' {
             $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceLocked,*'
             [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
             Test-Path $script:ArchiveFolder | Should -BeFalse
+
+            # -WhatIf names the lock as what blocks it, without an error.
+            $transcript = Join-Path $TestDrive 'retire-locked-whatif.txt'
+            $null = Start-Transcript -Path $transcript
+            try { Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Force -WhatIf -ErrorVariable whatIfProblems -ErrorAction SilentlyContinue }
+            finally { $null = Stop-Transcript }
+            @($whatIfProblems).Count | Should -Be 0
+            ((Get-Content $transcript -Raw) -replace '\s+', ' ') | Should -Match 'What if: .*Blocked now: A run holds the lock of space ENG \(owner a-run-underway'
+            [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
         }
         finally {
             $store.ReleaseLock('ENG', 'a-run-underway')

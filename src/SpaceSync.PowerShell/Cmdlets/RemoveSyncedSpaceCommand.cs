@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
-using System.Text;
 using System.Threading.Tasks;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Reporting;
@@ -56,7 +55,8 @@ namespace SpaceSync.PowerShell.Cmdlets
                 using var queue = new PipelineQueue();
                 using var log = OpenLog(scope.Document, queue);
                 if (secrets != null) MaskSecrets(log, secrets);
-                queue.Drain(Task.Run(() => RetireAsync(scope, spaces, state, secrets, queue, log)));
+                var whatIf = WhatIfRequested();
+                queue.Drain(Task.Run(() => RetireAsync(scope, spaces, state, secrets, queue, log, whatIf)));
             }
             catch (StateStoreException e)
             {
@@ -68,7 +68,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         }
 
         private async Task<bool> RetireAsync(ResolvedScope scope, IReadOnlyList<ResolvedSpace> spaces, StateStore? state,
-            PowerShellSecretResolver? secrets, PipelineQueue queue, EngineLog log)
+            PowerShellSecretResolver? secrets, PipelineQueue queue, EngineLog log, bool whatIf)
         {
             // The sites are needed only to check a space with a baseline for pending changes, and only without -Force.
             IConfluenceSite? dc = null, cloud = null;
@@ -87,6 +87,13 @@ namespace SpaceSync.PowerShell.Cmdlets
                                 dc ??= await OpenSiteAsync(scope.DataCenter, secrets!, ClientOptions(log)).ConfigureAwait(false);
                                 cloud ??= await OpenSiteAsync(scope.Cloud, secrets!, ClientOptions(log)).ConfigureAwait(false);
                                 var refusal = await RefusalAsync(dc, cloud, state, space, TranslationSettings.From(scope), log).ConfigureAwait(false);
+                                if (refusal != null && whatIf)
+                                {
+                                    // -WhatIf answers what would happen: the retirement, and what stops it today.
+                                    AskShouldProcess(queue, $"space {space.Key} in {scope.Path}", $"{RetireAction(record)}. Blocked now: {refusal}");
+                                    continue;
+                                }
+
                                 if (refusal != null)
                                 {
                                     PostError(queue, space, new InvalidOperationException(refusal), "PendingChanges", ErrorCategory.InvalidOperation);
@@ -95,16 +102,17 @@ namespace SpaceSync.PowerShell.Cmdlets
                             }
                         }
 
-                        var action = record != null
-                            ? "Retire from sync: archive its state and remove its entry from the scope file"
-                            : "Remove its entry from the scope file (the state holds no baseline for it)";
-                        if (!AskShouldProcess(queue, $"space {space.Key} in {scope.Path}", action))
+                        if (!AskShouldProcess(queue, $"space {space.Key} in {scope.Path}", RetireAction(record)))
                         {
                             continue;
                         }
 
                         var retired = Retire(scope.Path, space, record != null ? state : null, log);
                         if (PassThru) queue.Post(() => WriteObject(retired));
+                    }
+                    catch (SyncRunException e) when (whatIf && e.Code == SyncRunException.SpaceLocked)
+                    {
+                        AskShouldProcess(queue, $"space {space.Key} in {scope.Path}", $"{RetireAction(record)}. Blocked now: {e.Message}");
                     }
                     catch (SyncRunException e)
                     {
@@ -137,6 +145,22 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             return true;
+        }
+
+        private static string RetireAction(SpaceRecord? record) => record != null
+            ? "Retire from sync: archive its state and remove its entry from the scope file"
+            : "Remove its entry from the scope file (the state holds no baseline for it)";
+
+        /// <summary>-WhatIf given, or $WhatIfPreference set: read on the pipeline thread.</summary>
+        private bool WhatIfRequested()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out var bound) && bound is SwitchParameter given)
+            {
+                return given.IsPresent;
+            }
+
+            var preference = SessionState.PSVariable.GetValue("WhatIfPreference");
+            return preference is SwitchParameter set ? set.IsPresent : preference is bool on && on;
         }
 
         /// <summary>Why the space may not retire yet: changes pending in its pages or (when synced) its blog posts; null when none.</summary>
@@ -221,38 +245,11 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        /// <summary>
-        /// Writes the scope file without the space's entry into a new file in the same folder (so that the final replace is
-        /// a rename on one volume), in the scope file's own encoding and byte order mark; returns its path.
-        /// </summary>
+        /// <summary>The scope file without the space's entry, written beside it in its own encoding; returns the copy's path.</summary>
         private static string PrepareScopeEdit(string scopePath, string spaceKey)
         {
-            var bytes = File.ReadAllBytes(scopePath);
-            var encoding = EncodingOf(bytes);
-            var preamble = encoding.GetPreamble();
-            var text = encoding.GetString(bytes, preamble.Length, bytes.Length - preamble.Length);
-            var edited = ScopeFileEditor.RemoveSpace(text, spaceKey, scopePath);
-
-            var folder = Path.GetDirectoryName(scopePath) ?? ".";
-            var prepared = Path.Combine(folder, $".{Path.GetFileName(scopePath)}.{Guid.NewGuid():N}.tmp");
-            using (var stream = new FileStream(prepared, FileMode.CreateNew, FileAccess.Write))
-            {
-                stream.Write(preamble, 0, preamble.Length);
-                var body = encoding.GetBytes(edited);
-                stream.Write(body, 0, body.Length);
-                stream.Flush(flushToDisk: true);
-            }
-
-            return prepared;
-        }
-
-        /// <summary>The encoding the file was written in, judged by its byte order mark (none: UTF-8, which YAML defaults to).</summary>
-        private static Encoding EncodingOf(byte[] bytes)
-        {
-            if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) return new UTF8Encoding(encoderShouldEmitUTF8Identifier: true);
-            if (bytes.Length >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFE) return new UnicodeEncoding(bigEndian: false, byteOrderMark: true);
-            if (bytes.Length >= 2 && bytes[0] == 0xFE && bytes[1] == 0xFF) return new UnicodeEncoding(bigEndian: true, byteOrderMark: true);
-            return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+            var file = ScopeFileText.Read(scopePath);
+            return file.WriteBeside(ScopeFileEditor.RemoveSpace(file.Text, spaceKey, scopePath));
         }
 
         private bool AskShouldProcess(PipelineQueue queue, string target, string action)
@@ -273,11 +270,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 ErrorDetails = new ErrorDetails($"Space {space.Key}: {e.Message}"),
             }));
 
-        private static void TryDelete(string path)
-        {
-            try { File.Delete(path); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { /* a stray temp file beside the scope file is harmless */ }
-        }
+        private static void TryDelete(string path) => ScopeFileText.TryDelete(path);
 
         /// <summary>The state is archived but the scope file could not be replaced.</summary>
         private sealed class ScopeFileNotUpdatedException : IOException
