@@ -74,7 +74,7 @@ Import-Module SpaceSync
 "@
         $used.Base | Should -BeLike "$(Join-Path $TestDrive 'home')*" -Because 'the installed copy is imported, not the build output'
         $used.Version | Should -Be $script:Version
-        $used.Cmdlets | Should -Be 12
+        $used.Cmdlets | Should -Be @((Import-PowerShellDataFile (Get-TestModuleManifest)).CmdletsToExport).Count -Because 'every cmdlet the manifest exports, and only those, comes with the installed copy'
         $used.Valid | Should -Be 1
         $used.Errors | Should -Be 0
     }
