@@ -127,9 +127,9 @@ public class ReportWriterTests
     {
         var html = Html(Sample());
 
-        Assert.Contains("<table id=\"summary\">", html);
-        Assert.Contains("<table id=\"conflicts\">", html);
-        Assert.Contains("<table id=\"drift\">", html);
+        Assert.Contains("<table id=\"summary\" class=\"rows\">", html);
+        Assert.Contains("<table id=\"conflicts\" class=\"rows\">", html);
+        Assert.Contains("<table id=\"drift\" class=\"rows drift\">", html);
         Assert.Contains("<ul id=\"warnings\">", html);
         // The controls do nothing without the script, so they start hidden.
         Assert.Contains("<div id=\"drift-controls\" class=\"controls\" hidden>", html);
@@ -148,7 +148,7 @@ public class ReportWriterTests
         Assert.Contains("No space in this report.", html);
         Assert.Contains("No open conflict.", html);
         Assert.Contains("Every page is in sync.", html);
-        Assert.Contains("No warning.", html);
+        Assert.Contains("No warning about a whole space.", html);
         Assert.DoesNotContain("id=\"drift\"", html);
     }
 
