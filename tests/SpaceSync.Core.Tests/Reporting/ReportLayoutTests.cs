@@ -45,12 +45,7 @@ public class ReportLayoutTests
         };
     }
 
-    private static string Html(SyncReport report)
-    {
-        var writer = new StringWriter();
-        ReportHtmlWriter.Write(report, writer);
-        return writer.ToString();
-    }
+    private static string Html(SyncReport report) => ReportWriterTests.Html(report);
 
     [Fact]
     public void Every_page_row_links_to_both_pages_and_the_conflict_to_both_versions()

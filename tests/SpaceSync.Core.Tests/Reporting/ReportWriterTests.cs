@@ -63,7 +63,7 @@ public class ReportWriterTests
         },
     };
 
-    private static string Html(SyncReport report)
+    internal static string Html(SyncReport report)
     {
         var writer = new StringWriter();
         ReportHtmlWriter.Write(report, writer);
