@@ -23,10 +23,7 @@ namespace SpaceSync.Core.Reporting
             if (report is null) throw new ArgumentNullException(nameof(report));
             var w = new Html(writer);
             var summaries = report.Spaces.Select(s => ReportSummary.For(report, s)).ToList();
-            var cloudKeys = report.Spaces
-                .GroupBy(s => s.SpaceKey, StringComparer.OrdinalIgnoreCase)
-                .ToDictionary(g => g.Key, g => g.First().CloudKey, StringComparer.OrdinalIgnoreCase);
-            var links = new Links(report, cloudKeys);
+            var links = new ReportPageLinks(report);
 
             w.Raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
             w.Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -197,7 +194,7 @@ namespace SpaceSync.Core.Reporting
             w.Raw("</ul></figcaption>\n</figure>\n");
         }
 
-        private static void WriteConflicts(Html w, SyncReport report, Links links)
+        private static void WriteConflicts(Html w, SyncReport report, ReportPageLinks links)
         {
             w.Raw("<section id=\"conflicts-section\">\n<h2>Open conflicts</h2>\n");
             if (report.Conflicts.Count == 0)
@@ -234,7 +231,7 @@ namespace SpaceSync.Core.Reporting
             w.Raw("</tbody>\n</table>\n</section>\n");
         }
 
-        private static void WriteDrift(Html w, SyncReport report, Links links)
+        private static void WriteDrift(Html w, SyncReport report, ReportPageLinks links)
         {
             w.Raw("<section id=\"drift-section\">\n<h2>Drift</h2>\n");
             if (report.Drift.Count == 0)
@@ -273,7 +270,7 @@ namespace SpaceSync.Core.Reporting
             w.Raw("</section>\n");
         }
 
-        private static void WriteDriftTable(Html w, string id, IReadOnlyList<DriftItem> items, Links links)
+        private static void WriteDriftTable(Html w, string id, IReadOnlyList<DriftItem> items, ReportPageLinks links)
         {
             w.Raw("<table id=\"").Text(id).Raw("\" class=\"rows drift\">\n<thead><tr>");
             foreach (var heading in DriftHeadings) w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
@@ -334,24 +331,6 @@ namespace SpaceSync.Core.Reporting
             (value >= 99.5 && value < 100 ? Math.Floor(value) : Math.Round(value)).ToString("0", CultureInfo.InvariantCulture) + "%";
 
         private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
-
-        /// <summary>The web UI links of one report: the sites, and each collection's Cloud key.</summary>
-        private sealed class Links
-        {
-            private readonly SyncReport _report;
-            private readonly IReadOnlyDictionary<string, string> _cloudKeys;
-
-            public Links(SyncReport report, IReadOnlyDictionary<string, string> cloudKeys)
-            {
-                _report = report;
-                _cloudKeys = cloudKeys;
-            }
-
-            public string? DataCenter(string? id, int? version = null) => ReportLinks.DataCenterPage(_report.DataCenterUrl, id, version);
-
-            public string? Cloud(string spaceKey, string? id, int? version = null) =>
-                ReportLinks.CloudPage(_report.CloudUrl, _cloudKeys.TryGetValue(spaceKey, out var key) && !string.IsNullOrEmpty(key) ? key : spaceKey, id, version);
-        }
 
         private static string Page(string? id, int? version) =>
             id is null ? "" : version is int v ? $"{id} v{v.ToString(CultureInfo.InvariantCulture)}" : id;

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.Reporting
@@ -53,5 +55,25 @@ namespace SpaceSync.Core.Reporting
 
         private static string VersionQuery(int? version) =>
             version is int v ? "&pageVersion=" + v.ToString(CultureInfo.InvariantCulture) : "";
+    }
+
+    /// <summary>The web UI links of one report's pages: its two sites, and each collection's Cloud key (drift rows name the Data Center key).</summary>
+    public sealed class ReportPageLinks
+    {
+        private readonly SyncReport _report;
+        private readonly Dictionary<string, string> _cloudKeys;
+
+        public ReportPageLinks(SyncReport report)
+        {
+            _report = report ?? throw new ArgumentNullException(nameof(report));
+            _cloudKeys = report.Spaces
+                .GroupBy(s => s.SpaceKey, StringComparer.OrdinalIgnoreCase)
+                .ToDictionary(g => g.Key, g => g.First().CloudKey, StringComparer.OrdinalIgnoreCase);
+        }
+
+        public string? DataCenter(string? id, int? version = null) => ReportLinks.DataCenterPage(_report.DataCenterUrl, id, version);
+
+        public string? Cloud(string spaceKey, string? id, int? version = null) =>
+            ReportLinks.CloudPage(_report.CloudUrl, _cloudKeys.TryGetValue(spaceKey, out var key) && !string.IsNullOrEmpty(key) ? key : spaceKey, id, version);
     }
 }

@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpaceSync.Core.Reporting;
 using SpaceSync.Core.Sync;
@@ -158,5 +160,27 @@ public class ReportLayoutTests
         Assert.Equal(1, summary.LeftAlone);
         Assert.Equal(200.0 / 3, summary.PercentInSync!.Value, 6);
         Assert.False(summary.ByStatus.ContainsKey(DriftStatus.CloudFolder));
+    }
+
+    [Fact]
+    public void Json_and_csv_carry_the_sites_and_each_pages_web_address()
+    {
+        using var stream = new MemoryStream();
+        ReportFile.WriteTo(Demo(), stream, ReportFormat.Json);
+        using var json = JsonDocument.Parse(stream.ToArray());
+        var root = json.RootElement;
+        Assert.Equal("https://confluence.example.com/confluence", root.GetProperty("dataCenterSite").GetString());
+        Assert.Equal("https://acme.atlassian.net/wiki", root.GetProperty("cloudSite").GetString());
+        var conflict = root.GetProperty("conflicts")[0];
+        Assert.Equal("https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=2002&pageVersion=3", conflict.GetProperty("cloudVersionUrl").GetString());
+        Assert.Equal("https://confluence.example.com/confluence/pages/viewpage.action?pageId=1001&pageVersion=4", conflict.GetProperty("dataCenterVersionUrl").GetString());
+        var first = root.GetProperty("drift")[0];
+        Assert.Equal($"https://acme.atlassian.net/wiki/spaces/ENG2/pages/{first.GetProperty("cloudId").GetString()}", first.GetProperty("cloudUrl").GetString());
+
+        var csv = new StringWriter();
+        ReportCsvWriter.Write(Demo(), csv);
+        var lines = csv.ToString().Split("\r\n");
+        Assert.EndsWith(",DataCenterUrl,CloudUrl", lines[0]);
+        Assert.Contains(",https://confluence.example.com/confluence/pages/viewpage.action?pageId=3000,https://acme.atlassian.net/wiki/spaces/ENG2/pages/5000", csv.ToString());
     }
 }
