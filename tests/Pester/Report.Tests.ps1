@@ -212,6 +212,7 @@ namespace SpaceSyncTests {
             Where-Object { @($_.ancestors).Count -gt 0 } | Sort-Object { [long]$_.id })
     $script:ConflictId = [string]$pages[0].id
     $script:AheadId = [string]$pages[1].id
+    $script:LaterRestrictedId = [string]$pages[2].id
     Set-DcPage $script:P $script:ConflictId -Title $script:EvilTitle
 
     $script:P.Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2
@@ -425,5 +426,28 @@ Describe 'Export-SyncReport' {
         Get-Content -Raw $path | Should -BeExactly "keep me`n"
         Export-SyncReport -ScopePath $script:P.Scope -Path $path
         Get-Content -TotalCount 1 $path | Should -Match '^\uFEFF?SpaceKey,Status,Title'
+    }
+
+    # Last: the restriction changes the drift the tests above count.
+    It 'collapses a restricted page under its count below the conflict, and the opened group still fits 800 px' {
+        $me = Invoke-EmulatorApi $script:P.Dc '/rest/api/user/current'
+        $null = Invoke-EmulatorApi $script:P.Dc "/rest/api/content/$($script:LaterRestrictedId)/restriction" -Method Put -Body (, @(
+            @{ operation = 'read'; restrictions = @{ user = @(@{ type = 'known'; userKey = $me.userKey }); group = @() } }))  # one JSON array
+        $path = Join-Path $script:P.Folder 'restricted.html'
+        Export-SyncReport -ScopePath $script:P.Scope -Path $path -Full -WarningAction SilentlyContinue
+        $html = Get-Content -Raw -LiteralPath $path
+
+        $html | Should -Match '<summary>Restricted: 1 page left alone on purpose'
+        $html.IndexOf('<tr data-status="Conflict">') | Should -BeLessThan $html.IndexOf('<details class="left-alone" id="left-alone-Restricted">')
+        $html | Should -Not -Match '<details[^>]* open'
+
+        $probed = Join-Path $TestDrive 'restricted-800.html'
+        New-ProbedPage $path $probed
+        $rendering = Invoke-HeadlessChromium -HtmlPath $probed -ScreenshotPath (Join-Path $script:ResultsDir 'report-restricted-800.png') -Width 800
+        $null = Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom
+        $probe = Get-LayoutProbe $rendering
+        $probe.clipped | Should -BeNullOrEmpty
+        @($probe.links | Where-Object { $_.shown -and $_.href -eq "$($script:P.Dc.Url)/pages/viewpage.action?pageId=$($script:LaterRestrictedId)" }).Count |
+            Should -Be 1 -Because 'the restricted row, once opened, links to its page too'
     }
 }
