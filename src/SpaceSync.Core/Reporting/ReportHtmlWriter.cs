@@ -37,8 +37,8 @@ namespace SpaceSync.Core.Reporting
 
             // The two sites are what a reader of the report knows; the scope file is a detail of the machine it ran on.
             w.Raw("<header>\n<h1>SpaceSync report</h1>\n<dl class=\"facts\">\n");
-            w.Raw("<dt>Data Center</dt><dd>").Link(ReportLinks.Site(report.DataCenterUrl), report.DataCenterUrl?.ToString() ?? Dash).Raw("</dd>\n");
-            w.Raw("<dt>Cloud</dt><dd>").Link(ReportLinks.Site(report.CloudUrl), report.CloudUrl?.ToString() ?? Dash).Raw("</dd>\n");
+            w.Raw("<dt>Data Center</dt><dd>").Link(ReportLinks.Site(report.DataCenterUrl), ReportLinks.Site(report.DataCenterUrl) ?? Dash).Raw("</dd>\n");
+            w.Raw("<dt>Cloud</dt><dd>").Link(ReportLinks.Site(report.CloudUrl), ReportLinks.Site(report.CloudUrl) ?? Dash).Raw("</dd>\n");
             w.Raw("<dt>Generated</dt><dd>").Time(report.GeneratedAt).Raw("</dd>\n");
             w.Raw("<dt>Drift</dt><dd>").Text(report.SitesRead
                 ? "read from both sites just now (nothing was written)"

@@ -51,7 +51,9 @@ namespace SpaceSync.Core.Reporting
         private static bool Usable(Uri? site) =>
             site != null && site.IsAbsoluteUri && (site.Scheme == Uri.UriSchemeHttps || site.Scheme == Uri.UriSchemeHttp);
 
-        private static string Root(Uri site) => site.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        // Scheme, host, port and path only: user info (user:token@) in a site URL must never reach a report.
+        private static string Root(Uri site) =>
+            site.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped).TrimEnd('/');
 
         private static string VersionQuery(int? version) =>
             version is int v ? "&pageVersion=" + v.ToString(CultureInfo.InvariantCulture) : "";

@@ -87,6 +87,10 @@ public class ReportLayoutTests
         Assert.Null(ReportLinks.DataCenterPage(DataCenter, null));
         Assert.Equal("https://confluence.example.com/confluence/pages/viewpage.action?pageId=1%22%3E%3Cscript%3E",
             ReportLinks.DataCenterPage(DataCenter, "1\"><script>"));
+        // User info in a site URL (a token, say) never reaches a link or the header.
+        var secretive = Demo() with { DataCenterUrl = new Uri("https://admin:s3cr3t-token@confluence.example.com/confluence") };
+        Assert.DoesNotContain("s3cr3t", Html(secretive));
+        Assert.Equal("https://confluence.example.com/confluence/pages/viewpage.action?pageId=1", ReportLinks.DataCenterPage(secretive.DataCenterUrl, "1"));
         // A blog post on Cloud: by id, which takes any content.
         Assert.Equal("https://acme.atlassian.net/wiki/pages/viewpage.action?pageId=9", ReportLinks.CloudPage(Cloud, "ENG2:blogposts", "9"));
     }
