@@ -79,7 +79,7 @@ namespace SpaceSyncTests {
         throw "Chromium is not on PATH: the report test renders the page with it. Run tools/Install-Chromium.sh (build.ps1 -Task Test does)."
     }
 
-    function script:Invoke-HeadlessChromium([string] $HtmlPath, [string] $ScreenshotPath) {
+    function script:Invoke-HeadlessChromium([string] $HtmlPath, [string] $ScreenshotPath, [int] $Width = 1280) {
         # One headless Chromium run: the DOM after the page's scripts ran (stdout), the screenshot, and its log (stderr),
         # where --enable-logging=stderr --v=0 puts every console message and uncaught exception as an "INFO:CONSOLE" line.
         $userData = Join-Path ([IO.Path]::GetTempPath()) ('spacesync-chromium-' + [guid]::NewGuid().ToString('N'))
@@ -89,7 +89,7 @@ namespace SpaceSyncTests {
             $start = [Diagnostics.ProcessStartInfo]::new('chromium')
             foreach ($argument in '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
                 '--disable-background-networking', '--disable-component-update', '--disable-sync', "--user-data-dir=$userData",
-                '--enable-logging=stderr', '--v=0', '--hide-scrollbars', '--window-size=1280,1600', "--screenshot=$ScreenshotPath",
+                '--enable-logging=stderr', '--v=0', '--hide-scrollbars', "--window-size=$Width,1600", "--screenshot=$ScreenshotPath",
                 '--dump-dom', $url) {
                 $start.ArgumentList.Add($argument)
             }
@@ -124,7 +124,7 @@ namespace SpaceSyncTests {
         # after scripts, and a screenshot that is not blank.
         if ($Rendering.ExitCode -ne 0) { throw "Chromium exited with $($Rendering.ExitCode): $($Rendering.Log)" }
         if ($Rendering.Console.Count -gt 0) { throw "Script errors on the page: $($Rendering.Console -join ' | ')" }
-        if ($Rendering.Dom -notmatch '<table id="summary">') { throw 'The rendered page has no summary table.' }
+        if ($Rendering.Dom -notmatch '<table id="summary"') { throw 'The rendered page has no summary table.' }
         foreach ($text in $MustShow) {
             if (-not $Rendering.Dom.Contains($text)) { throw "The rendered page does not show '$text'." }
         }
@@ -132,6 +132,50 @@ namespace SpaceSyncTests {
         $colours = [SpaceSyncTests.PngProbe]::DistinctColours($Rendering.Screenshot)
         if ($colours -lt 16) { throw "The screenshot is blank ($colours distinct colours)." }
         return $colours
+    }
+
+    # Measures the page as the browser laid it out: a copy of the report gets one more script (allowed by its hash, the
+    # report's own policy otherwise kept) that opens every collapsed group, notes each element reaching past the window's
+    # right edge or cut inside its cell, and each link with its place, then closes the groups again for the screenshot.
+    $script:ProbeScript = @'
+(function () {
+  var width = document.documentElement.clientWidth, clipped = [], links = [];
+  var groups = Array.prototype.slice.call(document.querySelectorAll('details'));
+  groups.forEach(function (d) { d.open = true; });
+  if (document.documentElement.scrollWidth > width) { clipped.push('page ' + document.documentElement.scrollWidth + ' > ' + width); }
+  Array.prototype.forEach.call(document.body.querySelectorAll('*'), function (e) {
+    var r = e.getBoundingClientRect(), name = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && e.className.baseVal === undefined ? '.' + e.className : '');
+    if (r.width === 0 && r.height === 0) { return; }
+    if (r.right > width + 1) { clipped.push(name + ' ends at ' + Math.round(r.right)); }
+    var svg = e.ownerSVGElement;
+    if (svg && r.right > svg.getBoundingClientRect().right + 1) { clipped.push(name + ' past its chart: ' + e.textContent); }
+    if ((e.tagName === 'TD' || e.tagName === 'TH') && e.scrollWidth > e.clientWidth + 1) { clipped.push(name + ' cut: ' + e.textContent.slice(0, 40)); }
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('a[href]'), function (a) {
+    var r = a.getBoundingClientRect();
+    links.push({ href: a.getAttribute('href'), shown: r.width > 0 && r.height > 0 && r.left >= 0 && r.right <= width + 1 });
+  });
+  var titles = Array.prototype.map.call(document.querySelectorAll('th.title'), function (t) { return Math.round(t.getBoundingClientRect().width); });
+  groups.forEach(function (d) { d.open = false; });
+  var out = document.createElement('pre');
+  out.id = 'layout-probe';
+  out.hidden = true;
+  out.textContent = JSON.stringify({ width: width, clipped: clipped, links: links, titleWidths: titles });
+  document.body.appendChild(out);
+}());
+'@ -replace "`r`n", "`n"
+
+    function script:New-ProbedPage([string] $HtmlPath, [string] $OutPath) {
+        $sha = [Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes($script:ProbeScript))
+        $html = [IO.File]::ReadAllText($HtmlPath)
+        $html = $html.Replace("script-src '", "script-src 'sha256-$([Convert]::ToBase64String($sha))' '")
+        $html = $html.Replace('</body>', "<script>$($script:ProbeScript)</script>`n</body>")
+        [IO.File]::WriteAllText($OutPath, $html)
+    }
+
+    function script:Get-LayoutProbe([pscustomobject] $Rendering) {
+        if ($Rendering.Dom -notmatch '<pre id="layout-probe"[^>]*>([^<]*)</pre>') { throw "The layout probe did not run: $($Rendering.Console -join ' | ')" }
+        [Net.WebUtility]::HtmlDecode($Matches[1]) | ConvertFrom-Json
     }
 
     function script:Get-DcPage([pscustomobject] $Pair, [string] $Id) {
@@ -168,6 +212,7 @@ namespace SpaceSyncTests {
             Where-Object { @($_.ancestors).Count -gt 0 } | Sort-Object { [long]$_.id })
     $script:ConflictId = [string]$pages[0].id
     $script:AheadId = [string]$pages[1].id
+    $script:LaterRestrictedId = [string]$pages[2].id
     Set-DcPage $script:P $script:ConflictId -Title $script:EvilTitle
 
     $script:P.Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $dc -Cloud $cloud -SpaceKey ENG -CloudKey ENG2
@@ -199,7 +244,10 @@ Describe 'Export-SyncReport' {
         $html = Get-Content -Raw -LiteralPath $path
         $html | Should -Not -Match '<script>alert' -Because 'a title is text, never markup'
         $html | Should -Match ([regex]::Escape('&lt;script&gt;alert(&quot;pwned&quot;)&lt;/script&gt; &amp; &#39;Budget&#39; &quot;Q4&quot;'))
-        $html | Should -Not -Match '(src|href)\s*=\s*["'']?(https?:)?//' -Because 'the page loads nothing from anywhere'
+        $html | Should -Not -Match '\bsrc\s*=|url\(|<link' -Because 'the page loads nothing from anywhere'
+        $sites = [regex]::Escape($script:P.Dc.Url) + '|' + [regex]::Escape($script:P.Cloud.Url)
+        @([regex]::Matches($html, 'href="([^"]*)"') | Where-Object { $_.Groups[1].Value -notmatch "^($sites)(/|$)" }) |
+            Should -BeNullOrEmpty -Because 'links go to the two sites only'
         $html | Should -Not -Match 'emulator-(token|pat)' -Because 'no secret reaches a report'
         @([regex]::Matches($html, '<script')).Count | Should -Be 1
         $html | Should -Match '<tr data-status="Conflict">'
@@ -213,13 +261,65 @@ Describe 'Export-SyncReport' {
         Remove-Item -LiteralPath $png -ErrorAction SilentlyContinue
         $rendering = Invoke-HeadlessChromium -HtmlPath $html -ScreenshotPath $png
 
-        $colours = Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom, '<table id="conflicts">', '<table id="drift">', 'DataCenterAhead'
+        $colours = Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom, '<table id="conflicts"', '<table id="drift"', 'DataCenterAhead'
         # The script ran: it showed the filter controls and counted the rows, and made the headers sort buttons.
         $rendering.Dom | Should -Match '<div id="drift-controls" class="controls">'
         $rendering.Dom | Should -Match '<output id="drift-count">2 of 2 shown</output>'
         $rendering.Dom | Should -Match '<th scope="col"><button type="button">Status</button></th>'
         $rendering.Dom | Should -Not -Match '<script>alert'
         Write-Host "Report screenshot: $png ($colours distinct colours, $((Get-Item $png).Length) bytes)"
+    }
+
+    It 'renders at <Width> px with nothing clipped and links to both pages of the conflict and both versions (screenshot kept)' -ForEach @(
+        @{ Width = 1400 }, @{ Width = 800 }
+    ) {
+        $probed = Join-Path $TestDrive "report-$Width.html"
+        New-ProbedPage (Join-Path $script:P.Folder 'report.html') $probed
+        $png = Join-Path $script:ResultsDir "report-$Width.png"
+        Remove-Item -LiteralPath $png -ErrorAction SilentlyContinue
+        $rendering = Invoke-HeadlessChromium -HtmlPath $probed -ScreenshotPath $png -Width $Width
+        $null = Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom
+        $probe = Get-LayoutProbe $rendering
+
+        $probe.width | Should -BeGreaterThan ($Width - 20) -Because 'the page was laid out at the width asked for'
+        $probe.clipped | Should -BeNullOrEmpty
+        $probe.titleWidths | ForEach-Object { $_ | Should -BeGreaterOrEqual 180 -Because 'a title has room for its words' }
+        $cloudId = $script:P.Map[$script:ConflictId]
+        $wanted = "$($script:P.Dc.Url)/pages/viewpage.action?pageId=$($script:ConflictId)",
+            "$($script:P.Cloud.Url)/spaces/ENG2/pages/$cloudId",
+            "$($script:P.Dc.Url)/pages/viewpage.action?pageId=$($script:ConflictId)&pageVersion=",
+            "$($script:P.Cloud.Url)/pages/viewpage.action?pageId=$cloudId&pageVersion=",
+            "$($script:P.Dc.Url)/pages/viewpage.action?pageId=$($script:AheadId)"
+        $shown = @($probe.links | Where-Object shown | ForEach-Object href)
+        foreach ($link in $wanted) {
+            @($shown | Where-Object { $_.StartsWith($link) }).Count | Should -BeGreaterThan 0 -Because "$link must be a link on the page, in view"
+        }
+        Write-Host "Report at $Width px: $png"
+    }
+
+    It 'fails the layout check on a table wider than the window and on chart text past its edge' {
+        $wide = Join-Path $TestDrive 'wide.html'
+        Set-Content -LiteralPath $wide -Value ('<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src ''none''; script-src ''sha256-none''"></head><body>' +
+            '<table id="summary"><tr><td><b>ENG</b> <i>text</i></td><td>' + ('x' * 300) + '</td></tr></table>' +
+            '<svg viewBox="0 0 100 20" width="100"><text x="60" y="15">cut off at the edge</text></svg></body></html>')
+        $probed = Join-Path $TestDrive 'wide-probed.html'
+        New-ProbedPage $wide $probed
+        $probe = Get-LayoutProbe (Invoke-HeadlessChromium -HtmlPath $probed -ScreenshotPath (Join-Path $TestDrive 'wide.png') -Width 800)
+        $probe.clipped | Should -Not -BeNullOrEmpty
+        $probe.clipped -join ' ' | Should -Match 'table#summary ends at'
+        $probe.clipped -join ' ' | Should -Match 'text past its chart: cut off'
+    }
+
+    It 'says with -WhatIf which file it would write, and writes nothing' {
+        $path = Join-Path $script:P.Folder 'whatif.html'
+        $transcript = Join-Path $TestDrive 'whatif.txt'
+        $null = Start-Transcript -Path $transcript
+        try { $result = Export-SyncReport -ScopePath $script:P.Scope -Path $path -PassThru -WhatIf } finally { $null = Stop-Transcript }
+        $result | Should -BeNullOrEmpty
+        Test-Path -LiteralPath $path | Should -BeFalse
+        @(Get-Content $transcript | Where-Object { $_ -like 'What if:*' }) |
+            Should -Be "What if: Performing the operation `"Write the Html report (1 space collection(s), 1 open conflict(s), 2 drift item(s))`" on target `"$path`"."
+        Get-ChildItem -LiteralPath $script:P.Folder -Filter '*.tmp' -Force | Should -BeNullOrEmpty
     }
 
     It 'fails the rendering check on a page whose script throws' {
@@ -326,5 +426,28 @@ Describe 'Export-SyncReport' {
         Get-Content -Raw $path | Should -BeExactly "keep me`n"
         Export-SyncReport -ScopePath $script:P.Scope -Path $path
         Get-Content -TotalCount 1 $path | Should -Match '^\uFEFF?SpaceKey,Status,Title'
+    }
+
+    # Last: the restriction changes the drift the tests above count.
+    It 'collapses a restricted page under its count below the conflict, and the opened group still fits 800 px' {
+        $me = Invoke-EmulatorApi $script:P.Dc '/rest/api/user/current'
+        $null = Invoke-EmulatorApi $script:P.Dc "/rest/api/content/$($script:LaterRestrictedId)/restriction" -Method Put -Body (, @(
+            @{ operation = 'read'; restrictions = @{ user = @(@{ type = 'known'; userKey = $me.userKey }); group = @() } }))  # one JSON array
+        $path = Join-Path $script:P.Folder 'restricted.html'
+        Export-SyncReport -ScopePath $script:P.Scope -Path $path -Full -WarningAction SilentlyContinue
+        $html = Get-Content -Raw -LiteralPath $path
+
+        $html | Should -Match '<summary>Restricted: 1 page left alone on purpose'
+        $html.IndexOf('<tr data-status="Conflict">') | Should -BeLessThan $html.IndexOf('<details class="left-alone" id="left-alone-Restricted">')
+        $html | Should -Not -Match '<details[^>]* open'
+
+        $probed = Join-Path $TestDrive 'restricted-800.html'
+        New-ProbedPage $path $probed
+        $rendering = Invoke-HeadlessChromium -HtmlPath $probed -ScreenshotPath (Join-Path $script:ResultsDir 'report-restricted-800.png') -Width 800
+        $null = Assert-RenderedReport $rendering -MustShow $script:EvilTitleInDom
+        $probe = Get-LayoutProbe $rendering
+        $probe.clipped | Should -BeNullOrEmpty
+        @($probe.links | Where-Object { $_.shown -and $_.href -eq "$($script:P.Dc.Url)/pages/viewpage.action?pageId=$($script:LaterRestrictedId)" }).Count |
+            Should -Be 1 -Because 'the restricted row, once opened, links to its page too'
     }
 }

@@ -16,6 +16,12 @@ namespace SpaceSync.Core.Reporting
         public DateTimeOffset GeneratedAt { get; init; }
         /// <summary>The scope file the report covers.</summary>
         public string ScopePath { get; init; } = "";
+        /// <summary>The Data Center site of the scope file (its URL as written there); null when unknown.</summary>
+        public Uri? DataCenterUrl { get; init; }
+        /// <summary>The Cloud site of the scope file (ends in /wiki); null when unknown.</summary>
+        public Uri? CloudUrl { get; init; }
+        /// <summary>The collections whose drift is in <see cref="Drift"/> (read from the sites or given); not those that failed.</summary>
+        public IReadOnlyList<string> DriftRead { get; init; } = Array.Empty<string>();
         /// <summary>True when the sites were read for this report; false when the drift was given (piped DriftItems).</summary>
         public bool SitesRead { get; init; }
         /// <summary>True when in-sync pages are in <see cref="Drift"/> too.</summary>
@@ -50,6 +56,7 @@ namespace SpaceSync.Core.Reporting
         private readonly List<DriftItem> _drift = new List<DriftItem>();
         private readonly List<ReportWarning> _warnings = new List<ReportWarning>();
         private readonly HashSet<string> _added = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        private readonly List<string> _driftRead = new List<string>();
         private bool _sitesRead;
 
         public SyncReportBuilder(ResolvedScope scope, bool includeInSync)
@@ -70,6 +77,7 @@ namespace SpaceSync.Core.Reporting
             if (plan is null) throw new ArgumentNullException(nameof(plan));
             _sitesRead = true;
             AddStatus(collection, state, PendingChanges.FromPlan(plan));
+            _driftRead.Add(collection.Key);
             foreach (var warning in plan.Warnings) AddWarning(collection.Key, null, warning);
             if (plan.Refusal is PlanRefusal refusal) AddWarning(collection.Key, null, $"A sync would be refused ({refusal.Code}): {refusal.Message}");
             AddDrift(plan.Items);
@@ -81,6 +89,7 @@ namespace SpaceSync.Core.Reporting
         {
             if (items is null) throw new ArgumentNullException(nameof(items));
             AddStatus(collection, state, null);
+            _driftRead.Add(collection.Key);
             AddDrift(items);
         }
 
@@ -95,6 +104,9 @@ namespace SpaceSync.Core.Reporting
         {
             GeneratedAt = generatedAt,
             ScopePath = _scope.Path,
+            DataCenterUrl = _scope.Document?.DataCenter?.Url,
+            CloudUrl = _scope.Document?.Cloud?.Url,
+            DriftRead = _driftRead.ToList(),
             SitesRead = _sitesRead,
             IncludesInSync = _includeInSync,
             Spaces = _spaces.ToList(),

@@ -17,12 +17,13 @@ namespace SpaceSync.Core.Reporting
         public static readonly string[] Columns =
         {
             "SpaceKey", "Status", "Title", "DataCenterId", "CloudId", "DataCenterVersion", "CloudVersion",
-            "DataCenterChanges", "CloudChanges", "Action", "Warnings",
+            "DataCenterChanges", "CloudChanges", "Action", "Warnings", "DataCenterUrl", "CloudUrl",
         };
 
         public static void Write(SyncReport report, TextWriter writer)
         {
             if (report is null) throw new ArgumentNullException(nameof(report));
+            var links = new ReportPageLinks(report);
             WriteRow(writer, Columns);
             foreach (var item in report.Drift)
             {
@@ -39,6 +40,8 @@ namespace SpaceSync.Core.Reporting
                     Changes(item.CloudChanges),
                     item.Action,
                     string.Join("; ", item.Warnings),
+                    links.DataCenter(item.DataCenterId) ?? "",
+                    links.Cloud(item.SpaceKey, item.CloudId) ?? "",
                 });
             }
         }

@@ -22,38 +22,57 @@ namespace SpaceSync.Core.Reporting
         {
             if (report is null) throw new ArgumentNullException(nameof(report));
             var w = new Html(writer);
-            var statuses = report.Drift.Select(d => d.Status).Distinct().OrderBy(s => s).ToList();
+            var summaries = report.Spaces.Select(s => ReportSummary.For(report, s)).ToList();
+            var links = new ReportPageLinks(report);
 
             w.Raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
             w.Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
             w.Raw("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src '" + Hash(Style) +
                   "'; script-src '" + Hash(Script) + "'; base-uri 'none'; form-action 'none'\">\n");
+            w.Raw("<meta name=\"referrer\" content=\"no-referrer\">\n");
             w.Raw("<meta name=\"generator\" content=\"SpaceSync Export-SyncReport\">\n<title>SpaceSync report: ");
-            w.Text(Path.GetFileName(report.ScopePath));
+            w.Text(string.Join(", ", report.Spaces.Select(s => s.SpaceKey)));
             w.Raw(" (").Text(Time(report.GeneratedAt)).Raw(")</title>\n");
             w.Raw("<style>").Raw(Style).Raw("</style>\n</head>\n<body>\n");
 
+            // The two sites are what a reader of the report knows; the scope file is a detail of the machine it ran on.
             w.Raw("<header>\n<h1>SpaceSync report</h1>\n<dl class=\"facts\">\n");
-            w.Raw("<dt>Scope file</dt><dd><code>").Text(report.ScopePath).Raw("</code></dd>\n");
+            w.Raw("<dt>Data Center</dt><dd>").Link(ReportLinks.Site(report.DataCenterUrl), ReportLinks.Site(report.DataCenterUrl) ?? Dash).Raw("</dd>\n");
+            w.Raw("<dt>Cloud</dt><dd>").Link(ReportLinks.Site(report.CloudUrl), ReportLinks.Site(report.CloudUrl) ?? Dash).Raw("</dd>\n");
             w.Raw("<dt>Generated</dt><dd>").Time(report.GeneratedAt).Raw("</dd>\n");
             w.Raw("<dt>Drift</dt><dd>").Text(report.SitesRead
                 ? "read from both sites just now (nothing was written)"
                 : "as given to Export-SyncReport (the sites were not read; pending counts are not computed)").Raw("</dd>\n");
-            w.Raw("<dt>Pages listed</dt><dd>").Text(report.IncludesInSync ? "all, in-sync pages included" : "pages not in sync only").Raw("</dd>\n");
-            w.Raw("</dl>\n<p class=\"totals\">").Text(
-                $"{Count(report.Spaces.Count, "space collection")}, {Count(report.Conflicts.Count, "open conflict")}, " +
-                $"{Count(report.Drift.Count, "drift item")}, {Count(report.Warnings.Count, "warning")}.").Raw("</p>\n</header>\n");
+            w.Raw("</dl>\n<p class=\"totals\" id=\"headline\">").Text(Headline(report, summaries)).Raw("</p>\n</header>\n");
 
-            WriteSummary(w, report);
-            WriteConflicts(w, report);
-            WriteDrift(w, report, statuses);
+            WriteSummary(w, report, summaries);
+            WriteConflicts(w, report, links);
+            WriteDrift(w, report, links);
             WriteWarnings(w, report);
 
-            w.Raw("<footer><p>Written by SpaceSync Export-SyncReport. Times are UTC.</p></footer>\n");
+            w.Raw("<footer><p>Written by SpaceSync Export-SyncReport from the scope file ").Text(Path.GetFileName(report.ScopePath))
+                .Raw(". Times are UTC. Restricted and excluded pages are left alone on purpose and not counted in \u201c% in sync\u201d.</p></footer>\n");
             w.Raw("<script>").Raw(Script).Raw("</script>\n</body>\n</html>\n");
         }
 
-        private static void WriteSummary(Html w, SyncReport report)
+        // What matters first: how much is in sync, then what needs someone (conflicts, failures), what a sync would do, what is left alone.
+        private static string Headline(SyncReport report, IReadOnlyList<ReportSpaceSummary> summaries)
+        {
+            var known = summaries.Where(s => s.DriftKnown).ToList();
+            var synced = known.Sum(s => s.Synced);
+            var parts = new List<string>();
+            if (synced > 0) parts.Add($"{Percent(100.0 * known.Sum(s => s.InSync) / synced)} of {Count(synced, "synced page")} in sync");
+            else if (known.Count == 0 && summaries.Count > 0) parts.Add("drift not read");
+            parts.Add(Count(report.Conflicts.Count, "open conflict"));
+            parts.Add(Count(summaries.Sum(s => s.Failures), "failure"));
+            parts.Add(Count(summaries.Sum(s => s.Pending), "page") + " pending");
+            parts.Add(summaries.Sum(s => s.LeftAlone).ToString(CultureInfo.InvariantCulture) + " left alone (restricted or excluded)");
+            var spaceWarnings = report.Warnings.Count(x => x.Title is null);
+            if (spaceWarnings > 0) parts.Add(Count(spaceWarnings, "space warning"));
+            return string.Join(" \u00b7 ", parts);
+        }
+
+        private static void WriteSummary(Html w, SyncReport report, IReadOnlyList<ReportSpaceSummary> summaries)
         {
             w.Raw("<section id=\"summary-section\">\n<h2>Spaces</h2>\n");
             if (report.Spaces.Count == 0)
@@ -62,23 +81,48 @@ namespace SpaceSync.Core.Reporting
                 return;
             }
 
-            w.Raw("<table id=\"summary\">\n<thead><tr>");
-            foreach (var heading in new[] { "Space", "Cloud key", "Phase", "Owner", "Direction", "Conflict policy", "Baseline", "Last run",
-                         "Paired pages", "Pending to Cloud", "Pending to Data Center", "Conflicts left alone", "Open conflicts" })
-            {
-                w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
-            }
-
+            WriteChart(w, summaries);
+            var headings = new[] { "Space", "Phase", "In sync", "Pages by status", "Pending to Cloud", "Pending to Data Center", "Open conflicts",
+                "Baseline", "Last run", "Owner", "Policy" };
+            w.Raw("<table id=\"summary\" class=\"rows\">\n<thead><tr>");
+            foreach (var heading in headings) w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
             w.Raw("</tr></thead>\n<tbody>\n");
-            foreach (var s in report.Spaces)
+            for (var i = 0; i < report.Spaces.Count; i++)
             {
+                var s = report.Spaces[i];
+                var n = summaries[i];
                 w.Raw("<tr>");
-                w.Raw("<th scope=\"row\">").Text(s.SpaceKey).Raw("</th>");
-                w.Cell(s.CloudKey).Cell(s.Phase?.ToString()).Cell(s.Owner).Cell(s.Direction.ToString()).Cell(s.Conflicts.ToString());
-                w.Raw("<td>");
+                w.Raw("<th scope=\"row\" data-label=\"Space\">").Text(s.SpaceKey);
+                if (!string.IsNullOrEmpty(s.CloudKey) && !string.Equals(s.CloudKey, s.SpaceKey, StringComparison.Ordinal)) w.Raw(" \u2192 ").Text(s.CloudKey);
+                w.Raw("</th>");
+                w.Cell("Phase", s.Phase?.ToString());
+                w.Open("In sync", n.PercentInSync is null ? "num empty" : "num");
+                if (n.PercentInSync is double pct) w.Raw("<strong>").Text(Percent(pct)).Raw("</strong> <span class=\"of\">").Text($"{n.InSync} of {n.Synced}").Raw("</span>");
+                else w.Raw(Dash);
+                w.Raw("</td>");
+                w.Open("Pages by status", null);
+                if (!n.DriftKnown) w.Raw("<span class=\"bad\">drift not read</span>");
+                else if (n.ByStatus.Count == 0) w.Raw("<span class=\"empty\">none listed</span>");
+                else
+                {
+                    w.Raw("<ul class=\"counts\">");
+                    foreach (var pair in n.ByStatus)
+                    {
+                        w.Raw("<li><span class=\"status status-").Text(pair.Key.ToString()).Raw("\">").Text(pair.Key.ToString()).Raw("</span> ")
+                            .Text(pair.Value.ToString(CultureInfo.InvariantCulture)).Raw("</li>");
+                    }
+
+                    w.Raw("</ul>");
+                }
+
+                w.Raw("</td>");
+                w.Number("Pending to Cloud", s.PendingToCloud).Number("Pending to Data Center", s.PendingToDataCenter);
+                w.Open("Open conflicts", s.OpenConflicts > 0 ? "num bad" : "num").Text(s.OpenConflicts.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
+                w.Open("Baseline", null);
                 if (s.BaselineAt is DateTimeOffset baseline) w.Time(baseline);
                 else w.Raw("<span class=\"bad\">none yet</span>");
-                w.Raw("</td><td>");
+                w.Raw("</td>");
+                w.Open("Last run", null);
                 if (s.LastRunAt is DateTimeOffset lastRun)
                 {
                     w.Time(lastRun);
@@ -90,8 +134,7 @@ namespace SpaceSync.Core.Reporting
                 }
 
                 w.Raw("</td>");
-                w.Number(s.PairedPages).Number(s.PendingToCloud).Number(s.PendingToDataCenter).Number(s.PendingConflicts);
-                w.Raw(s.OpenConflicts > 0 ? "<td class=\"num bad\">" : "<td class=\"num\">").Text(s.OpenConflicts.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
+                w.Cell("Owner", s.Owner).Cell("Policy", $"{s.Direction}, conflicts: {s.Conflicts}");
                 w.Raw("</tr>\n");
             }
 
@@ -104,7 +147,54 @@ namespace SpaceSync.Core.Reporting
             w.Raw("</section>\n");
         }
 
-        private static void WriteConflicts(Html w, SyncReport report)
+        // One stacked bar a collection: an inline SVG (no script, no external file) that scales with the page.
+        private static void WriteChart(Html w, IReadOnlyList<ReportSpaceSummary> summaries)
+        {
+            // Room on the right for "100% in sync" at the chart's font: text past the view box would be cut off.
+            const int rowHeight = 28, labelWidth = 130, barWidth = 380, total = 640;
+            var height = summaries.Count * rowHeight + 4;
+            w.Raw("<figure class=\"chart\">\n<svg id=\"chart\" role=\"img\" aria-labelledby=\"chart-title\" viewBox=\"0 0 " + total + " " + height +
+                  "\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\n<title id=\"chart-title\">Sync state per space</title>\n");
+            for (var i = 0; i < summaries.Count; i++)
+            {
+                var s = summaries[i];
+                var y = i * rowHeight + 4;
+                w.Raw("<text x=\"0\" y=\"" + (y + 15) + "\" class=\"chart-label\">").Text(s.SpaceKey).Raw("</text>\n");
+                var all = s.Synced + s.LeftAlone;
+                if (!s.DriftKnown || all == 0)
+                {
+                    w.Raw("<text x=\"" + labelWidth + "\" y=\"" + (y + 15) + "\" class=\"chart-note\">").Text(s.DriftKnown ? "no page" : "drift not read").Raw("</text>\n");
+                    continue;
+                }
+
+                double x = labelWidth;
+                foreach (var (count, kind, label) in new[]
+                         {
+                             (s.InSync, "insync", "in sync"), (s.Pending, "pending", "pending"), (s.Conflicts, "conflict", "in conflict"),
+                             (s.Failures, "failure", "failing"), (s.Other, "other", "other"), (s.LeftAlone, "alone", "left alone"),
+                         })
+                {
+                    if (count == 0) continue;
+                    var width = Math.Max(2.0, barWidth * (double)count / all);
+                    w.Raw("<rect x=\"" + Num(x) + "\" y=\"" + y + "\" width=\"" + Num(width) + "\" height=\"18\" class=\"seg-" + kind + "\"><title>")
+                        .Text($"{s.SpaceKey}: {count} {label}").Raw("</title></rect>\n");
+                    x += width;
+                }
+
+                w.Raw("<text x=\"" + (labelWidth + barWidth + 8) + "\" y=\"" + (y + 15) + "\" class=\"chart-label\">")
+                    .Text(s.PercentInSync is double p ? Percent(p) + " in sync" : "").Raw("</text>\n");
+            }
+
+            w.Raw("</svg>\n<figcaption><ul class=\"legend\">");
+            foreach (var (kind, label) in new[] { ("insync", "in sync"), ("pending", "pending"), ("conflict", "conflict"), ("failure", "failure"), ("other", "other"), ("alone", "restricted or excluded") })
+            {
+                w.Raw("<li><span class=\"swatch seg-" + kind + "\"></span>").Text(label).Raw("</li>");
+            }
+
+            w.Raw("</ul></figcaption>\n</figure>\n");
+        }
+
+        private static void WriteConflicts(Html w, SyncReport report, ReportPageLinks links)
         {
             w.Raw("<section id=\"conflicts-section\">\n<h2>Open conflicts</h2>\n");
             if (report.Conflicts.Count == 0)
@@ -113,8 +203,9 @@ namespace SpaceSync.Core.Reporting
                 return;
             }
 
-            w.Raw("<p class=\"note\">Settle each with Resolve-SyncConflict, by its id.</p>\n<table id=\"conflicts\">\n<thead><tr>");
-            foreach (var heading in new[] { "Id", "Space", "Title", "Data Center page", "Cloud page", "Base versions (DC / Cloud)", "Why", "Detected" })
+            w.Raw("<p class=\"note\">Settle each with Resolve-SyncConflict, by its id. Each side links to the page and to the version in conflict.</p>\n");
+            w.Raw("<table id=\"conflicts\" class=\"rows\">\n<thead><tr>");
+            foreach (var heading in new[] { "Id", "Space", "Title", "Data Center", "Cloud", "Base versions", "Why", "Detected" })
             {
                 w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
             }
@@ -122,17 +213,25 @@ namespace SpaceSync.Core.Reporting
             w.Raw("</tr></thead>\n<tbody>\n");
             foreach (var c in report.Conflicts)
             {
-                w.Raw("<tr>").Number(c.ConflictId).Cell(c.SpaceKey);
-                w.Raw("<th scope=\"row\" class=\"title\">").Text(c.Title).Raw("</th>");
-                w.Cell($"{c.DataCenterId} v{c.DataCenterVersion}").Cell($"{c.CloudId} v{c.CloudVersion}")
-                    .Cell($"v{c.BaseDataCenterVersion} / v{c.BaseCloudVersion}").Cell(c.Reason);
-                w.Raw("<td>").Time(c.DetectedAt).Raw("</td></tr>\n");
+                w.Raw("<tr>").Number("Id", c.ConflictId).Cell("Space", c.SpaceKey);
+                w.Raw("<th scope=\"row\" class=\"title\" data-label=\"Title\">").Text(c.Title).Raw("</th>");
+                w.Open("Data Center", "page");
+                w.Link(links.DataCenter(c.DataCenterId), "page " + c.DataCenterId).Raw(" \u00b7 ")
+                    .Link(links.DataCenter(c.DataCenterId, c.DataCenterVersion), "v" + c.DataCenterVersion.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
+                w.Open("Cloud", "page");
+                w.Link(links.Cloud(c.SpaceKey, c.CloudId), "page " + c.CloudId).Raw(" \u00b7 ")
+                    .Link(links.Cloud(c.SpaceKey, c.CloudId, c.CloudVersion), "v" + c.CloudVersion.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
+                w.Open("Base versions", "page");
+                w.Raw("Data Center ").Link(links.DataCenter(c.DataCenterId, c.BaseDataCenterVersion), "v" + c.BaseDataCenterVersion.ToString(CultureInfo.InvariantCulture))
+                    .Raw(", Cloud ").Link(links.Cloud(c.SpaceKey, c.CloudId, c.BaseCloudVersion), "v" + c.BaseCloudVersion.ToString(CultureInfo.InvariantCulture)).Raw("</td>");
+                w.Cell("Why", c.Reason);
+                w.Open("Detected", null).Time(c.DetectedAt).Raw("</td></tr>\n");
             }
 
             w.Raw("</tbody>\n</table>\n</section>\n");
         }
 
-        private static void WriteDrift(Html w, SyncReport report, IReadOnlyList<DriftStatus> statuses)
+        private static void WriteDrift(Html w, SyncReport report, ReportPageLinks links)
         {
             w.Raw("<section id=\"drift-section\">\n<h2>Drift</h2>\n");
             if (report.Drift.Count == 0)
@@ -141,62 +240,97 @@ namespace SpaceSync.Core.Reporting
                 return;
             }
 
-            // Hidden until the script shows it: without the script the controls would do nothing.
-            w.Raw("<div id=\"drift-controls\" class=\"controls\" hidden>\n<label>Filter <input id=\"drift-filter\" type=\"search\" placeholder=\"title, id, action\"></label>\n");
-            w.Raw("<label>Status <select id=\"drift-status\"><option value=\"\">all</option>");
-            foreach (var status in statuses) w.Raw("<option>").Text(status.ToString()).Raw("</option>");
-            w.Raw("</select></label>\n<output id=\"drift-count\"></output>\n</div>\n");
-
-            w.Raw("<table id=\"drift\">\n<thead><tr>");
-            foreach (var heading in new[] { "Space", "Status", "Title", "Data Center page", "Cloud page", "Changed on Data Center", "Changed on Cloud", "Action", "Warnings" })
+            var sorted = ReportSummary.BySeverity(report.Drift).ToList();
+            var shown = sorted.Where(d => ReportSummary.SeverityOf(d) != ReportSeverity.LeftAlone).ToList();
+            if (shown.Count > 0)
             {
-                w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
+                var statuses = shown.Select(d => d.Status).Distinct().OrderBy(s => s).ToList();
+                // Hidden until the script shows it: without the script the controls would do nothing.
+                w.Raw("<div id=\"drift-controls\" class=\"controls\" hidden>\n<label>Filter <input id=\"drift-filter\" type=\"search\" placeholder=\"title, id, action\"></label>\n");
+                w.Raw("<label>Status <select id=\"drift-status\"><option value=\"\">all</option>");
+                foreach (var status in statuses) w.Raw("<option>").Text(status.ToString()).Raw("</option>");
+                w.Raw("</select></label>\n<output id=\"drift-count\"></output>\n</div>\n");
+                WriteDriftTable(w, "drift", shown, links);
+            }
+            else
+            {
+                w.Raw("<p class=\"none\">Nothing to do: every page listed is left alone on purpose.</p>\n");
             }
 
-            w.Raw("</tr></thead>\n<tbody>\n");
-            foreach (var d in report.Drift)
+            // Left alone on purpose: one collapsed group a status, its count in view, so they never bury what needs someone.
+            foreach (var group in sorted.Where(d => ReportSummary.SeverityOf(d) == ReportSeverity.LeftAlone).GroupBy(d => d.Status))
             {
-                w.Raw("<tr data-status=\"").Text(d.Status.ToString()).Raw("\">").Cell(d.SpaceKey);
-                w.Raw("<td><span class=\"status status-").Text(d.Status.ToString()).Raw("\">").Text(d.Status.ToString()).Raw("</span></td>");
-                w.Raw("<th scope=\"row\" class=\"title\">").Text(d.Title).Raw("</th>");
-                w.Cell(Page(d.DataCenterId, d.DataCenterVersion)).Cell(Page(d.CloudId, d.CloudVersion));
-                w.Cell(string.Join(", ", ReportJsonWriter.ChangeNames(d.DataCenterChanges))).Cell(string.Join(", ", ReportJsonWriter.ChangeNames(d.CloudChanges)));
-                w.Cell(d.Action);
-                w.Raw("<td>");
-                if (d.Warnings.Count > 0)
+                var count = group.Count();
+                w.Raw("<details class=\"left-alone\" id=\"left-alone-").Text(group.Key.ToString()).Raw("\">\n<summary>")
+                    .Text($"{group.Key}: {Count(count, "page")} left alone on purpose (not counted in % in sync)").Raw("</summary>\n");
+                WriteDriftTable(w, "drift-" + group.Key.ToString().ToLowerInvariant(), group.ToList(), links);
+                w.Raw("</details>\n");
+            }
+
+            w.Raw("</section>\n");
+        }
+
+        private static void WriteDriftTable(Html w, string id, IReadOnlyList<DriftItem> items, ReportPageLinks links)
+        {
+            w.Raw("<table id=\"").Text(id).Raw("\" class=\"rows drift\">\n<thead><tr>");
+            foreach (var heading in DriftHeadings) w.Raw("<th scope=\"col\">").Text(heading).Raw("</th>");
+            w.Raw("</tr></thead>\n<tbody>\n");
+            foreach (var d in items)
+            {
+                w.Raw("<tr data-status=\"").Text(d.Status.ToString()).Raw("\">");
+                w.Open("Status", null).Raw("<span class=\"status status-").Text(d.Status.ToString()).Raw("\">").Text(d.Status.ToString()).Raw("</span></td>");
+                w.Raw("<th scope=\"row\" class=\"title\" data-label=\"Title\">").Text(d.Title).Raw("</th>");
+                w.Cell("Space", d.SpaceKey);
+                w.Open("Data Center", "page").Link(links.DataCenter(d.DataCenterId), Page(d.DataCenterId, d.DataCenterVersion)).Raw("</td>");
+                w.Open("Cloud", "page").Link(links.Cloud(d.SpaceKey, d.CloudId), Page(d.CloudId, d.CloudVersion)).Raw("</td>");
+                w.Cell("Changed on Data Center", string.Join(", ", ReportJsonWriter.ChangeNames(d.DataCenterChanges)))
+                    .Cell("Changed on Cloud", string.Join(", ", ReportJsonWriter.ChangeNames(d.CloudChanges)));
+                w.Cell("Action", d.Action);
+                if (d.Warnings.Count == 0)
                 {
-                    w.Raw("<ul class=\"warn\">");
-                    foreach (var warning in d.Warnings) w.Raw("<li>").Text(warning).Raw("</li>");
-                    w.Raw("</ul>");
+                    w.Open("Warnings", "warnings empty").Raw(Dash + "</td></tr>\n");
+                    continue;
                 }
 
-                w.Raw("</td></tr>\n");
+                w.Open("Warnings", "warnings").Raw("<ul class=\"warn\">");
+                foreach (var warning in d.Warnings) w.Raw("<li>").Text(warning).Raw("</li>");
+                w.Raw("</ul></td></tr>\n");
             }
 
-            w.Raw("</tbody>\n</table>\n</section>\n");
+            w.Raw("</tbody>\n</table>\n");
         }
+
+        private static readonly string[] DriftHeadings =
+            { "Status", "Title", "Space", "Data Center", "Cloud", "Changed on Data Center", "Changed on Cloud", "Action", "Warnings" };
 
         private static void WriteWarnings(Html w, SyncReport report)
         {
             w.Raw("<section id=\"warnings-section\">\n<h2>Warnings</h2>\n");
-            if (report.Warnings.Count == 0)
+            var spaceWarnings = report.Warnings.Where(x => x.Title is null).ToList();
+            var pageWarnings = report.Warnings.Count - spaceWarnings.Count;
+            if (spaceWarnings.Count == 0) w.Raw("<p class=\"none\">No warning about a whole space.</p>\n");
+            else
             {
-                w.Raw("<p class=\"none\">No warning.</p>\n</section>\n");
-                return;
+                w.Raw("<ul id=\"warnings\">\n");
+                foreach (var warning in spaceWarnings)
+                {
+                    w.Raw("<li><strong>").Text(warning.SpaceKey).Raw("</strong>: ").Text(warning.Text).Raw("</li>\n");
+                }
+
+                w.Raw("</ul>\n");
             }
 
-            w.Raw("<ul id=\"warnings\">\n");
-            foreach (var warning in report.Warnings)
-            {
-                w.Raw("<li><strong>").Text(warning.SpaceKey).Raw("</strong>");
-                if (warning.Title != null) w.Raw(", <span class=\"title\">").Text(warning.Title).Raw("</span>");
-                w.Raw(": ").Text(warning.Text).Raw("</li>\n");
-            }
-
-            w.Raw("</ul>\n</section>\n");
+            // Page warnings stay on their rows: listing them here again is what buried the one that mattered.
+            if (pageWarnings > 0) w.Raw("<p class=\"note\">").Text($"{Count(pageWarnings, "warning")} about single pages, each on its page's row above.").Raw("</p>\n");
+            w.Raw("</section>\n");
         }
 
         private const string Dash = "\u2014";
+
+        private static string Percent(double value) =>
+            (value >= 99.5 && value < 100 ? Math.Floor(value) : Math.Round(value)).ToString("0", CultureInfo.InvariantCulture) + "%";
+
+        private static string Num(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 
         private static string Page(string? id, int? version) =>
             id is null ? "" : version is int v ? $"{id} v{v.ToString(CultureInfo.InvariantCulture)}" : id;
@@ -257,11 +391,28 @@ namespace SpaceSync.Core.Reporting
                 return this;
             }
 
-            public Html Cell(string? value) => string.IsNullOrEmpty(value) ? Raw("<td class=\"empty\">" + Dash + "</td>") : Raw("<td>").Text(value).Raw("</td>");
+            /// <summary>Opens a cell; its label names the column when a narrow page shows each row as a card.</summary>
+            public Html Open(string label, string? cssClass)
+            {
+                Raw("<td data-label=\"").Text(label).Raw("\"");
+                if (cssClass != null) Raw(" class=\"").Text(cssClass).Raw("\"");
+                return Raw(">");
+            }
 
-            public Html Number(long? value) => value is long n
-                ? Raw("<td class=\"num\">").Text(n.ToString(CultureInfo.InvariantCulture)).Raw("</td>")
-                : Raw("<td class=\"num empty\">" + Dash + "</td>");
+            public Html Cell(string label, string? value) =>
+                string.IsNullOrEmpty(value) ? Open(label, "empty").Raw(Dash + "</td>") : Open(label, null).Text(value).Raw("</td>");
+
+            public Html Number(string label, long? value) => value is long n
+                ? Open(label, "num").Text(n.ToString(CultureInfo.InvariantCulture)).Raw("</td>")
+                : Open(label, "num empty").Raw(Dash + "</td>");
+
+            /// <summary>A link to a site's web UI (opened apart, sending no referrer); plain text when there is no address.</summary>
+            public Html Link(string? href, string text)
+            {
+                if (string.IsNullOrEmpty(text)) return Raw(Dash);
+                if (href is null) return Text(text);
+                return Raw("<a href=\"").Text(href).Raw("\" target=\"_blank\" rel=\"noopener noreferrer\">").Text(text).Raw("</a>");
+            }
 
             public Html Time(DateTimeOffset time) =>
                 Raw("<time datetime=\"").Text(time.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)).Raw("\">")
@@ -283,7 +434,38 @@ table { border-collapse: collapse; width: 100%; margin: .4rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 thead th { background: var(--head); }
 tbody tr:nth-child(even) { background: #f8f9fb; }
-th.title, span.title { font-weight: 600; word-break: break-word; }
+th.title, span.title { font-weight: 600; min-width: 14rem; overflow-wrap: break-word; hyphens: auto; }
+td.page { white-space: nowrap; }
+td.warnings { max-width: 22rem; font-size: .9em; }
+a { color: #1d4f91; }
+a:visited { color: #5a3d8a; }
+.of { color: var(--muted); font-size: .9em; white-space: nowrap; }
+ul.counts { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .2rem .5rem; }
+.chart { margin: .4rem 0 1rem; max-width: 46rem; }
+.chart svg { display: block; width: 100%; height: auto; }
+.chart-label { font: 13px system-ui, sans-serif; fill: #1b1e23; }
+.chart-note { font: italic 13px system-ui, sans-serif; fill: var(--muted); }
+.seg-insync { fill: #2e7d4f; background: #2e7d4f; }
+.seg-pending { fill: #2f6db5; background: #2f6db5; }
+.seg-conflict { fill: #b3261e; background: #b3261e; }
+.seg-failure { fill: #6d1a14; background: #6d1a14; }
+.seg-other { fill: #8a8f98; background: #8a8f98; }
+.seg-alone { fill: #d5d8dd; background: #d5d8dd; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .3rem 1rem; padding: 0; margin: .3rem 0 0; color: var(--muted); }
+.swatch { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -.1rem; border-radius: .15rem; }
+details.left-alone { margin: .6rem 0; }
+details.left-alone > summary { cursor: pointer; font-weight: 600; color: var(--muted); }
+/* Narrow pages: every row becomes a card, each value under its column's name, so nothing is cut or scrolled sideways. */
+@media (max-width: 1000px) {
+  body { margin: .8rem; }
+  table.rows, table.rows tbody, table.rows tr, table.rows td, table.rows tbody th { display: block; width: auto; }
+  table.rows thead { display: none; }
+  table.rows tr { border: 1px solid var(--line); border-radius: .3rem; margin: 0 0 .6rem; padding: .3rem .5rem; }
+  table.rows td, table.rows tbody th { border: 0; padding: .1rem 0; min-width: 0; max-width: none; white-space: normal; text-align: left; }
+  table.rows td[data-label]::before { content: attr(data-label) ': '; color: var(--muted); font-weight: 600; }
+  table.rows td.empty { display: none; }
+  table.rows tbody th.title { font-size: 1.05em; }
+}
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .empty, .note, .none { color: var(--muted); }
 .bad { color: var(--bad); font-weight: 600; }

@@ -28,11 +28,15 @@ namespace SpaceSync.Core.Reporting
         public static void Write(SyncReport report, Stream stream)
         {
             if (report is null) throw new ArgumentNullException(nameof(report));
+            var links = new ReportPageLinks(report);
             using var json = new Utf8JsonWriter(stream, Options);
             json.WriteStartObject();
             json.WriteNumber("schemaVersion", SchemaVersion);
             json.WriteString("generatedAt", report.GeneratedAt);
             json.WriteString("scopePath", report.ScopePath);
+            // Added in schema 1 (readers of 1 ignore unknown names): the sites and each page's web UI address.
+            NullableString(json, "dataCenterSite", ReportLinks.Site(report.DataCenterUrl));
+            NullableString(json, "cloudSite", ReportLinks.Site(report.CloudUrl));
             json.WriteBoolean("sitesRead", report.SitesRead);
             json.WriteBoolean("includesInSync", report.IncludesInSync);
 
@@ -73,6 +77,10 @@ namespace SpaceSync.Core.Reporting
                 json.WriteNumber("baseCloudVersion", c.BaseCloudVersion);
                 json.WriteString("reason", c.Reason);
                 json.WriteString("detectedAt", c.DetectedAt);
+                NullableString(json, "dataCenterUrl", links.DataCenter(c.DataCenterId));
+                NullableString(json, "cloudUrl", links.Cloud(c.SpaceKey, c.CloudId));
+                NullableString(json, "dataCenterVersionUrl", links.DataCenter(c.DataCenterId, c.DataCenterVersion));
+                NullableString(json, "cloudVersionUrl", links.Cloud(c.SpaceKey, c.CloudId, c.CloudVersion));
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -92,6 +100,8 @@ namespace SpaceSync.Core.Reporting
                 Strings(json, "cloudChanges", ChangeNames(d.CloudChanges));
                 json.WriteString("action", d.Action);
                 Strings(json, "warnings", d.Warnings);
+                NullableString(json, "dataCenterUrl", links.DataCenter(d.DataCenterId));
+                NullableString(json, "cloudUrl", links.Cloud(d.SpaceKey, d.CloudId));
                 json.WriteEndObject();
             }
             json.WriteEndArray();

@@ -18,7 +18,7 @@ namespace SpaceSync.PowerShell.Cmdlets
     /// JSON or CSV (the drift table). Reads both sites as Get-SyncDrift does (writing nothing to them), or takes the
     /// DriftItems piped from Get-SyncDrift and then reads only the scope and state files.
     /// </summary>
-    [Cmdlet(VerbsData.Export, "SyncReport", DefaultParameterSetName = SitesSet)]
+    [Cmdlet(VerbsData.Export, "SyncReport", DefaultParameterSetName = SitesSet, SupportsShouldProcess = true)]
     [OutputType(typeof(FileInfo))]
     public sealed class ExportSyncReportCommand : SpaceRunCmdlet
     {
@@ -158,6 +158,12 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (_builder is null) return;
 
             var report = _builder.Build(DateTimeOffset.UtcNow);
+            // Asked last, after every check and read that could fail: -WhatIf then says exactly what a real run would write.
+            if (!ShouldProcess(_path, $"Write the {_format} report ({report.Spaces.Count} space collection(s), {report.Conflicts.Count} open conflict(s), {report.Drift.Count} drift item(s))"))
+            {
+                return;
+            }
+
             try
             {
                 ReportFile.Write(report, _path, (ReportFormat)Enum.Parse(typeof(ReportFormat), _format), NoClobber);

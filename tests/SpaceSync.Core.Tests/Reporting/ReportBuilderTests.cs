@@ -76,6 +76,21 @@ public sealed class ReportBuilderTests : IDisposable
     }
 
     [Fact]
+    public void The_report_names_both_sites_and_which_collections_drift_it_holds()
+    {
+        var builder = new SyncReportBuilder(_scope, includeInSync: false);
+        builder.AddPlanned(_pages, _state, Plan());
+        builder.AddUnread(_posts, _state, "Drift not read: no baseline");
+        var report = builder.Build(DateTimeOffset.UnixEpoch);
+
+        Assert.Equal("https://wiki.acme.internal/confluence", report.DataCenterUrl!.ToString().TrimEnd('/'));
+        Assert.Equal("https://acme.atlassian.net/wiki", report.CloudUrl!.ToString().TrimEnd('/'));
+        // The blog posts' drift was not read: their share in sync is unknown, not 100%.
+        Assert.Equal(new[] { "ENG" }, report.DriftRead);
+        Assert.Null(ReportSummary.For(report, report.Spaces[1]).PercentInSync);
+    }
+
+    [Fact]
     public void Each_collection_has_its_own_conflicts_once_and_an_unread_one_says_why()
     {
         var builder = new SyncReportBuilder(_scope, includeInSync: true);

@@ -63,7 +63,7 @@ public class ReportWriterTests
         },
     };
 
-    private static string Html(SyncReport report)
+    internal static string Html(SyncReport report)
     {
         var writer = new StringWriter();
         ReportHtmlWriter.Write(report, writer);
@@ -127,9 +127,9 @@ public class ReportWriterTests
     {
         var html = Html(Sample());
 
-        Assert.Contains("<table id=\"summary\">", html);
-        Assert.Contains("<table id=\"conflicts\">", html);
-        Assert.Contains("<table id=\"drift\">", html);
+        Assert.Contains("<table id=\"summary\" class=\"rows\">", html);
+        Assert.Contains("<table id=\"conflicts\" class=\"rows\">", html);
+        Assert.Contains("<table id=\"drift\" class=\"rows drift\">", html);
         Assert.Contains("<ul id=\"warnings\">", html);
         // The controls do nothing without the script, so they start hidden.
         Assert.Contains("<div id=\"drift-controls\" class=\"controls\" hidden>", html);
@@ -148,7 +148,7 @@ public class ReportWriterTests
         Assert.Contains("No space in this report.", html);
         Assert.Contains("No open conflict.", html);
         Assert.Contains("Every page is in sync.", html);
-        Assert.Contains("No warning.", html);
+        Assert.Contains("No warning about a whole space.", html);
         Assert.DoesNotContain("id=\"drift\"", html);
     }
 
@@ -175,7 +175,7 @@ public class ReportWriterTests
         var records = ParseCsv(text);
         Assert.Equal(3, records.Count);
         Assert.Equal(ReportCsvWriter.Columns, records[0]);
-        Assert.Equal(new[] { "ENG", "Conflict", EvilTitle, "1001", "2002", "4", "3", "Body, Title", "Body", "none: conflict (manual)", "" }, records[1]);
+        Assert.Equal(new[] { "ENG", "Conflict", EvilTitle, "1001", "2002", "4", "3", "Body, Title", "Body", "none: conflict (manual)", "", "", "" }, records[1]);
         Assert.Equal(" New, page\r\nline two", records[2][2]);
         Assert.Equal("", records[2][4]);
         Assert.Equal("macro <jira> cannot be shown on Cloud; second", records[2][10]);
@@ -190,7 +190,7 @@ public class ReportWriterTests
         using var json = JsonDocument.Parse(bytes);
         var root = json.RootElement;
 
-        Assert.Equal(new[] { "schemaVersion", "generatedAt", "scopePath", "sitesRead", "includesInSync", "spaces", "conflicts", "drift", "warnings" },
+        Assert.Equal(new[] { "schemaVersion", "generatedAt", "scopePath", "dataCenterSite", "cloudSite", "sitesRead", "includesInSync", "spaces", "conflicts", "drift", "warnings" },
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("2026-11-26T06:00:00+00:00", root.GetProperty("generatedAt").GetString());
 
