@@ -110,6 +110,11 @@ namespace SpaceSync.PowerShell.Cmdlets
                             {
                                 PostSpaceError(queue, space, e, e.Code, ErrorCategory.InvalidOperation);
                             }
+                            finally
+                            {
+                                var done = space; // the space's restricted pages: one line, each page under -Verbose
+                                queue.Post(() => WriteWarningSummary(done));
+                            }
                         }
                     }
                 }

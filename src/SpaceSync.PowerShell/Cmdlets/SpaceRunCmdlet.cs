@@ -88,6 +88,12 @@ namespace SpaceSync.PowerShell.Cmdlets
                     {
                         run.Error(e, "SiteRequestFailed", e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
                     }
+                    finally
+                    {
+                        // Queued after every warning this space's run posted, so its counts are complete.
+                        var done = run.Space;
+                        queue.Post(() => WriteWarningSummary(done));
+                    }
                 }
 
                 return true;
@@ -128,7 +134,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 _queue.Post(() => { foreach (var value in list) _cmdlet.WriteObject(value); });
             }
 
-            public void Warning(string text) => _queue.Post(() => _cmdlet.WriteWarning(text));
+            public void Warning(string text) => _queue.Post(() => _cmdlet.WritePageWarning(text));
 
             /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
             public bool ShouldProcess(string target, string action)

@@ -145,10 +145,28 @@ namespace SpaceSync.PowerShell.Cmdlets
                 switch (level)
                 {
                     case EngineLogLevel.Debug: WriteDebug(text); break;
-                    case EngineLogLevel.Warning: WriteWarning(text); break;
+                    case EngineLogLevel.Warning: WritePageWarning(text); break;
                     default: WriteVerbose(text); break;
                 }
             }));
+        }
+
+        private readonly WarningDigest _digest = new WarningDigest();
+
+        /// <summary>
+        /// A warning from the engine or a plan: of a kind that recurs page by page (restricted pages) it goes to Verbose and
+        /// is counted for <see cref="WriteWarningSummary"/>; any other text is a warning of its own. Pipeline thread only.
+        /// </summary>
+        internal void WritePageWarning(string text)
+        {
+            if (_digest.Absorb(text)) WriteVerbose(text);
+            else WriteWarning(text);
+        }
+
+        /// <summary>One warning per kind counted since the last call, for the space just run. Pipeline thread only.</summary>
+        internal void WriteWarningSummary(ResolvedSpace space)
+        {
+            foreach (var line in _digest.Summarise(space)) WriteWarning(line);
         }
 
         internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)
