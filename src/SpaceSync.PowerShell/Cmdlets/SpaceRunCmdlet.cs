@@ -53,6 +53,11 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 RunSpaces(resolved, spaces, secrets, options, queue, log);
             }
+            catch (SyncRunException e)
+            {
+                // A failure before any space ran (a missing secret): one record that names it, not PowerShell's wrapper.
+                ThrowTerminatingError(RunErrorRecord(e, resolved.Path));
+            }
             catch (StateStoreException e)
             {
                 ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, resolved.State.Path)
