@@ -87,7 +87,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     catch (SyncRunException e)
                     {
-                        run.Error(e, e.Code, e.Code == SyncRunException.SpaceLocked ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation);
+                        run.Error(e, RunErrorId(e), RunErrorCategory(e));
                     }
                     catch (SiteException e)
                     {

@@ -163,13 +163,16 @@ namespace SpaceSync.PowerShell.Cmdlets
         internal static ErrorRecord RunErrorRecord(SyncRunException e, object? fallbackTarget)
         {
             var target = e.Data.Contains(TargetKey) ? e.Data[TargetKey] : fallbackTarget;
-            return new ErrorRecord(e, "SpaceSync." + e.Code, CategoryOf(e.Code), target)
+            return new ErrorRecord(e, RunErrorId(e), RunErrorCategory(e), target)
             {
                 ErrorDetails = new ErrorDetails(e.Message),
             };
         }
 
-        private static ErrorCategory CategoryOf(string code) => code switch
+        /// <summary>The module's ErrorId for a run failure: SpaceSync.&lt;Code&gt;.</summary>
+        internal static string RunErrorId(SyncRunException e) => "SpaceSync." + e.Code;
+
+        internal static ErrorCategory RunErrorCategory(SyncRunException e) => e.Code switch
         {
             "SecretNotFound" => ErrorCategory.AuthenticationError,
             SyncRunException.SpaceNotFound => ErrorCategory.ObjectNotFound,
