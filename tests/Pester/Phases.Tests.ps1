@@ -519,7 +519,7 @@ Invoke-SpaceSync -ScopePath '$($script:Scope)' -SpaceKey DUAL -Confirm:`$false$f
                 -ErrorVariable problems -OutVariable results | Out-Null
         }
         catch { $caught = $_ }
-        $problems.FullyQualifiedErrorId | Should -Contain 'NoBaseline,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+        $problems.FullyQualifiedErrorId | Should -Contain 'SpaceSync.NoBaseline,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
         $caught.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.RunErrors,*'
         "$($caught.CategoryInfo.Category)" | Should -Be 'InvalidOperation'
         $caught.TargetObject | Should -Be 'LATE' -Because 'DUAL has a conflict but no error, and Conflict was not asked for'

@@ -507,7 +507,7 @@ Describe 'Scenario f: the process killed between a create and its state write' {
             $next = Invoke-SpaceSync -ScopePath $script:F.Scope -Confirm:$false -ErrorAction Stop
         }
         catch {
-            if ($_.FullyQualifiedErrorId -notlike 'SpaceLocked*') { throw }
+            if ($_.FullyQualifiedErrorId -notlike 'SpaceSync.SpaceLocked,*') { throw }
             $owner = [regex]::Match($_.Exception.Message, "owner [^/]+/(\d+)/")
             $owner.Success | Should -BeTrue -Because 'the refusal names the lock owner (host/process/run)'
             Test-ProcessAlive ([int]$owner.Groups[1].Value) | Should -BeFalse -Because 'the lock owner is the killed run'

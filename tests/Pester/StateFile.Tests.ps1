@@ -91,7 +91,7 @@ Describe 'A broken state file' {
     It 'is still told from a missing one: no file is a new state, and the healthy file syncs again once restored' {
         Remove-Item "$script:State*" -Force
         { Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'NoBaseline,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+            Should -Throw -ErrorId 'SpaceSync.NoBaseline,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
         Test-Path $script:State | Should -BeTrue -Because 'a path with no file is a new state, created whole'
 
         Remove-Item "$script:State*" -Force

@@ -26,14 +26,18 @@ AfterAll {
 
 Describe 'Baseline, drift and sync' {
     It 'refuses to compare a space before its baseline' {
-        { Get-SyncDrift -ScopePath $script:Scope -SpaceKey ENG -ErrorAction Stop } | Should -Throw -ErrorId 'NoBaseline,SpaceSync.PowerShell.Cmdlets.GetSyncDriftCommand'
+        $caught = { Get-SyncDrift -ScopePath $script:Scope -SpaceKey ENG -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SpaceSync.NoBaseline,SpaceSync.PowerShell.Cmdlets.GetSyncDriftCommand' -PassThru
+        $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $caught.TargetObject | Should -Be 'ENG'
+        "$caught" -match 'preference variable' | Should -BeFalse
     }
 
     It 'previews the pairing under -WhatIf and writes nothing' {
         $preview = Start-SpaceBaseline -ScopePath $script:Scope -SpaceKey ENG -WhatIf
         @($preview).Count | Should -Be 16
         $preview | Where-Object Status -ne 'InSync' | Should -BeNullOrEmpty
-        { Get-SyncDrift -ScopePath $script:Scope -ErrorAction Stop } | Should -Throw -ErrorId 'NoBaseline*'
+        { Get-SyncDrift -ScopePath $script:Scope -ErrorAction Stop } | Should -Throw -ErrorId 'SpaceSync.NoBaseline,*'
     }
 
     It 'pairs every page of the CCMA copy' {
@@ -41,7 +45,7 @@ Describe 'Baseline, drift and sync' {
         $result.PairsRecorded | Should -Be 16
         $result.Unpaired | Should -Be 0
         Get-SyncDrift -ScopePath $script:Scope | Should -BeNullOrEmpty
-        { Start-SpaceBaseline -ScopePath $script:Scope -SpaceKey ENG -ErrorAction Stop } | Should -Throw -ErrorId 'BaselineExists*'
+        { Start-SpaceBaseline -ScopePath $script:Scope -SpaceKey ENG -ErrorAction Stop } | Should -Throw -ErrorId 'SpaceSync.BaselineExists,*'
     }
 
     It 'carries an edit, a rename and a new page across, and a second run writes nothing' {

@@ -66,7 +66,10 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (SecretUnavailableException e)
             {
-                throw new SyncRunException("SecretNotFound", e.Message);
+                // The reference (never a value) becomes the error record's target.
+                var failure = new SyncRunException("SecretNotFound", e.Message);
+                failure.Data[TargetKey] = e.Reference.ToString();
+                throw failure;
             }
         }
 

@@ -53,6 +53,11 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 RunSpaces(resolved, spaces, secrets, options, queue, log);
             }
+            catch (SyncRunException e)
+            {
+                // A failure before any space ran (a missing secret): one record that names it, not PowerShell's wrapper.
+                ThrowTerminatingError(RunErrorRecord(e, resolved.Path));
+            }
             catch (StateStoreException e)
             {
                 ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, resolved.State.Path)
@@ -82,7 +87,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     catch (SyncRunException e)
                     {
-                        run.Error(e, e.Code, e.Code == SyncRunException.SpaceLocked ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation);
+                        run.Error(e, RunErrorId(e), RunErrorCategory(e));
                     }
                     catch (SiteException e)
                     {

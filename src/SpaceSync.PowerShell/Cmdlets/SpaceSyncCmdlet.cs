@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Hosting;
 
 namespace SpaceSync.PowerShell.Cmdlets
@@ -168,6 +169,36 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             foreach (var line in _digest.Summarise(space)) WriteWarning(line);
         }
+
+        /// <summary>Where a Core exception names what it is about (a secret reference, a space key), for the record's target.</summary>
+        internal const string TargetKey = "SpaceSync.Target";
+
+        /// <summary>
+        /// The one record for a run failure the engine reports by code: ErrorId SpaceSync.&lt;Code&gt;, a category that says
+        /// what kind of failure it is, and the thing it is about as target (from the exception's Data, else
+        /// <paramref name="fallbackTarget"/>). The message is the engine's own text, nothing added.
+        /// </summary>
+        internal static ErrorRecord RunErrorRecord(SyncRunException e, object? fallbackTarget)
+        {
+            var target = e.Data.Contains(TargetKey) ? e.Data[TargetKey] : fallbackTarget;
+            return new ErrorRecord(e, RunErrorId(e), RunErrorCategory(e), target)
+            {
+                ErrorDetails = new ErrorDetails(e.Message),
+            };
+        }
+
+        /// <summary>The module's ErrorId for a run failure: SpaceSync.&lt;Code&gt;.</summary>
+        internal static string RunErrorId(SyncRunException e) => "SpaceSync." + e.Code;
+
+        internal static ErrorCategory RunErrorCategory(SyncRunException e) => e.Code switch
+        {
+            "SecretNotFound" => ErrorCategory.AuthenticationError,
+            SyncRunException.SpaceNotFound => ErrorCategory.ObjectNotFound,
+            SyncRunException.NoBaseline => ErrorCategory.ObjectNotFound,
+            SyncRunException.BaselineExists => ErrorCategory.ResourceExists,
+            SyncRunException.SpaceLocked => ErrorCategory.ResourceBusy,
+            _ => ErrorCategory.InvalidOperation,
+        };
 
         internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)
         {

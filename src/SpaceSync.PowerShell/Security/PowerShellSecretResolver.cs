@@ -100,12 +100,20 @@ namespace SpaceSync.PowerShell.Security
             {
                 string text when text.Length > 0 => text,
                 System.Security.SecureString secure => new NetworkCredential("", secure).Password,
+                // A vault secret stored as a PSCredential: the password is the token.
+                PSCredential credential when credential.Password.Length > 0 => credential.GetNetworkCredential().Password,
                 _ => throw new SecretNotReadException("the vault returned no text secret"),
             };
         }
 
         private static string FromPrompt(PSCmdlet cmdlet, SiteSettings site)
         {
+            if (StartedNonInteractive())
+            {
+                // The console host prints the caption and message before it refuses to read: fail before that.
+                throw new SecretNotReadException(NoPrompt);
+            }
+
             PSCredential? credential;
             try
             {
@@ -117,7 +125,7 @@ namespace SpaceSync.PowerShell.Security
             }
             catch (Exception e) when (e is PSInvalidOperationException || e is System.Management.Automation.Host.HostException || e is NotImplementedException)
             {
-                throw new SecretNotReadException("the scope file asks for a prompt, but this session cannot prompt (non-interactive); pass -CloudCredential / -DataCenterCredential or use env: or secret:");
+                throw new SecretNotReadException(NoPrompt);
             }
 
             if (credential is null || credential.Password.Length == 0)
@@ -126,6 +134,34 @@ namespace SpaceSync.PowerShell.Security
             }
 
             return credential.GetNetworkCredential().Password;
+        }
+
+        private const string NoPrompt =
+            "the scope file asks for a prompt, but this session cannot prompt (non-interactive); pass -CloudCredential / -DataCenterCredential or use env: or secret:";
+
+        /// <summary>
+        /// Whether this process is pwsh started with -NonInteractive (any prefix from -noni, as pwsh accepts). PowerShell
+        /// offers no public flag for it; the switches before -Command/-File are pwsh's own, the rest belong to the script.
+        /// </summary>
+        internal static bool StartedNonInteractive() => StartedNonInteractive(Environment.GetCommandLineArgs());
+
+        internal static bool StartedNonInteractive(IReadOnlyList<string> args)
+        {
+            for (var i = 1; i < args.Count; i++)
+            {
+                var arg = args[i];
+                if (arg.Length < 2 || (arg[0] != '-' && arg[0] != '/')) continue; // a switch's value
+                var name = arg.TrimStart('-', '/').ToLowerInvariant();
+                if (name.Length >= 4 && "noninteractive".StartsWith(name, StringComparison.Ordinal)) return true;
+                if (name == "c" || name == "f" || name == "e" || name == "ec"
+                    || (name.Length >= 2 && ("command".StartsWith(name, StringComparison.Ordinal) || "file".StartsWith(name, StringComparison.Ordinal)
+                        || "encodedcommand".StartsWith(name, StringComparison.Ordinal))))
+                {
+                    return false;
+                }
+            }
+
+            return false;
         }
 
         private sealed class SecretNotReadException : Exception
