@@ -117,23 +117,57 @@ namespace SpaceSync.Core.Sync
             return new BatchBodies(batch, dcRead, cloudRead);
         }
 
-        /// <summary>A batch hashed (and stored by <paramref name="store"/>, when given); see <see cref="DigestInBatchesAsync"/>.</summary>
+        /// <summary>
+        /// A batch hashed (and stored by <paramref name="store"/>, when given); see <see cref="DigestInBatchesAsync"/>. The
+        /// pure part of a digest runs on a worker, beside this flow: pair i + 1's bodies are parsed and pair i - 1's crossed
+        /// trees written out and hashed while pair i crosses here, since a crossing uses the translator (its user map and page
+        /// lookups), which has one caller at a time (Http/TurnGate). So at most three pairs' trees are held, and each result is
+        /// the one <see cref="SnapshotReader.DigestAsync"/> gives, recorded in the batch's order.
+        /// </summary>
         private static async Task<DigestedBatch> DigestBatchAsync(BatchBodies read, SyncSide? authority, SideSnapshot dcSide, SideSnapshot cloudSide,
             RunTranslation translator, Action<DigestedBatch>? store, EngineLog log, CancellationToken cancellationToken)
         {
-            var digested = new List<BaselinePair>(read.Pairs.Count);
+            var pairs = read.Pairs;
+            var digested = new List<BaselinePair>(pairs.Count);
             var bases = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var pair in read.Pairs)
+            var parsing = pairs.Count > 0 ? ParseOnWorker(read, pairs[0]) : null;
+            Task<PairDigest>? finishing = null;
+            for (var i = 0; i < pairs.Count; i++)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 // Between two pairs nothing is half done: a lane reading the next batch may take the turn to handle its answer
-                // and send its next request (outside a lane this gives nothing up).
-                await TurnGate.WhileWaitingAsync(() => Task.FromResult(true)).ConfigureAwait(false);
+                // and send its next request while this pair's bodies finish parsing (outside a lane this just waits).
+                var thisParse = parsing!;
+                var (dcInput, cloudInput) = await TurnGate.WhileWaitingAsync(() => thisParse).ConfigureAwait(false);
+                parsing = i + 1 < pairs.Count ? ParseOnWorker(read, pairs[i + 1]) : null;
+
+                var pair = pairs[i];
+                var dcDone = dcInput.Parsed is null ? SnapshotReader.RefusedDigest(dcInput, SyncSide.DataCenter, pair.DataCenter.Id, true, log) : default;
+                var cloudDone = cloudInput.Parsed is null ? SnapshotReader.RefusedDigest(cloudInput, SyncSide.Cloud, pair.Cloud.Id, false, log) : default;
+                var dcTree = dcInput.Parsed is null ? null
+                    : await SnapshotReader.CrossForDigestAsync(dcInput, SyncSide.DataCenter, translator, cancellationToken).ConfigureAwait(false);
+                var cloudTree = cloudInput.Parsed is null ? null
+                    : await SnapshotReader.CrossForDigestAsync(cloudInput, SyncSide.Cloud, translator, cancellationToken).ConfigureAwait(false);
+
+                var previous = finishing;
+                finishing = Task.Run(() => new PairDigest(pair,
+                    dcTree is null ? dcDone : SnapshotReader.FinishDigest(dcInput, dcTree, withBase: true),
+                    cloudTree is null ? cloudDone : SnapshotReader.FinishDigest(cloudInput, cloudTree, withBase: false)));
+                if (previous != null) Record(await TurnGate.WhileWaitingAsync(() => previous).ConfigureAwait(false));
+            }
+
+            if (finishing != null) Record(await TurnGate.WhileWaitingAsync(() => finishing).ConfigureAwait(false));
+            var batch = new DigestedBatch(digested, bases);
+            store?.Invoke(batch);
+            return batch;
+
+            void Record(PairDigest done)
+            {
+                var pair = done.Pair;
                 var dcPage = read.DataCenter[pair.DataCenter.Id];
                 var cloudPage = read.Cloud[pair.Cloud.Id];
-                var (dcHash, dcBase) = await SnapshotReader.DigestAsync(dcPage.Body!, SyncSide.DataCenter, pair.DataCenter.Id, translator, withBase: true, log,
-                    cancellationToken).ConfigureAwait(false);
-                var (cloudHash, _) = await SnapshotReader.DigestAsync(cloudPage.Body!, SyncSide.Cloud, pair.Cloud.Id, translator, withBase: false, log,
-                    cancellationToken).ConfigureAwait(false);
+                var dcHash = done.DataCenter.Hash;
+                var cloudHash = done.Cloud.Hash;
                 if (cloudHash == dcHash) cloudHash = dcHash; // an equal pair's two hashes are one string: both are kept to the end
                 var hashed = pair with
                 {
@@ -146,14 +180,21 @@ namespace SpaceSync.Core.Sync
                     cloudSide.KeepBody(pair.Cloud.Id, cloudPage.Body!);
                 }
 
-                bases[pair.DataCenter.Id] = dcBase!;
+                bases[pair.DataCenter.Id] = done.DataCenter.Base!;
                 digested.Add(hashed);
             }
-
-            var batch = new DigestedBatch(digested, bases);
-            store?.Invoke(batch);
-            return batch;
         }
+
+        /// <summary>A pair's two bodies parsed on a worker (parsing is pure; see <see cref="SnapshotReader.DigestInput"/>).</summary>
+        private static Task<(SnapshotReader.DigestInput DataCenter, SnapshotReader.DigestInput Cloud)> ParseOnWorker(BatchBodies read, BaselinePair pair)
+        {
+            var dcBody = read.DataCenter[pair.DataCenter.Id].Body!;
+            var cloudBody = read.Cloud[pair.Cloud.Id].Body!;
+            return Task.Run(() => (SnapshotReader.DigestInput.Parse(dcBody), SnapshotReader.DigestInput.Parse(cloudBody)));
+        }
+
+        /// <summary>A pair with both bodies' digests (the Data Center one with its base).</summary>
+        private sealed record PairDigest(BaselinePair Pair, (string Hash, string? Base) DataCenter, (string Hash, string? Base) Cloud);
 
         /// <summary>
         /// A listed page with its hash. Its version is the lower of the listing's and the body's: a page edited between the two

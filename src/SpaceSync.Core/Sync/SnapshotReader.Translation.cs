@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Content;
@@ -60,26 +61,71 @@ namespace SpaceSync.Core.Sync
                 return (hash, withBase ? NormalizedOrRaw(body) : null);
             }
 
-            StorageDocument parsed;
-            try
+            var input = DigestInput.Parse(body);
+            if (input.Parsed is null) return RefusedDigest(input, side, pageId, withBase, log);
+            var canonical = await CrossForDigestAsync(input, side, translator as INodeTranslator, cancellationToken).ConfigureAwait(false);
+            return FinishDigest(input, canonical, withBase);
+        }
+
+        /// <summary>
+        /// A body parsed for <see cref="DigestAsync"/>. Parsing needs nothing but the body (no translator, no log, no shared
+        /// state), so it may run on any thread: a baseline parses the next pair's bodies on a worker while this pair crosses.
+        /// </summary>
+        internal sealed class DigestInput
+        {
+            private DigestInput(string body, StorageDocument? parsed, bool mentionsUsers)
             {
-                parsed = StorageDocument.Parse(body);
-            }
-            catch (StorageFormatException)
-            {
-                return (HashOf(body, side, pageId, log), withBase ? body : null);
+                Body = body;
+                Parsed = parsed;
+                MentionsUsers = mentionsUsers;
             }
 
-            var canonical = parsed.Nodes;
-            if (translator is INodeTranslator nodes)
-            {
-                var mentions = RunTranslation.MentionsUsers(body);
-                if (side == SyncSide.Cloud)
-                    canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
-                canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.DataCenter, cancellationToken).ConfigureAwait(false);
-                canonical = await nodes.TranslateNodesAsync(canonical, mentions, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
-            }
+            public string Body { get; }
 
+            /// <summary>Null when the parser refused the body (see <see cref="RefusedDigest"/>).</summary>
+            public StorageDocument? Parsed { get; }
+
+            public bool MentionsUsers { get; }
+
+            public static DigestInput Parse(string body)
+            {
+                try
+                {
+                    return new DigestInput(body, StorageDocument.Parse(body), RunTranslation.MentionsUsers(body));
+                }
+                catch (StorageFormatException)
+                {
+                    return new DigestInput(body, null, false);
+                }
+            }
+        }
+
+        /// <summary>A refused body's digest: hashed raw and logged by <see cref="HashOf"/> (so on the caller's flow), its own base.</summary>
+        internal static (string Hash, string? Base) RefusedDigest(DigestInput input, SyncSide side, string pageId, bool withBase, EngineLog log) =>
+            (HashOf(input.Body, side, pageId, log), withBase ? input.Body : null);
+
+        /// <summary>
+        /// The round trip of <see cref="CanonicalBodyAsync"/> on a parsed body (none without a node translator). This is the part
+        /// of a digest that uses the translator (its user map, its page lookups): it runs where the translator's one caller is.
+        /// </summary>
+        internal static async Task<IReadOnlyList<StorageNode>> CrossForDigestAsync(DigestInput input, SyncSide side, INodeTranslator? nodes,
+            CancellationToken cancellationToken)
+        {
+            var canonical = input.Parsed!.Nodes;
+            if (nodes is null) return canonical;
+            if (side == SyncSide.Cloud)
+                canonical = await nodes.TranslateNodesAsync(canonical, input.MentionsUsers, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
+            canonical = await nodes.TranslateNodesAsync(canonical, input.MentionsUsers, SyncSide.DataCenter, cancellationToken).ConfigureAwait(false);
+            return await nodes.TranslateNodesAsync(canonical, input.MentionsUsers, SyncSide.Cloud, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// The hash of the crossed tree and, when <paramref name="withBase"/>, the normalized body as parsed (the crossed tree's
+        /// text when the round trip changed nothing). Pure (trees are immutable): may run on any thread.
+        /// </summary>
+        internal static (string Hash, string? Base) FinishDigest(DigestInput input, IReadOnlyList<StorageNode> canonical, bool withBase)
+        {
+            var parsed = input.Parsed!;
             var normalized = ContentNormalizer.Canonicalize(new StorageDocument(canonical)).ToStorageFormat();
             string? baseBody = null;
             if (withBase)
