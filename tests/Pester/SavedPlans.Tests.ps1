@@ -109,7 +109,7 @@ Describe 'Saved plans' {
         Get-SyncDrift -ScopePath $script:Scope | Should -BeNullOrEmpty
 
         { Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $script:Plan -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SavedPlanStateChanged,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+            Should -Throw -ErrorId 'SpaceSync.SavedPlanStateChanged,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
     }
 
     It 'refuses a plan file that is not one, naming the file' {
