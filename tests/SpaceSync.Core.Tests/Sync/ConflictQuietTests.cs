@@ -17,19 +17,6 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
     private const string CloudUserSearch = "/wiki/rest/api/search/user";
     private static readonly ResolvedContent LabelsOn = new(Labels: true, Attachments: false, Comments: false, Blogposts: false);
 
-    private void Show(RunnerWorld world, string what, SyncRunResult run)
-    {
-        output.WriteLine($"{what}: {run.Listing}, {run.Requests} requests");
-        foreach (var r in world.Dc.Stats.ByRoute) output.WriteLine($"  DC {r.Key}: {r.Value}");
-        foreach (var r in world.Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {r.Key}: {r.Value}");
-    }
-
-    private static void Reset(RunnerWorld world)
-    {
-        world.Dc.Stats.Reset();
-        world.Cloud.Stats.Reset();
-    }
-
     /// <summary>A synced space with one open manual conflict on a page whose both sides mention alice; the quiet run's cost.</summary>
     private static async Task<(RunnerWorld World, Page Dc, long QuietRequests)> ConflictWithMentionAsync()
     {
@@ -58,10 +45,10 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
     {
         var (world, page, quietRequests) = await ConflictWithMentionAsync();
         await using var _ = world;
-        Reset(world);
+        world.ResetRequestCounts();
 
         var again = await world.SyncAsync();
-        Show(world, "quiet with one open conflict", again);
+        world.ShowRequests(output, "quiet with one open conflict", again);
         Assert.Equal(ListingMode.Changes, again.Listing);
         Assert.Equal(page.Id.ToString(), Assert.Single(again.Conflicts).DataCenterId);
         // The hash of each side is the one the last run computed at the same version: no user listing for it.
@@ -72,7 +59,7 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
         Assert.Equal(quietRequests + 2, again.Requests);
 
         // And a third run the same (the stored hashes were kept).
-        Reset(world);
+        world.ResetRequestCounts();
         var third = await world.SyncAsync();
         Assert.Equal(again.Requests, third.Requests);
         Assert.Single(third.Conflicts);
@@ -89,15 +76,15 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
         world.Dc.CreatePage(space.Id, "A new neighbour", "<p>New.</p>", space.HomepageId);
         var creating = await world.SyncAsync();
         Assert.Equal(1, creating.Count("Create"));
-        Reset(world);
+        world.ResetRequestCounts();
 
         var after = await world.SyncAsync();
-        Show(world, "quiet after a create", after);
+        world.ShowRequests(output, "quiet after a create", after);
         Assert.Single(after.Conflicts);
         Assert.Equal(1, world.Dc.Stats.Count("GET", UserList)); // hashed again: the users listed once a side
         Assert.Equal(1, world.Cloud.Stats.Count("GET", CloudUserSearch));
 
-        Reset(world);
+        world.ResetRequestCounts();
         await world.SyncAsync(); // and recorded again under the new key
         Assert.Equal(0, world.Dc.Stats.Count("GET", UserList));
         Assert.Equal(0, world.Cloud.Stats.Count("GET", CloudUserSearch));
@@ -114,9 +101,9 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
         var dcBody = world.Dc.FindPage(page.Id)!.Current.Body;
         var twin = world.CloudTwin(page);
         RunnerWorld.Edit(world.Cloud, twin, body: twin.Current.Body.Replace("on Cloud", "on Data Center, again"));
-        Reset(world);
+        world.ResetRequestCounts();
         var run = await world.SyncAsync();
-        Show(world, "after the Cloud edit", run);
+        world.ShowRequests(output, "after the Cloud edit", run);
         Assert.Empty(run.Conflicts);
         Assert.Empty(run.Errors);
         Assert.Contains("again", world.CloudTwin(page).Current.Body);
@@ -131,9 +118,9 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
         await world.SyncAsync();
 
         world.Dc.AddLabels(page.Id, new[] { ("global", "reviewed") });
-        Reset(world);
+        world.ResetRequestCounts();
         var run = await world.SyncAsync();
-        Show(world, "after a label on the conflict page", run);
+        world.ShowRequests(output, "after a label on the conflict page", run);
         Assert.Single(run.Conflicts);
         // Labels of a pair left for Resolve-SyncConflict wait for it; the difference the metadata search saw is confirmed on
         // the page's own label endpoint, which only a seen label change asks.
@@ -150,9 +137,9 @@ public sealed class ConflictQuietTests(ITestOutputHelper output)
         var alice = world.Dc.FindUserByEmail("alice@example.com")!;
         world.Space = world.Space with { RestrictedPages = RestrictedPagesMode.Mirror };
         world.Dc.SetRestriction(page.Id, "update", new[] { alice, world.Dc.Admin }, Array.Empty<string>());
-        Reset(world);
+        world.ResetRequestCounts();
         var run = await world.SyncAsync();
-        Show(world, "after a restriction on the conflict page", run);
+        world.ShowRequests(output, "after a restriction on the conflict page", run);
         Assert.Contains(run.Plan.Actions, a => a.Kind == SyncActionKind.Restrict);
     }
 }

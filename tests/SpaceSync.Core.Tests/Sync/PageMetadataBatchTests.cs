@@ -15,29 +15,16 @@ public sealed class PageMetadataBatchTests(ITestOutputHelper output)
     private const string CloudSearch = "/wiki/rest/api/content/search";
     private static readonly ResolvedContent LabelsOn = new(Labels: true, Attachments: false, Comments: false, Blogposts: false);
 
-    private static void Reset(RunnerWorld world)
-    {
-        world.Dc.Stats.Reset();
-        world.Cloud.Stats.Reset();
-    }
-
-    private void Show(RunnerWorld world, string what, SyncRunResult run)
-    {
-        output.WriteLine($"{what}: {run.Listing}, {run.Requests} requests");
-        foreach (var r in world.Dc.Stats.ByRoute) output.WriteLine($"  DC {r.Key}: {r.Value}");
-        foreach (var r in world.Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {r.Key}: {r.Value}");
-    }
-
     [Fact]
     public async Task A_structural_run_reads_labels_and_restrictions_of_450_pages_in_three_searches_a_side()
     {
         await using var world = await RunnerWorld.StartAsync(449); // the seeder adds the homepage: 450 pages a side
         world.Space = world.Space with { Content = LabelsOn };
         await world.BaselineAsync();
-        Reset(world);
+        world.ResetRequestCounts();
 
         var run = await world.SyncAsync(fullListing: true);
-        Show(world, "structural", run);
+        world.ShowRequests(output, "structural", run);
         Assert.Equal(ListingMode.Structural, run.Listing);
         Assert.Empty(run.Errors);
         Assert.Equal(450, RunnerWorld.CurrentPages(world.Dc).Count);
@@ -62,10 +49,10 @@ public sealed class PageMetadataBatchTests(ITestOutputHelper output)
         RunnerWorld.Edit(world.Dc, page, body: "<p>Data Center side.</p>");
         RunnerWorld.Edit(world.Cloud, world.CloudTwin(page), body: "<p>Cloud side.</p>");
         Assert.Single((await world.SyncAsync()).Conflicts);
-        Reset(world);
+        world.ResetRequestCounts();
 
         var again = await world.SyncAsync();
-        Show(world, "quiet with one open conflict", again);
+        world.ShowRequests(output, "quiet with one open conflict", again);
         Assert.Equal(page.Id.ToString(), Assert.Single(again.Conflicts).DataCenterId);
         // Beside the quiet run's own requests: the conflict page with its labels and restrictions in one search a side
         // (DC's change query is a search too: 1 + 1), no read by id (issue 14; before: one GET a side more, 4 in all).
@@ -90,10 +77,10 @@ public sealed class PageMetadataBatchTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(blob, "file " + i);
             world.Dc.AddAttachment(crowded.Id, $"file-{i:00}.txt", "text/plain", blob, null, false);
         }
-        Reset(world);
+        world.ResetRequestCounts();
 
         var run = await world.SyncAsync(fullListing: true);
-        Show(world, "structural with attachments", run);
+        world.ShowRequests(output, "structural with attachments", run);
         Assert.Equal(ListingMode.Structural, run.Listing);
         Assert.Empty(run.Errors);
         // Labels, restrictions and files of 450 pages: ceil(450 / 200) = 3 searches a side, no space-wide file search
@@ -108,7 +95,7 @@ public sealed class PageMetadataBatchTests(ITestOutputHelper output)
         Assert.Equal(30, world.CloudTwin(crowded).Attachments.Count(a => a.Status == "current"));
 
         // A second structural run finds both sides equal: nothing to do, the same searches.
-        Reset(world);
+        world.ResetRequestCounts();
         var again = await world.SyncAsync(fullListing: true);
         Assert.Empty(again.Plan.Actions);
         Assert.Equal(3, world.Dc.Stats.Count("GET", DcSearch));

@@ -111,6 +111,21 @@ public sealed class RunnerWorld : IAsyncDisposable
             new SyncRunOptions { Force = force, WhatIf = whatIf, FullListing = fullListing }, EngineLog.None, cancellationToken);
     }
 
+    /// <summary>Both emulators' request counters back to zero, so that what follows is counted alone, per route.</summary>
+    public void ResetRequestCounts()
+    {
+        Dc.Stats.Reset();
+        Cloud.Stats.Reset();
+    }
+
+    /// <summary>A run's listing and requests, then each emulator's requests per route: what a request-count test failed on.</summary>
+    public void ShowRequests(Xunit.Abstractions.ITestOutputHelper output, string what, SyncRunResult run)
+    {
+        output.WriteLine($"{what}: {run.Listing}, {run.Requests} requests");
+        foreach (var r in Dc.Stats.ByRoute) output.WriteLine($"  DC {r.Key}: {r.Value}");
+        foreach (var r in Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {r.Key}: {r.Value}");
+    }
+
     /// <summary>
     /// Both sites' search indexes take in every write made so far, as the emulators' index lag would a few seconds on:
     /// the runs of these tests stand for scheduled runs, which find the edits made before them searchable. Writes made

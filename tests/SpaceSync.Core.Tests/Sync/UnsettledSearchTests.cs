@@ -19,19 +19,6 @@ public sealed class UnsettledSearchTests(ITestOutputHelper output)
     private const string CloudById = "/wiki/api/v2/pages/{id}";
     private static readonly ResolvedContent LabelsOn = new(Labels: true, Attachments: false, Comments: false, Blogposts: false);
 
-    private void Show(RunnerWorld world, string what, SyncRunResult run)
-    {
-        output.WriteLine($"{what}: {run.Listing}, {run.Requests} requests");
-        foreach (var r in world.Dc.Stats.ByRoute) output.WriteLine($"  DC {r.Key}: {r.Value}");
-        foreach (var r in world.Cloud.Stats.ByRoute) output.WriteLine($"  Cloud {r.Key}: {r.Value}");
-    }
-
-    private static void Reset(RunnerWorld world)
-    {
-        world.Dc.Stats.Reset();
-        world.Cloud.Stats.Reset();
-    }
-
     /// <summary>A synced space of <paramref name="pages"/> pages with <paramref name="conflicts"/> open manual conflicts (leaves edited on both sides), and the cost of a quiet run before them.</summary>
     private static async Task<(RunnerWorld World, List<Page> Pages, long QuietRequests)> WithConflictsAsync(int pages, int conflicts)
     {
@@ -65,10 +52,10 @@ public sealed class UnsettledSearchTests(ITestOutputHelper output)
     {
         var (world, _, _) = await WithConflictsAsync(300, 260);
         await using var _w = world;
-        Reset(world);
+        world.ResetRequestCounts();
 
         var run = await world.SyncAsync();
-        Show(world, "quiet with 260 open conflicts", run);
+        world.ShowRequests(output, "quiet with 260 open conflicts", run);
         Assert.Equal(ListingMode.Changes, run.Listing); // before: 260 reads by id cost more than a full listing, which was read
         Assert.Equal(260, run.Conflicts.Count);
         Assert.Empty(run.Plan.Actions);
@@ -99,10 +86,10 @@ public sealed class UnsettledSearchTests(ITestOutputHelper output)
                                                                     !Below(p, moved.Id));
         RunnerWorld.Move(world.Dc, world.Dc.FindPage(moved.Id)!, newParent.Id);
         world.Cloud.TrashPage(world.CloudTwin(trashed).Id);
-        Reset(world);
+        world.ResetRequestCounts();
 
         var run = await world.SyncAsync();
-        Show(world, "after a move and a trash", run);
+        world.ShowRequests(output, "after a move and a trash", run);
         Assert.Empty(run.Errors);
         // The edit on Data Center beats the trash on Cloud: the page is restored there.
         Assert.Contains(run.Plan.Actions, a => a.Kind == SyncActionKind.Restore && a.TargetId == world.PairOfDc(trashed.Id).CloudPageId);
@@ -151,10 +138,10 @@ public sealed class UnsettledSearchTests(ITestOutputHelper output)
         RunnerWorld.Move(world.Cloud, leaf, folder.Id);
         var moving = await world.SyncAsync();
         Assert.Empty(moving.Errors);
-        Reset(world);
+        world.ResetRequestCounts();
 
         var quiet = await world.SyncAsync();
-        Show(world, "quiet, a folder below the conflict page's parent", quiet);
+        world.ShowRequests(output, "quiet, a folder below the conflict page's parent", quiet);
         Assert.Single(quiet.Conflicts);
         // v1 ancestors may or may not name folders (not documented): this page is read by its GET on Cloud.
         Assert.Equal(0, world.Dc.Stats.Count("GET", DcById));
@@ -162,9 +149,9 @@ public sealed class UnsettledSearchTests(ITestOutputHelper output)
 
         // Into the folder: the page above stays the same, so nothing moves on Data Center.
         RunnerWorld.Move(world.Cloud, world.Cloud.FindPage(twin.Id)!, folder.Id);
-        Reset(world);
+        world.ResetRequestCounts();
         var run = await world.SyncAsync();
-        Show(world, "after a move into the folder", run);
+        world.ShowRequests(output, "after a move into the folder", run);
         Assert.Empty(run.Errors);
         Assert.DoesNotContain(run.Plan.Actions, a => a.WritesSite);
         Assert.Single(run.Conflicts);
