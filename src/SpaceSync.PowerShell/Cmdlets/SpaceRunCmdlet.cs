@@ -27,6 +27,8 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? SpaceKey { get; set; }
 
+        internal override bool SummarisesPageWarnings => true;
+
         /// <summary>The engine's work for one space; runs on a worker thread, posts output through the queue.</summary>
         internal abstract Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken);
 
@@ -139,7 +141,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 _queue.Post(() => { foreach (var value in list) _cmdlet.WriteObject(value); });
             }
 
-            public void Warning(string text) => _queue.Post(() => _cmdlet.WritePageWarning(text));
+            public void Warning(string text) => _queue.Post(() => _cmdlet.WriteWarning(text));
 
             /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
             public bool ShouldProcess(string target, string action)
