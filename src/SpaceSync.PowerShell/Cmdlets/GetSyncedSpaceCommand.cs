@@ -22,8 +22,6 @@ namespace SpaceSync.PowerShell.Cmdlets
     [OutputType(typeof(SyncedSpaceStatus))]
     public sealed class GetSyncedSpaceCommand : SiteCmdlet
     {
-        internal override bool SummarisesPageWarnings => true;
-
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(SpaceKeyCompleter))]
         [ValidateNotNullOrEmpty]

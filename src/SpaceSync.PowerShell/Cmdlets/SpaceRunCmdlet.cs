@@ -27,8 +27,6 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string[]? SpaceKey { get; set; }
 
-        internal override bool SummarisesPageWarnings => true;
-
         /// <summary>The engine's work for one space; runs on a worker thread, posts output through the queue.</summary>
         internal abstract Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken);
 

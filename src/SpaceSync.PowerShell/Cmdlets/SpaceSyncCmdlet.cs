@@ -155,16 +155,14 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         private readonly WarningDigest _digest = new WarningDigest();
 
-        /// <summary>Whether this cmdlet writes <see cref="WriteWarningSummary"/> after each space; the others write page warnings as they come.</summary>
-        internal virtual bool SummarisesPageWarnings => false;
-
         /// <summary>
         /// A warning about one page: of a kind that recurs page by page (restricted, archived, title collisions) it goes to
-        /// Verbose and is counted for <see cref="WriteWarningSummary"/>; any other kind is a warning of its own. Pipeline thread only.
+        /// Verbose and is counted for <see cref="WriteWarningSummary"/> (a cmdlet that reads a plan only to check it, such as
+        /// Remove-SyncedSpace, writes no summary); any other kind is a warning of its own. Pipeline thread only.
         /// </summary>
         internal void WritePageWarning(PageWarning warning, string text)
         {
-            if (SummarisesPageWarnings && _digest.Absorb(warning)) WriteVerbose(text);
+            if (_digest.Absorb(warning)) WriteVerbose(text);
             else WriteWarning(text);
         }
 
