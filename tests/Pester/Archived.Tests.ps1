@@ -49,7 +49,7 @@ Describe 'A page archived on Cloud' {
         # -FailOn Error does not trip: the archived page is not a failure.
         $result = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -FailOn Error -WarningVariable warned
         $result.Errors | Should -BeNullOrEmpty
-        ($warned -join "`n") | Should -Match 'is archived on Cloud'
+        ($warned -join "`n") | Should -Match 'Space ENG: 1 archived page left alone'  # one line per kind (issue 15 item 2)
         $cloud = Get-CloudPage $pair.Cloud.id
         $cloud.status | Should -Be 'archived'
         $cloud.version.number | Should -Be 1

@@ -39,6 +39,8 @@ AfterAll {
 
 Describe 'restrictedPages: skip' {
     It 'keeps a view-restricted page and the page below it off Cloud, says why, and a second run writes nothing' {
+        # The seeded space has restricted pages of its own: every run counts them too, whichever listing it made.
+        $seeded = @(Get-SyncDrift -ScopePath $script:Scope -Full -WarningAction SilentlyContinue | Where-Object Status -eq Restricted).Count
         $secret = New-DcPage 'Payroll' '<p>Salaries.</p>' $script:DcSpace.homepage.id
         $below = New-DcPage 'Payroll details' '<p>Per person.</p>' $secret.id
         $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$($secret.id)/restriction" -Method Put -Body (, @(
@@ -50,7 +52,7 @@ Describe 'restrictedPages: skip' {
         Find-CloudPage 'Payroll' | Should -BeNullOrEmpty
         Find-CloudPage 'Payroll details' | Should -BeNullOrEmpty
         # One warning for the space's restricted pages (issue 15 item 2); each page's reason under -Verbose.
-        ($warned -join "`n") | Should -Match 'Space ENG: 2 restricted pages left alone \(restrictedPages: skip\)'
+        ($warned -join "`n") | Should -Match "Space ENG: $($seeded + 2) restricted pages left alone \(restrictedPages: skip\)"
         (@($streams | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'Payroll.*restrictedPages is skip'
 
         $drift = Get-SyncDrift -ScopePath $script:Scope | Where-Object { $_.DataCenterId -in $secret.id, $below.id }

@@ -1,6 +1,7 @@
 # Warnings that mean something (issue 15 item 2), through the built module against both emulators: a run with many
-# restricted pages (restrictedPages: skip) writes one warning for them per space, not one per page; -Verbose lists
-# each page, and Get-SyncDrift still carries each page's reason.
+# restricted pages (restrictedPages: skip) writes one warning for them per space, not one per page, with the same count
+# whether the run listed every page or only asked what changed; -Verbose lists each page, and Get-SyncDrift still
+# carries each page's reason. Archived pages get a line of their own; a kind with no summary shows page by page.
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
@@ -48,6 +49,22 @@ Describe 'Restricted pages in the warning stream' {
         $script:RunCount = [int] $Matches[1]
     }
 
+    It 'a change run after it says the same count (its plan judges only what changed), each page under -Verbose' {
+        $records = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -Verbose -WarningVariable warned 4>&1 3>$null
+        $verbose = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        @($warned) | Should -HaveCount 1
+        "$($warned[0])" -match '^Space ENG: (\d+) restricted pages left alone' | Should -BeTrue
+        [int] $Matches[1] | Should -Be $script:RunCount
+        foreach ($page in $script:Restricted) {
+            @($verbose | Where-Object { $_ -like "*`"$($page.title)`"*left untouched on both sites*" }) | Should -HaveCount 1
+        }
+
+        $null = Get-SyncDrift -ScopePath $script:Scope -WarningVariable drifted
+        @($drifted) | Should -HaveCount 1
+        "$($drifted[0])" -match '^Space ENG: (\d+) restricted pages' | Should -BeTrue
+        [int] $Matches[1] | Should -Be $script:RunCount
+    }
+
     It 'Get-SyncDrift says the same count once, and still carries each page with its reason' {
         $drift = Get-SyncDrift -ScopePath $script:Scope -Full -WarningVariable warned
         @($warned) | Should -HaveCount 1
@@ -58,8 +75,50 @@ Describe 'Restricted pages in the warning stream' {
         $restricted | ForEach-Object { $_.Warnings -join ' ' | Should -Match 'left untouched on both sites' }
     }
 
-    It 'Get-SyncedSpace writes at most one restricted-pages warning per space' {
+    It 'Get-SyncedSpace writes one restricted-pages warning per space, with the same count' {
         $null = Get-SyncedSpace -ScopePath $script:Scope -WarningVariable warned
-        @($warned | Where-Object { "$_" -match 'restricted' }).Count | Should -BeLessOrEqual 1
+        $restricted = @($warned | Where-Object { "$_" -match 'restricted' })
+        $restricted | Should -HaveCount 1
+        "$($restricted[0])" -match '^Space ENG: (\d+) restricted pages' | Should -BeTrue
+        [int] $Matches[1] | Should -Be $script:RunCount
+    }
+}
+
+Describe 'Other kinds of page warnings' {
+    It 'an archived page gets a line of its own; a kind with no summary (a user not mapped) shows once per page' {
+        # Nearly every seeded page is restricted by now: a new page, synced, then archived on Cloud.
+        $homeId = (Invoke-EmulatorApi $script:Dc '/rest/api/space/ENG?expand=homepage').homepage.id
+        function New-DcPage([string] $Title, [string] $Body) {
+            Invoke-EmulatorApi $script:Dc '/rest/api/content' -Method Post -Body @{
+                type = 'page'; title = $Title; space = @{ key = 'ENG' }; ancestors = @(@{ id = $homeId })
+                body = @{ storage = @{ value = $Body; representation = 'storage' } } }
+        }
+        $archived = New-DcPage 'Old minutes' '<p>Kept for the record.</p>'
+        $null = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -WarningAction SilentlyContinue
+        $cloudSpace = (Invoke-EmulatorApi $script:Cloud '/api/v2/spaces?keys=ENG2').results[0]
+        $twin = (Invoke-EmulatorApi $script:Cloud "/api/v2/pages?space-id=$($cloudSpace.id)&title=Old%20minutes").results[0]
+        $twin | Should -Not -BeNullOrEmpty
+        $null = Set-ConfluenceEmulatorPageArchived $script:Cloud $twin.id
+
+        # A Data Center user with no Cloud account: each page mentioning him crosses with a warning of its own.
+        $authority = ([uri]$script:Dc.Url).GetLeftPart([UriPartial]::Authority)
+        $gus = Invoke-RestMethod -Method Post -Uri "$authority/__emulator/users" -ContentType 'application/json' -Body (
+            @{ displayName = 'Gus Grey'; email = 'gus@example.com'; username = 'gus'; personalAccessToken = 'gus-pat' } | ConvertTo-Json)
+        $titles = 'Ask Gus first', 'Ask Gus again'
+        foreach ($title in $titles) {
+            $null = New-DcPage $title "<p>Ask <ac:link><ri:user ri:userkey=`"$($gus.userKey)`" /></ac:link>.</p>"
+        }
+
+        $records = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -Verbose -WarningVariable warned 4>&1 3>$null
+        $verbose = @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        $lines = @($warned | ForEach-Object { "$_" })
+
+        @($lines | Where-Object { $_ -match '^Space ENG: (\d+) restricted pages left alone' }) | Should -HaveCount 1
+        @($lines | Where-Object { $_ -like 'Space ENG: 1 archived page left alone*Where-Object Status -eq Archived*' }) | Should -HaveCount 1
+        @($lines | Where-Object { $_ -like '*is archived on Cloud*' }) | Should -BeNullOrEmpty
+        @($verbose | Where-Object { $_ -like "*`"$($archived.title)`" is archived on Cloud*" }) | Should -HaveCount 1
+        foreach ($title in $titles) {
+            @($lines | Where-Object { $_ -like "*`"$title`" to Cloud:*UserNotMapped*" }) | Should -HaveCount 1
+        }
     }
 }

@@ -6,6 +6,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Formatting.Compact;
 using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sync;
 
 namespace SpaceSync.Core.Logging
 {
@@ -36,7 +37,13 @@ namespace SpaceSync.Core.Logging
         /// <param name="settings">The scope's logging section; null or no path = no file.</param>
         /// <param name="hostSink">Receives each event rendered as text, with secrets masked; may be called on any thread.</param>
         /// <param name="secrets">The caller's redactor, shared with its other outputs; null = one of the log's own.</param>
-        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null)
+        /// <param name="pageSink">
+        /// Receives each <see cref="WarnOfPage"/> as the warning (secrets masked) and its text,
+        /// instead of <paramref name="hostSink"/>, so a host can group them by kind; may be called on any thread. Null = they
+        /// reach <paramref name="hostSink"/> as text like any warning.
+        /// </param>
+        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null,
+            Action<PageWarning, string>? pageSink = null)
         {
             secrets ??= new SecretRedactor();
             var configuration = new LoggerConfiguration()
@@ -49,12 +56,12 @@ namespace SpaceSync.Core.Logging
                     .MinimumLevel.Verbose()
                     .WriteTo.File(new CompactJsonFormatter(), settings!.Path!, rollingInterval: RollingInterval.Day,
                         retainedFileCountLimit: 31, shared: true)
-                    .CreateLogger()));
+                    .CreateLogger(), toFile: true));
             }
 
-            if (hostSink != null)
+            if (hostSink != null || pageSink != null)
             {
-                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink)));
+                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink, pageSink), toFile: false));
             }
 
             return new EngineLog(configuration.CreateLogger(), secrets);
@@ -77,6 +84,42 @@ namespace SpaceSync.Core.Logging
 
         public void Write(EngineLogLevel level, string template, params object?[] values) =>
             _logger.Write(ToSerilog(level), template, values);
+
+        /// <summary>
+        /// A warning about one page: written to the file exactly as <see cref="Warning"/> would write it (the file does not
+        /// change), and handed to the host's page sink with its kind and ids, so the host groups by kind, not by text.
+        /// </summary>
+        public void WarnOfPage(PageWarning warning, string template, params object?[] values) =>
+            _logger.ForContext(new PageWarningProperty(warning, hostOnly: false)).Write(LogEventLevel.Warning, template, values);
+
+        /// <summary>
+        /// A page warning the host should count again though the log file already holds it from the run that found it (a
+        /// restricted page remembered from the last full listing, see SyncRunner): to the page sink only, nowhere else.
+        /// </summary>
+        public void WarnOfRememberedPage(PageWarning warning, string template, params object?[] values) =>
+            _logger.ForContext(new PageWarningProperty(warning, hostOnly: true)).Write(LogEventLevel.Warning, template, values);
+
+        // The page warning rides on its event as a property that only the sinks here read; the file never sees it.
+        private const string WarningProperty = "SpaceSync.PageWarning";
+        private const string HostOnlyProperty = "SpaceSync.HostOnly";
+
+        private sealed class PageWarningProperty : ILogEventEnricher
+        {
+            private readonly PageWarning _warning;
+            private readonly bool _hostOnly;
+
+            public PageWarningProperty(PageWarning warning, bool hostOnly)
+            {
+                _warning = warning ?? throw new ArgumentNullException(nameof(warning));
+                _hostOnly = hostOnly;
+            }
+
+            public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory)
+            {
+                logEvent.AddOrUpdateProperty(new LogEventProperty(WarningProperty, new ScalarValue(_warning)));
+                if (_hostOnly) logEvent.AddOrUpdateProperty(new LogEventProperty(HostOnlyProperty, new ScalarValue(true)));
+            }
+        }
 
         public void Dispose() => _logger.Dispose();
 
@@ -103,6 +146,7 @@ namespace SpaceSync.Core.Logging
         private static LogEventPropertyValue Apply(SecretRedactor secrets, LogEventPropertyValue value) => value switch
         {
             ScalarValue { Value: string s } => new ScalarValue(secrets.Redact(s)),
+            ScalarValue { Value: PageWarning w } => new ScalarValue(w with { Title = secrets.Redact(w.Title), Message = secrets.Redact(w.Message) }),
             SequenceValue seq => new SequenceValue(seq.Elements.Select(e => Apply(secrets, e))),
             StructureValue st => new StructureValue(st.Properties.Select(p => new LogEventProperty(p.Name, Apply(secrets, p.Value))), st.TypeTag),
             DictionaryValue d => new DictionaryValue(d.Elements.Select(kv => new KeyValuePair<ScalarValue, LogEventPropertyValue>(kv.Key, Apply(secrets, kv.Value)))),
@@ -114,20 +158,25 @@ namespace SpaceSync.Core.Logging
         {
             private readonly SecretRedactor _secrets;
             private readonly ILogEventSink _inner;
+            private readonly bool _toFile;
 
-            public MaskingSink(SecretRedactor secrets, ILogEventSink inner)
+            public MaskingSink(SecretRedactor secrets, ILogEventSink inner, bool toFile)
             {
                 _secrets = secrets;
                 _inner = inner;
+                _toFile = toFile;
             }
 
             public void Emit(LogEvent logEvent)
             {
+                // The file gets neither a host-only event nor the page warning's property: its lines stay as they were.
+                if (_toFile && logEvent.Properties.ContainsKey(HostOnlyProperty)) return;
                 // No shortcut when no secret is registered: a credential after Bearer/Basic is hidden all the same.
                 var exception = logEvent.Exception is null ? null : new MaskedException(_secrets.Redact(logEvent.Exception.ToString()));
                 var masked = new LogEvent(
                     logEvent.Timestamp, logEvent.Level, exception, logEvent.MessageTemplate,
-                    logEvent.Properties.Select(p => new LogEventProperty(p.Key, Apply(_secrets, p.Value))));
+                    logEvent.Properties.Where(p => !_toFile || (p.Key != WarningProperty && p.Key != HostOnlyProperty))
+                        .Select(p => new LogEventProperty(p.Key, Apply(_secrets, p.Value))));
                 _inner.Emit(masked);
             }
 
@@ -147,15 +196,22 @@ namespace SpaceSync.Core.Logging
 
         private sealed class HostSink : ILogEventSink
         {
-            private readonly Action<EngineLogLevel, string> _write;
+            private readonly Action<EngineLogLevel, string>? _write;
+            private readonly Action<PageWarning, string>? _page;
 
-            public HostSink(Action<EngineLogLevel, string> write) => _write = write;
+            public HostSink(Action<EngineLogLevel, string>? write, Action<PageWarning, string>? page)
+            {
+                _write = write;
+                _page = page;
+            }
 
             public void Emit(LogEvent logEvent)
             {
                 var text = logEvent.RenderMessage();
                 if (logEvent.Exception != null) text += " " + logEvent.Exception.Message;
-                _write(FromSerilog(logEvent.Level), text);
+                var warning = logEvent.Properties.TryGetValue(WarningProperty, out var value) ? (value as ScalarValue)?.Value as PageWarning : null;
+                if (warning != null && _page != null) _page(warning, text);
+                else if (warning is null || !logEvent.Properties.ContainsKey(HostOnlyProperty)) _write?.Invoke(FromSerilog(logEvent.Level), text);
             }
         }
     }

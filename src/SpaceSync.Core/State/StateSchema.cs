@@ -29,6 +29,7 @@ namespace SpaceSync.Core.State
             new SchemaMigration(6, "folders: the Cloud folders (and whiteboards, databases, embeds) holding synced pages, as last read", Script(V6Folders)),
             new SchemaMigration(7, "unsettled pages: the version and compared hash last seen, and a count of pair-table changes", Script(V7SeenHashes)),
             new SchemaMigration(8, "spaces: each site's space (id, key, name, homepage) as the last structural run found it", Script(V8KnownSpaces)),
+            new SchemaMigration(9, "restricted pages: the pages restrictions keep unsynced, as the last full listing and later runs found them", Script(V9RestrictedPages)),
         };
 
         public static int CurrentVersion => Migrations.Count;
@@ -228,6 +229,22 @@ BEGIN UPDATE pair_changes SET generation = generation + 1; END;
 
         // Each side's space as JSON ({"id","key","name","homepageId"}): a run between structural listings takes it from here
         // instead of asking both sites again (see SyncRunner.ReadAsync). Null until a structural run has written it.
+        // A cache of what restrictions keep unsynced, not sync state: a change query reads the restrictions of the pages it
+        // judges only, so a run's own plan names only some of them. A run that lists every page replaces the rows; a change
+        // run adds those it finds restricted and drops those it judged free (StateStore.Restricted).
+        private const string V9RestrictedPages = @"
+CREATE TABLE restricted_pages (
+    space_key     TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    page_key      TEXT NOT NULL,
+    dc_page_id    TEXT,
+    cloud_page_id TEXT,
+    title         TEXT NOT NULL,
+    message       TEXT NOT NULL,
+    seen_at       TEXT NOT NULL,
+    PRIMARY KEY (space_key, page_key)
+);
+";
+
         private const string V8KnownSpaces = @"
 ALTER TABLE spaces ADD COLUMN dc_space TEXT;
 ALTER TABLE spaces ADD COLUMN cloud_space TEXT;

@@ -208,13 +208,17 @@ namespace SpaceSync.Core.Sync
         }
 
         /// <summary>The body to write with the target's inline comment anchors put back (<see cref="InlineMarkers.Keep"/>); anchors lost are logged.</summary>
-        private static string KeepAnchors(SyncAction action, string body, string current, EngineLog log)
+        private static string KeepAnchors(SyncAction action, string body, string current, string spaceKey, EngineLog log)
         {
             var kept = InlineMarkers.Keep(body, current);
             if (kept.Lost.Count > 0)
-                log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(),
-                    $"{Content.Translation.TranslationWarningCodes.InlineAnchorsLost}: {kept.Lost.Count} inline comment(s) on {action.Target.Label()} " +
-                    $"highlighted text that the write changed or removed; {action.Target.Label()} shows them unanchored (resolved or dangling).");
+            {
+                var lost = $"{Content.Translation.TranslationWarningCodes.InlineAnchorsLost}: {kept.Lost.Count} inline comment(s) on {action.Target.Label()} " +
+                           $"highlighted text that the write changed or removed; {action.Target.Label()} shows them unanchored (resolved or dangling).";
+                log.WarnOfPage(PageWarning.Of(action, spaceKey, PageWarningKind.TranslationLoss, lost),
+                    "\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), lost);
+            }
+
             return kept.Body;
         }
 
@@ -233,7 +237,8 @@ namespace SpaceSync.Core.Sync
                     if (warning.Code == Content.Translation.TranslationWarningCodes.LocalIdsDropped)
                         log.Information("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
                     else
-                        log.Warning("\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
+                        log.WarnOfPage(PageWarning.Of(action, spaceKey, PageWarningKind.TranslationLoss, warning.ToString()),
+                            "\"{Title:l}\" to {Target:l}: {Warning:l}", action.Title, action.Target.Label(), warning.ToString());
                 }
                 return translated.Body;
             }

@@ -211,7 +211,7 @@ namespace SpaceSync.Core.Sync
                     var dcDialect = action.Target == SyncSide.DataCenter ? translated : body;
                     // The target's inline comments keep their anchors (markers are no content: the base is the same either way).
                     if ((action.Target == SyncSide.DataCenter ? dc : cl).TryGetBody(action.TargetId!, out var current))
-                        translated = KeepAnchors(action, translated, current, log);
+                        translated = KeepAnchors(action, translated, current, space.Key, log);
                     var (baseHash, baseBody) = await SnapshotReader.DigestAsync(dcDialect, SyncSide.DataCenter, pair.DataCenterPageId, translator,
                         withBase: true, log, cancellationToken).ConfigureAwait(false);
                     try

@@ -35,7 +35,7 @@ namespace SpaceSync.Core.Sync
                     var message = $"\"{action.Title}\" was not written on {action.Target.Label()}: {what} (page {pageId}) is archived there, and " +
                                   "Confluence refuses writes to archived pages. Nothing is lost: the change waits and crosses at the first run " +
                                   "after the page is restored from the archive.";
-                    _log.Warning("{Space:l}: {Message:l}", _space.Key, message);
+                    _log.WarnOfPage(PageWarning.Of(action, _space.Key, PageWarningKind.ArchivedWriteSkipped, message), "{Space:l}: {Message:l}", _space.Key, message);
                     return new SyncActionOutcome(action, ActionOutcomeKind.Skipped, message);
                 }
 

@@ -233,7 +233,9 @@ namespace SpaceSync.Core.Sync
                 var pagePair = PairOfPage(SyncSide.DataCenter, dcPage);
                 if (pagePair is null)
                 {
-                    _log.Warning("'{File}' crossed to {Target}, but its page {Page} is not paired: the file is not recorded", file.FileName, action.Target.Label(), dcPage);
+                    _log.WarnOfPage(new PageWarning(PageWarningKind.FileNotRecorded, _space.Key, dcPage, toDc ? action.SourceId : targetPage, action.Title,
+                            $"'{file.FileName}' crossed to {action.Target.Label()}, but its page {dcPage} is not paired: the file is not recorded"),
+                        "'{File}' crossed to {Target}, but its page {Page} is not paired: the file is not recorded", file.FileName, action.Target.Label(), dcPage);
                     return;
                 }
 

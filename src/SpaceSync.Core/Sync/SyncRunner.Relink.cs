@@ -50,8 +50,11 @@ namespace SpaceSync.Core.Sync
                     }
                     catch (SiteException e)
                     {
-                        _log.Warning("{Space:l}: \"{Title:l}\" was created on {Target:l} with links to pages that were not paired yet; rewriting them failed ({Error:l}). " +
-                                     "They point at {Source:l} until the page is edited.", _space.Key, action.Title, action.Target.Label(), e.Message, action.Source.Label());
+                        _log.WarnOfPage(PageWarning.Of(action with { TargetId = outcome.CreatedPageId }, _space.Key, PageWarningKind.RelinkFailed,
+                                $"\"{action.Title}\" was created on {action.Target.Label()} with links to pages that were not paired yet; rewriting them " +
+                                $"failed ({e.Message}). They point at {action.Source.Label()} until the page is edited."),
+                            "{Space:l}: \"{Title:l}\" was created on {Target:l} with links to pages that were not paired yet; rewriting them failed ({Error:l}). " +
+                            "They point at {Source:l} until the page is edited.", _space.Key, action.Title, action.Target.Label(), e.Message, action.Source.Label());
                         continue;
                     }
 

@@ -293,14 +293,48 @@ namespace SpaceSync.Core.Sync
                 }
             }
 
-            /// <summary>Each page left alone because of restrictions (or an archive) says why, in the run's log as on Get-SyncDrift.</summary>
+            /// <summary>
+            /// Each page left alone because of restrictions (or an archive) says why, in the run's log as on Get-SyncDrift, with
+            /// its kind for the host. Then the restricted pages this plan did not judge: a change query reads the restrictions
+            /// of the pages it judges only (issue 15: 70 restricted after a structural listing, 43 after a change run), so the
+            /// others are told to the host from the state as the last runs found them (not to the log file, which has them
+            /// already), and every run counts all of them. A writing run keeps what it found for the next ones.
+            /// </summary>
             private void WarnOfRestrictedPages(SyncPlan plan)
             {
+                var restricted = new List<RestrictedPageRecord>();
                 foreach (var item in plan.Items.Where(i => i.Status == DriftStatus.Restricted || i.Status == DriftStatus.Archived))
                 {
-                    foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
+                    var kind = PageWarning.KindOf(item)!.Value;
+                    foreach (var warning in PageWarning.Of(item, kind)) _log.WarnOfPage(warning, "{Space:l}: {Warning:l}", _space.Key, warning.Message);
+                    if (kind == PageWarningKind.RestrictedSkipped && (item.DataCenterId ?? item.CloudId) != null)
+                        restricted.Add(new RestrictedPageRecord(item.DataCenterId, item.CloudId, item.Title, string.Join(" ", item.Warnings)));
                 }
+
+                var complete = _dc.Mode != ListingMode.Changes && _cloud.Mode != ListingMode.Changes;
+                // Judged free: planned, not restricted, and its restrictions read on each site it has a page on.
+                var freed = complete ? new List<string>() : plan.Items
+                    .Where(i => i.Status != DriftStatus.Restricted && (i.DataCenterId ?? i.CloudId) != null &&
+                                RestrictionsRead(SyncSide.DataCenter, i.DataCenterId) && RestrictionsRead(SyncSide.Cloud, i.CloudId))
+                    .Select(i => new RestrictedPageRecord(i.DataCenterId, i.CloudId, i.Title, "").PageKey).ToList();
+                if (!complete)
+                {
+                    var found = new HashSet<string>(restricted.Select(r => r.PageKey).Concat(freed), StringComparer.Ordinal);
+                    foreach (var remembered in _state.ListRestrictedPages(_space.Key).Where(r => !found.Contains(r.PageKey)))
+                    {
+                        _log.WarnOfRememberedPage(
+                            new PageWarning(PageWarningKind.RestrictedSkipped, _space.Key, remembered.DataCenterPageId, remembered.CloudPageId, remembered.Title, remembered.Message),
+                            "{Space:l}: {Warning:l}", _space.Key, remembered.Message);
+                    }
+                }
+
+                if (_runId != null) _state.SaveRestrictedPages(_space.Key, restricted, freed, replaceAll: complete);
             }
+
+            /// <summary>Whether this run read the restrictions of the page (null: no page there, nothing to read).</summary>
+            private bool RestrictionsRead(SyncSide side, string? id) =>
+                id is null || (SnapshotOf(side).Snapshot.Pages.TryGetValue(id, out var page) && page.Restrictions != null) ||
+                (side == SyncSide.DataCenter ? _dcUnlisted : _cloudUnlisted).ContainsKey(id);
 
             // ---- writing ----------------------------------------------------------------------------------
 
@@ -359,7 +393,8 @@ namespace SpaceSync.Core.Sync
                 }
                 catch (SiteException cleanup)
                 {
-                    _log.Warning("{Space:l}: the empty {Page:l} made for a restricted create could not be removed: {Reason:l}", _space.Key, where, cleanup.Message);
+                    _log.WarnOfPage(Leftover(action, empty, $"the empty {where} made for a restricted create could not be removed: {cleanup.Message}"),
+                        "{Space:l}: the empty {Page:l} made for a restricted create could not be removed: {Reason:l}", _space.Key, where, cleanup.Message);
                     return $"the empty page made for it ({where}) could not be removed";
                 }
 
@@ -382,13 +417,17 @@ namespace SpaceSync.Core.Sync
                     }
 
                     if (still is null) return "the page made for it was removed again";
-                    _log.Warning("{Space:l}: the empty {Page:l} made for a restricted create was moved to the trash but not purged: {Reason:l}. " +
-                                 "It stays in the {Target:l} trash (purging needs space admin, which the sync account may not have); " +
-                                 "a space admin can purge it. This does not fail the run.",
+                    _log.WarnOfPage(Leftover(action, empty, $"the empty {where} made for a restricted create was moved to the trash but not purged: {refused.Message}."),
+                        "{Space:l}: the empty {Page:l} made for a restricted create was moved to the trash but not purged: {Reason:l}. " +
+                        "It stays in the {Target:l} trash (purging needs space admin, which the sync account may not have); " +
+                        "a space admin can purge it. This does not fail the run.",
                         _space.Key, where, refused.Message, action.Target.Label());
                     return $"the empty page made for it ({where}) was moved to the trash, where it stays: purging it was refused ({refused.Message})";
                 }
             }
+
+            private PageWarning Leftover(SyncAction action, SitePage empty, string message) =>
+                PageWarning.Of(action with { TargetId = empty.Id }, _space.Key, PageWarningKind.RestrictedCreateLeftover, message);
         }
     }
 }

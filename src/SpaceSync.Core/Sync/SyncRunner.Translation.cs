@@ -119,7 +119,8 @@ namespace SpaceSync.Core.Sync
                     if (warning.Code == TranslationWarningCodes.LocalIdsDropped)
                         _log.Information("{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
                     else
-                        _log.Warning("{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
+                        _log.WarnOfPage(PageWarning.Of(action, _space.Key, PageWarningKind.TranslationLoss, warning.ToString()),
+                            "{Space:l}: \"{Title:l}\" to {Target:l}: {Warning:l}", _space.Key, action.Title, action.Target.Label(), warning.ToString());
                 }
             }
 

@@ -23,7 +23,8 @@ namespace SpaceSync.Core.Sync
                     var message = string.Join(" ", item.Warnings);
                     _errors.Add(message);
                     _unreadablePages++;
-                    _log.Warning("{Space:l}: {Message:l}", _space.Key, message);
+                    _log.WarnOfPage(new PageWarning(PageWarningKind.UnreadableBody, _space.Key, item.DataCenterId, item.CloudId, item.Title, message),
+                        "{Space:l}: {Message:l}", _space.Key, message);
                     _state.AddHistory(History("unreadable", item.DataCenterId, item.CloudId, item.Title, item.DataCenterVersion, item.DataCenterVersion,
                         item.CloudVersion, item.CloudVersion, message));
                 }

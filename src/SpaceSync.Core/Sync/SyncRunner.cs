@@ -1236,7 +1236,8 @@ namespace SpaceSync.Core.Sync
             {
                 foreach (var item in plan.Items.Where(i => i.Action == SyncPlanner.TitleCollision))
                 {
-                    foreach (var warning in item.Warnings) _log.Warning("{Space:l}: {Warning:l}", _space.Key, warning);
+                    foreach (var warning in PageWarning.Of(item, PageWarningKind.TitleCollision))
+                        _log.WarnOfPage(warning, "{Space:l}: {Warning:l}", _space.Key, warning.Message);
                 }
             }
 

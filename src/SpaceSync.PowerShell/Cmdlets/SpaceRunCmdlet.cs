@@ -139,7 +139,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 _queue.Post(() => { foreach (var value in list) _cmdlet.WriteObject(value); });
             }
 
-            public void Warning(string text) => _queue.Post(() => _cmdlet.WritePageWarning(text));
+            public void Warning(string text) => _queue.Post(() => _cmdlet.WriteWarning(text));
 
             /// <summary>Asks ShouldProcess on the pipeline thread and waits for the answer.</summary>
             public bool ShouldProcess(string target, string action)

@@ -137,7 +137,8 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         /// <summary>
         /// The engine log for this command: the scope's log file, and the PowerShell streams (Information → Verbose,
-        /// Debug → Debug, Warning → Warning) through <paramref name="queue"/>, since the engine logs from other threads.
+        /// Debug → Debug, Warning → Warning; page warnings through <see cref="WritePageWarning"/>) through
+        /// <paramref name="queue"/>, since the engine logs from other threads.
         /// </summary>
         internal EngineLog OpenLog(ScopeDocument scope, PipelineQueue queue)
         {
@@ -146,21 +147,22 @@ namespace SpaceSync.PowerShell.Cmdlets
                 switch (level)
                 {
                     case EngineLogLevel.Debug: WriteDebug(text); break;
-                    case EngineLogLevel.Warning: WritePageWarning(text); break;
+                    case EngineLogLevel.Warning: WriteWarning(text); break;
                     default: WriteVerbose(text); break;
                 }
-            }));
+            }), pageSink: (warning, text) => queue.Post(() => WritePageWarning(warning, text)));
         }
 
         private readonly WarningDigest _digest = new WarningDigest();
 
         /// <summary>
-        /// A warning from the engine or a plan: of a kind that recurs page by page (restricted pages) it goes to Verbose and
-        /// is counted for <see cref="WriteWarningSummary"/>; any other text is a warning of its own. Pipeline thread only.
+        /// A warning about one page: of a kind that recurs page by page (restricted, archived, title collisions) it goes to
+        /// Verbose and is counted for <see cref="WriteWarningSummary"/> (a cmdlet that reads a plan only to check it, such as
+        /// Remove-SyncedSpace, writes no summary); any other kind is a warning of its own. Pipeline thread only.
         /// </summary>
-        internal void WritePageWarning(string text)
+        internal void WritePageWarning(PageWarning warning, string text)
         {
-            if (_digest.Absorb(text)) WriteVerbose(text);
+            if (_digest.Absorb(warning)) WriteVerbose(text);
             else WriteWarning(text);
         }
 

@@ -1,50 +1,58 @@
 using System;
 using System.Collections.Generic;
-using System.Text.RegularExpressions;
+using System.Linq;
 using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sync;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
     /// <summary>
-    /// Per-page warnings of a kind that recurs every run (issue 15: a demo run printed ~70 "restricted page left untouched"
-    /// lines) counted per space, so the run shows one summary line per kind and the pages go to Verbose. The engine and
-    /// the drift keep every page's text; only the PowerShell warning stream is summarised. Text of no known kind passes.
-    /// The count is of the restricted pages the run planned: a structural or -Full listing plans every pair, a change-query
-    /// run only the pairs around what changed (SyncRunner.PairsToPlan), so it counts fewer (demo: 70 against 43, and 0 in a
-    /// quiet run). Making them equal needs the engine to carry the last full listing's restricted pairs (Core, not here).
+    /// Page warnings of a kind that recurs every run (issue 15: a demo run printed ~70 "restricted page left untouched"
+    /// lines) counted per space and kind, so the run shows one summary line per kind and the pages go to Verbose. The engine
+    /// and the drift keep every page's text; only the PowerShell warning stream is summarised. A kind with no summary here
+    /// (a new one, or one that wants each page seen) passes as its own warning. Pages are counted once however often a run
+    /// names them (a re-plan, a page the state remembers as restricted and the plan finds again).
     /// </summary>
     internal sealed class WarningDigest
     {
-        // The planner's texts for a page restrictions keep off (SyncPlanner.Restrictions): a pair left alone, or a page
-        // not created. "is not created on X yet:" (archived parent) and "It is not created" (unreadable) are other kinds.
-        private static readonly Regex Restricted = new Regex(
-            @"\) is left untouched on both sites: |\(new on [^,]+, page [^)]+\) is not created on (Data Center|Cloud): ",
-            RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        private delegate string Summary(ResolvedSpace space, int count);
 
-        private int _restricted;
-
-        /// <summary>True when the text is of a summarised kind: counted, and the caller writes it to Verbose only.</summary>
-        public bool Absorb(string text)
+        private static readonly IReadOnlyDictionary<PageWarningKind, Summary> Summaries = new Dictionary<PageWarningKind, Summary>
         {
-            if (!Restricted.IsMatch(text)) return false;
-            _restricted++;
+            [PageWarningKind.RestrictedSkipped] = (space, count) =>
+                $"Space {space.Key}: {Pages(count, "restricted page")} left alone (restrictedPages: {space.RestrictedPages.ToString().ToLowerInvariant()}); " +
+                $"Get-SyncDrift -SpaceKey {space.Key} -Full | Where-Object Status -eq Restricted lists them (and -Verbose, each page).",
+            [PageWarningKind.ArchivedLeftAlone] = (space, count) =>
+                $"Space {space.Key}: {Pages(count, "archived page")} left alone (Confluence takes no writes to archived pages; their edits wait until " +
+                $"they are restored); Get-SyncDrift -SpaceKey {space.Key} | Where-Object Status -eq Archived lists them (and -Verbose, each page).",
+            [PageWarningKind.TitleCollision] = (space, count) =>
+                $"Space {space.Key}: {Pages(count, "page")} not copied because the other site has a page of the same title (rename one, make " +
+                "their content equal, or pair them with Start-SpaceBaseline -IdMapPath); " +
+                $"Get-SyncDrift -SpaceKey {space.Key} | Where-Object Action -eq '{SyncPlanner.TitleCollision}' lists them with what to do (and -Verbose, each page).",
+        };
+
+        private readonly Dictionary<(string Space, PageWarningKind Kind), HashSet<string>> _pages =
+            new Dictionary<(string, PageWarningKind), HashSet<string>>();
+
+        /// <summary>True when the warning is of a summarised kind: counted, and the caller writes it to Verbose only.</summary>
+        public bool Absorb(PageWarning warning)
+        {
+            if (!Summaries.ContainsKey(warning.Kind)) return false;
+            var key = (warning.SpaceKey.ToUpperInvariant(), warning.Kind);
+            if (!_pages.TryGetValue(key, out var pages)) _pages[key] = pages = new HashSet<string>(StringComparer.Ordinal);
+            pages.Add(warning.PageKey);
             return true;
         }
 
-        /// <summary>One line per kind seen since the last call, for that space; the counts start again.</summary>
+        /// <summary>One line per kind seen for that space since the last call, in the kinds' order; its counts start again.</summary>
         public IReadOnlyList<string> Summarise(ResolvedSpace space)
         {
-            var lines = new List<string>();
-            if (_restricted > 0)
-            {
-                var mode = space.RestrictedPages.ToString().ToLowerInvariant();
-                var pages = _restricted == 1 ? "1 restricted page" : $"{_restricted} restricted pages";
-                lines.Add($"Space {space.Key}: {pages} left alone (restrictedPages: {mode}); " +
-                          $"Get-SyncDrift -SpaceKey {space.Key} | Where-Object Status -eq Restricted lists them (and -Verbose, each page).");
-            }
-
-            _restricted = 0;
+            var mine = _pages.Keys.Where(k => k.Space == space.Key.ToUpperInvariant()).OrderBy(k => k.Kind).ToList();
+            var lines = mine.Select(k => Summaries[k.Kind](space, _pages[k].Count)).ToList();
+            foreach (var key in mine) _pages.Remove(key);
             return lines;
         }
+
+        private static string Pages(int count, string what) => count == 1 ? $"1 {what}" : $"{count} {what}s";
     }
 }

@@ -104,11 +104,11 @@ public sealed class RunnerWorld : IAsyncDisposable
 
     /// <param name="searchCaughtUp">False: the run meets the sites' search as it stands (tests of index lag).</param>
     public Task<SyncRunResult> SyncAsync(bool force = false, bool whatIf = false, IConfluenceSite? dcSite = null, IConfluenceSite? cloudSite = null,
-        CancellationToken cancellationToken = default, bool fullListing = false, bool searchCaughtUp = true)
+        CancellationToken cancellationToken = default, bool fullListing = false, bool searchCaughtUp = true, EngineLog? log = null)
     {
         if (searchCaughtUp) SearchCaughtUp();
         return SyncRunner.RunAsync(dcSite ?? DcSite, cloudSite ?? CloudSite, State, Space,
-            new SyncRunOptions { Force = force, WhatIf = whatIf, FullListing = fullListing }, EngineLog.None, cancellationToken);
+            new SyncRunOptions { Force = force, WhatIf = whatIf, FullListing = fullListing }, log ?? EngineLog.None, cancellationToken);
     }
 
     /// <summary>Both emulators' request counters back to zero, so that what follows is counted alone, per route.</summary>

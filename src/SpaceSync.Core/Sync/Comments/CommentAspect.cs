@@ -202,7 +202,7 @@ namespace SpaceSync.Core.Sync.Comments
                         if (drift.DataCenterCommentId != null && (drift.IsConflict || drift.CloudCommentId is null)) pageDrift.DataCenter |= PageChanges.Comments;
                         if (drift.CloudCommentId != null && (drift.IsConflict || drift.DataCenterCommentId is null)) pageDrift.Cloud |= PageChanges.Comments;
                         pageDrift.Warnings.Add("comments: " + drift.Message);
-                        _run.Log.Warning("Comments of \"{Title}\": {Message}", page.Title, drift.Message);
+                        WarnOfComments(page, drift.Message, "Comments of \"{Title}\": {Message}", page.Title, drift.Message);
                     }
 
                     foreach (var action in reported)
@@ -307,7 +307,8 @@ namespace SpaceSync.Core.Sync.Comments
                 catch (SiteException e) when (e.Kind == SiteErrorKind.Conflict)
                 {
                     // Edited by somebody between the read and the write: judged again when next read.
-                    _run.Log.Warning("Comments of \"{Title}\": {Action} not done: the comment changed on {Target} meanwhile; the next run judges it again",
+                    WarnOfComments(page, $"{action} not done: the comment changed on {action.Target.Label()} meanwhile; the next run judges it again",
+                        "Comments of \"{Title}\": {Action} not done: the comment changed on {Target} meanwhile; the next run judges it again",
                         page.Title, action.ToString(), action.Target.Label());
                 }
                 catch (SiteException e) when (e.Kind != SiteErrorKind.Unauthorized)
@@ -315,8 +316,9 @@ namespace SpaceSync.Core.Sync.Comments
                     if (e.Kind == SiteErrorKind.BadRequest && await ArchivedAsync(action.Target, page, ct).ConfigureAwait(false))
                     {
                         // A change query does not list archived pages: the refusal is how this run learns of it. Not a failure.
-                        _run.Log.Warning("Comments of \"{Title}\": {Action} not done: the page is archived on {Target}, which takes no comments; " +
-                                          "the comment crosses at the first complete listing after the page is restored from the archive",
+                        WarnOfComments(page, $"{action} not done: the page is archived on {action.Target.Label()}, which takes no comments",
+                            "Comments of \"{Title}\": {Action} not done: the page is archived on {Target}, which takes no comments; " +
+                            "the comment crosses at the first complete listing after the page is restored from the archive",
                             page.Title, action.ToString(), action.Target.Label());
                         return;
                     }
@@ -377,6 +379,11 @@ namespace SpaceSync.Core.Sync.Comments
                 _run.Log.Debug("Comments of \"{Title}\": {Action}", page.Title, action.ToString());
             }
 
+            /// <summary>A warning about a page's comments: the log's text as before, the host told its kind and page.</summary>
+            private void WarnOfComments(PairRecord page, string message, string template, params object?[] values) =>
+                _run.Log.WarnOfPage(new PageWarning(PageWarningKind.CommentNotSynced, _run.Space.Key, page.DataCenterPageId, page.CloudPageId, page.Title, message),
+                    template, values);
+
             private async Task CreateAsync(PairRecord page, CommentAction action, CancellationToken ct)
             {
                 var source = _listed[(action.Source, action.SourceCommentId!)];
@@ -385,7 +392,8 @@ namespace SpaceSync.Core.Sync.Comments
                 {
                     if (!_pairs.TryGetValue((action.Source, action.SourceParentId), out var parentPair))
                     {
-                        _run.Log.Warning("Comments of \"{Title}\": {Action} waits: the comment it answers was not copied", page.Title, action.ToString());
+                        WarnOfComments(page, $"{action} waits: the comment it answers was not copied",
+                            "Comments of \"{Title}\": {Action} waits: the comment it answers was not copied", page.Title, action.ToString());
                         return;
                     }
 
