@@ -76,8 +76,9 @@ namespace SpaceSync.Core.State
         /// entries (still oldest first).
         /// </summary>
         public IReadOnlyList<HistoryEntry> ListHistory(string spaceKey, long? runId = null, int? newest = null) =>
+            // CAST: PostgreSQL cannot type a parameter that is only tested for NULL (SQLite needs no type).
             Query($@"SELECT * FROM (SELECT {HistoryColumns} FROM history
-                         WHERE space_key = @key AND (@run IS NULL OR run_id = @run)
+                         WHERE space_key = @key AND (CAST(@run AS BIGINT) IS NULL OR run_id = @run)
                          ORDER BY history_id DESC LIMIT @limit) AS newest
                      ORDER BY history_id", ReadHistory, ("@key", spaceKey), ("@run", runId), ("@limit", (long?)newest ?? long.MaxValue));
 
