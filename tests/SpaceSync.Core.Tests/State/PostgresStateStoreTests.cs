@@ -116,6 +116,20 @@ public sealed class PostgresStateStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_killed_while_writing_leaves_no_write_lock_behind()
+    {
+        using var store = _target.OpenWithBusyTimeout(TimeSpan.FromMilliseconds(300));
+        using var killed = _target.HoldWriteLock();
+        Assert.Equal(StateErrorKind.Busy, Assert.Throws<StateStoreException>(() => store.SaveSpace(new SpaceRecord("ENG", "ENG2"))).Kind);
+
+        // The server ends the dead worker's session (as when its process or machine dies): its transaction and lock go with it.
+        var pid = ((Npgsql.NpgsqlConnection)killed).ProcessID;
+        _target.ScalarRaw($"SELECT pg_terminate_backend({pid})");
+        store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
+        Assert.NotNull(store.GetSpace("ENG"));
+    }
+
+    [Fact]
     public void The_PostgreSQL_schema_keeps_pace_with_the_SQLite_one()
     {
         // A new SQLite step without its PostgreSQL twin must fail loudly here, not in a worker.
