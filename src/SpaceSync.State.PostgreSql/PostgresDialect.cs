@@ -19,7 +19,8 @@ namespace SpaceSync.State.PostgreSql
     /// counters) and over FOR UPDATE (a lock row that does not exist yet cannot be locked, so two first takers could both
     /// insert). The lock is released by commit or rollback, and by the server when a worker's connection dies: a killed
     /// worker never leaves it held. Writers of a state queue on it; each holds it for one page's outcome (milliseconds),
-    /// while the work between outcomes is HTTP. Readers never wait (MVCC).
+    /// while the work between outcomes is HTTP. Readers never wait (MVCC). Two schemas whose names hash alike only queue
+    /// together: the key serialises, it does not identify.
     /// </remarks>
     internal sealed class PostgresDialect : StateDialect
     {

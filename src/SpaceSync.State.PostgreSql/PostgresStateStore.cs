@@ -71,7 +71,7 @@ namespace SpaceSync.State.PostgreSql
             {
                 connection.Open();
                 Prepare(connection, schema, location, migrations, busy);
-                return StateStore.Attach(connection, PostgresDialect.Instance, location, clock, busy);
+                return StateStore.Attach(connection, PostgresDialect.Instance, location, PostgresSchema.BaseVersion + migrations.Count, clock, busy);
             }
             catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException)
             {

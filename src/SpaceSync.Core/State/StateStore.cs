@@ -38,11 +38,12 @@ namespace SpaceSync.Core.State
 
         /// <summary>
         /// Takes over an open connection to a database another provider (PostgreSQL) has created or migrated to
-        /// <see cref="CurrentSchemaVersion"/>; the store disposes it. <paramref name="location"/> names the state in messages
+        /// <paramref name="schemaVersion"/>; the store disposes it. <paramref name="location"/> names the state in messages
         /// and <see cref="Path"/>: it must hold no credential.
         /// </summary>
-        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, TimeProvider? clock, TimeSpan busyTimeout) =>
-            new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = CurrentSchemaVersion };
+        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeProvider? clock,
+            TimeSpan busyTimeout) =>
+            new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = schemaVersion };
 
         /// <summary>The full path of the state file; for a PostgreSQL state, its server, database and schema (no credential).</summary>
         public string Path { get; }

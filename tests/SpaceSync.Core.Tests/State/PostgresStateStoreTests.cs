@@ -107,7 +107,10 @@ public sealed class PostgresStateStoreTests : IDisposable
 
         var step = new SchemaMigration(PostgresSchema.BaseVersion + 1, "add a table", StateSchema.Script("CREATE TABLE next_thing (x bigint)"));
         using (var migrated = PostgresStateStore.Open(_target.ConnectionString, _target.Schema(), null, new[] { step }, requireCurrent: false))
+        {
+            Assert.Equal(PostgresSchema.BaseVersion + 1, migrated.SchemaVersion);
             Assert.NotNull(migrated.GetSpace("ENG"));
+        }
         Assert.Equal(PostgresSchema.BaseVersion + 1, _target.SchemaVersion);
         Assert.Equal(false, _target.ScalarRaw("SELECT to_regclass('next_thing') IS NULL"));
 
