@@ -1,6 +1,7 @@
 using SpaceSync.Core.Content;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.State;
+using SpaceSync.Core.Sync;
 using SpaceSync.Core.Tests.State;
 using Xunit;
 
@@ -61,5 +62,26 @@ public sealed class PostgresStateRunnerTests(PostgresServer server) : IDisposabl
         Assert.Equal(new[] { RunKind.Baseline, RunKind.Sync, RunKind.Sync, RunKind.Sync }, runs.Select(r => r.Kind));
         Assert.All(runs, r => Assert.Equal(RunOutcome.Succeeded, r.Outcome));
         Assert.Null(world.State.GetLock(RunnerWorld.Key)); // each run released its lock
+    }
+
+    [Fact]
+    public async Task A_run_whose_lock_expired_and_was_taken_over_by_another_worker_stops_writing()
+    {
+        var clock = new ManualClock();
+        await using var world = await RunnerWorld.StartAsync(stateClock: clock, openState: c => _target.Open(c));
+        await world.BaselineAsync();
+        var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
+        for (var i = 1; i <= 60; i++) world.Dc.CreatePage(dcSpace.Id, $"Bulk page {i}", $"<p>Bulk {i}.</p>", dcSpace.HomepageId);
+        // The run stalls past its lease and another worker takes the space.
+        var cloud = world.CloudLosingTheLockAt("Bulk page 10", clock);
+
+        var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.SyncAsync(cloudSite: cloud));
+        Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);
+        using var otherWorker = _target.Open(clock);
+        Assert.Equal("other-run", otherWorker.GetLock(RunnerWorld.Key)!.OwnerId);
+        var created = RunnerWorld.CurrentPages(world.Cloud).Count(p => p.Title.StartsWith("Bulk page "));
+        Assert.InRange(created, 10, 49); // stopped at the first renewal after the takeover, not at the end
+        Assert.Equal(RunOutcome.Failed, otherWorker.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+        Assert.Equal(created, otherWorker.ListPairs(RunnerWorld.Key).Count(p => p.Title.StartsWith("Bulk page ")));
     }
 }
