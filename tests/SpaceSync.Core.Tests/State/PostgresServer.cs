@@ -126,7 +126,7 @@ public sealed class PostgresServer : IDisposable
 
     private void PgTool(string tool, params string[] arguments)
     {
-        var path = Path.Combine(_binFolder!, tool);
+        var path = Path.Combine(_binFolder!, OperatingSystem.IsWindows() ? tool + ".exe" : tool);
         if (_runAs != null)
             Run("runuser", new[] { "-u", _runAs, "--", path }.Concat(arguments).ToArray());
         else
