@@ -1,11 +1,11 @@
 using System;
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace SpaceSync.Core.State
 {
     /// <summary>One forward step of the schema: from <c>Version - 1</c> to <c>Version</c>.</summary>
-    internal sealed record SchemaMigration(int Version, string Description, Action<SqliteCommand> Apply);
+    internal sealed record SchemaMigration(int Version, string Description, Action<DbCommand> Apply);
 
     /// <summary>
     /// The state file's schema as an ordered list of forward migrations. PRAGMA user_version holds the version
@@ -34,7 +34,7 @@ namespace SpaceSync.Core.State
 
         public static int CurrentVersion => Migrations.Count;
 
-        private static Action<SqliteCommand> Script(string sql) => command =>
+        internal static Action<DbCommand> Script(string sql) => command =>
         {
             command.CommandText = sql;
             command.ExecuteNonQuery();

@@ -47,6 +47,8 @@ namespace SpaceSync.Core.State
         public SpaceArchive? ArchiveSpace(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
+            // The archive is an SQLite file ATTACHed to the live one; a PostgreSQL state has no file to put beside.
+            RequireFile("Archiving a space");
             var space = GetSpace(spaceKey);
             if (space is null)
             {
@@ -74,8 +76,8 @@ namespace SpaceSync.Core.State
                     if (GetLock(space.SpaceKey)?.OwnerId != owner)
                         throw new StateStoreException(StateErrorKind.LockHeldByOther,
                             $"The lock of space {space.SpaceKey} was taken by another run while it was being archived; it stays in the live state.");
-                    Execute("DELETE FROM spaces WHERE space_key = $key", ("$key", space.SpaceKey)); // pairs, intents, conflicts cascade
-                    Execute("DELETE FROM locks WHERE space_key = $key", ("$key", space.SpaceKey));
+                    Execute("DELETE FROM spaces WHERE space_key = @key", ("@key", space.SpaceKey)); // pairs, intents, conflicts cascade
+                    Execute("DELETE FROM locks WHERE space_key = @key", ("@key", space.SpaceKey));
                 });
                 moved = true;
                 return archive;
@@ -133,26 +135,26 @@ namespace SpaceSync.Core.State
         private SpaceArchive CopyToArchive(string spaceKey, string archivePath)
         {
             // ATTACH cannot run inside a transaction; the copy itself is one transaction that writes only the archive.
-            Execute($"ATTACH DATABASE $path AS {ArchiveSchema}", ("$path", archivePath));
+            Execute($"ATTACH DATABASE @path AS {ArchiveSchema}", ("@path", archivePath));
             try
             {
                 return InTransaction($"archiving space {spaceKey}", () =>
                 {
                     // Rows go in id order, and a pair may name a parent stored after it: check references at commit.
                     Execute("PRAGMA defer_foreign_keys = ON");
-                    var key = ("$key", (object?)spaceKey);
-                    var runs = Execute($"INSERT INTO {ArchiveSchema}.runs SELECT * FROM main.runs WHERE space_key = $key ORDER BY run_id", key);
-                    Execute($"INSERT INTO {ArchiveSchema}.spaces SELECT * FROM main.spaces WHERE space_key = $key", key);
-                    var pairs = Execute($"INSERT INTO {ArchiveSchema}.pairs SELECT * FROM main.pairs WHERE space_key = $key ORDER BY pair_id", key);
-                    var intents = Execute($"INSERT INTO {ArchiveSchema}.create_intents SELECT * FROM main.create_intents WHERE space_key = $key ORDER BY intent_id", key);
+                    var key = ("@key", (object?)spaceKey);
+                    var runs = Execute($"INSERT INTO {ArchiveSchema}.runs SELECT * FROM main.runs WHERE space_key = @key ORDER BY run_id", key);
+                    Execute($"INSERT INTO {ArchiveSchema}.spaces SELECT * FROM main.spaces WHERE space_key = @key", key);
+                    var pairs = Execute($"INSERT INTO {ArchiveSchema}.pairs SELECT * FROM main.pairs WHERE space_key = @key ORDER BY pair_id", key);
+                    var intents = Execute($"INSERT INTO {ArchiveSchema}.create_intents SELECT * FROM main.create_intents WHERE space_key = @key ORDER BY intent_id", key);
                     var conflicts = Execute(
                         $@"INSERT INTO {ArchiveSchema}.conflicts SELECT c.* FROM main.conflicts c JOIN main.pairs p ON p.pair_id = c.pair_id
-                           WHERE p.space_key = $key ORDER BY c.conflict_id", key);
-                    var history = Execute($"INSERT INTO {ArchiveSchema}.history SELECT * FROM main.history WHERE space_key = $key ORDER BY history_id", key);
-                    Execute($"INSERT INTO {ArchiveSchema}.unsettled_pages SELECT * FROM main.unsettled_pages WHERE space_key = $key", key);
-                    Execute($"INSERT INTO {ArchiveSchema}.cloud_folders SELECT * FROM main.cloud_folders WHERE space_key = $key", key); // ---- folders
+                           WHERE p.space_key = @key ORDER BY c.conflict_id", key);
+                    var history = Execute($"INSERT INTO {ArchiveSchema}.history SELECT * FROM main.history WHERE space_key = @key ORDER BY history_id", key);
+                    Execute($"INSERT INTO {ArchiveSchema}.unsettled_pages SELECT * FROM main.unsettled_pages WHERE space_key = @key", key);
+                    Execute($"INSERT INTO {ArchiveSchema}.cloud_folders SELECT * FROM main.cloud_folders WHERE space_key = @key", key); // ---- folders
                     var attachments = Execute(
-                        $"INSERT INTO {ArchiveSchema}.attachment_pairs SELECT * FROM main.attachment_pairs WHERE space_key = $key ORDER BY attachment_pair_id", key);
+                        $"INSERT INTO {ArchiveSchema}.attachment_pairs SELECT * FROM main.attachment_pairs WHERE space_key = @key ORDER BY attachment_pair_id", key);
                     return new SpaceArchive(spaceKey, archivePath)
                     {
                         Pairs = pairs,

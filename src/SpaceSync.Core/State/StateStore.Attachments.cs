@@ -1,6 +1,6 @@
 using System;
+using System.Data.Common;
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.State
@@ -36,17 +36,17 @@ namespace SpaceSync.Core.State
                 var now = Now();
                 var values = new (string, object?)[]
                 {
-                    ("$id", attachment.Id), ("$key", attachment.SpaceKey), ("$pair", attachment.PairId),
-                    ("$dc", attachment.DataCenterAttachmentId), ("$cloud", attachment.CloudAttachmentId), ("$name", attachment.FileName),
-                    ("$dcVersion", attachment.DataCenterVersion), ("$cloudVersion", attachment.CloudVersion), ("$size", attachment.Size),
-                    ("$sha", attachment.Sha256.ToLowerInvariant()), ("$updated", StateText.Time(now)),
+                    ("@id", attachment.Id), ("@key", attachment.SpaceKey), ("@pair", attachment.PairId),
+                    ("@dc", attachment.DataCenterAttachmentId), ("@cloud", attachment.CloudAttachmentId), ("@name", attachment.FileName),
+                    ("@dcVersion", attachment.DataCenterVersion), ("@cloudVersion", attachment.CloudVersion), ("@size", attachment.Size),
+                    ("@sha", attachment.Sha256.ToLowerInvariant()), ("@updated", StateText.Time(now)),
                 };
                 long id;
                 if (attachment.Id == 0)
                 {
                     id = Scalar<long>(
-                        $@"INSERT INTO attachment_pairs ({AttachmentPairColumns})
-                           VALUES (NULL, $key, $pair, $dc, $cloud, $name, $dcVersion, $cloudVersion, $size, $sha, $updated)
+                        $@"INSERT INTO attachment_pairs ({WithoutId(AttachmentPairColumns)})
+                           VALUES (@key, @pair, @dc, @cloud, @name, @dcVersion, @cloudVersion, @size, @sha, @updated)
                            ON CONFLICT (space_key, dc_attachment_id) DO UPDATE SET pair_id = excluded.pair_id,
                                cloud_attachment_id = excluded.cloud_attachment_id, file_name = excluded.file_name,
                                dc_version = excluded.dc_version, cloud_version = excluded.cloud_version, size = excluded.size,
@@ -56,10 +56,10 @@ namespace SpaceSync.Core.State
                 else
                 {
                     var changed = Execute(
-                        @"UPDATE attachment_pairs SET space_key = $key, pair_id = $pair, dc_attachment_id = $dc, cloud_attachment_id = $cloud,
-                              file_name = $name, dc_version = $dcVersion, cloud_version = $cloudVersion, size = $size, sha256 = $sha,
-                              updated_at = $updated
-                          WHERE attachment_pair_id = $id", values);
+                        @"UPDATE attachment_pairs SET space_key = @key, pair_id = @pair, dc_attachment_id = @dc, cloud_attachment_id = @cloud,
+                              file_name = @name, dc_version = @dcVersion, cloud_version = @cloudVersion, size = @size, sha256 = @sha,
+                              updated_at = @updated
+                          WHERE attachment_pair_id = @id", values);
                     if (changed == 0)
                         throw new StateStoreException(StateErrorKind.NotFound, $"There is no attachment pair {attachment.Id} to update ({attachment}).");
                     id = attachment.Id;
@@ -70,26 +70,26 @@ namespace SpaceSync.Core.State
         }
 
         public AttachmentPairRecord? GetAttachmentPair(long attachmentPairId) =>
-            QuerySingle($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE attachment_pair_id = $id", ReadAttachmentPair,
-                ("$id", attachmentPairId));
+            QuerySingle($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE attachment_pair_id = @id", ReadAttachmentPair,
+                ("@id", attachmentPairId));
 
         /// <summary>The attachment pair holding the given attachment of the given side, or null when it is unpaired.</summary>
         public AttachmentPairRecord? FindAttachmentPair(string spaceKey, SiteKind side, string attachmentId) =>
             CountedOne(QuerySingle(
                 side == SiteKind.Cloud
-                    ? $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key AND cloud_attachment_id = $att"
-                    : $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key AND dc_attachment_id = $att",
-                ReadAttachmentPair, ("$key", spaceKey), ("$att", attachmentId)));
+                    ? $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = @key AND cloud_attachment_id = @att"
+                    : $"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = @key AND dc_attachment_id = @att",
+                ReadAttachmentPair, ("@key", spaceKey), ("@att", attachmentId)));
 
         /// <summary>The attachment pairs of one page pair, oldest first.</summary>
         public IReadOnlyList<AttachmentPairRecord> ListAttachmentPairs(long pairId) =>
-            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE pair_id = $pair ORDER BY attachment_pair_id",
-                ReadAttachmentPair, ("$pair", pairId)));
+            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE pair_id = @pair ORDER BY attachment_pair_id",
+                ReadAttachmentPair, ("@pair", pairId)));
 
         /// <summary>Every attachment pair of the space, grouped by page pair.</summary>
         public IReadOnlyList<AttachmentPairRecord> ListAttachmentPairs(string spaceKey) =>
-            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = $key ORDER BY pair_id, attachment_pair_id",
-                ReadAttachmentPair, ("$key", spaceKey)));
+            Counted(Query($"SELECT {AttachmentPairColumns} FROM attachment_pairs WHERE space_key = @key ORDER BY pair_id, attachment_pair_id",
+                ReadAttachmentPair, ("@key", spaceKey)));
 
         private AttachmentPairRecord? CountedOne(AttachmentPairRecord? row)
         {
@@ -106,9 +106,9 @@ namespace SpaceSync.Core.State
         /// <summary>Forgets an attachment pair (both copies were removed). False when there was no such row.</summary>
         public bool RemoveAttachmentPair(long attachmentPairId) =>
             InTransaction($"removing attachment pair {attachmentPairId}", () =>
-                Execute("DELETE FROM attachment_pairs WHERE attachment_pair_id = $id", ("$id", attachmentPairId)) > 0);
+                Execute("DELETE FROM attachment_pairs WHERE attachment_pair_id = @id", ("@id", attachmentPairId)) > 0);
 
-        private static AttachmentPairRecord ReadAttachmentPair(SqliteDataReader r) => new AttachmentPairRecord
+        private static AttachmentPairRecord ReadAttachmentPair(DbDataReader r) => new AttachmentPairRecord
         {
             Id = r.GetInt64(0),
             SpaceKey = r.GetString(1),

@@ -1,6 +1,6 @@
 using System;
+using System.Data.Common;
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.State
@@ -76,16 +76,16 @@ namespace SpaceSync.Core.State
                 var now = Now();
                 var values = new (string, object?)[]
                 {
-                    ("$id", comment.Id), ("$key", comment.SpaceKey), ("$pair", comment.PairId), ("$dc", comment.DataCenterCommentId),
-                    ("$cloud", comment.CloudCommentId), ("$origin", StateText.Side[comment.OriginSide]), ("$dcVersion", comment.DataCenterVersion),
-                    ("$cloudVersion", comment.CloudVersion), ("$hash", comment.BaseHash), ("$updated", StateText.Time(now)),
+                    ("@id", comment.Id), ("@key", comment.SpaceKey), ("@pair", comment.PairId), ("@dc", comment.DataCenterCommentId),
+                    ("@cloud", comment.CloudCommentId), ("@origin", StateText.Side[comment.OriginSide]), ("@dcVersion", comment.DataCenterVersion),
+                    ("@cloudVersion", comment.CloudVersion), ("@hash", comment.BaseHash), ("@updated", StateText.Time(now)),
                 };
                 long id;
                 if (comment.Id == 0)
                 {
                     id = Scalar<long>(
-                        $@"INSERT INTO comment_pairs ({CommentPairColumns})
-                           VALUES (NULL, $key, $pair, $dc, $cloud, $origin, $dcVersion, $cloudVersion, $hash, $updated)
+                        $@"INSERT INTO comment_pairs ({WithoutId(CommentPairColumns)})
+                           VALUES (@key, @pair, @dc, @cloud, @origin, @dcVersion, @cloudVersion, @hash, @updated)
                            ON CONFLICT (space_key, dc_comment_id) DO UPDATE SET pair_id = excluded.pair_id,
                                cloud_comment_id = excluded.cloud_comment_id, origin_side = excluded.origin_side,
                                dc_version = excluded.dc_version, cloud_version = excluded.cloud_version,
@@ -95,15 +95,15 @@ namespace SpaceSync.Core.State
                 else
                 {
                     if (Execute(
-                            @"UPDATE comment_pairs SET space_key = $key, pair_id = $pair, dc_comment_id = $dc, cloud_comment_id = $cloud,
-                                  origin_side = $origin, dc_version = $dcVersion, cloud_version = $cloudVersion, base_hash = $hash, updated_at = $updated
-                              WHERE comment_pair_id = $id", values) == 0)
+                            @"UPDATE comment_pairs SET space_key = @key, pair_id = @pair, dc_comment_id = @dc, cloud_comment_id = @cloud,
+                                  origin_side = @origin, dc_version = @dcVersion, cloud_version = @cloudVersion, base_hash = @hash, updated_at = @updated
+                              WHERE comment_pair_id = @id", values) == 0)
                         throw new StateStoreException(StateErrorKind.NotFound, $"There is no comment pair {comment.Id} to update ({comment}).");
                     id = comment.Id;
                 }
 
                 if (completedIntentId is long intent)
-                    Execute("DELETE FROM comment_intents WHERE intent_id = $id", ("$id", intent));
+                    Execute("DELETE FROM comment_intents WHERE intent_id = @id", ("@id", intent));
                 return comment with { Id = id, UpdatedAt = now };
             });
         }
@@ -112,14 +112,14 @@ namespace SpaceSync.Core.State
         public IReadOnlyList<CommentPairRecord> ListCommentPairs(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            return Query($"SELECT {CommentPairColumns} FROM comment_pairs WHERE space_key = $key ORDER BY pair_id, comment_pair_id",
-                ReadCommentPair, ("$key", spaceKey));
+            return Query($"SELECT {CommentPairColumns} FROM comment_pairs WHERE space_key = @key ORDER BY pair_id, comment_pair_id",
+                ReadCommentPair, ("@key", spaceKey));
         }
 
         /// <summary>Forgets a comment pair (both comments are gone). False when there was no such row.</summary>
         public bool RemoveCommentPair(long commentPairId) =>
             InTransaction($"removing comment pair {commentPairId}", () =>
-                Execute("DELETE FROM comment_pairs WHERE comment_pair_id = $id", ("$id", commentPairId)) > 0);
+                Execute("DELETE FROM comment_pairs WHERE comment_pair_id = @id", ("@id", commentPairId)) > 0);
 
         /// <summary>
         /// Records, and commits, that a comment create is about to be sent: call it BEFORE the request. Recording the same
@@ -134,13 +134,13 @@ namespace SpaceSync.Core.State
             Require(intent.BodyHash, nameof(intent.BodyHash));
             var now = Now();
             var id = InTransaction($"recording the create of a copy of comment {intent.SourceCommentId}", () => Scalar<long>(
-                $@"INSERT INTO comment_intents ({CommentIntentColumns})
-                   VALUES (NULL, $key, $pair, $side, $source, $target, $hash, $created)
+                $@"INSERT INTO comment_intents ({WithoutId(CommentIntentColumns)})
+                   VALUES (@key, @pair, @side, @source, @target, @hash, @created)
                    ON CONFLICT (space_key, source_side, source_comment_id) DO UPDATE SET pair_id = excluded.pair_id,
                        target_page_id = excluded.target_page_id, body_hash = excluded.body_hash, created_at = excluded.created_at
                    RETURNING intent_id",
-                ("$key", intent.SpaceKey), ("$pair", intent.PairId), ("$side", StateText.Side[intent.SourceSide]), ("$source", intent.SourceCommentId),
-                ("$target", intent.TargetPageId), ("$hash", intent.BodyHash), ("$created", StateText.Time(now))));
+                ("@key", intent.SpaceKey), ("@pair", intent.PairId), ("@side", StateText.Side[intent.SourceSide]), ("@source", intent.SourceCommentId),
+                ("@target", intent.TargetPageId), ("@hash", intent.BodyHash), ("@created", StateText.Time(now))));
             return intent with { Id = id, CreatedAt = now };
         }
 
@@ -148,16 +148,16 @@ namespace SpaceSync.Core.State
         public IReadOnlyList<CommentIntent> ListCommentIntents(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            return Query($"SELECT {CommentIntentColumns} FROM comment_intents WHERE space_key = $key ORDER BY intent_id", ReadCommentIntent,
-                ("$key", spaceKey));
+            return Query($"SELECT {CommentIntentColumns} FROM comment_intents WHERE space_key = @key ORDER BY intent_id", ReadCommentIntent,
+                ("@key", spaceKey));
         }
 
         /// <summary>Drops an intent whose create is known not to have happened. False when it was not there.</summary>
         public bool RemoveCommentIntent(long intentId) =>
             InTransaction($"removing comment intent {intentId}", () =>
-                Execute("DELETE FROM comment_intents WHERE intent_id = $id", ("$id", intentId)) > 0);
+                Execute("DELETE FROM comment_intents WHERE intent_id = @id", ("@id", intentId)) > 0);
 
-        private static CommentPairRecord ReadCommentPair(SqliteDataReader r) => new CommentPairRecord
+        private static CommentPairRecord ReadCommentPair(DbDataReader r) => new CommentPairRecord
         {
             Id = r.GetInt64(0),
             SpaceKey = r.GetString(1),
@@ -171,7 +171,7 @@ namespace SpaceSync.Core.State
             UpdatedAt = StateText.ParseTime(r.GetString(9)),
         };
 
-        private static CommentIntent ReadCommentIntent(SqliteDataReader r) => new CommentIntent
+        private static CommentIntent ReadCommentIntent(DbDataReader r) => new CommentIntent
         {
             Id = r.GetInt64(0),
             SpaceKey = r.GetString(1),

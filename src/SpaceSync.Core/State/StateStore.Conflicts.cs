@@ -1,5 +1,5 @@
+using System.Data.Common;
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
 
 namespace SpaceSync.Core.State
 {
@@ -22,30 +22,30 @@ namespace SpaceSync.Core.State
             InTransaction($"resolving conflict {conflictId}", () => ResolveConflictCore(conflictId, resolution));
 
         public ConflictRecord? GetOpenConflict(long pairId) =>
-            QuerySingle($"SELECT {ConflictColumns} FROM conflicts c WHERE c.pair_id = $pair AND c.resolved_at IS NULL",
-                ReadConflict, ("$pair", pairId));
+            QuerySingle($"SELECT {ConflictColumns} FROM conflicts c WHERE c.pair_id = @pair AND c.resolved_at IS NULL",
+                ReadConflict, ("@pair", pairId));
 
         /// <summary>The space's conflicts in detection order; resolved ones only when asked.</summary>
         public IReadOnlyList<ConflictRecord> ListConflicts(string spaceKey, bool includeResolved = false) =>
             Query($@"SELECT {ConflictColumns} FROM conflicts c JOIN pairs p ON p.pair_id = c.pair_id
-                     WHERE p.space_key = $key AND ($all OR c.resolved_at IS NULL)
+                     WHERE p.space_key = @key AND (@all OR c.resolved_at IS NULL)
                      ORDER BY c.conflict_id",
-                ReadConflict, ("$key", spaceKey), ("$all", includeResolved));
+                ReadConflict, ("@key", spaceKey), ("@all", includeResolved));
 
         private ConflictRecord RecordConflictCore(ConflictRecord conflict)
         {
             Require(conflict.Reason, nameof(conflict.Reason));
             var row = Query(
                 @"INSERT INTO conflicts (pair_id, dc_version, cloud_version, base_dc_version, base_cloud_version, reason, detected_at)
-                  VALUES ($pair, $dc, $cloud, $baseDc, $baseCloud, $reason, $detected)
+                  VALUES (@pair, @dc, @cloud, @baseDc, @baseCloud, @reason, @detected)
                   ON CONFLICT (pair_id) WHERE resolved_at IS NULL DO UPDATE SET dc_version = excluded.dc_version,
                       cloud_version = excluded.cloud_version, base_dc_version = excluded.base_dc_version,
                       base_cloud_version = excluded.base_cloud_version, reason = excluded.reason
                   RETURNING conflict_id, detected_at",
                 r => (Id: r.GetInt64(0), DetectedAt: StateText.ParseTime(r.GetString(1))),
-                ("$pair", conflict.PairId), ("$dc", conflict.DataCenterVersion), ("$cloud", conflict.CloudVersion),
-                ("$baseDc", conflict.BaseDataCenterVersion), ("$baseCloud", conflict.BaseCloudVersion),
-                ("$reason", conflict.Reason), ("$detected", StateText.Time(Now())))[0];
+                ("@pair", conflict.PairId), ("@dc", conflict.DataCenterVersion), ("@cloud", conflict.CloudVersion),
+                ("@baseDc", conflict.BaseDataCenterVersion), ("@baseCloud", conflict.BaseCloudVersion),
+                ("@reason", conflict.Reason), ("@detected", StateText.Time(Now())))[0];
             return conflict with { Id = row.Id, DetectedAt = row.DetectedAt, ResolvedAt = null, Resolution = null };
         }
 
@@ -53,13 +53,13 @@ namespace SpaceSync.Core.State
         {
             Require(resolution, nameof(resolution));
             var changed = Execute(
-                "UPDATE conflicts SET resolved_at = $at, resolution = $resolution WHERE conflict_id = $id AND resolved_at IS NULL",
-                ("$at", StateText.Time(Now())), ("$resolution", resolution), ("$id", conflictId));
+                "UPDATE conflicts SET resolved_at = @at, resolution = @resolution WHERE conflict_id = @id AND resolved_at IS NULL",
+                ("@at", StateText.Time(Now())), ("@resolution", resolution), ("@id", conflictId));
             if (changed == 0)
                 throw new StateStoreException(StateErrorKind.NotFound, $"There is no open conflict {conflictId} in '{Path}'.");
         }
 
-        private static ConflictRecord ReadConflict(SqliteDataReader r) => new ConflictRecord
+        private static ConflictRecord ReadConflict(DbDataReader r) => new ConflictRecord
         {
             Id = r.GetInt64(0),
             PairId = r.GetInt64(1),

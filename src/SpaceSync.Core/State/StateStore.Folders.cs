@@ -12,12 +12,12 @@ namespace SpaceSync.Core.State
         public IReadOnlyList<SiteContainer> ListCloudFolders(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            return Query("SELECT folder_id, type, title, parent_id, parent_type, version FROM cloud_folders WHERE space_key = $key ORDER BY folder_id",
+            return Query("SELECT folder_id, type, title, parent_id, parent_type, version FROM cloud_folders WHERE space_key = @key ORDER BY folder_id",
                 r => new SiteContainer
                 {
                     Id = r.GetString(0), Type = r.GetString(1), Title = r.GetString(2), ParentId = Text(r, 3), ParentType = Text(r, 4),
                     Version = r.GetInt32(5), Status = SitePageStatus.Current,
-                }, ("$key", spaceKey));
+                }, ("@key", spaceKey));
         }
 
         /// <summary>
@@ -37,17 +37,17 @@ namespace SpaceSync.Core.State
 
             InTransaction($"recording {rows.Count} Cloud folder(s) of space {spaceKey}", () =>
             {
-                if (replaceAll) Execute("DELETE FROM cloud_folders WHERE space_key = $key", ("$key", spaceKey));
+                if (replaceAll) Execute("DELETE FROM cloud_folders WHERE space_key = @key", ("@key", spaceKey));
                 var now = StateText.Time(Now());
                 foreach (var folder in rows)
                 {
                     Execute(
                         @"INSERT INTO cloud_folders (space_key, folder_id, type, title, parent_id, parent_type, version, read_at)
-                          VALUES ($key, $id, $type, $title, $parent, $parentType, $version, $at)
+                          VALUES (@key, @id, @type, @title, @parent, @parentType, @version, @at)
                           ON CONFLICT (space_key, folder_id) DO UPDATE SET type = excluded.type, title = excluded.title,
                               parent_id = excluded.parent_id, parent_type = excluded.parent_type, version = excluded.version, read_at = excluded.read_at",
-                        ("$key", spaceKey), ("$id", folder.Id), ("$type", folder.Type), ("$title", folder.Title ?? ""),
-                        ("$parent", folder.ParentId), ("$parentType", folder.ParentType), ("$version", folder.Version), ("$at", now));
+                        ("@key", spaceKey), ("@id", folder.Id), ("@type", folder.Type), ("@title", folder.Title ?? ""),
+                        ("@parent", folder.ParentId), ("@parentType", folder.ParentType), ("@version", folder.Version), ("@at", now));
                 }
             });
         }

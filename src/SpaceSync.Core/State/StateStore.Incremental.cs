@@ -1,7 +1,7 @@
+using System.Data.Common;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace SpaceSync.Core.State
 {
@@ -12,17 +12,17 @@ namespace SpaceSync.Core.State
         public ReadMarks GetReadMarks(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            var marks = QuerySingle("SELECT dc_changes_since, cloud_changes_since, structural_at, dc_space, cloud_space FROM spaces WHERE space_key = $key",
+            var marks = QuerySingle("SELECT dc_changes_since, cloud_changes_since, structural_at, dc_space, cloud_space FROM spaces WHERE space_key = @key",
                 r => new ReadMarks
                 {
                     DataCenterChangesSince = Time(r, 0), CloudChangesSince = Time(r, 1), StructuralAt = Time(r, 2),
                     DataCenterSpace = KnownSpace(r, 3), CloudSpace = KnownSpace(r, 4),
                 },
-                ("$key", spaceKey)) ?? new ReadMarks();
-            var rows = Query("SELECT side, page_id, seen_version, seen_hash, seen_inputs FROM unsettled_pages WHERE space_key = $key ORDER BY side, page_id",
+                ("@key", spaceKey)) ?? new ReadMarks();
+            var rows = Query("SELECT side, page_id, seen_version, seen_hash, seen_inputs FROM unsettled_pages WHERE space_key = @key ORDER BY side, page_id",
                 r => (Page: new UnsettledPage(StateText.Side.Parse(r.GetString(0)), r.GetString(1)),
                     Seen: r.IsDBNull(2) || r.IsDBNull(3) || r.IsDBNull(4) ? null : new SeenHash(r.GetInt32(2), r.GetString(3), r.GetString(4))),
-                ("$key", spaceKey));
+                ("@key", spaceKey));
             var seen = new Dictionary<UnsettledPage, SeenHash>();
             foreach (var row in rows)
             {
@@ -43,25 +43,25 @@ namespace SpaceSync.Core.State
         {
             if (marks.StructuralAt is { } structuralAt)
             {
-                Execute("UPDATE spaces SET structural_at = $at WHERE space_key = $key",
-                    ("$at", StateText.Time(structuralAt)), ("$key", spaceKey));
+                Execute("UPDATE spaces SET structural_at = @at WHERE space_key = @key",
+                    ("@at", StateText.Time(structuralAt)), ("@key", spaceKey));
             }
 
             if (marks.DataCenterSpace != null || marks.CloudSpace != null)
             {
-                Execute("UPDATE spaces SET dc_space = coalesce($dc, dc_space), cloud_space = coalesce($cloud, cloud_space) WHERE space_key = $key",
-                    ("$dc", SpaceText(marks.DataCenterSpace)), ("$cloud", SpaceText(marks.CloudSpace)), ("$key", spaceKey));
+                Execute("UPDATE spaces SET dc_space = coalesce(@dc, dc_space), cloud_space = coalesce(@cloud, cloud_space) WHERE space_key = @key",
+                    ("@dc", SpaceText(marks.DataCenterSpace)), ("@cloud", SpaceText(marks.CloudSpace)), ("@key", spaceKey));
             }
 
             if (marks.Unsettled is null) return;
-            Execute("DELETE FROM unsettled_pages WHERE space_key = $key", ("$key", spaceKey));
+            Execute("DELETE FROM unsettled_pages WHERE space_key = @key", ("@key", spaceKey));
             foreach (var page in marks.Unsettled.Distinct())
             {
                 SeenHash? seen = null;
                 marks.Seen?.TryGetValue(page, out seen);
-                Execute("INSERT INTO unsettled_pages (space_key, side, page_id, seen_version, seen_hash, seen_inputs) VALUES ($key, $side, $page, $version, $hash, $inputs)",
-                    ("$key", spaceKey), ("$side", StateText.Side[page.Side]), ("$page", page.PageId),
-                    ("$version", (object?)seen?.Version), ("$hash", seen?.Hash), ("$inputs", seen?.Inputs));
+                Execute("INSERT INTO unsettled_pages (space_key, side, page_id, seen_version, seen_hash, seen_inputs) VALUES (@key, @side, @page, @version, @hash, @inputs)",
+                    ("@key", spaceKey), ("@side", StateText.Side[page.Side]), ("@page", page.PageId),
+                    ("@version", (object?)seen?.Version), ("@hash", seen?.Hash), ("@inputs", seen?.Inputs));
             }
         }
 
@@ -79,7 +79,7 @@ namespace SpaceSync.Core.State
         });
 
         // A row this build cannot read is as good as none: the run looks the space up again.
-        private static Sites.SiteSpace? KnownSpace(SqliteDataReader r, int column)
+        private static Sites.SiteSpace? KnownSpace(DbDataReader r, int column)
         {
             if (r.IsDBNull(column)) return null;
             try

@@ -14,7 +14,7 @@ namespace SpaceSync.Core.State
         /// <exception cref="StateStoreException">NotFound when there is no such pair.</exception>
         public IReadOnlyList<string>? GetBaseLabels(long pairId)
         {
-            var rows = Query("SELECT base_labels FROM pairs WHERE pair_id = $id", r => Text(r, 0), ("$id", pairId));
+            var rows = Query("SELECT base_labels FROM pairs WHERE pair_id = @id", r => Text(r, 0), ("@id", pairId));
             if (rows.Count == 0)
                 throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pairId} in '{Path}'.");
             return rows[0] is null ? null : ParseLabels(pairId, rows[0]!);
@@ -28,8 +28,8 @@ namespace SpaceSync.Core.State
         {
             Require(spaceKey, nameof(spaceKey));
             var result = new Dictionary<long, IReadOnlyList<string>>();
-            foreach (var (pairId, json) in Query("SELECT pair_id, base_labels FROM pairs WHERE space_key = $key AND base_labels IS NOT NULL",
-                         r => (r.GetInt64(0), r.GetString(1)), ("$key", spaceKey)))
+            foreach (var (pairId, json) in Query("SELECT pair_id, base_labels FROM pairs WHERE space_key = @key AND base_labels IS NOT NULL",
+                         r => (r.GetInt64(0), r.GetString(1)), ("@key", spaceKey)))
                 result[pairId] = ParseLabels(pairId, json);
             RowReads.BaseLabels += result.Count;
             return result;
@@ -86,7 +86,7 @@ namespace SpaceSync.Core.State
 
         private void SetBaseLabelsCore(long pairId, string json)
         {
-            if (Execute("UPDATE pairs SET base_labels = $labels WHERE pair_id = $id", ("$labels", json), ("$id", pairId)) == 0)
+            if (Execute("UPDATE pairs SET base_labels = @labels WHERE pair_id = @id", ("@labels", json), ("@id", pairId)) == 0)
                 throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pairId} to record base labels for.");
         }
 

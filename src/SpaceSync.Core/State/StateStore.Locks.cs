@@ -1,5 +1,5 @@
 using System;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace SpaceSync.Core.State
 {
@@ -62,20 +62,20 @@ namespace SpaceSync.Core.State
                     throw new StateStoreException(StateErrorKind.LockHeldByOther,
                         $"The lock of space {spaceKey} is held by {current.OwnerId} (since {current.AcquiredAt:u}, until " +
                         $"{current.ExpiresAt:u}); {ownerId} cannot release it.");
-                Execute("DELETE FROM locks WHERE space_key = $key", ("$key", spaceKey));
+                Execute("DELETE FROM locks WHERE space_key = @key", ("@key", spaceKey));
             });
 
         /// <summary>The space's lock as stored (possibly expired), or null.</summary>
         public SpaceLock? GetLock(string spaceKey) =>
-            QuerySingle("SELECT space_key, owner_id, acquired_at, expires_at FROM locks WHERE space_key = $key",
-                ReadLock, ("$key", spaceKey));
+            QuerySingle("SELECT space_key, owner_id, acquired_at, expires_at FROM locks WHERE space_key = @key",
+                ReadLock, ("@key", spaceKey));
 
         private void WriteLock(SpaceLock spaceLock) => Execute(
-            @"INSERT INTO locks (space_key, owner_id, acquired_at, expires_at) VALUES ($key, $owner, $acquired, $expires)
+            @"INSERT INTO locks (space_key, owner_id, acquired_at, expires_at) VALUES (@key, @owner, @acquired, @expires)
               ON CONFLICT (space_key) DO UPDATE SET owner_id = excluded.owner_id, acquired_at = excluded.acquired_at,
                   expires_at = excluded.expires_at",
-            ("$key", spaceLock.SpaceKey), ("$owner", spaceLock.OwnerId),
-            ("$acquired", StateText.Time(spaceLock.AcquiredAt)), ("$expires", StateText.Time(spaceLock.ExpiresAt)));
+            ("@key", spaceLock.SpaceKey), ("@owner", spaceLock.OwnerId),
+            ("@acquired", StateText.Time(spaceLock.AcquiredAt)), ("@expires", StateText.Time(spaceLock.ExpiresAt)));
 
         private static void RequirePositive(TimeSpan lease)
         {
@@ -83,7 +83,7 @@ namespace SpaceSync.Core.State
                 throw new ArgumentOutOfRangeException(nameof(lease), lease, "A lock lease must be longer than zero.");
         }
 
-        private static SpaceLock ReadLock(SqliteDataReader r) => new SpaceLock(
+        private static SpaceLock ReadLock(DbDataReader r) => new SpaceLock(
             r.GetString(0), r.GetString(1), StateText.ParseTime(r.GetString(2)), StateText.ParseTime(r.GetString(3)));
     }
 }

@@ -14,7 +14,7 @@ namespace SpaceSync.Core.State
             InTransaction($"recording the outcome of {outcome.Pair?.ToString() ?? "a page"}", () =>
             {
                 if (outcome.RemovedPairId is { } removed &&
-                    Execute("DELETE FROM pairs WHERE pair_id = $id", ("$id", removed)) == 0)
+                    Execute("DELETE FROM pairs WHERE pair_id = @id", ("@id", removed)) == 0)
                     throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {removed} to remove.");
 
                 var pair = outcome.Pair is { } toSave ? SavePairCore(toSave) : null;
@@ -24,7 +24,7 @@ namespace SpaceSync.Core.State
                         LabelsJson(baseLabels));
 
                 if (outcome.CompletedIntentId is { } intentId &&
-                    Execute("DELETE FROM create_intents WHERE intent_id = $id", ("$id", intentId)) == 0)
+                    Execute("DELETE FROM create_intents WHERE intent_id = @id", ("@id", intentId)) == 0)
                     throw new StateStoreException(StateErrorKind.NotFound,
                         $"There is no create intent {intentId} to complete (another run may have completed it).");
 

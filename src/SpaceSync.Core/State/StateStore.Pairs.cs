@@ -1,6 +1,6 @@
 using System;
+using System.Data.Common;
 using System.Collections.Generic;
-using Microsoft.Data.Sqlite;
 using SpaceSync.Core.Scope;
 
 namespace SpaceSync.Core.State
@@ -30,18 +30,18 @@ namespace SpaceSync.Core.State
             Require(space.SpaceKey, nameof(space.SpaceKey));
             Require(space.CloudKey, nameof(space.CloudKey));
             InTransaction($"saving space {space.SpaceKey}", () => Execute(
-                $@"INSERT INTO spaces ({SpaceColumns}) VALUES ($key, $cloudKey, $baseline, $lastRun, $lastRunAt, $dcSince, $cloudSince)
+                $@"INSERT INTO spaces ({SpaceColumns}) VALUES (@key, @cloudKey, @baseline, @lastRun, @lastRunAt, @dcSince, @cloudSince)
                    ON CONFLICT (space_key) DO UPDATE SET cloud_key = excluded.cloud_key, baseline_at = excluded.baseline_at,
                        last_run_id = excluded.last_run_id, last_run_at = excluded.last_run_at,
                        dc_changes_since = excluded.dc_changes_since, cloud_changes_since = excluded.cloud_changes_since",
-                ("$key", space.SpaceKey), ("$cloudKey", space.CloudKey), ("$baseline", StateText.TimeOrNull(space.BaselineAt)),
-                ("$lastRun", space.LastRunId), ("$lastRunAt", StateText.TimeOrNull(space.LastRunAt)),
-                ("$dcSince", StateText.TimeOrNull(space.DataCenterChangesSince)),
-                ("$cloudSince", StateText.TimeOrNull(space.CloudChangesSince))));
+                ("@key", space.SpaceKey), ("@cloudKey", space.CloudKey), ("@baseline", StateText.TimeOrNull(space.BaselineAt)),
+                ("@lastRun", space.LastRunId), ("@lastRunAt", StateText.TimeOrNull(space.LastRunAt)),
+                ("@dcSince", StateText.TimeOrNull(space.DataCenterChangesSince)),
+                ("@cloudSince", StateText.TimeOrNull(space.CloudChangesSince))));
         }
 
         public SpaceRecord? GetSpace(string spaceKey) =>
-            QuerySingle($"SELECT {SpaceColumns} FROM spaces WHERE space_key = $key", ReadSpace, ("$key", spaceKey));
+            QuerySingle($"SELECT {SpaceColumns} FROM spaces WHERE space_key = @key", ReadSpace, ("@key", spaceKey));
 
         public IReadOnlyList<SpaceRecord> ListSpaces() =>
             Query($"SELECT {SpaceColumns} FROM spaces ORDER BY space_key", ReadSpace);
@@ -52,7 +52,7 @@ namespace SpaceSync.Core.State
         /// </summary>
         public bool RemoveSpace(string spaceKey) =>
             InTransaction($"removing space {spaceKey}", () =>
-                Execute("DELETE FROM spaces WHERE space_key = $key", ("$key", spaceKey)) > 0);
+                Execute("DELETE FROM spaces WHERE space_key = @key", ("@key", spaceKey)) > 0);
 
         /// <summary>
         /// Stores a pair. <c>Id</c> 0 inserts (or, when the Data Center page is already paired in the space, updates
@@ -105,15 +105,15 @@ namespace SpaceSync.Core.State
         }
 
         public PairRecord? GetPair(long pairId) =>
-            QuerySingle($"SELECT {PairColumns} FROM pairs WHERE pair_id = $id", ReadPair, ("$id", pairId));
+            QuerySingle($"SELECT {PairColumns} FROM pairs WHERE pair_id = @id", ReadPair, ("@id", pairId));
 
         /// <summary>The pair holding the given page of the given side, or null when the page is unpaired.</summary>
         public PairRecord? FindPair(string spaceKey, SiteKind side, string pageId) =>
             QuerySingle(
                 side == SiteKind.Cloud
-                    ? $"SELECT {PairColumns} FROM pairs WHERE space_key = $key AND cloud_page_id = $page"
-                    : $"SELECT {PairColumns} FROM pairs WHERE space_key = $key AND dc_page_id = $page",
-                ReadPair, ("$key", spaceKey), ("$page", pageId));
+                    ? $"SELECT {PairColumns} FROM pairs WHERE space_key = @key AND cloud_page_id = @page"
+                    : $"SELECT {PairColumns} FROM pairs WHERE space_key = @key AND dc_page_id = @page",
+                ReadPair, ("@key", spaceKey), ("@page", pageId));
 
         /// <summary>
         /// Every pair of the space, in the order they were first stored (parents before children when saved so), without
@@ -122,7 +122,7 @@ namespace SpaceSync.Core.State
         /// </summary>
         public IReadOnlyList<PairRecord> ListPairs(string spaceKey)
         {
-            var pairs = Query($"SELECT {PairColumnsWithoutBody} FROM pairs WHERE space_key = $key ORDER BY pair_id", ReadPair, ("$key", spaceKey));
+            var pairs = Query($"SELECT {PairColumnsWithoutBody} FROM pairs WHERE space_key = @key ORDER BY pair_id", ReadPair, ("@key", spaceKey));
             RowReads.Pairs += pairs.Count;
             return pairs;
         }
@@ -137,7 +137,7 @@ namespace SpaceSync.Core.State
             Require(spaceKey, nameof(spaceKey));
             var pairs = Query(
                 "SELECT pair_id, dc_page_id, cloud_page_id, dc_version, cloud_version, parent_pair_id, title, base_hash, " +
-                "CASE WHEN status = $active THEN NULL ELSE status END FROM pairs WHERE space_key = $key ORDER BY pair_id",
+                "CASE WHEN status = @active THEN NULL ELSE status END FROM pairs WHERE space_key = @key ORDER BY pair_id",
                 r => new PairRecord
                 {
                     Id = r.GetInt64(0),
@@ -152,14 +152,14 @@ namespace SpaceSync.Core.State
                     BaseHash = r.GetString(7),
                     Status = r.IsDBNull(8) ? PairStatus.Active : StateText.Status.Parse(r.GetString(8)),
                 },
-                ("$key", spaceKey), ("$active", StateText.Status[PairStatus.Active]));
+                ("@key", spaceKey), ("@active", StateText.Status[PairStatus.Active]));
             RowReads.Pairs += pairs.Count;
             return pairs;
         }
 
         /// <summary>The pair's stored base body; null when there is no such pair.</summary>
         public string? GetBaseBody(long pairId) =>
-            QuerySingle("SELECT base_body FROM pairs WHERE pair_id = $id", r => r.GetString(0), ("$id", pairId));
+            QuerySingle("SELECT base_body FROM pairs WHERE pair_id = @id", r => r.GetString(0), ("@id", pairId));
 
         private PairRecord SavePairCore(PairRecord pair)
         {
@@ -177,17 +177,17 @@ namespace SpaceSync.Core.State
             var now = Now();
             var values = new (string, object?)[]
             {
-                ("$id", pair.Id), ("$key", pair.SpaceKey), ("$dcPage", pair.DataCenterPageId), ("$cloudPage", pair.CloudPageId),
-                ("$dcVersion", pair.DataCenterVersion), ("$cloudVersion", pair.CloudVersion), ("$parent", pair.ParentPairId),
-                ("$title", pair.Title), ("$body", pair.BaseBody), ("$hash", pair.BaseHash),
-                ("$status", StateText.Status[pair.Status]), ("$updated", StateText.Time(now)),
+                ("@id", pair.Id), ("@key", pair.SpaceKey), ("@dcPage", pair.DataCenterPageId), ("@cloudPage", pair.CloudPageId),
+                ("@dcVersion", pair.DataCenterVersion), ("@cloudVersion", pair.CloudVersion), ("@parent", pair.ParentPairId),
+                ("@title", pair.Title), ("@body", pair.BaseBody), ("@hash", pair.BaseHash),
+                ("@status", StateText.Status[pair.Status]), ("@updated", StateText.Time(now)),
             };
             long id;
             if (pair.Id == 0)
             {
                 id = Scalar<long>(
-                    $@"INSERT INTO pairs ({PairColumns})
-                       VALUES (NULL, $key, $dcPage, $cloudPage, $dcVersion, $cloudVersion, $parent, $title, $body, $hash, $status, $updated)
+                    $@"INSERT INTO pairs ({WithoutId(PairColumns)})
+                       VALUES (@key, @dcPage, @cloudPage, @dcVersion, @cloudVersion, @parent, @title, @body, @hash, @status, @updated)
                        ON CONFLICT (space_key, dc_page_id) DO UPDATE SET cloud_page_id = excluded.cloud_page_id,
                            dc_version = excluded.dc_version, cloud_version = excluded.cloud_version,
                            parent_pair_id = excluded.parent_pair_id, title = excluded.title, base_body = excluded.base_body,
@@ -197,10 +197,10 @@ namespace SpaceSync.Core.State
             else
             {
                 var changed = Execute(
-                    @"UPDATE pairs SET space_key = $key, dc_page_id = $dcPage, cloud_page_id = $cloudPage, dc_version = $dcVersion,
-                          cloud_version = $cloudVersion, parent_pair_id = $parent, title = $title, base_body = COALESCE($body, base_body),
-                          base_hash = $hash, status = $status, updated_at = $updated
-                      WHERE pair_id = $id", values);
+                    @"UPDATE pairs SET space_key = @key, dc_page_id = @dcPage, cloud_page_id = @cloudPage, dc_version = @dcVersion,
+                          cloud_version = @cloudVersion, parent_pair_id = @parent, title = @title, base_body = COALESCE(@body, base_body),
+                          base_hash = @hash, status = @status, updated_at = @updated
+                      WHERE pair_id = @id", values);
                 if (changed == 0)
                     throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pair.Id} to update ({pair}).");
                 id = pair.Id;
@@ -208,7 +208,7 @@ namespace SpaceSync.Core.State
             return pair with { Id = id, UpdatedAt = now };
         }
 
-        private static SpaceRecord ReadSpace(SqliteDataReader r) => new SpaceRecord(r.GetString(0), r.GetString(1))
+        private static SpaceRecord ReadSpace(DbDataReader r) => new SpaceRecord(r.GetString(0), r.GetString(1))
         {
             BaselineAt = Time(r, 2),
             LastRunId = Long(r, 3),
@@ -217,7 +217,7 @@ namespace SpaceSync.Core.State
             CloudChangesSince = Time(r, 6),
         };
 
-        private static PairRecord ReadPair(SqliteDataReader r) => new PairRecord
+        private static PairRecord ReadPair(DbDataReader r) => new PairRecord
         {
             Id = r.GetInt64(0),
             SpaceKey = r.GetString(1),

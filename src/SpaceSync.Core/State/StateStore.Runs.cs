@@ -1,8 +1,8 @@
 using System;
+using System.Data.Common;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace SpaceSync.Core.State
 {
@@ -21,8 +21,8 @@ namespace SpaceSync.Core.State
             Require(spaceKey, nameof(spaceKey));
             var now = Now();
             var id = InTransaction($"starting a run of {spaceKey}", () => Scalar<long>(
-                "INSERT INTO runs (space_key, kind, started_at) VALUES ($key, $kind, $started) RETURNING run_id",
-                ("$key", spaceKey), ("$kind", StateText.Kind[kind]), ("$started", StateText.Time(now))));
+                "INSERT INTO runs (space_key, kind, started_at) VALUES (@key, @kind, @started) RETURNING run_id",
+                ("@key", spaceKey), ("@kind", StateText.Kind[kind]), ("@started", StateText.Time(now))));
             return new RunRecord { Id = id, SpaceKey = spaceKey, Kind = kind, StartedAt = now };
         }
 
@@ -43,29 +43,29 @@ namespace SpaceSync.Core.State
                     ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in '{Path}'.");
                 if (run.FinishedAt != null)
                     throw new InvalidOperationException($"Run {runId} already finished at {run.FinishedAt:u} ({run.Outcome}).");
-                Execute("UPDATE runs SET finished_at = $finished, outcome = $outcome, counts_json = $counts, requests = $requests WHERE run_id = $id",
-                    ("$finished", StateText.Time(now)), ("$outcome", StateText.Outcome[outcome]), ("$counts", countsJson),
-                    ("$requests", requests), ("$id", runId));
+                Execute("UPDATE runs SET finished_at = @finished, outcome = @outcome, counts_json = @counts, requests = @requests WHERE run_id = @id",
+                    ("@finished", StateText.Time(now)), ("@outcome", StateText.Outcome[outcome]), ("@counts", countsJson),
+                    ("@requests", requests), ("@id", runId));
                 Execute(
-                    @"UPDATE spaces SET last_run_id = $id, last_run_at = $finished,
-                          dc_changes_since = coalesce($dcSince, dc_changes_since),
-                          cloud_changes_since = coalesce($cloudSince, cloud_changes_since)
-                      WHERE space_key = $key",
-                    ("$id", runId), ("$finished", StateText.Time(now)), ("$key", run.SpaceKey),
-                    ("$dcSince", StateText.TimeOrNull(advanceMarks?.DataCenter)),
-                    ("$cloudSince", StateText.TimeOrNull(advanceMarks?.Cloud)));
+                    @"UPDATE spaces SET last_run_id = @id, last_run_at = @finished,
+                          dc_changes_since = coalesce(@dcSince, dc_changes_since),
+                          cloud_changes_since = coalesce(@cloudSince, cloud_changes_since)
+                      WHERE space_key = @key",
+                    ("@id", runId), ("@finished", StateText.Time(now)), ("@key", run.SpaceKey),
+                    ("@dcSince", StateText.TimeOrNull(advanceMarks?.DataCenter)),
+                    ("@cloudSince", StateText.TimeOrNull(advanceMarks?.Cloud)));
                 if (advanceMarks != null) WriteReadMarks(run.SpaceKey, advanceMarks);
                 return run with { FinishedAt = now, Outcome = outcome, Counts = countsCopy, Requests = requests };
             });
         }
 
         public RunRecord? GetRun(long runId) =>
-            QuerySingle($"SELECT {RunColumns} FROM runs WHERE run_id = $id", ReadRun, ("$id", runId));
+            QuerySingle($"SELECT {RunColumns} FROM runs WHERE run_id = @id", ReadRun, ("@id", runId));
 
         /// <summary>The space's runs, oldest first; <paramref name="newest"/> keeps only the last N (still oldest first).</summary>
         public IReadOnlyList<RunRecord> ListRuns(string spaceKey, int? newest = null) =>
-            Query($@"SELECT * FROM (SELECT {RunColumns} FROM runs WHERE space_key = $key ORDER BY run_id DESC LIMIT $limit)
-                     ORDER BY run_id", ReadRun, ("$key", spaceKey), ("$limit", newest ?? -1));
+            Query($@"SELECT * FROM (SELECT {RunColumns} FROM runs WHERE space_key = @key ORDER BY run_id DESC LIMIT @limit) AS newest
+                     ORDER BY run_id", ReadRun, ("@key", spaceKey), ("@limit", (long?)newest ?? long.MaxValue));
 
         /// <summary>Adds one history row on its own (page outcomes add theirs through <see cref="RecordPageOutcome"/>).</summary>
         public HistoryEntry AddHistory(HistoryEntry entry) =>
@@ -76,10 +76,11 @@ namespace SpaceSync.Core.State
         /// entries (still oldest first).
         /// </summary>
         public IReadOnlyList<HistoryEntry> ListHistory(string spaceKey, long? runId = null, int? newest = null) =>
+            // CAST: PostgreSQL cannot type a parameter that is only tested for NULL (SQLite needs no type).
             Query($@"SELECT * FROM (SELECT {HistoryColumns} FROM history
-                         WHERE space_key = $key AND ($run IS NULL OR run_id = $run)
-                         ORDER BY history_id DESC LIMIT $limit)
-                     ORDER BY history_id", ReadHistory, ("$key", spaceKey), ("$run", runId), ("$limit", newest ?? -1));
+                         WHERE space_key = @key AND (CAST(@run AS BIGINT) IS NULL OR run_id = @run)
+                         ORDER BY history_id DESC LIMIT @limit) AS newest
+                     ORDER BY history_id", ReadHistory, ("@key", spaceKey), ("@run", runId), ("@limit", (long?)newest ?? long.MaxValue));
 
         private HistoryEntry AddHistoryCore(HistoryEntry entry)
         {
@@ -87,17 +88,17 @@ namespace SpaceSync.Core.State
             Require(entry.Action, nameof(entry.Action));
             var now = Now();
             var id = Scalar<long>(
-                $@"INSERT INTO history ({HistoryColumns})
-                   VALUES (NULL, $run, $at, $key, $dcPage, $cloudPage, $title, $action, $dcBefore, $dcAfter, $cloudBefore, $cloudAfter, $message)
+                $@"INSERT INTO history ({WithoutId(HistoryColumns)})
+                   VALUES (@run, @at, @key, @dcPage, @cloudPage, @title, @action, @dcBefore, @dcAfter, @cloudBefore, @cloudAfter, @message)
                    RETURNING history_id",
-                ("$run", entry.RunId), ("$at", StateText.Time(now)), ("$key", entry.SpaceKey),
-                ("$dcPage", entry.DataCenterPageId), ("$cloudPage", entry.CloudPageId), ("$title", entry.Title),
-                ("$action", entry.Action), ("$dcBefore", entry.DataCenterVersionBefore), ("$dcAfter", entry.DataCenterVersionAfter),
-                ("$cloudBefore", entry.CloudVersionBefore), ("$cloudAfter", entry.CloudVersionAfter), ("$message", entry.Message));
+                ("@run", entry.RunId), ("@at", StateText.Time(now)), ("@key", entry.SpaceKey),
+                ("@dcPage", entry.DataCenterPageId), ("@cloudPage", entry.CloudPageId), ("@title", entry.Title),
+                ("@action", entry.Action), ("@dcBefore", entry.DataCenterVersionBefore), ("@dcAfter", entry.DataCenterVersionAfter),
+                ("@cloudBefore", entry.CloudVersionBefore), ("@cloudAfter", entry.CloudVersionAfter), ("@message", entry.Message));
             return entry with { Id = id, At = now };
         }
 
-        private static RunRecord ReadRun(SqliteDataReader r) => new RunRecord
+        private static RunRecord ReadRun(DbDataReader r) => new RunRecord
         {
             Id = r.GetInt64(0),
             SpaceKey = r.GetString(1),
@@ -111,7 +112,7 @@ namespace SpaceSync.Core.State
             Requests = Int(r, 7),
         };
 
-        private static HistoryEntry ReadHistory(SqliteDataReader r) => new HistoryEntry
+        private static HistoryEntry ReadHistory(DbDataReader r) => new HistoryEntry
         {
             Id = r.GetInt64(0),
             RunId = Long(r, 1),

@@ -1,4 +1,5 @@
 using System;
+using System.Data.Common;
 using System.Collections.Generic;
 using Microsoft.Data.Sqlite;
 
@@ -9,13 +10,18 @@ namespace SpaceSync.Core.State
     {
         private DateTimeOffset Now() => _clock.GetUtcNow();
 
-        private SqliteCommand Command(string sql, params (string Name, object? Value)[] parameters)
+        private DbCommand Command(string sql, params (string Name, object? Value)[] parameters)
         {
             var command = _connection.CreateCommand();
             command.CommandText = sql;
             command.Transaction = _transaction;
             foreach (var (name, value) in parameters)
-                command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                command.Parameters.Add(parameter);
+            }
             return command;
         }
 
@@ -32,7 +38,7 @@ namespace SpaceSync.Core.State
             return value is T typed ? typed : (T)Convert.ChangeType(value, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
         });
 
-        private List<T> Query<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters) => Guarded(() =>
+        private List<T> Query<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters) => Guarded(() =>
         {
             using var command = Command(sql, parameters);
             using var reader = command.ExecuteReader();
@@ -43,9 +49,9 @@ namespace SpaceSync.Core.State
         });
 
         /// <summary>
-        /// Every statement runs through here: outside a transaction (reads, PRAGMAs, ATTACH) SQLite's failures become
+        /// Every statement runs through here: outside a transaction (reads, PRAGMAs, ATTACH) the database's failures become
         /// <see cref="StateStoreException"/>s naming the file; inside one, <see cref="InTransaction{T}"/> does it, naming the write.
-        /// No raw SqliteException leaves the store (a table dropped under a running sync included).
+        /// No raw DbException (SqliteException, NpgsqlException) leaves the store (a table dropped under a running sync included).
         /// </summary>
         private T Guarded<T>(Func<T> work)
         {
@@ -55,13 +61,13 @@ namespace SpaceSync.Core.State
             {
                 return work();
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
-                throw Failure(ex, Path, _busyTimeout, "reading it", "Nothing was written to it.");
+                throw _dialect.Failure(ex, Path, _busyTimeout, "reading it", "Nothing was written to it.");
             }
         }
 
-        private T? QuerySingle<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] parameters)
+        private T? QuerySingle<T>(string sql, Func<DbDataReader, T> read, params (string Name, object? Value)[] parameters)
             where T : class
         {
             var rows = Query(sql, read, parameters);
@@ -69,8 +75,9 @@ namespace SpaceSync.Core.State
         }
 
         /// <summary>
-        /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction (taking the write lock up front,
-        /// so read-then-write cannot interleave with another connection). Nested calls join the outer transaction.
+        /// Runs <paramref name="work"/> in one write transaction that takes the state's write lock up front (SQLite:
+        /// <c>BEGIN IMMEDIATE</c>; PostgreSQL: an advisory transaction lock, see <see cref="StateDialect.BeginWrite"/>), so
+        /// read-then-write cannot interleave with another connection. Nested calls join the outer transaction.
         /// SQLite's failures become <see cref="StateStoreException"/>s (a broken schema rule: WriteRejected; another
         /// process holding the file too long: Busy); nothing of the failed unit is kept.
         /// </summary>
@@ -80,7 +87,7 @@ namespace SpaceSync.Core.State
                 return work();
             try
             {
-                using var transaction = _connection.BeginTransaction(deferred: false);
+                using var transaction = _dialect.BeginWrite(_connection, _busyTimeout);
                 _transaction = transaction;
                 try
                 {
@@ -93,16 +100,16 @@ namespace SpaceSync.Core.State
                     _transaction = null;
                 }
             }
-            catch (SqliteException ex)
+            catch (DbException ex)
             {
-                throw Failure(ex, Path, _busyTimeout, what, "Nothing of it was written.");
+                throw _dialect.Failure(ex, Path, _busyTimeout, what, "Nothing of it was written.");
             }
         }
 
-        private const string OpeningIt = "opening it";
+        internal const string OpeningIt = "opening it";
 
         /// <summary>SQLite's failure as a <see cref="StateStoreException"/> naming the file, what was being done and what was kept.</summary>
-        private static StateStoreException Failure(SqliteException ex, string path, TimeSpan busy, string what, string nothing)
+        internal static StateStoreException Failure(SqliteException ex, string path, TimeSpan busy, string what, string nothing)
         {
             var message = ex.Message;
             switch (ex.SqliteErrorCode)
@@ -134,10 +141,16 @@ namespace SpaceSync.Core.State
 
         private void InTransaction(string what, Action work) => InTransaction(what, () => { work(); return 0; });
 
-        private static string? Text(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        private static int? Int(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
-        private static long? Long(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
-        private static DateTimeOffset? Time(SqliteDataReader r, int i) => r.IsDBNull(i) ? null : StateText.ParseTime(r.GetString(i));
+        private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+        private static int? Int(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);
+        private static long? Long(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+        private static DateTimeOffset? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : StateText.ParseTime(r.GetString(i));
+
+        /// <summary>
+        /// A column list less its first column, the row id: inserts leave it out and the database numbers the row (an SQLite
+        /// rowid alias, a PostgreSQL identity column), where SQLite alone would take an explicit NULL for it.
+        /// </summary>
+        private static string WithoutId(string columns) => columns.Substring(columns.IndexOf(',') + 1).TrimStart();
 
         private static void Require(string value, string name)
         {

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Data.Common;
 using System.IO;
 using System.Linq;
 using System.Threading;
@@ -8,9 +9,10 @@ using Microsoft.Data.Sqlite;
 namespace SpaceSync.Core.State
 {
     /// <summary>
-    /// The SQLite state file at the scope's <c>state.path</c>: pairs, create intents, runs, history, locks and
-    /// conflicts. One connection per instance; not thread-safe (give each thread or process its own store —
-    /// SQLite's locking and <c>BEGIN IMMEDIATE</c> keep them consistent). Every public write is one transaction.
+    /// The sync state: pairs, create intents, runs, history, locks and conflicts, in the SQLite file at the scope's
+    /// <c>state.path</c> or (SpaceSync.State.PostgreSql) in a PostgreSQL schema. One connection per instance; not
+    /// thread-safe (give each thread or process its own store — the database's write lock keeps them consistent, see
+    /// <see cref="StateDialect.BeginWrite"/>). Every public write is one transaction.
     /// </summary>
     public sealed partial class StateStore : IDisposable
     {
@@ -19,21 +21,48 @@ namespace SpaceSync.Core.State
 
         private static int s_sqliteReady;
 
-        private readonly SqliteConnection _connection;
+        private readonly DbConnection _connection;
+        private readonly StateDialect _dialect;
         private readonly TimeProvider _clock;
         private readonly TimeSpan _busyTimeout;
-        private SqliteTransaction? _transaction;
+        private DbTransaction? _transaction;
 
-        private StateStore(SqliteConnection connection, string path, TimeProvider clock, TimeSpan busyTimeout)
+        private StateStore(DbConnection connection, StateDialect dialect, string path, TimeProvider clock, TimeSpan busyTimeout)
         {
             _connection = connection;
+            _dialect = dialect;
             _clock = clock;
             _busyTimeout = busyTimeout;
             Path = path;
         }
 
-        /// <summary>The full path of the state file.</summary>
+        /// <summary>
+        /// Takes over an open connection to a database another provider (PostgreSQL) has created or migrated to
+        /// <paramref name="schemaVersion"/>; the store disposes it. <paramref name="location"/> names the state in messages
+        /// and <see cref="Path"/>: it must hold no credential.
+        /// </summary>
+        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeProvider? clock,
+            TimeSpan busyTimeout) =>
+            new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = schemaVersion };
+
+        /// <summary>The full path of the state file; for a PostgreSQL state, its server, database and schema (no credential).</summary>
         public string Path { get; }
+
+        /// <summary>The database holding the state: <c>SQLite</c> or <c>PostgreSQL</c>.</summary>
+        public string Provider => _dialect.Name;
+
+        /// <summary>The SQLite connection, for what only the state file has (PRAGMAs, ATTACH, its shape check).</summary>
+        private SqliteConnection Sqlite => (SqliteConnection)_connection;
+
+        /// <summary>Refuses, clearly, what only an SQLite state file can do.</summary>
+        private void RequireFile(string what)
+        {
+            if (!_dialect.IsFile)
+                throw new StateStoreException(StateErrorKind.NotSupportedByProvider,
+                    $"{what} works on an SQLite state file only; the state '{Path}' is on {_dialect.Name}. Nothing was changed.");
+        }
+
+        public override string ToString() => $"{_dialect.Name} state '{Path}'";
 
         /// <summary>The schema version of the open file (always <see cref="CurrentSchemaVersion"/> once open).</summary>
         public int SchemaVersion { get; private set; }
@@ -110,7 +139,7 @@ namespace SpaceSync.Core.State
             try
             {
                 connection.Open();
-                var store = new StateStore(connection, path, clock ?? TimeProvider.System, busy);
+                var store = new StateStore(connection, SqliteDialect.Instance, path, clock ?? TimeProvider.System, busy);
                 prepare(store);
                 return store;
             }
@@ -229,7 +258,7 @@ namespace SpaceSync.Core.State
             long applicationId, objects;
             int version;
             HashSet<string> shape;
-            using (var read = _connection.BeginTransaction(deferred: true))
+            using (var read = Sqlite.BeginTransaction(deferred: true))
             {
                 _transaction = read;
                 try
@@ -238,7 +267,7 @@ namespace SpaceSync.Core.State
                         @"SELECT (SELECT application_id FROM pragma_application_id), (SELECT user_version FROM pragma_user_version),
                                  (SELECT count(*) FROM sqlite_master)",
                         r => (r.GetInt64(0), r.GetInt32(1), r.GetInt64(2)))[0];
-                    shape = ReadShape(_connection, read);
+                    shape = ReadShape(Sqlite, read);
                     read.Commit();
                 }
                 finally
@@ -276,7 +305,7 @@ namespace SpaceSync.Core.State
         private void Migrate(IReadOnlyList<SchemaMigration> migrations)
         {
             Execute("PRAGMA foreign_keys = OFF");
-            using var transaction = _connection.BeginTransaction(deferred: false);
+            using var transaction = Sqlite.BeginTransaction(deferred: false);
             _transaction = transaction;
             try
             {

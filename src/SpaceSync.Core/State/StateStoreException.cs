@@ -34,9 +34,11 @@ namespace SpaceSync.Core.State
         NoSchema,
         /// <summary>A SpaceSync state file missing a table, column or index its version has (changed outside SpaceSync).</summary>
         SchemaDamaged,
+        /// <summary>Asked of a state on a database that cannot do it (e.g. archiving a space of a PostgreSQL state): nothing was changed.</summary>
+        NotSupportedByProvider,
     }
 
-    /// <summary>The state store cannot do what was asked. Messages name the file, never any credential.</summary>
+    /// <summary>The state store cannot do what was asked. Messages name the file or database, never any credential (a connection string's password included).</summary>
     public sealed class StateStoreException : Exception
     {
         public StateStoreException(StateErrorKind kind, string message, Exception? inner = null)

@@ -5,19 +5,20 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class AttachmentPairTests : IDisposable
+public abstract class AttachmentPairTests : IDisposable
 {
     private const string HashA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     private const string HashB = "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
 
-    private readonly TempStateFolder _temp = new();
+    protected readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
     private readonly PairRecord _page;
 
-    public AttachmentPairTests()
+    protected AttachmentPairTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File(), _clock);
+        _target = target;
+        _store = _target.Open(_clock);
         _store.SaveSpace(new SpaceRecord("ENG", "ENG"));
         _page = _store.SavePair(Pair("100", "9100"));
     }
@@ -25,10 +26,10 @@ public sealed class AttachmentPairTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
-    private AttachmentPairRecord Sample(string dcId = "5001", string cloudId = "att7001", string name = "diagram.png") => new()
+    protected AttachmentPairRecord Sample(string dcId = "5001", string cloudId = "att7001", string name = "diagram.png") => new()
     {
         SpaceKey = "ENG",
         PairId = _page.Id,
@@ -103,12 +104,16 @@ public sealed class AttachmentPairTests : IDisposable
         Assert.True(_store.RemoveSpace("ENG"));
         Assert.Empty(_store.ListAttachmentPairs("ENG"));
     }
+}
 
+public sealed class AttachmentPairTestsOnSqlite() : AttachmentPairTests(new SqliteTarget())
+{
+    // PostgreSQL states start at the current schema version: older versions exist only as SQLite files.
     [Fact]
     public void The_attachments_migration_is_a_step_of_its_own_on_top_of_the_earlier_schema()
     {
         var step = StateSchema.Migrations.Single(m => m.Description.StartsWith("attachments:", StringComparison.Ordinal));
-        var older = _temp.File("older.db");
+        var older = ((SqliteTarget)_target).File("older");
         StateStore.Open(older, null, StateSchema.Migrations.Where(m => m.Version < step.Version).ToList()).Dispose();
         using (var raw = Raw(older))
             Assert.Equal(0L, Scalar(raw, "SELECT count(*) FROM sqlite_master WHERE name = 'attachment_pairs'"));
@@ -120,3 +125,6 @@ public sealed class AttachmentPairTests : IDisposable
         }
     }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class AttachmentPairTestsOnPostgres(PostgresServer server) : AttachmentPairTests(new PostgresTarget(server, typeof(AttachmentPairTestsOnPostgres)));

@@ -5,14 +5,15 @@ using Xunit;
 namespace SpaceSync.Core.Tests.State;
 
 /// <summary>The cache of a space's Cloud folders (StateSchema V6Folders): replaced by complete reads, added to by change queries.</summary>
-public sealed class CloudFolderStateTests : IDisposable
+public abstract class CloudFolderStateTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
-    private readonly StateStore _store;
+    private readonly StateTarget _target;
+    protected readonly StateStore _store;
 
-    public CloudFolderStateTests()
+    protected CloudFolderStateTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File());
+        _target = target;
+        _store = _target.Open();
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         _store.SaveSpace(new SpaceRecord("OPS", "OPS"));
     }
@@ -20,10 +21,10 @@ public sealed class CloudFolderStateTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
-    private static SiteContainer Folder(string id, string title, string? parentId = "10", string? parentType = "page", string type = "folder") =>
+    protected static SiteContainer Folder(string id, string title, string? parentId = "10", string? parentType = "page", string type = "folder") =>
         new() { Id = id, Type = type, Title = title, ParentId = parentId, ParentType = parentType, Version = 1, Status = SitePageStatus.Current };
 
     [Fact]
@@ -43,15 +44,26 @@ public sealed class CloudFolderStateTests : IDisposable
     }
 
     [Fact]
-    public void The_folders_go_with_their_space_into_its_archive_and_a_space_without_a_row_refuses_them()
+    public void A_space_without_a_row_refuses_folders()
+    {
+        var refused = Assert.Throws<StateStoreException>(() => _store.SaveCloudFolders("NOPE", new[] { Folder("1", "Team") }, replaceAll: true));
+        Assert.Equal(StateErrorKind.WriteRejected, refused.Kind);
+    }
+}
+
+public sealed class CloudFolderStateTestsOnSqlite() : CloudFolderStateTests(new SqliteTarget())
+{
+    // Archives are SQLite files (a PostgreSQL state refuses ArchiveSpace).
+    [Fact]
+    public void The_folders_go_with_their_space_into_its_archive()
     {
         _store.SaveCloudFolders("ENG", new[] { Folder("1", "Team") }, replaceAll: true);
         var archive = _store.ArchiveSpace("ENG")!;
         Assert.Empty(_store.ListCloudFolders("ENG"));
         using (var read = StateStore.Open(archive.Path))
             Assert.Equal(new[] { Folder("1", "Team") }, read.ListCloudFolders("ENG"));
-
-        var refused = Assert.Throws<StateStoreException>(() => _store.SaveCloudFolders("NOPE", new[] { Folder("1", "Team") }, replaceAll: true));
-        Assert.Equal(StateErrorKind.WriteRejected, refused.Kind);
     }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class CloudFolderStateTestsOnPostgres(PostgresServer server) : CloudFolderStateTests(new PostgresTarget(server, typeof(CloudFolderStateTestsOnPostgres)));

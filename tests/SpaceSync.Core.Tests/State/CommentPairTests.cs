@@ -5,16 +5,17 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class CommentPairTests : IDisposable
+public abstract class CommentPairTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
     private readonly PairRecord _page;
 
-    public CommentPairTests()
+    protected CommentPairTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File(), _clock);
+        _target = target;
+        _store = _target.Open(_clock);
         _store.SaveSpace(new SpaceRecord("ENG", "ENG"));
         _page = _store.SavePair(Pair("100", "9100"));
     }
@@ -22,7 +23,7 @@ public sealed class CommentPairTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     private CommentPairRecord Sample(string dcId = "501", string cloudId = "7001") => new()
@@ -88,3 +89,8 @@ public sealed class CommentPairTests : IDisposable
         Assert.Empty(_store.ListCommentPairs("ENG"));
     }
 }
+
+public sealed class CommentPairTestsOnSqlite() : CommentPairTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class CommentPairTestsOnPostgres(PostgresServer server) : CommentPairTests(new PostgresTarget(server, typeof(CommentPairTestsOnPostgres)));

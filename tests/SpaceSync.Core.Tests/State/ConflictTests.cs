@@ -4,22 +4,23 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class ConflictTests : IDisposable
+public abstract class ConflictTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
 
-    public ConflictTests()
+    protected ConflictTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File(), _clock);
+        _target = target;
+        _store = _target.Open(_clock);
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
     }
 
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     private static ConflictRecord Conflict(long pairId, int dc, int cloud) => new()
@@ -68,3 +69,8 @@ public sealed class ConflictTests : IDisposable
         Assert.Equal(StateErrorKind.WriteRejected, Assert.Throws<StateStoreException>(() => _store.RecordConflict(Conflict(777, 4, 3))).Kind);
     }
 }
+
+public sealed class ConflictTestsOnSqlite() : ConflictTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class ConflictTestsOnPostgres(PostgresServer server) : ConflictTests(new PostgresTarget(server, typeof(ConflictTestsOnPostgres)));

@@ -5,13 +5,15 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class CreateIntentTests : IDisposable
+public abstract class CreateIntentTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    protected readonly StateTarget _target;
 
-    public void Dispose() => _temp.Dispose();
+    protected CreateIntentTests(StateTarget target) => _target = target;
 
-    private static CreateIntent NewChildOf(string cloudParent) => new()
+    public void Dispose() => _target.Dispose();
+
+    protected static CreateIntent NewChildOf(string cloudParent) => new()
     {
         SpaceKey = "ENG",
         SourceSide = SiteKind.DataCenter,
@@ -23,9 +25,8 @@ public sealed class CreateIntentTests : IDisposable
     [Fact]
     public void An_intent_survives_a_crash_before_the_pair_is_written_and_the_next_run_adopts_the_page()
     {
-        var path = _temp.File();
         CreateIntent recorded;
-        using (var run1 = StateStore.Open(path))
+        using (var run1 = _target.Open())
         {
             run1.SaveSpace(new SpaceRecord("ENG", "ENG2"));
             recorded = run1.RecordCreateIntent(NewChildOf("9100"));
@@ -33,7 +34,7 @@ public sealed class CreateIntentTests : IDisposable
             // The create request went out here; the process died before the pair was written.
         }
 
-        using var run2 = StateStore.Open(path);
+        using var run2 = _target.Open();
         Assert.Equal(recorded, Assert.Single(run2.ListCreateIntents("ENG")));
         Assert.Equal(recorded, run2.FindCreateIntent("ENG", SiteKind.DataCenter, "555"));
         // The page found on Cloud under 9100 with this title is recognised as ours...
@@ -53,29 +54,11 @@ public sealed class CreateIntentTests : IDisposable
         Assert.Equal("9177", run2.FindPair("ENG", SiteKind.DataCenter, "555")!.CloudPageId);
     }
 
-    [Fact]
-    public void The_files_on_disk_right_after_recording_an_intent_already_hold_it()
-    {
-        // Copy the database and its WAL while the store is still open and nothing was checkpointed: what a
-        // killed process leaves behind. The committed intent must be in those bytes.
-        var path = _temp.File();
-        using var store = StateStore.Open(path);
-        store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
-        var recorded = store.RecordCreateIntent(NewChildOf("9100"));
-        Assert.True(new FileInfo(path + "-wal").Length > 0);
-
-        var crashed = _temp.File("crashed.db");
-        File.Copy(path, crashed);
-        File.Copy(path + "-wal", crashed + "-wal");
-
-        using var next = StateStore.Open(crashed);
-        Assert.Equal(recorded, Assert.Single(next.FindCreateIntents("ENG", SiteKind.Cloud, "Release checklist", "9100")));
-    }
 
     [Fact]
     public void A_root_page_intent_is_found_with_a_null_parent()
     {
-        using var store = StateStore.Open(_temp.File());
+        using var store = _target.Open();
         store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         var recorded = store.RecordCreateIntent(NewChildOf("x") with { TargetParentId = null, SourceSide = SiteKind.Cloud });
         Assert.Equal(recorded, Assert.Single(store.FindCreateIntents("ENG", SiteKind.DataCenter, "Release checklist", null)));
@@ -86,7 +69,7 @@ public sealed class CreateIntentTests : IDisposable
     public void Recording_the_same_source_page_again_refreshes_the_one_intent()
     {
         var clock = new ManualClock();
-        using var store = StateStore.Open(_temp.File(), clock);
+        using var store = _target.Open(clock);
         store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         var first = store.RecordCreateIntent(NewChildOf("9100"));
         clock.Advance(TimeSpan.FromHours(1));
@@ -100,3 +83,29 @@ public sealed class CreateIntentTests : IDisposable
         Assert.Empty(store.ListCreateIntents("ENG"));
     }
 }
+
+public sealed class CreateIntentTestsOnSqlite() : CreateIntentTests(new SqliteTarget())
+{
+    // The WAL file is SQLite's; a PostgreSQL commit's durability is the server's.
+    [Fact]
+    public void The_files_on_disk_right_after_recording_an_intent_already_hold_it()
+    {
+        // Copy the database and its WAL while the store is still open and nothing was checkpointed: what a
+        // killed process leaves behind. The committed intent must be in those bytes.
+        var path = ((SqliteTarget)_target).File();
+        using var store = StateStore.Open(path);
+        store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
+        var recorded = store.RecordCreateIntent(NewChildOf("9100"));
+        Assert.True(new FileInfo(path + "-wal").Length > 0);
+
+        var crashed = ((SqliteTarget)_target).File("crashed");
+        File.Copy(path, crashed);
+        File.Copy(path + "-wal", crashed + "-wal");
+
+        using var next = StateStore.Open(crashed);
+        Assert.Equal(recorded, Assert.Single(next.FindCreateIntents("ENG", SiteKind.Cloud, "Release checklist", "9100")));
+    }
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class CreateIntentTestsOnPostgres(PostgresServer server) : CreateIntentTests(new PostgresTarget(server, typeof(CreateIntentTestsOnPostgres)));

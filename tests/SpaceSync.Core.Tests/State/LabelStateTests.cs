@@ -6,15 +6,16 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 namespace SpaceSync.Core.Tests.State;
 
 /// <summary>Each pair's base labels: recorded, read per pair and per space, written with a page outcome, migrated.</summary>
-public sealed class LabelStateTests : IDisposable
+public abstract class LabelStateTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    protected readonly StateTarget _target;
     private readonly StateStore _store;
     private readonly RunRecord _run;
 
-    public LabelStateTests()
+    protected LabelStateTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File());
+        _target = target;
+        _store = _target.Open();
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         _store.SaveSpace(new SpaceRecord("OPS", "OPS"));
         _run = _store.StartRun("ENG", RunKind.Sync);
@@ -23,7 +24,7 @@ public sealed class LabelStateTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     [Fact]
@@ -150,10 +151,26 @@ public sealed class LabelStateTests : IDisposable
         Assert.Null(_store.GetBaseLabels(again.Id));
     }
 
+
+    [Fact]
+    public void A_stored_value_that_is_not_a_label_array_is_reported_as_unreadable()
+    {
+        var pair = _store.SavePair(Pair("1", "91"));
+        _target.ExecuteRaw("UPDATE pairs SET base_labels = '{\"not\":\"an array\"}' WHERE pair_id = " + pair.Id);
+
+        var ex = Assert.Throws<StateStoreException>(() => _store.GetBaseLabels(pair.Id));
+        Assert.Equal(StateErrorKind.UnreadableValue, ex.Kind);
+        Assert.Contains($"pair {pair.Id}", ex.Message);
+    }
+}
+
+public sealed class LabelStateTestsOnSqlite() : LabelStateTests(new SqliteTarget())
+{
+    // PostgreSQL states start at the current schema version: older versions exist only as SQLite files.
     [Fact]
     public void A_file_from_before_labels_migrates_with_its_pairs_unrecorded()
     {
-        var path = _temp.File("old.db");
+        var path = ((SqliteTarget)_target).File("old");
         var before = StateSchema.Migrations.TakeWhile(m => !m.Description.StartsWith("labels", StringComparison.Ordinal)).ToList();
         Assert.True(before.Count < StateSchema.Migrations.Count);
         long pairId;
@@ -169,20 +186,7 @@ public sealed class LabelStateTests : IDisposable
         migrated.SetBaseLabels(pairId, new[] { "new" });
         Assert.Equal(new[] { "new" }, migrated.GetBaseLabels(pairId));
     }
-
-    [Fact]
-    public void A_stored_value_that_is_not_a_label_array_is_reported_as_unreadable()
-    {
-        var pair = _store.SavePair(Pair("1", "91"));
-        using (var raw = Raw(_temp.File()))
-        using (var command = raw.CreateCommand())
-        {
-            command.CommandText = "UPDATE pairs SET base_labels = '{\"not\":\"an array\"}' WHERE pair_id = " + pair.Id;
-            command.ExecuteNonQuery();
-        }
-
-        var ex = Assert.Throws<StateStoreException>(() => _store.GetBaseLabels(pair.Id));
-        Assert.Equal(StateErrorKind.UnreadableValue, ex.Kind);
-        Assert.Contains($"pair {pair.Id}", ex.Message);
-    }
 }
+
+[Collection(PostgresCollection.Name)]
+public sealed class LabelStateTestsOnPostgres(PostgresServer server) : LabelStateTests(new PostgresTarget(server, typeof(LabelStateTestsOnPostgres)));

@@ -5,15 +5,16 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class PageOutcomeTests : IDisposable
+public abstract class PageOutcomeTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly StateStore _store;
     private readonly RunRecord _run;
 
-    public PageOutcomeTests()
+    protected PageOutcomeTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File());
+        _target = target;
+        _store = _target.Open();
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         _run = _store.StartRun("ENG", RunKind.Sync);
     }
@@ -21,7 +22,7 @@ public sealed class PageOutcomeTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     private HistoryEntry Entry(string action, long? runId = null) =>
@@ -107,3 +108,8 @@ public sealed class PageOutcomeTests : IDisposable
         Assert.Empty(_store.ListConflicts("ENG"));
     }
 }
+
+public sealed class PageOutcomeTestsOnSqlite() : PageOutcomeTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PageOutcomeTestsOnPostgres(PostgresServer server) : PageOutcomeTests(new PostgresTarget(server, typeof(PageOutcomeTestsOnPostgres)));

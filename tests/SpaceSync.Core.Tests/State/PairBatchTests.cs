@@ -6,15 +6,16 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 namespace SpaceSync.Core.Tests.State;
 
 /// <summary>SavePairs: many pairs and their history rows in one transaction, all or nothing.</summary>
-public sealed class PairBatchTests : IDisposable
+public abstract class PairBatchTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly StateStore _store;
     private readonly RunRecord _run;
 
-    public PairBatchTests()
+    protected PairBatchTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File());
+        _target = target;
+        _store = _target.Open();
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         _run = _store.StartRun("ENG", RunKind.Baseline);
     }
@@ -22,7 +23,7 @@ public sealed class PairBatchTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     private HistoryEntry Entry(string dcId, string action = "baseline-pair", long? runId = null) =>
@@ -178,3 +179,8 @@ public sealed class PairBatchTests : IDisposable
         Assert.Null(_store.FindPair("OPS", SiteKind.DataCenter, "1"));
     }
 }
+
+public sealed class PairBatchTestsOnSqlite() : PairBatchTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PairBatchTestsOnPostgres(PostgresServer server) : PairBatchTests(new PostgresTarget(server, typeof(PairBatchTestsOnPostgres)));

@@ -5,22 +5,23 @@ using static SpaceSync.Core.Tests.State.StateSamples;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class PairTests : IDisposable
+public abstract class PairTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
 
-    public PairTests()
+    protected PairTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File(), _clock);
+        _target = target;
+        _store = _target.Open(_clock);
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
     }
 
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     [Fact]
@@ -183,3 +184,8 @@ public sealed class PairTests : IDisposable
         Assert.Equal(new[] { "ENG" }, _store.ListSpaces().Select(s => s.SpaceKey));
     }
 }
+
+public sealed class PairTestsOnSqlite() : PairTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class PairTestsOnPostgres(PostgresServer server) : PairTests(new PostgresTarget(server, typeof(PairTestsOnPostgres)));

@@ -3,22 +3,23 @@ using Xunit;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class RunHistoryTests : IDisposable
+public abstract class RunHistoryTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
 
-    public RunHistoryTests()
+    protected RunHistoryTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File(), _clock);
+        _target = target;
+        _store = _target.Open(_clock);
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
     }
 
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     [Fact]
@@ -100,3 +101,8 @@ public sealed class RunHistoryTests : IDisposable
              one.CloudVersionBefore, one.CloudVersionAfter, one.Message));
     }
 }
+
+public sealed class RunHistoryTestsOnSqlite() : RunHistoryTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class RunHistoryTestsOnPostgres(PostgresServer server) : RunHistoryTests(new PostgresTarget(server, typeof(RunHistoryTestsOnPostgres)));

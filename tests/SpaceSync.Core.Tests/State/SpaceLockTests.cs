@@ -3,19 +3,23 @@ using Xunit;
 
 namespace SpaceSync.Core.Tests.State;
 
-public sealed class SpaceLockTests : IDisposable
+public abstract class SpaceLockTests : IDisposable
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(10);
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly ManualClock _clock = new();
     private readonly StateStore _store;
 
-    public SpaceLockTests() => _store = StateStore.Open(_temp.File(), _clock);
+    protected SpaceLockTests(StateTarget target)
+    {
+        _target = target;
+        _store = _target.Open(_clock);
+    }
 
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     [Fact]
@@ -90,10 +94,9 @@ public sealed class SpaceLockTests : IDisposable
     [Fact]
     public void Two_connections_racing_for_the_same_lock_produce_exactly_one_winner()
     {
-        var path = _temp.File("race.db");
-        StateStore.Open(path).Dispose();
-        using var storeA = StateStore.Open(path);
-        using var storeB = StateStore.Open(path);
+        _target.OpenOther("race").Dispose();
+        using var storeA = _target.OpenOther("race");
+        using var storeB = _target.OpenOther("race");
         var owners = new[] { StateStore.NewLockOwnerId(), StateStore.NewLockOwnerId() };
         Assert.NotEqual(owners[0], owners[1]);
 
@@ -126,6 +129,45 @@ public sealed class SpaceLockTests : IDisposable
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => _store.TryAcquireLock("ENG", "host/1/a", TimeSpan.Zero));
     }
+    [Fact]
+    public void Two_machines_sharing_the_state_get_one_lock_and_the_other_takes_it_over_only_after_its_lease()
+    {
+        // Two stores on one state, each its own connection, as two workers on two machines: their owners name other hosts,
+        // so only the lease can free the lock (a dead process elsewhere cannot be seen from here).
+        using var machineA = _target.OpenOther("shared", _clock);
+        using var machineB = _target.OpenOther("shared", _clock);
+        var ownerA = $"worker-a/{int.MaxValue}/1/a";
+        var ownerB = $"worker-b/{int.MaxValue}/1/b";
+        using var start = new Barrier(2);
+        var results = new LockAttempt?[2];
+        var errors = new Exception?[2];
+        var threads = new[] { (machineA, ownerA), (machineB, ownerB) }.Select((m, i) => new Thread(() =>
+        {
+            start.SignalAndWait();
+            try { results[i] = m.Item1.TryAcquireLock("ENG", m.Item2, Lease); }
+            catch (Exception ex) { errors[i] = ex; }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.All(errors, e => Assert.Null(e));
+        Assert.Single(results, r => r!.Acquired);
+
+        var winner = results.Single(r => r!.Acquired)!.Holder;
+        var (winnerStore, loserStore, loser) = winner.OwnerId == ownerA ? (machineA, machineB, ownerB) : (machineB, machineA, ownerA);
+        _clock.Advance(Lease - TimeSpan.FromSeconds(1));
+        Assert.False(loserStore.TryAcquireLock("ENG", loser, Lease).Acquired);
+
+        // The winner dies without releasing; after its lease the other machine takes over, and the winner, back, has lost it.
+        _clock.Advance(TimeSpan.FromSeconds(2));
+        var takeover = loserStore.TryAcquireLock("ENG", loser, Lease);
+        Assert.True(takeover.Acquired);
+        Assert.Equal(winner, takeover.TakenOverFrom);
+        Assert.False(winnerStore.RenewLock("ENG", winner.OwnerId, Lease));
+        Assert.Equal(StateErrorKind.LockHeldByOther,
+            Assert.Throws<StateStoreException>(() => winnerStore.ReleaseLock("ENG", winner.OwnerId)).Kind);
+        Assert.Equal(loser, winnerStore.GetLock("ENG")!.OwnerId);
+    }
+
     [Fact]
     public void A_lock_whose_process_is_gone_from_this_machine_is_taken_over_before_its_lease_ends()
     {
@@ -162,3 +204,8 @@ public sealed class SpaceLockTests : IDisposable
         Assert.False(LockOwner.IsGoneFromThisMachine("not an owner id"));
     }
 }
+
+public sealed class SpaceLockTestsOnSqlite() : SpaceLockTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class SpaceLockTestsOnPostgres(PostgresServer server) : SpaceLockTests(new PostgresTarget(server, typeof(SpaceLockTestsOnPostgres)));

@@ -16,7 +16,8 @@ namespace SpaceSync.Core.Tests.Sync;
 
 /// <summary>
 /// Two emulators over real HTTP (Cloud, and Data Center under /confluence), a seeded Data Center space copied to
-/// Cloud the way CCMA leaves it (same titles, tree and bodies, new ids), and a real SQLite state file.
+/// Cloud the way CCMA leaves it (same titles, tree and bodies, new ids), and a real SQLite state file (or, given
+/// <c>openState</c>, another real store: PostgreSQL).
 /// </summary>
 public sealed class RunnerWorld : IAsyncDisposable
 {
@@ -24,14 +25,15 @@ public sealed class RunnerWorld : IAsyncDisposable
     private static readonly CancellationToken None = CancellationToken.None;
     private readonly string _folder;
 
-    private RunnerWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcClient, IConfluenceSite cloudClient, string folder, TimeProvider? clock)
+    private RunnerWorld(RunningEmulator dc, RunningEmulator cloud, IConfluenceSite dcClient, IConfluenceSite cloudClient, string folder, TimeProvider? clock,
+        Func<TimeProvider?, StateStore>? openState)
     {
         DcEmulator = dc;
         CloudEmulator = cloud;
         DcSite = dcClient;
         CloudSite = cloudClient;
         _folder = folder;
-        State = StateStore.Open(Path.Combine(folder, "spacesync.db"), clock);
+        State = openState?.Invoke(clock) ?? StateStore.Open(Path.Combine(folder, "spacesync.db"), clock);
         Space = new ResolvedSpace
         {
             Key = Key,
@@ -57,7 +59,9 @@ public sealed class RunnerWorld : IAsyncDisposable
     /// How long ago the copy to Cloud was made (null: now). Request-count tests of change queries set days: a copy made a
     /// moment ago would sit inside every change-query window, as no real migration does.
     /// </param>
-    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null, TimeSpan? migratedAgo = null)
+    /// <param name="openState">Opens the state store (null: an SQLite file in the world's temp folder).</param>
+    public static async Task<RunnerWorld> StartAsync(int pageCount = 40, TimeProvider? stateClock = null, TimeSpan? migratedAgo = null,
+        Func<TimeProvider?, StateStore>? openState = null)
     {
         var dc = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.DataCenter, ContextPath = "/confluence" });
         var cloud = await EmulatorHost.StartAsync(new EmulatorOptions { Flavor = EmulatorFlavor.Cloud });
@@ -68,7 +72,7 @@ public sealed class RunnerWorld : IAsyncDisposable
         var cloudClient = EmulatedPair.CloudClient(cloud.BaseUrl, new SiteClientOptions { MaxAttempts = 2 });
         var folder = Path.Combine(Path.GetTempPath(), "spacesync-runner-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock);
+        var world = new RunnerWorld(dc, cloud, dcClient, cloudClient, folder, stateClock, openState);
         if (migratedAgo is { } ago) cloud.State.Clock = new ShiftedClock(-ago);
         await world.MigrateLikeCcmaAsync();
         cloud.State.Clock = TimeProvider.System;
