@@ -17,8 +17,34 @@ namespace SpaceSync.State.PostgreSql
     {
         public const int BaseVersion = 8;
 
-        /// <summary>Forward steps from <see cref="BaseVersion"/>: the first is version 9. None yet.</summary>
-        public static IReadOnlyList<SchemaMigration> Migrations { get; } = Array.Empty<SchemaMigration>();
+        /// <summary>Forward steps from <see cref="BaseVersion"/>: the first is version 9, each the twin of SQLite's step of that number.</summary>
+        public static IReadOnlyList<SchemaMigration> Migrations { get; } = new[]
+        {
+            new SchemaMigration(9, "restricted pages: the pages restrictions keep unsynced, as the last full listing and later runs found them", Statements(V9RestrictedPages)),
+        };
+
+        private const string V9RestrictedPages = @"
+CREATE TABLE restricted_pages (
+    space_key     TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
+    page_key      TEXT NOT NULL,
+    dc_page_id    TEXT,
+    cloud_page_id TEXT,
+    title         TEXT NOT NULL,
+    message       TEXT NOT NULL,
+    seen_at       TEXT NOT NULL,
+    PRIMARY KEY (space_key, page_key)
+);
+";
+
+        /// <summary>A step's script spelled as <see cref="CreateStatements"/> spells the base: byte-wise text, one statement at a time.</summary>
+        private static Action<DbCommand> Statements(string script) => command =>
+        {
+            foreach (var statement in Spell(script))
+            {
+                command.CommandText = statement;
+                command.ExecuteNonQuery();
+            }
+        };
 
         /// <summary>
         /// The schema of version 8, as SQLite's steps 1-8 leave it, spelled for PostgreSQL: row ids are bigint identities,
@@ -195,8 +221,10 @@ EXECUTE FUNCTION pair_changes_count();
 ";
 
         /// <summary>The statements creating a new state at <see cref="BaseVersion"/>, its version row left to the caller.</summary>
-        public static IEnumerable<string> CreateStatements() =>
-            V8.Replace("TEXT", "text COLLATE \"C\"")
+        public static IEnumerable<string> CreateStatements() => Spell(V8);
+
+        private static IEnumerable<string> Spell(string script) =>
+            script.Replace("TEXT", "text COLLATE \"C\"")
                 .Split(new[] { ";\n" }, StringSplitOptions.RemoveEmptyEntries)
                 .Select(s => s.Trim())
                 .Where(s => s.Length > 0);

@@ -20,8 +20,8 @@ namespace SpaceSync.Core.State
         public IReadOnlyList<RestrictedPageRecord> ListRestrictedPages(string spaceKey)
         {
             Require(spaceKey, nameof(spaceKey));
-            return Query("SELECT dc_page_id, cloud_page_id, title, message FROM restricted_pages WHERE space_key = $key ORDER BY page_key",
-                r => new RestrictedPageRecord(Text(r, 0), Text(r, 1), r.GetString(2), r.GetString(3)), ("$key", spaceKey));
+            return Query("SELECT dc_page_id, cloud_page_id, title, message FROM restricted_pages WHERE space_key = @key ORDER BY page_key",
+                r => new RestrictedPageRecord(Text(r, 0), Text(r, 1), r.GetString(2), r.GetString(3)), ("@key", spaceKey));
         }
 
         /// <summary>
@@ -40,18 +40,18 @@ namespace SpaceSync.Core.State
 
             InTransaction($"recording {rows.Count} restricted page(s) of space {spaceKey}", () =>
             {
-                if (replaceAll) Execute("DELETE FROM restricted_pages WHERE space_key = $key", ("$key", spaceKey));
-                foreach (var key in freed) Execute("DELETE FROM restricted_pages WHERE space_key = $key AND page_key = $page", ("$key", spaceKey), ("$page", key));
+                if (replaceAll) Execute("DELETE FROM restricted_pages WHERE space_key = @key", ("@key", spaceKey));
+                foreach (var key in freed) Execute("DELETE FROM restricted_pages WHERE space_key = @key AND page_key = @page", ("@key", spaceKey), ("@page", key));
                 var now = StateText.Time(Now());
                 foreach (var row in rows)
                 {
                     Execute(
                         @"INSERT INTO restricted_pages (space_key, page_key, dc_page_id, cloud_page_id, title, message, seen_at)
-                          VALUES ($key, $page, $dc, $cloud, $title, $message, $at)
+                          VALUES (@key, @page, @dc, @cloud, @title, @message, @at)
                           ON CONFLICT (space_key, page_key) DO UPDATE SET dc_page_id = excluded.dc_page_id, cloud_page_id = excluded.cloud_page_id,
                               title = excluded.title, message = excluded.message, seen_at = excluded.seen_at",
-                        ("$key", spaceKey), ("$page", row.PageKey), ("$dc", row.DataCenterPageId), ("$cloud", row.CloudPageId),
-                        ("$title", row.Title ?? ""), ("$message", row.Message ?? ""), ("$at", now));
+                        ("@key", spaceKey), ("@page", row.PageKey), ("@dc", row.DataCenterPageId), ("@cloud", row.CloudPageId),
+                        ("@title", row.Title ?? ""), ("@message", row.Message ?? ""), ("@at", now));
                 }
             });
         }

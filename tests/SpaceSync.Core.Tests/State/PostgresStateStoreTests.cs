@@ -92,26 +92,28 @@ public sealed class PostgresStateStoreTests : IDisposable
         using (var store = _target.Open())
             store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
 
-        var failing = new SchemaMigration(PostgresSchema.BaseVersion + 1, "add a table, then fail", command =>
+        // The next step after the ones this build has: the state made by the real steps is the "older" one.
+        var current = PostgresSchema.BaseVersion + PostgresSchema.Migrations.Count;
+        var failing = new SchemaMigration(current + 1, "add a table, then fail", command =>
         {
             command.CommandText = "CREATE TABLE half_done (x bigint)";
             command.ExecuteNonQuery();
             throw new InvalidOperationException("disk on fire");
         });
         var ex = Assert.Throws<StateStoreException>(() =>
-            PostgresStateStore.Open(_target.ConnectionString, _target.Schema(), null, new[] { failing }, requireCurrent: false));
+            PostgresStateStore.Open(_target.ConnectionString, _target.Schema(), null, PostgresSchema.Migrations.Append(failing).ToList(), requireCurrent: false));
         Assert.Equal(StateErrorKind.MigrationFailed, ex.Kind);
         Assert.Contains("disk on fire", ex.Message);
-        Assert.Equal(PostgresSchema.BaseVersion, _target.SchemaVersion);
+        Assert.Equal(current, _target.SchemaVersion);
         Assert.Equal(true, _target.ScalarRaw("SELECT to_regclass('half_done') IS NULL"));
 
-        var step = new SchemaMigration(PostgresSchema.BaseVersion + 1, "add a table", StateSchema.Script("CREATE TABLE next_thing (x bigint)"));
-        using (var migrated = PostgresStateStore.Open(_target.ConnectionString, _target.Schema(), null, new[] { step }, requireCurrent: false))
+        var step = new SchemaMigration(current + 1, "add a table", StateSchema.Script("CREATE TABLE next_thing (x bigint)"));
+        using (var migrated = PostgresStateStore.Open(_target.ConnectionString, _target.Schema(), null, PostgresSchema.Migrations.Append(step).ToList(), requireCurrent: false))
         {
-            Assert.Equal(PostgresSchema.BaseVersion + 1, migrated.SchemaVersion);
+            Assert.Equal(current + 1, migrated.SchemaVersion);
             Assert.NotNull(migrated.GetSpace("ENG"));
         }
-        Assert.Equal(PostgresSchema.BaseVersion + 1, _target.SchemaVersion);
+        Assert.Equal(current + 1, _target.SchemaVersion);
         Assert.Equal(false, _target.ScalarRaw("SELECT to_regclass('next_thing') IS NULL"));
 
         // This SpaceSync, one step behind that one, refuses the state.

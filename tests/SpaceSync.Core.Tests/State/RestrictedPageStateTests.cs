@@ -4,14 +4,15 @@ using Xunit;
 namespace SpaceSync.Core.Tests.State;
 
 /// <summary>The restricted pages a space's runs found (StateSchema V9RestrictedPages): replaced by complete listings, kept up by change runs.</summary>
-public sealed class RestrictedPageStateTests : IDisposable
+public abstract class RestrictedPageStateTests : IDisposable
 {
-    private readonly TempStateFolder _temp = new();
+    private readonly StateTarget _target;
     private readonly StateStore _store;
 
-    public RestrictedPageStateTests()
+    protected RestrictedPageStateTests(StateTarget target)
     {
-        _store = StateStore.Open(_temp.File());
+        _target = target;
+        _store = _target.Open();
         _store.SaveSpace(new SpaceRecord("ENG", "ENG2"));
         _store.SaveSpace(new SpaceRecord("OPS", "OPS"));
     }
@@ -19,7 +20,7 @@ public sealed class RestrictedPageStateTests : IDisposable
     public void Dispose()
     {
         _store.Dispose();
-        _temp.Dispose();
+        _target.Dispose();
     }
 
     private static RestrictedPageRecord Page(string? dc, string? cloud, string title = "Payroll") => new(dc, cloud, title, $"\"{title}\" is left untouched.");
@@ -52,3 +53,8 @@ public sealed class RestrictedPageStateTests : IDisposable
         Assert.Empty(_store.ListRestrictedPages("ENG"));
     }
 }
+
+public sealed class RestrictedPageStateTestsOnSqlite() : RestrictedPageStateTests(new SqliteTarget());
+
+[Collection(PostgresCollection.Name)]
+public sealed class RestrictedPageStateTestsOnPostgres(PostgresServer server) : RestrictedPageStateTests(new PostgresTarget(server, typeof(RestrictedPageStateTestsOnPostgres)));
