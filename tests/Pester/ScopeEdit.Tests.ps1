@@ -94,7 +94,7 @@ Describe 'Set-SyncedSpace' {
         { Set-SyncedSpace -ScopePath $path -SpaceKey ENG -Phase sideways -Confirm:$false } |
             Should -Throw -ErrorId 'ParameterArgumentValidationError,SpaceSync.PowerShell.Cmdlets.SetSyncedSpaceCommand' -ExpectedMessage '*datacenter-primary, dual-write, cloud-primary, frozen*'
         { Set-SyncedSpace -ScopePath $path -SpaceKey ENG -Direction sideways } | Should -Throw -ExpectedMessage '*both, to-cloud, to-datacenter, none*'
-        { Set-SyncedSpace -ScopePath $path -SpaceKey ENG } | Should -Throw -ErrorId 'NoSettingGiven,*'
+        { Set-SyncedSpace -ScopePath $path -SpaceKey ENG } | Should -Throw -ErrorId 'SpaceSync.NoSettingGiven,*'
         [IO.File]::ReadAllBytes($path) | Should -Be $before
     }
 
@@ -109,7 +109,7 @@ Describe 'Set-SyncedSpace' {
         $path = New-Scope 'set-missing'
         $before = [IO.File]::ReadAllBytes($path)
         Set-SyncedSpace -ScopePath $path -SpaceKey OPS -Phase frozen -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -Be 'ScopeSpaceNotInFile,SpaceSync.PowerShell.Cmdlets.SetSyncedSpaceCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'SpaceSync.ScopeSpaceNotInFile,SpaceSync.PowerShell.Cmdlets.SetSyncedSpaceCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         $problems[0].ErrorDetails.Message | Should -Match ([regex]::Escape($path))
         [IO.File]::ReadAllBytes($path) | Should -Be $before
@@ -119,7 +119,7 @@ Describe 'Set-SyncedSpace' {
         $path = New-Scope 'set-flow' ($script:Head + "  - { key: OPS, owner: ops@acme.com }`n" + $script:Tail)
         $before = [IO.File]::ReadAllBytes($path)
         Set-SyncedSpace -ScopePath $path -SpaceKey OPS -Phase frozen -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ScopeEditUnsupported,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.ScopeEditUnsupported,*'
         [IO.File]::ReadAllBytes($path) | Should -Be $before
     }
 }
@@ -148,7 +148,7 @@ Describe 'Add-SyncedSpace' {
         $path = New-Scope 'add-dup'
         $before = [IO.File]::ReadAllBytes($path)
         Add-SyncedSpace -ScopePath $path -SpaceKey ENG2 -Owner x@acme.com -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -Be 'ScopeSpaceAlreadyInFile,SpaceSync.PowerShell.Cmdlets.AddSyncedSpaceCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'SpaceSync.ScopeSpaceAlreadyInFile,SpaceSync.PowerShell.Cmdlets.AddSyncedSpaceCommand'
         $problems[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         $problems[0].ErrorDetails.Message | Should -Match ([regex]::Escape($path))
         $problems[0].ErrorDetails.Message | Should -Match 'ENG'
@@ -159,7 +159,7 @@ Describe 'Add-SyncedSpace' {
         $path = New-Scope 'add-badkey'
         $before = [IO.File]::ReadAllBytes($path)
         Add-SyncedSpace -ScopePath $path -SpaceKey ops -Owner x@acme.com -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ScopeInvalidSpaceKey,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.ScopeInvalidSpaceKey,*'
         $problems[0].Exception.Message | Should -Match "did you mean 'OPS'"
         [IO.File]::ReadAllBytes($path) | Should -Be $before
     }
@@ -168,7 +168,7 @@ Describe 'Add-SyncedSpace' {
         $path = New-Scope 'add-toolong'
         $before = [IO.File]::ReadAllBytes($path)
         Add-SyncedSpace -ScopePath $path -SpaceKey OPS -Owner ('o' * 9000) -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ScopeValueTooLong,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.ScopeValueTooLong,*'
         [IO.File]::ReadAllBytes($path) | Should -Be $before
     }
 
@@ -184,7 +184,7 @@ Describe 'Add-SyncedSpace' {
         (Test-SyncScope -ScopePath $path | Where-Object Severity -eq 'Error') | Should -BeNullOrEmpty -Because 'the file is valid as it is'
         $before = (Get-FileHash $path).Hash # a megabyte piped into Should byte by byte takes minutes
         Add-SyncedSpace -ScopePath $path -SpaceKey OPS -Owner ops@acme.com -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -Be 'ScopeEditInvalid,SpaceSync.PowerShell.Cmdlets.AddSyncedSpaceCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'SpaceSync.ScopeEditInvalid,SpaceSync.PowerShell.Cmdlets.AddSyncedSpaceCommand'
         $problems[0].Exception.Message | Should -Match 'would not validate, so it was not changed'
         $problems[0].Exception.Message | Should -Match 'ScopeFileTooLarge'
         (Get-FileHash $path).Hash | Should -Be $before

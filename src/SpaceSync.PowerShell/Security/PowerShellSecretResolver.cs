@@ -91,8 +91,9 @@ namespace SpaceSync.PowerShell.Security
             }
             catch (RuntimeException e)
             {
-                // The vault's own message names the secret and vault, never the value.
-                throw new SecretNotReadException(e.Message);
+                // The vault's own message names the secret and vault, never the value. Under -ErrorAction Stop it arrives
+                // wrapped in PowerShell's "preference variable ... Stop" sentence; the record inside holds the vault's text.
+                throw new SecretNotReadException(e.ErrorRecord?.ToString() ?? e.Message);
             }
 
             var value = result.Count == 1 ? result[0]?.BaseObject : null;
