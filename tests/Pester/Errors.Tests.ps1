@@ -202,6 +202,35 @@ Describe 'Records of a run against the sites' {
         "$caught" | Should -Match '401'
     }
 
+    It 'a vault credential signs in as its user name where the scope names no user (<Case>)' -ForEach @(
+        @{ Case = 'the sync account'; User = 'admin@example.com'; Fails = $null }
+        @{ Case = 'another account, refused by Cloud'; User = 'nobody@example.com'; Fails = 'SpaceSync.SiteUnauthorized' }
+    ) {
+        # The stand-in vault holds the Cloud login as a PSCredential: user name and API token.
+        $token = Get-TestToken cloud
+        $credential = [pscredential]::new($User, (ConvertTo-SecureString $token -AsPlainText -Force))
+        Set-Item Function:\global:Get-Secret -Value { param($Name, $Vault, [switch] $AsPlainText) $credential }.GetNewClosure()
+        try {
+            $path = New-TestScopeFile -Folder (Join-Path $TestDrive "vault-account-$($User.Split('@')[0])") -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+                -CloudToken 'secret:Corp/CloudLogin' -Spaces "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`nstate:`n  path: $($script:State)`n"
+            # No auth.user for Cloud: before, the scope file was refused (basic auth without a user).
+            [IO.File]::WriteAllText($path, ([IO.File]::ReadAllText($path) -replace "\n      user: admin@example.com", ''))
+            $caught = $null
+            try { $result = Invoke-SpaceSync -ScopePath $path -Confirm:$false -ErrorAction Stop -WarningAction SilentlyContinue }
+            catch { $caught = $_ }
+        }
+        finally { Remove-Item Function:\Get-Secret -ErrorAction SilentlyContinue }
+
+        if ($Fails) {
+            $caught.FullyQualifiedErrorId | Should -BeLike "$Fails,*"
+            "$caught" | Should -Not -Match ([regex]::Escape($token))
+        }
+        else {
+            $caught | Should -BeNullOrEmpty
+            $result | Should -Not -BeNullOrEmpty
+        }
+    }
+
     It 'a space whose lock another run holds: SpaceSync.SpaceLocked, ResourceUnavailable, the space as target' {
         # The engine's own store from the module's load context, to hold the lock as a run underway would.
         $type = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SpaceSync.Core' } |
