@@ -53,6 +53,10 @@ Describe 'About topics' {
         }
     }
 
+    It 'links the phases from <_>, the cmdlets that show or change a space''s phase' -ForEach 'Get-SyncedSpace', 'Set-SyncedSpace', 'Add-SyncedSpace' {
+        (Get-Help $_ -Full).relatedLinks.navigationLink.linkText | Should -Contain 'about_SpaceSync_Phases'
+    }
+
     It 'lists the ErrorIds of the common failures in about_SpaceSync_Errors, with the SpaceSync. prefix' {
         $topic = Get-Content -Raw (Join-Path $script:TopicFolder 'about_SpaceSync_Errors.help.txt')
         foreach ($id in 'SecretNotFound', 'SiteUnauthorized', 'SiteForbidden', 'SiteRateLimited', 'SiteTlsFailed', 'SpaceLocked', 'ScopeFileInvalid', 'SpaceNotInScope') {

@@ -356,7 +356,7 @@ Describe 'Export-SyncReport' {
         $report.scopePath | Should -Be $script:P.Scope
         $report.sitesRead | Should -BeTrue
         $report.spaces.spaceKey | Should -Be 'ENG'
-        $report.spaces[0].phase | Should -Be 'DualWrite'
+        $report.spaces[0].phase | Should -Be 'dual-write'
         $report.spaces[0].openConflicts | Should -Be 1
         $report.spaces[0].pendingToCloud | Should -Be 1
         $report.spaces[0].pendingConflicts | Should -Be 1
