@@ -245,9 +245,6 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        /// <summary>The module's ErrorId for a failure: SpaceSync.&lt;Code&gt;.</summary>
-        internal static string RunErrorId(Exception e) => ModuleErrorId(Classify(e).Code);
-
         /// <summary>Whether <see cref="Classify"/> knows the exception as one of the engine's own failures.</summary>
         internal static bool IsEngineFailure(Exception e) => Classify(e).Code != UnexpectedFailure;
 
@@ -255,7 +252,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         /// <summary>
         /// What each failure the engine throws up to the cmdlets is called and which category a PowerShell user would look
-        /// for: the one table behind every record (docs/help/about_SpaceSync_Errors.md lists it).
+        /// for: the one table behind every record (en-US/about_SpaceSync_Errors.help.txt lists it).
         /// </summary>
         internal static (string Code, ErrorCategory Category) Classify(Exception e) => e switch
         {
