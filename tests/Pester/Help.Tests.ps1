@@ -48,8 +48,19 @@ Describe 'Help of <Name>' -ForEach $script:ExportedCmdlets {
 
 Describe 'About topics' {
     It 'names the topics the issue asks for among the links' {
-        foreach ($topic in 'about_SpaceSync_SyncRules', 'about_SpaceSync_Conflicts', 'about_SpaceSync_Phases', 'about_SpaceSync_Runbooks') {
+        foreach ($topic in 'about_SpaceSync_SyncRules', 'about_SpaceSync_Conflicts', 'about_SpaceSync_Phases', 'about_SpaceSync_Runbooks', 'about_SpaceSync_Errors') {
             $script:NamedTopics | Should -Contain $topic
+        }
+    }
+
+    It 'links the phases from <_>, the cmdlets that show or change a space''s phase' -ForEach 'Get-SyncedSpace', 'Set-SyncedSpace', 'Add-SyncedSpace' {
+        (Get-Help $_ -Full).relatedLinks.navigationLink.linkText | Should -Contain 'about_SpaceSync_Phases'
+    }
+
+    It 'lists the ErrorIds of the common failures in about_SpaceSync_Errors, with the SpaceSync. prefix' {
+        $topic = Get-Content -Raw (Join-Path $script:TopicFolder 'about_SpaceSync_Errors.help.txt')
+        foreach ($id in 'SecretNotFound', 'SiteUnauthorized', 'SiteForbidden', 'SiteRateLimited', 'SiteTlsFailed', 'SpaceLocked', 'ScopeFileInvalid', 'SpaceNotInScope') {
+            $topic | Should -Match "SpaceSync\.$id\b"
         }
     }
 

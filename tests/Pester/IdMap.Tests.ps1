@@ -35,7 +35,7 @@ Describe 'Start-SpaceBaseline -IdMapPath' {
         $bad = Join-Path $script:Folder 'broken.csv'
         "serverId,cloudPageId`n$($script:Renamed[0]),$($script:Map[$script:Renamed[0]])`nnot-a-number,17`n" | Set-Content -Path $bad -NoNewline
         $err = { Start-SpaceBaseline -ScopePath $script:Scope -SpaceKey ENG -IdMapPath $bad -ErrorAction Stop } |
-            Should -Throw -ErrorId 'IdMapInvalid*' -PassThru
+            Should -Throw -ErrorId 'SpaceSync.IdMapInvalid*' -PassThru
         $err.Exception.Message | Should -Match 'broken\.csv'
         $err.Exception.Message | Should -Match ':3'
         Get-SyncedSpace -ScopePath $script:Scope -Offline | Select-Object -ExpandProperty PairedPages | Should -Be 0

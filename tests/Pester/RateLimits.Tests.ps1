@@ -103,7 +103,7 @@ Describe 'A sync against sites that rate-limit it' {
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 60 -Because 'the hour asked for is not slept'
         $result | Should -BeNullOrEmpty -Because 'the run could not read Cloud'
         $failure = @($failures) | Select-Object -First 1
-        $failure.FullyQualifiedErrorId | Should -BeLike 'SiteRequestFailed,*'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SiteRateLimited,*'
         $failure.ErrorDetails.Message | Should -Match 'Cloud site at http://127\.0\.0\.1:\d+'
         # The emulator counts the hour from the first request; the refused one may come a second or two later.
         $failure.ErrorDetails.Message -match 'asks to wait (\d+) s \(Retry-After: \1\)' | Should -BeTrue

@@ -356,7 +356,7 @@ Describe 'Export-SyncReport' {
         $report.scopePath | Should -Be $script:P.Scope
         $report.sitesRead | Should -BeTrue
         $report.spaces.spaceKey | Should -Be 'ENG'
-        $report.spaces[0].phase | Should -Be 'DualWrite'
+        $report.spaces[0].phase | Should -Be 'dual-write'
         $report.spaces[0].openConflicts | Should -Be 1
         $report.spaces[0].pendingToCloud | Should -Be 1
         $report.spaces[0].pendingConflicts | Should -Be 1
@@ -407,13 +407,13 @@ Describe 'Export-SyncReport' {
     It 'refuses DriftItems and spaces to read in one pipeline' {
         $path = Join-Path $script:P.Folder 'mixed.json'
         $mixed = @(Get-SyncDrift -ScopePath $script:P.Scope)[0], (Get-SyncedSpace -ScopePath $script:P.Scope -Offline)
-        { $mixed | Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'ReportInputMixed,*'
+        { $mixed | Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'SpaceSync.ReportInputMixed,*'
         Test-Path $path | Should -BeFalse
     }
 
     It 'refuses an unknown extension without -Format and writes it with -Format' {
         $path = Join-Path $script:P.Folder 'report.txt'
-        { Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'ReportFormatUnknown,*'
+        { Export-SyncReport -ScopePath $script:P.Scope -Path $path -ErrorAction Stop } | Should -Throw -ErrorId 'SpaceSync.ReportFormatUnknown,*'
         Test-Path $path | Should -BeFalse
         Export-SyncReport -ScopePath $script:P.Scope -Path $path -Format Json
         (Get-Content -Raw $path | ConvertFrom-Json).schemaVersion | Should -Be 1
@@ -422,7 +422,7 @@ Describe 'Export-SyncReport' {
     It 'replaces an existing file, and keeps it with -NoClobber' {
         $path = Join-Path $script:P.Folder 'existing.csv'
         Set-Content -LiteralPath $path -Value 'keep me'
-        { Export-SyncReport -ScopePath $script:P.Scope -Path $path -NoClobber -ErrorAction Stop } | Should -Throw -ErrorId 'NoClobber,*'
+        { Export-SyncReport -ScopePath $script:P.Scope -Path $path -NoClobber -ErrorAction Stop } | Should -Throw -ErrorId 'SpaceSync.NoClobber,*'
         Get-Content -Raw $path | Should -BeExactly "keep me`n"
         Export-SyncReport -ScopePath $script:P.Scope -Path $path
         Get-Content -TotalCount 1 $path | Should -Match '^\uFEFF?SpaceKey,Status,Title'

@@ -105,7 +105,7 @@ Describe 'Resolve-SyncConflict' {
         $out = Resolve-SyncConflict -ScopePath $p.Scope -SpaceKey ENG -ConflictId 9999 -Keep Cloud -Confirm:$false -ErrorVariable failed -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $failed.Count | Should -Be 1
-        $failed[0].FullyQualifiedErrorId | Should -BeLike 'ConflictNotOpen*'
+        $failed[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.ConflictNotOpen*'
         "$($failed[0])" | Should -Match '9999'
         "$($failed[0])" | Should -Match "'ENG'"
         Get-WriteCount $p | Should -Be 0

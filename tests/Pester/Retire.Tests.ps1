@@ -117,7 +117,7 @@ Describe 'Pending changes and retiring a space' {
         ($all | Where-Object SpaceKey -eq ENG).PendingToCloud | Should -BeNullOrEmpty
         ($all | Where-Object SpaceKey -eq ENG).PairedPages | Should -Be 7
         @($problems).Count | Should -Be 1
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SiteRequestFailed,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SiteUnauthorized,*'
         $problems[0].TargetObject | Should -Be 'ENG'
     }
 
@@ -127,7 +127,7 @@ Describe 'Pending changes and retiring a space' {
 
         $out = Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Confirm:$false -PassThru -ErrorVariable problems -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
-        $problems[0].FullyQualifiedErrorId | Should -Be 'PendingChanges,SpaceSync.PowerShell.Cmdlets.RemoveSyncedSpaceCommand'
+        $problems[0].FullyQualifiedErrorId | Should -Be 'SpaceSync.PendingChanges,SpaceSync.PowerShell.Cmdlets.RemoveSyncedSpaceCommand'
         $problems[0].ErrorDetails.Message | Should -Match '1 toward Cloud and 0 toward Data Center'
         $problems[0].ErrorDetails.Message | Should -Match '-Force'
 
@@ -168,7 +168,7 @@ Describe 'Pending changes and retiring a space' {
             $store.TryAcquireLock('ENG', 'a-run-underway', [TimeSpan]::FromMinutes(5)).Acquired | Should -BeTrue
             $scopeBytes = [IO.File]::ReadAllBytes($script:Scope)
             Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Force -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-            $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceLocked,*'
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SpaceLocked,*'
             [IO.File]::ReadAllBytes($script:Scope) | Should -Be $scopeBytes
             Test-Path $script:ArchiveFolder | Should -BeFalse
 
@@ -266,7 +266,7 @@ Describe 'Pending changes and retiring a space' {
         $null = Start-SpaceBaseline -ScopePath $flowScope -SpaceKey ENG
 
         Remove-SyncedSpace -ScopePath $flowScope -SpaceKey ENG -Force -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ScopeEditUnsupported,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.ScopeEditUnsupported,*'
         [IO.File]::ReadAllText($flowScope) | Should -BeExactly $flowText
         (Get-SyncedSpace -ScopePath $flowScope -SpaceKey ENG -Offline).PairedPages | Should -Be 7
         Test-Path (Join-Path $folder 'archive') | Should -BeFalse
@@ -275,6 +275,6 @@ Describe 'Pending changes and retiring a space' {
 
     It 'says so for a space that is not in the scope file' {
         Remove-SyncedSpace -ScopePath $script:Scope -SpaceKey NOPE -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceNotInScope,*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SpaceNotInScope,*'
     }
 }

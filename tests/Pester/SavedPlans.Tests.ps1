@@ -116,7 +116,7 @@ Describe 'Saved plans' {
         $bad = Join-Path $TestDrive 'plans/not-a-plan.json'
         Set-Content -Path $bad -Value '{ "spaces": 5 }'
         { Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $bad -Confirm:$false -ErrorAction Stop } |
-            Should -Throw -ErrorId 'SavedPlanUnreadable,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+            Should -Throw -ErrorId 'SpaceSync.SavedPlanUnreadable,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
     }
 
     It 'refuses <Case> before reading a site or the state: <ErrorId> naming the file, nothing written anywhere' -ForEach @(
@@ -143,7 +143,7 @@ Describe 'Saved plans' {
         try { $null = Invoke-SpaceSync -ScopePath $script:Scope -PlanPath $bad -Confirm:$false -ErrorAction Stop } catch { $record = $_ }
 
         $record | Should -Not -BeNullOrEmpty
-        $record.FullyQualifiedErrorId | Should -Be "$ErrorId,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand"
+        $record.FullyQualifiedErrorId | Should -Be "SpaceSync.$ErrorId,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand"
         $record.CategoryInfo.Category | Should -Be 'InvalidData'
         $record.CategoryInfo.TargetName | Should -Be $bad
         $record.ErrorDetails.Message | Should -BeLike "*Plan file '$bad'*"

@@ -282,7 +282,7 @@ Describe 'Scenarios b and e on a 100-page pair' {
             Reset-ConfluenceEmulatorStats $script:B.Dc, $script:B.Cloud
             $null = Invoke-SpaceSync -ScopePath $script:B.Scope -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
             $problems | Should -Not -BeNullOrEmpty
-            $problems[0].FullyQualifiedErrorId | Should -BeLike 'SyncRefused*'
+            $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SyncRefused*'
             Get-WriteCount $script:B | Should -Be 0
             foreach ($id in $script:Victims) { (Get-CloudPage $script:B $script:B.Map[$id]).status | Should -Be 'current' }
             (Get-CloudPages $script:B).Count | Should -Be 101

@@ -23,7 +23,7 @@ Describe 'New-SyncScope' {
         $path = Join-Path $TestDrive 'exists.yaml'
         Set-Content -Path $path -Value 'keep me'
         { New-SyncScope -Path $path -CloudUrl https://a.atlassian.net/wiki -DataCenterUrl https://dc.example.com -SpaceKey ENG -Owner o@example.com -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ScopeFileExists,SpaceSync.PowerShell.Cmdlets.NewSyncScopeCommand'
+            Should -Throw -ErrorId 'SpaceSync.ScopeFileExists,SpaceSync.PowerShell.Cmdlets.NewSyncScopeCommand'
         Get-Content -Raw $path | Should -Match 'keep me'
         New-SyncScope -Path $path -CloudUrl https://a.atlassian.net/wiki -DataCenterUrl https://dc.example.com -SpaceKey ENG -Owner o@example.com -Force | Out-Null
         Get-Content -Raw $path | Should -Match 'version: 1'
@@ -115,21 +115,21 @@ Describe 'Get-SyncScope' {
         $err = $null
         try { Get-SyncScope -ScopePath $path -ErrorAction Stop } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -Be 'ScopeFileInvalid,SpaceSync.PowerShell.Cmdlets.GetSyncScopeCommand'
+        $err.FullyQualifiedErrorId | Should -Be 'SpaceSync.ScopeFileInvalid,SpaceSync.PowerShell.Cmdlets.GetSyncScopeCommand'
         $err.CategoryInfo.Category | Should -Be 'InvalidData'
         $err.Exception.Message | Should -Match ([regex]::Escape("${path}:16:5"))
     }
 
     It 'ends with ScopeFileNotFound for a missing file' {
         { Get-SyncScope -ScopePath (Join-Path $TestDrive 'nope.yaml') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'ScopeFileNotFound,SpaceSync.PowerShell.Cmdlets.GetSyncScopeCommand'
+            Should -Throw -ErrorId 'SpaceSync.ScopeFileNotFound,SpaceSync.PowerShell.Cmdlets.GetSyncScopeCommand'
     }
 
     It 'reports a space that is not in scope' {
         $path = New-TestScopeFile -Folder (Join-Path $TestDrive 'filter')
         $scope = Get-SyncScope -ScopePath $path -SpaceKey ENG, NOPE -ErrorVariable problems -ErrorAction SilentlyContinue
         $scope.Spaces.Key | Should -Be @('ENG')
-        $problems[0].FullyQualifiedErrorId | Should -Match '^SpaceNotInScope'
+        $problems[0].FullyQualifiedErrorId | Should -Match '^SpaceSync\.SpaceNotInScope'
     }
 
     It 'completes -SpaceKey from the scope file' {
@@ -190,7 +190,7 @@ Describe 'Hostile scope files through the module' {
         $err = $null
         try { Invoke-SpaceSync -ScopePath $path -Confirm:$false -ErrorAction Stop } catch { $err = $_ }
         $err | Should -Not -BeNullOrEmpty
-        $err.FullyQualifiedErrorId | Should -Be 'ScopeFileInvalid,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
+        $err.FullyQualifiedErrorId | Should -Be 'SpaceSync.ScopeFileInvalid,SpaceSync.PowerShell.Cmdlets.InvokeSpaceSyncCommand'
         $err.Exception.Message | Should -Match ([regex]::Escape("${path}:${Line}:${Column}"))
         $err.Exception.Message.Length | Should -BeLessThan 1000        # no huge value quoted back
 

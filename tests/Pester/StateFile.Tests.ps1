@@ -74,8 +74,8 @@ Describe 'A broken state file' {
         catch { $record = $_ }
 
         $record | Should -Not -BeNullOrEmpty -Because "$Kind where the state should be is refused"
-        $record.FullyQualifiedErrorId | Should -BeLike "$ErrorId,SpaceSync.PowerShell.Cmdlets.*"
-        $record.CategoryInfo.Category | Should -Be 'ResourceUnavailable'
+        $record.FullyQualifiedErrorId | Should -BeLike "SpaceSync.$ErrorId,SpaceSync.PowerShell.Cmdlets.*"
+        $record.CategoryInfo.Category | Should -Be 'InvalidData'
         $record.CategoryInfo.TargetName | Should -Be $script:State
         $record.ErrorDetails.Message | Should -BeLike "*$($script:State)*"
         $record.ErrorDetails.Message | Should -BeLike "*$Says*"

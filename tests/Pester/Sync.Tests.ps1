@@ -96,7 +96,7 @@ Describe 'Baseline, drift and sync' {
         foreach ($id in $victims) { $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$id" -Method Delete }
 
         $refused = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -ErrorVariable problems -ErrorAction SilentlyContinue
-        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SyncRefusedDeleteGuard*'
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SyncRefusedDeleteGuard*'
         foreach ($id in $victims) { (Get-CloudPage $script:Map[$id]).status | Should -Be 'current' }
 
         $forced = Invoke-SpaceSync -ScopePath $script:Scope -Force -Confirm:$false

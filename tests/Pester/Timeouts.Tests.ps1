@@ -62,7 +62,7 @@ Describe 'A sync against a site that accepts requests and never answers' {
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 60
         $result | Should -BeNullOrEmpty -Because 'the run could not read Cloud'
         $failure = @($failures) | Select-Object -First 1
-        $failure.FullyQualifiedErrorId | Should -BeLike 'SiteRequestFailed,*'
+        $failure.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.SiteUnreachable,*'
         $message = $failure.ErrorDetails.Message
         $message | Should -Match 'GET /wiki/\S+: the Cloud site at http://127\.0\.0\.1:\d+/wiki could not be reached after \d attempts? in [\d.]+ s'
         $message | Should -Match 'sites\.cloud\.requestTimeoutSeconds'

@@ -14,7 +14,11 @@ namespace SpaceSync.Core.Reporting
         public string SpaceKey { get; init; } = "";
         public string CloudKey { get; init; } = "";
         public string Owner { get; init; } = "";
-        public MigrationPhase? Phase { get; init; }
+        /// <summary>
+        /// The phase as the scope file and Set-SyncedSpace -Phase spell it (dual-write), so that what a user reads is what
+        /// they filter on (Where-Object Phase -eq dual-write); null when the space names none.
+        /// </summary>
+        public string? Phase { get; init; }
         public SyncDirection Direction { get; init; }
         public ConflictPolicy Conflicts { get; init; }
         /// <summary>When Start-SpaceBaseline recorded the pairs; null = no baseline yet.</summary>
@@ -43,7 +47,7 @@ namespace SpaceSync.Core.Reporting
                 SpaceKey = space.Key,
                 CloudKey = space.CloudKey,
                 Owner = space.Owner,
-                Phase = space.Phase,
+                Phase = space.Phase is MigrationPhase phase ? ScopeVocabulary.Phase.Word(phase) : null,
                 Direction = space.Direction,
                 Conflicts = space.Conflicts,
                 BaselineAt = record?.BaselineAt,

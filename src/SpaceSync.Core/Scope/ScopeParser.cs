@@ -309,10 +309,12 @@ namespace SpaceSync.Core.Scope
 
                 var type = _r.ReadEnum(auth, "type", required: true, ScopeVocabulary.AuthType);
                 var user = _r.ReadString(auth, "user", required: false, "the account's e-mail (Cloud) or user name (Data Center)");
-                if (type == AuthType.Basic && user == null && !auth.Has("user"))
+                var token = ReadToken(auth);
+                // A vault secret or a prompt can carry the account with the secret (a credential); an environment variable cannot.
+                if (type == AuthType.Basic && user == null && !auth.Has("user") && token?.Source == SecretSource.Environment)
                 {
                     _r.Error(ScopeErrorCodes.MissingAuthUser,
-                        $"'{auth.Path}' uses basic auth but has no 'user'; expected the account's e-mail (Cloud) or user name (Data Center) next to the token.",
+                        $"'{auth.Path}' uses basic auth but has no 'user'; expected the account's e-mail (Cloud) or user name (Data Center) next to the token, or a token from a vault credential (secret:) or a prompt, which names the account.",
                         auth.Anchor);
                 }
                 else if (type == AuthType.Bearer && auth.Has("user"))
@@ -322,7 +324,6 @@ namespace SpaceSync.Core.Scope
                         auth.Entry("user")!.Key.Position);
                 }
 
-                var token = ReadToken(auth);
                 return new AuthSettings { Type = type ?? default, User = type == AuthType.Basic ? user : null, Token = token! };
             }
 

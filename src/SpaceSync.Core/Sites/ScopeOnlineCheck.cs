@@ -244,7 +244,7 @@ namespace SpaceSync.Core.Sites
             }
             catch (SiteException e)
             {
-                findings.Add(Error(kind, SpaceExists, CodeFor(e.Kind), $"Space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
+                findings.Add(Error(kind, SpaceExists, e.Code, $"Space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
                 return;
             }
 
@@ -264,7 +264,7 @@ namespace SpaceSync.Core.Sites
             }
             catch (SiteException e)
             {
-                findings.Add(Error(kind, CanWrite, CodeFor(e.Kind), $"Write access to space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
+                findings.Add(Error(kind, CanWrite, e.Code, $"Write access to space {keyText} on {label} could not be checked: {e.Message}", space.Location, space.Key));
                 return;
             }
 
@@ -351,22 +351,10 @@ namespace SpaceSync.Core.Sites
                             : " Check the context path in the URL (e.g. /confluence)."), location);
                     break;
                 default:
-                    yield return Error(kind, Reachable, CodeFor(e.Kind), e.Message, location);
+                    yield return Error(kind, Reachable, e.Code, e.Message, location);
                     break;
             }
         }
-
-        internal static string CodeFor(SiteErrorKind kind) => kind switch
-        {
-            SiteErrorKind.Unreachable => "SiteUnreachable",
-            SiteErrorKind.Unauthorized => "SiteUnauthorized",
-            SiteErrorKind.Forbidden => "SiteForbidden",
-            SiteErrorKind.NotFound => "SiteNotFound",
-            SiteErrorKind.RateLimited => "SiteRateLimited",
-            SiteErrorKind.ServerError => "SiteServerError",
-            SiteErrorKind.UnexpectedResponse => "SiteUnexpectedResponse",
-            _ => "SiteError",
-        };
 
         private static ScopeFinding Info(SiteKind? site, string check, string message, string? spaceKey = null) => new ScopeFinding
         {

@@ -62,13 +62,26 @@ namespace SpaceSync.Core.Sites
             if (site is null) throw new ArgumentNullException(nameof(site));
             if (resolver is null) throw new ArgumentNullException(nameof(resolver));
             var auth = site.Auth ?? throw new ArgumentException($"The {site.Kind} site has no auth settings.", nameof(site));
-            var secret = await resolver.ResolveAsync(auth.Token, site.Kind, cancellationToken).ConfigureAwait(false);
-            if (string.IsNullOrEmpty(secret))
+            var resolved = await resolver.ResolveAsync(auth.Token, site.Kind, cancellationToken).ConfigureAwait(false);
+            if (string.IsNullOrEmpty(resolved?.Secret))
             {
                 throw new SecretUnavailableException(auth.Token, site.Kind, "it is empty");
             }
 
-            return auth.Type == AuthType.Bearer ? Bearer(secret) : Basic(auth.User ?? "", secret);
+            if (auth.Type == AuthType.Bearer)
+            {
+                return Bearer(resolved!.Secret);
+            }
+
+            // The scope's user wins; where it names none, the account the store kept with the secret.
+            var user = string.IsNullOrWhiteSpace(auth.User) ? resolved!.User : auth.User;
+            if (string.IsNullOrWhiteSpace(user))
+            {
+                throw new SecretUnavailableException(auth.Token, site.Kind,
+                    "basic auth needs an account, and neither the scope file (auth.user) nor the secret (a credential with a user name) names one");
+            }
+
+            return Basic(user!, resolved!.Secret);
         }
 
         /// <summary>A redactor that hides this credential in every form it takes on the wire (raw, Base64 of user:secret).</summary>

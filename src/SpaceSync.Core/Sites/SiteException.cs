@@ -74,5 +74,14 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>The request path without its query string.</summary>
         public string Path { get; }
+
+        /// <summary>
+        /// The stable name of this failure (Site&lt;Kind&gt;; SiteTlsFailed for a refused certificate, which retrying or another
+        /// network cannot mend): the hosts' error ids and the online check's findings use it.
+        /// </summary>
+        public string Code => Kind == SiteErrorKind.Unreachable && Http.RetryRules.IsCertificateFailure(this) ? "SiteTlsFailed" : CodeOf(Kind);
+
+        /// <summary>The stable name of a kind of site failure: Site&lt;Kind&gt;.</summary>
+        public static string CodeOf(SiteErrorKind kind) => "Site" + kind;
     }
 }

@@ -205,10 +205,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, scope.State.Path)
-                {
-                    ErrorDetails = new ErrorDetails($"State file {scope.State.Path}: {e.Message}"),
-                });
+                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
             }
 
             foreach (var key in named)

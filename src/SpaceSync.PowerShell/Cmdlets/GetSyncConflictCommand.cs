@@ -27,14 +27,17 @@ namespace SpaceSync.PowerShell.Cmdlets
                 return;
             }
 
-            using var state = StateStore.Open(scope.State.Path);
-            foreach (var space in spaces)
+            ReadingState(scope.State.Path, () =>
             {
-                foreach (var conflict in SyncConflict.Open(state, space, scope.Path))
+                using var state = StateStore.Open(scope.State.Path);
+                foreach (var space in spaces)
                 {
-                    WriteObject(conflict);
+                    foreach (var conflict in SyncConflict.Open(state, space, scope.Path))
+                    {
+                        WriteObject(conflict);
+                    }
                 }
-            }
+            });
         }
     }
 }

@@ -36,14 +36,17 @@ namespace SpaceSync.PowerShell.Cmdlets
                 return;
             }
 
-            using var state = StateStore.Open(scope.State.Path);
-            foreach (var space in spaces)
+            ReadingState(scope.State.Path, () =>
             {
-                foreach (var entry in state.ListHistory(space.Key, RunId, Newest))
+                using var state = StateStore.Open(scope.State.Path);
+                foreach (var space in spaces)
                 {
-                    WriteObject(entry);
+                    foreach (var entry in state.ListHistory(space.Key, RunId, Newest))
+                    {
+                        WriteObject(entry);
+                    }
                 }
-            }
+            });
         }
     }
 }

@@ -50,10 +50,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, scope.State.Path)
-                {
-                    ErrorDetails = new ErrorDetails($"State file {scope.State.Path}: {e.Message}"),
-                });
+                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
             }
         }
 
@@ -77,7 +74,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 }
                 catch (SyncRunException e)
                 {
-                    queue.Post(() => WriteError(new ErrorRecord(e, e.Code, ErrorCategory.ObjectNotFound, scope.DataCenter.Url)));
+                    queue.Post(() => WriteError(RunErrorRecord(e, scope.DataCenter.Url)));
                     return found;
                 }
 
@@ -89,7 +86,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     catch (SyncRunException e)
                     {
-                        queue.Post(() => WriteError(new ErrorRecord(e, e.Code, ErrorCategory.ObjectNotFound, scope.Cloud.Url)));
+                        queue.Post(() => WriteError(RunErrorRecord(e, scope.Cloud.Url)));
                         return found;
                     }
 
@@ -101,14 +98,9 @@ namespace SpaceSync.PowerShell.Cmdlets
                             {
                                 found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken, TranslationSettings.From(scope)).ConfigureAwait(false);
                             }
-                            catch (SiteException e)
+                            catch (Exception e) when (e is SiteException || e is SyncRunException)
                             {
-                                PostSpaceError(queue, space, e, "SiteRequestFailed",
-                                    e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
-                            }
-                            catch (SyncRunException e)
-                            {
-                                PostSpaceError(queue, space, e, e.Code, ErrorCategory.InvalidOperation);
+                                queue.Post(() => WriteError(RunErrorRecord(e, space.Key, $"Space {space.Key}")));
                             }
                             finally
                             {
@@ -128,11 +120,5 @@ namespace SpaceSync.PowerShell.Cmdlets
                 WriteObject(SyncedSpaceStatus.From(scope, space, state, pending.TryGetValue(space.Key, out var p) ? p : null));
             }
         }
-
-        private void PostSpaceError(PipelineQueue queue, ResolvedSpace space, Exception e, string errorId, ErrorCategory category) =>
-            queue.Post(() => WriteError(new ErrorRecord(e, errorId, category, space.Key)
-            {
-                ErrorDetails = new ErrorDetails($"Space {space.Key}: {e.Message}"),
-            }));
     }
 }

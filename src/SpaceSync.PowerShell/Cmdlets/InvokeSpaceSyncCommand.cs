@@ -48,10 +48,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (SavedPlanException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, e.Code, ErrorCategory.InvalidData, _savedPlanPath)
-                {
-                    ErrorDetails = new ErrorDetails($"Plan {_savedPlanPath}: {e.Message}"),
-                });
+                ThrowTerminatingError(RunErrorRecord(e, _savedPlanPath, $"Plan {_savedPlanPath}"));
             }
         }
 
@@ -119,15 +116,10 @@ namespace SpaceSync.PowerShell.Cmdlets
                 if (PlanPath != null) await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); // ---- saved plans
                 else await SyncSpaceAsync(run, cancellationToken).ConfigureAwait(false);
             }
-            catch (SyncRunException e)
+            catch (Exception e) when (e is SyncRunException || e is SiteException)
             {
-                Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = e.Code, OpenConflicts = OpenConflictsOf(run) });
+                Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = Classify(e).Code, OpenConflicts = OpenConflictsOf(run) });
                 throw; // the base writes the space's error record
-            }
-            catch (SiteException)
-            {
-                Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = "SiteRequestFailed", OpenConflicts = OpenConflictsOf(run) });
-                throw;
             }
         }
 

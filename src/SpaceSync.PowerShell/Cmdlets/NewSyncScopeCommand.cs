@@ -41,7 +41,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 ThrowTerminatingError(new ErrorRecord(
                     new IOException($"The scope file '{fullPath}' already exists. Use -Force to overwrite it."),
-                    "ScopeFileExists", ErrorCategory.ResourceExists, fullPath));
+                    "SpaceSync.ScopeFileExists", ErrorCategory.ResourceExists, fullPath));
             }
 
             string text;
@@ -51,7 +51,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (ArgumentException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "ScopeTemplateInvalidArgument", ErrorCategory.InvalidArgument, null));
+                ThrowTerminatingError(new ErrorRecord(e, "SpaceSync.ScopeTemplateInvalidArgument", ErrorCategory.InvalidArgument, e.ParamName));
                 return;
             }
 

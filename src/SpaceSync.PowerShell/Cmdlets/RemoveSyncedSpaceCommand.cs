@@ -60,10 +60,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, scope.State.Path)
-                {
-                    ErrorDetails = new ErrorDetails($"State file {scope.State.Path}: {e.Message}"),
-                });
+                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
             }
         }
 
@@ -116,12 +113,12 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     catch (SyncRunException e)
                     {
-                        PostError(queue, space, e, e.Code, e.Code == SyncRunException.SpaceLocked ? ErrorCategory.ResourceBusy : ErrorCategory.InvalidOperation);
-                        if (e.Code == "SecretNotFound") return false; // no site can be opened: every other space would fail alike
+                        PostError(queue, space, e, e.Code, Classify(e).Category);
+                        if (e.Code == SecretNotFound) return false; // no site can be opened: every other space would fail alike
                     }
                     catch (SiteException e)
                     {
-                        PostError(queue, space, e, "SiteRequestFailed", e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
+                        PostError(queue, space, e, e.Code, Classify(e).Category);
                     }
                     catch (ScopeException e)
                     {
@@ -134,7 +131,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
                     {
-                        PostError(queue, space, e, SyncRunException.SpaceLocked, ErrorCategory.ResourceBusy);
+                        PostError(queue, space, e, SyncRunException.SpaceLocked, ErrorCategory.ResourceUnavailable);
                     }
                 }
             }

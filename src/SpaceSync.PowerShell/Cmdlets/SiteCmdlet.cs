@@ -67,7 +67,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             catch (SecretUnavailableException e)
             {
                 // The reference (never a value) becomes the error record's target.
-                var failure = new SyncRunException("SecretNotFound", e.Message);
+                var failure = new SyncRunException(SecretNotFound, e.Message);
                 failure.Data[TargetKey] = e.Reference.ToString();
                 throw failure;
             }

@@ -60,10 +60,12 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "StateStore" + e.Kind, ErrorCategory.ResourceUnavailable, resolved.State.Path)
-                {
-                    ErrorDetails = new ErrorDetails($"State file {resolved.State.Path}: {e.Message}"),
-                });
+                ThrowTerminatingError(StateErrorRecord(e, resolved.State.Path));
+            }
+            catch (Exception e) when (IsEngineFailure(e))
+            {
+                // Any other failure of the engine's own (an unreadable file it was given): its record, not the .NET type's name.
+                ThrowTerminatingError(RunErrorRecord(e, resolved.Path));
             }
         }
 
@@ -85,13 +87,9 @@ namespace SpaceSync.PowerShell.Cmdlets
                     {
                         await RunSpaceAsync(run, CancelToken).ConfigureAwait(false);
                     }
-                    catch (SyncRunException e)
+                    catch (Exception e) when (e is SyncRunException || e is SiteException)
                     {
-                        run.Error(e, RunErrorId(e), RunErrorCategory(e));
-                    }
-                    catch (SiteException e)
-                    {
-                        run.Error(e, "SiteRequestFailed", e.Kind == SiteErrorKind.Unauthorized ? ErrorCategory.AuthenticationError : ErrorCategory.ConnectionError);
+                        run.Error(e);
                     }
                     finally
                     {
@@ -158,6 +156,9 @@ namespace SpaceSync.PowerShell.Cmdlets
                 {
                     ErrorDetails = new ErrorDetails($"Space {Space.Key}: {e.Message}"),
                 }));
+
+            /// <summary>An engine failure of this space, as <see cref="RunErrorRecord"/> names it.</summary>
+            public void Error(Exception e) => _queue.Post(() => _cmdlet.WriteError(RunErrorRecord(e, Space.Key, $"Space {Space.Key}")));
         }
     }
 }

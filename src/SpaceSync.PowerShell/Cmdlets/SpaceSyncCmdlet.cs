@@ -5,6 +5,8 @@ using System.Management.Automation;
 using System.Threading;
 using SpaceSync.Core.Logging;
 using SpaceSync.Core.Scope;
+using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Hosting;
 
@@ -42,9 +44,32 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         public new void WriteDebug(string text) => base.WriteDebug(Secrets.Redact(text));
 
-        public new void WriteError(ErrorRecord record) => base.WriteError(Redacted(record));
+        /// <summary>
+        /// Writes the record with the module's ErrorId. Where the caller's error preference is Stop, the record ends the
+        /// command instead: PowerShell would otherwise throw an ActionPreferenceStopException whose message wraps ours in
+        /// its "preference variable ... is set to Stop" sentence, which is all a hosted runbook's job log shows.
+        /// </summary>
+        public new void WriteError(ErrorRecord record)
+        {
+            var safe = Redacted(WithModuleId(record));
+            if (ErrorPreference() == ActionPreference.Stop) base.ThrowTerminatingError(safe);
+            base.WriteError(safe);
+        }
 
-        public new void ThrowTerminatingError(ErrorRecord record) => base.ThrowTerminatingError(Redacted(record));
+        public new void ThrowTerminatingError(ErrorRecord record) => base.ThrowTerminatingError(Redacted(WithModuleId(record)));
+
+        /// <summary>-ErrorAction when given, else $ErrorActionPreference as the caller's scope sees it.</summary>
+        private ActionPreference? ErrorPreference()
+        {
+            var value = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out var bound) ? bound : GetVariableValue("ErrorActionPreference");
+            value = value is PSObject wrapped ? wrapped.BaseObject : value;
+            return value switch
+            {
+                ActionPreference preference => preference,
+                string text when Enum.TryParse<ActionPreference>(text, true, out var parsed) => parsed,
+                _ => null,
+            };
+        }
 
         /// <summary>
         /// The record with its message, details and exception text free of secrets. An exception whose text holds one is
@@ -175,50 +200,120 @@ namespace SpaceSync.PowerShell.Cmdlets
         /// <summary>Where a Core exception names what it is about (a secret reference, a space key), for the record's target.</summary>
         internal const string TargetKey = "SpaceSync.Target";
 
-        /// <summary>
-        /// The one record for a run failure the engine reports by code: ErrorId SpaceSync.&lt;Code&gt;, a category that says
-        /// what kind of failure it is, and the thing it is about as target (from the exception's Data, else
-        /// <paramref name="fallbackTarget"/>). The message is the engine's own text, nothing added.
-        /// </summary>
-        internal static ErrorRecord RunErrorRecord(SyncRunException e, object? fallbackTarget)
+        /// <summary>The prefix of every ErrorId the module writes; a cmdlet names only the code after it.</summary>
+        internal const string ErrorIdPrefix = "SpaceSync.";
+
+        /// <summary>The module's ErrorId for a code: SpaceSync.&lt;Code&gt;.</summary>
+        internal static string ModuleErrorId(string code) => code.StartsWith(ErrorIdPrefix, StringComparison.Ordinal) ? code : ErrorIdPrefix + code;
+
+        /// <summary>The record with its ErrorId under the module's prefix (everything else as it was).</summary>
+        internal static ErrorRecord WithModuleId(ErrorRecord record)
         {
-            var target = e.Data.Contains(TargetKey) ? e.Data[TargetKey] : fallbackTarget;
-            return new ErrorRecord(e, RunErrorId(e), RunErrorCategory(e), target)
+            if (record.FullyQualifiedErrorId.StartsWith(ErrorIdPrefix, StringComparison.Ordinal)) return record;
+            return new ErrorRecord(record.Exception, ModuleErrorId(record.FullyQualifiedErrorId), record.CategoryInfo.Category, record.TargetObject)
             {
-                ErrorDetails = new ErrorDetails(e.Message),
+                ErrorDetails = record.ErrorDetails,
             };
         }
 
-        /// <summary>The module's ErrorId for a run failure: SpaceSync.&lt;Code&gt;.</summary>
-        internal static string RunErrorId(SyncRunException e) => "SpaceSync." + e.Code;
-
-        internal static ErrorCategory RunErrorCategory(SyncRunException e) => e.Code switch
+        /// <summary>
+        /// The one record for a failure the engine reports: ErrorId SpaceSync.&lt;Code&gt; and a category from
+        /// <see cref="Classify"/>, the thing it is about as target (from the exception's Data, else
+        /// <paramref name="fallbackTarget"/>), and the engine's own message, after <paramref name="context"/> when given.
+        /// </summary>
+        internal static ErrorRecord RunErrorRecord(Exception e, object? fallbackTarget, string? context = null)
         {
-            "SecretNotFound" => ErrorCategory.AuthenticationError,
-            SyncRunException.SpaceNotFound => ErrorCategory.ObjectNotFound,
-            SyncRunException.NoBaseline => ErrorCategory.ObjectNotFound,
-            SyncRunException.BaselineExists => ErrorCategory.ResourceExists,
-            SyncRunException.SpaceLocked => ErrorCategory.ResourceBusy,
-            _ => ErrorCategory.InvalidOperation,
+            var (code, category) = Classify(e);
+            var target = e.Data.Contains(TargetKey) ? e.Data[TargetKey] : fallbackTarget;
+            return new ErrorRecord(e, ModuleErrorId(code), category, target)
+            {
+                ErrorDetails = new ErrorDetails(context is null ? e.Message : $"{context}: {e.Message}"),
+            };
+        }
+
+        /// <summary>A state file that cannot be used: the record names the file, as target and in the message.</summary>
+        internal static ErrorRecord StateErrorRecord(StateStoreException e, string statePath) => RunErrorRecord(e, statePath, $"State file {statePath}");
+
+        /// <summary>Reads the state file through <paramref name="read"/>; a file that cannot be used ends the command with its record.</summary>
+        protected void ReadingState(string statePath, Action read)
+        {
+            try
+            {
+                read();
+            }
+            catch (StateStoreException e)
+            {
+                ThrowTerminatingError(StateErrorRecord(e, statePath));
+            }
+        }
+
+        /// <summary>Whether <see cref="Classify"/> knows the exception as one of the engine's own failures.</summary>
+        internal static bool IsEngineFailure(Exception e) => Classify(e).Code != UnexpectedFailure;
+
+        private const string UnexpectedFailure = "UnexpectedFailure";
+
+        /// <summary>
+        /// What each failure the engine throws up to the cmdlets is called and which category a PowerShell user would look
+        /// for: the one table behind every record (en-US/about_SpaceSync_Errors.help.txt lists it).
+        /// </summary>
+        internal static (string Code, ErrorCategory Category) Classify(Exception e) => e switch
+        {
+            SyncRunException run => (run.Code, run.Code switch
+            {
+                SecretNotFound => ErrorCategory.AuthenticationError,
+                SyncRunException.SpaceNotFound => ErrorCategory.ObjectNotFound,
+                SyncRunException.NoBaseline => ErrorCategory.ObjectNotFound,
+                SyncRunException.BaselineExists => ErrorCategory.ResourceExists,
+                SyncRunException.SpaceLocked => ErrorCategory.ResourceUnavailable,
+                _ => ErrorCategory.InvalidOperation,
+            }),
+            SecretUnavailableException => (SecretNotFound, ErrorCategory.AuthenticationError),
+            SiteException site => (site.Code, site.Kind switch
+            {
+                SiteErrorKind.Unauthorized => ErrorCategory.AuthenticationError,
+                SiteErrorKind.Forbidden => ErrorCategory.PermissionDenied,
+                SiteErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+                SiteErrorKind.RateLimited => ErrorCategory.LimitsExceeded,
+                SiteErrorKind.TooLarge => ErrorCategory.LimitsExceeded,
+                SiteErrorKind.Conflict => ErrorCategory.WriteError,
+                SiteErrorKind.BadRequest => ErrorCategory.InvalidArgument,
+                SiteErrorKind.ServerError => ErrorCategory.ResourceUnavailable,
+                SiteErrorKind.OutcomeUnknown => ErrorCategory.OperationTimeout,
+                SiteErrorKind.UnexpectedResponse => ErrorCategory.InvalidResult,
+                _ => ErrorCategory.ConnectionError, // unreachable, TLS refused
+            }),
+            StateStoreException state => ("StateStore" + state.Kind, state.Kind switch
+            {
+                StateErrorKind.LockHeldByOther => ErrorCategory.ResourceUnavailable,
+                StateErrorKind.Busy => ErrorCategory.ResourceBusy,
+                StateErrorKind.NotFound => ErrorCategory.ObjectNotFound,
+                StateErrorKind.CannotOpen => ErrorCategory.OpenError,
+                StateErrorKind.WriteRejected => ErrorCategory.InvalidOperation,
+                StateErrorKind.MigrationFailed => ErrorCategory.InvalidOperation,
+                StateErrorKind.StorageFailed => ErrorCategory.WriteError,
+                _ => ErrorCategory.InvalidData, // not a state file, a newer, damaged or empty one, an unreadable value
+            }),
+            ScopeException scope when scope.Errors.Count == 1 && scope.Errors[0].Code == "ScopeFileNotFound" => ("ScopeFileNotFound", ErrorCategory.ObjectNotFound),
+            ScopeException => ("ScopeFileInvalid", ErrorCategory.InvalidData),
+            SavedPlanException plan => (plan.Code, ErrorCategory.InvalidData),
+            IdMapException => ("IdMapInvalid", ErrorCategory.InvalidData),
+            UserMapFileException => ("UserMapInvalid", ErrorCategory.InvalidData),
+            UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied),
+            System.IO.IOException => ("FileUnavailable", ErrorCategory.ResourceUnavailable),
+            _ => (UnexpectedFailure, ErrorCategory.InvalidOperation),
         };
+
+        /// <summary>A secret the scope file names could not be read (env, vault or prompt).</summary>
+        internal const string SecretNotFound = "SecretNotFound";
 
         internal static ErrorRecord ScopeErrorRecord(ScopeException e, string path)
         {
-            var notFound = e.Errors.Count == 1 && e.Errors[0].Code == "ScopeFileNotFound";
-            var record = new ErrorRecord(
-                e,
-                notFound ? "ScopeFileNotFound" : "ScopeFileInvalid",
-                notFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData,
-                path);
-            record.ErrorDetails = new ErrorDetails(e.Message)
-            {
-                RecommendedAction = notFound
-                    ? "Create one with New-SyncScope, or name it with -ScopePath or $env:SPACESYNC_SCOPE."
-                    : "Correct the scope file at the positions given, then run Test-SyncScope.",
-            };
+            var record = RunErrorRecord(e, path);
+            record.ErrorDetails.RecommendedAction = Classify(e).Category == ErrorCategory.ObjectNotFound
+                ? "Create one with New-SyncScope, or name it with -ScopePath or $env:SPACESYNC_SCOPE."
+                : "Correct the scope file at the positions given, then run Test-SyncScope.";
             return record;
         }
-
     }
 
     /// <summary>What an error record carries instead of an exception whose text held a secret: its type's name and the redacted message.</summary>

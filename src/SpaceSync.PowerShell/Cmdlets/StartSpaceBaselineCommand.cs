@@ -65,10 +65,9 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (IdMapException e)
             {
-                ThrowTerminatingError(new ErrorRecord(e, "IdMapInvalid", ErrorCategory.InvalidData, path)
-                {
-                    ErrorDetails = new ErrorDetails($"The id map cannot be used: {e.Message} Nothing was recorded."),
-                });
+                var record = RunErrorRecord(e, path);
+                record.ErrorDetails = new ErrorDetails($"The id map cannot be used: {e.Message} Nothing was recorded.");
+                ThrowTerminatingError(record);
                 throw; // ThrowTerminatingError does not return
             }
         }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
+using System.Linq;
 using System.Management.Automation;
 using System.Net;
 using System.Threading;
@@ -18,7 +19,7 @@ namespace SpaceSync.PowerShell.Security
     /// </summary>
     internal sealed class PowerShellSecretResolver : ISecretResolver
     {
-        private readonly Dictionary<SecretReference, string> _values = new Dictionary<SecretReference, string>();
+        private readonly Dictionary<SecretReference, ResolvedSecret> _values = new Dictionary<SecretReference, ResolvedSecret>();
         private readonly Dictionary<SecretReference, string> _failures = new Dictionary<SecretReference, string>();
         private readonly List<string> _users = new List<string>();
 
@@ -40,6 +41,7 @@ namespace SpaceSync.PowerShell.Security
                     _ => FromPrompt(cmdlet, site),
                 };
                 _values[reference] = value;
+                if (value.User != null && !_users.Contains(value.User)) _users.Add(value.User);
             }
             catch (SecretNotReadException e)
             {
@@ -48,12 +50,12 @@ namespace SpaceSync.PowerShell.Security
         }
 
         /// <summary>The secrets resolved so far: the engine log masks them wherever they would appear.</summary>
-        public IEnumerable<string> ResolvedValues => _values.Values;
+        public IEnumerable<string> ResolvedValues => _values.Values.Select(v => v.Secret);
 
-        /// <summary>The Basic users of the sites prefetched: their "user:secret" Base64 is a form to mask too.</summary>
+        /// <summary>The Basic users of the sites prefetched and of the credentials read: their "user:secret" Base64 is a form to mask too.</summary>
         public IEnumerable<string> Users => _users;
 
-        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        public Task<ResolvedSecret> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
         {
             if (_values.TryGetValue(reference, out var value))
             {
@@ -64,7 +66,7 @@ namespace SpaceSync.PowerShell.Security
             throw new SecretUnavailableException(reference, site, reason);
         }
 
-        private static string FromEnvironment(SecretReference reference)
+        private static ResolvedSecret FromEnvironment(SecretReference reference)
         {
             var value = Environment.GetEnvironmentVariable(reference.Name ?? "");
             if (string.IsNullOrEmpty(value))
@@ -72,10 +74,10 @@ namespace SpaceSync.PowerShell.Security
                 throw new SecretNotReadException($"the environment variable {reference.Name} is not set");
             }
 
-            return value!;
+            return new ResolvedSecret(value!);
         }
 
-        private static string FromVault(PSCmdlet cmdlet, SecretReference reference)
+        private static ResolvedSecret FromVault(PSCmdlet cmdlet, SecretReference reference)
         {
             if (cmdlet.InvokeCommand.GetCommand("Get-Secret", CommandTypes.Cmdlet | CommandTypes.Function) is null)
             {
@@ -91,22 +93,23 @@ namespace SpaceSync.PowerShell.Security
             }
             catch (RuntimeException e)
             {
-                // The vault's own message names the secret and vault, never the value.
-                throw new SecretNotReadException(e.Message);
+                // The vault's own message names the secret and vault, never the value. Under -ErrorAction Stop it arrives
+                // wrapped in PowerShell's "preference variable ... Stop" sentence; the record inside holds the vault's text.
+                throw new SecretNotReadException(e.ErrorRecord?.ToString() ?? e.Message);
             }
 
             var value = result.Count == 1 ? result[0]?.BaseObject : null;
             return value switch
             {
-                string text when text.Length > 0 => text,
-                System.Security.SecureString secure => new NetworkCredential("", secure).Password,
-                // A vault secret stored as a PSCredential: the password is the token.
-                PSCredential credential when credential.Password.Length > 0 => credential.GetNetworkCredential().Password,
+                string text when text.Length > 0 => new ResolvedSecret(text),
+                System.Security.SecureString secure => new ResolvedSecret(new NetworkCredential("", secure).Password),
+                // A vault secret stored as a PSCredential: the password is the token, the user name the account.
+                PSCredential credential when credential.Password.Length > 0 => new ResolvedSecret(credential.GetNetworkCredential().Password, credential.UserName),
                 _ => throw new SecretNotReadException("the vault returned no text secret"),
             };
         }
 
-        private static string FromPrompt(PSCmdlet cmdlet, SiteSettings site)
+        private static ResolvedSecret FromPrompt(PSCmdlet cmdlet, SiteSettings site)
         {
             if (StartedNonInteractive())
             {
@@ -117,7 +120,8 @@ namespace SpaceSync.PowerShell.Security
             PSCredential? credential;
             try
             {
-                var user = site.Auth.User ?? "token";
+                // Basic with no user in the scope: the field starts empty for the account to be typed there.
+                var user = site.Auth.User ?? (site.Auth.Type == AuthType.Basic ? "" : "token");
                 credential = cmdlet.Host.UI.PromptForCredential(
                     $"SpaceSync: {site.Kind} credentials",
                     $"Enter the {(site.Auth.Type == AuthType.Bearer ? "personal access token" : "API token or password")} for {site.Url}.",
@@ -133,7 +137,7 @@ namespace SpaceSync.PowerShell.Security
                 throw new SecretNotReadException("no token was entered");
             }
 
-            return credential.GetNetworkCredential().Password;
+            return new ResolvedSecret(credential.GetNetworkCredential().Password, site.Auth.Type == AuthType.Basic ? credential.UserName : null);
         }
 
         private const string NoPrompt =

@@ -25,7 +25,7 @@ public class ReportWriterTests
         {
             new SyncedSpaceStatus
             {
-                SpaceKey = "ENG", CloudKey = "ENG2", Owner = "<owner>@example.com", Phase = MigrationPhase.DualWrite,
+                SpaceKey = "ENG", CloudKey = "ENG2", Owner = "<owner>@example.com", Phase = "dual-write",
                 Direction = SyncDirection.Both, Conflicts = ConflictPolicy.Manual,
                 BaselineAt = new DateTimeOffset(2026, 11, 25, 8, 0, 0, TimeSpan.FromHours(1)), LastRunAt = null,
                 PairedPages = 12, OpenConflicts = 1, PendingToCloud = 2, PendingToDataCenter = 0, PendingConflicts = 1,
@@ -195,7 +195,7 @@ public class ReportWriterTests
         Assert.Equal("2026-11-26T06:00:00+00:00", root.GetProperty("generatedAt").GetString());
 
         var space = root.GetProperty("spaces")[0];
-        Assert.Equal("DualWrite", space.GetProperty("phase").GetString());
+        Assert.Equal("dual-write", space.GetProperty("phase").GetString());
         Assert.Equal("Manual", space.GetProperty("conflictPolicy").GetString());
         Assert.Equal(JsonValueKind.Null, space.GetProperty("lastRunAt").ValueKind);
         Assert.Equal(2, space.GetProperty("pendingToCloud").GetInt32());

@@ -407,12 +407,12 @@ public sealed class ScopeOnlineCheckTests : IDisposable
     {
         public int Calls { get; private set; }
 
-        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        public Task<ResolvedSecret> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
         {
             Calls++;
             return TryGetValue(reference.Name!, out var value)
-                ? Task.FromResult(value)
-                : Task.FromException<string>(new InvalidOperationException($"Environment variable {reference.Name} is not set."));
+                ? Task.FromResult(new ResolvedSecret(value))
+                : Task.FromException<ResolvedSecret>(new InvalidOperationException($"Environment variable {reference.Name} is not set."));
         }
     }
 }

@@ -121,11 +121,11 @@ public sealed class SiteHttpTests : IDisposable
         public int Calls { get; private set; }
         public SiteKind? LastSite { get; private set; }
 
-        public Task<string> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
+        public Task<ResolvedSecret> ResolveAsync(SecretReference reference, SiteKind site, CancellationToken cancellationToken)
         {
             Calls++;
             LastSite = site;
-            return Task.FromResult(value);
+            return Task.FromResult(new ResolvedSecret(value));
         }
     }
 
