@@ -139,8 +139,16 @@ namespace SpaceSync.Core.Scope
         /// </summary>
         public SecretReference? Connection { get; init; }
 
+        /// <summary>
+        /// PostgreSQL: the schema holding this scope's state, so that one database can hold several scopes. A plain
+        /// lower-case name; "spacesync" when the scope names none.
+        /// </summary>
+        public string Schema { get; init; } = DefaultSchema;
+
+        public const string DefaultSchema = "spacesync";
+
         /// <summary>What to call the state in messages: the file's path, or the provider and the secret's reference (no secret).</summary>
-        public string Describe() => Provider == StateProvider.PostgreSql ? $"PostgreSQL state ({Connection})" : Path;
+        public string Describe() => Provider == StateProvider.PostgreSql ? $"PostgreSQL state (schema {Schema}, connection {Connection})" : Path;
     }
 
     public sealed record LoggingSettings

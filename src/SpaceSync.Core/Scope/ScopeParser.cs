@@ -68,7 +68,10 @@ namespace SpaceSync.Core.Scope
                 k => k, k => $"'{k}' is set on each space under 'spaces', not in 'defaults'.", StringComparer.Ordinal);
         private static readonly string[] IncludeKeys = { "subtree" };
         private static readonly string[] ExcludeKeys = { "titles", "labels" };
-        private static readonly string[] StateKeys = { "provider", "path", "connection" };
+        private static readonly string[] StateKeys = { "provider", "path", "connection", "schema" };
+        // PostgreSQL's unquoted identifiers (it folds them to lower case), so the name never needs quoting.
+        private static readonly System.Text.RegularExpressions.Regex StateSchemaName =
+            new System.Text.RegularExpressions.Regex("^[a-z_][a-z0-9_]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         private static readonly string[] LoggingKeys = { "path", "level" };
 
         private const string TokenExpected = "a token reference: env:NAME, secret:VAULT/NAME or prompt";
@@ -422,7 +425,20 @@ namespace SpaceSync.Core.Scope
                         return new StateSettings { Provider = StateProvider.PostgreSql, Path = "" };
                     }
 
-                    return new StateSettings { Provider = StateProvider.PostgreSql, Path = "", Connection = ReadSecret(state, "connection", ConnectionExpected) };
+                    return new StateSettings
+                    {
+                        Provider = StateProvider.PostgreSql,
+                        Path = "",
+                        Connection = ReadSecret(state, "connection", ConnectionExpected),
+                        Schema = ReadStateSchema(state) ?? StateSettings.DefaultSchema,
+                    };
+                }
+
+                if (state?.Entry("schema") is { } schema)
+                {
+                    _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                        $"'{state.PathOf("schema")}' names a PostgreSQL schema, but the state is a SQLite file; add 'provider: postgresql' or remove 'schema'.",
+                        schema.Key.Position);
                 }
 
                 if (state?.Entry("connection") is { } connection)
@@ -434,6 +450,19 @@ namespace SpaceSync.Core.Scope
 
                 var file = state == null ? null : ReadFilePath(state, "path", "the SQLite state file, e.g. spacesync.db");
                 return new StateSettings { Path = file ?? Resolve(new StateSettings().Path) };
+            }
+
+            private string? ReadStateSchema(Section state)
+            {
+                const string expected = "a plain lower-case PostgreSQL schema name (a-z, 0-9, _; at most 63 characters), e.g. spacesync_eng";
+                var name = _r.ReadString(state, "schema", required: false, expected);
+                if (name == null || StateSchemaName.IsMatch(name))
+                {
+                    return name;
+                }
+
+                _r.Error(ScopeErrorCodes.InvalidStateSettings, $"'{state.PathOf("schema")}' '{name}' is not {expected}.", state.Entry("schema")!.Value.Position);
+                return null;
             }
 
             private LoggingSettings ReadLogging(Section root)

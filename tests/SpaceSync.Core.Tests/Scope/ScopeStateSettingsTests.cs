@@ -48,7 +48,8 @@ public class ScopeStateSettingsTests
         Assert.Equal(StateProvider.PostgreSql, doc.State.Provider);
         Assert.Equal(source, doc.State.Connection!.Source);
         Assert.Equal("", doc.State.Path);
-        Assert.Equal($"PostgreSQL state ({reference})", doc.State.Describe());
+        Assert.Equal("spacesync", doc.State.Schema);
+        Assert.Equal($"PostgreSQL state (schema spacesync, connection {reference})", doc.State.Describe());
     }
 
     [Fact]
@@ -98,5 +99,35 @@ public class ScopeStateSettingsTests
         Assert.Equal(ScopeErrorCodes.InvalidEnum, error.Code);
         Assert.Contains("postgresql", error.Message);
         Assert.Contains("sqlite", error.Message);
+    }
+
+    [Fact]
+    public void A_schema_lets_one_database_hold_several_scopes()
+    {
+        var doc = Parse("state: { provider: postgresql, connection: env:DB, schema: spacesync_eng }\n");
+
+        Assert.Equal("spacesync_eng", doc.State.Schema);
+    }
+
+    [Theory]
+    [InlineData("Eng")]
+    [InlineData("eng-docs")]
+    [InlineData("\"x; drop schema public\"")]
+    public void A_schema_name_that_would_need_quoting_is_refused(string name)
+    {
+        var error = Fails($"state:\n  provider: postgresql\n  connection: env:DB\n  schema: {name}\n");
+
+        Assert.Equal(ScopeErrorCodes.InvalidStateSettings, error.Code);
+        Assert.Contains("plain lower-case PostgreSQL schema name", error.Message);
+        Assert.Equal(17, error.Location.Line); // the schema line: the fixture takes 13, then state, provider, connection
+    }
+
+    [Fact]
+    public void A_schema_beside_a_SQLite_file_is_refused()
+    {
+        var error = Fails("state:\n  schema: spacesync\n");
+
+        Assert.Equal(ScopeErrorCodes.InvalidStateSettings, error.Code);
+        Assert.Contains("add 'provider: postgresql'", error.Message);
     }
 }
