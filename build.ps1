@@ -111,12 +111,36 @@ function Invoke-Test {
     if (Test-Path $ResultsDir) { Remove-Item -Recurse -Force $ResultsDir }
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
 
+    # The state store's tests run on PostgreSQL too (issue 16): a throwaway cluster for this run, its admin connection
+    # string handed to xunit and Pester in the environment, stopped and removed at the end whatever happens.
+    if ($IsLinux) { Invoke-Native sh (Join-Path $Root 'tools/Install-PostgreSQL.sh') }
+    Import-Module (Join-Path $Root 'tools/TestPostgres.psm1') -Force
+    $postgres = Start-TestPostgres
+    $env:SPACESYNC_TEST_POSTGRES = $postgres.ConnectionString
+    Write-Host "Throwaway PostgreSQL cluster on 127.0.0.1:$($postgres.Port)"
+    try {
+        $counts = Invoke-TestSuites
+    }
+    finally {
+        $postgres | Stop-TestPostgres
+        Remove-Item Env:SPACESYNC_TEST_POSTGRES -ErrorAction SilentlyContinue
+    }
+
+    $counts | ConvertTo-Json | Set-Content (Join-Path $ResultsDir 'summary.json')
+    Write-Host ''
+    Write-Host "$($counts.Passed) passed, $($counts.Failed) failed"
+    if ($counts.Failed -gt 0) { exit 1 }
+}
+
+function Invoke-TestSuites {
+    # xunit, then Pester; returns the summed counts (and nothing else: the suites' own output goes to the host). A suite
+    # that produced no results counts as one failure.
     $passed = 0; $failed = 0
     foreach ($project in 'tests/SpaceSync.Core.Tests', 'tests/SpaceSync.Emulator.Tests') {
         $name = Split-Path $project -Leaf
         $trx = Join-Path $ResultsDir "$name.trx"
         & dotnet test (Join-Path $Root $project) -c $Configuration --no-build --nologo `
-            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal'
+            --logger "trx;LogFileName=$trx" --logger 'console;verbosity=minimal' | Out-Host
         if (Test-Path $trx) {
             $counts = Read-TrxCounts $trx
             $passed += $counts.Passed; $failed += $counts.Failed
@@ -130,16 +154,16 @@ function Invoke-Test {
 
     # The report test renders the exported HTML in headless Chromium; a fresh machine has only the .NET SDK.
     if ($IsLinux -and -not (Get-Command chromium -ErrorAction SilentlyContinue)) {
-        Invoke-Native sh (Join-Path $Root 'tools/Install-Chromium.sh')
+        Invoke-Native sh (Join-Path $Root 'tools/Install-Chromium.sh') | Out-Host
     }
 
     # Pester runs in a fresh pwsh so that it imports the built module, never a stale copy in this session.
-    Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo --verbosity quiet
+    Invoke-Native dotnet restore (Join-Path $Root 'tests/PesterRestore/PesterRestore.csproj') --nologo --verbosity quiet | Out-Host
     $pesterJson = Join-Path $ResultsDir 'pester.json'
     # The filter travels in the environment: PowerShell on Unix would glob-expand a '*' argument to a native command.
     $env:SPACESYNC_PESTER_FILTER = $PesterFilter
     & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson
+        -ModuleManifest (Join-Path $ModuleOut 'SpaceSync.psd1') -ResultPath $pesterJson | Out-Host
     if (Test-Path $pesterJson) {
         $pester = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $pester.Passed; $failed += $pester.Failed
@@ -149,10 +173,7 @@ function Invoke-Test {
         $failed++
     }
 
-    [pscustomobject]@{ Passed = $passed; Failed = $failed } | ConvertTo-Json | Set-Content (Join-Path $ResultsDir 'summary.json')
-    Write-Host ''
-    Write-Host "$passed passed, $failed failed"
-    if ($failed -gt 0) { exit 1 }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
 }
 
 function Invoke-Demo {

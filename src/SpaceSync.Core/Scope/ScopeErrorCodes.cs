@@ -36,6 +36,8 @@ namespace SpaceSync.Core.Scope
         public const string InvalidRequestRate = "ScopeInvalidRequestRate";
         /// <summary>maxConcurrentWrites (defaults or a space) is not 1 or 2.</summary>
         public const string InvalidConcurrentWrites = "ScopeInvalidConcurrentWrites";
+        /// <summary>state: a key that does not belong to its provider (path with postgresql, connection with sqlite) or a missing connection.</summary>
+        public const string InvalidStateSettings = "ScopeInvalidStateSettings";
         // Hostile or damaged files: refused before (or while) parsing, at the place of the first offence.
         public const string FileTooLarge = "ScopeFileTooLarge";
         public const string InvalidEncoding = "ScopeInvalidEncoding";

@@ -123,10 +123,32 @@ namespace SpaceSync.Core.Scope
         public string EffectiveCloudKey => CloudKey ?? Key;
     }
 
+    /// <summary>Where the state lives: a SQLite file beside the scope (the default), or a PostgreSQL database shared by workers.</summary>
+    public enum StateProvider { Sqlite, PostgreSql }
+
     public sealed record StateSettings
     {
-        /// <summary>Absolute path of the SQLite state file (relative paths resolved against the scope file's folder).</summary>
+        public StateProvider Provider { get; init; } = StateProvider.Sqlite;
+
+        /// <summary>Absolute path of the SQLite state file (relative paths resolved against the scope file's folder). Empty for PostgreSQL.</summary>
         public string Path { get; init; } = "spacesync.db";
+
+        /// <summary>
+        /// Where PostgreSQL's connection string is kept (env:, secret:, prompt), never the string itself: it usually
+        /// carries a password. Null for SQLite.
+        /// </summary>
+        public SecretReference? Connection { get; init; }
+
+        /// <summary>
+        /// PostgreSQL: the schema holding this scope's state, so that one database can hold several scopes. A plain
+        /// lower-case name; "spacesync" when the scope names none.
+        /// </summary>
+        public string Schema { get; init; } = DefaultSchema;
+
+        public const string DefaultSchema = "spacesync";
+
+        /// <summary>What to call the state in messages: the file's path, or the provider and the secret's reference (no secret).</summary>
+        public string Describe() => Provider == StateProvider.PostgreSql ? $"PostgreSQL state (schema {Schema}, connection {Connection})" : Path;
     }
 
     public sealed record LoggingSettings

@@ -68,10 +68,14 @@ namespace SpaceSync.Core.Scope
                 k => k, k => $"'{k}' is set on each space under 'spaces', not in 'defaults'.", StringComparer.Ordinal);
         private static readonly string[] IncludeKeys = { "subtree" };
         private static readonly string[] ExcludeKeys = { "titles", "labels" };
-        private static readonly string[] StateKeys = { "path" };
+        private static readonly string[] StateKeys = { "provider", "path", "connection", "schema" };
+        // PostgreSQL's unquoted identifiers (it folds them to lower case), so the name never needs quoting.
+        private static readonly System.Text.RegularExpressions.Regex StateSchemaName =
+            new System.Text.RegularExpressions.Regex("^[a-z_][a-z0-9_]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
         private static readonly string[] LoggingKeys = { "path", "level" };
 
         private const string TokenExpected = "a token reference: env:NAME, secret:VAULT/NAME or prompt";
+        private const string ConnectionExpected = "a reference to the PostgreSQL connection string: env:NAME, secret:VAULT/NAME or prompt";
         private static readonly char[] LabelForbiddenCharacters = { ':', ';', ',', '?', '&', '[', ']', '(', ')', '#', '^', '*', '@', '!' };
 
         /// <summary>Parses scope-file text. <paramref name="filePath"/> names the file in errors and anchors relative paths.</summary>
@@ -309,7 +313,7 @@ namespace SpaceSync.Core.Scope
 
                 var type = _r.ReadEnum(auth, "type", required: true, ScopeVocabulary.AuthType);
                 var user = _r.ReadString(auth, "user", required: false, "the account's e-mail (Cloud) or user name (Data Center)");
-                var token = ReadToken(auth);
+                var token = ReadSecret(auth, "token", TokenExpected);
                 // A vault secret or a prompt can carry the account with the secret (a credential); an environment variable cannot.
                 if (type == AuthType.Basic && user == null && !auth.Has("user") && token?.Source == SecretSource.Environment)
                 {
@@ -327,18 +331,19 @@ namespace SpaceSync.Core.Scope
                 return new AuthSettings { Type = type ?? default, User = type == AuthType.Basic ? user : null, Token = token! };
             }
 
-            private SecretReference? ReadToken(Section auth)
+            /// <summary>A secret's reference (a token, a connection string): plain text is refused, naming the line.</summary>
+            private SecretReference? ReadSecret(Section section, string key, string expected)
             {
-                var entry = _r.ReadEntry(auth, "token", required: true, TokenExpected);
+                var entry = _r.ReadEntry(section, key, required: true, expected);
                 if (entry == null)
                 {
                     return null;
                 }
 
-                var path = auth.PathOf("token");
+                var path = section.PathOf(key);
                 if (!(entry.Value is YamlTreeScalar scalar))
                 {
-                    _r.Error(ScopeErrorCodes.InvalidType, $"'{path}' must be {TokenExpected}, found {SchemaReader.KindOf(entry.Value)}.", entry.Value.Position);
+                    _r.Error(ScopeErrorCodes.InvalidType, $"'{path}' must be {expected}, found {SchemaReader.KindOf(entry.Value)}.", entry.Value.Position);
                     return null;
                 }
 
@@ -401,8 +406,64 @@ namespace SpaceSync.Core.Scope
             private StateSettings ReadState(Section root)
             {
                 var state = _r.ReadSection(root, "state", required: false, StateKeys);
-                var path = state == null ? null : ReadFilePath(state, "path", "the SQLite state file, e.g. spacesync.db");
-                return new StateSettings { Path = path ?? Resolve(new StateSettings().Path) };
+                var provider = state == null ? null : _r.ReadEnum(state, "provider", required: false, ScopeVocabulary.StateProvider);
+                if (provider == StateProvider.PostgreSql)
+                {
+                    // A shared database: the file path has no meaning there, and a leftover one would suggest a file that
+                    // is never written.
+                    if (state!.Entry("path") is { } path)
+                    {
+                        _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                            $"'{state.PathOf("path")}' names a SQLite file, but 'state.provider' is postgresql; remove 'path' (the database is named by 'connection').",
+                            path.Key.Position);
+                    }
+
+                    if (state.Entry("connection") == null)
+                    {
+                        _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                            $"'{state.Path}' uses provider postgresql and needs 'connection': {ConnectionExpected}.",
+                            state.Anchor);
+                        return new StateSettings { Provider = StateProvider.PostgreSql, Path = "" };
+                    }
+
+                    return new StateSettings
+                    {
+                        Provider = StateProvider.PostgreSql,
+                        Path = "",
+                        Connection = ReadSecret(state, "connection", ConnectionExpected),
+                        Schema = ReadStateSchema(state) ?? StateSettings.DefaultSchema,
+                    };
+                }
+
+                if (state?.Entry("schema") is { } schema)
+                {
+                    _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                        $"'{state.PathOf("schema")}' names a PostgreSQL schema, but the state is a SQLite file; add 'provider: postgresql' or remove 'schema'.",
+                        schema.Key.Position);
+                }
+
+                if (state?.Entry("connection") is { } connection)
+                {
+                    _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                        $"'{state.PathOf("connection")}' is a database connection, but the state is a SQLite file; add 'provider: postgresql' or remove 'connection'.",
+                        connection.Key.Position);
+                }
+
+                var file = state == null ? null : ReadFilePath(state, "path", "the SQLite state file, e.g. spacesync.db");
+                return new StateSettings { Path = file ?? Resolve(new StateSettings().Path) };
+            }
+
+            private string? ReadStateSchema(Section state)
+            {
+                const string expected = "a plain lower-case PostgreSQL schema name (a-z, 0-9, _; at most 63 characters), e.g. spacesync_eng";
+                var name = _r.ReadString(state, "schema", required: false, expected);
+                if (name == null || StateSchemaName.IsMatch(name))
+                {
+                    return name;
+                }
+
+                _r.Error(ScopeErrorCodes.InvalidStateSettings, $"'{state.PathOf("schema")}' '{name}' is not {expected}.", state.Entry("schema")!.Value.Position);
+                return null;
             }
 
             private LoggingSettings ReadLogging(Section root)

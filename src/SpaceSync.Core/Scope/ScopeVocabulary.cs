@@ -76,6 +76,10 @@ namespace SpaceSync.Core.Scope
             ("basic", Scope.AuthType.Basic),
             ("bearer", Scope.AuthType.Bearer));
 
+        public static EnumWords<StateProvider> StateProvider { get; } = new EnumWords<StateProvider>(
+            ("sqlite", Scope.StateProvider.Sqlite),
+            ("postgresql", Scope.StateProvider.PostgreSql));
+
         public static EnumWords<UserMatch> UserMatch { get; } = new EnumWords<UserMatch>(
             ("email", Scope.UserMatch.Email));
 

@@ -18,6 +18,12 @@ namespace SpaceSync.Core.Sync
         public SyncRunException(string code, string message) : base(message) => Code = code;
 
         public string Code { get; }
+
+        /// <summary>
+        /// For <see cref="SpaceLocked"/> at the start of a run: the other run's lock, which this run never held. Null when
+        /// this run lost a lock it had (that is a failure, never a skip: it may have written part of its plan).
+        /// </summary>
+        public SpaceLock? HeldBy { get; init; }
     }
 
     /// <summary>Plumbing shared by the baseline and sync runners.</summary>
@@ -72,7 +78,8 @@ namespace SpaceSync.Core.Sync
             {
                 throw new SyncRunException(SyncRunException.SpaceLocked,
                     $"Another run holds the lock of space '{spaceKey}' (owner {attempt.Holder.OwnerId}, since {attempt.Holder.AcquiredAt:u}, " +
-                    $"until {attempt.Holder.ExpiresAt:u}). Wait for it to finish, or for the lock to expire.");
+                    $"until {attempt.Holder.ExpiresAt:u}). Wait for it to finish, or for the lock to expire.")
+                { HeldBy = attempt.Holder };
             }
 
             // Said aloud: a taken-over lock means a run died part-way, and the operator should know which one and why it

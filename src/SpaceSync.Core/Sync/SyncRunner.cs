@@ -78,6 +78,11 @@ namespace SpaceSync.Core.Sync
         public SyncPlan? Replan { get; init; }
         /// <summary>How the sides were read: Changes (only what changed), Structural or Full.</summary>
         public ListingMode Listing { get; init; }
+        /// <summary>
+        /// Set when the space was not run because another run held its lock and the caller asked to skip such spaces
+        /// (workers sharing one state): whose lock it was. Nothing was read or written; no run was recorded.
+        /// </summary>
+        public SpaceLock? SkippedLockedBy { get; init; }
 
         public int Count(string key) => Counts.TryGetValue(key, out var n) ? n : 0;
     }

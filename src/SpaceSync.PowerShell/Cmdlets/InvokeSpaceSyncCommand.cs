@@ -25,6 +25,13 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter Full { get; set; }
 
+        /// <summary>
+        /// A space whose lock another run holds is skipped and reported (its result names the holder), not an error:
+        /// several workers on one schedule and one shared state then cover all spaces between them.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter SkipLocked { get; set; }
+
         // ---- saved plans -------------------------------------------------------------------------------------------
 
         /// <summary>Apply exactly the plan Get-SyncDrift -PlanPath saved: its actions only, each refused when its pages changed since.</summary>
@@ -115,6 +122,13 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 if (PlanPath != null) await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); // ---- saved plans
                 else await SyncSpaceAsync(run, cancellationToken).ConfigureAwait(false);
+            }
+            catch (SyncRunException e) when (SkipLocked && e.HeldBy is { } holder)
+            {
+                // Only a lock held before this run began: one lost part-way stays an error (the run may have written).
+                run.Log.Information("Space {Space:l} skipped: run {Owner:l} holds its lock until {Until:u}", run.Space.Key, holder.OwnerId, holder.ExpiresAt);
+                // Not summarised for -FailOn: the worker that holds the space reports its conflicts and errors.
+                run.Output(new SyncRunResult { SpaceKey = run.Space.Key, SkippedLockedBy = holder });
             }
             catch (Exception e) when (e is SyncRunException || e is SiteException)
             {

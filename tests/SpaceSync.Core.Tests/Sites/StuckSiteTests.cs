@@ -113,11 +113,13 @@ public sealed class StuckSiteTests : IDisposable
     [Fact]
     public async Task An_upload_that_keeps_moving_is_not_cut_by_the_attempt_timeout_nor_the_budget()
     {
-        // The server takes its time to read 32 MB (far more than the sockets' buffers): at least 5 s of transfer (128 KB
-        // reads 20 ms apart) against a 2 s silence timeout and a 3 s budget. Each chunk that leaves is a sign of life, and
-        // transfer time is not budget.
+        // The server takes its time to read 32 MB (far more than the sockets' buffers): at least 10 s of transfer (128 KB
+        // reads 40 ms apart) against a 6 s silence timeout and an 8 s budget. Each chunk that leaves is a sign of life, and
+        // transfer time is not budget. The silence timeout was 2 s once, and a test host paused that long on a loaded
+        // two-core machine cut the upload: the margins are wide so that only a real stall can.
         _server.Mode = StuckMode.SlowReader;
-        using var site = DataCenter(Options(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(3)));
+        _server.SlowReadPause = TimeSpan.FromMilliseconds(40);
+        using var site = DataCenter(Options(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(8)));
         var bytes = new byte[32 * 1024 * 1024];
         var watch = System.Diagnostics.Stopwatch.StartNew();
 
@@ -128,7 +130,7 @@ public sealed class StuckSiteTests : IDisposable
         Assert.True(e.Kind == SiteErrorKind.BadRequest, e.Message + " after " + _server.BodyBytesRead + " bytes");
         Assert.Contains("same file name", e.Message, StringComparison.Ordinal);
         Assert.True(_server.BodyBytesRead > bytes.Length, _server.BodyBytesRead.ToString());
-        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(3), watch.Elapsed.ToString()); // longer than both limits, or this proves nothing
+        Assert.True(watch.Elapsed > TimeSpan.FromSeconds(8), watch.Elapsed.ToString()); // longer than both limits, or this proves nothing
         Assert.Equal(1, _server.Connections);
     }
 
@@ -185,6 +187,9 @@ public sealed class StuckSiteTests : IDisposable
 
         public long BodyBytesRead => Interlocked.Read(ref _bodyBytes);
 
+        /// <summary>SlowReader: the pause after each read of at most 128 KB.</summary>
+        public TimeSpan SlowReadPause { get; set; } = TimeSpan.FromMilliseconds(20);
+
         private async Task AcceptAsync()
         {
             while (!_stop.IsCancellationRequested)
@@ -229,7 +234,7 @@ public sealed class StuckSiteTests : IDisposable
                             if (n == 0) return;
                             read += n;
                             Interlocked.Add(ref _bodyBytes, n);
-                            await Task.Delay(20, _stop.Token);
+                            await Task.Delay(SlowReadPause, _stop.Token);
                         }
 
                         var body = """{"statusCode":400,"data":{"authorized":true,"valid":false,"errors":[],"successful":false},"message":"Cannot add a new attachment with same file name as an existing attachment: big.bin","reason":"Bad Request"}""";

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs PostgreSQL's server binaries (Debian package `postgresql`) for the tests that run the state store on a real
+# server (issue 16). A fresh machine has only the .NET SDK; the test task calls this. Does nothing when initdb is
+# already there, on PATH or in Debian's versioned folder. Only the binaries are needed: the tests start their own
+# throwaway cluster (tools/TestPostgres.psm1), never the system's service.
+set -eu
+
+if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Install-PostgreSQL: no apt-get here; install PostgreSQL 13 or newer yourself (initdb and pg_ctl on PATH)." >&2
+    exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if ! apt-cache show postgresql >/dev/null 2>&1; then
+    $SUDO apt-get update -q
+fi
+# Debian's package creates the `postgres` user, which the tests run the server as when they run as root.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
