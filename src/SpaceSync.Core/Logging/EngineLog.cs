@@ -36,11 +36,18 @@ namespace SpaceSync.Core.Logging
         /// <param name="settings">The scope's logging section; null or no path = no file.</param>
         /// <param name="hostSink">Receives each event rendered as text, with secrets masked; may be called on any thread.</param>
         /// <param name="secrets">The caller's redactor, shared with its other outputs; null = one of the log's own.</param>
-        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null)
+        /// <param name="hostLevel">
+        /// The host also gets events from this level up, below the file's level (-Debug asks for the Debug events whatever
+        /// logging.level the scope sets); null = the file's level.
+        /// </param>
+        public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null,
+            EngineLogLevel? hostLevel = null)
         {
             secrets ??= new SecretRedactor();
+            var fileLevel = ParseLevel(settings?.Level);
+            var hostMinimum = hostLevel is EngineLogLevel asked && ToSerilog(asked) < fileLevel ? ToSerilog(asked) : fileLevel;
             var configuration = new LoggerConfiguration()
-                .MinimumLevel.Is(ParseLevel(settings?.Level))
+                .MinimumLevel.Is(hostSink != null ? hostMinimum : fileLevel)
                 .Enrich.WithProperty("Application", "SpaceSync");
 
             if (!string.IsNullOrEmpty(settings?.Path))
@@ -49,12 +56,12 @@ namespace SpaceSync.Core.Logging
                     .MinimumLevel.Verbose()
                     .WriteTo.File(new CompactJsonFormatter(), settings!.Path!, rollingInterval: RollingInterval.Day,
                         retainedFileCountLimit: 31, shared: true)
-                    .CreateLogger()));
+                    .CreateLogger()), restrictedToMinimumLevel: fileLevel);
             }
 
             if (hostSink != null)
             {
-                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink)));
+                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink)), restrictedToMinimumLevel: hostMinimum);
             }
 
             return new EngineLog(configuration.CreateLogger(), secrets);
