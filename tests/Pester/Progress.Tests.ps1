@@ -50,6 +50,15 @@ AfterAll {
 }
 
 Describe 'Progress, Verbose and Debug' {
+    It 'closes the command''s progress when its space fails (no baseline yet)' {
+        $captured = Invoke-Captured "Get-SyncDrift -ScopePath '$($script:Scope)'" -Interactive
+        $captured.Errors | Should -Match 'no baseline'
+        $last = @($captured.Progress)[-1]
+        $last.Id | Should -Be 1
+        $last.Activity | Should -Be 'Get-SyncDrift'
+        $last.Type | Should -Be 'Completed'
+    }
+
     It 'shows the baseline as progress: the command, the space under it, rising to 100, the page hashed, then completed' {
         $captured = Invoke-Captured "Start-SpaceBaseline -ScopePath '$($script:Scope)' -SpaceKey ENG" -Interactive
         $captured.Errors | Should -BeNullOrEmpty
@@ -87,6 +96,13 @@ Describe 'Progress, Verbose and Debug' {
         $lines.Count | Should -Be 2
         $cloudId = $script:Map[$dcId]
         $lines | Should -Contain "ENG: updated Cloud $cloudId from Data Center $dcId ""Progress edit one"" (v1→v2)"
+    }
+
+    It 'shows Get-SyncedSpace reading each space''s drift as progress' {
+        $progress = @((Invoke-Captured "Get-SyncedSpace -ScopePath '$($script:Scope)'" -Interactive).Progress)
+        ($progress | Where-Object Parent -eq 1).Activity | Should -Contain 'Drift of space ENG'
+        $progress[-1].Activity | Should -Be 'Get-SyncedSpace'
+        $progress[-1].Type | Should -Be 'Completed'
     }
 
     It 'is quiet under pwsh -NonInteractive, where the same command in an interactive pwsh shows progress' {
