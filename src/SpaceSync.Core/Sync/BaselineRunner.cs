@@ -209,7 +209,7 @@ namespace SpaceSync.Core.Sync
                 foreach (var action in plan.Actions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    Report($"Writing {authority?.Label()} content over differing pages", written++, plan.Actions.Count, action.Title);
+                    Report(WritingPhase(authority), written++, plan.Actions.Count, action.Title);
                     var pair = saved[action.PairKey!];
                     var source = action.Source == SyncSide.DataCenter ? dc : cl;
                     var target = action.Target == SyncSide.DataCenter ? dataCenter : cloud;
@@ -275,6 +275,7 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
+                if (plan.Actions.Count > 0) Report(WritingPhase(authority), plan.Actions.Count, plan.Actions.Count);
                 // With an authority, a difference whose write failed stays as an open conflict.
                 foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !wrote.Contains(p.DataCenter.Id)))
                 {
@@ -330,6 +331,8 @@ namespace SpaceSync.Core.Sync
                 }
             }
         }
+
+        private static string WritingPhase(SyncSide? authority) => $"Writing {authority?.Label()} content over differing pages";
 
         /// <summary>A side listed without bodies, with its labels when the space reads them (they also let exclude.labels decide).</summary>
         private static async Task<SideSnapshot> ListedAsync(IConfluenceSite site, SiteSpace siteSpace, SyncSide side, ResolvedSpace space, EngineLog log,
