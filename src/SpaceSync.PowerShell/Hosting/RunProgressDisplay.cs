@@ -91,9 +91,17 @@ namespace SpaceSync.PowerShell.Hosting
         public void Complete()
         {
             if (_quiet || !_commandShown) return;
-            foreach (var space in _open.Values) _write(Completed(space.Id, space.Activity, CommandActivityId));
+            try
+            {
+                foreach (var space in _open.Values) _write(Completed(space.Id, space.Activity, CommandActivityId));
+                _write(Completed(CommandActivityId, _command, -1));
+            }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl+C: the host clears the bars of a stopped pipeline itself, and the stop must not be replaced by this.
+            }
+
             _open.Clear();
-            _write(Completed(CommandActivityId, _command, -1));
         }
 
         private void ShowCommand(string? running)
