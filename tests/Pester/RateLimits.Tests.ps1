@@ -52,8 +52,14 @@ Describe 'A sync against sites that rate-limit it' {
         Set-ConfluenceEmulatorFault $script:Cloud -RateLimit 3 -RateLimitWindowSeconds 2 -NearLimitPercent 0 | Out-Null
         Reset-ConfluenceEmulatorStats $script:Cloud
 
-        $result = Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false
+        # With the Debug stream on: one line per attempt, each retry saying what the attempt before it got (issue 15 item 1).
+        $out = & { $DebugPreference = 'Continue'; Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false } 5>&1
         Set-ConfluenceEmulatorFault $script:Cloud | Out-Null   # the checks below read Cloud unthrottled
+        $result = @($out | Where-Object { $_ -isnot [System.Management.Automation.DebugRecord] })[0]
+        $requests = @($out | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -like 'HTTP *' } | ForEach-Object Message)
+        $requests.Count | Should -Be $result.Requests
+        $requests | Where-Object { $_ -match '^HTTP Cloud \S+ \S+: 429 in \d+ ms' } | Should -Not -BeNullOrEmpty
+        $requests | Where-Object { $_ -match '^HTTP Cloud \S+ \S+: 200 in \d+ ms \(retry \d+ after 429\)$' } | Should -Not -BeNullOrEmpty
 
         $result.Errors | Should -BeNullOrEmpty
         $result.Count('Update') | Should -Be 3

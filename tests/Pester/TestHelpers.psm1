@@ -10,12 +10,14 @@ function Get-RepositoryRoot { Split-Path (Split-Path $PSScriptRoot) }
 
 function Invoke-FreshPwsh {
     # Runs a script in a new pwsh process and returns what it wrote to the success stream, as JSON-decoded objects.
-    param([Parameter(Mandatory)] [string] $Script)
+    # -Interactive starts it without -NonInteractive (what the module does differently for an interactive session).
+    param([Parameter(Mandatory)] [string] $Script, [switch] $Interactive)
     $wrapped = "`$ErrorActionPreference = 'Stop'; & { $Script } | ConvertTo-Json -Depth 5 -Compress"
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($wrapped))
     Push-Location (Get-RepositoryRoot)   # dotnet pwsh works only inside the tree with the tool manifest
     try {
-        $output = & dotnet pwsh -NoProfile -NonInteractive -EncodedCommand $encoded 2>&1
+        $switches = @('-NoProfile') + @(if (-not $Interactive) { '-NonInteractive' })
+        $output = & dotnet pwsh @switches -EncodedCommand $encoded 2>&1
         $code = $LASTEXITCODE
     }
     finally { Pop-Location }

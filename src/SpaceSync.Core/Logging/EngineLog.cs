@@ -42,12 +42,18 @@ namespace SpaceSync.Core.Logging
         /// instead of <paramref name="hostSink"/>, so a host can group them by kind; may be called on any thread. Null = they
         /// reach <paramref name="hostSink"/> as text like any warning.
         /// </param>
+        /// <param name="hostLevel">
+        /// The host also gets events from this level up, below the file's level (-Debug asks for the Debug events whatever
+        /// logging.level the scope sets); null = the file's level.
+        /// </param>
         public static EngineLog Create(LoggingSettings? settings, Action<EngineLogLevel, string>? hostSink, SecretRedactor? secrets = null,
-            Action<PageWarning, string>? pageSink = null)
+            Action<PageWarning, string>? pageSink = null, EngineLogLevel? hostLevel = null)
         {
             secrets ??= new SecretRedactor();
+            var fileLevel = ParseLevel(settings?.Level);
+            var hostMinimum = hostLevel is EngineLogLevel asked && ToSerilog(asked) < fileLevel ? ToSerilog(asked) : fileLevel;
             var configuration = new LoggerConfiguration()
-                .MinimumLevel.Is(ParseLevel(settings?.Level))
+                .MinimumLevel.Is(hostSink != null || pageSink != null ? hostMinimum : fileLevel)
                 .Enrich.WithProperty("Application", "SpaceSync");
 
             if (!string.IsNullOrEmpty(settings?.Path))
@@ -56,12 +62,12 @@ namespace SpaceSync.Core.Logging
                     .MinimumLevel.Verbose()
                     .WriteTo.File(new CompactJsonFormatter(), settings!.Path!, rollingInterval: RollingInterval.Day,
                         retainedFileCountLimit: 31, shared: true)
-                    .CreateLogger(), toFile: true));
+                    .CreateLogger(), toFile: true), restrictedToMinimumLevel: fileLevel);
             }
 
             if (hostSink != null || pageSink != null)
             {
-                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink, pageSink), toFile: false));
+                configuration = configuration.WriteTo.Sink(new MaskingSink(secrets, new HostSink(hostSink, pageSink), toFile: false), restrictedToMinimumLevel: hostMinimum);
             }
 
             return new EngineLog(configuration.CreateLogger(), secrets);

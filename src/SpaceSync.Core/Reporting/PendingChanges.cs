@@ -51,9 +51,11 @@ namespace SpaceSync.Core.Reporting
         /// </summary>
         /// <param name="translation">The scope's space keys and users.map, so bodies compare as a sync compares them.</param>
         public static async Task<PendingChanges> ReadAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
-            ResolvedSpace space, EngineLog log, CancellationToken cancellationToken, TranslationSettings? translation = null)
+            ResolvedSpace space, EngineLog log, CancellationToken cancellationToken, TranslationSettings? translation = null,
+            IProgress<RunProgress>? progress = null)
         {
-            var preview = await SyncRunner.RunAsync(dataCenter, cloud, state, space, new SyncRunOptions { WhatIf = true, Translation = translation },
+            var preview = await SyncRunner.RunAsync(dataCenter, cloud, state, space,
+                new SyncRunOptions { WhatIf = true, Translation = translation, RunProgress = progress },
                 log, cancellationToken).ConfigureAwait(false);
             return FromPlan(preview.Plan);
         }

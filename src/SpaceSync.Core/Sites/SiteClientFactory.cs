@@ -11,7 +11,7 @@ namespace SpaceSync.Core.Sites
 {
     /// <summary>
     /// Builds site clients. Each site gets its own HttpClient from IHttpClientFactory with the chain
-    /// resilience → authorization → request counting → sockets. The DI container stays inside Core:
+    /// resilience → request trace (each attempt, for -Debug) → authorization → request counting → sockets. The DI container stays inside Core:
     /// callers see only SpaceSync types.
     /// </summary>
     public static class SiteClientFactory
@@ -59,6 +59,7 @@ namespace SpaceSync.Core.Sites
                 // The default logging handlers would log full URLs (CQL in the query); our events carry paths only.
                 .RemoveAllLoggers()
                 .AddHttpMessageHandler(() => new ResilienceHandler(options, counters, gate, name))
+                .AddHttpMessageHandler(() => new RequestTraceHandler(options.OnRequest, name))
                 .AddHttpMessageHandler(() => new AuthenticationHandler(credential, siteUrl))
                 .AddHttpMessageHandler(() => new RequestCountingHandler(counters));
 

@@ -92,6 +92,9 @@ namespace SpaceSync.Core.Sites
         /// <summary>Receives retries and other notable events; null = nobody listens.</summary>
         public Action<SiteEvent>? OnEvent { get; set; }
 
+        /// <summary>Told of every attempt of every request (retries too), without credentials or query values; null = nobody listens.</summary>
+        public Action<SiteRequestTrace>? OnRequest { get; set; }
+
         /// <summary>Clock for retry waits. Tests replace it so that nothing sleeps; null = real time.</summary>
         internal TimeProvider? RetryDelayClock { get; set; }
 

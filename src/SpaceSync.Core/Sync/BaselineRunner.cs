@@ -52,15 +52,16 @@ namespace SpaceSync.Core.Sync
             RunAsync(dataCenter, cloud, state, space, authority, idMap: null, force, whatIf, log, PairsPerTransaction, cancellationToken);
 
         /// <param name="idMap">CCMA's page id map (-IdMapPath): pages it names pair by it, the others by path; null = all by path.</param>
+        /// <param name="progress">Told where the baseline is (sites listed, pairs hashed of all, pages written), for a host's progress display.</param>
         public static Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
             ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, CancellationToken cancellationToken,
-            TranslationSettings? translation = null) =>
-            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken, translation);
+            TranslationSettings? translation = null, IProgress<RunProgress>? progress = null) =>
+            RunAsync(dataCenter, cloud, state, space, authority, idMap, force, whatIf, log, PairsPerTransaction, cancellationToken, translation, progress);
 
         /// <param name="pairsPerTransaction">Small in tests, so that a small space spans several batches.</param>
         internal static async Task<BaselineResult> RunAsync(IConfluenceSite dataCenter, IConfluenceSite cloud, StateStore state,
             ResolvedSpace space, SyncSide? authority, IdMap? idMap, bool force, bool whatIf, EngineLog log, int pairsPerTransaction,
-            CancellationToken cancellationToken, TranslationSettings? translation = null)
+            CancellationToken cancellationToken, TranslationSettings? translation = null, IProgress<RunProgress>? progress = null)
         {
             if (pairsPerTransaction < 1) throw new ArgumentOutOfRangeException(nameof(pairsPerTransaction));
             if (dataCenter is null) throw new ArgumentNullException(nameof(dataCenter));
@@ -83,6 +84,10 @@ namespace SpaceSync.Core.Sync
                     $"Space '{space.Key}' already has a baseline ({existing.Count} pairs); use -Force to replace it.");
             }
 
+            void Report(string phase, int done, int? total, string? current = null) => // ---- progress
+                progress?.Report(new RunProgress { Activity = RunActivity.Baseline, SpaceKey = space.Key, Phase = phase, Done = done, Total = total, Current = current });
+
+            Report("Listing both sites", 0, 2);
             var (dcSpace, cloudSpace) = await RunSupport.FindSpacesAsync(dataCenter, cloud, space, cancellationToken).ConfigureAwait(false);
             // Listed without bodies (titles, parents, versions: what pairing reads), both sites at once; the pairs' bodies are
             // read after pairing, a batch at a time, and stored as they are hashed (DigestInBatchesAsync).
@@ -101,6 +106,7 @@ namespace SpaceSync.Core.Sync
             // Pairing goes by ids, titles and parents only, so the pairs are known before any body is read; the hashes of the
             // paired pages (the plan's Equal) come with the batches, and the plan takes them after (BaselinePlanner.WithHashes).
             var pairing = BaselinePlanner.Plan(request);
+            Report("Listing both sites", 2, 2, $"{dc.Snapshot.Pages.Count} page(s) on Data Center, {cl.Snapshot.Pages.Count} on Cloud");
             var translator = TranslatorFor(pairing, dataCenter, cloud, state, space, translation, log);
             var unpaired = pairing.Items.Count(i => i.Status == DriftStatus.Unpaired);
             var byIdMap = pairing.Pairs.Count(p => p.IdMapEntry != null);
@@ -112,10 +118,21 @@ namespace SpaceSync.Core.Sync
 
             async Task<BaselinePlan> PlanAsync(Action<DigestedBatch>? store)
             {
+                // Counted a batch at a time, as each batch's pairs are hashed (and stored).
+                const string hashing = "Reading and hashing the pairs' bodies";
+                var hashed = 0;
+                Report(hashing, 0, pairing.Pairs.Count);
+                void Counted(DigestedBatch batch)
+                {
+                    store?.Invoke(batch);
+                    hashed += batch.Pairs.Count;
+                    Report(hashing, hashed, pairing.Pairs.Count, batch.Pairs.Count > 0 ? batch.Pairs[batch.Pairs.Count - 1].DataCenter.Title : null);
+                }
+
                 var (dcHashed, cloudHashed) = await DigestInBatchesAsync(pairing, authority, dc, cl, dataCenter, cloud, translator, pairsPerTransaction,
-                    store, log, cancellationToken).ConfigureAwait(false);
-                var hashed = BaselinePlanner.WithHashes(request, pairing, dcHashed, cloudHashed);
-                return await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, hashed, dc.Snapshot, cl.Snapshot, log, cancellationToken)
+                    Counted, log, cancellationToken).ConfigureAwait(false);
+                var withHashes = BaselinePlanner.WithHashes(request, pairing, dcHashed, cloudHashed);
+                return await BaselineRestrictions.HoldBackAsync(dataCenter, cloud, space, withHashes, dc.Snapshot, cl.Snapshot, log, cancellationToken)
                     .ConfigureAwait(false);
             }
 
@@ -188,9 +205,11 @@ namespace SpaceSync.Core.Sync
 
                 var plan = await PlanAsync(Store).ConfigureAwait(false);
                 var wrote = new HashSet<string>(StringComparer.Ordinal);
+                var written = 0;
                 foreach (var action in plan.Actions)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
+                    Report(WritingPhase(authority), written++, plan.Actions.Count, action.Title);
                     var pair = saved[action.PairKey!];
                     var source = action.Source == SyncSide.DataCenter ? dc : cl;
                     var target = action.Target == SyncSide.DataCenter ? dataCenter : cloud;
@@ -256,6 +275,7 @@ namespace SpaceSync.Core.Sync
                     }
                 }
 
+                if (plan.Actions.Count > 0) Report(WritingPhase(authority), plan.Actions.Count, plan.Actions.Count);
                 // With an authority, a difference whose write failed stays as an open conflict.
                 foreach (var pair in plan.Pairs.Where(p => !p.Equal && authority != null && !wrote.Contains(p.DataCenter.Id)))
                 {
@@ -311,6 +331,8 @@ namespace SpaceSync.Core.Sync
                 }
             }
         }
+
+        private static string WritingPhase(SyncSide? authority) => $"Writing {authority?.Label()} content over differing pages";
 
         /// <summary>A side listed without bodies, with its labels when the space reads them (they also let exclude.labels decide).</summary>
         private static async Task<SideSnapshot> ListedAsync(IConfluenceSite site, SiteSpace siteSpace, SyncSide side, ResolvedSpace space, EngineLog log,

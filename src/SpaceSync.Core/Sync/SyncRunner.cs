@@ -22,6 +22,8 @@ namespace SpaceSync.Core.Sync
         public bool WhatIf { get; init; }
         /// <summary>Told of each action's outcome as it happens (the cmdlet's progress bar and Verbose lines).</summary>
         public IProgress<SyncActionOutcome>? Progress { get; init; }
+        /// <summary>Told where the run is (sites read, actions run of all, the current page) for a host's progress display.</summary>
+        public IProgress<RunProgress>? RunProgress { get; init; }
         /// <summary>List every page on both sides (the structural listing) instead of asking only what changed.</summary>
         public bool FullListing { get; init; }
 
@@ -283,6 +285,7 @@ namespace SpaceSync.Core.Sync
             private async Task<SyncRunResult> RecordedAsync(RunKind kind, Func<RunLedger, Task<SyncRunResult>> body)
             {
                 var record = new RunLedger();
+                _activity = kind == RunKind.Resolve ? RunActivity.Resolution : RunActivity.Sync; // ---- progress
                 _runId = _state.StartRun(_space.Key, kind).Id;
                 try
                 {
@@ -319,6 +322,8 @@ namespace SpaceSync.Core.Sync
                     .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
                 var lanes = new WriteLanes(actions, _space.MaxConcurrentWrites > 1);
                 var results = new SyncActionOutcome?[actions.Count];
+                var finished = 0;
+                ReportProgress("Running actions", 0, actions.Count); // ---- progress
                 try
                 {
                     // Each lane first reads its site's target bodies in batches: a rate-limited site's read does not hold the other.
@@ -338,6 +343,7 @@ namespace SpaceSync.Core.Sync
                         if (result.Outcome != ActionOutcomeKind.Done) _log.Warning("{Action}: {Message}", action.ToString(), result.Message);
                         else _log.Debug("{Action}: {Message}", action.ToString(), result.Message);
                         _options.Progress?.Report(result);
+                        ReportProgress("Running actions", Interlocked.Increment(ref finished), actions.Count, action.Title); // ---- progress
                         if (action.PairKey != null && action.Kind != SyncActionKind.Create && --remaining[action.PairKey] == 0)
                         {
                             FinishPair(action.PairKey);
@@ -465,6 +471,8 @@ namespace SpaceSync.Core.Sync
                 // requests fewer a run. A space deleted or hidden since shows at the next structural listing, which looks both
                 // up again, or at once where a listing goes by the space's id (Cloud) and answers 404: then it is asked again.
                 var known = mode == ListingMode.Changes ? RunSupport.KnownSpaces(_readMarks, _space) : null;
+                _sidesRead = 0;
+                ReportProgress(ReadingPhase, 0, 2); // ---- progress
                 var (dcSpace, cloudSpace) = known ?? await LookUpSpacesAsync(ct).ConfigureAwait(false);
                 try
                 {
@@ -480,6 +488,7 @@ namespace SpaceSync.Core.Sync
                 // Files first: a change run judges the restrictions of the pages whose files changed as well.
                 await ReadAttachmentsAsync(ct).ConfigureAwait(false);
                 await ReadRestrictionsAsync(ct).ConfigureAwait(false);
+                ReportProgress("Planning", 0, null); // ---- progress
                 _log.Debug("Read {Space}: Data Center {DcMode} ({DcPages} pages), Cloud {CloudMode} ({CloudPages} pages)", _space.Key,
                     _dc.Mode, _dc.Snapshot.Pages.Count, _cloud.Mode, _cloud.Snapshot.Pages.Count);
             }
@@ -499,8 +508,8 @@ namespace SpaceSync.Core.Sync
             private Task<(SideSnapshot DataCenter, SideSnapshot Cloud)> ReadBothSidesAsync(SiteSpace dcSpace, SiteSpace cloudSpace, ListingMode mode,
                 CancellationToken ct) =>
                 TurnGate.BothAsync(
-                    token => ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, token),
-                    token => ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, token), ct);
+                    token => CountedAsync(ReadSideAsync(_dcSite, dcSpace, SyncSide.DataCenter, mode, token), SyncSide.DataCenter),
+                    token => CountedAsync(ReadSideAsync(_cloudSite, cloudSpace, SyncSide.Cloud, mode, token), SyncSide.Cloud), ct);
 
             /// <summary>
             /// The key of the translation's inputs as this run read the sites (<see cref="RunTranslation.InputsKey"/>): the hashes

@@ -23,6 +23,9 @@ namespace SpaceSync.PowerShell.Cmdlets
     public sealed class ExportSyncReportCommand : SpaceRunCmdlet
     {
         private const string SitesSet = "Sites";
+
+        /// <summary>The report reads each space as Get-SyncDrift does; its progress says what it is for.</summary>
+        internal override RunActivity? ProgressActivity => RunActivity.Report;
         private const string DriftSet = "DriftItems";
 
         private readonly List<DriftItem> _given = new List<DriftItem>();
@@ -140,7 +143,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             try
             {
                 result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                    new SyncRunOptions { WhatIf = true, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
+                    run.Observed(new SyncRunOptions { WhatIf = true, FullListing = Full, Translation = run.Translation }), run.Log, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SyncRunException || e is SiteException)
             {

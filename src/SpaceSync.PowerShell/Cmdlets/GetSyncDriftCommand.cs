@@ -40,7 +40,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)
         {
-            var options = new SyncRunOptions { WhatIf = true, FullListing = Full, Translation = run.Translation };
+            var options = run.Observed(new SyncRunOptions { WhatIf = true, FullListing = Full, Translation = run.Translation });
             SyncRunResult result;
             if (PlanPath is null)
             {

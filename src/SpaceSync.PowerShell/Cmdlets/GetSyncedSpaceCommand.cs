@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading.Tasks;
+using SpaceSync.Core.Logging;
 using SpaceSync.Core.Reporting;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
@@ -11,6 +12,7 @@ using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Completion;
 using SpaceSync.PowerShell.Hosting;
+using SpaceSync.PowerShell.Security;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
@@ -62,8 +64,31 @@ namespace SpaceSync.PowerShell.Cmdlets
             using var log = OpenLog(scope.Document, queue);
             MaskSecrets(log, secrets);
 
+            // Reading the drift of many spaces takes a while: the same progress display as the commands that run spaces.
+            var display = new RunProgressDisplay(WriteProgress, MyInvocation.MyCommand.Name, withBaseline.Count,
+                quiet: PowerShellSecretResolver.StartedNonInteractive(), Secrets.Redact);
             // The sites are read on a worker thread; the pipeline thread only writes what it posts meanwhile.
-            var pending = queue.Drain(Task.Run(async () =>
+            Dictionary<string, PendingChanges> pending;
+            try
+            {
+                pending = ReadPending(scope, withBaseline, state, secrets, queue, log, display);
+            }
+            finally
+            {
+                display.Complete();
+            }
+
+            // A space whose sites could not be read is still reported, from the state, with its pending counts empty.
+            foreach (var space in spaces)
+            {
+                WriteObject(SyncedSpaceStatus.From(scope, space, state, pending.TryGetValue(space.Key, out var p) ? p : null));
+            }
+        }
+
+        private Dictionary<string, PendingChanges> ReadPending(ResolvedScope scope, IReadOnlyList<ResolvedSpace> withBaseline, StateStore state,
+            PowerShellSecretResolver secrets, PipelineQueue queue, EngineLog log, RunProgressDisplay display)
+        {
+            return queue.Drain(Task.Run(async () =>
             {
                 var found = new Dictionary<string, PendingChanges>(StringComparer.OrdinalIgnoreCase);
                 var options = ClientOptions(log);
@@ -94,9 +119,11 @@ namespace SpaceSync.PowerShell.Cmdlets
                     {
                         foreach (var space in withBaseline)
                         {
+                            var progress = display.SinkFor(queue);
                             try
                             {
-                                found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken, TranslationSettings.From(scope)).ConfigureAwait(false);
+                                found[space.Key] = await PendingChanges.ReadAsync(dc, cloud, state, space, log, CancelToken, TranslationSettings.From(scope),
+                                    progress).ConfigureAwait(false);
                             }
                             catch (Exception e) when (e is SiteException || e is SyncRunException)
                             {
@@ -104,6 +131,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                             }
                             finally
                             {
+                                progress.Report(new RunProgress { SpaceKey = space.Key, Completed = true });
                                 var done = space; // the space's restricted pages: one line, each page under -Verbose
                                 queue.Post(() => WriteWarningSummary(done));
                             }
@@ -113,12 +141,6 @@ namespace SpaceSync.PowerShell.Cmdlets
 
                 return found;
             }));
-
-            // A space whose sites could not be read is still reported, from the state, with its pending counts empty.
-            foreach (var space in spaces)
-            {
-                WriteObject(SyncedSpaceStatus.From(scope, space, state, pending.TryGetValue(space.Key, out var p) ? p : null));
-            }
         }
     }
 }

@@ -80,7 +80,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 return;
             }
 
-            var options = new SyncRunOptions { Force = Force, Translation = run.Translation };
+            var options = run.Observed(new SyncRunOptions { Force = Force, Translation = run.Translation });
             if (!run.ShouldProcess($"space {run.Space.Key}", $"Apply the saved plan {_savedPlanPath} ({saved.Actions.Count} action(s))"))
             {
                 var preview = await SyncRunner.RunSavedPlanAsync(run.DataCenter, run.Cloud, run.State, run.Space, saved, options with { WhatIf = true },
@@ -165,7 +165,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 // -WhatIf: every action the run would take, and nothing written.
                 var preview = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                    new SyncRunOptions { WhatIf = true, Force = Force, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
+                    run.Observed(new SyncRunOptions { WhatIf = true, Force = Force, FullListing = Full, Translation = run.Translation }), run.Log, cancellationToken).ConfigureAwait(false);
                 foreach (var action in preview.Plan.Actions)
                 {
                     run.ShouldProcess($"{action.Target} page {action.TargetId ?? "(new)"} \"{action.Title}\"", $"{action.Kind}: {action.Reason}");
@@ -181,7 +181,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             var result = await SyncRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space,
-                new SyncRunOptions { Force = Force, FullListing = Full, Translation = run.Translation }, run.Log, cancellationToken).ConfigureAwait(false);
+                run.Observed(new SyncRunOptions { Force = Force, FullListing = Full, Translation = run.Translation }), run.Log, cancellationToken).ConfigureAwait(false);
             if (result.Refusal is PlanRefusal refusal)
             {
                 run.Error(new InvalidOperationException(refusal.Message), "SyncRefused" + refusal.Code, ErrorCategory.LimitsExceeded);

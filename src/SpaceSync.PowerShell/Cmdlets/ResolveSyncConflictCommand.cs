@@ -147,7 +147,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
 
             if (asked.Count == 0) return;
-            var options = new SyncRunOptions { WhatIf = _whatIf, Translation = run.Translation };
+            var options = run.Observed(new SyncRunOptions { WhatIf = _whatIf, Translation = run.Translation });
             if (_whatIf)
             {
                 var preview = await SyncRunner.ResolveAsync(run.DataCenter, run.Cloud, run.State, run.Space, asked.Select(a => a.Request).ToList(), options,

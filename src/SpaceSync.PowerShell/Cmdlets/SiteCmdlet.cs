@@ -51,10 +51,14 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        /// <summary>The site's client events go to the engine log (warnings as warnings, the rest as debug).</summary>
+        /// <summary>
+        /// The site's client events go to the engine log (warnings as warnings, the rest as debug), and each request's attempt
+        /// as one debug line (-Debug): method, path with the query's names only, status, milliseconds, retry.
+        /// </summary>
         internal static SiteClientOptions ClientOptions(EngineLog log) => new SiteClientOptions
         {
             OnEvent = e => log.Write(e.Level == SiteEventLevel.Warning ? EngineLogLevel.Warning : EngineLogLevel.Debug, "{Site}: {Message}", e.Site, e.Message),
+            OnRequest = r => log.Debug("HTTP {Request:l}", r.ToString()),
         };
 
         /// <summary>A client for one site with the override or the scope's secret; a missing secret is a SecretNotFound SyncRunException.</summary>

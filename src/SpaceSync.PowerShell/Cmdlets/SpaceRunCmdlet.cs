@@ -69,19 +69,40 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>What the progress display calls this command's work; null = what each runner says it does.</summary>
+        internal virtual RunActivity? ProgressActivity => null;
+
         private void RunSpaces(ResolvedScope resolved, IReadOnlyList<ResolvedSpace> spaces, PowerShellSecretResolver secrets,
             SiteClientOptions options, PipelineQueue queue, EngineLog log)
+        {
+            var collections = spaces.SelectMany(SpaceCollections.Of).ToList();
+            var display = new RunProgressDisplay(WriteProgress, MyInvocation.MyCommand.Name, collections.Count,
+                quiet: PowerShellSecretResolver.StartedNonInteractive(), Secrets.Redact, ProgressActivity);
+            try
+            {
+                RunSpaces(resolved, collections, secrets, options, queue, log, display);
+            }
+            finally
+            {
+                // Also when a space's failure ends the command: no bar is left standing.
+                display.Complete();
+            }
+        }
+
+        private void RunSpaces(ResolvedScope resolved, IReadOnlyList<ResolvedSpace> collections, PowerShellSecretResolver secrets,
+            SiteClientOptions options, PipelineQueue queue, EngineLog log, RunProgressDisplay display)
         {
             queue.Drain(Task.Run(async () =>
             {
                 using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, options).ConfigureAwait(false);
                 using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, options).ConfigureAwait(false);
                 using var state = StateStore.Open(resolved.State.Path);
-                foreach (var space in spaces.SelectMany(SpaceCollections.Of))
+                foreach (var space in collections)
                 {
                     var run = new SpaceRun(this, queue, SpaceCollections.SiteFor(dc, space), SpaceCollections.SiteFor(cloud, space), state, space, log)
                     {
                         Translation = TranslationSettings.From(resolved),
+                        Progress = display.SinkFor(queue),
                     };
                     try
                     {
@@ -93,6 +114,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     }
                     finally
                     {
+                        run.Progress.Report(new RunProgress { SpaceKey = run.Space.Key, Completed = true });
                         // Queued after every warning this space's run posted, so its counts are complete.
                         var done = run.Space;
                         queue.Post(() => WriteWarningSummary(done));
@@ -128,6 +150,31 @@ namespace SpaceSync.PowerShell.Cmdlets
             public EngineLog Log { get; }
             /// <summary>What bodies crossing between dialects need from the scope: every space's keys, users.map.</summary>
             public TranslationSettings? Translation { get; set; }
+            /// <summary>Where the runner reports its phase and counts (the command's Write-Progress); any thread.</summary>
+            public IProgress<RunProgress> Progress { get; set; } = new Progress<RunProgress>();
+
+            /// <summary>
+            /// <paramref name="options"/> with this run's progress display and one Verbose line per action the runner takes
+            /// (done, skipped or failed, with both pages' ids).
+            /// </summary>
+            public SyncRunOptions Observed(SyncRunOptions options) => options with
+            {
+                RunProgress = Progress,
+                Progress = options.Progress ?? new ActionLines(this),
+            };
+
+            private sealed class ActionLines : IProgress<SyncActionOutcome>
+            {
+                private readonly SpaceRun _run;
+
+                public ActionLines(SpaceRun run) => _run = run;
+
+                public void Report(SyncActionOutcome value)
+                {
+                    var line = ActionLine.Of(_run.Space.Key, value);
+                    _run._queue.Post(() => _run._cmdlet.WriteVerbose(line));
+                }
+            }
 
             public void Output(object value) => _queue.Post(() => _cmdlet.WriteObject(value));
 

@@ -167,7 +167,9 @@ namespace SpaceSync.PowerShell.Cmdlets
         /// </summary>
         internal EngineLog OpenLog(ScopeDocument scope, PipelineQueue queue)
         {
-            return EngineLog.Create(scope.Logging, secrets: Secrets, hostSink: (level, text) => queue.Post(() =>
+            // -Debug shows the engine's debug events (one per HTTP request among them) whatever level the scope's log file keeps.
+            return EngineLog.Create(scope.Logging, secrets: Secrets, hostLevel: StreamPreferences.WantsDebug(this) ? EngineLogLevel.Debug : null,
+                hostSink: (level, text) => queue.Post(() =>
             {
                 switch (level)
                 {

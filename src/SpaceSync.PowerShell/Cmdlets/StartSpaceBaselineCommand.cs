@@ -86,13 +86,13 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (!run.ShouldProcess($"space {run.Space.Key}", action))
             {
                 // -WhatIf: show how the pages would pair, write nothing.
-                var preview = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: true, run.Log, cancellationToken, run.Translation).ConfigureAwait(false);
+                var preview = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: true, run.Log, cancellationToken, run.Translation, run.Progress).ConfigureAwait(false);
                 foreach (var warning in preview.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
                 run.Output(preview.Plan.Items);
                 return;
             }
 
-            var result = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: false, run.Log, cancellationToken, run.Translation).ConfigureAwait(false);
+            var result = await BaselineRunner.RunAsync(run.DataCenter, run.Cloud, run.State, run.Space, authority, _idMap, Force, whatIf: false, run.Log, cancellationToken, run.Translation, run.Progress).ConfigureAwait(false);
             foreach (var warning in result.Plan.Warnings) run.Warning($"Space {run.Space.Key}: {warning}");
             foreach (var error in result.Errors) run.Warning($"Space {run.Space.Key}: {error}");
             run.Output(result);

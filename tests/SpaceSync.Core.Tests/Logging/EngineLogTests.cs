@@ -19,6 +19,21 @@ public sealed class EngineLogTests : IDisposable
         Directory.GetFiles(_folder, "*.json").SelectMany(File.ReadAllLines).Where(l => l.Length > 0).ToArray();
 
     [Fact]
+    public void The_host_gets_debug_events_when_it_asks_while_the_file_keeps_its_level()
+    {
+        var host = new List<(EngineLogLevel, string)>();
+        using (var log = EngineLog.Create(new LoggingSettings { Path = Path.Combine(_folder, "spacesync-.json") }, (l, t) => host.Add((l, t)),
+                   hostLevel: EngineLogLevel.Debug))
+        {
+            log.Debug("HTTP {Request:l}", "Cloud GET /wiki/api/v2/pages: 200 in 3 ms");
+            log.Information("Synced");
+        }
+
+        Assert.Equal(new[] { (EngineLogLevel.Debug, "HTTP Cloud GET /wiki/api/v2/pages: 200 in 3 ms"), (EngineLogLevel.Information, "Synced") }, host);
+        Assert.Single(LogLines()); // the file stays at Information, the scope's default
+    }
+
+    [Fact]
     public void Writes_compact_json_to_a_rolling_file_and_text_to_the_host()
     {
         var host = new List<(EngineLogLevel, string)>();
