@@ -22,7 +22,7 @@ public class ScopeInvalidFixtureTests
         { "unknown-key-users.yaml", ScopeErrorCodes.UnknownKey, 22, 3, "Did you mean 'map'?" },
         { "unknown-key-space.yaml", ScopeErrorCodes.UnknownKey, 33, 5, "'pahse' in 'spaces[1]'. Did you mean 'phase'?" },
         { "unknown-key-exclude.yaml", ScopeErrorCodes.UnknownKey, 30, 16, "Did you mean 'titles'?" },
-        { "unknown-key-state.yaml", ScopeErrorCodes.UnknownKey, 36, 3, "'journal' in 'state'. Allowed keys: path" },
+        { "unknown-key-state.yaml", ScopeErrorCodes.UnknownKey, 36, 3, "'journal' in 'state'. Allowed keys: provider, path, connection, schema" },
         { "phase-in-defaults.yaml", ScopeErrorCodes.UnknownKey, 15, 3, "'phase' is set on each space under 'spaces'" },
 
         // Secrets.
