@@ -70,6 +70,17 @@ function Invoke-Build {
     Invoke-Native dotnet publish (Join-Path $Root 'src/SpaceSync.Core/SpaceSync.Core.csproj') -c $Configuration --no-build --nologo --verbosity quiet -o $deps
     Remove-Item (Join-Path $deps '*.deps.json') -ErrorAction SilentlyContinue
 
+    # The PostgreSQL state store joins Dependencies/, loaded only when a scope names PostgreSQL: its assembly and Npgsql,
+    # nothing else. Core's netstandard2.0 builds of the packages they share must stay (Windows PowerShell loads them),
+    # and Npgsql's one newer need, System.Diagnostics.DiagnosticSource 9, comes from the runtime of PowerShell 7.5 or
+    # later (.NET 9+), which the PostgreSQL state therefore needs.
+    $pgOut = Join-Path $Out 'postgresql-publish'
+    if (Test-Path $pgOut) { Remove-Item -Recurse -Force $pgOut }
+    Invoke-Native dotnet publish (Join-Path $Root 'src/SpaceSync.State.PostgreSql/SpaceSync.State.PostgreSql.csproj') -c $Configuration --no-build --nologo --verbosity quiet -o $pgOut
+    Get-ChildItem $pgOut -File -Include 'SpaceSync.State.PostgreSql.dll', 'SpaceSync.State.PostgreSql.pdb', 'Npgsql.dll' -Recurse |
+        Copy-Item -Destination $deps
+    Remove-Item -Recurse -Force $pgOut
+
     $psBin = Join-Path $Root "src/SpaceSync.PowerShell/bin/$Configuration/netstandard2.0"
     Copy-Item (Join-Path $psBin 'SpaceSync.PowerShell.dll'), (Join-Path $psBin 'SpaceSync.PowerShell.pdb') $ModuleOut
     Copy-Item (Join-Path $Root 'src/SpaceSync.PowerShell/SpaceSync.Format.ps1xml') $ModuleOut

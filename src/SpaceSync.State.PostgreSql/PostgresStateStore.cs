@@ -36,6 +36,13 @@ namespace SpaceSync.State.PostgreSql
         public static StateStore Open(string connectionString, string schema, TimeProvider? clock) =>
             Open(connectionString, schema, clock, PostgresSchema.Migrations, requireCurrent: true);
 
+        // Its own method, never inlined: inside PowerShell the call below cannot bind (Core's TimeProvider is
+        // Microsoft.Bcl.TimeProvider's, this assembly's the runtime's), and the JIT resolves a method's calls when it
+        // compiles it. Only tests pass a clock, in a host where both are the same type.
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static StateStore AttachWithClock(NpgsqlConnection connection, string location, int version, TimeProvider clock, TimeSpan busy) =>
+            StateStore.Attach(connection, PostgresDialect.Instance, location, version, clock, busy);
+
         internal static StateStore Open(string connectionString, string schema, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations,
             bool requireCurrent, TimeSpan? busyTimeout = null)
         {
@@ -71,7 +78,10 @@ namespace SpaceSync.State.PostgreSql
             {
                 connection.Open();
                 Prepare(connection, schema, location, migrations, busy);
-                return StateStore.Attach(connection, PostgresDialect.Instance, location, PostgresSchema.BaseVersion + migrations.Count, clock, busy);
+                var version = PostgresSchema.BaseVersion + migrations.Count;
+                return clock is null
+                    ? StateStore.Attach(connection, PostgresDialect.Instance, location, version, busy)
+                    : AttachWithClock(connection, location, version, clock, busy);
             }
             catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException)
             {

@@ -41,6 +41,15 @@ namespace SpaceSync.Core.State
         /// <paramref name="schemaVersion"/>; the store disposes it. <paramref name="location"/> names the state in messages
         /// and <see cref="Path"/>: it must hold no credential.
         /// </summary>
+        /// <summary>
+        /// A provider's connection, on the system clock. No <see cref="TimeProvider"/> in the signature: inside PowerShell,
+        /// Core (netstandard2.0) takes TimeProvider from Microsoft.Bcl.TimeProvider while a net8.0 provider takes the
+        /// runtime's own, so a call carrying one does not bind there (MissingMethodException).
+        /// </summary>
+        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeSpan busyTimeout) =>
+            Attach(connection, dialect, location, schemaVersion, clock: null, busyTimeout);
+
+        /// <summary>With a test's clock: only where both assemblies see the same TimeProvider (the test host).</summary>
         internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeProvider? clock,
             TimeSpan busyTimeout) =>
             new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = schemaVersion };

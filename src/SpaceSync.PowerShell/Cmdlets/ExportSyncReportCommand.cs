@@ -195,7 +195,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             _builder = new SyncReportBuilder(scope, IncludeInSync || _given.Any(i => i.Status == DriftStatus.InSync));
             try
             {
-                using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
+                using var state = OpenStateToRead(scope.State);
                 // Nothing piped (nothing drifted): the spaces -SpaceKey names, else all.
                 var spaces = named.Count == 0 ? SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path) : scope.Spaces;
                 foreach (var collection in spaces.SelectMany(SpaceCollections.Of))
@@ -208,7 +208,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
+                ThrowTerminatingError(StateErrorRecord(e, scope.State));
             }
 
             foreach (var key in named)

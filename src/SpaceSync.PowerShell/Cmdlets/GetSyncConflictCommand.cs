@@ -21,15 +21,15 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             var scope = ScopeResolver.Resolve(LoadScope());
             var spaces = SelectSpaces(scope.Spaces, SpaceKey, s => s.Key, scope.Path);
-            if (!File.Exists(scope.State.Path))
+            if (!StateStores.MayHoldState(scope.State))
             {
                 WriteVerbose($"No state file at {scope.State.Path}: nothing has run yet.");
                 return;
             }
 
-            ReadingState(scope.State.Path, () =>
+            ReadingState(scope.State, () =>
             {
-                using var state = StateStore.Open(scope.State.Path);
+                using var state = OpenStateToRead(scope.State)!;
                 foreach (var space in spaces)
                 {
                     foreach (var conflict in SyncConflict.Open(state, space, scope.Path))

@@ -40,7 +40,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             try
             {
                 // Reading must not create a state file: without one, no space has a baseline yet.
-                using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
+                using var state = OpenStateToRead(scope.State);
                 var withBaseline = state is null ? new List<ResolvedSpace>() : spaces.Where(s => state.GetSpace(s.Key)?.BaselineAt != null).ToList();
                 if (Offline || withBaseline.Count == 0)
                 {
@@ -52,7 +52,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
+                ThrowTerminatingError(StateErrorRecord(e, scope.State));
             }
         }
 

@@ -48,7 +48,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             try
             {
                 // No state file: no space has a baseline, nothing to archive, and none is created by retiring.
-                using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null;
+                using var state = OpenStateToRead(scope.State);
                 // Secrets (vaults, prompts) only when the sites will be read: a space with a baseline, without -Force.
                 var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key)?.BaselineAt != null);
                 var secrets = readsSites ? ResolveSecrets(scope.Document) : null;
@@ -60,7 +60,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, scope.State.Path));
+                ThrowTerminatingError(StateErrorRecord(e, scope.State));
             }
         }
 

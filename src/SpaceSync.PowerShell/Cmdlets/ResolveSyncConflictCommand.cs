@@ -99,7 +99,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                     ? null
                     : _batch.SelectMany(p => p.SpaceKeys!).Select(BaseKey).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
                 var scope = ScopeResolver.Resolve(LoadScope());
-                if (File.Exists(scope.State.Path)) base.ProcessRecord();
+                if (StateStores.MayHoldState(scope.State)) base.ProcessRecord();
                 foreach (var unmatched in _batch.Where(p => !p.Matched))
                 {
                     var where = unmatched.SpaceKeys is null ? $"any space of '{scope.Path}'" : "space " + string.Join(", ", unmatched.SpaceKeys.Select(k => $"'{k}'"));

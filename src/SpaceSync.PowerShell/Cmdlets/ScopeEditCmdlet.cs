@@ -90,7 +90,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             var scope = ScopeResolver.Resolve(ScopeParser.Load(path));
             var space = scope.Spaces.FirstOrDefault(s => string.Equals(s.Key, spaceKey, StringComparison.OrdinalIgnoreCase));
             if (space is null) return null;
-            using var state = File.Exists(scope.State.Path) ? StateStore.Open(scope.State.Path) : null; // reading creates no state file
+            using var state = OpenStateToRead(scope.State); // reading creates no state file
             return SyncedSpaceStatus.From(scope, space, state);
         }
 

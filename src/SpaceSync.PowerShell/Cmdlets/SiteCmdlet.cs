@@ -30,6 +30,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             var secrets = new PowerShellSecretResolver();
             if (CloudCredential is null) secrets.Prefetch(this, scope.Cloud);
             if (DataCenterCredential is null) secrets.Prefetch(this, scope.DataCenter);
+            secrets.PrefetchState(this, scope.State);
             return secrets;
         }
 

@@ -46,9 +46,6 @@ namespace SpaceSync.PowerShell.Cmdlets
             MaskSecrets(log, secrets);
 
             var options = ClientOptions(log);
-            // The state file's folder is the admin's choice in the scope file; make it on first use.
-            var stateFolder = System.IO.Path.GetDirectoryName(resolved.State.Path);
-            if (!string.IsNullOrEmpty(stateFolder)) System.IO.Directory.CreateDirectory(stateFolder);
             try
             {
                 RunSpaces(resolved, spaces, secrets, options, queue, log);
@@ -60,7 +57,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, resolved.State.Path));
+                ThrowTerminatingError(StateErrorRecord(e, resolved.State));
             }
             catch (Exception e) when (IsEngineFailure(e))
             {
@@ -96,7 +93,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             {
                 using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, options).ConfigureAwait(false);
                 using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, options).ConfigureAwait(false);
-                using var state = StateStore.Open(resolved.State.Path);
+                using var state = OpenStateToWrite(resolved.State, secrets);
                 foreach (var space in collections)
                 {
                     var run = new SpaceRun(this, queue, SpaceCollections.SiteFor(dc, space), SpaceCollections.SiteFor(cloud, space), state, space, log)

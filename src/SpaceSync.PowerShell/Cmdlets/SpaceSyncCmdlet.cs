@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Threading;
@@ -9,6 +10,7 @@ using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
 using SpaceSync.PowerShell.Hosting;
+using SpaceSync.PowerShell.Security;
 
 namespace SpaceSync.PowerShell.Cmdlets
 {
@@ -233,11 +235,17 @@ namespace SpaceSync.PowerShell.Cmdlets
             };
         }
 
-        /// <summary>A state file that cannot be used: the record names the file, as target and in the message.</summary>
-        internal static ErrorRecord StateErrorRecord(StateStoreException e, string statePath) => RunErrorRecord(e, statePath, $"State file {statePath}");
+        /// <summary>
+        /// A state that cannot be used: the record names it, as target and in the message (the file's path, or the
+        /// PostgreSQL schema and the reference of its connection string, never the string).
+        /// </summary>
+        internal static ErrorRecord StateErrorRecord(StateStoreException e, StateSettings state) =>
+            state.Provider == StateProvider.Sqlite
+                ? RunErrorRecord(e, state.Path, $"State file {state.Path}")
+                : RunErrorRecord(e, state.Describe(), state.Describe());
 
-        /// <summary>Reads the state file through <paramref name="read"/>; a file that cannot be used ends the command with its record.</summary>
-        protected void ReadingState(string statePath, Action read)
+        /// <summary>Reads the state through <paramref name="read"/>; a state that cannot be used ends the command with its record.</summary>
+        protected void ReadingState(StateSettings state, Action read)
         {
             try
             {
@@ -245,8 +253,33 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, statePath));
+                ThrowTerminatingError(StateErrorRecord(e, state));
             }
+        }
+
+        /// <summary>
+        /// The scope's state for a command that only reads it; null when there is none yet: a SQLite file is not made by
+        /// reading. A PostgreSQL state's connection string is read here, on the pipeline thread.
+        /// </summary>
+        /// <exception cref="StateStoreException">The state cannot be opened (nor its connection string read).</exception>
+        internal StateStore? OpenStateToRead(StateSettings state)
+        {
+            if (!StateStores.MayHoldState(state)) return null;
+            var secrets = new PowerShellSecretResolver();
+            secrets.PrefetchState(this, state);
+            return StateStores.Open(state, secrets.StateConnection(state));
+        }
+
+        /// <summary>The state a command writes: a SQLite file's folder is the admin's choice in the scope file, made on first use.</summary>
+        internal static StateStore OpenStateToWrite(StateSettings state, PowerShellSecretResolver secrets)
+        {
+            if (state.Provider == StateProvider.Sqlite)
+            {
+                var folder = Path.GetDirectoryName(state.Path);
+                if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+            }
+
+            return StateStores.Open(state, secrets.StateConnection(state));
         }
 
         /// <summary>Whether <see cref="Classify"/> knows the exception as one of the engine's own failures.</summary>

@@ -82,7 +82,11 @@ namespace SpaceSync.PowerShell.Completion
         {
             try
             {
-                return StateStore.OpenReadOnly(scope.State.Path);
+                if (scope.State.Provider == StateProvider.Sqlite) return StateStore.OpenReadOnly(scope.State.Path);
+                // PostgreSQL: only a connection string from the environment; a Tab press neither prompts nor asks a vault.
+                var reference = scope.State.Connection;
+                var connection = reference?.Source == SecretSource.Environment ? Environment.GetEnvironmentVariable(reference.Name ?? "") : null;
+                return string.IsNullOrEmpty(connection) ? null : StateStores.Open(scope.State, connection);
             }
             catch (StateStoreException)
             {

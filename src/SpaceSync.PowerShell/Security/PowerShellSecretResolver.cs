@@ -8,6 +8,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
 
 namespace SpaceSync.PowerShell.Security
 {
@@ -50,7 +51,84 @@ namespace SpaceSync.PowerShell.Security
         }
 
         /// <summary>The secrets resolved so far: the engine log masks them wherever they would appear.</summary>
-        public IEnumerable<string> ResolvedValues => _values.Values.Select(v => v.Secret);
+        public IEnumerable<string> ResolvedValues => _values.Values.Select(v => v.Secret).Concat(_connectionPasswords);
+
+        private readonly List<string> _connectionPasswords = new List<string>();
+
+        /// <summary>
+        /// Reads a PostgreSQL state's connection string (env:, secret:, prompt), on the pipeline thread like the tokens; a
+        /// failure is kept for <see cref="StateConnection"/> to report where the state is opened. Masked like the tokens,
+        /// and its password on its own too (a driver may quote it alone).
+        /// </summary>
+        public void PrefetchState(PSCmdlet cmdlet, StateSettings state)
+        {
+            var reference = state.Connection;
+            if (state.Provider != StateProvider.PostgreSql || reference is null || _values.ContainsKey(reference) || _failures.ContainsKey(reference))
+            {
+                return;
+            }
+
+            try
+            {
+                var value = reference.Source switch
+                {
+                    SecretSource.Environment => FromEnvironment(reference),
+                    SecretSource.Vault => FromVault(cmdlet, reference),
+                    _ => FromStatePrompt(cmdlet, state),
+                };
+                _values[reference] = value;
+                _connectionPasswords.AddRange(ConnectionPasswords(value.Secret));
+            }
+            catch (SecretNotReadException e)
+            {
+                _failures[reference] = e.Message;
+            }
+        }
+
+        /// <summary>The connection string <see cref="PrefetchState"/> read; null for a SQLite state.</summary>
+        /// <exception cref="StateStoreException">CannotOpen: it could not be read (the message says why, never a value).</exception>
+        public string? StateConnection(StateSettings state)
+        {
+            if (state.Provider != StateProvider.PostgreSql || state.Connection is null) return null;
+            if (_values.TryGetValue(state.Connection, out var value)) return value.Secret;
+            var reason = _failures.TryGetValue(state.Connection, out var failure) ? failure : "it was not read before the command opened the state";
+            throw new StateStoreException(StateErrorKind.CannotOpen, $"The {state.Describe()} cannot be opened: its connection string could not be read from '{state.Connection}': {reason}.");
+        }
+
+        // Password=...; or Pwd=... (Npgsql's keywords are case-insensitive); the value ends at ';' unless quoted.
+        private static readonly System.Text.RegularExpressions.Regex PasswordPart = new System.Text.RegularExpressions.Regex(
+            @"(?:^|;)\s*(?:password|pwd)\s*=\s*(?:""(?<v>[^""]*)""|'(?<v>[^']*)'|(?<v>[^;]*))",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+        internal static IEnumerable<string> ConnectionPasswords(string connectionString) =>
+            PasswordPart.Matches(connectionString).Cast<System.Text.RegularExpressions.Match>()
+                .Select(m => m.Groups["v"].Value.Trim()).Where(v => v.Length > 0);
+
+        private static ResolvedSecret FromStatePrompt(PSCmdlet cmdlet, StateSettings state)
+        {
+            if (StartedNonInteractive())
+            {
+                throw new SecretNotReadException("the scope file asks for a prompt, but this session cannot prompt (non-interactive); use env: or secret:");
+            }
+
+            PSCredential? credential;
+            try
+            {
+                credential = cmdlet.Host.UI.PromptForCredential("SpaceSync: PostgreSQL state",
+                    $"Enter the connection string of the PostgreSQL database holding the state (schema {state.Schema}) as the password.", "state", "");
+            }
+            catch (Exception e) when (e is PSInvalidOperationException || e is System.Management.Automation.Host.HostException || e is NotImplementedException)
+            {
+                throw new SecretNotReadException("this session cannot prompt (non-interactive); use env: or secret:");
+            }
+
+            if (credential is null || credential.Password.Length == 0)
+            {
+                throw new SecretNotReadException("no connection string was entered");
+            }
+
+            return new ResolvedSecret(credential.GetNetworkCredential().Password);
+        }
 
         /// <summary>The Basic users of the sites prefetched and of the credentials read: their "user:secret" Base64 is a form to mask too.</summary>
         public IEnumerable<string> Users => _users;
