@@ -20,21 +20,8 @@ namespace SpaceSync.State.PostgreSql
         /// <summary>Forward steps from <see cref="BaseVersion"/>: the first is version 9, each the twin of SQLite's step of that number.</summary>
         public static IReadOnlyList<SchemaMigration> Migrations { get; } = new[]
         {
-            new SchemaMigration(9, "restricted pages: the pages restrictions keep unsynced, as the last full listing and later runs found them", Statements(V9RestrictedPages)),
+            new SchemaMigration(9, "restricted pages: the pages restrictions keep unsynced, as the last full listing and later runs found them", Statements(StateSchema.V9RestrictedPages)),
         };
-
-        private const string V9RestrictedPages = @"
-CREATE TABLE restricted_pages (
-    space_key     TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
-    page_key      TEXT NOT NULL,
-    dc_page_id    TEXT,
-    cloud_page_id TEXT,
-    title         TEXT NOT NULL,
-    message       TEXT NOT NULL,
-    seen_at       TEXT NOT NULL,
-    PRIMARY KEY (space_key, page_key)
-);
-";
 
         /// <summary>A step's script spelled as <see cref="CreateStatements"/> spells the base: byte-wise text, one statement at a time.</summary>
         private static Action<DbCommand> Statements(string script) => command =>

@@ -232,7 +232,8 @@ BEGIN UPDATE pair_changes SET generation = generation + 1; END;
         // A cache of what restrictions keep unsynced, not sync state: a change query reads the restrictions of the pages it
         // judges only, so a run's own plan names only some of them. A run that lists every page replaces the rows; a change
         // run adds those it finds restricted and drops those it judged free (StateStore.Restricted).
-        private const string V9RestrictedPages = @"
+        // Internal: PostgreSQL's step 9 is the same statement (PostgresSchema spells its text columns byte-wise).
+        internal const string V9RestrictedPages = @"
 CREATE TABLE restricted_pages (
     space_key     TEXT NOT NULL REFERENCES spaces(space_key) ON DELETE CASCADE,
     page_key      TEXT NOT NULL,

@@ -27,10 +27,19 @@ namespace SpaceSync.PowerShell.Security
         public void Prefetch(PSCmdlet cmdlet, SiteSettings site)
         {
             if (!string.IsNullOrEmpty(site.Auth.User) && !_users.Contains(site.Auth.User!)) _users.Add(site.Auth.User!);
-            var reference = site.Auth.Token;
+            var value = Read(cmdlet, site.Auth.Token, () => FromPrompt(cmdlet, site));
+            if (value?.User != null && !_users.Contains(value.User)) _users.Add(value.User);
+        }
+
+        /// <summary>
+        /// Reads a reference once (env:, secret:, or <paramref name="prompt"/>); a failure is kept, to be reported where the
+        /// secret is needed. Null when it was read before or could not be read.
+        /// </summary>
+        private ResolvedSecret? Read(PSCmdlet cmdlet, SecretReference reference, Func<ResolvedSecret> prompt)
+        {
             if (_values.ContainsKey(reference) || _failures.ContainsKey(reference))
             {
-                return;
+                return null;
             }
 
             try
@@ -39,14 +48,15 @@ namespace SpaceSync.PowerShell.Security
                 {
                     SecretSource.Environment => FromEnvironment(reference),
                     SecretSource.Vault => FromVault(cmdlet, reference),
-                    _ => FromPrompt(cmdlet, site),
+                    _ => prompt(),
                 };
                 _values[reference] = value;
-                if (value.User != null && !_users.Contains(value.User)) _users.Add(value.User);
+                return value;
             }
             catch (SecretNotReadException e)
             {
                 _failures[reference] = e.Message;
+                return null;
             }
         }
 
@@ -62,27 +72,9 @@ namespace SpaceSync.PowerShell.Security
         /// </summary>
         public void PrefetchState(PSCmdlet cmdlet, StateSettings state)
         {
-            var reference = state.Connection;
-            if (state.Provider != StateProvider.PostgreSql || reference is null || _values.ContainsKey(reference) || _failures.ContainsKey(reference))
-            {
-                return;
-            }
-
-            try
-            {
-                var value = reference.Source switch
-                {
-                    SecretSource.Environment => FromEnvironment(reference),
-                    SecretSource.Vault => FromVault(cmdlet, reference),
-                    _ => FromStatePrompt(cmdlet, state),
-                };
-                _values[reference] = value;
-                _connectionPasswords.AddRange(ConnectionPasswords(value.Secret));
-            }
-            catch (SecretNotReadException e)
-            {
-                _failures[reference] = e.Message;
-            }
+            if (state.Provider != StateProvider.PostgreSql || state.Connection is null) return;
+            var value = Read(cmdlet, state.Connection, () => FromStatePrompt(cmdlet, state));
+            if (value != null) _connectionPasswords.AddRange(ConnectionPasswords(value.Secret));
         }
 
         /// <summary>The connection string <see cref="PrefetchState"/> read; null for a SQLite state.</summary>
