@@ -60,7 +60,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         {
             // Vault look-ups and prompts happen here, on the pipeline thread, before the engine starts.
             var secrets = ResolveSecrets(scope.Document);
-            using var queue = new PipelineQueue();
+            using var queue = new PipelineQueue(StopWork);
             using var log = OpenLog(scope.Document, queue);
             MaskSecrets(log, secrets);
 

@@ -52,7 +52,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 // Secrets (vaults, prompts) only when the sites will be read: a space with a baseline, without -Force.
                 var readsSites = !Force && spaces.Any(s => state?.GetSpace(s.Key)?.BaselineAt != null);
                 var secrets = readsSites ? ResolveSecrets(scope.Document) : null;
-                using var queue = new PipelineQueue();
+                using var queue = new PipelineQueue(StopWork);
                 using var log = OpenLog(scope.Document, queue);
                 if (secrets != null) MaskSecrets(log, secrets);
                 var whatIf = WhatIfRequested();

@@ -41,7 +41,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
             var secrets = ResolveSecrets(resolved.Document);
 
-            using var queue = new PipelineQueue();
+            using var queue = new PipelineQueue(StopWork);
             using var log = OpenLog(resolved.Document, queue);
             MaskSecrets(log, secrets);
 

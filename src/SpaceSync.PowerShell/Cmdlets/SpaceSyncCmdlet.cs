@@ -103,6 +103,9 @@ namespace SpaceSync.PowerShell.Cmdlets
 
         protected override void StopProcessing() => _stopping.Cancel();
 
+        /// <summary>Cancels the engine's work of this command (its writes ended the command: see PipelineQueue.Drain).</summary>
+        internal void StopWork() => _stopping.Cancel();
+
         public void Dispose()
         {
             _stopping.Dispose();

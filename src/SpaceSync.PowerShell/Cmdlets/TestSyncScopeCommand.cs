@@ -61,7 +61,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             // Vault look-ups and prompts must happen here, on the pipeline thread, before the checks start.
             var secrets = ResolveSecrets(scope);
 
-            using var queue = new PipelineQueue();
+            using var queue = new PipelineQueue(StopWork);
             using var log = OpenLog(scope, queue);
             MaskSecrets(log, secrets);
 

@@ -12,6 +12,10 @@ namespace SpaceSync.PowerShell.Hosting
     internal sealed class PipelineQueue : IDisposable
     {
         private readonly BlockingCollection<Action> _actions = new BlockingCollection<Action>();
+        private readonly Action? _stopWork;
+
+        /// <param name="stopWork">Cancels the engine's work: called when a write on the pipeline thread ends the command.</param>
+        public PipelineQueue(Action? stopWork = null) => _stopWork = stopWork;
 
         /// <summary>Called from any thread.</summary>
         public void Post(Action action)
@@ -26,13 +30,38 @@ namespace SpaceSync.PowerShell.Hosting
             }
         }
 
-        /// <summary>Runs on the pipeline thread: executes posted actions until <paramref name="work"/> completes.</summary>
+        /// <summary>
+        /// Runs on the pipeline thread: executes posted actions until <paramref name="work"/> completes. When an action
+        /// ends the command (a WriteError under -ErrorAction Stop, a stopped pipeline), the work is cancelled and still
+        /// drained to its end before that exception goes on: the command must not return while its work writes on (the
+        /// next space syncing, the state open). Actions after that run only so a waiting question gets its answer.
+        /// </summary>
         public T Drain<T>(Task<T> work)
         {
             work.ContinueWith(_ => _actions.CompleteAdding(), TaskScheduler.Default);
+            Exception? ended = null;
             foreach (var action in _actions.GetConsumingEnumerable())
             {
-                action();
+                if (ended != null)
+                {
+                    try { action(); } catch (Exception) { /* the command has ended: nothing is written any more */ }
+                    continue;
+                }
+
+                try
+                {
+                    action();
+                }
+                catch (Exception e)
+                {
+                    ended = e;
+                    _stopWork?.Invoke();
+                }
+            }
+
+            if (ended != null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ended).Throw();
             }
 
             return work.GetAwaiter().GetResult();
