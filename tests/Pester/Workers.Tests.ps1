@@ -151,6 +151,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
         $script:RoundTimes = @()
         $script:Requests = 0
         $script:Split = @()
+        $script:IdleRequests = @()
         for ($round = 1; $round -le 3; $round++) {
             # Every space gets an edit, alternating the site, so every round has work on both sites.
             for ($i = 0; $i -lt 30; $i++) {
@@ -168,6 +169,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
             # Each worker saw every space: it ran it, or skipped it because another worker held it.
             @($rows).Count | Should -Be 90
             $script:Requests += ($rows | Measure-Object Requests -Sum).Sum
+            $script:IdleRequests += @($ran | Where-Object Updates -eq 0 | ForEach-Object Requests)
             $script:Split += @(($ran | Group-Object Worker | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Count)" }) -join ', ')
             $rows | Where-Object { -not $_.RunId -and -not $_.SkippedBy } | Should -BeNullOrEmpty
             # Every space's edit went across in this round, by exactly one run that updated it.
@@ -190,8 +192,9 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
                 $ordered[$j - 1].FinishedAt | Should -BeLessOrEqual $ordered[$j].StartedAt -Because "runs $($ordered[$j - 1].Id) and $($ordered[$j].Id) of $($group.Name) must not overlap"
             }
         }
-        Write-Host ("Workers: setup {0:n1} s, rounds {1} s, {2} requests in 3 rounds; runs per worker: {3}" -f $script:SetupSeconds,
-            (($script:RoundTimes | ForEach-Object { '{0:n1}' -f $_ }) -join ' / '), $script:Requests, ($script:Split -join ' / '))
+        Write-Host ("Workers: setup {0:n1} s, rounds {1} s, {2} requests in 3 rounds; runs per worker: {3}; a run with nothing to do: {4:n1} requests on average" -f $script:SetupSeconds,
+            (($script:RoundTimes | ForEach-Object { '{0:n1}' -f $_ }) -join ' / '), $script:Requests, ($script:Split -join ' / '),
+            ($script:IdleRequests | Measure-Object -Average).Average)
 
         Get-SyncDrift -ScopePath $script:Scope | Where-Object Status -ne 'InSync' | Should -BeNullOrEmpty
         foreach ($key in $script:Keys) {
