@@ -66,6 +66,22 @@ Describe 'Invoke-SpaceSync -SkipLocked' {
         }
     }
 
+    It 'does not run again a space another run synced after the command began' {
+        # The same space twice down one pipeline: the second time, the run the first made started after the command did.
+        $results = @([pscustomobject]@{ SpaceKey = 'ENG' }, [pscustomobject]@{ SpaceKey = 'ENG' } |
+            Invoke-SpaceSync -ScopePath $script:Scope -SkipLocked -Confirm:$false -ErrorAction Stop)
+        $results.Count | Should -Be 2
+        $results[0].RunId | Should -Not -BeNullOrEmpty
+        $results[1].RunId | Should -BeNullOrEmpty
+        $results[1].SkippedAfterRun.Id | Should -Be $results[0].RunId
+        ($results[1] | Format-List | Out-String) | Should -Match "Skipped\s*:\s*synced by run $($results[0].RunId) at"
+
+        # Without -SkipLocked both go through, as a single admin would expect.
+        $plain = @([pscustomobject]@{ SpaceKey = 'ENG' }, [pscustomobject]@{ SpaceKey = 'ENG' } |
+            Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false -ErrorAction Stop)
+        @($plain | Where-Object RunId).Count | Should -Be 2
+    }
+
     It 'runs the space as usual once the lock is free' {
         $result = Invoke-SpaceSync -ScopePath $script:Scope -SkipLocked -Confirm:$false -ErrorAction Stop
         $result.SkippedLockedBy | Should -BeNullOrEmpty

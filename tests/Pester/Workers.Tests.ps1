@@ -123,7 +123,7 @@ for (`$round = 1; `$round -le $script:Rounds; `$round++) {
     # The round's warnings in a file of their own (a redirected stream may not be flushed when the test reads it).
     @(`$warnings | ForEach-Object { "`$_" }) | Set-Content "$script:Sync/warnings-`$round-$name.txt"
     `$rows = @(`$results | ForEach-Object { [pscustomobject]@{
-        SpaceKey = `$_.SpaceKey; RunId = `$_.RunId; SkippedBy = `$_.SkippedLockedBy.OwnerId; Requests = `$_.Requests
+        SpaceKey = `$_.SpaceKey; RunId = `$_.RunId; SkippedBy = `$_.SkippedLockedBy.OwnerId; SkippedAfter = `$_.SkippedAfterRun.Id; Requests = `$_.Requests
         Errors = @(`$_.Errors); Updates = `$_.Count('Update'); Creates = `$_.Count('Create'); AdoptedIntents = `$_.AdoptedIntents } })
     # Written under another name, then renamed: the test never reads half a file.
     ConvertTo-Json -InputObject `$rows -Depth 4 | Set-Content "$script:Sync/tmp-`$round-$name.json"
@@ -171,7 +171,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
             $script:Requests += ($rows | Measure-Object Requests -Sum).Sum
             $script:IdleRequests += @($ran | Where-Object Updates -eq 0 | ForEach-Object Requests)
             $script:Split += @(($ran | Group-Object Worker | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Count)" }) -join ', ')
-            $rows | Where-Object { -not $_.RunId -and -not $_.SkippedBy } | Should -BeNullOrEmpty
+            $rows | Where-Object { -not $_.RunId -and -not $_.SkippedBy -and -not $_.SkippedAfter } | Should -BeNullOrEmpty
             # Every space's edit went across in this round, by exactly one run that updated it.
             foreach ($key in $script:Keys) {
                 @($ran | Where-Object { $_.SpaceKey -eq $key -and $_.Updates -eq 1 }).Count | Should -Be 1 -Because "$key was edited before round $round"

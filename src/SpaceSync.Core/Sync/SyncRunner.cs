@@ -85,6 +85,11 @@ namespace SpaceSync.Core.Sync
         /// (workers sharing one state): whose lock it was. Nothing was read or written; no run was recorded.
         /// </summary>
         public SpaceLock? SkippedLockedBy { get; init; }
+        /// <summary>
+        /// Set when the space was not run because another run synced it, and finished, after this command began (workers
+        /// sharing one state on one schedule): that run. Nothing was read or written; no run was recorded.
+        /// </summary>
+        public RunRecord? SkippedAfterRun { get; init; }
 
         public int Count(string key) => Counts.TryGetValue(key, out var n) ? n : 0;
     }

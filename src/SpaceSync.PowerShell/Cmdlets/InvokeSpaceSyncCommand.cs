@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using SpaceSync.Core.Sites;
+using SpaceSync.Core.State;
 using SpaceSync.Core.Sync;
 
 namespace SpaceSync.PowerShell.Cmdlets
@@ -42,6 +43,9 @@ namespace SpaceSync.PowerShell.Cmdlets
         private SavedPlan? _savedPlan;
         private string _savedPlanPath = "";
         private readonly HashSet<string> _savedPlanSpacesSeen = new HashSet<string>(StringComparer.Ordinal);
+
+        /// <summary>When this command began: with -SkipLocked, a space another run synced since then is not run again.</summary>
+        private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
 
         protected override void BeginProcessing()
         {
@@ -121,6 +125,13 @@ namespace SpaceSync.PowerShell.Cmdlets
             try
             {
                 if (PlanPath != null) await RunSavedPlanAsync(run, cancellationToken).ConfigureAwait(false); // ---- saved plans
+                else if (SkipLocked && SyncedSinceStart(run) is { } other)
+                {
+                    // Another worker ran this space, to its end, after this command began: running it again would find
+                    // nothing new and only spend requests. The worker that ran it reports its conflicts and errors.
+                    run.Log.Information("Space {Space:l} skipped: run {Run} synced it at {At:u}, after this command began", run.Space.Key, other.Id, other.StartedAt);
+                    run.Output(new SyncRunResult { SpaceKey = run.Space.Key, SkippedAfterRun = other });
+                }
                 else await SyncSpaceAsync(run, cancellationToken).ConfigureAwait(false);
             }
             catch (SyncRunException e) when (SkipLocked && e.HeldBy is { } holder)
@@ -135,6 +146,13 @@ namespace SpaceSync.PowerShell.Cmdlets
                 Summarize(new SpaceRunSummary { SpaceKey = run.Space.Key, RunErrorId = Classify(e).Code, OpenConflicts = OpenConflictsOf(run) });
                 throw; // the base writes the space's error record
             }
+        }
+
+        /// <summary>The space's latest sync run if it started after this command and finished without failing; else null.</summary>
+        private RunRecord? SyncedSinceStart(SpaceRun run)
+        {
+            var latest = run.State.ListRuns(run.Space.Key, newest: 1).FirstOrDefault();
+            return latest is { Kind: RunKind.Sync, Outcome: RunOutcome.Succeeded } && latest.StartedAt >= _started ? latest : null;
         }
 
         protected override void EndProcessing()
