@@ -31,6 +31,7 @@
         'Add-SyncedSpace'
         'Set-SyncedSpace'
         'Remove-SyncedSpace'
+        'Copy-SyncState'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -62,6 +62,22 @@ namespace SpaceSync.State.PostgreSql
             command.ExecuteNonQuery();
         }
 
+        // spacesync_schema is this provider's version row (SQLite keeps it in PRAGMAs): each side's open writes its own.
+        public override string TablesSql =>
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' " +
+            "AND table_name <> 'spacesync_schema' ORDER BY 1";
+
+        public override string ColumnsSql =>
+            "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = @table ORDER BY ordinal_position";
+
+        // REPEATABLE READ: every statement of the copy sees the snapshot its first one took.
+        public override DbTransaction BeginSnapshot(DbConnection connection) =>
+            ((NpgsqlConnection)connection).BeginTransaction(IsolationLevel.RepeatableRead);
+
+        // Rows inserted with their ids leave the identity's sequence behind: the next insert would collide with a copied id.
+        public override string? ResetIdentitySql(string table, string idColumn) =>
+            $"SELECT setval(pg_get_serial_sequence('{table}', '{idColumn}'), COALESCE((SELECT MAX({idColumn}) FROM {table}), 0) + 1, false)";
+
         public override StateStoreException Failure(DbException ex, string location, TimeSpan busy, string what, string nothing)
         {
             if (ex is PostgresException pg)

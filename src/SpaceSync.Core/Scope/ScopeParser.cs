@@ -87,6 +87,27 @@ namespace SpaceSync.Core.Scope
         /// <exception cref="ScopeException">The file is missing, unreadable or invalid (codes ScopeFileNotFound, ScopeFileUnreadable, ...).</exception>
         public static ScopeDocument Load(string filePath) => AnalyzeFile(filePath).DocumentOrThrow();
 
+        /// <summary>
+        /// Reads only a scope file's <c>state</c> section, by the same rules as a whole scope file (Copy-SyncState's
+        /// -Destination names a state as a scope file would). <paramref name="yamlText"/> is a document whose one key is
+        /// <c>state</c>; <paramref name="filePath"/> names it in errors and anchors a relative SQLite path.
+        /// </summary>
+        /// <exception cref="ScopeException">The state section is invalid; carries every error.</exception>
+        public static StateSettings ParseStateSettings(string yamlText, string filePath)
+        {
+            if (yamlText == null) throw new ArgumentNullException(nameof(yamlText));
+            var read = YamlTreeReader.Read(yamlText);
+            var reader = new SchemaReader(filePath);
+            if (read.Problem != null)
+            {
+                reader.Error(read.Problem.Code, read.Problem.Message, read.Problem.Position);
+                throw new ScopeException(reader.Errors);
+            }
+
+            var state = new DocumentWalk(reader, filePath).ReadStateOnly(read.Root!);
+            return reader.Errors.Count == 0 && state != null ? state : throw new ScopeException(reader.Errors);
+        }
+
         internal static ScopeAnalysis AnalyzeFile(string filePath)
         {
             if (filePath == null)
@@ -178,6 +199,13 @@ namespace SpaceSync.Core.Scope
                 _r = reader;
                 _filePath = filePath;
                 _folder = Path.GetDirectoryName(Path.GetFullPath(filePath)) ?? Directory.GetCurrentDirectory();
+            }
+
+            /// <summary>A document holding only <c>state</c>: read as the scope file's own.</summary>
+            public StateSettings? ReadStateOnly(YamlTreeNode rootNode)
+            {
+                var root = _r.OpenSection(rootNode, "", new TextPosition(1, 1), new[] { "state" });
+                return root == null ? null : ReadState(root);
             }
 
             public ScopeDocument? Read(YamlTreeNode rootNode)

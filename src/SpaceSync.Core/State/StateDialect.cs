@@ -27,6 +27,23 @@ namespace SpaceSync.Core.State
 
         /// <summary>The database's failure as a <see cref="StateStoreException"/> naming the state (never a credential).</summary>
         public abstract StateStoreException Failure(DbException ex, string location, TimeSpan busy, string what, string nothing);
+
+        // ---- copying a whole state (StateCopy)
+
+        /// <summary>A query listing the state's tables (one text column), the provider's own bookkeeping left out.</summary>
+        public abstract string TablesSql { get; }
+
+        /// <summary>A query listing the columns of table <c>@table</c> (one text column), in their declared order.</summary>
+        public abstract string ColumnsSql { get; }
+
+        /// <summary>A read-only transaction that sees one snapshot of the state throughout, so a copy reads one moment of it.</summary>
+        public abstract DbTransaction BeginSnapshot(DbConnection connection);
+
+        /// <summary>
+        /// A statement that makes the next generated id of <paramref name="table"/> follow its largest <paramref name="idColumn"/>
+        /// after rows were inserted with their ids given; null where the database numbers from the largest id anyway (SQLite's rowid).
+        /// </summary>
+        public virtual string? ResetIdentitySql(string table, string idColumn) => null;
     }
 
     internal sealed class SqliteDialect : StateDialect
@@ -39,6 +56,13 @@ namespace SpaceSync.Core.State
 
         public override DbTransaction BeginWrite(DbConnection connection, TimeSpan busy) =>
             ((SqliteConnection)connection).BeginTransaction(deferred: false);
+
+        public override string TablesSql => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite^_%' ESCAPE '^' ORDER BY name";
+
+        public override string ColumnsSql => "SELECT name FROM pragma_table_info(@table) ORDER BY cid";
+
+        // Deferred: the snapshot starts at the first read and holds (WAL) until the end, whatever writers commit meanwhile.
+        public override DbTransaction BeginSnapshot(DbConnection connection) => ((SqliteConnection)connection).BeginTransaction(deferred: true);
 
         public override StateStoreException Failure(DbException ex, string location, TimeSpan busy, string what, string nothing) =>
             ex is SqliteException sqlite

@@ -36,6 +36,13 @@ namespace SpaceSync.Core.State
         SchemaDamaged,
         /// <summary>Asked of a state on a database that cannot do it (e.g. archiving a space of a PostgreSQL state): nothing was changed.</summary>
         NotSupportedByProvider,
+        // ---- copying a whole state (StateCopy)
+        /// <summary>The copy's destination already holds a state and -Force was not given; nothing was written.</summary>
+        DestinationNotEmpty,
+        /// <summary>A table this SpaceSync's copier does not know, or a column one side has and the other lacks; nothing was written.</summary>
+        CopyUnknownTable,
+        /// <summary>The copy's counts or hashes differ from the source's; the destination was left as it was.</summary>
+        CopyMismatch,
     }
 
     /// <summary>The state store cannot do what was asked. Messages name the file or database, never any credential (a connection string's password included).</summary>

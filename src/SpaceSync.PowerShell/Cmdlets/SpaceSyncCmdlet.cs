@@ -329,6 +329,7 @@ namespace SpaceSync.PowerShell.Cmdlets
                 StateErrorKind.WriteRejected => ErrorCategory.InvalidOperation,
                 StateErrorKind.MigrationFailed => ErrorCategory.InvalidOperation,
                 StateErrorKind.StorageFailed => ErrorCategory.WriteError,
+                StateErrorKind.DestinationNotEmpty => ErrorCategory.ResourceExists,
                 _ => ErrorCategory.InvalidData, // not a state file, a newer, damaged or empty one, an unreadable value
             }),
             ScopeException scope when scope.Errors.Count == 1 && scope.Errors[0].Code == "ScopeFileNotFound" => ("ScopeFileNotFound", ErrorCategory.ObjectNotFound),

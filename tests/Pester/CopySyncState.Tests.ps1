@@ -1,0 +1,101 @@
+# Copy-SyncState (issue 16): a state made by a real baseline and sync against both emulators moves from its SQLite file
+# to a PostgreSQL schema and back, and the scope pointed at the copy goes on syncing. The built module in a fresh pwsh,
+# a real server (the Test task's throwaway cluster, $env:SPACESYNC_TEST_POSTGRES, or one started here).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
+    Import-Module (Join-Path (Get-RepositoryRoot) 'tools/TestPostgres.psm1') -Force
+    Import-Module (Get-TestModuleManifest) -Force
+
+    if ($env:SPACESYNC_TEST_POSTGRES) { $script:Admin = $env:SPACESYNC_TEST_POSTGRES }
+    else { $script:OwnCluster = Start-TestPostgres; $script:Admin = $script:OwnCluster.ConnectionString }
+
+    $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 6 -Seed 31
+    Clear-SeededRestrictions $script:Dc
+    $script:Cloud = Start-ConfluenceEmulator -Flavor cloud -SeedSpace ENG2 -SeedPages 0
+    $script:Map = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey ENG -CloudKey ENG2
+    $env:SPACESYNC_TEST_CLOUD_TOKEN = (Get-TestToken cloud)
+    $env:SPACESYNC_TEST_DC_TOKEN = (Get-TestToken datacenter)
+
+    # A password the server never asks for (trust on loopback): it must never show.
+    $script:Canary = 'pg-canary-' + [guid]::NewGuid().ToString('n').Substring(0, 12)
+    $env:SPACESYNC_TEST_COPY_DB = "$script:Admin;Password=$script:Canary"
+    $script:Schema = 'pester_copy_' + [guid]::NewGuid().ToString('n').Substring(0, 10)
+    $script:Destination = @{ provider = 'postgresql'; connection = 'env:SPACESYNC_TEST_COPY_DB'; schema = $script:Schema }
+    $space = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n"
+    $script:FileScope = New-TestScopeFile -Folder (Join-Path $TestDrive 'file') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url -Spaces $space
+    $script:PgScope = New-TestScopeFile -Folder (Join-Path $TestDrive 'pg') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+        -Spaces "${space}state: { provider: postgresql, connection: env:SPACESYNC_TEST_COPY_DB, schema: $script:Schema }`n"
+
+    function script:Edit-DcPage([string] $Id, [string] $Text) {
+        $page = Invoke-EmulatorApi $script:Dc "/rest/api/content/${Id}?expand=body.storage,version"
+        $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$Id" -Method Put -Body @{
+            id = $Id; type = 'page'; title = $page.title; space = @{ key = 'ENG' }
+            body = @{ storage = @{ value = $page.body.storage.value + "<p>$Text</p>"; representation = 'storage' } }
+            version = @{ number = $page.version.number + 1 } }
+    }
+
+    $script:Ids = @($script:Map.Keys | Sort-Object { [long]$_ })
+    $null = Start-SpaceBaseline -ScopePath $script:FileScope -SpaceKey ENG -ErrorAction Stop
+    Edit-DcPage $script:Ids[1] 'Edited before the move'
+    $null = Invoke-SpaceSync -ScopePath $script:FileScope -Confirm:$false -ErrorAction Stop
+}
+
+AfterAll {
+    $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
+    if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
+    Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_COPY_DB -ErrorAction SilentlyContinue
+}
+
+Describe 'Copy-SyncState' {
+    It '-WhatIf names the copy and creates nothing' {
+        $back = Join-Path $TestDrive 'whatif.db'
+        Copy-SyncState -ScopePath $script:FileScope -Destination $back -WhatIf
+        Test-Path $back | Should -BeFalse
+    }
+
+    It 'copies a SQLite state to PostgreSQL, verified table by table, and never shows the connection string' {
+        $all = Copy-SyncState -ScopePath $script:FileScope -Destination $script:Destination -Confirm:$false -Verbose *>&1
+        $result = @($all | Where-Object { $_.PSObject.TypeNames -contains 'SpaceSync.Core.State.StateCopyResult' })
+        $result.Count | Should -Be 1
+        $result[0].Verified | Should -BeTrue
+        $result[0].Emptied | Should -BeFalse
+        ($result[0].Tables | Where-Object Table -eq 'pairs').DestinationRows | Should -Be $script:Ids.Count
+        ($result[0].Tables | Where-Object Table -eq 'runs').DestinationRows | Should -Be 2
+        $result[0].Destination | Should -Match $script:Schema
+        ($all | Out-String) + ($result | ConvertTo-Json -Depth 4) | Should -Not -Match $script:Canary
+    }
+
+    It 'the scope pointed at the copy syncs on from it, with no new baseline' {
+        (Get-SyncedSpace -ScopePath $script:PgScope -SpaceKey ENG -Offline).PairedPages | Should -Be $script:Ids.Count
+        Edit-DcPage $script:Ids[2] 'Edited after the move'
+        $sync = Invoke-SpaceSync -ScopePath $script:PgScope -Confirm:$false -ErrorAction Stop
+        $sync.Errors | Should -BeNullOrEmpty
+        $sync.Count('Update') | Should -Be 1
+        @(Get-SyncHistory -ScopePath $script:PgScope -SpaceKey ENG -RunId $sync.RunId).Count | Should -Be 1
+        Get-SyncDrift -ScopePath $script:PgScope | Where-Object Status -ne 'InSync' | Should -BeNullOrEmpty
+    }
+
+    It 'refuses a destination that holds a state, and -Force replaces it' {
+        $problem = $null
+        try { $null = Copy-SyncState -ScopePath $script:FileScope -Destination $script:Destination -Confirm:$false } catch { $problem = $_ }
+        $problem.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.StateStoreDestinationNotEmpty,*'
+        (Get-SyncedSpace -ScopePath $script:PgScope -SpaceKey ENG -Offline).PairedPages | Should -Be $script:Ids.Count
+
+        $back = Join-Path $TestDrive 'back.db'
+        $home1 = Copy-SyncState -ScopePath $script:PgScope -Destination $back -Confirm:$false
+        $home1.Verified | Should -BeTrue
+        ($home1.Tables | Where-Object Table -eq 'runs').DestinationRows | Should -Be 3 -Because 'the run made on PostgreSQL came back too'
+        $again = Copy-SyncState -ScopePath $script:PgScope -Destination $back -Force -Confirm:$false
+        $again.Emptied | Should -BeTrue
+        $again.Verified | Should -BeTrue
+    }
+
+    It 'a destination that is not a state spec is an error naming -Destination' {
+        $problem = $null
+        try { $null = Copy-SyncState -ScopePath $script:FileScope -Destination @{ provider = 'postgresql'; schema = 'x' } } catch { $problem = $_ }
+        $problem.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.StateDestinationInvalid,*'
+        $problem.ToString() | Should -Match 'connection'
+    }
+}
