@@ -76,11 +76,14 @@ Describe 'Restricted pages in the warning stream' {
     }
 
     It 'Get-SyncedSpace writes one restricted-pages warning per space, with the same count' {
-        $null = Get-SyncedSpace -ScopePath $script:Scope -WarningVariable warned
+        $status = Get-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -WarningVariable warned
         $restricted = @($warned | Where-Object { "$_" -match 'restricted' })
         $restricted | Should -HaveCount 1
         "$($restricted[0])" -match '^Space ENG: (\d+) restricted pages' | Should -BeTrue
         [int] $Matches[1] | Should -Be $script:RunCount
+        # The same count as a property, offline too (from the state, whatever listing the last run made).
+        $status.RestrictedPages | Should -Be $script:RunCount
+        (Get-SyncedSpace -ScopePath $script:Scope -SpaceKey ENG -Offline).RestrictedPages | Should -Be $script:RunCount
     }
 }
 

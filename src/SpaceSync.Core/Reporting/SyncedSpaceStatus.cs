@@ -28,6 +28,12 @@ namespace SpaceSync.Core.Reporting
         /// <summary>Pairs whose pages are current on both sites.</summary>
         public int PairedPages { get; init; }
         public int OpenConflicts { get; init; }
+        /// <summary>
+        /// Pages restrictions keep unsynced (restrictedPages: skip), as the space's runs last found them: the state's
+        /// count, the same whichever listing the last run made (a change run's drift lists only what it looked at).
+        /// Null until a sync has run since the baseline: the baseline does not read restrictions, the first sync does.
+        /// </summary>
+        public int? RestrictedPages { get; init; }
         /// <summary>Page writes a sync would make on Cloud now; null when not computed (-Offline, no baseline, a site failed).</summary>
         public int? PendingToCloud { get; init; }
         /// <summary>Page writes a sync would make on Data Center now; null when not computed.</summary>
@@ -55,6 +61,9 @@ namespace SpaceSync.Core.Reporting
                 LastRunOutcome = lastRun?.Outcome,
                 PairedPages = state?.ListPairs(space.Key).Count(p => p.Status == PairStatus.Active) ?? 0,
                 OpenConflicts = state?.ListConflicts(space.Key).Count ?? 0,
+                RestrictedPages = record is null || !state!.ListRuns(space.Key).Any(r => r.Kind == RunKind.Sync && r.FinishedAt != null)
+                    ? null
+                    : state.ListRestrictedPages(space.Key).Count,
                 PendingToCloud = pending?.ToCloud,
                 PendingToDataCenter = pending?.ToDataCenter,
                 PendingConflicts = pending?.Conflicts,
