@@ -87,6 +87,12 @@ namespace SpaceSync.Core.State
                 // Npgsql's argument messages may quote the connection string: say what, not the text.
                 throw new StateStoreException(StateErrorKind.CannotOpen, "The PostgreSQL connection string or schema name was refused (its text is not shown: it may hold a password).");
             }
+            catch (TargetInvocationException e) when (e.InnerException != null)
+            {
+                // Anything else as the provider threw it, not wrapped by reflection.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
         }
     }
 }
