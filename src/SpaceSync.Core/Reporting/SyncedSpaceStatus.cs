@@ -31,7 +31,7 @@ namespace SpaceSync.Core.Reporting
         /// <summary>
         /// Pages restrictions keep unsynced (restrictedPages: skip), as the space's runs last found them: the state's
         /// count, the same whichever listing the last run made (a change run's drift lists only what it looked at).
-        /// Null until a sync has run since the baseline: the baseline does not read restrictions, the first sync does.
+        /// Null while the baseline is the latest run: the baseline does not read restrictions, the first sync does.
         /// </summary>
         public int? RestrictedPages { get; init; }
         /// <summary>Page writes a sync would make on Cloud now; null when not computed (-Offline, no baseline, a site failed).</summary>
@@ -61,9 +61,10 @@ namespace SpaceSync.Core.Reporting
                 LastRunOutcome = lastRun?.Outcome,
                 PairedPages = state?.ListPairs(space.Key).Count(p => p.Status == PairStatus.Active) ?? 0,
                 OpenConflicts = state?.ListConflicts(space.Key).Count ?? 0,
-                RestrictedPages = record is null || !state!.ListRuns(space.Key).Any(r => r.Kind == RunKind.Sync && r.FinishedAt != null)
+                // The latest run is enough: every run after the baseline is a sync (a sync that died at its start saved nothing).
+                RestrictedPages = record is null || lastRun is null || lastRun.Kind == RunKind.Baseline
                     ? null
-                    : state.ListRestrictedPages(space.Key).Count,
+                    : state!.ListRestrictedPages(space.Key).Count,
                 PendingToCloud = pending?.ToCloud,
                 PendingToDataCenter = pending?.ToDataCenter,
                 PendingConflicts = pending?.Conflicts,
