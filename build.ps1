@@ -10,7 +10,7 @@
       dotnet pwsh ./build.ps1 -Task Package # out/SpaceSync.<version>.nupkg (a feed) and out/SpaceSync.zip (Azure Automation)
       dotnet pwsh ./build.ps1 -Task Benchmark [-Pages N] [-Bodies real|small] [-LatencyMs 20] [-Json PATH]   # figures beside issue 14's goals (docs/performance.md)
       dotnet pwsh ./build.ps1 -Task Chaos [-Seeds N] [-BaseSeed S] [-Storm]   # runs SIGKILLed at seeded points, rerun, checked (docs/reliability.md)
-      dotnet pwsh ./build.ps1 -Task ScaleBenchmark [-Spaces 300] [-Workers 3] [-Rounds 3] [-LatencyMs 20] [-RateLimit 10/1] [-RateLimitRounds 1] [-ThrottleLimit T] [-Json PATH]   # workers sharing a PostgreSQL state (docs/scale.md)
+      dotnet pwsh ./build.ps1 -Task ScaleBenchmark [-Spaces 300] [-Workers 3] [-Rounds 3] [-LatencyMs 20] [-RateLimit 10/1] [-RateLimitRounds 2] [-ThrottleLimit T] [-Json PATH]   # workers sharing a PostgreSQL state (docs/scale.md)
     Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
 #>
 [CmdletBinding()]
@@ -43,7 +43,7 @@ param(
     [ValidatePattern('^\d+/\d+$')]
     [string] $RateLimit = '10/1',
     [ValidateRange(0, 100)]
-    [int] $RateLimitRounds = 1,
+    [int] $RateLimitRounds = 2,
     # ScaleBenchmark: spaces each worker runs at once (used only when Invoke-SpaceSync has -ThrottleLimit).
     [ValidateRange(0, 64)]
     [int] $ThrottleLimit = 0,

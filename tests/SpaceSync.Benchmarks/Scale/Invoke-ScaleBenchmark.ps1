@@ -9,9 +9,9 @@
     CCMA would; one scope holds them all, its state on PostgreSQL; every space gets a baseline (timed). Then R rounds:
     before each, edits on both sites to -EditPercent of the spaces (a page edited in each, a page created and a page
     renamed in a tenth of those), then the workers run. Then -RateLimitRounds more rounds with both sites admitting only
-    -RateLimit requests (the emulators' fixed window) and the scope's maxRequestsPerSecond set so the workers together
-    stay under it. Prints per round: wall time, runs, requests per site, rate-limit waits, the slowest space; at the end
-    the baseline time, the state's size and the verdict against the 15-minute window.
+    -RateLimit requests (the emulators' fixed window). Prints per round: wall time, runs, requests per site, rate-limit waits, the slowest space; at the end
+    the baseline time, the state's size and the verdict against the 15-minute window. The rate-limited rounds alternate:
+    without a cap in the scope (the workers meet the limit, get 429s and wait), then with the cap.
     Not part of the Test task: wall time on a shared machine is no pass/fail criterion.
 .EXAMPLE
     dotnet pwsh ./build.ps1 -Task ScaleBenchmark -Spaces 300 -Workers 3 -Rounds 3 -LatencyMs 20 -Json out/scale.json
@@ -27,7 +27,8 @@ param(
     [ValidateRange(0, 100)] [int] $EditPercent = 10,
     # Both sites' rate limit for the rate-limited rounds, as the emulators' --rate-limit takes it: N requests per S seconds.
     [ValidatePattern('^\d+/\d+$')] [string] $RateLimit = '10/1',
-    [ValidateRange(0, 100)] [int] $RateLimitRounds = 1,
+    # Rounds under that limit after the others: odd ones without a cap in the scope, even ones with maxRequestsPerSecond.
+    [ValidateRange(0, 100)] [int] $RateLimitRounds = 2,
     # The scope's sites.*.maxRequestsPerSecond in the rate-limited rounds (per worker process); 0 = the site's rate
     # shared evenly by the workers (rounded down, at least 1).
     [ValidateRange(0, 1000)] [int] $MaxRequestsPerSecond = 0,
@@ -100,14 +101,24 @@ function Edit-Spaces([int] $Round, [string[]] $Keys, [hashtable] $Maps) {
     return $chosen
 }
 
-function Invoke-Round([int] $Round, [string] $Label, [string[]] $Keys, [hashtable] $Maps, $Team) {
+function Set-SiteLimits([switch] $Limited) {
+    # Latency always; the rate limit only around the workers' part of a rate-limited round (the edits are a person's).
+    foreach ($site in $dc, $cloud) {
+        if ($Limited) { $null = Set-ConfluenceEmulatorFault $site -LatencyMs $LatencyMs -RateLimit $limitCount -RateLimitWindowSeconds $limitSeconds }
+        else { $null = Set-ConfluenceEmulatorFault $site -LatencyMs $LatencyMs }
+    }
+}
+
+function Invoke-Round([int] $Round, [string] $Label, [string[]] $Keys, [hashtable] $Maps, $Team, [switch] $Limited) {
     $edited = @(Edit-Spaces $Round $Keys $Maps)
+    Set-SiteLimits -Limited:$Limited
     Reset-ConfluenceEmulatorStats $dc, $cloud
     $refusedBefore = (Get-Site429 $dc), (Get-Site429 $cloud)
     $clock = [Diagnostics.Stopwatch]::StartNew()
     Start-SyncRound $sync $Round
     $rows = @(Wait-SyncRound -Folder $sync -Round $Round -Workers $Team -TimeoutSeconds 3600)
     $wall = $clock.Elapsed.TotalSeconds
+    Set-SiteLimits
     $ran = @($rows | Where-Object RunId)
     $failed = @($rows | Where-Object { @($_.Errors).Count -gt 0 })
     $missed = @($Keys | Where-Object { $k = $_; -not ($ran | Where-Object SpaceKey -eq $k) })
@@ -176,7 +187,7 @@ try {
         $team["w$i"] = Start-SyncWorker -Name "w$i" -ModuleManifest $ModuleManifest -ScopePath $scope -Folder $sync -Rounds $totalRounds -ThrottleLimit $ThrottleLimit
     }
 
-    foreach ($site in $dc, $cloud) { $null = Set-ConfluenceEmulatorFault $site -LatencyMs $LatencyMs }
+    Set-SiteLimits
     Reset-ConfluenceEmulatorStats $dc, $cloud
     $clock = [Diagnostics.Stopwatch]::StartNew()
     foreach ($key in $keys) { $null = Start-SpaceBaseline -ScopePath $scope -SpaceKey $key -ErrorAction Stop }
@@ -187,16 +198,18 @@ try {
     $results = @()
     for ($round = 1; $round -le $Rounds; $round++) { $results += Invoke-Round $round 'open' $keys $maps $team }
 
-    if ($RateLimitRounds -gt 0) {
-        foreach ($site in $dc, $cloud) {
-            $null = Set-ConfluenceEmulatorFault $site -LatencyMs $LatencyMs -RateLimit $limitCount -RateLimitWindowSeconds $limitSeconds
-        }
-        # The workers read the scope at each run: rewritten between rounds, whole (written beside it, then moved).
-        $capped = New-WorkersScopeFile -Folder (Join-Path $work 'capped') -DataCenter $dc -Cloud $cloud -Keys $keys `
-            -ConnectionVariable SPACESYNC_SCALE_DB -Schema $schema -MaxRequestsPerSecond $MaxRequestsPerSecond
-        Move-Item -Force $capped $scope
-        Write-Host ("rate-limited rounds: both sites admit {0} requests per {1} s; scope maxRequestsPerSecond {2} a site per worker" -f $limitCount, $limitSeconds, $MaxRequestsPerSecond)
-        for ($round = $Rounds + 1; $round -le $totalRounds; $round++) { $results += Invoke-Round $round "rate-limited $RateLimit" $keys $maps $team }
+    # Rate-limited rounds, alternating: without a cap in the scope (the workers meet the limit and wait as the sites
+    # say), then with sites.*.maxRequestsPerSecond set so the workers together stay under it.
+    $openScope = New-WorkersScopeFile -Folder (Join-Path $work 'open') -DataCenter $dc -Cloud $cloud -Keys $keys `
+        -ConnectionVariable SPACESYNC_SCALE_DB -Schema $schema
+    $cappedScope = New-WorkersScopeFile -Folder (Join-Path $work 'capped') -DataCenter $dc -Cloud $cloud -Keys $keys `
+        -ConnectionVariable SPACESYNC_SCALE_DB -Schema $schema -MaxRequestsPerSecond $MaxRequestsPerSecond
+    for ($round = $Rounds + 1; $round -le $totalRounds; $round++) {
+        $cap = ($round - $Rounds) % 2 -eq 0
+        # The workers read the scope at each run: replaced between rounds, whole.
+        Copy-Item -Force $(if ($cap) { $cappedScope } else { $openScope }) $scope
+        $label = "rate-limited $RateLimit, " + $(if ($cap) { "maxRequestsPerSecond $MaxRequestsPerSecond a worker" } else { 'no cap in the scope' })
+        $results += Invoke-Round $round $label $keys $maps $team -Limited
     }
 
     foreach ($worker in $team.Values) { $null = $worker.Process.WaitForExit(60000) }
