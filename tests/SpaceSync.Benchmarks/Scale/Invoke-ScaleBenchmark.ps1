@@ -220,9 +220,10 @@ try {
     $limited = @($results | Where-Object kind -ne 'open')
     $limitedWorst = if ($limited) { ($limited | Measure-Object wallSeconds -Maximum).Maximum } else { $null }
     $fits = $worst -le $window.TotalSeconds -and (-not $limited -or $limitedWorst -le $window.TotalSeconds)
-    Write-Host ("baseline {0:n1} s; state {1}; rounds: slowest {2:n1} s (the first, with each worker's first run), slowest later {3:n1} s{4}" -f
+    Write-Host ("baseline {0:n1} s; state {1}; rounds: slowest {2:n1} s{3}{4}" -f
         $baselineSeconds, $(if ($null -ne $stateBytes) { '{0:n0} KB in schema {1}' -f ($stateBytes / 1KB), $schema } else { 'size unknown (no psql)' }),
-        $worst, $steady, $(if ($limited) { '; rate-limited: slowest {0:n1} s' -f $limitedWorst } else { '' }))
+        $worst, $(if ($open.Count -gt 1) { ", slowest after the first (each worker's first run) {0:n1} s" -f $steady } else { '' }),
+        $(if ($limited) { '; rate-limited: slowest {0:n1} s' -f $limitedWorst } else { '' }))
     Write-Host ("verdict: {0} spaces by {1} workers {2} the 15-minute window (slowest round {3:n1} s of {4} s); whole benchmark {5:n1} s" -f
         $Spaces, $Workers, $(if ($fits) { 'fit in' } else { 'do NOT fit in' }), [math]::Max($worst, [double]$limitedWorst), $window.TotalSeconds, $total.Elapsed.TotalSeconds)
 
