@@ -121,13 +121,15 @@ function Invoke-Round([int] $Round, [string] $Label, [string[]] $Keys, [hashtabl
     Set-SiteLimits
     $ran = @($rows | Where-Object RunId)
     $failed = @($rows | Where-Object { @($_.Errors).Count -gt 0 })
+    # Error records: a space whose run failed as a whole (e.g. a site still rate limiting after every retry).
+    $errorRecords = @(Get-SyncWorkerErrors -Folder $sync -Round $Round -Names @($Team.Keys))
     $missed = @($Keys | Where-Object { $k = $_; -not ($ran | Where-Object SpaceKey -eq $k) })
     $editedSynced = @($edited | Where-Object { $k = $_; $ran | Where-Object { $_.SpaceKey -eq $k -and ($_.Updates + $_.Creates) -gt 0 } })
     $slowest = $ran | Sort-Object Seconds -Descending | Select-Object -First 1
     $figures = [ordered]@{
         round = $Round; kind = $Label; wallSeconds = [math]::Round($wall, 1)
         runs = $ran.Count; spacesRun = $Keys.Count - $missed.Count; skippedLocked = @($rows | Where-Object SkippedBy).Count
-        skippedAfterRun = @($rows | Where-Object SkippedAfter).Count; failedRuns = $failed.Count
+        skippedAfterRun = @($rows | Where-Object SkippedAfter).Count; failedRuns = $failed.Count; errorRecords = $errorRecords.Count
         edited = $edited.Count; editedSynced = $editedSynced.Count
         requestsDataCenter = Get-SiteRequests $dc; requestsCloud = Get-SiteRequests $cloud
         refused429DataCenter = (Get-Site429 $dc) - $refusedBefore[0]; refused429Cloud = (Get-Site429 $cloud) - $refusedBefore[1]
@@ -138,12 +140,13 @@ function Invoke-Round([int] $Round, [string] $Label, [string[]] $Keys, [hashtabl
         slowestSpace = $slowest.SpaceKey; slowestSeconds = [math]::Round($slowest.Seconds, 2); slowestListing = $slowest.Listing
         runsPerWorker = (($ran | Group-Object Worker | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.Count)" }) -join ', ')
     }
-    Write-Host ("round {0} ({1}): {2:n1} s; {3} runs ({4}/{5} spaces, {6}; skipped {7} held + {8} already synced; {9} failed); edited {10}, synced {11}; requests DC {12}, Cloud {13}; 429s DC {21}, Cloud {22}; rate-limit waits DC {14} s, Cloud {15} s; requests a quiet run {16}, a changed run {17}; slowest {18} {19} s ({20})" -f
+    Write-Host ("round {0} ({1}): {2:n1} s; {3} runs ({4}/{5} spaces, {6}; skipped {7} held + {8} already synced; {9} with failed actions, {23} errors); edited {10}, synced {11}; requests DC {12}, Cloud {13}; 429s DC {21}, Cloud {22}; rate-limit waits DC {14} s, Cloud {15} s; requests a quiet run {16}, a changed run {17}; slowest {18} {19} s ({20})" -f
         $Round, $Label, $wall, $ran.Count, $figures.spacesRun, $Keys.Count, $figures.runsPerWorker, $figures.skippedLocked, $figures.skippedAfterRun,
         $failed.Count, $edited.Count, $editedSynced.Count, $figures.requestsDataCenter, $figures.requestsCloud,
         $figures.rateLimitWaitDataCenterSeconds, $figures.rateLimitWaitCloudSeconds, $figures.quietRunRequests, $figures.changedRunRequests,
-        $figures.slowestSpace, $figures.slowestSeconds, $figures.slowestListing, $figures.refused429DataCenter, $figures.refused429Cloud)
+        $figures.slowestSpace, $figures.slowestSeconds, $figures.slowestListing, $figures.refused429DataCenter, $figures.refused429Cloud, $errorRecords.Count)
     foreach ($row in $failed | Select-Object -First 5) { Write-Warning "$($row.SpaceKey) ($($row.Worker)): $(@($row.Errors)[0])" }
+    foreach ($line in $errorRecords | Select-Object -First 5) { Write-Warning $line }
     [pscustomobject]$figures
 }
 
@@ -184,7 +187,9 @@ try {
     # process's first run (assemblies, JIT, the PostgreSQL pool), as each job of a real schedule would.
     $totalRounds = $Rounds + $RateLimitRounds
     foreach ($i in 1..$Workers) {
-        $team["w$i"] = Start-SyncWorker -Name "w$i" -ModuleManifest $ModuleManifest -ScopePath $scope -Folder $sync -Rounds $totalRounds -ThrottleLimit $ThrottleLimit
+        # A space that fails is counted, and the worker goes on with the others, as a runbook would.
+        $team["w$i"] = Start-SyncWorker -Name "w$i" -ModuleManifest $ModuleManifest -ScopePath $scope -Folder $sync -Rounds $totalRounds `
+            -ThrottleLimit $ThrottleLimit -ContinueOnError
     }
 
     Set-SiteLimits

@@ -110,17 +110,22 @@ function Start-SyncWorker {
         One worker process: imports the built module, then for each round waits for go-<round> in -Folder, runs
         Invoke-SpaceSync -SkipLocked over the scope's spaces (-ThrottleLimit when given) and writes what came back to
         done-<round>-<name>.json (one row a space). Returns @{ Name; Log; Process }.
+        A space's error ends the worker (the caller sees it exit), unless -ContinueOnError: then, as a runbook with the
+        default error preference would, it goes on, and the round's error records go to errors-<round>-<name>.txt.
     #>
     param([Parameter(Mandatory)] [string] $Name, [Parameter(Mandatory)] [string] $ModuleManifest, [Parameter(Mandatory)] [string] $ScopePath,
-        [Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] [int] $Rounds, [int] $ThrottleLimit)
+        [Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] [int] $Rounds, [int] $ThrottleLimit, [switch] $ContinueOnError)
     $log = Join-Path $Folder "worker-$Name"
     $throttle = if ($ThrottleLimit -gt 0) { "-ThrottleLimit $ThrottleLimit" } else { '' }
+    $onError = if ($ContinueOnError) { '-ErrorAction Continue -ErrorVariable failures' } else { '' }
     $script = @"
 Import-Module '$ModuleManifest'
 Set-Content -Path '$Folder/pid-$Name' -Value `$PID
 for (`$round = 1; `$round -le $Rounds; `$round++) {
     while (-not (Test-Path "$Folder/go-`$round")) { Start-Sleep -Milliseconds 50 }
-    `$results = @(Invoke-SpaceSync -ScopePath '$ScopePath' -SkipLocked $throttle -Confirm:`$false -WarningVariable warnings)
+    `$failures = @()
+    `$results = @(Invoke-SpaceSync -ScopePath '$ScopePath' -SkipLocked $throttle $onError -Confirm:`$false -WarningVariable warnings)
+    @(`$failures | ForEach-Object { "`$_" -replace '\s+', ' ' }) | Set-Content "$Folder/errors-`$round-$Name.txt"
     # The round's warnings in a file of their own (a redirected stream may not be flushed when the caller reads it).
     @(`$warnings | ForEach-Object { "`$_" }) | Set-Content "$Folder/warnings-`$round-$Name.txt"
     `$rows = @(`$results | ForEach-Object { [pscustomobject]@{
@@ -172,6 +177,12 @@ function Get-SyncWorkerWarnings {
         Get-Content -Raw (Join-Path $Folder "warnings-$round-$name.txt") -ErrorAction SilentlyContinue } })) -join "`n"
 }
 
+function Get-SyncWorkerErrors {
+    # The error records of workers started with -ContinueOnError in one round, one line each.
+    param([Parameter(Mandatory)] [string] $Folder, [Parameter(Mandatory)] [int] $Round, [Parameter(Mandatory)] [string[]] $Names)
+    foreach ($name in $Names) { Get-Content (Join-Path $Folder "errors-$Round-$name.txt") -ErrorAction SilentlyContinue | Where-Object { $_ } }
+}
+
 function Stop-SyncWorker {
     param([Parameter(Mandatory, ValueFromPipeline)] $Worker)
     process { if ($Worker -and -not $Worker.Process.HasExited) { $Worker.Process.Kill($true) } }
@@ -187,4 +198,4 @@ function Open-PostgresSyncState {
 }
 
 Export-ModuleMember -Function New-SmallSpaces, Get-SmallSpacePageId, Add-PageParagraph, Rename-CloudPage, New-DataCenterChildPage, New-WorkersScopeFile,
-    Start-SyncWorker, Start-SyncRound, Wait-SyncRound, Get-SyncWorkerWarnings, Stop-SyncWorker, Open-PostgresSyncState
+    Start-SyncWorker, Start-SyncRound, Wait-SyncRound, Get-SyncWorkerWarnings, Get-SyncWorkerErrors, Stop-SyncWorker, Open-PostgresSyncState
