@@ -165,8 +165,8 @@ Describe 'Invoke-SpaceSync -ThrottleLimit 4 on a <Name> state' -ForEach @(
     }
 }
 
-Describe 'The scope''s request-rate cap holds for all spaces running at once' {
-    It 'sends Cloud no more than maxRequestsPerSecond allows over the whole command' {
+Describe 'Four spaces at once on the capped scope' {
+    It 'sends Cloud no more than its maxRequestsPerSecond allows over the whole command: one cap for all spaces' {
         $null = Start-SpaceBaseline -ScopePath $script:CapScope -ThrottleLimit 4 -ErrorAction Stop
         Edit-All $script:CapKeys 'Edited under the cap'
         Reset-ConfluenceEmulatorStats $script:Dc, $script:Cloud
@@ -182,5 +182,27 @@ Describe 'The scope''s request-rate cap holds for all spaces running at once' {
         # (the wall clock includes start-up and the spaces' state work).
         $cloud | Should -BeLessOrEqual ([math]::Floor(4 * $seconds) + 2)
         $cloud | Should -BeGreaterThan 8 -Because 'the bound must mean something: the spaces together made many Cloud requests'
+    }
+
+    # In the same block as the cap's test: Pester removes what a block added to TestDrive (the state) when it ends.
+    It 'under -ErrorAction Stop, ends the command only once every space in flight has stopped, and the next run goes through' {
+        # GONE, on neither site, fails at once while the lanes behind it are running the real spaces.
+        $db = Join-Path (Split-Path $script:CapScope) 'state/spacesync.db'
+        $keys = @('GONE') + $script:CapKeys
+        $stop = New-Scope 'stop' $keys "state:`n  path: $db`n"
+        Edit-All $script:CapKeys 'Edited before a stopping error'
+        $problem = $null
+        try { $null = Invoke-SpaceSync -ScopePath $stop -ThrottleLimit 4 -Confirm:$false -ErrorAction Stop } catch { $problem = $_ }
+
+        $problem.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.NoBaseline,*'
+        # Nothing left behind the returned command: every connection closed (SQLite removes its log with the last one),
+        # no run without an end, no lock held.
+        Test-Path "$db-wal" | Should -BeFalse -Because 'the command returned while a lane still held the state open'
+        Get-Runs $script:CapScope $script:CapKeys | Where-Object { -not $_.FinishedAt } | Should -BeNullOrEmpty
+
+        $results = @(Invoke-SpaceSync -ScopePath $script:CapScope -ThrottleLimit 4 -Confirm:$false -ErrorAction Stop)
+        $results.Count | Should -Be $script:CapKeys.Count
+        $results | ForEach-Object { $_.Errors | Should -BeNullOrEmpty; $_.RunId | Should -Not -BeNullOrEmpty }
+        Get-SyncDrift -ScopePath $script:CapScope | Where-Object Status -ne 'InSync' | Should -BeNullOrEmpty
     }
 }
