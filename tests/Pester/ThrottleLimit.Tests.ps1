@@ -99,6 +99,19 @@ BeforeAll {
         $false
     }
 
+    # A command in a runspace of a fresh interactive pwsh: its progress records (a console hands none to a redirection,
+    # and the suite's own pwsh is -NonInteractive, where the module draws nothing). As Progress.Tests.ps1 does.
+    function script:Get-ProgressOf([string] $Command) {
+        $script = @"
+`$ps = [powershell]::Create()
+`$null = `$ps.AddScript('Import-Module ''$(Get-TestModuleManifest)''; $($Command -replace "'", "''")')
+`$null = `$ps.Invoke()
+@(`$ps.Streams.Progress | ForEach-Object {
+    [pscustomobject]@{ Id = `$_.ActivityId; Parent = `$_.ParentActivityId; Activity = `$_.Activity; Status = `$_.StatusDescription; Type = "`$(`$_.RecordType)" } })
+"@
+        Invoke-FreshPwsh -Script $script -Interactive
+    }
+
     function script:Get-Requests { (Get-ConfluenceEmulatorStats $script:Dc).total + (Get-ConfluenceEmulatorStats $script:Cloud).total }
 
     $script:SqliteKeys = @(New-Spaces 'S' 8)
@@ -162,6 +175,17 @@ Describe 'Invoke-SpaceSync -ThrottleLimit 4 on a <Name> state' -ForEach @(
         $results.SpaceKey -join ',' | Should -Be ($keys -join ',')
         $results | ForEach-Object { $_.Count('Update') | Should -Be 1 }
         Test-Overlap @(Get-Runs $scope $keys | Where-Object { $_.StartedAt -ge $started }) | Should -BeFalse
+    }
+
+    It 'shows the spaces running together under the command, and closes every bar' {
+        Edit-All $keys 'Edited while progress is watched'
+        $progress = @(Get-ProgressOf "Invoke-SpaceSync -ScopePath '$scope' -ThrottleLimit 4 -Confirm:`$false")
+        $command = @($progress | Where-Object Id -eq 1)
+        $command | Where-Object { $_.Status -match '^\d+ of 8 space\(s\) done; running \S+, \S+' } | Should -Not -BeNullOrEmpty -Because "several spaces ran at once (the command said: $(($command.Status | Select-Object -Unique) -join ' | '))"
+        $command[-1].Type | Should -Be 'Completed'
+        $spaces = @($progress | Where-Object Parent -eq 1 | Group-Object Id)
+        $spaces.Count | Should -Be 8 -Because 'each space has a bar of its own'
+        $spaces | ForEach-Object { $_.Group[-1].Type | Should -Be 'Completed' -Because "$($_.Group[0].Activity) must be closed" }
     }
 }
 
