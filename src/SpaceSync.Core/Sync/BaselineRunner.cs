@@ -70,8 +70,8 @@ namespace SpaceSync.Core.Sync
             if (space is null) throw new ArgumentNullException(nameof(space));
             log ??= EngineLog.None;
             var started = DateTimeOffset.UtcNow;
-            var requestsBefore = RunSupport.RequestsOf(dataCenter, cloud);
-            var waitsBefore = RateLimitWaits.Of(dataCenter, cloud);
+            // This run's requests and waits, apart from other runs on the same site clients (-ThrottleLimit).
+            var counters = RunCounters.Begin();
 
             // A baseline is finished once the space row has its BaselineAt, set after the last pair; pairs of a baseline
             // that stopped part-way are no baseline, and are replaced without -Force.
@@ -142,8 +142,8 @@ namespace SpaceSync.Core.Sync
                 return new BaselineResult
                 {
                     SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired, PairedByIdMap = byIdMap,
-                    Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
-                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
+                    Requests = counters.RequestsOf(dataCenter, cloud), Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(counters, dataCenter, cloud),
                 };
             }
 
@@ -305,8 +305,8 @@ namespace SpaceSync.Core.Sync
                 {
                     SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, PairedByIdMap = byIdMap, Unpaired = unpaired,
                     Updated = updated, Conflicts = conflicts, Errors = errors,
-                    Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
-                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
+                    Requests = counters.RequestsOf(dataCenter, cloud), Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(counters, dataCenter, cloud),
                 };
             }
             catch (OperationCanceledException)
@@ -322,7 +322,7 @@ namespace SpaceSync.Core.Sync
                 {
                     if (run != null)
                     {
-                        state.FinishRun(run.Id, outcome, counts, (int)(RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore));
+                        state.FinishRun(run.Id, outcome, counts, (int)(counters.RequestsOf(dataCenter, cloud)));
                     }
                 }
                 finally

@@ -36,9 +36,6 @@ namespace SpaceSync.Core.Sync
 
         public static SyncSide SideOf(SiteKind kind) => kind == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
 
-        public static long RequestsOf(IConfluenceSite dataCenter, IConfluenceSite cloud) =>
-            dataCenter.Counters.RequestsSent + cloud.Counters.RequestsSent;
-
         public static async Task<(SiteSpace DataCenter, SiteSpace Cloud)> FindSpacesAsync(IConfluenceSite dataCenter, IConfluenceSite cloud,
             ResolvedSpace space, CancellationToken cancellationToken)
         {

@@ -148,8 +148,8 @@ namespace SpaceSync.Core.Sync
             private readonly SyncRunOptions _options;
             private readonly EngineLog _log;
             private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-            private readonly long _requestsBefore;
-            private readonly RateLimitWaits _waitsBefore;
+            /// <summary>This run's requests and waits, apart from other runs on the same site clients (-ThrottleLimit).</summary>
+            private readonly RunCounters _counters;
 
             private SideSnapshot _dc = null!;
             private SideSnapshot _cloud = null!;
@@ -186,13 +186,13 @@ namespace SpaceSync.Core.Sync
                 _space = space;
                 _options = options;
                 _log = log;
-                _requestsBefore = RunSupport.RequestsOf(dc, cloud);
-                _waitsBefore = RateLimitWaits.Of(dc, cloud);
+                // Constructed only inside the runner's async entry points: the scope ends with them.
+                _counters = RunCounters.Begin();
             }
 
-            private long Requests => RunSupport.RequestsOf(_dcSite, _cloudSite) - _requestsBefore;
+            private long Requests => _counters.RequestsOf(_dcSite, _cloudSite);
 
-            private RateLimitWaits RateLimitWait => RateLimitWaits.Of(_dcSite, _cloudSite).Since(_waitsBefore);
+            private RateLimitWaits RateLimitWait => RateLimitWaits.Of(_counters, _dcSite, _cloudSite);
 
             /// <summary>The run's log says how long the sites held it back, however it ended (nothing when they did not).</summary>
             private void LogRateLimitWait()
