@@ -115,6 +115,35 @@ public class RunLockTests
     }
 
     [Fact]
+    public async Task A_baseline_whose_lock_is_taken_over_while_it_reads_stops_and_writes_no_pair()
+    {
+        var clock = new ManualClock();
+        await using var world = await RunnerWorld.StartAsync(stateClock: clock);
+        world.Space = world.Space with { LockLease = TimeSpan.FromMilliseconds(600) };
+        world.CloudEmulator.Faults.Apply(new FaultSettings { LatencyMs = 300 }); // reading Cloud takes seconds
+
+        using var otherWorker = StateStore.Open(world.State.Path, clock);
+        var takeover = Task.Run(async () =>
+        {
+            // Once the baseline has started the space (under its lock) and reads the bodies, it stalls past its lease (as the
+            // state sees it) and another worker takes the space over.
+            while (otherWorker.GetSpace(RunnerWorld.Key) is null) await Task.Delay(10);
+            clock.Advance(TimeSpan.FromHours(1));
+            Assert.True(otherWorker.TryAcquireLock(RunnerWorld.Key, "worker-b/1/1/b", TimeSpan.FromHours(1)).Acquired);
+        });
+
+        var stopped = await Assert.ThrowsAsync<SyncRunException>(() => world.BaselineAsync());
+        await takeover;
+
+        Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);
+        Assert.Null(stopped.HeldBy);
+        Assert.Empty(otherWorker.ListPairs(RunnerWorld.Key));
+        Assert.Null(otherWorker.GetSpace(RunnerWorld.Key)?.BaselineAt);
+        Assert.Equal(RunOutcome.Failed, otherWorker.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
+        Assert.Equal("worker-b/1/1/b", otherWorker.GetLock(RunnerWorld.Key)!.OwnerId);
+    }
+
+    [Fact]
     public async Task The_lease_the_scope_file_names_is_the_lease_of_the_lock_row()
     {
         var scope = ScopeResolver.Resolve(ScopeParser.Parse(ScopeFixtures.Minimal(extra: "state:\n  lockLeaseSeconds: 45\n"), "/scopes/team/spacesync.yaml"));
