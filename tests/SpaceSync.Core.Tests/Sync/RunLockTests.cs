@@ -25,10 +25,11 @@ public class RunLockTests
         await using var world = await RunnerWorld.StartAsync();
         await world.BaselineAsync();
         var dcSpace = world.Dc.FindSpaceByKey(RunnerWorld.Key)!;
-        for (var i = 1; i <= 25; i++) world.Dc.CreatePage(dcSpace.Id, $"Slow page {i}", $"<p>Slow {i}.</p>", dcSpace.HomepageId);
-        var lease = TimeSpan.FromSeconds(2);
+        for (var i = 1; i <= 30; i++) world.Dc.CreatePage(dcSpace.Id, $"Slow page {i}", $"<p>Slow {i}.</p>", dcSpace.HomepageId);
+        // Renewed every second: a loaded machine may stall a while without the lease running out.
+        var lease = TimeSpan.FromSeconds(3);
         world.Space = world.Space with { LockLease = lease };
-        world.CloudEmulator.Faults.Apply(new FaultSettings { LatencyMs = 200 });
+        world.CloudEmulator.Faults.Apply(new FaultSettings { LatencyMs = 250 });
 
         // Another worker tries for the space all along: it must never get it while the run lives.
         using var otherWorker = StateStore.Open(world.State.Path);
@@ -57,7 +58,7 @@ public class RunLockTests
         Assert.True(watch.Elapsed > lease * 2, $"the run took {watch.Elapsed}, not longer than two leases");
         Assert.True(seenHeld > 0);
         Assert.Equal(0, takenOver);
-        Assert.Equal(25, result.Count("Create"));
+        Assert.Equal(30, result.Count("Create"));
         Assert.Equal(RunOutcome.Succeeded, world.State.GetRun(result.RunId!.Value)!.Outcome);
         Assert.Null(world.State.GetLock(RunnerWorld.Key)); // released at the end
         world.CloudEmulator.Faults.Apply(new FaultSettings());
