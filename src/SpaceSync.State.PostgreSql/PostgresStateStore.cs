@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -40,8 +41,9 @@ namespace SpaceSync.State.PostgreSql
         // Microsoft.Bcl.TimeProvider's, this assembly's the runtime's), and the JIT resolves a method's calls when it
         // compiles it. Only tests pass a clock, in a host where both are the same type.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static StateStore AttachWithClock(NpgsqlConnection connection, string location, int version, TimeProvider clock, TimeSpan busy) =>
-            StateStore.Attach(connection, PostgresDialect.Instance, location, version, clock, busy);
+        private static StateStore AttachWithClock(NpgsqlConnection connection, string location, int version, TimeProvider clock, TimeSpan busy,
+            Func<DbConnection> connectAgain) =>
+            StateStore.Attach(connection, PostgresDialect.Instance, location, version, clock, busy, connectAgain);
 
         internal static StateStore Open(string connectionString, string schema, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations,
             bool requireCurrent, TimeSpan? busyTimeout = null)
@@ -79,9 +81,25 @@ namespace SpaceSync.State.PostgreSql
                 connection.Open();
                 Prepare(connection, schema, location, migrations, busy);
                 var version = PostgresSchema.BaseVersion + migrations.Count;
+                // Another connection to the schema now prepared (a run's lock heartbeat): no migration, just connect.
+                var again = builder.ConnectionString;
+                Func<DbConnection> connectAgain = () =>
+                {
+                    var another = new NpgsqlConnection(again);
+                    try
+                    {
+                        another.Open();
+                        return another;
+                    }
+                    catch
+                    {
+                        another.Dispose();
+                        throw;
+                    }
+                };
                 return clock is null
-                    ? StateStore.Attach(connection, PostgresDialect.Instance, location, version, busy)
-                    : AttachWithClock(connection, location, version, clock, busy);
+                    ? StateStore.Attach(connection, PostgresDialect.Instance, location, version, busy, connectAgain)
+                    : AttachWithClock(connection, location, version, clock, busy, connectAgain);
             }
             catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException)
             {

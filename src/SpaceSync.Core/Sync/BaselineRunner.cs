@@ -147,7 +147,9 @@ namespace SpaceSync.Core.Sync
                 };
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key, log);
+            using var held = RunLock.Take(state, space.Key, space.LockLease, log, cancellationToken);
+            // From here every request of the run (the plan's reads included) stops when the lock is lost.
+            cancellationToken = held.Token;
             RunRecord? run = null;
             var outcome = RunOutcome.Failed;
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -309,6 +311,10 @@ namespace SpaceSync.Core.Sync
                     RateLimitWait = RateLimitWaits.Of(counters, dataCenter, cloud),
                 };
             }
+            catch (Exception e) when (held.IsLoss(e))
+            {
+                throw held.LostError(e);
+            }
             catch (OperationCanceledException)
             {
                 outcome = RunOutcome.Cancelled;
@@ -318,16 +324,21 @@ namespace SpaceSync.Core.Sync
             {
                 if (outcome != RunOutcome.Succeeded && spaceStarted)
                     ForgetUnfinished(state, space.Key, log);
-                try
+                if (run != null)
                 {
-                    if (run != null)
+                    try
                     {
                         state.FinishRun(run.Id, outcome, counts, (int)(counters.RequestsOf(dataCenter, cloud)));
                     }
-                }
-                finally
-                {
-                    RunSupport.ReleaseLock(state, space.Key, owner, log);
+                    catch (StateStoreException e) when (e.Kind == StateErrorKind.LockLost && outcome != RunOutcome.Succeeded)
+                    {
+                        // Already failing (the loss itself, most likely): its own row is closed; the first error is the one to tell.
+                        log.Warning("{Space}: {Message}", space.Key, e.Message);
+                    }
+                    catch (StateStoreException e) when (e.Kind == StateErrorKind.LockLost)
+                    {
+                        throw held.LostError(e);
+                    }
                 }
             }
         }
