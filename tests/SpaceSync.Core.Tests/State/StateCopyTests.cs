@@ -4,6 +4,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Tests.Sync;
+using SpaceSync.State.PostgreSql;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.State;
@@ -110,6 +111,88 @@ public sealed class StateCopyTests(PostgresServer server) : IDisposable
         Assert.Equal(StateErrorKind.CopyUnknownTable, refused.Kind);
         Assert.Contains("shiny_new_rows", refused.Message);
         Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    [Fact]
+    public void A_copy_that_arrives_altered_in_a_SQLite_file_is_refused_naming_the_row_and_column_and_the_file_keeps_its_state()
+    {
+        using var source = _postgres.Open();
+        MakeRuns(source, 3);
+        using (var before = _sqlite.Open())
+            before.StartRun("OLD", RunKind.Sync);
+        // A real fault between what was sent and what was stored: the file rewrites each run it receives.
+        _sqlite.ExecuteRaw("CREATE TRIGGER tamper AFTER INSERT ON runs BEGIN UPDATE runs SET outcome = 'Tampered' WHERE run_id = NEW.run_id; END");
+        using var destination = _sqlite.Open();
+
+        var refused = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: true));
+
+        Assert.Equal(StateErrorKind.CopyMismatch, refused.Kind);
+        Assert.Contains($"runs's row run_id {source.ListRuns("AAA").Min(r => r.Id)} differs in outcome", refused.Message);
+        Assert.Contains("rolled back", refused.Message);
+        Assert.Equal(StateCopySide.Destination, StateCopy.SideOf(refused));
+        Assert.Single(destination.ListRuns("OLD")); // the state it held, not emptied
+        Assert.Empty(destination.ListRuns("AAA"));
+    }
+
+    [Fact]
+    public void A_copy_that_arrives_with_extra_rows_in_PostgreSQL_is_refused_naming_the_counts_and_the_schema_stays_empty()
+    {
+        using var source = _sqlite.Open();
+        MakeRuns(source, 2);
+        using var destination = _postgres.Open();
+        // Each history row received brings a second one along: the counts differ, not only the hashes.
+        _postgres.ExecuteRaw(@"
+CREATE FUNCTION echo_run() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.space_key <> 'ECHO' THEN
+    INSERT INTO runs (run_id, space_key, kind, started_at) VALUES (NEW.run_id + 1000, 'ECHO', NEW.kind, NEW.started_at);
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER echo AFTER INSERT ON runs FOR EACH ROW EXECUTE FUNCTION echo_run();");
+
+        var refused = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: false));
+
+        Assert.Equal(StateErrorKind.CopyMismatch, refused.Kind);
+        Assert.Contains("runs has 2 rows in the source and 4 in the copy", refused.Message);
+        Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    [Fact]
+    public void A_source_that_fails_while_being_read_is_named_as_the_source_not_the_destination()
+    {
+        // The source's server connection is cut mid-copy (its backend terminated), by a trigger of the destination's runs.
+        var application = "copygaps-source-" + Guid.NewGuid().ToString("N")[..8];
+        _postgres.OpenOther("source").Dispose();
+        using var source = PostgresStateStore.Open(
+            new Npgsql.NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { ApplicationName = application }.ConnectionString, _postgres.Schema("source"));
+        MakeRuns(source, 2);
+        using var destination = _postgres.Open();
+        _postgres.ExecuteRaw($@"
+CREATE FUNCTION cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{application}';
+  PERFORM pg_sleep(0.2);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER cut AFTER INSERT ON runs FOR EACH ROW EXECUTE FUNCTION cut_source();");
+
+        var failed = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: false));
+
+        Assert.Equal(StateCopySide.Source, StateCopy.SideOf(failed));
+        Assert.Contains(source.Path, failed.Message);
+        Assert.Contains("copy's source", failed.Message);
+        Assert.DoesNotContain(destination.Path, failed.Message);
+        Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    private static void MakeRuns(StateStore store, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var run = store.StartRun("AAA", RunKind.Sync).Id;
+            store.FinishRun(run, RunOutcome.Succeeded, new Dictionary<string, int> { ["Update"] = i }, 2);
+        }
     }
 
     [Fact]
