@@ -40,7 +40,7 @@ namespace SpaceSync.Core.State
             return InTransaction($"finishing run {runId}", () =>
             {
                 var run = GetRun(runId)
-                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in '{Path}'.");
+                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in {Named}.");
                 if (run.FinishedAt != null)
                     throw new InvalidOperationException($"Run {runId} already finished at {run.FinishedAt:u} ({run.Outcome}).");
                 Execute("UPDATE runs SET finished_at = @finished, outcome = @outcome, counts_json = @counts, requests = @requests WHERE run_id = @id",
