@@ -66,6 +66,30 @@ public sealed class StateCopyTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public void Rows_cross_in_several_batches_with_nulls_and_values_mixed_and_come_back_alike()
+    {
+        using (_sqlite.Open()) { }
+        // 1,201 runs: two full batches (the statement reused) and a short one; every column null in some rows, set in others.
+        _sqlite.ExecuteRaw(@"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
+INSERT INTO runs (run_id, space_key, kind, started_at, finished_at, outcome, counts_json, requests)
+SELECT i, 'S' || (i % 7), 'sync', '2026-01-01T00:00:00.0000000Z',
+       CASE WHEN i % 3 = 0 THEN NULL ELSE '2026-01-01T00:01:00.0000000Z' END,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE 'succeeded' END,
+       CASE WHEN i % 2 = 0 THEN NULL ELSE '{""Update"":' || i || '}' END,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i * 3 END FROM n");
+        using var source = _sqlite.Open();
+        using var postgres = _postgres.Open();
+        using var back = _sqlite.OpenOther("back");
+
+        var there = StateCopy.Copy(source, postgres, force: false);
+        var home = StateCopy.Copy(postgres, back, force: false);
+
+        Assert.Equal(1201, there.Tables.Single(t => t.Table == "runs").DestinationRows);
+        Assert.True(there.Verified && home.Verified);
+        Assert.Equal(Dump(source.Path)["runs"], Dump(_sqlite.File("back"))["runs"]);
+    }
+
+    [Fact]
     public void A_destination_that_holds_a_state_is_refused_unless_forced_and_then_replaced_whole()
     {
         using var source = _sqlite.Open();
