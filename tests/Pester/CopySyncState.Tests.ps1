@@ -162,6 +162,37 @@ Describe 'Copy-SyncState' {
         $again.Verified | Should -BeTrue
     }
 
+    It 'a source that fails while being read is named as the source, not the destination' {
+        # The source's server connection is cut mid-copy: a trigger of the destination's runs terminates its backend.
+        $app = 'pester-source-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $env:SPACESYNC_TEST_COPY_SRC = "$($script:Admin);Application Name=$app"
+        $space = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n"
+        $sourceScope = New-TestScopeFile -Folder (Join-Path $TestDrive 'cut') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+            -Spaces "${space}state: { provider: postgresql, connection: env:SPACESYNC_TEST_COPY_SRC, schema: $($script:Schema) }`n"
+        $schema = New-SchemaName 'cut'
+        $destination = @{ provider = 'postgresql'; connection = 'env:SPACESYNC_TEST_COPY_DB'; schema = $schema }
+        $null = Copy-SyncState -ScopePath $script:FileScope -Destination $destination -Confirm:$false
+        $null = Invoke-AdminSql (@'
+CREATE FUNCTION SCHEMA.cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'APP';
+  PERFORM pg_sleep(0.2);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER cut AFTER INSERT ON SCHEMA.runs FOR EACH ROW EXECUTE FUNCTION SCHEMA.cut_source();
+'@.Replace('SCHEMA', $schema).Replace('APP', $app))
+
+        $problem = $null
+        try { $null = Copy-SyncState -ScopePath $sourceScope -Destination $destination -Force -Confirm:$false } catch { $problem = $_ }
+
+        $problem | Should -Not -BeNullOrEmpty
+        $problem.TargetObject | Should -Match $script:Schema
+        $problem.TargetObject | Should -Not -Match $schema
+        $problem.ToString() | Should -Match "copy's source"
+        $problem.ToString() | Should -Not -Match $script:Canary
+        Remove-Item Env:SPACESYNC_TEST_COPY_SRC
+    }
+
     It 'a destination that is not a state spec is an error naming -Destination' {
         $problem = $null
         try { $null = Copy-SyncState -ScopePath $script:FileScope -Destination @{ provider = 'postgresql'; schema = 'x' } } catch { $problem = $_ }
