@@ -46,7 +46,7 @@ namespace SpaceSync.Core.State
             var finished = InTransaction($"finishing run {runId}", () =>
             {
                 var run = GetRun(runId)
-                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in '{Path}'.");
+                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in {Named}.");
                 if (run.FinishedAt != null)
                     throw new InvalidOperationException($"Run {runId} already finished at {run.FinishedAt:u} ({run.Outcome}).");
                 lost = !FenceHolds();

@@ -113,6 +113,20 @@ namespace SpaceSync.Core.State
 
         internal const string OpeningIt = "opening it";
 
+        /// <summary>
+        /// The store as messages name it: "the state file '/path'", or "the PostgreSQL state (schema x, postgresql://user@host:port/db)"
+        /// (<see cref="Path"/>'s parts: never the connection string). Not "the state file" for what is not a file.
+        /// </summary>
+        internal string Named
+        {
+            get
+            {
+                if (_dialect.IsFile) return $"the state file '{Path}'";
+                var hash = Path.LastIndexOf('#');
+                return hash < 0 ? $"the {_dialect.Name} state '{Path}'" : $"the {_dialect.Name} state (schema {Path.Substring(hash + 1)}, {Path.Substring(0, hash)})";
+            }
+        }
+
         /// <summary>SQLite's failure as a <see cref="StateStoreException"/> naming the file, what was being done and what was kept.</summary>
         internal static StateStoreException Failure(SqliteException ex, string path, TimeSpan busy, string what, string nothing)
         {

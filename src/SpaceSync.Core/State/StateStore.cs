@@ -97,7 +97,7 @@ namespace SpaceSync.Core.State
         {
             if (!_dialect.IsFile)
                 throw new StateStoreException(StateErrorKind.NotSupportedByProvider,
-                    $"{what} works on an SQLite state file only; the state '{Path}' is on {_dialect.Name}. Nothing was changed.");
+                    $"{what} works on an SQLite state file only, not on {Named}. Nothing was changed.");
         }
 
         public override string ToString() => $"{_dialect.Name} state '{Path}'";
