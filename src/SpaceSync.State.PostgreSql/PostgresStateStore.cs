@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Data;
+using System.Data.Common;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Npgsql;
@@ -32,6 +33,48 @@ namespace SpaceSync.State.PostgreSql
         /// <summary>Opens the scope's state in <paramref name="schema"/> of the database the connection string names.</summary>
         public static StateStore Open(string connectionString, string schema = DefaultSchema) => Open(connectionString, schema, clock: null);
 
+        /// <summary>
+        /// Opens the scope's state for a command that only reads it; null when there is no state yet (no schema of that name,
+        /// or an empty one), which is then left as it was: reading creates no schema, as reading a SQLite state creates no file.
+        /// An existing state is opened as <see cref="Open(string, string)"/> opens it (an older one is migrated forward, as a
+        /// SQLite file is by its reading commands), and a schema holding anything but a state is refused, writing nothing.
+        /// </summary>
+        public static StateStore? OpenToRead(string connectionString, string schema = DefaultSchema)
+        {
+            if (string.IsNullOrWhiteSpace(connectionString))
+                throw new ArgumentException("The PostgreSQL connection string is empty.", nameof(connectionString));
+            if (schema is null || !SchemaName.IsMatch(schema))
+                throw new ArgumentException($"The PostgreSQL schema name '{schema}' is not a plain lower-case name (a-z, 0-9, _; at most 63).", nameof(schema));
+            NpgsqlConnectionStringBuilder builder;
+            try
+            {
+                builder = new NpgsqlConnectionStringBuilder(connectionString);
+            }
+            catch (ArgumentException)
+            {
+                throw new StateStoreException(StateErrorKind.CannotOpen, "The PostgreSQL connection string cannot be read (its text is not shown: it may hold a password).");
+            }
+
+            var location = Describe(builder, schema);
+            try
+            {
+                using var connection = new NpgsqlConnection(builder.ConnectionString);
+                connection.Open();
+                // Anything at all in the schema (a state, or something else, which Open refuses by name): open it.
+                using var probe = new NpgsqlCommand(
+                    "SELECT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = @schema)", connection);
+                probe.Parameters.AddWithValue("schema", schema);
+                if (!(bool)probe.ExecuteScalar()!) return null;
+            }
+            catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException)
+            {
+                throw PostgresDialect.Instance.Failure(ex as NpgsqlException ?? new NpgsqlException(ex.Message, ex), location, DefaultBusyTimeout,
+                    StateStore.OpeningIt, "Nothing was written to it.");
+            }
+
+            return Open(connectionString, schema);
+        }
+
         /// <param name="clock">Source of every time the store writes (lock expiry included); the system clock when null.</param>
         public static StateStore Open(string connectionString, string schema, TimeProvider? clock) =>
             Open(connectionString, schema, clock, PostgresSchema.Migrations, requireCurrent: true);
@@ -40,8 +83,9 @@ namespace SpaceSync.State.PostgreSql
         // Microsoft.Bcl.TimeProvider's, this assembly's the runtime's), and the JIT resolves a method's calls when it
         // compiles it. Only tests pass a clock, in a host where both are the same type.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static StateStore AttachWithClock(NpgsqlConnection connection, string location, int version, TimeProvider clock, TimeSpan busy) =>
-            StateStore.Attach(connection, PostgresDialect.Instance, location, version, clock, busy);
+        private static StateStore AttachWithClock(NpgsqlConnection connection, string location, int version, TimeProvider clock, TimeSpan busy,
+            Func<DbConnection> connectAgain) =>
+            StateStore.Attach(connection, PostgresDialect.Instance, location, version, clock, busy, connectAgain);
 
         internal static StateStore Open(string connectionString, string schema, TimeProvider? clock, IReadOnlyList<SchemaMigration> migrations,
             bool requireCurrent, TimeSpan? busyTimeout = null)
@@ -79,9 +123,25 @@ namespace SpaceSync.State.PostgreSql
                 connection.Open();
                 Prepare(connection, schema, location, migrations, busy);
                 var version = PostgresSchema.BaseVersion + migrations.Count;
+                // Another connection to the schema now prepared (a run's lock heartbeat): no migration, just connect.
+                var again = builder.ConnectionString;
+                Func<DbConnection> connectAgain = () =>
+                {
+                    var another = new NpgsqlConnection(again);
+                    try
+                    {
+                        another.Open();
+                        return another;
+                    }
+                    catch
+                    {
+                        another.Dispose();
+                        throw;
+                    }
+                };
                 return clock is null
-                    ? StateStore.Attach(connection, PostgresDialect.Instance, location, version, busy)
-                    : AttachWithClock(connection, location, version, clock, busy);
+                    ? StateStore.Attach(connection, PostgresDialect.Instance, location, version, busy, connectAgain)
+                    : AttachWithClock(connection, location, version, clock, busy, connectAgain);
             }
             catch (Exception ex) when (ex is NpgsqlException || ex is TimeoutException)
             {

@@ -36,6 +36,35 @@ BeforeAll {
             version = @{ number = $page.version.number + 1 } }
     }
 
+    # Whether a schema exists, asked of the server with psql (beside initdb; Debian's client package).
+    $script:Psql = Join-Path (Find-PostgresBin) 'psql'
+    if (-not (Test-Path $script:Psql)) { $script:Psql = 'psql' }
+    $script:AdminParts = @{}
+    foreach ($part in $script:Admin -split ';') { if ($part -match '^\s*([^=]+?)\s*=\s*(.*)$') { $script:AdminParts[$Matches[1].ToLowerInvariant()] = $Matches[2] } }
+    function script:Invoke-AdminSql([string] $Sql) {
+        $out = & $script:Psql -h $script:AdminParts['host'] -p $script:AdminParts['port'] -U $script:AdminParts['username'] `
+            -d $script:AdminParts['database'] -At -c $Sql 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+        $out
+    }
+    function script:Test-Schema([string] $Name) { [int](Invoke-AdminSql "SELECT count(*) FROM pg_namespace WHERE nspname = '$Name'") -gt 0 }
+    $script:MadeSchemas = [System.Collections.Generic.List[string]]::new()
+    function script:New-SchemaName([string] $What) {
+        $name = "pester_${What}_" + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $script:MadeSchemas.Add($name)
+        $name
+    }
+
+    # Runs a command in a fresh pwsh whose every prompt is answered "No" (its standard input), and returns what it wrote.
+    function script:Invoke-Declined([string] $Command) {
+        $answers = Join-Path $TestDrive ('no-' + [guid]::NewGuid().ToString('n').Substring(0, 8))
+        Set-Content -Path "$answers.txt" -Value "n`nn`nn`n"
+        $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes("Import-Module '$(Get-TestModuleManifest)'; $Command"))
+        $null = Start-Process -FilePath 'dotnet' -ArgumentList 'pwsh', '-NoProfile', '-EncodedCommand', $encoded -WorkingDirectory (Get-RepositoryRoot) `
+            -RedirectStandardInput "$answers.txt" -RedirectStandardOutput "$answers.out" -RedirectStandardError "$answers.err" -NoNewWindow -Wait -PassThru
+        (Get-Content "$answers.out" -Raw) + (Get-Content "$answers.err" -Raw)
+    }
+
     $script:Ids = @($script:Map.Keys | Sort-Object { [long]$_ })
     $null = Start-SpaceBaseline -ScopePath $script:FileScope -SpaceKey ENG -ErrorAction Stop
     Edit-DcPage $script:Ids[1] 'Edited before the move'
@@ -43,6 +72,7 @@ BeforeAll {
 }
 
 AfterAll {
+    foreach ($schema in $script:MadeSchemas) { $null = Invoke-AdminSql "DROP SCHEMA IF EXISTS $schema CASCADE" }
     $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
     if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_COPY_DB -ErrorAction SilentlyContinue
@@ -53,6 +83,46 @@ Describe 'Copy-SyncState' {
         $back = Join-Path $TestDrive 'whatif.db'
         Copy-SyncState -ScopePath $script:FileScope -Destination $back -WhatIf
         Test-Path $back | Should -BeFalse
+    }
+
+    It '-WhatIf to PostgreSQL creates no schema' {
+        $schema = New-SchemaName 'whatif'
+        Copy-SyncState -ScopePath $script:FileScope -Destination @{ provider = 'postgresql'; connection = 'env:SPACESYNC_TEST_COPY_DB'; schema = $schema } -WhatIf
+        Test-Schema $schema | Should -BeFalse
+    }
+
+    It 'a declined confirmation makes no file and no schema' {
+        $file = Join-Path $TestDrive 'declined.db'
+        $said = Invoke-Declined "Copy-SyncState -ScopePath '$($script:FileScope)' -Destination '$file' -Confirm"
+        $said | Should -Match 'Copy the state' -Because 'the question was asked (and answered No)'
+        Test-Path $file | Should -BeFalse
+
+        $schema = New-SchemaName 'declined'
+        $said = Invoke-Declined ("Copy-SyncState -ScopePath '$($script:FileScope)' -Confirm " +
+            "-Destination @{ provider = 'postgresql'; connection = 'env:SPACESYNC_TEST_COPY_DB'; schema = '$schema' }")
+        $said | Should -Match 'Copy the state'
+        $said | Should -Not -Match $script:Canary
+        Test-Schema $schema | Should -BeFalse
+    }
+
+    It 'reading commands on a PostgreSQL scope whose schema is missing create no schema' {
+        $schema = New-SchemaName 'absent'
+        $space = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n"
+        $scope = New-TestScopeFile -Folder (Join-Path $TestDrive 'absent') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+            -Spaces "${space}state: { provider: postgresql, connection: env:SPACESYNC_TEST_COPY_DB, schema: $schema }`n"
+
+        Get-SyncHistory -ScopePath $scope -ErrorAction Stop | Should -BeNullOrEmpty
+        Get-SyncConflict -ScopePath $scope -ErrorAction Stop | Should -BeNullOrEmpty
+        (Get-SyncedSpace -ScopePath $scope -SpaceKey ENG -Offline -ErrorAction Stop).PairedPages | Should -Be 0
+        Test-Schema $schema | Should -BeFalse
+
+        # No source state either: Copy-SyncState says so, and makes neither the source's schema nor the destination's file.
+        $problem = $null
+        try { Copy-SyncState -ScopePath $scope -Destination (Join-Path $TestDrive 'nothing.db') -Confirm:$false } catch { $problem = $_ }
+        $problem.FullyQualifiedErrorId | Should -BeLike 'SpaceSync.StateStoreNotFound,*'
+
+        Test-Schema $schema | Should -BeFalse
+        Test-Path (Join-Path $TestDrive 'nothing.db') | Should -BeFalse
     }
 
     It 'copies a SQLite state to PostgreSQL, verified table by table, and never shows the connection string' {
@@ -90,6 +160,37 @@ Describe 'Copy-SyncState' {
         $again = Copy-SyncState -ScopePath $script:PgScope -Destination $back -Force -Confirm:$false
         $again.Emptied | Should -BeTrue
         $again.Verified | Should -BeTrue
+    }
+
+    It 'a source that fails while being read is named as the source, not the destination' {
+        # The source's server connection is cut mid-copy: a trigger of the destination's runs terminates its backend.
+        $app = 'pester-source-' + [guid]::NewGuid().ToString('n').Substring(0, 8)
+        $env:SPACESYNC_TEST_COPY_SRC = "$($script:Admin);Application Name=$app"
+        $space = "  - key: ENG`n    cloudKey: ENG2`n    owner: eng@example.com`n    phase: dual-write`n"
+        $sourceScope = New-TestScopeFile -Folder (Join-Path $TestDrive 'cut') -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
+            -Spaces "${space}state: { provider: postgresql, connection: env:SPACESYNC_TEST_COPY_SRC, schema: $($script:Schema) }`n"
+        $schema = New-SchemaName 'cut'
+        $destination = @{ provider = 'postgresql'; connection = 'env:SPACESYNC_TEST_COPY_DB'; schema = $schema }
+        $null = Copy-SyncState -ScopePath $script:FileScope -Destination $destination -Confirm:$false
+        $null = Invoke-AdminSql (@'
+CREATE FUNCTION SCHEMA.cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'APP';
+  PERFORM pg_sleep(0.2);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER cut AFTER INSERT ON SCHEMA.runs FOR EACH ROW EXECUTE FUNCTION SCHEMA.cut_source();
+'@.Replace('SCHEMA', $schema).Replace('APP', $app))
+
+        $problem = $null
+        try { $null = Copy-SyncState -ScopePath $sourceScope -Destination $destination -Force -Confirm:$false } catch { $problem = $_ }
+
+        $problem | Should -Not -BeNullOrEmpty
+        $problem.TargetObject | Should -Match $script:Schema
+        $problem.TargetObject | Should -Not -Match $schema
+        $problem.ToString() | Should -Match "copy's source"
+        $problem.ToString() | Should -Not -Match $script:Canary
+        Remove-Item Env:SPACESYNC_TEST_COPY_SRC
     }
 
     It 'a destination that is not a state spec is an error naming -Destination' {

@@ -74,7 +74,7 @@ Describe 'Views at 80 columns' {
         Assert-Whole $action $conflict.Action
     }
 
-    It 'Get-SyncedSpace keeps Paired, Conflicts, the pending counts and a short Phase' {
+    It 'Get-SyncedSpace keeps Paired, Conflicts, the pending counts and the Phase' {
         $space = Get-SyncedSpace -ScopePath $script:Scope -WarningAction SilentlyContinue
         $space.PendingToCloud | Should -Be 1
         $text = $space | Out-String -Width 80
@@ -119,6 +119,16 @@ Describe 'Views at 80 columns' {
         $space = Get-SyncedSpace -ScopePath $script:Scope -Offline | Format-List | Out-String -Width 80
         $space | Should -Match 'CloudKey\s+: ENG2'
         $space | Should -Match 'PendingToCloud\s+: \? \(not computed\)'
+    }
+
+    It 'Get-SyncedSpace shows the phase as the word Where-Object Phase matches, whole' {
+        # The same state under a scope that says datacenter-primary: the longest phase word (the table once showed it cut to dc-primary).
+        $copy = Join-Path (Split-Path $script:Scope) 'dc-primary.yml'
+        (Get-Content -Raw $script:Scope) -replace 'phase: dual-write', 'phase: datacenter-primary' | Set-Content -Path $copy
+        $text = Get-SyncedSpace -ScopePath $copy -Offline | Out-String -Width 80
+        Assert-Fits $text 80
+        Assert-Whole (Get-Column $text 'Phase' 'Paired') 'datacenter-primary'
+        @(Get-SyncedSpace -ScopePath $copy -Offline | Where-Object Phase -eq 'datacenter-primary').Count | Should -Be 1
     }
 
     It 'Resolve-SyncConflict results keep Outcome and Message' {

@@ -40,6 +40,11 @@ namespace SpaceSync.Core.Scope
         /// </summary>
         public int MaxConcurrentWrites { get; init; } = ScopeResolver.BuiltInMaxConcurrentWrites;
         public ResolvedContent Content { get; init; } = null!;
+        /// <summary>
+        /// How long a run's space lock holds without renewal (scope <c>state.lockLeaseSeconds</c>): the heartbeat renews it every
+        /// third of it, and a worker that dies holds the space this long at most. Tests may set less than the file allows.
+        /// </summary>
+        public TimeSpan LockLease { get; init; } = StateSettings.DefaultLockLease;
         public RestrictedPagesMode RestrictedPages { get; init; }
         /// <summary>Page path (titles from the top down, '/'-separated) limiting the sync to that page and below; null = whole space.</summary>
         public string? IncludeSubtree { get; init; }

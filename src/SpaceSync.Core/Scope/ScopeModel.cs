@@ -147,6 +147,20 @@ namespace SpaceSync.Core.Scope
 
         public const string DefaultSchema = "spacesync";
 
+        /// <summary>
+        /// How long a run's space lock holds without renewal (<c>lockLeaseSeconds</c>); a run renews it every third of it.
+        /// Whole seconds from <see cref="MinLockLeaseSeconds"/> to <see cref="MaxLockLeaseSeconds"/>.
+        /// </summary>
+        public TimeSpan LockLease { get; init; } = DefaultLockLease;
+
+        public static readonly TimeSpan DefaultLockLease = TimeSpan.FromSeconds(300);
+
+        /// <summary>Half a minute: renewals every 10 s, and a store that stalls for a few seconds does not cost a run its lock.</summary>
+        public const int MinLockLeaseSeconds = 30;
+
+        /// <summary>Two hours, the lease runs had before the heartbeat: longer only keeps a dead worker's spaces longer.</summary>
+        public const int MaxLockLeaseSeconds = 7200;
+
         /// <summary>What to call the state in messages: the file's path, or the provider and the secret's reference (no secret).</summary>
         public string Describe() => Provider == StateProvider.PostgreSql ? $"PostgreSQL state (schema {Schema}, connection {Connection})" : Path;
     }

@@ -68,7 +68,7 @@ namespace SpaceSync.Core.Scope
                 k => k, k => $"'{k}' is set on each space under 'spaces', not in 'defaults'.", StringComparer.Ordinal);
         private static readonly string[] IncludeKeys = { "subtree" };
         private static readonly string[] ExcludeKeys = { "titles", "labels" };
-        private static readonly string[] StateKeys = { "provider", "path", "connection", "schema" };
+        private static readonly string[] StateKeys = { "provider", "path", "connection", "schema", "lockLeaseSeconds" };
         // PostgreSQL's unquoted identifiers (it folds them to lower case), so the name never needs quoting.
         private static readonly System.Text.RegularExpressions.Regex StateSchemaName =
             new System.Text.RegularExpressions.Regex("^[a-z_][a-z0-9_]{0,62}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
@@ -434,6 +434,25 @@ namespace SpaceSync.Core.Scope
             private StateSettings ReadState(Section root)
             {
                 var state = _r.ReadSection(root, "state", required: false, StateKeys);
+                var lease = state == null ? StateSettings.DefaultLockLease : ReadLockLease(state);
+                return ReadStateWhere(state) with { LockLease = lease };
+            }
+
+            /// <summary>state.lockLeaseSeconds: whole seconds within the range StateSettings gives; the default when absent or wrong.</summary>
+            private TimeSpan ReadLockLease(Section state)
+            {
+                var expected = $"a whole number of seconds from {StateSettings.MinLockLeaseSeconds} to {StateSettings.MaxLockLeaseSeconds}";
+                var seconds = _r.ReadInteger(state, "lockLeaseSeconds", required: false, expected);
+                if (seconds is not int value) return StateSettings.DefaultLockLease;
+                if (value >= StateSettings.MinLockLeaseSeconds && value <= StateSettings.MaxLockLeaseSeconds) return TimeSpan.FromSeconds(value);
+                _r.Error(ScopeErrorCodes.InvalidStateSettings,
+                    $"'{state.PathOf("lockLeaseSeconds")}' is {value}: expected {expected} (how long a run's space lock holds without renewal; " +
+                    "a worker that dies keeps its spaces that long).", state.Entry("lockLeaseSeconds")!.Value.Position);
+                return StateSettings.DefaultLockLease;
+            }
+
+            private StateSettings ReadStateWhere(Section? state)
+            {
                 var provider = state == null ? null : _r.ReadEnum(state, "provider", required: false, ScopeVocabulary.StateProvider);
                 if (provider == StateProvider.PostgreSql)
                 {

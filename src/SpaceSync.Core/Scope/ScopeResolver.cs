@@ -52,7 +52,7 @@ namespace SpaceSync.Core.Scope
             return new ResolvedScope
             {
                 Document = document,
-                Spaces = document.Spaces.Select(space => ResolveSpace(space, document.Defaults)).ToList(),
+                Spaces = document.Spaces.Select(space => ResolveSpace(space, document.Defaults) with { LockLease = document.State.LockLease }).ToList(),
             };
         }
 

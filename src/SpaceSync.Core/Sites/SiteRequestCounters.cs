@@ -4,15 +4,26 @@ using System.Threading;
 namespace SpaceSync.Core.Sites
 {
     /// <summary>
-    /// What one site client has sent so far (live, thread-safe). Sync runs report "requests made" from it.
+    /// What one site client has sent so far (live, thread-safe). Each count also goes to the runs the calling flow belongs
+    /// to (<see cref="RunCounters"/>), whose own counters are of this type: a run reports "requests made" from those.
     /// </summary>
     public sealed class SiteRequestCounters
     {
+        /// <summary>A run's share of a client's counts: counted into by the client's counters, passing nothing on.</summary>
+        private readonly bool _ofRun;
         private long _requestsSent;
         private long _retries;
         private long _rateLimited;
         private long _rateLimitWaitTicks;
         private long _changeListingBodies;
+
+        public SiteRequestCounters()
+        {
+        }
+
+        private SiteRequestCounters(bool ofRun) => _ofRun = ofRun;
+
+        internal static SiteRequestCounters OfRun() => new SiteRequestCounters(ofRun: true);
 
         /// <summary>HTTP requests put on the wire, retries included.</summary>
         public long RequestsSent => Interlocked.Read(ref _requestsSent);
@@ -29,13 +40,29 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         public TimeSpan RateLimitWait => TimeSpan.FromTicks(Interlocked.Read(ref _rateLimitWaitTicks));
 
-        internal void AddRateLimitWait(TimeSpan wait) => Interlocked.Add(ref _rateLimitWaitTicks, wait.Ticks);
+        internal void AddRateLimitWait(TimeSpan wait)
+        {
+            Interlocked.Add(ref _rateLimitWaitTicks, wait.Ticks);
+            if (!_ofRun) RunCounters.Tally(this, run => run.AddRateLimitWait(wait));
+        }
 
-        internal void CountSent() => Interlocked.Increment(ref _requestsSent);
+        internal void CountSent()
+        {
+            Interlocked.Increment(ref _requestsSent);
+            if (!_ofRun) RunCounters.Tally(this, run => run.CountSent());
+        }
 
-        internal void CountRetry() => Interlocked.Increment(ref _retries);
+        internal void CountRetry()
+        {
+            Interlocked.Increment(ref _retries);
+            if (!_ofRun) RunCounters.Tally(this, run => run.CountRetry());
+        }
 
-        internal void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
+        internal void CountRateLimited()
+        {
+            Interlocked.Increment(ref _rateLimited);
+            if (!_ofRun) RunCounters.Tally(this, run => run.CountRateLimited());
+        }
 
         /// <summary>
         /// Page bodies a change query took out of its listing's answers (issue 14: only the hits inside its window; a quiet
@@ -43,7 +70,11 @@ namespace SpaceSync.Core.Sites
         /// </summary>
         internal long ChangeListingBodies => Interlocked.Read(ref _changeListingBodies);
 
-        internal void CountChangeListingBody() => Interlocked.Increment(ref _changeListingBodies);
+        internal void CountChangeListingBody()
+        {
+            Interlocked.Increment(ref _changeListingBodies);
+            if (!_ofRun) RunCounters.Tally(this, run => run.CountChangeListingBody());
+        }
 
         public override string ToString() =>
             $"{RequestsSent} requests ({Retries} retries, {RateLimitedResponses} rate-limited)";

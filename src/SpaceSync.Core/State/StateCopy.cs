@@ -4,6 +4,13 @@ using System.Linq;
 
 namespace SpaceSync.Core.State
 {
+    /// <summary>Which store of a copy a failure came from (<see cref="StateCopy.SideOf"/>).</summary>
+    public enum StateCopySide
+    {
+        Source,
+        Destination,
+    }
+
     /// <summary>One table of a copied state: its rows and the hash of its rows on each side.</summary>
     public sealed record StateCopyTable(string Table, long SourceRows, long DestinationRows, string SourceHash, string DestinationHash)
     {
@@ -41,6 +48,15 @@ namespace SpaceSync.Core.State
             if (destination is null) throw new ArgumentNullException(nameof(destination));
             return StateStore.CopyState(source, destination, force);
         }
+
+        internal const string SideKey = "SpaceSync.StateCopySide";
+
+        /// <summary>
+        /// The store a failure of <see cref="Copy"/> came from: the source (reading it) or the destination (writing or verifying
+        /// the copy); null for a refusal about both (a copy onto itself, different schema versions).
+        /// </summary>
+        public static StateCopySide? SideOf(Exception failure) =>
+            failure?.Data.Contains(SideKey) == true && failure.Data[SideKey] is StateCopySide side ? side : null;
 
         /// <summary>The rows each table of <paramref name="store"/> holds that a copy would replace (space locks included); all zero for a new state.</summary>
         public static IReadOnlyDictionary<string, long> CountRows(StateStore store)

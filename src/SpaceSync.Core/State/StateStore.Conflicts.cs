@@ -56,7 +56,7 @@ namespace SpaceSync.Core.State
                 "UPDATE conflicts SET resolved_at = @at, resolution = @resolution WHERE conflict_id = @id AND resolved_at IS NULL",
                 ("@at", StateText.Time(Now())), ("@resolution", resolution), ("@id", conflictId));
             if (changed == 0)
-                throw new StateStoreException(StateErrorKind.NotFound, $"There is no open conflict {conflictId} in '{Path}'.");
+                throw new StateStoreException(StateErrorKind.NotFound, $"There is no open conflict {conflictId} in {Named}.");
         }
 
         private static ConflictRecord ReadConflict(DbDataReader r) => new ConflictRecord

@@ -44,6 +44,8 @@ namespace SpaceSync.Core.State
 
         private const string CopyingIt = "copying a state into it";
 
+        private const string ReadingSource = "reading it as the copy's source";
+
         internal static StateCopyResult CopyState(StateStore source, StateStore destination, bool force)
         {
             if (ReferenceEquals(source, destination) || (source.Provider == destination.Provider && source.Path == destination.Path))
@@ -54,7 +56,9 @@ namespace SpaceSync.Core.State
                     $"The source ({source}) is at schema version {source.SchemaVersion} and the destination ({destination}) at {destination.SchemaVersion}; " +
                     "open both with this SpaceSync (opening migrates) and copy again. Nothing was written.");
 
-            return source.InSnapshot(() =>
+            // Every failure leaves tagged with the side it came from (StateCopy.SideOf), so the cmdlet names the store that failed:
+            // the source is read inside the destination's transaction, whose own catch would otherwise claim its failures.
+            return source.OnSide(StateCopySide.Source, ReadingSource, () => source.InSnapshot(() =>
             {
                 var columns = source.CopyColumns();
                 var now = source.Now();
@@ -65,7 +69,7 @@ namespace SpaceSync.Core.State
                         "Copy when no run is underway. Nothing was written.");
                 var locksNotCopied = source.Scalar<long>($"SELECT COUNT(*) FROM {LocksTable}");
 
-                return destination.InTransaction(CopyingIt, () =>
+                return destination.OnSide(StateCopySide.Destination, CopyingIt, () => destination.InTransaction(CopyingIt, () =>
                 {
                     var theirs = destination.CopyColumns();
                     foreach (var table in CopiedTables)
@@ -99,13 +103,79 @@ namespace SpaceSync.Core.State
                         var (rows, hash) = destination.Digest(t, columns[t.Name], null);
                         return new StateCopyTable(t.Name, sourceDigests[t.Name].Rows, rows, sourceDigests[t.Name].Hash, hash);
                     }).ToList();
-                    var differ = tables.Where(t => !t.Matches).Select(t => t.Table).ToList();
+                    var differ = tables.Where(t => !t.Matches).ToList();
                     if (differ.Count > 0)
                         throw new StateStoreException(StateErrorKind.CopyMismatch,
-                            $"The copy in {destination} differs from {source} in {string.Join(", ", differ)} (row counts or hashes); it was rolled back. Nothing was written.");
+                            $"The copy in {destination} differs from {source}: " +
+                            string.Join("; ", differ.Select(t => WhatDiffers(source, destination, CopiedTables.First(c => c.Name == t.Table), columns[t.Table], t))) +
+                            ". It was rolled back: nothing was written.");
                     return new StateCopyResult(source.ToString(), destination.ToString(), tables) { Emptied = held > 0, LocksNotCopied = (int)locksNotCopied };
-                });
-            });
+                }));
+            }));
+        }
+
+        /// <summary>
+        /// Runs <paramref name="work"/> with this store as one side of a copy: the database's failures become this store's
+        /// <see cref="StateStoreException"/>, and every failure not yet tagged is tagged with <paramref name="side"/>.
+        /// </summary>
+        private T OnSide<T>(StateCopySide side, string what, Func<T> work)
+        {
+            try
+            {
+                return work();
+            }
+            catch (DbException ex)
+            {
+                var failure = _dialect.Failure(ex, Path, _busyTimeout, what, "Nothing was written to the destination.");
+                failure.Data[StateCopy.SideKey] = side;
+                throw failure;
+            }
+            catch (StateStoreException ex) when (StateCopy.SideOf(ex) is null)
+            {
+                ex.Data[StateCopy.SideKey] = side;
+                throw;
+            }
+        }
+
+        /// <summary>
+        /// What differs in one table, for the message: the row counts, else the first row (by key) that differs and its columns.
+        /// Both sides are read again: the source's snapshot and the destination's transaction are still open.
+        /// </summary>
+        private static string WhatDiffers(StateStore source, StateStore destination, CopiedTable table, List<string> columns, StateCopyTable digest)
+        {
+            if (digest.SourceRows != digest.DestinationRows)
+                return $"{table.Name} has {digest.SourceRows} rows in the source and {digest.DestinationRows} in the copy";
+            var keys = table.Key.Split(',').Select(k => columns.IndexOf(k.Trim())).ToList();
+            using var ours = source.Rows(table, columns).GetEnumerator();
+            using var theirs = destination.Rows(table, columns).GetEnumerator();
+            while (source.OnSide(StateCopySide.Source, ReadingSource, ours.MoveNext) && destination.OnSide(StateCopySide.Destination, CopyingIt, theirs.MoveNext))
+            {
+                var row = ours.Current;
+                var differing = columns.Where((_, i) => Normalised(row[i]) != Normalised(theirs.Current[i])).ToList();
+                if (differing.Count > 0)
+                    return $"{table.Name}'s row {string.Join(", ", keys.Select(k => $"{columns[k]} {Shown(row[k])}"))} differs in {string.Join(", ", differing)}";
+            }
+
+            return $"{table.Name}'s rows hash differently";
+        }
+
+        private static string Shown(object? value)
+        {
+            var text = value is null || value is DBNull ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+            return text.Length > 60 ? text.Substring(0, 60) + "…" : text;
+        }
+
+        /// <summary>The table's rows in key order, read as the digest reads them (inside the copy's snapshot or transaction).</summary>
+        private IEnumerable<object[]> Rows(CopiedTable table, List<string> columns)
+        {
+            using var command = Command($"SELECT {string.Join(", ", columns)} FROM {table.Name} ORDER BY {table.Key}");
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var values = new object[columns.Count];
+                reader.GetValues(values);
+                yield return values;
+            }
         }
 
         /// <summary>Rows a copy would replace, per table (locks included, the one-row pair counter not).</summary>
@@ -146,28 +216,146 @@ namespace SpaceSync.Core.State
             Execute($"DELETE FROM {LocksTable}");
         }
 
-        /// <summary>Streams one table from the source into the destination in key order; returns the source's count and hash.</summary>
+        /// <summary>
+        /// Streams one table from the source into the destination in key order, in multi-row inserts (<see cref="RowBatch"/>);
+        /// returns the source's count and hash.
+        /// </summary>
         private static (long Rows, string Hash) CopyTable(StateStore source, StateStore destination, CopiedTable table, List<string> columns)
         {
-            var list = string.Join(", ", columns);
-            var counter = table.Name == "pair_changes";
-            var sql = counter
-                ? $"UPDATE pair_changes SET generation = @p0"
-                : $"INSERT INTO {table.Name} ({list}) VALUES ({string.Join(", ", columns.Select((_, i) => "@p" + i))})";
-            var parentAt = table.Name == "pairs" ? columns.IndexOf("parent_pair_id") : -1;
-            var parents = new List<(object Id, object Parent)>();
-            using var insert = destination.Command(sql, columns.Select((_, i) => ("@p" + i, (object?)null)).ToArray());
-            var digest = source.Digest(table, columns, row =>
+            if (table.Name == "pair_changes")
             {
-                for (var i = 0; i < row.Length; i++)
-                    insert.Parameters[i].Value = i == parentAt ? DBNull.Value : row[i];
+                // One row, always there: its value is set, not inserted.
+                return source.OnSide(StateCopySide.Source, ReadingSource, () => source.Digest(table, columns, row =>
+                    destination.OnSide(StateCopySide.Destination, CopyingIt, () => destination.Execute($"UPDATE pair_changes SET {columns[0]} = @p0", ("@p0", row[0])))));
+            }
+
+            var parentAt = table.Name == "pairs" ? columns.IndexOf("parent_pair_id") : -1;
+            var idAt = columns.IndexOf("pair_id");
+            var parents = new List<(object Id, object Parent)>();
+            using var batch = new RowBatch(destination, table.Name, columns, parentAt);
+            var digest = source.OnSide(StateCopySide.Source, ReadingSource, () => source.Digest(table, columns, row =>
+            {
                 if (parentAt >= 0 && row[parentAt] != DBNull.Value)
-                    parents.Add((row[columns.IndexOf("pair_id")], row[parentAt]));
-                insert.ExecuteNonQuery();
+                    parents.Add((row[idAt], row[parentAt]));
+                destination.OnSide(StateCopySide.Destination, CopyingIt, () => batch.Add(row));
+            }));
+            destination.OnSide(StateCopySide.Destination, CopyingIt, () =>
+            {
+                batch.Flush();
+                destination.SetParents(parents);
+                return 0;
             });
-            foreach (var (id, parent) in parents)
-                destination.Execute("UPDATE pairs SET parent_pair_id = @parent WHERE pair_id = @id", ("@parent", parent), ("@id", id));
             return digest;
+        }
+
+        /// <summary>
+        /// Sets copied pairs' parents once every pair is in (a parent may come after its child in key order), many per statement.
+        /// </summary>
+        private void SetParents(List<(object Id, object Parent)> parents)
+        {
+            const int perStatement = 400; // two parameters each: far below either database's limit
+            for (var start = 0; start < parents.Count; start += perStatement)
+            {
+                var chunk = parents.Skip(start).Take(perStatement).ToList();
+                var parameters = new List<(string, object?)>();
+                var cases = new StringBuilder();
+                for (var i = 0; i < chunk.Count; i++)
+                {
+                    cases.Append(" WHEN @i").Append(i).Append(" THEN @v").Append(i);
+                    parameters.Add(("@i" + i, chunk[i].Id));
+                    parameters.Add(("@v" + i, chunk[i].Parent));
+                }
+
+                Execute($"UPDATE pairs SET parent_pair_id = CASE pair_id{cases} END WHERE pair_id IN ({string.Join(", ", chunk.Select((_, i) => "@i" + i))})",
+                    parameters.ToArray());
+            }
+        }
+
+        /// <summary>
+        /// Rows bound for one table, written as multi-row INSERTs: one statement per batch rather than per row, which on
+        /// PostgreSQL is one network round trip per batch. A batch ends at <see cref="MaxRows"/> rows, at
+        /// <see cref="MaxParameters"/> values (SQLite allows 32766 per statement, PostgreSQL 65535) or at about
+        /// <see cref="MaxBytes"/> of text and blobs, whichever comes first; the full-size statement is built once and reused.
+        /// </summary>
+        private sealed class RowBatch : IDisposable
+        {
+            private const int MaxRows = 500;
+            private const int MaxParameters = 4000;
+            private const long MaxBytes = 4 * 1024 * 1024;
+
+            private readonly StateStore _store;
+            private readonly string _table;
+            private readonly List<string> _columns;
+            private readonly int _nullAt;
+            private readonly int _rowsPerBatch;
+            private readonly List<object[]> _rows = new List<object[]>();
+            private long _bytes;
+            private DbCommand? _full;
+
+            /// <param name="nullAt">A column written as null whatever the row holds (pairs' parent, set afterwards); -1 for none.</param>
+            public RowBatch(StateStore store, string table, List<string> columns, int nullAt)
+            {
+                _store = store;
+                _table = table;
+                _columns = columns;
+                _nullAt = nullAt;
+                _rowsPerBatch = Math.Max(1, Math.Min(MaxRows, MaxParameters / Math.Max(1, columns.Count)));
+            }
+
+            public int Add(object[] row)
+            {
+                var copy = (object[])row.Clone(); // the reader reuses its array
+                if (_nullAt >= 0) copy[_nullAt] = DBNull.Value;
+                _rows.Add(copy);
+                foreach (var value in copy)
+                    _bytes += value is string s ? s.Length * 2L : value is byte[] b ? b.Length : 8;
+                if (_rows.Count >= _rowsPerBatch || _bytes >= MaxBytes)
+                    Flush();
+                return 0;
+            }
+
+            public void Flush()
+            {
+                if (_rows.Count == 0) return;
+                var full = _rows.Count == _rowsPerBatch;
+                var command = full ? _full ??= Build(_rowsPerBatch) : Build(_rows.Count);
+                try
+                {
+                    for (var r = 0; r < _rows.Count; r++)
+                        for (var c = 0; c < _columns.Count; c++)
+                            command.Parameters[r * _columns.Count + c].Value = _rows[r][c] ?? DBNull.Value;
+                    command.ExecuteNonQuery();
+                }
+                finally
+                {
+                    if (!full) command.Dispose();
+                }
+
+                _rows.Clear();
+                _bytes = 0;
+            }
+
+            private DbCommand Build(int rows)
+            {
+                var sql = new StringBuilder($"INSERT INTO {_table} ({string.Join(", ", _columns)}) VALUES ");
+                var parameters = new List<(string, object?)>(rows * _columns.Count);
+                for (var r = 0; r < rows; r++)
+                {
+                    sql.Append(r == 0 ? "(" : ", (");
+                    for (var c = 0; c < _columns.Count; c++)
+                    {
+                        var name = "@p" + (r * _columns.Count + c).ToString(CultureInfo.InvariantCulture);
+                        sql.Append(c == 0 ? "" : ", ").Append(name);
+                        parameters.Add((name, null));
+                    }
+
+                    sql.Append(')');
+                }
+
+                return _store.Command(sql.ToString(), parameters.ToArray());
+            }
+
+            public void Dispose() => _full?.Dispose();
         }
 
         /// <summary>

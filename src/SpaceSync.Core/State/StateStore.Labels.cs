@@ -16,7 +16,7 @@ namespace SpaceSync.Core.State
         {
             var rows = Query("SELECT base_labels FROM pairs WHERE pair_id = @id", r => Text(r, 0), ("@id", pairId));
             if (rows.Count == 0)
-                throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pairId} in '{Path}'.");
+                throw new StateStoreException(StateErrorKind.NotFound, $"There is no pair {pairId} in {Named}.");
             return rows[0] is null ? null : ParseLabels(pairId, rows[0]!);
         }
 
@@ -107,7 +107,7 @@ namespace SpaceSync.Core.State
             }
 
             throw new StateStoreException(StateErrorKind.UnreadableValue,
-                $"The base labels of pair {pairId} in '{Path}' are not a JSON array of label names.");
+                $"The base labels of pair {pairId} in {Named} are not a JSON array of label names.");
         }
     }
 }

@@ -28,7 +28,7 @@ namespace SpaceSync.Core.State
                 var taken = new SpaceLock(spaceKey, ownerId, ours ? current!.AcquiredAt : now, now + lease);
                 WriteLock(taken);
                 return new LockAttempt(true, taken, current != null && !ours ? current : null);
-            });
+            }, fenced: false);
         }
 
         /// <summary>
@@ -45,7 +45,7 @@ namespace SpaceSync.Core.State
                     return false;
                 WriteLock(current with { ExpiresAt = Now() + lease });
                 return true;
-            });
+            }, fenced: false);
         }
 
         /// <summary>
@@ -63,7 +63,61 @@ namespace SpaceSync.Core.State
                         $"The lock of space {spaceKey} is held by {current.OwnerId} (since {current.AcquiredAt:u}, until " +
                         $"{current.ExpiresAt:u}); {ownerId} cannot release it.");
                 Execute("DELETE FROM locks WHERE space_key = @key", ("@key", spaceKey));
-            });
+            }, fenced: false);
+
+        /// <summary>
+        /// From now until the returned handle is disposed, every write of this store that changes the state (pairs, bases,
+        /// conflicts, intents, history, marks) first reads, inside its own transaction and under the state's write lock, the
+        /// lock row of <paramref name="spaceKey"/>: unless it still names <paramref name="ownerId"/> and has not expired, the
+        /// write keeps nothing and throws <see cref="StateErrorKind.LockLost"/>. A run whose heartbeat came late (a long GC
+        /// pause, a suspended VM) therefore cannot overwrite what the run that took its space over wrote meanwhile. One
+        /// primary-key read per write transaction; no request to a site.
+        /// </summary>
+        internal IDisposable Fence(string spaceKey, string ownerId)
+        {
+            Require(spaceKey, nameof(spaceKey));
+            Require(ownerId, nameof(ownerId));
+            if (_fence != null)
+                throw new InvalidOperationException($"The {this} is already fenced by the lock of {_fence.Value.SpaceKey}.");
+            _fence = (spaceKey, ownerId);
+            return new Unfence(this);
+        }
+
+        private (string SpaceKey, string OwnerId)? _fence;
+
+        private sealed class Unfence : IDisposable
+        {
+            private StateStore? _store;
+
+            public Unfence(StateStore store) => _store = store;
+
+            public void Dispose()
+            {
+                if (_store != null) _store._fence = null;
+                _store = null;
+            }
+        }
+
+        /// <summary>Whether this store's fence still holds (always true when it has none); read inside the caller's transaction.</summary>
+        private bool FenceHolds()
+        {
+            if (_fence is not { } fence) return true;
+            var current = GetLock(fence.SpaceKey);
+            return current != null && current.OwnerId == fence.OwnerId && current.ExpiresAt > Now();
+        }
+
+        private void CheckFence(string what)
+        {
+            if (FenceHolds()) return;
+            var fence = _fence!.Value;
+            var current = GetLock(fence.SpaceKey);
+            throw new StateStoreException(StateErrorKind.LockLost,
+                $"The lock of space {fence.SpaceKey} is no longer this run's ({fence.OwnerId}): " +
+                (current == null ? "it was released"
+                    : current.OwnerId == fence.OwnerId ? $"its lease ended at {current.ExpiresAt:u}"
+                    : $"{current.OwnerId} holds it since {current.AcquiredAt:u}") +
+                $". Nothing of {what} was written.");
+        }
 
         /// <summary>The space's lock as stored (possibly expired), or null.</summary>
         public SpaceLock? GetLock(string spaceKey) =>

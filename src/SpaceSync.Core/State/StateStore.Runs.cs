@@ -22,7 +22,7 @@ namespace SpaceSync.Core.State
             var now = Now();
             var id = InTransaction($"starting a run of {spaceKey}", () => Scalar<long>(
                 "INSERT INTO runs (space_key, kind, started_at) VALUES (@key, @kind, @started) RETURNING run_id",
-                ("@key", spaceKey), ("@kind", StateText.Kind[kind]), ("@started", StateText.Time(now))));
+                ("@key", spaceKey), ("@kind", StateText.Kind[kind]), ("@started", StateText.Time(now))), fenced: false);
             return new RunRecord { Id = id, SpaceKey = spaceKey, Kind = kind, StartedAt = now };
         }
 
@@ -30,6 +30,11 @@ namespace SpaceSync.Core.State
         /// Closes a run and, in the same transaction, stamps the space's last run and advances its change-query
         /// marks when <paramref name="advanceMarks"/> is given (only a run that saw every change should pass them).
         /// </summary>
+        /// <remarks>
+        /// Under a run's lock (<see cref="Fence"/>) that the run has lost, the run's own row is still closed, as Failed: no other
+        /// run writes that row, and without it the run would look as if it still went on. The space's row (last run, marks) is
+        /// left to the run now holding the space, and <see cref="StateErrorKind.LockLost"/> is thrown once the row is closed.
+        /// </remarks>
         public RunRecord FinishRun(long runId, RunOutcome outcome, IReadOnlyDictionary<string, int> counts, int requests,
             ChangeMarks? advanceMarks = null)
         {
@@ -37,15 +42,20 @@ namespace SpaceSync.Core.State
             // Sorted keys: the same counts always give the same text.
             var countsCopy = counts.ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
             var countsJson = JsonSerializer.Serialize(new SortedDictionary<string, int>(countsCopy, StringComparer.Ordinal));
-            return InTransaction($"finishing run {runId}", () =>
+            var lost = false;
+            var finished = InTransaction($"finishing run {runId}", () =>
             {
                 var run = GetRun(runId)
-                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in '{Path}'.");
+                    ?? throw new StateStoreException(StateErrorKind.NotFound, $"There is no run {runId} in {Named}.");
                 if (run.FinishedAt != null)
                     throw new InvalidOperationException($"Run {runId} already finished at {run.FinishedAt:u} ({run.Outcome}).");
+                lost = !FenceHolds();
+                if (lost) outcome = RunOutcome.Failed;
                 Execute("UPDATE runs SET finished_at = @finished, outcome = @outcome, counts_json = @counts, requests = @requests WHERE run_id = @id",
                     ("@finished", StateText.Time(now)), ("@outcome", StateText.Outcome[outcome]), ("@counts", countsJson),
                     ("@requests", requests), ("@id", runId));
+                if (lost)
+                    return run with { FinishedAt = now, Outcome = outcome, Counts = countsCopy, Requests = requests };
                 Execute(
                     @"UPDATE spaces SET last_run_id = @id, last_run_at = @finished,
                           dc_changes_since = coalesce(@dcSince, dc_changes_since),
@@ -56,7 +66,10 @@ namespace SpaceSync.Core.State
                     ("@cloudSince", StateText.TimeOrNull(advanceMarks?.Cloud)));
                 if (advanceMarks != null) WriteReadMarks(run.SpaceKey, advanceMarks);
                 return run with { FinishedAt = now, Outcome = outcome, Counts = countsCopy, Requests = requests };
-            });
+            }, fenced: false);
+            if (lost)
+                CheckFence($"the end of run {runId} beyond its own row (the space's last run and marks)");
+            return finished;
         }
 
         public RunRecord? GetRun(long runId) =>

@@ -81,7 +81,11 @@ namespace SpaceSync.Core.State
         /// SQLite's failures become <see cref="StateStoreException"/>s (a broken schema rule: WriteRejected; another
         /// process holding the file too long: Busy); nothing of the failed unit is kept.
         /// </summary>
-        private T InTransaction<T>(string what, Func<T> work)
+        /// <param name="fenced">
+        /// False for the writes a run may make whatever became of its lock (the lock itself, its own runs row): every other
+        /// write first checks, under the write lock, that the run still holds the space (<see cref="Fence"/>).
+        /// </param>
+        private T InTransaction<T>(string what, Func<T> work, bool fenced = true)
         {
             if (_transaction != null)
                 return work();
@@ -91,6 +95,7 @@ namespace SpaceSync.Core.State
                 _transaction = transaction;
                 try
                 {
+                    if (fenced) CheckFence(what);
                     var result = work();
                     transaction.Commit();
                     return result;
@@ -107,6 +112,20 @@ namespace SpaceSync.Core.State
         }
 
         internal const string OpeningIt = "opening it";
+
+        /// <summary>
+        /// The store as messages name it: "the state file '/path'", or "the PostgreSQL state (schema x, postgresql://user@host:port/db)"
+        /// (<see cref="Path"/>'s parts: never the connection string). Not "the state file" for what is not a file.
+        /// </summary>
+        internal string Named
+        {
+            get
+            {
+                if (_dialect.IsFile) return $"the state file '{Path}'";
+                var hash = Path.LastIndexOf('#');
+                return hash < 0 ? $"the {_dialect.Name} state '{Path}'" : $"the {_dialect.Name} state (schema {Path.Substring(hash + 1)}, {Path.Substring(0, hash)})";
+            }
+        }
 
         /// <summary>SQLite's failure as a <see cref="StateStoreException"/> naming the file, what was being done and what was kept.</summary>
         internal static StateStoreException Failure(SqliteException ex, string path, TimeSpan busy, string what, string nothing)
@@ -139,7 +158,7 @@ namespace SpaceSync.Core.State
             }
         }
 
-        private void InTransaction(string what, Action work) => InTransaction(what, () => { work(); return 0; });
+        private void InTransaction(string what, Action work, bool fenced = true) => InTransaction(what, () => { work(); return 0; }, fenced);
 
         private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
         private static int? Int(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetInt32(i);

@@ -26,6 +26,8 @@ namespace SpaceSync.Core.State
         private readonly TimeProvider _clock;
         private readonly TimeSpan _busyTimeout;
         private DbTransaction? _transaction;
+        /// <summary>Opens another store on the same state (a run's lock heartbeat); null where the provider gave no way.</summary>
+        private Func<StateStore>? _openAgain;
 
         private StateStore(DbConnection connection, StateDialect dialect, string path, TimeProvider clock, TimeSpan busyTimeout)
         {
@@ -46,13 +48,40 @@ namespace SpaceSync.Core.State
         /// Core (netstandard2.0) takes TimeProvider from Microsoft.Bcl.TimeProvider while a net8.0 provider takes the
         /// runtime's own, so a call carrying one does not bind there (MissingMethodException).
         /// </summary>
-        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeSpan busyTimeout) =>
-            Attach(connection, dialect, location, schemaVersion, clock: null, busyTimeout);
+        /// <param name="connectAgain">Opens another connection to the same database and schema (for <see cref="OpenAnother"/>).</param>
+        internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeSpan busyTimeout,
+            Func<DbConnection>? connectAgain = null) =>
+            Attach(connection, dialect, location, schemaVersion, clock: null, busyTimeout, connectAgain);
 
         /// <summary>With a test's clock: only where both assemblies see the same TimeProvider (the test host).</summary>
         internal static StateStore Attach(DbConnection connection, StateDialect dialect, string location, int schemaVersion, TimeProvider? clock,
-            TimeSpan busyTimeout) =>
-            new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = schemaVersion };
+            TimeSpan busyTimeout, Func<DbConnection>? connectAgain = null)
+        {
+            var store = new StateStore(connection, dialect, location, clock ?? TimeProvider.System, busyTimeout) { SchemaVersion = schemaVersion };
+            if (connectAgain != null)
+                store._openAgain = () => Attach(ConnectAgain(connectAgain, dialect, location, busyTimeout), dialect, location, schemaVersion, clock,
+                    busyTimeout, connectAgain);
+            return store;
+        }
+
+        private static DbConnection ConnectAgain(Func<DbConnection> connect, StateDialect dialect, string location, TimeSpan busy)
+        {
+            try
+            {
+                return connect();
+            }
+            catch (DbException ex)
+            {
+                throw dialect.Failure(ex, location, busy, OpeningIt, "Nothing was written to it.");
+            }
+        }
+
+        /// <summary>
+        /// A second store on the same state, with its own connection and the same clock: a store is not thread-safe, so work
+        /// that runs beside a run (its lock's heartbeat) needs its own. The caller disposes it.
+        /// </summary>
+        internal StateStore OpenAnother() =>
+            _openAgain?.Invoke() ?? throw new InvalidOperationException($"The {this} cannot open a second connection to itself.");
 
         /// <summary>The full path of the state file; for a PostgreSQL state, its server, database and schema (no credential).</summary>
         public string Path { get; }
@@ -68,7 +97,7 @@ namespace SpaceSync.Core.State
         {
             if (!_dialect.IsFile)
                 throw new StateStoreException(StateErrorKind.NotSupportedByProvider,
-                    $"{what} works on an SQLite state file only; the state '{Path}' is on {_dialect.Name}. Nothing was changed.");
+                    $"{what} works on an SQLite state file only, not on {Named}. Nothing was changed.");
         }
 
         public override string ToString() => $"{_dialect.Name} state '{Path}'";
@@ -129,7 +158,9 @@ namespace SpaceSync.Core.State
                     $"The state file '{fullPath}' is empty (0 bytes). SpaceSync creates a state file whole, so this one was truncated or made " +
                     "by something else; it is not read as a new state, which would forget every synced pair. Restore it from a backup, " +
                     "or delete it if no space was ever baselined with it. Nothing was written to it.");
-            return Connect(fullPath, fullPath, SqliteOpenMode.ReadWrite, clock, busy, store => store.Prepare(migrations));
+            var opened = Connect(fullPath, fullPath, SqliteOpenMode.ReadWrite, clock, busy, store => store.Prepare(migrations));
+            opened._openAgain = () => Open(fullPath, clock, migrations, busyTimeout);
+            return opened;
         }
 
         /// <summary>Opens an SQLite connection on <paramref name="file"/> and runs <paramref name="prepare"/>; SQLite's refusals name <paramref name="path"/>.</summary>

@@ -17,6 +17,11 @@ namespace SpaceSync.Core.State
         MigrationFailed,
         /// <summary>Another owner holds the space's lock.</summary>
         LockHeldByOther,
+        /// <summary>
+        /// A write under a run's lock found the lock no longer this run's (expired, or taken over by another run): nothing
+        /// of it was written, and the run must stop.
+        /// </summary>
+        LockLost,
         /// <summary>A row the caller named does not exist.</summary>
         NotFound,
         /// <summary>A write broke a rule of the schema (uniqueness, parent pair, run id); nothing of it was kept.</summary>

@@ -17,8 +17,8 @@ namespace SpaceSync.Core.State
         private const string PostgreSqlStoreType = "SpaceSync.State.PostgreSql.PostgresStateStore";
 
         /// <summary>
-        /// Whether a command that only reads has any state to read: a SQLite file must exist (reading creates none); a
-        /// PostgreSQL database is the admin's to provide, and its schema is made on first open.
+        /// Whether a command that only reads may have any state to read, asking no server: a SQLite file must exist (reading
+        /// creates none); a PostgreSQL schema may, and only <see cref="OpenToRead"/> can tell (null when it does not).
         /// </summary>
         public static bool MayHoldState(StateSettings settings)
         {
@@ -45,10 +45,32 @@ namespace SpaceSync.Core.State
                     $"The {settings.Describe()} has no connection string: {settings.Connection} gave none.");
             }
 
-            return (StateStore)Invoke(OpenMethod(settings), connectionString!, settings.Schema);
+            return (StateStore)Invoke(OpenMethod(settings, "Open"), connectionString!, settings.Schema)!;
         }
 
-        private static MethodInfo OpenMethod(StateSettings settings)
+        /// <summary>
+        /// Opens the state of <paramref name="settings"/> for a command that only reads it; null when there is none yet: a
+        /// missing SQLite file is not made, a missing PostgreSQL schema is not created (see PostgresStateStore.OpenToRead).
+        /// </summary>
+        /// <exception cref="StateStoreException">The state cannot be opened; the message never holds the connection string.</exception>
+        public static StateStore? OpenToRead(StateSettings settings, string? connectionString)
+        {
+            if (settings is null) throw new ArgumentNullException(nameof(settings));
+            if (settings.Provider == StateProvider.Sqlite)
+            {
+                return File.Exists(settings.Path) ? StateStore.Open(settings.Path) : null;
+            }
+
+            if (string.IsNullOrEmpty(connectionString))
+            {
+                throw new StateStoreException(StateErrorKind.CannotOpen,
+                    $"The {settings.Describe()} has no connection string: {settings.Connection} gave none.");
+            }
+
+            return (StateStore?)Invoke(OpenMethod(settings, "OpenToRead"), connectionString!, settings.Schema);
+        }
+
+        private static MethodInfo OpenMethod(StateSettings settings, string name)
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
             {
@@ -68,15 +90,15 @@ namespace SpaceSync.Core.State
             }
 
             return assembly.GetType(PostgreSqlStoreType, throwOnError: true)!
-                .GetMethod("Open", BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(string) }, null)
-                ?? throw new StateStoreException(StateErrorKind.CannotOpen, $"{PostgreSqlAssemblyName} has no Open(connectionString, schema): it does not match this SpaceSync.Core.");
+                .GetMethod(name, BindingFlags.Public | BindingFlags.Static, null, new[] { typeof(string), typeof(string) }, null)
+                ?? throw new StateStoreException(StateErrorKind.CannotOpen, $"{PostgreSqlAssemblyName} has no {name}(connectionString, schema): it does not match this SpaceSync.Core.");
         }
 
-        private static object Invoke(MethodInfo open, string connectionString, string schema)
+        private static object? Invoke(MethodInfo open, string connectionString, string schema)
         {
             try
             {
-                return open.Invoke(null, new object[] { connectionString, schema })!;
+                return open.Invoke(null, new object[] { connectionString, schema });
             }
             catch (TargetInvocationException e) when (e.InnerException is StateStoreException inner)
             {

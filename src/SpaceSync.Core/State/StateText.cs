@@ -53,7 +53,7 @@ namespace SpaceSync.Core.State
                 _fromWord.TryGetValue(word, out var value)
                     ? value
                     : throw new StateStoreException(StateErrorKind.UnreadableValue,
-                        $"The state file holds the {_what} '{word}', which this SpaceSync does not know " +
+                        $"The state holds the {_what} '{word}', which this SpaceSync does not know " +
                         $"(known: {string.Join(", ", _fromWord.Keys)}).");
         }
     }

@@ -70,8 +70,8 @@ namespace SpaceSync.Core.Sync
             if (space is null) throw new ArgumentNullException(nameof(space));
             log ??= EngineLog.None;
             var started = DateTimeOffset.UtcNow;
-            var requestsBefore = RunSupport.RequestsOf(dataCenter, cloud);
-            var waitsBefore = RateLimitWaits.Of(dataCenter, cloud);
+            // This run's requests and waits, apart from other runs on the same site clients (-ThrottleLimit).
+            var counters = RunCounters.Begin();
 
             // A baseline is finished once the space row has its BaselineAt, set after the last pair; pairs of a baseline
             // that stopped part-way are no baseline, and are replaced without -Force.
@@ -142,12 +142,14 @@ namespace SpaceSync.Core.Sync
                 return new BaselineResult
                 {
                     SpaceKey = space.Key, Plan = plan, WhatIf = true, Unpaired = unpaired, PairedByIdMap = byIdMap,
-                    Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
-                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
+                    Requests = counters.RequestsOf(dataCenter, cloud), Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(counters, dataCenter, cloud),
                 };
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key, log);
+            using var held = RunLock.Take(state, space.Key, space.LockLease, log, cancellationToken);
+            // From here every request of the run (the plan's reads included) stops when the lock is lost.
+            cancellationToken = held.Token;
             RunRecord? run = null;
             var outcome = RunOutcome.Failed;
             var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -305,9 +307,13 @@ namespace SpaceSync.Core.Sync
                 {
                     SpaceKey = space.Key, Plan = plan, RunId = run.Id, PairsRecorded = saved.Count, PairedByIdMap = byIdMap, Unpaired = unpaired,
                     Updated = updated, Conflicts = conflicts, Errors = errors,
-                    Requests = RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore, Duration = DateTimeOffset.UtcNow - started,
-                    RateLimitWait = RateLimitWaits.Of(dataCenter, cloud).Since(waitsBefore),
+                    Requests = counters.RequestsOf(dataCenter, cloud), Duration = DateTimeOffset.UtcNow - started,
+                    RateLimitWait = RateLimitWaits.Of(counters, dataCenter, cloud),
                 };
+            }
+            catch (Exception e) when (held.IsLoss(e))
+            {
+                throw held.LostError(e);
             }
             catch (OperationCanceledException)
             {
@@ -318,16 +324,21 @@ namespace SpaceSync.Core.Sync
             {
                 if (outcome != RunOutcome.Succeeded && spaceStarted)
                     ForgetUnfinished(state, space.Key, log);
-                try
+                if (run != null)
                 {
-                    if (run != null)
+                    try
                     {
-                        state.FinishRun(run.Id, outcome, counts, (int)(RunSupport.RequestsOf(dataCenter, cloud) - requestsBefore));
+                        state.FinishRun(run.Id, outcome, counts, (int)(counters.RequestsOf(dataCenter, cloud)));
                     }
-                }
-                finally
-                {
-                    RunSupport.ReleaseLock(state, space.Key, owner, log);
+                    catch (StateStoreException e) when (e.Kind == StateErrorKind.LockLost && outcome != RunOutcome.Succeeded)
+                    {
+                        // Already failing (the loss itself, most likely): its own row is closed; the first error is the one to tell.
+                        log.Warning("{Space}: {Message}", space.Key, e.Message);
+                    }
+                    catch (StateStoreException e) when (e.Kind == StateErrorKind.LockLost)
+                    {
+                        throw held.LostError(e);
+                    }
                 }
             }
         }

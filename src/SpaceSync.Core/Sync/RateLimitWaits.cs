@@ -15,12 +15,9 @@ namespace SpaceSync.Core.Sync
 
         public TimeSpan Total => DataCenter + Cloud;
 
-        /// <summary>What both sites' clients have waited so far.</summary>
-        public static RateLimitWaits Of(IConfluenceSite dataCenter, IConfluenceSite cloud) =>
-            new RateLimitWaits(dataCenter.Counters.RateLimitWait, cloud.Counters.RateLimitWait);
-
-        /// <summary>What was waited since <paramref name="before"/> (a run's share of the clients' totals).</summary>
-        public RateLimitWaits Since(RateLimitWaits before) => new RateLimitWaits(DataCenter - before.DataCenter, Cloud - before.Cloud);
+        /// <summary>What <paramref name="run"/>'s requests have waited so far on each site (not other runs sharing the clients).</summary>
+        public static RateLimitWaits Of(RunCounters run, IConfluenceSite dataCenter, IConfluenceSite cloud) =>
+            new RateLimitWaits(run.Of(dataCenter).RateLimitWait, run.Of(cloud).RateLimitWait);
 
         /// <summary>"none", or "12.5 s (Data Center 0 s, Cloud 12.5 s)".</summary>
         public override string ToString() =>

@@ -17,6 +17,8 @@ namespace SpaceSync.Core.Sync
 
         public SyncRunException(string code, string message) : base(message) => Code = code;
 
+        public SyncRunException(string code, string message, Exception? inner) : base(message, inner) => Code = code;
+
         public string Code { get; }
 
         /// <summary>
@@ -29,15 +31,9 @@ namespace SpaceSync.Core.Sync
     /// <summary>Plumbing shared by the baseline and sync runners.</summary>
     internal static class RunSupport
     {
-        /// <summary>Long enough for a large space; a run that dies leaves a lock that expires.</summary>
-        public static readonly TimeSpan LockLease = TimeSpan.FromHours(2);
-
         public static SiteKind KindOf(SyncSide side) => side == SyncSide.DataCenter ? SiteKind.DataCenter : SiteKind.Cloud;
 
         public static SyncSide SideOf(SiteKind kind) => kind == SiteKind.DataCenter ? SyncSide.DataCenter : SyncSide.Cloud;
-
-        public static long RequestsOf(IConfluenceSite dataCenter, IConfluenceSite cloud) =>
-            dataCenter.Counters.RequestsSent + cloud.Counters.RequestsSent;
 
         public static async Task<(SiteSpace DataCenter, SiteSpace Cloud)> FindSpacesAsync(IConfluenceSite dataCenter, IConfluenceSite cloud,
             ResolvedSpace space, CancellationToken cancellationToken)
@@ -68,43 +64,6 @@ namespace SpaceSync.Core.Sync
             }
 
             return null;
-        }
-
-        public static string TakeLock(StateStore state, string spaceKey, Logging.EngineLog log)
-        {
-            var owner = StateStore.NewLockOwnerId();
-            var attempt = state.TryAcquireLock(spaceKey, owner, LockLease);
-            if (!attempt.Acquired)
-            {
-                throw new SyncRunException(SyncRunException.SpaceLocked,
-                    $"Another run holds the lock of space '{spaceKey}' (owner {attempt.Holder.OwnerId}, since {attempt.Holder.AcquiredAt:u}, " +
-                    $"until {attempt.Holder.ExpiresAt:u}). Wait for it to finish, or for the lock to expire.")
-                { HeldBy = attempt.Holder };
-            }
-
-            // Said aloud: a taken-over lock means a run died part-way, and the operator should know which one and why it
-            // was safe to go on (its process is gone, or its lease ended); this run finishes what that one left.
-            if (attempt.TakenOverFrom is { } dead)
-            {
-                var why = dead.ExpiresAt <= attempt.Holder.AcquiredAt ? $"its lease ended at {dead.ExpiresAt:u}" : "its process is gone from this machine";
-                log.Warning("Took over the lock of space {Space:l} from run {Owner:l} (since {Since:u}): {Why:l}. That run stopped part-way; this one finishes its work",
-                    spaceKey, dead.OwnerId, dead.AcquiredAt, why);
-            }
-
-            return owner;
-        }
-
-        /// <summary>Releases this run's lock; a lock another run took over (after it expired) is theirs and stays.</summary>
-        public static void ReleaseLock(StateStore state, string spaceKey, string owner, Logging.EngineLog log)
-        {
-            try
-            {
-                state.ReleaseLock(spaceKey, owner);
-            }
-            catch (StateStoreException e) when (e.Kind == StateErrorKind.LockHeldByOther)
-            {
-                log.Warning("The lock of {Space} was taken over by another run while this one worked: {Message}", spaceKey, e.Message);
-            }
         }
     }
 }

@@ -97,15 +97,8 @@ namespace SpaceSync.Core.Sync
             }
             else
             {
-                var owner = RunSupport.TakeLock(state, space.Key, log);
-                try
-                {
-                    result = await run.ExecuteResolutionAsync(owner, cancellationToken).ConfigureAwait(false);
-                }
-                finally
-                {
-                    RunSupport.ReleaseLock(state, space.Key, owner, log);
-                }
+                using var held = RunLock.Take(state, space.Key, space.LockLease, log, cancellationToken);
+                result = await held.GuardAsync(ct => run.ExecuteResolutionAsync(held, ct)).ConfigureAwait(false);
             }
 
             results.AddRange(resolving.Select(r => r.Result(space.Key, result, state, options.WhatIf)));
@@ -280,7 +273,7 @@ namespace SpaceSync.Core.Sync
                     ConflictsOf(plan).Where(IsResolving).ToList()) with { WhatIf = true };
             }
 
-            public async Task<SyncRunResult> ExecuteResolutionAsync(string lockOwner, CancellationToken ct)
+            public async Task<SyncRunResult> ExecuteResolutionAsync(RunLock runLock, CancellationToken ct)
             {
                 SyncPlan? replan = null;
                 // No marks: this run writes only the resolved pages; every other change waits for the next sync.
@@ -301,14 +294,14 @@ namespace SpaceSync.Core.Sync
                     var actions = ResolvedActions(plan);
                     actions = await KeepLosersAsync(actions, ct).ConfigureAwait(false);
                     CloseAlreadyEqual();
-                    await ExecuteActionsAsync(actions, lockOwner, ct).ConfigureAwait(false);
+                    await ExecuteActionsAsync(actions, runLock, ct).ConfigureAwait(false);
                     FailUnreadable(plan, new HashSet<string>(_resolving!.Keys, StringComparer.Ordinal));
                     var conflicts = ConflictsOf(plan).Where(IsResolving).ToList();
                     conflicts.AddRange(_mergeCollisions.Values); // -Keep Merged whose merge collided
                     if (_metConcurrentEdit.Count > 0)
                     {
                         // The normal path: those pages are read again and planned anew with the same policies.
-                        replan = await ReplanAsync(lockOwner, conflicts, ct).ConfigureAwait(false);
+                        replan = await ReplanAsync(runLock, conflicts, ct).ConfigureAwait(false);
                     }
 
                     RecordOpenConflicts(conflicts);

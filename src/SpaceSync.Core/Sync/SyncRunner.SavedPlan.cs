@@ -65,17 +65,10 @@ namespace SpaceSync.Core.Sync
                 return await run.PreviewSavedAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key, log);
-            try
-            {
-                // Under the lock: no run can change the pairs between this check and the writes.
-                CheckState(state, saved, space);
-                return await run.ExecuteSavedAsync(owner, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                RunSupport.ReleaseLock(state, space.Key, owner, log);
-            }
+            using var held = RunLock.Take(state, space.Key, space.LockLease, log, cancellationToken);
+            // Under the lock: no run can change the pairs between this check and the writes.
+            CheckState(state, saved, space);
+            return await held.GuardAsync(ct => run.ExecuteSavedAsync(held, ct)).ConfigureAwait(false);
         }
 
         /// <summary>Hash of the collection's pairs as the state records them (pages, versions, base, labels, files, intents).</summary>
@@ -179,7 +172,7 @@ namespace SpaceSync.Core.Sync
                 return Result(SavedAsPlan(check.Warnings), counts, Array.Empty<DriftItem>()) with { WhatIf = true };
             }
 
-            public async Task<SyncRunResult> ExecuteSavedAsync(string lockOwner, CancellationToken ct)
+            public async Task<SyncRunResult> ExecuteSavedAsync(RunLock runLock, CancellationToken ct)
             {
                 // No marks: the plan may leave changes it does not carry, which the next ordinary run must still read.
                 return await RecordedAsync(RunKind.Sync, async run =>
@@ -206,7 +199,7 @@ namespace SpaceSync.Core.Sync
 
                     // The result's plan carries these warnings to the caller; the log keeps them at a level that does not repeat them.
                     foreach (var warning in check.Warnings) _log.Information("{Space}: {Warning}", _space.Key, warning);
-                    await ExecuteActionsAsync(toRun, lockOwner, ct).ConfigureAwait(false);
+                    await ExecuteActionsAsync(toRun, runLock, ct).ConfigureAwait(false);
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     var plan = SavedAsPlan(check.Warnings);
                     WarnOfTitleCollisions(plan);

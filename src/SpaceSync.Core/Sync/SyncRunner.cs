@@ -125,19 +125,9 @@ namespace SpaceSync.Core.Sync
                 return await run.PlanOnlyAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            var owner = RunSupport.TakeLock(state, space.Key, log);
-            try
-            {
-                return await run.ExecuteAsync(owner, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                RunSupport.ReleaseLock(state, space.Key, owner, log);
-            }
+            using var held = RunLock.Take(state, space.Key, space.LockLease, log, cancellationToken);
+            return await held.GuardAsync(ct => run.ExecuteAsync(held, ct)).ConfigureAwait(false);
         }
-
-        /// <summary>Actions between lock renewals: a long run keeps its lease without a write per page.</summary>
-        private const int LockRenewEvery = 50;
 
         private sealed partial class SyncRun
         {
@@ -148,8 +138,8 @@ namespace SpaceSync.Core.Sync
             private readonly SyncRunOptions _options;
             private readonly EngineLog _log;
             private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
-            private readonly long _requestsBefore;
-            private readonly RateLimitWaits _waitsBefore;
+            /// <summary>This run's requests and waits, apart from other runs on the same site clients (-ThrottleLimit).</summary>
+            private readonly RunCounters _counters;
 
             private SideSnapshot _dc = null!;
             private SideSnapshot _cloud = null!;
@@ -160,7 +150,6 @@ namespace SpaceSync.Core.Sync
             private int _pairedByTitle;
             /// <summary>Both pages of each title collision the executor met: read again by the next run until resolved.</summary>
             private readonly List<UnsettledPage> _collisionPages = new List<UnsettledPage>();
-            private int _executed;
             /// <summary>1 while the plan runs, 2 while the pages edited during it are planned again.</summary>
             private int _round = 1;
             /// <summary>Pairs (by key) whose page was edited by somebody else between the read and the write.</summary>
@@ -186,13 +175,13 @@ namespace SpaceSync.Core.Sync
                 _space = space;
                 _options = options;
                 _log = log;
-                _requestsBefore = RunSupport.RequestsOf(dc, cloud);
-                _waitsBefore = RateLimitWaits.Of(dc, cloud);
+                // Constructed only inside the runner's async entry points: the scope ends with them.
+                _counters = RunCounters.Begin();
             }
 
-            private long Requests => RunSupport.RequestsOf(_dcSite, _cloudSite) - _requestsBefore;
+            private long Requests => _counters.RequestsOf(_dcSite, _cloudSite);
 
-            private RateLimitWaits RateLimitWait => RateLimitWaits.Of(_dcSite, _cloudSite).Since(_waitsBefore);
+            private RateLimitWaits RateLimitWait => RateLimitWaits.Of(_counters, _dcSite, _cloudSite);
 
             /// <summary>The run's log says how long the sites held it back, however it ended (nothing when they did not).</summary>
             private void LogRateLimitWait()
@@ -227,7 +216,7 @@ namespace SpaceSync.Core.Sync
                 return Result(plan, new Dictionary<string, int>(StringComparer.Ordinal), ConflictsOf(plan)) with { WhatIf = true };
             }
 
-            public async Task<SyncRunResult> ExecuteAsync(string lockOwner, CancellationToken ct)
+            public async Task<SyncRunResult> ExecuteAsync(RunLock runLock, CancellationToken ct)
             {
                 SyncPlan? replan = null;
                 return await RecordedAsync(RunKind.Sync, async run =>
@@ -243,7 +232,7 @@ namespace SpaceSync.Core.Sync
                         return Result(plan, run.Counts, ConflictsOf(plan));
                     }
 
-                    await ExecuteActionsAsync(plan.Actions, lockOwner, ct).ConfigureAwait(false);
+                    await ExecuteActionsAsync(plan.Actions, runLock, ct).ConfigureAwait(false);
                     await RelinkCreatedPagesAsync(ct).ConfigureAwait(false);
                     WarnOfTitleCollisions(plan);
                     FailUnreadable(plan);
@@ -253,7 +242,7 @@ namespace SpaceSync.Core.Sync
                     if (_metConcurrentEdit.Count > 0)
                     {
                         var again = new HashSet<string>(_metConcurrentEdit, StringComparer.Ordinal);
-                        replan = await ReplanAsync(lockOwner, conflicts, ct).ConfigureAwait(false);
+                        replan = await ReplanAsync(runLock, conflicts, ct).ConfigureAwait(false);
                         if (replan != null && replan.Refusal is null)
                         {
                             // Those pages were judged again: the second round says which of them are still open.
@@ -321,7 +310,7 @@ namespace SpaceSync.Core.Sync
             /// default) the two sites are worked at once, one lane per target site (see <see cref="WriteLanes"/>).
             /// Outcomes are kept in plan order whatever order they finished in; progress is reported as they finish.
             /// </summary>
-            private async Task ExecuteActionsAsync(IReadOnlyList<SyncAction> actions, string lockOwner, CancellationToken ct)
+            private async Task ExecuteActionsAsync(IReadOnlyList<SyncAction> actions, RunLock runLock, CancellationToken ct)
             {
                 var remaining = actions.Where(a => a.PairKey != null && a.Kind != SyncActionKind.Create)
                     .GroupBy(a => a.PairKey!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
@@ -334,13 +323,8 @@ namespace SpaceSync.Core.Sync
                     // Each lane first reads its site's target bodies in batches: a rate-limited site's read does not hold the other.
                     await lanes.RunAsync(side => ReadTargetBodiesAsync(actions, side, ct), async (index, action) =>
                     {
-                        if (++_executed % LockRenewEvery == 0 && !_state.RenewLock(_space.Key, lockOwner, RunSupport.LockLease))
-                        {
-                            // The lease ran out and another run took the space: writing on would race it.
-                            throw new SyncRunException(SyncRunException.SpaceLocked,
-                                $"The lock of space '{_space.Key}' expired and was taken by another run; this run stopped before action #{action.Id}" +
-                                (_round > 1 ? " of the re-plan." : "."));
-                        }
+                        // The heartbeat found the lock lost: not one request more (the fence refuses the state writes anyway).
+                        runLock.ThrowIfLost($"before action #{action.Id}" + (_round > 1 ? " of the re-plan" : ""));
 
                         var result = WithTranslationWarnings(await ExecuteOneAsync(action, ct).ConfigureAwait(false));
                         _done[action.Id] = result.Outcome;
@@ -372,7 +356,7 @@ namespace SpaceSync.Core.Sync
             /// edited) are judged again on a fresh read of both sites, and only their actions run. Conflicts the new plan
             /// finds for them are added to <paramref name="conflicts"/>. A page that meets another edit is left for the next run.
             /// </summary>
-            private async Task<SyncPlan?> ReplanAsync(string lockOwner, List<DriftItem> conflicts, CancellationToken ct)
+            private async Task<SyncPlan?> ReplanAsync(RunLock runLock, List<DriftItem> conflicts, CancellationToken ct)
             {
                 var again = new HashSet<string>(_metConcurrentEdit, StringComparer.Ordinal);
                 _metConcurrentEdit.Clear();
@@ -402,7 +386,7 @@ namespace SpaceSync.Core.Sync
                 _done.Clear();
                 _createdIds.Clear();
                 foreach (var key in again) _progress.Remove(key);
-                await ExecuteActionsAsync(plan.Actions.Where(a => a.PairKey != null && again.Contains(a.PairKey)).ToList(), lockOwner, ct)
+                await ExecuteActionsAsync(plan.Actions.Where(a => a.PairKey != null && again.Contains(a.PairKey)).ToList(), runLock, ct)
                     .ConfigureAwait(false);
                 conflicts.AddRange(ConflictsOf(plan).Where(i => i.DataCenterId != null && again.Contains(i.DataCenterId)));
                 FailUnreadable(plan, again);

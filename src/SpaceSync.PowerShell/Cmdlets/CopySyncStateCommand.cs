@@ -50,9 +50,16 @@ namespace SpaceSync.PowerShell.Cmdlets
             StateStore? source = null, target = null;
             try
             {
-                source = OpenOrStop(scope.State, secrets);
-                var rows = StateCopy.CountRows(source).Where(c => c.Key != "locks").Sum(c => c.Value);
-                var what = $"Copy the state {source.Path} ({rows} rows)";
+                // Read, not opened to write: a PostgreSQL source without a schema is no state, and none is made for it.
+                source = OpenOrStop(scope.State, secrets, toRead: true);
+                if (source is null)
+                {
+                    ThrowTerminatingError(StateErrorRecord(new StateStoreException(StateErrorKind.NotFound,
+                        $"The scope's {scope.State.Describe()} holds no state yet: there is no state to copy."), scope.State));
+                }
+
+                var rows = StateCopy.CountRows(source!).Where(c => c.Key != "locks").Sum(c => c.Value);
+                var what = $"Copy the state {source!.Path} ({rows} rows)";
                 if (WhatIfRequested())
                 {
                     // Opening the destination would create its file or schema: -WhatIf names it and leaves it alone.
@@ -60,20 +67,24 @@ namespace SpaceSync.PowerShell.Cmdlets
                     return;
                 }
 
-                target = OpenOrStop(destination, secrets);
-                var held = StateCopy.CountRows(target).Sum(c => c.Value);
+                // Nothing is made before the answer is yes: an existing destination is opened to count what it holds, a new
+                // one (no file, no schema) only once the copy is confirmed, so a declined copy leaves no empty state behind.
+                target = OpenOrStop(destination, secrets, toRead: true);
+                var held = target is null ? 0 : StateCopy.CountRows(target).Sum(c => c.Value);
+                var named = target?.Path ?? destination.Describe();
                 if (held > 0 && Force)
                 {
-                    if (!ShouldProcess(target.Path, $"Replace the state held there ({held} rows) with a copy of {source.Path}") || !ConfirmReplace(target.Path, held))
+                    if (!ShouldProcess(named, $"Replace the state held there ({held} rows) with a copy of {source.Path}") || !ConfirmReplace(named, held))
                         return;
                 }
-                else if (held == 0 && !ShouldProcess(target.Path, what))
+                else if (held == 0 && !ShouldProcess(named, what))
                 {
                     return;
                 }
 
+                target ??= OpenOrStop(destination, secrets, toRead: false)!;
                 // held > 0 without -Force: the copy refuses (DestinationNotEmpty), writing nothing.
-                var result = Copy(source, target, destination);
+                var result = Copy(source, target, scope.State, destination);
                 WriteObject(result);
             }
             finally
@@ -83,7 +94,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
-        private StateCopyResult Copy(StateStore source, StateStore target, StateSettings destination)
+        private StateCopyResult Copy(StateStore source, StateStore target, StateSettings sourceSettings, StateSettings destination)
         {
             try
             {
@@ -91,16 +102,18 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
             catch (StateStoreException e)
             {
-                ThrowTerminatingError(StateErrorRecord(e, destination));
+                // The record names the store that failed: reading the source, or writing and verifying the copy.
+                ThrowTerminatingError(StateErrorRecord(e, StateCopy.SideOf(e) == StateCopySide.Source ? sourceSettings : destination));
                 throw; // unreachable
             }
         }
 
-        private StateStore OpenOrStop(StateSettings state, PowerShellSecretResolver secrets)
+        private StateStore? OpenOrStop(StateSettings state, PowerShellSecretResolver secrets, bool toRead)
         {
             try
             {
-                return StateStores.Open(state, secrets.StateConnection(state));
+                var connection = secrets.StateConnection(state);
+                return toRead ? StateStores.OpenToRead(state, connection) : StateStores.Open(state, connection);
             }
             catch (StateStoreException e)
             {

@@ -29,7 +29,13 @@ namespace SpaceSync.PowerShell.Cmdlets
 
             ReadingState(scope.State, () =>
             {
-                using var state = OpenStateToRead(scope.State)!;
+                using var state = OpenStateToRead(scope.State);
+                if (state is null)
+                {
+                    WriteVerbose($"No state yet in the {scope.State.Describe()}: nothing has run yet.");
+                    return;
+                }
+
                 foreach (var space in spaces)
                 {
                     foreach (var conflict in SyncConflict.Open(state, space, scope.Path))

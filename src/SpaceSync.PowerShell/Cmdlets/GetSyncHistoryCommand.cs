@@ -38,7 +38,13 @@ namespace SpaceSync.PowerShell.Cmdlets
 
             ReadingState(scope.State, () =>
             {
-                using var state = OpenStateToRead(scope.State)!;
+                using var state = OpenStateToRead(scope.State);
+                if (state is null)
+                {
+                    WriteVerbose($"No state yet in the {scope.State.Describe()}: nothing has run yet.");
+                    return;
+                }
+
                 foreach (var space in spaces)
                 {
                     foreach (var entry in state.ListHistory(space.Key, RunId, Newest))

@@ -33,6 +33,17 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public SwitchParameter SkipLocked { get; set; }
 
+        /// <summary>
+        /// How many spaces run at once in this process (default 1: one after another, in scope order). They share one
+        /// client per site, so the scope's maxRequestsPerSecond holds for all of them together; each has its own state
+        /// connection and its own lock. Results are written as each space ends.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, MaxSpacesAtOnce)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        internal override int SpacesAtOnce => ThrottleLimit;
+
         // ---- saved plans -------------------------------------------------------------------------------------------
 
         /// <summary>Apply exactly the plan Get-SyncDrift -PlanPath saved: its actions only, each refused when its pages changed since.</summary>
@@ -117,7 +128,7 @@ namespace SpaceSync.PowerShell.Cmdlets
         [Parameter]
         public RunFailureCondition[]? FailOn { get; set; }
 
-        // ---- -FailOn: what each space's run left, judged in EndProcessing (spaces run one at a time on the worker).
+        // ---- -FailOn: what each space's run left, judged in EndProcessing (with -ThrottleLimit, spaces end on several lanes).
         private readonly List<SpaceRunSummary> _summaries = new List<SpaceRunSummary>();
 
         internal override async Task RunSpaceAsync(SpaceRun run, CancellationToken cancellationToken)

@@ -86,21 +86,65 @@ namespace SpaceSync.PowerShell.Cmdlets
             }
         }
 
+        /// <summary>
+        /// How many spaces (collections) run at once on the command's two site clients: 1 = one after another in scope order.
+        /// A command that offers -ThrottleLimit returns it here.
+        /// </summary>
+        internal virtual int SpacesAtOnce => 1;
+
+        /// <summary>The largest -ThrottleLimit: beyond it the sites' rate limits, not the spaces, bound the run.</summary>
+        internal const int MaxSpacesAtOnce = 32;
+
         private void RunSpaces(ResolvedScope resolved, IReadOnlyList<ResolvedSpace> collections, PowerShellSecretResolver secrets,
             SiteClientOptions options, PipelineQueue queue, EngineLog log, RunProgressDisplay display)
         {
+            var lanes = Math.Max(1, Math.Min(SpacesAtOnce, collections.Count));
             queue.Drain(Task.Run(async () =>
             {
+                // One client per site for every space: the scope's maxRequestsPerSecond and a site's asked-for waits (the
+                // rate-limit gate) then hold for all the spaces running at once, and each run counts its own requests.
                 using var dc = await OpenSiteAsync(resolved.DataCenter, secrets, options).ConfigureAwait(false);
                 using var cloud = await OpenSiteAsync(resolved.Cloud, secrets, options).ConfigureAwait(false);
-                using var state = OpenStateToWrite(resolved.State, secrets);
-                foreach (var space in collections)
+                // A state connection per lane (a store serves one caller at a time): SQLite's share the file through WAL and
+                // the busy timeout, PostgreSQL's are sessions of their own. Opened one after the other, so a new state file
+                // is made (and migrated) once.
+                var states = new List<StateStore>(lanes);
+                try
                 {
-                    var run = new SpaceRun(this, queue, SpaceCollections.SiteFor(dc, space), SpaceCollections.SiteFor(cloud, space), state, space, log)
+                    for (var i = 0; i < lanes; i++) states.Add(OpenStateToWrite(resolved.State, secrets));
+                    await RunLanesAsync(states, collections, (space, state) => new SpaceRun(this, queue, SpaceCollections.SiteFor(dc, space),
+                        SpaceCollections.SiteFor(cloud, space), state, space, log)
                     {
                         Translation = TranslationSettings.From(resolved),
                         Progress = display.SinkFor(queue),
-                    };
+                    }, queue).ConfigureAwait(false);
+                }
+                finally
+                {
+                    foreach (var state in states) state.Dispose();
+                }
+
+                return true;
+            }));
+        }
+
+        /// <summary>
+        /// Runs the collections in scope order on <paramref name="states"/>.Count lanes, each lane taking the next collection
+        /// not yet started when its last one ends. A failure that ends the command (not one space's) stops the other lanes
+        /// from starting more, cancels what they run, and is the one thrown once every lane has stopped.
+        /// </summary>
+        private async Task RunLanesAsync(IReadOnlyList<StateStore> states, IReadOnlyList<ResolvedSpace> collections,
+            Func<ResolvedSpace, StateStore, SpaceRun> runOf, PipelineQueue queue)
+        {
+            var next = -1;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo? ended = null;
+
+            async Task LaneAsync(StateStore state)
+            {
+                int index;
+                while (ended is null && !CancelToken.IsCancellationRequested && (index = Interlocked.Increment(ref next)) < collections.Count)
+                {
+                    var run = runOf(collections[index], state);
                     try
                     {
                         await RunSpaceAsync(run, CancelToken).ConfigureAwait(false);
@@ -117,9 +161,33 @@ namespace SpaceSync.PowerShell.Cmdlets
                         queue.Post(() => WriteWarningSummary(done));
                     }
                 }
+            }
 
-                return true;
-            }));
+            async Task GuardedAsync(StateStore state)
+            {
+                try
+                {
+                    await LaneAsync(state).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    // The first failure is the command's; the lanes it cancels end with theirs, which say nothing new.
+                    if (Interlocked.CompareExchange(ref ended, System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e), null) is null &&
+                        states.Count > 1)
+                    {
+                        StopWork();
+                    }
+                }
+            }
+
+            if (states.Count == 1)
+            {
+                await LaneAsync(states[0]).ConfigureAwait(false); // -ThrottleLimit 1: as before, on this flow
+                return;
+            }
+
+            await Task.WhenAll(states.Select(state => Task.Run(() => GuardedAsync(state)))).ConfigureAwait(false);
+            ended?.Throw();
         }
 
         /// <summary>One space's run: the open sites, state and log, and thread-safe ways to write output.</summary>
@@ -142,6 +210,7 @@ namespace SpaceSync.PowerShell.Cmdlets
 
             public IConfluenceSite DataCenter { get; }
             public IConfluenceSite Cloud { get; }
+            /// <summary>The state connection of the lane this run is on (one caller at a time).</summary>
             public StateStore State { get; }
             public ResolvedSpace Space { get; }
             public EngineLog Log { get; }

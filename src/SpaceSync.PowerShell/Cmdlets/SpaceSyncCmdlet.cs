@@ -261,8 +261,8 @@ namespace SpaceSync.PowerShell.Cmdlets
         }
 
         /// <summary>
-        /// The scope's state for a command that only reads it; null when there is none yet: a SQLite file is not made by
-        /// reading. A PostgreSQL state's connection string is read here, on the pipeline thread.
+        /// The scope's state for a command that only reads it; null when there is none yet: reading makes no SQLite file and
+        /// no PostgreSQL schema. A PostgreSQL state's connection string is read here, on the pipeline thread.
         /// </summary>
         /// <exception cref="StateStoreException">The state cannot be opened (nor its connection string read).</exception>
         internal StateStore? OpenStateToRead(StateSettings state)
@@ -270,7 +270,7 @@ namespace SpaceSync.PowerShell.Cmdlets
             if (!StateStores.MayHoldState(state)) return null;
             var secrets = new PowerShellSecretResolver();
             secrets.PrefetchState(this, state);
-            return StateStores.Open(state, secrets.StateConnection(state));
+            return StateStores.OpenToRead(state, secrets.StateConnection(state));
         }
 
         /// <summary>The state a command writes: a SQLite file's folder is the admin's choice in the scope file, made on first use.</summary>

@@ -32,6 +32,16 @@ namespace SpaceSync.PowerShell.Cmdlets
         [ValidateNotNullOrEmpty]
         public string? IdMapPath { get; set; }
 
+        /// <summary>
+        /// How many spaces are baselined at once in this process (default 1: one after another). They share one client per
+        /// site (the scope's maxRequestsPerSecond holds for all together); each has its own state connection and lock.
+        /// </summary>
+        [Parameter]
+        [ValidateRange(1, MaxSpacesAtOnce)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        internal override int SpacesAtOnce => ThrottleLimit;
+
         private IdMap? _idMap;
         private string? _idMapLoadedFrom;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using SpaceSync.Core.Sync;
 
@@ -57,12 +58,13 @@ namespace SpaceSync.PowerShell.Hosting
                 return;
             }
 
-            ShowCommand(progress.SpaceKey);
             if (!_open.TryGetValue(progress.SpaceKey, out var space))
             {
                 space = (_nextId++, $"{_activity ?? progress.Activity} of space {progress.SpaceKey}");
                 _open[progress.SpaceKey] = space;
             }
+
+            ShowCommand(progress.SpaceKey);
 
             // A new record each time: a host may keep the records it was given (a runspace's Streams.Progress does).
             _write(new ProgressRecord(space.Id, space.Activity, _redact(progress.Status))
@@ -106,8 +108,9 @@ namespace SpaceSync.PowerShell.Hosting
 
         private void ShowCommand(string? running)
         {
-            var status = running is null
-                ? $"{Math.Min(_spacesDone, _spaces)} of {_spaces} space(s) done"
+            // Several spaces at once (-ThrottleLimit): the count done and which are running, in the order they began.
+            var status = running is null || _open.Count > 1
+                ? $"{Math.Min(_spacesDone, _spaces)} of {_spaces} space(s) done" + (_open.Count > 0 ? "; running " + string.Join(", ", RunningKeys()) : "")
                 : $"Space {running}: {Math.Min(_spacesDone + 1, _spaces)} of {_spaces}";
             // Drawn again only when it says something new: the spaces' records come many times a second.
             if (_commandShown && status == _commandStatus) return;
@@ -119,6 +122,8 @@ namespace SpaceSync.PowerShell.Hosting
             });
         }
     
+        private IEnumerable<string> RunningKeys() => _open.OrderBy(o => o.Value.Id).Select(o => o.Key);
+
         private static ProgressRecord Completed(int id, string activity, int parent) => new ProgressRecord(id, activity, "Done")
         {
             ParentActivityId = parent,

@@ -131,3 +131,51 @@ public class ScopeStateSettingsTests
         Assert.Contains("add 'provider: postgresql'", error.Message);
     }
 }
+
+/// <summary>state.lockLeaseSeconds: how long a run's space lock holds without renewal (the heartbeat renews every third).</summary>
+public class ScopeLockLeaseTests
+{
+    private static ScopeDocument Parse(string state) =>
+        ScopeParser.Parse(ScopeFixtures.Minimal(extra: state), "/scopes/team/spacesync.yaml");
+
+    [Fact]
+    public void Without_the_key_a_lock_lease_is_five_minutes_in_every_form_of_state()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(300), ScopeParser.Parse(ScopeFixtures.Minimal(), "/scopes/team/spacesync.yaml").State.LockLease);
+        Assert.Equal(TimeSpan.FromSeconds(300), Parse("state:\n  path: s.db\n").State.LockLease);
+        Assert.Equal(TimeSpan.FromSeconds(300), Parse("state: { provider: postgresql, connection: env:DB }\n").State.LockLease);
+    }
+
+    [Fact]
+    public void The_lease_is_read_beside_either_provider_and_reaches_every_resolved_space()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(45), Parse("state:\n  path: s.db\n  lockLeaseSeconds: 45\n").State.LockLease);
+        var doc = Parse("state: { provider: postgresql, connection: env:DB, lockLeaseSeconds: 7200 }\n");
+        Assert.Equal(TimeSpan.FromHours(2), doc.State.LockLease);
+        Assert.All(ScopeResolver.Resolve(doc).Spaces, s => Assert.Equal(TimeSpan.FromHours(2), s.LockLease));
+    }
+
+    [Theory]
+    [InlineData("29")]
+    [InlineData("7201")]
+    [InlineData("0")]
+    public void A_lease_out_of_range_is_refused_at_its_line(string seconds)
+    {
+        var ex = Assert.Throws<ScopeException>(() => Parse($"state:\n  path: s.db\n  lockLeaseSeconds: {seconds}\n"));
+        var error = Assert.Single(ex.Errors);
+
+        Assert.Equal(ScopeErrorCodes.InvalidStateSettings, error.Code);
+        Assert.Contains("'state.lockLeaseSeconds'", error.Message);
+        Assert.Contains("from 30 to 7200", error.Message);
+        Assert.Equal(16, error.Location.Line); // the fixture takes 13 lines, then state and path
+        Assert.Equal(21, error.Location.Column); // at the value, as the other state keys
+    }
+
+    [Fact]
+    public void A_lease_that_is_not_a_whole_number_is_refused()
+    {
+        var ex = Assert.Throws<ScopeException>(() => Parse("state:\n  lockLeaseSeconds: 1.5\n"));
+
+        Assert.Contains("lockLeaseSeconds", Assert.Single(ex.Errors).Message);
+    }
+}

@@ -124,6 +124,79 @@ public abstract class SpaceLockTests : IDisposable
         }
     }
 
+    // ---- fenced writes: a run's writes check, in their own transaction, that the lock is still the run's
+
+    private static PageOutcome OutcomeOf(string dcId, long runId) => new()
+    {
+        Pair = StateSamples.Pair(dcId, "9" + dcId),
+        History = new[] { new HistoryEntry { RunId = runId, SpaceKey = "ENG", DataCenterPageId = dcId, Action = "create-cloud" } },
+    };
+
+    [Fact]
+    public void A_fenced_write_from_an_owner_whose_lock_was_taken_over_writes_nothing()
+    {
+        _store.SaveSpace(new SpaceRecord("ENG", "ENG"));
+        var run = _store.StartRun("ENG", RunKind.Sync);
+        Assert.True(_store.TryAcquireLock("ENG", "machine-a/1/1/a", Lease).Acquired);
+        using var fence = _store.Fence("ENG", "machine-a/1/1/a");
+        _store.RecordPageOutcome(OutcomeOf("100", run.Id)); // still its lock: written
+
+        // Machine A stalls past its lease (a GC pause, a suspended VM); machine B, on its own connection, takes the space.
+        _clock.Advance(Lease + TimeSpan.FromSeconds(1));
+        using var machineB = _target.Open(_clock);
+        Assert.True(machineB.TryAcquireLock("ENG", "machine-b/2/2/b", Lease).Acquired);
+
+        var refused = Assert.Throws<StateStoreException>(() => _store.RecordPageOutcome(OutcomeOf("200", run.Id)));
+        Assert.Equal(StateErrorKind.LockLost, refused.Kind);
+        Assert.Contains("machine-b/2/2/b", refused.Message);
+        Assert.Equal(StateErrorKind.LockLost, Assert.Throws<StateStoreException>(() => _store.SavePair(StateSamples.Pair("300", "9300"))).Kind);
+        Assert.Equal(new[] { "100" }, machineB.ListPairs("ENG").Select(p => p.DataCenterPageId));
+        Assert.Single(machineB.ListHistory("ENG"));
+
+        // Its own run row is still closed, as failed; the space's marks and last run are left to machine B.
+        var marks = new ChangeMarks(_clock.UtcNow, _clock.UtcNow);
+        Assert.Equal(StateErrorKind.LockLost,
+            Assert.Throws<StateStoreException>(() => _store.FinishRun(run.Id, RunOutcome.Succeeded, new Dictionary<string, int>(), 3, marks)).Kind);
+        Assert.Equal(RunOutcome.Failed, machineB.GetRun(run.Id)!.Outcome);
+        Assert.Null(machineB.GetSpace("ENG")!.LastRunId);
+        Assert.Equal("machine-b/2/2/b", machineB.GetLock("ENG")!.OwnerId);
+    }
+
+    [Fact]
+    public void A_fenced_write_after_the_lease_ended_is_refused_even_before_anyone_takes_the_lock()
+    {
+        _store.SaveSpace(new SpaceRecord("ENG", "ENG"));
+        var run = _store.StartRun("ENG", RunKind.Sync);
+        Assert.True(_store.TryAcquireLock("ENG", "machine-a/1/1/a", Lease).Acquired);
+        using (_store.Fence("ENG", "machine-a/1/1/a"))
+        {
+            _clock.Advance(Lease);
+            Assert.Equal(StateErrorKind.LockLost, Assert.Throws<StateStoreException>(() => _store.RecordPageOutcome(OutcomeOf("100", run.Id))).Kind);
+            Assert.Empty(_store.ListPairs("ENG"));
+            // Renewed in time (the heartbeat), the same owner writes again.
+            Assert.True(_store.RenewLock("ENG", "machine-a/1/1/a", Lease));
+            _store.RecordPageOutcome(OutcomeOf("100", run.Id));
+        }
+
+        // Without a fence (no run holds this store), writes are not checked.
+        _store.ReleaseLock("ENG", "machine-a/1/1/a");
+        _store.RecordPageOutcome(OutcomeOf("200", run.Id));
+        Assert.Equal(2, _store.ListPairs("ENG").Count);
+    }
+
+    [Fact]
+    public void A_second_connection_to_the_same_state_sees_and_renews_the_same_lock()
+    {
+        Assert.True(_store.TryAcquireLock("ENG", "machine-a/1/1/a", Lease).Acquired);
+        using var another = _store.OpenAnother();
+
+        Assert.Equal(_store.GetLock("ENG"), another.GetLock("ENG"));
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(another.RenewLock("ENG", "machine-a/1/1/a", Lease));
+        Assert.Equal(_clock.UtcNow + Lease, _store.GetLock("ENG")!.ExpiresAt);
+        Assert.Equal(_store.Path, another.Path);
+    }
+
     [Fact]
     public void A_lease_must_be_positive()
     {

@@ -4,6 +4,7 @@ using SpaceSync.Core.Scope;
 using SpaceSync.Core.Sites;
 using SpaceSync.Core.State;
 using SpaceSync.Core.Tests.Sync;
+using SpaceSync.State.PostgreSql;
 using Xunit;
 
 namespace SpaceSync.Core.Tests.State;
@@ -65,6 +66,30 @@ public sealed class StateCopyTests(PostgresServer server) : IDisposable
     }
 
     [Fact]
+    public void Rows_cross_in_several_batches_with_nulls_and_values_mixed_and_come_back_alike()
+    {
+        using (_sqlite.Open()) { }
+        // 1,201 runs: two full batches (the statement reused) and a short one; every column null in some rows, set in others.
+        _sqlite.ExecuteRaw(@"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1201)
+INSERT INTO runs (run_id, space_key, kind, started_at, finished_at, outcome, counts_json, requests)
+SELECT i, 'S' || (i % 7), 'sync', '2026-01-01T00:00:00.0000000Z',
+       CASE WHEN i % 3 = 0 THEN NULL ELSE '2026-01-01T00:01:00.0000000Z' END,
+       CASE WHEN i % 3 = 0 THEN NULL ELSE 'succeeded' END,
+       CASE WHEN i % 2 = 0 THEN NULL ELSE '{""Update"":' || i || '}' END,
+       CASE WHEN i % 5 = 0 THEN NULL ELSE i * 3 END FROM n");
+        using var source = _sqlite.Open();
+        using var postgres = _postgres.Open();
+        using var back = _sqlite.OpenOther("back");
+
+        var there = StateCopy.Copy(source, postgres, force: false);
+        var home = StateCopy.Copy(postgres, back, force: false);
+
+        Assert.Equal(1201, there.Tables.Single(t => t.Table == "runs").DestinationRows);
+        Assert.True(there.Verified && home.Verified);
+        Assert.Equal(Dump(source.Path)["runs"], Dump(_sqlite.File("back"))["runs"]);
+    }
+
+    [Fact]
     public void A_destination_that_holds_a_state_is_refused_unless_forced_and_then_replaced_whole()
     {
         using var source = _sqlite.Open();
@@ -110,6 +135,88 @@ public sealed class StateCopyTests(PostgresServer server) : IDisposable
         Assert.Equal(StateErrorKind.CopyUnknownTable, refused.Kind);
         Assert.Contains("shiny_new_rows", refused.Message);
         Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    [Fact]
+    public void A_copy_that_arrives_altered_in_a_SQLite_file_is_refused_naming_the_row_and_column_and_the_file_keeps_its_state()
+    {
+        using var source = _postgres.Open();
+        MakeRuns(source, 3);
+        using (var before = _sqlite.Open())
+            before.StartRun("OLD", RunKind.Sync);
+        // A real fault between what was sent and what was stored: the file rewrites each run it receives.
+        _sqlite.ExecuteRaw("CREATE TRIGGER tamper AFTER INSERT ON runs BEGIN UPDATE runs SET outcome = 'Tampered' WHERE run_id = NEW.run_id; END");
+        using var destination = _sqlite.Open();
+
+        var refused = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: true));
+
+        Assert.Equal(StateErrorKind.CopyMismatch, refused.Kind);
+        Assert.Contains($"runs's row run_id {source.ListRuns("AAA").Min(r => r.Id)} differs in outcome", refused.Message);
+        Assert.Contains("rolled back", refused.Message);
+        Assert.Equal(StateCopySide.Destination, StateCopy.SideOf(refused));
+        Assert.Single(destination.ListRuns("OLD")); // the state it held, not emptied
+        Assert.Empty(destination.ListRuns("AAA"));
+    }
+
+    [Fact]
+    public void A_copy_that_arrives_with_extra_rows_in_PostgreSQL_is_refused_naming_the_counts_and_the_schema_stays_empty()
+    {
+        using var source = _sqlite.Open();
+        MakeRuns(source, 2);
+        using var destination = _postgres.Open();
+        // Each history row received brings a second one along: the counts differ, not only the hashes.
+        _postgres.ExecuteRaw(@"
+CREATE FUNCTION echo_run() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.space_key <> 'ECHO' THEN
+    INSERT INTO runs (run_id, space_key, kind, started_at) VALUES (NEW.run_id + 1000, 'ECHO', NEW.kind, NEW.started_at);
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER echo AFTER INSERT ON runs FOR EACH ROW EXECUTE FUNCTION echo_run();");
+
+        var refused = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: false));
+
+        Assert.Equal(StateErrorKind.CopyMismatch, refused.Kind);
+        Assert.Contains("runs has 2 rows in the source and 4 in the copy", refused.Message);
+        Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    [Fact]
+    public void A_source_that_fails_while_being_read_is_named_as_the_source_not_the_destination()
+    {
+        // The source's server connection is cut mid-copy (its backend terminated), by a trigger of the destination's runs.
+        var application = "copygaps-source-" + Guid.NewGuid().ToString("N")[..8];
+        _postgres.OpenOther("source").Dispose();
+        using var source = PostgresStateStore.Open(
+            new Npgsql.NpgsqlConnectionStringBuilder(_postgres.ConnectionString) { ApplicationName = application }.ConnectionString, _postgres.Schema("source"));
+        MakeRuns(source, 2);
+        using var destination = _postgres.Open();
+        _postgres.ExecuteRaw($@"
+CREATE FUNCTION cut_source() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = '{application}';
+  PERFORM pg_sleep(0.2);
+  RETURN NEW;
+END $$;
+CREATE TRIGGER cut AFTER INSERT ON runs FOR EACH ROW EXECUTE FUNCTION cut_source();");
+
+        var failed = Assert.Throws<StateStoreException>(() => StateCopy.Copy(source, destination, force: false));
+
+        Assert.Equal(StateCopySide.Source, StateCopy.SideOf(failed));
+        Assert.Contains(source.Path, failed.Message);
+        Assert.Contains("copy's source", failed.Message);
+        Assert.DoesNotContain(destination.Path, failed.Message);
+        Assert.All(StateCopy.CountRows(destination).Values, n => Assert.Equal(0, n));
+    }
+
+    private static void MakeRuns(StateStore store, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var run = store.StartRun("AAA", RunKind.Sync).Id;
+            store.FinishRun(run, RunOutcome.Succeeded, new Dictionary<string, int> { ["Update"] = i }, 2);
+        }
     }
 
     [Fact]

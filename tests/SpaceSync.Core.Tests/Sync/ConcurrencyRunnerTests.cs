@@ -171,9 +171,18 @@ public sealed class ConcurrencyRunnerTests
         Assert.Equal(SyncRunException.SpaceLocked, stopped.Code);
         Assert.Equal("other-run", world.State.GetLock(RunnerWorld.Key)!.OwnerId);
         var created = RunnerWorld.CurrentPages(world.Cloud).Count(p => p.Title.StartsWith("Bulk page "));
-        Assert.InRange(created, 10, 49); // stopped at the first renewal after the takeover, not at the end
+        // Plan order creates "Bulk page 1" then "Bulk page 10", during which the space was taken: the fenced write of that
+        // page's outcome was refused and the run stopped there (before the heartbeat, it went on to its 50th action).
+        Assert.Equal(2, created);
         Assert.Equal(RunOutcome.Failed, world.State.ListRuns(RunnerWorld.Key, newest: 1).Single().Outcome);
-        Assert.Equal(created, world.State.ListPairs(RunnerWorld.Key).Count(p => p.Title.StartsWith("Bulk page ")));
+        Assert.Equal(created - 1, world.State.ListPairs(RunnerWorld.Key).Count(p => p.Title.StartsWith("Bulk page ")));
+        // Its create intent stays: the run now holding the space adopts the page instead of creating it twice.
+        Assert.Single(world.State.ListCreateIntents(RunnerWorld.Key));
+        world.State.ReleaseLock(RunnerWorld.Key, "other-run");
+        var next = await world.SyncAsync();
+        Assert.Equal(1, next.AdoptedIntents);
+        Assert.Equal(60, RunnerWorld.CurrentPages(world.Cloud).Count(p => p.Title.StartsWith("Bulk page ")));
+        world.AssertSidesEqual();
     }
     [Fact]
     public async Task A_lock_left_by_a_killed_run_is_taken_over_at_once_and_the_run_says_so()
