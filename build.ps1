@@ -10,11 +10,12 @@
       dotnet pwsh ./build.ps1 -Task Package # out/SpaceSync.<version>.nupkg (a feed) and out/SpaceSync.zip (Azure Automation)
       dotnet pwsh ./build.ps1 -Task Benchmark [-Pages N] [-Bodies real|small] [-LatencyMs 20] [-Json PATH]   # figures beside issue 14's goals (docs/performance.md)
       dotnet pwsh ./build.ps1 -Task Chaos [-Seeds N] [-BaseSeed S] [-Storm]   # runs SIGKILLed at seeded points, rerun, checked (docs/reliability.md)
+      dotnet pwsh ./build.ps1 -Task ScaleBenchmark [-Spaces 300] [-Workers 3] [-Rounds 3] [-LatencyMs 20] [-RateLimit 10/1] [-RateLimitRounds 2] [-ThrottleLimit T] [-Json PATH]   # workers sharing a PostgreSQL state (docs/scale.md)
     Test ends with one line "N passed, N failed" (xunit and Pester together) and exits non-zero on any failure.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Benchmark', 'Chaos', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Benchmark', 'Chaos', 'ScaleBenchmark', 'Clean')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release',
@@ -29,8 +30,23 @@ param(
     # Benchmark: delay the emulators add to each request (issue 14's figures are at 20 ms).
     [ValidateRange(0, 10000)]
     [int] $LatencyMs = 20,
-    # Benchmark: also write the figures and goals as JSON to this path.
+    # Benchmark, ScaleBenchmark: also write the figures (and the Benchmark's goals) as JSON to this path.
     [string] $Json,
+    # ScaleBenchmark: small spaces, worker processes sharing one PostgreSQL state, rounds of edits and runs.
+    [ValidateRange(1, 9999)]
+    [int] $Spaces = 300,
+    [ValidateRange(1, 32)]
+    [int] $Workers = 3,
+    [ValidateRange(1, 100)]
+    [int] $Rounds = 3,
+    # ScaleBenchmark: both sites' rate limit (N requests per S seconds) for the rounds after those, and how many such rounds.
+    [ValidatePattern('^\d+/\d+$')]
+    [string] $RateLimit = '10/1',
+    [ValidateRange(0, 100)]
+    [int] $RateLimitRounds = 2,
+    # ScaleBenchmark: spaces each worker runs at once (used only when Invoke-SpaceSync has -ThrottleLimit).
+    [ValidateRange(0, 64)]
+    [int] $ThrottleLimit = 0,
     # Chaos: how many seeds, one after another from BaseSeed (a seed with a violation replays with -BaseSeed it -Seeds 1).
     [ValidateRange(1, 100000)]
     [int] $Seeds = 20,
@@ -202,6 +218,16 @@ function Invoke-Benchmark {
         '--' @benchmarkArgs   # quoted: PowerShell would take a bare -- as its own
 }
 
+function Invoke-ScaleBenchmark {
+    # Not part of Test either (Workers.Tests.ps1 runs 30 spaces there): wall time on a shared machine is no pass/fail criterion.
+    Invoke-Build
+    if ($IsLinux) { Invoke-Native sh (Join-Path $Root 'tools/Install-PostgreSQL.sh') }
+    $scaleArgs = @{ ModuleManifest = (Join-Path $ModuleOut 'SpaceSync.psd1'); Spaces = $Spaces; Workers = $Workers; Rounds = $Rounds
+        LatencyMs = $LatencyMs; RateLimit = $RateLimit; RateLimitRounds = $RateLimitRounds; ThrottleLimit = $ThrottleLimit }
+    if ($Json) { $scaleArgs.Json = $Json }
+    & (Join-Path $Root 'tests/SpaceSync.Benchmarks/Scale/Invoke-ScaleBenchmark.ps1') @scaleArgs
+}
+
 function Invoke-Chaos {
     # Not part of Test (Chaos.Tests.ps1 runs a few seeds there): many seeds take many minutes.
     Invoke-Build
@@ -220,6 +246,7 @@ try {
         'Demo' { Invoke-Demo }
         'Benchmark' { Invoke-Benchmark }
         'Chaos' { Invoke-Chaos }
+        'ScaleBenchmark' { Invoke-ScaleBenchmark }
     }
 }
 finally {

@@ -11,6 +11,7 @@ BeforeAll {
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/TestPostgres.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
+    Import-Module (Join-Path (Get-RepositoryRoot) 'tests/SpaceSync.Benchmarks/Scale/SyncWorkers.psm1') -Force
 
     if ($env:SPACESYNC_TEST_POSTGRES) { $script:Admin = $env:SPACESYNC_TEST_POSTGRES }
     else { $script:OwnCluster = Start-TestPostgres; $script:Admin = $script:OwnCluster.ConnectionString }
@@ -25,22 +26,11 @@ BeforeAll {
 
     # 30 small spaces: a home page and three children on Data Center, copied to Cloud as CCMA would.
     $script:Keys = 1..30 | ForEach-Object { 'W{0:00}' -f $_ }
-    $script:Maps = @{}
-    foreach ($key in $script:Keys) {
-        $space = Invoke-EmulatorApi $script:Dc '/rest/api/space' -Method Post -Body @{ key = $key; name = "$key space" }
-        foreach ($title in 'Alpha', 'Beta', 'Gamma') {
-            $null = Invoke-EmulatorApi $script:Dc '/rest/api/content' -Method Post -Body @{
-                type = 'page'; title = "$key $title"; space = @{ key = $key }; ancestors = @(@{ id = $space.homepage.id })
-                body = @{ storage = @{ value = "<p>$title of $key as migrated.</p>"; representation = 'storage' } } }
-        }
-        $null = Invoke-EmulatorApi $script:Cloud '/api/v2/spaces' -Method Post -Body @{ key = $key; name = "$key space" }
-        $script:Maps[$key] = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey $key -CloudKey $key
-    }
+    $script:Maps = New-SmallSpaces -DataCenter $script:Dc -Cloud $script:Cloud -Keys $script:Keys
 
     $script:Folder = Join-Path $TestDrive 'workers'
-    $spaces = ($script:Keys | ForEach-Object { "  - key: $_`n    owner: $($_.ToLowerInvariant())@example.com`n    phase: dual-write`n" }) -join ''
-    $script:Scope = New-TestScopeFile -Folder $script:Folder -CloudUrl $script:Cloud.Url -DataCenterUrl $script:Dc.Url `
-        -Spaces "$spaces`state: { provider: postgresql, connection: env:SPACESYNC_TEST_WORKERS_DB, schema: $script:Schema }`n"
+    $script:Scope = New-WorkersScopeFile -Folder $script:Folder -DataCenter $script:Dc -Cloud $script:Cloud -Keys $script:Keys `
+        -ConnectionVariable SPACESYNC_TEST_WORKERS_DB -Schema $script:Schema
     $script:Sync = Join-Path $script:Folder 'sync'
     New-Item -ItemType Directory -Force -Path $script:Sync | Out-Null
 
@@ -49,52 +39,20 @@ BeforeAll {
 
     function script:Add-Paragraph([string] $Key, [string] $Site, [string] $Text) {
         # One edit on one site: the space's Beta page gets a paragraph (a new version, as a person's edit makes).
-        $dcId = @($script:Maps[$Key].Keys | Sort-Object { [long]$_ })[2]
-        if ($Site -eq 'datacenter') {
-            $page = Invoke-EmulatorApi $script:Dc "/rest/api/content/${dcId}?expand=body.storage,version"
-            $null = Invoke-EmulatorApi $script:Dc "/rest/api/content/$dcId" -Method Put -Body @{
-                id = $dcId; type = 'page'; title = $page.title; space = @{ key = $Key }
-                body = @{ storage = @{ value = $page.body.storage.value + "<p>$Text</p>"; representation = 'storage' } }
-                version = @{ number = $page.version.number + 1 } }
-        }
-        else {
-            $id = $script:Maps[$Key][$dcId]
-            $page = Invoke-EmulatorApi $script:Cloud "/api/v2/pages/${id}?body-format=storage"
-            $null = Invoke-EmulatorApi $script:Cloud "/api/v2/pages/$id" -Method Put -Body @{
-                id = $id; status = 'current'; title = $page.title
-                body = @{ representation = 'storage'; value = $page.body.storage.value + "<p>$Text</p>" }
-                version = @{ number = $page.version.number + 1 } }
-        }
+        Add-PageParagraph -DataCenter $script:Dc -Cloud $script:Cloud -Maps $script:Maps -Key $Key -Site $Site -Text $Text
     }
 
     function script:Wait-Round([int] $Round, [string[]] $Workers, [int] $TimeoutSeconds = 300) {
         # Every named worker's done file for the round, decoded; a worker that exits early fails the test with its log.
-        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-        foreach ($name in $Workers) {
-            $file = Join-Path $script:Sync "done-$Round-$name.json"
-            while (-not (Test-Path $file)) {
-                $process = $script:Workers[$name].Process
-                if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
-                    $log = Get-Content -Raw -ErrorAction SilentlyContinue "$($script:Workers[$name].Log).err", "$($script:Workers[$name].Log).out"
-                    throw "Worker $name did not finish round $Round (exited: $($process.HasExited)): $log"
-                }
-                Start-Sleep -Milliseconds 200
-            }
-            Get-Content -Raw $file | ConvertFrom-Json | ForEach-Object { $_ } | Add-Member -NotePropertyName Worker -NotePropertyValue $name -PassThru
-        }
+        Wait-SyncRound -Folder $script:Sync -Round $Round -Workers $script:Workers -Names $Workers -TimeoutSeconds $TimeoutSeconds
     }
 
     function script:Get-Warnings([int[]] $Rounds, [string[]] $Workers) {
         # What Invoke-SpaceSync warned in those rounds, all workers together (each worker writes them before its done file).
-        (@(foreach ($round in $Rounds) { foreach ($name in $Workers) {
-            Get-Content -Raw (Join-Path $script:Sync "warnings-$round-$name.txt") -ErrorAction SilentlyContinue } })) -join "`n"
+        Get-SyncWorkerWarnings -Folder $script:Sync -Rounds $Rounds -Names $Workers
     }
 
-    function script:Open-State {
-        $type = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'SpaceSync.State.PostgreSql' } |
-            ForEach-Object { $_.GetType('SpaceSync.State.PostgreSql.PostgresStateStore') } | Select-Object -First 1
-        $type::Open($script:Admin, $script:Schema)
-    }
+    function script:Open-State { Open-PostgresSyncState -ConnectionString $script:Admin -Schema $script:Schema }
 
     function script:Get-Runs {
         $store = Open-State
@@ -113,29 +71,13 @@ BeforeAll {
     $script:Rounds = 7
     $script:Workers = [ordered]@{}
     foreach ($name in 'w1', 'w2', 'w3') {
-        $log = Join-Path $script:Folder "worker-$name"
-        $script = @"
-Import-Module '$(Get-TestModuleManifest)'
-Set-Content -Path '$script:Sync/pid-$name' -Value `$PID
-for (`$round = 1; `$round -le $script:Rounds; `$round++) {
-    while (-not (Test-Path "$script:Sync/go-`$round")) { Start-Sleep -Milliseconds 50 }
-    `$results = @(Invoke-SpaceSync -ScopePath '$script:Scope' -SkipLocked -Confirm:`$false -WarningVariable warnings)
-    # The round's warnings in a file of their own (a redirected stream may not be flushed when the test reads it).
-    @(`$warnings | ForEach-Object { "`$_" }) | Set-Content "$script:Sync/warnings-`$round-$name.txt"
-    `$rows = @(`$results | ForEach-Object { [pscustomobject]@{
-        SpaceKey = `$_.SpaceKey; RunId = `$_.RunId; SkippedBy = `$_.SkippedLockedBy.OwnerId; SkippedAfter = `$_.SkippedAfterRun.Id; Requests = `$_.Requests
-        Errors = @(`$_.Errors); Updates = `$_.Count('Update'); Creates = `$_.Count('Create'); AdoptedIntents = `$_.AdoptedIntents } })
-    # Written under another name, then renamed: the test never reads half a file.
-    ConvertTo-Json -InputObject `$rows -Depth 4 | Set-Content "$script:Sync/tmp-`$round-$name.json"
-    Move-Item "$script:Sync/tmp-`$round-$name.json" "$script:Sync/done-`$round-$name.json"
-}
-"@
-        $script:Workers[$name] = @{ Log = $log; Process = Start-FreshPwsh -Script $script -LogPath $log }
+        $script:Workers[$name] = Start-SyncWorker -Name $name -ModuleManifest (Get-TestModuleManifest) -ScopePath $script:Scope `
+            -Folder $script:Sync -Rounds $script:Rounds
     }
 }
 
 AfterAll {
-    foreach ($worker in $script:Workers.Values) { if (-not $worker.Process.HasExited) { $worker.Process.Kill($true) } }
+    $script:Workers.Values | Stop-SyncWorker
     $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
     if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_WORKERS_DB -ErrorAction SilentlyContinue
@@ -160,7 +102,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
             }
             $clock = [Diagnostics.Stopwatch]::StartNew()
             $before = [DateTimeOffset]::UtcNow
-            New-Item -ItemType File -Path (Join-Path $script:Sync "go-$round") | Out-Null
+            Start-SyncRound $script:Sync $round
             $rows = @(Wait-Round $round 'w1', 'w2', 'w3' | ForEach-Object { $_ })
             $script:RoundTimes += $clock.Elapsed.TotalSeconds
 
@@ -213,7 +155,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
             body = @{ storage = @{ value = '<p>Written on Data Center while a worker died.</p>'; representation = 'storage' } } }
         $null = Set-ConfluenceEmulatorFault $script:Cloud -HoldMethod POST -HoldPathPrefix /wiki/api/v2/pages -HoldMs 600000
         Reset-ConfluenceEmulatorStats $script:Cloud
-        New-Item -ItemType File -Path (Join-Path $script:Sync 'go-4') | Out-Null
+        Start-SyncRound $script:Sync 4
 
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
         while ((Get-ConfluenceEmulatorStats $script:Cloud).held -lt 1) {
@@ -241,7 +183,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
         $rows4 | Where-Object { $_.SpaceKey -eq 'W07' -and $_.SkippedBy } | ForEach-Object { [int]($_.SkippedBy -split '/')[1] | Should -BeIn $workerPids }
         $null = Set-ConfluenceEmulatorFault $script:Cloud
         $clock = [Diagnostics.Stopwatch]::StartNew()
-        New-Item -ItemType File -Path (Join-Path $script:Sync 'go-5') | Out-Null
+        Start-SyncRound $script:Sync 5
         $rows5 = @(Wait-Round 5 $survivors | ForEach-Object { $_ })
         $rows5 | Where-Object { $_.Errors } | Should -BeNullOrEmpty
 
@@ -277,7 +219,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
         $attempt.Acquired | Should -BeTrue
         Add-Paragraph 'W12' 'cloud' 'Edited while another machine held the lock'
 
-        New-Item -ItemType File -Path (Join-Path $script:Sync 'go-6') | Out-Null
+        Start-SyncRound $script:Sync 6
         $rows6 = @(Wait-Round 6 $script:Survivors | ForEach-Object { $_ })
         [DateTimeOffset]::UtcNow | Should -BeLessThan $attempt.Holder.ExpiresAt -Because 'round 6 must end inside the lease for this test to mean anything'
         $rows6 | Where-Object { $_.Errors } | Should -BeNullOrEmpty
@@ -286,7 +228,7 @@ Describe 'Three workers share 30 spaces through one PostgreSQL state' {
         $w12 | ForEach-Object { $_.RunId | Should -BeNullOrEmpty; $_.SkippedBy | Should -Be $foreign }
 
         while ([DateTimeOffset]::UtcNow -le $attempt.Holder.ExpiresAt) { Start-Sleep -Milliseconds 200 }
-        New-Item -ItemType File -Path (Join-Path $script:Sync 'go-7') | Out-Null
+        Start-SyncRound $script:Sync 7
         $rows7 = @(Wait-Round 7 $script:Survivors | ForEach-Object { $_ })
         $rows7 | Where-Object { $_.Errors } | Should -BeNullOrEmpty
         @($rows7 | Where-Object { $_.SpaceKey -eq 'W12' -and $_.Updates -eq 1 }).Count | Should -Be 1
