@@ -8,8 +8,8 @@ BeforeAll {
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/TestPostgres.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
 
-    if ($env:SPACESYNC_TEST_POSTGRES) { $script:Admin = $env:SPACESYNC_TEST_POSTGRES }
-    else { $script:OwnCluster = Start-TestPostgres; $script:Admin = $script:OwnCluster.ConnectionString }
+    $script:Postgres = Use-TestPostgres
+    $script:Admin = $script:Postgres.ConnectionString
 
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence -SeedSpace ENG -SeedPages 6 -Seed 31
     Clear-SeededRestrictions $script:Dc
@@ -74,7 +74,7 @@ BeforeAll {
 AfterAll {
     foreach ($schema in $script:MadeSchemas) { $null = Invoke-AdminSql "DROP SCHEMA IF EXISTS $schema CASCADE" }
     $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
-    if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
+    Stop-OwnTestPostgres $script:Postgres
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_COPY_DB -ErrorAction SilentlyContinue
 }
 

@@ -121,5 +121,19 @@ function Remove-CloudLocalId {
     process { $Body -replace ' (?:ac:)?local-id="[^"]*"', '' }
 }
 
+function Use-TestPostgres {
+    # A PostgreSQL server for a test file: the Test task's throwaway cluster ($env:SPACESYNC_TEST_POSTGRES) when it runs
+    # one, else a cluster of this file's own (tools/TestPostgres.psm1), which Stop-OwnTestPostgres removes in AfterAll.
+    if ($env:SPACESYNC_TEST_POSTGRES) { return [pscustomobject]@{ ConnectionString = $env:SPACESYNC_TEST_POSTGRES; Own = $null } }
+    Import-Module (Join-Path (Get-RepositoryRoot) 'tools/TestPostgres.psm1')
+    $cluster = Start-TestPostgres
+    [pscustomobject]@{ ConnectionString = $cluster.ConnectionString; Own = $cluster }
+}
+
+function Stop-OwnTestPostgres {
+    param($Server)
+    if ($Server -and $Server.Own) { $Server.Own | Stop-TestPostgres }
+}
+
 Export-ModuleMember -Function Get-TestModuleManifest, Get-TestToken, Get-RepositoryRoot, Invoke-FreshPwsh, Start-FreshPwsh, Test-ProcessAlive, New-TestScopeFile,
-    Clear-SeededRestrictions, Remove-CloudLocalId
+    Clear-SeededRestrictions, Remove-CloudLocalId, Use-TestPostgres, Stop-OwnTestPostgres

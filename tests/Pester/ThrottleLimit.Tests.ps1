@@ -8,9 +8,10 @@ BeforeAll {
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/EmulatorProcess.psm1') -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tools/TestPostgres.psm1') -Force
     Import-Module (Get-TestModuleManifest) -Force
+    Import-Module (Join-Path (Get-RepositoryRoot) 'tests/SpaceSync.Benchmarks/Scale/SyncWorkers.psm1') -Force
 
-    if ($env:SPACESYNC_TEST_POSTGRES) { $script:Admin = $env:SPACESYNC_TEST_POSTGRES }
-    else { $script:OwnCluster = Start-TestPostgres; $script:Admin = $script:OwnCluster.ConnectionString }
+    $script:Postgres = Use-TestPostgres
+    $script:Admin = $script:Postgres.ConnectionString
 
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence
     $script:Cloud = Start-ConfluenceEmulator -Flavor cloud
@@ -21,19 +22,11 @@ BeforeAll {
     $script:Maps = @{}
 
     function script:New-Spaces([string] $Prefix, [int] $Count) {
-        # Small spaces: a home page and three children on Data Center, copied to Cloud as CCMA would.
-        foreach ($n in 1..$Count) {
-            $key = '{0}{1:00}' -f $Prefix, $n
-            $space = Invoke-EmulatorApi $script:Dc '/rest/api/space' -Method Post -Body @{ key = $key; name = "$key space" }
-            foreach ($title in 'Alpha', 'Beta', 'Gamma') {
-                $null = Invoke-EmulatorApi $script:Dc '/rest/api/content' -Method Post -Body @{
-                    type = 'page'; title = "$key $title"; space = @{ key = $key }; ancestors = @(@{ id = $space.homepage.id })
-                    body = @{ storage = @{ value = "<p>$title of $key as migrated.</p>"; representation = 'storage' } } }
-            }
-            $null = Invoke-EmulatorApi $script:Cloud '/api/v2/spaces' -Method Post -Body @{ key = $key; name = "$key space" }
-            $script:Maps[$key] = Copy-ConfluenceSpaceLikeCcma -DataCenter $script:Dc -Cloud $script:Cloud -SpaceKey $key -CloudKey $key
-            $key
-        }
+        # Small spaces: a home page and three children on Data Center, copied to Cloud as CCMA would (SyncWorkers.psm1).
+        $keys = 1..$Count | ForEach-Object { '{0}{1:00}' -f $Prefix, $_ }
+        $maps = New-SmallSpaces -DataCenter $script:Dc -Cloud $script:Cloud -Keys $keys
+        foreach ($key in $keys) { $script:Maps[$key] = $maps[$key] }
+        $keys
     }
 
     function script:New-Scope([string] $Name, [string[]] $Keys, [string] $State, [string] $CloudCap = '') {
@@ -124,7 +117,7 @@ BeforeAll {
 
 AfterAll {
     $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
-    if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
+    Stop-OwnTestPostgres $script:Postgres
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_THROTTLE_DB -ErrorAction SilentlyContinue
 }
 

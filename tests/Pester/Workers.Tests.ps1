@@ -13,8 +13,8 @@ BeforeAll {
     Import-Module (Get-TestModuleManifest) -Force
     Import-Module (Join-Path (Get-RepositoryRoot) 'tests/SpaceSync.Benchmarks/Scale/SyncWorkers.psm1') -Force
 
-    if ($env:SPACESYNC_TEST_POSTGRES) { $script:Admin = $env:SPACESYNC_TEST_POSTGRES }
-    else { $script:OwnCluster = Start-TestPostgres; $script:Admin = $script:OwnCluster.ConnectionString }
+    $script:Postgres = Use-TestPostgres
+    $script:Admin = $script:Postgres.ConnectionString
 
     $script:Started = [Diagnostics.Stopwatch]::StartNew()
     $script:Dc = Start-ConfluenceEmulator -Flavor datacenter -ContextPath /confluence
@@ -79,7 +79,7 @@ BeforeAll {
 AfterAll {
     $script:Workers.Values | Stop-SyncWorker
     $script:Dc, $script:Cloud | Where-Object { $_ } | Stop-ConfluenceEmulator
-    if ($script:OwnCluster) { $script:OwnCluster | Stop-TestPostgres }
+    Stop-OwnTestPostgres $script:Postgres
     Remove-Item Env:SPACESYNC_TEST_CLOUD_TOKEN, Env:SPACESYNC_TEST_DC_TOKEN, Env:SPACESYNC_TEST_WORKERS_DB -ErrorAction SilentlyContinue
 }
 
