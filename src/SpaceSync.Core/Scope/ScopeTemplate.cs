@@ -108,6 +108,11 @@ namespace SpaceSync.Core.Scope
             Line();
             Line("state:");
             Line("  path: spacesync.db", "SQLite; relative paths are relative to this file");
+            Line("", "Or one state for several machines or workers (PowerShell 7.5+), instead of path:");
+            Line("  # provider: postgresql");
+            Line("  # connection: env:SPACESYNC_STATE_DB", "Npgsql connection string: env: | secret: | prompt");
+            Line("  # schema: spacesync");
+            Line("  # lockLeaseSeconds: 300", "a dead worker's space waits this long (30-7200)");
             Line();
             Line("logging:");
             Line("  path: logs/spacesync-.json", "rolling compact-JSON log");

@@ -46,6 +46,25 @@ public class ScopeTemplateTests
     }
 
     [Fact]
+    public void Its_commented_PostgreSQL_state_parses_once_uncommented()
+    {
+        // What an admin does to share the state: drop the path, take the commented keys in.
+        var yaml = ScopeTemplate.Render(Cloud, DataCenter, new[] { "ENG" }, "eng-docs@acme.com");
+        var shared = string.Join("\n", yaml.Split('\n')
+            .Where(l => !l.StartsWith("  path: spacesync.db", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("  # provider:", StringComparison.Ordinal) || l.StartsWith("  # connection:", StringComparison.Ordinal) ||
+                         l.StartsWith("  # schema:", StringComparison.Ordinal) || l.StartsWith("  # lockLeaseSeconds:", StringComparison.Ordinal)
+                ? "  " + l.Substring(4) : l));
+
+        var state = ScopeParser.Parse(shared, "/scopes/spacesync.yaml").State;
+
+        Assert.Equal(StateProvider.PostgreSql, state.Provider);
+        Assert.Equal("env:SPACESYNC_STATE_DB", state.Connection?.ToString());
+        Assert.Equal("spacesync", state.Schema);
+        Assert.Equal(StateSettings.DefaultLockLease, state.LockLease);
+    }
+
+    [Fact]
     public void Without_spaces_or_owner_the_file_still_parses_and_the_validator_flags_placeholders()
     {
         var folder = Directory.CreateTempSubdirectory("spacesync-template-");
