@@ -1,4 +1,5 @@
 using System;
+using System.Data.Common;
 using System.Diagnostics;
 using System.Threading;
 using System.Threading.Tasks;
@@ -26,7 +27,8 @@ namespace SpaceSync.Core.Sync
     internal sealed class RunLock : IDisposable
     {
         private readonly StateStore _state;
-        private readonly StateStore _beatStore;
+        /// <summary>The heartbeat's own store; replaced by a fresh connection after a failed renewal (a dropped session stays dropped).</summary>
+        private StateStore _beatStore;
         private readonly string _spaceKey;
         private readonly TimeSpan _lease;
         private readonly EngineLog _log;
@@ -176,7 +178,7 @@ namespace SpaceSync.Core.Sync
                     leaseEndsAt = asked + _lease;
                     wait = every;
                 }
-                catch (StateStoreException e)
+                catch (Exception e) when (e is StateStoreException || e is DbException || e is InvalidOperationException)
                 {
                     if (_watch.Elapsed >= leaseEndsAt)
                     {
@@ -184,10 +186,31 @@ namespace SpaceSync.Core.Sync
                         return;
                     }
 
-                    _log.Warning("Renewing the lock of {Space} failed ({Error}); trying again until its lease ends", _spaceKey, e.Message);
+                    _log.Warning("Renewing the lock of {Space} failed ({Error}); trying again on a new connection until its lease ends", _spaceKey, e.Message);
+                    ConnectAgain();
                     var left = leaseEndsAt - _watch.Elapsed;
                     wait = left < retry ? left : retry;
                 }
+            }
+        }
+
+        /// <summary>
+        /// A renewal that failed may have left its connection broken for good (the server or a network device ended the
+        /// session; Npgsql then refuses every later command): the next try goes on a new one. When even that cannot be
+        /// opened, the old store stays and the next try opens again.
+        /// </summary>
+        private void ConnectAgain()
+        {
+            try
+            {
+                var fresh = _beatStore.OpenAnother();
+                var old = _beatStore;
+                _beatStore = fresh;
+                old.Dispose();
+            }
+            catch (Exception e) when (e is StateStoreException || e is DbException || e is InvalidOperationException)
+            {
+                _log.Warning("Connecting again to renew the lock of {Space} failed ({Error})", _spaceKey, e.Message);
             }
         }
 
