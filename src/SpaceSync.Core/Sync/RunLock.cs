@@ -191,6 +191,12 @@ namespace SpaceSync.Core.Sync
                     var left = leaseEndsAt - _watch.Elapsed;
                     wait = left < retry ? left : retry;
                 }
+                catch (Exception e)
+                {
+                    // Never a heartbeat that dies quietly under a run that goes on believing in its lease.
+                    Lose($"its heartbeat failed: {e.Message}");
+                    return;
+                }
             }
         }
 
