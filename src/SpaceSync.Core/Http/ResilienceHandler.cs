@@ -19,8 +19,8 @@ namespace SpaceSync.Core.Http
     /// SiteClientOptions.AttemptTimeout): both are cancellation tokens that a moving body keeps alive, which is why they
     /// are not Polly's fixed timeouts. Around it,
     /// the waits the site asks for (a 429, a 503 with Retry-After) go through the site's <see cref="RateLimitGate"/>:
-    /// they hold the site's other requests too, have their own budget (more attempts for 429s than for faults), do not
-    /// count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
+    /// they hold the site's other requests too, have their own budget (a 429 that states its wait is bounded by the wait
+    /// budget alone, a bare one by more attempts than a fault), do not count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
     /// but fails the request and closes the site until then. Only requests that are safe to repeat are repeated
     /// (see <see cref="RetryRules"/>).
     /// </summary>

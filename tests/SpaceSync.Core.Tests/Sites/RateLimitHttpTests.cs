@@ -483,4 +483,46 @@ public sealed class RateLimitHttpTests : IDisposable
         Assert.Equal(2 * streams * requests + refused, first.Counters.RequestsSent + second.Counters.RequestsSent);
         Assert.All(events.Where(e => e.StatusCode == 429), e => Assert.DoesNotContain(" of 2 in ", e.Message));
     }
+    [Fact]
+    public async Task Requests_a_stated_wait_held_resume_spread_over_a_second_after_it_the_first_at_its_end()
+    {
+        var clock = new StillClock(Now);
+        var gate = new RateLimitGate(clock, TimeSpan.Zero, TimeSpan.Zero, resumeSpread: TimeSpan.FromSeconds(1), jitter: () => 0.25);
+
+        gate.HoldUntil(Now.AddSeconds(5));
+        var refused = await gate.EnterAsync(TimeSpan.FromSeconds(5), CancellationToken.None);   // the refused one: its own wait
+        var held = new[]
+        {
+            await gate.EnterAsync(TimeSpan.Zero, CancellationToken.None),
+            await gate.EnterAsync(TimeSpan.Zero, CancellationToken.None),
+            await gate.EnterAsync(TimeSpan.Zero, CancellationToken.None),
+        };
+        // A wait shorter than the spread spreads over the wait only.
+        var other = new RateLimitGate(clock, TimeSpan.Zero, TimeSpan.Zero, resumeSpread: TimeSpan.FromSeconds(1), jitter: () => 0.25);
+        other.HoldUntil(Now.AddSeconds(0.4));
+        var shortHold = new[] { await other.EnterAsync(TimeSpan.Zero, CancellationToken.None), await other.EnterAsync(TimeSpan.Zero, CancellationToken.None) };
+
+        Assert.Equal(TimeSpan.FromSeconds(5), refused);
+        Assert.Equal(new[] { 5, 5.25, 5.25 }.Select(TimeSpan.FromSeconds), held);
+        Assert.Equal(new[] { 0.4, 0.5 }.Select(TimeSpan.FromSeconds), shortHold);
+    }
+
+    /// <summary>A clock that stands still while the gate's waits are recorded, so that several entries see one instant.</summary>
+    private sealed class StillClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            ThreadPool.QueueUserWorkItem(_ => callback(state));
+            return new NoTimer();
+        }
+
+        private sealed class NoTimer : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+            public void Dispose() { }
+            public ValueTask DisposeAsync() => default;
+        }
+    }
 }
