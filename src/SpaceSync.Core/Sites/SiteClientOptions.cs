@@ -30,7 +30,7 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>
         /// Attempts per request when it fails (5xx, 503, timeouts, lost connections), the first one included.
-        /// A rate-limited request (429) has its own, larger budget: <see cref="MaxRateLimitAttempts"/>.
+        /// A rate-limited request (429) has its own budgets: <see cref="MaxRateLimitAttempts"/> and <see cref="MaxRateLimitWait"/>.
         /// </summary>
         public int MaxAttempts { get; set; } = 4;
 
