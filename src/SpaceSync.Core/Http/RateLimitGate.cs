@@ -10,6 +10,9 @@ namespace SpaceSync.Core.Http
     /// to sleep closes the site until then (requests fail unsent); and while answers say X-RateLimit-NearLimit, requests
     /// start spaced out; a cap of our own (<see cref="Sites.SiteClientOptions.MaxRequestsPerSecond"/>) spaces every start;
     /// and an answer that emptied Data Center's token bucket holds the next request one refill. Waits run on the client's retry clock and end at once on cancellation.
+    /// The requests a site's wait held do not all resume at its end: the first goes then, the others at random within
+    /// a spread after it (<see cref="Sites.SiteClientOptions.RateLimitResumeSpread"/>), so that the streams of one
+    /// client, and of several processes held by the same window, do not come back in lockstep and fill it at once.
     /// </summary>
     internal sealed class RateLimitGate
     {
@@ -18,14 +21,22 @@ namespace SpaceSync.Core.Http
         private readonly TimeSpan _spacing;
         private readonly TimeSpan _slowdown;
         private readonly TimeSpan _capSpacing;
+        private readonly TimeSpan _resumeSpread;
+        private readonly Func<double> _jitter;
         private DateTimeOffset _notBefore;
+        private TimeSpan _holdSpread;
+        private bool _holdEndTaken;
         private DateTimeOffset _lastStart;
         private DateTimeOffset _slowUntil;
         private RateLimitRefusal? _closed;
 
-        public RateLimitGate(TimeProvider clock, TimeSpan nearLimitSpacing, TimeSpan nearLimitSlowdown, TimeSpan capSpacing = default)
+        public RateLimitGate(TimeProvider clock, TimeSpan nearLimitSpacing, TimeSpan nearLimitSlowdown, TimeSpan capSpacing = default,
+            TimeSpan resumeSpread = default, Func<double>? jitter = null)
         {
             _clock = clock;
+            _resumeSpread = resumeSpread;
+            var random = new Random();
+            _jitter = jitter ?? (() => { lock (random) { return random.NextDouble(); } });
             _spacing = nearLimitSpacing;
             _slowdown = nearLimitSlowdown;
             _capSpacing = capSpacing;
@@ -51,7 +62,14 @@ namespace SpaceSync.Core.Http
                 }
 
                 var start = now + minimumWait;
-                if (_notBefore > start) start = _notBefore;
+                if (_notBefore > start)
+                {
+                    // Held by a wait the site asked for: the first request goes at its end, the rest spread out after it.
+                    start = _notBefore;
+                    if (_holdEndTaken) start += TimeSpan.FromTicks((long)(_holdSpread.Ticks * _jitter()));
+                    else _holdEndTaken = true;
+                }
+
                 if (now < _slowUntil && _lastStart + _spacing > start) start = _lastStart + _spacing;
                 if (_capSpacing > TimeSpan.Zero && _lastStart != DateTimeOffset.MinValue && _lastStart + _capSpacing > start) start = _lastStart + _capSpacing;
                 _lastStart = start;
@@ -66,12 +84,19 @@ namespace SpaceSync.Core.Http
             return wait;
         }
 
-        /// <summary>The site asked to wait until <paramref name="until"/>: no request of this client goes before then.</summary>
+        /// <summary>
+        /// The site asked to wait until <paramref name="until"/>: no request of this client goes before then, and the
+        /// requests held resume spread over up to the resume spread after it (never more than the wait itself).
+        /// </summary>
         public void HoldUntil(DateTimeOffset until)
         {
             lock (_lock)
             {
-                if (until > _notBefore) _notBefore = until;
+                if (until <= _notBefore) return;
+                var wait = until - _clock.GetUtcNow();
+                _holdSpread = wait < _resumeSpread ? (wait > TimeSpan.Zero ? wait : TimeSpan.Zero) : _resumeSpread;
+                _holdEndTaken = false;
+                _notBefore = until;
             }
         }
 
@@ -99,6 +124,8 @@ namespace SpaceSync.Core.Http
             {
                 var until = _clock.GetUtcNow() + refill;
                 if (until <= _notBefore) return false;
+                // A bucket's refill is paced by, not a refusal: the held requests go at its end as before.
+                _holdSpread = TimeSpan.Zero;
                 _notBefore = until;
                 return true;
             }

@@ -19,8 +19,8 @@ namespace SpaceSync.Core.Http
     /// SiteClientOptions.AttemptTimeout): both are cancellation tokens that a moving body keeps alive, which is why they
     /// are not Polly's fixed timeouts. Around it,
     /// the waits the site asks for (a 429, a 503 with Retry-After) go through the site's <see cref="RateLimitGate"/>:
-    /// they hold the site's other requests too, have their own budget (more attempts for 429s than for faults), do not
-    /// count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
+    /// they hold the site's other requests too, have their own budget (a 429 that states its wait is bounded by the wait
+    /// budget alone, a bare one by more attempts than a fault), do not count against the overall timeout, and one longer than <see cref="SiteClientOptions.MaxRetryAfter"/> is not slept
     /// but fails the request and closes the site until then. Only requests that are safe to repeat are repeated
     /// (see <see cref="RetryRules"/>).
     /// </summary>
@@ -76,7 +76,8 @@ namespace SpaceSync.Core.Http
 
         /// <summary>The site's gate, for a client built from these options.</summary>
         internal static RateLimitGate GateFor(SiteClientOptions options) =>
-            new RateLimitGate(options.RetryDelayClock ?? TimeProvider.System, options.NearLimitSpacing, options.NearLimitSlowdown, options.CapSpacing);
+            new RateLimitGate(options.RetryDelayClock ?? TimeProvider.System, options.NearLimitSpacing, options.NearLimitSlowdown, options.CapSpacing,
+                options.RateLimitResumeSpread, options.JitterSource);
 
         private ResiliencePipeline<HttpResponseMessage> BuildPipeline(SiteClientOptions options)
         {
@@ -194,7 +195,7 @@ namespace SpaceSync.Core.Http
                 _gate.HoldUntil(_gate.Now + asked);
                 _counters.CountRetry();
                 var rateLimited = (int)response.StatusCode == 429;
-                Report(state, response, null, rateLimited ? _options.MaxRateLimitAttempts : _options.MaxAttempts, next.Value);
+                Report(state, response, null, !rateLimited ? _options.MaxAttempts : IsPacing(next.Value) ? (int?)null : _options.MaxRateLimitAttempts, next.Value);
                 response.Dispose();
             }
         }
@@ -250,7 +251,10 @@ namespace SpaceSync.Core.Http
                 return null;
             }
 
-            var budgetLeft = rateLimited ? state.RateLimited < _options.MaxRateLimitAttempts : state.Faults < _options.MaxAttempts;
+            // A 429 that states its wait is the site pacing us: only the wait budget bounds those (a site that keeps
+            // answering "come back in a second" has not failed). A 429 that leaves the wait to us is bounded by attempts.
+            if (rateLimited && !IsPacing(wait)) state.RateLimitGuesses++;
+            var budgetLeft = rateLimited ? state.RateLimitGuesses < _options.MaxRateLimitAttempts : state.Faults < _options.MaxAttempts;
             if (!budgetLeft || state.Waited + wait.Delay > _options.MaxRateLimitWait || state.OverallLeft <= TimeSpan.Zero)
             {
                 return null;
@@ -264,6 +268,12 @@ namespace SpaceSync.Core.Http
 
             return wait;
         }
+
+        /// <summary>
+        /// A wait the site stated of at least a second (Retry-After's unit): pacing, bounded by MaxRateLimitWait only.
+        /// A shorter one ("now") is counted like a guess, so that a site answering "Retry-After: 0" forever still ends.
+        /// </summary>
+        private static bool IsPacing(RetryWait wait) => wait.Reason == RetryWaitReason.ServerAsked && wait.Delay >= TimeSpan.FromSeconds(1);
 
         /// <summary>One pass through the fault pipeline: attempts and backoff until an answer that is not a fault (or no budget is left).</summary>
         private async Task<HttpResponseMessage> RoundAsync(RequestState state, CancellationToken cancellationToken)
@@ -366,7 +376,8 @@ namespace SpaceSync.Core.Http
         private static bool IsStreamed(HttpRequestMessage request) =>
             request.Properties.TryGetValue(StreamBodyProperty, out var value) && value is bool streamed && streamed;
 
-        private void Report(RequestState state, HttpResponseMessage? response, Exception? exception, int maxAttempts, RetryWait wait)
+        /// <param name="maxAttempts">The request's attempt budget; null when only the wait budget bounds it (a site pacing it).</param>
+        private void Report(RequestState state, HttpResponseMessage? response, Exception? exception, int? maxAttempts, RetryWait wait)
         {
             if (_onEvent is null)
             {
@@ -387,7 +398,10 @@ namespace SpaceSync.Core.Http
             Emit(new SiteEvent(
                 level,
                 _siteName,
-                $"{method} {path} {what}; attempt {nextAttempt} of {maxAttempts} in {Seconds(wait.Delay, "0.0")} s ({why}).",
+                maxAttempts is int max
+                    ? $"{method} {path} {what}; attempt {nextAttempt} of {max} in {Seconds(wait.Delay, "0.0")} s ({why})."
+                    : $"{method} {path} {what}; attempt {nextAttempt} in {Seconds(wait.Delay, "0.0")} s ({why}; " +
+                      $"{Seconds(state.Waited + wait.Delay, "0")} of {Seconds(_options.MaxRateLimitWait, "0")} s waited for the site by then).",
                 method,
                 path,
                 response != null ? (int)response.StatusCode : (int?)null,
@@ -450,6 +464,9 @@ namespace SpaceSync.Core.Http
 
             /// <summary>Attempts answered 429.</summary>
             public int RateLimited { get; set; }
+
+            /// <summary>Attempts answered 429 whose wait the site did not state (backoff, or "now"): bounded by MaxRateLimitAttempts.</summary>
+            public int RateLimitGuesses { get; set; }
 
             /// <summary>Time waited at the site's gate (not counted against the overall timeout).</summary>
             public TimeSpan Waited { get; set; }

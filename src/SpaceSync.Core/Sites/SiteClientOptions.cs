@@ -30,19 +30,24 @@ namespace SpaceSync.Core.Sites
 
         /// <summary>
         /// Attempts per request when it fails (5xx, 503, timeouts, lost connections), the first one included.
-        /// A rate-limited request (429) has its own, larger budget: <see cref="MaxRateLimitAttempts"/>.
+        /// A rate-limited request (429) has its own budgets: <see cref="MaxRateLimitAttempts"/> and <see cref="MaxRateLimitWait"/>.
         /// </summary>
         public int MaxAttempts { get; set; } = 4;
 
         /// <summary>
-        /// Attempts per request while the site answers 429, the first one included. Throttling is how a site paces a big
-        /// run, not a fault: it gets more patience than a 5xx.
+        /// Attempts per request while the site answers 429 without stating when to come back (backoff the client guesses,
+        /// or a stated wait under a second), the first one included. Throttling is how a site paces a big run, not a
+        /// fault: it gets more patience than a 5xx. A 429 that states a wait of a second or more (Retry-After,
+        /// Beta-Retry-After, X-RateLimit-Reset) is not counted here: a site that keeps saying "come back in a second" is
+        /// pacing the client, and <see cref="MaxRateLimitWait"/> alone bounds those waits (several streams sharing a
+        /// fixed window are otherwise refused ten times in a row within seconds, the wait budget untouched).
         /// </summary>
         public int MaxRateLimitAttempts { get; set; } = 10;
 
         /// <summary>
         /// Longest total time one request waits for its site to let it through (429 waits, a 503's Retry-After, NearLimit
-        /// spacing); a request whose next wait would pass it fails as RateLimited.
+        /// spacing); a request whose next wait would pass it fails as RateLimited. The only bound of the waits a site
+        /// states on its 429s (see <see cref="MaxRateLimitAttempts"/>).
         /// </summary>
         public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromMinutes(15);
 
@@ -54,6 +59,14 @@ namespace SpaceSync.Core.Sites
         /// X-RateLimit-Reset); doubles per retry (jitter 0.7–1.3), capped at <see cref="MaxBackoffDelay"/>.
         /// </summary>
         public TimeSpan RateLimitBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+        /// <summary>
+        /// After a wait the site asked for, the client's requests it held do not all resume at its end: the first goes
+        /// then, each other one at random within this spread after it (never more than the wait itself), so that streams
+        /// held by one window do not come back in lockstep and fill it at once. 1 s: Retry-After's unit, so the site's
+        /// window ends somewhere in that second anyway. <see cref="TimeSpan.Zero"/> = resume together.
+        /// </summary>
+        public TimeSpan RateLimitResumeSpread { get; set; } = TimeSpan.FromSeconds(1);
 
         /// <summary>Cap of a computed backoff wait.</summary>
         public TimeSpan MaxBackoffDelay { get; set; } = TimeSpan.FromSeconds(30);
@@ -115,12 +128,12 @@ namespace SpaceSync.Core.Sites
             if (AttemptTimeout > TimeSpan.FromDays(1) || OverallTimeout > TimeSpan.FromDays(1))
                 throw new ArgumentOutOfRangeException(nameof(AttemptTimeout), "Timeouts are limited to a day.");
             if (BaseDelay < TimeSpan.Zero || RateLimitBaseDelay < TimeSpan.Zero || MaxBackoffDelay < TimeSpan.Zero ||
-                MaxRetryAfter < TimeSpan.Zero || MaxRateLimitWait < TimeSpan.Zero || NearLimitSpacing < TimeSpan.Zero || NearLimitSlowdown < TimeSpan.Zero)
+                MaxRetryAfter < TimeSpan.Zero || MaxRateLimitWait < TimeSpan.Zero || RateLimitResumeSpread < TimeSpan.Zero || NearLimitSpacing < TimeSpan.Zero || NearLimitSlowdown < TimeSpan.Zero)
                 throw new ArgumentOutOfRangeException(nameof(BaseDelay), "Delays cannot be negative.");
             // Timers take at most about 49 days; a day is already far beyond any run.
             if (MaxRetryAfter > TimeSpan.FromDays(1) || MaxRateLimitWait > TimeSpan.FromDays(1) || MaxBackoffDelay > TimeSpan.FromDays(1) ||
-                NearLimitSpacing > TimeSpan.FromHours(1))
-                throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), "Waits are limited to a day (NearLimitSpacing to an hour).");
+                NearLimitSpacing > TimeSpan.FromHours(1) || RateLimitResumeSpread > TimeSpan.FromHours(1))
+                throw new ArgumentOutOfRangeException(nameof(MaxRetryAfter), "Waits are limited to a day (NearLimitSpacing and RateLimitResumeSpread to an hour).");
             if (MaxRequestsPerSecond is double rate && (double.IsNaN(rate) || rate < 0.01 || rate > 10_000))
                 throw new ArgumentOutOfRangeException(nameof(MaxRequestsPerSecond), rate, "A request rate cap must be between 0.01 and 10000 per second.");
             if (string.IsNullOrWhiteSpace(UserAgent))

@@ -179,7 +179,8 @@ public sealed class SiteHttpTests : IDisposable
         Assert.Equal(SiteEventLevel.Information, retry.Level);
         Assert.Equal(429, retry.StatusCode);
         Assert.Contains("as Retry-After: 7 asks", retry.Message);
-        Assert.Contains("attempt 2 of 10", retry.Message);   // a 429's budget (MaxRateLimitAttempts), not a fault's
+        // A stated wait is bounded by the wait budget (MaxRateLimitWait, 15 min), not by a count of attempts.
+        Assert.Contains("attempt 2 in 7.0 s (as Retry-After: 7 asks; 7 of 900 s waited for the site by then)", retry.Message);
         Assert.DoesNotContain(SiteTestKit.CloudToken, retry.Message);
     }
 
@@ -342,11 +343,13 @@ public sealed class SiteHttpTests : IDisposable
     public async Task Rate_limited_to_the_last_attempt_is_RateLimited()
     {
         Server.On("GET", "/wiki/api/v2/spaces", Reply.Json(429, """{"errors":[{"status":429,"code":"TOO_MANY_REQUESTS","title":"Rate limited"}]}""", ("Retry-After", "1")));
-        using var site = _kit.Cloud();
+        var options = _kit.Options();
+        options.MaxRateLimitWait = TimeSpan.FromSeconds(9);
+        using var site = _kit.Cloud(options);
 
         var e = await Assert.ThrowsAsync<SiteException>(() => site.FindSpaceAsync("ENG", CancellationToken.None));
 
-        // A 429 has MaxRateLimitAttempts (10), more than the 4 a fault gets.
+        // Waits the site states are bounded by MaxRateLimitWait (here 9 s: ten attempts a second apart), not by a count.
         Assert.Equal(SiteErrorKind.RateLimited, e.Kind);
         Assert.Equal((HttpStatusCode)429, e.StatusCode);
         Assert.Contains("still rate limited after 10 attempts (having waited 9 s for the site)", e.Message);
