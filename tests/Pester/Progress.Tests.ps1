@@ -118,9 +118,9 @@ Describe 'Progress, Verbose and Debug' {
         $out = & { $DebugPreference = 'Continue'; Invoke-SpaceSync -ScopePath $script:Scope -Confirm:$false } 5>&1
         $result = @($out | Where-Object { $_.PSTypeNames -contains 'SpaceSync.Core.Sync.SyncRunResult' })[0]
         $debug = @($out | Where-Object { $_ -is [System.Management.Automation.DebugRecord] } | ForEach-Object Message)
-        $requests = @($debug | Where-Object { $_ -match '^HTTP (Cloud|DataCenter) (GET|POST|PUT|DELETE) /\S*: \d{3} in \d+ ms' })
+        $requests = @($debug | Where-Object { $_ -match '^HTTP \S+: (Cloud|DataCenter) (GET|POST|PUT|DELETE) /\S*: \d{3} in \d+ ms' })
         $requests.Count | Should -Be $result.Requests
-        $requests | Where-Object { $_ -match '^HTTP Cloud PUT /wiki/api/v2/pages/\d+: 200 in \d+ ms$' } | Should -HaveCount 1
+        $requests | Where-Object { $_ -match '^HTTP \S+: Cloud PUT /wiki/api/v2/pages/\d+: 200 in \d+ ms$' } | Should -HaveCount 1
         foreach ($token in (Get-TestToken cloud), (Get-TestToken datacenter)) { ($debug -join "`n") | Should -Not -Match ([regex]::Escape($token)) }
         ($requests -join "`n") | Should -Not -Match '127\.0\.0\.1|localhost|=' -Because 'no host, no query value'
     }

@@ -58,8 +58,8 @@ Describe 'A sync against sites that rate-limit it' {
         $result = @($out | Where-Object { $_ -isnot [System.Management.Automation.DebugRecord] })[0]
         $requests = @($out | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -like 'HTTP *' } | ForEach-Object Message)
         $requests.Count | Should -Be $result.Requests
-        $requests | Where-Object { $_ -match '^HTTP Cloud \S+ \S+: 429 in \d+ ms' } | Should -Not -BeNullOrEmpty
-        $requests | Where-Object { $_ -match '^HTTP Cloud \S+ \S+: 200 in \d+ ms \(retry \d+ after 429\)$' } | Should -Not -BeNullOrEmpty
+        $requests | Where-Object { $_ -match '^HTTP \S+: Cloud \S+ \S+: 429 in \d+ ms' } | Should -Not -BeNullOrEmpty
+        $requests | Where-Object { $_ -match '^HTTP \S+: Cloud \S+ \S+: 200 in \d+ ms \(retry \d+ after 429\)$' } | Should -Not -BeNullOrEmpty
 
         $result.Errors | Should -BeNullOrEmpty
         $result.Count('Update') | Should -Be 3

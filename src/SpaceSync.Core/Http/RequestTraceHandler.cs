@@ -35,20 +35,22 @@ namespace SpaceSync.Core.Http
             var attempt = (request.Properties.TryGetValue(AttemptProperty, out var value) && value is int before ? before : 0) + 1;
             request.Properties[AttemptProperty] = attempt;
             var previous = request.Properties.TryGetValue(LastOutcomeProperty, out var last) ? last as string : null;
+            // Several spaces' runs share the client (-ThrottleLimit): each line names the space whose run sent it.
+            var run = RunCounters.CurrentLabel;
             var watch = Stopwatch.StartNew();
             try
             {
                 var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 request.Properties[LastOutcomeProperty] = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                Tell(new SiteRequestTrace(_site, request.Method.Method, PathOf(request.RequestUri), status, watch.Elapsed, attempt, previous));
+                Tell(new SiteRequestTrace(_site, request.Method.Method, PathOf(request.RequestUri), status, watch.Elapsed, attempt, previous, Run: run));
                 return response;
             }
             catch (Exception e)
             {
                 var what = e is OperationCanceledException ? "cancelled or timed out" : ResilienceHandler.Describe(e);
                 request.Properties[LastOutcomeProperty] = e is OperationCanceledException ? "a timeout" : "a lost connection";
-                Tell(new SiteRequestTrace(_site, request.Method.Method, PathOf(request.RequestUri), null, watch.Elapsed, attempt, previous, what));
+                Tell(new SiteRequestTrace(_site, request.Method.Method, PathOf(request.RequestUri), null, watch.Elapsed, attempt, previous, what, run));
                 throw;
             }
         }

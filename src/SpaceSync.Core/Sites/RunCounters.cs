@@ -20,15 +20,25 @@ namespace SpaceSync.Core.Sites
         private readonly ConcurrentDictionary<SiteRequestCounters, SiteRequestCounters> _bySite =
             new ConcurrentDictionary<SiteRequestCounters, SiteRequestCounters>();
 
-        private RunCounters(RunCounters? outer) => _outer = outer;
+        private RunCounters(RunCounters? outer, string? label)
+        {
+            _outer = outer;
+            Label = label;
+        }
+
+        /// <summary>What the run works on (its space key), said in each -Debug request line: runs at once interleave them.</summary>
+        public string? Label { get; }
+
+        /// <summary>The label of the innermost run the calling flow belongs to; null outside any run.</summary>
+        internal static string? CurrentLabel => Current.Value?.Label;
 
         /// <summary>
         /// Starts counting for the calling async flow. Call it from an async method (a runner's entry point or what it
         /// calls synchronously): the method's flow keeps the scope and its caller's flow gets its own back when it returns.
         /// </summary>
-        public static RunCounters Begin()
+        public static RunCounters Begin(string? label = null)
         {
-            var run = new RunCounters(Current.Value);
+            var run = new RunCounters(Current.Value, label);
             Current.Value = run;
             return run;
         }

@@ -16,15 +16,19 @@ namespace SpaceSync.Core.Sites
         TimeSpan Elapsed,
         int Attempt,
         string? PreviousOutcome,
-        string? Failure = null)
+        string? Failure = null,
+        string? Run = null)
     {
-        /// <summary>E.g. <c>Cloud GET /wiki/api/v2/pages?limit&amp;cursor: 200 in 35 ms (retry 2 after 429)</c>.</summary>
+        /// <summary>
+        /// E.g. <c>ENG: Cloud GET /wiki/api/v2/pages?limit&amp;cursor: 200 in 35 ms (retry 2 after 429)</c>; the space (the
+        /// run's <see cref="RunCounters.Label"/>) leads when the request was made by a run.
+        /// </summary>
         public override string ToString()
         {
             var outcome = StatusCode is int code ? code.ToString(CultureInfo.InvariantCulture) : "failed (" + (Failure ?? "no answer") + ")";
             var ms = Math.Round(Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
             var retry = Attempt > 1 ? $" (retry {Attempt - 1} after {PreviousOutcome ?? "a failure"})" : "";
-            return $"{Site} {Method} {Path}: {outcome} in {ms} ms{retry}";
+            return $"{(Run is null ? "" : Run + ": ")}{Site} {Method} {Path}: {outcome} in {ms} ms{retry}";
         }
     }
 }

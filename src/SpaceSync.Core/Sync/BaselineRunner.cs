@@ -71,7 +71,7 @@ namespace SpaceSync.Core.Sync
             log ??= EngineLog.None;
             var started = DateTimeOffset.UtcNow;
             // This run's requests and waits, apart from other runs on the same site clients (-ThrottleLimit).
-            var counters = RunCounters.Begin();
+            var counters = RunCounters.Begin(space.Key);
 
             // A baseline is finished once the space row has its BaselineAt, set after the last pair; pairs of a baseline
             // that stopped part-way are no baseline, and are replaced without -Force.

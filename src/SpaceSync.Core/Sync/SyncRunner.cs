@@ -176,7 +176,7 @@ namespace SpaceSync.Core.Sync
                 _options = options;
                 _log = log;
                 // Constructed only inside the runner's async entry points: the scope ends with them.
-                _counters = RunCounters.Begin();
+                _counters = RunCounters.Begin(space.Key);
             }
 
             private long Requests => _counters.RequestsOf(_dcSite, _cloudSite);

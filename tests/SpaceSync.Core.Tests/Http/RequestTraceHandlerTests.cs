@@ -39,6 +39,33 @@ public sealed class RequestTraceHandlerTests
     }
 
     [Fact]
+    public async Task Requests_of_runs_going_at_once_on_one_client_name_their_space()
+    {
+        var traces = new List<SiteRequestTrace>();
+        using var invoker = new HttpMessageInvoker(new RequestTraceHandler(t => { lock (traces) traces.Add(t); }, "DataCenter")
+        {
+            InnerHandler = new Answers(HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK),
+        });
+
+        async Task Run(string space)
+        {
+            RunCounters.Begin(space);
+            await Task.Yield();
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"https://wiki.acme.internal/rest/api/space/{space}");
+            (await invoker.SendAsync(request, CancellationToken.None)).Dispose();
+        }
+
+        await Task.WhenAll(Run("ENG"), Run("OPS"));
+        using (var outside = new HttpRequestMessage(HttpMethod.Get, "https://wiki.acme.internal/rest/api/space"))
+            (await invoker.SendAsync(outside, CancellationToken.None)).Dispose();
+
+        var lines = traces.Select(t => t.ToString()).ToList();
+        Assert.Contains(lines, l => l.StartsWith("ENG: DataCenter GET /rest/api/space/ENG: 200", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("OPS: DataCenter GET /rest/api/space/OPS: 200", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("DataCenter GET /rest/api/space: 200", StringComparison.Ordinal)); // no run: no space
+    }
+
+    [Fact]
     public async Task Without_a_listener_the_request_passes_untouched()
     {
         using var invoker = new HttpMessageInvoker(new RequestTraceHandler(null, "Cloud") { InnerHandler = new Answers(HttpStatusCode.OK) });
