@@ -7,18 +7,5 @@ if command -v chromium >/dev/null 2>&1; then
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "Install-Chromium: no apt-get here; install Chromium yourself (it must be on PATH as 'chromium')." >&2
-    exit 1
-fi
-
-# apt needs root; use sudo only when we are not root already (CI containers run as root).
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-# A fresh image has empty package lists: apt-get install would not find the package without them.
-if ! apt-cache show chromium >/dev/null 2>&1; then
-    $SUDO apt-get update -q
-fi
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends chromium
+sh "$(dirname "$0")/Install-DebianPackage.sh" chromium "install Chromium yourself (it must be on PATH as 'chromium')."
 command -v chromium >/dev/null

@@ -9,17 +9,6 @@ if command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/de
     exit 0
 fi
 
-if ! command -v apt-get >/dev/null 2>&1; then
-    echo "Install-PostgreSQL: no apt-get here; install PostgreSQL 13 or newer yourself (initdb and pg_ctl on PATH)." >&2
-    exit 1
-fi
-
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-
-if ! apt-cache show postgresql >/dev/null 2>&1; then
-    $SUDO apt-get update -q
-fi
 # Debian's package creates the `postgres` user, which the tests run the server as when they run as root.
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends postgresql
+sh "$(dirname "$0")/Install-DebianPackage.sh" postgresql "install PostgreSQL 13 or newer yourself (initdb and pg_ctl on PATH)."
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1
